@@ -1,0 +1,66 @@
+# einsim — one non-recursive Makefile; every output goes under build/.
+#
+#   make            build build/bin/einsim (release, -O2)
+#   make test       sanitizer build (ASan+UBSan) and the whole test suite
+#   make demo       run the main job on the shipped defaults
+#   make help       list the targets
+#
+# V=1 shows full commands. CI=true (set by .ci/run) turns warnings into errors.
+
+.DEFAULT_GOAL := all
+SHELL := /bin/bash
+
+CC      ?= cc
+ifeq ($(origin CC),default)
+CC := gcc
+endif
+Q := $(if $(V),,@)
+
+SAN ?= 0
+ifeq ($(SAN),1)
+  VARIANT := asan
+  SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+  OPT := -O1 -g
+else
+  VARIANT := release
+  SANFLAGS :=
+  OPT := -O2 -g
+endif
+B := build/$(VARIANT)
+
+WERROR := $(if $(filter true 1,$(CI)),-Werror,)
+CPPFLAGS := -Isim -D_POSIX_C_SOURCE=200809L -MMD -MP
+CFLAGS   := -std=c11 $(OPT) -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers $(WERROR) $(SANFLAGS)
+LDLIBS   := -lconfig -lm
+LDFLAGS  := $(SANFLAGS)
+
+# Dependencies: install the Debian packages once when something is missing.
+DEPS_STAMP := build/.deps-ok
+$(DEPS_STAMP): scripts/install-deps.sh
+	$(Q)mkdir -p $(@D)
+	$(Q)sh scripts/install-deps.sh
+	$(Q)touch $@
+
+include sim/sim.mk
+include tests/tests.mk
+
+.PHONY: all deps demo test clean help
+all: $(BIN)
+
+deps: $(DEPS_STAMP)
+
+demo: $(BIN)
+	$(Q)$(BIN) check models/fusemax.cfg workloads/bert.cfg mappings/fusemax.cfg
+	$(Q)$(BIN) eval workloads/cascades/attention-1pass.cfg -a models/fusemax.cfg \
+	    --rank M=200 --rank P=64 --rank E=64 --rank F=64 --rank M0=64 --seed 1
+
+clean:
+	rm -rf build
+
+help:
+	@echo "make            build build/bin/einsim"
+	@echo "make demo       validate the shipped FuseMax inputs and evaluate the 1-pass cascade"
+	@echo "make test       sanitizer build + unit, CLI, bad-input and golden tests"
+	@echo "make golden-update  regenerate tests/golden expected outputs (review the diff!)"
+	@echo "make clean      remove build/"
+	@echo "V=1 shows commands; CI=true adds -Werror; SAN=1 builds with ASan+UBSan"

@@ -1,0 +1,185 @@
+/* cascade.h — extended-Einsum cascades: source form, parsed IR and rank binding.
+ *
+ * A cascade is a list of Einsums over named ranks (FuseMax / TeAAL style). Syntax of one
+ * Einsum (one string in the cascade file):
+ *
+ *   OUT[i, j] = expr                      map; ranks on the right but not the left are
+ *                                         reduced by sum (products contract: GEMM)
+ *   OUT[i] = sum(j: expr) | max(j: expr) | min(j: expr)   explicit reduction over j
+ *   OUT[o, i] = prune(i: expr)            N:M pruning along rank i (top-N magnitudes of
+ *                                         each group of M; pattern bound at evaluation)
+ *   expr := expr (+|-) expr | expr (*|/) expr | -expr | (expr) | number | inf
+ *         | T[idx, ...] | exp(expr) | max(expr, expr) | min(expr, expr)
+ *   idx  := affine form of rank variables and rank sizes: m1*M0 + m0, m1 + 1, M1, 0
+ *   R[m1+1, p] = f(R[m1, p], ...)         recurrence over the iterative rank m1
+ *   R[0, p] = -inf                        its initial value (a constant)
+ *
+ * Rank variables are the lower-case names of ranks (rank M has variable m). Root ranks
+ * are declared by the cascade; partitions "M -> M1, M0" add an outer rank M1 (size
+ * ceil(M / M0)) and an inner rank M0 whose size is bound later (by the mapping or the
+ * command line). Batch B and heads H are implicit outer ranks of every tensor and do
+ * not appear in the text. An access outside a tensor's extent (the ragged tail of a
+ * partitioned rank) reads an absent element: maps with an absent operand give absent,
+ * reductions skip absent terms.
+ *
+ * The parser reports errors with the file:line of the string and the column inside
+ * it; cascade_build also checks undefined tensors and ranks, shapes, and dependency
+ * cycles that are not broken by a recurrence. */
+#ifndef EINSIM_CASCADE_H
+#define EINSIM_CASCADE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config/spec.h"
+#include "util/diag.h"
+
+#define CASCADE_MAX_DIMS 8    /* dimensions of one tensor */
+#define CASCADE_MAX_RANKS 32  /* ranks of one cascade (roots and partitions) */
+#define INDEX_MAX_TERMS 4     /* variable terms of one affine index */
+
+/* ---- source form (filled by the config module from the libconfig file) ---------- */
+
+typedef struct {
+    const char *text;  /* one rank, partition, tensor declaration or Einsum */
+    SrcLoc loc;
+} CascadeLine;
+
+typedef struct {
+    const char *name;
+    const char *path;
+    const char *problem;              /* problem family it computes, e.g. "attention" */
+    SrcLoc loc;
+    const CascadeLine *ranks;         /* "E", "M", ... root ranks */
+    int n_ranks;
+    const CascadeLine *partitions;    /* "M -> M1, M0" */
+    int n_partitions;
+    const CascadeLine *inputs;        /* "Q[e, p]" */
+    int n_inputs;
+    const CascadeLine *outputs;       /* "AV" */
+    int n_outputs;
+    const CascadeLine *einsums;       /* in the order written */
+    int n_einsums;
+} CascadeSrc;
+
+/* ---- parsed form ------------------------------------------------------------------ */
+
+typedef enum { RANK_ROOT, RANK_OUTER, RANK_INNER } RankKind;
+
+typedef struct {
+    char *name;      /* "M", "M1", "M0" */
+    char *var;       /* "m", "m1", "m0" */
+    RankKind kind;
+    int parent;      /* partitioned rank (OUTER/INNER), else -1 */
+    int partner;     /* the other half of the partition (OUTER<->INNER), else -1 */
+    SrcLoc loc;
+} CascadeRank;
+
+/* value = konst + sum over terms of coef * size(size_rank) * var(rank)
+ * (rank = -1: constant term; size_rank = -1: factor 1). */
+typedef struct {
+    int rank;
+    int size_rank;
+    int64_t coef;
+} IndexTerm;
+
+typedef struct {
+    IndexTerm t[INDEX_MAX_TERMS];
+    int n;
+    int64_t konst;
+} IndexExpr;
+
+typedef enum {
+    EX_NUM, EX_ACCESS, EX_NEG, EX_ADD, EX_SUB, EX_MUL, EX_DIV, EX_MAX, EX_MIN, EX_EXP
+} ExprKind;
+
+typedef struct {
+    ExprKind kind;
+    double num;                        /* EX_NUM; may be -inf / inf */
+    int tensor;                        /* EX_ACCESS: tensor index */
+    IndexExpr idx[CASCADE_MAX_DIMS];   /* EX_ACCESS: one per dimension of the tensor */
+    int a, b;                          /* operands (node indices); -1 when unused */
+    int col;                           /* 1-based column in the Einsum text */
+} ExprNode;
+
+typedef enum { RED_NONE, RED_SUM, RED_MAX, RED_MIN, RED_PRUNE } ReduceKind;
+
+typedef struct {
+    char *name;
+    int ndim;
+    int dim_rank[CASCADE_MAX_DIMS];  /* rank of each dimension */
+    int recur_dim;     /* dimension written as v+1 (extent = size + 1), else -1 */
+    bool is_input;
+    bool is_output;
+    int writer;        /* Einsum that produces it, -1 for inputs */
+    bool has_init;     /* recurrent tensors: initial slice (index 0 of recur_dim) */
+    double init_value;
+    SrcLoc loc;
+} CascadeTensor;
+
+typedef enum { PHASE_PRE, PHASE_LOOP, PHASE_POST } EinsumPhase;
+
+typedef struct {
+    char *name;                  /* = name of the output tensor */
+    char *text;                  /* the source string */
+    int out;                     /* output tensor */
+    IndexExpr out_idx[CASCADE_MAX_DIMS]; /* left-hand index per dimension */
+    int free_ranks[CASCADE_MAX_DIMS];    /* rank of each left-hand variable, dim order */
+    int n_free;
+    ReduceKind red;              /* RED_NONE for a pure map */
+    int red_ranks[CASCADE_MAX_DIMS];     /* reduced (or pruned) ranks */
+    int n_red;
+    ExprNode *nodes;             /* expression tree; nodes[root] is the top */
+    int n_nodes;
+    int root;
+    uint32_t map_ops[OP__COUNT]; /* ops per evaluated term of the map expression */
+    EinsumPhase phase;           /* PRE / LOOP (per step of the iterative rank) / POST */
+    SrcLoc loc;
+} Einsum;
+
+typedef struct Cascade {
+    char *name;
+    char *path;
+    char *problem;
+    CascadeRank *ranks;
+    int n_ranks;
+    CascadeTensor *tensors;  /* inputs first, then Einsum outputs in source order */
+    int n_tensors;
+    Einsum *einsums;         /* in source order (initialisations are not Einsums) */
+    int n_einsums;
+    int *order;              /* evaluation order: a topological order of Einsums,
+                                loop-carried (v+1) edges excluded */
+    int iter_rank;           /* the iterative rank (has v+1 recurrences), else -1 */
+} Cascade;
+
+/* Parses and checks a cascade. On success returns 0 and a new Cascade in *out (caller
+ * frees with cascade_free); on failure returns 1, *out = NULL, errors in `d`. */
+int cascade_build(const CascadeSrc *src, Diag *d, Cascade **out);
+void cascade_free(Cascade *c);
+
+int cascade_find_tensor(const Cascade *c, const char *name);  /* -1 when absent */
+int cascade_find_einsum(const Cascade *c, const char *name);  /* -1 when absent */
+int cascade_find_rank(const Cascade *c, const char *name);    /* by rank name; -1 */
+
+/* Sizes of every rank of a cascade for one evaluation. */
+typedef struct {
+    int64_t size[CASCADE_MAX_RANKS];  /* per rank index of the cascade */
+} RankBinding;
+
+/* Binds sizes: every root rank and every inner partition rank must be given (extra
+ * names are errors unless `allow_extra`); outer ranks are derived as ceil(parent /
+ * inner). Sizes must be >= 1 and their products must fit in 63 bits. `where` names
+ * the origin of the sizes for messages. Returns 0, or 1 with errors in `d`. */
+int cascade_bind(const Cascade *c, const RankSize *sizes, int n_sizes, bool allow_extra,
+                 Diag *d, RankBinding *out);
+
+/* Extent of dimension `dim` of tensor `t` under binding `b` (size + 1 for the
+ * recurrent dimension). */
+int64_t cascade_dim_extent(const Cascade *c, const RankBinding *b, int t, int dim);
+/* Evaluates an index expression for the given rank-variable values. */
+int64_t index_eval(const IndexExpr *ix, const RankBinding *b, const int64_t *var);
+
+/* Writes a one-screen summary (ranks, tensors, Einsums with their unit ops). */
+void cascade_summary(const Cascade *c, void (*emit)(void *ctx, const char *line), void *ctx);
+
+#endif

@@ -1,0 +1,61 @@
+/* config.h — loading, overriding, validating and re-emitting einsim's libconfig inputs.
+ *
+ * The config module is the only user of libconfig. It reads a file (with @include
+ * resolved relative to the file's folder), applies `--set key=value` overrides, fills
+ * defaults, validates every key (type, range, unit, cross-field rules; unknown keys are
+ * errors) and returns an immutable spec (spec.h) or a Cascade (cascade/cascade.h).
+ *
+ * A file holds one or more top-level groups: `arch`, `energy`, `workload`, `mapping`,
+ * `cascade`. Errors go into a Diag as "file:line: error: key: message" and the loader
+ * returns non-zero; nothing is printed here and nothing exits. */
+#ifndef EINSIM_CONFIG_H
+#define EINSIM_CONFIG_H
+
+#include "config/spec.h"
+#include "util/diag.h"
+
+struct Cascade;
+
+/* One `--set key.path=value` from the command line. `index` is its 1-based position
+ * among the --set options (reported as "<command line>:index"). */
+typedef struct {
+    const char *key;    /* e.g. "arch.array2d.rows", "workload.seq" */
+    const char *value;  /* text after '=' parsed by einsim (not libconfig): integers are
+                           64-bit, "1.5" is a float, "true"/"false", otherwise a string */
+    int index;
+} Override;
+
+typedef struct {
+    const Override *v;
+    int n;
+} Overrides;
+
+/* Which top-level groups a file defines (bit set of the CFG_HAS_* values). */
+enum { CFG_HAS_ARCH = 1, CFG_HAS_ENERGY = 2, CFG_HAS_WORKLOAD = 4, CFG_HAS_MAPPING = 8,
+       CFG_HAS_CASCADE = 16 };
+/* Parses `path` and reports which groups it defines in *groups. Returns 0, or 1 with
+ * errors in `d` (syntax errors, unknown top-level keys, no group at all). */
+int config_probe(const char *path, int *groups, Diag *d);
+
+/* Loaders. Each parses `path`, applies the overrides whose first key component is its
+ * group name ("arch", "workload", ...; others are ignored), validates, and on success
+ * stores a new spec in *out (owned by the caller; release with the matching *_free)
+ * and returns 0. On failure returns 1, stores NULL and reports into `d`.
+ * Overrides addressed to the group that match no key are errors. */
+int config_load_arch(const char *path, const Overrides *ov, Diag *d, ArchSpec **out);
+int config_load_energy(const char *path, const Overrides *ov, Diag *d, EnergySpec **out);
+int config_load_workload(const char *path, const Overrides *ov, Diag *d, WorkloadSpec **out);
+int config_load_mapping(const char *path, const Overrides *ov, Diag *d, MappingSpec **out);
+int config_load_cascade(const char *path, const Overrides *ov, Diag *d, struct Cascade **out);
+
+void arch_free(ArchSpec *a);
+void energy_free(EnergySpec *e);
+void workload_free(WorkloadSpec *w);
+void mapping_free(MappingSpec *m);
+
+/* Checks that every override was consumed by some loader; reports the others as
+ * "<command line>:N: error: --set KEY: no loaded input has group 'G'". `used_groups`
+ * is the OR of the CFG_HAS_* groups that were loaded. Returns the number of errors. */
+int config_check_overrides(const Overrides *ov, int used_groups, Diag *d);
+
+#endif

@@ -1,0 +1,138 @@
+/* spec.h — immutable specifications produced by the config module.
+ *
+ * Every struct here is plain data filled by the loaders in sim/config/ and then only
+ * read. Strings point into memory owned by the enclosing Spec (freed by its *_free).
+ * Each item records where it came from (SrcLoc) so later stages — mapping checks, the
+ * engine's infeasibility reasons — can still quote file:line. No libconfig type
+ * appears here: only the config module includes <libconfig.h>. */
+#ifndef EINSIM_SPEC_H
+#define EINSIM_SPEC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct {
+    const char *file;  /* path of the config file, or "<command line>" for --set */
+    int line;          /* 1-based line, 0 when unknown */
+} SrcLoc;
+
+/* Operations a compute unit may support. The order is the order of reports. */
+typedef enum {
+    OP_MAC,  /* multiply-accumulate (also plain multiply) */
+    OP_ADD,  /* add or subtract */
+    OP_MAX,  /* max (and min) */
+    OP_DIV,  /* divide */
+    OP_EXP,  /* exponential */
+    OP__COUNT
+} OpKind;
+extern const char *const op_kind_name[OP__COUNT]; /* "mac", "add", "max", "div", "exp" */
+
+/* Fixed-point arithmetic of the functional model and the RTL (DESIGN §7). */
+typedef struct {
+    int word_bits;   /* operand / stored-tensor width, 2..32 */
+    int frac_bits;   /* fractional bits of stored values, 0..word_bits-2 */
+    int acc_bits;    /* accumulator width, word_bits..62; accumulators hold 2*frac_bits */
+    int exp_terms;   /* Horner steps of the 2^f polynomial in exp (total MACs = 1 + this) */
+} ArithSpec;
+
+typedef struct {
+    const char *name;         /* unique within the architecture, e.g. "array2d" */
+    const char *energy_class; /* row group in the energy table, e.g. "pe2d" */
+    uint32_t rows, cols;      /* PEs; a 1D array has rows = 1 */
+    uint32_t op_cycles[OP__COUNT]; /* cycles per op per PE; 0 = unsupported */
+    uint32_t reg_words;       /* register-file words per PE */
+    SrcLoc loc;
+} ComputeUnitSpec;
+
+typedef enum { STORE_DRAM, STORE_SRAM, STORE_REGFILE } StorageClass;
+
+typedef struct {
+    const char *name;          /* e.g. "DRAM", "GlobalBuffer" */
+    const char *energy_class;  /* row group in the energy table */
+    StorageClass cls;
+    uint64_t size_bytes;       /* capacity per instance; 0 = unbounded (DRAM) */
+    uint32_t width_bits;       /* bits per access (row width) */
+    uint32_t banks;            /* independent banks (>= 1) */
+    uint32_t instances;        /* copies (e.g. one per PE) */
+    double bandwidth_gibps;    /* GiB/s (2^30 bytes/s); 0 = derived from width × clock */
+    SrcLoc loc;
+} StorageSpec;
+
+typedef struct {
+    const char *cls;     /* energy class, e.g. "pe2d", "DRAM" */
+    const char *action;  /* e.g. "mac", "read", "write", "leak" */
+    double pj;           /* energy per action in pJ (per access of `bits` bits for storage) */
+    uint32_t bits;       /* access width the energy refers to; 0 for compute actions */
+    SrcLoc loc;
+} EnergyEntry;
+
+typedef struct {
+    const char *name;     /* e.g. "45nm" */
+    const char *source;   /* citation of the published table */
+    EnergyEntry *entries; /* in file order */
+    int n_entries;
+} EnergySpec;
+
+typedef struct {
+    const char *name;
+    const char *path;         /* file it was loaded from */
+    double clock_mhz;
+    ArithSpec arith;
+    ComputeUnitSpec *units;   /* in file order */
+    int n_units;
+    StorageSpec *levels;      /* outermost (DRAM) first */
+    int n_levels;
+    EnergySpec energy;        /* loaded from the file named by arch.energy */
+    const char *effective_cfg; /* libconfig text after includes, overrides, defaults */
+    SrcLoc loc;
+} ArchSpec;
+
+/* One named rank size of a workload (e.g. E = 64). */
+typedef struct {
+    const char *name;  /* upper-case rank name as used by cascades */
+    uint64_t size;
+    SrcLoc loc;
+} RankSize;
+
+typedef struct {
+    const char *name;
+    const char *path;
+    const char *kind;      /* problem family: "attention", "gemm", ... */
+    uint64_t batch;        /* implicit outer rank B */
+    uint64_t heads;        /* implicit outer rank H */
+    RankSize *ranks;       /* root-rank sizes; for attention, M and P come from `seq` */
+    int n_ranks;
+    uint32_t dtype_bits;   /* bits per value in memory traffic */
+    const char *effective_cfg; /* libconfig text after includes, overrides, defaults */
+    SrcLoc loc;
+} WorkloadSpec;
+
+/* Binding of one Einsum of the cascade to a compute unit. */
+typedef struct {
+    const char *einsum;
+    const char *unit;
+    SrcLoc loc;
+} BindingSpec;
+
+typedef struct {
+    const char *name;
+    const char *path;
+    const char *cascade_path;  /* resolved relative to the mapping file's folder */
+    RankSize *partitions;      /* sizes of the inner ranks of partitions, e.g. M0 = 256 */
+    int n_partitions;
+    BindingSpec *bindings;
+    int n_bindings;
+    const char *effective_cfg; /* libconfig text after includes, overrides, defaults */
+    SrcLoc loc;
+} MappingSpec;
+
+/* Looks a rank size up by name; returns NULL when absent. */
+const RankSize *rank_size_find(const RankSize *r, int n, const char *name);
+/* Looks a unit / storage level up by name; NULL when absent. */
+const ComputeUnitSpec *arch_find_unit(const ArchSpec *a, const char *name);
+const StorageSpec *arch_find_level(const ArchSpec *a, const char *name);
+/* Energy per action; returns false when the table has no entry. */
+bool energy_lookup(const EnergySpec *e, const char *cls, const char *action, double *pj,
+                   uint32_t *bits);
+
+#endif

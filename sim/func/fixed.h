@@ -1,0 +1,62 @@
+/* fixed.h — the fixed-point arithmetic shared by the functional model and the RTL.
+ *
+ * One arithmetic, implemented twice bit-identically (here and in rtl/). A value is a
+ * signed integer `v` meaning v / 2^F, stored in W bits (word); accumulators hold A bits
+ * with 2F fractional bits. Every operation below is defined exactly — rounding,
+ * saturation and the exp sequence — so the Verilog can match it bit for bit:
+ *
+ *   round_shift(x, s)  = floor((x + 2^(s-1)) / 2^s) for s >= 1 (round half up), x for 0
+ *   sat_W(x)           = clamp(x, -2^(W-1), 2^(W-1) - 1); sat_A likewise with A bits
+ *   from_double(x)     = sat_W(round-half-away-from-zero(x * 2^F)); -inf/inf saturate
+ *   add/sub(a, b)      = sat_W(a ± b)
+ *   mul(a, b)          = sat_W(round_shift(a * b, F))
+ *   mac(acc, a, b)     = sat_A(acc + a * b)              (acc in 2F fractional bits)
+ *   acc_add(acc, a)    = sat_A(acc + a * 2^F)
+ *   from_acc(acc)      = sat_W(round_shift(acc, F))
+ *   div(a, b)          = sat_W(trunc_toward_zero(a * 2^F / b)); b = 0 gives max for
+ *                        a > 0, min for a < 0, 0 for a = 0
+ *   exp(x)             = 1 + T MACs (T = exp_terms):
+ *       t   = x * LOG2E                     (MAC 1, 2F fractional bits, exact in A bits)
+ *       k   = floor(t / 2^2F); f = floor((t - k * 2^2F) / 2^F)   (0 <= f < 2^F)
+ *       y   = C[T]; for i = T-1 .. 0: y = from_acc(mac(C[i] * 2^F, y, f))   (T MACs)
+ *       result = k >= 0 ? sat_W(y * 2^k) : round_shift(y, -k)  (0 once -k > W + F)
+ *     LOG2E = round(log2(e) * 2^F) and C[i] = round(c_i * 2^F), where c_i are the
+ *     coefficients of a degree-T polynomial approximating 2^f on [0, 1).
+ *
+ * The minimum word value stands for -inf (exp of it is 0). */
+#ifndef EINSIM_FIXED_H
+#define EINSIM_FIXED_H
+
+#include <stdint.h>
+
+#include "config/spec.h"
+
+#define FX_MAX_TERMS 8
+
+typedef struct {
+    int W, F, A, T;            /* word bits, fractional bits, accumulator bits, exp terms */
+    int64_t wmin, wmax;        /* word range */
+    int64_t amin, amax;        /* accumulator range */
+    int64_t log2e;             /* round(log2(e) * 2^F) */
+    int64_t coef[FX_MAX_TERMS + 1]; /* C[0..T] */
+} FxFormat;
+
+/* Derives the constants of a format. Returns 0, or -1 if the widths are out of range
+ * (2 <= W <= 32, 0 <= F <= W - 2, W <= A <= 64, 2F < A, 1 <= T <= FX_MAX_TERMS). */
+int fx_format_init(FxFormat *f, const ArithSpec *a);
+
+int64_t fx_from_double(const FxFormat *f, double x);
+double  fx_to_double(const FxFormat *f, int64_t v);
+int64_t fx_add(const FxFormat *f, int64_t a, int64_t b);
+int64_t fx_sub(const FxFormat *f, int64_t a, int64_t b);
+int64_t fx_mul(const FxFormat *f, int64_t a, int64_t b);
+int64_t fx_div(const FxFormat *f, int64_t a, int64_t b);
+int64_t fx_max(int64_t a, int64_t b);
+int64_t fx_min(int64_t a, int64_t b);
+int64_t fx_exp(const FxFormat *f, int64_t x);
+int64_t fx_mac(const FxFormat *f, int64_t acc, int64_t a, int64_t b);
+int64_t fx_acc_add(const FxFormat *f, int64_t acc, int64_t a);
+int64_t fx_from_acc(const FxFormat *f, int64_t acc);
+int64_t fx_round_shift(int64_t x, int s);
+
+#endif

@@ -1,0 +1,74 @@
+/* diag.c — collecting and printing compiler-style diagnostics. */
+#include "util/diag.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/util.h"
+
+void diag_init(Diag *d) { memset(d, 0, sizeof *d); }
+
+void diag_free(Diag *d)
+{
+    for (int i = 0; i < d->n; i++) {
+        free(d->e[i].file);
+        free(d->e[i].msg);
+        free(d->e[i].context);
+    }
+    diag_init(d);
+}
+
+static void add(Diag *d, const char *file, int line, int col, const char *context,
+                const char *fmt, va_list ap)
+{
+    if (d->n == DIAG_MAX) {
+        d->dropped++;
+        return;
+    }
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    char *msg = xmalloc((size_t)n + 1);
+    vsnprintf(msg, (size_t)n + 1, fmt, ap);
+    DiagEntry *e = &d->e[d->n++];
+    e->file = file ? xstrdup(file) : NULL;
+    e->line = line;
+    e->col = col;
+    e->msg = msg;
+    e->context = context ? xstrdup(context) : NULL;
+}
+
+void diag_error(Diag *d, const char *file, int line, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    add(d, file, line, 0, NULL, fmt, ap);
+    va_end(ap);
+}
+
+void diag_error_at(Diag *d, const char *file, int line, int col, const char *context,
+                   const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    add(d, file, line, col, context, fmt, ap);
+    va_end(ap);
+}
+
+void diag_print(const Diag *d, FILE *out)
+{
+    for (int i = 0; i < d->n; i++) {
+        const DiagEntry *e = &d->e[i];
+        if (e->file && e->line > 0)
+            fprintf(out, "%s:%d: ", e->file, e->line);
+        else if (e->file)
+            fprintf(out, "%s: ", e->file);
+        fprintf(out, "error: %s\n", e->msg);
+        if (e->context)
+            fprintf(out, "%s\n", e->context);
+    }
+    if (d->dropped)
+        fprintf(out, "einsim: %d more error(s) not shown\n", d->dropped);
+}
