@@ -150,6 +150,8 @@ typedef struct Cascade {
     int *order;              /* evaluation order: a topological order of Einsums,
                                 loop-carried (v+1) edges excluded */
     int iter_rank;           /* the iterative rank (has v+1 recurrences), else -1 */
+    char **files;            /* file names the SrcLocs above point to (owned) */
+    int n_files;
 } Cascade;
 
 /* Parses and checks a cascade. On success returns 0 and a new Cascade in *out (caller

@@ -41,7 +41,18 @@ int config_probe(const char *path, int *groups, Diag *d);
  * group name ("arch", "workload", ...; others are ignored), validates, and on success
  * stores a new spec in *out (owned by the caller; release with the matching *_free)
  * and returns 0. On failure returns 1, stores NULL and reports into `d`.
- * Overrides addressed to the group that match no key are errors. */
+ * Overrides addressed to the group that match no key are errors.
+ *
+ * config_load_arch also applies the `energy.*` overrides to the energy table it loads
+ * (arch.energy names a file relative to the arch file's folder, or is an inline group).
+ * config_load_mapping checks that the cascade file exists and inlines its `cascade`
+ * group (after `cascade.*` overrides) in effective_cfg; a file whose mapping holds the
+ * cascade inline is accepted by config_load_cascade. Paths given by --set (arch.energy,
+ * mapping.cascade) are relative to the working directory.
+ * config_load_cascade gathers the cascade's strings into a CascadeSrc and calls
+ * cascade_build. The SrcLoc.file of lines read from `path` itself is `path` (the
+ * caller's string); other file names in the CascadeSrc are freed when it returns, so
+ * cascade_build must copy any loc.file it keeps. */
 int config_load_arch(const char *path, const Overrides *ov, Diag *d, ArchSpec **out);
 int config_load_energy(const char *path, const Overrides *ov, Diag *d, EnergySpec **out);
 int config_load_workload(const char *path, const Overrides *ov, Diag *d, WorkloadSpec **out);
@@ -54,8 +65,9 @@ void workload_free(WorkloadSpec *w);
 void mapping_free(MappingSpec *m);
 
 /* Checks that every override was consumed by some loader; reports the others as
- * "<command line>:N: error: --set KEY: no loaded input has group 'G'". `used_groups`
- * is the OR of the CFG_HAS_* groups that were loaded. Returns the number of errors. */
+ * "<command line>:N: error: --set KEY: no loaded input has group 'G'" (or an unknown
+ * group, with a suggestion). `used_groups` is the OR of the CFG_HAS_* groups that were
+ * loaded; CFG_HAS_ARCH implies CFG_HAS_ENERGY. Returns the number of errors. */
 int config_check_overrides(const Overrides *ov, int used_groups, Diag *d);
 
 #endif

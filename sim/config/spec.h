@@ -31,7 +31,7 @@ extern const char *const op_kind_name[OP__COUNT]; /* "mac", "add", "max", "div",
 typedef struct {
     int word_bits;   /* operand / stored-tensor width, 2..32 */
     int frac_bits;   /* fractional bits of stored values, 0..word_bits-2 */
-    int acc_bits;    /* accumulator width, word_bits..62; accumulators hold 2*frac_bits */
+    int acc_bits;    /* accumulator width, word_bits + frac_bits + 1 .. 64; holds 2*frac_bits */
     int exp_terms;   /* Horner steps of the 2^f polynomial in exp (total MACs = 1 + this) */
 } ArithSpec;
 
@@ -71,6 +71,8 @@ typedef struct {
     const char *source;   /* citation of the published table */
     EnergyEntry *entries; /* in file order */
     int n_entries;
+    const char *effective_cfg; /* libconfig text of the `energy` group after includes,
+                                  overrides and defaults */
 } EnergySpec;
 
 typedef struct {
@@ -82,8 +84,9 @@ typedef struct {
     int n_units;
     StorageSpec *levels;      /* outermost (DRAM) first */
     int n_levels;
-    EnergySpec energy;        /* loaded from the file named by arch.energy */
-    const char *effective_cfg; /* libconfig text after includes, overrides, defaults */
+    EnergySpec energy;        /* from the file named by arch.energy, or the inline group */
+    const char *effective_cfg; /* libconfig text after includes, overrides, defaults; the
+                                  energy table is inlined (arch.energy = { ... }) */
     SrcLoc loc;
 } ArchSpec;
 
@@ -117,7 +120,8 @@ typedef struct {
 typedef struct {
     const char *name;
     const char *path;
-    const char *cascade_path;  /* resolved relative to the mapping file's folder */
+    const char *cascade_path;  /* resolved relative to the mapping file's folder; the
+                                  mapping file itself when the cascade is inline */
     RankSize *partitions;      /* sizes of the inner ranks of partitions, e.g. M0 = 256 */
     int n_partitions;
     BindingSpec *bindings;

@@ -7,7 +7,8 @@
  *
  *   round_shift(x, s)  = floor((x + 2^(s-1)) / 2^s) for s >= 1 (round half up), x for 0
  *   sat_W(x)           = clamp(x, -2^(W-1), 2^(W-1) - 1); sat_A likewise with A bits
- *   from_double(x)     = sat_W(round-half-away-from-zero(x * 2^F)); -inf/inf saturate
+ *   from_double(x)     = sat_W(round-half-away-from-zero(x * 2^F)); -inf/inf saturate,
+ *                        NaN gives 0
  *   add/sub(a, b)      = sat_W(a ± b)
  *   mul(a, b)          = sat_W(round_shift(a * b, F))
  *   mac(acc, a, b)     = sat_A(acc + a * b)              (acc in 2F fractional bits)
@@ -15,15 +16,22 @@
  *   from_acc(acc)      = sat_W(round_shift(acc, F))
  *   div(a, b)          = sat_W(trunc_toward_zero(a * 2^F / b)); b = 0 gives max for
  *                        a > 0, min for a < 0, 0 for a = 0
- *   exp(x)             = 1 + T MACs (T = exp_terms):
- *       t   = x * LOG2E                     (MAC 1, 2F fractional bits, exact in A bits)
+ *   exp(x)             = 0 for x = -2^(W-1) (the minimum word stands for -inf; this
+ *                        is a special case checked first), otherwise 1 + T MACs
+ *                        (T = exp_terms):
+ *       t   = mac(0, x, LOG2E)              (MAC 1, 2F fractional bits, exact in A bits)
  *       k   = floor(t / 2^2F); f = floor((t - k * 2^2F) / 2^F)   (0 <= f < 2^F)
  *       y   = C[T]; for i = T-1 .. 0: y = from_acc(mac(C[i] * 2^F, y, f))   (T MACs)
  *       result = k >= 0 ? sat_W(y * 2^k) : round_shift(y, -k)  (0 once -k > W + F)
- *     LOG2E = round(log2(e) * 2^F) and C[i] = round(c_i * 2^F), where c_i are the
- *     coefficients of a degree-T polynomial approximating 2^f on [0, 1).
+ *     LOG2E = round(log2(e) * 2^F) and C[i] = round(c_i * 2^F) (rounding half away
+ *     from zero), where c_0..c_T are the monomial coefficients of the degree-T
+ *     polynomial interpolating 2^f at the T + 1 Chebyshev nodes
+ *     f_j = (1 + cos((2j + 1) * pi / (2T + 2))) / 2, computed in double precision by
+ *     fx_format_init. Because A >= W + F + 1, |t| < 2^(W-1) * 2^(F+1) <= 2^(A-1) and
+ *     no MAC of exp ever saturates (only from_acc and the final sat_W can).
  *
- * The minimum word value stands for -inf (exp of it is 0). */
+ * Operands must lie in their declared range (words in W bits, accumulators in A bits);
+ * anything else is an internal error and trips an assertion. */
 #ifndef EINSIM_FIXED_H
 #define EINSIM_FIXED_H
 
@@ -41,8 +49,9 @@ typedef struct {
     int64_t coef[FX_MAX_TERMS + 1]; /* C[0..T] */
 } FxFormat;
 
-/* Derives the constants of a format. Returns 0, or -1 if the widths are out of range
- * (2 <= W <= 32, 0 <= F <= W - 2, W <= A <= 64, 2F < A, 1 <= T <= FX_MAX_TERMS). */
+/* Derives the constants of a format (LOG2E, C[0..T]) from the spec; deterministic.
+ * Returns 0, or -1 if the widths are out of range (2 <= W <= 32, 0 <= F <= W - 2,
+ * W + F + 1 <= A <= 64, 1 <= T <= FX_MAX_TERMS; 2F < A follows). */
 int fx_format_init(FxFormat *f, const ArithSpec *a);
 
 int64_t fx_from_double(const FxFormat *f, double x);
@@ -57,6 +66,7 @@ int64_t fx_exp(const FxFormat *f, int64_t x);
 int64_t fx_mac(const FxFormat *f, int64_t acc, int64_t a, int64_t b);
 int64_t fx_acc_add(const FxFormat *f, int64_t acc, int64_t a);
 int64_t fx_from_acc(const FxFormat *f, int64_t acc);
+/* round_shift above, for any int64 x and s >= 0 (0 for every x once s >= 64). */
 int64_t fx_round_shift(int64_t x, int s);
 
 #endif

@@ -26,12 +26,7 @@ static void add(Diag *d, const char *file, int line, int col, const char *contex
         d->dropped++;
         return;
     }
-    va_list ap2;
-    va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap2);
-    va_end(ap2);
-    char *msg = xmalloc((size_t)n + 1);
-    vsnprintf(msg, (size_t)n + 1, fmt, ap);
+    char *msg = xvasprintf(fmt, ap);
     DiagEntry *e = &d->e[d->n++];
     e->file = file ? xstrdup(file) : NULL;
     e->line = line;

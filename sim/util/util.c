@@ -28,13 +28,16 @@ void *xcalloc(size_t count, size_t size) { return check_alloc(calloc(count ? cou
 void *xrealloc(void *p, size_t n) { return check_alloc(realloc(p, n ? n : 1)); }
 char *xstrdup(const char *s) { return check_alloc(strdup(s)); }
 
-static char *xvasprintf(const char *fmt, va_list ap)
+char *xvasprintf(const char *fmt, va_list ap)
 {
+    char small[256];
     va_list ap2;
     va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap2);
+    int n = vsnprintf(small, sizeof small, fmt, ap2);
     va_end(ap2);
     EINSIM_ASSERT(n >= 0);
+    if ((size_t)n < sizeof small)
+        return xstrdup(small);
     char *s = xmalloc((size_t)n + 1);
     vsnprintf(s, (size_t)n + 1, fmt, ap);
     return s;

@@ -7,6 +7,7 @@
 #ifndef EINSIM_UTIL_H
 #define EINSIM_UTIL_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -24,6 +25,7 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 /* Formats into a new string owned by the caller. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 /* Overflow-checked arithmetic: store the result in *out and return true, or return
  * false (leaving *out unspecified) when the exact result does not fit. */

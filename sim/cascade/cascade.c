@@ -1,0 +1,896 @@
+/* cascade.c — building a checked cascade from its source statements.
+ *
+ * Order of work: rank and partition declarations, input tensors, the left-hand sides of
+ * all Einsums (so later statements may be referenced, as recurrences need), initial
+ * values, the right-hand sides, then cross-statement checks: reduced ranks, recurrent
+ * accesses, phases (before / inside / after the loop over the iterative rank) and a
+ * topological evaluation order in which only recurrences (v+1) may close a cycle. */
+#include "cascade/cascadeInt.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/util.h"
+
+int cascade_find_tensor(const Cascade *c, const char *name)
+{
+    for (int i = 0; i < c->n_tensors; i++)
+        if (strcmp(c->tensors[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+int cascade_find_einsum(const Cascade *c, const char *name)
+{
+    for (int i = 0; i < c->n_einsums; i++)
+        if (strcmp(c->einsums[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+int cascade_find_rank(const Cascade *c, const char *name)
+{
+    for (int i = 0; i < c->n_ranks; i++)
+        if (strcmp(c->ranks[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+void cascade_free(Cascade *c)
+{
+    if (!c)
+        return;
+    for (int i = 0; i < c->n_ranks; i++) {
+        free(c->ranks[i].name);
+        free(c->ranks[i].var);
+    }
+    for (int i = 0; i < c->n_tensors; i++)
+        free(c->tensors[i].name);
+    for (int i = 0; i < c->n_einsums; i++) {
+        free(c->einsums[i].name);
+        free(c->einsums[i].text);
+        free(c->einsums[i].nodes);
+    }
+    for (int i = 0; i < c->n_files; i++)
+        free(c->files[i]);
+    free(c->files);
+    free(c->ranks);
+    free(c->tensors);
+    free(c->einsums);
+    free(c->order);
+    free(c->name);
+    free(c->path);
+    free(c->problem);
+    free(c);
+}
+
+/* ---- declarations ------------------------------------------------------------------- */
+
+/* A copy of `l` whose file name is owned by the cascade (the source's may not outlive it). */
+static SrcLoc own_loc(Cascade *c, SrcLoc l)
+{
+    if (!l.file)
+        return l;
+    for (int i = 0; i < c->n_files; i++)
+        if (strcmp(c->files[i], l.file) == 0)
+            return (SrcLoc){ c->files[i], l.line };
+    c->files = xrealloc(c->files, (size_t)(c->n_files + 1) * sizeof *c->files);
+    c->files[c->n_files] = xstrdup(l.file);
+    return (SrcLoc){ c->files[c->n_files++], l.line };
+}
+
+static int is_rank_name(const char *s)
+{
+    if (!isupper((unsigned char)s[0]))
+        return 0;
+    for (const char *q = s + 1; *q; q++)
+        if (!isupper((unsigned char)*q) && !isdigit((unsigned char)*q))
+            return 0;
+    return 1;
+}
+
+static int add_rank(Parser *p, const char *name, int col, RankKind kind, int parent)
+{
+    Cascade *c = p->c;
+    if (!is_rank_name(name)) {
+        perr(p, col, "rank name '%s' must be upper case (letters and digits, e.g. M0)", name);
+        return -1;
+    }
+    if (strcmp(name, "B") == 0 || strcmp(name, "H") == 0) {
+        perr(p, col, "rank %s is implicit (batch B and heads H are outer ranks of every tensor)",
+             name);
+        return -1;
+    }
+    if (cascade_find_rank(c, name) >= 0) {
+        perr(p, col, "rank %s is declared twice", name);
+        return -1;
+    }
+    if (c->n_ranks == CASCADE_MAX_RANKS) {
+        perr(p, col, "more than %d ranks", CASCADE_MAX_RANKS);
+        return -1;
+    }
+    CascadeRank *r = &c->ranks[c->n_ranks];
+    r->name = xstrdup(name);
+    r->var = xstrdup(name);
+    for (char *q = r->var; *q; q++)
+        *q = (char)tolower((unsigned char)*q);
+    r->kind = kind;
+    r->parent = parent;
+    r->partner = -1;
+    r->loc = own_loc(c, p->line->loc);
+    return c->n_ranks++;
+}
+
+static void parse_rank_decl(Cascade *c, Diag *d, const CascadeLine *ln)
+{
+    Parser p;
+    parser_start(&p, c, d, ln, "rank");
+    char name[64];
+    int col = p.lx.tok.col;
+    if (take_ident(&p, name, sizeof name, "for the rank") && at_end(&p))
+        add_rank(&p, name, col, RANK_ROOT, -1);
+}
+
+static void parse_partition(Cascade *c, Diag *d, const CascadeLine *ln)
+{
+    Parser p;
+    parser_start(&p, c, d, ln, "partition");
+    char parent[64], outer[64], inner[64];
+    int pcol = p.lx.tok.col, ocol, icol;
+    if (!take_ident(&p, parent, sizeof parent, "of the rank to partition") ||
+        !expect(&p, TK_ARROW, "after the partitioned rank (form: M -> M1, M0)"))
+        return;
+    ocol = p.lx.tok.col;
+    if (!take_ident(&p, outer, sizeof outer, "for the outer rank") ||
+        !expect(&p, TK_COMMA, "between the outer and inner ranks"))
+        return;
+    icol = p.lx.tok.col;
+    if (!take_ident(&p, inner, sizeof inner, "for the inner rank") || !at_end(&p))
+        return;
+    int pr = cascade_find_rank(c, parent);
+    if (pr < 0) {
+        perr(&p, pcol, "undefined rank %s", parent);
+        return;
+    }
+    for (int i = 0; i < c->n_ranks; i++)
+        if (c->ranks[i].parent == pr) {
+            perr(&p, pcol, "rank %s is partitioned twice", parent);
+            return;
+        }
+    int o = add_rank(&p, outer, ocol, RANK_OUTER, pr);
+    if (o < 0)
+        return;
+    int in = add_rank(&p, inner, icol, RANK_INNER, pr);
+    if (in < 0)
+        return;
+    c->ranks[o].partner = in;
+    c->ranks[in].partner = o;
+}
+
+static CascadeTensor *add_tensor(Parser *p, const char *name, int col)
+{
+    Cascade *c = p->c;
+    int prev = cascade_find_tensor(c, name);
+    if (prev >= 0) {
+        const CascadeTensor *t = &c->tensors[prev];
+        perr(p, col, "tensor %s is %s twice (first at %s:%d)", name,
+             t->is_input ? "declared" : "written", t->loc.file ? t->loc.file : "?", t->loc.line);
+        return NULL;
+    }
+    if (cascade_find_rank(c, name) >= 0 || rank_by_var(c, name) >= 0 ||
+        strcmp(name, "exp") == 0 || strcmp(name, "max") == 0 || strcmp(name, "min") == 0 ||
+        strcmp(name, "sum") == 0 || strcmp(name, "prune") == 0 || strcmp(name, "inf") == 0) {
+        perr(p, col, "'%s' is a rank or a reserved word and cannot name a tensor", name);
+        return NULL;
+    }
+    CascadeTensor *t = &c->tensors[c->n_tensors++];
+    memset(t, 0, sizeof *t);
+    t->name = xstrdup(name);
+    t->recur_dim = -1;
+    t->writer = -1;
+    t->loc = own_loc(c, p->line->loc);
+    return t;
+}
+
+static void parse_input(Cascade *c, Diag *d, const CascadeLine *ln)
+{
+    Parser p;
+    parser_start(&p, c, d, ln, "input");
+    char name[64];
+    int col = p.lx.tok.col;
+    if (!take_ident(&p, name, sizeof name, "for the tensor") ||
+        !expect(&p, TK_LBRACK, "after the tensor name (form: Q[e, p])"))
+        return;
+    int dims[CASCADE_MAX_DIMS], nd = 0;
+    for (;;) {
+        char var[64];
+        int vcol = p.lx.tok.col;
+        if (!take_ident(&p, var, sizeof var, "as a rank variable"))
+            return;
+        int r = rank_by_var(c, var);
+        if (r < 0) {
+            perr(&p, vcol, "undefined rank variable '%s'", var);
+            return;
+        }
+        for (int i = 0; i < nd; i++)
+            if (dims[i] == r) {
+                perr(&p, vcol, "rank variable '%s' appears twice", var);
+                return;
+            }
+        if (nd == CASCADE_MAX_DIMS) {
+            perr(&p, vcol, "more than %d dimensions", CASCADE_MAX_DIMS);
+            return;
+        }
+        dims[nd++] = r;
+        if (p.lx.tok.kind != TK_COMMA)
+            break;
+        lex_next(&p.lx);
+    }
+    if (!expect(&p, TK_RBRACK, "to close the dimension list") || !at_end(&p))
+        return;
+    CascadeTensor *t = add_tensor(&p, name, col);
+    if (!t)
+        return;
+    t->is_input = true;
+    t->ndim = nd;
+    memcpy(t->dim_rank, dims, sizeof dims[0] * (size_t)nd);
+}
+
+/* ---- statements ------------------------------------------------------------------------ */
+
+typedef enum { LHS_VAR, LHS_NEXT, LHS_ZERO } LhsForm;
+
+/* A parsed left-hand side, kept between the passes. */
+typedef struct {
+    const CascadeLine *ln;
+    char name[64];
+    int name_col;
+    int ndim;
+    LhsForm form[CASCADE_MAX_DIMS];
+    int rank[CASCADE_MAX_DIMS];      /* rank of the variable (-1 for LHS_ZERO) */
+    IndexExpr idx[CASCADE_MAX_DIMS];
+    int is_init;
+    Lexer after_eq;                  /* lexer positioned at the right-hand side */
+    int ok;
+} Lhs;
+
+static int parse_lhs(Cascade *c, Diag *d, const CascadeLine *ln, Lhs *l)
+{
+    Parser p;
+    memset(l, 0, sizeof *l);
+    l->ln = ln;
+    parser_start(&p, c, d, ln, "einsum");
+    l->name_col = p.lx.tok.col;
+    if (!take_ident(&p, l->name, sizeof l->name, "for the output tensor") ||
+        !expect(&p, TK_LBRACK, "after the output tensor (form: OUT[i, j] = ...)"))
+        return 0;
+    int n_zero = 0, n_next = 0;
+    for (;;) {
+        int col = p.lx.tok.col;
+        if (l->ndim == CASCADE_MAX_DIMS) {
+            perr(&p, col, "more than %d dimensions", CASCADE_MAX_DIMS);
+            return 0;
+        }
+        IndexExpr ix;
+        if (!parse_index(&p, &ix))
+            return 0;
+        int k = l->ndim++;
+        l->idx[k] = ix;
+        int plain = ix.n == 1 && ix.t[0].rank >= 0 && ix.t[0].size_rank < 0 && ix.t[0].coef == 1;
+        if (plain && ix.konst == 0) {
+            l->form[k] = LHS_VAR;
+            l->rank[k] = ix.t[0].rank;
+        } else if (plain && ix.konst == 1) {
+            l->form[k] = LHS_NEXT;
+            l->rank[k] = ix.t[0].rank;
+            n_next++;
+        } else if (ix.n == 0 && ix.konst == 0) {
+            l->form[k] = LHS_ZERO;
+            l->rank[k] = -1;
+            n_zero++;
+        } else {
+            perr(&p, col, "a left-hand index must be a rank variable, a recurrence 'v+1' or "
+                 "the initial index 0");
+            return 0;
+        }
+        for (int j = 0; j < k; j++)
+            if (l->rank[k] >= 0 && l->rank[j] == l->rank[k]) {
+                perr(&p, col, "rank variable '%s' appears twice on the left-hand side",
+                     c->ranks[l->rank[k]].var);
+                return 0;
+            }
+        if (p.lx.tok.kind != TK_COMMA)
+            break;
+        lex_next(&p.lx);
+    }
+    if (!expect(&p, TK_RBRACK, "to close the left-hand index list") ||
+        !expect(&p, TK_EQ, "after the left-hand side"))
+        return 0;
+    if (n_zero + n_next > 1 || (n_zero && n_next)) {
+        perr(&p, l->name_col, "at most one recurrent dimension (v+1 or 0) per tensor");
+        return 0;
+    }
+    l->is_init = n_zero == 1;
+    l->after_eq = p.lx;
+    l->ok = 1;
+    return 1;
+}
+
+/* Defines the output tensor and the Einsum record of a non-initial statement. */
+static void define_einsum(Cascade *c, Diag *d, Lhs *l)
+{
+    Parser p;
+    parser_start(&p, c, d, l->ln, "einsum");
+    if (cascade_find_tensor(c, l->name) >= 0 &&
+        c->tensors[cascade_find_tensor(c, l->name)].is_input) {
+        perr(&p, l->name_col, "%s is an input and cannot be written", l->name);
+        l->ok = 0;
+        return;
+    }
+    CascadeTensor *t = add_tensor(&p, l->name, l->name_col);
+    if (!t) {
+        l->ok = 0;
+        return;
+    }
+    int ti = (int)(t - c->tensors);
+    Einsum *e = &c->einsums[c->n_einsums];
+    memset(e, 0, sizeof *e);
+    e->name = xstrdup(l->name);
+    e->text = xstrdup(l->ln->text);
+    e->out = ti;
+    e->loc = own_loc(c, l->ln->loc);
+    e->root = -1;
+    t->writer = c->n_einsums++;
+    t->ndim = l->ndim;
+    for (int k = 0; k < l->ndim; k++) {
+        t->dim_rank[k] = l->rank[k];
+        e->out_idx[k] = l->idx[k];
+        e->free_ranks[e->n_free++] = l->rank[k];
+        if (l->form[k] == LHS_NEXT) {
+            t->recur_dim = k;
+            if (c->iter_rank >= 0 && c->iter_rank != l->rank[k]) {
+                perr(&p, l->name_col, "a second iterative rank '%s' (the cascade already "
+                     "iterates over '%s')", c->ranks[l->rank[k]].var, c->ranks[c->iter_rank].var);
+                l->ok = 0;
+            }
+            c->iter_rank = l->rank[k];
+        }
+    }
+}
+
+/* Initial value statement R[0, p] = constant. */
+static void define_init(Cascade *c, Diag *d, Lhs *l)
+{
+    Parser p;
+    parser_start(&p, c, d, l->ln, "initial value");
+    int ti = cascade_find_tensor(c, l->name);
+    if (ti < 0 || c->tensors[ti].is_input) {
+        perr(&p, l->name_col, "initial value for %s, which no recurrence (%s[v+1, ...] = ...) "
+             "writes", l->name, l->name);
+        return;
+    }
+    CascadeTensor *t = &c->tensors[ti];
+    if (t->recur_dim < 0 || t->ndim != l->ndim || l->form[t->recur_dim] != LHS_ZERO) {
+        perr(&p, l->name_col, "initial value for %s does not match its recurrence "
+             "(index 0 must stand where the recurrence has v+1)", l->name);
+        return;
+    }
+    for (int k = 0; k < l->ndim; k++)
+        if (k != t->recur_dim && l->rank[k] != t->dim_rank[k]) {
+            perr(&p, l->name_col, "initial value for %s: dimension %d is rank %s, not %s",
+                 l->name, k, c->ranks[t->dim_rank[k]].var,
+                 l->rank[k] >= 0 ? c->ranks[l->rank[k]].var : "0");
+            return;
+        }
+    if (t->has_init) {
+        perr(&p, l->name_col, "%s has two initial values", l->name);
+        return;
+    }
+    Einsum tmp;
+    memset(&tmp, 0, sizeof tmp);
+    p.lx = l->after_eq;
+    int ok = parse_rhs(&p, &tmp);
+    double v = 0;
+    if (ok) {
+        const ExprNode *n = &tmp.nodes[tmp.root];
+        if (tmp.red == RED_NONE && n->kind == EX_NUM) {
+            v = n->num;
+        } else if (tmp.red == RED_NONE && n->kind == EX_NEG && tmp.nodes[n->a].kind == EX_NUM) {
+            v = -tmp.nodes[n->a].num;
+        } else {
+            perr(&p, l->after_eq.tok.col, "an initial value must be a constant (a number, inf "
+                 "or -inf)");
+            ok = 0;
+        }
+    }
+    free(tmp.nodes);
+    if (ok) {
+        t->has_init = true;
+        t->init_value = v;
+    }
+}
+
+int check_index_rank(Parser *p, const CascadeTensor *t, int dim, const IndexExpr *ix, int col)
+{
+    int want = t->dim_rank[dim];
+    for (int i = 0; i < ix->n; i++) {
+        int r = ix->t[i].rank;
+        if (r < 0)
+            continue;
+        int a = r;
+        while (a >= 0 && a != want)
+            a = p->c->ranks[a].parent;
+        if (a != want) {
+            perr(p, col, "index variable '%s' ranges over rank %s, but dimension %d of %s is "
+                 "rank %s", p->c->ranks[r].var, p->c->ranks[r].name, dim, t->name,
+                 p->c->ranks[want].name);
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* ---- per-Einsum checks ------------------------------------------------------------------ */
+
+static int has_rank(const int *v, int n, int r)
+{
+    for (int i = 0; i < n; i++)
+        if (v[i] == r)
+            return 1;
+    return 0;
+}
+
+/* Rank variables used on the right-hand side, in order of first use. */
+static int rhs_ranks(const Einsum *e, int *out)
+{
+    int n = 0;
+    for (int i = 0; i < e->n_nodes; i++) {
+        const ExprNode *nd = &e->nodes[i];
+        if (nd->kind != EX_ACCESS)
+            continue;
+        for (int k = 0; k < CASCADE_MAX_DIMS; k++)
+            for (int j = 0; j < nd->idx[k].n; j++) {
+                int r = nd->idx[k].t[j].rank;
+                if (r >= 0 && !has_rank(out, n, r) && n < CASCADE_MAX_RANKS)
+                    out[n++] = r;
+            }
+    }
+    return n;
+}
+
+static const char *red_word(ReduceKind k)
+{
+    switch (k) {
+    case RED_SUM: return "sum";
+    case RED_MAX: return "max";
+    case RED_MIN: return "min";
+    case RED_PRUNE: return "prune";
+    default: return "map";
+    }
+}
+
+static void check_reduction(Parser *p, Einsum *e)
+{
+    const Cascade *c = p->c;
+    int rr[CASCADE_MAX_RANKS];
+    int nr = rhs_ranks(e, rr);
+    int col = p->red_col ? p->red_col : 1;
+    if (e->red == RED_PRUNE) {
+        if (e->n_red != 1 || !has_rank(e->free_ranks, e->n_free, e->red_ranks[0])) {
+            perr(p, col, "prune names exactly one rank, which must be on the left-hand side");
+            return;
+        }
+        for (int i = 0; i < nr; i++)
+            if (!has_rank(e->free_ranks, e->n_free, rr[i])) {
+                perr(p, col, "prune cannot reduce: rank variable '%s' is not on the left-hand side",
+                     c->ranks[rr[i]].var);
+                return;
+            }
+        return;
+    }
+    if (e->red != RED_NONE) {
+        for (int i = 0; i < e->n_red; i++) {
+            int r = e->red_ranks[i];
+            if (has_rank(e->free_ranks, e->n_free, r)) {
+                perr(p, col, "rank variable '%s' is on the left-hand side and cannot be reduced",
+                     c->ranks[r].var);
+                return;
+            }
+            if (!has_rank(rr, nr, r)) {
+                perr(p, col, "reduced rank variable '%s' does not appear in the expression",
+                     c->ranks[r].var);
+                return;
+            }
+        }
+        for (int i = 0; i < nr; i++)
+            if (!has_rank(e->free_ranks, e->n_free, rr[i]) &&
+                !has_rank(e->red_ranks, e->n_red, rr[i])) {
+                perr(p, col, "rank variable '%s' is reduced too; name it in %s(...)",
+                     c->ranks[rr[i]].var, red_word(e->red));
+                return;
+            }
+        return;
+    }
+    for (int i = 0; i < nr; i++)
+        if (!has_rank(e->free_ranks, e->n_free, rr[i]))
+            e->red_ranks[e->n_red++] = rr[i];
+    if (e->n_red)
+        e->red = RED_SUM;
+}
+
+static void count_ops(Einsum *e)
+{
+    memset(e->map_ops, 0, sizeof e->map_ops);
+    for (int i = 0; i < e->n_nodes; i++)
+        switch (e->nodes[i].kind) {
+        case EX_ADD: case EX_SUB: case EX_NEG: e->map_ops[OP_ADD]++; break;
+        case EX_MUL: e->map_ops[OP_MAC]++; break;
+        case EX_DIV: e->map_ops[OP_DIV]++; break;
+        case EX_MAX: case EX_MIN: e->map_ops[OP_MAX]++; break;
+        case EX_EXP: e->map_ops[OP_EXP]++; break;
+        default: break;
+        }
+}
+
+/* How an access reads a recurrent tensor along its recurrent dimension. */
+typedef enum { RA_PREV, RA_CUR, RA_FINAL, RA_INITIAL, RA_BAD } RecurAccess;
+
+static RecurAccess recur_access(const Cascade *c, const IndexExpr *ix)
+{
+    int it = c->iter_rank;
+    if (ix->n == 1 && ix->t[0].rank == it && ix->t[0].size_rank < 0 && ix->t[0].coef == 1)
+        return ix->konst == 0 ? RA_PREV : ix->konst == 1 ? RA_CUR : RA_BAD;
+    if (ix->n == 1 && ix->t[0].rank < 0 && ix->t[0].size_rank == it && ix->t[0].coef == 1 &&
+        ix->konst == 0)
+        return RA_FINAL;
+    if (ix->n == 0 && ix->konst == 0)
+        return RA_INITIAL;
+    return RA_BAD;
+}
+
+/* ---- dependencies, phases, order ----------------------------------------------------------- */
+
+typedef struct {
+    int n;
+    uint8_t *edge;  /* n × n: edge[a * n + b] = 1 when b needs a in the same step */
+} Graph;
+
+static void report_at(Diag *d, const Einsum *e, const char *fmt, const char *a, const char *b)
+{
+    diag_error(d, e->loc.file, e->loc.line, fmt, a, b);
+}
+
+/* Builds the dependency edges and phases; returns 0 on an error (reported). */
+static int build_deps(Cascade *c, Diag *d, Graph *g)
+{
+    int n = c->n_einsums;
+    int ok = 1;
+    for (int i = 0; i < n; i++) {
+        Einsum *e = &c->einsums[i];
+        e->phase = (c->iter_rank >= 0 && has_rank(e->free_ranks, e->n_free, c->iter_rank))
+                       ? PHASE_LOOP : PHASE_PRE;
+    }
+    for (int i = 0; i < n; i++) {
+        Einsum *e = &c->einsums[i];
+        for (int j = 0; j < e->n_nodes; j++) {
+            const ExprNode *nd = &e->nodes[j];
+            if (nd->kind != EX_ACCESS)
+                continue;
+            const CascadeTensor *t = &c->tensors[nd->tensor];
+            if (t->writer < 0)
+                continue;
+            const Einsum *w = &c->einsums[t->writer];
+            if (t->recur_dim >= 0) {
+                RecurAccess ra = recur_access(c, &nd->idx[t->recur_dim]);
+                int in_loop = e->phase == PHASE_LOOP;
+                if (ra == RA_BAD) {
+                    report_at(d, e, "einsum %s: the recurrent dimension of %s must be indexed by "
+                              "v (previous step), v+1 (this step), 0 (initial) or the rank size "
+                              "(final)", e->name, t->name);
+                    ok = 0;
+                } else if ((ra == RA_PREV || ra == RA_CUR) && !in_loop) {
+                    report_at(d, e, "einsum %s reads a step of the recurrence %s but does not "
+                              "iterate over it (put the iterative rank on its left-hand side)",
+                              e->name, t->name);
+                    ok = 0;
+                } else if (ra == RA_FINAL && in_loop) {
+                    report_at(d, e, "einsum %s reads the final value of %s inside the loop that "
+                              "computes it", e->name, t->name);
+                    ok = 0;
+                } else if (ra == RA_CUR || ra == RA_FINAL) {
+                    g->edge[t->writer * n + i] = 1;
+                }
+                continue;
+            }
+            g->edge[t->writer * n + i] = 1;
+            if (w->phase == PHASE_LOOP && e->phase == PHASE_LOOP) {
+                for (int k = 0; k < t->ndim; k++) {
+                    if (t->dim_rank[k] != c->iter_rank)
+                        continue;
+                    const IndexExpr *ix = &nd->idx[k];
+                    if (!(ix->n == 1 && ix->t[0].rank == c->iter_rank && ix->t[0].coef == 1 &&
+                          ix->t[0].size_rank < 0 && ix->konst == 0)) {
+                        report_at(d, e, "einsum %s must read %s at the current step of the "
+                                  "iterative rank (index it with the plain variable)",
+                                  e->name, t->name);
+                        ok = 0;
+                    }
+                }
+            }
+        }
+    }
+    /* Everything downstream of the loop runs after it. */
+    for (int changed = 1; changed;) {
+        changed = 0;
+        for (int a = 0; a < n; a++)
+            for (int b = 0; b < n; b++)
+                if (g->edge[a * n + b] && c->einsums[a].phase != PHASE_PRE &&
+                    c->einsums[b].phase == PHASE_PRE) {
+                    c->einsums[b].phase = PHASE_POST;
+                    changed = 1;
+                }
+    }
+    for (int a = 0; a < n; a++)
+        for (int b = 0; b < n; b++)
+            if (g->edge[a * n + b] && c->einsums[a].phase == PHASE_POST &&
+                c->einsums[b].phase == PHASE_LOOP) {
+                report_at(d, &c->einsums[b], "einsum %s inside the loop depends on %s, which "
+                          "needs the whole loop", c->einsums[b].name, c->einsums[a].name);
+                ok = 0;
+            }
+    return ok;
+}
+
+/* Kahn's algorithm, smallest (phase, source index) first. Reports a cycle if any. */
+static int topo_order(Cascade *c, Diag *d, const Graph *g)
+{
+    int n = c->n_einsums;
+    int *indeg = xcalloc((size_t)n, sizeof *indeg);
+    uint8_t *done = xcalloc((size_t)n, 1);
+    c->order = xcalloc((size_t)n, sizeof *c->order);
+    for (int a = 0; a < n; a++)
+        for (int b = 0; b < n; b++)
+            indeg[b] += g->edge[a * n + b];
+    int k = 0;
+    for (; k < n; k++) {
+        int best = -1;
+        for (int i = 0; i < n; i++)
+            if (!done[i] && indeg[i] == 0 &&
+                (best < 0 || c->einsums[i].phase < c->einsums[best].phase))
+                best = i;
+        if (best < 0)
+            break;
+        done[best] = 1;
+        c->order[k] = best;
+        for (int b = 0; b < n; b++)
+            indeg[b] -= g->edge[best * n + b];
+    }
+    int ok = k == n;
+    if (!ok) {
+        /* Walk back along unfinished predecessors until a node repeats. */
+        int *seen = xcalloc((size_t)n, sizeof *seen);
+        int *path = xcalloc((size_t)n + 1, sizeof *path);
+        int cur = -1, len = 0;
+        for (int i = 0; i < n && cur < 0; i++)
+            if (!done[i])
+                cur = i;
+        while (!seen[cur]) {
+            seen[cur] = ++len;
+            path[len - 1] = cur;
+            int pred = -1;
+            for (int a = 0; a < n && pred < 0; a++)
+                if (!done[a] && g->edge[a * n + cur])
+                    pred = a;
+            cur = pred;
+        }
+        Buf b = {0};
+        for (int i = len - 1; i >= seen[cur] - 1; i--)
+            buf_printf(&b, "%s -> ", c->einsums[path[i]].name);
+        buf_printf(&b, "%s", c->einsums[path[len - 1]].name);
+        const Einsum *e = &c->einsums[cur];
+        diag_error(d, e->loc.file, e->loc.line, "dependency cycle %s, not broken by a "
+                   "recurrence (v+1)", b.s);
+        buf_free(&b);
+        free(seen);
+        free(path);
+    }
+    free(indeg);
+    free(done);
+    return ok;
+}
+
+int cascade_build(const CascadeSrc *src, Diag *d, Cascade **out)
+{
+    int errs0 = diag_count(d);
+    Cascade *c = xcalloc(1, sizeof *c);
+    *out = NULL;
+    c->name = xstrdup(src->name ? src->name : "cascade");
+    c->path = xstrdup(src->path ? src->path : "");
+    c->problem = xstrdup(src->problem ? src->problem : "");
+    c->iter_rank = -1;
+    c->ranks = xcalloc(CASCADE_MAX_RANKS, sizeof *c->ranks);
+    c->tensors = xcalloc((size_t)(src->n_inputs + src->n_einsums) + 1, sizeof *c->tensors);
+    c->einsums = xcalloc((size_t)src->n_einsums + 1, sizeof *c->einsums);
+
+    if (src->n_ranks == 0)
+        diag_error(d, src->loc.file, src->loc.line, "cascade %s: no ranks declared", c->name);
+    if (src->n_einsums == 0)
+        diag_error(d, src->loc.file, src->loc.line, "cascade %s: no einsums", c->name);
+    for (int i = 0; i < src->n_ranks; i++)
+        parse_rank_decl(c, d, &src->ranks[i]);
+    for (int i = 0; i < src->n_partitions; i++)
+        parse_partition(c, d, &src->partitions[i]);
+    for (int i = 0; i < src->n_inputs; i++)
+        parse_input(c, d, &src->inputs[i]);
+    if (diag_count(d) > errs0)
+        goto fail;
+
+    Lhs *lhs = xcalloc((size_t)src->n_einsums + 1, sizeof *lhs);
+    for (int i = 0; i < src->n_einsums; i++)
+        if (parse_lhs(c, d, &src->einsums[i], &lhs[i]) && !lhs[i].is_init)
+            define_einsum(c, d, &lhs[i]);
+    for (int i = 0; i < src->n_einsums; i++)
+        if (lhs[i].ok && lhs[i].is_init)
+            define_init(c, d, &lhs[i]);
+    if (diag_count(d) > errs0) {
+        free(lhs);
+        goto fail;
+    }
+    for (int i = 0, k = 0; i < src->n_einsums; i++) {
+        if (lhs[i].is_init)
+            continue;
+        Einsum *e = &c->einsums[k++];
+        Parser p;
+        parser_start(&p, c, d, lhs[i].ln, "einsum");
+        p.lx = lhs[i].after_eq;
+        if (parse_rhs(&p, e)) {
+            check_reduction(&p, e);
+            count_ops(e);
+        }
+        const CascadeTensor *t = &c->tensors[e->out];
+        if (t->recur_dim >= 0 && !t->has_init)
+            diag_error(d, e->loc.file, e->loc.line, "recurrent tensor %s has no initial value "
+                       "(add a statement %s[..., 0, ...] = value)", t->name, t->name);
+    }
+    free(lhs);
+
+    for (int i = 0; i < src->n_outputs; i++) {
+        const CascadeLine *ln = &src->outputs[i];
+        int ti = cascade_find_tensor(c, ln->text);
+        if (ti < 0 || c->tensors[ti].is_input)
+            diag_error(d, ln->loc.file, ln->loc.line, "output '%s' is not written by any einsum",
+                       ln->text);
+        else
+            c->tensors[ti].is_output = true;
+    }
+    if (src->n_outputs == 0)
+        diag_error(d, src->loc.file, src->loc.line, "cascade %s: no outputs", c->name);
+    if (diag_count(d) > errs0)
+        goto fail;
+
+    Graph g = { c->n_einsums, xcalloc((size_t)c->n_einsums * (size_t)c->n_einsums + 1, 1) };
+    int ok = build_deps(c, d, &g) && topo_order(c, d, &g);
+    free(g.edge);
+    if (!ok)
+        goto fail;
+    *out = c;
+    return 0;
+fail:
+    cascade_free(c);
+    return 1;
+}
+
+/* ---- binding ------------------------------------------------------------------------------ */
+
+int cascade_bind(const Cascade *c, const RankSize *sizes, int n_sizes, bool allow_extra,
+                 Diag *d, RankBinding *out)
+{
+    int errs0 = diag_count(d);
+    memset(out, 0, sizeof *out);
+    for (int i = 0; i < n_sizes; i++) {
+        int r = cascade_find_rank(c, sizes[i].name);
+        if (r < 0) {
+            if (!allow_extra)
+                diag_error(d, sizes[i].loc.file, sizes[i].loc.line, "rank %s is not a rank of "
+                           "cascade %s", sizes[i].name, c->name);
+            continue;
+        }
+        if (c->ranks[r].kind == RANK_OUTER) {
+            diag_error(d, sizes[i].loc.file, sizes[i].loc.line, "rank %s is derived (ceil of %s "
+                       "/ %s) and cannot be set", sizes[i].name, c->ranks[c->ranks[r].parent].name,
+                       c->ranks[c->ranks[r].partner].name);
+            continue;
+        }
+        if (sizes[i].size < 1 || sizes[i].size > ((uint64_t)1 << 40)) {
+            diag_error(d, sizes[i].loc.file, sizes[i].loc.line, "rank %s = %llu: must be between "
+                       "1 and 2^40", sizes[i].name, (unsigned long long)sizes[i].size);
+            continue;
+        }
+        out->size[r] = (int64_t)sizes[i].size;
+    }
+    for (int r = 0; r < c->n_ranks; r++)
+        if (c->ranks[r].kind != RANK_OUTER && out->size[r] == 0)
+            diag_error(d, c->path, 0, "cascade %s: no size given for rank %s", c->name,
+                       c->ranks[r].name);
+    if (diag_count(d) > errs0)
+        return 1;
+    /* Outer ranks, parents first (a partitioned rank may itself be an outer/inner rank). */
+    for (int pass = 0; pass < c->n_ranks; pass++)
+        for (int r = 0; r < c->n_ranks; r++) {
+            const CascadeRank *k = &c->ranks[r];
+            if (k->kind == RANK_OUTER && out->size[r] == 0 && out->size[k->parent] > 0) {
+                int64_t par = out->size[k->parent], in = out->size[k->partner];
+                out->size[r] = (par + in - 1) / in;
+            }
+        }
+    for (int t = 0; t < c->n_tensors; t++) {
+        uint64_t n = 1;
+        for (int k = 0; k < c->tensors[t].ndim; k++)
+            if (!ck_mul_u64(n, (uint64_t)cascade_dim_extent(c, out, t, k), &n) || n > INT64_MAX) {
+                diag_error(d, c->tensors[t].loc.file, c->tensors[t].loc.line, "tensor %s: the "
+                           "product of its dimension sizes overflows 64 bits", c->tensors[t].name);
+                return 1;
+            }
+    }
+    return 0;
+}
+
+int64_t cascade_dim_extent(const Cascade *c, const RankBinding *b, int t, int dim)
+{
+    const CascadeTensor *x = &c->tensors[t];
+    return b->size[x->dim_rank[dim]] + (x->recur_dim == dim ? 1 : 0);
+}
+
+int64_t index_eval(const IndexExpr *ix, const RankBinding *b, const int64_t *var)
+{
+    int64_t v = ix->konst;
+    for (int i = 0; i < ix->n; i++) {
+        const IndexTerm *t = &ix->t[i];
+        int64_t term = t->coef;
+        if (t->size_rank >= 0)
+            term *= b->size[t->size_rank];
+        if (t->rank >= 0)
+            term *= var[t->rank];
+        v += term;
+    }
+    return v;
+}
+
+/* ---- summary ------------------------------------------------------------------------------- */
+
+void cascade_summary(const Cascade *c, void (*emit)(void *ctx, const char *line), void *ctx)
+{
+    Buf b = {0};
+    buf_printf(&b, "cascade %s (%s): %d ranks, %d tensors, %d einsums", c->name,
+               c->problem[0] ? c->problem : "-", c->n_ranks, c->n_tensors, c->n_einsums);
+    if (c->iter_rank >= 0)
+        buf_printf(&b, ", iterates over %s", c->ranks[c->iter_rank].var);
+    emit(ctx, b.s);
+    buf_free(&b);
+    buf_printf(&b, "  ranks:");
+    for (int i = 0; i < c->n_ranks; i++) {
+        const CascadeRank *r = &c->ranks[i];
+        buf_printf(&b, " %s", r->name);
+        if (r->kind == RANK_OUTER)
+            buf_printf(&b, "(=%s/%s)", c->ranks[r->parent].name, c->ranks[r->partner].name);
+    }
+    emit(ctx, b.s);
+    buf_free(&b);
+    static const char *phase[] = { "pre ", "loop", "post" };
+    for (int k = 0; k < c->n_einsums; k++) {
+        const Einsum *e = &c->einsums[c->order[k]];
+        buf_printf(&b, "  %-4s %-6s %-5s ops:", phase[e->phase], e->name, red_word(e->red));
+        int any = 0;
+        for (int o = 0; o < OP__COUNT; o++)
+            if (e->map_ops[o]) {
+                buf_printf(&b, " %s=%u", op_kind_name[o], e->map_ops[o]);
+                any = 1;
+            }
+        if (!any)
+            buf_printf(&b, " -");
+        emit(ctx, b.s);
+        buf_free(&b);
+    }
+}

@@ -1,0 +1,457 @@
+/* parse.c — parser of the cascade text: rank and tensor declarations, partitions and
+ * Einsum statements (grammar in cascade.h). Produces the IR in cascade.h; the
+ * cross-statement checks (shapes, phases, cycles) are in cascade.c.
+ *
+ * Every error quotes the statement's file:line, the column inside the statement, and
+ * the statement itself with a caret under the offending token. */
+#include "cascade/cascadeInt.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/util.h"
+
+void perr(Parser *p, int col, const char *fmt, ...)
+{
+    if (p->failed)
+        return;
+    p->failed = 1;
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = xvasprintf(fmt, ap);
+    va_end(ap);
+    Buf b = {0};
+    buf_printf(&b, "    %s\n    ", p->line->text);
+    for (int i = 1; i < col; i++)
+        buf_putc(&b, p->line->text[i - 1] == '\t' ? '\t' : ' ');
+    buf_putc(&b, '^');
+    char *ctx = buf_take(&b);
+    diag_error_at(p->d, p->line->loc.file, p->line->loc.line, col, ctx, "%s: column %d: %s",
+                  p->what, col, msg);
+    free(ctx);
+    free(msg);
+}
+
+void parser_start(Parser *p, Cascade *c, Diag *d, const CascadeLine *line, const char *what)
+{
+    memset(p, 0, sizeof *p);
+    p->c = c;
+    p->d = d;
+    p->line = line;
+    p->what = what;
+    lex_init(&p->lx, line->text ? line->text : "");
+}
+
+static const Token *tok(Parser *p) { return &p->lx.tok; }
+
+static int tok_is(Parser *p, TokKind k) { return p->lx.tok.kind == k; }
+
+static int tok_is_word(Parser *p, const char *w)
+{
+    const Token *t = tok(p);
+    return t->kind == TK_IDENT && (int)strlen(w) == t->len && strncmp(t->s, w, (size_t)t->len) == 0;
+}
+
+/* Consumes a token of kind k or reports what was expected. */
+int expect(Parser *p, TokKind k, const char *context)
+{
+    if (p->failed)
+        return 0;
+    if (!tok_is(p, k)) {
+        perr(p, tok(p)->col, "expected %s %s, found %s", tok_kind_str(k), context,
+             tok_kind_str(tok(p)->kind));
+        return 0;
+    }
+    lex_next(&p->lx);
+    return 1;
+}
+
+/* Copies the current identifier into buf (truncated to size) and advances. */
+int take_ident(Parser *p, char *buf, size_t size, const char *context)
+{
+    if (p->failed)
+        return 0;
+    if (!tok_is(p, TK_IDENT)) {
+        perr(p, tok(p)->col, "expected a name %s, found %s", context, tok_kind_str(tok(p)->kind));
+        return 0;
+    }
+    const Token *t = tok(p);
+    if ((size_t)t->len >= size) {
+        perr(p, t->col, "name '%.*s' is too long (at most %zu characters)", t->len, t->s, size - 1);
+        return 0;
+    }
+    memcpy(buf, t->s, (size_t)t->len);
+    buf[t->len] = '\0';
+    lex_next(&p->lx);
+    return 1;
+}
+
+int at_end(Parser *p)
+{
+    if (p->failed)
+        return 0;
+    if (!tok_is(p, TK_END)) {
+        perr(p, tok(p)->col, "unexpected %s after the end of the statement",
+             tok_kind_str(tok(p)->kind));
+        return 0;
+    }
+    return 1;
+}
+
+int rank_by_var(const Cascade *c, const char *var)
+{
+    for (int i = 0; i < c->n_ranks; i++)
+        if (strcmp(c->ranks[i].var, var) == 0)
+            return i;
+    return -1;
+}
+
+/* ---- index expressions ------------------------------------------------------------ */
+
+/* One product term of an index: [-] factor (* factor)*, factors being integers, rank
+ * variables (at most one) and rank sizes (at most one). */
+static int parse_index_term(Parser *p, int sign, IndexExpr *ix)
+{
+    int64_t coef = sign;
+    int var = -1, size_rank = -1;
+    int col0 = tok(p)->col;
+    for (;;) {
+        const Token *t = tok(p);
+        if (t->kind == TK_INT) {
+            if (p->lx.overflow || !ck_mul_i64(coef, t->ival, &coef)) {
+                perr(p, t->col, "integer in index is too large");
+                return 0;
+            }
+            lex_next(&p->lx);
+        } else if (t->kind == TK_IDENT) {
+            char name[64];
+            int col = t->col;
+            if (!take_ident(p, name, sizeof name, "in an index"))
+                return 0;
+            int r = rank_by_var(p->c, name);
+            if (r >= 0) {
+                if (var >= 0) {
+                    perr(p, col, "index term multiplies two rank variables ('%s' and '%s'); "
+                         "indices must be affine", p->c->ranks[var].var, name);
+                    return 0;
+                }
+                var = r;
+            } else if ((r = cascade_find_rank(p->c, name)) >= 0) {
+                if (size_rank >= 0) {
+                    perr(p, col, "index term multiplies two rank sizes");
+                    return 0;
+                }
+                size_rank = r;
+            } else {
+                perr(p, col, "undefined rank variable or size '%s'", name);
+                return 0;
+            }
+        } else {
+            perr(p, t->col, "expected a rank variable, a rank size or an integer in the index, "
+                 "found %s", tok_kind_str(t->kind));
+            return 0;
+        }
+        if (!tok_is(p, TK_STAR))
+            break;
+        lex_next(&p->lx);
+    }
+    if (var < 0 && size_rank < 0) {
+        if (!ck_add_i64(ix->konst, coef, &ix->konst)) {
+            perr(p, col0, "integer in index is too large");
+            return 0;
+        }
+        return 1;
+    }
+    if (ix->n == INDEX_MAX_TERMS) {
+        perr(p, col0, "index has more than %d terms", INDEX_MAX_TERMS);
+        return 0;
+    }
+    ix->t[ix->n++] = (IndexTerm){ .rank = var, .size_rank = size_rank, .coef = coef };
+    return 1;
+}
+
+int parse_index(Parser *p, IndexExpr *ix)
+{
+    memset(ix, 0, sizeof *ix);
+    int sign = 1;
+    if (tok_is(p, TK_MINUS)) {
+        sign = -1;
+        lex_next(&p->lx);
+    }
+    if (!parse_index_term(p, sign, ix))
+        return 0;
+    while (tok_is(p, TK_PLUS) || tok_is(p, TK_MINUS)) {
+        sign = tok_is(p, TK_PLUS) ? 1 : -1;
+        lex_next(&p->lx);
+        if (!parse_index_term(p, sign, ix))
+            return 0;
+    }
+    return 1;
+}
+
+/* ---- expressions -------------------------------------------------------------------- */
+
+static int new_node(Parser *p, ExprKind k, int col)
+{
+    Einsum *e = p->e;
+    if (e->n_nodes == p->nodes_cap) {
+        p->nodes_cap = p->nodes_cap ? 2 * p->nodes_cap : 16;
+        e->nodes = xrealloc(e->nodes, (size_t)p->nodes_cap * sizeof *e->nodes);
+    }
+    ExprNode *n = &e->nodes[e->n_nodes];
+    memset(n, 0, sizeof *n);
+    n->kind = k;
+    n->a = n->b = -1;
+    n->tensor = -1;
+    n->col = col;
+    return e->n_nodes++;
+}
+
+static int parse_expr(Parser *p);
+
+static int parse_access(Parser *p, int tensor, int col)
+{
+    const CascadeTensor *t = &p->c->tensors[tensor];
+    int n = new_node(p, EX_ACCESS, col);
+    p->e->nodes[n].tensor = tensor;
+    if (!expect(p, TK_LBRACK, "after the tensor name"))
+        return -1;
+    int dim = 0;
+    for (;;) {
+        int icol = tok(p)->col;
+        if (dim == t->ndim) {
+            perr(p, icol, "tensor %s has %d dimension%s but is indexed with more", t->name,
+                 t->ndim, t->ndim == 1 ? "" : "s");
+            return -1;
+        }
+        IndexExpr ix;
+        if (!parse_index(p, &ix))
+            return -1;
+        if (!check_index_rank(p, t, dim, &ix, icol))
+            return -1;
+        p->e->nodes[n].idx[dim++] = ix;
+        if (tok_is(p, TK_COMMA)) {
+            lex_next(&p->lx);
+            continue;
+        }
+        break;
+    }
+    if (dim != t->ndim) {
+        perr(p, tok(p)->col, "tensor %s has %d dimension%s but is indexed with %d", t->name,
+             t->ndim, t->ndim == 1 ? "" : "s", dim);
+        return -1;
+    }
+    if (!expect(p, TK_RBRACK, "to close the index list"))
+        return -1;
+    return n;
+}
+
+static int parse_call(Parser *p, ExprKind k, int col, int nargs)
+{
+    lex_next(&p->lx); /* the function name */
+    if (!expect(p, TK_LPAREN, "after the function name"))
+        return -1;
+    int n = new_node(p, k, col);
+    int a = parse_expr(p);
+    if (a < 0)
+        return -1;
+    p->e->nodes[n].a = a;
+    if (nargs == 2) {
+        if (tok_is(p, TK_COLON)) {
+            perr(p, tok(p)->col, "a reduction such as max(m: ...) must be the whole right-hand side");
+            return -1;
+        }
+        if (!expect(p, TK_COMMA, "between the two arguments"))
+            return -1;
+        int b = parse_expr(p);
+        if (b < 0)
+            return -1;
+        p->e->nodes[n].b = b;
+    }
+    if (!expect(p, TK_RPAREN, "to close the call"))
+        return -1;
+    return n;
+}
+
+static int parse_primary(Parser *p)
+{
+    const Token *t = tok(p);
+    int col = t->col;
+    if (p->failed)
+        return -1;
+    if (t->kind == TK_INT || t->kind == TK_REAL) {
+        int n = new_node(p, EX_NUM, col);
+        p->e->nodes[n].num = t->rval;
+        lex_next(&p->lx);
+        return n;
+    }
+    if (t->kind == TK_LPAREN) {
+        lex_next(&p->lx);
+        int n = parse_expr(p);
+        if (n < 0 || !expect(p, TK_RPAREN, "to close '('"))
+            return -1;
+        return n;
+    }
+    if (t->kind == TK_IDENT) {
+        if (tok_is_word(p, "inf")) {
+            int n = new_node(p, EX_NUM, col);
+            p->e->nodes[n].num = INFINITY;
+            lex_next(&p->lx);
+            return n;
+        }
+        if (tok_is_word(p, "exp"))
+            return parse_call(p, EX_EXP, col, 1);
+        if (tok_is_word(p, "max"))
+            return parse_call(p, EX_MAX, col, 2);
+        if (tok_is_word(p, "min"))
+            return parse_call(p, EX_MIN, col, 2);
+        if (tok_is_word(p, "sum") || tok_is_word(p, "prune")) {
+            perr(p, col, "a reduction such as %.*s(m: ...) must be the whole right-hand side",
+                 t->len, t->s);
+            return -1;
+        }
+        char name[64];
+        if (!take_ident(p, name, sizeof name, "in the expression"))
+            return -1;
+        int ti = cascade_find_tensor(p->c, name);
+        if (ti < 0) {
+            if (rank_by_var(p->c, name) >= 0)
+                perr(p, col, "rank variable '%s' used as a value; only tensors and numbers "
+                     "are values", name);
+            else
+                perr(p, col, "undefined tensor '%s'", name);
+            return -1;
+        }
+        return parse_access(p, ti, col);
+    }
+    perr(p, col, "expected a tensor, a number, '(' or a function, found %s", tok_kind_str(t->kind));
+    return -1;
+}
+
+static int parse_unary(Parser *p)
+{
+    if (tok_is(p, TK_MINUS)) {
+        int col = tok(p)->col;
+        lex_next(&p->lx);
+        int a = parse_unary(p);
+        if (a < 0)
+            return -1;
+        int n = new_node(p, EX_NEG, col);
+        p->e->nodes[n].a = a;
+        return n;
+    }
+    return parse_primary(p);
+}
+
+static int parse_binary(Parser *p, int level)
+{
+    int a = level == 0 ? parse_binary(p, 1) : parse_unary(p);
+    while (a >= 0) {
+        TokKind k = tok(p)->kind;
+        ExprKind ek;
+        if (level == 0 && (k == TK_PLUS || k == TK_MINUS))
+            ek = k == TK_PLUS ? EX_ADD : EX_SUB;
+        else if (level == 1 && (k == TK_STAR || k == TK_SLASH))
+            ek = k == TK_STAR ? EX_MUL : EX_DIV;
+        else
+            break;
+        int col = tok(p)->col;
+        lex_next(&p->lx);
+        int b = level == 0 ? parse_binary(p, 1) : parse_unary(p);
+        if (b < 0)
+            return -1;
+        int n = new_node(p, ek, col);
+        p->e->nodes[n].a = a;
+        p->e->nodes[n].b = b;
+        a = n;
+    }
+    return a;
+}
+
+static int parse_expr(Parser *p) { return parse_binary(p, 0); }
+
+/* Right-hand side: an optional top-level reduction or prune, then the map expression.
+ * Fills e->red, e->red_ranks (as named) and e->root. */
+int parse_rhs(Parser *p, Einsum *e)
+{
+    p->e = e;
+    e->red = RED_NONE;
+    static const struct { const char *w; ReduceKind k; } reds[] = {
+        { "sum", RED_SUM }, { "max", RED_MAX }, { "min", RED_MIN }, { "prune", RED_PRUNE },
+    };
+    int explicit_red = 0;
+    for (size_t i = 0; i < sizeof reds / sizeof reds[0]; i++) {
+        if (!tok_is_word(p, reds[i].w))
+            continue;
+        /* max( and min( are also the binary map actions: a reduction has "name :" or
+         * "name , name :" right after the parenthesis. */
+        Lexer save = p->lx;
+        lex_next(&p->lx);
+        int is_red = 0;
+        if (tok_is(p, TK_LPAREN)) {
+            lex_next(&p->lx);
+            while (tok_is(p, TK_IDENT)) {
+                lex_next(&p->lx);
+                if (tok_is(p, TK_COLON)) {
+                    is_red = 1;
+                    break;
+                }
+                if (!tok_is(p, TK_COMMA))
+                    break;
+                lex_next(&p->lx);
+            }
+        }
+        p->lx = save;
+        if (!is_red && (reds[i].k == RED_SUM || reds[i].k == RED_PRUNE)) {
+            lex_next(&p->lx);
+            perr(p, tok(p)->col, "%s needs the form %s(rank: expression)", reds[i].w, reds[i].w);
+            return 0;
+        }
+        if (!is_red)
+            break;
+        explicit_red = 1;
+        e->red = reds[i].k;
+        lex_next(&p->lx);
+        lex_next(&p->lx); /* '(' */
+        for (;;) {
+            char var[64];
+            int col = tok(p)->col;
+            if (!take_ident(p, var, sizeof var, "naming a rank to reduce"))
+                return 0;
+            int r = rank_by_var(p->c, var);
+            if (r < 0) {
+                perr(p, col, "undefined rank variable '%s'", var);
+                return 0;
+            }
+            for (int j = 0; j < e->n_red; j++)
+                if (e->red_ranks[j] == r) {
+                    perr(p, col, "rank variable '%s' named twice", var);
+                    return 0;
+                }
+            if (e->n_red == CASCADE_MAX_DIMS) {
+                perr(p, col, "too many reduced ranks");
+                return 0;
+            }
+            e->red_ranks[e->n_red++] = r;
+            p->red_col = col;
+            if (tok_is(p, TK_COLON))
+                break;
+            if (!expect(p, TK_COMMA, "between reduced ranks"))
+                return 0;
+        }
+        lex_next(&p->lx); /* ':' */
+        break;
+    }
+    int root = parse_expr(p);
+    if (root < 0)
+        return 0;
+    if (explicit_red && !expect(p, TK_RPAREN, "to close the reduction"))
+        return 0;
+    if (!at_end(p))
+        return 0;
+    e->root = root;
+    return 1;
+}

@@ -1,0 +1,32 @@
+/* cli.h — the einsim command line: sub-commands and shared option handling.
+ * Only this module chooses exit codes (EXIT_* below, documented in the README). */
+#ifndef EINSIM_CLI_H
+#define EINSIM_CLI_H
+
+#include "config/config.h"
+
+enum {
+    EXIT_OK = 0,          /* success */
+    EXIT_INPUT = 1,       /* bad input: config, command line, cascade */
+    EXIT_INTERNAL = 2,    /* internal error (a bug: please report) */
+    EXIT_MISMATCH = 3,    /* co-simulation mismatch */
+    EXIT_INFEASIBLE = 4,  /* mapping does not fit (stats.json still written) */
+};
+
+/* Collected --set options; the strings point into argv except `key`, which is owned. */
+typedef struct {
+    Override *v;
+    int n;
+} SetList;
+
+/* Parses "KEY=VALUE" into the list; returns 0, or 1 after printing a usage error. */
+int cli_add_set(SetList *s, const char *arg);
+void cli_free_sets(SetList *s);
+Overrides cli_overrides(const SetList *s);
+/* Prints diagnostics (if any) to stderr and returns their count. */
+int cli_report(Diag *d);
+
+int cmd_check(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
+
+#endif

@@ -1,0 +1,216 @@
+/* cmd_eval.c — `einsim eval CASCADE`: run a cascade on seeded random data in double
+ * precision and in fixed point and print each output's error against the direct
+ * reference of its problem family. */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cascade/cascade.h"
+#include "cli/cli.h"
+#include "func/interp.h"
+#include "func/reference.h"
+#include "util/util.h"
+
+static const char eval_usage[] =
+    "usage: einsim eval CASCADE.cfg --rank NAME=SIZE... [-a ARCH.cfg] [--seed N]\n"
+    "                   [--range LO,HI] [--nm N:M] [--set KEY=VALUE]...\n"
+    "\n"
+    "Evaluates the cascade on uniform random inputs in [LO, HI) (default -1,1; seed 1) in\n"
+    "double precision and in the fixed-point arithmetic of ARCH (default: 16-bit words,\n"
+    "8 fractional bits, 32-bit accumulators, 5-term exp), and prints, per output, the\n"
+    "maximum absolute error and the maximum relative error |x - r| / max(|r|, 1e-6 max|r|)\n"
+    "against a direct double-precision reference (softmax attention, GEMM, N:M training).\n"
+    "  --rank NAME=SIZE  size of a root rank (E, F, M, P, ...) or of an inner partition\n"
+    "                    rank (M0); outer partition ranks are derived\n"
+    "  --nm N:M          N:M pattern for cascades that prune (e.g. 2:4)\n";
+
+typedef struct {
+    double abs_err, rel_err;
+    size_t absent;
+} ErrStats;
+
+static ErrStats compare(const FuncEval *f, int t, const RefOutput *r)
+{
+    ErrStats s = {0};
+    double rmax = 0;
+    for (size_t i = 0; i < r->n; i++)
+        rmax = fmax(rmax, fabs(r->v[i]));
+    double floor_ = 1e-6 * rmax > 0 ? 1e-6 * rmax : 1e-300;
+    for (size_t i = 0; i < r->n; i++) {
+        double x = func_value(f, t, i);
+        if (isnan(x)) {
+            s.absent++;
+            continue;
+        }
+        double e = fabs(x - r->v[i]);
+        s.abs_err = fmax(s.abs_err, e);
+        s.rel_err = fmax(s.rel_err, e / fmax(fabs(r->v[i]), floor_));
+    }
+    return s;
+}
+
+static int parse_u64(const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    if (!*s || *s == '-')
+        return -1;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int cmd_eval(int argc, char **argv)
+{
+    SetList sets = {0};
+    const char *cascade_path = NULL, *arch_path = NULL, *nm_text = NULL;
+    RankSize ranks[CASCADE_MAX_RANKS];
+    char rank_names[CASCADE_MAX_RANKS][32];
+    int nr = 0, rc = EXIT_INPUT;
+    uint64_t seed = 1;
+    double lo = -1, hi = 1;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(eval_usage, stdout);
+            cli_free_sets(&sets);
+            return EXIT_OK;
+        } else if (strcmp(a, "--rank") == 0 && v) {
+            const char *eq = strchr(v, '=');
+            uint64_t n;
+            if (!eq || eq == v || eq - v >= 32 || nr == CASCADE_MAX_RANKS || parse_u64(eq + 1, &n)) {
+                fprintf(stderr, "einsim eval: error: --rank expects NAME=SIZE, got '%s'\n", v);
+                goto out;
+            }
+            snprintf(rank_names[nr], sizeof rank_names[nr], "%.*s", (int)(eq - v), v);
+            ranks[nr] = (RankSize){ rank_names[nr], n, { "<command line>", 0 } };
+            nr++;
+            i++;
+        } else if (strcmp(a, "-a") == 0 && v) {
+            arch_path = v;
+            i++;
+        } else if (strcmp(a, "--seed") == 0 && v) {
+            if (parse_u64(v, &seed)) {
+                fprintf(stderr, "einsim eval: error: --seed expects a non-negative integer\n");
+                goto out;
+            }
+            i++;
+        } else if (strcmp(a, "--range") == 0 && v) {
+            char *end;
+            lo = strtod(v, &end);
+            if (*end != ',' || (hi = strtod(end + 1, &end), *end) || !(lo < hi) ||
+                !isfinite(lo) || !isfinite(hi)) {
+                fprintf(stderr, "einsim eval: error: --range expects LO,HI with LO < HI\n");
+                goto out;
+            }
+            i++;
+        } else if (strcmp(a, "--nm") == 0 && v) {
+            nm_text = v;
+            i++;
+        } else if (strcmp(a, "--set") == 0 && v) {
+            if (cli_add_set(&sets, v))
+                goto out;
+            i++;
+        } else if (a[0] == '-' || cascade_path) {
+            fprintf(stderr, "einsim eval: error: unexpected argument '%s'\n%s", a, eval_usage);
+            goto out;
+        } else {
+            cascade_path = a;
+        }
+    }
+    if (!cascade_path) {
+        fputs(eval_usage, stderr);
+        goto out;
+    }
+    NMPattern nm;
+    if (nm_text && nm_parse(nm_text, &nm)) {
+        fprintf(stderr, "einsim eval: error: --nm '%s': expected N:M with 1 <= N <= M <= 64, "
+                "or dense\n", nm_text);
+        goto out;
+    }
+
+    Overrides ov = cli_overrides(&sets);
+    Diag d;
+    diag_init(&d);
+    Cascade *c = NULL;
+    ArchSpec *arch = NULL;
+    FuncEval *fd = NULL, *fq = NULL;
+    double **in = NULL;
+    RefOutputs ref = {0};
+    ArithSpec arith = { 16, 8, 32, 5 };
+    RankBinding b;
+    FxFormat fx;
+    int used = CFG_HAS_CASCADE;
+    if (config_load_cascade(cascade_path, &ov, &d, &c))
+        goto done;
+    if (arch_path) {
+        used |= CFG_HAS_ARCH;
+        if (config_load_arch(arch_path, &ov, &d, &arch))
+            goto done;
+        arith = arch->arith;
+    }
+    if (config_check_overrides(&ov, used, &d) || cascade_bind(c, ranks, nr, false, &d, &b))
+        goto done;
+    if (fx_format_init(&fx, &arith)) {
+        diag_error(&d, arch_path, 0, "arithmetic widths out of range");
+        goto done;
+    }
+    const NMPattern *nmp = nm_text ? &nm : NULL;
+    fd = func_new(c, &b, FUNC_DOUBLE, NULL, nmp, &d);
+    fq = fd ? func_new(c, &b, FUNC_FIXED, &fx, nmp, &d) : NULL;
+    if (!fq)
+        goto done;
+    in = func_random_inputs(c, &b, seed, lo, hi);
+    if (reference_eval(c, &b, in, nmp, &d, &ref))
+        goto done;
+    for (int t = 0; t < c->n_tensors; t++)
+        if (in[t]) {
+            func_set_input(fd, t, in[t]);
+            func_set_input(fq, t, in[t]);
+        }
+    func_run(fd);
+    func_run(fq);
+
+    printf("cascade %s (%s):", c->name, c->problem);
+    for (int r = 0; r < c->n_ranks; r++)
+        printf(" %s=%" PRId64, c->ranks[r].name, b.size[r]);
+    printf("\ninputs: uniform in [%g, %g), seed %" PRIu64 "%s%s\n", lo, hi, seed,
+           nm_text ? ", N:M " : "", nm_text ? nm_text : "");
+    printf("fixed point: %d-bit words, %d fractional bits, %d-bit accumulators, exp with %d "
+           "terms%s%s\n", arith.word_bits, arith.frac_bits, arith.acc_bits, arith.exp_terms,
+           arch_path ? " from " : " (default)", arch_path ? arch_path : "");
+    printf("%-8s %10s  %12s %12s  %12s %12s\n", "output", "elements", "double abs", "double rel",
+           "fixed abs", "fixed rel");
+    rc = EXIT_OK;
+    for (int i = 0; i < ref.n; i++) {
+        int t = ref.out[i].tensor;
+        ErrStats sd = compare(fd, t, &ref.out[i]), sq = compare(fq, t, &ref.out[i]);
+        printf("%-8s %10zu  %12.3e %12.3e  %12.3e %12.3e\n", c->tensors[t].name, ref.out[i].n,
+               sd.abs_err, sd.rel_err, sq.abs_err, sq.rel_err);
+        if (sd.absent || sq.absent) {
+            fprintf(stderr, "einsim eval: internal error: %zu absent elements in output %s\n",
+                    sd.absent + sq.absent, c->tensors[t].name);
+            rc = EXIT_INTERNAL;
+        }
+    }
+done:
+    if (cli_report(&d))
+        rc = EXIT_INPUT;
+    diag_free(&d);
+    reference_free(&ref);
+    if (c)
+        func_inputs_free(c, in);
+    func_free(fd);
+    func_free(fq);
+    arch_free(arch);
+    cascade_free(c);
+out:
+    cli_free_sets(&sets);
+    return rc;
+}

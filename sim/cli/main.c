@@ -1,0 +1,76 @@
+/* main.c — einsim entry point: dispatches sub-commands and prints help. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "util/util.h"
+
+static const char usage[] =
+    "usage: einsim <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  check FILES...        validate architecture, energy, workload, mapping and cascade\n"
+    "                        files (and their cross-references) and print a summary\n"
+    "  eval CASCADE          evaluate a cascade on seeded random data in double precision\n"
+    "                        and in fixed point; print the error against a direct reference\n"
+    "  help [COMMAND]        this text, or a command's options\n"
+    "\n"
+    "exit codes: 0 success, 1 input error, 2 internal error, 3 co-simulation mismatch,\n"
+    "            4 infeasible mapping\n";
+
+int cli_add_set(SetList *s, const char *arg)
+{
+    const char *eq = strchr(arg, '=');
+    if (!eq || eq == arg) {
+        fprintf(stderr, "einsim: error: --set expects KEY=VALUE, got '%s'\n", arg);
+        return 1;
+    }
+    s->v = xrealloc(s->v, (size_t)(s->n + 1) * sizeof *s->v);
+    Override *o = &s->v[s->n++];
+    o->key = xasprintf("%.*s", (int)(eq - arg), arg);
+    o->value = eq + 1;
+    o->index = s->n;
+    return 0;
+}
+
+void cli_free_sets(SetList *s)
+{
+    for (int i = 0; i < s->n; i++)
+        free((char *)s->v[i].key);
+    free(s->v);
+    s->v = NULL;
+    s->n = 0;
+}
+
+Overrides cli_overrides(const SetList *s) { return (Overrides){ s->v, s->n }; }
+
+int cli_report(Diag *d)
+{
+    int n = diag_count(d);
+    diag_print(d, stderr);
+    return n;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(usage, stderr);
+        return EXIT_INPUT;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "check") == 0)
+        return cmd_check(argc - 1, argv + 1);
+    if (strcmp(cmd, "eval") == 0)
+        return cmd_eval(argc - 1, argv + 1);
+    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+        if (argc > 2 && strcmp(argv[2], "check") == 0)
+            return cmd_check(2, (char *[]){ "check", "--help", NULL });
+        if (argc > 2 && strcmp(argv[2], "eval") == 0)
+            return cmd_eval(2, (char *[]){ "eval", "--help", NULL });
+        fputs(usage, stdout);
+        return EXIT_OK;
+    }
+    fprintf(stderr, "einsim: error: unknown command '%s'\n\n%s", cmd, usage);
+    return EXIT_INPUT;
+}

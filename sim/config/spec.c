@@ -1,0 +1,46 @@
+/* spec.c — small lookups over the immutable specs (no libconfig here). */
+#include "config/spec.h"
+
+#include <string.h>
+
+const char *const op_kind_name[OP__COUNT] = { "mac", "add", "max", "div", "exp" };
+
+const RankSize *rank_size_find(const RankSize *r, int n, const char *name)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(r[i].name, name) == 0)
+            return &r[i];
+    return NULL;
+}
+
+const ComputeUnitSpec *arch_find_unit(const ArchSpec *a, const char *name)
+{
+    for (int i = 0; i < a->n_units; i++)
+        if (strcmp(a->units[i].name, name) == 0)
+            return &a->units[i];
+    return NULL;
+}
+
+const StorageSpec *arch_find_level(const ArchSpec *a, const char *name)
+{
+    for (int i = 0; i < a->n_levels; i++)
+        if (strcmp(a->levels[i].name, name) == 0)
+            return &a->levels[i];
+    return NULL;
+}
+
+bool energy_lookup(const EnergySpec *e, const char *cls, const char *action, double *pj,
+                   uint32_t *bits)
+{
+    for (int i = 0; i < e->n_entries; i++) {
+        const EnergyEntry *x = &e->entries[i];
+        if (strcmp(x->cls, cls) == 0 && strcmp(x->action, action) == 0) {
+            if (pj)
+                *pj = x->pj;
+            if (bits)
+                *bits = x->bits;
+            return true;
+        }
+    }
+    return false;
+}

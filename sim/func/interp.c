@@ -1,0 +1,412 @@
+/* interp.c — cascade interpreter in double precision and in fixed point (see interp.h
+ * for the semantics). Straightforward odometer loops over each Einsum's free and
+ * reduced ranks; meant for correctness and co-simulation sizes, not speed. */
+#include "func/interp.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/util.h"
+
+struct FuncEval {
+    const Cascade *c;
+    RankBinding b;
+    FuncMode mode;
+    FxFormat fx;
+    NMPattern nm;
+    int has_nm;
+    FuncTensor *t;               /* one per cascade tensor */
+    int64_t (*stride)[CASCADE_MAX_DIMS];
+};
+
+size_t func_tensor_elems(const Cascade *c, const RankBinding *b, int t)
+{
+    size_t n = 1;
+    for (int k = 0; k < c->tensors[t].ndim; k++)
+        n *= (size_t)cascade_dim_extent(c, b, t, k);
+    return n;
+}
+
+FuncEval *func_new(const Cascade *c, const RankBinding *b, FuncMode mode, const FxFormat *fx,
+                   const NMPattern *nm, Diag *d)
+{
+    size_t total = 0;
+    for (int t = 0; t < c->n_tensors; t++) {
+        size_t n = func_tensor_elems(c, b, t);
+        if (n > FUNC_MAX_ELEMENTS || total + n > FUNC_MAX_ELEMENTS) {
+            diag_error(d, c->path, 0, "cascade %s: tensors need more than %zu elements; the "
+                       "functional model is for small problems (reduce the rank sizes)",
+                       c->name, FUNC_MAX_ELEMENTS);
+            return NULL;
+        }
+        total += n;
+    }
+    int prunes = 0;
+    for (int i = 0; i < c->n_einsums; i++)
+        prunes |= c->einsums[i].red == RED_PRUNE;
+    if (prunes && !nm) {
+        diag_error(d, c->path, 0, "cascade %s prunes N:M but no pattern was given (--nm N:M "
+                   "or workload.nm)", c->name);
+        return NULL;
+    }
+    EINSIM_ASSERT(mode == FUNC_DOUBLE || fx);
+    FuncEval *f = xcalloc(1, sizeof *f);
+    f->c = c;
+    f->b = *b;
+    f->mode = mode;
+    if (fx)
+        f->fx = *fx;
+    if (nm) {
+        f->nm = *nm;
+        f->has_nm = 1;
+    }
+    f->t = xcalloc((size_t)c->n_tensors, sizeof *f->t);
+    f->stride = xcalloc((size_t)c->n_tensors, sizeof *f->stride);
+    for (int t = 0; t < c->n_tensors; t++) {
+        FuncTensor *x = &f->t[t];
+        x->ndim = c->tensors[t].ndim;
+        for (int k = 0; k < x->ndim; k++)
+            x->dim[k] = cascade_dim_extent(c, b, t, k);
+        int64_t s = 1;
+        for (int k = x->ndim - 1; k >= 0; k--) {
+            f->stride[t][k] = s;
+            s *= x->dim[k];
+        }
+        x->n = func_tensor_elems(c, b, t);
+        if (mode == FUNC_DOUBLE)
+            x->d = xcalloc(x->n, sizeof *x->d);
+        else
+            x->q = xcalloc(x->n, sizeof *x->q);
+        x->present = xcalloc(x->n, 1);
+    }
+    return f;
+}
+
+void func_free(FuncEval *f)
+{
+    if (!f)
+        return;
+    for (int t = 0; t < f->c->n_tensors; t++) {
+        free(f->t[t].d);
+        free(f->t[t].q);
+        free(f->t[t].present);
+    }
+    free(f->t);
+    free(f->stride);
+    free(f);
+}
+
+void func_set_input(FuncEval *f, int t, const double *vals)
+{
+    FuncTensor *x = &f->t[t];
+    for (size_t i = 0; i < x->n; i++) {
+        if (f->mode == FUNC_DOUBLE)
+            x->d[i] = vals[i];
+        else
+            x->q[i] = fx_from_double(&f->fx, vals[i]);
+        x->present[i] = 1;
+    }
+}
+
+const FuncTensor *func_tensor(const FuncEval *f, int t) { return &f->t[t]; }
+
+double func_value(const FuncEval *f, int t, size_t i)
+{
+    const FuncTensor *x = &f->t[t];
+    if (!x->present[i])
+        return NAN;
+    return f->mode == FUNC_DOUBLE ? x->d[i] : fx_to_double(&f->fx, x->q[i]);
+}
+
+/* Offset of the element that `idx` addresses in tensor t under the current rank
+ * variables, or -1 when it lies outside the tensor. */
+static int64_t offset_of(const FuncEval *f, int t, const IndexExpr *idx, const int64_t *var)
+{
+    const FuncTensor *x = &f->t[t];
+    int64_t off = 0;
+    for (int k = 0; k < x->ndim; k++) {
+        int64_t i = index_eval(&idx[k], &f->b, var);
+        if (i < 0 || i >= x->dim[k])
+            return -1;
+        off += i * f->stride[t][k];
+    }
+    return off;
+}
+
+static double eval_d(const FuncEval *f, const Einsum *e, int n, const int64_t *var, int *ok)
+{
+    const ExprNode *nd = &e->nodes[n];
+    switch (nd->kind) {
+    case EX_NUM:
+        return nd->num;
+    case EX_ACCESS: {
+        int64_t off = offset_of(f, nd->tensor, nd->idx, var);
+        if (off < 0 || !f->t[nd->tensor].present[off]) {
+            *ok = 0;
+            return 0;
+        }
+        return f->t[nd->tensor].d[off];
+    }
+    case EX_NEG: return -eval_d(f, e, nd->a, var, ok);
+    case EX_EXP: return exp(eval_d(f, e, nd->a, var, ok));
+    default: break;
+    }
+    double a = eval_d(f, e, nd->a, var, ok);
+    double b = eval_d(f, e, nd->b, var, ok);
+    switch (nd->kind) {
+    case EX_ADD: return a + b;
+    case EX_SUB: return a - b;
+    case EX_MUL: return a * b;
+    case EX_DIV: return a / b;
+    case EX_MAX: return a > b ? a : b;
+    case EX_MIN: return a < b ? a : b;
+    default: EINSIM_ASSERT(!"unknown expression node");
+    }
+    return 0;
+}
+
+static int64_t eval_q(const FuncEval *f, const Einsum *e, int n, const int64_t *var, int *ok)
+{
+    const FxFormat *fx = &f->fx;
+    const ExprNode *nd = &e->nodes[n];
+    switch (nd->kind) {
+    case EX_NUM:
+        return fx_from_double(fx, nd->num);
+    case EX_ACCESS: {
+        int64_t off = offset_of(f, nd->tensor, nd->idx, var);
+        if (off < 0 || !f->t[nd->tensor].present[off]) {
+            *ok = 0;
+            return 0;
+        }
+        return f->t[nd->tensor].q[off];
+    }
+    case EX_NEG: return fx_sub(fx, 0, eval_q(f, e, nd->a, var, ok));
+    case EX_EXP: return fx_exp(fx, eval_q(f, e, nd->a, var, ok));
+    default: break;
+    }
+    int64_t a = eval_q(f, e, nd->a, var, ok);
+    int64_t b = eval_q(f, e, nd->b, var, ok);
+    switch (nd->kind) {
+    case EX_ADD: return fx_add(fx, a, b);
+    case EX_SUB: return fx_sub(fx, a, b);
+    case EX_MUL: return fx_mul(fx, a, b);
+    case EX_DIV: return fx_div(fx, a, b);
+    case EX_MAX: return fx_max(a, b);
+    case EX_MIN: return fx_min(a, b);
+    default: EINSIM_ASSERT(!"unknown expression node");
+    }
+    return 0;
+}
+
+/* Advances an odometer over ranks r[0..n) (last fastest); returns 0 when it wraps. */
+static int odometer_next(const FuncEval *f, const int *r, int n, int64_t *var)
+{
+    for (int k = n - 1; k >= 0; k--) {
+        if (++var[r[k]] < f->b.size[r[k]])
+            return 1;
+        var[r[k]] = 0;
+    }
+    return 0;
+}
+
+/* One output element: reduce over the reduced ranks and store. */
+static void eval_element(FuncEval *f, const Einsum *e, int64_t *var)
+{
+    FuncTensor *out = &f->t[e->out];
+    int64_t off = offset_of(f, e->out, e->out_idx, var);
+    EINSIM_ASSERT(off >= 0);
+    const ExprNode *top = &e->nodes[e->root];
+    int any = 0;
+    for (int k = 0; k < e->n_red; k++)
+        var[e->red_ranks[k]] = 0;
+    if (f->mode == FUNC_DOUBLE) {
+        double acc = e->red == RED_MAX ? -INFINITY : e->red == RED_MIN ? INFINITY : 0;
+        do {
+            int ok = 1;
+            double v = eval_d(f, e, e->root, var, &ok);
+            if (!ok)
+                continue;
+            any = 1;
+            if (e->red == RED_MAX)
+                acc = v > acc ? v : acc;
+            else if (e->red == RED_MIN)
+                acc = v < acc ? v : acc;
+            else
+                acc += v;
+        } while (e->n_red && odometer_next(f, e->red_ranks, e->n_red, var));
+        out->d[off] = acc;
+    } else {
+        const FxFormat *fx = &f->fx;
+        int mac = e->red == RED_SUM && top->kind == EX_MUL;
+        int64_t acc = e->red == RED_MAX ? fx->wmin : e->red == RED_MIN ? fx->wmax : 0;
+        do {
+            int ok = 1;
+            int64_t v;
+            if (mac) {
+                int64_t a = eval_q(f, e, top->a, var, &ok);
+                int64_t b = eval_q(f, e, top->b, var, &ok);
+                if (!ok)
+                    continue;
+                acc = fx_mac(fx, acc, a, b);
+            } else {
+                v = eval_q(f, e, e->root, var, &ok);
+                if (!ok)
+                    continue;
+                if (e->red == RED_MAX)
+                    acc = fx_max(acc, v);
+                else if (e->red == RED_MIN)
+                    acc = fx_min(acc, v);
+                else if (e->red == RED_SUM)
+                    acc = fx_acc_add(fx, acc, v);
+                else
+                    acc = v;
+            }
+            any = 1;
+        } while (e->n_red && odometer_next(f, e->red_ranks, e->n_red, var));
+        out->q[off] = e->red == RED_SUM ? fx_from_acc(fx, acc) : acc;
+    }
+    out->present[off] = (uint8_t)any;
+}
+
+/* prune(r: x): evaluate x along rank r, mask N:M, keep or zero. */
+static void eval_prune_line(FuncEval *f, const Einsum *e, int64_t *var)
+{
+    int r = e->red_ranks[0];
+    int64_t len = f->b.size[r];
+    FuncTensor *out = &f->t[e->out];
+    double *vd = xcalloc((size_t)len, sizeof *vd);
+    int64_t *vq = xcalloc((size_t)len, sizeof *vq);
+    uint8_t *ok = xcalloc((size_t)len, 1);
+    uint8_t *keep = xcalloc((size_t)len, 1);
+    for (int64_t i = 0; i < len; i++) {
+        int good = 1;
+        var[r] = i;
+        if (f->mode == FUNC_DOUBLE)
+            vd[i] = eval_d(f, e, e->root, var, &good);
+        else
+            vq[i] = eval_q(f, e, e->root, var, &good);
+        ok[i] = (uint8_t)good;
+        if (!good)
+            vd[i] = 0, vq[i] = 0;
+    }
+    if (f->mode == FUNC_DOUBLE)
+        nm_mask(&f->nm, vd, (size_t)len, 1, keep, 1);
+    else
+        nm_mask_i64(&f->nm, vq, (size_t)len, 1, keep, 1);
+    for (int64_t i = 0; i < len; i++) {
+        var[r] = i;
+        int64_t off = offset_of(f, e->out, e->out_idx, var);
+        EINSIM_ASSERT(off >= 0);
+        if (f->mode == FUNC_DOUBLE)
+            out->d[off] = keep[i] ? vd[i] : 0;
+        else
+            out->q[off] = keep[i] ? vq[i] : 0;
+        out->present[off] = ok[i];
+    }
+    free(vd);
+    free(vq);
+    free(ok);
+    free(keep);
+}
+
+/* Evaluates Einsum e over all its free ranks except `fixed` (-1 for none), whose
+ * variable is already set in var[]. */
+static void eval_einsum(FuncEval *f, const Einsum *e, int fixed, int64_t *var)
+{
+    int loop[CASCADE_MAX_DIMS], n = 0;
+    int pruned = e->red == RED_PRUNE ? e->red_ranks[0] : -1;
+    for (int k = 0; k < e->n_free; k++)
+        if (e->free_ranks[k] != fixed && e->free_ranks[k] != pruned)
+            loop[n++] = e->free_ranks[k];
+    for (int k = 0; k < n; k++)
+        var[loop[k]] = 0;
+    do {
+        if (e->red == RED_PRUNE)
+            eval_prune_line(f, e, var);
+        else
+            eval_element(f, e, var);
+    } while (n && odometer_next(f, loop, n, var));
+}
+
+static void init_recurrences(FuncEval *f)
+{
+    const Cascade *c = f->c;
+    for (int t = 0; t < c->n_tensors; t++) {
+        const CascadeTensor *ct = &c->tensors[t];
+        if (ct->recur_dim < 0)
+            continue;
+        FuncTensor *x = &f->t[t];
+        int64_t s = f->stride[t][ct->recur_dim];
+        int64_t ext = x->dim[ct->recur_dim];
+        for (size_t i = 0; i < x->n; i++) {
+            if (((int64_t)i / s) % ext != 0)
+                continue;
+            if (f->mode == FUNC_DOUBLE)
+                x->d[i] = ct->init_value;
+            else
+                x->q[i] = fx_from_double(&f->fx, ct->init_value);
+            x->present[i] = 1;
+        }
+    }
+}
+
+void func_run(FuncEval *f)
+{
+    const Cascade *c = f->c;
+    int64_t var[CASCADE_MAX_RANKS] = {0};
+    init_recurrences(f);
+    int k = 0;
+    while (k < c->n_einsums && c->einsums[c->order[k]].phase == PHASE_PRE)
+        eval_einsum(f, &c->einsums[c->order[k++]], -1, var);
+    int loop_begin = k;
+    while (k < c->n_einsums && c->einsums[c->order[k]].phase == PHASE_LOOP)
+        k++;
+    if (k > loop_begin) {
+        int it = c->iter_rank;
+        for (int64_t step = 0; step < f->b.size[it]; step++)
+            for (int j = loop_begin; j < k; j++) {
+                var[it] = step;
+                eval_einsum(f, &c->einsums[c->order[j]], it, var);
+            }
+    }
+    for (; k < c->n_einsums; k++)
+        eval_einsum(f, &c->einsums[c->order[k]], -1, var);
+}
+
+/* ---- seeded random inputs ------------------------------------------------------------- */
+
+static uint64_t splitmix64(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+double **func_random_inputs(const Cascade *c, const RankBinding *b, uint64_t seed, double lo,
+                            double hi)
+{
+    double **in = xcalloc((size_t)c->n_tensors, sizeof *in);
+    uint64_t s = seed;
+    for (int t = 0; t < c->n_tensors; t++) {
+        if (!c->tensors[t].is_input)
+            continue;
+        size_t n = func_tensor_elems(c, b, t);
+        in[t] = xmalloc(n * sizeof **in);
+        for (size_t i = 0; i < n; i++) {
+            double u = (double)(splitmix64(&s) >> 11) * 0x1.0p-53;
+            in[t][i] = lo + (hi - lo) * u;
+        }
+    }
+    return in;
+}
+
+void func_inputs_free(const Cascade *c, double **in)
+{
+    if (!in)
+        return;
+    for (int t = 0; t < c->n_tensors; t++)
+        free(in[t]);
+    free(in);
+}

@@ -1,0 +1,82 @@
+/* mapping.c — cross-file checks of mapping, cascade, architecture and workload. */
+#include "mapping/mapping.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/util.h"
+
+void einsum_unit_ops(const Einsum *e, uint32_t ops[OP__COUNT])
+{
+    memcpy(ops, e->map_ops, sizeof e->map_ops);
+    if (e->red == RED_SUM) {
+        if (e->nodes[e->root].kind == EX_MUL)
+            return; /* the product's MAC also accumulates */
+        ops[OP_ADD]++;
+    } else if (e->red == RED_MAX || e->red == RED_MIN || e->red == RED_PRUNE) {
+        ops[OP_MAX]++;
+    }
+}
+
+static int needs_unit(const Einsum *e)
+{
+    uint32_t ops[OP__COUNT];
+    einsum_unit_ops(e, ops);
+    for (int o = 0; o < OP__COUNT; o++)
+        if (ops[o])
+            return 1;
+    return 0;
+}
+
+int mapping_check(const MappingSpec *m, const Cascade *c, const ArchSpec *a,
+                  const WorkloadSpec *w, Diag *d, RankBinding *b)
+{
+    int errs0 = diag_count(d);
+    int *bound = xcalloc((size_t)c->n_einsums + 1, sizeof *bound);
+    for (int i = 0; i < m->n_bindings; i++) {
+        const BindingSpec *bs = &m->bindings[i];
+        int ei = cascade_find_einsum(c, bs->einsum);
+        const ComputeUnitSpec *u = arch_find_unit(a, bs->unit);
+        if (ei < 0) {
+            diag_error(d, bs->loc.file, bs->loc.line, "mapping.binding: einsum %s is not in "
+                       "cascade %s", bs->einsum, c->name);
+            continue;
+        }
+        bound[ei] = 1;
+        if (!u) {
+            diag_error(d, bs->loc.file, bs->loc.line, "mapping.binding: %s is bound to unit %s, "
+                       "which architecture %s does not have", bs->einsum, bs->unit, a->name);
+            continue;
+        }
+        uint32_t ops[OP__COUNT];
+        einsum_unit_ops(&c->einsums[ei], ops);
+        for (int o = 0; o < OP__COUNT; o++)
+            if (ops[o] && u->op_cycles[o] == 0)
+                diag_error(d, bs->loc.file, bs->loc.line, "mapping.binding: einsum %s needs "
+                           "'%s', which unit %s does not support", bs->einsum, op_kind_name[o],
+                           u->name);
+    }
+    for (int i = 0; i < c->n_einsums; i++)
+        if (!bound[i] && needs_unit(&c->einsums[i]))
+            diag_error(d, m->loc.file, m->loc.line, "mapping %s: einsum %s computes but is not "
+                       "bound to a unit", m->name, c->einsums[i].name);
+    free(bound);
+    for (int i = 0; i < m->n_partitions; i++) {
+        int r = cascade_find_rank(c, m->partitions[i].name);
+        if (r < 0 || c->ranks[r].kind != RANK_INNER)
+            diag_error(d, m->partitions[i].loc.file, m->partitions[i].loc.line,
+                       "mapping.partitions.%s: not an inner partition rank of cascade %s",
+                       m->partitions[i].name, c->name);
+    }
+    if (diag_count(d) == errs0 && w && b) {
+        int n = w->n_ranks + m->n_partitions;
+        RankSize *all = xcalloc((size_t)n + 1, sizeof *all);
+        for (int i = 0; i < w->n_ranks; i++)
+            all[i] = w->ranks[i];
+        for (int i = 0; i < m->n_partitions; i++)
+            all[w->n_ranks + i] = m->partitions[i];
+        cascade_bind(c, all, n, false, d, b);
+        free(all);
+    }
+    return diag_count(d) - errs0;
+}

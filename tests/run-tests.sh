@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# run-tests.sh — einsim's test suite. Usage: tests/run-tests.sh [--update-golden] BUILD_DIR
+#
+#   unit     every BUILD_DIR/tests/test_* binary; its "N passed, N failed" line is added in
+#   bad      every tests/bad/*.cfg: runs `einsim check FILE` (or the command in its
+#            "# args:" line, FILE standing for the file) and expects exit code 1 (or
+#            "# exit: N"), each "# expect:" text on stderr, and no sanitizer report
+#   golden   every tests/golden/NAME.cmd: runs the einsim arguments it holds and diffs
+#            stdout with NAME.out byte for byte (--update-golden rewrites NAME.out)
+#   cli      command-line contract checks (help, exit codes, determinism)
+# Ends with "N passed, N failed" and exits non-zero when anything failed.
+set -u
+update=0
+if [ "${1:-}" = "--update-golden" ]; then update=1; shift; fi
+B=${1:?usage: run-tests.sh [--update-golden] BUILD_DIR}
+EINSIM=$B/bin/einsim
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tests/lsan.supp:print_suppressions=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+pass=0 fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+sanitizer_clean() { ! grep -qE 'runtime error|AddressSanitizer|LeakSanitizer' "$1"; }
+
+# ---- unit -------------------------------------------------------------------------------
+for t in "$B"/tests/test_*; do
+  [ -x "$t" ] || continue
+  name=$(basename "$t")
+  if "$t" >"$tmp/out" 2>&1; then rc=0; else rc=$?; fi
+  line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$tmp/out" | tail -1)
+  p=$(echo "$line" | sed -nE 's/.* ([0-9]+) passed, ([0-9]+) failed.*/\1/p')
+  f=$(echo "$line" | sed -nE 's/.* ([0-9]+) passed, ([0-9]+) failed.*/\2/p')
+  if [ -z "$p" ] || [ "$rc" != 0 ] || ! sanitizer_clean "$tmp/out"; then
+    bad "unit $name (exit $rc)"; sed 's/^/    /' "$tmp/out" | tail -30
+    pass=$((pass + ${p:-0})); fail=$((fail + ${f:-0}))
+  else
+    pass=$((pass + p)); fail=$((fail + f))
+    echo "unit   $name: $p passed, $f failed"
+  fi
+done
+
+# ---- bad-input corpus ---------------------------------------------------------------------
+nbad=0
+for f in tests/bad/*.cfg; do
+  [ -f "$f" ] || continue
+  nbad=$((nbad + 1))
+  args=$(sed -nE 's/^# args: (.*)/\1/p' "$f" | head -1)
+  [ -n "$args" ] || args="check FILE"
+  args=${args//FILE/$f}
+  want_rc=$(sed -nE 's/^# exit: ([0-9]+)/\1/p' "$f" | head -1)
+  want_rc=${want_rc:-1}
+  # shellcheck disable=SC2086
+  if "$EINSIM" $args >"$tmp/out" 2>"$tmp/err"; then rc=0; else rc=$?; fi
+  why=""
+  [ "$rc" = "$want_rc" ] || why="exit $rc, want $want_rc"
+  while IFS= read -r exp; do
+    grep -qF -- "$exp" "$tmp/err" || why="$why; stderr lacks: $exp"
+  done < <(sed -nE 's/^# expect: (.*)/\1/p' "$f")
+  grep -q '^# expect: ' "$f" || why="$why; no '# expect:' line"
+  sanitizer_clean "$tmp/err" || why="$why; sanitizer report"
+  if [ -z "$why" ]; then ok; else bad "bad-input $f: $why"; sed 's/^/    /' "$tmp/err" | head -8; fi
+done
+echo "bad    $nbad malformed inputs checked"
+
+# ---- golden outputs -----------------------------------------------------------------------
+for cmd in tests/golden/*.cmd; do
+  [ -f "$cmd" ] || continue
+  want=${cmd%.cmd}.out
+  # shellcheck disable=SC2046
+  if "$EINSIM" $(cat "$cmd") >"$tmp/out" 2>"$tmp/err"; then rc=0; else rc=$?; fi
+  if [ "$update" = 1 ]; then cp "$tmp/out" "$want"; echo "golden updated $want"; continue; fi
+  if [ "$rc" = 0 ] && [ -f "$want" ] && cmp -s "$tmp/out" "$want" && sanitizer_clean "$tmp/err"; then ok
+  else bad "golden $cmd (exit $rc)"; diff "$want" "$tmp/out" | head -20; sed 's/^/    /' "$tmp/err" | head -5; fi
+done
+
+# ---- command-line contract ------------------------------------------------------------------
+expect_rc() { # expect_rc WANT DESCRIPTION ARGS...
+  local want=$1 what=$2; shift 2
+  if "$EINSIM" "$@" >"$tmp/out" 2>"$tmp/err"; then rc=0; else rc=$?; fi
+  if [ "$rc" = "$want" ] && sanitizer_clean "$tmp/err"; then ok; else bad "cli $what: exit $rc, want $want"; fi
+}
+expect_rc 0 "help" --help
+expect_rc 0 "help check" help check
+expect_rc 0 "check --help" check --help
+expect_rc 0 "eval --help" eval --help
+expect_rc 1 "no command"
+expect_rc 1 "unknown command" frobnicate
+expect_rc 1 "missing file" check does/not/exist.cfg
+expect_rc 1 "unknown option" check --bogus models/fusemax.cfg
+expect_rc 1 "--set without =" check --set arch.x models/fusemax.cfg
+expect_rc 1 "--set of an unloaded group" check --set workload.seq=4 models/fusemax.cfg
+expect_rc 0 "shipped inputs" check models/fusemax.cfg models/flat.cfg workloads/bert.cfg \
+  workloads/trxl.cfg workloads/t5.cfg workloads/xlm.cfg mappings/fusemax.cfg
+expect_rc 0 "overrides" check --set arch.array2d.rows=64 --set arch.array1d.cols=64 \
+  --set arch.GlobalBuffer.size_kb=512 --set workload.seq=1048576 \
+  models/fusemax.cfg workloads/bert.cfg mappings/fusemax.cfg
+for c in workloads/cascades/*.cfg; do expect_rc 0 "check $c" check "$c"; done
+# Determinism: the same evaluation twice gives identical bytes.
+args=(eval workloads/cascades/attention-1pass.cfg -a models/fusemax.cfg --rank E=8 --rank F=8
+      --rank M=37 --rank P=9 --rank M0=8 --seed 3)
+"$EINSIM" "${args[@]}" >"$tmp/d1" 2>&1; "$EINSIM" "${args[@]}" >"$tmp/d2" 2>&1
+if cmp -s "$tmp/d1" "$tmp/d2" && [ -s "$tmp/d1" ]; then ok; else bad "cli determinism"; fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]

@@ -1,0 +1,198 @@
+/* test_library.c — the shipped cascade library against direct references:
+ * every attention cascade equals softmax(QK^T)V in double precision (max relative
+ * error <= 1e-9) on several shapes, ragged ones included (M not a multiple of M0), and
+ * stays within the README's fixed-point bound; GEMM and the N:M training layer match
+ * their references; the worked 2:4 example of the training layer is reproduced. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cascade/cascade.h"
+#include "check.h"
+#include "config/config.h"
+#include "func/interp.h"
+#include "func/reference.h"
+#include "util/util.h"
+
+/* The README's fixed-point bounds for attention (16-bit words with 8 fractional bits,
+ * 32-bit accumulators, inputs uniform in [-1, 1), E, F <= 64, M <= 256): max |AV - reference|
+ * <= 12 LSB for the 1-pass, 2-pass and division-deferred cascades (measured worst over
+ * 30 seeds: 0.036), 16 LSB for the 3-pass cascade, whose probabilities A = SN/SD are
+ * rounded to 8 fractional bits before the product with V (measured worst: 0.045). */
+#define LSB (1.0 / 256)
+#define BOUND_DEFERRED (12 * LSB)
+#define BOUND_3PASS (16 * LSB)
+
+static Cascade *load(const char *path)
+{
+    Diag d;
+    diag_init(&d);
+    Cascade *c = NULL;
+    if (config_load_cascade(path, NULL, &d, &c))
+        diag_print(&d, stderr);
+    diag_free(&d);
+    CHECK(c != NULL);
+    return c;
+}
+
+typedef struct {
+    double dbl_rel, dbl_abs, fx_abs;
+} Errs;
+
+/* Runs cascade c on random inputs in both arithmetics; returns the worst errors of its
+ * outputs against the reference. */
+static Errs run(const Cascade *c, const RankSize *sz, int nsz, const NMPattern *nm,
+                uint64_t seed)
+{
+    Errs e = {0};
+    Diag d;
+    diag_init(&d);
+    RankBinding b;
+    if (cascade_bind(c, sz, nsz, true, &d, &b)) {
+        diag_print(&d, stderr);
+        CHECK(0);
+        diag_free(&d);
+        return (Errs){ 1, 1, 1 };
+    }
+    FxFormat fx;
+    CHECK_EQ_INT(fx_format_init(&fx, &(ArithSpec){ 16, 8, 32, 5 }), 0);
+    FuncEval *fd = func_new(c, &b, FUNC_DOUBLE, NULL, nm, &d);
+    FuncEval *fq = func_new(c, &b, FUNC_FIXED, &fx, nm, &d);
+    double **in = func_random_inputs(c, &b, seed, -1, 1);
+    RefOutputs ref;
+    CHECK_EQ_INT(reference_eval(c, &b, in, nm, &d, &ref), 0);
+    diag_print(&d, stderr);
+    for (int t = 0; t < c->n_tensors; t++)
+        if (in[t]) {
+            func_set_input(fd, t, in[t]);
+            func_set_input(fq, t, in[t]);
+        }
+    func_run(fd);
+    func_run(fq);
+    for (int i = 0; i < ref.n; i++) {
+        const RefOutput *r = &ref.out[i];
+        for (size_t k = 0; k < r->n; k++) {
+            double x = func_value(fd, r->tensor, k), q = func_value(fq, r->tensor, k);
+            double ad = fabs(x - r->v[k]);
+            e.dbl_abs = fmax(e.dbl_abs, isnan(ad) ? INFINITY : ad);
+            e.dbl_rel = fmax(e.dbl_rel, isnan(ad) ? INFINITY : ad / fmax(fabs(r->v[k]), 1e-300));
+            double aq = fabs(q - r->v[k]);
+            e.fx_abs = fmax(e.fx_abs, isnan(aq) ? INFINITY : aq);
+        }
+    }
+    reference_free(&ref);
+    func_inputs_free(c, in);
+    func_free(fd);
+    func_free(fq);
+    diag_free(&d);
+    return e;
+}
+
+static void test_attention(void)
+{
+    static const struct { const char *file; double bound; } files[] = {
+        { "workloads/cascades/attention-1pass.cfg", BOUND_DEFERRED },
+        { "workloads/cascades/attention-2pass.cfg", BOUND_DEFERRED },
+        { "workloads/cascades/attention-3pass.cfg", BOUND_3PASS },
+        { "workloads/cascades/attention-3pass-deferred.cfg", BOUND_DEFERRED },
+    };
+    /* E, F, M, P, M0: square, ragged (M % M0 != 0), M < M0, a single key, larger. */
+    static const int64_t shapes[][5] = {
+        { 4, 3, 16, 5, 4 }, { 8, 8, 37, 9, 8 }, { 16, 16, 100, 7, 32 }, { 3, 5, 3, 2, 4 },
+        { 2, 2, 1, 3, 2 }, { 64, 64, 200, 4, 64 }, { 64, 64, 256, 8, 32 }, { 64, 32, 256, 8, 256 },
+    };
+    double worst_fx[4] = { 0 };
+    for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+        Cascade *c = load(files[f].file);
+        if (!c)
+            continue;
+        for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
+            RankSize sz[] = {
+                { "E", (uint64_t)shapes[s][0], { 0 } }, { "F", (uint64_t)shapes[s][1], { 0 } },
+                { "M", (uint64_t)shapes[s][2], { 0 } }, { "P", (uint64_t)shapes[s][3], { 0 } },
+                { "M0", (uint64_t)shapes[s][4], { 0 } },
+            };
+            Errs e = run(c, sz, 5, NULL, 11 + s);
+            if (!(e.dbl_rel <= 1e-9) || !(e.fx_abs <= files[f].bound))
+                fprintf(stderr, "%s shape %zu: double rel %.3g, fixed abs %.4g\n", files[f].file,
+                        s, e.dbl_rel, e.fx_abs);
+            CHECK(e.dbl_rel <= 1e-9);
+            CHECK(e.fx_abs <= files[f].bound);
+            worst_fx[f] = fmax(worst_fx[f], e.fx_abs);
+        }
+        printf("%s: worst fixed-point abs error %.5f (bound %.5f)\n", files[f].file, worst_fx[f],
+               files[f].bound);
+        cascade_free(c);
+    }
+}
+
+static void test_gemm_and_training(void)
+{
+    Cascade *g = load("workloads/cascades/gemm.cfg");
+    if (g) {
+        RankSize sz[] = { { "K", 13, { 0 } }, { "M", 7, { 0 } }, { "N", 5, { 0 } } };
+        Errs e = run(g, sz, 3, NULL, 5);
+        CHECK(e.dbl_abs <= 1e-12);
+        CHECK(e.fx_abs <= 0.05);
+        cascade_free(g);
+    }
+    Cascade *t = load("workloads/cascades/nm-training.cfg");
+    if (!t)
+        return;
+    static const char *pats[] = { "2:4", "2:8", "1:8", "4:8", "dense" };
+    for (size_t i = 0; i < sizeof pats / sizeof pats[0]; i++) {
+        NMPattern nm;
+        CHECK_EQ_INT(nm_parse(pats[i], &nm), 0);
+        RankSize sz[] = { { "O", 16, { 0 } }, { "I", 24, { 0 } }, { "N", 5, { 0 } } };
+        Errs e = run(t, sz, 3, &nm, 9);
+        CHECK(e.dbl_abs <= 1e-12);
+    }
+
+    /* The worked 2:4 example (exact in both arithmetics: every value is a multiple of 2^-5). */
+    static const double W[16] = { 0.875, -0.125, 0.375, 0.25, -0.25, 0.75, -0.625, 0.0625,
+                                  0.5, 0.125, 0.1875, -0.4375, 0.3125, -0.4375, 0.125, 0.1875 };
+    static const double X[4] = { 1, 2, -1, 0.5 }, DY[4] = { 1, -1, 0.5, 2 };
+    static const double Y[4] = { 0.5, 2.125, 0.28125, -0.5625 };
+    static const double DX[4] = { 1.125, -1.625, 1.0, 0.03125 };
+    static const int fwd_keep[4][2] = { { 0, 2 }, { 1, 2 }, { 0, 3 }, { 0, 1 } };
+    static const int bwd_keep[4][2] = { { 0, 2 }, { 1, 3 }, { 0, 1 }, { 0, 2 } };
+    NMPattern nm;
+    nm_parse("2:4", &nm);
+    RankSize sz[] = { { "O", 4, { 0 } }, { "I", 4, { 0 } }, { "N", 1, { 0 } } };
+    Diag d;
+    diag_init(&d);
+    RankBinding b;
+    CHECK_EQ_INT(cascade_bind(t, sz, 3, false, &d, &b), 0);
+    FxFormat fx;
+    fx_format_init(&fx, &(ArithSpec){ 16, 8, 32, 5 });
+    for (int mode = 0; mode < 2; mode++) {
+        FuncEval *f = func_new(t, &b, mode ? FUNC_FIXED : FUNC_DOUBLE, &fx, &nm, &d);
+        func_set_input(f, cascade_find_tensor(t, "W"), W);
+        func_set_input(f, cascade_find_tensor(t, "X"), X);
+        func_set_input(f, cascade_find_tensor(t, "DY"), DY);
+        func_run(f);
+        int wf = cascade_find_tensor(t, "WF"), wb = cascade_find_tensor(t, "WB");
+        for (int o = 0; o < 4; o++)
+            for (int i = 0; i < 4; i++) {
+                int kf = i == fwd_keep[o][0] || i == fwd_keep[o][1];
+                int kb = o == bwd_keep[i][0] || o == bwd_keep[i][1];
+                CHECK(func_value(f, wf, (size_t)(o * 4 + i)) == (kf ? W[o * 4 + i] : 0));
+                CHECK(func_value(f, wb, (size_t)(o * 4 + i)) == (kb ? W[o * 4 + i] : 0));
+            }
+        for (int k = 0; k < 4; k++) {
+            CHECK(func_value(f, cascade_find_tensor(t, "Y"), (size_t)k) == Y[k]);
+            CHECK(func_value(f, cascade_find_tensor(t, "DX"), (size_t)k) == DX[k]);
+        }
+        func_free(f);
+    }
+    diag_free(&d);
+    cascade_free(t);
+}
+
+int main(void)
+{
+    test_attention();
+    test_gemm_and_training();
+    return CHECK_DONE();
+}
