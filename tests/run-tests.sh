@@ -98,6 +98,15 @@ expect_rc 0 "overrides" check --set arch.array2d.rows=64 --set arch.array1d.cols
   --set arch.GlobalBuffer.size_kb=512 --set workload.seq=1048576 \
   models/fusemax.cfg workloads/bert.cfg mappings/fusemax.cfg
 for c in workloads/cascades/*.cfg; do expect_rc 0 "check $c" check "$c"; done
+# effective.cfg reproduces the run: checking it alone binds the same sizes.
+"$EINSIM" check --set workload.seq=4096 --set mapping.partitions.M0=128 --effective "$tmp/eff.cfg" \
+  models/fusemax.cfg workloads/bert.cfg mappings/fusemax.cfg >"$tmp/c1" 2>&1
+"$EINSIM" check "$tmp/eff.cfg" >"$tmp/c2" 2>&1
+if grep -q '^bound: E=64 F=64 M=4096 P=4096 M1=32 M0=128$' "$tmp/c1" && [ "$(grep '^bound:' "$tmp/c1")" = "$(grep '^bound:' "$tmp/c2")" ]
+then ok; else bad "cli effective.cfg round trip"; fi
+# Nothing half-written: a failing check leaves no effective file behind.
+"$EINSIM" check --set arch.array2d.rows=0 --effective "$tmp/eff2.cfg" models/fusemax.cfg >/dev/null 2>&1
+if [ ! -e "$tmp/eff2.cfg" ] && ! ls "$tmp"/eff2.cfg.tmp* >/dev/null 2>&1; then ok; else bad "cli effective written on error"; fi
 # Determinism: the same evaluation twice gives identical bytes.
 args=(eval workloads/cascades/attention-1pass.cfg -a models/fusemax.cfg --rank E=8 --rank F=8
       --rank M=37 --rank P=9 --rank M0=8 --seed 3)

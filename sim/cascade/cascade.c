@@ -858,6 +858,18 @@ int64_t index_eval(const IndexExpr *ix, const RankBinding *b, const int64_t *var
     return v;
 }
 
+void einsum_unit_ops(const Einsum *e, uint32_t ops[OP__COUNT])
+{
+    memcpy(ops, e->map_ops, sizeof e->map_ops);
+    if (e->red == RED_SUM) {
+        if (e->nodes[e->root].kind == EX_MUL)
+            return; /* the product's MAC also accumulates */
+        ops[OP_ADD]++;
+    } else if (e->red == RED_MAX || e->red == RED_MIN || e->red == RED_PRUNE) {
+        ops[OP_MAX]++;
+    }
+}
+
 /* ---- summary ------------------------------------------------------------------------------- */
 
 void cascade_summary(const Cascade *c, void (*emit)(void *ctx, const char *line), void *ctx)
@@ -881,15 +893,17 @@ void cascade_summary(const Cascade *c, void (*emit)(void *ctx, const char *line)
     static const char *phase[] = { "pre ", "loop", "post" };
     for (int k = 0; k < c->n_einsums; k++) {
         const Einsum *e = &c->einsums[c->order[k]];
-        buf_printf(&b, "  %-4s %-6s %-5s ops:", phase[e->phase], e->name, red_word(e->red));
+        buf_printf(&b, "  %-4s %-6s %-5s ops/term:", phase[e->phase], e->name, red_word(e->red));
+        uint32_t ops[OP__COUNT];
+        einsum_unit_ops(e, ops);
         int any = 0;
         for (int o = 0; o < OP__COUNT; o++)
-            if (e->map_ops[o]) {
-                buf_printf(&b, " %s=%u", op_kind_name[o], e->map_ops[o]);
+            if (ops[o]) {
+                buf_printf(&b, " %s=%u", op_kind_name[o], ops[o]);
                 any = 1;
             }
         if (!any)
-            buf_printf(&b, " -");
+            buf_printf(&b, " - (view)");
         emit(ctx, b.s);
         buf_free(&b);
     }

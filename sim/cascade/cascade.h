@@ -181,6 +181,10 @@ int64_t cascade_dim_extent(const Cascade *c, const RankBinding *b, int t, int di
 /* Evaluates an index expression for the given rank-variable values. */
 int64_t index_eval(const IndexExpr *ix, const RankBinding *b, const int64_t *var);
 
+/* Operations one term of Einsum e needs from its unit: the map's ops plus the
+ * reduction's (a sum of products is one MAC; another sum an add; max/min/prune a max). */
+void einsum_unit_ops(const Einsum *e, uint32_t ops[OP__COUNT]);
+
 /* Writes a one-screen summary (ranks, tensors, Einsums with their unit ops). */
 void cascade_summary(const Cascade *c, void (*emit)(void *ctx, const char *line), void *ctx);
 

@@ -1,10 +1,12 @@
 /* cmd_check.c — `einsim check FILES...`: validate inputs and print a summary. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cascade/cascade.h"
 #include "cli/cli.h"
 #include "mapping/mapping.h"
+#include "util/util.h"
 
 static const char check_usage[] =
     "usage: einsim check [--set KEY=VALUE]... FILE...\n"
@@ -12,7 +14,10 @@ static const char check_usage[] =
     "Validates each file (any of the groups arch, energy, workload, mapping, cascade),\n"
     "then the cross-references: a mapping's cascade and bindings against the architecture,\n"
     "and the workload's ranks against the cascade. Prints a one-screen summary.\n"
-    "  --set KEY=VALUE   override a parameter, e.g. arch.array2d.rows=64, workload.seq=65536\n";
+    "  --set KEY=VALUE   override a parameter, e.g. arch.array2d.rows=64, workload.seq=65536\n"
+    "  --effective FILE  write the effective configuration (includes expanded, overrides\n"
+    "                    applied, defaults filled in) of the first arch, workload and\n"
+    "                    mapping; written only when every check passes\n";
 
 static void emit_line(void *ctx, const char *line)
 {
@@ -85,6 +90,7 @@ int cmd_check(int argc, char **argv)
 {
     SetList sets = {0};
     const char *files[256];
+    const char *effective = NULL;
     int nf = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
@@ -96,6 +102,8 @@ int cmd_check(int argc, char **argv)
                 cli_free_sets(&sets);
                 return EXIT_INPUT;
             }
+        } else if (strcmp(argv[i], "--effective") == 0 && i + 1 < argc) {
+            effective = argv[++i];
         } else if (argv[i][0] == '-') {
             fprintf(stderr, "einsim check: error: unknown option '%s'\n%s", argv[i], check_usage);
             cli_free_sets(&sets);
@@ -183,6 +191,18 @@ int cmd_check(int argc, char **argv)
                 printf(" %s=%lld", map_cascade->ranks[r].name, (long long)b.size[r]);
             printf("\n");
         }
+    }
+    if (effective && diag_count(&d) == 0) {
+        Buf b = {0};
+        buf_printf(&b, "# effective configuration written by einsim check\n");
+        const char *parts[] = { arch ? arch->effective_cfg : NULL, wl ? wl->effective_cfg : NULL,
+                                map ? map->effective_cfg : NULL };
+        for (int i = 0; i < 3; i++)
+            if (parts[i])
+                buf_printf(&b, "%s", parts[i]);
+        if (write_file_atomic(effective, b.s, b.len))
+            diag_error(&d, effective, 0, "cannot write: %s", strerror(errno));
+        buf_free(&b);
     }
     int nerr = cli_report(&d);
     if (nerr == 0)

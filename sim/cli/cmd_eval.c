@@ -18,11 +18,14 @@ static const char eval_usage[] =
     "usage: einsim eval CASCADE.cfg --rank NAME=SIZE... [-a ARCH.cfg] [--seed N]\n"
     "                   [--range LO,HI] [--nm N:M] [--set KEY=VALUE]...\n"
     "\n"
-    "Evaluates the cascade on uniform random inputs in [LO, HI) (default -1,1; seed 1) in\n"
+    "Evaluates the cascade on uniform random inputs in [LO, HI) (default -1,1; seed 1),\n"
+    "drawn on the fixed-point grid so that both arithmetics see the same values, in\n"
     "double precision and in the fixed-point arithmetic of ARCH (default: 16-bit words,\n"
     "8 fractional bits, 32-bit accumulators, 5-term exp), and prints, per output, the\n"
     "maximum absolute error and the maximum relative error |x - r| / max(|r|, 1e-6 max|r|)\n"
-    "against a direct double-precision reference (softmax attention, GEMM, N:M training).\n"
+    "of the double-precision result, and the maximum absolute error of the fixed-point\n"
+    "result (also in units of its least significant bit), against a direct\n"
+    "double-precision reference (softmax attention, GEMM, N:M training).\n"
     "  --rank NAME=SIZE  size of a root rank (E, F, M, P, ...) or of an inner partition\n"
     "                    rank (M0); outer partition ranks are derived\n"
     "  --nm N:M          N:M pattern for cascades that prune (e.g. 2:4)\n";
@@ -166,7 +169,7 @@ int cmd_eval(int argc, char **argv)
     fq = fd ? func_new(c, &b, FUNC_FIXED, &fx, nmp, &d) : NULL;
     if (!fq)
         goto done;
-    in = func_random_inputs(c, &b, seed, lo, hi);
+    in = func_random_inputs(c, &b, seed, lo, hi, ldexp(1.0, -arith.frac_bits));
     if (reference_eval(c, &b, in, nmp, &d, &ref))
         goto done;
     for (int t = 0; t < c->n_tensors; t++)
@@ -180,19 +183,20 @@ int cmd_eval(int argc, char **argv)
     printf("cascade %s (%s):", c->name, c->problem);
     for (int r = 0; r < c->n_ranks; r++)
         printf(" %s=%" PRId64, c->ranks[r].name, b.size[r]);
-    printf("\ninputs: uniform in [%g, %g), seed %" PRIu64 "%s%s\n", lo, hi, seed,
-           nm_text ? ", N:M " : "", nm_text ? nm_text : "");
+    printf("\ninputs: uniform in [%g, %g) on the fixed-point grid (multiples of 2^-%d), seed %"
+           PRIu64 "%s%s\n", lo, hi, arith.frac_bits, seed, nm_text ? ", N:M " : "",
+           nm_text ? nm_text : "");
     printf("fixed point: %d-bit words, %d fractional bits, %d-bit accumulators, exp with %d "
            "terms%s%s\n", arith.word_bits, arith.frac_bits, arith.acc_bits, arith.exp_terms,
            arch_path ? " from " : " (default)", arch_path ? arch_path : "");
-    printf("%-8s %10s  %12s %12s  %12s %12s\n", "output", "elements", "double abs", "double rel",
-           "fixed abs", "fixed rel");
+    printf("%-8s %10s  %12s %12s  %12s %10s\n", "output", "elements", "double abs", "double rel",
+           "fixed abs", "fixed LSB");
     rc = EXIT_OK;
     for (int i = 0; i < ref.n; i++) {
         int t = ref.out[i].tensor;
         ErrStats sd = compare(fd, t, &ref.out[i]), sq = compare(fq, t, &ref.out[i]);
-        printf("%-8s %10zu  %12.3e %12.3e  %12.3e %12.3e\n", c->tensors[t].name, ref.out[i].n,
-               sd.abs_err, sd.rel_err, sq.abs_err, sq.rel_err);
+        printf("%-8s %10zu  %12.3e %12.3e  %12.3e %10.2f\n", c->tensors[t].name, ref.out[i].n,
+               sd.abs_err, sd.rel_err, sq.abs_err, sq.abs_err * ldexp(1.0, arith.frac_bits));
         if (sd.absent || sq.absent) {
             fprintf(stderr, "einsim eval: internal error: %zu absent elements in output %s\n",
                     sd.absent + sq.absent, c->tensors[t].name);

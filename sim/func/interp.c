@@ -385,7 +385,7 @@ static uint64_t splitmix64(uint64_t *s)
 }
 
 double **func_random_inputs(const Cascade *c, const RankBinding *b, uint64_t seed, double lo,
-                            double hi)
+                            double hi, double quantum)
 {
     double **in = xcalloc((size_t)c->n_tensors, sizeof *in);
     uint64_t s = seed;
@@ -396,7 +396,8 @@ double **func_random_inputs(const Cascade *c, const RankBinding *b, uint64_t see
         in[t] = xmalloc(n * sizeof **in);
         for (size_t i = 0; i < n; i++) {
             double u = (double)(splitmix64(&s) >> 11) * 0x1.0p-53;
-            in[t][i] = lo + (hi - lo) * u;
+            double x = lo + (hi - lo) * u;
+            in[t][i] = quantum > 0 ? fmax(lo, floor(x / quantum) * quantum) : x;
         }
     }
     return in;

@@ -60,10 +60,12 @@ double func_value(const FuncEval *f, int t, size_t i);
 size_t func_tensor_elems(const Cascade *c, const RankBinding *b, int t);
 
 /* Fills every input tensor with uniform values in [lo, hi) from a seeded generator
- * (splitmix64; same seed, same values). Returns an array of c->n_tensors pointers
- * (NULL for non-inputs), owned by the caller: free with func_inputs_free. */
+ * (splitmix64; same seed, same values), rounded down to a multiple of `quantum` when it
+ * is > 0 (pass 2^-F so that the double and fixed-point evaluations see identical
+ * inputs). Returns an array of c->n_tensors pointers (NULL for non-inputs), owned by the
+ * caller: free with func_inputs_free. */
 double **func_random_inputs(const Cascade *c, const RankBinding *b, uint64_t seed, double lo,
-                            double hi);
+                            double hi, double quantum);
 void func_inputs_free(const Cascade *c, double **in);
 
 #endif

@@ -6,18 +6,6 @@
 
 #include "util/util.h"
 
-void einsum_unit_ops(const Einsum *e, uint32_t ops[OP__COUNT])
-{
-    memcpy(ops, e->map_ops, sizeof e->map_ops);
-    if (e->red == RED_SUM) {
-        if (e->nodes[e->root].kind == EX_MUL)
-            return; /* the product's MAC also accumulates */
-        ops[OP_ADD]++;
-    } else if (e->red == RED_MAX || e->red == RED_MIN || e->red == RED_PRUNE) {
-        ops[OP_MAX]++;
-    }
-}
-
 static int needs_unit(const Einsum *e)
 {
     uint32_t ops[OP__COUNT];

@@ -12,10 +12,6 @@
 #include "config/spec.h"
 #include "util/diag.h"
 
-/* Operations one element of Einsum e needs from its unit: the map's ops plus the
- * reduction's (a sum of products is a MAC; another sum an add; max/min a max). */
-void einsum_unit_ops(const Einsum *e, uint32_t ops[OP__COUNT]);
-
 /* Checks mapping m (with its cascade c) against arch a and, when w is not NULL,
  * binds the workload's ranks plus the mapping's partition sizes into *b.
  * Returns the number of errors reported into d. */

@@ -156,7 +156,7 @@ static void test_interp_recurrence(void)
     CHECK_EQ_INT(cascade_bind(c, sz, 4, false, &d, &b), 0);
     CHECK_EQ_INT(b.size[cascade_find_rank(c, "M1")], 3);
     FuncEval *f = func_new(c, &b, FUNC_DOUBLE, NULL, NULL, &d);
-    double **in = func_random_inputs(c, &b, 7, -1, 1);
+    double **in = func_random_inputs(c, &b, 7, -1, 1, 0);
     int q = cascade_find_tensor(c, "Q"), k = cascade_find_tensor(c, "K");
     func_set_input(f, q, in[q]);
     func_set_input(f, k, in[k]);
