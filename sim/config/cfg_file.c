@@ -565,6 +565,20 @@ int get_int(const Node *n, const char *key, bool req, int64_t lo, int64_t hi, in
     return GET_OK;
 }
 
+int get_bool(const Node *n, const char *key, bool req, bool *out)
+{
+    config_setting_t *m = member(n, key, req);
+    if (!m)
+        return GET_ABSENT;
+    int t = config_setting_type(m);
+    if (t != CONFIG_TYPE_BOOL) {
+        cfg_err(n->f, m, "%s.%s: expected true or false, got %s", n->path, key, cfg_type_name(t));
+        return GET_BAD;
+    }
+    *out = config_setting_get_bool(m) != 0;
+    return GET_OK;
+}
+
 int get_float(const Node *n, const char *key, bool req, double lo, bool lo_open, double hi,
               bool hi_open, double *out)
 {
@@ -687,6 +701,15 @@ void def_int(config_setting_t *g, const char *key, int v)
         config_setting_t *s = config_setting_add(g, key, CONFIG_TYPE_INT);
         if (s)
             config_setting_set_int(s, v);
+    }
+}
+
+void def_bool(config_setting_t *g, const char *key, bool v)
+{
+    if (g && config_setting_is_group(g) && !config_setting_get_member(g, key)) {
+        config_setting_t *s = config_setting_add(g, key, CONFIG_TYPE_BOOL);
+        if (s)
+            config_setting_set_bool(s, v);
     }
 }
 

@@ -146,6 +146,7 @@ int get_int(const Node *n, const char *key, bool req, int64_t lo, int64_t hi, in
  * hi = INFINITY for none. Non-finite values are errors. */
 int get_float(const Node *n, const char *key, bool req, double lo, bool lo_open, double hi,
               bool hi_open, double *out);
+int get_bool(const Node *n, const char *key, bool req, bool *out);
 /* Strings must be non-empty unless `allow_empty`. *out points into the libconfig tree. */
 int get_str(const Node *n, const char *key, bool req, bool allow_empty, const char **out);
 /* Group member: *child is a new Node labelled "<n.path>.<key>" (node_free it). */
@@ -162,6 +163,7 @@ bool cfg_is_rank_name(const char *s);
 /* Adds `key = v` to group `g` when absent (g must be a group; otherwise nothing). */
 void def_int(config_setting_t *g, const char *key, int v);
 void def_str(config_setting_t *g, const char *key, const char *v);
+void def_bool(config_setting_t *g, const char *key, bool v);
 /* Returns member `key` of `g` when it is a group, creates it when absent, else NULL. */
 config_setting_t *def_group(config_setting_t *g, const char *key);
 

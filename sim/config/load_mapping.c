@@ -166,7 +166,8 @@ static bool inline_cascade(void *ctx, Buf *b, const config_setting_t *s, int ind
 
 int config_load_mapping(const char *path, const Overrides *ov, Diag *d, MappingSpec **out)
 {
-    static const char *const keys[] = { "name", "cascade", "partitions", "binding", NULL };
+    static const char *const keys[] = { "name", "cascade", "partitions", "ragged", "binding",
+                                        NULL };
     *out = NULL;
     int before = diag_count(d);
     MappingBox *box = xcalloc(1, sizeof *box);
@@ -179,6 +180,7 @@ int config_load_mapping(const char *path, const Overrides *ov, Diag *d, MappingS
         config_setting_t *top = cfg_top_group(&f, "mapping", false);
         if (top) {
             m->loc = cfg_loc(&f, top);
+            def_bool(top, "ragged", false);
             cfg_apply_overrides(&f, top, "mapping", ov);
             config_setting_t *cg = config_setting_get_member(top, "cascade");
             if (cg && config_setting_is_group(cg))
@@ -189,6 +191,7 @@ int config_load_mapping(const char *path, const Overrides *ov, Diag *d, MappingS
             if (get_str(&n, "name", true, false, &s) == GET_OK)
                 m->name = pool_add(&box->pool, s);
             load_cascade_ref(&L, &n);
+            get_bool(&n, "ragged", false, &m->ragged);
             load_partitions(&L, &n);
             load_bindings(&L, &n);
             node_free(&n);

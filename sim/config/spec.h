@@ -124,6 +124,8 @@ typedef struct {
                                   mapping file itself when the cascade is inline */
     RankSize *partitions;      /* sizes of the inner ranks of partitions, e.g. M0 = 256 */
     int n_partitions;
+    bool ragged;               /* partitions may leave a partial last chunk (else they
+                                  must divide their rank exactly) */
     BindingSpec *bindings;
     int n_bindings;
     const char *effective_cfg; /* libconfig text after includes, overrides, defaults */

@@ -63,7 +63,17 @@ int mapping_check(const MappingSpec *m, const Cascade *c, const ArchSpec *a,
             all[i] = w->ranks[i];
         for (int i = 0; i < m->n_partitions; i++)
             all[w->n_ranks + i] = m->partitions[i];
-        cascade_bind(c, all, n, false, d, b);
+        if (cascade_bind(c, all, n, false, d, b) == 0 && !m->ragged)
+            for (int i = 0; i < m->n_partitions; i++) {
+                int r = cascade_find_rank(c, m->partitions[i].name);
+                int parent = c->ranks[r].parent;
+                if (b->size[parent] % b->size[r] != 0)
+                    diag_error(d, m->partitions[i].loc.file, m->partitions[i].loc.line,
+                               "mapping.partitions.%s = %lld does not divide rank %s = %lld; "
+                               "set mapping.ragged = true to allow a partial last chunk",
+                               m->partitions[i].name, (long long)b->size[r],
+                               c->ranks[parent].name, (long long)b->size[parent]);
+            }
         free(all);
     }
     return diag_count(d) - errs0;
