@@ -10,7 +10,6 @@
 
 #include "cascade/cascade.h"
 #include "cli/cli.h"
-#include "func/interp.h"
 #include "func/reference.h"
 #include "util/util.h"
 
@@ -29,31 +28,6 @@ static const char eval_usage[] =
     "  --rank NAME=SIZE  size of a root rank (E, F, M, P, ...) or of an inner partition\n"
     "                    rank (M0); outer partition ranks are derived\n"
     "  --nm N:M          N:M pattern for cascades that prune (e.g. 2:4)\n";
-
-typedef struct {
-    double abs_err, rel_err;
-    size_t absent;
-} ErrStats;
-
-static ErrStats compare(const FuncEval *f, int t, const RefOutput *r)
-{
-    ErrStats s = {0};
-    double rmax = 0;
-    for (size_t i = 0; i < r->n; i++)
-        rmax = fmax(rmax, fabs(r->v[i]));
-    double floor_ = 1e-6 * rmax > 0 ? 1e-6 * rmax : 1e-300;
-    for (size_t i = 0; i < r->n; i++) {
-        double x = func_value(f, t, i);
-        if (isnan(x)) {
-            s.absent++;
-            continue;
-        }
-        double e = fabs(x - r->v[i]);
-        s.abs_err = fmax(s.abs_err, e);
-        s.rel_err = fmax(s.rel_err, e / fmax(fabs(r->v[i]), floor_));
-    }
-    return s;
-}
 
 static int parse_u64(const char *s, uint64_t *out)
 {
@@ -143,9 +117,7 @@ int cmd_eval(int argc, char **argv)
     diag_init(&d);
     Cascade *c = NULL;
     ArchSpec *arch = NULL;
-    FuncEval *fd = NULL, *fq = NULL;
-    double **in = NULL;
-    RefOutputs ref = {0};
+    RefReport rep;
     ArithSpec arith = { 16, 8, 32, 5 };
     RankBinding b;
     FxFormat fx;
@@ -164,21 +136,8 @@ int cmd_eval(int argc, char **argv)
         diag_error(&d, arch_path, 0, "arithmetic widths out of range");
         goto done;
     }
-    const NMPattern *nmp = nm_text ? &nm : NULL;
-    fd = func_new(c, &b, FUNC_DOUBLE, NULL, nmp, &d);
-    fq = fd ? func_new(c, &b, FUNC_FIXED, &fx, nmp, &d) : NULL;
-    if (!fq)
+    if (reference_check(c, &b, &fx, nm_text ? &nm : NULL, seed, lo, hi, &d, &rep))
         goto done;
-    in = func_random_inputs(c, &b, seed, lo, hi, ldexp(1.0, -arith.frac_bits));
-    if (reference_eval(c, &b, in, nmp, &d, &ref))
-        goto done;
-    for (int t = 0; t < c->n_tensors; t++)
-        if (in[t]) {
-            func_set_input(fd, t, in[t]);
-            func_set_input(fq, t, in[t]);
-        }
-    func_run(fd);
-    func_run(fq);
 
     printf("cascade %s (%s):", c->name, c->problem);
     for (int r = 0; r < c->n_ranks; r++)
@@ -192,14 +151,13 @@ int cmd_eval(int argc, char **argv)
     printf("%-8s %10s  %12s %12s  %12s %10s\n", "output", "elements", "double abs", "double rel",
            "fixed abs", "fixed LSB");
     rc = EXIT_OK;
-    for (int i = 0; i < ref.n; i++) {
-        int t = ref.out[i].tensor;
-        ErrStats sd = compare(fd, t, &ref.out[i]), sq = compare(fq, t, &ref.out[i]);
-        printf("%-8s %10zu  %12.3e %12.3e  %12.3e %10.2f\n", c->tensors[t].name, ref.out[i].n,
-               sd.abs_err, sd.rel_err, sq.abs_err, sq.abs_err * ldexp(1.0, arith.frac_bits));
-        if (sd.absent || sq.absent) {
+    for (int i = 0; i < rep.n; i++) {
+        const RefError *e = &rep.out[i];
+        printf("%-8s %10zu  %12.3e %12.3e  %12.3e %10.2f\n", c->tensors[e->tensor].name, e->n,
+               e->dbl_abs, e->dbl_rel, e->fx_abs, e->fx_abs * ldexp(1.0, arith.frac_bits));
+        if (e->absent) {
             fprintf(stderr, "einsim eval: internal error: %zu absent elements in output %s\n",
-                    sd.absent + sq.absent, c->tensors[t].name);
+                    e->absent, c->tensors[e->tensor].name);
             rc = EXIT_INTERNAL;
         }
     }
@@ -207,11 +165,6 @@ done:
     if (cli_report(&d))
         rc = EXIT_INPUT;
     diag_free(&d);
-    reference_free(&ref);
-    if (c)
-        func_inputs_free(c, in);
-    func_free(fd);
-    func_free(fq);
     arch_free(arch);
     cascade_free(c);
 out:

@@ -5,11 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "func/interp.h"
 #include "util/util.h"
 
-/* Finds tensor `name` with dimension ranks named `ranks` (comma-free string of rank
- * names, one character each is not assumed: space-separated). Returns its index or -1
- * after reporting. */
+/* Finds the two-dimensional tensor `name` whose dimensions are ranks r0 and r1, in that
+ * order. Returns its index, or -1 after reporting the expected layout. */
 static int need(const Cascade *c, Diag *d, const char *name, const char *r0, const char *r1)
 {
     int t = cascade_find_tensor(c, name);
@@ -162,4 +162,56 @@ void reference_free(RefOutputs *r)
     for (int i = 0; i < r->n; i++)
         free(r->out[i].v);
     memset(r, 0, sizeof *r);
+}
+
+static RefError compare(const FuncEval *fd, const FuncEval *fq, const RefOutput *r)
+{
+    RefError e = { .tensor = r->tensor, .n = r->n };
+    double rmax = 0;
+    for (size_t i = 0; i < r->n; i++)
+        rmax = fmax(rmax, fabs(r->v[i]));
+    double floor_ = 1e-6 * rmax > 0 ? 1e-6 * rmax : 1e-300;
+    for (size_t i = 0; i < r->n; i++) {
+        double x = func_value(fd, r->tensor, i), q = func_value(fq, r->tensor, i);
+        if (isnan(x) || isnan(q)) {
+            e.absent++;
+            continue;
+        }
+        e.dbl_abs = fmax(e.dbl_abs, fabs(x - r->v[i]));
+        e.dbl_rel = fmax(e.dbl_rel, fabs(x - r->v[i]) / fmax(fabs(r->v[i]), floor_));
+        e.fx_abs = fmax(e.fx_abs, fabs(q - r->v[i]));
+    }
+    return e;
+}
+
+int reference_check(const Cascade *c, const RankBinding *b, const FxFormat *fx,
+                    const NMPattern *nm, uint64_t seed, double lo, double hi, Diag *d,
+                    RefReport *out)
+{
+    memset(out, 0, sizeof *out);
+    FuncEval *fd = func_new(c, b, FUNC_DOUBLE, NULL, nm, d);
+    FuncEval *fq = fd ? func_new(c, b, FUNC_FIXED, fx, nm, d) : NULL;
+    if (!fq) {
+        func_free(fd);
+        return 1;
+    }
+    double **in = func_random_inputs(c, b, seed, lo, hi, ldexp(1.0, -fx->F));
+    RefOutputs ref;
+    int rc = reference_eval(c, b, in, nm, d, &ref);
+    if (rc == 0) {
+        for (int t = 0; t < c->n_tensors; t++)
+            if (in[t]) {
+                func_set_input(fd, t, in[t]);
+                func_set_input(fq, t, in[t]);
+            }
+        func_run(fd);
+        func_run(fq);
+        for (int i = 0; i < ref.n; i++)
+            out->out[out->n++] = compare(fd, fq, &ref.out[i]);
+        reference_free(&ref);
+    }
+    func_inputs_free(c, in);
+    func_free(fd);
+    func_free(fq);
+    return rc;
 }

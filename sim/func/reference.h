@@ -9,6 +9,7 @@
 #define EINSIM_REFERENCE_H
 
 #include "cascade/cascade.h"
+#include "func/fixed.h"
 #include "sparse/nm.h"
 #include "util/diag.h"
 
@@ -29,5 +30,28 @@ typedef struct {
 int reference_eval(const Cascade *c, const RankBinding *b, double *const *inputs,
                    const NMPattern *nm, Diag *d, RefOutputs *out);
 void reference_free(RefOutputs *r);
+
+/* Errors of one cascade output against its reference. */
+typedef struct {
+    int tensor;
+    size_t n;          /* elements compared */
+    double dbl_abs;    /* max |x - r| of the double-precision evaluation */
+    double dbl_rel;    /* max |x - r| / max(|r|, 1e-6 max|r|) of the double evaluation */
+    double fx_abs;     /* max |x - r| of the fixed-point evaluation */
+    size_t absent;     /* output elements missing in either evaluation (a bug if > 0) */
+} RefError;
+
+typedef struct {
+    RefError out[4];
+    int n;
+} RefReport;
+
+/* Draws seeded uniform inputs in [lo, hi) on the 2^-F grid of `fx` (so both arithmetics
+ * see the same values), evaluates c in double precision and in fixed point, and
+ * compares every output with the direct reference. Returns 0, or 1 with the reason in
+ * `d` (no reference for the problem, tensors too large, missing N:M pattern). */
+int reference_check(const Cascade *c, const RankBinding *b, const FxFormat *fx,
+                    const NMPattern *nm, uint64_t seed, double lo, double hi, Diag *d,
+                    RefReport *out);
 
 #endif
