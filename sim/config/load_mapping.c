@@ -19,7 +19,20 @@
 typedef struct {
     MappingSpec m;  /* first: mapping_free casts back */
     StrPool pool;
+    void **arrays;  /* name arrays of groups and stages (owned) */
+    int n_arrays;
 } MappingBox;
+
+/* Allocates a zeroed array of n + 1 name pointers owned by the box. */
+static const char **new_names(MappingBox *box, int n)
+{
+    const char **a = xcalloc((size_t)n + 1, sizeof *a);
+    box->arrays = xrealloc(box->arrays, (size_t)(box->n_arrays + 1) * sizeof *box->arrays);
+    box->arrays[box->n_arrays++] = (void *)a;
+    return a;
+}
+
+static const char *const op_keys[] = { "mac", "add", "max", "div", "exp", NULL };
 
 typedef struct {
     CfgFile *f;
@@ -109,7 +122,7 @@ static void load_partitions(MappingLoad *L, const Node *n)
 /* mapping.binding: Einsum -> compute unit, each Einsum at most once. */
 static void load_bindings(MappingLoad *L, const Node *n)
 {
-    static const char *const keys[] = { "einsum", "unit", NULL };
+    static const char *const keys[] = { "einsum", "unit", "cost", NULL };
     MappingSpec *m = &L->box->m;
     config_setting_t *list;
     if (get_list(n, "binding", true, &list) != GET_OK)
@@ -146,11 +159,165 @@ static void load_bindings(MappingLoad *L, const Node *n)
                     ok = 0;
                     break;
                 }
-        if (ok)
-            m->bindings[m->n_bindings++] = (BindingSpec){ pool_add(&L->box->pool, einsum),
-                                                          pool_add(&L->box->pool, unit),
-                                                          cfg_loc(L->f, el) };
+        BindingSpec bs = { .loc = cfg_loc(L->f, el) };
+        for (int o = 0; o < OP__COUNT; o++)
+            bs.cost[o] = -1;
+        Node cost;
+        if (get_group(&b, "cost", false, &cost) == GET_OK) {
+            check_keys(&cost, op_keys);
+            for (int o = 0; o < OP__COUNT; o++) {
+                int64_t v;
+                if (get_int(&cost, op_kind_name[o], false, 0, 1000, &v) == GET_OK)
+                    bs.cost[o] = (int32_t)v;
+            }
+            node_free(&cost);
+        }
+        if (ok) {
+            bs.einsum = pool_add(&L->box->pool, einsum);
+            bs.unit = pool_add(&L->box->pool, unit);
+            m->bindings[m->n_bindings++] = bs;
+        }
         node_free(&b);
+    }
+}
+
+/* A list or array of names (`key = [ "A", "B" ]`) into pool strings; *out may stay NULL. */
+static void get_names(MappingLoad *L, const Node *n, const char *key, bool req,
+                      const char ***out, int *count)
+{
+    config_setting_t *list;
+    *out = NULL;
+    *count = 0;
+    if (get_list(n, key, req, &list) != GET_OK)
+        return;
+    int len = config_setting_length(list);
+    *out = new_names(L->box, len);
+    for (int i = 0; i < len; i++) {
+        config_setting_t *el = config_setting_get_elem(list, (unsigned)i);
+        if (config_setting_type(el) != CONFIG_TYPE_STRING || !config_setting_get_string(el)[0]) {
+            cfg_err(L->f, el, "%s.%s[%d]: expected a non-empty string, got %s", n->path, key, i,
+                    cfg_type_name(config_setting_type(el)));
+            continue;
+        }
+        (*out)[(*count)++] = pool_add(&L->box->pool, config_setting_get_string(el));
+    }
+}
+
+/* Validates that a list element is a group and returns its Node labelled PATH[i]. */
+static bool elem_group(MappingLoad *L, config_setting_t *el, const char *path, int i, Node *out)
+{
+    char *lab = xasprintf("%s[%d]", path, i);
+    if (!config_setting_is_group(el)) {
+        cfg_err(L->f, el, "%s: expected a group, got %s", lab, cfg_type_name(config_setting_type(el)));
+        free(lab);
+        return false;
+    }
+    *out = node_make(L->f, el, lab);
+    free(lab);
+    return true;
+}
+
+/* mapping.spatial: ranks spread over each unit's PE rows and columns. */
+static void load_spatial(MappingLoad *L, const Node *n)
+{
+    static const char *const keys[] = { "unit", "rows", "cols", NULL };
+    MappingSpec *m = &L->box->m;
+    config_setting_t *list;
+    if (get_list(n, "spatial", false, &list) != GET_OK)
+        return;
+    int len = config_setting_length(list);
+    m->spatial = xcalloc((size_t)len + 1, sizeof *m->spatial);
+    for (int i = 0; i < len; i++) {
+        Node g;
+        if (!elem_group(L, config_setting_get_elem(list, (unsigned)i), "mapping.spatial", i, &g))
+            continue;
+        check_keys(&g, keys);
+        const char *unit = NULL, *rows = NULL, *cols = NULL;
+        if (get_str(&g, "unit", true, false, &unit) == GET_OK) {
+            get_str(&g, "rows", false, false, &rows);
+            get_str(&g, "cols", false, false, &cols);
+            for (int k = 0; k < m->n_spatial; k++)
+                if (strcmp(m->spatial[k].unit, unit) == 0)
+                    cfg_err(L->f, g.s, "%s.unit: unit '%s' already has a spatial mapping",
+                            g.path, unit);
+            m->spatial[m->n_spatial++] = (SpatialSpec){
+                pool_add(&L->box->pool, unit), rows ? pool_add(&L->box->pool, rows) : NULL,
+                cols ? pool_add(&L->box->pool, cols) : NULL, cfg_loc(L->f, g.s) };
+        }
+        node_free(&g);
+    }
+}
+
+/* mapping.groups: fused groups with their stages, DRAM-level loop and buffering. */
+static void load_groups(MappingLoad *L, const Node *n)
+{
+    static const char *const keys[] = { "name", "stages", "loop", "buffer", "resident",
+                                         "streamed", "spill", NULL };
+    static const char *const loop_keys[] = { "rank", "granule", NULL };
+    MappingSpec *m = &L->box->m;
+    config_setting_t *list;
+    if (get_list(n, "groups", false, &list) != GET_OK)
+        return;
+    int len = config_setting_length(list);
+    m->groups = xcalloc((size_t)len + 1, sizeof *m->groups);
+    for (int i = 0; i < len; i++) {
+        Node g;
+        if (!elem_group(L, config_setting_get_elem(list, (unsigned)i), "mapping.groups", i, &g))
+            continue;
+        check_keys(&g, keys);
+        GroupSpec *gs = &m->groups[m->n_groups++];
+        gs->loc = cfg_loc(L->f, g.s);
+        const char *s;
+        gs->name = get_str(&g, "name", true, false, &s) == GET_OK ? pool_add(&L->box->pool, s) : "";
+        config_setting_t *st;
+        if (get_list(&g, "stages", true, &st) == GET_OK) {
+            int ns = config_setting_length(st);
+            if (ns == 0)
+                cfg_err(L->f, st, "%s.stages: at least one stage", g.path);
+            gs->stages = xcalloc((size_t)ns + 1, sizeof *gs->stages);
+            for (int k = 0; k < ns; k++) {
+                config_setting_t *el = config_setting_get_elem(st, (unsigned)k);
+                char *lab = xasprintf("%s.stages", g.path);
+                StageSpec *sp = &gs->stages[gs->n_stages++];
+                sp->loc = cfg_loc(L->f, el);
+                if (!config_setting_is_array(el) && !config_setting_is_list(el)) {
+                    cfg_err(L->f, el, "%s[%d]: expected a list of einsum names", lab, k);
+                } else {
+                    int ne = config_setting_length(el);
+                    sp->einsums = new_names(L->box, ne);
+                    for (int j = 0; j < ne; j++) {
+                        config_setting_t *e = config_setting_get_elem(el, (unsigned)j);
+                        if (config_setting_type(e) != CONFIG_TYPE_STRING ||
+                            !config_setting_get_string(e)[0])
+                            cfg_err(L->f, e, "%s[%d][%d]: expected an einsum name", lab, k, j);
+                        else
+                            sp->einsums[sp->n_einsums++] =
+                                pool_add(&L->box->pool, config_setting_get_string(e));
+                    }
+                    if (ne == 0)
+                        cfg_err(L->f, el, "%s[%d]: empty stage", lab, k);
+                }
+                free(lab);
+            }
+        }
+        Node loop;
+        if (get_group(&g, "loop", false, &loop) == GET_OK) {
+            check_keys(&loop, loop_keys);
+            int64_t gran = 1;
+            if (get_str(&loop, "rank", true, false, &s) == GET_OK)
+                gs->loop_rank = pool_add(&L->box->pool, s);
+            get_int(&loop, "granule", false, 1, CFG_MAX_RANK, &gran);
+            gs->loop_granule = (uint64_t)gran;
+            node_free(&loop);
+        }
+        gs->buffer = get_str(&g, "buffer", false, false, &s) == GET_OK ? pool_add(&L->box->pool, s)
+                                                                      : NULL;
+        get_names(L, &g, "resident", false, &gs->resident, &gs->n_resident);
+        get_names(L, &g, "streamed", false, &gs->streamed, &gs->n_streamed);
+        get_names(L, &g, "spill", false, &gs->spill, &gs->n_spill);
+        if ((gs->n_resident || gs->n_streamed) && !gs->buffer)
+            cfg_err(L->f, g.s, "%s.buffer: required when the group keeps tensors on chip", g.path);
+        node_free(&g);
     }
 }
 
@@ -167,7 +334,7 @@ static bool inline_cascade(void *ctx, Buf *b, const config_setting_t *s, int ind
 int config_load_mapping(const char *path, const Overrides *ov, Diag *d, MappingSpec **out)
 {
     static const char *const keys[] = { "name", "cascade", "partitions", "ragged", "binding",
-                                        NULL };
+                                        "spatial", "groups", NULL };
     *out = NULL;
     int before = diag_count(d);
     MappingBox *box = xcalloc(1, sizeof *box);
@@ -194,6 +361,8 @@ int config_load_mapping(const char *path, const Overrides *ov, Diag *d, MappingS
             get_bool(&n, "ragged", false, &m->ragged);
             load_partitions(&L, &n);
             load_bindings(&L, &n);
+            load_spatial(&L, &n);
+            load_groups(&L, &n);
             node_free(&n);
             if (diag_count(d) == before) {
                 Buf b = {0};
@@ -220,6 +389,13 @@ void mapping_free(MappingSpec *m)
     MappingBox *box = (MappingBox *)m;
     free(box->m.partitions);
     free(box->m.bindings);
+    free(box->m.spatial);
+    for (int i = 0; i < box->m.n_groups; i++)
+        free(box->m.groups[i].stages);
+    free(box->m.groups);
+    for (int i = 0; i < box->n_arrays; i++)
+        free(box->arrays[i]);
+    free(box->arrays);
     pool_free(&box->pool);
     free(box);
 }

@@ -114,8 +114,44 @@ typedef struct {
 typedef struct {
     const char *einsum;
     const char *unit;
+    int32_t cost[OP__COUNT];   /* per-op cycles for this Einsum overriding the unit's
+                                  (e.g. a subtraction folded into the exp unit: add = 0);
+                                  -1 = the unit's own cost */
     SrcLoc loc;
 } BindingSpec;
+
+/* Which ranks a compute unit spreads over its PE rows and columns. */
+typedef struct {
+    const char *unit;
+    const char *rows;    /* rank name, or NULL when the rows are not used */
+    const char *cols;    /* rank name, or NULL */
+    SrcLoc loc;
+} SpatialSpec;
+
+/* Einsums that run concurrently (on different units) in one step of a fused group. */
+typedef struct {
+    const char **einsums;
+    int n_einsums;
+    SrcLoc loc;
+} StageSpec;
+
+/* A fused group: Einsums that run together on chip. Tensors that cross group
+ * boundaries, the cascade's inputs and its outputs go through DRAM. */
+typedef struct {
+    const char *name;
+    StageSpec *stages;       /* in order; together they hold each Einsum once */
+    int n_stages;
+    const char *loop_rank;   /* rank tiled by the DRAM-level loop, or NULL (no tiling) */
+    uint64_t loop_granule;   /* the tile is a multiple of this that divides the rank */
+    const char *buffer;      /* storage level holding the group's on-chip tensors */
+    const char **resident;   /* tensors kept for a whole DRAM tile */
+    int n_resident;
+    const char **streamed;   /* tensors held one step of the iterative rank at a time */
+    int n_streamed;
+    const char **spill;      /* resident tensors sent through DRAM when they do not fit */
+    int n_spill;
+    SrcLoc loc;
+} GroupSpec;
 
 typedef struct {
     const char *name;
@@ -128,6 +164,10 @@ typedef struct {
                                   must divide their rank exactly) */
     BindingSpec *bindings;
     int n_bindings;
+    SpatialSpec *spatial;      /* at most one per unit */
+    int n_spatial;
+    GroupSpec *groups;         /* fused groups in execution order (empty: check only) */
+    int n_groups;
     const char *effective_cfg; /* libconfig text after includes, overrides, defaults */
     SrcLoc loc;
 } MappingSpec;

@@ -1,0 +1,35 @@
+/* run_common.c — loading and checking the inputs of one evaluation (shared by run and
+ * compare). */
+#include "cli/run_common.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "mapping/mapping.h"
+
+int run_inputs_load(RunInputs *ri, const char *arch, const char *wl, const char *map,
+                    const Overrides *ov, Diag *d)
+{
+    memset(ri, 0, sizeof *ri);
+    int used = CFG_HAS_ARCH | CFG_HAS_WORKLOAD | CFG_HAS_MAPPING | CFG_HAS_CASCADE;
+    config_load_arch(arch, ov, d, &ri->arch);
+    config_load_workload(wl, ov, d, &ri->workload);
+    if (config_load_mapping(map, ov, d, &ri->mapping) == 0)
+        config_load_cascade(ri->mapping->cascade_path, ov, d, &ri->cascade);
+    config_check_overrides(ov, used, d);
+    if (diag_count(d))
+        return 1;
+    if (mapping_check(ri->mapping, ri->cascade, ri->arch, ri->workload, d, &ri->sizes))
+        return 1;
+    ri->in = (EngineInput){ ri->arch, ri->workload, ri->mapping, ri->cascade, &ri->sizes };
+    return engine_check(&ri->in, d) ? 1 : 0;
+}
+
+void run_inputs_free(RunInputs *ri)
+{
+    arch_free(ri->arch);
+    workload_free(ri->workload);
+    mapping_free(ri->mapping);
+    cascade_free(ri->cascade);
+    memset(ri, 0, sizeof *ri);
+}

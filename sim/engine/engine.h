@@ -1,0 +1,109 @@
+/* engine.h — evaluation of (architecture, workload, mapping, cascade) into cycles,
+ * utilisation, buffer traffic and event counts.
+ *
+ * The analytic level is a steady-state model (what Timeloop and the FuseMax artifact
+ * compute):
+ *   - an Einsum's time on its unit is the product, over the ranks of its iteration
+ *     space, of the rank size — or, for a rank the mapping spreads over the unit's PE
+ *     rows or columns, ceil(size / rows-or-cols) — times its cycles per term (the sum
+ *     of the unit's (or the binding's) cycles for each op of a term);
+ *   - a fused group runs its stages in order; in a stage, Einsums on different units
+ *     overlap and Einsums on one unit serialise, so a stage takes the largest per-unit
+ *     sum; work is spread evenly over the steps of the group (no fill or drain);
+ *   - a group's DRAM traffic is its inputs (re-read once per tile of the DRAM-level loop
+ *     when they do not depend on the tiled rank), outputs and spilled tensors; the tile
+ *     is the largest multiple of the granule dividing the rank whose resident and
+ *     streamed tensors fit the buffer; a group takes max(compute, DRAM bytes / bandwidth);
+ *   - groups run one after another; batch B and heads H multiply everything.
+ * Nothing about a particular design is built in: it all comes from the input files.
+ * A mapping that does not fit is a result (feasible = false, with the reason), not an
+ * error. */
+#ifndef EINSIM_ENGINE_H
+#define EINSIM_ENGINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cascade/cascade.h"
+#include "config/spec.h"
+#include "util/diag.h"
+
+typedef struct {
+    const char *name;          /* Einsum */
+    const char *unit;          /* bound unit, or NULL for a view (no ops) */
+    int group;                 /* fused group index, -1 for a view */
+    uint64_t terms;            /* iteration points, all (b, h) */
+    uint64_t ops[OP__COUNT];   /* ops issued: terms × ops per term */
+    uint64_t cycles;           /* cycles on its unit if it ran alone, all (b, h) */
+    uint64_t pe_cycles;        /* useful PE-cycles: terms × cycles per term */
+} EinsumStat;
+
+typedef struct {
+    const char *level;         /* storage level name */
+    const char *tensor;
+    uint64_t reads;            /* words read out of the level */
+    uint64_t writes;           /* words written or updated in the level by compute */
+    uint64_t fills;            /* words written into the level from the level above */
+    uint64_t bytes;            /* (reads + writes + fills) × bytes per word */
+} TrafficStat;
+
+typedef struct {
+    const char *name;
+    uint64_t compute_cycles;   /* stages, all (b, h) */
+    uint64_t memory_cycles;    /* DRAM bytes / bandwidth, all (b, h) */
+    uint64_t cycles;           /* max of the two */
+    uint64_t dram_bytes;
+    uint64_t tile;             /* DRAM-level tile of the loop rank (0 without a loop) */
+    uint64_t n_tiles;
+    bool spilled;              /* spill tensors went through DRAM */
+    uint64_t footprint_bytes;  /* on-chip bytes of one tile */
+} GroupStat;
+
+/* One counted action of a component, priced by the energy table at report time. */
+typedef struct {
+    const char *component;     /* unit or level name */
+    const char *cls;           /* energy class */
+    const char *action;        /* "mac", "read", ... */
+    double count;              /* events (for storage: accesses of `bits` bits) */
+} ActionCount;
+
+#define ENGINE_MAX_ITEMS 256
+
+typedef struct {
+    bool feasible;
+    char reason[512];          /* why not, when infeasible */
+    uint64_t cycles;
+    double seconds;
+    uint64_t dram_bytes;
+    const char *bound;         /* "compute" or "memory" (the dominant part of the time) */
+    int n_units;
+    const char *unit_name[16];
+    double utilization[16];    /* useful PE-cycles / (PEs × cycles), per unit */
+    EinsumStat einsums[ENGINE_MAX_ITEMS];
+    int n_einsums;
+    GroupStat groups[16];
+    int n_groups;
+    TrafficStat traffic[ENGINE_MAX_ITEMS];
+    int n_traffic;
+    ActionCount actions[ENGINE_MAX_ITEMS];
+    int n_actions;
+} EngineResult;
+
+/* Everything one evaluation needs; all borrowed. */
+typedef struct {
+    const ArchSpec *arch;
+    const WorkloadSpec *workload;
+    const MappingSpec *mapping;
+    const Cascade *cascade;
+    const RankBinding *sizes;  /* from mapping_check */
+} EngineInput;
+
+/* Checks what the engine needs beyond mapping_check (groups cover every computing
+ * Einsum once, stage and buffer names exist, spatial ranks are ranks of the cascade,
+ * every counted action has an energy entry). Returns the number of errors. */
+int engine_check(const EngineInput *in, Diag *d);
+
+/* Runs the analytic level into *out (always filled; see out->feasible). */
+void engine_analytic(const EngineInput *in, EngineResult *out);
+
+#endif
