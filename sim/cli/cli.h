@@ -28,5 +28,6 @@ int cli_report(Diag *d);
 
 int cmd_check(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 
 #endif

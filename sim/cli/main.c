@@ -14,6 +14,9 @@ static const char usage[] =
     "                        files (and their cross-references) and print a summary\n"
     "  eval CASCADE          evaluate a cascade on seeded random data in double precision\n"
     "                        and in fixed point; print the error against a direct reference\n"
+    "  run -a ARCH -w WORKLOAD -m MAPPING [--set K=V]... [-o DIR]\n"
+    "                        evaluate a mapping (analytic level): cycles, utilisation,\n"
+    "                        energy, buffer traffic; write stats.txt/.json/.csv\n"
     "  help [COMMAND]        this text, or a command's options\n"
     "\n"
     "exit codes: 0 success, 1 input error, 2 internal error, 3 co-simulation mismatch,\n"
@@ -63,11 +66,15 @@ int main(int argc, char **argv)
         return cmd_check(argc - 1, argv + 1);
     if (strcmp(cmd, "eval") == 0)
         return cmd_eval(argc - 1, argv + 1);
+    if (strcmp(cmd, "run") == 0)
+        return cmd_run(argc - 1, argv + 1);
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
         if (argc > 2 && strcmp(argv[2], "check") == 0)
             return cmd_check(2, (char *[]){ "check", "--help", NULL });
         if (argc > 2 && strcmp(argv[2], "eval") == 0)
             return cmd_eval(2, (char *[]){ "eval", "--help", NULL });
+        if (argc > 2 && strcmp(argv[2], "run") == 0)
+            return cmd_run(2, (char *[]){ "run", "--help", NULL });
         fputs(usage, stdout);
         return EXIT_OK;
     }

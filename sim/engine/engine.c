@@ -578,6 +578,18 @@ void engine_analytic(const EngineInput *in, EngineResult *out)
     free(grp);
     if (x.overflow)
         infeasible(&x, "counts overflow 64 bits (the workload is too large to count exactly)");
+    /* Rows in a fixed order: storage levels outermost first, tensors in cascade order. */
+    for (int i = 1; i < out->n_traffic; i++)
+        for (int j = i; j > 0; j--) {
+            TrafficStat *p0 = &out->traffic[j - 1], *p1 = &out->traffic[j];
+            int l0 = (int)(arch_find_level(a, p0->level) - a->levels);
+            int l1 = (int)(arch_find_level(a, p1->level) - a->levels);
+            if (l0 < l1 || (l0 == l1 && cascade_find_tensor(c, p0->tensor) <= cascade_find_tensor(c, p1->tensor)))
+                break;
+            TrafficStat tmp = *p0;
+            *p0 = *p1;
+            *p1 = tmp;
+        }
     for (int i = 0; i < out->n_traffic; i++) {
         TrafficStat *t = &out->traffic[i];
         t->bytes = (uint64_t)ceil((double)(t->reads + t->writes + t->fills) * x.word_bytes);

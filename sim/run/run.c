@@ -1,6 +1,6 @@
-/* run_common.c — loading and checking the inputs of one evaluation (shared by run and
- * compare). */
-#include "cli/run_common.h"
+/* run.c — loading and checking the inputs of one evaluation (used by the CLI, tests and
+ * sweeps). */
+#include "run/run.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,6 +1,6 @@
-/* run_common.h — the inputs of one evaluation, loaded and cross-checked. */
-#ifndef EINSIM_RUN_COMMON_H
-#define EINSIM_RUN_COMMON_H
+/* run.h — the inputs of one evaluation, loaded and cross-checked. */
+#ifndef EINSIM_RUN_H
+#define EINSIM_RUN_H
 
 #include "cascade/cascade.h"
 #include "config/config.h"

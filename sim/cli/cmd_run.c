@@ -1,0 +1,141 @@
+/* cmd_run.c — `einsim run`: evaluate one (architecture, workload, mapping) and write
+ * the report files into the output directory. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli/cli.h"
+#include "run/run.h"
+#include "energy/energy.h"
+#include "report/report.h"
+#include "util/util.h"
+
+static const char run_usage[] =
+    "usage: einsim run -a ARCH.cfg -w WORKLOAD.cfg -m MAPPING.cfg [--set KEY=VALUE]...\n"
+    "                  [--level analytic] [-o DIR]\n"
+    "\n"
+    "Evaluates the mapping and prints stats.txt. With -o, writes DIR/stats.txt,\n"
+    "DIR/stats.json, DIR/stats.csv (header + one row) and DIR/effective.cfg, each\n"
+    "atomically. Exit code 4 when the mapping does not fit (the files still say why).\n"
+    "  --level analytic  the steady-state model (the cycle level is not implemented yet)\n";
+
+/* Creates `dir` and its parents; returns 0 or -1 with errno. */
+static int mkdirs(const char *dir)
+{
+    char *p = xstrdup(dir);
+    for (char *s = p + 1; *s; s++) {
+        if (*s != '/')
+            continue;
+        *s = '\0';
+        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+            free(p);
+            return -1;
+        }
+        *s = '/';
+    }
+    int rc = mkdir(p, 0777) != 0 && errno != EEXIST ? -1 : 0;
+    free(p);
+    return rc;
+}
+
+static int write_out(Diag *d, const char *dir, const char *name, const char *text)
+{
+    char *path = path_join(dir, name);
+    int rc = write_file_atomic(path, text, strlen(text));
+    if (rc)
+        diag_error(d, path, 0, "cannot write: %s", strerror(errno));
+    free(path);
+    return rc;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    SetList sets = {0};
+    const char *arch = NULL, *wl = NULL, *map = NULL, *outdir = NULL;
+    int rc = EXIT_INPUT;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(run_usage, stdout);
+            cli_free_sets(&sets);
+            return EXIT_OK;
+        }
+        if (!v) {
+            fprintf(stderr, "einsim run: error: '%s' needs a value or is unknown\n%s", a, run_usage);
+            goto out;
+        }
+        if (strcmp(a, "-a") == 0)
+            arch = v;
+        else if (strcmp(a, "-w") == 0)
+            wl = v;
+        else if (strcmp(a, "-m") == 0)
+            map = v;
+        else if (strcmp(a, "-o") == 0)
+            outdir = v;
+        else if (strcmp(a, "--set") == 0) {
+            if (cli_add_set(&sets, v))
+                goto out;
+        } else if (strcmp(a, "--level") == 0) {
+            if (strcmp(v, "analytic") != 0) {
+                fprintf(stderr, "einsim run: error: --level %s: only 'analytic' is implemented "
+                        "(the cycle level is listed under the README's limitations)\n", v);
+                goto out;
+            }
+        } else {
+            fprintf(stderr, "einsim run: error: unknown option '%s'\n%s", a, run_usage);
+            goto out;
+        }
+        i++;
+    }
+    if (!arch || !wl || !map) {
+        fprintf(stderr, "einsim run: error: -a, -w and -m are required\n%s", run_usage);
+        goto out;
+    }
+    Overrides ov = cli_overrides(&sets);
+    Diag d;
+    diag_init(&d);
+    RunInputs ri;
+    static EngineResult res;
+    EnergyReport er;
+    if (run_inputs_load(&ri, arch, wl, map, &ov, &d) == 0) {
+        engine_analytic(&ri.in, &res);
+        if (res.feasible)
+            energy_price(&res, &ri.arch->energy, &er);
+        else
+            memset(&er, 0, sizeof er);
+        RunReport rep = { ri.arch->name, arch, ri.workload->name, wl, ri.mapping->name, map,
+                          ri.cascade->name, ri.arch->clock_mhz, &res, &er };
+        char *txt = report_stats_txt(&rep);
+        fputs(txt, stdout);
+        if (outdir) {
+            char *json = report_stats_json(&rep), *hdr = report_csv_header(),
+                 *row = report_csv_row(&rep);
+            char *csv = xasprintf("%s%s", hdr, row);
+            char *eff = xasprintf("# effective configuration of this run\n%s%s%s",
+                                  ri.arch->effective_cfg, ri.workload->effective_cfg,
+                                  ri.mapping->effective_cfg);
+            if (mkdirs(outdir) != 0)
+                diag_error(&d, outdir, 0, "cannot create the output directory: %s", strerror(errno));
+            else if (write_out(&d, outdir, "stats.json", json) == 0 &&
+                     write_out(&d, outdir, "stats.txt", txt) == 0 &&
+                     write_out(&d, outdir, "stats.csv", csv) == 0)
+                write_out(&d, outdir, "effective.cfg", eff);
+            free(json);
+            free(hdr);
+            free(row);
+            free(csv);
+            free(eff);
+        }
+        free(txt);
+        rc = res.feasible ? EXIT_OK : EXIT_INFEASIBLE;
+    }
+    if (cli_report(&d))
+        rc = EXIT_INPUT;
+    diag_free(&d);
+    run_inputs_free(&ri);
+out:
+    cli_free_sets(&sets);
+    return rc;
+}
