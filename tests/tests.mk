@@ -1,8 +1,14 @@
 # tests/ — unit test binaries (one per tests/unit/test_*.c) and the suite runner.
-UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
-UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
+# tests/unit/: one program per module; tests/reference/: checks against published numbers.
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c) $(wildcard tests/reference/test_*.c))
+UNIT_BINS := $(addprefix $(B)/tests/,$(notdir $(UNIT_SRCS:.c=)))
 
 $(B)/tests/%: tests/unit/%.c tests/unit/check.h $(LIB) | $(DEPS_STAMP)
+	$(Q)mkdir -p $(@D)
+	@$(if $(Q),echo "  TEST-CC $<")
+	$(Q)$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+$(B)/tests/%: tests/reference/%.c tests/unit/check.h $(LIB) | $(DEPS_STAMP)
 	$(Q)mkdir -p $(@D)
 	@$(if $(Q),echo "  TEST-CC $<")
 	$(Q)$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)

@@ -103,7 +103,8 @@ typedef struct {
  * every counted action has an energy entry). Returns the number of errors. */
 int engine_check(const EngineInput *in, Diag *d);
 
-/* Runs the analytic level into *out (always filled; see out->feasible). */
+/* Runs the analytic level into *out (always filled; see out->feasible). Names in the
+ * result point into the inputs' specs and stay valid while those live. */
 void engine_analytic(const EngineInput *in, EngineResult *out);
 
 #endif
