@@ -86,6 +86,7 @@ expect_rc 0 "help" --help
 expect_rc 0 "help check" help check
 expect_rc 0 "check --help" check --help
 expect_rc 0 "eval --help" eval --help
+expect_rc 0 "run --help" run --help
 expect_rc 1 "no command"
 expect_rc 1 "unknown command" frobnicate
 expect_rc 1 "missing file" check does/not/exist.cfg
@@ -94,6 +95,8 @@ expect_rc 1 "--set without =" check --set arch.x models/fusemax.cfg
 expect_rc 1 "--set of an unloaded group" check --set workload.seq=4 models/fusemax.cfg
 expect_rc 0 "shipped inputs" check models/fusemax.cfg models/flat.cfg workloads/bert.cfg \
   workloads/trxl.cfg workloads/t5.cfg workloads/xlm.cfg mappings/fusemax.cfg
+for m in fusemax plus-arch; do expect_rc 0 "run $m" run -a models/fusemax.cfg -w workloads/bert.cfg -m mappings/$m.cfg; done
+for m in flat unfused plus-cascade; do expect_rc 0 "run $m" run -a models/flat.cfg -w workloads/bert.cfg -m mappings/$m.cfg; done
 expect_rc 0 "overrides" check --set arch.array2d.rows=64 --set arch.array1d.cols=64 \
   --set arch.GlobalBuffer.size_kb=512 --set workload.seq=1048576 \
   models/fusemax.cfg workloads/bert.cfg mappings/fusemax.cfg
@@ -107,6 +110,23 @@ then ok; else bad "cli effective.cfg round trip"; fi
 # Nothing half-written: a failing check leaves no effective file behind.
 "$EINSIM" check --set arch.array2d.rows=0 --effective "$tmp/eff2.cfg" models/fusemax.cfg >/dev/null 2>&1
 if [ ! -e "$tmp/eff2.cfg" ] && ! ls "$tmp"/eff2.cfg.tmp* >/dev/null 2>&1; then ok; else bad "cli effective written on error"; fi
+# run: report files in their own directory, byte-identical across runs; exit 4 when the
+# mapping does not fit, with stats.json still written and saying why.
+runargs=(run -a models/fusemax.cfg -w workloads/xlm.cfg -m mappings/fusemax.cfg --set workload.seq=16384)
+"$EINSIM" "${runargs[@]}" -o "$tmp/r1" >/dev/null 2>&1; "$EINSIM" "${runargs[@]}" -o "$tmp/r2/nested" >/dev/null 2>&1
+same=1
+for f in stats.txt stats.json stats.csv effective.cfg; do cmp -s "$tmp/r1/$f" "$tmp/r2/nested/$f" && [ -s "$tmp/r1/$f" ] || same=0; done
+if [ "$same" = 1 ]; then ok; else bad "run determinism / files"; fi
+if grep -q '"analytic": {' "$tmp/r1/stats.json" && grep -q '"energy_breakdown_pj"' "$tmp/r1/stats.json" \
+   && grep -q '"macs": { "issued"' "$tmp/r1/stats.json"; then ok; else bad "stats.json keys"; fi
+"$EINSIM" check "$tmp/r1/effective.cfg" >/dev/null 2>&1 && ok || bad "run effective.cfg reloads"
+expect_rc 4 "infeasible run" run -a models/fusemax.cfg -w workloads/bert.cfg -m mappings/fusemax.cfg \
+  --set arch.GlobalBuffer.size_kb=64 -o "$tmp/inf"
+if grep -q '"feasible": false' "$tmp/inf/stats.json" && grep -q 'smallest tile needs' "$tmp/inf/stats.json"
+then ok; else bad "infeasible stats.json"; fi
+expect_rc 1 "run --level cycle (not implemented)" run -a models/fusemax.cfg -w workloads/bert.cfg \
+  -m mappings/fusemax.cfg --level cycle
+expect_rc 1 "run without -m" run -a models/fusemax.cfg -w workloads/bert.cfg
 # Determinism: the same evaluation twice gives identical bytes.
 args=(eval workloads/cascades/attention-1pass.cfg -a models/fusemax.cfg --rank E=8 --rank F=8
       --rank M=37 --rank P=9 --rank M0=8 --seed 3)

@@ -1,0 +1,1 @@
+run -a models/fusemax.cfg -w workloads/bert.cfg -m mappings/fusemax.cfg --set workload.seq=4096
