@@ -5,6 +5,7 @@
 
 #include "cascade/cascade.h"
 #include "cli/cli.h"
+#include "engine/engine.h"
 #include "mapping/mapping.h"
 #include "util/util.h"
 
@@ -185,7 +186,11 @@ int cmd_check(int argc, char **argv)
     config_check_overrides(&ov, used, &d);
     if (map && map_cascade && arch && diag_count(&d) == 0) {
         RankBinding b;
-        if (mapping_check(map, map_cascade, arch, wl, &d, &b) == 0 && wl) {
+        if (mapping_check(map, map_cascade, arch, wl, &d, &b) == 0 && wl && map->n_groups) {
+            EngineInput in = { arch, wl, map, map_cascade, &b };
+            engine_check(&in, &d);
+        }
+        if (diag_count(&d) == 0 && wl) {
             printf("bound:");
             for (int r = 0; r < map_cascade->n_ranks; r++)
                 printf(" %s=%lld", map_cascade->ranks[r].name, (long long)b.size[r]);
