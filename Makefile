@@ -44,23 +44,30 @@ $(DEPS_STAMP): scripts/install-deps.sh
 include sim/sim.mk
 include tests/tests.mk
 
-.PHONY: all deps demo test clean help
+.PHONY: all deps demo test bench clean help
 all: $(BIN)
 
 deps: $(DEPS_STAMP)
 
+DEMO_SEQ := 1024,4096,16384,65536,262144,1048576
 demo: $(BIN)
-	$(Q)$(BIN) check models/fusemax.cfg workloads/bert.cfg mappings/fusemax.cfg
+	$(Q)$(BIN) compare -p models/flat.cfg:mappings/unfused.cfg -p models/flat.cfg:mappings/flat.cfg \
+	    -p models/fusemax.cfg:mappings/fusemax.cfg -w workloads/bert.cfg --seq $(DEMO_SEQ) -o build/demo
 	$(Q)$(BIN) eval workloads/cascades/attention-1pass.cfg -a models/fusemax.cfg \
 	    --rank M=200 --rank P=64 --rank E=64 --rank F=64 --rank M0=64 --seed 1
+
+bench: $(BIN)
+	$(Q)bash scripts/bench.sh $(BIN)
 
 clean:
 	rm -rf build
 
 help:
 	@echo "make            build build/bin/einsim"
-	@echo "make demo       validate the shipped FuseMax inputs and evaluate the 1-pass cascade"
+	@echo "make demo       unfused vs FLAT vs FuseMax on BERT, 1K..1M tokens (reports in build/demo),"
+	@echo "                then the 1-pass cascade on random data against softmax(QK^T)V"
 	@echo "make test       sanitizer build + unit, CLI, bad-input and golden tests"
+	@echo "make bench      wall time and peak memory of the benchmark runs"
 	@echo "make golden-update  regenerate tests/golden expected outputs (review the diff!)"
 	@echo "make clean      remove build/"
 	@echo "V=1 shows commands; CI=true adds -Werror; SAN=1 builds with ASan+UBSan"

@@ -87,6 +87,9 @@ expect_rc 0 "help check" help check
 expect_rc 0 "check --help" check --help
 expect_rc 0 "eval --help" eval --help
 expect_rc 0 "run --help" run --help
+expect_rc 0 "compare --help" compare --help
+expect_rc 1 "compare without -w" compare -p models/fusemax.cfg:mappings/fusemax.cfg
+expect_rc 1 "compare bad --seq" compare -p models/fusemax.cfg:mappings/fusemax.cfg -w workloads/bert.cfg --seq 0
 expect_rc 1 "no command"
 expect_rc 1 "unknown command" frobnicate
 expect_rc 1 "missing file" check does/not/exist.cfg

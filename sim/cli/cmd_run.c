@@ -22,7 +22,7 @@ static const char run_usage[] =
     "  --level analytic  the steady-state model (the cycle level is not implemented yet)\n";
 
 /* Creates `dir` and its parents; returns 0 or -1 with errno. */
-static int mkdirs(const char *dir)
+int mkdirs(const char *dir)
 {
     char *p = xstrdup(dir);
     for (char *s = p + 1; *s; s++) {
@@ -47,6 +47,29 @@ static int write_out(Diag *d, const char *dir, const char *name, const char *tex
     if (rc)
         diag_error(d, path, 0, "cannot write: %s", strerror(errno));
     free(path);
+    return rc;
+}
+
+int run_write_dir(const RunReport *rep, const RunInputs *ri, const char *txt, const char *outdir,
+                  Diag *d)
+{
+    char *json = report_stats_json(rep), *hdr = report_csv_header(), *row = report_csv_row(rep);
+    char *csv = xasprintf("%s%s", hdr, row);
+    char *eff = xasprintf("# effective configuration of this run\n%s%s%s", ri->arch->effective_cfg,
+                          ri->workload->effective_cfg, ri->mapping->effective_cfg);
+    int rc = 1;
+    if (mkdirs(outdir) != 0)
+        diag_error(d, outdir, 0, "cannot create the output directory: %s", strerror(errno));
+    else if (write_out(d, outdir, "stats.json", json) == 0 &&
+             write_out(d, outdir, "stats.txt", txt) == 0 &&
+             write_out(d, outdir, "stats.csv", csv) == 0 &&
+             write_out(d, outdir, "effective.cfg", eff) == 0)
+        rc = 0;
+    free(json);
+    free(hdr);
+    free(row);
+    free(csv);
+    free(eff);
     return rc;
 }
 
@@ -109,25 +132,8 @@ int cmd_run(int argc, char **argv)
                           ri.cascade->name, ri.arch->clock_mhz, &res, &er };
         char *txt = report_stats_txt(&rep);
         fputs(txt, stdout);
-        if (outdir) {
-            char *json = report_stats_json(&rep), *hdr = report_csv_header(),
-                 *row = report_csv_row(&rep);
-            char *csv = xasprintf("%s%s", hdr, row);
-            char *eff = xasprintf("# effective configuration of this run\n%s%s%s",
-                                  ri.arch->effective_cfg, ri.workload->effective_cfg,
-                                  ri.mapping->effective_cfg);
-            if (mkdirs(outdir) != 0)
-                diag_error(&d, outdir, 0, "cannot create the output directory: %s", strerror(errno));
-            else if (write_out(&d, outdir, "stats.json", json) == 0 &&
-                     write_out(&d, outdir, "stats.txt", txt) == 0 &&
-                     write_out(&d, outdir, "stats.csv", csv) == 0)
-                write_out(&d, outdir, "effective.cfg", eff);
-            free(json);
-            free(hdr);
-            free(row);
-            free(csv);
-            free(eff);
-        }
+        if (outdir)
+            run_write_dir(&rep, &ri, txt, outdir, &d);
         free(txt);
         rc = res.feasible ? EXIT_OK : EXIT_INFEASIBLE;
     }

@@ -17,6 +17,9 @@ static const char usage[] =
     "  run -a ARCH -w WORKLOAD -m MAPPING [--set K=V]... [-o DIR]\n"
     "                        evaluate a mapping (analytic level): cycles, utilisation,\n"
     "                        energy, buffer traffic; write stats.txt/.json/.csv\n"
+    "  compare -p ARCH:MAPPING... -w WORKLOADS [--seq N,...]\n"
+    "                        several mappings over workloads and sequence lengths:\n"
+    "                        latency, speedup, energy ratio, utilisation, DRAM traffic\n"
     "  help [COMMAND]        this text, or a command's options\n"
     "\n"
     "exit codes: 0 success, 1 input error, 2 internal error, 3 co-simulation mismatch,\n"
@@ -68,11 +71,15 @@ int main(int argc, char **argv)
         return cmd_eval(argc - 1, argv + 1);
     if (strcmp(cmd, "run") == 0)
         return cmd_run(argc - 1, argv + 1);
+    if (strcmp(cmd, "compare") == 0)
+        return cmd_compare(argc - 1, argv + 1);
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
         if (argc > 2 && strcmp(argv[2], "check") == 0)
             return cmd_check(2, (char *[]){ "check", "--help", NULL });
         if (argc > 2 && strcmp(argv[2], "eval") == 0)
             return cmd_eval(2, (char *[]){ "eval", "--help", NULL });
+        if (argc > 2 && strcmp(argv[2], "compare") == 0)
+            return cmd_compare(2, (char *[]){ "compare", "--help", NULL });
         if (argc > 2 && strcmp(argv[2], "run") == 0)
             return cmd_run(2, (char *[]){ "run", "--help", NULL });
         fputs(usage, stdout);

@@ -9,7 +9,7 @@
 #include "energy/energy.h"
 #include "engine/engine.h"
 
-typedef struct {
+typedef struct RunReport {
     const char *arch, *arch_path;
     const char *workload, *workload_path;
     const char *mapping, *mapping_path;

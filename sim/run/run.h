@@ -6,7 +6,7 @@
 #include "config/config.h"
 #include "engine/engine.h"
 
-typedef struct {
+typedef struct RunInputs {
     ArchSpec *arch;
     WorkloadSpec *workload;
     MappingSpec *mapping;

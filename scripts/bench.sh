@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# bench.sh — einsim's speed figures (run by `make bench`). Wall times vary up to 2x between
+# runs on shared machines: each figure is the median of 5 runs; memory is the peak RSS.
+#   (a) 4 models x 6 sequence lengths x {unfused, FLAT, FuseMax} at the analytic level,
+#       in one `einsim compare` process (72 evaluations)
+#   (b) the slowest single run: XLM at 1M tokens on FuseMax (analytic)
+set -euo pipefail
+EINSIM=${1:-build/bin/einsim}
+SEQ=1024,4096,16384,65536,262144,1048576
+median() { sort -g | awk '{v[NR]=$1} END{print v[int((NR+1)/2)]}'; }
+measure() { # measure LABEL CMD... -> prints median wall seconds and max peak RSS
+  local label=$1; shift
+  local walls=() rss=0
+  for _ in 1 2 3 4 5; do
+    /usr/bin/time -f '%e %M' -o /tmp/einsim-bench.$$ "$@" >/dev/null
+    read -r w m < /tmp/einsim-bench.$$
+    walls+=("$w"); [ "$m" -gt "$rss" ] && rss=$m
+  done
+  rm -f /tmp/einsim-bench.$$
+  printf '%-58s wall %6.3f s (median of 5)   peak RSS %6.1f MB\n' "$label" \
+    "$(printf '%s\n' "${walls[@]}" | median)" "$(awk -v k="$rss" 'BEGIN{print k/1024}')"
+}
+measure "(a) 72 analytic evaluations (4 models x 6 lengths x 3)" \
+  "$EINSIM" compare -p models/flat.cfg:mappings/unfused.cfg -p models/flat.cfg:mappings/flat.cfg \
+  -p models/fusemax.cfg:mappings/fusemax.cfg \
+  -w workloads/bert.cfg,workloads/trxl.cfg,workloads/t5.cfg,workloads/xlm.cfg --seq $SEQ
+measure "(b) slowest single run: XLM, 1M tokens, FuseMax, analytic" \
+  "$EINSIM" run -a models/fusemax.cfg -w workloads/xlm.cfg -m mappings/fusemax.cfg \
+  --set workload.seq=1048576
+echo "(cycle level: not implemented yet; no figure)"

@@ -1,0 +1,1 @@
+compare -p models/flat.cfg:mappings/unfused.cfg -p models/flat.cfg:mappings/flat.cfg -p models/fusemax.cfg:mappings/fusemax.cfg -p models/flat.cfg:mappings/plus-cascade.cfg -p models/fusemax.cfg:mappings/plus-arch.cfg -w workloads/bert.cfg,workloads/xlm.cfg --seq 1024,262144
