@@ -870,6 +870,16 @@ void einsum_unit_ops(const Einsum *e, uint32_t ops[OP__COUNT])
     }
 }
 
+bool einsum_computes(const Einsum *e)
+{
+    uint32_t ops[OP__COUNT];
+    einsum_unit_ops(e, ops);
+    for (int o = 0; o < OP__COUNT; o++)
+        if (ops[o])
+            return true;
+    return false;
+}
+
 /* ---- summary ------------------------------------------------------------------------------- */
 
 void cascade_summary(const Cascade *c, void (*emit)(void *ctx, const char *line), void *ctx)

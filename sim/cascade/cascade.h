@@ -184,6 +184,9 @@ int64_t index_eval(const IndexExpr *ix, const RankBinding *b, const int64_t *var
 /* Operations one term of Einsum e needs from its unit: the map's ops plus the
  * reduction's (a sum of products is one MAC; another sum an add; max/min/prune a max). */
 void einsum_unit_ops(const Einsum *e, uint32_t ops[OP__COUNT]);
+/* True when Einsum e computes (needs a unit); false for a view such as
+ * BK[e, m1, m0] = K[e, m1*M0 + m0], which only re-indexes its input. */
+bool einsum_computes(const Einsum *e);
 
 /* Writes a one-screen summary (ranks, tensors, Einsums with their unit ops). */
 void cascade_summary(const Cascade *c, void (*emit)(void *ctx, const char *line), void *ctx);

@@ -47,16 +47,6 @@ static int einsum_ranks(const Einsum *e, int *r)
     return n;
 }
 
-static int needs_unit(const Einsum *e)
-{
-    uint32_t ops[OP__COUNT];
-    einsum_unit_ops(e, ops);
-    for (int o = 0; o < OP__COUNT; o++)
-        if (ops[o])
-            return 1;
-    return 0;
-}
-
 /* Group of every Einsum: the group whose stage lists it; a view (no ops) belongs to the
  * group of its first consumer; -1 when none. */
 static void einsum_groups(const EngineInput *in, int *grp)
@@ -141,7 +131,7 @@ int engine_check(const EngineInput *in, Diag *d)
                            "be resident", gs->name, gs->spill[k]);
     }
     for (int i = 0; i < c->n_einsums && m->n_groups; i++)
-        if (!seen[i] && needs_unit(&c->einsums[i]))
+        if (!seen[i] && einsum_computes(&c->einsums[i]))
             diag_error(d, m->loc.file, m->loc.line, "mapping %s: einsum %s is not in any stage "
                        "of mapping.groups", m->name, c->einsums[i].name);
     free(seen);
@@ -254,6 +244,19 @@ static uint64_t tensor_elems(Ctx *x, int t, int tiled, uint64_t tile, int runnin
     return n;
 }
 
+/* Rank r's contribution to the time of an Einsum on unit u: its size, or the number of
+ * passes over the PE rows or columns when the mapping spreads it there. */
+static uint64_t rank_passes(const Cascade *c, const MappingSpec *m, const ComputeUnitSpec *u,
+                            int r, uint64_t size)
+{
+    const SpatialSpec *sp = u ? spatial_of(m, u->name) : NULL;
+    if (sp && sp->rows && r == cascade_find_rank(c, sp->rows))
+        return (size + u->rows - 1) / u->rows;
+    if (sp && sp->cols && r == cascade_find_rank(c, sp->cols))
+        return (size + u->cols - 1) / u->cols;
+    return size;
+}
+
 static uint64_t cost_per_term(const Einsum *e, const ComputeUnitSpec *u, const BindingSpec *b)
 {
     uint32_t ops[OP__COUNT];
@@ -307,23 +310,17 @@ static void einsum_work(Ctx *x, const int *grp)
         int nr = einsum_ranks(e, r);
         uint64_t terms = x->bh, padded = x->bh;
         const SpatialSpec *sp = u ? spatial_of(in->mapping, u->name) : NULL;
-        int rows_rank = sp && sp->rows ? cascade_find_rank(c, sp->rows) : -1;
-        int cols_rank = sp && sp->cols ? cascade_find_rank(c, sp->cols) : -1;
         for (int k = 0; k < nr; k++) {
             uint64_t sz = (uint64_t)in->sizes->size[r[k]];
             terms = mul(x, terms, sz);
-            if (r[k] == rows_rank)
-                sz = (sz + u->rows - 1) / u->rows;
-            else if (r[k] == cols_rank)
-                sz = (sz + u->cols - 1) / u->cols;
-            padded = mul(x, padded, sz);
+            padded = mul(x, padded, rank_passes(c, in->mapping, u, r[k], sz));
         }
         st->terms = terms;
         uint32_t ops[OP__COUNT];
         einsum_unit_ops(e, ops);
         for (int o = 0; o < OP__COUNT; o++)
             st->ops[o] = mul(x, terms, ops[o]);
-        if (!u || !needs_unit(e))
+        if (!u || !einsum_computes(e))
             continue;
         st->unit = u->name;
         uint64_t cpt = cost_per_term(e, u, b);
@@ -431,7 +428,7 @@ static void group_traffic(Ctx *x, int g, const int *grp, GroupStat *st)
         int reads = group_reads(c, grp, g, t);
         int spilled = st->spilled && in_names(gs->spill, gs->n_spill, ct->name);
         /* A view (an Einsum without ops) reads its source where its consumers run. */
-        if (ct->writer >= 0 && !needs_unit(&c->einsums[ct->writer]))
+        if (ct->writer >= 0 && !einsum_computes(&c->einsums[ct->writer]))
             continue;
         uint64_t elems = mul(x, tensor_elems(x, t, -1, 0, 1, 0), x->bh);
         if (reads && (ct->is_input || (writer_g != g && writer_g >= 0) || spilled)) {
@@ -472,11 +469,7 @@ static void buffer_reads(Ctx *x, int g, const int *grp)
         const Einsum *e = &c->einsums[i];
         if (grp[i] != g || !x->r->einsums[i].unit)
             continue;
-        const BindingSpec *b = binding_of(in->mapping, e->name);
-        const ComputeUnitSpec *u = arch_find_unit(in->arch, b->unit);
-        const SpatialSpec *sp = spatial_of(in->mapping, u->name);
-        int rows_rank = sp && sp->rows ? cascade_find_rank(c, sp->rows) : -1;
-        int cols_rank = sp && sp->cols ? cascade_find_rank(c, sp->cols) : -1;
+        const ComputeUnitSpec *u = arch_find_unit(in->arch, binding_of(in->mapping, e->name)->unit);
         int r[2 * CASCADE_MAX_DIMS];
         int nr = einsum_ranks(e, r);
         for (int j = 0; j < e->n_nodes; j++) {
@@ -495,12 +488,7 @@ static void buffer_reads(Ctx *x, int g, const int *grp)
                     dep |= ct->dim_rank[d] == r[k];
                 if (dep)
                     continue;
-                uint64_t sz = (uint64_t)in->sizes->size[r[k]];
-                if (r[k] == rows_rank)
-                    sz = (sz + u->rows - 1) / u->rows;
-                else if (r[k] == cols_rank)
-                    sz = (sz + u->cols - 1) / u->cols;
-                n = mul(x, n, sz);
+                n = mul(x, n, rank_passes(c, in->mapping, u, r[k], (uint64_t)in->sizes->size[r[k]]));
             }
             TrafficStat *ts = traffic(x, gs->buffer, ct->name);
             ts->reads = add(x, ts->reads, n);

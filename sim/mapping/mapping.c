@@ -6,16 +6,6 @@
 
 #include "util/util.h"
 
-static int needs_unit(const Einsum *e)
-{
-    uint32_t ops[OP__COUNT];
-    einsum_unit_ops(e, ops);
-    for (int o = 0; o < OP__COUNT; o++)
-        if (ops[o])
-            return 1;
-    return 0;
-}
-
 int mapping_check(const MappingSpec *m, const Cascade *c, const ArchSpec *a,
                   const WorkloadSpec *w, Diag *d, RankBinding *b)
 {
@@ -45,7 +35,7 @@ int mapping_check(const MappingSpec *m, const Cascade *c, const ArchSpec *a,
                            u->name);
     }
     for (int i = 0; i < c->n_einsums; i++)
-        if (!bound[i] && needs_unit(&c->einsums[i]))
+        if (!bound[i] && einsum_computes(&c->einsums[i]))
             diag_error(d, m->loc.file, m->loc.line, "mapping %s: einsum %s computes but is not "
                        "bound to a unit", m->name, c->einsums[i].name);
     free(bound);
