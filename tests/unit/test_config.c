@@ -120,6 +120,31 @@ static void same_mapping(const MappingSpec *a, const MappingSpec *b)
     for (int i = 0; i < a->n_bindings && i < b->n_bindings; i++) {
         CHECK_STR(a->bindings[i].einsum, b->bindings[i].einsum);
         CHECK_STR(a->bindings[i].unit, b->bindings[i].unit);
+        for (int o = 0; o < OP__COUNT; o++)
+            CHECK_EQ_INT(a->bindings[i].cost[o], b->bindings[i].cost[o]);
+    }
+    CHECK_EQ_INT(a->ragged, b->ragged);
+    CHECK_EQ_INT(a->n_spatial, b->n_spatial);
+    for (int i = 0; i < a->n_spatial && i < b->n_spatial; i++) {
+        CHECK_STR(a->spatial[i].unit, b->spatial[i].unit);
+        CHECK(!a->spatial[i].rows == !b->spatial[i].rows);
+        CHECK(!a->spatial[i].cols == !b->spatial[i].cols);
+    }
+    CHECK_EQ_INT(a->n_groups, b->n_groups);
+    for (int g = 0; g < a->n_groups && g < b->n_groups; g++) {
+        const GroupSpec *x = &a->groups[g], *y = &b->groups[g];
+        CHECK_STR(x->name, y->name);
+        CHECK_EQ_INT(x->n_stages, y->n_stages);
+        for (int k = 0; k < x->n_stages && k < y->n_stages; k++) {
+            CHECK_EQ_INT(x->stages[k].n_einsums, y->stages[k].n_einsums);
+            for (int j = 0; j < x->stages[k].n_einsums && j < y->stages[k].n_einsums; j++)
+                CHECK_STR(x->stages[k].einsums[j], y->stages[k].einsums[j]);
+        }
+        CHECK(!x->loop_rank == !y->loop_rank);
+        CHECK_EQ_INT(x->loop_granule, y->loop_granule);
+        CHECK_EQ_INT(x->n_resident, y->n_resident);
+        CHECK_EQ_INT(x->n_streamed, y->n_streamed);
+        CHECK_EQ_INT(x->n_spill, y->n_spill);
     }
 }
 
@@ -356,6 +381,28 @@ static void test_shipped_workloads(void)
     if (diag_count(&d))
         diag_print(&d, stderr);
     diag_free(&d);
+}
+
+/* Every shipped mapping loads and round-trips through its effective text (groups,
+ * stages, spatial mapping, per-binding costs included). */
+static void test_all_mappings(void)
+{
+    static const char *const files[] = { "mappings/fusemax.cfg", "mappings/flat.cfg",
+        "mappings/unfused.cfg", "mappings/plus-cascade.cfg", "mappings/plus-arch.cfg",
+        "mappings/gemm-os.cfg", "mappings/gemm-ws.cfg" };
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        Diag d;
+        diag_init(&d);
+        MappingSpec *m = NULL;
+        CHECK_EQ_INT(config_load_mapping(files[i], NULL, &d, &m), 0);
+        diag_print(&d, stderr);
+        if (m) {
+            CHECK(m->n_groups >= 1);
+            roundtrip_mapping(m);
+        }
+        mapping_free(m);
+        diag_free(&d);
+    }
 }
 
 static void test_shipped_mapping(void)
@@ -873,6 +920,7 @@ int main(void)
     test_shipped_arch();
     test_shipped_workloads();
     test_shipped_mapping();
+    test_all_mappings();
     test_overrides();
     test_override_errors();
     test_files();
