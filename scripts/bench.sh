@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # bench.sh — einsim's speed figures (run by `make bench`). Wall times vary up to 2x between
 # runs on shared machines: each figure is the median of 5 runs; memory is the peak RSS.
-#   (a) 4 models x 6 sequence lengths x {unfused, FLAT, FuseMax} at the analytic level,
-#       in one `einsim compare` process (72 evaluations)
-#   (b) the slowest single run: XLM at 1M tokens on FuseMax (analytic)
+#   (a) 4 models x 6 sequence lengths x {unfused, FLAT, FuseMax} at both levels, in one
+#       `einsim compare` process (72 points x 2 levels = 144 evaluations)
+#   (b) the slowest single runs at both levels: BERT and XLM at 1M tokens on FuseMax, and
+#       +architecture (every step exposed) on XLM at 1M tokens
 set -euo pipefail
 EINSIM=${1:-build/bin/einsim}
 SEQ=1024,4096,16384,65536,262144,1048576
@@ -17,14 +18,21 @@ measure() { # measure LABEL CMD... -> prints median wall seconds and max peak RS
     walls+=("$w"); [ "$m" -gt "$rss" ] && rss=$m
   done
   rm -f /tmp/einsim-bench.$$
-  printf '%-58s wall %6.3f s (median of 5)   peak RSS %6.1f MB\n' "$label" \
-    "$(printf '%s\n' "${walls[@]}" | median)" "$(awk -v k="$rss" 'BEGIN{print k/1024}')"
+  local med; med=$(printf '%s\n' "${walls[@]}" | median)
+  # /usr/bin/time counts in 10 ms steps: 0.00 means under 10 ms.
+  [ "$med" = "0.00" ] && med="<0.01"
+  printf '%-66s wall %6s s (median of 5)   peak RSS %6.1f MB\n' "$label" "$med" \
+    "$(awk -v k="$rss" 'BEGIN{print k/1024}')"
 }
-measure "(a) 72 analytic evaluations (4 models x 6 lengths x 3)" \
+measure "(a) 144 evaluations (4 models x 6 lengths x 3 mappings x 2 levels)" \
   "$EINSIM" compare -p models/flat.cfg:mappings/unfused.cfg -p models/flat.cfg:mappings/flat.cfg \
   -p models/fusemax.cfg:mappings/fusemax.cfg \
   -w workloads/bert.cfg,workloads/trxl.cfg,workloads/t5.cfg,workloads/xlm.cfg --seq $SEQ
-measure "(b) slowest single run: XLM, 1M tokens, FuseMax, analytic" \
-  "$EINSIM" run -a models/fusemax.cfg -w workloads/xlm.cfg -m mappings/fusemax.cfg \
-  --set workload.seq=1048576
-echo "(cycle level: not implemented yet; no figure)"
+for w in bert xlm; do
+  measure "(b) $w, 1M tokens, FuseMax, both levels" \
+    "$EINSIM" run -a models/fusemax.cfg -w workloads/$w.cfg -m mappings/fusemax.cfg \
+    --set workload.seq=1048576 --level both
+done
+measure "(b) xlm, 1M tokens, +architecture, both levels" \
+  "$EINSIM" run -a models/fusemax.cfg -w workloads/xlm.cfg -m mappings/plus-arch.cfg \
+  --set workload.seq=1048576 --level both

@@ -71,6 +71,15 @@ for cmd in tests/golden/*.cmd; do
   want=${cmd%.cmd}.out
   # shellcheck disable=SC2046
   if "$EINSIM" $(cat "$cmd") >"$tmp/out" 2>"$tmp/err"; then rc=0; else rc=$?; fi
+  # A run also pins its stats.json (NAME.json).
+  if [ "$(head -c 4 "$cmd")" = "run " ]; then
+    rm -rf "$tmp/gold"
+    # shellcheck disable=SC2046
+    "$EINSIM" $(cat "$cmd") -o "$tmp/gold" >/dev/null 2>&1
+    if [ "$update" = 1 ]; then cp "$tmp/gold/stats.json" "${cmd%.cmd}.json"
+    elif cmp -s "$tmp/gold/stats.json" "${cmd%.cmd}.json"; then ok
+    else bad "golden ${cmd%.cmd}.json"; diff "${cmd%.cmd}.json" "$tmp/gold/stats.json" | head -10; fi
+  fi
   if [ "$update" = 1 ]; then cp "$tmp/out" "$want"; echo "golden updated $want"; continue; fi
   if [ "$rc" = 0 ] && [ -f "$want" ] && cmp -s "$tmp/out" "$want" && sanitizer_clean "$tmp/err"; then ok
   else bad "golden $cmd (exit $rc)"; diff "$want" "$tmp/out" | head -20; sed 's/^/    /' "$tmp/err" | head -5; fi
@@ -127,8 +136,10 @@ expect_rc 4 "infeasible run" run -a models/fusemax.cfg -w workloads/bert.cfg -m 
   --set arch.GlobalBuffer.size_kb=64 -o "$tmp/inf"
 if grep -q '"feasible": false' "$tmp/inf/stats.json" && grep -q 'smallest tile needs' "$tmp/inf/stats.json"
 then ok; else bad "infeasible stats.json"; fi
-expect_rc 1 "run --level cycle (not implemented)" run -a models/fusemax.cfg -w workloads/bert.cfg \
-  -m mappings/fusemax.cfg --level cycle
+expect_rc 0 "run --level cycle" run -a models/fusemax.cfg -w workloads/bert.cfg -m mappings/fusemax.cfg --level cycle
+expect_rc 0 "run --level analytic" run -a models/fusemax.cfg -w workloads/bert.cfg -m mappings/fusemax.cfg --level analytic
+expect_rc 1 "run --level bogus" run -a models/fusemax.cfg -w workloads/bert.cfg -m mappings/fusemax.cfg --level fast
+if grep -q '"stall_cycles": { "fill_drain": ' "$tmp/r1/stats.json"; then ok; else bad "stats.json cycle key"; fi
 expect_rc 1 "run without -m" run -a models/fusemax.cfg -w workloads/bert.cfg
 # Determinism: the same evaluation twice gives identical bytes.
 args=(eval workloads/cascades/attention-1pass.cfg -a models/fusemax.cfg --rank E=8 --rank F=8

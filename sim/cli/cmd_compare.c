@@ -16,8 +16,9 @@ static const char compare_usage[] =
     "                      [--seq N[,N...]] [--set KEY=VALUE]... [-o DIR]\n"
     "\n"
     "Runs every pair on every workload and sequence length (workload.seq) at the analytic\n"
-    "level and prints latency, speedup and energy ratio against the first pair (the\n"
-    "baseline), utilisation per unit, DRAM traffic and the bound. With -o, writes\n"
+    "and cycle levels and prints the analytic latency, speedup and energy ratio against the\n"
+    "first pair (the baseline), the cycle-level latency, utilisation per unit, DRAM\n"
+    "traffic and the bound. With -o, writes\n"
     "DIR/compare.csv and one run directory per point (DIR/WORKLOAD-SEQ-MAPPING).\n";
 
 #define MAX_PAIRS 16
@@ -107,12 +108,13 @@ int cmd_compare(int argc, char **argv)
 
     Buf csv = {0};
     buf_printf(&csv, "workload,seq,arch,mapping,feasible,cycles,seconds,energy_pj,speedup,"
-                     "energy_ratio,dram_bytes,bound,utilization,reason\n");
+                     "energy_ratio,dram_bytes,bound,utilization,cycle_cycles,cycle_seconds,reason\n");
     Diag d;
     diag_init(&d);
     rc = EXIT_OK;
-    printf("%-8s %9s %-14s %14s %9s %14s %8s %-30s %16s %-8s\n", "workload", "seq", "mapping",
-           "latency s", "speedup", "energy pJ", "E ratio", "utilization", "DRAM bytes", "bound");
+    printf("%-8s %9s %-14s %13s %9s %13s %13s %8s %-30s %16s %-8s\n", "workload", "seq",
+           "mapping", "latency s", "speedup", "cycle-level s", "energy pJ", "E ratio",
+           "utilization", "DRAM bytes", "bound");
     for (int w = 0; w < nw; w++)
         for (int s = 0; s < (ns ? ns : 1); s++) {
             Point base = { 0, 0, 0 };
@@ -136,8 +138,10 @@ int cmd_compare(int argc, char **argv)
                     goto done;
                 }
                 engine_analytic(&ri.in, &res);
+                CycleResult cy = { 0 };
+                engine_cycle(&ri.in, &res, &cy);
                 if (res.feasible)
-                    energy_price(&res, &ri.arch->energy, &er);
+                    energy_price(&res, ri.arch, &er);
                 Point pt = { res.seconds, er.total_pj, res.feasible };
                 if (p == 0)
                     base = pt;
@@ -154,21 +158,23 @@ int cmd_compare(int argc, char **argv)
                 } else {
                     double sp = base.feasible ? base.seconds / pt.seconds : 0;
                     double er_ = base.feasible ? pt.energy / base.energy : 0;
-                    printf("%-8s %9s %-14s %14.6g %8.3fx %14.6e %8.3f %-30s %16llu %-8s\n",
-                           ri.workload->name, seq_txt, ri.mapping->name, pt.seconds, sp, pt.energy,
-                           er_, util, (unsigned long long)res.dram_bytes, res.bound);
+                    printf("%-8s %9s %-14s %13.6g %8.3fx %13.6g %13.6e %8.3f %-30s %16llu %-8s\n",
+                           ri.workload->name, seq_txt, ri.mapping->name, pt.seconds, sp,
+                           cy.seconds, pt.energy, er_, util, (unsigned long long)res.dram_bytes,
+                           res.bound);
                 }
-                buf_printf(&csv, "%s,%s,%s,%s,%d,%llu,%.17g,%.17g,%.17g,%.17g,%llu,%s,\"%s\",\"%s\"\n",
+                buf_printf(&csv, "%s,%s,%s,%s,%d,%llu,%.17g,%.17g,%.17g,%.17g,%llu,%s,\"%s\",%llu,%.17g,\"%s\"\n",
                            ri.workload->name, seq_txt, ri.arch->name, ri.mapping->name,
                            res.feasible, (unsigned long long)res.cycles, pt.seconds, pt.energy,
                            base.feasible && pt.feasible ? base.seconds / pt.seconds : 0,
                            base.feasible && pt.feasible ? pt.energy / base.energy : 0,
                            (unsigned long long)res.dram_bytes, res.feasible ? res.bound : "",
-                           util, res.feasible ? "" : res.reason);
+                           util, (unsigned long long)cy.cycles, cy.seconds,
+                           res.feasible ? "" : res.reason);
                 if (outdir) {
                     RunReport rep = { ri.arch->name, arch[p], ri.workload->name, wls[w],
                                       ri.mapping->name, map[p], ri.cascade->name,
-                                      ri.arch->clock_mhz, &res, &er };
+                                      ri.arch->clock_mhz, &res, &cy, &er };
                     char *txt = report_stats_txt(&rep);
                     char *sub = xasprintf("%s/%s-%s-%s", outdir, ri.workload->name, seq_txt,
                                           ri.mapping->name);

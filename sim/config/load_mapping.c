@@ -252,7 +252,7 @@ static void load_spatial(MappingLoad *L, const Node *n)
 static void load_groups(MappingLoad *L, const Node *n)
 {
     static const char *const keys[] = { "name", "stages", "loop", "buffer", "resident",
-                                         "streamed", "spill", NULL };
+                                         "streamed", "spill", "pipelined", NULL };
     static const char *const loop_keys[] = { "rank", "granule", NULL };
     MappingSpec *m = &L->box->m;
     config_setting_t *list;
@@ -267,6 +267,9 @@ static void load_groups(MappingLoad *L, const Node *n)
         check_keys(&g, keys);
         GroupSpec *gs = &m->groups[m->n_groups++];
         gs->loc = cfg_loc(L->f, g.s);
+        def_bool(g.s, "pipelined", true);
+        gs->pipelined = true;
+        get_bool(&g, "pipelined", false, &gs->pipelined);
         const char *s;
         gs->name = get_str(&g, "name", true, false, &s) == GET_OK ? pool_add(&L->box->pool, s) : "";
         config_setting_t *st;

@@ -150,6 +150,9 @@ typedef struct {
     int n_streamed;
     const char **spill;      /* resident tensors sent through DRAM when they do not fit */
     int n_spill;
+    bool pipelined;          /* consecutive array passes and stage hand-offs overlap, so
+                                fill/drain and hand-off latency are paid once per group
+                                (cycle level); false pays them on every step */
     SrcLoc loc;
 } GroupSpec;
 

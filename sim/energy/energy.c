@@ -5,9 +5,23 @@
 
 #include "util/util.h"
 
-void energy_price(const EngineResult *r, const EnergySpec *e, EnergyReport *out)
+void energy_price(const EngineResult *r, const ArchSpec *arch, EnergyReport *out)
 {
+    const EnergySpec *e = &arch->energy;
     memset(out, 0, sizeof *out);
+    for (int i = 0; i < r->n_einsums; i++) {
+        const EinsumStat *es = &r->einsums[i];
+        const ComputeUnitSpec *u = es->unit ? arch_find_unit(arch, es->unit) : NULL;
+        for (int o = 0; u && o < OP__COUNT; o++) {
+            double pj;
+            if (!es->ops[o])
+                continue;
+            if (energy_lookup(e, u->energy_class, op_kind_name[o], &pj, NULL))
+                out->einsum_pj[i] += (double)es->ops[o] * pj;
+            else if (energy_lookup(e, u->energy_class, "mac", &pj, NULL))
+                out->einsum_pj[i] += (double)es->ops[o] * u->op_cycles[o] * pj;
+        }
+    }
     for (int i = 0; i < r->n_actions; i++) {
         const ActionCount *a = &r->actions[i];
         double pj = 0;

@@ -20,10 +20,12 @@ typedef struct {
     EnergyItem items[ENGINE_MAX_ITEMS];
     int n;
     double total_pj;
+    double einsum_pj[ENGINE_MAX_ITEMS];  /* compute energy of each Einsum (r->einsums order) */
 } EnergyReport;
 
-/* Prices every action of `r` with table `e` (entries are required: engine_check verifies
- * them). */
-void energy_price(const EngineResult *r, const EnergySpec *e, EnergyReport *out);
+/* Prices every action of `r` with the energy table of `a` (entries are required:
+ * engine_check verifies them), and the compute energy of each Einsum (its ops on its
+ * unit; an op without its own entry is charged as the unit's MACs for it). */
+void energy_price(const EngineResult *r, const ArchSpec *a, EnergyReport *out);
 
 #endif

@@ -89,6 +89,33 @@ typedef struct {
     int n_actions;
 } EngineResult;
 
+/* The cycle level (cycle.c): a step-by-step timeline of every fused group. A step is one
+ * iteration of the iterative rank (or the whole group when it has none) for one DRAM
+ * tile and one (b, h). Beyond the analytic level it models:
+ *   - fill/drain: an array pass over a rows × cols PE array takes rows + cols - 2 extra
+ *     cycles of skew; a pipelined group pays it once, an unpipelined one on every step
+ *     of every stage that uses the array;
+ *   - dependency: a stage that consumes a tensor another unit produced in the previous
+ *     stage waits for it to leave that unit (its number of rows); once per pipelined
+ *     group, on every step otherwise;
+ *   - bandwidth: DRAM traffic is double-buffered step by step: the first step waits for
+ *     its data (start-up), later steps stall by max(0, load - compute);
+ *   - quantisation: per-step work is rounded up to whole cycles.
+ * Steps repeat exactly, so the timeline is simulated until a step's duration repeats and
+ * the rest is extrapolated; the cost does not depend on the sequence length. */
+typedef struct {
+    bool ran;
+    uint64_t cycles;
+    double seconds;
+    double utilization[16];    /* same units and order as EngineResult */
+    uint64_t fill_drain;       /* stall cycles by cause, all groups */
+    uint64_t dependency;
+    uint64_t bandwidth;        /* start-up and DRAM stalls beyond the analytic bound,
+                                  including step quantisation */
+    uint64_t steps_total;      /* steps the timeline stands for */
+    uint64_t steps_simulated;  /* steps actually simulated before extrapolating */
+} CycleResult;
+
 /* Everything one evaluation needs; all borrowed. */
 typedef struct {
     const ArchSpec *arch;
@@ -106,5 +133,8 @@ int engine_check(const EngineInput *in, Diag *d);
 /* Runs the analytic level into *out (always filled; see out->feasible). Names in the
  * result point into the inputs' specs and stay valid while those live. */
 void engine_analytic(const EngineInput *in, EngineResult *out);
+
+/* Runs the cycle level from a feasible analytic result of the same input. */
+void engine_cycle(const EngineInput *in, const EngineResult *analytic, CycleResult *out);
 
 #endif

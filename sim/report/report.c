@@ -29,8 +29,13 @@ char *report_stats_txt(const RunReport *r)
 {
     const EngineResult *a = r->analytic;
     Buf b = {0};
-    buf_printf(&b, "einsim statistics (analytic level)\n");
-    buf_printf(&b, "==================================\n\n");
+    const CycleResult *cy = r->cycle && r->cycle->ran ? r->cycle : NULL;
+    const char *title = cy ? "einsim statistics (analytic and cycle levels)"
+                           : "einsim statistics (analytic level)";
+    buf_printf(&b, "%s\n", title);
+    for (size_t i = 0; i < strlen(title); i++)
+        buf_putc(&b, '=');
+    buf_printf(&b, "\n\n");
     buf_printf(&b, "Architecture : %s (%s)\n", r->arch, r->arch_path);
     buf_printf(&b, "Workload     : %s (%s)\n", r->workload, r->workload_path);
     buf_printf(&b, "Mapping      : %s (%s), cascade %s\n\n", r->mapping, r->mapping_path, r->cascade);
@@ -48,7 +53,20 @@ char *report_stats_txt(const RunReport *r)
     buf_printf(&b, "  DRAM traffic    : %llu bytes\n", ull(a->dram_bytes));
     for (int u = 0; u < a->n_units; u++)
         buf_printf(&b, "  Utilization     : %-12s %.4f\n", a->unit_name[u], a->utilization[u]);
-    buf_printf(&b, "\nFused groups\n------------\n");
+    if (cy) {
+        uint64_t gap = cy->cycles - a->cycles;
+        buf_printf(&b, "\nCycle level\n-----------\n");
+        buf_printf(&b, "  Cycles          : %llu (%.6g s), %+.3f %% over analytic\n", ull(cy->cycles),
+                   cy->seconds, a->cycles ? 100.0 * (double)gap / (double)a->cycles : 0.0);
+        for (int u = 0; u < a->n_units; u++)
+            buf_printf(&b, "  Utilization     : %-12s %.4f\n", a->unit_name[u], cy->utilization[u]);
+        buf_printf(&b, "  Gap to analytic : %llu cycles = fill/drain %llu + dependency %llu + "
+                       "bandwidth/start-up %llu\n", ull(gap), ull(cy->fill_drain),
+                   ull(cy->dependency), ull(cy->bandwidth));
+        buf_printf(&b, "  Timeline        : %llu steps, %llu simulated, the rest extrapolated from "
+                       "the steady state\n", ull(cy->steps_total), ull(cy->steps_simulated));
+    }
+    buf_printf(&b, "\nFused groups (analytic)\n-----------------------\n");
     buf_printf(&b, "  %-12s %16s %16s %16s %10s %8s %14s %s\n", "group", "compute cyc",
                "memory cyc", "cycles", "tile", "tiles", "on-chip bytes", "spill");
     for (int g = 0; g < a->n_groups; g++) {
@@ -59,12 +77,14 @@ char *report_stats_txt(const RunReport *r)
     }
     buf_printf(&b, "\nEinsums (cycles each would take alone on its unit; share of total)\n");
     buf_printf(&b, "-------------------------------------------------------------------\n");
-    buf_printf(&b, "  %-8s %-10s %18s %7s %20s\n", "einsum", "unit", "cycles", "share", "ops");
+    buf_printf(&b, "  %-8s %-10s %18s %7s %20s %16s\n", "einsum", "unit", "cycles", "share", "ops",
+               "compute pJ");
     for (int i = 0; i < a->n_einsums; i++) {
         const EinsumStat *e = &a->einsums[i];
-        buf_printf(&b, "  %-8s %-10s %18llu %6.1f%% %20llu\n", e->name, e->unit ? e->unit : "(view)",
-                   ull(e->cycles), a->cycles ? 100.0 * (double)e->cycles / (double)a->cycles : 0.0,
-                   ull(total_ops(e)));
+        buf_printf(&b, "  %-8s %-10s %18llu %6.1f%% %20llu %16.6e\n", e->name,
+                   e->unit ? e->unit : "(view)", ull(e->cycles),
+                   a->cycles ? 100.0 * (double)e->cycles / (double)a->cycles : 0.0,
+                   ull(total_ops(e)), r->energy->einsum_pj[i]);
     }
     buf_printf(&b, "\nBuffer traffic (words)\n----------------------\n");
     buf_printf(&b, "  %-14s %-8s %18s %18s %18s %20s\n", "level", "tensor", "reads", "writes",
@@ -83,8 +103,9 @@ char *report_stats_txt(const RunReport *r)
         buf_printf(&b, "  %-24s %20.6e %16.6e %6.2f%%\n", key, it->count, it->pj,
                    energy > 0 ? 100.0 * it->pj / energy : 0.0);
     }
-    buf_printf(&b, "\nNot modelled at this level: array fill/drain, pipeline start-up, bank and\n"
-                   "bandwidth stalls, dependency stalls (the cycle level is not implemented yet).\n");
+    if (!cy)
+        buf_printf(&b, "\nThe analytic level has no fill/drain, start-up or stalls; run with\n"
+                       "--level both to see them.\n");
     return buf_take(&b);
 }
 
@@ -132,7 +153,26 @@ char *report_stats_json(const RunReport *r)
     }
     buf_printf(&b, " },\n    \"bound\": ");
     json_str(&b, a->feasible ? a->bound : "");
-    buf_printf(&b, "\n  },\n  \"groups\": [");
+    buf_printf(&b, "\n  },");
+    const CycleResult *cy = r->cycle && r->cycle->ran ? r->cycle : NULL;
+    if (cy) {
+        buf_printf(&b, "\n  \"cycle\": {\n    \"cycles\": %llu,\n    \"seconds\": %.17g,\n"
+                       "    \"energy_pj\": %.17g,\n    \"edp_pj_s\": %.17g,\n    \"dram_bytes\": %llu,\n"
+                       "    \"utilization\": {", ull(cy->cycles), cy->seconds, energy,
+                   energy * cy->seconds, ull(a->dram_bytes));
+        for (int u = 0; u < a->n_units; u++) {
+            buf_printf(&b, "%s ", u ? "," : "");
+            json_str(&b, a->unit_name[u]);
+            buf_printf(&b, ": %.17g", cy->utilization[u]);
+        }
+        buf_printf(&b, " },\n    \"bound\": ");
+        json_str(&b, a->bound);
+        buf_printf(&b, ",\n    \"stall_cycles\": { \"fill_drain\": %llu, \"bandwidth\": %llu, "
+                       "\"dependency\": %llu },\n    \"steps\": %llu,\n    \"steps_simulated\": %llu\n  },",
+                   ull(cy->fill_drain), ull(cy->bandwidth), ull(cy->dependency),
+                   ull(cy->steps_total), ull(cy->steps_simulated));
+    }
+    buf_printf(&b, "\n  \"groups\": [");
     for (int g = 0; g < a->n_groups; g++) {
         const GroupStat *s = &a->groups[g];
         buf_printf(&b, "%s\n    { \"name\": ", g ? "," : "");
@@ -173,7 +213,8 @@ char *report_stats_json(const RunReport *r)
             json_str(&b, e->unit);
         else
             buf_printf(&b, "null");
-        buf_printf(&b, ", \"cycles\": %llu, \"ops\": %llu }", ull(e->cycles), ull(total_ops(e)));
+        buf_printf(&b, ", \"cycles\": %llu, \"ops\": %llu, \"energy_pj\": %.17g }", ull(e->cycles),
+                   ull(total_ops(e)), a->feasible ? r->energy->einsum_pj[i] : 0.0);
     }
     uint64_t m = macs(a);
     buf_printf(&b, "\n  ],\n  \"macs\": { \"issued\": %llu, \"dense_equivalent\": %llu }\n}\n",
@@ -184,7 +225,7 @@ char *report_stats_json(const RunReport *r)
 char *report_csv_header(void)
 {
     return xstrdup("arch,workload,mapping,feasible,cycles,seconds,energy_pj,edp_pj_s,dram_bytes,"
-                   "bound,util_1,util_2,reason\n");
+                   "bound,util_1,util_2,cycle_cycles,cycle_seconds,reason\n");
 }
 
 char *report_csv_row(const RunReport *r)
@@ -200,6 +241,10 @@ char *report_csv_row(const RunReport *r)
             buf_printf(&b, "%s=%.6f", a->unit_name[u], a->utilization[u]);
         buf_putc(&b, ',');
     }
+    if (r->cycle && r->cycle->ran)
+        buf_printf(&b, "%llu,%.17g,", ull(r->cycle->cycles), r->cycle->seconds);
+    else
+        buf_printf(&b, ",,");
     /* The reason is quoted (it may contain commas); quotes inside are doubled. */
     buf_putc(&b, '"');
     for (const char *s = a->feasible ? "" : a->reason; *s; s++) {

@@ -16,6 +16,7 @@ typedef struct RunReport {
     const char *cascade;
     double clock_mhz;
     const EngineResult *analytic;
+    const CycleResult *cycle;  /* NULL when only the analytic level ran */
     const EnergyReport *energy;
 } RunReport;
 

@@ -145,6 +145,7 @@ static void same_mapping(const MappingSpec *a, const MappingSpec *b)
         CHECK_EQ_INT(x->n_resident, y->n_resident);
         CHECK_EQ_INT(x->n_streamed, y->n_streamed);
         CHECK_EQ_INT(x->n_spill, y->n_spill);
+        CHECK_EQ_INT(x->pipelined, y->pipelined);
     }
 }
 
