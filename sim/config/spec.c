@@ -44,3 +44,16 @@ bool energy_lookup(const EnergySpec *e, const char *cls, const char *action, dou
     }
     return false;
 }
+
+bool unit_op_energy(const EnergySpec *e, const ComputeUnitSpec *u, OpKind o,
+                    const char **action, double *events_per_op, double *pj)
+{
+    if (energy_lookup(e, u->energy_class, op_kind_name[o], pj, NULL)) {
+        *action = op_kind_name[o];
+        *events_per_op = 1;
+        return true;
+    }
+    *action = "mac";
+    *events_per_op = u->op_cycles[o];
+    return energy_lookup(e, u->energy_class, "mac", pj, NULL);
+}

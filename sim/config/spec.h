@@ -184,4 +184,10 @@ const StorageSpec *arch_find_level(const ArchSpec *a, const char *name);
 bool energy_lookup(const EnergySpec *e, const char *cls, const char *action, double *pj,
                    uint32_t *bits);
 
+/* How one op of unit u is charged: its own energy entry (*events_per_op = 1), or, when
+ * the unit has no dedicated hardware for it, op_cycles[o] MACs. Stores the action name
+ * and the energy per event; returns false when the table has neither entry. */
+bool unit_op_energy(const EnergySpec *e, const ComputeUnitSpec *u, OpKind o,
+                    const char **action, double *events_per_op, double *pj);
+
 #endif

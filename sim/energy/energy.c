@@ -13,13 +13,10 @@ void energy_price(const EngineResult *r, const ArchSpec *arch, EnergyReport *out
         const EinsumStat *es = &r->einsums[i];
         const ComputeUnitSpec *u = es->unit ? arch_find_unit(arch, es->unit) : NULL;
         for (int o = 0; u && o < OP__COUNT; o++) {
-            double pj;
-            if (!es->ops[o])
-                continue;
-            if (energy_lookup(e, u->energy_class, op_kind_name[o], &pj, NULL))
-                out->einsum_pj[i] += (double)es->ops[o] * pj;
-            else if (energy_lookup(e, u->energy_class, "mac", &pj, NULL))
-                out->einsum_pj[i] += (double)es->ops[o] * u->op_cycles[o] * pj;
+            const char *act;
+            double per, pj;
+            if (es->ops[o] && unit_op_energy(e, u, (OpKind)o, &act, &per, &pj))
+                out->einsum_pj[i] += (double)es->ops[o] * per * pj;
         }
     }
     for (int i = 0; i < r->n_actions; i++) {

@@ -153,10 +153,10 @@ int engine_check(const EngineInput *in, Diag *d)
     /* Energy entries for every action the engine will count. */
     for (int i = 0; i < a->n_units; i++) {
         const ComputeUnitSpec *u = &a->units[i];
-        double pj;
+        const char *act;
+        double per, pj;
         for (int o = 0; o < OP__COUNT; o++)
-            if (u->op_cycles[o] && !energy_lookup(&a->energy, u->energy_class, op_kind_name[o], &pj, NULL) &&
-                !energy_lookup(&a->energy, u->energy_class, "mac", &pj, NULL))
+            if (u->op_cycles[o] && !unit_op_energy(&a->energy, u, (OpKind)o, &act, &per, &pj))
                 diag_error(d, u->loc.file, u->loc.line, "arch.%s: energy class %s has no entry "
                            "for '%s' (nor 'mac' to charge it as MACs)", u->name, u->energy_class,
                            op_kind_name[o]);
@@ -329,14 +329,10 @@ static void einsum_work(Ctx *x, const int *grp)
         st->cycles = sp ? mul(x, padded, cpt)
                         : (st->pe_cycles + (uint64_t)u->rows * u->cols - 1) / ((uint64_t)u->rows * u->cols);
         for (int o = 0; o < OP__COUNT; o++) {
-            if (!st->ops[o])
-                continue;
-            double pj;
-            if (energy_lookup(&in->arch->energy, u->energy_class, op_kind_name[o], &pj, NULL))
-                count_action(x, u->name, u->energy_class, op_kind_name[o], (double)st->ops[o]);
-            else /* no dedicated hardware: charged as the unit's sequence of MACs */
-                count_action(x, u->name, u->energy_class, "mac",
-                             (double)st->ops[o] * (double)u->op_cycles[o]);
+            const char *act;
+            double per, pj;
+            if (st->ops[o] && unit_op_energy(&in->arch->energy, u, (OpKind)o, &act, &per, &pj))
+                count_action(x, u->name, u->energy_class, act, (double)st->ops[o] * per);
         }
     }
 }
