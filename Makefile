@@ -44,7 +44,7 @@ $(DEPS_STAMP): scripts/install-deps.sh
 include sim/sim.mk
 include tests/tests.mk
 
-.PHONY: all deps demo test bench clean help
+.PHONY: all deps demo test bench clean help paper
 all: $(BIN)
 
 deps: $(DEPS_STAMP)
@@ -55,6 +55,13 @@ demo: $(BIN)
 	    -p models/fusemax.cfg:mappings/fusemax.cfg -w workloads/bert.cfg --seq $(DEMO_SEQ) -o build/demo
 	$(Q)$(BIN) eval workloads/cascades/attention-1pass.cfg -a models/fusemax.cfg \
 	    --rank M=200 --rank P=64 --rank E=64 --rank F=64 --rank M0=64 --seed 1
+	$(Q)$(BIN) report build/demo -o build/demo/report --title "einsim demo: unfused vs FLAT vs FuseMax on BERT" >/dev/null
+	@echo "report: $(CURDIR)/build/demo/report/report.html"
+
+# make paper: the FuseMax-style comparison and the array-size sweep (CSV, plots, HTML)
+# under build/paper/ (scripts/paper.sh).
+paper: $(BIN)
+	$(Q)bash scripts/paper.sh $(BIN) build/paper
 
 bench: $(BIN)
 	$(Q)bash scripts/bench.sh $(BIN)
@@ -64,9 +71,12 @@ clean:
 
 help:
 	@echo "make            build build/bin/einsim"
-	@echo "make demo       unfused vs FLAT vs FuseMax on BERT, 1K..1M tokens (reports in build/demo),"
+	@echo "make demo       unfused vs FLAT vs FuseMax on BERT, 1K..1M tokens (runs in build/demo,"
+	@echo "                plots + HTML in build/demo/report),"
 	@echo "                then the 1-pass cascade on random data against softmax(QK^T)V"
 	@echo "make test       sanitizer build + unit, CLI, bad-input and golden tests"
+	@echo "make paper      FuseMax-style comparison (4 models x 6 lengths x 5 mappings) and the"
+	@echo "                array-size sweep: CSV + plots + HTML under build/paper"
 	@echo "make bench      wall time and peak memory of the benchmark runs"
 	@echo "make golden-update  regenerate tests/golden expected outputs (review the diff!)"
 	@echo "make clean      remove build/"

@@ -147,5 +147,16 @@ args=(eval workloads/cascades/attention-1pass.cfg -a models/fusemax.cfg --rank E
 "$EINSIM" "${args[@]}" >"$tmp/d1" 2>&1; "$EINSIM" "${args[@]}" >"$tmp/d2" 2>&1
 if cmp -s "$tmp/d1" "$tmp/d2" && [ -s "$tmp/d1" ]; then ok; else bad "cli determinism"; fi
 
+# ---- report (tests/report/run.sh: plots, self-contained HTML, determinism, bad input) ----
+expect_rc 0 "report --help" report --help
+expect_rc 1 "report without input" report
+bash tests/report/run.sh "$EINSIM" "$tmp/report" >"$tmp/rep.out" 2>&1
+grep -E '^FAIL|^    ' "$tmp/rep.out"
+rline=$(grep -E '^report: [0-9]+ passed, [0-9]+ failed' "$tmp/rep.out" | tail -1)
+rp=$(echo "$rline" | sed -nE 's/^report: ([0-9]+) passed.*/\1/p')
+rf=$(echo "$rline" | sed -nE 's/.* ([0-9]+) failed.*/\1/p')
+if [ -z "$rp" ]; then bad "report tests did not finish"; tail -5 "$tmp/rep.out"
+else pass=$((pass + rp)); fail=$((fail + rf)); echo "report $rp passed, $rf failed"; fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -193,5 +193,11 @@ void cfg_write_float(Buf *b, double x);
 void energy_defaults(config_setting_t *eg);
 int energy_validate(CfgFile *f, config_setting_t *eg, const char *label, StrPool *pool,
                     EnergySpec *e);
+/* The energy group's optional `area` table into e->area (load_area.c); returns the
+ * number of errors. */
+int area_validate(CfgFile *f, config_setting_t *eg, const char *label, StrPool *pool,
+                  EnergySpec *e);
+/* When the table is present: every unit and on-chip level has an entry for its class. */
+int area_check_arch(CfgFile *f, const ArchSpec *a);
 
 #endif

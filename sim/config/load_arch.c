@@ -64,7 +64,7 @@ static char *entry_label(const char *label, config_setting_t *e, int i)
 int energy_validate(CfgFile *f, config_setting_t *eg, const char *label, StrPool *pool,
                     EnergySpec *e)
 {
-    static const char *const keys[] = { "name", "source", "actions", NULL };
+    static const char *const keys[] = { "name", "source", "actions", "area", NULL };
     static const char *const entry_keys[] = { "class", "action", "pj", "bits", NULL };
     int before = diag_count(f->d);
     Node n = node_make(f, eg, label);
@@ -119,6 +119,7 @@ int energy_validate(CfgFile *f, config_setting_t *eg, const char *label, StrPool
         }
     }
     node_free(&n);
+    area_validate(f, eg, label, pool, e);
     return diag_count(f->d) - before;
 }
 
@@ -128,6 +129,9 @@ static void energy_release(EnergySpec *e)
     free(e->entries);
     e->entries = NULL;
     e->n_entries = 0;
+    free(e->area);
+    e->area = NULL;
+    e->n_area = 0;
 }
 
 int config_load_energy(const char *path, const Overrides *ov, Diag *d, EnergySpec **out)
@@ -553,6 +557,8 @@ int config_load_arch(const char *path, const Overrides *ov, Diag *d, ArchSpec **
             L.name_locs = xcalloc((size_t)cap + 1, sizeof *L.name_locs);
             load_compute(&L, &n);
             load_storage(&L, &n);
+            if (L.energy_ok)
+                area_check_arch(&f, a);
             node_free(&n);
 
             if (diag_count(d) == before) {

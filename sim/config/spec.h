@@ -66,6 +66,22 @@ typedef struct {
     SrcLoc loc;
 } EnergyEntry;
 
+/* What one area entry is counted per (DESIGN §5: area comes from a table like energy). */
+typedef enum {
+    AREA_PER_PE,       /* one PE of a compute unit (datapath, without its register file) */
+    AREA_PER_REG_BIT,  /* one register-file bit of a PE (x reg_words x word_bits per PE) */
+    AREA_PER_KB,       /* one KiB of a storage level's capacity (x instances) */
+    AREA_PER__COUNT
+} AreaPer;
+extern const char *const area_per_name[AREA_PER__COUNT]; /* "pe", "reg_bit", "kb" */
+
+typedef struct {
+    const char *cls;     /* energy class it prices, e.g. "pe2d", "glb" */
+    AreaPer per;
+    double um2;          /* area in um^2 per `per` */
+    SrcLoc loc;
+} AreaEntry;
+
 typedef struct {
     const char *name;     /* e.g. "45nm" */
     const char *source;   /* citation of the published table */
@@ -73,6 +89,8 @@ typedef struct {
     int n_entries;
     const char *effective_cfg; /* libconfig text of the `energy` group after includes,
                                   overrides and defaults */
+    AreaEntry *area;      /* the optional `area` table, in file order (NULL: no area model) */
+    int n_area;
 } EnergySpec;
 
 typedef struct {
@@ -183,6 +201,9 @@ const StorageSpec *arch_find_level(const ArchSpec *a, const char *name);
 /* Energy per action; returns false when the table has no entry. */
 bool energy_lookup(const EnergySpec *e, const char *cls, const char *action, double *pj,
                    uint32_t *bits);
+
+/* Area entry of (class, per); NULL when the table has none. */
+const AreaEntry *area_lookup(const EnergySpec *e, const char *cls, AreaPer per);
 
 /* How one op of unit u is charged: its own energy entry (*events_per_op = 1), or, when
  * the unit has no dedicated hardware for it, op_cycles[o] MACs. Stores the action name

@@ -9,6 +9,7 @@ void energy_price(const EngineResult *r, const ArchSpec *arch, EnergyReport *out
 {
     const EnergySpec *e = &arch->energy;
     memset(out, 0, sizeof *out);
+    area_price(arch, &out->arch);
     for (int i = 0; i < r->n_einsums; i++) {
         const EinsumStat *es = &r->einsums[i];
         const ComputeUnitSpec *u = es->unit ? arch_find_unit(arch, es->unit) : NULL;

@@ -7,6 +7,7 @@
 #define EINSIM_ENERGY_H
 
 #include "config/spec.h"
+#include "energy/area.h"
 #include "engine/engine.h"
 
 typedef struct {
@@ -21,11 +22,13 @@ typedef struct {
     int n;
     double total_pj;
     double einsum_pj[ENGINE_MAX_ITEMS];  /* compute energy of each Einsum (r->einsums order) */
+    ArchCost arch;      /* area (when the table has one) and roofline roofs (area.h) */
 } EnergyReport;
 
 /* Prices every action of `r` with the energy table of `a` (entries are required:
  * engine_check verifies them), and the compute energy of each Einsum (its ops on its
- * unit; an op without its own entry is charged as the unit's MACs for it). */
+ * unit; an op without its own entry is charged as the unit's MACs for it). Also prices
+ * the area of `a` into out->arch (area_price). */
 void energy_price(const EngineResult *r, const ArchSpec *a, EnergyReport *out);
 
 #endif

@@ -53,6 +53,8 @@ char *report_stats_txt(const RunReport *r)
     buf_printf(&b, "  DRAM traffic    : %llu bytes\n", ull(a->dram_bytes));
     for (int u = 0; u < a->n_units; u++)
         buf_printf(&b, "  Utilization     : %-12s %.4f\n", a->unit_name[u], a->utilization[u]);
+    if (r->energy->arch.modelled)
+        buf_printf(&b, "  Area            : %.6g mm^2 (on chip)\n", r->energy->arch.total_um2 / 1e6);
     if (cy) {
         uint64_t gap = cy->cycles - a->cycles;
         buf_printf(&b, "\nCycle level\n-----------\n");
@@ -103,6 +105,18 @@ char *report_stats_txt(const RunReport *r)
         buf_printf(&b, "  %-24s %20.6e %16.6e %6.2f%%\n", key, it->count, it->pj,
                    energy > 0 ? 100.0 * it->pj / energy : 0.0);
     }
+    const ArchCost *ac = &r->energy->arch;
+    if (ac->modelled) {
+        buf_printf(&b, "\nArea (um^2; DRAM is off chip)\n-----------------------------\n");
+        buf_printf(&b, "  %-24s %16s %7s\n", "component.part", "um^2", "share");
+        for (int i = 0; i < ac->n; i++) {
+            char key[96];
+            snprintf(key, sizeof key, "%s.%s", ac->items[i].component, ac->items[i].part);
+            buf_printf(&b, "  %-24s %16.6e %6.2f%%\n", key, ac->items[i].um2,
+                       ac->total_um2 > 0 ? 100.0 * ac->items[i].um2 / ac->total_um2 : 0.0);
+        }
+        buf_printf(&b, "  %-24s %16.6e\n", "total", ac->total_um2);
+    }
     if (!cy)
         buf_printf(&b, "\nThe analytic level has no fill/drain, start-up or stalls; run with\n"
                        "--level both to see them.\n");
@@ -122,6 +136,37 @@ static void json_str(Buf *b, const char *s)
             buf_putc(b, (char)ch);
     }
     buf_putc(b, '"');
+}
+
+/* "area_um2", "area_breakdown_um2" (when the architecture has an area table) and
+ * "roofline": the run's operations (each op of each term once), its operational
+ * intensity against DRAM and the architecture's two roofs. Only for feasible runs. */
+static void json_area_roofline(Buf *b, const RunReport *r)
+{
+    const EngineResult *a = r->analytic;
+    const ArchCost *ac = &r->energy->arch;
+    if (!a->feasible)
+        return;
+    if (ac->modelled) {
+        buf_printf(b, ",\n  \"area_um2\": %.17g,\n  \"area_breakdown_um2\": {", ac->total_um2);
+        for (int i = 0; i < ac->n; i++) {
+            char key[96];
+            snprintf(key, sizeof key, "%s.%s", ac->items[i].component, ac->items[i].part);
+            buf_printf(b, "%s\n    ", i ? "," : "");
+            json_str(b, key);
+            buf_printf(b, ": %.17g", ac->items[i].um2);
+        }
+        buf_printf(b, "\n  }");
+    }
+    uint64_t ops = 0;
+    for (int i = 0; i < a->n_einsums; i++)
+        ops += total_ops(&a->einsums[i]);
+    buf_printf(b, ",\n  \"roofline\": { \"ops\": %llu, \"ops_per_s\": %.17g, "
+                  "\"ops_per_dram_byte\": %.17g, \"peak_ops_per_s\": %.17g, "
+                  "\"dram_bytes_per_s\": %.17g }",
+               ull(ops), a->seconds > 0 ? (double)ops / a->seconds : 0.0,
+               a->dram_bytes ? (double)ops / (double)a->dram_bytes : 0.0, ac->peak_ops_per_s,
+               ac->dram_bytes_per_s);
 }
 
 char *report_stats_json(const RunReport *r)
@@ -217,15 +262,17 @@ char *report_stats_json(const RunReport *r)
                    ull(total_ops(e)), a->feasible ? r->energy->einsum_pj[i] : 0.0);
     }
     uint64_t m = macs(a);
-    buf_printf(&b, "\n  ],\n  \"macs\": { \"issued\": %llu, \"dense_equivalent\": %llu }\n}\n",
+    buf_printf(&b, "\n  ],\n  \"macs\": { \"issued\": %llu, \"dense_equivalent\": %llu }",
                ull(m), ull(m));
+    json_area_roofline(&b, r);
+    buf_printf(&b, "\n}\n");
     return buf_take(&b);
 }
 
 char *report_csv_header(void)
 {
     return xstrdup("arch,workload,mapping,feasible,cycles,seconds,energy_pj,edp_pj_s,dram_bytes,"
-                   "bound,util_1,util_2,cycle_cycles,cycle_seconds,reason\n");
+                   "bound,util_1,util_2,cycle_cycles,cycle_seconds,reason,area_um2\n");
 }
 
 char *report_csv_row(const RunReport *r)
@@ -252,6 +299,11 @@ char *report_csv_row(const RunReport *r)
             buf_putc(&b, '"');
         buf_putc(&b, *s);
     }
-    buf_printf(&b, "\"\n");
+    buf_putc(&b, '"');
+    /* Appended last so consumers of the older columns keep working. */
+    buf_putc(&b, ',');
+    if (a->feasible && r->energy->arch.modelled)
+        buf_printf(&b, "%.17g", r->energy->arch.total_um2);
+    buf_putc(&b, '\n');
     return buf_take(&b);
 }

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# tests/report/run.sh — `einsim report` end to end: plots produced and non-trivial, the
+# HTML self-contained with its tables, deterministic output, bad inputs rejected.
+# Usage: tests/report/run.sh EINSIM TMPDIR. Ends with "N passed, N failed".
+set -u
+EINSIM=${1:?usage: run.sh EINSIM TMPDIR}
+T=${2:?usage: run.sh EINSIM TMPDIR}
+rm -rf "$T"; mkdir -p "$T"
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: report $*"; }
+check() { if eval "$2"; then ok; else bad "$1"; fi; }
+clean() { ! grep -qE 'runtime error|AddressSanitizer|LeakSanitizer' "$1"; }
+ndata() { grep -cE '^[0-9"]' "$1"; } # data lines (numbers or quoted labels) of a .dat file
+
+# A small compare directory: 2 mappings x 3 lengths on BERT.
+"$EINSIM" compare -p models/flat.cfg:mappings/unfused.cfg -p models/fusemax.cfg:mappings/fusemax.cfg \
+  -w workloads/bert.cfg --seq 1024,4096,16384 -o "$T/cmp" >/dev/null 2>&1
+"$EINSIM" report "$T/cmp" -o "$T/rep" >"$T/out" 2>"$T/err"; rc=$?
+check "compare dir exits 0 (got $rc)" '[ "$rc" = 0 ] && clean "$T/err"'
+check "prints the HTML path" 'grep -q "wrote $T/rep/report.html" "$T/out"'
+plots="speedup-bert energy-ratio-bert utilization-bert dram-bert energy-components-bert energy-einsums-bert roofline"
+for p in $plots; do
+  png="$T/rep/$p.png" svg="$T/rep/$p.svg"
+  check "$p.png is a PNG over 8 kB" '[ -f "$png" ] && [ "$(head -c 4 "$png" | od -An -c | tr -d " ")" = "211PNG" ] && [ "$(stat -c %s "$png")" -gt 8000 ]'
+  check "$p.svg has plotted paths and a legend" '[ -f "$svg" ] && grep -q "<svg" "$svg" && [ "$(grep -c "<path" "$svg")" -gt 15 ] && grep -qE ">(fusemax[ a-z0-9]*|array2d[.a-z]*|BQK)<" "$svg"'
+  check "$p.gp and $p.dat kept" '[ -s "$T/rep/$p.gp" ] && [ -s "$T/rep/$p.dat" ]'
+done
+check "no latency-area plot without an area axis" '[ ! -e "$T/rep/latency-area.png" ]'
+# The data behind the curves: every point is there.
+check "speedup: 2 mappings x 3 lengths" '[ "$(ndata "$T/rep/speedup-bert.dat")" = 6 ]'
+check "utilisation: 2 mappings x 2 units x 3 lengths" '[ "$(ndata "$T/rep/utilization-bert.dat")" = 12 ]'
+check "energy bars: 6 runs" '[ "$(ndata "$T/rep/energy-components-bert.dat")" = 6 ]'
+check "roofline: 6 runs" '[ "$(ndata "$T/rep/roofline.dat")" = 6 ]'
+check "svg shows the series titles" 'grep -q ">fusemax<" "$T/rep/speedup-bert.svg" && grep -q ">unfused<" "$T/rep/speedup-bert.svg"'
+# The value plotted is the one compare reported (fusemax at 1K: 10.841x).
+check "speedup value from compare.csv" 'grep -qE "^1024 10\.84" "$T/rep/speedup-bert.dat"'
+# Self-contained HTML with the tables and every plot inlined.
+H="$T/rep/report.html"
+check "html has no external references" '! grep -qiE "https?://|src=\"file|<link|<script" "$H"'
+check "html inlines 7 PNGs" '[ "$(grep -o "data:image/png;base64," "$H" | wc -l)" = 7 ]'
+check "html runs table has 6 rows" '[ "$(grep -c "<tr><td class=\"l\">bert</td>" "$H")" = 6 ]'
+check "html geomean table" 'grep -q "<table id=\"geomean-speedup\">" "$H" && grep -q "<td class=\"l\">fusemax</td><td>11\.[0-9]*x</td>" "$H"'
+check "html area table" 'grep -q "<table id=\"area\">" "$H" && grep -q "GlobalBuffer.storage" "$H"'
+# Determinism: a second report is byte-identical (no timestamps).
+"$EINSIM" report "$T/cmp" -o "$T/rep2" >/dev/null 2>&1
+check "deterministic report.html" 'cmp -s "$H" "$T/rep2/report.html"'
+check "deterministic svg" 'cmp -s "$T/rep/roofline.svg" "$T/rep2/roofline.svg"'
+# The scripts rerun by hand.
+check "plots.gp reruns" '(cd "$T/rep" && gnuplot plots.gp) 2>/dev/null'
+
+# One run directory.
+"$EINSIM" run -a models/fusemax.cfg -w workloads/xlm.cfg -m mappings/fusemax.cfg -o "$T/run" >/dev/null 2>&1
+"$EINSIM" report "$T/run" >/dev/null 2>"$T/err"; rc=$?
+check "run dir exits 0 (got $rc)" '[ "$rc" = 0 ] && clean "$T/err"'
+check "run dir: default OUTDIR, bars" '[ -s "$T/run/report/report.html" ] && [ "$(ndata "$T/run/report/utilization-xlm.dat")" = 1 ] && [ -s "$T/run/report/energy-einsums-xlm.png" ]'
+
+# A sweep-style directory over the array size: latency vs area.
+mkdir -p "$T/sw/points"
+hdr=""
+for n in 64 128 256; do
+  "$EINSIM" run -a models/fusemax.cfg -w workloads/bert.cfg -m mappings/fusemax.cfg --level analytic \
+    --set workload.seq=16384 --set arch.array2d.rows=$n --set arch.array2d.cols=$n \
+    --set arch.array1d.cols=$n --set mapping.partitions.M0=$n -o "$T/sw/points/p$n" >/dev/null 2>&1
+  [ -n "$hdr" ] || { hdr=$(head -1 "$T/sw/points/p$n/stats.csv"); echo "point,arch.array2d.rows,arch.array2d.cols,$hdr" >"$T/sw/sweep.csv"; }
+  echo "p$n,$n,$n,$(sed -n 2p "$T/sw/points/p$n/stats.csv")" >>"$T/sw/sweep.csv"
+done
+"$EINSIM" report "$T/sw" >/dev/null 2>"$T/err"; rc=$?
+check "sweep dir exits 0 (got $rc)" '[ "$rc" = 0 ] && clean "$T/err"'
+check "latency-area: 3 sizes" '[ -s "$T/sw/report/latency-area.png" ] && [ "$(ndata "$T/sw/report/latency-area.dat")" = 3 ] && grep -q "\"256x256\"" "$T/sw/report/latency-area.dat"'
+
+# Bad input: exit 1 with a clear message, no sanitizer report.
+expect_err() { # expect_err DESCRIPTION TEXT ARGS...
+  local what=$1 text=$2; shift 2
+  "$@" >/dev/null 2>"$T/err"; local rc=$?
+  if [ "$rc" = 1 ] && grep -qF -- "$text" "$T/err" && clean "$T/err"; then ok
+  else bad "$what: exit $rc"; sed 's/^/    /' "$T/err" | head -5; fi
+}
+expect_err "missing input" "$T/nope: error: no such file or directory" "$EINSIM" report "$T/nope"
+mkdir -p "$T/empty"
+expect_err "dir without CSV" "no compare.csv, sweep.csv or stats.csv" "$EINSIM" report "$T/empty"
+printf 'workload,mapping,feasible\nbert,fusemax,1\n' >"$T/cols.csv"
+expect_err "CSV without columns" "$T/cols.csv:1: error: missing required column 'seconds'" "$EINSIM" report "$T/cols.csv"
+printf 'workload,mapping,feasible,seconds\nbert,fusemax,1\n' >"$T/short.csv"
+expect_err "short CSV row" "$T/short.csv:2: error: 3 fields, but the header has 4" "$EINSIM" report "$T/short.csv"
+cp -r "$T/run" "$T/brokenjson"; printf '{ "feasible": true,\n  "analytic": { ' >"$T/brokenjson/stats.json"
+expect_err "malformed stats.json" "$T/brokenjson/stats.json:2: error: malformed JSON" "$EINSIM" report "$T/brokenjson" -o "$T/bj"
+EINSIM_GNUPLOT=/nonexistent/gnuplot expect_err "gnuplot missing" "Debian package gnuplot-nox" \
+  env EINSIM_GNUPLOT=/nonexistent/gnuplot "$EINSIM" report "$T/cmp" -o "$T/nogp"
+expect_err "two inputs" "one input expected" "$EINSIM" report "$T/cmp" "$T/run"
+expect_err "unknown option" "unknown option '--bogus'" "$EINSIM" report --bogus "$T/cmp"
+
+echo "report: $pass passed, $fail failed"
+[ "$fail" = 0 ]
