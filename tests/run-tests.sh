@@ -8,6 +8,7 @@
 #   golden   every tests/golden/NAME.cmd: runs the einsim arguments it holds and diffs
 #            stdout with NAME.out byte for byte (--update-golden rewrites NAME.out)
 #   cli      command-line contract checks (help, exit codes, determinism)
+#   sweep    tests/sweep/run.sh (einsim sweep: resume after kill, GNU parallel, merge)
 # Ends with "N passed, N failed" and exits non-zero when anything failed.
 set -u
 update=0
@@ -146,6 +147,17 @@ args=(eval workloads/cascades/attention-1pass.cfg -a models/fusemax.cfg --rank E
       --rank M=37 --rank P=9 --rank M0=8 --seed 3)
 "$EINSIM" "${args[@]}" >"$tmp/d1" 2>&1; "$EINSIM" "${args[@]}" >"$tmp/d2" 2>&1
 if cmp -s "$tmp/d1" "$tmp/d2" && [ -s "$tmp/d1" ]; then ok; else bad "cli determinism"; fi
+
+# ---- sweeps (tests/sweep/run.sh prints its own counts) -------------------------------------------
+bash tests/sweep/run.sh "$EINSIM" "$tmp/sweep" >"$tmp/sweep.out" 2>&1
+line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$tmp/sweep.out" | tail -1)
+p=${line%% passed*}; f=${line#*passed, }; f=${f%% failed}
+if [ -z "$line" ]; then bad "sweep tests did not finish"; sed 's/^/    /' "$tmp/sweep.out" | tail -20
+else
+  pass=$((pass + p)); fail=$((fail + f))
+  grep '^FAIL' "$tmp/sweep.out"
+  echo "sweep  tests/sweep/run.sh: $p passed, $f failed"
+fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
