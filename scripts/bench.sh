@@ -5,6 +5,7 @@
 #       `einsim compare` process (72 points x 2 levels = 144 evaluations)
 #   (b) the slowest single runs at both levels: BERT and XLM at 1M tokens on FuseMax, and
 #       +architecture (every step exposed) on XLM at 1M tokens
+#   (c) einsim sweep of workloads/sweeps/array-size.cfg (see the end of this file)
 set -euo pipefail
 EINSIM=${1:-build/bin/einsim}
 SEQ=1024,4096,16384,65536,262144,1048576
@@ -36,3 +37,9 @@ done
 measure "(b) xlm, 1M tokens, +architecture, both levels" \
   "$EINSIM" run -a models/fusemax.cfg -w workloads/xlm.cfg -m mappings/plus-arch.cfg \
   --set workload.seq=1048576 --level both
+# (c) the shipped array-size sweep (24 points, analytic level) from an empty directory,
+#     with the default -j (one forked worker per core): loading and checking every point,
+#     evaluating, writing 24 point directories and sweep.csv
+BENCH_SWEEP_DIR=build/bench/sweep-array-size
+measure "(c) sweep array-size.cfg: 24 points into an empty directory" \
+  bash -c "rm -rf $BENCH_SWEEP_DIR && '$EINSIM' sweep workloads/sweeps/array-size.cfg -o $BENCH_SWEEP_DIR 2>/dev/null"

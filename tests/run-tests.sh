@@ -8,6 +8,7 @@
 #   golden   every tests/golden/NAME.cmd: runs the einsim arguments it holds and diffs
 #            stdout with NAME.out byte for byte (--update-golden rewrites NAME.out)
 #   cli      command-line contract checks (help, exit codes, determinism)
+#   sweep    tests/sweep/run.sh (einsim sweep: resume after kill, GNU parallel, merge)
 # Ends with "N passed, N failed" and exits non-zero when anything failed.
 set -u
 update=0
@@ -157,6 +158,16 @@ rp=$(echo "$rline" | sed -nE 's/^report: ([0-9]+) passed.*/\1/p')
 rf=$(echo "$rline" | sed -nE 's/.* ([0-9]+) failed.*/\1/p')
 if [ -z "$rp" ]; then bad "report tests did not finish"; tail -5 "$tmp/rep.out"
 else pass=$((pass + rp)); fail=$((fail + rf)); echo "report $rp passed, $rf failed"; fi
+# ---- sweeps (tests/sweep/run.sh prints its own counts) -------------------------------------------
+bash tests/sweep/run.sh "$EINSIM" "$tmp/sweep" >"$tmp/sweep.out" 2>&1
+line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$tmp/sweep.out" | tail -1)
+p=${line%% passed*}; f=${line#*passed, }; f=${f%% failed}
+if [ -z "$line" ]; then bad "sweep tests did not finish"; sed 's/^/    /' "$tmp/sweep.out" | tail -20
+else
+  pass=$((pass + p)); fail=$((fail + f))
+  grep '^FAIL' "$tmp/sweep.out"
+  echo "sweep  tests/sweep/run.sh: $p passed, $f failed"
+fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -23,6 +23,11 @@ static const char usage[] =
     "  report DIR|CSV [-o OUTDIR]\n"
     "                        plots (gnuplot, PNG + SVG) and a self-contained report.html\n"
     "                        from the output of compare, sweep or run\n"
+    "  sweep SWEEP.cfg [-o DIR] [-j N] [--emit-jobs FILE | --merge | --point ID]\n"
+    "                        evaluate every point of a sweep file (axes over any --set\n"
+    "                        key or input file) in parallel and resumably into\n"
+    "                        DIR/points/ID/ and DIR/sweep.csv; or write a job list for\n"
+    "                        GNU parallel / Slurm, or merge the point directories\n"
     "  help [COMMAND]        this text, or a command's options\n"
     "\n"
     "exit codes: 0 success, 1 input error, 2 internal error, 3 co-simulation mismatch,\n"
@@ -78,6 +83,8 @@ int main(int argc, char **argv)
         return cmd_compare(argc - 1, argv + 1);
     if (strcmp(cmd, "report") == 0)
         return cmd_report(argc - 1, argv + 1);
+    if (strcmp(cmd, "sweep") == 0)
+        return cmd_sweep(argc - 1, argv + 1);
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
         if (argc > 2 && strcmp(argv[2], "check") == 0)
             return cmd_check(2, (char *[]){ "check", "--help", NULL });
@@ -87,6 +94,8 @@ int main(int argc, char **argv)
             return cmd_compare(2, (char *[]){ "compare", "--help", NULL });
         if (argc > 2 && strcmp(argv[2], "report") == 0)
             return cmd_report(2, (char *[]){ "report", "--help", NULL });
+        if (argc > 2 && strcmp(argv[2], "sweep") == 0)
+            return cmd_sweep(2, (char *[]){ "sweep", "--help", NULL });
         if (argc > 2 && strcmp(argv[2], "run") == 0)
             return cmd_run(2, (char *[]){ "run", "--help", NULL });
         fputs(usage, stdout);
