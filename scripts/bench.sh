@@ -36,3 +36,14 @@ done
 measure "(b) xlm, 1M tokens, +architecture, both levels" \
   "$EINSIM" run -a models/fusemax.cfg -w workloads/xlm.cfg -m mappings/plus-arch.cfg \
   --set workload.seq=1048576 --level both
+# (c) the mapper: evaluated mappings per second per core on the FuseMax template (P1 tile,
+#     binding and stage order free), 1,000,000 evaluations, one thread; the median of 5.
+for seq in 1024 65536; do
+  rates=()
+  for _ in 1 2 3 4 5; do
+    rates+=("$("$EINSIM" search -a models/fusemax.cfg -w workloads/bert.cfg -m mappings/fusemax-template.cfg \
+      --set workload.seq=$seq --max-evals 1000000 -j 1 | sed -nE 's/^speed: .* = ([0-9]+) per core.*/\1/p')")
+  done
+  printf '%-66s %12s evaluated mappings/s/core (median of 5)\n' "(c) mapper, bert $seq tokens, fusemax-template, -j 1" \
+    "$(printf '%s\n' "${rates[@]}" | median)"
+done
