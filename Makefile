@@ -31,7 +31,7 @@ B := build/$(VARIANT)
 WERROR := $(if $(filter true 1,$(CI)),-Werror,)
 CPPFLAGS := -Isim -D_POSIX_C_SOURCE=200809L -MMD -MP
 CFLAGS   := -std=c11 $(OPT) -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers $(WERROR) $(SANFLAGS)
-LDLIBS   := -lconfig -lm
+LDLIBS   := -lconfig -lm -pthread
 LDFLAGS  := $(SANFLAGS)
 
 # Dependencies: install the Debian packages once when something is missing.

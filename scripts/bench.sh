@@ -6,6 +6,7 @@
 #   (b) the slowest single runs at both levels: BERT and XLM at 1M tokens on FuseMax, and
 #       +architecture (every step exposed) on XLM at 1M tokens
 #   (c) einsim sweep of workloads/sweeps/array-size.cfg (see the end of this file)
+#   (d) einsim search: evaluated mappings per second per core on the FuseMax template
 set -euo pipefail
 EINSIM=${1:-build/bin/einsim}
 SEQ=1024,4096,16384,65536,262144,1048576
@@ -43,3 +44,14 @@ measure "(b) xlm, 1M tokens, +architecture, both levels" \
 BENCH_SWEEP_DIR=build/bench/sweep-array-size
 measure "(c) sweep array-size.cfg: 24 points into an empty directory" \
   bash -c "rm -rf $BENCH_SWEEP_DIR && '$EINSIM' sweep workloads/sweeps/array-size.cfg -o $BENCH_SWEEP_DIR 2>/dev/null"
+# (d) the mapper: evaluated mappings per second per core on the FuseMax template (P1 tile,
+#     binding and stage order free), 1,000,000 evaluations, one thread; the median of 5.
+for seq in 1024 65536; do
+  rates=()
+  for _ in 1 2 3 4 5; do
+    rates+=("$("$EINSIM" search -a models/fusemax.cfg -w workloads/bert.cfg -m mappings/fusemax-template.cfg \
+      --set workload.seq=$seq --max-evals 1000000 -j 1 | sed -nE 's/^speed: .* = ([0-9]+) per core.*/\1/p')")
+  done
+  printf '%-66s %12s evaluated mappings/s/core (median of 5)\n' "(d) mapper, bert $seq tokens, fusemax-template, -j 1" \
+    "$(printf '%s\n' "${rates[@]}" | median)"
+done

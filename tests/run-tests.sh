@@ -168,6 +168,32 @@ else
   grep '^FAIL' "$tmp/sweep.out"
   echo "sweep  tests/sweep/run.sh: $p passed, $f failed"
 fi
+# ---- einsim search (the mapper) ----
+expect_rc 0 "search --help" search --help
+expect_rc 0 "help search" help search
+expect_rc 0 "check template" check models/fusemax.cfg workloads/bert.cfg mappings/fusemax-template.cfg
+expect_rc 1 "search a non-template" search -a models/fusemax.cfg -w workloads/bert.cfg -m mappings/fusemax.cfg
+expect_rc 1 "search bad --objective" search -a models/fusemax.cfg -w workloads/bert.cfg -m mappings/fusemax-template.cfg --objective speed
+expect_rc 1 "search bad -j" search -a models/fusemax.cfg -w workloads/bert.cfg -m mappings/fusemax-template.cfg -j 0
+expect_rc 4 "search with nothing valid" search -a models/fusemax.cfg -w workloads/bert.cfg -m mappings/fusemax-template.cfg \
+  --set arch.GlobalBuffer.size_kb=64 --max-evals 2000
+sargs=(search -a models/fusemax.cfg -w workloads/bert.cfg -m mappings/fusemax-template.cfg --set workload.seq=4096
+       --max-evals 30000 --seed 5 --top 2 --pareto latency,energy)
+"$EINSIM" "${sargs[@]}" -j 1 -o "$tmp/s1" >"$tmp/s1.out" 2>&1; "$EINSIM" "${sargs[@]}" -j 2 -o "$tmp/s2" >/dev/null 2>&1
+same=1
+for f in summary.txt best-1.cfg best-2.cfg pareto.csv; do  # the files name their own directory
+  [ -s "$tmp/s1/$f" ] && [ "$(sed "s#$tmp/s1#DIR#" "$tmp/s1/$f")" = "$(sed "s#$tmp/s2#DIR#" "$tmp/s2/$f")" ] || same=0
+done
+if [ "$same" = 1 ]; then ok; else bad "search -j 1 and -j 2 differ (or files missing)"; fi
+grep -q '^speed: [0-9]* evaluated mappings/s' "$tmp/s1.out" && ok || bad "search speed line"
+# The best mapping file runs and reproduces the search's latency.
+want=$(awk '/^Best mappings/{b=1} b && $1 == "1" {print $2; exit}' "$tmp/s1/summary.txt")
+"$EINSIM" run -a models/fusemax.cfg -w workloads/bert.cfg -m "$tmp/s1/best-1.cfg" --set workload.seq=4096 \
+  --level analytic >"$tmp/s1.run" 2>&1
+got=$(awk '/Cycles/ {print $3; exit}' "$tmp/s1.run")
+if [ -n "$want" ] && [ "$want" = "$got" ]; then ok; else bad "search best-1.cfg reproduces latency ($want vs $got)"; fi
+[ "$(head -1 "$tmp/s1/pareto.csv")" = "cycles,seconds,energy_pj,edp_pj_s" ] && [ "$(wc -l < "$tmp/s1/pareto.csv")" -ge 2 ] \
+  && ok || bad "search pareto.csv"
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -28,6 +28,9 @@ static const char usage[] =
     "                        key or input file) in parallel and resumably into\n"
     "                        DIR/points/ID/ and DIR/sweep.csv; or write a job list for\n"
     "                        GNU parallel / Slurm, or merge the point directories\n"
+    "  search -a ARCH -w WORKLOAD -m TEMPLATE [--objective latency|energy|edp]\n"
+    "                        the mapper: explore a mapping template's free choices (tile,\n"
+    "                        binding, stage order); write the best as mapping files\n"
     "  help [COMMAND]        this text, or a command's options\n"
     "\n"
     "exit codes: 0 success, 1 input error, 2 internal error, 3 co-simulation mismatch,\n"
@@ -85,6 +88,8 @@ int main(int argc, char **argv)
         return cmd_report(argc - 1, argv + 1);
     if (strcmp(cmd, "sweep") == 0)
         return cmd_sweep(argc - 1, argv + 1);
+    if (strcmp(cmd, "search") == 0)
+        return cmd_search(argc - 1, argv + 1);
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
         if (argc > 2 && strcmp(argv[2], "check") == 0)
             return cmd_check(2, (char *[]){ "check", "--help", NULL });
@@ -96,6 +101,8 @@ int main(int argc, char **argv)
             return cmd_report(2, (char *[]){ "report", "--help", NULL });
         if (argc > 2 && strcmp(argv[2], "sweep") == 0)
             return cmd_sweep(2, (char *[]){ "sweep", "--help", NULL });
+        if (argc > 2 && strcmp(argv[2], "search") == 0)
+            return cmd_search(2, (char *[]){ "search", "--help", NULL });
         if (argc > 2 && strcmp(argv[2], "run") == 0)
             return cmd_run(2, (char *[]){ "run", "--help", NULL });
         fputs(usage, stdout);

@@ -18,6 +18,7 @@
 
 typedef struct {
     MappingSpec m;  /* first: mapping_free casts back */
+    SearchSpec search; /* m.search points here for a template */
     StrPool pool;
     void **arrays;  /* name arrays of groups and stages (owned) */
     int n_arrays;
@@ -253,7 +254,7 @@ static void load_groups(MappingLoad *L, const Node *n)
 {
     static const char *const keys[] = { "name", "stages", "loop", "buffer", "resident",
                                          "streamed", "spill", "pipelined", NULL };
-    static const char *const loop_keys[] = { "rank", "granule", NULL };
+    static const char *const loop_keys[] = { "rank", "granule", "tile", NULL };
     MappingSpec *m = &L->box->m;
     config_setting_t *list;
     if (get_list(n, "groups", false, &list) != GET_OK)
@@ -311,6 +312,9 @@ static void load_groups(MappingLoad *L, const Node *n)
                 gs->loop_rank = pool_add(&L->box->pool, s);
             get_int(&loop, "granule", false, 1, CFG_MAX_RANK, &gran);
             gs->loop_granule = (uint64_t)gran;
+            int64_t tile = 0;
+            if (get_int(&loop, "tile", false, 1, CFG_MAX_RANK, &tile) == GET_OK)
+                gs->loop_tile = (uint64_t)tile;
             node_free(&loop);
         }
         gs->buffer = get_str(&g, "buffer", false, false, &s) == GET_OK ? pool_add(&L->box->pool, s)
@@ -322,6 +326,114 @@ static void load_groups(MappingLoad *L, const Node *n)
             cfg_err(L->f, g.s, "%s.buffer: required when the group keeps tensors on chip", g.path);
         node_free(&g);
     }
+}
+
+/* A string or a list of strings (`key = "A"` or `key = [ "A", "B" ]`) into pool strings;
+ * reports duplicates. Returns GET_OK, GET_ABSENT or GET_BAD. */
+static int get_name_or_names(MappingLoad *L, const Node *n, const char *key, const char ***out,
+                             int *count, SrcLoc *loc)
+{
+    config_setting_t *m = config_setting_get_member(n->s, key);
+    *out = NULL;
+    *count = 0;
+    if (!m)
+        return GET_ABSENT;
+    *loc = cfg_loc(L->f, m);
+    if (config_setting_type(m) == CONFIG_TYPE_STRING) {
+        const char *v = config_setting_get_string(m);
+        if (!v[0]) {
+            cfg_err(L->f, m, "%s.%s: must not be empty", n->path, key);
+            return GET_BAD;
+        }
+        *out = new_names(L->box, 1);
+        (*out)[(*count)++] = pool_add(&L->box->pool, v);
+        return GET_OK;
+    }
+    if (!config_setting_is_list(m) && !config_setting_is_array(m)) {
+        cfg_err(L->f, m, "%s.%s: expected a name or a list of names, got %s", n->path, key,
+                cfg_type_name(config_setting_type(m)));
+        return GET_BAD;
+    }
+    int len = config_setting_length(m), before = diag_count(L->f->d);
+    if (len == 0)
+        cfg_err(L->f, m, "%s.%s: the list is empty", n->path, key);
+    *out = new_names(L->box, len);
+    for (int i = 0; i < len; i++) {
+        config_setting_t *el = config_setting_get_elem(m, (unsigned)i);
+        if (config_setting_type(el) != CONFIG_TYPE_STRING || !config_setting_get_string(el)[0]) {
+            cfg_err(L->f, el, "%s.%s[%d]: expected a non-empty string, got %s", n->path, key, i,
+                    cfg_type_name(config_setting_type(el)));
+            continue;
+        }
+        const char *v = config_setting_get_string(el);
+        for (int k = 0; k < *count; k++)
+            if (strcmp((*out)[k], v) == 0)
+                cfg_err(L->f, el, "%s.%s: '%s' is listed twice", n->path, key, v);
+        (*out)[(*count)++] = pool_add(&L->box->pool, v);
+    }
+    return diag_count(L->f->d) == before ? GET_OK : GET_BAD;
+}
+
+/* mapping.search: the free choices of a mapping template (Timeloop-mapspace-like):
+ *   tile    = { rank = "P" | [ "P", ... ]; granule = N; }  DRAM-level tile and loop rank
+ *   binding = "all" | [ "RM", ... ]   Einsums whose unit is free
+ *   units   = [ "array2d", ... ]      candidate units (default: every unit)
+ *   order   = true                    the stage of each Einsum within its group is free
+ * Names are checked against the template's binding here; ranks and units against the
+ * cascade and the architecture by the mapper. */
+static void load_search(MappingLoad *L, const Node *n)
+{
+    static const char *const keys[] = { "tile", "binding", "units", "order", NULL };
+    static const char *const tile_keys[] = { "rank", "granule", NULL };
+    MappingSpec *m = &L->box->m;
+    SearchSpec *sp = &L->box->search;
+    Node s;
+    if (get_group(n, "search", false, &s) != GET_OK)
+        return;
+    check_keys(&s, keys);
+    sp->loc = cfg_loc(L->f, s.s);
+    Node t;
+    if (get_group(&s, "tile", false, &t) == GET_OK) {
+        check_keys(&t, tile_keys);
+        sp->tile = true;
+        sp->tile_loc = cfg_loc(L->f, t.s);
+        SrcLoc rl;
+        if (get_name_or_names(L, &t, "rank", &sp->tile_ranks, &sp->n_tile_ranks, &rl) == GET_ABSENT)
+            cfg_err(L->f, t.s, "%s.rank: required key is missing (the rank the DRAM-level loop "
+                    "tiles, or a list of candidates)", t.path);
+        int64_t gran;
+        if (get_int(&t, "granule", false, 1, CFG_MAX_RANK, &gran) == GET_OK)
+            sp->tile_granule = (uint64_t)gran;
+        node_free(&t);
+    }
+    config_setting_t *b = config_setting_get_member(s.s, "binding");
+    if (b && config_setting_type(b) == CONFIG_TYPE_STRING &&
+        strcmp(config_setting_get_string(b), "all") == 0) {
+        sp->binding_loc = cfg_loc(L->f, b);
+        sp->binding = new_names(L->box, m->n_bindings);
+        for (int i = 0; i < m->n_bindings; i++)
+            sp->binding[sp->n_binding++] = m->bindings[i].einsum;
+    } else if (b && config_setting_type(b) == CONFIG_TYPE_STRING) {
+        cfg_err(L->f, b, "%s.binding: expected \"all\" or a list of einsum names, got '%s'",
+                s.path, config_setting_get_string(b));
+    } else if (get_name_or_names(L, &s, "binding", &sp->binding, &sp->n_binding,
+                                 &sp->binding_loc) == GET_OK) {
+        for (int i = 0; i < sp->n_binding; i++) {
+            int found = 0;
+            for (int k = 0; k < m->n_bindings; k++)
+                found |= strcmp(m->bindings[k].einsum, sp->binding[i]) == 0;
+            if (!found)
+                cfg_err(L->f, b, "%s.binding: einsum %s is not bound in mapping.binding (the "
+                        "template binds every Einsum; the search frees some)", s.path,
+                        sp->binding[i]);
+        }
+    }
+    get_name_or_names(L, &s, "units", &sp->units, &sp->n_units, &sp->units_loc);
+    get_bool(&s, "order", false, &sp->order);
+    if (!sp->tile && !sp->n_binding && !sp->order && !config_setting_get_member(s.s, "binding"))
+        cfg_err(L->f, s.s, "%s: frees nothing; give tile, binding or order = true", s.path);
+    m->search = sp;
+    node_free(&s);
 }
 
 /* Writer hook: inlines the cascade group in place of a `cascade = "file"` reference. */
@@ -337,7 +449,7 @@ static bool inline_cascade(void *ctx, Buf *b, const config_setting_t *s, int ind
 int config_load_mapping(const char *path, const Overrides *ov, Diag *d, MappingSpec **out)
 {
     static const char *const keys[] = { "name", "cascade", "partitions", "ragged", "binding",
-                                        "spatial", "groups", NULL };
+                                        "spatial", "groups", "search", NULL };
     *out = NULL;
     int before = diag_count(d);
     MappingBox *box = xcalloc(1, sizeof *box);
@@ -366,6 +478,7 @@ int config_load_mapping(const char *path, const Overrides *ov, Diag *d, MappingS
             load_bindings(&L, &n);
             load_spatial(&L, &n);
             load_groups(&L, &n);
+            load_search(&L, &n);
             node_free(&n);
             if (diag_count(d) == before) {
                 Buf b = {0};

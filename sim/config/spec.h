@@ -161,6 +161,9 @@ typedef struct {
     int n_stages;
     const char *loop_rank;   /* rank tiled by the DRAM-level loop, or NULL (no tiling) */
     uint64_t loop_granule;   /* the tile is a multiple of this that divides the rank */
+    uint64_t loop_tile;      /* explicit DRAM-level tile (elements of loop_rank), honoured
+                                as given (clamped to the rank size); 0 = the engine picks
+                                the largest granule multiple that fits */
     const char *buffer;      /* storage level holding the group's on-chip tensors */
     const char **resident;   /* tensors kept for a whole DRAM tile */
     int n_resident;
@@ -173,6 +176,22 @@ typedef struct {
                                 (cycle level); false pays them on every step */
     SrcLoc loc;
 } GroupSpec;
+
+/* The free choices of a mapping template (`mapping.search`, read by `einsim search`).
+ * Everything the template does not free stays as written in the mapping. */
+typedef struct {
+    bool tile;                 /* the DRAM-level tile of every group with a loop is free */
+    const char **tile_ranks;   /* candidate loop ranks (n_tile_ranks of them) */
+    int n_tile_ranks;
+    uint64_t tile_granule;     /* tiles are multiples of this dividing the rank; 0 = each
+                                  group's own loop granule */
+    const char **binding;      /* Einsums whose unit is free (in file order) */
+    int n_binding;
+    const char **units;        /* candidate units; 0 of them = every unit of the arch */
+    int n_units;
+    bool order;                /* the stage of each Einsum within its group is free */
+    SrcLoc loc, tile_loc, binding_loc, units_loc;
+} SearchSpec;
 
 typedef struct {
     const char *name;
@@ -189,6 +208,8 @@ typedef struct {
     int n_spatial;
     GroupSpec *groups;         /* fused groups in execution order (empty: check only) */
     int n_groups;
+    const SearchSpec *search;  /* free choices when the mapping is a template, else NULL
+                                  (`run` evaluates a template's written choices) */
     const char *effective_cfg; /* libconfig text after includes, overrides, defaults */
     SrcLoc loc;
 } MappingSpec;

@@ -386,6 +386,25 @@ static int choose_tile(Ctx *x, const GroupSpec *gs, GroupStat *st)
             continue;
         }
         uint64_t size = (uint64_t)x->in->sizes->size[lr];
+        if (gs->loop_tile) {
+            /* An explicit tile is a mapping choice: honoured as given, or infeasible. */
+            uint64_t tile = gs->loop_tile < size ? gs->loop_tile : size;
+            st->footprint_bytes = footprint(x, gs, lr, tile, spilled);
+            if (st->footprint_bytes <= cap) {
+                st->tile = tile;
+                st->n_tiles = (size + tile - 1) / tile;
+                return 1;
+            }
+            if (spilled == (gs->n_spill > 0)) {
+                infeasible(x, "group %s: the tile %s = %llu needs %llu bytes on chip, more than "
+                           "%s holds (%llu bytes)%s", gs->name, gs->loop_rank,
+                           (unsigned long long)tile, (unsigned long long)st->footprint_bytes,
+                           buf ? buf->name : "the buffer", (unsigned long long)cap,
+                           gs->n_spill ? " even with the spill tensors in DRAM" : "");
+                return 0;
+            }
+            continue;
+        }
         uint64_t g = gs->loop_granule ? gs->loop_granule : 1;
         uint64_t units = size <= g ? 1 : size / g;
         /* Largest k dividing `units` whose tile of k·g fits. */
