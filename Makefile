@@ -44,7 +44,7 @@ $(DEPS_STAMP): scripts/install-deps.sh
 include sim/sim.mk
 include tests/tests.mk
 
-.PHONY: all deps demo test bench clean help
+.PHONY: all deps demo demo-sparse test bench clean help
 all: $(BIN)
 
 deps: $(DEPS_STAMP)
@@ -56,6 +56,12 @@ demo: $(BIN)
 	$(Q)$(BIN) eval workloads/cascades/attention-1pass.cfg -a models/fusemax.cfg \
 	    --rank M=200 --rank P=64 --rank E=64 --rank F=64 --rank M0=64 --seed 1
 
+# N:M sparse training: every N:M setting on the three training workloads (SAT model).
+SPARSE_WORKLOADS := workloads/resnet50-train.cfg,workloads/vit-b16-train.cfg,workloads/bert-base-train.cfg
+demo-sparse: $(BIN)
+	$(Q)$(BIN) train-compare -a models/sat.cfg -m mappings/sat.cfg -w $(SPARSE_WORKLOADS) \
+	    --nm dense,4:8,2:8,1:8,2:4 -o build/demo-sparse
+
 bench: $(BIN)
 	$(Q)bash scripts/bench.sh $(BIN)
 
@@ -66,6 +72,8 @@ help:
 	@echo "make            build build/bin/einsim"
 	@echo "make demo       unfused vs FLAT vs FuseMax on BERT, 1K..1M tokens (reports in build/demo),"
 	@echo "                then the 1-pass cascade on random data against softmax(QK^T)V"
+	@echo "make demo-sparse  N:M sparse training: speedup and energy ratio over dense for"
+	@echo "                dense, 4:8, 2:8, 1:8, 2:4 on ResNet-50, ViT-B/16, BERT-base (SAT model)"
 	@echo "make test       sanitizer build + unit, CLI, bad-input and golden tests"
 	@echo "make bench      wall time and peak memory of the benchmark runs"
 	@echo "make golden-update  regenerate tests/golden expected outputs (review the diff!)"

@@ -30,6 +30,7 @@ int cmd_check(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_train_compare(int argc, char **argv);
 
 struct RunReport;
 struct RunInputs;

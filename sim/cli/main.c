@@ -20,6 +20,9 @@ static const char usage[] =
     "  compare -p ARCH:MAPPING... -w WORKLOADS [--seq N,...]\n"
     "                        several mappings over workloads and sequence lengths:\n"
     "                        latency, speedup, energy ratio, utilisation, DRAM traffic\n"
+    "  train-compare -a ARCH -m MAPPING -w WORKLOADS [--nm P,...]\n"
+    "                        N:M sparse training: speedup and energy ratio of each N:M\n"
+    "                        setting over dense, with the gap to the ideal attributed\n"
     "  help [COMMAND]        this text, or a command's options\n"
     "\n"
     "exit codes: 0 success, 1 input error, 2 internal error, 3 co-simulation mismatch,\n"
@@ -73,6 +76,8 @@ int main(int argc, char **argv)
         return cmd_run(argc - 1, argv + 1);
     if (strcmp(cmd, "compare") == 0)
         return cmd_compare(argc - 1, argv + 1);
+    if (strcmp(cmd, "train-compare") == 0)
+        return cmd_train_compare(argc - 1, argv + 1);
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
         if (argc > 2 && strcmp(argv[2], "check") == 0)
             return cmd_check(2, (char *[]){ "check", "--help", NULL });
@@ -80,6 +85,8 @@ int main(int argc, char **argv)
             return cmd_eval(2, (char *[]){ "eval", "--help", NULL });
         if (argc > 2 && strcmp(argv[2], "compare") == 0)
             return cmd_compare(2, (char *[]){ "compare", "--help", NULL });
+        if (argc > 2 && strcmp(argv[2], "train-compare") == 0)
+            return cmd_train_compare(2, (char *[]){ "train-compare", "--help", NULL });
         if (argc > 2 && strcmp(argv[2], "run") == 0)
             return cmd_run(2, (char *[]){ "run", "--help", NULL });
         fputs(usage, stdout);
