@@ -44,7 +44,7 @@ $(DEPS_STAMP): scripts/install-deps.sh
 include sim/sim.mk
 include tests/tests.mk
 
-.PHONY: all deps demo test bench clean help paper
+.PHONY: all deps demo demo-sparse test bench clean help paper
 all: $(BIN)
 
 deps: $(DEPS_STAMP)
@@ -63,6 +63,12 @@ demo: $(BIN)
 paper: $(BIN)
 	$(Q)bash scripts/paper.sh $(BIN) build/paper
 
+# N:M sparse training: every N:M setting on the three training workloads (SAT model).
+SPARSE_WORKLOADS := workloads/resnet50-train.cfg,workloads/vit-b16-train.cfg,workloads/bert-base-train.cfg
+demo-sparse: $(BIN)
+	$(Q)$(BIN) train-compare -a models/sat.cfg -m mappings/sat.cfg -w $(SPARSE_WORKLOADS) \
+	    --nm dense,4:8,2:8,1:8,2:4 -o build/demo-sparse
+
 bench: $(BIN)
 	$(Q)bash scripts/bench.sh $(BIN)
 
@@ -74,6 +80,8 @@ help:
 	@echo "make demo       unfused vs FLAT vs FuseMax on BERT, 1K..1M tokens (runs in build/demo,"
 	@echo "                plots + HTML in build/demo/report),"
 	@echo "                then the 1-pass cascade on random data against softmax(QK^T)V"
+	@echo "make demo-sparse  N:M sparse training: speedup and energy ratio over dense for"
+	@echo "                dense, 4:8, 2:8, 1:8, 2:4 on ResNet-50, ViT-B/16, BERT-base (SAT model)"
 	@echo "make test       sanitizer build + unit, CLI, bad-input and golden tests"
 	@echo "make paper      FuseMax-style comparison (4 models x 6 lengths x 5 mappings) and the"
 	@echo "                array-size sweep: CSV + plots + HTML under build/paper"

@@ -194,6 +194,26 @@ got=$(awk '/Cycles/ {print $3; exit}' "$tmp/s1.run")
 if [ -n "$want" ] && [ "$want" = "$got" ]; then ok; else bad "search best-1.cfg reproduces latency ($want vs $got)"; fi
 [ "$(head -1 "$tmp/s1/pareto.csv")" = "cycles,seconds,energy_pj,edp_pj_s" ] && [ "$(wc -l < "$tmp/s1/pareto.csv")" -ge 2 ] \
   && ok || bad "search pareto.csv"
+# N:M sparse training: a training run writes deterministic report files with the
+# per-layer key; an interleave above the accumulators is infeasible (exit 4).
+trainargs=(run -a models/sat.cfg -w workloads/resnet50-train.cfg -m mappings/sat.cfg --set workload.nm=2:8)
+"$EINSIM" "${trainargs[@]}" -o "$tmp/t1" >/dev/null 2>&1; "$EINSIM" "${trainargs[@]}" -o "$tmp/t2" >/dev/null 2>&1
+same=1
+for f in stats.txt stats.json stats.csv effective.cfg; do cmp -s "$tmp/t1/$f" "$tmp/t2/$f" && [ -s "$tmp/t1/$f" ] || same=0; done
+if [ "$same" = 1 ] && grep -q '"layers": \[' "$tmp/t1/stats.json" && grep -q '"dense_equivalent"' "$tmp/t1/stats.json"
+then ok; else bad "training run determinism / layers key"; fi
+"$EINSIM" check "$tmp/t1/effective.cfg" >/dev/null 2>&1 && ok || bad "training effective.cfg reloads"
+expect_rc 0 "train run --level analytic" "${trainargs[@]}" --level analytic
+expect_rc 0 "check sat inputs" check models/sat.cfg models/sat-1acc.cfg workloads/resnet50-train.cfg \
+  workloads/vit-b16-train.cfg workloads/bert-base-train.cfg mappings/sat.cfg
+expect_rc 4 "train interleave above accumulators" run -a models/sat-1acc.cfg \
+  -w workloads/bert-base-train.cfg -m mappings/sat.cfg -o "$tmp/t3"
+if grep -q '"feasible": false' "$tmp/t3/stats.json" && grep -q 'accumulators per PE' "$tmp/t3/stats.json"
+then ok; else bad "train infeasible stats.json"; fi
+expect_rc 0 "train-compare --help" train-compare --help
+expect_rc 1 "train-compare bad --nm" train-compare -a models/sat.cfg -m mappings/sat.cfg \
+  -w workloads/bert-base-train.cfg --nm 0:8
+expect_rc 1 "compare on a training workload" compare -p models/sat.cfg:mappings/sat.cfg -w workloads/bert-base-train.cfg
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -33,6 +33,7 @@ int cmd_compare(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_search(int argc, char **argv);
+int cmd_train_compare(int argc, char **argv);
 
 struct RunReport;
 struct RunInputs;

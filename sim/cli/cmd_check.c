@@ -5,6 +5,7 @@
 
 #include "cascade/cascade.h"
 #include "cli/cli.h"
+#include "engine/train.h"
 #include "engine/engine.h"
 #include "mapping/mapping.h"
 #include "util/util.h"
@@ -68,6 +69,8 @@ static void summarize_workload(const WorkloadSpec *w)
     for (int i = 0; i < w->n_ranks; i++)
         printf(" %s=%llu", w->ranks[i].name, (unsigned long long)w->ranks[i].size);
     printf(", %u-bit values\n", w->dtype_bits);
+    if (w->n_layers)
+        printf("  training: N:M %s, %d layer entries\n", w->nm, w->n_layers);
 }
 
 static void summarize_mapping(const MappingSpec *m, const Cascade *c)
@@ -186,11 +189,17 @@ int cmd_check(int argc, char **argv)
     config_check_overrides(&ov, used, &d);
     if (map && map_cascade && arch && diag_count(&d) == 0) {
         RankBinding b;
-        if (mapping_check(map, map_cascade, arch, wl, &d, &b) == 0 && wl && map->n_groups) {
+        /* A training workload's sizes are per layer: the training engine checks it. */
+        bool training = workload_is_training(wl);
+        if (mapping_check(map, map_cascade, arch, training ? NULL : wl, &d, &b) == 0 && wl &&
+            (map->n_groups || training)) {
             EngineInput in = { arch, wl, map, map_cascade, &b };
-            engine_check(&in, &d);
+            if (training)
+                train_check(&in, &d);
+            else
+                engine_check(&in, &d);
         }
-        if (diag_count(&d) == 0 && wl) {
+        if (diag_count(&d) == 0 && wl && !training) {
             printf("bound:");
             for (int r = 0; r < map_cascade->n_ranks; r++)
                 printf(" %s=%lld", map_cascade->ranks[r].name, (long long)b.size[r]);

@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "energy/energy.h"
+#include "engine/train.h"
 #include "report/report.h"
 #include "run/run.h"
 #include "util/util.h"
@@ -132,6 +133,11 @@ int cmd_compare(int argc, char **argv)
                 EnergyReport er = { 0 };
                 int bad = run_inputs_load(&ri, arch[p], wls[w], map[p], &o, &d);
                 free(ov);
+                if (!bad && workload_is_training(ri.workload)) {
+                    diag_error(&d, wls[w], 0, "workload %s is a training workload; compare N:M "
+                               "settings with einsim train-compare", ri.workload->name);
+                    bad = 1;
+                }
                 if (bad) {
                     run_inputs_free(&ri);
                     rc = EXIT_INPUT;

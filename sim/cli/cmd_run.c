@@ -9,6 +9,8 @@
 #include "cli/cli.h"
 #include "run/run.h"
 #include "energy/energy.h"
+#include "energy/train_energy.h"
+#include "engine/train.h"
 #include "report/report.h"
 #include "util/util.h"
 
@@ -128,16 +130,24 @@ int cmd_run(int argc, char **argv)
     static EngineResult res;
     CycleResult cy = { 0 };
     EnergyReport er;
+    TrainResult tr = { 0 };
     if (run_inputs_load(&ri, arch, wl, map, &ov, &d) == 0) {
-        engine_analytic(&ri.in, &res);
-        if (cycle_level)
-            engine_cycle(&ri.in, &res, &cy);
+        bool training = workload_is_training(ri.workload);
+        if (training) {
+            train_run(&ri.in, cycle_level, &tr, &res, &cy);
+            energy_price_training(&tr, ri.arch);
+        } else {
+            engine_analytic(&ri.in, &res);
+            if (cycle_level)
+                engine_cycle(&ri.in, &res, &cy);
+        }
         if (res.feasible)
             energy_price(&res, ri.arch, &er);
         else
             memset(&er, 0, sizeof er);
         RunReport rep = { ri.arch->name, arch, ri.workload->name, wl, ri.mapping->name, map,
-                          ri.cascade->name, ri.arch->clock_mhz, &res, &cy, &er };
+                          ri.cascade->name, ri.arch->clock_mhz, &res, &cy, &er,
+                          training ? &tr : NULL };
         char *txt = report_stats_txt(&rep);
         fputs(txt, stdout);
         if (outdir)
@@ -148,6 +158,7 @@ int cmd_run(int argc, char **argv)
     if (cli_report(&d))
         rc = EXIT_INPUT;
     diag_free(&d);
+    train_result_free(&tr);
     run_inputs_free(&ri);
 out:
     cli_free_sets(&sets);

@@ -31,6 +31,9 @@ static const char usage[] =
     "  search -a ARCH -w WORKLOAD -m TEMPLATE [--objective latency|energy|edp]\n"
     "                        the mapper: explore a mapping template's free choices (tile,\n"
     "                        binding, stage order); write the best as mapping files\n"
+    "  train-compare -a ARCH -m MAPPING -w WORKLOADS [--nm P,...]\n"
+    "                        N:M sparse training: speedup and energy ratio of each N:M\n"
+    "                        setting over dense, with the gap to the ideal attributed\n"
     "  help [COMMAND]        this text, or a command's options\n"
     "\n"
     "exit codes: 0 success, 1 input error, 2 internal error, 3 co-simulation mismatch,\n"
@@ -90,6 +93,8 @@ int main(int argc, char **argv)
         return cmd_sweep(argc - 1, argv + 1);
     if (strcmp(cmd, "search") == 0)
         return cmd_search(argc - 1, argv + 1);
+    if (strcmp(cmd, "train-compare") == 0)
+        return cmd_train_compare(argc - 1, argv + 1);
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
         if (argc > 2 && strcmp(argv[2], "check") == 0)
             return cmd_check(2, (char *[]){ "check", "--help", NULL });
@@ -103,6 +108,8 @@ int main(int argc, char **argv)
             return cmd_sweep(2, (char *[]){ "sweep", "--help", NULL });
         if (argc > 2 && strcmp(argv[2], "search") == 0)
             return cmd_search(2, (char *[]){ "search", "--help", NULL });
+        if (argc > 2 && strcmp(argv[2], "train-compare") == 0)
+            return cmd_train_compare(2, (char *[]){ "train-compare", "--help", NULL });
         if (argc > 2 && strcmp(argv[2], "run") == 0)
             return cmd_run(2, (char *[]){ "run", "--help", NULL });
         fputs(usage, stdout);

@@ -10,6 +10,7 @@
  * Not checked here: that a mapping's binding names existing units (mapping checks) or
  * that every action a unit performs has an energy (the energy model reports those). */
 #include "config/configInt.h"
+#include "sparse/nm.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -361,11 +362,92 @@ static void load_arith(ArchLoad *L, const Node *n)
     node_free(&g);
 }
 
+/* arch.UNIT.sparse: the N:M sparse mode of a unit (SAT-style sparse PE). Every
+ * supported pattern must fit the PE: N <= lanes multipliers, M <= the mux window. */
+static void load_sparse(ArchLoad *L, const Node *u, ComputeUnitSpec *cu)
+{
+    static const char *const keys[] = { "patterns", "lanes", "window", "mult_latency",
+                                        "adder_latency", "acc_latency", "accumulators",
+                                        "meta_bits_per_cycle", "meta_kb",
+                                        "maskgen_groups_per_cycle", NULL };
+    Node g;
+    if (get_group(u, "sparse", false, &g) != GET_OK)
+        return;
+    check_keys(&g, keys);
+    SparseUnitSpec *sp = &cu->sparse;
+    sp->present = true;
+    sp->loc = cfg_loc(L->f, g.s);
+    int64_t lanes = 1, window = 1, ml = 1, al = 0, cl = 1, acc = 1, mb = 1, mkb = 1, mg = 1;
+    bool lanes_ok = get_int(&g, "lanes", true, 1, 64, &lanes) == GET_OK;
+    bool window_ok = get_int(&g, "window", true, 1, 256, &window) == GET_OK;
+    get_int(&g, "mult_latency", true, 1, 64, &ml);
+    get_int(&g, "adder_latency", true, 0, 64, &al);
+    get_int(&g, "acc_latency", true, 1, 64, &cl);
+    get_int(&g, "accumulators", true, 1, 64, &acc);
+    get_int(&g, "meta_bits_per_cycle", true, 1, CFG_MAX_WIDTH_BITS, &mb);
+    get_int(&g, "meta_kb", true, 1, INT64_C(1) << 30, &mkb);
+    get_int(&g, "maskgen_groups_per_cycle", true, 1, 65536, &mg);
+    if (lanes_ok && window_ok && window < lanes)
+        cfg_err(L->f, config_setting_get_member(g.s, "window"), "%s.window: must be at least "
+                "lanes (%" PRId64 "): dense mode feeds every multiplier its own activation "
+                "(got %" PRId64 ")", g.path, lanes, window);
+    *sp = (SparseUnitSpec){ .present = true, .lanes = (uint32_t)lanes, .window = (uint32_t)window,
+                            .mult_latency = (uint32_t)ml, .adder_latency = (uint32_t)al,
+                            .acc_latency = (uint32_t)cl, .accumulators = (uint32_t)acc,
+                            .meta_bits_per_cycle = (uint32_t)mb,
+                            .meta_bytes = (uint64_t)mkb * 1024,
+                            .maskgen_groups_per_cycle = (uint32_t)mg, .loc = sp->loc };
+    if (cu->op_cycles[OP_MAC] == 0)
+        cfg_err(L->f, g.s, "%s: a sparse unit needs ops.mac", g.path);
+    config_setting_t *list;
+    if (get_list(&g, "patterns", true, &list) == GET_OK) {
+        int len = config_setting_length(list);
+        if (len == 0 || len > SPARSE_MAX_PATTERNS)
+            cfg_err(L->f, list, "%s.patterns: list 1 to %d N:M patterns (got %d)", g.path,
+                    SPARSE_MAX_PATTERNS, len);
+        for (int i = 0; i < len && i < SPARSE_MAX_PATTERNS; i++) {
+            config_setting_t *el = config_setting_get_elem(list, (unsigned)i);
+            if (config_setting_type(el) != CONFIG_TYPE_STRING) {
+                cfg_err(L->f, el, "%s.patterns[%d]: expected a string like \"2:8\", got %s",
+                        g.path, i, cfg_type_name(config_setting_type(el)));
+                continue;
+            }
+            const char *t = config_setting_get_string(el);
+            NMPattern p;
+            if (nm_parse(t, &p) != 0 || p.dense) {
+                cfg_err(L->f, el, "%s.patterns[%d]: '%s' is not an N:M pattern (expected N:M "
+                        "with 1 <= N <= M <= 64)", g.path, i, t);
+                continue;
+            }
+            bool dup = false;
+            for (int k = 0; k < sp->n_patterns; k++)
+                dup |= sp->pat_n[k] == p.n && sp->pat_m[k] == p.m;
+            if (dup) {
+                cfg_err(L->f, el, "%s.patterns[%d]: %s is listed twice", g.path, i, t);
+                continue;
+            }
+            if (lanes_ok && (int64_t)p.n > lanes) {
+                cfg_err(L->f, el, "%s.patterns[%d]: %s needs %d multipliers per PE (one per kept "
+                        "value of a group) but lanes = %" PRId64, g.path, i, t, p.n, lanes);
+                continue;
+            }
+            if (window_ok && (int64_t)p.m > window) {
+                cfg_err(L->f, el, "%s.patterns[%d]: %s needs a mux window of %d activations but "
+                        "window = %" PRId64, g.path, i, t, p.m, window);
+                continue;
+            }
+            sp->pat_n[sp->n_patterns] = p.n;
+            sp->pat_m[sp->n_patterns++] = p.m;
+        }
+    }
+    node_free(&g);
+}
+
 /* arch.compute: the PE arrays, in file order, into a->units. */
 static void load_compute(ArchLoad *L, const Node *n)
 {
     static const char *const keys[] = { "name", "energy_class", "rows", "cols", "reg_words",
-                                        "ops", NULL };
+                                        "ops", "sparse", NULL };
     ArchSpec *a = &L->box->a;
     config_setting_t *list;
     if (get_list(n, "compute", true, &list) != GET_OK)
@@ -406,6 +488,7 @@ static void load_compute(ArchLoad *L, const Node *n)
             }
             node_free(&ops);
         }
+        load_sparse(L, &u, &cu);
         a->units[a->n_units++] = cu;
         node_free(&u);
     }

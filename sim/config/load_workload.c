@@ -6,6 +6,7 @@
  * ranks.M or ranks.P. Whether the sizes match a particular cascade is checked when the
  * cascade is bound (cascade_bind), not here. */
 #include "config/configInt.h"
+#include "sparse/nm.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,79 @@ static void workload_defaults(config_setting_t *top)
     def_int(top, "batch", 1);
     def_int(top, "heads", 1);
     def_int(top, "dtype_bits", 16);
+    config_setting_t *k = config_setting_get_member(top, "kind");
+    if (k && config_setting_type(k) == CONFIG_TYPE_STRING &&
+        strcmp(config_setting_get_string(k), "training") == 0) {
+        def_str(top, "nm", "dense");
+        config_setting_t *list = config_setting_get_member(top, "layers");
+        if (list && config_setting_is_aggregate(list))
+            for (int i = 0; i < config_setting_length(list); i++) {
+                config_setting_t *l = config_setting_get_elem(list, (unsigned)i);
+                def_int(l, "repeat", 1);
+                def_bool(l, "prunable", true);
+            }
+    }
+}
+
+/* workload.nm and workload.layers of a training workload (kind = "training"): the N:M
+ * pattern of every prunable layer and the layer list of one iteration. */
+static void training_validate(CfgFile *f, const Node *n, WorkloadBox *box)
+{
+    static const char *const keys[] = { "name", "O", "I", "N", "repeat", "prunable", NULL };
+    WorkloadSpec *w = &box->w;
+    const char *s;
+    if (get_str(n, "nm", true, false, &s) == GET_OK) {
+        NMPattern p;
+        config_setting_t *ns = config_setting_get_member(n->s, "nm");
+        if (nm_parse(s, &p) != 0)
+            cfg_err(f, ns, "workload.nm: '%s' is not an N:M pattern (expected N:M with "
+                    "1 <= N <= M <= 64, or \"dense\")", s);
+        else {
+            w->nm = pool_add(&box->pool, s);
+            w->nm_loc = cfg_loc(f, ns);
+        }
+    }
+    config_setting_t *list;
+    if (get_list(n, "layers", true, &list) != GET_OK)
+        return;
+    int len = config_setting_length(list);
+    if (len == 0)
+        cfg_err(f, list, "workload.layers: list at least one layer");
+    w->layers = xcalloc((size_t)len + 1, sizeof *w->layers);
+    for (int i = 0; i < len; i++) {
+        config_setting_t *el = config_setting_get_elem(list, (unsigned)i);
+        config_setting_t *nm = config_setting_is_group(el) ? config_setting_get_member(el, "name")
+                                                            : NULL;
+        char *lab = nm && config_setting_type(nm) == CONFIG_TYPE_STRING
+                        ? xasprintf("workload.layers.%s", config_setting_get_string(nm))
+                        : xasprintf("workload.layers[%d]", i);
+        if (!config_setting_is_group(el)) {
+            cfg_err(f, el, "%s: expected a group, got %s", lab,
+                    cfg_type_name(config_setting_type(el)));
+            free(lab);
+            continue;
+        }
+        Node l = node_make(f, el, lab);
+        free(lab);
+        check_keys(&l, keys);
+        TrainLayerSpec t = { .repeat = 1, .prunable = true, .loc = cfg_loc(f, el) };
+        int64_t o = 0, in = 0, cols = 0, rep = 1;
+        int ok = get_str(&l, "name", true, false, &s) == GET_OK;
+        if (ok)
+            t.name = pool_add(&box->pool, s);
+        ok &= get_int(&l, "O", true, 1, CFG_MAX_RANK, &o) == GET_OK;
+        ok &= get_int(&l, "I", true, 1, CFG_MAX_RANK, &in) == GET_OK;
+        ok &= get_int(&l, "N", true, 1, CFG_MAX_RANK, &cols) == GET_OK;
+        ok &= get_int(&l, "repeat", false, 1, 1 << 20, &rep) != GET_BAD;
+        ok &= get_bool(&l, "prunable", false, &t.prunable) != GET_BAD;
+        t.o = (uint64_t)o;
+        t.i = (uint64_t)in;
+        t.n = (uint64_t)cols;
+        t.repeat = (uint64_t)rep;
+        if (ok)
+            w->layers[w->n_layers++] = t;
+        node_free(&l);
+    }
 }
 
 /* Validates the workload group into box->w; errors go to f->d. Rank sizes from `seq`
@@ -28,7 +102,7 @@ static void workload_defaults(config_setting_t *top)
 static void workload_validate(CfgFile *f, config_setting_t *top, WorkloadBox *box)
 {
     static const char *const keys[] = { "name", "kind", "batch", "heads", "seq", "ranks",
-                                        "dtype_bits", NULL };
+                                        "dtype_bits", "nm", "layers", NULL };
     static const char *const kinds[] = { "attention", "gemm", "training", NULL };
     WorkloadSpec *w = &box->w;
     Node n = node_make(f, top, "workload");
@@ -92,7 +166,20 @@ static void workload_validate(CfgFile *f, config_setting_t *top, WorkloadBox *bo
         }
         node_free(&rn);
     }
-    if (!seq_s && (!rg || !config_setting_is_group(rg) || config_setting_length(rg) == 0))
+    bool training = w->kind && strcmp(w->kind, "training") == 0;
+    if (training)
+        training_validate(f, &n, box);
+    else {
+        const char *only[] = { "nm", "layers" };
+        for (int k = 0; k < 2; k++) {
+            config_setting_t *x = config_setting_get_member(top, only[k]);
+            if (x)
+                cfg_err(f, x, "workload.%s: only training workloads (kind = \"training\") "
+                        "have %s", only[k], only[k]);
+        }
+    }
+    if (!training && !seq_s &&
+        (!rg || !config_setting_is_group(rg) || config_setting_length(rg) == 0))
         cfg_err(f, top, "workload.ranks: no rank sizes given (set seq and/or ranks)");
     node_free(&n);
 }
@@ -135,6 +222,7 @@ void workload_free(WorkloadSpec *w)
         return;
     WorkloadBox *box = (WorkloadBox *)w;
     free(box->w.ranks);
+    free(box->w.layers);
     pool_free(&box->pool);
     free(box);
 }

@@ -35,6 +35,28 @@ typedef struct {
     int exp_terms;   /* Horner steps of the 2^f polynomial in exp (total MACs = 1 + this) */
 } ArithSpec;
 
+/* Sparse (N:M) mode of a compute unit: a SAT-style sparse PE takes N (value, in-group
+ * index) weight pairs per group and an index-driven multiplexer picks the matching
+ * activations from a window of M. `present` is false for dense-only units. */
+#define SPARSE_MAX_PATTERNS 8
+typedef struct {
+    bool present;
+    int n_patterns;
+    int pat_n[SPARSE_MAX_PATTERNS];   /* supported patterns N:M, in file order */
+    int pat_m[SPARSE_MAX_PATTERNS];
+    uint32_t lanes;             /* multipliers per PE (dense mode: lanes MACs per cycle) */
+    uint32_t window;            /* activations the index mux selects from per cycle */
+    uint32_t mult_latency;      /* cycles, multiplier */
+    uint32_t adder_latency;     /* cycles, adder tree over the lanes */
+    uint32_t acc_latency;       /* cycles before an accumulator can take its next sum */
+    uint32_t accumulators;      /* interleaved accumulators per PE */
+    uint32_t meta_bits_per_cycle; /* metadata bandwidth from the buffer into the array */
+    uint64_t meta_bytes;        /* metadata buffer capacity */
+    uint32_t maskgen_groups_per_cycle; /* top-N-of-M groups the mask generator finishes per
+                                          cycle */
+    SrcLoc loc;
+} SparseUnitSpec;
+
 typedef struct {
     const char *name;         /* unique within the architecture, e.g. "array2d" */
     const char *energy_class; /* row group in the energy table, e.g. "pe2d" */
@@ -42,6 +64,7 @@ typedef struct {
     uint32_t op_cycles[OP__COUNT]; /* cycles per op per PE; 0 = unsupported */
     uint32_t reg_words;       /* register-file words per PE */
     SrcLoc loc;
+    SparseUnitSpec sparse;    /* N:M sparse mode (arch.UNIT.sparse), if any */
 } ComputeUnitSpec;
 
 typedef enum { STORE_DRAM, STORE_SRAM, STORE_REGFILE } StorageClass;
@@ -108,6 +131,19 @@ typedef struct {
     SrcLoc loc;
 } ArchSpec;
 
+/* One layer of a training workload: a GEMM with O outputs rows, reduction I and N
+ * columns per sample (convolutions via im2col), run forward, backward-data and
+ * weight-gradient; `repeat` identical copies. */
+typedef struct {
+    const char *name;
+    uint64_t o, i, n;      /* output channels, reduction (in channels x kh x kw), columns
+                              per sample (out_h x out_w or tokens); batch multiplies n */
+    uint64_t repeat;       /* identical layers */
+    bool prunable;         /* weights are N:M pruned (false: activation x activation
+                              GEMMs, first/last layers) */
+    SrcLoc loc;
+} TrainLayerSpec;
+
 /* One named rank size of a workload (e.g. E = 64). */
 typedef struct {
     const char *name;  /* upper-case rank name as used by cascades */
@@ -126,6 +162,10 @@ typedef struct {
     uint32_t dtype_bits;   /* bits per value in memory traffic */
     const char *effective_cfg; /* libconfig text after includes, overrides, defaults */
     SrcLoc loc;
+    const char *nm;        /* training: N:M pattern of prunable layers ("2:8", "dense") */
+    SrcLoc nm_loc;
+    TrainLayerSpec *layers; /* training: the layers of one iteration, in order */
+    int n_layers;
 } WorkloadSpec;
 
 /* Binding of one Einsum of the cascade to a compute unit. */
@@ -210,6 +250,12 @@ typedef struct {
     int n_groups;
     const SearchSpec *search;  /* free choices when the mapping is a template, else NULL
                                   (`run` evaluates a template's written choices) */
+    struct {                   /* mapping.training: the N:M training dataflow */
+        bool present;
+        uint32_t interleave;   /* outputs interleaved per PE over its accumulators */
+        bool maskgen_overlap;  /* mask generation overlaps the weight-gradient pass */
+        SrcLoc loc;
+    } training;
     const char *effective_cfg; /* libconfig text after includes, overrides, defaults */
     SrcLoc loc;
 } MappingSpec;

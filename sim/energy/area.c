@@ -21,6 +21,8 @@ void area_price(const ArchSpec *a, ArchCost *out)
         const ComputeUnitSpec *u = &a->units[i];
         uint64_t pes = (uint64_t)u->rows * u->cols;
         out->pes += pes;
+        /* A sparse-capable PE has `lanes` multipliers: that many ops per cycle. */
+        out->peak_ops += pes * (u->sparse.present ? u->sparse.lanes : 1);
         if (!out->modelled)
             continue;
         const AreaEntry *pe = area_lookup(e, u->energy_class, AREA_PER_PE);
@@ -31,7 +33,7 @@ void area_price(const ArchSpec *a, ArchCost *out)
             add_item(out, u->name, "regfile",
                      (double)pes * u->reg_words * (double)a->arith.word_bits * rb->um2);
     }
-    out->peak_ops_per_s = (double)out->pes * a->clock_mhz * 1e6;
+    out->peak_ops_per_s = (double)out->peak_ops * a->clock_mhz * 1e6;
     for (int i = 0; i < a->n_levels; i++) {
         const StorageSpec *s = &a->levels[i];
         if (s->cls == STORE_DRAM) {

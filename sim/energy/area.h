@@ -27,7 +27,8 @@ typedef struct {
     double total_um2;
     /* Roofs of the architecture's roofline (no area table needed): */
     uint64_t pes;           /* PEs of every compute unit */
-    double peak_ops_per_s;  /* one op per PE per cycle at the clock */
+    uint64_t peak_ops;      /* ops per cycle of every compute unit at full rate */
+    double peak_ops_per_s;  /* one op per PE (per lane of a sparse PE) per cycle at the clock */
     double dram_bytes_per_s;/* bandwidth of the outermost level (DRAM), bytes/s */
 } ArchCost;
 

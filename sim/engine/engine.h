@@ -87,6 +87,8 @@ typedef struct {
     int n_traffic;
     ActionCount actions[ENGINE_MAX_ITEMS];
     int n_actions;
+    uint64_t macs_dense_equivalent; /* N:M sparse work: the dense MACs it stands for
+                                       (0: same as the MACs issued) */
 } EngineResult;
 
 /* The cycle level (cycle.c): a step-by-step timeline of every fused group. A step is one

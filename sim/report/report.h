@@ -18,6 +18,7 @@ typedef struct RunReport {
     const EngineResult *analytic;
     const CycleResult *cycle;  /* NULL when only the analytic level ran */
     const EnergyReport *energy;
+    const struct TrainResult *train;  /* training workloads: per layer and pass (else NULL) */
 } RunReport;
 
 /* Each returns a new NUL-terminated string owned by the caller. */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/train.h"
 #include "mapping/mapping.h"
 
 int run_inputs_load(RunInputs *ri, const char *arch, const char *wl, const char *map,
@@ -19,9 +20,14 @@ int run_inputs_load(RunInputs *ri, const char *arch, const char *wl, const char 
     config_check_overrides(ov, used, d);
     if (diag_count(d))
         return 1;
-    if (mapping_check(ri->mapping, ri->cascade, ri->arch, ri->workload, d, &ri->sizes))
+    /* A training workload gives its sizes per layer: the training engine binds them. */
+    bool training = workload_is_training(ri->workload);
+    if (mapping_check(ri->mapping, ri->cascade, ri->arch, training ? NULL : ri->workload, d,
+                      &ri->sizes))
         return 1;
     ri->in = (EngineInput){ ri->arch, ri->workload, ri->mapping, ri->cascade, &ri->sizes };
+    if (training)
+        return train_check(&ri->in, d) ? 1 : 0;
     return engine_check(&ri->in, d) ? 1 : 0;
 }
 
