@@ -37,8 +37,6 @@ int cmd_train_compare(int argc, char **argv);
 
 struct RunReport;
 struct RunInputs;
-/* Creates `dir` and its parents; returns 0 or -1 with errno. */
-int mkdirs(const char *dir);
 /* Writes stats.json, stats.txt (= txt), stats.csv and effective.cfg of one run into
  * outdir, each atomically. Returns 0, or 1 with the error in d. */
 int run_write_dir(const struct RunReport *rep, const struct RunInputs *ri, const char *txt,

@@ -24,25 +24,6 @@ static const char run_usage[] =
     "  --level L         analytic (steady state), cycle or both (default: both; the cycle\n"
     "                    level is built on the analytic one, so both are reported)\n";
 
-/* Creates `dir` and its parents; returns 0 or -1 with errno. */
-int mkdirs(const char *dir)
-{
-    char *p = xstrdup(dir);
-    for (char *s = p + 1; *s; s++) {
-        if (*s != '/')
-            continue;
-        *s = '\0';
-        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-            free(p);
-            return -1;
-        }
-        *s = '/';
-    }
-    int rc = mkdir(p, 0777) != 0 && errno != EEXIST ? -1 : 0;
-    free(p);
-    return rc;
-}
-
 static int write_out(Diag *d, const char *dir, const char *name, const char *text)
 {
     char *path = path_join(dir, name);

@@ -78,24 +78,6 @@ static bool is_file(const char *p)
     return stat(p, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-static int mkdir_p(const char *dir)
-{
-    char *p = xstrdup(dir);
-    for (char *s = p + 1; *s; s++) {
-        if (*s != '/')
-            continue;
-        *s = '\0';
-        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-            free(p);
-            return -1;
-        }
-        *s = '/';
-    }
-    int rc = mkdir(p, 0777) != 0 && errno != EEXIST ? -1 : 0;
-    free(p);
-    return rc;
-}
-
 /* "1K", "256K", "1M" for powers of two, else the number. */
 static void seq_short(uint64_t s, char *out, size_t n)
 {
@@ -1180,7 +1162,7 @@ int report_generate(const ReportOptions *o, ReportResult *res, Diag *d)
                                               : path_join(o->input, "report");
     res->outdir = outdir;
     res->n_rows = D.n;
-    if (mkdir_p(outdir) != 0) {
+    if (mkdirs(outdir) != 0) {
         diag_error(d, outdir, 0, "cannot create the output directory: %s", strerror(errno));
         free_data(&D);
         return 1;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 void einsim_assert_fail(const char *expr, const char *file, int line)
@@ -164,4 +165,22 @@ char *path_join(const char *dir, const char *rel)
     if (rel[0] == '/' || !dir || !dir[0] || strcmp(dir, ".") == 0)
         return xstrdup(rel);
     return xasprintf("%s/%s", dir, rel);
+}
+
+int mkdirs(const char *dir)
+{
+    char *p = xstrdup(dir);
+    for (char *s = p + 1; *s; s++) {
+        if (*s != '/')
+            continue;
+        *s = '\0';
+        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+            free(p);
+            return -1;
+        }
+        *s = '/';
+    }
+    int rc = mkdir(p, 0777) != 0 && errno != EEXIST ? -1 : 0;
+    free(p);
+    return rc;
 }

@@ -55,6 +55,8 @@ char *read_file(const char *path, size_t *len_out);
 
 /* Directory part of `path` ("." when there is none), in a new string owned by the caller. */
 char *path_dirname(const char *path);
+/* Creates `dir` and its parents; returns 0 or -1 with errno. */
+int mkdirs(const char *dir);
 /* Joins a directory and a relative path; an absolute `rel` is returned as a copy. */
 char *path_join(const char *dir, const char *rel);
 
