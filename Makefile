@@ -43,6 +43,7 @@ $(DEPS_STAMP): scripts/install-deps.sh
 
 include sim/sim.mk
 include tests/tests.mk
+include sim/cosim/cosim.mk
 
 .PHONY: all deps demo test bench clean help
 all: $(BIN)
@@ -68,6 +69,11 @@ help:
 	@echo "                then the 1-pass cascade on random data against softmax(QK^T)V"
 	@echo "make test       sanitizer build + unit, CLI, bad-input and golden tests"
 	@echo "make bench      wall time and peak memory of the benchmark runs"
+	@echo "make cosim      RTL vs C model co-simulation cases (tests/cosim; part of make test)"
+	@echo "make cosim-large  the same plus the 32x32 cases"
+	@echo "make cosim-lib ARCH=fusemax-8x8 [RTL_VARIANT=fault]  build one Verilated bridge"
+	@echo "make lint-rtl   verilator -Wall and iverilog lint of rtl/"
+	@echo "make waves CASE=tests/cosim/NAME.case  RTL FST + C model VCD + .gtkw in build/waves/NAME"
 	@echo "make golden-update  regenerate tests/golden expected outputs (review the diff!)"
 	@echo "make clean      remove build/"
 	@echo "V=1 shows commands; CI=true adds -Werror; SAN=1 builds with ASan+UBSan"

@@ -30,6 +30,8 @@ int cmd_check(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_cosim(int argc, char **argv);
+int cmd_rtl_params(int argc, char **argv);
 
 struct RunReport;
 struct RunInputs;

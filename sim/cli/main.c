@@ -20,6 +20,10 @@ static const char usage[] =
     "  compare -p ARCH:MAPPING... -w WORKLOADS [--seq N,...]\n"
     "                        several mappings over workloads and sequence lengths:\n"
     "                        latency, speedup, energy ratio, utilisation, DRAM traffic\n"
+    "  cosim -a ARCH -w WORKLOAD -m MAPPING [--seed N] [--waves DIR]\n"
+    "                        run the Verilated RTL and the C model on one GEMM mapping;\n"
+    "                        compare values and per-tile cycles (exit 3 on mismatch)\n"
+    "  rtl-params ARCH [-o FILE]  the Verilog parameter header of an architecture\n"
     "  help [COMMAND]        this text, or a command's options\n"
     "\n"
     "exit codes: 0 success, 1 input error, 2 internal error, 3 co-simulation mismatch,\n"
@@ -73,6 +77,10 @@ int main(int argc, char **argv)
         return cmd_run(argc - 1, argv + 1);
     if (strcmp(cmd, "compare") == 0)
         return cmd_compare(argc - 1, argv + 1);
+    if (strcmp(cmd, "cosim") == 0)
+        return cmd_cosim(argc - 1, argv + 1);
+    if (strcmp(cmd, "rtl-params") == 0)
+        return cmd_rtl_params(argc - 1, argv + 1);
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
         if (argc > 2 && strcmp(argv[2], "check") == 0)
             return cmd_check(2, (char *[]){ "check", "--help", NULL });
@@ -80,6 +88,8 @@ int main(int argc, char **argv)
             return cmd_eval(2, (char *[]){ "eval", "--help", NULL });
         if (argc > 2 && strcmp(argv[2], "compare") == 0)
             return cmd_compare(2, (char *[]){ "compare", "--help", NULL });
+        if (argc > 2 && strcmp(argv[2], "cosim") == 0)
+            return cmd_cosim(2, (char *[]){ "cosim", "--help", NULL });
         if (argc > 2 && strcmp(argv[2], "run") == 0)
             return cmd_run(2, (char *[]){ "run", "--help", NULL });
         fputs(usage, stdout);
