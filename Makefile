@@ -43,6 +43,7 @@ $(DEPS_STAMP): scripts/install-deps.sh
 
 include sim/sim.mk
 include tests/tests.mk
+include sim/cosim/cosim.mk
 
 .PHONY: all deps demo demo-sparse test bench clean help paper
 all: $(BIN)
@@ -86,6 +87,11 @@ help:
 	@echo "make paper      FuseMax-style comparison (4 models x 6 lengths x 5 mappings) and the"
 	@echo "                array-size sweep: CSV + plots + HTML under build/paper"
 	@echo "make bench      wall time and peak memory of the benchmark runs"
+	@echo "make cosim      RTL vs C model co-simulation cases (tests/cosim; part of make test)"
+	@echo "make cosim-large  the same plus the 32x32 cases"
+	@echo "make cosim-lib ARCH=fusemax-8x8 [RTL_VARIANT=fault]  build one Verilated bridge"
+	@echo "make lint-rtl   verilator -Wall and iverilog lint of rtl/"
+	@echo "make waves CASE=tests/cosim/NAME.case  RTL FST + C model VCD + .gtkw in build/waves/NAME"
 	@echo "make golden-update  regenerate tests/golden expected outputs (review the diff!)"
 	@echo "make clean      remove build/"
 	@echo "V=1 shows commands; CI=true adds -Werror; SAN=1 builds with ASan+UBSan"

@@ -9,6 +9,7 @@
 #            stdout with NAME.out byte for byte (--update-golden rewrites NAME.out)
 #   cli      command-line contract checks (help, exit codes, determinism)
 #   sweep    tests/sweep/run.sh (einsim sweep: resume after kill, GNU parallel, merge)
+#   cosim    tests/cosim/run-cosim.sh: RTL vs C model cases (skipped with EINSIM_SKIP_COSIM=1)
 # Ends with "N passed, N failed" and exits non-zero when anything failed.
 set -u
 update=0
@@ -214,6 +215,26 @@ expect_rc 0 "train-compare --help" train-compare --help
 expect_rc 1 "train-compare bad --nm" train-compare -a models/sat.cfg -m mappings/sat.cfg \
   -w workloads/bert-base-train.cfg --nm 0:8
 expect_rc 1 "compare on a training workload" compare -p models/sat.cfg:mappings/sat.cfg -w workloads/bert-base-train.cfg
+# ---- co-simulation (RTL vs C model; Verilator builds cached under build/cosim) ------------
+if [ "${EINSIM_SKIP_COSIM:-0}" != 1 ]; then
+  bash tests/cosim/run-cosim.sh "$EINSIM" >"$tmp/cosim" 2>&1
+  cat "$tmp/cosim" | grep -v -E '^[0-9]+ passed, [0-9]+ failed'
+  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$tmp/cosim" | tail -1)
+  p=$(echo "$line" | sed -nE 's/^([0-9]+) passed, ([0-9]+) failed.*/\1/p')
+  f=$(echo "$line" | sed -nE 's/^([0-9]+) passed, ([0-9]+) failed.*/\2/p')
+  if [ -z "$p" ]; then bad "cosim: no summary line"; else pass=$((pass + p)); fail=$((fail + f)); fi
+fi
+expect_rc 0 "cosim --help" cosim --help
+expect_rc 1 "cosim without -m" cosim -a models/fusemax-4x4.cfg -w workloads/gemm.cfg
+expect_rc 1 "cosim on attention" cosim -a models/fusemax-4x4.cfg -w workloads/bert.cfg -m mappings/fusemax.cfg
+expect_rc 0 "rtl-params" rtl-params models/fusemax-8x8.cfg
+# The bridge refuses an RTL built for other parameters than the C model's architecture.
+"$EINSIM" cosim -a models/fusemax-4x4.cfg -w workloads/gemm.cfg -m mappings/gemm-os.cfg \
+  --set arch.array2d.rows=8 --set workload.ranks.K=4 --set workload.ranks.M=4 \
+  --set workload.ranks.N=4 >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ "$rc" = 1 ] && grep -q 'refusing to run' "$tmp/err"; then ok; else bad "cosim parameter mismatch: exit $rc"; fi
+if "$EINSIM" rtl-params models/fusemax-8x8.cfg | grep -q '^`define EINSIM_ROWS 8$'; then ok; else bad "rtl-params rows"; fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

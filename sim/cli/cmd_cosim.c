@@ -1,0 +1,523 @@
+/* cmd_cosim.c — `einsim cosim` (the RTL against the C model on one GEMM mapping) and
+ * `einsim rtl-params` (the Verilog parameter header of an architecture).
+ *
+ * cosim lowers the mapping to the tile program (sim/lower), evaluates the cascade in the
+ * fixed-point functional model on seeded data, runs the same data and program on the
+ * Verilated RTL through the bridge (sim/cosim), and compares every output word and every
+ * tile's start / end cycle with the C prediction. All mismatches are collected; the exit
+ * code is 3 when there is any. The whole-run cycle level of the engine is printed beside
+ * for reference. Supported: GEMM cascades on gemm-os / gemm-ws style mappings. */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "cosim/cosim.h"
+#include "engine/engine.h"
+#include "func/interp.h"
+#include "lower/lower.h"
+#include "run/run.h"
+#include "util/util.h"
+
+static const char cosim_usage[] =
+    "usage: einsim cosim -a ARCH.cfg -w WORKLOAD.cfg -m MAPPING.cfg [--set KEY=VALUE]...\n"
+    "                    [--seed N] [--waves DIR] [--variant NAME] [--rtl-lib FILE]\n"
+    "\n"
+    "Runs the fixed-point functional model and the Verilated RTL on the same seeded data\n"
+    "and tile program, compares every output word bit for bit and every tile's start and\n"
+    "end cycle with the C prediction, and prints a summary. Exit code 3 on any mismatch.\n"
+    "  --seed N        input data seed (default 1)\n"
+    "  --waves DIR     write DIR/rtl.fst (RTL), DIR/model.vcd (C model activity) and\n"
+    "                  DIR/rtl.gtkw, DIR/model.gtkw (GTKWave save files)\n"
+    "  --variant NAME  RTL build variant: normal (default) or fault\n"
+    "  --timing        also print wall-clock speeds of the RTL simulation and of the C\n"
+    "                  model (not deterministic; for make bench)\n"
+    "  --rtl-lib FILE  bridge library (default build/cosim/ARCH/VARIANT/libeinsim_cosim.so,\n"
+    "                  ARCH the architecture file's base name; `make cosim-lib` builds it)\n";
+
+static const char params_usage[] =
+    "usage: einsim rtl-params ARCH.cfg [--set KEY=VALUE]... [-o FILE]\n"
+    "\n"
+    "Prints (or writes atomically to FILE) the Verilog header einsim_params.vh with the\n"
+    "2D array's dimensions, the arithmetic widths and the buffer sizes of ARCH.\n";
+
+static int parse_u64(const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    if (!*s || *s == '-')
+        return -1;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int cmd_rtl_params(int argc, char **argv)
+{
+    SetList sets = {0};
+    const char *arch_path = NULL, *out = NULL;
+    int rc = EXIT_INPUT;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(params_usage, stdout);
+            cli_free_sets(&sets);
+            return EXIT_OK;
+        } else if (strcmp(a, "-o") == 0 && v) {
+            out = v;
+            i++;
+        } else if (strcmp(a, "--set") == 0 && v) {
+            if (cli_add_set(&sets, v))
+                goto done;
+            i++;
+        } else if (a[0] == '-' || arch_path) {
+            fprintf(stderr, "einsim rtl-params: error: unexpected argument '%s'\n%s", a, params_usage);
+            goto done;
+        } else {
+            arch_path = a;
+        }
+    }
+    if (!arch_path) {
+        fputs(params_usage, stderr);
+        goto done;
+    }
+    Overrides ov = cli_overrides(&sets);
+    Diag d;
+    diag_init(&d);
+    ArchSpec *arch = NULL;
+    RtlGeom g;
+    if (config_load_arch(arch_path, &ov, &d, &arch) == 0 &&
+        config_check_overrides(&ov, CFG_HAS_ARCH, &d) == 0 && lower_geom(arch, &g, &d) == 0) {
+        char *text = lower_rtl_params(&g, arch);
+        if (!out) {
+            fputs(text, stdout);
+            rc = EXIT_OK;
+        } else if (write_file_atomic(out, text, strlen(text)) == 0) {
+            rc = EXIT_OK;
+        } else {
+            diag_error(&d, out, 0, "cannot write: %s", strerror(errno));
+        }
+        free(text);
+    }
+    if (cli_report(&d))
+        rc = EXIT_INPUT;
+    diag_free(&d);
+    arch_free(arch);
+done:
+    cli_free_sets(&sets);
+    return rc;
+}
+
+/* Base name of a path without its extension, in a new string. */
+static char *base_name(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    s = s ? s + 1 : path;
+    const char *dot = strrchr(s, '.');
+    return xasprintf("%.*s", (int)(dot ? dot - s : (long)strlen(s)), s);
+}
+
+/* One mismatch: what, the tile and the cycle it concerns. */
+typedef struct {
+    char *what;
+    int tile;
+    uint64_t cycle;
+} Mismatch;
+
+typedef struct {
+    Mismatch *v;
+    size_t n, cap;
+} MismatchList;
+
+static void add_mismatch(MismatchList *l, int tile, uint64_t cycle, char *what)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 64;
+        l->v = xrealloc(l->v, l->cap * sizeof *l->v);
+    }
+    l->v[l->n++] = (Mismatch){ what, tile, cycle };
+}
+
+/* The C model's activity per cycle as a VCD: the array's busy flag, tiles in flight, the
+ * tile being issued and global-buffer words read per cycle, from the predicted tile
+ * timing. Cycle c is at time 2 * (offset + c), the RTL trace's time base. */
+static char *model_vcd(const RtlGeom *g, const TileProg *p, uint64_t offset)
+{
+    Buf b = {0};
+    buf_printf(&b, "$comment einsim C model activity (tile-level timing rules) $end\n"
+               "$timescale 1ns $end\n$scope module model $end\n"
+               "$var wire 1 ! array2d_busy $end\n$var wire 16 \" tiles_in_flight $end\n"
+               "$var wire 16 # issue_tile $end\n$var wire 1 $ issuing $end\n"
+               "$var wire 16 %% glb_read_words $end\n$upscope $end\n$enddefinitions $end\n");
+    uint64_t prev[4] = { UINT64_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX };
+    const char ids[4] = { '"', '#', '$', '%' };
+    int cur = 0;
+    int last_busy = -1;
+    for (uint64_t c = 0; c <= p->cycles; c++) {
+        uint64_t inflight = 0, reads = 0, issuing = 0, tile = 0;
+        while (cur + 1 < p->n && p->t[cur + 1].start_cyc <= c)
+            cur++;
+        for (int i = 0; i < p->n; i++) {
+            const TileInstr *t = &p->t[i];
+            if (t->start_cyc <= c && c < t->end_cyc)
+                inflight++;
+        }
+        if (p->n && c >= p->t[cur].start_cyc) {
+            const TileInstr *t = &p->t[cur];
+            uint64_t rel = c - t->start_cyc;
+            tile = (uint64_t)cur;
+            if (t->op == TILE_GEMM_OS && rel < t->k) {
+                issuing = 1;
+                reads = (uint64_t)t->m + t->n;
+            } else if (t->op == TILE_GEMM_WS) {
+                if (rel < t->m) {
+                    issuing = 1;
+                    reads += t->k;
+                }
+                if (rel < g->rows && rel < t->k)
+                    reads += t->n;
+            }
+        }
+        uint64_t v[4] = { inflight, tile, issuing, reads };
+        int busy = inflight > 0;
+        bool stamped = false;
+        if (busy != last_busy) {
+            buf_printf(&b, "#%" PRIu64 "\n%d!\n", 2 * (offset + c), busy);
+            stamped = true;
+            last_busy = busy;
+        }
+        for (int k = 0; k < 4; k++) {
+            if (v[k] == prev[k])
+                continue;
+            if (!stamped)
+                buf_printf(&b, "#%" PRIu64 "\n", 2 * (offset + c));
+            stamped = true;
+            if (k == 2) {
+                buf_printf(&b, "%" PRIu64 "%c\n", v[k], ids[k]);
+            } else {
+                buf_putc(&b, 'b');
+                for (int bit = 15; bit >= 0; bit--)
+                    buf_putc(&b, (char)('0' + ((v[k] >> bit) & 1)));
+                buf_printf(&b, " %c\n", ids[k]);
+            }
+            prev[k] = v[k];
+        }
+    }
+    buf_printf(&b, "#%" PRIu64 "\n", 2 * (offset + p->cycles + 1));
+    return buf_take(&b);
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int write_text(Diag *d, const char *dir, const char *name, const char *text)
+{
+    char *path = path_join(dir, name);
+    int rc = write_file_atomic(path, text, strlen(text));
+    if (rc)
+        diag_error(d, path, 0, "cannot write: %s", strerror(errno));
+    free(path);
+    return rc;
+}
+
+static int write_gtkw(Diag *d, const char *dir)
+{
+    static const char rtl[] =
+        "[*] einsim RTL waves: gtkwave rtl.gtkw (from this directory)\n"
+        "[dumpfile] \"rtl.fst\"\n[savefile] \"rtl.gtkw\"\n"
+        "@800200\n-sequencer\n@28\nTOP.einsim_top.clk_i\nTOP.einsim_top.busy_o\nTOP.einsim_top.done_o\n"
+        "@24\nTOP.einsim_top.u_seq.pc_q[31:0]\nTOP.einsim_top.u_seq.cnt_q[31:0]\nTOP.einsim_top.u_seq.cyc_q[31:0]\n"
+        "@1000200\n-sequencer\n@800200\n-array\n@28\nTOP.einsim_top.av_q\nTOP.einsim_top.ws_q\n"
+        "@22\nTOP.einsim_top.res_v[0:0]\nTOP.einsim_top.zw_en[0:0]\n@1000200\n-array\n"
+        "@800200\n-write-back\n@22\nTOP.einsim_top.end_v[0:0]\n@1000200\n-write-back\n";
+    static const char model[] =
+        "[*] einsim C model activity: gtkwave model.gtkw (from this directory)\n"
+        "[dumpfile] \"model.vcd\"\n[savefile] \"model.gtkw\"\n"
+        "@800200\n-array2d\n@28\nmodel.array2d_busy\nmodel.issuing\n@24\nmodel.tiles_in_flight[15:0]\n"
+        "model.issue_tile[15:0]\n@1000200\n-array2d\n@800200\n-GlobalBuffer\n@24\n"
+        "model.glb_read_words[15:0]\n@1000200\n-GlobalBuffer\n";
+    return write_text(d, dir, "rtl.gtkw", rtl) || write_text(d, dir, "model.gtkw", model);
+}
+
+int cmd_cosim(int argc, char **argv)
+{
+    SetList sets = {0};
+    const char *arch = NULL, *wl = NULL, *map = NULL, *waves = NULL, *lib_path = NULL;
+    const char *variant = "normal";
+    uint64_t seed = 1;
+    int rc = EXIT_INPUT;
+    bool timing = false;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--timing") == 0) {
+            timing = true;
+        } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(cosim_usage, stdout);
+            cli_free_sets(&sets);
+            return EXIT_OK;
+        } else if (strcmp(a, "-a") == 0 && v) {
+            arch = v, i++;
+        } else if (strcmp(a, "-w") == 0 && v) {
+            wl = v, i++;
+        } else if (strcmp(a, "-m") == 0 && v) {
+            map = v, i++;
+        } else if (strcmp(a, "--waves") == 0 && v) {
+            waves = v, i++;
+        } else if (strcmp(a, "--variant") == 0 && v) {
+            variant = v, i++;
+        } else if (strcmp(a, "--rtl-lib") == 0 && v) {
+            lib_path = v, i++;
+        } else if (strcmp(a, "--seed") == 0 && v) {
+            if (parse_u64(v, &seed)) {
+                fprintf(stderr, "einsim cosim: error: --seed expects a non-negative integer\n");
+                goto out;
+            }
+            i++;
+        } else if (strcmp(a, "--set") == 0 && v) {
+            if (cli_add_set(&sets, v))
+                goto out;
+            i++;
+        } else {
+            fprintf(stderr, "einsim cosim: error: unexpected argument '%s'\n%s", a, cosim_usage);
+            goto out;
+        }
+    }
+    if (!arch || !wl || !map) {
+        fprintf(stderr, "einsim cosim: error: -a, -w and -m are required\n%s", cosim_usage);
+        goto out;
+    }
+    if (strcmp(variant, "normal") != 0 && strcmp(variant, "fault") != 0) {
+        fprintf(stderr, "einsim cosim: error: --variant must be normal or fault\n");
+        goto out;
+    }
+
+    Overrides ov = cli_overrides(&sets);
+    Diag d;
+    diag_init(&d);
+    RunInputs ri;
+    EngineResult *res = xcalloc(1, sizeof *res);
+    CycleResult cy = { 0 };
+    TileProg prog = { 0 };
+    CosimLib lib = { 0 };
+    CosimHandle *h = NULL;
+    FuncEval *fq = NULL;
+    double **in = NULL;
+    MismatchList mm = { 0 };
+    char *libfile = NULL, *fst = NULL;
+    if (run_inputs_load(&ri, arch, wl, map, &ov, &d))
+        goto done;
+    const Cascade *c = ri.cascade;
+    int tA = cascade_find_tensor(c, "A"), tB = cascade_find_tensor(c, "B"),
+        tZ = cascade_find_tensor(c, "Z");
+    int rK = cascade_find_rank(c, "K"), rM = cascade_find_rank(c, "M"), rN = cascade_find_rank(c, "N");
+    if (strcmp(c->problem, "gemm") != 0 || tA < 0 || tB < 0 || tZ < 0 || rK < 0 || rM < 0 || rN < 0) {
+        diag_error(&d, ri.mapping->path, ri.mapping->loc.line, "cosim: only the gemm cascade "
+                   "(Z[m, n] = A[k, m] * B[k, n]) is supported by the RTL; cascade %s is not",
+                   c->name);
+        goto done;
+    }
+    const SpatialSpec *sp = NULL;
+    for (int i = 0; i < ri.mapping->n_spatial; i++)
+        if (strcmp(ri.mapping->spatial[i].unit, "array2d") == 0)
+            sp = &ri.mapping->spatial[i];
+    bool ws;
+    if (sp && sp->rows && sp->cols && strcmp(sp->rows, "M") == 0 && strcmp(sp->cols, "N") == 0)
+        ws = false;
+    else if (sp && sp->rows && sp->cols && strcmp(sp->rows, "K") == 0 && strcmp(sp->cols, "N") == 0)
+        ws = true;
+    else {
+        diag_error(&d, sp ? sp->loc.file : ri.mapping->path, sp ? sp->loc.line : ri.mapping->loc.line,
+                   "cosim: array2d must map rows = \"M\", cols = \"N\" (output-stationary) or "
+                   "rows = \"K\", cols = \"N\" (weight-stationary)");
+        goto done;
+    }
+    uint64_t K = (uint64_t)ri.sizes.size[rK], M = (uint64_t)ri.sizes.size[rM],
+             N = (uint64_t)ri.sizes.size[rN];
+    RtlGeom g;
+    if (lower_geom(ri.arch, &g, &d) || lower_gemm(&g, ws, K, M, N, &prog, &d))
+        goto done;
+
+    /* C model: whole-run cycle level, and the fixed-point values. */
+    double t_c0 = now_s();
+    lower_predict(&g, &prog);
+    engine_analytic(&ri.in, res);
+    if (res->feasible)
+        engine_cycle(&ri.in, res, &cy);
+    double t_timing = now_s() - t_c0;
+    FxFormat fx;
+    if (fx_format_init(&fx, &ri.arch->arith)) {
+        diag_error(&d, ri.arch->path, 0, "arithmetic widths out of range");
+        goto done;
+    }
+    fq = func_new(c, &ri.sizes, FUNC_FIXED, &fx, NULL, &d);
+    if (!fq)
+        goto done;
+    in = func_random_inputs(c, &ri.sizes, seed, -1.0, 1.0, ldexp(1.0, -fx.F));
+    for (int t = 0; t < c->n_tensors; t++)
+        if (in[t])
+            func_set_input(fq, t, in[t]);
+    func_run(fq);
+    double t_values = now_s() - t_c0 - t_timing;
+
+    /* RTL. */
+    if (lib_path) {
+        libfile = xstrdup(lib_path);
+    } else {
+        char *base = base_name(arch);
+        libfile = xasprintf("build/cosim/%s/%s/libeinsim_cosim.so", base, variant);
+        free(base);
+    }
+    char err[512];
+    if (cosim_open(libfile, &lib, err, sizeof err)) {
+        diag_error(&d, libfile, 0, "cannot load the RTL bridge: %s (build it with `make cosim-lib "
+                   "ARCH=%s`)", err, arch);
+        goto done;
+    }
+    if (waves) {
+        if (mkdirs(waves) != 0) {
+            diag_error(&d, waves, 0, "cannot create the waves directory: %s", strerror(errno));
+            goto done;
+        }
+        fst = path_join(waves, "rtl.fst");
+    }
+    h = lib.create(fst);
+    if (!h) {
+        diag_error(&d, fst ? fst : libfile, 0, "cannot create the RTL model%s",
+                   fst ? " (waves file not writable?)" : "");
+        goto done;
+    }
+    CosimParams rp;
+    lib.params(h, &rp);
+    if (rp.rows != g.rows || rp.cols != g.cols || rp.word_bits != g.word_bits ||
+        rp.frac_bits != g.frac_bits || rp.acc_bits != g.acc_bits || rp.glb_words != g.glb_words ||
+        rp.zbuf_words != g.zbuf_words || rp.tiles != g.tiles) {
+        diag_error(&d, libfile, 0, "the RTL was built for a %ux%u array, %u/%u/%u-bit arithmetic, "
+                   "%u/%u buffer words, %u tiles; %s describes %ux%u, %u/%u/%u, %u/%u, %u: refusing "
+                   "to run (rebuild with make cosim-lib)", rp.rows, rp.cols, rp.word_bits,
+                   rp.frac_bits, rp.acc_bits, rp.glb_words, rp.zbuf_words, rp.tiles, arch, g.rows,
+                   g.cols, g.word_bits, g.frac_bits, g.acc_bits, g.glb_words, g.zbuf_words, g.tiles);
+        goto done;
+    }
+    const FuncTensor *A = func_tensor(fq, tA), *B = func_tensor(fq, tB), *Z = func_tensor(fq, tZ);
+    uint64_t wmask = g.word_bits >= 64 ? UINT64_MAX : (((uint64_t)1 << g.word_bits) - 1);
+    for (size_t i = 0; i < A->n; i++)
+        lib.load(h, COSIM_GLB, (uint32_t)(prog.a_base + i), (uint64_t)A->q[i] & wmask);
+    for (size_t i = 0; i < B->n; i++)
+        lib.load(h, COSIM_GLB, (uint32_t)(prog.b_base + i), (uint64_t)B->q[i] & wmask);
+    for (int t = 0; t <= prog.n; t++) {
+        uint64_t w[4];
+        lower_encode(t < prog.n ? &prog.t[t] : NULL, w);
+        for (int k = 0; k < 4; k++)
+            lib.load(h, COSIM_IMEM, (uint32_t)(4 * t + k), w[k]);
+    }
+    lib.start(h);
+    uint64_t offset = lib.clocks(h);
+    uint64_t limit = 4 * prog.cycles + 1000;
+    double t_r0 = now_s();
+    int finished = lib.step(h, limit);
+    double t_r = now_s() - t_r0;
+    uint64_t rtl_cycles = lib.cycles(h);
+    if (!finished)
+        add_mismatch(&mm, -1, limit, xasprintf("the RTL did not finish within %" PRIu64 " cycles",
+                                               limit));
+
+    /* Values. */
+    uint64_t compared = 0;
+    for (uint64_t m = 0; m < M; m++)
+        for (uint64_t n = 0; n < N; n++) {
+            size_t i = (size_t)(m * N + n);
+            int64_t want = Z->q[i];
+            int64_t got = (int64_t)lib.read(h, COSIM_ZBUF, (uint32_t)i);
+            compared++;
+            if (got != want) {
+                int t = lower_tile_of(&g, &prog, m, n);
+                add_mismatch(&mm, t, prog.t[t].end_cyc,
+                             xasprintf("Z[%" PRIu64 ", %" PRIu64 "] = %" PRId64 " in the RTL, %"
+                                       PRId64 " in the C model", m, n, got, want));
+            }
+        }
+    /* Tile stamps. */
+    uint64_t max_err = 0;
+    for (int t = 0; t < prog.n; t++) {
+        uint64_t s = lib.read(h, COSIM_START, (uint32_t)t), e = lib.read(h, COSIM_END, (uint32_t)t);
+        uint64_t es = s > prog.t[t].start_cyc ? s - prog.t[t].start_cyc : prog.t[t].start_cyc - s;
+        uint64_t ee = e > prog.t[t].end_cyc ? e - prog.t[t].end_cyc : prog.t[t].end_cyc - e;
+        max_err = es > max_err ? es : max_err;
+        max_err = ee > max_err ? ee : max_err;
+        if (es)
+            add_mismatch(&mm, t, s, xasprintf("start cycle %" PRIu64 " in the RTL, %" PRIu64
+                                              " predicted", s, prog.t[t].start_cyc));
+        if (ee)
+            add_mismatch(&mm, t, e, xasprintf("end cycle %" PRIu64 " in the RTL, %" PRIu64
+                                              " predicted", e, prog.t[t].end_cyc));
+    }
+    if (rtl_cycles != prog.cycles)
+        add_mismatch(&mm, -1, rtl_cycles, xasprintf("run length %" PRIu64 " cycles in the RTL, %"
+                                                    PRIu64 " predicted", rtl_cycles, prog.cycles));
+
+    printf("cosim %s on %s (%s, %ux%u array), %s: K=%" PRIu64 " M=%" PRIu64 " N=%" PRIu64
+           ", seed %" PRIu64 "\n", ri.mapping->name, ri.arch->name, ws ? "weight-stationary" :
+           "output-stationary", g.rows, g.cols, ri.workload->name, K, M, N, seed);
+    printf("  tiles          : %d\n", prog.n);
+    printf("  cycles         : RTL %" PRIu64 ", C tile model %" PRIu64 "\n", rtl_cycles, prog.cycles);
+    printf("  max cycle error: %" PRIu64 " (per-tile start and end)\n", max_err);
+    printf("  values compared: %" PRIu64 " (bit-exact against the fixed-point model)\n", compared);
+    if (cy.ran)
+        printf("  C cycle level  : %" PRIu64 " cycles (engine, whole run; analytic %" PRIu64 ")\n",
+               cy.cycles, res->cycles);
+    printf("  mismatches     : %zu\n", mm.n);
+    for (size_t i = 0; i < mm.n; i++) {
+        if (mm.v[i].tile >= 0)
+            printf("  MISMATCH tile %d cycle %" PRIu64 ": %s\n", mm.v[i].tile, mm.v[i].cycle,
+                   mm.v[i].what);
+        else
+            printf("  MISMATCH run cycle %" PRIu64 ": %s\n", mm.v[i].cycle, mm.v[i].what);
+    }
+    if (timing)
+        printf("  timing         : RTL %" PRIu64 " cycles in %.6f s = %.0f cycles/s; C timing "
+               "model (tile rules + cycle level) %.6f s = %.0f cycles/s; C functional model "
+               "(fixed-point values) %.6f s = %.0f cycles/s\n", rtl_cycles, t_r,
+               t_r > 0 ? (double)rtl_cycles / t_r : 0, t_timing,
+               t_timing > 0 ? (double)prog.cycles / t_timing : 0, t_values,
+               t_values > 0 ? (double)prog.cycles / t_values : 0);
+    printf("%s\n", mm.n ? "FAIL" : "PASS");
+    rc = mm.n ? EXIT_MISMATCH : EXIT_OK;
+    if (waves) {
+        char *vcd = model_vcd(&g, &prog, offset);
+        if (write_text(&d, waves, "model.vcd", vcd) || write_gtkw(&d, waves))
+            rc = EXIT_INPUT;
+        free(vcd);
+    }
+
+done:
+    if (h)
+        lib.destroy(h);
+    cosim_close(&lib);
+    if (cli_report(&d))
+        rc = EXIT_INPUT;
+    diag_free(&d);
+    for (size_t i = 0; i < mm.n; i++)
+        free(mm.v[i].what);
+    free(mm.v);
+    if (in)
+        func_inputs_free(ri.cascade, in);
+    func_free(fq);
+    lower_free(&prog);
+    free(res);
+    free(libfile);
+    free(fst);
+    run_inputs_free(&ri);
+out:
+    cli_free_sets(&sets);
+    return rc;
+}

@@ -1,0 +1,83 @@
+/* lower.h — lowering a GEMM mapping to the RTL's tile program, and the C model's
+ * prediction of every tile's start and end cycle.
+ *
+ * The tile ISA (rtl/README.md has the full table): a tile is one array pass,
+ *   GEMM_OS: Z[z + i*ldz + j] = sum_{c<k} A[a + c*lda + i] * B[b + c*ldb + j], i<m<=R, j<n<=C
+ *   GEMM_WS: Z[z + c*ldz + j] (+)= sum_{i<k} A[a + i*lda + c] * B[b + i*ldb + j], c<m, i<k<=R,
+ *            j<n<=C (acc_init adds the accumulator already in Z; final rounds to a word)
+ * encoded in four 64-bit words. Timing rules (one pass of the cycle level's array model,
+ * with pipelined issue): tile 0 starts at cycle 0; tile t+1 starts ivl_t cycles after
+ * tile t, ivl = max(len, R) for OS (len = k) and max(len, R, C) for WS (len = m);
+ *   end = start + 1 (operand register) + len + fill,
+ *   fill = m + n - 2 (OS: skew to the farthest PE used), R + n - 2 (WS: partial sums
+ *   cross every row).
+ * The run takes the latest end. These are derived from the array model (rows + cols - 2
+ * of fill/drain per pass, paid once when passes are pipelined), not from the RTL; the
+ * RTL is checked against them. */
+#ifndef EINSIM_LOWER_H
+#define EINSIM_LOWER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config/spec.h"
+#include "util/diag.h"
+#include "util/util.h"
+
+/* Capacity of the RTL's instruction memory, in tiles (written into the header). */
+#define LOWER_IMEM_TILES 4096
+/* Largest buffer the RTL simulation allocates, in words. */
+#define LOWER_MAX_BUFFER_WORDS ((uint64_t)1 << 24)
+
+typedef enum { TILE_END = 0, TILE_GEMM_OS = 1, TILE_GEMM_WS = 2 } TileOp;
+
+/* The RTL's dimensions, as the generated header states them. */
+typedef struct {
+    uint32_t rows, cols;          /* 2D array PEs */
+    uint32_t word_bits, frac_bits, acc_bits;
+    uint32_t glb_words;           /* global buffer, words of word_bits */
+    uint32_t zbuf_words;          /* accumulator buffer, words of acc_bits */
+    uint32_t tiles;               /* instruction memory, tiles */
+} RtlGeom;
+
+typedef struct {
+    TileOp op;
+    bool acc_init, final;
+    uint32_t m, n, k;             /* tile extents (16-bit fields) */
+    uint32_t a, b, z;             /* buffer word addresses */
+    uint32_t lda, ldb, ldz;       /* row strides in words (16-bit fields) */
+    uint64_t start_cyc, end_cyc;  /* predicted by lower_predict */
+} TileInstr;
+
+typedef struct {
+    TileInstr *t;                 /* n tiles (owned; free with lower_free) */
+    int n;
+    uint64_t cycles;              /* predicted run length: the latest end */
+    uint32_t a_base, b_base;      /* global-buffer addresses of A (K x M) and B (K x N) */
+    uint64_t K, M, N;
+    bool ws;
+} TileProg;
+
+/* Geometry of `a`'s unit named "array2d" and its GlobalBuffer. Returns 0, or 1 with an
+ * error in d (no such unit / level, buffer too large for simulation). */
+int lower_geom(const ArchSpec *a, RtlGeom *g, Diag *d);
+
+/* The Verilog header einsim_params.vh for geometry g of architecture `src` (a path, for
+ * the banner), as a new string owned by the caller. Deterministic. */
+char *lower_rtl_params(const RtlGeom *g, const ArchSpec *a);
+
+/* Lowers Z[m,n] = sum_k A[k,m] B[k,n] (K, M, N) to tiles for an output-stationary
+ * (ws = false) or weight-stationary mapping, A at global-buffer word 0, B after it, Z at
+ * accumulator word 0 (row-major M x N), and predicts each tile's cycles. Returns 0, or 1
+ * with an error in d when the problem does not fit the RTL's buffers or fields. */
+int lower_gemm(const RtlGeom *g, bool ws, uint64_t K, uint64_t M, uint64_t N, TileProg *p,
+               Diag *d);
+/* Applies the timing rules above to p's tiles (start_cyc, end_cyc, p->cycles). */
+void lower_predict(const RtlGeom *g, TileProg *p);
+/* The four instruction words of tile t (an END tile when t is NULL). */
+void lower_encode(const TileInstr *t, uint64_t w[4]);
+/* Index of the tile that writes Z[m, n] last (its final value). */
+int lower_tile_of(const RtlGeom *g, const TileProg *p, uint64_t m, uint64_t n);
+void lower_free(TileProg *p);
+
+#endif

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# run-cosim.sh — the co-simulation cases. Usage:
+#   tests/cosim/run-cosim.sh EINSIM            every tests/cosim/*.case (32x32 ones only
+#                                              with COSIM_LARGE=1)
+#   tests/cosim/run-cosim.sh --waves EINSIM CASE   one case with waves into build/waves/NAME
+# A case file holds "# arch: NAME" (models/NAME.cfg), optional "# variant: fault",
+# "# exit: N", "# expect: TEXT" lines (stdout must contain each) and one line of
+# `einsim cosim` arguments. The bridge library is built (cached) with make cosim-lib.
+# Ends with "N passed, N failed".
+set -u
+waves=0
+if [ "${1:-}" = "--waves" ]; then waves=1; shift; fi
+EINSIM=${1:?usage: run-cosim.sh [--waves] EINSIM [CASE]}
+san=0; case "$EINSIM" in *build/asan/*) san=1;; esac
+pass=0 fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+build_lib() { # build_lib ARCH VARIANT -> prints build seconds
+  local t0 t1
+  t0=$(date +%s.%N)
+  if ! make -s --no-print-directory cosim-lib ARCH="$1" RTL_VARIANT="$2" SAN="$san" >"$tmp/build" 2>&1; then
+    sed 's/^/    /' "$tmp/build" | tail -20; return 1
+  fi
+  t1=$(date +%s.%N)
+  awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b - a}'
+}
+
+run_case() { # run_case FILE [WAVEDIR]
+  local f=$1 wdir=${2:-} name arch variant want args t secs
+  name=$(basename "$f" .case)
+  arch=$(sed -nE 's/^# arch: (.*)/\1/p' "$f" | head -1)
+  variant=$(sed -nE 's/^# variant: (.*)/\1/p' "$f" | head -1); variant=${variant:-normal}
+  want=$(sed -nE 's/^# exit: ([0-9]+)/\1/p' "$f" | head -1); want=${want:-0}
+  args=$(grep -v '^#' "$f" | grep -v '^[[:space:]]*$' | head -1)
+  if ! secs=$(build_lib "$arch" "$variant"); then bad "cosim $name: RTL build failed"; return; fi
+  local extra=()
+  [ -n "$wdir" ] && extra=(--waves "$wdir")
+  t=$(date +%s.%N)
+  # shellcheck disable=SC2086
+  "$EINSIM" cosim -a "models/$arch.cfg" $args --variant "$variant" "${extra[@]}" >"$tmp/out" 2>"$tmp/err"
+  local rc=$? why=""
+  t=$(awk -v a="$t" -v b="$(date +%s.%N)" 'BEGIN{printf "%.2f", b - a}')
+  [ "$rc" = "$want" ] || why="exit $rc, want $want"
+  while IFS= read -r exp; do
+    grep -qF -- "$exp" "$tmp/out" || why="$why; stdout lacks: $exp"
+  done < <(sed -nE 's/^# expect: (.*)/\1/p' "$f")
+  grep -qE 'runtime error|AddressSanitizer|LeakSanitizer' "$tmp/err" && why="$why; sanitizer report"
+  if [ -z "$why" ]; then
+    ok
+    printf 'cosim  %-18s %-14s ok   (build %5ss, run %5ss) %s\n' "$name" "$arch/$variant" "$secs" "$t" \
+      "$(grep -E '^  cycles' "$tmp/out" | sed -E 's/ +/ /g')"
+  else
+    bad "cosim $name: $why"; sed 's/^/    /' "$tmp/out" | head -20; sed 's/^/    /' "$tmp/err" | head -10
+  fi
+}
+
+if [ "$waves" = 1 ]; then
+  f=${2:?make waves CASE=tests/cosim/NAME.case}
+  name=$(basename "$f" .case)
+  dir=build/waves/$name
+  rm -rf "$dir"
+  run_case "$f" "$dir"
+  # GTKWave's command-line converters must read both files.
+  if fst2vcd -f "$dir/rtl.fst" -o "$tmp/rtl.vcd" >/dev/null 2>&1 && grep -q 'clk_i' "$tmp/rtl.vcd" \
+     && vcd2fst -v "$dir/model.vcd" -f "$tmp/model.fst" >/dev/null 2>&1 && [ -s "$tmp/model.fst" ] \
+     && fst2vcd -f "$tmp/model.fst" -o "$tmp/model2.vcd" >/dev/null 2>&1 && grep -q 'array2d_busy' "$tmp/model2.vcd"
+  then ok; echo "waves  $dir: rtl.fst, model.vcd, rtl.gtkw, model.gtkw (view: gtkwave $dir/rtl.gtkw)"
+  else bad "waves $dir: fst2vcd / vcd2fst could not read the files"; fi
+  echo "$pass passed, $fail failed"
+  [ "$fail" = 0 ]; exit
+fi
+
+for f in tests/cosim/*.case; do
+  if grep -q '^# large: 1' "$f" && [ "${COSIM_LARGE:-0}" != 1 ]; then continue; fi
+  run_case "$f"
+done
+# Waves of one small case, checked with GTKWave's converters.
+if bash "$0" --waves "$EINSIM" tests/cosim/os-4x4-ragged.case >"$tmp/waves" 2>&1; then ok; grep '^waves' "$tmp/waves"
+else bad "cosim waves"; sed 's/^/    /' "$tmp/waves" | tail -10; fi
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
