@@ -43,6 +43,7 @@ $(DEPS_STAMP): scripts/install-deps.sh
 
 include sim/sim.mk
 include tests/tests.mk
+include sim/cosim/nm.mk
 
 .PHONY: all deps demo demo-sparse test bench clean help paper
 all: $(BIN)
@@ -87,5 +88,7 @@ help:
 	@echo "                array-size sweep: CSV + plots + HTML under build/paper"
 	@echo "make bench      wall time and peak memory of the benchmark runs"
 	@echo "make golden-update  regenerate tests/golden expected outputs (review the diff!)"
+	@echo "make cosim-nm   N:M sparse array RTL co-simulated against the C model (tests/cosim/nm/)"
+	@echo "make lint-rtl-nm  verilator -Wall and iverilog lint of rtl/nm/"
 	@echo "make clean      remove build/"
 	@echo "V=1 shows commands; CI=true adds -Werror; SAN=1 builds with ASan+UBSan"

@@ -34,6 +34,9 @@ static const char usage[] =
     "  train-compare -a ARCH -m MAPPING -w WORKLOADS [--nm P,...]\n"
     "                        N:M sparse training: speedup and energy ratio of each N:M\n"
     "                        setting over dense, with the gap to the ideal attributed\n"
+    "  cosim-nm -a ARCH --lib LIB.so [--nm N:M]\n"
+    "                        co-simulate the N:M sparse array RTL against the C model\n"
+    "  nm-rtl-params ARCH    the Verilog parameter header of the N:M sparse array RTL\n"
     "  help [COMMAND]        this text, or a command's options\n"
     "\n"
     "exit codes: 0 success, 1 input error, 2 internal error, 3 co-simulation mismatch,\n"
@@ -95,6 +98,10 @@ int main(int argc, char **argv)
         return cmd_search(argc - 1, argv + 1);
     if (strcmp(cmd, "train-compare") == 0)
         return cmd_train_compare(argc - 1, argv + 1);
+    if (strcmp(cmd, "cosim-nm") == 0)
+        return cmd_cosim_nm(argc - 1, argv + 1);
+    if (strcmp(cmd, "nm-rtl-params") == 0)
+        return cmd_nm_rtl_params(argc - 1, argv + 1);
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
         if (argc > 2 && strcmp(argv[2], "check") == 0)
             return cmd_check(2, (char *[]){ "check", "--help", NULL });
@@ -110,6 +117,10 @@ int main(int argc, char **argv)
             return cmd_search(2, (char *[]){ "search", "--help", NULL });
         if (argc > 2 && strcmp(argv[2], "train-compare") == 0)
             return cmd_train_compare(2, (char *[]){ "train-compare", "--help", NULL });
+        if (argc > 2 && strcmp(argv[2], "cosim-nm") == 0)
+            return cmd_cosim_nm(2, (char *[]){ "cosim-nm", "--help", NULL });
+        if (argc > 2 && strcmp(argv[2], "nm-rtl-params") == 0)
+            return cmd_nm_rtl_params(2, (char *[]){ "nm-rtl-params", "--help", NULL });
         if (argc > 2 && strcmp(argv[2], "run") == 0)
             return cmd_run(2, (char *[]){ "run", "--help", NULL });
         fputs(usage, stdout);

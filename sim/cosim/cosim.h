@@ -1,0 +1,79 @@
+/* cosim.h — the co-simulation bridge: a C API over the Verilated RTL (rtl/einsim_top.v).
+ *
+ * The bridge (bridge.cpp, C++) is built per architecture and variant into a shared
+ * object, build/cosim/ARCH/VARIANT/libeinsim_cosim.so, exporting the einsim_cosim_*
+ * functions below with C linkage. einsim loads it with cosim_open (loader.c, C) so the
+ * einsim binary itself stays C and does not link Verilator. Each handle owns one
+ * VerilatedContext and one model: handles are independent. Nothing here exits; waves
+ * (FST) are off unless a path is given.
+ *
+ * [nm] The same bridge serves the N:M sparse array (rtl/nm/einsim_nm_top.v, built by
+ * sim/cosim/nm.mk into build/cosim/nm/ARCH/VARIANT/): its selectors and read-back
+ * parameters are listed in sim/cosim/nmcosim.h. */
+#ifndef EINSIM_COSIM_H
+#define EINSIM_COSIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define COSIM_ABI 1
+
+/* Buffer selectors of load/read (the RTL's ld_sel / rd_sel). */
+enum { COSIM_GLB = 0, COSIM_ZBUF = 1, COSIM_IMEM = 2, COSIM_START = 2, COSIM_END = 3 };
+
+typedef struct CosimHandle CosimHandle;
+
+/* The parameters the Verilated model was built with (read from its p_*_o outputs). */
+typedef struct {
+    uint32_t rows, cols, word_bits, frac_bits, acc_bits, glb_words, zbuf_words, tiles;
+} CosimParams;
+
+/* Function table of a loaded bridge. */
+typedef struct {
+    void *dl;                                       /* dlopen handle */
+    int (*abi)(void);
+    /* New model, reset; fst_path non-NULL enables waves into that file. NULL on failure. */
+    CosimHandle *(*create)(const char *fst_path);
+    void (*params)(CosimHandle *h, CosimParams *p);
+    void (*reset)(CosimHandle *h);
+    /* Writes one word (one clock) into buffer `sel` (COSIM_GLB / ZBUF / IMEM). */
+    void (*load)(CosimHandle *h, int sel, uint32_t addr, uint64_t data);
+    /* Reads one word back (COSIM_GLB / ZBUF sign-extended, COSIM_START / END stamps). */
+    uint64_t (*read)(CosimHandle *h, int sel, uint32_t addr);
+    /* Starts the tile program; cycle 0 is the next clock. */
+    void (*start)(CosimHandle *h);
+    /* Clocks up to n cycles, stopping when the program is done; returns 1 once done. */
+    int (*step)(CosimHandle *h, uint64_t n);
+    /* Run length reported by the RTL (its latest tile end). */
+    uint64_t (*cycles)(CosimHandle *h);
+    /* Clock cycles simulated since create (including loads). */
+    uint64_t (*clocks)(CosimHandle *h);
+    void (*destroy)(CosimHandle *h);
+} CosimLib;
+
+/* Exported by the bridge. */
+int einsim_cosim_abi(void);
+CosimHandle *einsim_cosim_create(const char *fst_path);
+void einsim_cosim_params(CosimHandle *h, CosimParams *p);
+void einsim_cosim_reset(CosimHandle *h);
+void einsim_cosim_load(CosimHandle *h, int sel, uint32_t addr, uint64_t data);
+uint64_t einsim_cosim_read(CosimHandle *h, int sel, uint32_t addr);
+void einsim_cosim_start(CosimHandle *h);
+int einsim_cosim_step(CosimHandle *h, uint64_t n);
+uint64_t einsim_cosim_cycles(CosimHandle *h);
+uint64_t einsim_cosim_clocks(CosimHandle *h);
+void einsim_cosim_destroy(CosimHandle *h);
+
+/* Loads the bridge at `path`. Returns 0, or -1 with a message in err. */
+int cosim_open(const char *path, CosimLib *lib, char *err, size_t errlen);
+void cosim_close(CosimLib *lib);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
