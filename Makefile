@@ -44,6 +44,7 @@ $(DEPS_STAMP): scripts/install-deps.sh
 include sim/sim.mk
 include tests/tests.mk
 include sim/cosim/cosim.mk
+include sim/cosim/nm.mk
 
 .PHONY: all deps demo demo-sparse test bench clean help paper
 all: $(BIN)
@@ -93,5 +94,7 @@ help:
 	@echo "make lint-rtl   verilator -Wall and iverilog lint of rtl/"
 	@echo "make waves CASE=tests/cosim/NAME.case  RTL FST + C model VCD + .gtkw in build/waves/NAME"
 	@echo "make golden-update  regenerate tests/golden expected outputs (review the diff!)"
+	@echo "make cosim-nm   N:M sparse array RTL co-simulated against the C model (tests/cosim/nm/)"
+	@echo "make lint-rtl-nm  verilator -Wall and iverilog lint of rtl/nm/"
 	@echo "make clean      remove build/"
 	@echo "V=1 shows commands; CI=true adds -Werror; SAN=1 builds with ASan+UBSan"

@@ -169,6 +169,24 @@ else
   grep '^FAIL' "$tmp/sweep.out"
   echo "sweep  tests/sweep/run.sh: $p passed, $f failed"
 fi
+# ---- N:M sparse array RTL co-simulation (tests/cosim/nm/run.sh prints its own counts) ----
+bash tests/cosim/nm/run.sh "$EINSIM" >"$tmp/nm.out" 2>&1
+line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$tmp/nm.out" | tail -1)
+if [ -z "$line" ]; then bad "cosim-nm tests did not finish"; sed 's/^/    /' "$tmp/nm.out" | tail -20
+else
+  p=${line%% passed*}; f=${line#*passed, }; f=${f%% failed}
+  pass=$((pass + p)); fail=$((fail + f))
+  grep -A20 '^FAIL' "$tmp/nm.out" | head -40
+  echo "cosim  tests/cosim/nm/run.sh: $p passed, $f failed"
+fi
+expect_rc 0 "cosim-nm --help" cosim-nm --help
+expect_rc 0 "help nm-rtl-params" help nm-rtl-params
+expect_rc 1 "cosim-nm without --lib" cosim-nm -a models/sat-4pe.cfg
+expect_rc 1 "cosim-nm bad --nm" cosim-nm -a models/sat-4pe.cfg --lib x.so --nm 3:2
+expect_rc 1 "cosim-nm on a dense-only architecture" cosim-nm -a models/fusemax.cfg --lib x.so
+expect_rc 2 "cosim-nm missing bridge" cosim-nm -a models/sat-4pe.cfg --lib "$tmp/none.so"
+"$EINSIM" nm-rtl-params models/sat-4pe.cfg -o "$tmp/p1.vh" && "$EINSIM" nm-rtl-params models/sat-4pe.cfg >"$tmp/p2.vh"
+if cmp -s "$tmp/p1.vh" "$tmp/p2.vh" && grep -q '^`define EINSIM_NM_ACCUMULATORS 4$' "$tmp/p1.vh"; then ok; else bad "nm-rtl-params header"; fi
 # ---- einsim search (the mapper) ----
 expect_rc 0 "search --help" search --help
 expect_rc 0 "help search" help search

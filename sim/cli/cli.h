@@ -36,6 +36,8 @@ int cmd_search(int argc, char **argv);
 int cmd_train_compare(int argc, char **argv);
 int cmd_cosim(int argc, char **argv);
 int cmd_rtl_params(int argc, char **argv);
+int cmd_nm_rtl_params(int argc, char **argv);   /* cmd_cosim_nm.c */
+int cmd_cosim_nm(int argc, char **argv);
 
 struct RunReport;
 struct RunInputs;

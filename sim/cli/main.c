@@ -38,6 +38,9 @@ static const char usage[] =
     "                        run the Verilated RTL and the C model on one GEMM mapping;\n"
     "                        compare values and per-tile cycles (exit 3 on mismatch)\n"
     "  rtl-params ARCH [-o FILE]  the Verilog parameter header of an architecture\n"
+    "  cosim-nm -a ARCH --lib LIB.so [--nm N:M]\n"
+    "                        co-simulate the N:M sparse array RTL against the C model\n"
+    "  nm-rtl-params ARCH    the Verilog parameter header of the N:M sparse array RTL\n"
     "  help [COMMAND]        this text, or a command's options\n"
     "\n"
     "exit codes: 0 success, 1 input error, 2 internal error, 3 co-simulation mismatch,\n"
@@ -103,6 +106,10 @@ int main(int argc, char **argv)
         return cmd_cosim(argc - 1, argv + 1);
     if (strcmp(cmd, "rtl-params") == 0)
         return cmd_rtl_params(argc - 1, argv + 1);
+    if (strcmp(cmd, "cosim-nm") == 0)
+        return cmd_cosim_nm(argc - 1, argv + 1);
+    if (strcmp(cmd, "nm-rtl-params") == 0)
+        return cmd_nm_rtl_params(argc - 1, argv + 1);
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
         if (argc > 2 && strcmp(argv[2], "check") == 0)
             return cmd_check(2, (char *[]){ "check", "--help", NULL });
@@ -120,6 +127,10 @@ int main(int argc, char **argv)
             return cmd_train_compare(2, (char *[]){ "train-compare", "--help", NULL });
         if (argc > 2 && strcmp(argv[2], "cosim") == 0)
             return cmd_cosim(2, (char *[]){ "cosim", "--help", NULL });
+        if (argc > 2 && strcmp(argv[2], "cosim-nm") == 0)
+            return cmd_cosim_nm(2, (char *[]){ "cosim-nm", "--help", NULL });
+        if (argc > 2 && strcmp(argv[2], "nm-rtl-params") == 0)
+            return cmd_nm_rtl_params(2, (char *[]){ "nm-rtl-params", "--help", NULL });
         if (argc > 2 && strcmp(argv[2], "run") == 0)
             return cmd_run(2, (char *[]){ "run", "--help", NULL });
         fputs(usage, stdout);

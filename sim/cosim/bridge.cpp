@@ -8,7 +8,19 @@
 
 #include <memory>
 
-#include "Veinsim_top.h"
+// The Verilated top is selectable: COSIM_TOP names its class and COSIM_TOP_H its
+// header (default: the dense array, Veinsim_top). A top without the fixed p_*_o
+// parameter outputs (COSIM_PARAM_OUTPUTS=0, e.g. rtl/nm/einsim_nm_top.v) returns its
+// parameters through the read port instead, and einsim_cosim_params() zeroes *p.
+#ifndef COSIM_TOP
+#define COSIM_TOP Veinsim_top
+#define COSIM_TOP_H "Veinsim_top.h"
+#endif
+#ifndef COSIM_PARAM_OUTPUTS
+#define COSIM_PARAM_OUTPUTS 1
+#endif
+
+#include COSIM_TOP_H
 #include "verilated.h"
 #if VM_TRACE
 #include "verilated_fst_c.h"
@@ -16,7 +28,7 @@
 
 struct CosimHandle {
     std::unique_ptr<VerilatedContext> ctx;
-    std::unique_ptr<Veinsim_top> top;
+    std::unique_ptr<COSIM_TOP> top;   
 #if VM_TRACE
     std::unique_ptr<VerilatedFstC> fst;
 #endif
@@ -51,11 +63,14 @@ CosimHandle *einsim_cosim_create(const char *fst_path)
     h->ctx.reset(new VerilatedContext);
     h->ctx->debug(0);
     h->ctx->randReset(0);
+    // An RTL immediate assertion ($error) reports and sets a sticky flag the C side
+    // reads; it must not abort the host process.
+    h->ctx->fatalOnError(false);
 #if VM_TRACE
     if (fst_path)
         h->ctx->traceEverOn(true);
 #endif
-    h->top.reset(new Veinsim_top(h->ctx.get(), "einsim_top"));
+    h->top.reset(new COSIM_TOP(h->ctx.get(), "einsim_top"));   
 #if VM_TRACE
     if (fst_path) {
         h->fst.reset(new VerilatedFstC);
@@ -84,6 +99,9 @@ CosimHandle *einsim_cosim_create(const char *fst_path)
 void einsim_cosim_params(CosimHandle *h, CosimParams *p)
 {
     h->top->eval();
+#if !COSIM_PARAM_OUTPUTS
+    *p = CosimParams{};
+#else
     p->rows = h->top->p_rows_o;
     p->cols = h->top->p_cols_o;
     p->word_bits = h->top->p_word_bits_o;
@@ -92,6 +110,7 @@ void einsim_cosim_params(CosimHandle *h, CosimParams *p)
     p->glb_words = h->top->p_glb_words_o;
     p->zbuf_words = h->top->p_zbuf_words_o;
     p->tiles = h->top->p_tiles_o;
+#endif
 }
 
 void einsim_cosim_reset(CosimHandle *h)

@@ -5,7 +5,11 @@
  * functions below with C linkage. einsim loads it with cosim_open (loader.c, C) so the
  * einsim binary itself stays C and does not link Verilator. Each handle owns one
  * VerilatedContext and one model: handles are independent. Nothing here exits; waves
- * (FST) are off unless a path is given. */
+ * (FST) are off unless a path is given.
+ *
+ * The same bridge serves the N:M sparse array (rtl/nm/einsim_nm_top.v, built by
+ * sim/cosim/nm.mk into build/cosim/nm/ARCH/VARIANT/): its selectors and read-back
+ * parameters are listed in sim/cosim/nmcosim.h. */
 #ifndef EINSIM_COSIM_H
 #define EINSIM_COSIM_H
 
