@@ -1,5 +1,5 @@
-// einsim_delay.v — a DEPTH-stage register delay line of X bits (DEPTH = 0 is a wire);
-// the skew registers that stagger array lane i by i cycles.
+// einsim_delay.v — a DEPTH-stage register delay line of X bits (DEPTH = 0 is a wire): the
+// skew registers that stagger array lane i by i cycles, and the sparse PE's pipeline stages.
 module einsim_delay #(
   // bits per stage
   parameter integer X = 1,

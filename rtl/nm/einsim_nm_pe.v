@@ -112,9 +112,9 @@ module einsim_nm_pe #(
   );
 
   wire [LANES*P-1:0] prod_m, prod_a;
-  einsim_nm_delay #(.X(LANES*P), .DEPTH(MULT_LAT)) u_mult (
+  einsim_delay #(.X(LANES*P), .DEPTH(MULT_LAT)) u_mult (
     .clk_i(clk_i), .rst_ni(rst_ni), .d_i(prod), .q_o(prod_m));
-  einsim_nm_delay #(.X(LANES*P), .DEPTH(ADDER_LAT)) u_tree (
+  einsim_delay #(.X(LANES*P), .DEPTH(ADDER_LAT)) u_tree (
     .clk_i(clk_i), .rst_ni(rst_ni), .d_i(prod_m), .q_o(prod_a));
 
   // ---- accumulate: saturating chain in lane order, then ACC_LAT - 1 more stages ----
@@ -135,7 +135,7 @@ module einsim_nm_pe #(
 
   localparam integer CW = 1 + SW + 1 + OAW + A;   // {valid, slot, last, orow, sum}
   wire [CW-1:0] wb;
-  einsim_nm_delay #(.X(CW), .DEPTH(ACC_LAT - 1)) u_acc (
+  einsim_delay #(.X(CW), .DEPTH(ACC_LAT - 1)) u_acc (
     .clk_i(clk_i), .rst_ni(rst_ni), .d_i({acc_v_i, acc_slot_i, acc_last_i, acc_orow_i, sum}),
     .q_o(wb));
   wire          wb_v    = wb[CW-1];

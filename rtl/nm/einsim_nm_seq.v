@@ -96,10 +96,10 @@ module einsim_nm_seq #(
   localparam integer CW = 1 + PAW + SW + 2 + 16;
   wire [CW-1:0] ctl_acc;
   wire          wb_v;
-  einsim_nm_delay #(.X(CW), .DEPTH(MULT_LAT + ADDER_LAT)) u_ctl (
+  einsim_delay #(.X(CW), .DEPTH(MULT_LAT + ADDER_LAT)) u_ctl (
     .clk_i(clk_i), .rst_ni(rst_ni),
     .d_i({iss, pc_q[PAW-1:0], slot, ent[0], ent[1], ent[55:40]}), .q_o(ctl_acc));
-  einsim_nm_delay #(.X(1), .DEPTH(ACC_LAT - 1)) u_wb (
+  einsim_delay #(.X(1), .DEPTH(ACC_LAT - 1)) u_wb (
     .clk_i(clk_i), .rst_ni(rst_ni), .d_i(ctl_acc[CW-1]), .q_o(wb_v));
   wire [PAW-1:0] acc_entry = ctl_acc[CW-2 -: PAW];
   assign acc_v_o     = ctl_acc[CW-1];

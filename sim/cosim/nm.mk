@@ -10,7 +10,7 @@
 
 NM_VERILATOR ?= verilator
 NM_VL_ROOT := $(shell $(NM_VERILATOR) --getenv VERILATOR_ROOT 2>/dev/null)
-NM_RTL := $(sort $(wildcard rtl/nm/*.v))
+NM_RTL := $(sort $(wildcard rtl/nm/*.v)) rtl/einsim_delay.v
 NM_VFLAGS := --cc -Wall -O3 --x-assign fast --x-initial fast \
   --output-split 5000 --output-split-cfuncs 200 -CFLAGS -fPIC --top-module einsim_nm_top
 NM_OPT := OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2
