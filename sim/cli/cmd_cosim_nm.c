@@ -19,7 +19,7 @@ static const char cosim_usage[] =
     "usage: einsim cosim-nm -a ARCH.cfg --lib LIB.so [--nm dense|N:M] [--outputs O]\n"
     "                       [--cols N] [--red K] [--interleave I] [--seed S]\n"
     "                       [--corrupt-meta repeated|unsorted|range] [--unit NAME]\n"
-    "                       [--set KEY=VALUE]...\n"
+    "                       [--weights FILE] [--set KEY=VALUE]...\n"
     "\n"
     "Co-simulates the N:M sparse array RTL (rtl/nm/, built by make cosim-nm-lib into\n"
     "build/cosim/nm/ARCH/VARIANT/libeinsim_cosim.so) on a seeded GEMM Y = W X, W O x K\n"
@@ -27,6 +27,9 @@ static const char cosim_usage[] =
     "compares every output bit-exact with the C model (nm_mac_group_fx) and every beat's\n"
     "issue and accumulate cycle with sparse_pe_timeline(). Defaults: O = 2 x PEs,\n"
     "I = the accumulators, N = 2 x I, K = 64, seed 1.\n"
+    "--weights FILE co-simulates the N:M-compressed weights of FILE (pattern, rows = O,\n"
+    "k = K, values, in-group indices; see README) instead of seeded random ones; its\n"
+    "metadata is checked at load time (file:line errors, exit 1).\n"
     "--corrupt-meta injects invalid metadata into one group: the C model must reject it\n"
     "and the RTL must raise its assertion flag at the same beat, PE and lane (exit 1).\n"
     "Exit: 0 match, 1 input error, 2 internal error, 3 mismatch (each one listed with\n"
@@ -108,7 +111,7 @@ static int parse_u32(const char *s, uint32_t *out)
 int cmd_cosim_nm(int argc, char **argv)
 {
     SetList sets = { 0 };
-    const char *arch = NULL, *nm = "2:8", *corrupt = NULL;
+    const char *arch = NULL, *nm = "2:8", *corrupt = NULL, *weights = NULL;
     NmCosimOptions o = { .seed = 1, .red_k = 64, .max_report = 20 };
     int rc = EXIT_OK;
     for (int i = 1; i < argc; i++) {
@@ -139,6 +142,8 @@ int cmd_cosim_nm(int argc, char **argv)
             nm = val;
         } else if (strcmp(opt, "--unit") == 0) {
             o.unit = val;
+        } else if (strcmp(opt, "--weights") == 0) {
+            weights = val;
         } else if (strcmp(opt, "--corrupt-meta") == 0) {
             corrupt = val;
         } else if (strcmp(opt, "--seed") == 0) {
@@ -200,7 +205,15 @@ int cmd_cosim_nm(int argc, char **argv)
     Diag d;
     diag_init(&d);
     ArchSpec *a = NULL;
-    if (config_load_arch(arch, &ov, &d, &a) != 0 || config_check_overrides(&ov, CFG_HAS_ARCH, &d)) {
+    NmWeightsSpec *w = NULL;
+    if (weights && config_load_nm_weights(weights, &d, &w) == 0) {
+        o.weights = w;
+        o.nm = w->nm;
+        o.outs_o = w->rows;
+        o.red_k = w->k;
+    }
+    if (diag_count(&d) || config_load_arch(arch, &ov, &d, &a) != 0
+        || config_check_overrides(&ov, CFG_HAS_ARCH, &d)) {
         cli_report(&d);
         rc = EXIT_INPUT;
     } else {
@@ -225,6 +238,7 @@ int cmd_cosim_nm(int argc, char **argv)
         }
     }
     arch_free(a);
+    nm_weights_free(w);
     diag_free(&d);
     cli_free_sets(&sets);
     return rc;

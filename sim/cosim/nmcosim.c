@@ -136,27 +136,38 @@ static int build_case(NmCase *c, const NmCosimOptions *o, Buf *out, uint32_t *ba
     uint64_t rs = o->seed;
     uint32_t hn = (uint32_t)c->hw.n, hm = (uint32_t)c->hw.m;
     int64_t wmin = c->f->wmin, wmax = c->f->wmax;
-    int64_t *dense = xcalloc((size_t)c->O * c->K, sizeof *dense);
-    uint8_t *keep = xcalloc((size_t)c->O * c->K, 1);
-    for (size_t i = 0; i < (size_t)c->O * c->K; i++)
-        dense[i] = rng_range(&rs, wmin, wmax);
+    int64_t *dense = NULL;
+    if (!o->weights) {   /* drawn before the activations (keeps seeded cases stable) */
+        dense = xcalloc((size_t)c->O * c->K, sizeof *dense);
+        for (size_t i = 0; i < (size_t)c->O * c->K; i++)
+            dense[i] = rng_range(&rs, wmin, wmax);
+    }
     for (uint32_t k = 0; k < c->K; k++)
         for (uint32_t n = 0; n < c->N; n++)
             c->x[(size_t)k * c->N + n] = rng_range(&rs, wmin / 2, wmax / 2);
-    for (uint32_t r = 0; r < c->O; r++)
-        nm_mask_i64(&o->nm, dense + (size_t)r * c->K, c->K, 1, keep + (size_t)r * c->K, 1);
-    double v[64], val[64];
-    for (uint32_t r = 0; r < c->O; r++)
-        for (uint32_t g = 0; g < c->G; g++) {
-            size_t at = (size_t)r * c->K + (size_t)g * hm, wo = ((size_t)r * c->G + g) * hn;
-            for (uint32_t e = 0; e < hm; e++)
-                v[e] = (double)dense[at + e];   /* exact: words are at most 32 bits */
-            nm_compress_group(&c->hw, v, keep + at, val, c->wi + wo);
-            for (uint32_t e = 0; e < hn; e++)
-                c->wq[wo + e] = (int64_t)val[e];
+    if (o->weights) {   /* given compressed weights: the data pattern is the hardware's */
+        size_t count = (size_t)c->O * c->G * hn;
+        for (size_t i = 0; i < count; i++) {
+            c->wq[i] = fx_from_double(c->f, o->weights->values[i]);
+            c->wi[i] = o->weights->indices[i];
         }
-    free(dense);
-    free(keep);
+    } else {
+        uint8_t *keep = xcalloc((size_t)c->O * c->K, 1);
+        for (uint32_t r = 0; r < c->O; r++)
+            nm_mask_i64(&o->nm, dense + (size_t)r * c->K, c->K, 1, keep + (size_t)r * c->K, 1);
+        double v[64], val[64];
+        for (uint32_t r = 0; r < c->O; r++)
+            for (uint32_t g = 0; g < c->G; g++) {
+                size_t at = (size_t)r * c->K + (size_t)g * hm, wo = ((size_t)r * c->G + g) * hn;
+                for (uint32_t e = 0; e < hm; e++)
+                    v[e] = (double)dense[at + e];   /* exact: words are at most 32 bits */
+                nm_compress_group(&c->hw, v, keep + at, val, c->wi + wo);
+                for (uint32_t e = 0; e < hn; e++)
+                    c->wq[wo + e] = (int64_t)val[e];
+            }
+        free(dense);
+        free(keep);
+    }
     *bad_pos = -1;
     if (o->corrupt != NM_META_OK) {
         if (o->corrupt != NM_META_OUT_OF_RANGE && hn < 2) {
@@ -300,6 +311,12 @@ NmCosimStatus nm_cosim_run(const ArchSpec *a, const NmCosimOptions *o, Buf *out)
             return NM_COSIM_INPUT;
         }
         c.hw = (NMPattern){ rm.hw_n, rm.hw_m, false };
+        if (o->weights && (rm.hw_n != o->nm.n || rm.hw_m != o->nm.m)) {
+            buf_printf(out, "error: %s: pattern %d:%d is not a pattern of unit %s (it would run "
+                       "as %d:%d); give weights in a supported pattern\n", o->weights->path,
+                       o->nm.n, o->nm.m, u->name, rm.hw_n, rm.hw_m);
+            return NM_COSIM_INPUT;
+        }
         uint32_t a1 = c.lanes / (uint32_t)rm.hw_n, a2 = c.window / (uint32_t)rm.hw_m;
         c.gpb = a1 < a2 ? a1 : a2;
         if (c.gpb == 0)

@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "config/nmweights.h"
 #include "config/spec.h"
 #include "sparse/nm.h"
 #include "util/util.h"
@@ -60,6 +61,8 @@ typedef struct {
     uint32_t interleave;      /* outputs interleaved per PE, 0 = the accumulators */
     uint64_t seed;
     int corrupt;              /* NM_META_OK, or the kind of invalid metadata to inject */
+    const NmWeightsSpec *weights; /* given weights (nm, outs_o and red_k must match), or
+                                     NULL for seeded random ones pruned with nm_mask */
     uint32_t max_report;      /* mismatch lines printed (the count is always printed) */
 } NmCosimOptions;
 
