@@ -8,7 +8,10 @@
 // 2 instruction memory), rd_* reads one back combinationally (sel 0 global buffer,
 // 1 accumulator buffer, 2 tile start stamps, 3 tile end stamps), start_i runs the tile
 // program, done_o / cycles_o report its end.
-// Not modelled: the 1D array, the 2D->1D staging path, add / max / exp tiles, DRAM.
+// Attention (FuseMax 1-pass) runs on einsim_attn, selected by the mode register (ld_sel 6,
+// bit 0): ld_sel 3 / 4 / 5 load its Q/K/V buffer and its 2D / 1D tile queues, rd_sel 4
+// reads its output buffer and 5 .. 8 its 2D / 1D start and end stamps; start_i, done_o
+// and cycles_o then belong to it. Not modelled: DRAM.
 `include "einsim_params.vh"
 
 module einsim_top (
@@ -16,15 +19,19 @@ module einsim_top (
   input  wire        rst_ni,
   input  wire        start_i,
   input  wire        ld_we_i,
-  input  wire [2:0]  ld_sel_i,
+  input  wire [3:0]  ld_sel_i,
   input  wire [31:0] ld_addr_i,
   input  wire [63:0] ld_data_i,
-  input  wire [2:0]  rd_sel_i,
+  input  wire [3:0]  rd_sel_i,
   input  wire [31:0] rd_addr_i,
   output reg  [63:0] rd_data_o,
   output wire        busy_o,
   output wire        done_o,
   output wire [31:0] cycles_o,
+  output wire [31:0] p_exp_terms_o,
+  output wire [31:0] p_attn_blocks_o,
+  output wire [31:0] p_attn_f_o,
+  output wire [31:0] p_attn_tiles_o,
   // parameters read back by the bridge
   output wire [31:0] p_rows_o,
   output wire [31:0] p_cols_o,
@@ -69,6 +76,35 @@ module einsim_top (
   assign p_glb_words_o  = GW;
   assign p_zbuf_words_o = ZW;
   assign p_tiles_o      = TILES;
+  assign p_exp_terms_o  = `EINSIM_EXP_TERMS;
+  assign p_attn_blocks_o = `EINSIM_ATTN_BLOCKS;
+  assign p_attn_f_o     = `EINSIM_ATTN_F;
+  assign p_attn_tiles_o = `EINSIM_ATTN_TILES;
+
+  // ---- mode: 0 GEMM (einsim_seq and the systolic array), 1 attention (einsim_attn) -----
+  reg         mode_q;
+  wire        g_done, a_done;
+  wire [31:0] g_cycles, a_cycles;
+  wire [63:0] a_rd;
+  reg  [63:0] g_rd;
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) mode_q <= 1'b0;
+    else if (ld_we_i && ld_sel_i == 4'd6) mode_q <= ld_data_i[0];
+  end
+  assign done_o = mode_q ? a_done : g_done;
+  assign cycles_o = mode_q ? a_cycles : g_cycles;
+  always @* rd_data_o = (rd_sel_i >= 4'd4) ? a_rd : g_rd;
+
+  einsim_attn #(
+    .R(R), .C(C), .W(W), .F(F), .A(A), .T(`EINSIM_EXP_TERMS), .LOG2E(`EINSIM_LOG2E),
+    .COEF(`EINSIM_EXP_COEF), .GW(GW), .NB(`EINSIM_ATTN_BLOCKS), .NF(`EINSIM_ATTN_F),
+    .QT(`EINSIM_ATTN_TILES), .STG(`EINSIM_ATTN_STG)
+  ) u_attn (
+    .clk_i(clk_i), .rst_ni(rst_ni), .start_i(start_i && mode_q),
+    .ld_we_i(ld_we_i), .ld_sel_i(ld_sel_i), .ld_addr_i(ld_addr_i), .ld_data_i(ld_data_i),
+    .rd_sel_i(rd_sel_i), .rd_addr_i(rd_addr_i), .rd_data_o(a_rd),
+    .done_o(a_done), .cycles_o(a_cycles)
+  );
 
   // ---- sequencer --------------------------------------------------------------------
   wire              iss_v, wld, ws, acc_init, fin;
@@ -80,14 +116,14 @@ module einsim_top (
   wire [31:0]       stamp;
 
   einsim_seq #(.R(R), .C(C), .TILES(TILES), .TIDW(TIDW)) u_seq (
-    .clk_i(clk_i), .rst_ni(rst_ni), .start_i(start_i),
-    .ld_we_i(ld_we_i && ld_sel_i == 3'd2), .ld_addr_i(ld_addr_i), .ld_data_i(ld_data_i),
-    .dbg_end_i(rd_sel_i == 3'd3), .dbg_addr_i(rd_addr_i), .dbg_data_o(stamp),
+    .clk_i(clk_i), .rst_ni(rst_ni), .start_i(start_i && !mode_q),
+    .ld_we_i(ld_we_i && ld_sel_i == 4'd2), .ld_addr_i(ld_addr_i), .ld_data_i(ld_data_i),
+    .dbg_end_i(rd_sel_i == 4'd3), .dbg_addr_i(rd_addr_i), .dbg_data_o(stamp),
     .end_v_i(end_v), .end_tid_i(end_tid),
     .iss_v_o(iss_v), .wld_o(wld), .ws_o(ws), .cnt_o(cnt), .tid_o(tid),
     .m_o(m), .n_o(n), .k_o(k), .a_o(a_base), .b_o(b_base), .z_o(z_base),
     .lda_o(lda), .ldb_o(ldb), .ldz_o(ldz), .acc_init_o(acc_init), .final_o(fin),
-    .busy_o(busy_o), .done_o(done_o), .cycles_o(cycles_o)
+    .busy_o(busy_o), .done_o(g_done), .cycles_o(g_cycles)
   );
 
   // ---- global buffer: R row ports (A operands) + C column ports (B operands / weights)
@@ -96,7 +132,7 @@ module einsim_top (
   wire [W-1:0]        glb_dbg;
   einsim_glb #(.W(W), .DEPTH(GW), .NP(R + C)) u_glb (
     .clk_i(clk_i), .rd_addr_i(glb_addr), .rd_data_o(glb_data),
-    .ld_we_i(ld_we_i && ld_sel_i == 3'd0), .ld_addr_i(ld_addr_i), .ld_data_i(ld_data_i[W-1:0]),
+    .ld_we_i(ld_we_i && ld_sel_i == 4'd0), .ld_addr_i(ld_addr_i), .ld_data_i(ld_data_i[W-1:0]),
     .dbg_addr_i(rd_addr_i), .dbg_data_o(glb_dbg)
   );
 
@@ -176,7 +212,7 @@ module einsim_top (
   einsim_zbuf #(.A(A), .DEPTH(ZW), .NP(C)) u_zbuf (
     .clk_i(clk_i), .rd_addr_i(zr_addr), .rd_data_o(zr_data),
     .wr_en_i(zw_en), .wr_addr_i(zw_addr), .wr_data_i(zw_data),
-    .ld_we_i(ld_we_i && ld_sel_i == 3'd1), .ld_addr_i(ld_addr_i), .ld_data_i(ld_data_i[A-1:0]),
+    .ld_we_i(ld_we_i && ld_sel_i == 4'd1), .ld_addr_i(ld_addr_i), .ld_data_i(ld_data_i[A-1:0]),
     .dbg_addr_i(rd_addr_i), .dbg_data_o(z_dbg)
   );
 
@@ -253,11 +289,11 @@ module einsim_top (
   // ---- host read-back -----------------------------------------------------------------
   always @* begin
     case (rd_sel_i)
-      3'd0:    rd_data_o = {{(65-W){glb_dbg[W-1]}}, glb_dbg[W-2:0]};
-      3'd1:    rd_data_o = {{(65-A){z_dbg[A-1]}}, z_dbg[A-2:0]};
-      3'd2,
-      3'd3:    rd_data_o = {32'd0, stamp};
-      default: rd_data_o = 64'd0;
+      4'd0:    g_rd = {{(65-W){glb_dbg[W-1]}}, glb_dbg[W-2:0]};
+      4'd1:    g_rd = {{(65-A){z_dbg[A-1]}}, z_dbg[A-2:0]};
+      4'd2,
+      4'd3:    g_rd = {32'd0, stamp};
+      default: g_rd = 64'd0;
     endcase
   end
 endmodule

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "cli/cosim_attn.h"
 #include "cosim/cosim.h"
 #include "engine/engine.h"
 #include "func/interp.h"
@@ -317,6 +318,18 @@ int cmd_cosim(int argc, char **argv)
     if (run_inputs_load(&ri, arch, wl, map, &ov, &d))
         goto done;
     const Cascade *c = ri.cascade;
+    if (strcmp(c->problem, "attention") == 0) {
+        if (waves) {
+            diag_error(&d, waves, 0, "cosim: --waves is supported on GEMM cases only");
+            goto done;
+        }
+        char *base = base_name(arch);
+        libfile = lib_path ? xstrdup(lib_path)
+                           : xasprintf("build/cosim/%s/%s/libeinsim_cosim.so", base, variant);
+        free(base);
+        rc = cosim_attention(&ri, arch, libfile, seed, timing, &d);
+        goto done;
+    }
     int tA = cascade_find_tensor(c, "A"), tB = cascade_find_tensor(c, "B"),
         tZ = cascade_find_tensor(c, "Z");
     int rK = cascade_find_rank(c, "K"), rM = cascade_find_rank(c, "M"), rN = cascade_find_rank(c, "N");

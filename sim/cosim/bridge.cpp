@@ -110,6 +110,10 @@ void einsim_cosim_params(CosimHandle *h, CosimParams *p)
     p->glb_words = h->top->p_glb_words_o;
     p->zbuf_words = h->top->p_zbuf_words_o;
     p->tiles = h->top->p_tiles_o;
+    p->exp_terms = h->top->p_exp_terms_o;
+    p->attn_blocks = h->top->p_attn_blocks_o;
+    p->attn_f = h->top->p_attn_f_o;
+    p->attn_tiles = h->top->p_attn_tiles_o;
 #endif
 }
 

@@ -20,16 +20,21 @@
 extern "C" {
 #endif
 
-#define COSIM_ABI 1
+#define COSIM_ABI 2
 
 /* Buffer selectors of load/read (the RTL's ld_sel / rd_sel). */
 enum { COSIM_GLB = 0, COSIM_ZBUF = 1, COSIM_IMEM = 2, COSIM_START = 2, COSIM_END = 3 };
+/* Attention engine (einsim_attn): load Q/K/V buffer, 2D / 1D tile queues, mode register
+ * (1 = attention); read output buffer, 2D / 1D start and end stamps. */
+enum { COSIM_ABUF = 3, COSIM_Q2D = 4, COSIM_Q1D = 5, COSIM_MODE = 6 };
+enum { COSIM_OBUF = 4, COSIM_START2D = 5, COSIM_END2D = 6, COSIM_START1D = 7, COSIM_END1D = 8 };
 
 typedef struct CosimHandle CosimHandle;
 
 /* The parameters the Verilated model was built with (read from its p_*_o outputs). */
 typedef struct {
     uint32_t rows, cols, word_bits, frac_bits, acc_bits, glb_words, zbuf_words, tiles;
+    uint32_t exp_terms, attn_blocks, attn_f, attn_tiles;   /* attention engine */
 } CosimParams;
 
 /* Function table of a loaded bridge. */

@@ -10,8 +10,9 @@ LDLIBS += -ldl
 VERILATOR ?= verilator
 VL_ROOT := $(shell $(VERILATOR) --getenv VERILATOR_ROOT 2>/dev/null)
 RTL_SRCS := $(sort $(wildcard rtl/*.v))
+RTL_INCS := $(sort $(wildcard rtl/*.vh))
 COSIM_VFLAGS := --cc -Wall -O3 --x-assign fast --x-initial fast --trace-fst \
-  --output-split 5000 --output-split-cfuncs 200 -CFLAGS -fPIC --top-module einsim_top
+  --output-split 5000 --output-split-cfuncs 200 -CFLAGS -fPIC --top-module einsim_top -Irtl
 COSIM_OPT := OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2
 COSIM_RT_OBJS := verilated.o verilated_threads.o verilated_fst_c.o
 COSIM_RT := $(addprefix build/cosim/runtime/,$(COSIM_RT_OBJS))
@@ -38,7 +39,7 @@ build/cosim/%/einsim_params.vh: models/%.cfg models/fusemax.cfg sim/lower/lower.
 
 # cosim_variant NAME DEFINES
 define cosim_variant
-build/cosim/%/$(1)/libeinsim_cosim.so: build/cosim/%/einsim_params.vh $(RTL_SRCS) rtl/lint.vlt \
+build/cosim/%/$(1)/libeinsim_cosim.so: build/cosim/%/einsim_params.vh $(RTL_SRCS) $(RTL_INCS) rtl/lint.vlt \
     sim/cosim/bridge.cpp sim/cosim/cosim.h $(COSIM_RT)
 	$(Q)rm -rf $$(@D)/obj && mkdir -p $$(@D)
 	@$$(if $(Q),echo "  VERILATE $$(@D)")
@@ -70,9 +71,9 @@ cosim-large: $(BIN)
 # Icarus's sensitivity-entire-array note (a buffer read port is sensitive to the whole
 # memory: a simulation-speed remark, not a design issue) is its only waived warning.
 lint-rtl: build/cosim/fusemax-4x4/einsim_params.vh
-	$(Q)$(VERILATOR) --lint-only -Wall -Ibuild/cosim/fusemax-4x4 --top-module einsim_top \
+	$(Q)$(VERILATOR) --lint-only -Wall -Irtl -Ibuild/cosim/fusemax-4x4 --top-module einsim_top \
 	    rtl/lint.vlt $(RTL_SRCS)
-	$(Q)iverilog -g2012 -Wall -Wno-sensitivity-entire-array -Ibuild/cosim/fusemax-4x4 -s einsim_top -o build/cosim/iverilog.out \
+	$(Q)iverilog -g2012 -Wall -Wno-sensitivity-entire-array -Irtl -Ibuild/cosim/fusemax-4x4 -s einsim_top -o build/cosim/iverilog.out \
 	    $(RTL_SRCS)
 	@echo "lint-rtl: verilator -Wall and iverilog -g2012 clean"
 

@@ -1,6 +1,9 @@
 /* lower.c — GEMM lowering to the tile ISA and the tile-level timing rules (lower.h). */
 #include "lower/lower.h"
 
+#include "func/fixed.h"
+#include "lower/lower_attn.h"
+
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +33,11 @@ int lower_geom(const ArchSpec *a, RtlGeom *g, Diag *d)
                    "per side", u->rows, u->cols);
         return 1;
     }
+    FxFormat fx;
+    if (fx_format_init(&fx, &a->arith)) {
+        diag_error(d, a->path, a->loc.line, "rtl: arithmetic widths out of range for the RTL");
+        return 1;
+    }
     *g = (RtlGeom){ u->rows, u->cols, (uint32_t)a->arith.word_bits, (uint32_t)a->arith.frac_bits,
                     (uint32_t)a->arith.acc_bits, (uint32_t)words, (uint32_t)words,
                     LOWER_IMEM_TILES };
@@ -51,6 +59,20 @@ char *lower_rtl_params(const RtlGeom *g, const ArchSpec *a)
     buf_printf(&b, "`define EINSIM_GLB_WORDS %u\n", g->glb_words);
     buf_printf(&b, "`define EINSIM_ZBUF_WORDS %u\n", g->zbuf_words);
     buf_printf(&b, "`define EINSIM_IMEM_TILES %u\n", g->tiles);
+    /* The attention engine: the exp sequence's constants (fx_format_init) and capacities. */
+    FxFormat fx;
+    if (fx_format_init(&fx, &a->arith) == 0) {
+        buf_printf(&b, "`define EINSIM_EXP_TERMS %d\n", fx.T);
+        buf_printf(&b, "`define EINSIM_LOG2E %" PRId64 "\n", fx.log2e);
+        buf_printf(&b, "// C[0..%d] of the exp polynomial, 32 bits each, C[i] at bits 32*i\n", fx.T);
+        buf_printf(&b, "`define EINSIM_EXP_COEF {");
+        for (int i = FX_MAX_TERMS; i >= 0; i--)
+            buf_printf(&b, "32'h%08" PRIx32 "%s", i <= fx.T ? (uint32_t)fx.coef[i] : 0u, i ? ", " : "}\n");
+    }
+    buf_printf(&b, "`define EINSIM_ATTN_BLOCKS %d\n", ATTN_MAX_BLOCKS);
+    buf_printf(&b, "`define EINSIM_ATTN_F %d\n", ATTN_MAX_F);
+    buf_printf(&b, "`define EINSIM_ATTN_TILES %d\n", ATTN_QUEUE_TILES);
+    buf_printf(&b, "`define EINSIM_ATTN_STG %d\n", ATTN_STG);
     return buf_take(&b);
 }
 

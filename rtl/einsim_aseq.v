@@ -1,0 +1,101 @@
+// einsim_aseq.v — one tile queue of the attention engine (rtl/README.md, "Attention
+// engine"): an instruction memory of 4 x 64-bit words per tile, issued in order with
+// zero overhead. The head tile starts when the queue's unit is free (the previous tile
+// has issued its last stream cycle) and, if it names a dependency, once that tile of
+// the other queue is done (dep_done_i). A tile then issues len stream cycles, cnt = 0 ..
+// len - 1; len is fixed by its opcode: 1, the exp sequence T + 2, or the k field (E or
+// F). Start stamps are recorded here; end stamps and done flags in einsim_attn.
+module einsim_aseq #(
+  // 1: the 1D queue's opcodes, 0: the 2D queue's
+  parameter integer ONED = 0,
+  parameter integer T = 5,          // exp terms
+  parameter integer TILES = 64,     // instruction memory, tiles
+  parameter integer TIDW = 6
+) (
+  input  wire            clk_i,
+  input  wire            rst_ni,
+  input  wire            start_i,
+  input  wire            ld_we_i,
+  input  wire [31:0]     ld_addr_i,
+  input  wire [63:0]     ld_data_i,
+  input  wire [31:0]     dbg_addr_i,
+  output wire [31:0]     dbg_start_o,
+  output wire            dep_o,       // the head tile waits for tile dep_tid_o of the other queue
+  output wire [TIDW-1:0] dep_tid_o,
+  input  wire            dep_done_i,
+  output wire            iss_v_o,     // a stream cycle of the current tile
+  output wire [7:0]      op_o,
+  output wire            first_o,
+  output wire            last_o,      // the tile's last stream cycle
+  output wire [15:0]     blk_o,
+  output wire [31:0]     cnt_o,
+  output wire [TIDW-1:0] tid_o,
+  output wire [31:0]     a_o,         // a + cnt * lda
+  output wire [31:0]     b_o,         // b + cnt * ldb
+  output wire            idle_o,      // at the END tile
+  output wire [31:0]     cyc_o
+);
+  reg [63:0] imem [0:4*TILES-1];
+  reg [31:0] start_mem [0:TILES-1];
+  reg        run_q;
+  reg [31:0] pc_q, cnt_q, cyc_q;
+
+  wire        pc_ok = pc_q < TILES;
+  wire [63:0] w0 = pc_ok ? imem[{pc_q[29:0], 2'd0}] : 64'd0;
+  wire [63:0] w1 = pc_ok ? imem[{pc_q[29:0], 2'd1}] : 64'd0;
+  wire [63:0] w2 = pc_ok ? imem[{pc_q[29:0], 2'd2}] : 64'd0;
+  wire [63:0] w3 = pc_ok ? imem[{pc_q[29:0], 2'd3}] : 64'd0;
+  wire [7:0]  op = w0[7:0];
+  wire        valid_op = ONED != 0 ? (op >= 8'd1 && op <= 8'd7) : (op >= 8'd1 && op <= 8'd5);
+  // exp sequences: 2D SLN (3), 1D PRM (2); stream of k: 2D BQK (1), SLNV (5); 1D SPNV (5),
+  // RNV (6), AV (7)
+  wire        is_exp = ONED != 0 ? op == 8'd2 : op == 8'd3;
+  wire        is_k = ONED != 0 ? (op >= 8'd5) : (op == 8'd1 || op == 8'd5);
+  wire [31:0] len0 = is_exp ? 32'(T + 2) : is_k ? {16'd0, w0[47:32]} : 32'd1;
+`ifdef EINSIM_FAULT_STALL
+  // Fault-injection variant: tile 1 of the 2D queue holds its unit one cycle longer.
+  wire [31:0] len = (ONED == 0 && pc_q == 32'd1) ? len0 + 32'd1 : len0;
+`else
+  wire [31:0] len = len0;
+`endif
+  wire        has_dep = w0[9];
+  wire        go = run_q && valid_op && (cnt_q != 32'd0 || !has_dep || dep_done_i);
+
+  assign dep_o       = has_dep;
+  assign dep_tid_o   = w3[TIDW-1:0];
+  assign iss_v_o     = go;
+  assign op_o        = op;
+  assign first_o     = w0[8];
+  assign last_o      = cnt_q + 32'd1 == len;
+  assign blk_o       = w0[31:16];
+  assign cnt_o       = cnt_q;
+  assign tid_o       = pc_q[TIDW-1:0];
+  assign a_o         = w1[31:0] + cnt_q * w2[31:0];
+  assign b_o         = w1[63:32] + cnt_q * w2[63:32];
+  assign idle_o      = !run_q || !valid_op;
+  assign cyc_o       = cyc_q;
+  assign dbg_start_o = dbg_addr_i < TILES ? start_mem[dbg_addr_i] : 32'd0;
+
+  always @(posedge clk_i) begin
+    if (ld_we_i && ld_addr_i < 4 * TILES) imem[ld_addr_i] <= ld_data_i;
+    if (go && cnt_q == 32'd0) start_mem[pc_q] <= cyc_q;
+  end
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      run_q <= 1'b0; pc_q <= 32'd0; cnt_q <= 32'd0; cyc_q <= 32'd0;
+    end else if (start_i) begin
+      run_q <= 1'b1; pc_q <= 32'd0; cnt_q <= 32'd0; cyc_q <= 32'd0;
+    end else if (run_q) begin
+      cyc_q <= cyc_q + 32'd1;
+      if (go) begin
+        if (cnt_q + 32'd1 >= len) begin
+          pc_q <= pc_q + 32'd1;
+          cnt_q <= 32'd0;
+        end else begin
+          cnt_q <= cnt_q + 32'd1;
+        end
+      end
+    end
+  end
+endmodule

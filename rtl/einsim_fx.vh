@@ -1,0 +1,67 @@
+// einsim_fx.vh — the fixed-point operations of sim/func/fixed.h as Verilog functions,
+// bit-exact with fx_* in sim/func/fixed.c. Included inside a module that defines the
+// localparams W (word bits), F (fractional bits) and A (accumulator bits); every
+// intermediate is an XW-bit signed value, wide enough for a product plus an accumulator.
+localparam integer XW = 80;
+
+function automatic signed [W-1:0] fx_satw(input signed [XW-1:0] x);
+  localparam signed [XW-1:0] HI = (XW'(1) <<< (W - 1)) - XW'(1);
+  localparam signed [XW-1:0] LO = -(XW'(1) <<< (W - 1));
+  fx_satw = (x > HI) ? HI[W-1:0] : (x < LO) ? LO[W-1:0] : x[W-1:0];
+endfunction
+
+function automatic signed [A-1:0] fx_sata(input signed [XW-1:0] x);
+  localparam signed [XW-1:0] HI = (XW'(1) <<< (A - 1)) - XW'(1);
+  localparam signed [XW-1:0] LO = -(XW'(1) <<< (A - 1));
+  fx_sata = (x > HI) ? HI[A-1:0] : (x < LO) ? LO[A-1:0] : x[A-1:0];
+endfunction
+
+function automatic signed [XW-1:0] fx_xw(input signed [W-1:0] v);   // word, sign-extended
+  fx_xw = XW'(v);
+endfunction
+
+function automatic signed [XW-1:0] fx_xa(input signed [A-1:0] v);    // accumulator, sign-extended
+  fx_xa = XW'(v);
+endfunction
+
+// round_shift(x, F) = floor((x + 2^(F-1)) / 2^F); x for F = 0
+function automatic signed [XW-1:0] fx_rshf(input signed [XW-1:0] x);
+  fx_rshf = (F == 0) ? x : ((x + (XW'(1) <<< (F - 1))) >>> F);
+endfunction
+
+function automatic signed [W-1:0] fx_from_acc(input signed [A-1:0] acc);
+  fx_from_acc = fx_satw(fx_rshf(fx_xa(acc)));
+endfunction
+
+function automatic signed [A-1:0] fx_mac(input signed [A-1:0] acc, input signed [W-1:0] a,
+                                         input signed [W-1:0] b);
+  fx_mac = fx_sata(fx_xa(acc) + fx_xw(a) * fx_xw(b));
+endfunction
+
+function automatic signed [A-1:0] fx_acc_add(input signed [A-1:0] acc, input signed [W-1:0] a);
+  fx_acc_add = fx_sata(fx_xa(acc) + (fx_xw(a) <<< F));
+endfunction
+
+function automatic signed [W-1:0] fx_add(input signed [W-1:0] a, input signed [W-1:0] b);
+  fx_add = fx_satw(fx_xw(a) + fx_xw(b));
+endfunction
+
+function automatic signed [W-1:0] fx_sub(input signed [W-1:0] a, input signed [W-1:0] b);
+  fx_sub = fx_satw(fx_xw(a) - fx_xw(b));
+endfunction
+
+function automatic signed [W-1:0] fx_mul(input signed [W-1:0] a, input signed [W-1:0] b);
+  fx_mul = fx_satw(fx_rshf(fx_xw(a) * fx_xw(b)));
+endfunction
+
+function automatic signed [W-1:0] fx_max(input signed [W-1:0] a, input signed [W-1:0] b);
+  fx_max = (a > b) ? a : b;
+endfunction
+
+// sat_W(trunc(a * 2^F / b)); b = 0 gives max, min or 0 by the sign of a
+function automatic signed [W-1:0] fx_div(input signed [W-1:0] a, input signed [W-1:0] b);
+  if (b == {W{1'b0}})
+    fx_div = (a > 0) ? {1'b0, {(W-1){1'b1}}} : (a < 0) ? {1'b1, {(W-1){1'b0}}} : {W{1'b0}};
+  else
+    fx_div = fx_satw((fx_xw(a) <<< F) / fx_xw(b));   // Verilog signed '/' truncates toward 0
+endfunction

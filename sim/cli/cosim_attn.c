@@ -1,0 +1,285 @@
+/* cosim_attn.c — `einsim cosim` on attention: the FuseMax 1-pass cascade lowered to the
+ * attention engine's two tile queues (sim/lower/lower_attn.c), run on the Verilated RTL
+ * and compared with the C model: every AV word bit for bit with the fixed-point
+ * interpreter, every tile's start and end with lower_attn_predict, the fixed-point AV
+ * within the README's bound (16 LSB) of a direct double softmax(QK^T)V, and the RTL's
+ * whole run within 1 % of the engine's cycle level (`einsim run --level cycle`). */
+#include "cli/cosim_attn.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "cosim/cosim.h"
+#include "engine/engine.h"
+#include "func/interp.h"
+#include "lower/lower_attn.h"
+
+/* The README's validated bound of 1-pass attention in fixed point vs the exact result. */
+#define ATTN_BOUND_LSB 16.0
+/* Largest whole-run difference between the RTL and the engine's cycle level, percent. */
+#define ATTN_CYCLE_TOL_PCT 1.0
+
+typedef struct {
+    char **v;
+    size_t n, cap;
+} Lines;
+
+static void add_line(Lines *l, char *s)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 64;
+        l->v = xrealloc(l->v, l->cap * sizeof *l->v);
+    }
+    l->v[l->n++] = s;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int rank_size(const RunInputs *ri, const char *name, uint64_t *out, Diag *d)
+{
+    int r = cascade_find_rank(ri->cascade, name);
+    if (r < 0) {
+        diag_error(d, ri->cascade->path, 0, "cosim: cascade %s has no rank %s", ri->cascade->name,
+                   name);
+        return 1;
+    }
+    *out = (uint64_t)ri->sizes.size[r];
+    return 0;
+}
+
+static const char *op_name(int q, uint32_t op)
+{
+    static const char *n2[] = { "END", "BQK", "LM", "SLN", "SLD", "SLNV" };
+    static const char *n1[] = { "END", "RM", "PRM", "SPD", "RD", "SPNV", "RNV", "AV" };
+    return q == ATTN_Q2D ? (op < 6 ? n2[op] : "?") : (op < 8 ? n1[op] : "?");
+}
+
+int cosim_attention(const RunInputs *ri, const char *arch_path, const char *libfile, uint64_t seed,
+                    bool timing, Diag *d)
+{
+    const Cascade *c = ri->cascade;
+    int rc = EXIT_INPUT;
+    int tQ = cascade_find_tensor(c, "Q"), tK = cascade_find_tensor(c, "K"),
+        tV = cascade_find_tensor(c, "V"), tAV = cascade_find_tensor(c, "AV");
+    uint64_t E, F, M, P, M0;
+    if (strcmp(c->name, "attention-1pass") != 0 || tQ < 0 || tK < 0 || tV < 0 || tAV < 0) {
+        diag_error(d, ri->mapping->path, ri->mapping->loc.line, "cosim: the RTL runs the "
+                   "attention-1pass cascade (FuseMax); cascade %s is not supported", c->name);
+        return EXIT_INPUT;
+    }
+    if (rank_size(ri, "E", &E, d) || rank_size(ri, "F", &F, d) || rank_size(ri, "M", &M, d) ||
+        rank_size(ri, "P", &P, d) || rank_size(ri, "M0", &M0, d))
+        return EXIT_INPUT;
+    if (ri->workload->batch * ri->workload->heads != 1) {
+        diag_error(d, ri->workload->path, ri->workload->loc.line, "cosim: attention runs one "
+                   "(batch, head); set workload.batch=1 and workload.heads=1");
+        return EXIT_INPUT;
+    }
+    RtlGeom g;
+    if (lower_geom(ri->arch, &g, d))
+        return EXIT_INPUT;
+    const ComputeUnitSpec *u1 = arch_find_unit(ri->arch, "array1d");
+    if (!u1 || u1->cols != g.cols) {
+        diag_error(d, ri->arch->path, ri->arch->loc.line, "cosim: the attention engine needs a "
+                   "unit array1d with as many PEs as array2d has columns (%u)", g.cols);
+        return EXIT_INPUT;
+    }
+    FxFormat fx;
+    if (fx_format_init(&fx, &ri->arch->arith)) {
+        diag_error(d, ri->arch->path, 0, "arithmetic widths out of range");
+        return EXIT_INPUT;
+    }
+    AttnProg prog;
+    if (lower_attn(&g, (uint64_t)fx.T, E, F, M, P, M0, &prog, d))
+        return EXIT_INPUT;
+
+    EngineResult *res = xcalloc(1, sizeof *res);
+    CycleResult cy = { 0 };
+    CosimLib lib = { 0 };
+    CosimHandle *h = NULL;
+    FuncEval *fq = NULL;
+    double **in = NULL;
+    Lines mm = { 0 };
+
+    double t0 = now_s();
+    engine_analytic(&ri->in, res);
+    if (res->feasible)
+        engine_cycle(&ri->in, res, &cy);
+    double t_model = now_s() - t0;
+    fq = func_new(c, &ri->sizes, FUNC_FIXED, &fx, NULL, d);
+    if (!fq)
+        goto done;
+    in = func_random_inputs(c, &ri->sizes, seed, -1.0, 1.0, ldexp(1.0, -fx.F));
+    for (int t = 0; t < c->n_tensors; t++)
+        if (in[t])
+            func_set_input(fq, t, in[t]);
+    func_run(fq);
+
+    char err[512];
+    if (cosim_open(libfile, &lib, err, sizeof err)) {
+        diag_error(d, libfile, 0, "cannot load the RTL bridge: %s (build it with `make cosim-lib "
+                   "ARCH=...` for %s)", err, arch_path);
+        goto done;
+    }
+    h = lib.create(NULL);
+    if (!h) {
+        diag_error(d, libfile, 0, "cannot create the RTL model");
+        goto done;
+    }
+    CosimParams rp;
+    lib.params(h, &rp);
+    if (rp.rows != g.rows || rp.cols != g.cols || rp.word_bits != g.word_bits ||
+        rp.frac_bits != g.frac_bits || rp.acc_bits != g.acc_bits || rp.glb_words != g.glb_words ||
+        rp.exp_terms != (uint32_t)fx.T || rp.attn_blocks != ATTN_MAX_BLOCKS ||
+        rp.attn_f != ATTN_MAX_F || rp.attn_tiles != ATTN_QUEUE_TILES) {
+        diag_error(d, libfile, 0, "the RTL was built for a %ux%u array, %u/%u/%u-bit arithmetic "
+                   "with %u exp terms, %u buffer words, %u blocks, F %u, %u tiles per queue; %s "
+                   "describes %ux%u, %u/%u/%u, %d terms, %u words (and einsim expects %d, %d, %d): "
+                   "refusing to run (rebuild with make cosim-lib)", rp.rows, rp.cols, rp.word_bits,
+                   rp.frac_bits, rp.acc_bits, rp.exp_terms, rp.glb_words, rp.attn_blocks, rp.attn_f,
+                   rp.attn_tiles, arch_path, g.rows, g.cols, g.word_bits, g.frac_bits, g.acc_bits,
+                   fx.T, g.glb_words, ATTN_MAX_BLOCKS, ATTN_MAX_F, ATTN_QUEUE_TILES);
+        goto done;
+    }
+    uint64_t wmask = (((uint64_t)1 << g.word_bits) - 1);
+    lib.load(h, COSIM_MODE, 0, 1);
+    const FuncTensor *Q = func_tensor(fq, tQ), *K = func_tensor(fq, tK), *V = func_tensor(fq, tV),
+                     *AV = func_tensor(fq, tAV);
+    for (size_t i = 0; i < Q->n; i++)
+        lib.load(h, COSIM_ABUF, (uint32_t)(prog.q_base + i), (uint64_t)Q->q[i] & wmask);
+    for (size_t i = 0; i < K->n; i++)
+        lib.load(h, COSIM_ABUF, (uint32_t)(prog.k_base + i), (uint64_t)K->q[i] & wmask);
+    for (size_t i = 0; i < V->n; i++)
+        lib.load(h, COSIM_ABUF, (uint32_t)(prog.v_base + i), (uint64_t)V->q[i] & wmask);
+    for (int q = 0; q < 2; q++)
+        for (int t = 0; t <= prog.n[q]; t++) {
+            uint64_t w[4];
+            lower_attn_encode(t < prog.n[q] ? &prog.t[q][t] : NULL, w);
+            for (int k = 0; k < 4; k++)
+                lib.load(h, q == ATTN_Q2D ? COSIM_Q2D : COSIM_Q1D, (uint32_t)(4 * t + k), w[k]);
+        }
+    lib.start(h);
+    uint64_t limit = 4 * prog.cycles + 1000;
+    double t_r0 = now_s();
+    int finished = lib.step(h, limit);
+    double t_r = now_s() - t_r0;
+    uint64_t rtl_cycles = lib.cycles(h);
+    if (!finished)
+        add_line(&mm, xasprintf("run cycle %" PRIu64 ": the RTL did not finish", limit));
+
+    /* Values: AV[f, p] bit for bit; the fixed point against the exact softmax(QK^T)V. */
+    uint64_t compared = 0;
+    double worst = 0;
+    double *s = xcalloc(M, sizeof *s);
+    for (uint64_t p = 0; p < P; p++) {
+        double mx = -INFINITY, den = 0;
+        for (uint64_t m = 0; m < M; m++) {
+            double acc = 0;
+            for (uint64_t e = 0; e < E; e++)
+                acc += fx_to_double(&fx, Q->q[e * P + p]) * fx_to_double(&fx, K->q[e * M + m]);
+            s[m] = acc;
+            mx = acc > mx ? acc : mx;
+        }
+        for (uint64_t m = 0; m < M; m++)
+            den += (s[m] = exp(s[m] - mx));
+        for (uint64_t f = 0; f < F; f++) {
+            double num = 0;
+            for (uint64_t m = 0; m < M; m++)
+                num += s[m] * fx_to_double(&fx, V->q[f * M + m]);
+            size_t i = (size_t)(f * P + p);
+            int64_t want = AV->q[i], got = (int64_t)lib.read(h, COSIM_OBUF, (uint32_t)i);
+            compared++;
+            double errv = fabs(fx_to_double(&fx, want) - num / den);
+            worst = errv > worst ? errv : worst;
+            if (got != want) {
+                uint32_t tile = (uint32_t)(prog.n[ATTN_Q1D] - prog.nb + p / prog.C);
+                add_line(&mm, xasprintf("1D tile %u (AV) cycle %" PRIu64 ": AV[%" PRIu64 ", %"
+                                        PRIu64 "] = %" PRId64 " in the RTL, %" PRId64 " in the C "
+                                        "model", tile, prog.t[ATTN_Q1D][tile].end_cyc, f, p, got,
+                                        want));
+            }
+        }
+    }
+    free(s);
+    double bound = ATTN_BOUND_LSB * ldexp(1.0, -fx.F);
+    if (worst > bound)
+        add_line(&mm, xasprintf("run: fixed-point AV differs from double softmax(QK^T)V by %.6g, "
+                                "beyond the README's bound %.6g (%g LSB)", worst, bound,
+                                ATTN_BOUND_LSB));
+    /* Tile stamps. */
+    uint64_t max_err = 0;
+    int ntiles = 0;
+    for (int q = 0; q < 2; q++)
+        for (int t = 0; t < prog.n[q]; t++) {
+            const AttnTile *at = &prog.t[q][t];
+            int ss = q == ATTN_Q2D ? COSIM_START2D : COSIM_START1D;
+            uint64_t st = lib.read(h, ss, (uint32_t)t), en = lib.read(h, ss + 1, (uint32_t)t);
+            uint64_t es = st > at->start_cyc ? st - at->start_cyc : at->start_cyc - st;
+            uint64_t ee = en > at->end_cyc ? en - at->end_cyc : at->end_cyc - en;
+            max_err = es > max_err ? es : max_err;
+            max_err = ee > max_err ? ee : max_err;
+            ntiles++;
+            if (es || ee)
+                add_line(&mm, xasprintf("%s tile %d (%s block %u) cycle %" PRIu64 ": start %"
+                                        PRIu64 " / end %" PRIu64 " in the RTL, %" PRIu64 " / %"
+                                        PRIu64 " predicted", q == ATTN_Q2D ? "2D" : "1D", t,
+                                        op_name(q, at->op), at->blk, st, st, en, at->start_cyc,
+                                        at->end_cyc));
+        }
+    if (rtl_cycles != prog.cycles)
+        add_line(&mm, xasprintf("run cycle %" PRIu64 ": run length %" PRIu64 " in the RTL, %"
+                                PRIu64 " predicted", rtl_cycles, rtl_cycles, prog.cycles));
+    double pct = cy.ran && cy.cycles ? 100.0 * ((double)rtl_cycles - (double)cy.cycles) /
+                                           (double)cy.cycles : 0;
+    if (!cy.ran)
+        add_line(&mm, xasprintf("run: the engine's cycle level did not run (mapping infeasible)"));
+    else if (fabs(pct) > ATTN_CYCLE_TOL_PCT)
+        add_line(&mm, xasprintf("run cycle %" PRIu64 ": %+.3f %% from the engine's cycle level (%"
+                                PRIu64 "), beyond %.0f %%", rtl_cycles, pct, cy.cycles,
+                                ATTN_CYCLE_TOL_PCT));
+
+    printf("cosim %s on %s (attention engine, %ux%u 2D array + %u-PE 1D array), %s: E=%" PRIu64
+           " F=%" PRIu64 " M=%" PRIu64 " P=%" PRIu64 " M0=%" PRIu64 ", seed %" PRIu64 "\n",
+           ri->mapping->name, ri->arch->name, g.rows, g.cols, g.cols, ri->workload->name, E, F, M,
+           P, M0, seed);
+    printf("  tiles          : %d (2D %d, 1D %d)\n", ntiles, prog.n[0], prog.n[1]);
+    printf("  cycles         : RTL %" PRIu64 ", C tile model %" PRIu64 "\n", rtl_cycles, prog.cycles);
+    printf("  max cycle error: %" PRIu64 " (per-tile start and end)\n", max_err);
+    printf("  values compared: %" PRIu64 " (bit-exact against the fixed-point model)\n", compared);
+    printf("  softmax error  : %.6f max abs vs double softmax(QK^T)V (bound %.6f)\n", worst, bound);
+    if (cy.ran)
+        printf("  C cycle level  : %" PRIu64 " cycles (engine, whole run; analytic %" PRIu64
+               "); RTL %+.3f %%\n", cy.cycles, res->cycles, pct);
+    printf("  mismatches     : %zu\n", mm.n);
+    for (size_t i = 0; i < mm.n; i++)
+        printf("  MISMATCH %s\n", mm.v[i]);
+    if (timing)
+        printf("  timing         : RTL %" PRIu64 " cycles in %.6f s = %.0f cycles/s; C cycle "
+               "level %.6f s\n", rtl_cycles, t_r, t_r > 0 ? (double)rtl_cycles / t_r : 0, t_model);
+    printf("%s\n", mm.n ? "FAIL" : "PASS");
+    rc = mm.n ? EXIT_MISMATCH : EXIT_OK;
+
+done:
+    if (h)
+        lib.destroy(h);
+    cosim_close(&lib);
+    for (size_t i = 0; i < mm.n; i++)
+        free(mm.v[i]);
+    free(mm.v);
+    if (in)
+        func_inputs_free(c, in);
+    func_free(fq);
+    lower_attn_free(&prog);
+    free(res);
+    return rc;
+}
