@@ -21,6 +21,9 @@ typedef struct {
 
 /* Parses "KEY=VALUE" into the list; returns 0, or 1 after printing a usage error. */
 int cli_add_set(SetList *s, const char *arg);
+/* Parses a non-negative decimal integer that fits 64 bits (no sign, no trailing text);
+ * returns 0, or -1 without touching *out. */
+int cli_parse_u64(const char *s, uint64_t *out);
 void cli_free_sets(SetList *s);
 Overrides cli_overrides(const SetList *s);
 /* Prints diagnostics (if any) to stderr and returns their count. */

@@ -46,19 +46,6 @@ static const char params_usage[] =
     "Prints (or writes atomically to FILE) the Verilog header einsim_params.vh with the\n"
     "2D array's dimensions, the arithmetic widths and the buffer sizes of ARCH.\n";
 
-static int parse_u64(const char *s, uint64_t *out)
-{
-    char *end;
-    errno = 0;
-    if (!*s || *s == '-')
-        return -1;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || *end)
-        return -1;
-    *out = v;
-    return 0;
-}
-
 int cmd_rtl_params(int argc, char **argv)
 {
     SetList sets = {0};
@@ -279,7 +266,7 @@ int cmd_cosim(int argc, char **argv)
         } else if (strcmp(a, "--rtl-lib") == 0 && v) {
             lib_path = v, i++;
         } else if (strcmp(a, "--seed") == 0 && v) {
-            if (parse_u64(v, &seed)) {
+            if (cli_parse_u64(v, &seed)) {
                 fprintf(stderr, "einsim cosim: error: --seed expects a non-negative integer\n");
                 goto out;
             }

@@ -100,9 +100,8 @@ int cmd_nm_rtl_params(int argc, char **argv)
 /* Parses a non-negative decimal below 2^32; returns 0 or -1. */
 static int parse_u32(const char *s, uint32_t *out)
 {
-    char *end;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (!*s || *s == '-' || *end || v > 0xffffffffULL)
+    uint64_t v;
+    if (cli_parse_u64(s, &v) != 0 || v > 0xffffffffULL)
         return -1;
     *out = (uint32_t)v;
     return 0;
@@ -147,9 +146,7 @@ int cmd_cosim_nm(int argc, char **argv)
         } else if (strcmp(opt, "--corrupt-meta") == 0) {
             corrupt = val;
         } else if (strcmp(opt, "--seed") == 0) {
-            char *end;
-            o.seed = strtoull(val, &end, 10);
-            if (!*val || *val == '-' || *end) {
+            if (cli_parse_u64(val, &o.seed) != 0) {
                 fprintf(stderr, "einsim cosim-nm: error: --seed expects an integer, not '%s'\n",
                         val);
                 cli_free_sets(&sets);

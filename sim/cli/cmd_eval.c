@@ -29,19 +29,6 @@ static const char eval_usage[] =
     "                    rank (M0); outer partition ranks are derived\n"
     "  --nm N:M          N:M pattern for cascades that prune (e.g. 2:4)\n";
 
-static int parse_u64(const char *s, uint64_t *out)
-{
-    char *end;
-    errno = 0;
-    if (!*s || *s == '-')
-        return -1;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || *end)
-        return -1;
-    *out = v;
-    return 0;
-}
-
 int cmd_eval(int argc, char **argv)
 {
     SetList sets = {0};
@@ -61,7 +48,7 @@ int cmd_eval(int argc, char **argv)
         } else if (strcmp(a, "--rank") == 0 && v) {
             const char *eq = strchr(v, '=');
             uint64_t n;
-            if (!eq || eq == v || eq - v >= 32 || nr == CASCADE_MAX_RANKS || parse_u64(eq + 1, &n)) {
+            if (!eq || eq == v || eq - v >= 32 || nr == CASCADE_MAX_RANKS || cli_parse_u64(eq + 1, &n)) {
                 fprintf(stderr, "einsim eval: error: --rank expects NAME=SIZE, got '%s'\n", v);
                 goto out;
             }
@@ -73,7 +60,7 @@ int cmd_eval(int argc, char **argv)
             arch_path = v;
             i++;
         } else if (strcmp(a, "--seed") == 0 && v) {
-            if (parse_u64(v, &seed)) {
+            if (cli_parse_u64(v, &seed)) {
                 fprintf(stderr, "einsim eval: error: --seed expects a non-negative integer\n");
                 goto out;
             }

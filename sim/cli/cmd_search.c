@@ -37,10 +37,8 @@ static const char search_usage[] =
 
 static int parse_u64(const char *opt, const char *v, uint64_t lo, uint64_t hi, uint64_t *out)
 {
-    char *end;
-    errno = 0;
-    unsigned long long x = strtoull(v, &end, 10);
-    if (!v[0] || *end || errno || v[0] == '-' || x < lo || x > hi) {
+    uint64_t x;
+    if (cli_parse_u64(v, &x) != 0 || x < lo || x > hi) {
         fprintf(stderr, "einsim search: error: %s %s: expected an integer in %llu..%llu\n", opt, v,
                 (unsigned long long)lo, (unsigned long long)hi);
         return 1;

@@ -1,4 +1,5 @@
 /* main.c — einsim entry point: dispatches sub-commands and prints help. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,19 @@ static const char usage[] =
     "\n"
     "exit codes: 0 success, 1 input error, 2 internal error, 3 co-simulation mismatch,\n"
     "            4 infeasible mapping\n";
+
+int cli_parse_u64(const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    if (!*s || *s == '-')
+        return -1;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end)
+        return -1;
+    *out = v;
+    return 0;
+}
 
 int cli_add_set(SetList *s, const char *arg)
 {
