@@ -7,6 +7,8 @@
 #       +architecture (every step exposed) on XLM at 1M tokens
 #   (c) einsim sweep of workloads/sweeps/array-size.cfg (see the end of this file)
 #   (d) einsim search: evaluated mappings per second per core on the FuseMax template
+#   (e) RTL simulation speed (Verilator) against the C model on the same GEMM and
+#       attention cases
 set -euo pipefail
 EINSIM=${1:-build/bin/einsim}
 SEQ=1024,4096,16384,65536,262144,1048576
@@ -55,22 +57,32 @@ for seq in 1024 65536; do
   printf '%-66s %12s evaluated mappings/s/core (median of 5)\n' "(d) mapper, bert $seq tokens, fusemax-template, -j 1" \
     "$(printf '%s\n' "${rates[@]}" | median)"
 done
-# (c) RTL simulation speed against the C model on the same case (8x8 array, output-
-#     stationary GEMM K=160 M=N=96: 144 tiles, 23k cycles; the largest that fits the 8x8 model's
-#     32K-word buffer); medians of 5 runs.
-if [ -f build/cosim/fusemax-8x8/normal/libeinsim_cosim.so ] || make -s cosim-lib ARCH=fusemax-8x8 >/dev/null 2>&1; then
-  tmpc=$(mktemp)
+# (e) RTL simulation speed against the C model on the same case, medians of 5 runs:
+#     - GEMM: 8x8 array, output-stationary K=160 M=N=96 (144 tiles, 23k cycles; the
+#       largest that fits the 8x8 model's 32K-word buffer);
+#     - attention: FuseMax 1-pass on the 8x8 array + 8-PE 1D array, seq 256, E = F = 32.
+#     "C timing model" is the tile-level timing rules plus the engine's cycle level,
+#     "C functional model" the fixed-point values; cycles/s counts the run's cycles.
+rtl_speed() { # rtl_speed LABEL ARCH EINSIM-COSIM-ARGS...
+  local label=$1 arch=$2; shift 2
+  if ! [ -f "build/cosim/$arch/normal/libeinsim_cosim.so" ] && ! make -s cosim-lib ARCH="$arch" >/dev/null 2>&1; then
+    echo "(e) $label: skipped (the Verilated $arch model could not be built)"; return
+  fi
+  local tmpc; tmpc=$(mktemp)
   for _ in 1 2 3 4 5; do
-    "$EINSIM" cosim -a models/fusemax-8x8.cfg -w workloads/gemm.cfg -m mappings/gemm-os.cfg \
-      --set workload.ranks.K=160 --set workload.ranks.M=96 --set workload.ranks.N=96 --timing \
+    "$EINSIM" cosim -a "models/$arch.cfg" "$@" --timing \
       | sed -nE 's/.*RTL ([0-9]+) cycles in [0-9.]+ s = ([0-9]+) cycles\/s; C timing model .* s = ([0-9]+) cycles\/s; C functional model .* s = ([0-9]+) cycles\/s/\1 \2 \3 \4/p'
   done > "$tmpc"
+  local cyc rtl cm fm
   cyc=$(awk 'NR==1{print $1}' "$tmpc")
   rtl=$(awk '{print $2}' "$tmpc" | median)
   cm=$(awk '{print $3}' "$tmpc" | median)
   fm=$(awk '{print $4}' "$tmpc" | median)
   rm -f "$tmpc"
-  awk -v n="$cyc" -v r="$rtl" -v c="$cm" -v f="$fm" 'BEGIN{printf "(c) 8x8 OS GEMM K=160 M=N=96 (%d cycles), medians of 5: RTL (Verilator) %.3g cycles/s; C timing model %.3g cycles/s = %.0fx the RTL; C functional model (fixed-point values) %.3g cycles/s = %.1fx\n", n, r, c, c / r, f, f / r}'
-else
-  echo "(c) RTL speed: skipped (the Verilated 8x8 model could not be built)"
-fi
+  awk -v l="$label" -v n="$cyc" -v r="$rtl" -v c="$cm" -v f="$fm" 'BEGIN{printf "(e) %s (%d cycles), medians of 5: RTL (Verilator) %.3g cycles/s; C timing model %.3g cycles/s = %.0fx the RTL; C functional model (fixed-point values) %.3g cycles/s = %.1fx\n", l, n, r, c, c / r, f, f / r}'
+}
+rtl_speed "8x8 OS GEMM K=160 M=N=96" fusemax-8x8 -w workloads/gemm.cfg -m mappings/gemm-os.cfg \
+  --set workload.ranks.K=160 --set workload.ranks.M=96 --set workload.ranks.N=96
+rtl_speed "8x8 FuseMax attention seq 256 E=F=32" fusemax-8x8 -w workloads/bert.cfg -m mappings/fusemax.cfg \
+  --set workload.seq=256 --set workload.ranks.E=32 --set workload.ranks.F=32 --set workload.batch=1 \
+  --set workload.heads=1 --set mapping.partitions.M0=8

@@ -13,10 +13,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli/cli.h"
 #include "cli/cosim_attn.h"
+#include "cli/cosim_common.h"
 #include "cosim/cosim.h"
 #include "engine/engine.h"
 #include "func/interp.h"
@@ -132,111 +132,6 @@ static void add_mismatch(MismatchList *l, int tile, uint64_t cycle, char *what)
     l->v[l->n++] = (Mismatch){ what, tile, cycle };
 }
 
-/* The C model's activity per cycle as a VCD: the array's busy flag, tiles in flight, the
- * tile being issued and global-buffer words read per cycle, from the predicted tile
- * timing. Cycle c is at time 2 * (offset + c), the RTL trace's time base. */
-static char *model_vcd(const RtlGeom *g, const TileProg *p, uint64_t offset)
-{
-    Buf b = {0};
-    buf_printf(&b, "$comment einsim C model activity (tile-level timing rules) $end\n"
-               "$timescale 1ns $end\n$scope module model $end\n"
-               "$var wire 1 ! array2d_busy $end\n$var wire 16 \" tiles_in_flight $end\n"
-               "$var wire 16 # issue_tile $end\n$var wire 1 $ issuing $end\n"
-               "$var wire 16 %% glb_read_words $end\n$upscope $end\n$enddefinitions $end\n");
-    uint64_t prev[4] = { UINT64_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX };
-    const char ids[4] = { '"', '#', '$', '%' };
-    int cur = 0;
-    int last_busy = -1;
-    for (uint64_t c = 0; c <= p->cycles; c++) {
-        uint64_t inflight = 0, reads = 0, issuing = 0, tile = 0;
-        while (cur + 1 < p->n && p->t[cur + 1].start_cyc <= c)
-            cur++;
-        for (int i = 0; i < p->n; i++) {
-            const TileInstr *t = &p->t[i];
-            if (t->start_cyc <= c && c < t->end_cyc)
-                inflight++;
-        }
-        if (p->n && c >= p->t[cur].start_cyc) {
-            const TileInstr *t = &p->t[cur];
-            uint64_t rel = c - t->start_cyc;
-            tile = (uint64_t)cur;
-            if (t->op == TILE_GEMM_OS && rel < t->k) {
-                issuing = 1;
-                reads = (uint64_t)t->m + t->n;
-            } else if (t->op == TILE_GEMM_WS) {
-                if (rel < t->m) {
-                    issuing = 1;
-                    reads += t->k;
-                }
-                if (rel < g->rows && rel < t->k)
-                    reads += t->n;
-            }
-        }
-        uint64_t v[4] = { inflight, tile, issuing, reads };
-        int busy = inflight > 0;
-        bool stamped = false;
-        if (busy != last_busy) {
-            buf_printf(&b, "#%" PRIu64 "\n%d!\n", 2 * (offset + c), busy);
-            stamped = true;
-            last_busy = busy;
-        }
-        for (int k = 0; k < 4; k++) {
-            if (v[k] == prev[k])
-                continue;
-            if (!stamped)
-                buf_printf(&b, "#%" PRIu64 "\n", 2 * (offset + c));
-            stamped = true;
-            if (k == 2) {
-                buf_printf(&b, "%" PRIu64 "%c\n", v[k], ids[k]);
-            } else {
-                buf_putc(&b, 'b');
-                for (int bit = 15; bit >= 0; bit--)
-                    buf_putc(&b, (char)('0' + ((v[k] >> bit) & 1)));
-                buf_printf(&b, " %c\n", ids[k]);
-            }
-            prev[k] = v[k];
-        }
-    }
-    buf_printf(&b, "#%" PRIu64 "\n", 2 * (offset + p->cycles + 1));
-    return buf_take(&b);
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int write_text(Diag *d, const char *dir, const char *name, const char *text)
-{
-    char *path = path_join(dir, name);
-    int rc = write_file_atomic(path, text, strlen(text));
-    if (rc)
-        diag_error(d, path, 0, "cannot write: %s", strerror(errno));
-    free(path);
-    return rc;
-}
-
-static int write_gtkw(Diag *d, const char *dir)
-{
-    static const char rtl[] =
-        "[*] einsim RTL waves: gtkwave rtl.gtkw (from this directory)\n"
-        "[dumpfile] \"rtl.fst\"\n[savefile] \"rtl.gtkw\"\n"
-        "@800200\n-sequencer\n@28\nTOP.einsim_top.clk_i\nTOP.einsim_top.busy_o\nTOP.einsim_top.done_o\n"
-        "@24\nTOP.einsim_top.u_seq.pc_q[31:0]\nTOP.einsim_top.u_seq.cnt_q[31:0]\nTOP.einsim_top.u_seq.cyc_q[31:0]\n"
-        "@1000200\n-sequencer\n@800200\n-array\n@28\nTOP.einsim_top.av_q\nTOP.einsim_top.ws_q\n"
-        "@22\nTOP.einsim_top.res_v[0:0]\nTOP.einsim_top.zw_en[0:0]\n@1000200\n-array\n"
-        "@800200\n-write-back\n@22\nTOP.einsim_top.end_v[0:0]\n@1000200\n-write-back\n";
-    static const char model[] =
-        "[*] einsim C model activity: gtkwave model.gtkw (from this directory)\n"
-        "[dumpfile] \"model.vcd\"\n[savefile] \"model.gtkw\"\n"
-        "@800200\n-array2d\n@28\nmodel.array2d_busy\nmodel.issuing\n@24\nmodel.tiles_in_flight[15:0]\n"
-        "model.issue_tile[15:0]\n@1000200\n-array2d\n@800200\n-GlobalBuffer\n@24\n"
-        "model.glb_read_words[15:0]\n@1000200\n-GlobalBuffer\n";
-    return write_text(d, dir, "rtl.gtkw", rtl) || write_text(d, dir, "model.gtkw", model);
-}
-
 int cmd_cosim(int argc, char **argv)
 {
     SetList sets = {0};
@@ -301,20 +196,16 @@ int cmd_cosim(int argc, char **argv)
     FuncEval *fq = NULL;
     double **in = NULL;
     MismatchList mm = { 0 };
-    char *libfile = NULL, *fst = NULL;
+    char *libfile = NULL;
     if (run_inputs_load(&ri, arch, wl, map, &ov, &d))
         goto done;
     const Cascade *c = ri.cascade;
     if (strcmp(c->problem, "attention") == 0) {
-        if (waves) {
-            diag_error(&d, waves, 0, "cosim: --waves is supported on GEMM cases only");
-            goto done;
-        }
         char *base = base_name(arch);
         libfile = lib_path ? xstrdup(lib_path)
                            : xasprintf("build/cosim/%s/%s/libeinsim_cosim.so", base, variant);
         free(base);
-        rc = cosim_attention(&ri, arch, libfile, seed, timing, &d);
+        rc = cosim_attention(&ri, arch, libfile, seed, timing, waves, &d);
         goto done;
     }
     int tA = cascade_find_tensor(c, "A"), tB = cascade_find_tensor(c, "B"),
@@ -348,12 +239,12 @@ int cmd_cosim(int argc, char **argv)
         goto done;
 
     /* C model: whole-run cycle level, and the fixed-point values. */
-    double t_c0 = now_s();
+    double t_c0 = cosim_now_s();
     lower_predict(&g, &prog);
     engine_analytic(&ri.in, res);
     if (res->feasible)
         engine_cycle(&ri.in, res, &cy);
-    double t_timing = now_s() - t_c0;
+    double t_timing = cosim_now_s() - t_c0;
     FxFormat fx;
     if (fx_format_init(&fx, &ri.arch->arith)) {
         diag_error(&d, ri.arch->path, 0, "arithmetic widths out of range");
@@ -367,7 +258,7 @@ int cmd_cosim(int argc, char **argv)
         if (in[t])
             func_set_input(fq, t, in[t]);
     func_run(fq);
-    double t_values = now_s() - t_c0 - t_timing;
+    double t_values = cosim_now_s() - t_c0 - t_timing;
 
     /* RTL. */
     if (lib_path) {
@@ -383,19 +274,9 @@ int cmd_cosim(int argc, char **argv)
                    "ARCH=%s`)", err, arch);
         goto done;
     }
-    if (waves) {
-        if (mkdirs(waves) != 0) {
-            diag_error(&d, waves, 0, "cannot create the waves directory: %s", strerror(errno));
-            goto done;
-        }
-        fst = path_join(waves, "rtl.fst");
-    }
-    h = lib.create(fst);
-    if (!h) {
-        diag_error(&d, fst ? fst : libfile, 0, "cannot create the RTL model%s",
-                   fst ? " (waves file not writable?)" : "");
+    h = cosim_create_model(&lib, libfile, waves, &d);
+    if (!h)
         goto done;
-    }
     CosimParams rp;
     lib.params(h, &rp);
     if (rp.rows != g.rows || rp.cols != g.cols || rp.word_bits != g.word_bits ||
@@ -423,9 +304,9 @@ int cmd_cosim(int argc, char **argv)
     lib.start(h);
     uint64_t offset = lib.clocks(h);
     uint64_t limit = 4 * prog.cycles + 1000;
-    double t_r0 = now_s();
+    double t_r0 = cosim_now_s();
     int finished = lib.step(h, limit);
-    double t_r = now_s() - t_r0;
+    double t_r = cosim_now_s() - t_r0;
     uint64_t rtl_cycles = lib.cycles(h);
     if (!finished)
         add_mismatch(&mm, -1, limit, xasprintf("the RTL did not finish within %" PRIu64 " cycles",
@@ -484,20 +365,11 @@ int cmd_cosim(int argc, char **argv)
             printf("  MISMATCH run cycle %" PRIu64 ": %s\n", mm.v[i].cycle, mm.v[i].what);
     }
     if (timing)
-        printf("  timing         : RTL %" PRIu64 " cycles in %.6f s = %.0f cycles/s; C timing "
-               "model (tile rules + cycle level) %.6f s = %.0f cycles/s; C functional model "
-               "(fixed-point values) %.6f s = %.0f cycles/s\n", rtl_cycles, t_r,
-               t_r > 0 ? (double)rtl_cycles / t_r : 0, t_timing,
-               t_timing > 0 ? (double)prog.cycles / t_timing : 0, t_values,
-               t_values > 0 ? (double)prog.cycles / t_values : 0);
+        cosim_print_timing(rtl_cycles, t_r, prog.cycles, t_timing, t_values);
     printf("%s\n", mm.n ? "FAIL" : "PASS");
     rc = mm.n ? EXIT_MISMATCH : EXIT_OK;
-    if (waves) {
-        char *vcd = model_vcd(&g, &prog, offset);
-        if (write_text(&d, waves, "model.vcd", vcd) || write_gtkw(&d, waves))
-            rc = EXIT_INPUT;
-        free(vcd);
-    }
+    if (waves && cosim_waves_write(&d, waves, &g, &prog, NULL, offset))
+        rc = EXIT_INPUT;
 
 done:
     if (h)
@@ -515,7 +387,6 @@ done:
     lower_free(&prog);
     free(res);
     free(libfile);
-    free(fst);
     run_inputs_free(&ri);
 out:
     cli_free_sets(&sets);

@@ -11,9 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli/cli.h"
+#include "cli/cosim_common.h"
 #include "cosim/cosim.h"
 #include "engine/engine.h"
 #include "func/interp.h"
@@ -38,13 +38,6 @@ static void add_line(Lines *l, char *s)
     l->v[l->n++] = s;
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 static int rank_size(const RunInputs *ri, const char *name, uint64_t *out, Diag *d)
 {
     int r = cascade_find_rank(ri->cascade, name);
@@ -65,7 +58,7 @@ static const char *op_name(int q, uint32_t op)
 }
 
 int cosim_attention(const RunInputs *ri, const char *arch_path, const char *libfile, uint64_t seed,
-                    bool timing, Diag *d)
+                    bool timing, const char *waves, Diag *d)
 {
     const Cascade *c = ri->cascade;
     int rc = EXIT_INPUT;
@@ -100,6 +93,7 @@ int cosim_attention(const RunInputs *ri, const char *arch_path, const char *libf
         return EXIT_INPUT;
     }
     AttnProg prog;
+    double t0 = cosim_now_s();
     if (lower_attn(&g, (uint64_t)fx.T, E, F, M, P, M0, &prog, d))
         return EXIT_INPUT;
 
@@ -111,11 +105,10 @@ int cosim_attention(const RunInputs *ri, const char *arch_path, const char *libf
     double **in = NULL;
     Lines mm = { 0 };
 
-    double t0 = now_s();
     engine_analytic(&ri->in, res);
     if (res->feasible)
         engine_cycle(&ri->in, res, &cy);
-    double t_model = now_s() - t0;
+    double t_model = cosim_now_s() - t0;
     fq = func_new(c, &ri->sizes, FUNC_FIXED, &fx, NULL, d);
     if (!fq)
         goto done;
@@ -124,6 +117,7 @@ int cosim_attention(const RunInputs *ri, const char *arch_path, const char *libf
         if (in[t])
             func_set_input(fq, t, in[t]);
     func_run(fq);
+    double t_values = cosim_now_s() - t0 - t_model;
 
     char err[512];
     if (cosim_open(libfile, &lib, err, sizeof err)) {
@@ -131,11 +125,9 @@ int cosim_attention(const RunInputs *ri, const char *arch_path, const char *libf
                    "ARCH=...` for %s)", err, arch_path);
         goto done;
     }
-    h = lib.create(NULL);
-    if (!h) {
-        diag_error(d, libfile, 0, "cannot create the RTL model");
+    h = cosim_create_model(&lib, libfile, waves, d);
+    if (!h)
         goto done;
-    }
     CosimParams rp;
     lib.params(h, &rp);
     if (rp.rows != g.rows || rp.cols != g.cols || rp.word_bits != g.word_bits ||
@@ -169,10 +161,11 @@ int cosim_attention(const RunInputs *ri, const char *arch_path, const char *libf
                 lib.load(h, q == ATTN_Q2D ? COSIM_Q2D : COSIM_Q1D, (uint32_t)(4 * t + k), w[k]);
         }
     lib.start(h);
+    uint64_t offset = lib.clocks(h);
     uint64_t limit = 4 * prog.cycles + 1000;
-    double t_r0 = now_s();
+    double t_r0 = cosim_now_s();
     int finished = lib.step(h, limit);
-    double t_r = now_s() - t_r0;
+    double t_r = cosim_now_s() - t_r0;
     uint64_t rtl_cycles = lib.cycles(h);
     if (!finished)
         add_line(&mm, xasprintf("run cycle %" PRIu64 ": the RTL did not finish", limit));
@@ -264,10 +257,11 @@ int cosim_attention(const RunInputs *ri, const char *arch_path, const char *libf
     for (size_t i = 0; i < mm.n; i++)
         printf("  MISMATCH %s\n", mm.v[i]);
     if (timing)
-        printf("  timing         : RTL %" PRIu64 " cycles in %.6f s = %.0f cycles/s; C cycle "
-               "level %.6f s\n", rtl_cycles, t_r, t_r > 0 ? (double)rtl_cycles / t_r : 0, t_model);
+        cosim_print_timing(rtl_cycles, t_r, prog.cycles, t_model, t_values);
     printf("%s\n", mm.n ? "FAIL" : "PASS");
     rc = mm.n ? EXIT_MISMATCH : EXIT_OK;
+    if (waves && cosim_waves_write(d, waves, &g, NULL, &prog, offset))
+        rc = EXIT_INPUT;
 
 done:
     if (h)

@@ -63,11 +63,21 @@ if [ "$waves" = 1 ]; then
   dir=build/waves/$name
   rm -rf "$dir"
   run_case "$f" "$dir"
-  # GTKWave's command-line converters must read both files.
+  # GTKWave's command-line converters must read both files, and every signal a save file
+  # shows must exist in its trace.
   if fst2vcd -f "$dir/rtl.fst" -o "$tmp/rtl.vcd" >/dev/null 2>&1 && grep -q 'clk_i' "$tmp/rtl.vcd" \
      && vcd2fst -v "$dir/model.vcd" -f "$tmp/model.fst" >/dev/null 2>&1 && [ -s "$tmp/model.fst" ] \
      && fst2vcd -f "$tmp/model.fst" -o "$tmp/model2.vcd" >/dev/null 2>&1 && grep -q 'array2d_busy' "$tmp/model2.vcd"
-  then ok; echo "waves  $dir: rtl.fst, model.vcd, rtl.gtkw, model.gtkw (view: gtkwave $dir/rtl.gtkw)"
+  then
+    missing=""
+    for pair in rtl.gtkw:rtl.vcd model.gtkw:model2.vcd; do
+      awk -f tests/cosim/vcd-names.awk "$tmp/${pair#*:}" | sort -u >"$tmp/names"
+      while IFS= read -r s; do
+        grep -qxF -- "$s" "$tmp/names" || missing="$missing ${pair%%:*}:$s"
+      done < <(grep -vE '^[[@*-]' "$dir/${pair%%:*}")
+    done
+    if [ -z "$missing" ]; then ok; echo "waves  $dir: rtl.fst, model.vcd, rtl.gtkw, model.gtkw (view: gtkwave $dir/rtl.gtkw)"
+    else bad "waves $dir: signals in the save files but not in the traces:$missing"; fi
   else bad "waves $dir: fst2vcd / vcd2fst could not read the files"; fi
   echo "$pass passed, $fail failed"
   [ "$fail" = 0 ]; exit
@@ -77,8 +87,10 @@ for f in tests/cosim/*.case; do
   if grep -q '^# large: 1' "$f" && [ "${COSIM_LARGE:-0}" != 1 ]; then continue; fi
   run_case "$f"
 done
-# Waves of one small case, checked with GTKWave's converters.
-if bash "$0" --waves "$EINSIM" tests/cosim/os-4x4-ragged.case >"$tmp/waves" 2>&1; then ok; grep '^waves' "$tmp/waves"
-else bad "cosim waves"; sed 's/^/    /' "$tmp/waves" | tail -10; fi
+# Waves of a small GEMM and a small attention case, checked with GTKWave's converters.
+for f in tests/cosim/os-4x4-ragged.case tests/cosim/attn-4x4-s64.case; do
+  if bash "$0" --waves "$EINSIM" "$f" >"$tmp/waves" 2>&1; then ok; grep '^waves' "$tmp/waves"
+  else bad "cosim waves $f"; sed 's/^/    /' "$tmp/waves" | tail -10; fi
+done
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

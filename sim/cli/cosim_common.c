@@ -1,0 +1,320 @@
+/* cosim_waves.c — the C model's activity trace and the GTKWave save files of
+ * `einsim cosim --waves` (cosim_common.h). */
+#include "cli/cosim_common.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "util/util.h"
+
+#define MAX_SIGS 16
+
+/* One traced signal: its value at every cycle 0 .. cycles of the run. */
+typedef struct {
+    const char *group;   /* GTKWave group it is shown in */
+    const char *name;
+    int width;
+    uint32_t *v;
+} Sig;
+
+typedef struct {
+    Sig s[MAX_SIGS];
+    int n;
+    uint64_t cycles;
+} Trace;
+
+static uint32_t *sig(Trace *t, const char *group, const char *name, int width)
+{
+    EINSIM_ASSERT(t->n < MAX_SIGS);
+    Sig *s = &t->s[t->n++];
+    *s = (Sig){ group, name, width, xcalloc(t->cycles + 1, sizeof(uint32_t)) };
+    return s->v;
+}
+
+static void trace_free(Trace *t)
+{
+    for (int i = 0; i < t->n; i++)
+        free(t->s[i].v);
+}
+
+/* Adds `by` to v[from .. to-1] (clipped to the run). */
+static void add_range(const Trace *t, uint32_t *v, uint64_t from, uint64_t to, uint32_t by)
+{
+    for (uint64_t c = from; c < to && c <= t->cycles; c++)
+        v[c] += by;
+}
+
+static void set_range(const Trace *t, uint32_t *v, uint64_t from, uint64_t to, uint32_t val)
+{
+    for (uint64_t c = from; c < to && c <= t->cycles; c++)
+        v[c] = val;
+}
+
+/* The VCD: one variable per signal, a value change only where the value changes. */
+static char *trace_vcd(const Trace *t, uint64_t offset)
+{
+    Buf b = {0};
+    buf_printf(&b, "$comment einsim C model activity (tile-level timing rules) $end\n"
+               "$timescale 1ns $end\n$scope module model $end\n");
+    for (int i = 0; i < t->n; i++) {
+        buf_printf(&b, "$var wire %d %c %s", t->s[i].width, '!' + i, t->s[i].name);
+        if (t->s[i].width > 1)
+            buf_printf(&b, " [%d:0]", t->s[i].width - 1);
+        buf_printf(&b, " $end\n");
+    }
+    buf_printf(&b, "$upscope $end\n$enddefinitions $end\n");
+    for (uint64_t c = 0; c <= t->cycles; c++) {
+        bool stamped = false;
+        for (int i = 0; i < t->n; i++) {
+            const Sig *s = &t->s[i];
+            if (c > 0 && s->v[c] == s->v[c - 1])
+                continue;
+            if (!stamped)
+                buf_printf(&b, "#%" PRIu64 "\n", 2 * (offset + c));
+            stamped = true;
+            if (s->width == 1) {
+                buf_printf(&b, "%u%c\n", s->v[c] ? 1u : 0u, '!' + i);
+            } else {
+                buf_putc(&b, 'b');
+                for (int bit = s->width - 1; bit >= 0; bit--)
+                    buf_putc(&b, (char)('0' + ((s->v[c] >> bit) & 1)));
+                buf_printf(&b, " %c\n", '!' + i);
+            }
+        }
+    }
+    buf_printf(&b, "#%" PRIu64 "\n", 2 * (offset + t->cycles + 1));
+    return buf_take(&b);
+}
+
+/* GTKWave save-file lines of a group of signals: "@800200 -NAME", flag + signal per line,
+ * "@1000200 -NAME". Flags: 28 binary (1-bit), 24 decimal (vectors, named with a range). */
+static void gtkw_group(Buf *b, const char *group, const char *const *sigs, int n)
+{
+    buf_printf(b, "@800200\n-%s\n", group);
+    for (int i = 0; i < n; i++)
+        buf_printf(b, "%s\n%s\n", strchr(sigs[i], '[') ? "@24" : "@28", sigs[i]);
+    buf_printf(b, "@1000200\n-%s\n", group);
+}
+
+static char *model_gtkw(const Trace *t)
+{
+    Buf b = {0};
+    buf_printf(&b, "[*] einsim C model activity: gtkwave model.gtkw (from this directory)\n"
+               "[dumpfile] \"model.vcd\"\n[savefile] \"model.gtkw\"\n");
+    for (int i = 0; i < t->n; i++) {
+        if (i > 0 && strcmp(t->s[i].group, t->s[i - 1].group) == 0)
+            continue;
+        char *names[MAX_SIGS];
+        int n = 0;
+        for (int k = i; k < t->n && strcmp(t->s[k].group, t->s[i].group) == 0; k++)
+            names[n++] = t->s[k].width == 1 ? xasprintf("model.%s", t->s[k].name)
+                                           : xasprintf("model.%s[%d:0]", t->s[k].name,
+                                                       t->s[k].width - 1);
+        gtkw_group(&b, t->s[i].group, (const char *const *)names, n);
+        for (int k = 0; k < n; k++)
+            free(names[k]);
+    }
+    return buf_take(&b);
+}
+
+/* RTL signals shown by rtl.gtkw, grouped; every name exists in the FST (tested). The
+ * bridge names the model einsim_top, so its top module's scope is einsim_top.einsim_top.
+ * Width 1 is a bit; COLS is one bit per array column. */
+enum { COLS = -1 };
+typedef struct {
+    const char *name;
+    int width;
+} RtlSig;
+typedef struct {
+    const char *group;
+    const RtlSig *sigs;
+    int n;
+} RtlGroup;
+
+#define SIGS(arr) arr, (int)(sizeof arr / sizeof arr[0])
+static const RtlSig rtl_top[] = {
+    { "clk_i", 1 }, { "start_i", 1 }, { "busy_o", 1 }, { "done_o", 1 }, { "cycles_o", 32 },
+};
+static const RtlSig rtl_gemm_seq[] = {
+    { "u_seq.pc_q", 32 }, { "u_seq.cnt_q", 32 }, { "u_seq.cyc_q", 32 },
+};
+static const RtlSig rtl_gemm_array[] = {
+    { "av_q", 1 }, { "ws_q", 1 }, { "res_v", COLS },
+};
+static const RtlSig rtl_gemm_wb[] = { { "end_v", COLS } };
+static const RtlSig rtl_attn_2d[] = {
+    { "u_attn.v2", 1 }, { "u_attn.op2", 8 }, { "u_attn.t2", 14 }, { "u_attn.bk2", 16 },
+    { "u_attn.c2", 32 },
+};
+static const RtlSig rtl_attn_stg[] = { { "u_attn.stg_busy", 1 } };
+static const RtlSig rtl_attn_1d[] = {
+    { "u_attn.v1", 1 }, { "u_attn.op1", 8 }, { "u_attn.t1", 14 }, { "u_attn.bk1", 16 },
+    { "u_attn.c1", 32 },
+};
+static const RtlGroup gemm_groups[] = {
+    { "top", SIGS(rtl_top) }, { "sequencer", SIGS(rtl_gemm_seq) },
+    { "array", SIGS(rtl_gemm_array) }, { "write-back", SIGS(rtl_gemm_wb) },
+};
+static const RtlGroup attn_groups[] = {
+    { "top", SIGS(rtl_top) }, { "2D queue and array", SIGS(rtl_attn_2d) },
+    { "staging", SIGS(rtl_attn_stg) }, { "1D queue and array", SIGS(rtl_attn_1d) },
+};
+
+static char *rtl_gtkw(const RtlGeom *g, bool attention)
+{
+    Buf b = {0};
+    buf_printf(&b, "[*] einsim RTL waves: gtkwave rtl.gtkw (from this directory)\n"
+               "[dumpfile] \"rtl.fst\"\n[savefile] \"rtl.gtkw\"\n");
+    const RtlGroup *gr = attention ? attn_groups : gemm_groups;
+    int ng = attention ? (int)(sizeof attn_groups / sizeof attn_groups[0])
+                       : (int)(sizeof gemm_groups / sizeof gemm_groups[0]);
+    for (int i = 0; i < ng; i++) {
+        char *names[16];
+        EINSIM_ASSERT(gr[i].n <= 16);
+        for (int k = 0; k < gr[i].n; k++) {
+            int w = gr[i].sigs[k].width == COLS ? (int)g->cols : gr[i].sigs[k].width;
+            names[k] = w == 1 ? xasprintf("einsim_top.einsim_top.%s", gr[i].sigs[k].name)
+                              : xasprintf("einsim_top.einsim_top.%s[%d:0]", gr[i].sigs[k].name,
+                                          w - 1);
+        }
+        gtkw_group(&b, gr[i].group, (const char *const *)names, gr[i].n);
+        for (int k = 0; k < gr[i].n; k++)
+            free(names[k]);
+    }
+    return buf_take(&b);
+}
+
+/* GEMM: the array's busy flag (a tile in flight), tiles in flight, the tile being issued
+ * and whether a stream cycle issues, global-buffer words read per cycle. */
+static void gemm_trace(Trace *tr, const RtlGeom *g, const TileProg *p)
+{
+    tr->cycles = p->cycles;
+    uint32_t *busy = sig(tr, "array2d", "array2d_busy", 1);
+    uint32_t *issuing = sig(tr, "array2d", "issuing", 1);
+    uint32_t *inflight = sig(tr, "array2d", "tiles_in_flight", 16);
+    uint32_t *tile = sig(tr, "array2d", "issue_tile", 16);
+    uint32_t *reads = sig(tr, "GlobalBuffer", "glb_read_words", 16);
+    for (int i = 0; i < p->n; i++) {
+        const TileInstr *t = &p->t[i];
+        uint64_t next = i + 1 < p->n ? p->t[i + 1].start_cyc : p->cycles + 1;
+        add_range(tr, inflight, t->start_cyc, t->end_cyc, 1);
+        set_range(tr, tile, t->start_cyc, next, (uint32_t)i);
+        if (t->op == TILE_GEMM_OS) {
+            set_range(tr, issuing, t->start_cyc, t->start_cyc + t->k, 1);
+            add_range(tr, reads, t->start_cyc, t->start_cyc + t->k, t->m + t->n);
+        } else {
+            set_range(tr, issuing, t->start_cyc, t->start_cyc + t->m, 1);
+            add_range(tr, reads, t->start_cyc, t->start_cyc + t->m, t->k);
+            uint64_t wrows = t->k < g->rows ? t->k : g->rows;   /* weight rows, one per cycle */
+            add_range(tr, reads, t->start_cyc, t->start_cyc + wrows, t->n);
+        }
+    }
+    for (uint64_t c = 0; c <= tr->cycles; c++)
+        busy[c] = inflight[c] > 0;
+}
+
+/* Attention: per unit (2D, 1D) the busy flag (a tile in flight), the op, tile and query
+ * block issued each cycle; Q/K/V-buffer words read and output-buffer words written. */
+static void attn_trace(Trace *tr, const AttnProg *p)
+{
+    static const char *const unit[2] = { "array2d", "array1d" };
+    static const char *const names[2][4] = {
+        { "array2d_busy", "array2d_op", "array2d_tile", "array2d_block" },
+        { "array1d_busy", "array1d_op", "array1d_tile", "array1d_block" },
+    };
+    tr->cycles = p->cycles;
+    uint32_t *v[2][4], *inflight[2];
+    for (int q = 0; q < 2; q++) {
+        v[q][0] = sig(tr, unit[q], names[q][0], 1);
+        v[q][1] = sig(tr, unit[q], names[q][1], 8);
+        v[q][2] = sig(tr, unit[q], names[q][2], 16);
+        v[q][3] = sig(tr, unit[q], names[q][3], 16);
+    }
+    uint32_t *reads = sig(tr, "buffers", "abuf_read_words", 16);
+    uint32_t *writes = sig(tr, "buffers", "obuf_write_words", 16);
+    for (int q = 0; q < 2; q++) {
+        inflight[q] = xcalloc(tr->cycles + 1, sizeof(uint32_t));
+        for (int i = 0; i < p->n[q]; i++) {
+            const AttnTile *t = &p->t[q][i];
+            uint64_t s = t->start_cyc, e = t->start_cyc + t->len;
+            add_range(tr, inflight[q], s, t->end_cyc, 1);
+            set_range(tr, v[q][1], s, e, t->op);
+            set_range(tr, v[q][2], s, e, (uint32_t)i);
+            set_range(tr, v[q][3], s, e, t->blk);
+            if (q == ATTN_Q2D && t->op == A2_BQK)
+                add_range(tr, reads, s, e, (uint32_t)(p->R + p->C));
+            else if (q == ATTN_Q2D && t->op == A2_SLNV)
+                add_range(tr, reads, s, e, (uint32_t)p->R);
+            else if (q == ATTN_Q1D && t->op == A1_AV)
+                add_range(tr, writes, s, e, (uint32_t)p->C);
+        }
+        for (uint64_t c = 0; c <= tr->cycles; c++)
+            v[q][0][c] = inflight[q][c] > 0;
+        free(inflight[q]);
+    }
+}
+
+static int write_text(Diag *d, const char *dir, const char *name, char *text)
+{
+    char *path = path_join(dir, name);
+    int rc = write_file_atomic(path, text, strlen(text));
+    if (rc)
+        diag_error(d, path, 0, "cannot write: %s", strerror(errno));
+    free(path);
+    free(text);
+    return rc;
+}
+
+double cosim_now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static double rate(uint64_t cycles, double s) { return s > 0 ? (double)cycles / s : 0; }
+
+void cosim_print_timing(uint64_t rtl_cycles, double t_rtl, uint64_t c_cycles, double t_timing,
+                        double t_values)
+{
+    printf("  timing         : RTL %" PRIu64 " cycles in %.6f s = %.0f cycles/s; C timing "
+           "model (tile rules + cycle level) %.6f s = %.0f cycles/s; C functional model "
+           "(fixed-point values) %.6f s = %.0f cycles/s\n", rtl_cycles, t_rtl,
+           rate(rtl_cycles, t_rtl), t_timing, rate(c_cycles, t_timing), t_values,
+           rate(c_cycles, t_values));
+}
+
+CosimHandle *cosim_create_model(const CosimLib *lib, const char *libfile, const char *waves,
+                                Diag *d)
+{
+    if (waves && mkdirs(waves) != 0) {
+        diag_error(d, waves, 0, "cannot create the waves directory: %s", strerror(errno));
+        return NULL;
+    }
+    char *fst = waves ? path_join(waves, "rtl.fst") : NULL;
+    CosimHandle *h = lib->create(fst);
+    if (!h)
+        diag_error(d, fst ? fst : libfile, 0, "cannot create the RTL model%s",
+                   fst ? " (waves file not writable?)" : "");
+    free(fst);
+    return h;
+}
+
+int cosim_waves_write(Diag *d, const char *dir, const RtlGeom *g, const TileProg *p,
+                      const AttnProg *attn, uint64_t offset)
+{
+    Trace tr = { .n = 0 };
+    if (attn)
+        attn_trace(&tr, attn);
+    else
+        gemm_trace(&tr, g, p);
+    int rc = write_text(d, dir, "model.vcd", trace_vcd(&tr, offset)) ||
+             write_text(d, dir, "model.gtkw", model_gtkw(&tr)) ||
+             write_text(d, dir, "rtl.gtkw", rtl_gtkw(g, attn != NULL));
+    trace_free(&tr);
+    return rc;
+}

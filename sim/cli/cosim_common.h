@@ -1,0 +1,33 @@
+/* cosim_common.h — `einsim cosim --waves`: the C model's activity as a VCD next to the
+ * RTL's FST, and GTKWave save files that open each with its signals grouped.
+ *
+ * The model trace is built from the predicted tile timing (per cycle: each unit's busy
+ * flag, the op / tile / block it issues, tiles in flight, buffer words read and written).
+ * Cycle c is at time 2 * (offset + c), the time base of the RTL trace (two edges per
+ * clock, offset = clocks spent loading before start). */
+#ifndef EINSIM_COSIM_COMMON_H
+#define EINSIM_COSIM_COMMON_H
+
+#include <stdint.h>
+
+#include "cosim/cosim.h"
+#include "lower/lower.h"
+#include "lower/lower_attn.h"
+#include "util/diag.h"
+
+/* Creates the RTL model of lib; with waves non-NULL, makes that directory and traces the
+ * RTL into waves/rtl.fst. Returns NULL with an error in d on failure. */
+CosimHandle *cosim_create_model(const CosimLib *lib, const char *libfile, const char *waves,
+                                Diag *d);
+/* Monotonic wall clock, seconds. */
+double cosim_now_s(void);
+/* The --timing line: the RTL's speed and the C models' on the same run (cycles of the C
+ * tile model; t_timing the tile rules and the engine, t_values the fixed-point values). */
+void cosim_print_timing(uint64_t rtl_cycles, double t_rtl, uint64_t c_cycles, double t_timing,
+                        double t_values);
+/* Writes DIR/model.vcd and DIR/model.gtkw, DIR/rtl.gtkw of a GEMM tile program (attn
+ * NULL) or of an attention program (p NULL). Returns 0, or 1 with an error in d. */
+int cosim_waves_write(Diag *d, const char *dir, const RtlGeom *g, const TileProg *p,
+                      const AttnProg *attn, uint64_t offset);
+
+#endif
