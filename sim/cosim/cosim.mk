@@ -11,8 +11,10 @@ VERILATOR ?= verilator
 VL_ROOT := $(shell $(VERILATOR) --getenv VERILATOR_ROOT 2>/dev/null)
 RTL_SRCS := $(sort $(wildcard rtl/*.v))
 RTL_INCS := $(sort $(wildcard rtl/*.vh))
-COSIM_VFLAGS := --cc -Wall -O3 --x-assign fast --x-initial fast --trace-fst \
-  --output-split 5000 --output-split-cfuncs 200 -CFLAGS -fPIC --top-module einsim_top -Irtl
+# Verilator flags of every bridge (this file's and nm.mk's), then this top's.
+VL_FLAGS := --cc -Wall -O3 --x-assign fast --x-initial fast --trace-fst \
+  --output-split 5000 --output-split-cfuncs 200 -CFLAGS -fPIC
+COSIM_VFLAGS := $(VL_FLAGS) --top-module einsim_top -Irtl
 COSIM_OPT := OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2
 COSIM_RT_OBJS := verilated.o verilated_threads.o verilated_fst_c.o
 COSIM_RT := $(addprefix build/cosim/runtime/,$(COSIM_RT_OBJS))
