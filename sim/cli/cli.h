@@ -25,6 +25,16 @@ int cli_add_set(SetList *s, const char *arg);
  * returns 0, or -1 without touching *out. */
 int cli_parse_u64(const char *s, uint64_t *out);
 void cli_free_sets(SetList *s);
+
+/* The options the model commands share: -a ARCH, -w WORKLOAD, -m MAPPING, -o DIR and
+ * --set KEY=VALUE (repeatable). */
+typedef struct {
+    const char *arch, *workload, *mapping, *outdir;
+    SetList sets;
+} CliInputs;
+/* If argv[*i] is one of CliInputs's options and has a value, records it, moves *i to the
+ * value and returns 1; returns -1 after printing the error of a bad --set, 0 otherwise. */
+int cli_input_opt(CliInputs *in, int argc, char **argv, int *i);
 Overrides cli_overrides(const SetList *s);
 /* Prints diagnostics (if any) to stderr and returns their count. */
 int cli_report(Diag *d);

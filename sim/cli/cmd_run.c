@@ -59,32 +59,25 @@ int run_write_dir(const RunReport *rep, const RunInputs *ri, const char *txt, co
 
 int cmd_run(int argc, char **argv)
 {
-    SetList sets = {0};
-    const char *arch = NULL, *wl = NULL, *map = NULL, *outdir = NULL;
+    CliInputs in = { 0 };
     int rc = EXIT_INPUT, cycle_level = 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             fputs(run_usage, stdout);
-            cli_free_sets(&sets);
+            cli_free_sets(&in.sets);
             return EXIT_OK;
         }
         if (!v) {
             fprintf(stderr, "einsim run: error: '%s' needs a value or is unknown\n%s", a, run_usage);
             goto out;
         }
-        if (strcmp(a, "-a") == 0)
-            arch = v;
-        else if (strcmp(a, "-w") == 0)
-            wl = v;
-        else if (strcmp(a, "-m") == 0)
-            map = v;
-        else if (strcmp(a, "-o") == 0)
-            outdir = v;
-        else if (strcmp(a, "--set") == 0) {
-            if (cli_add_set(&sets, v))
-                goto out;
-        } else if (strcmp(a, "--level") == 0) {
+        int got = cli_input_opt(&in, argc, argv, &i);
+        if (got < 0)
+            goto out;
+        if (got > 0)
+            continue;
+        if (strcmp(a, "--level") == 0) {
             if (strcmp(v, "analytic") == 0)
                 cycle_level = 0;
             else if (strcmp(v, "cycle") == 0 || strcmp(v, "both") == 0)
@@ -100,11 +93,11 @@ int cmd_run(int argc, char **argv)
         }
         i++;
     }
-    if (!arch || !wl || !map) {
+    if (!in.arch || !in.workload || !in.mapping) {
         fprintf(stderr, "einsim run: error: -a, -w and -m are required\n%s", run_usage);
         goto out;
     }
-    Overrides ov = cli_overrides(&sets);
+    Overrides ov = cli_overrides(&in.sets);
     Diag d;
     diag_init(&d);
     RunInputs ri;
@@ -112,7 +105,7 @@ int cmd_run(int argc, char **argv)
     CycleResult cy = { 0 };
     EnergyReport er;
     TrainResult tr = { 0 };
-    if (run_inputs_load(&ri, arch, wl, map, &ov, &d) == 0) {
+    if (run_inputs_load(&ri, in.arch, in.workload, in.mapping, &ov, &d) == 0) {
         bool training = workload_is_training(ri.workload);
         if (training) {
             train_run(&ri.in, cycle_level, &tr, &res, &cy);
@@ -126,13 +119,13 @@ int cmd_run(int argc, char **argv)
             energy_price(&res, ri.arch, &er);
         else
             memset(&er, 0, sizeof er);
-        RunReport rep = { ri.arch->name, arch, ri.workload->name, wl, ri.mapping->name, map,
-                          ri.cascade->name, ri.arch->clock_mhz, &res, &cy, &er,
-                          training ? &tr : NULL };
+        RunReport rep = { ri.arch->name, in.arch, ri.workload->name, in.workload,
+                          ri.mapping->name, in.mapping, ri.cascade->name, ri.arch->clock_mhz,
+                          &res, &cy, &er, training ? &tr : NULL };
         char *txt = report_stats_txt(&rep);
         fputs(txt, stdout);
-        if (outdir)
-            run_write_dir(&rep, &ri, txt, outdir, &d);
+        if (in.outdir)
+            run_write_dir(&rep, &ri, txt, in.outdir, &d);
         free(txt);
         rc = res.feasible ? EXIT_OK : EXIT_INFEASIBLE;
     }
@@ -142,6 +135,6 @@ int cmd_run(int argc, char **argv)
     train_result_free(&tr);
     run_inputs_free(&ri);
 out:
-    cli_free_sets(&sets);
+    cli_free_sets(&in.sets);
     return rc;
 }

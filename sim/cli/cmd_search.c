@@ -149,8 +149,7 @@ static char *summary_text(const RunInputs *ri, const char *arch, const char *wl,
 
 int cmd_search(int argc, char **argv)
 {
-    SetList sets = {0};
-    const char *arch = NULL, *wl = NULL, *map = NULL, *outdir = NULL;
+    CliInputs in = { 0 };
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     SearchOptions o = { SEARCH_LATENCY, false, 1, ncpu > 0 ? (int)ncpu : 1,
                         SEARCH_DEFAULT_MAX_EVALS, 3 };
@@ -160,7 +159,7 @@ int cmd_search(int argc, char **argv)
         uint64_t x;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             fputs(search_usage, stdout);
-            cli_free_sets(&sets);
+            cli_free_sets(&in.sets);
             return EXIT_OK;
         }
         if (!v) {
@@ -168,18 +167,12 @@ int cmd_search(int argc, char **argv)
                     search_usage);
             goto out;
         }
-        if (strcmp(a, "-a") == 0)
-            arch = v;
-        else if (strcmp(a, "-w") == 0)
-            wl = v;
-        else if (strcmp(a, "-m") == 0)
-            map = v;
-        else if (strcmp(a, "-o") == 0)
-            outdir = v;
-        else if (strcmp(a, "--set") == 0) {
-            if (cli_add_set(&sets, v))
-                goto out;
-        } else if (strcmp(a, "--objective") == 0) {
+        int got = cli_input_opt(&in, argc, argv, &i);
+        if (got < 0)
+            goto out;
+        if (got > 0)
+            continue;
+        if (strcmp(a, "--objective") == 0) {
             int k = -1;
             for (int j = 0; j < 3; j++)
                 if (strcmp(v, search_objective_name[j]) == 0)
@@ -216,16 +209,17 @@ int cmd_search(int argc, char **argv)
         }
         i++;
     }
-    if (!arch || !wl || !map) {
+    if (!in.arch || !in.workload || !in.mapping) {
         fprintf(stderr, "einsim search: error: -a, -w and -m are required\n%s", search_usage);
         goto out;
     }
-    Overrides ov = cli_overrides(&sets);
+    Overrides ov = cli_overrides(&in.sets);
     Diag d;
     diag_init(&d);
     RunInputs ri;
     Mapspace *ms = NULL;
-    if (run_inputs_load(&ri, arch, wl, map, &ov, &d) == 0 && mapspace_new(&ri.in, &d, &ms) == 0) {
+    if (run_inputs_load(&ri, in.arch, in.workload, in.mapping, &ov, &d) == 0 &&
+        mapspace_new(&ri.in, &d, &ms) == 0) {
         uint32_t *tch = xcalloc((size_t)mapspace_dims(ms) + 1, sizeof *tch);
         mapspace_template_choice(ms, tch);
         uint64_t tcyc = 0;
@@ -234,7 +228,8 @@ int cmd_search(int argc, char **argv)
         free(tch);
         SearchResult res;
         search_run(ms, &o, &res);
-        char *sum = summary_text(&ri, arch, wl, map, ms, &o, &res, tcyc, ten, treason);
+        char *sum = summary_text(&ri, in.arch, in.workload, in.mapping, ms, &o, &res, tcyc, ten,
+                                 treason);
         fputs(sum, stdout);
         int cores = o.threads < ncpu ? o.threads : (int)(ncpu > 0 ? ncpu : 1);
         double rate = res.eval_seconds > 0 ? (double)res.evaluated / res.eval_seconds : 0;
@@ -244,29 +239,30 @@ int cmd_search(int argc, char **argv)
         printf("\nspeed: %.0f evaluated mappings/s on %d thread%s = %.0f per core (%.3f s)\n",
                rate, o.threads, o.threads > 1 ? "s" : "", rate / cores, res.eval_seconds);
         rc = res.n_best ? EXIT_OK : EXIT_INFEASIBLE;
-        if (outdir && mkdirs(outdir) != 0) {
-            diag_error(&d, outdir, 0, "cannot create the output directory: %s", strerror(errno));
-        } else if (outdir) {
-            write_text(&d, outdir, "summary.txt", sum);
-            write_text(&d, outdir, "run_info.txt", info);
-            char *cref = relative_path(outdir, ri.mapping->cascade_path);
+        if (in.outdir && mkdirs(in.outdir) != 0) {
+            diag_error(&d, in.outdir, 0, "cannot create the output directory: %s", strerror(errno));
+        } else if (in.outdir) {
+            write_text(&d, in.outdir, "summary.txt", sum);
+            write_text(&d, in.outdir, "run_info.txt", info);
+            char *cref = relative_path(in.outdir, ri.mapping->cascade_path);
             Buf sets_txt = {0};
-            for (int i = 0; i < sets.n; i++)
-                if (strncmp(sets.v[i].key, "mapping.", 8) != 0)
-                    buf_printf(&sets_txt, " --set %s=%s", sets.v[i].key, sets.v[i].value);
+            for (int i = 0; i < in.sets.n; i++)
+                if (strncmp(in.sets.v[i].key, "mapping.", 8) != 0)
+                    buf_printf(&sets_txt, " --set %s=%s", in.sets.v[i].key, in.sets.v[i].value);
             for (int i = 0; i < res.n_best && !diag_count(&d); i++) {
                 const SearchPoint *p = &res.best[i];
                 char *fname = xasprintf("best-%d.cfg", i + 1);
-                char *fpath = path_join(outdir, fname);
+                char *fpath = path_join(in.outdir, fname);
                 char *name = xasprintf("%s-best-%d", ri.mapping->name, i + 1);
                 char *hdr = xasprintf("%s — written by einsim search from %s\nrank %d of %d by %s; "
                                       "analytic: %llu cycles, %.6e pJ\nreproduce: einsim run -a %s "
-                                      "-w %s -m %s%s", fname, map, i + 1, res.n_best,
+                                      "-w %s -m %s%s", fname, in.mapping, i + 1, res.n_best,
                                       search_objective_name[o.objective],
-                                      (unsigned long long)p->cycles, p->energy_pj, arch, wl, fpath,
+                                      (unsigned long long)p->cycles, p->energy_pj, in.arch,
+                                      in.workload, fpath,
                                       sets_txt.s ? sets_txt.s : "");
                 char *txt = mapspace_mapping_text(ms, p->choice, name, cref, hdr);
-                write_text(&d, outdir, fname, txt);
+                write_text(&d, in.outdir, fname, txt);
                 free(txt);
                 free(hdr);
                 free(name);
@@ -283,7 +279,7 @@ int cmd_search(int argc, char **argv)
                                res.pareto[i].seconds, res.pareto[i].energy_pj,
                                res.pareto[i].energy_pj * res.pareto[i].seconds);
                 char *t = buf_take(&csv);
-                write_text(&d, outdir, "pareto.csv", t);
+                write_text(&d, in.outdir, "pareto.csv", t);
                 free(t);
             }
         }
@@ -297,6 +293,6 @@ int cmd_search(int argc, char **argv)
     diag_free(&d);
     run_inputs_free(&ri);
 out:
-    cli_free_sets(&sets);
+    cli_free_sets(&in.sets);
     return rc;
 }

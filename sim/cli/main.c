@@ -60,6 +60,23 @@ int cli_parse_u64(const char *s, uint64_t *out)
     return 0;
 }
 
+int cli_input_opt(CliInputs *in, int argc, char **argv, int *i)
+{
+    const char *a = argv[*i], *v = *i + 1 < argc ? argv[*i + 1] : NULL;
+    const char **slot = strcmp(a, "-a") == 0 ? &in->arch
+                      : strcmp(a, "-w") == 0 ? &in->workload
+                      : strcmp(a, "-m") == 0 ? &in->mapping
+                      : strcmp(a, "-o") == 0 ? &in->outdir : NULL;
+    if (!v || (!slot && strcmp(a, "--set") != 0))
+        return 0;
+    if (!slot && cli_add_set(&in->sets, v))
+        return -1;
+    if (slot)
+        *slot = v;
+    ++*i;
+    return 1;
+}
+
 int cli_add_set(SetList *s, const char *arg)
 {
     const char *eq = strchr(arg, '=');
