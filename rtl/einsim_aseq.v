@@ -3,8 +3,12 @@
 // zero overhead. The head tile starts when the queue's unit is free (the previous tile
 // has issued its last stream cycle) and, if it names a dependency, once that tile of
 // the other queue is done (dep_done_i). A tile then issues len stream cycles, cnt = 0 ..
-// len - 1; len is fixed by its opcode: 1, the exp sequence T + 2, or the k field (E or
-// F). Start stamps are recorded here; end stamps and done flags in einsim_attn.
+// len - 1; len is fixed by its opcode: 1, the exp sequence T + 2, the k field (E or F),
+// or E + F for the 2D pair BQK|SLNV (6), whose stream alternates one BQK element (even
+// cycles) and one SLNV element (odd cycles) while both have elements left; the longer
+// one then finishes alone. Each stream cycle is put out as one element of one Einsum:
+// its op, its element count and last flag, its addresses and score bank. Start stamps
+// are recorded here; end stamps and done flags in einsim_attn.
 module einsim_aseq #(
   // 1: the 1D queue's opcodes, 0: the 2D queue's
   parameter integer ONED = 0,
@@ -24,15 +28,18 @@ module einsim_aseq #(
   output wire [TIDW-1:0] dep_tid_o,
   input  wire            dep_done_i,
   output wire            iss_v_o,     // a stream cycle of the current tile
-  output wire [7:0]      op_o,
+  output wire [7:0]      op_o,        // the element's Einsum (BQK or SLNV for a pair)
   output wire            first_o,
-  output wire            last_o,      // the tile's last stream cycle
+  output wire            last_o,      // the element is its Einsum's last in the tile
   output wire [15:0]     blk_o,
-  output wire [31:0]     cnt_o,
+  output wire [31:0]     cnt_o,       // the element's index in its Einsum
   output wire [TIDW-1:0] tid_o,
-  output wire [31:0]     a_o,         // a + cnt * lda
+  output wire            bank_o,      // score bank of the element (2D)
+  output wire            pair_o,      // the tile is a BQK|SLNV pair
+  output wire [31:0]     a_o,         // a + cnt * lda (a = w3[63:32] for a pair's SLNV)
   output wire [31:0]     b_o,         // b + cnt * ldb
   output wire            idle_o,      // at the END tile
+  output wire [31:0]     ntiles_o,    // tiles issued so far (all of them once idle)
   output wire [31:0]     cyc_o
 );
   reg [63:0] imem [0:4*TILES-1];
@@ -46,12 +53,14 @@ module einsim_aseq #(
   wire [63:0] w2 = pc_ok ? imem[{pc_q[29:0], 2'd2}] : 64'd0;
   wire [63:0] w3 = pc_ok ? imem[{pc_q[29:0], 2'd3}] : 64'd0;
   wire [7:0]  op = w0[7:0];
-  wire        valid_op = ONED != 0 ? (op >= 8'd1 && op <= 8'd7) : (op >= 8'd1 && op <= 8'd5);
+  wire        valid_op = ONED != 0 ? (op >= 8'd1 && op <= 8'd7) : (op >= 8'd1 && op <= 8'd6);
   // exp sequences: 2D SLN (3), 1D PRM (2); stream of k: 2D BQK (1), SLNV (5); 1D SPNV (5),
-  // RNV (6), AV (7)
+  // RNV (6), AV (7); 2D pair (6): k = E (BQK) + k2 = F (SLNV, w0[63:48])
+  wire        pair = ONED == 0 && op == 8'd6;
   wire        is_exp = ONED != 0 ? op == 8'd2 : op == 8'd3;
   wire        is_k = ONED != 0 ? (op >= 8'd5) : (op == 8'd1 || op == 8'd5);
-  wire [31:0] len0 = is_exp ? 32'(T + 2) : is_k ? {16'd0, w0[47:32]} : 32'd1;
+  wire [31:0] ke = {16'd0, w0[47:32]}, kf = {16'd0, w0[63:48]};
+  wire [31:0] len0 = pair ? ke + kf : is_exp ? 32'(T + 2) : is_k ? ke : 32'd1;
 `ifdef EINSIM_FAULT_STALL
   // Fault-injection variant: tile 1 of the 2D queue holds its unit one cycle longer.
   wire [31:0] len = (ONED == 0 && pc_q == 32'd1) ? len0 + 32'd1 : len0;
@@ -63,17 +72,28 @@ module einsim_aseq #(
 
   assign dep_o       = has_dep;
   assign dep_tid_o   = w3[TIDW-1:0];
+  // A pair's element: both alternate over the first 2 min(E, F) cycles, then the longer
+  // one runs alone.
+  wire [31:0] kmin = ke < kf ? ke : kf;
+  wire        alt = cnt_q < 2 * kmin;
+  wire        p_slnv = alt ? cnt_q[0] : kf > ke;
+  wire [31:0] p_cnt = alt ? cnt_q >> 1 : cnt_q - kmin;
+  wire        sub_slnv = pair && p_slnv;
+  wire [31:0] ecnt = pair ? p_cnt : cnt_q;
   assign iss_v_o     = go;
-  assign op_o        = op;
+  assign op_o        = pair ? (p_slnv ? 8'd5 : 8'd1) : op;
   assign first_o     = w0[8];
-  assign last_o      = cnt_q + 32'd1 == len;
+  assign last_o      = pair ? p_cnt + 32'd1 == (p_slnv ? kf : ke) : cnt_q + 32'd1 == len;
   assign blk_o       = w0[31:16];
-  assign cnt_o       = cnt_q;
+  assign cnt_o       = ecnt;
   assign tid_o       = pc_q[TIDW-1:0];
-  assign a_o         = w1[31:0] + cnt_q * w2[31:0];
-  assign b_o         = w1[63:32] + cnt_q * w2[63:32];
+  assign bank_o      = sub_slnv ? w0[11] : w0[10];
+  assign pair_o      = pair;
+  assign a_o         = (sub_slnv ? w3[63:32] : w1[31:0]) + ecnt * w2[31:0];
+  assign b_o         = w1[63:32] + ecnt * w2[63:32];
   assign idle_o      = !run_q || !valid_op;
   assign cyc_o       = cyc_q;
+  assign ntiles_o    = pc_q;
   assign dbg_start_o = dbg_addr_i < TILES ? start_mem[dbg_addr_i] : 32'd0;
 
   always @(posedge clk_i) begin

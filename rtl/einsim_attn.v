@@ -1,13 +1,17 @@
-// einsim_attn.v — the attention engine (FuseMax 1-pass, rtl/README.md "Attention
-// engine"): an R x C 2D array of einsim_vpe, a C-PE 1D array of einsim_pe1d below it,
-// the staging registers between them (ATTN_STG cycles), the column reductions at the
-// bottom of the 2D array (max, sum, MAC over the rows), the Q/K/V buffer, the output
-// buffer and two tile queues (einsim_aseq) with their done flags and end stamps.
-// 2D ops: BQK 1, LM 2, SLN 3, SLD 4, SLNV 5; 1D ops: RM 1, PRM 2, SPD 3, RD 4, SPNV 5,
-// RNV 6, AV 7. A tile ends (its done flag rises and its end stamp is taken) in the
-// cycle after its last result is written: BQK / SLN / every 1D tile after its last
-// stream cycle, LM / SLD / SLNV when their last column result leaves the staging
-// registers into the 1D register files.
+// einsim_attn.v — the attention side of the accelerator (FuseMax 1-pass, rtl/README.md
+// "Attention"): the Q/K/V buffer, the output buffer, the two tile queues (einsim_aseq)
+// with their done flags and end stamps, the deskew of the 2D array's bottom row, the
+// staging registers (STG) and the C-PE 1D array (einsim_pe1d). The 2D work runs on the
+// accelerator's one PE array (einsim_array in einsim_top): this module puts out one
+// stream element per cycle (row operands: K or V rows; column operands: Q, or RM for
+// SLN; the attention tag) into the top's operand register and skew lines, and takes
+// back the bottom row's partial sums with the tag that enters PE (R-1, C-1).
+// 2D ops: BQK 1, LM 2, SLN 3, SLD 4, SLNV 5, the pair BQK|SLNV 6; 1D ops: RM 1, PRM 2,
+// SPD 3, RD 4, SPNV 5, RNV 6, AV 7. A tile ends (its done flag rises and its end stamp is
+// taken) in the cycle after its last result is written: BQK / SLN when their last
+// element has passed PE (R-1, C-1), LM / SLD / SLNV when their last column result leaves
+// the staging registers into the 1D register files, a pair when both of its Einsums
+// have ended, every 1D tile after its last stream cycle.
 module einsim_attn #(
   parameter integer R = 4,
   parameter integer C = 4,
@@ -21,7 +25,8 @@ module einsim_attn #(
   parameter integer NB = 64,        // query blocks (power of two)
   parameter integer NF = 32,        // F held (power of two)
   parameter integer QT = 1024,      // tiles per queue (power of two)
-  parameter integer STG = 2         // staging registers 2D -> 1D
+  parameter integer STG = 2,        // staging registers 2D -> 1D
+  parameter integer XTW = 32        // attention tag bits (einsim_pe): 13 + BW + log2(QT)
 ) (
   input  wire        clk_i,
   input  wire        rst_ni,
@@ -34,30 +39,35 @@ module einsim_attn #(
   input  wire [31:0] rd_addr_i,
   output reg  [63:0] rd_data_o,
   output reg         done_o,
-  output reg  [31:0] cycles_o
+  output reg  [31:0] cycles_o,
+  // the stream element to the 2D array (before the top's operand register)
+  output reg  [R*W-1:0] row_o,
+  output reg  [C*W-1:0] col_o,
+  output wire           sv_o,
+  output wire           sfirst_o,
+  output wire           slast_o,
+  output wire [XTW-1:0] xtag_o,
+  // the bottom row of the 2D array: next partial sums, row flow entering PE (R-1, C-1)
+  input  wire [C*A-1:0] ps_bot_i,
+  input  wire           av_bot_i,
+  input  wire           alast_bot_i,
+  input  wire [XTW-1:0] xtag_bot_i
 );
 `include "einsim_fx.vh"
   localparam integer BW = $clog2(NB);
   localparam integer FW = $clog2(NF);
   localparam integer TIDW = $clog2(QT);
-  localparam signed [W-1:0] WMIN = {1'b1, {(W-1){1'b0}}};
-// Fault-injection variant: PE (R/2, C/2) rounds its BQK results one LSB too high.
-`ifdef EINSIM_FAULT_ACC
-  localparam integer FAULT = 1;
-`else
-  localparam integer FAULT = 0;
-`endif
 
   // ---- buffers -------------------------------------------------------------------------
   reg [W-1:0] abuf [0:GW-1];
   reg [W-1:0] obuf [0:GW-1];
 
   // ---- tile queues -----------------------------------------------------------------------
-  wire            d2, d1, v2, v1, f2, f1, l2, l1, idle2, idle1;
+  wire            d2, d1, v2, v1, f2, f1, l2, l1, idle2, idle1, bank2, bank1, pr2, pr1;
   wire [TIDW-1:0] dt2, dt1, t2, t1;
   wire [7:0]      op2, op1;
   wire [15:0]     bk2, bk1;
-  wire [31:0]     c2, c1, a2, b2, a1, b1, s2, s1, cyc, cyc1;
+  wire [31:0]     c2, c1, a2, b2, a1, b1, s2, s1, cyc, cyc1, n2, n1;
   reg  [QT-1:0]   done2_q, done1_q;
   reg  [31:0]     end2 [0:QT-1];
   reg  [31:0]     end1 [0:QT-1];
@@ -68,7 +78,7 @@ module einsim_attn #(
     .dbg_addr_i(rd_addr_i), .dbg_start_o(s2),
     .dep_o(d2), .dep_tid_o(dt2), .dep_done_i(done1_q[dt2]),
     .iss_v_o(v2), .op_o(op2), .first_o(f2), .last_o(l2), .blk_o(bk2), .cnt_o(c2), .tid_o(t2),
-    .a_o(a2), .b_o(b2), .idle_o(idle2), .cyc_o(cyc)
+    .bank_o(bank2), .pair_o(pr2), .a_o(a2), .b_o(b2), .idle_o(idle2), .ntiles_o(n2), .cyc_o(cyc)
   );
   einsim_aseq #(.ONED(1), .T(T), .TILES(QT), .TIDW(TIDW)) u_q1d (
     .clk_i(clk_i), .rst_ni(rst_ni), .start_i(start_i),
@@ -76,71 +86,57 @@ module einsim_attn #(
     .dbg_addr_i(rd_addr_i), .dbg_start_o(s1),
     .dep_o(d1), .dep_tid_o(dt1), .dep_done_i(done2_q[dt1]),
     .iss_v_o(v1), .op_o(op1), .first_o(f1), .last_o(l1), .blk_o(bk1), .cnt_o(c1), .tid_o(t1),
-    .a_o(a1), .b_o(b1), .idle_o(idle1), .cyc_o(cyc1)
+    .bank_o(bank1), .pair_o(pr1), .a_o(a1), .b_o(b1), .idle_o(idle1), .ntiles_o(n1), .cyc_o(cyc1)
   );
 
-  // ---- 2D array: row operands (K or V rows), column operands (Q, or RM broadcast) --------
+  // ---- the stream element to the 2D array: row operands (K or V rows), column operands
+  // (Q, or the block's RM from the 1D PEs for SLN), the attention tag ----------------------
   wire [C*W-1:0] rm2d, av;
-  wire [R*C*W-1:0] s;
-  reg  [R*W-1:0] rowop;
-  reg  [C*W-1:0] colop;
   integer i, j;
   always @* begin
-    for (i = 0; i < R; i = i + 1) rowop[i*W +: W] = abuf[(a2 + i) % GW];
+    for (i = 0; i < R; i = i + 1) row_o[i*W +: W] = v2 ? abuf[(a2 + i) % GW] : {W{1'b0}};
     for (j = 0; j < C; j = j + 1)
-      colop[j*W +: W] = op2 == 8'd3 ? rm2d[j*W +: W] : abuf[(b2 + j) % GW];
+      col_o[j*W +: W] = !v2 ? {W{1'b0}} : op2 == 8'd3 ? rm2d[j*W +: W] : abuf[(b2 + j) % GW];
   end
-  genvar gi, gj;
+  assign sv_o     = v2;
+  assign sfirst_o = v2 && c2 == 32'd0;
+  assign slast_o  = v2 && l2;
+  assign xtag_o   = v2 ? {pr2, t2, c2[7:0], bk2[BW-1:0], bank2, op2[2:0]} : {XTW{1'b0}};
+
+  // ---- bottom of the 2D array: deskew (column j delayed by C - 1 - j), then the column
+  // results with the tag of PE (R-1, C-1) ----------------------------------------------------
+  wire [C*A-1:0] dsk;
+  genvar gj;
   generate
-    for (gi = 0; gi < R; gi = gi + 1) begin : g_r
-      for (gj = 0; gj < C; gj = gj + 1) begin : g_c
-        einsim_vpe #(.W(W), .F(F), .A(A), .T(T), .LOG2E(LOG2E), .COEF(COEF), .NB(NB), .BW(BW),
-                     .FAULT((FAULT != 0 && gi == R / 2 && gj == C / 2) ? 1 : 0)) u_pe (
-          .clk_i(clk_i), .rst_ni(rst_ni), .iss_i(v2), .op_i(op2), .cnt_i(c2[7:0]), .last_i(l2),
-          .blk_i(bk2[BW-1:0]), .a_i(rowop[gi*W +: W]), .b_i(colop[gj*W +: W]),
-          .s_o(s[(gi*C+gj)*W +: W])
-        );
-      end
+    for (gj = 0; gj < C; gj = gj + 1) begin : g_dsk
+      einsim_delay #(.X(A), .DEPTH(C - 1 - gj)) u_d (
+        .clk_i(clk_i), .rst_ni(rst_ni), .d_i(ps_bot_i[gj*A +: A]), .q_o(dsk[gj*A +: A])
+      );
     end
   endgenerate
-
-  // ---- column reductions at the bottom of the array --------------------------------------
-  reg signed [W-1:0] red_max, wv;
-  reg signed [A-1:0] red_sum, red_mac;
-  reg [C*W-1:0]      colres;
+  wire [2:0]      bop  = xtag_bot_i[2:0];
+  wire [BW-1:0]   bblk = xtag_bot_i[4 +: BW];
+  wire [FW-1:0]   bf   = xtag_bot_i[4 + BW +: FW];   // SLNV's f (count bits above FW unused)
+  wire [TIDW-1:0] btid = xtag_bot_i[12 + BW +: TIDW];
+  wire            bpair = xtag_bot_i[XTW-1];
+  reg [C*W-1:0]   colres;
   always @* begin
-    for (j = 0; j < C; j = j + 1) begin
-      red_max = WMIN;
-      red_sum = {A{1'b0}};
-      red_mac = {A{1'b0}};
-      for (i = 0; i < R; i = i + 1) begin
-        wv = s[(i*C+j)*W +: W];
-        red_max = fx_max(red_max, wv);
-        red_sum = fx_acc_add(red_sum, wv);
-        red_mac = fx_mac(red_mac, wv, rowop[i*W +: W]);
-      end
-      colres[j*W +: W] = op2 == 8'd2 ? red_max : op2 == 8'd4 ? fx_from_acc(red_sum)
-                                                             : fx_from_acc(red_mac);
-    end
+    for (j = 0; j < C; j = j + 1)
+      colres[j*W +: W] = bop == 3'd2 ? dsk[j*A +: W] : fx_from_acc(dsk[j*A +: A]);
   end
 
-  // ---- staging registers: {valid, last, kind, blk, f, tid, C words} ---------------------
-  localparam integer SGW = 2 + 8 + BW + FW + TIDW + C * W;
+  // ---- staging registers: {valid, last, pair, kind, blk, f, tid, C words} ---------------
+  localparam integer SGW = 3 + 8 + BW + FW + TIDW + C * W;
   reg  [SGW-1:0] stg_q [0:STG-1];
-  wire           red = v2 && (op2 == 8'd2 || op2 == 8'd4 || op2 == 8'd5);
-  wire [SGW-1:0] stg_in = {red, l2, op2, bk2[BW-1:0], c2[FW-1:0], t2, colres};
+  wire           red = av_bot_i && (bop == 3'd2 || bop == 3'd4 || bop == 3'd5);
+  wire [SGW-1:0] stg_in = {red, alast_bot_i, bpair, 5'd0, bop, bblk, bf, btid, colres};
   wire [SGW-1:0] so = stg_q[STG-1];
-  wire           so_v = so[SGW-1], so_last = so[SGW-2];
-  wire [7:0]     so_kind = so[SGW-3 -: 8];
-  wire [BW-1:0]  so_blk = so[SGW-11 -: BW];
-  wire [FW-1:0]  so_f = so[SGW-11-BW -: FW];
-  wire [TIDW-1:0] so_tid = so[SGW-11-BW-FW -: TIDW];
-  reg            stg_busy;
+  wire           so_v = so[SGW-1], so_last = so[SGW-2], so_pair = so[SGW-3];
+  wire [7:0]     so_kind = so[SGW-4 -: 8];
+  wire [BW-1:0]  so_blk = so[SGW-12 -: BW];
+  wire [FW-1:0]  so_f = so[SGW-12-BW -: FW];
+  wire [TIDW-1:0] so_tid = so[SGW-12-BW-FW -: TIDW];
   integer k;
-  always @* begin
-    stg_busy = 1'b0;
-    for (k = 0; k < STG; k = k + 1) stg_busy = stg_busy | stg_q[k][SGW-1];
-  end
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       for (k = 0; k < STG; k = k + 1) stg_q[k] <= {SGW{1'b0}};
@@ -165,15 +161,22 @@ module einsim_attn #(
   endgenerate
 
   // ---- tile ends, output writes, run state ------------------------------------------------
-  wire e2a = v2 && l2 && (op2 == 8'd1 || op2 == 8'd3);   // BQK / SLN: last write now
-  wire e2b = so_v && so_last;                            // LM / SLD / SLNV: left staging
-  wire e1  = v1 && l1;
+  // ea: a BQK / SLN element's last write (PE (R-1, C-1)); eb: a column result leaving the
+  // staging registers. A pair is done at the later of its two ends (half_q: one seen).
+  wire ea = av_bot_i && alast_bot_i && (bop == 3'd1 || bop == 3'd3);
+  wire eb = so_v && so_last;
+  wire e1 = v1 && l1;
+  wire same = ea && eb && btid == so_tid;
+  reg  [QT-1:0] half_q;
+  wire ea_done = ea && (!bpair || half_q[btid] || same);
+  wire eb_done = eb && (!so_pair || half_q[so_tid] || same);
+  wire [31:0] nend2 = 32'(ea_done) + 32'(eb_done && !(ea_done && same));
   reg  run_q;
-  reg  [31:0] last_end_q;
-  wire any_end = e2a || e2b || e1;
+  reg  [31:0] last_end_q, nd2_q;
+  wire any_end = ea_done || eb_done || e1;
   always @(posedge clk_i) begin
-    if (e2a) end2[t2] <= cyc + 32'd1;
-    if (e2b) end2[so_tid] <= cyc + 32'd1;
+    if (ea_done) end2[btid] <= cyc + 32'd1;
+    if (eb_done) end2[so_tid] <= cyc + 32'd1;
     if (e1) end1[t1] <= cyc + 32'd1;
     if (v1 && op1 == 8'd7)
       for (j = 0; j < C; j = j + 1) obuf[(b1 + j) % GW] <= av[j*W +: W];
@@ -181,17 +184,21 @@ module einsim_attn #(
   end
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      done2_q <= '0; done1_q <= '0;
+      done2_q <= '0; done1_q <= '0; half_q <= '0; nd2_q <= 32'd0;
       run_q <= 1'b0; done_o <= 1'b0; cycles_o <= 32'd0; last_end_q <= 32'd0;
     end else if (start_i) begin
-      done2_q <= '0; done1_q <= '0;
+      done2_q <= '0; done1_q <= '0; half_q <= '0; nd2_q <= 32'd0;
       run_q <= 1'b1; done_o <= 1'b0; cycles_o <= 32'd0; last_end_q <= 32'd0;
     end else if (run_q) begin
-      if (e2a) done2_q[t2] <= 1'b1;
-      if (e2b) done2_q[so_tid] <= 1'b1;
+      if (ea_done) done2_q[btid] <= 1'b1;
+      if (eb_done) done2_q[so_tid] <= 1'b1;
+      if (ea && bpair && !ea_done) half_q[btid] <= 1'b1;
+      if (eb && so_pair && !eb_done) half_q[so_tid] <= 1'b1;
       if (e1) done1_q[t1] <= 1'b1;
+      nd2_q <= nd2_q + nend2;
       if (any_end) last_end_q <= cyc + 32'd1;
-      if (idle2 && idle1 && !stg_busy) begin
+      // every 2D tile issued has ended (the array, deskew and staging are empty)
+      if (idle2 && idle1 && nd2_q == n2) begin
         run_q <= 1'b0;
         done_o <= 1'b1;
         cycles_o <= any_end ? cyc + 32'd1 : last_end_q;

@@ -8,10 +8,13 @@
 // 2 instruction memory), rd_* reads one back combinationally (sel 0 global buffer,
 // 1 accumulator buffer, 2 tile start stamps, 3 tile end stamps), start_i runs the tile
 // program, done_o / cycles_o report its end.
-// Attention (FuseMax 1-pass) runs on einsim_attn, selected by the mode register (ld_sel 6,
-// bit 0): ld_sel 3 / 4 / 5 load its Q/K/V buffer and its 2D / 1D tile queues, rd_sel 4
-// reads its output buffer and 5 .. 8 its 2D / 1D start and end stamps; start_i, done_o
-// and cycles_o then belong to it. Not modelled: DRAM.
+// Attention (FuseMax 1-pass) is selected by the mode register (ld_sel 6, bit 0): its
+// 2D Einsums run on the same array (the stream elements of einsim_attn's 2D queue enter
+// the same operand register and skew lines, with the attention tag beside the row tag),
+// and the bottom row's sums go back to einsim_attn (deskew, staging, 1D array).
+// ld_sel 3 / 4 / 5 load its Q/K/V buffer and its 2D / 1D tile queues, rd_sel 4 reads its
+// output buffer and 5 .. 8 its 2D / 1D start and end stamps; start_i, done_o and
+// cycles_o then belong to it. Not modelled: DRAM.
 `include "einsim_params.vh"
 
 module einsim_top (
@@ -61,6 +64,10 @@ module einsim_top (
   localparam integer CT_INIT = CTW - 4, CT_FINAL = CTW - 5, CT_ENDM = CTW - 6;
   // row-tag bit positions
   localparam integer RT_ROWLAST = RTW - 1, RT_ROWOK = RTW - 2;
+  // attention tag (einsim_pe, einsim_attn): {pair, tid, cnt[7:0], blk, bank, op[2:0]}
+  localparam integer NB    = `EINSIM_ATTN_BLOCKS;
+  localparam integer BW    = $clog2(NB);
+  localparam integer XTW   = 13 + BW + $clog2(`EINSIM_ATTN_TILES);
 // Fault-injection variant: PE (R/2, C/2) adds one output LSB to every MAC.
 `ifdef EINSIM_FAULT_ACC
   localparam integer FAULT = 1;
@@ -95,15 +102,23 @@ module einsim_top (
   assign cycles_o = mode_q ? a_cycles : g_cycles;
   always @* rd_data_o = (rd_sel_i >= 4'd4) ? a_rd : g_rd;
 
+  wire [R*W-1:0]   x_row;
+  wire [C*W-1:0]   x_col;
+  wire             x_v, x_first, x_last, x_vbot, x_lastbot;
+  wire [XTW-1:0]   x_tag, x_tagbot;
+  wire [C*A-1:0]   ps_bot;
   einsim_attn #(
     .R(R), .C(C), .W(W), .F(F), .A(A), .T(`EINSIM_EXP_TERMS), .LOG2E(`EINSIM_LOG2E),
-    .COEF(`EINSIM_EXP_COEF), .GW(GW), .NB(`EINSIM_ATTN_BLOCKS), .NF(`EINSIM_ATTN_F),
-    .QT(`EINSIM_ATTN_TILES), .STG(`EINSIM_ATTN_STG)
+    .COEF(`EINSIM_EXP_COEF), .GW(GW), .NB(NB), .NF(`EINSIM_ATTN_F),
+    .QT(`EINSIM_ATTN_TILES), .STG(`EINSIM_ATTN_STG), .XTW(XTW)
   ) u_attn (
     .clk_i(clk_i), .rst_ni(rst_ni), .start_i(start_i && mode_q),
     .ld_we_i(ld_we_i), .ld_sel_i(ld_sel_i), .ld_addr_i(ld_addr_i), .ld_data_i(ld_data_i),
     .rd_sel_i(rd_sel_i), .rd_addr_i(rd_addr_i), .rd_data_o(a_rd),
-    .done_o(a_done), .cycles_o(a_cycles)
+    .done_o(a_done), .cycles_o(a_cycles),
+    .row_o(x_row), .col_o(x_col), .sv_o(x_v), .sfirst_o(x_first), .slast_o(x_last),
+    .xtag_o(x_tag), .ps_bot_i(ps_bot), .av_bot_i(x_vbot), .alast_bot_i(x_lastbot),
+    .xtag_bot_i(x_tagbot)
   );
 
   // ---- sequencer --------------------------------------------------------------------
@@ -160,21 +175,24 @@ module einsim_top (
     end
   end
 
-  // ---- operand register (stands for the buffer read latency) ------------------------
+  // ---- operand register (stands for the buffer read latency); in attention mode it
+  // takes einsim_attn's stream element ------------------------------------------------
   reg [R*W-1:0]   a_q;
   reg [R*RTW-1:0] rtag_q;
   reg [C*W-1:0]   b_q;
   reg [C*CTW-1:0] ctag_q;
+  reg [XTW-1:0]   xtag_q;
   reg             av_q, first_q, last_q, ws_q;
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       a_q <= {R*W{1'b0}}; rtag_q <= {R*RTW{1'b0}}; b_q <= {C*W{1'b0}}; ctag_q <= {C*CTW{1'b0}};
-      av_q <= 1'b0; first_q <= 1'b0; last_q <= 1'b0; ws_q <= 1'b0;
+      xtag_q <= {XTW{1'b0}}; av_q <= 1'b0; first_q <= 1'b0; last_q <= 1'b0; ws_q <= 1'b0;
     end else begin
-      a_q <= a_d; rtag_q <= rtag_d; b_q <= b_d; ctag_q <= ctag_d;
-      av_q <= iss_v;
-      first_q <= iss_v && cnt == 32'd0;
-      last_q <= iss_v && cnt + 32'd1 == (ws ? {16'd0, m} : {16'd0, k});
+      a_q <= mode_q ? x_row : a_d; rtag_q <= rtag_d; b_q <= mode_q ? x_col : b_d;
+      ctag_q <= ctag_d; xtag_q <= mode_q ? x_tag : {XTW{1'b0}};
+      av_q <= mode_q ? x_v : iss_v;
+      first_q <= mode_q ? x_first : iss_v && cnt == 32'd0;
+      last_q <= mode_q ? x_last : iss_v && cnt + 32'd1 == (ws ? {16'd0, m} : {16'd0, k});
       if (iss_v) ws_q <= ws;
     end
   end
@@ -183,15 +201,17 @@ module einsim_top (
   wire [R*W-1:0]   a_s;
   wire [R-1:0]     av_s, first_s, last_s;
   wire [R*RTW-1:0] rtag_s;
+  wire [R*XTW-1:0] xtag_s;
   wire [C*W-1:0]   b_s;
   wire [C*CTW-1:0] ctag_s;
   genvar gi, gj;
   generate
     for (gi = 0; gi < R; gi = gi + 1) begin : g_rskew
-      einsim_delay #(.X(W + 3 + RTW), .DEPTH(gi)) u_d (
+      einsim_delay #(.X(W + 3 + RTW + XTW), .DEPTH(gi)) u_d (
         .clk_i(clk_i), .rst_ni(rst_ni),
-        .d_i({a_q[gi*W +: W], av_q, first_q, last_q, rtag_q[gi*RTW +: RTW]}),
-        .q_o({a_s[gi*W +: W], av_s[gi], first_s[gi], last_s[gi], rtag_s[gi*RTW +: RTW]})
+        .d_i({a_q[gi*W +: W], av_q, first_q, last_q, rtag_q[gi*RTW +: RTW], xtag_q}),
+        .q_o({a_s[gi*W +: W], av_s[gi], first_s[gi], last_s[gi], rtag_s[gi*RTW +: RTW],
+              xtag_s[gi*XTW +: XTW]})
       );
     end
     for (gj = 0; gj < C; gj = gj + 1) begin : g_cskew
@@ -217,18 +237,21 @@ module einsim_top (
   );
 
   // ---- the array ------------------------------------------------------------------------
-  wire [C*A-1:0]   ps_bot, res;
+  wire [C*A-1:0]   res;
   wire [C*CTW-1:0] ctag_bot, res_ctag;
   wire [C*RTW-1:0] res_rtag;
   wire [C-1:0]     res_v;
   einsim_array #(
-    .R(R), .C(C), .W(W), .A(A), .RTW(RTW), .CTW(CTW),
+    .R(R), .C(C), .W(W), .F(F), .A(A), .T(`EINSIM_EXP_TERMS), .LOG2E(`EINSIM_LOG2E),
+    .COEF(`EINSIM_EXP_COEF), .NB(NB), .BW(BW), .RTW(RTW), .CTW(CTW), .XTW(XTW),
     .FAULT(FAULT), .FAULT_SHIFT(F), .FAULT_ROW(R / 2), .FAULT_COL(C / 2)
   ) u_array (
     .clk_i(clk_i), .rst_ni(rst_ni), .ws_i(ws_q),
     .a_i(a_s), .av_i(av_s), .afirst_i(first_s), .alast_i(last_s), .rtag_i(rtag_s),
+    .xtag_i(xtag_s),
     .b_i(b_s), .ps_i(ps_top), .ctag_i(ctag_s), .wld_i(wld_row), .wdata_i(wdata),
-    .ps_o(ps_bot), .ctag_o(ctag_bot),
+    .ps_o(ps_bot), .ctag_o(ctag_bot), .av_bot_o(x_vbot), .alast_bot_o(x_lastbot),
+    .xtag_bot_o(x_tagbot),
     .res_o(res), .res_v_o(res_v), .res_rtag_o(res_rtag), .res_ctag_o(res_ctag)
   );
 

@@ -52,9 +52,9 @@ static int rank_size(const RunInputs *ri, const char *name, uint64_t *out, Diag 
 
 static const char *op_name(int q, uint32_t op)
 {
-    static const char *n2[] = { "END", "BQK", "LM", "SLN", "SLD", "SLNV" };
+    static const char *n2[] = { "END", "BQK", "LM", "SLN", "SLD", "SLNV", "BQK|SLNV" };
     static const char *n1[] = { "END", "RM", "PRM", "SPD", "RD", "SPNV", "RNV", "AV" };
-    return q == ATTN_Q2D ? (op < 6 ? n2[op] : "?") : (op < 8 ? n1[op] : "?");
+    return q == ATTN_Q2D ? (op < 7 ? n2[op] : "?") : (op < 8 ? n1[op] : "?");
 }
 
 int cosim_attention(const RunInputs *ri, const char *arch_path, const char *libfile, uint64_t seed,
@@ -195,7 +195,10 @@ int cosim_attention(const RunInputs *ri, const char *arch_path, const char *libf
             double errv = fabs(fx_to_double(&fx, want) - num / den);
             worst = errv > worst ? errv : worst;
             if (got != want) {
-                uint32_t tile = (uint32_t)(prog.n[ATTN_Q1D] - prog.nb + p / prog.C);
+                uint32_t tile = 0;                  /* the AV tile of this query's block */
+                for (int t = 0; t < prog.n[ATTN_Q1D]; t++)
+                    if (prog.t[ATTN_Q1D][t].op == A1_AV && prog.t[ATTN_Q1D][t].blk == p / prog.C)
+                        tile = (uint32_t)t;
                 add_line(&mm, xasprintf("1D tile %u (AV) cycle %" PRIu64 ": AV[%" PRIu64 ", %"
                                         PRIu64 "] = %" PRId64 " in the RTL, %" PRId64 " in the C "
                                         "model", tile, prog.t[ATTN_Q1D][tile].end_cyc, f, p, got,

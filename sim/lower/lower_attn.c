@@ -8,25 +8,55 @@
 
 static uint64_t umax(uint64_t a, uint64_t b) { return a > b ? a : b; }
 
-/* Tile order of one chunk m1. The first I2 (I1) Einsums of a queue are interleaved
- * block by block, the others follow one Einsum at a time over all blocks:
- *   2D: (BQK, LM) per block, then SLN, SLD, SLNV
- *   1D: (RM, PRM, SPD, SPNV) per block, then RD, RNV
- * and after the last chunk the 1D divides: AV. Interleaving lets the 1D start on the
- * first block's running max as soon as its scores are reduced. */
-enum { N2 = 5, N1 = 6, I2 = 2, I1 = 4 };
+/* Tile order: block by block, as two software pipelines. 2D queue: the prologue (BQK,
+ * LM) per block of chunk 0; then for each chunk s and block b
+ *   SLN(s, b), SLD(s, b), BQK(s+1, b) | SLNV(s, b), LM(s+1, b)
+ * (the last chunk: SLN, SLD, SLNV alone). 1D queue: for each chunk s and block b
+ *   RD(s-1, b), RNV(s-1, b) (not for s = 0), RM(s, b), PRM(s, b), SPD(s, b), SPNV(s, b)
+ * and after the last chunk, per block, RD, RNV and the divides AV. The pair keeps the
+ * 2D array on BQK of the next chunk while SLNV of this one streams (FuseMax's BQK | SLNV
+ * binding); while the 1D array works on block b, the 2D array works on the blocks after
+ * it, which hides the array's fill. Dependencies across the queues: RM <- LM, SLN <- RM,
+ * RD <- SLD, RNV <- SLNV (the pair holding it). Within a queue tiles run in order, and
+ * every other reuse of a register is ordered through these chains: SLD(s+1, b) and
+ * SLNV(s+1, b) overwrite the 1D's SLD / SLNV registers of block b only after SLN(s+1, b)
+ * <- RM(s+1, b), which the 1D queue issues after RD(s, b) and RNV(s, b) read them;
+ * LM(s+1, b) follows SLN(s, b) <- RM(s, b), which read LM(s, b); RM(s+1, b) <- LM(s+1, b)
+ * follows SLN(s, b), which read RM(s, b) at its issue; BQK(s+1, b) writes score bank
+ * (s+1) mod 2 after every reader of chunk s-1 in the 2D queue. */
 
-/* Position of Einsum k (of n, the first `il` interleaved) of block b in chunk s. */
-static uint32_t tile_idx(const AttnProg *p, int n, int il, uint64_t s, int k, uint64_t b)
+/* Per (chunk, block) tile indices, s * nb + b. */
+typedef struct {
+    uint32_t *lm, *sld, *slnv, *sln, *rm;
+} AttnIdx;
+
+static void push(AttnProg *p, int q, AttnTile t, uint32_t *idx)
 {
-    uint64_t base = s * (uint64_t)n * p->nb;
-    if (k < il)
-        return (uint32_t)(base + b * (uint64_t)il + (uint64_t)k);
-    return (uint32_t)(base + (uint64_t)il * p->nb + (uint64_t)(k - il) * p->nb + b);
+    if (idx)
+        *idx = (uint32_t)p->n[q];
+    p->t[q][p->n[q]++] = t;
 }
 
-static uint32_t idx2(const AttnProg *p, uint64_t s, int k, uint64_t b) { return tile_idx(p, N2, I2, s, k, b); }
-static uint32_t idx1(const AttnProg *p, uint64_t s, int k, uint64_t b) { return tile_idx(p, N1, I1, s, k, b); }
+static AttnTile t_bqk(const AttnProg *p, uint64_t s, uint64_t b)
+{
+    return (AttnTile){ .op = A2_BQK, .first = s == 0, .blk = (uint32_t)b, .bank = (uint32_t)(s & 1),
+                       .len = (uint32_t)p->E, .k = (uint32_t)p->E,
+                       .a = (uint32_t)(p->k_base + s * p->R), .lda = (uint32_t)p->M,
+                       .b = (uint32_t)(p->q_base + b * p->C), .ldb = (uint32_t)p->P };
+}
+
+static AttnTile t_slnv(const AttnProg *p, uint64_t s, uint64_t b)
+{
+    return (AttnTile){ .op = A2_SLNV, .first = s == 0, .blk = (uint32_t)b, .bank = (uint32_t)(s & 1),
+                       .len = (uint32_t)p->F, .k = (uint32_t)p->F,
+                       .a = (uint32_t)(p->v_base + s * p->R), .lda = (uint32_t)p->M };
+}
+
+static AttnTile t_one(uint32_t op, uint64_t s, uint64_t b, uint32_t len)
+{
+    return (AttnTile){ .op = op, .first = s == 0, .blk = (uint32_t)b, .bank = (uint32_t)(s & 1),
+                       .len = len };
+}
 
 int lower_attn(const RtlGeom *g, uint64_t T, uint64_t E, uint64_t F, uint64_t M, uint64_t P,
                uint64_t M0, AttnProg *p, Diag *d)
@@ -58,7 +88,8 @@ int lower_attn(const RtlGeom *g, uint64_t T, uint64_t E, uint64_t F, uint64_t M,
     p->E = E, p->F = F, p->M = M, p->P = P, p->R = R, p->C = C, p->T = T;
     p->nb = P / C;
     p->steps = M / R;
-    uint64_t n2 = p->steps * N2 * p->nb, n1 = p->steps * N1 * p->nb + p->nb;
+    uint64_t nb = p->nb, steps = p->steps;
+    uint64_t n2 = steps * 4 * nb + nb, n1 = steps * 6 * nb + nb;
     if (n2 + 1 > ATTN_QUEUE_TILES || n1 + 1 > ATTN_QUEUE_TILES) {
         diag_error(d, NULL, 0, "cosim: %" PRIu64 " + %" PRIu64 " tiles exceed the engine's queues "
                    "(%d each); use a smaller seq", n2, n1, ATTN_QUEUE_TILES - 1);
@@ -69,71 +100,67 @@ int lower_attn(const RtlGeom *g, uint64_t T, uint64_t E, uint64_t F, uint64_t M,
     p->v_base = (uint32_t)(E * P + E * M);
     p->t[0] = xcalloc(n2, sizeof *p->t[0]);
     p->t[1] = xcalloc(n1, sizeof *p->t[1]);
+    AttnIdx ix;
+    uint32_t **ixv[] = { &ix.lm, &ix.sld, &ix.slnv, &ix.sln, &ix.rm };
+    for (size_t i = 0; i < sizeof ixv / sizeof *ixv; i++)
+        *ixv[i] = xcalloc(steps * nb, sizeof **ixv[i]);
     uint32_t ex = (uint32_t)(T + 2);
-    for (uint64_t s = 0; s < p->steps; s++) {
-        bool first = s == 0;
-        uint32_t krow = (uint32_t)(p->k_base + s * R), vrow = (uint32_t)(p->v_base + s * R);
-        static const uint32_t ops2[N2] = { A2_BQK, A2_LM, A2_SLN, A2_SLD, A2_SLNV };
-        for (uint64_t i = 0; i < N2 * p->nb; i++) {
-                int k;
-                uint64_t b;
-                if (i < I2 * p->nb)
-                    k = (int)(i % I2), b = i / I2;
-                else
-                    k = I2 + (int)((i - I2 * p->nb) / p->nb), b = (i - I2 * p->nb) % p->nb;
-                AttnTile t = { .op = ops2[k], .first = first, .blk = (uint32_t)b };
-                switch (ops2[k]) {
-                case A2_BQK:
-                    t.len = (uint32_t)E, t.a = krow, t.lda = (uint32_t)M;
-                    t.b = (uint32_t)(p->q_base + b * C), t.ldb = (uint32_t)P;
-                    break;
-                case A2_SLN:
-                    t.len = ex, t.has_dep = true, t.dep = idx1(p, s, 0, b);   /* RM */
-                    break;
-                case A2_SLNV:
-                    t.len = (uint32_t)F, t.a = vrow, t.lda = (uint32_t)M;
-                    break;
-                default:
-                    t.len = 1;
-                }
-                EINSIM_ASSERT(idx2(p, s, k, b) == (uint32_t)p->n[0]);
-                p->t[0][p->n[0]++] = t;
-        }
-        static const uint32_t ops1[N1] = { A1_RM, A1_PRM, A1_SPD, A1_SPNV, A1_RD, A1_RNV };
-        for (uint64_t i = 0; i < N1 * p->nb; i++) {
-                int k;
-                uint64_t b;
-                if (i < I1 * p->nb)
-                    k = (int)(i % I1), b = i / I1;
-                else
-                    k = I1 + (int)((i - I1 * p->nb) / p->nb), b = (i - I1 * p->nb) % p->nb;
-                AttnTile t = { .op = ops1[k], .first = first, .blk = (uint32_t)b };
-                switch (ops1[k]) {
-                case A1_RM:
-                    t.len = 1, t.has_dep = true, t.dep = idx2(p, s, 1, b);     /* LM */
-                    break;
-                case A1_PRM:
-                    t.len = ex;
-                    break;
-                case A1_RD:
-                    t.len = 1, t.has_dep = true, t.dep = idx2(p, s, 3, b);     /* SLD */
-                    break;
-                case A1_RNV:
-                    t.len = (uint32_t)F, t.has_dep = true, t.dep = idx2(p, s, 4, b); /* SLNV */
-                    break;
-                case A1_SPNV:
-                    t.len = (uint32_t)F;
-                    break;
-                default:
-                    t.len = 1;
-                }
-                EINSIM_ASSERT(idx1(p, s, k, b) == (uint32_t)p->n[1]);
-                p->t[1][p->n[1]++] = t;
-        }
+
+    /* 2D queue; SLN's dependency (RM) is filled in once the 1D queue exists. */
+    for (uint64_t b = 0; b < nb; b++) {
+        push(p, ATTN_Q2D, t_bqk(p, 0, b), NULL);
+        push(p, ATTN_Q2D, t_one(A2_LM, 0, b, 1), &ix.lm[b]);
     }
-    for (uint64_t b = 0; b < p->nb; b++)
-        p->t[1][p->n[1]++] = (AttnTile){ .op = A1_AV, .blk = (uint32_t)b, .len = (uint32_t)F,
-                                         .b = (uint32_t)(b * C), .ldb = (uint32_t)P };
+    for (uint64_t s = 0; s < steps; s++)
+        for (uint64_t b = 0; b < nb; b++) {
+            uint64_t i = s * nb + b;
+            push(p, ATTN_Q2D, t_one(A2_SLN, s, b, ex), &ix.sln[i]);
+            push(p, ATTN_Q2D, t_one(A2_SLD, s, b, 1), &ix.sld[i]);
+            AttnTile v = t_slnv(p, s, b);
+            if (s + 1 == steps) {
+                push(p, ATTN_Q2D, v, &ix.slnv[i]);
+                continue;
+            }
+            AttnTile t = t_bqk(p, s + 1, b);
+            t.op = A2_PAIR;
+            t.k2 = v.k, t.a2 = v.a, t.len = t.k + v.k;
+            EINSIM_ASSERT(v.lda == t.lda && v.bank != t.bank);
+            push(p, ATTN_Q2D, t, &ix.slnv[i]);
+            push(p, ATTN_Q2D, t_one(A2_LM, s + 1, b, 1), &ix.lm[i + nb]);
+        }
+    /* 1D queue. */
+    for (uint64_t s = 0; s <= steps; s++)
+        for (uint64_t b = 0; b < nb; b++) {
+            if (s > 0) {
+                uint64_t i = (s - 1) * nb + b;
+                AttnTile t = t_one(A1_RD, s - 1, b, 1);
+                t.has_dep = true, t.dep = ix.sld[i];
+                push(p, ATTN_Q1D, t, NULL);
+                t = t_one(A1_RNV, s - 1, b, (uint32_t)F);
+                t.k = (uint32_t)F, t.has_dep = true, t.dep = ix.slnv[i];
+                push(p, ATTN_Q1D, t, NULL);
+            }
+            if (s == steps) {
+                AttnTile t = { .op = A1_AV, .blk = (uint32_t)b, .len = (uint32_t)F,
+                               .k = (uint32_t)F, .b = (uint32_t)(b * C), .ldb = (uint32_t)P };
+                push(p, ATTN_Q1D, t, NULL);
+                continue;
+            }
+            AttnTile t = t_one(A1_RM, s, b, 1);
+            t.has_dep = true, t.dep = ix.lm[s * nb + b];
+            push(p, ATTN_Q1D, t, &ix.rm[s * nb + b]);
+            push(p, ATTN_Q1D, t_one(A1_PRM, s, b, ex), NULL);
+            push(p, ATTN_Q1D, t_one(A1_SPD, s, b, 1), NULL);
+            t = t_one(A1_SPNV, s, b, (uint32_t)F);
+            t.k = (uint32_t)F;
+            push(p, ATTN_Q1D, t, NULL);
+        }
+    for (uint64_t i = 0; i < steps * nb; i++) {
+        AttnTile *t = &p->t[ATTN_Q2D][ix.sln[i]];
+        t->has_dep = true, t->dep = ix.rm[i];
+    }
+    for (size_t i = 0; i < sizeof ixv / sizeof *ixv; i++)
+        free(*ixv[i]);
     EINSIM_ASSERT((uint64_t)p->n[0] == n2 && (uint64_t)p->n[1] == n1);
     if (lower_attn_predict(p)) {
         diag_error(d, NULL, 0, "cosim: internal: the attention tile program deadlocks");
@@ -143,9 +170,28 @@ int lower_attn(const RtlGeom *g, uint64_t T, uint64_t E, uint64_t F, uint64_t M,
     return 0;
 }
 
-static uint64_t lat_of(int q, uint32_t op)
+void lower_attn_pair_last(uint32_t E, uint32_t F, uint32_t *last_bqk, uint32_t *last_slnv)
 {
-    return q == ATTN_Q2D && (op == A2_LM || op == A2_SLD || op == A2_SLNV) ? ATTN_STG : 0;
+    *last_bqk = E <= F ? 2 * E - 2 : E + F - 1;
+    *last_slnv = F <= E ? 2 * F - 1 : E + F - 1;
+}
+
+/* End of 2D tile t: the cycle after its last element's last write (lower_attn.h). */
+static uint64_t end2d(const AttnProg *p, const AttnTile *t)
+{
+    uint64_t fill = p->R + p->C - 1;
+    switch (t->op) {
+    case A2_BQK:
+    case A2_SLN:
+        return t->start_cyc + t->len + fill;
+    case A2_PAIR: {
+        uint32_t lb, lv;
+        lower_attn_pair_last(t->k, t->k2, &lb, &lv);
+        return t->start_cyc + umax(lb + 1 + fill, lv + 1 + fill + ATTN_STG);
+    }
+    default:                                  /* LM, SLD, SLNV: deskew and staging */
+        return t->start_cyc + t->len + fill + ATTN_STG;
+    }
 }
 
 int lower_attn_predict(AttnProg *p)
@@ -165,7 +211,7 @@ int lower_attn_predict(AttnProg *p)
                     s = umax(s, p->t[1 - q][t->dep].end_cyc);
                 }
                 t->start_cyc = s;
-                t->end_cyc = s + t->len + lat_of(q, t->op);
+                t->end_cyc = q == ATTN_Q2D ? end2d(p, t) : s + t->len;
                 free_at[q] = s + t->len;
                 p->cycles = umax(p->cycles, t->end_cyc);
                 head[q]++;
@@ -183,11 +229,14 @@ void lower_attn_encode(const AttnTile *t, uint64_t w[4])
         w[0] = w[1] = w[2] = w[3] = 0;
         return;
     }
+    uint32_t bank2 = t->op == A2_PAIR ? t->bank ^ 1 : 0;
     w[0] = (uint64_t)t->op | (uint64_t)t->first << 8 | (uint64_t)t->has_dep << 9 |
-           (uint64_t)(t->blk & 0xffff) << 16 | (uint64_t)t->len << 32;
+           (uint64_t)(t->bank & 1) << 10 | (uint64_t)bank2 << 11 |
+           (uint64_t)(t->blk & 0xffff) << 16 | (uint64_t)(t->k & 0xffff) << 32 |
+           (uint64_t)(t->k2 & 0xffff) << 48;
     w[1] = (uint64_t)t->a | (uint64_t)t->b << 32;
     w[2] = (uint64_t)t->lda | (uint64_t)t->ldb << 32;
-    w[3] = (uint64_t)t->dep;
+    w[3] = (uint64_t)t->dep | (uint64_t)t->a2 << 32;
 }
 
 void lower_attn_free(AttnProg *p)

@@ -1,20 +1,33 @@
 /* lower_attn.h — lowering the FuseMax 1-pass attention cascade (attention-1pass.cfg with
- * the fusemax.cfg binding) to the attention engine's two tile queues, and the C model's
- * prediction of every tile's start and end cycle.
+ * the fusemax.cfg binding) to the accelerator's two attention tile queues, and the C
+ * model's prediction of every tile's start and end cycle.
  *
- * The engine (rtl/einsim_attn.v, rtl/README.md) has an R x C 2D array and a C-PE 1D
- * array, each fed by its own in-order tile queue. A tile is one Einsum on one block of
- * C queries (2D: R keys of chunk m1 down the rows, the block's C queries across the
- * columns; 1D: one query per PE). Timing rules (shared by the RTL and lower_attn_predict):
+ * The 2D Einsums run on the accelerator's one R x C systolic array (rtl/einsim_pe.v,
+ * the same PEs as GEMM); the 1D Einsums on a C-PE 1D array below it. Each array is fed
+ * by its own in-order tile queue. A tile is one Einsum on one block of C queries (2D: R
+ * keys of chunk m1 down the rows, the block's C queries across the columns; 1D: one
+ * query per PE), or, on the 2D queue, the pair BQK|SLNV: BQK of chunk s + 1 and SLNV of
+ * chunk s for one block, alternating element by element (FuseMax's binding).
+ * Timing rules (shared by the RTL and lower_attn_predict):
  *   a tile issues when its unit has finished issuing the previous tile of its queue and,
  *   if it names a dependency (a tile of the other queue), once that tile has ended;
- *   start = max(prev.start + prev.len, dep.end), tile 0 of a queue no earlier than 0;
- *   end   = start + len + lat, lat = STG for the 2D column results that cross the
- *           staging registers into the 1D array (LM, SLD, SLNV), 0 otherwise.
- *   len: BQK E, LM 1, SLN T+2 (sub, then the exp sequence: 1 + T MACs), SLD 1, SLNV F;
- *        RM 1, PRM T+2, SPD 1, RD 1, SPNV F, RNV F, AV F (T = exp_terms).
+ *   start = max(prev.start + prev.len, dep.end), tile 0 of a queue no earlier than 0.
+ *   Stream element c of a 2D tile (issued at start + c) enters the operand register and
+ *   reaches PE (i, j) in cycle start + c + 1 + i + j (the skew). Its end is
+ *     BQK, SLN       start + c_last + 1 + R + C - 1: the cycle after PE (R-1, C-1) wrote
+ *                    its score register (fill = R + C - 1 = 1 operand register + R - 1
+ *                    rows + C - 1 columns);
+ *     LM, SLD, SLNV  start + c_last + 1 + R + C - 1 + STG: the bottom row's sums of
+ *                    column j are delayed by C - 1 - j (deskew) and cross the STG
+ *                    staging registers into the 1D register files;
+ *     BQK|SLNV       the later of its BQK end and its SLNV end, with c_last of each
+ *                    Einsum its position in the pair's stream (BQK on even and SLNV on odd
+ *                    positions while both have elements left, then the longer alone);
+ *   with c_last = len - 1 for single Einsums. 1D tiles end at start + len.
+ *   len: BQK E, LM 1, SLN T+2 (sub, then the exp sequence: 1 + T MACs), SLD 1, SLNV F,
+ *        BQK|SLNV E + F; RM 1, PRM T+2, SPD 1, RD 1, SPNV F, RNV F, AV F (T = exp_terms).
  * These are the cycle level's per-op costs (one op per PE per cycle; exp = 1 + T MACs)
- * applied block by block. */
+ * applied block by block, plus the systolic fill of each tile. */
 #ifndef EINSIM_LOWER_ATTN_H
 #define EINSIM_LOWER_ATTN_H
 
@@ -32,7 +45,7 @@
 
 enum { ATTN_Q2D = 0, ATTN_Q1D = 1 };
 /* 2D opcodes */
-enum { A2_END = 0, A2_BQK = 1, A2_LM = 2, A2_SLN = 3, A2_SLD = 4, A2_SLNV = 5 };
+enum { A2_END = 0, A2_BQK = 1, A2_LM = 2, A2_SLN = 3, A2_SLD = 4, A2_SLNV = 5, A2_PAIR = 6 };
 /* 1D opcodes */
 enum { A1_END = 0, A1_RM = 1, A1_PRM = 2, A1_SPD = 3, A1_RD = 4, A1_SPNV = 5, A1_RNV = 6,
        A1_AV = 7 };
@@ -42,9 +55,12 @@ typedef struct {
     bool first;                   /* first chunk: RM, RD, RNV start from -inf, 0, 0 */
     bool has_dep;
     uint32_t blk;                 /* query block */
+    uint32_t bank;                /* score bank (2D: chunk parity); a pair's BQK bank */
     uint32_t dep;                 /* tile index in the other queue */
     uint32_t a, b;                /* buffer word addresses (row operand, column operand) */
-    uint32_t lda, ldb;            /* strides of a and b per stream cycle */
+    uint32_t lda, ldb;            /* strides of a and b per stream element */
+    uint32_t a2;                  /* a pair's SLNV row operand (V) address */
+    uint32_t k, k2;               /* elements: the tile's Einsum (E or F); a pair's E, F */
     uint32_t len;                 /* stream cycles */
     uint64_t start_cyc, end_cyc;  /* predicted */
 } AttnTile;
@@ -61,6 +77,8 @@ typedef struct {
  * and 1D PEs, exp_terms T). Returns 0, or 1 with an error in d. */
 int lower_attn(const RtlGeom *g, uint64_t T, uint64_t E, uint64_t F, uint64_t M, uint64_t P,
                uint64_t M0, AttnProg *p, Diag *d);
+/* Stream positions of the last BQK and the last SLNV element in a BQK|SLNV pair. */
+void lower_attn_pair_last(uint32_t E, uint32_t F, uint32_t *last_bqk, uint32_t *last_slnv);
 /* Applies the timing rules to p's tiles. Returns 0, or -1 if the dependencies deadlock. */
 int lower_attn_predict(AttnProg *p);
 void lower_attn_encode(const AttnTile *t, uint64_t w[4]);

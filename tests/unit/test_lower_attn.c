@@ -1,0 +1,193 @@
+/* test_lower_attn.c — the attention lowering (sim/lower/lower_attn.c): the BQK|SLNV pair's
+ * element order, the tile program's dependencies, the timing rules of lower_attn.h
+ * applied by lower_attn_predict, deadlock detection, the tile encoding and the input
+ * checks. The RTL side of the same rules is checked by `make cosim`. */
+#include <stdlib.h>
+
+#include "check.h"
+#include "lower/lower_attn.h"
+#include "util/diag.h"
+
+/* The pair's stream as the RTL queue (einsim_aseq.v) issues it, written out directly:
+ * BQK on even and SLNV on odd positions while both have elements left, then the longer
+ * one alone. Returns the last positions of each. */
+static void pair_stream(uint32_t E, uint32_t F, uint32_t *lb, uint32_t *lv)
+{
+    uint32_t nb = 0, nv = 0;
+    for (uint32_t c = 0; c < E + F; c++) {
+        int slnv;
+        if (nb < E && nv < F)
+            slnv = c % 2 == 1;
+        else
+            slnv = nv < F;
+        if (slnv)
+            *lv = c, nv++;
+        else
+            *lb = c, nb++;
+    }
+    CHECK_EQ_INT(nb, E);
+    CHECK_EQ_INT(nv, F);
+}
+
+static void test_pair_last(void)
+{
+    static const uint32_t ef[][2] = { { 8, 8 }, { 8, 3 }, { 3, 8 }, { 1, 1 }, { 1, 32 }, { 32, 1 },
+                                      { 16, 17 } };
+    for (size_t i = 0; i < sizeof ef / sizeof *ef; i++) {
+        uint32_t lb = 0, lv = 0, wb = 0, wv = 0;
+        lower_attn_pair_last(ef[i][0], ef[i][1], &lb, &lv);
+        pair_stream(ef[i][0], ef[i][1], &wb, &wv);
+        CHECK_EQ_INT(lb, wb);
+        CHECK_EQ_INT(lv, wv);
+    }
+}
+
+static RtlGeom geom(uint32_t r, uint32_t c)
+{
+    return (RtlGeom){ .rows = r, .cols = c, .word_bits = 16, .frac_bits = 8, .acc_bits = 32,
+                      .glb_words = 32768, .zbuf_words = 32768, .tiles = 4096 };
+}
+
+/* Dependencies name the right Einsum of the same block; every tile obeys the rules. */
+static void test_program(uint32_t R, uint32_t C, uint64_t E, uint64_t F, uint64_t M, uint64_t P)
+{
+    RtlGeom g = geom(R, C);
+    AttnProg p;
+    Diag d;
+    diag_init(&d);
+    CHECK(lower_attn(&g, 5, E, F, M, P, R, &p, &d) == 0);
+    CHECK_EQ_INT(diag_count(&d), 0);
+    diag_free(&d);
+    uint64_t steps = M / R, nb = P / C;
+    CHECK_EQ_INT(p.n[ATTN_Q2D], steps * 4 * nb + nb);
+    CHECK_EQ_INT(p.n[ATTN_Q1D], steps * 6 * nb + nb);
+    uint64_t fill = R + C - 1, pairs = 0, av = 0, latest = 0;
+    for (int q = 0; q < 2; q++)
+        for (int i = 0; i < p.n[q]; i++) {
+            const AttnTile *t = &p.t[q][i];
+            const AttnTile *prev = i ? &p.t[q][i - 1] : NULL;
+            CHECK(t->start_cyc >= (prev ? prev->start_cyc + prev->len : 0));
+            uint64_t ready = prev ? prev->start_cyc + prev->len : 0;
+            if (t->has_dep) {
+                const AttnTile *dt = &p.t[1 - q][t->dep];
+                CHECK_EQ_INT(dt->blk, t->blk);
+                ready = dt->end_cyc > ready ? dt->end_cyc : ready;
+                if (q == ATTN_Q2D) {
+                    CHECK_EQ_INT(t->op, A2_SLN);
+                    CHECK_EQ_INT(dt->op, A1_RM);
+                } else if (t->op == A1_RM) {
+                    CHECK_EQ_INT(dt->op, A2_LM);
+                } else if (t->op == A1_RD) {
+                    CHECK_EQ_INT(dt->op, A2_SLD);
+                } else {
+                    CHECK_EQ_INT(t->op, A1_RNV);
+                    CHECK(dt->op == A2_SLNV || dt->op == A2_PAIR);
+                }
+            } else {
+                CHECK(!(q == ATTN_Q2D && t->op == A2_SLN));
+                CHECK(!(q == ATTN_Q1D && (t->op == A1_RM || t->op == A1_RD || t->op == A1_RNV)));
+            }
+            CHECK_EQ_INT(t->start_cyc, ready);       /* zero issue overhead */
+            uint64_t want = t->start_cyc + t->len;
+            if (q == ATTN_Q2D && (t->op == A2_BQK || t->op == A2_SLN))
+                want += fill;
+            else if (q == ATTN_Q2D && t->op == A2_PAIR) {
+                uint32_t lb, lv;
+                lower_attn_pair_last(t->k, t->k2, &lb, &lv);
+                CHECK_EQ_INT(t->len, E + F);
+                uint64_t eb = t->start_cyc + lb + 1 + fill, ev = t->start_cyc + lv + 1 + fill + ATTN_STG;
+                want = eb > ev ? eb : ev;
+                pairs++;
+            } else if (q == ATTN_Q2D)
+                want += fill + ATTN_STG;
+            av += q == ATTN_Q1D && t->op == A1_AV;
+            CHECK_EQ_INT(t->end_cyc, want);
+            latest = t->end_cyc > latest ? t->end_cyc : latest;
+        }
+    CHECK_EQ_INT(pairs, (steps - 1) * nb);
+    CHECK_EQ_INT(av, nb);
+    CHECK_EQ_INT(p.cycles, latest);
+    /* The first tile: BQK of block 0, chunk 0, bank 0, ending after the array's fill. */
+    CHECK_EQ_INT(p.t[ATTN_Q2D][0].op, A2_BQK);
+    CHECK_EQ_INT(p.t[ATTN_Q2D][0].end_cyc, E + fill);
+    CHECK_EQ_INT(p.t[ATTN_Q2D][1].end_cyc, E + 1 + fill + ATTN_STG);    /* LM */
+    CHECK_EQ_INT(p.t[ATTN_Q1D][0].start_cyc, E + 1 + fill + ATTN_STG);  /* RM waits for LM */
+    lower_attn_free(&p);
+}
+
+static void test_encode(void)
+{
+    RtlGeom g = geom(4, 4);
+    AttnProg p;
+    Diag d;
+    diag_init(&d);
+    CHECK(lower_attn(&g, 5, 8, 6, 16, 8, 4, &p, &d) == 0);
+    diag_free(&d);
+    const AttnTile *pt = NULL;
+    for (int i = 0; i < p.n[ATTN_Q2D] && !pt; i++)
+        if (p.t[ATTN_Q2D][i].op == A2_PAIR)
+            pt = &p.t[ATTN_Q2D][i];
+    CHECK(pt != NULL);
+    if (pt) {
+        uint64_t w[4];
+        lower_attn_encode(pt, w);
+        CHECK_EQ_INT(w[0] & 0xff, A2_PAIR);
+        CHECK_EQ_INT((w[0] >> 10) & 1, pt->bank);           /* BQK bank: chunk s + 1 */
+        CHECK_EQ_INT((w[0] >> 11) & 1, pt->bank ^ 1);       /* SLNV bank: chunk s */
+        CHECK_EQ_INT((w[0] >> 32) & 0xffff, 8);              /* E */
+        CHECK_EQ_INT((w[0] >> 48) & 0xffff, 6);              /* F */
+        CHECK_EQ_INT(w[1] & 0xffffffff, pt->a);              /* K rows of chunk s + 1 */
+        CHECK_EQ_INT(w[3] >> 32, pt->a2);                    /* V rows of chunk s */
+        CHECK_EQ_INT(pt->a - p.k_base, pt->a2 - p.v_base + 4);
+    }
+    uint64_t w[4];
+    lower_attn_encode(NULL, w);
+    CHECK(w[0] == 0 && w[1] == 0 && w[2] == 0 && w[3] == 0);
+    lower_attn_free(&p);
+}
+
+/* Two tiles that wait for each other: the predictor reports the deadlock. */
+static void test_deadlock(void)
+{
+    AttnProg p = { 0 };
+    AttnTile a = { .op = A2_SLN, .has_dep = true, .dep = 0, .len = 7 };
+    AttnTile b = { .op = A1_RM, .has_dep = true, .dep = 0, .len = 1 };
+    p.t[0] = &a, p.t[1] = &b, p.n[0] = p.n[1] = 1;
+    p.R = p.C = 4;
+    CHECK(lower_attn_predict(&p) == -1);
+}
+
+static void test_errors(void)
+{
+    RtlGeom g = geom(4, 4);
+    AttnProg p;
+    static const uint64_t bad[][5] = {
+        { 8, 8, 64, 64, 8 },        /* M0 != rows */
+        { 8, 8, 66, 64, 4 },        /* M not a multiple of rows */
+        { 8, 8, 64, 62, 4 },        /* P not a multiple of cols */
+        { 8, 33, 64, 64, 4 },       /* F > 32 */
+        { 8, 8, 64, 4 * 65, 4 },    /* 65 query blocks */
+        { 8, 8, 256, 256, 4 },      /* too many tiles for the queues */
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        Diag d;
+        diag_init(&d);
+        CHECK(lower_attn(&g, 5, bad[i][0], bad[i][1], bad[i][2], bad[i][3], bad[i][4], &p, &d) == 1);
+        CHECK(diag_count(&d) == 1);
+        diag_free(&d);
+    }
+}
+
+int main(void)
+{
+    test_pair_last();
+    test_program(4, 4, 8, 8, 16, 8);
+    test_program(4, 4, 8, 8, 64, 64);
+    test_program(8, 8, 16, 4, 64, 64);
+    test_program(4, 8, 3, 12, 32, 16);
+    test_program(16, 16, 32, 32, 64, 64);
+    test_encode();
+    test_deadlock();
+    test_errors();
+    return CHECK_DONE();
+}
