@@ -1,5 +1,5 @@
-// einsim_aseq.v — one tile queue of the attention engine (rtl/README.md, "Attention
-// engine"): an instruction memory of 4 x 64-bit words per tile, issued in order with
+// einsim_aseq.v — one attention tile queue (rtl/README.md, "Attention: the same
+// array"): an instruction memory of 4 x 64-bit words per tile, issued in order with
 // zero overhead. The head tile starts when the queue's unit is free (the previous tile
 // has issued its last stream cycle) and, if it names a dependency, once that tile of
 // the other queue is done (dep_done_i). A tile then issues len stream cycles, cnt = 0 ..

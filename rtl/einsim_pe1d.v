@@ -1,4 +1,4 @@
-// einsim_pe1d.v — one PE of the attention engine's 1D array: the running statistics of
+// einsim_pe1d.v — one PE of the 1D array: the running statistics of
 // query j of each block (register files indexed by block, and by block and f), one
 // operation per cycle:
 //   RM   (1): rmo[b] = first ? -inf : rm[b]; rm[b] = max(rmo[b], lm[b])

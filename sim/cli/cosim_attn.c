@@ -1,5 +1,5 @@
 /* cosim_attn.c — `einsim cosim` on attention: the FuseMax 1-pass cascade lowered to the
- * attention engine's two tile queues (sim/lower/lower_attn.c), run on the Verilated RTL
+ * two attention tile queues (sim/lower/lower_attn.c), run on the Verilated RTL
  * and compared with the C model: every AV word bit for bit with the fixed-point
  * interpreter, every tile's start and end with lower_attn_predict, the fixed-point AV
  * within the README's bound (16 LSB) of a direct double softmax(QK^T)V, and the RTL's
@@ -83,7 +83,7 @@ int cosim_attention(const RunInputs *ri, const char *arch_path, const char *libf
         return EXIT_INPUT;
     const ComputeUnitSpec *u1 = arch_find_unit(ri->arch, "array1d");
     if (!u1 || u1->cols != g.cols) {
-        diag_error(d, ri->arch->path, ri->arch->loc.line, "cosim: the attention engine needs a "
+        diag_error(d, ri->arch->path, ri->arch->loc.line, "cosim: attention needs a "
                    "unit array1d with as many PEs as array2d has columns (%u)", g.cols);
         return EXIT_INPUT;
     }
@@ -244,8 +244,8 @@ int cosim_attention(const RunInputs *ri, const char *arch_path, const char *libf
                                 PRIu64 "), beyond %.0f %%", rtl_cycles, pct, cy.cycles,
                                 ATTN_CYCLE_TOL_PCT));
 
-    printf("cosim %s on %s (attention engine, %ux%u 2D array + %u-PE 1D array), %s: E=%" PRIu64
-           " F=%" PRIu64 " M=%" PRIu64 " P=%" PRIu64 " M0=%" PRIu64 ", seed %" PRIu64 "\n",
+    printf("cosim %s on %s (FuseMax 1-pass attention, %ux%u 2D array + %u-PE 1D array), %s: "
+           "E=%" PRIu64 " F=%" PRIu64 " M=%" PRIu64 " P=%" PRIu64 " M0=%" PRIu64 ", seed %" PRIu64 "\n",
            ri->mapping->name, ri->arch->name, g.rows, g.cols, g.cols, ri->workload->name, E, F, M,
            P, M0, seed);
     printf("  tiles          : %d (2D %d, 1D %d)\n", ntiles, prog.n[0], prog.n[1]);

@@ -150,7 +150,12 @@ static const RtlSig rtl_attn_2d[] = {
     { "u_attn.v2", 1 }, { "u_attn.op2", 8 }, { "u_attn.t2", 14 }, { "u_attn.bk2", 16 },
     { "u_attn.c2", 32 },
 };
-static const RtlSig rtl_attn_stg[] = { { "u_attn.stg_busy", 1 } };
+static const RtlSig rtl_attn_array[] = {
+    { "av_q", 1 }, { "u_attn.av_bot_i", 1 }, { "u_attn.bop", 3 }, { "u_attn.btid", 14 },
+};
+static const RtlSig rtl_attn_stg[] = {
+    { "u_attn.so_v", 1 }, { "u_attn.so_kind", 8 }, { "u_attn.so_tid", 14 },
+};
 static const RtlSig rtl_attn_1d[] = {
     { "u_attn.v1", 1 }, { "u_attn.op1", 8 }, { "u_attn.t1", 14 }, { "u_attn.bk1", 16 },
     { "u_attn.c1", 32 },
@@ -160,8 +165,9 @@ static const RtlGroup gemm_groups[] = {
     { "array", SIGS(rtl_gemm_array) }, { "write-back", SIGS(rtl_gemm_wb) },
 };
 static const RtlGroup attn_groups[] = {
-    { "top", SIGS(rtl_top) }, { "2D queue and array", SIGS(rtl_attn_2d) },
-    { "staging", SIGS(rtl_attn_stg) }, { "1D queue and array", SIGS(rtl_attn_1d) },
+    { "top", SIGS(rtl_top) }, { "2D queue", SIGS(rtl_attn_2d) },
+    { "array (bottom row)", SIGS(rtl_attn_array) }, { "staging into the 1D array", SIGS(rtl_attn_stg) },
+    { "1D queue and array", SIGS(rtl_attn_1d) },
 };
 
 static char *rtl_gtkw(const RtlGeom *g, bool attention)
@@ -217,8 +223,9 @@ static void gemm_trace(Trace *tr, const RtlGeom *g, const TileProg *p)
         busy[c] = inflight[c] > 0;
 }
 
-/* Attention: per unit (2D, 1D) the busy flag (a tile in flight), the op, tile and query
- * block issued each cycle; Q/K/V-buffer words read and output-buffer words written. */
+/* Attention: per unit (2D, 1D) the busy flag (a tile in flight), the op (the Einsum's
+ * opcode of lower_attn.h), tile and query block issued each cycle; Q/K/V-buffer words read
+ * and output-buffer words written. */
 static void attn_trace(Trace *tr, const AttnProg *p)
 {
     static const char *const unit[2] = { "array2d", "array1d" };
@@ -242,15 +249,26 @@ static void attn_trace(Trace *tr, const AttnProg *p)
             const AttnTile *t = &p->t[q][i];
             uint64_t s = t->start_cyc, e = t->start_cyc + t->len;
             add_range(tr, inflight[q], s, t->end_cyc, 1);
-            set_range(tr, v[q][1], s, e, t->op);
             set_range(tr, v[q][2], s, e, (uint32_t)i);
             set_range(tr, v[q][3], s, e, t->blk);
-            if (q == ATTN_Q2D && t->op == A2_BQK)
-                add_range(tr, reads, s, e, (uint32_t)(p->R + p->C));
-            else if (q == ATTN_Q2D && t->op == A2_SLNV)
-                add_range(tr, reads, s, e, (uint32_t)p->R);
-            else if (q == ATTN_Q1D && t->op == A1_AV)
-                add_range(tr, writes, s, e, (uint32_t)p->C);
+            if (q == ATTN_Q1D) {
+                set_range(tr, v[q][1], s, e, t->op);
+                if (t->op == A1_AV)
+                    add_range(tr, writes, s, e, (uint32_t)p->C);
+                continue;
+            }
+            /* 2D: the Einsum of each stream element (a pair alternates BQK and SLNV) and
+             * its operand reads: a K row and a Q column (BQK), a V row (SLNV). */
+            uint32_t nmin = t->k < t->k2 ? t->k : t->k2;
+            for (uint32_t c = 0; c < t->len; c++) {
+                uint32_t op = t->op;
+                if (op == A2_PAIR)
+                    op = c < 2 * nmin ? (c % 2 ? A2_SLNV : A2_BQK) : t->k > t->k2 ? A2_BQK : A2_SLNV;
+                set_range(tr, v[q][1], s + c, s + c + 1, op);
+                if (op == A2_BQK || op == A2_SLNV)
+                    add_range(tr, reads, s + c, s + c + 1,
+                              (uint32_t)(op == A2_BQK ? p->R + p->C : p->R));
+            }
         }
         for (uint64_t c = 0; c <= tr->cycles; c++)
             v[q][0][c] = inflight[q][c] > 0;

@@ -34,7 +34,7 @@ typedef struct CosimHandle CosimHandle;
 /* The parameters the Verilated model was built with (read from its p_*_o outputs). */
 typedef struct {
     uint32_t rows, cols, word_bits, frac_bits, acc_bits, glb_words, zbuf_words, tiles;
-    uint32_t exp_terms, attn_blocks, attn_f, attn_tiles;   /* attention engine */
+    uint32_t exp_terms, attn_blocks, attn_f, attn_tiles;   /* attention */
 } CosimParams;
 
 /* Function table of a loaded bridge. */

@@ -26,6 +26,8 @@ typedef struct {
     double load;                           /* DRAM cycles of one step's traffic */
     uint64_t steps;                        /* steps of the group (all tiles, all (b, h)) */
     bool pipelined;
+    uint64_t blocks;                       /* column blocks of the loop rank per step */
+    uint64_t first_block;                  /* the first stage's array work of one block */
 } GroupSteps;
 
 /* Steps of group g: (b, h) × DRAM tiles × steps of the iterative rank (when the group
@@ -94,23 +96,49 @@ static void build_steps(const EngineInput *in, const EngineResult *r, int g, dou
                 gp->skew[s] = cu->rows + cu->cols - 2;
         }
     }
+    /* Column blocks: the array's columns hold the loop rank, and a step's tile of it
+     * spans `blocks` array passes, issued block by block. */
+    gp->blocks = 1;
+    uint64_t tile = r->groups[g].tile;
+    for (int i = 0; i < in->mapping->n_spatial && gs->loop_rank && tile; i++) {
+        const SpatialSpec *sp = &in->mapping->spatial[i];
+        int u = unit_index(a, sp->unit);
+        if (u < 0 || a->units[u].rows <= 1 || !sp->cols || strcmp(sp->cols, gs->loop_rank) != 0)
+            continue;
+        gp->blocks = (tile + a->units[u].cols - 1) / a->units[u].cols;
+        for (int s = 0; s < gp->n_stages && !gp->first_block; s++)
+            gp->first_block = (gp->work[s][u] + gp->blocks - 1) / gp->blocks;
+    }
 }
 
 /* Duration of step k of a group, with its stall parts added to the counters. */
 static uint64_t step_cycles(const GroupSteps *gp, uint64_t k, int n_units, uint64_t *fill,
                             uint64_t *dep, uint64_t *bw)
 {
-    uint64_t compute = 0, f = 0, h = 0;
+    uint64_t compute = 0, f = 0, h = 0, skew = 0;
     int exposed = !gp->pipelined || k == 0;
+    /* Block pipelining: when a pipelined step spans several column blocks, the next stage
+     * of block b overlaps this stage of block b + 1, so the first step exposes one fill of
+     * the array and, when a stage waits for another unit's output, only the first block's
+     * way in: its first-stage array work and a registered hand-off (its column results
+     * leave the bottom row as the skew completes, so the rows are not paid again). */
+    int by_block = gp->pipelined && gp->blocks > 1;
+    uint64_t waits = 0;
     for (int s = 0; s < gp->n_stages; s++) {
         uint64_t stage = 0;
         for (int u = 0; u < n_units; u++)
             stage = gp->work[s][u] > stage ? gp->work[s][u] : stage;
         compute += stage;
-        if (exposed) {
+        if (exposed && !by_block) {
             f += stage ? gp->skew[s] : 0;
             h += gp->handoff[s];
         }
+        skew = stage && gp->skew[s] > skew ? gp->skew[s] : skew;
+        waits += gp->handoff[s];
+    }
+    if (exposed && by_block) {
+        f = skew;
+        h = waits ? gp->first_block + 1 : 0;
     }
     /* Double buffering: step 0 waits for its data; later steps stall when the next
      * load outlasts the current compute. */

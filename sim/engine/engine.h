@@ -100,6 +100,10 @@ typedef struct {
  *   - dependency: a stage that consumes a tensor another unit produced in the previous
  *     stage waits for it to leave that unit (its number of rows); once per pipelined
  *     group, on every step otherwise;
+ *   - block pipelining: when the array's columns hold the loop rank and a step's tile
+ *     spans several column blocks, blocks are issued one after another, so a pipelined
+ *     group's first step exposes one fill and (when some stage waits for another unit)
+ *     the first block's first-stage array work plus a one-cycle hand-off instead;
  *   - bandwidth: DRAM traffic is double-buffered step by step: the first step waits for
  *     its data (start-up), later steps stall by max(0, load - compute);
  *   - quantisation: per-step work is rounded up to whole cycles.

@@ -59,7 +59,7 @@ char *lower_rtl_params(const RtlGeom *g, const ArchSpec *a)
     buf_printf(&b, "`define EINSIM_GLB_WORDS %u\n", g->glb_words);
     buf_printf(&b, "`define EINSIM_ZBUF_WORDS %u\n", g->zbuf_words);
     buf_printf(&b, "`define EINSIM_IMEM_TILES %u\n", g->tiles);
-    /* The attention engine: the exp sequence's constants (fx_format_init) and capacities. */
+    /* Attention: the exp sequence's constants (fx_format_init) and capacities. */
     FxFormat fx;
     if (fx_format_init(&fx, &a->arith) == 0) {
         buf_printf(&b, "`define EINSIM_EXP_TERMS %d\n", fx.T);

@@ -75,7 +75,7 @@ int lower_attn(const RtlGeom *g, uint64_t T, uint64_t E, uint64_t F, uint64_t M,
         return 1;
     }
     if (P / C > ATTN_MAX_BLOCKS || F > ATTN_MAX_F || E > 65535 || F < 1 || E < 1) {
-        diag_error(d, NULL, 0, "cosim: the attention engine holds at most %d query blocks of %"
+        diag_error(d, NULL, 0, "cosim: the RTL holds at most %d query blocks of %"
                    PRIu64 " (P <= %" PRIu64 ") and F <= %d; got P = %" PRIu64 ", F = %" PRIu64,
                    ATTN_MAX_BLOCKS, C, (uint64_t)ATTN_MAX_BLOCKS * C, ATTN_MAX_F, P, F);
         return 1;
@@ -91,7 +91,7 @@ int lower_attn(const RtlGeom *g, uint64_t T, uint64_t E, uint64_t F, uint64_t M,
     uint64_t nb = p->nb, steps = p->steps;
     uint64_t n2 = steps * 4 * nb + nb, n1 = steps * 6 * nb + nb;
     if (n2 + 1 > ATTN_QUEUE_TILES || n1 + 1 > ATTN_QUEUE_TILES) {
-        diag_error(d, NULL, 0, "cosim: %" PRIu64 " + %" PRIu64 " tiles exceed the engine's queues "
+        diag_error(d, NULL, 0, "cosim: %" PRIu64 " + %" PRIu64 " tiles exceed the RTL's attention queues "
                    "(%d each); use a smaller seq", n2, n1, ATTN_QUEUE_TILES - 1);
         return 1;
     }
