@@ -63,11 +63,11 @@ static void gp_begin(Buf *g, const char *name, const char *title)
     buf_printf(g, "\nset grid lc rgb '#dddddd'\nset border lc rgb '#444444'\n");
 }
 
-/* Writes the data and script of one plot; the body holds the `set`s and the plot command,
+/* Writes the data and script of draft d; its body holds the `set`s and the plot command,
  * played once per terminal. Takes (and frees) title and caption. */
-static void plot_add(Plots *P, const char *name, char *title, char *caption, const char *data,
-                     const char *body)
+static void plot_add(Plots *P, const Draft *d, char *title, char *caption)
 {
+    const char *name = d->name, *data = d->dat.s ? d->dat.s : "", *body = d->g.s ? d->g.s : "";
     Buf g = {0};
     gp_begin(&g, name, title);
     buf_printf(&g, "set terminal pngcairo noenhanced size 960,600 font 'DejaVu Sans,10'\n");
@@ -181,7 +181,7 @@ static void plot_vs_seq(Plots *P, const Data *D, const int *idx, int n, const ch
                         "length.", wl)
             : xasprintf("%s: %s of each mapping against %s (as einsim compare reported it) vs "
                         "sequence length.", wl, what, base ? base : "the first mapping");
-        plot_add(P, dr.name, title, cap, dr.dat.s, dr.g.s);
+        plot_add(P, &dr, title, cap);
     }
     draft_free(&dr);
     report_free_list(maps, nm);
@@ -261,7 +261,7 @@ static void plot_util(Plots *P, const Data *D, const int *idx, int n, const char
     if (blocks) {
         char *title = xasprintf("%s: utilisation per unit", wl);
         char *cap = xasprintf("%s: utilisation of each compute unit (analytic level).", wl);
-        plot_add(P, dr.name, title, cap, dr.dat.s, dr.g.s);
+        plot_add(P, &dr, title, cap);
     }
     draft_free(&dr);
     report_free_list(units, nu);
@@ -288,7 +288,7 @@ static void plot_dram_bars(Plots *P, const Data *D, const int *idx, int n, const
     if (k) {
         char *title = xasprintf("%s: DRAM traffic per run", wl);
         char *cap = xasprintf("%s: DRAM traffic (bytes read and written) of each run.", wl);
-        plot_add(P, dr.name, title, cap, dr.dat.s, dr.g.s);
+        plot_add(P, &dr, title, cap);
     }
     draft_free(&dr);
 }
@@ -356,7 +356,7 @@ static void plot_energy_stack(Plots *P, const Data *D, const int *idx, int n, co
                         "energy (stats.json einsums[].energy_pj).", wl)
             : xasprintf("%s: energy per component.action as a share of each run's total "
                         "(stats.json energy_breakdown_pj).", wl);
-        plot_add(P, dr.name, title, cap, dr.dat.s, dr.g.s);
+        plot_add(P, &dr, title, cap);
     }
     draft_free(&dr);
     report_free_list(keys, nk);
@@ -392,9 +392,8 @@ static void plot_latency_area(Plots *P, const Data *D)
         report_intern(&series, &ns, key);
         free(key);
     }
-    Buf dat = {0}, g = {0};
-    const char *name = "latency-area";
-    buf_printf(&g, "set logscale x 2\nset logscale y 10\nset xlabel 'on-chip area (mm², log2 scale)'\n"
+    Draft dr = { .name = xstrdup("latency-area") };
+    buf_printf(&dr.g, "set logscale x 2\nset logscale y 10\nset xlabel 'on-chip area (mm², log2 scale)'\n"
                    "set ylabel 'latency (s, log scale)'\nset key outside right top\nset format y '%%g'\nplot ");
     int blocks = 0;
     for (int s = 0; s < ns; s++) {
@@ -418,28 +417,27 @@ static void plot_latency_area(Plots *P, const Data *D)
             }
             free(key);
         }
-        buf_printf(&dat, "%s# %s\n", blocks ? "\n\n" : "", series[s]);
+        buf_printf(&dr.dat, "%s# %s\n", blocks ? "\n\n" : "", series[s]);
         for (int j = 0; j < k; j++) {
             const Row *r = &D->r[ix[j]];
-            buf_printf(&dat, "%.10g %.10g \"%s\"\n", r->area_um2 / 1e6, r->seconds,
+            buf_printf(&dr.dat, "%.10g %.10g \"%s\"\n", r->area_um2 / 1e6, r->seconds,
                        r->size ? r->size : "");
         }
         free(ix);
-        buf_printf(&g, "%s'%s.dat' index %d using 1:2 with linespoints lt %d title ", blocks ? ", \\\n     " : "",
-                   name, blocks, s + 1);
-        gp_str(&g, series[s]);
+        buf_printf(&dr.g, "%s'%s.dat' index %d using 1:2 with linespoints lt %d title ", blocks ? ", \\\n     " : "",
+                   dr.name, blocks, s + 1);
+        gp_str(&dr.g, series[s]);
         if (s == 0)
-            buf_printf(&g, ", \\\n     '%s.dat' index %d using 1:2:3 with labels right offset -1.2,0 font ',8' notitle",
-                       name, blocks);
+            buf_printf(&dr.g, ", \\\n     '%s.dat' index %d using 1:2:3 with labels right offset -1.2,0 font ',8' notitle",
+                       dr.name, blocks);
         blocks++;
     }
-    buf_printf(&g, "\n");
-    plot_add(P, name, xstrdup("Latency vs area"),
+    buf_printf(&dr.g, "\n");
+    plot_add(P, &dr, xstrdup("Latency vs area"),
              xstrdup("Latency (analytic level) against on-chip area from the area table, one "
                      "line per workload, sequence length and mapping; the labels of the first "
-                     "line are the 2D array sizes."), dat.s, g.s);
-    buf_free(&dat);
-    buf_free(&g);
+                     "line are the 2D array sizes."));
+    draft_free(&dr);
     report_free_list(series, ns);
 }
 
@@ -474,46 +472,44 @@ static void plot_roofline(Plots *P, const Data *D)
         report_free_list(maps, nm);
         return;
     }
-    const char *name = "roofline";
-    Buf dat = {0}, g = {0};
+    Draft dr = { .name = xstrdup("roofline") };
     xmin /= 8;
     xmax *= 8;
     ymin = fmin(ymin, xmin * bw[0]) / 2;
-    buf_printf(&g, "set logscale xy 10\nset format x '%%.0e'\nset format y '%%.0e'\n"
+    buf_printf(&dr.g, "set logscale xy 10\nset format x '%%.0e'\nset format y '%%.0e'\n"
                    "set xlabel 'operational intensity (ops per DRAM byte, log scale)'\n"
                    "set ylabel 'throughput (ops/s, log scale)'\n"
                    "set xrange [%g:%g]\nset yrange [%g:%g]\nset samples 400\n"
                    "set key outside right top\n", xmin, xmax, ymin, ymax * 2);
     for (int k = 0; k < nroof; k++)
-        buf_printf(&g, "roof%d(x) = x * %.10g < %.10g ? x * %.10g : %.10g\n", k, bw[k], peak[k],
+        buf_printf(&dr.g, "roof%d(x) = x * %.10g < %.10g ? x * %.10g : %.10g\n", k, bw[k], peak[k],
                    bw[k], peak[k]);
-    buf_printf(&g, "plot ");
+    buf_printf(&dr.g, "plot ");
     for (int k = 0; k < nroof; k++)
-        buf_printf(&g, "%sroof%d(x) with lines lc rgb '#444444' dt %d lw 2 title 'roof: %.4g Tops/s, %.4g GB/s'",
+        buf_printf(&dr.g, "%sroof%d(x) with lines lc rgb '#444444' dt %d lw 2 title 'roof: %.4g Tops/s, %.4g GB/s'",
                    k ? ", \\\n     " : "", k, k + 1, peak[k] / 1e12, bw[k] / 1e9);
     int blocks = 0;
     for (int m = 0; m < nm; m++) {
-        buf_printf(&dat, "%s# %s\n", blocks ? "\n\n" : "", maps[m]);
+        buf_printf(&dr.dat, "%s# %s\n", blocks ? "\n\n" : "", maps[m]);
         for (int i = 0; i < D->n; i++) {
             const JsonValue *rf = D->r[i].feasible ? json_get(D->r[i].stats, "roofline") : NULL;
             if (!rf || strcmp(D->r[i].mapping, maps[m]) ||
                 json_num(rf, "ops_per_dram_byte", 0) <= 0 || json_num(rf, "ops_per_s", 0) <= 0)
                 continue;
-            buf_printf(&dat, "%.10g %.10g\n", json_num(rf, "ops_per_dram_byte", 0),
+            buf_printf(&dr.dat, "%.10g %.10g\n", json_num(rf, "ops_per_dram_byte", 0),
                        json_num(rf, "ops_per_s", 0));
         }
-        buf_printf(&g, ", \\\n     '%s.dat' index %d using 1:2 with points lt %d pt %d ps 1.4 title ",
-                   name, blocks, m + 1, m % 7 + 1);
-        gp_str(&g, maps[m]);
+        buf_printf(&dr.g, ", \\\n     '%s.dat' index %d using 1:2 with points lt %d pt %d ps 1.4 title ",
+                   dr.name, blocks, m + 1, m % 7 + 1);
+        gp_str(&dr.g, maps[m]);
         blocks++;
     }
-    buf_printf(&g, "\n");
-    plot_add(P, name, xstrdup("Roofline"),
+    buf_printf(&dr.g, "\n");
+    plot_add(P, &dr, xstrdup("Roofline"),
              xstrdup("Roofline: each run's operations (every op of every term, once) per "
                      "second against its operations per DRAM byte, under the compute roof (one "
-                     "op per PE per cycle) and the DRAM roof of its architecture."), dat.s, g.s);
-    buf_free(&dat);
-    buf_free(&g);
+                     "op per PE per cycle) and the DRAM roof of its architecture."));
+    draft_free(&dr);
     report_free_list(maps, nm);
 }
 
