@@ -362,6 +362,15 @@ static void plot_energy_stack(Plots *P, const Data *D, const int *idx, int n, co
     report_free_list(keys, nk);
 }
 
+/* The latency-vs-area series of a run: "WORKLOAD [SEQ] MAPPING". */
+static char *series_key(const Row *r)
+{
+    char q[32] = "";
+    if (r->has_seq)
+        report_seq_short(r->seq, q, sizeof q);
+    return xasprintf("%s%s%s %s", r->workload, *q ? " " : "", q, r->mapping);
+}
+
 /* Latency vs area: one line per (workload, sequence length, mapping), points labelled with
  * the array size when a sweep axis gives it. Needs two or more distinct areas. */
 static void plot_latency_area(Plots *P, const Data *D)
@@ -385,10 +394,7 @@ static void plot_latency_area(Plots *P, const Data *D)
         const Row *r = &D->r[i];
         if (!r->feasible || !r->has_area)
             continue;
-        char s[32] = "";
-        if (r->has_seq)
-            report_seq_short(r->seq, s, sizeof s);
-        char *key = xasprintf("%s%s%s %s", r->workload, *s ? " " : "", s, r->mapping);
+        char *key = series_key(r);
         report_intern(&series, &ns, key);
         free(key);
     }
@@ -403,10 +409,7 @@ static void plot_latency_area(Plots *P, const Data *D)
             const Row *r = &D->r[i];
             if (!r->feasible || !r->has_area)
                 continue;
-            char q[32] = "";
-            if (r->has_seq)
-                report_seq_short(r->seq, q, sizeof q);
-            char *key = xasprintf("%s%s%s %s", r->workload, *q ? " " : "", q, r->mapping);
+            char *key = series_key(r);
             if (strcmp(key, series[s]) == 0) {
                 int j = k++;
                 while (j > 0 && D->r[ix[j - 1]].area_um2 > r->area_um2) {
