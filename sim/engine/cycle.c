@@ -21,13 +21,12 @@ static int unit_index(const ArchSpec *a, const char *name)
 typedef struct {
     int n_stages;
     uint64_t work[MAX_STAGES][MAX_UNITS];  /* per-step cycles of each unit in each stage */
-    uint64_t skew[MAX_STAGES];             /* fill/drain of the widest array used */
+    uint64_t skew[MAX_STAGES];             /* fill/drain of the widest array used (0: none) */
     uint64_t handoff[MAX_STAGES];          /* wait for a tensor from another unit */
     double load;                           /* DRAM cycles of one step's traffic */
     uint64_t steps;                        /* steps of the group (all tiles, all (b, h)) */
     bool pipelined;
-    uint64_t blocks;                       /* column blocks of the loop rank per step */
-    uint64_t first_block;                  /* the first stage's array work of one block */
+    uint64_t fill, dep;                    /* what an exposed step adds (see build_steps) */
 } GroupSteps;
 
 /* Steps of group g: (b, h) × DRAM tiles × steps of the iterative rank (when the group
@@ -98,16 +97,34 @@ static void build_steps(const EngineInput *in, const EngineResult *r, int g, dou
     }
     /* Column blocks: the array's columns hold the loop rank, and a step's tile of it
      * spans `blocks` array passes, issued block by block. */
-    gp->blocks = 1;
+    uint64_t blocks = 1, first_block = 0;
     uint64_t tile = r->groups[g].tile;
     for (int i = 0; i < in->mapping->n_spatial && gs->loop_rank && tile; i++) {
         const SpatialSpec *sp = &in->mapping->spatial[i];
         int u = unit_index(a, sp->unit);
         if (u < 0 || a->units[u].rows <= 1 || !sp->cols || strcmp(sp->cols, gs->loop_rank) != 0)
             continue;
-        gp->blocks = (tile + a->units[u].cols - 1) / a->units[u].cols;
-        for (int s = 0; s < gp->n_stages && !gp->first_block; s++)
-            gp->first_block = (gp->work[s][u] + gp->blocks - 1) / gp->blocks;
+        blocks = (tile + a->units[u].cols - 1) / a->units[u].cols;
+        for (int s = 0; s < gp->n_stages && !first_block; s++)
+            first_block = (gp->work[s][u] + blocks - 1) / blocks;
+    }
+    /* An exposed step (every step of an unpipelined group, the first of a pipelined one)
+     * pays each stage's fill and hand-off. Block pipelining: when a pipelined step spans
+     * several column blocks, the next stage of block b overlaps this stage of block b + 1,
+     * so the first step exposes one fill of the array and, when a stage waits for another
+     * unit's output, only the first block's way in: its first-stage array work and a
+     * registered hand-off (its column results leave the bottom row as the skew completes,
+     * so the rows are not paid again). */
+    uint64_t max_skew = 0, waits = 0;
+    for (int s = 0; s < gp->n_stages; s++) {
+        gp->fill += gp->skew[s];
+        max_skew = gp->skew[s] > max_skew ? gp->skew[s] : max_skew;
+        waits += gp->handoff[s];
+    }
+    gp->dep = waits;
+    if (gp->pipelined && blocks > 1) {
+        gp->fill = max_skew;
+        gp->dep = waits ? first_block + 1 : 0;
     }
 }
 
@@ -115,31 +132,15 @@ static void build_steps(const EngineInput *in, const EngineResult *r, int g, dou
 static uint64_t step_cycles(const GroupSteps *gp, uint64_t k, int n_units, uint64_t *fill,
                             uint64_t *dep, uint64_t *bw)
 {
-    uint64_t compute = 0, f = 0, h = 0, skew = 0;
-    int exposed = !gp->pipelined || k == 0;
-    /* Block pipelining: when a pipelined step spans several column blocks, the next stage
-     * of block b overlaps this stage of block b + 1, so the first step exposes one fill of
-     * the array and, when a stage waits for another unit's output, only the first block's
-     * way in: its first-stage array work and a registered hand-off (its column results
-     * leave the bottom row as the skew completes, so the rows are not paid again). */
-    int by_block = gp->pipelined && gp->blocks > 1;
-    uint64_t waits = 0;
+    uint64_t compute = 0;
     for (int s = 0; s < gp->n_stages; s++) {
         uint64_t stage = 0;
         for (int u = 0; u < n_units; u++)
             stage = gp->work[s][u] > stage ? gp->work[s][u] : stage;
         compute += stage;
-        if (exposed && !by_block) {
-            f += stage ? gp->skew[s] : 0;
-            h += gp->handoff[s];
-        }
-        skew = stage && gp->skew[s] > skew ? gp->skew[s] : skew;
-        waits += gp->handoff[s];
     }
-    if (exposed && by_block) {
-        f = skew;
-        h = waits ? gp->first_block + 1 : 0;
-    }
+    int exposed = !gp->pipelined || k == 0;
+    uint64_t f = exposed ? gp->fill : 0, h = exposed ? gp->dep : 0;
     /* Double buffering: step 0 waits for its data; later steps stall when the next
      * load outlasts the current compute. */
     double stall = k == 0 ? gp->load : (gp->load > (double)compute ? gp->load - (double)compute : 0);
