@@ -301,16 +301,11 @@ int cmd_cosim(int argc, char **argv)
         for (int k = 0; k < 4; k++)
             lib.load(h, COSIM_IMEM, (uint32_t)(4 * t + k), w[k]);
     }
-    lib.start(h);
-    uint64_t offset = lib.clocks(h);
-    uint64_t limit = 4 * prog.cycles + 1000;
-    double t_r0 = cosim_now_s();
-    int finished = lib.step(h, limit);
-    double t_r = cosim_now_s() - t_r0;
-    uint64_t rtl_cycles = lib.cycles(h);
-    if (!finished)
-        add_mismatch(&mm, -1, limit, xasprintf("the RTL did not finish within %" PRIu64 " cycles",
-                                               limit));
+    CosimRun run = cosim_run(&lib, h, prog.cycles);
+    uint64_t rtl_cycles = run.cycles;
+    if (!run.finished)
+        add_mismatch(&mm, -1, run.limit, xasprintf("the RTL did not finish within %" PRIu64
+                                                   " cycles", run.limit));
 
     /* Values. */
     uint64_t compared = 0;
@@ -365,10 +360,10 @@ int cmd_cosim(int argc, char **argv)
             printf("  MISMATCH run cycle %" PRIu64 ": %s\n", mm.v[i].cycle, mm.v[i].what);
     }
     if (timing)
-        cosim_print_timing(rtl_cycles, t_r, prog.cycles, t_timing, t_values);
+        cosim_print_timing(rtl_cycles, run.seconds, prog.cycles, t_timing, t_values);
     printf("%s\n", mm.n ? "FAIL" : "PASS");
     rc = mm.n ? EXIT_MISMATCH : EXIT_OK;
-    if (waves && cosim_waves_write(&d, waves, &g, &prog, NULL, offset))
+    if (waves && cosim_waves_write(&d, waves, &g, &prog, NULL, run.offset))
         rc = EXIT_INPUT;
 
 done:

@@ -160,15 +160,10 @@ int cosim_attention(const RunInputs *ri, const char *arch_path, const char *libf
             for (int k = 0; k < 4; k++)
                 lib.load(h, q == ATTN_Q2D ? COSIM_Q2D : COSIM_Q1D, (uint32_t)(4 * t + k), w[k]);
         }
-    lib.start(h);
-    uint64_t offset = lib.clocks(h);
-    uint64_t limit = 4 * prog.cycles + 1000;
-    double t_r0 = cosim_now_s();
-    int finished = lib.step(h, limit);
-    double t_r = cosim_now_s() - t_r0;
-    uint64_t rtl_cycles = lib.cycles(h);
-    if (!finished)
-        add_line(&mm, xasprintf("run cycle %" PRIu64 ": the RTL did not finish", limit));
+    CosimRun run = cosim_run(&lib, h, prog.cycles);
+    uint64_t rtl_cycles = run.cycles;
+    if (!run.finished)
+        add_line(&mm, xasprintf("run cycle %" PRIu64 ": the RTL did not finish", run.limit));
 
     /* Values: AV[f, p] bit for bit; the fixed point against the exact softmax(QK^T)V. */
     uint64_t compared = 0;
@@ -260,10 +255,10 @@ int cosim_attention(const RunInputs *ri, const char *arch_path, const char *libf
     for (size_t i = 0; i < mm.n; i++)
         printf("  MISMATCH %s\n", mm.v[i]);
     if (timing)
-        cosim_print_timing(rtl_cycles, t_r, prog.cycles, t_model, t_values);
+        cosim_print_timing(rtl_cycles, run.seconds, prog.cycles, t_model, t_values);
     printf("%s\n", mm.n ? "FAIL" : "PASS");
     rc = mm.n ? EXIT_MISMATCH : EXIT_OK;
-    if (waves && cosim_waves_write(d, waves, &g, NULL, &prog, offset))
+    if (waves && cosim_waves_write(d, waves, &g, NULL, &prog, run.offset))
         rc = EXIT_INPUT;
 
 done:

@@ -294,6 +294,18 @@ double cosim_now_s(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+CosimRun cosim_run(const CosimLib *lib, CosimHandle *h, uint64_t predicted)
+{
+    CosimRun r = { .limit = 4 * predicted + 1000 };
+    lib->start(h);
+    r.offset = lib->clocks(h);
+    double t0 = cosim_now_s();
+    r.finished = lib->step(h, r.limit) != 0;
+    r.seconds = cosim_now_s() - t0;
+    r.cycles = lib->cycles(h);
+    return r;
+}
+
 static double rate(uint64_t cycles, double s) { return s > 0 ? (double)cycles / s : 0; }
 
 void cosim_print_timing(uint64_t rtl_cycles, double t_rtl, uint64_t c_cycles, double t_timing,

@@ -8,6 +8,7 @@
 #ifndef EINSIM_COSIM_COMMON_H
 #define EINSIM_COSIM_COMMON_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "cosim/cosim.h"
@@ -19,6 +20,15 @@
  * RTL into waves/rtl.fst. Returns NULL with an error in d on failure. */
 CosimHandle *cosim_create_model(const CosimLib *lib, const char *libfile, const char *waves,
                                 Diag *d);
+/* One run of the tile program loaded into h: clocks start at `offset` (clocks spent
+ * loading), the RTL may take up to `limit` = 4 x predicted + 1000 cycles. */
+typedef struct {
+    uint64_t offset, limit;
+    bool finished;
+    uint64_t cycles;             /* run length the RTL reports */
+    double seconds;              /* wall time of the run */
+} CosimRun;
+CosimRun cosim_run(const CosimLib *lib, CosimHandle *h, uint64_t predicted);
 /* Monotonic wall clock, seconds. */
 double cosim_now_s(void);
 /* The --timing line: the RTL's speed and the C models' on the same run (cycles of the C
