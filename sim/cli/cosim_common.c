@@ -259,11 +259,8 @@ static void attn_trace(Trace *tr, const AttnProg *p)
             }
             /* 2D: the Einsum of each stream element (a pair alternates BQK and SLNV) and
              * its operand reads: a K row and a Q column (BQK), a V row (SLNV). */
-            uint32_t nmin = t->k < t->k2 ? t->k : t->k2;
             for (uint32_t c = 0; c < t->len; c++) {
-                uint32_t op = t->op;
-                if (op == A2_PAIR)
-                    op = c < 2 * nmin ? (c % 2 ? A2_SLNV : A2_BQK) : t->k > t->k2 ? A2_BQK : A2_SLNV;
+                uint32_t op = t->op == A2_PAIR ? lower_attn_pair_op(t->k, t->k2, c) : t->op;
                 set_range(tr, v[q][1], s + c, s + c + 1, op);
                 if (op == A2_BQK || op == A2_SLNV)
                     add_range(tr, reads, s + c, s + c + 1,

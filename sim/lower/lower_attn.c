@@ -170,6 +170,14 @@ int lower_attn(const RtlGeom *g, uint64_t T, uint64_t E, uint64_t F, uint64_t M,
     return 0;
 }
 
+uint32_t lower_attn_pair_op(uint32_t E, uint32_t F, uint32_t c)
+{
+    uint32_t both = 2 * (E < F ? E : F);   /* alternating while both have elements */
+    if (c < both)
+        return c % 2 ? A2_SLNV : A2_BQK;
+    return E > F ? A2_BQK : A2_SLNV;
+}
+
 void lower_attn_pair_last(uint32_t E, uint32_t F, uint32_t *last_bqk, uint32_t *last_slnv)
 {
     *last_bqk = E <= F ? 2 * E - 2 : E + F - 1;

@@ -77,6 +77,8 @@ typedef struct {
  * and 1D PEs, exp_terms T). Returns 0, or 1 with an error in d. */
 int lower_attn(const RtlGeom *g, uint64_t T, uint64_t E, uint64_t F, uint64_t M, uint64_t P,
                uint64_t M0, AttnProg *p, Diag *d);
+/* The Einsum (A2_BQK or A2_SLNV) of stream element c of a BQK|SLNV pair. */
+uint32_t lower_attn_pair_op(uint32_t E, uint32_t F, uint32_t c);
 /* Stream positions of the last BQK and the last SLNV element in a BQK|SLNV pair. */
 void lower_attn_pair_last(uint32_t E, uint32_t F, uint32_t *last_bqk, uint32_t *last_slnv);
 /* Applies the timing rules to p's tiles. Returns 0, or -1 if the dependencies deadlock. */

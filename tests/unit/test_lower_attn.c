@@ -10,7 +10,8 @@
 
 /* The pair's stream as the RTL queue (einsim_aseq.v) issues it, written out directly:
  * BQK on even and SLNV on odd positions while both have elements left, then the longer
- * one alone. Returns the last positions of each. */
+ * one alone. Checks lower_attn_pair_op element by element; returns the last positions of
+ * each Einsum. */
 static void pair_stream(uint32_t E, uint32_t F, uint32_t *lb, uint32_t *lv)
 {
     uint32_t nb = 0, nv = 0;
@@ -20,6 +21,7 @@ static void pair_stream(uint32_t E, uint32_t F, uint32_t *lb, uint32_t *lv)
             slnv = c % 2 == 1;
         else
             slnv = nv < F;
+        CHECK_EQ_INT(lower_attn_pair_op(E, F, c), slnv ? A2_SLNV : A2_BQK);
         if (slnv)
             *lv = c, nv++;
         else
