@@ -19,7 +19,7 @@ ndata() { grep -cE '^[0-9"]' "$1"; } # data lines (numbers or quoted labels) of 
 "$EINSIM" report "$T/cmp" -o "$T/rep" >"$T/out" 2>"$T/err"; rc=$?
 check "compare dir exits 0 (got $rc)" '[ "$rc" = 0 ] && clean "$T/err"'
 check "prints the HTML path" 'grep -q "wrote $T/rep/report.html" "$T/out"'
-plots="speedup-bert energy-ratio-bert utilization-bert dram-bert energy-components-bert energy-einsums-bert roofline"
+plots="speedup-bert energy-ratio-bert latency-bert utilization-bert dram-bert energy-components-bert energy-einsums-bert roofline"
 for p in $plots; do
   png="$T/rep/$p.png" svg="$T/rep/$p.svg"
   check "$p.png is a PNG over 8 kB" '[ -f "$png" ] && [ "$(head -c 4 "$png" | od -An -c | tr -d " ")" = "211PNG" ] && [ "$(stat -c %s "$png")" -gt 8000 ]'
@@ -38,9 +38,15 @@ check "speedup value from compare.csv" 'grep -qE "^1024 10\.84" "$T/rep/speedup-
 # Self-contained HTML with the tables and every plot inlined.
 H="$T/rep/report.html"
 check "html has no external references" '! grep -qiE "https?://|src=\"file|<link|<script" "$H"'
-check "html inlines 7 PNGs" '[ "$(grep -o "data:image/png;base64," "$H" | wc -l)" = 7 ]'
+check "html inlines 8 PNGs" '[ "$(grep -o "data:image/png;base64," "$H" | wc -l)" = 8 ]'
 check "html runs table has 6 rows" '[ "$(grep -c "<tr><td class=\"l\">bert</td>" "$H")" = 6 ]'
 check "html geomean table" 'grep -q "<table id=\"geomean-speedup\">" "$H" && grep -q "<td class=\"l\">fusemax</td><td>11\.[0-9]*x</td>" "$H"'
+check "html headline names the fastest against the baseline" 'grep -q "<p id=\"headline\">Against <b>unfused</b>, the fastest is <b>fusemax</b>: 11\.[0-9]*x speedup" "$H"'
+check "no fusemax-vs-flat plot without a flat run" '[ ! -e "$T/rep/fusemax-vs-flat-bert.png" ]'
+# Energy: absolute and normalised panels side by side.
+check "energy bars: absolute and normalised panels" 'grep -q "set title .absolute." "$T/rep/energy-components-bert.gp" && grep -q "set title .normalised." "$T/rep/energy-components-bert.gp" && grep -qE "ylabel .total energy \((pJ|nJ|µJ|mJ|J|kJ)\)" "$T/rep/energy-components-bert.gp"'
+# Readable ticks: no exponent labels on any axis.
+check "no exponent tick labels" '! grep -qE "format [xy] .%.*e|[0-9]e[+-][0-9]+ ?(B|s|op/s|x)?\x27" "$T"/rep/*.gp'
 check "html area table" 'grep -q "<table id=\"area\">" "$H" && grep -q "GlobalBuffer.storage" "$H"'
 # Determinism: a second report is byte-identical (no timestamps).
 "$EINSIM" report "$T/cmp" -o "$T/rep2" >/dev/null 2>&1
@@ -68,6 +74,32 @@ done
 "$EINSIM" report "$T/sw" >/dev/null 2>"$T/err"; rc=$?
 check "sweep dir exits 0 (got $rc)" '[ "$rc" = 0 ] && clean "$T/err"'
 check "latency-area: 3 sizes" '[ -s "$T/sw/report/latency-area.png" ] && [ "$(ndata "$T/sw/report/latency-area.dat")" = 3 ] && grep -q "\"256x256\"" "$T/sw/report/latency-area.dat"'
+
+# A two-axis sweep (sequence length x buffer size, for FuseMax and FLAT): every series is
+# named in the legend (golden: tests/report/two-axis.series), and FuseMax vs FLAT is drawn.
+cat >"$T/two.cfg" <<EOF
+sweep = {
+  name = "two"; workload = "$PWD/workloads/bert.cfg"; level = "analytic";
+  axes = (
+    { key = "workload.seq"; values = [ 1024, 4096, 16384, 65536 ]; },
+    { key = "arch.GlobalBuffer.size_kb"; values = [ 8192, 32768 ]; },
+    { zip = ( { key = "arch"; values = [ "$PWD/models/fusemax.cfg", "$PWD/models/flat.cfg" ]; },
+              { key = "mapping"; values = [ "$PWD/mappings/fusemax.cfg", "$PWD/mappings/flat.cfg" ]; } ); }
+  );
+};
+EOF
+"$EINSIM" sweep "$T/two.cfg" -o "$T/two" -j 1 >/dev/null 2>&1
+"$EINSIM" report "$T/two" >/dev/null 2>"$T/err"; rc=$?
+check "two-axis sweep exits 0 (got $rc)" '[ "$rc" = 0 ] && clean "$T/err"'
+sed -nE "s/.* title '([^']*)'.*/\1/p" "$T/two/report/latency-bert.gp" | sort -u >"$T/two.series"
+if [ "${EINSIM_UPDATE_GOLDEN:-0}" = 1 ]; then cp "$T/two.series" tests/report/two-axis.series; fi
+check "two-axis sweep: legend names every series (golden)" 'cmp -s "$T/two.series" tests/report/two-axis.series || { diff tests/report/two-axis.series "$T/two.series"; false; }'
+check "two-axis sweep: 4 series in the SVG legend" '[ "$(grep -cE ">(fusemax|flat) arch.GlobalBuffer.size_kb=(8192|32768)<" "$T/two/report/latency-bert.svg")" = 4 ]'
+check "two-axis sweep: 4 series x 4 lengths plotted" '[ "$(ndata "$T/two/report/latency-bert.dat")" = 16 ]'
+check "two-axis sweep: runs table has the axis column" 'grep -q "<th>arch.GlobalBuffer.size_kb</th>" "$T/two/report/report.html"'
+check "two-axis sweep: fusemax vs flat drawn" '[ -s "$T/two/report/fusemax-vs-flat-bert.png" ] && [ "$(ndata "$T/two/report/fusemax-vs-flat-bert.dat")" = 8 ]'
+# Its value at 1K is FLAT's time over FuseMax's, as the runs reported them (compare: 6.649x).
+check "fusemax vs flat: speedup at 1K" 'grep -qE "^1024 6\.649" "$T/two/report/fusemax-vs-flat-bert.dat"'
 
 # Bad input: exit 1 with a clear message, no sanitizer report.
 expect_err() { # expect_err DESCRIPTION TEXT ARGS...
