@@ -52,6 +52,25 @@ check "html area table" 'grep -q "<table id=\"area\">" "$H" && grep -q "GlobalBu
 "$EINSIM" report "$T/cmp" -o "$T/rep2" >/dev/null 2>&1
 check "deterministic report.html" 'cmp -s "$H" "$T/rep2/report.html"'
 check "deterministic svg" 'cmp -s "$T/rep/roofline.svg" "$T/rep2/roofline.svg"'
+# The page in a real browser: headless Chromium (installed on demand by
+# scripts/install-deps.sh browser) loads report.html; every plot image decodes and shows,
+# the console stays clean, and the headline and the tables render.
+if sh scripts/install-deps.sh browser >"$T/deps" 2>&1; then
+  node tests/report/browser.js /usr/bin/chromium "$H" "$T/shot.png" >"$T/br" 2>&1
+  val() { sed -n "s/^$1=//p" "$T/br"; }
+  check "browser: 8 images, all loaded" '[ "$(val images)" = 8 ] && [ "$(val loaded)" = 8 ] || { cat "$T/br"; false; }'
+  check "browser: no console errors" '[ "$(val errors)" = 0 ] || { grep "^error:" "$T/br"; false; }'
+  check "browser: title and headline rendered" '[ "$(val title)" = "einsim report" ] && val headline | grep -q "^Against unfused, the fastest is fusemax: 11\.[0-9]*x speedup"'
+  check "browser: summary and runs tables rendered" 'val tables | grep -qE "(^|,)geomean-speedup:3(,|$)" && val tables | grep -qE "(^|,)runs:7(,|$)"'
+  check "browser: screenshot taken" '[ "$(head -c 4 "$T/shot.png" | od -An -c | tr -d " ")" = "211PNG" ]'
+  # The probe itself sees a broken image and a script error.
+  sed -e '0,/base64,/s//base64,AAAA/' -e 's#</body>#<script>console.error("planted")</script></body>#' "$H" >"$T/broken.html"
+  node tests/report/browser.js /usr/bin/chromium "$T/broken.html" >"$T/br" 2>&1
+  check "browser: a broken image and a console error are caught" '[ "$(val loaded)" = 7 ] && [ "$(val errors)" -ge 1 ] && grep -q "planted" "$T/br"'
+else
+  bad "browser: scripts/install-deps.sh browser failed"; sed 's/^/    /' "$T/deps" | tail -3
+fi
+
 # The scripts rerun by hand.
 check "plots.gp reruns" '(cd "$T/rep" && gnuplot plots.gp) 2>/dev/null'
 
