@@ -509,6 +509,11 @@ int config_load_mapping(const char *path, const Overrides *ov, Diag *d, MappingS
                 Buf b = {0};
                 cfg_write_setting(&b, top, 0, inline_cascade, &L);
                 m->effective_cfg = pool_adopt(&box->pool, buf_take(&b));
+                if (L.cg) {
+                    Buf cb = {0};
+                    cfg_write_setting(&cb, L.cg, 1, NULL, NULL);
+                    m->cascade_cfg = pool_adopt(&box->pool, buf_take(&cb));
+                }
             }
         }
     }

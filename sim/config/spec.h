@@ -257,6 +257,10 @@ typedef struct {
         SrcLoc loc;
     } training;
     const char *effective_cfg; /* libconfig text after includes, overrides, defaults */
+    const char *cascade_cfg;   /* the cascade group as `cascade = { ... };` lines (after
+                                  `cascade.*` overrides) at one level of indentation, to
+                                  inline it in a mapping written elsewhere; NULL when the
+                                  mapping failed to load */
     SrcLoc loc;
 } MappingSpec;
 
