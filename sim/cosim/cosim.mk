@@ -8,7 +8,9 @@
 LDLIBS += -ldl
 
 VERILATOR ?= verilator
-VL_ROOT := $(shell $(VERILATOR) --getenv VERILATOR_ROOT 2>/dev/null)
+# Recursive (=), not :=: on a fresh machine Verilator is installed by the deps stamp after
+# this file is parsed, so the root must be asked for when a recipe runs.
+VL_ROOT = $(shell $(VERILATOR) --getenv VERILATOR_ROOT 2>/dev/null)
 RTL_SRCS := $(sort $(wildcard rtl/*.v))
 RTL_INCS := $(sort $(wildcard rtl/*.vh))
 # Verilator flags of every bridge (this file's and nm.mk's), then this top's.
@@ -18,7 +20,7 @@ COSIM_VFLAGS := $(VL_FLAGS) --top-module einsim_top -Irtl
 COSIM_OPT := OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2
 COSIM_RT_OBJS := verilated.o verilated_threads.o verilated_fst_c.o
 COSIM_RT := $(addprefix build/cosim/runtime/,$(COSIM_RT_OBJS))
-COSIM_CXXFLAGS := -std=gnu++17 -O2 -fPIC -Isim -I$(VL_ROOT)/include -I$(VL_ROOT)/include/vltstd \
+COSIM_CXXFLAGS = -std=gnu++17 -O2 -fPIC -Isim -I$(VL_ROOT)/include -I$(VL_ROOT)/include/vltstd \
   -DVM_COVERAGE=0 -DVM_SC=0 -DVM_TRACE=1 -DVM_TRACE_FST=1 -DVM_TRACE_VCD=0
 COSIM_CASES := $(sort $(wildcard tests/cosim/*.case))
 
