@@ -223,8 +223,21 @@ want=$(awk '/^Best mappings/{b=1} b && $1 == "1" {print $2; exit}' "$tmp/s1/summ
   --level analytic >"$tmp/s1.run" 2>&1
 got=$(awk '/Cycles/ {print $3; exit}' "$tmp/s1.run")
 if [ -n "$want" ] && [ "$want" = "$got" ]; then ok; else bad "search best-1.cfg reproduces latency ($want vs $got)"; fi
-[ "$(head -1 "$tmp/s1/pareto.csv")" = "cycles,seconds,energy_pj,edp_pj_s" ] && [ "$(wc -l < "$tmp/s1/pareto.csv")" -ge 2 ] \
+[ "$(head -1 "$tmp/s1/pareto.csv")" = "id,file,cycles,seconds,energy_pj,edp_pj_s" ] && [ "$(wc -l < "$tmp/s1/pareto.csv")" -ge 2 ] \
   && ok || bad "search pareto.csv"
+# Each Pareto row names its id and a mapping file that exists.
+np=0; while IFS=, read -r id file _; do [ "$id" = id ] && continue; [ "$id.cfg" = "$file" ] && [ -s "$tmp/s1/$file" ] || np=1
+done <"$tmp/s1/pareto.csv"; [ "$np" = 0 ] && ok || bad "search pareto.csv ids and files"
+# The progress line goes to stderr (and --no-progress silences it).
+grep -qE '^search: .* evaluated \((local search|exhaustive)\), .* valid, best latency [0-9]+ cycles, [0-9]+/s, done in' "$tmp/s1.out" \
+  && ok || bad "search progress line"
+"$EINSIM" "${sargs[@]}" --no-progress >/dev/null 2>"$tmp/s3.err"; [ ! -s "$tmp/s3.err" ] && ok || bad "search --no-progress"
+# A written mapping loads after a move, from another folder (its cascade is inline).
+mkdir -p "$tmp/moved"; cp "$tmp/s1/best-1.cfg" "$tmp/moved/m.cfg"
+abs_einsim=$(cd "$(dirname "$EINSIM")" && pwd)/einsim
+got=$(cd "$tmp" && "$abs_einsim" run -a "$OLDPWD/models/fusemax.cfg" -w "$OLDPWD/workloads/bert.cfg" -m moved/m.cfg \
+  --set workload.seq=4096 --level analytic 2>&1 | awk '/Cycles/ {print $3; exit}')
+if [ -n "$want" ] && [ "$want" = "$got" ]; then ok; else bad "search best-1.cfg after a move ($want vs $got)"; fi
 # N:M sparse training: a training run writes deterministic report files with the
 # per-layer key; an interleave above the accumulators is infeasible (exit 4).
 trainargs=(run -a models/sat.cfg -w workloads/resnet50-train.cfg -m mappings/sat.cfg --set workload.nm=2:8)

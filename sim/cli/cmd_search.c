@@ -11,7 +11,7 @@ static const char search_usage[] =
     "usage: einsim search -a ARCH.cfg -w WORKLOAD.cfg -m TEMPLATE.cfg\n"
     "                     [--objective latency|energy|edp] [--pareto latency,energy]\n"
     "                     [--seed N] [-j N] [--max-evals N] [--top K] [--set KEY=VALUE]...\n"
-    "                     [-o DIR]\n"
+    "                     [--no-progress] [-o DIR]\n"
     "\n"
     "Explores the free choices of a mapping template (its mapping.search group: tile,\n"
     "binding, order) with the analytic engine and prints the best mappings and the\n"
@@ -24,8 +24,12 @@ static const char search_usage[] =
     "  -j N              worker threads (default: the online cores)\n"
     "  --max-evals N     evaluation budget and exhaustive threshold (default 1000000)\n"
     "  --top K           best mappings kept and written (default 3)\n"
-    "  -o DIR            write DIR/best-1.cfg..best-K.cfg (each runs with `einsim run -m`),\n"
-    "                    DIR/summary.txt, DIR/pareto.csv (with --pareto) and\n"
+    "  --no-progress     no progress line on stderr (evaluated, valid, best so far,\n"
+    "                    rate, ETA; printed about once a second and at the end)\n"
+    "  -o DIR            write DIR/best-1.cfg..best-K.cfg (each runs with `einsim run -m`\n"
+    "                    from any folder: the cascade is inline), DIR/summary.txt,\n"
+    "                    DIR/pareto.csv and DIR/pareto-N.cfg (with --pareto: one row and\n"
+    "                    one mapping file per point, the row naming its id and file) and\n"
     "                    DIR/run_info.txt (threads, wall time, speed), each atomically\n"
     "Exit code 4 when no candidate is valid.\n";
 
@@ -46,7 +50,7 @@ int cmd_search(int argc, char **argv)
     CliInputs in = { 0 };
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     SearchOptions o = { SEARCH_LATENCY, false, 1, ncpu > 0 ? (int)ncpu : 1,
-                        SEARCH_DEFAULT_MAX_EVALS, 3 };
+                        SEARCH_DEFAULT_MAX_EVALS, 3, stderr, 1.0 };
     int rc = EXIT_INPUT;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -55,6 +59,10 @@ int cmd_search(int argc, char **argv)
             fputs(search_usage, stdout);
             cli_free_sets(&in.sets);
             return EXIT_OK;
+        }
+        if (strcmp(a, "--no-progress") == 0) {
+            o.progress = NULL;
+            continue;
         }
         if (!v) {
             fprintf(stderr, "einsim search: error: '%s' needs a value or is unknown\n%s", a,
