@@ -9,7 +9,7 @@
 #include "report/reportgen.h"
 
 static const char report_usage[] =
-    "usage: einsim report DIR|CSV [-o OUTDIR] [--title TITLE]\n"
+    "usage: einsim report DIR|CSV [-o OUTDIR] [--title TITLE] [--baseline NAME]\n"
     "\n"
     "Reads a compare directory (compare.csv + run directories), a sweep directory\n"
     "(sweep.csv + points/*/), a CSV of either kind, or one run directory (stats.csv +\n"
@@ -20,9 +20,17 @@ static const char report_usage[] =
     "                can be edited and redrawn: cd OUTDIR && gnuplot NAME.gp; plots.gp\n"
     "                redraws all)\n"
     "Plots, each when the input has its data: speedup and energy ratio vs sequence length,\n"
-    "utilisation per unit, DRAM traffic, energy by component.action and by Einsum, latency\n"
-    "vs area, roofline. Needs gnuplot (Debian package gnuplot-nox); the environment\n"
-    "variable EINSIM_GNUPLOT names another gnuplot program.\n";
+    "FuseMax vs FLAT (when both mappings ran), latency, utilisation per unit, DRAM\n"
+    "traffic, energy by component.action and by Einsum (absolute and normalised), latency\n"
+    "vs area, roofline. Runs that differ in a sweep axis other than the plotted one are\n"
+    "separate series, named by the axis values in legends and labels.\n"
+    "  -o OUTDIR         output directory\n"
+    "  --title TITLE     page title (default: einsim report)\n"
+    "  --baseline NAME   speedups and energy ratios against the runs of NAME (a mapping,\n"
+    "                    ARCH:MAPPING or series name) with the same workload, sequence\n"
+    "                    length and other axes; default: compare's first pair\n"
+    "Needs gnuplot (Debian package gnuplot-nox); the environment variable EINSIM_GNUPLOT\n"
+    "names another gnuplot program.\n";
 
 int cmd_report(int argc, char **argv)
 {
@@ -33,15 +41,17 @@ int cmd_report(int argc, char **argv)
             fputs(report_usage, stdout);
             return EXIT_OK;
         }
-        if (strcmp(a, "-o") == 0 || strcmp(a, "--title") == 0) {
+        if (strcmp(a, "-o") == 0 || strcmp(a, "--title") == 0 || strcmp(a, "--baseline") == 0) {
             if (!v) {
                 fprintf(stderr, "einsim report: error: '%s' needs a value\n%s", a, report_usage);
                 return EXIT_INPUT;
             }
             if (strcmp(a, "-o") == 0)
                 o.outdir = v;
-            else
+            else if (strcmp(a, "--title") == 0)
                 o.title = v;
+            else
+                o.baseline = v;
             i++;
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "einsim report: error: unknown option '%s'\n%s", a, report_usage);

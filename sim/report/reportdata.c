@@ -407,6 +407,7 @@ static int apply_baseline(Data *D, const char *name, Diag *d)
     }
     for (int i = 0; i < D->n; i++) {
         Row *r = &D->r[i];
+        r->is_base = names(r, name);
         const Row *b = report_partner(D, r, name);
         r->has_ratio = b && b->feasible && r->feasible && r->seconds > 0 && b->energy_pj > 0;
         if (r->has_ratio) {
@@ -428,5 +429,7 @@ int report_data_load(Data *D, const char *input, const char *baseline, Diag *d)
     for (int i = 0; i < D->n && !D->baseline; i++)
         if (D->r[i].has_ratio) /* compare: its first pair */
             D->baseline = xstrdup(D->r[i].series);
+    for (int i = 0; i < D->n && D->baseline; i++)
+        D->r[i].is_base = strcmp(D->r[i].series, D->baseline) == 0;
     return 0;
 }

@@ -159,7 +159,10 @@ static void html_summary(Buf *h, const Data *D)
     for (int m = 0; m < nser; m++) {
         int k;
         double g = geomean(D, ser[m], NULL, 0, &k);
-        if (k && strcmp(ser[m], D->baseline ? D->baseline : "") && g > sb) {
+        bool base = false;
+        for (int i = 0; i < D->n && !base; i++)
+            base = D->r[i].is_base && strcmp(D->r[i].series, ser[m]) == 0;
+        if (k && !base && g > sb) {
             best = m;
             sb = g;
             kb = k;

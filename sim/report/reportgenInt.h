@@ -26,6 +26,7 @@ typedef struct {
     bool feasible;
     double seconds, energy_pj, dram_bytes;
     bool has_ratio;        /* speedup and energy ratio given by the input (compare) */
+    bool is_base;          /* a run of the baseline the ratios are against */
     double speedup, energy_ratio;
     int n_util;
     char *util_name[MAX_UNITS];

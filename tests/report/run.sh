@@ -141,5 +141,15 @@ EINSIM_GNUPLOT=/nonexistent/gnuplot expect_err "gnuplot missing" "Debian package
 expect_err "two inputs" "one input expected" "$EINSIM" report "$T/cmp" "$T/run"
 expect_err "unknown option" "unknown option '--bogus'" "$EINSIM" report --bogus "$T/cmp"
 
+# --baseline: ratios against the named runs at the same sequence length and other axes.
+"$EINSIM" report "$T/two" --baseline flat -o "$T/two-bl" >/dev/null 2>"$T/err"; rc=$?
+check "--baseline flat on a sweep exits 0 (got $rc)" '[ "$rc" = 0 ] && clean "$T/err"'
+check "--baseline: speedup per series, flat at 1x" '[ "$(ndata "$T/two-bl/speedup-bert.dat")" = 16 ] && grep -A1 "^# flat arch.GlobalBuffer.size_kb=8192" "$T/two-bl/speedup-bert.dat" | grep -qE "^1024 1$"'
+check "--baseline: fusemax over flat at 1K, 8 MiB" 'grep -A1 "^# fusemax arch.GlobalBuffer.size_kb=8192" "$T/two-bl/speedup-bert.dat" | grep -qE "^1024 6\.649"'
+check "--baseline: axis and headline name it" 'grep -q "speedup vs flat" "$T/two-bl/speedup-bert.gp" && grep -q "<p id=\"headline\">Against <b>flat</b>, the fastest is <b>fusemax arch.GlobalBuffer.size_kb=" "$T/two-bl/report.html"'
+"$EINSIM" report "$T/cmp" --baseline fusemax -o "$T/cmp-bl" >/dev/null 2>&1
+check "--baseline overrides compare's first pair" 'grep -A1 "^# fusemax" "$T/cmp-bl/speedup-bert.dat" | grep -qE "^1024 1$" && grep -q "<th>speedup vs fusemax</th>" "$T/cmp-bl/report.html"'
+expect_err "--baseline naming no run" "--baseline 'nope' names no run (mappings: fusemax, flat" "$EINSIM" report "$T/two" --baseline nope -o "$T/bl-bad"
+
 echo "report: $pass passed, $fail failed"
 [ "$fail" = 0 ]
