@@ -106,6 +106,29 @@ expect_rc() { # expect_rc WANT DESCRIPTION ARGS...
   if [ "$rc" = "$want" ] && sanitizer_clean "$tmp/err"; then ok; else bad "cli $what: exit $rc, want $want"; fi
 }
 expect_rc 0 "help" --help
+# Conventions: --version, help generated from the command table, make install.
+expect_rc 0 "--version" --version
+[ "$("$EINSIM" --version)" = "einsim $(sed -nE 's/^#define EINSIM_VERSION "(.*)"/\1/p' sim/util/version.h)" ] \
+  && ok || bad "--version prints the version of sim/util/version.h"
+expect_rc 1 "help of an unknown command" help frobnicate
+# Every command the help lists answers `einsim help COMMAND` with its own usage.
+nh=0; for c in $("$EINSIM" help | sed -nE 's/^  ([a-z][a-z0-9-]*)( .*)?$/\1/p' | grep -vx help); do
+  "$EINSIM" help "$c" 2>/dev/null | head -1 | grep -q "^usage: einsim $c " || { nh=1; echo "    help $c"; }
+done; [ "$nh" = 0 ] && ok || bad "einsim help COMMAND for every listed command"
+# make install into a prefix; the installed binary runs from another folder and finds the
+# shipped models, mappings and workloads under PREFIX/share/einsim.
+if make --no-print-directory install PREFIX="$tmp/inst" >"$tmp/inst.log" 2>&1; then
+  (cd / && "$tmp/inst/bin/einsim" --version) | grep -q '^einsim ' && ok || bad "installed einsim --version"
+  if (cd / && "$tmp/inst/bin/einsim" run -a models/fusemax.cfg -w workloads/bert.cfg -m mappings/fusemax.cfg \
+      --level analytic) >"$tmp/inst.run" 2>&1 && grep -q '^  Cycles  *: 1892352$' "$tmp/inst.run"; then ok
+  else bad "installed einsim finds its share files from /"; head -3 "$tmp/inst.run"; fi
+  grep -q '^\.SH COMMANDS' "$tmp/inst/share/man/man1/einsim.1" && grep -q '^\.SS search' "$tmp/inst/share/man/man1/einsim.1" \
+    && ok || bad "installed man page"
+  (source "$tmp/inst/share/bash-completion/completions/einsim"; COMP_WORDS=(einsim report --bas); COMP_CWORD=2; _einsim
+   [ "${COMPREPLY[*]}" = "--baseline" ]) && ok || bad "installed bash completion"
+else
+  bad "make install"; tail -5 "$tmp/inst.log"
+fi
 expect_rc 0 "help check" help check
 expect_rc 0 "check --help" check --help
 expect_rc 0 "eval --help" eval --help

@@ -320,7 +320,8 @@ char *report_stats_json(const RunReport *r)
 {
     const EngineResult *a = r->analytic;
     Buf b = {0};
-    buf_printf(&b, "{\n  \"feasible\": %s,\n  \"infeasible_reason\": ", a->feasible ? "true" : "false");
+    buf_printf(&b, "{\n  \"version\": \"%s\",\n  \"feasible\": %s,\n  \"infeasible_reason\": ",
+               einsim_version(), a->feasible ? "true" : "false");
     if (a->feasible)
         buf_printf(&b, "null");
     else
