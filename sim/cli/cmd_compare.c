@@ -9,21 +9,30 @@
 #include "util/util.h"
 
 static const char compare_usage[] =
-    "usage: einsim compare -p ARCH.cfg:MAPPING.cfg [-p ...]... -w WORKLOAD.cfg[,...]\n"
-    "                      [--seq N[,N...]] [--set KEY=VALUE]... [-o DIR]\n"
+    "usage: einsim compare -p ARCH.cfg:MAPPING.cfg[:KEY=VALUE,...] [-p ...]...\n"
+    "                      -w WORKLOAD.cfg[,...] [--seq N[,N...]] [--set KEY=VALUE]... [-o DIR]\n"
     "\n"
     "Runs every pair on every workload and sequence length (workload.seq) at the analytic\n"
     "and cycle levels and prints the analytic latency, speedup and energy ratio against the\n"
     "first pair (the baseline), the cycle-level latency, utilisation per unit, DRAM\n"
     "traffic and the bound. With -o, writes\n"
-    "DIR/compare.csv and one run directory per point (DIR/WORKLOAD-SEQ-MAPPING).\n";
+    "DIR/compare.csv and one run directory per point (DIR/WORKLOAD-SEQ-MAPPING).\n"
+    "  -p ARCH:MAPPING[:KEY=VALUE,...]  a pair; its own overrides (comma-separated, applied\n"
+    "                    after --set) label its runs MAPPING[KEY=VALUE,...]\n"
+    "  -w WORKLOADS      workload files, comma-separated\n"
+    "  --seq N,...       sequence lengths (workload.seq); default: the workload's own\n"
+    "  --set KEY=VALUE   an override for every pair\n"
+    "  -o DIR            output directory\n"
+    "A mapping that names the architecture it was written for (its `arch` key) and runs\n"
+    "on another gets a warning.\n";
 
 #define MAX_PAIRS 16
 #define MAX_LIST 32
 
 int cmd_compare(int argc, char **argv)
 {
-    SetList sets = {0};
+    SetList sets = {0}, pair_sets[MAX_PAIRS] = { { 0 } };
+    Overrides pair_ov[MAX_PAIRS] = { { 0 } };
     char *arch[MAX_PAIRS], *map[MAX_PAIRS], *wls[MAX_LIST], *seqs[MAX_LIST];
     char *wl_arg = NULL, *seq_arg = NULL;
     const char *outdir = NULL;
@@ -56,7 +65,23 @@ int cmd_compare(int argc, char **argv)
             }
             *colon = '\0';
             arch[np] = p;
-            map[np++] = colon + 1;
+            map[np] = colon + 1;
+            char *ovs = strchr(colon + 1, ':');
+            if (ovs) {
+                *ovs++ = '\0';
+                char *item[MAX_LIST];
+                int ni = cli_split(ovs, item, MAX_LIST);
+                for (int k = 0; k < ni; k++)
+                    if (cli_add_set(&pair_sets[np], item[k]))
+                        goto out;
+                if (ni == 0) {
+                    fprintf(stderr, "einsim compare: error: -p '%s': no KEY=VALUE after the "
+                            "second ':'\n", v);
+                    goto out;
+                }
+                pair_ov[np] = cli_overrides(&pair_sets[np]);
+            }
+            np++;
         } else if (strcmp(a, "-w") == 0) {
             wl_arg = owned[nowned++] = xstrdup(v);
         } else if (strcmp(a, "--seq") == 0) {
@@ -91,7 +116,7 @@ int cmd_compare(int argc, char **argv)
 
     Diag d;
     diag_init(&d);
-    CompareCommand c = { (const char *const *)arch, (const char *const *)map, np,
+    CompareCommand c = { (const char *const *)arch, (const char *const *)map, pair_ov, np,
                          (const char *const *)wls, nw, (const char *const *)seqs, ns,
                          cli_overrides(&sets), outdir };
     rc = cli_finish(&d, report_compare(&c, &d));
@@ -99,5 +124,7 @@ out:
     for (int i = 0; i < nowned; i++)
         free(owned[i]);
     cli_free_sets(&sets);
+    for (int p = 0; p < MAX_PAIRS; p++)
+        cli_free_sets(&pair_sets[p]);
     return rc;
 }

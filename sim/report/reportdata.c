@@ -1,7 +1,8 @@
 /* reportdata.c — the runs `einsim report` presents (reportgenInt.h), read from its input.
  *
  * Inputs, recognised by their files:
- *   - a compare directory: compare.csv, run directories DIR/WORKLOAD-SEQ-MAPPING/;
+ *   - a compare directory: compare.csv, run directories DIR/RUN_DIR/ (its run_dir
+ *     column; older files: DIR/WORKLOAD-SEQ-MAPPING/);
  *   - a sweep directory: sweep.csv (a `point` column, one column per axis key, then the
  *     run CSV's columns), run directories DIR/points/POINT/;
  *   - a CSV of either kind (run directories looked up beside it when present);
@@ -208,6 +209,8 @@ static int read_rows(Data *D, const CsvTable *t, Diag *d)
         char *dir = NULL;
         if (sweep)
             dir = xasprintf("%s/points/%s", D->base, cell(t, i, "point"));
+        else if (compare && (v = cell(t, i, "run_dir")) && *v)
+            dir = path_join(D->base, v);
         else if (compare)
             dir = xasprintf("%s/%s-%s-%s", D->base, r->workload, cell(t, i, "seq"), r->mapping);
         else if (strcmp(D->kind, "run") == 0)

@@ -151,5 +151,23 @@ check "--baseline: axis and headline name it" 'grep -q "speedup vs flat" "$T/two
 check "--baseline overrides compare's first pair" 'grep -A1 "^# fusemax" "$T/cmp-bl/speedup-bert.dat" | grep -qE "^1024 1$" && grep -q "<th>speedup vs fusemax</th>" "$T/cmp-bl/report.html"'
 expect_err "--baseline naming no run" "--baseline 'nope' names no run (mappings: fusemax, flat" "$EINSIM" report "$T/two" --baseline nope -o "$T/bl-bad"
 
+# compare -p ARCH:MAPPING:KEY=VALUE,...: a pair's own overrides label its runs, name its run
+# directories and its series; a mapping run on another architecture than the one it names
+# (its `arch` key) gets one warning.
+"$EINSIM" compare -p models/flat.cfg:mappings/flat.cfg -p models/fusemax.cfg:mappings/fusemax.cfg \
+  -p models/fusemax.cfg:mappings/fusemax.cfg:arch.GlobalBuffer.size_kb=4096,arch.DRAM.bandwidth_gibps=100 \
+  -p models/fusemax.cfg:mappings/flat.cfg -w workloads/bert.cfg --seq 1024,65536 -o "$T/pp" >"$T/pp.out" 2>"$T/pp.err"; rc=$?
+check "compare with a per-pair override exits 0 (got $rc)" '[ "$rc" = 0 ] && clean "$T/pp.err"'
+lbl='fusemax[arch.GlobalBuffer.size_kb=4096,arch.DRAM.bandwidth_gibps=100]'
+check "per-pair override: labelled row and run directory" 'grep -qF ",\"$lbl\",1," "$T/pp/compare.csv" && [ -s "$T/pp/bert-1024-$lbl/stats.json" ] && grep -qF "$lbl" "$T/pp.out"'
+# The override took effect: a 4 MiB buffer and 100 GiB/s make FuseMax memory-bound at 1K.
+check "per-pair override: only that pair changed" '[ "$(grep -cF ",\"fusemax\",1," "$T/pp/compare.csv")" = 2 ] && grep -F ",\"$lbl\",1," "$T/pp/compare.csv" | head -1 | grep -q ",memory,"'
+check "warning: flat mapping on the fusemax architecture, once" '[ "$(grep -c "mappings/flat.cfg:9: warning: mapping flat was written for architecture flat, but runs on fusemax" "$T/pp.err")" = 1 ]'
+check "no warning for a mapping on its own architecture" '! grep -q "mapping fusemax was written for" "$T/pp.err"'
+"$EINSIM" report "$T/pp" >/dev/null 2>"$T/err"; rc=$?
+check "report of per-pair overrides names the series" '[ "$rc" = 0 ] && grep -qF "title '"'"'fusemax:$lbl'"'"'" "$T/pp/report/speedup-bert.gp"'
+expect_err "compare -p with an empty override list" "no KEY=VALUE after the second ':'" "$EINSIM" compare -p models/flat.cfg:mappings/flat.cfg: -w workloads/bert.cfg
+expect_err "compare -p override without =" "--set expects KEY=VALUE" "$EINSIM" compare -p models/flat.cfg:mappings/flat.cfg:arch.x -w workloads/bert.cfg
+
 echo "report: $pass passed, $fail failed"
 [ "$fail" = 0 ]
