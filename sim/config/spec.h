@@ -237,7 +237,8 @@ typedef struct {
     const char *name;
     const char *path;
     const char *written_for;   /* `arch`: the architecture (name) the mapping was written
-                                  for, or NULL; another one gets a warning */
+                                  for, or NULL; running it on another (other than a
+                                  variant named NAME-...) gets a warning */
     SrcLoc written_for_loc;
     const char *cascade_path;  /* resolved relative to the mapping file's folder; the
                                   mapping file itself when the cascade is inline */
