@@ -52,7 +52,8 @@ Outcome report_run(const RunCommand *c, Diag *d)
         run_evaluate(&ri, c->cycle_level, &rr);
         RunReport rep = { ri.arch->name, c->arch, ri.workload->name, c->workload,
                           ri.mapping->name, c->mapping, ri.cascade->name, ri.arch->clock_mhz,
-                          rr.res, &rr.cy, &rr.er, rr.training ? &rr.tr : NULL };
+                          rr.res, &rr.cy, &rr.er, rr.training ? &rr.tr : NULL,
+                          report_seq_of(ri.workload) };
         char *txt = report_stats_txt(&rep);
         fputs(txt, stdout);
         if (c->outdir)

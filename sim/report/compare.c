@@ -17,9 +17,10 @@ typedef struct {
 Outcome report_compare(const CompareCommand *c, Diag *d)
 {
     Buf csv = {0};
-    buf_printf(&csv, "workload,seq,arch,mapping,feasible,cycles,seconds,energy_pj,speedup,"
-                     "energy_ratio,dram_bytes,bound,utilization,cycle_cycles,cycle_seconds,reason,"
-                     "run_dir\n");
+    /* The run CSV's columns (report.h), then the ratios and the run directory. */
+    char *hdr = report_csv_header();
+    buf_printf(&csv, "%.*s,speedup,energy_ratio,run_dir\n", (int)strlen(hdr) - 1, hdr);
+    free(hdr);
     Outcome rc = OUTCOME_OK;
     printf("%-8s %9s %-14s %13s %9s %13s %13s %8s %-30s %16s %-8s\n", "workload", "seq",
            "mapping", "latency s", "speedup", "cycle-level s", "energy pJ", "E ratio",
@@ -71,7 +72,7 @@ Outcome report_compare(const CompareCommand *c, Diag *d)
                              res->unit_name[u], res->utilization[u]);
                 }
                 const char *seq_txt = c->n_seqs ? c->seqs[s] : "-";
-                /* The pair's label, and its run directory (no '/' from an override value). */
+                /* The pair's label, and its run directory (no '/' or '"' from an override value). */
                 Buf lb = {0};
                 buf_printf(&lb, "%s", ri.mapping->name);
                 for (int k = 0; k < npo; k++)
@@ -80,7 +81,7 @@ Outcome report_compare(const CompareCommand *c, Diag *d)
                 char *label = buf_take(&lb);
                 char *rdir = xasprintf("%s-%s-%s", ri.workload->name, seq_txt, label);
                 for (char *q = rdir; *q; q++)
-                    if (*q == '/')
+                    if (*q == '/' || *q == '"')
                         *q = '_';
                 if (!res->feasible) {
                     printf("%-8s %9s %-14s infeasible: %s\n", ri.workload->name, seq_txt,
@@ -93,18 +94,20 @@ Outcome report_compare(const CompareCommand *c, Diag *d)
                            cy->seconds, pt.energy, er_, util, (unsigned long long)res->dram_bytes,
                            res->bound);
                 }
-                buf_printf(&csv, "%s,%s,%s,\"%s\",%d,%llu,%.17g,%.17g,%.17g,%.17g,%llu,%s,\"%s\",%llu,%.17g,\"%s\",\"%s\"\n",
-                           ri.workload->name, seq_txt, ri.arch->name, label,
-                           res->feasible, (unsigned long long)res->cycles, pt.seconds, pt.energy,
-                           base.feasible && pt.feasible ? base.seconds / pt.seconds : 0,
-                           base.feasible && pt.feasible ? pt.energy / base.energy : 0,
-                           (unsigned long long)res->dram_bytes, res->feasible ? res->bound : "",
-                           util, (unsigned long long)cy->cycles, cy->seconds,
-                           res->feasible ? "" : res->reason, rdir);
+                RunReport rep = { ri.arch->name, c->arch[p], ri.workload->name,
+                                  c->workloads[w], label, c->mapping[p], ri.cascade->name,
+                                  ri.arch->clock_mhz, res, cy, &rr.er, NULL,
+                                  report_seq_of(ri.workload) };
+                char *row = report_csv_row(&rep);
+                buf_printf(&csv, "%.*s,", (int)strlen(row) - 1, row);
+                free(row);
+                if (base.feasible && pt.feasible)
+                    buf_printf(&csv, "%.17g,%.17g", base.seconds / pt.seconds, pt.energy / base.energy);
+                else
+                    buf_printf(&csv, ",");
+                buf_printf(&csv, ",\"%s\"\n", rdir);
                 if (c->outdir) {
-                    RunReport rep = { ri.arch->name, c->arch[p], ri.workload->name,
-                                      c->workloads[w], ri.mapping->name, c->mapping[p],
-                                      ri.cascade->name, ri.arch->clock_mhz, res, cy, &rr.er };
+                    rep.mapping = ri.mapping->name;
                     char *txt = report_stats_txt(&rep);
                     char *sub = path_join(c->outdir, rdir);
                     if (report_write_run_dir(&rep, &ri, txt, sub, d))

@@ -423,10 +423,38 @@ char *report_stats_json(const RunReport *r)
     return buf_take(&b);
 }
 
+uint64_t report_seq_of(const WorkloadSpec *w)
+{
+    if (!w || !w->kind || strcmp(w->kind, "attention") != 0)
+        return 0;
+    for (int i = 0; i < w->n_ranks; i++)
+        if (strcmp(w->ranks[i].name, "M") == 0)
+            return w->ranks[i].size;
+    return 0;
+}
+
 char *report_csv_header(void)
 {
-    return xstrdup("arch,workload,mapping,feasible,cycles,seconds,energy_pj,edp_pj_s,dram_bytes,"
-                   "bound,util_1,util_2,cycle_cycles,cycle_seconds,reason,area_um2\n");
+    return xstrdup("workload,seq,arch,mapping,feasible,cycles,seconds,energy_pj,edp_pj_s,"
+                   "dram_bytes,bound,unit_1,util_1,unit_2,util_2,cycle_cycles,cycle_seconds,"
+                   "area_um2,reason\n");
+}
+
+/* A text cell: bare, or double-quoted (quotes doubled) when it holds , " or a newline. */
+static void csv_text(Buf *b, const char *s)
+{
+    s = s ? s : "";
+    if (!strpbrk(s, ",\"\n")) {
+        buf_printf(b, "%s", s);
+        return;
+    }
+    buf_putc(b, '"');
+    for (; *s; s++) {
+        if (*s == '"')
+            buf_putc(b, '"');
+        buf_putc(b, *s);
+    }
+    buf_putc(b, '"');
 }
 
 char *report_csv_row(const RunReport *r)
@@ -434,30 +462,33 @@ char *report_csv_row(const RunReport *r)
     const EngineResult *a = r->analytic;
     double energy = a->feasible ? r->energy->total_pj : 0;
     Buf b = {0};
-    buf_printf(&b, "%s,%s,%s,%d,%llu,%.17g,%.17g,%.17g,%llu,%s,", r->arch, r->workload,
-               r->mapping, a->feasible, ull(a->cycles), a->seconds, energy, energy * a->seconds,
-               ull(a->dram_bytes), a->feasible ? a->bound : "");
+    csv_text(&b, r->workload);
+    buf_putc(&b, ',');
+    if (r->seq)
+        buf_printf(&b, "%llu", ull(r->seq));
+    buf_putc(&b, ',');
+    csv_text(&b, r->arch);
+    buf_putc(&b, ',');
+    csv_text(&b, r->mapping);
+    buf_printf(&b, ",%d,%llu,%.17g,%.17g,%.17g,%llu,%s", a->feasible, ull(a->cycles), a->seconds,
+               energy, energy * a->seconds, ull(a->dram_bytes), a->feasible ? a->bound : "");
     for (int u = 0; u < 2; u++) {
-        if (u < a->n_units)
-            buf_printf(&b, "%s=%.6f", a->unit_name[u], a->utilization[u]);
         buf_putc(&b, ',');
+        if (u < a->n_units) {
+            csv_text(&b, a->unit_name[u]);
+            buf_printf(&b, ",%.6f", a->utilization[u]);
+        } else {
+            buf_putc(&b, ',');
+        }
     }
     if (r->cycle && r->cycle->ran)
-        buf_printf(&b, "%llu,%.17g,", ull(r->cycle->cycles), r->cycle->seconds);
+        buf_printf(&b, ",%llu,%.17g,", ull(r->cycle->cycles), r->cycle->seconds);
     else
-        buf_printf(&b, ",,");
-    /* The reason is quoted (it may contain commas); quotes inside are doubled. */
-    buf_putc(&b, '"');
-    for (const char *s = a->feasible ? "" : a->reason; *s; s++) {
-        if (*s == '"')
-            buf_putc(&b, '"');
-        buf_putc(&b, *s);
-    }
-    buf_putc(&b, '"');
-    /* Appended last so consumers of the older columns keep working. */
-    buf_putc(&b, ',');
+        buf_printf(&b, ",,,");
     if (a->feasible && r->energy->arch.modelled)
         buf_printf(&b, "%.17g", r->energy->arch.total_um2);
+    buf_putc(&b, ',');
+    csv_text(&b, a->feasible ? "" : a->reason);
     buf_putc(&b, '\n');
     return buf_take(&b);
 }

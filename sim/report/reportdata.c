@@ -192,13 +192,22 @@ static int read_rows(Data *D, const CsvTable *t, Diag *d)
             r->has_ratio = parse_double(cell(t, i, "speedup"), &r->speedup) &&
                            parse_double(cell(t, i, "energy_ratio"), &r->energy_ratio);
         }
-        if ((v = cell(t, i, "utilization")))
+        if ((v = cell(t, i, "utilization"))) /* older compare.csv */
             parse_util(r, v);
-        for (int u = 1; u <= MAX_UNITS; u++) {
-            char col[24];
+        for (int u = 1; u <= MAX_UNITS && r->n_util < MAX_UNITS; u++) {
+            char col[24], ucol[24];
             snprintf(col, sizeof col, "util_%d", u);
-            if ((v = cell(t, i, col)) && *v)
+            snprintf(ucol, sizeof ucol, "unit_%d", u);
+            const char *name = cell(t, i, ucol);
+            double x;
+            if (!(v = cell(t, i, col)) || !*v)
+                continue;
+            if (!name) { /* older files: "array2d=0.889610" */
                 parse_util(r, v);
+            } else if (*name && parse_double(v, &x)) {
+                r->util_name[r->n_util] = xstrdup(name);
+                r->util[r->n_util++] = x;
+            }
         }
         const char *rows = cell(t, i, "arch.array2d.rows"), *cols = cell(t, i, "arch.array2d.cols");
         if (rows && *rows)
@@ -266,14 +275,15 @@ static bool names_input(const char *key)
     return !strcmp(key, "arch_file") || !strcmp(key, "mapping_file");
 }
 
-/* The sweep axes of a sweep CSV (the columns between `point` and `arch`) that tell runs
- * apart in a plot: those with two or more values, other than the workload file and
- * workload.seq (each workload has its own plots, the sequence length is their x axis) and
- * the architecture and mapping files (their names are in every series). Zipped keys whose values are equal in every row are
- * shown once, under the first key. Also sets each row's Row.match. */
+/* The sweep axes of a sweep CSV (the columns between `point` and the run CSV's first,
+ * `workload`) that tell runs apart in a plot: those with two or more values, other than
+ * the workload file and workload.seq (each workload has its own plots, the sequence
+ * length is their x axis) and the architecture and mapping files (their names are in
+ * every series). Zipped keys whose values are equal in every row are shown once, under
+ * the first key. Also sets each row's Row.match. */
 static void find_axes(Data *D, const CsvTable *t)
 {
-    int first = csv_col(t, "point") + 1, last = csv_col(t, "arch");
+    int first = csv_col(t, "point") + 1, last = csv_col(t, "workload"); /* the run columns */
     if (first <= 0 || last < first)
         last = first = 0;
     for (int i = 0; i < D->n; i++) {

@@ -388,7 +388,7 @@ int sweep_run_point(const Sweep *sw, uint64_t id, int csv_fd, bool *feasible, Di
         RunReport rep = { ri.arch->name, p.file[SWEEP_KEY_ARCH], ri.workload->name,
                           p.file[SWEEP_KEY_WORKLOAD], ri.mapping->name,
                           p.file[SWEEP_KEY_MAPPING], ri.cascade->name, ri.arch->clock_mhz, res,
-                          &cy, &er };
+                          &cy, &er, NULL, report_seq_of(ri.workload) };
         char *txt = report_stats_txt(&rep);
         char *run_row = report_csv_row(&rep);
         char *row = xasprintf("%s%s", prefix, run_row);

@@ -161,7 +161,7 @@ check "compare with a per-pair override exits 0 (got $rc)" '[ "$rc" = 0 ] && cle
 lbl='fusemax[arch.GlobalBuffer.size_kb=4096,arch.DRAM.bandwidth_gibps=100]'
 check "per-pair override: labelled row and run directory" 'grep -qF ",\"$lbl\",1," "$T/pp/compare.csv" && [ -s "$T/pp/bert-1024-$lbl/stats.json" ] && grep -qF "$lbl" "$T/pp.out"'
 # The override took effect: a 4 MiB buffer and 100 GiB/s make FuseMax memory-bound at 1K.
-check "per-pair override: only that pair changed" '[ "$(grep -cF ",\"fusemax\",1," "$T/pp/compare.csv")" = 2 ] && grep -F ",\"$lbl\",1," "$T/pp/compare.csv" | head -1 | grep -q ",memory,"'
+check "per-pair override: only that pair changed" '[ "$(grep -cF ",fusemax,fusemax,1," "$T/pp/compare.csv")" = 2 ] && grep -F ",\"$lbl\",1," "$T/pp/compare.csv" | head -1 | grep -q ",memory,"'
 check "warning: flat mapping on the fusemax architecture, once" '[ "$(grep -c "mappings/flat.cfg:9: warning: mapping flat was written for architecture flat, but runs on fusemax" "$T/pp.err")" = 1 ]'
 check "no warning for a mapping on its own architecture" '! grep -q "mapping fusemax was written for" "$T/pp.err"'
 "$EINSIM" report "$T/pp" >/dev/null 2>"$T/err"; rc=$?
