@@ -115,6 +115,16 @@ expect_rc 1 "help of an unknown command" help frobnicate
 nh=0; for c in $("$EINSIM" help | sed -nE 's/^  ([a-z][a-z0-9-]*)( .*)?$/\1/p' | grep -vx help); do
   "$EINSIM" help "$c" 2>/dev/null | head -1 | grep -q "^usage: einsim $c " || { nh=1; echo "    help $c"; }
 done; [ "$nh" = 0 ] && ok || bad "einsim help COMMAND for every listed command"
+# The usage each command prints comes from the table its parser reads: every option the
+# help lists is accepted (never "unknown option").
+nu=0; for c in $("$EINSIM" help | sed -nE 's/^  ([a-z][a-z0-9-]*)( .*)?$/\1/p' | grep -vx help); do
+  for o in $("$EINSIM" help "$c" | sed -nE 's/^  (--?[a-z][a-z0-9-]*).*/\1/p'); do
+    "$EINSIM" "$c" "$o" x >/dev/null 2>"$tmp/opt.err" </dev/null
+    if grep -q "unknown option" "$tmp/opt.err"; then nu=1; echo "    $c $o"; fi
+  done
+done; [ "$nu" = 0 ] && ok || bad "an option in a command's help that its parser rejects"
+expect_rc 1 "unknown option names itself" run --frobnicate
+grep -q "einsim run: error: unknown option '--frobnicate'" "$tmp/err" && ok || bad "unknown option message"
 # make install into a prefix; the installed binary runs from another folder and finds the
 # shipped models, mappings and workloads under PREFIX/share/einsim.
 if make --no-print-directory install PREFIX="$tmp/inst" >"$tmp/inst.log" 2>&1; then
