@@ -72,7 +72,7 @@ Outcome report_compare(const CompareCommand *c, Diag *d)
                              res->unit_name[u], res->utilization[u]);
                 }
                 const char *seq_txt = c->n_seqs ? c->seqs[s] : "-";
-                /* The pair's label, and its run directory (no '/' or '"' from an override value). */
+                /* The pair's label, and its run directory (no '/' from an override value). */
                 Buf lb = {0};
                 buf_printf(&lb, "%s", ri.mapping->name);
                 for (int k = 0; k < npo; k++)
@@ -81,7 +81,7 @@ Outcome report_compare(const CompareCommand *c, Diag *d)
                 char *label = buf_take(&lb);
                 char *rdir = xasprintf("%s-%s-%s", ri.workload->name, seq_txt, label);
                 for (char *q = rdir; *q; q++)
-                    if (*q == '/' || *q == '"')
+                    if (*q == '/')
                         *q = '_';
                 if (!res->feasible) {
                     printf("%-8s %9s %-14s infeasible: %s\n", ri.workload->name, seq_txt,
@@ -105,7 +105,9 @@ Outcome report_compare(const CompareCommand *c, Diag *d)
                     buf_printf(&csv, "%.17g,%.17g", base.seconds / pt.seconds, pt.energy / base.energy);
                 else
                     buf_printf(&csv, ",");
-                buf_printf(&csv, ",\"%s\"\n", rdir);
+                buf_putc(&csv, ',');
+                report_csv_text(&csv, rdir);
+                buf_putc(&csv, '\n');
                 if (c->outdir) {
                     rep.mapping = ri.mapping->name;
                     char *txt = report_stats_txt(&rep);

@@ -440,11 +440,10 @@ char *report_csv_header(void)
                    "area_um2,reason\n");
 }
 
-/* A text cell: bare, or double-quoted (quotes doubled) when it holds , " or a newline. */
-static void csv_text(Buf *b, const char *s)
+void report_csv_text(Buf *b, const char *s)
 {
     s = s ? s : "";
-    if (!strpbrk(s, ",\"\n")) {
+    if (!strpbrk(s, ",\"\n\r")) {
         buf_printf(b, "%s", s);
         return;
     }
@@ -462,20 +461,20 @@ char *report_csv_row(const RunReport *r)
     const EngineResult *a = r->analytic;
     double energy = a->feasible ? r->energy->total_pj : 0;
     Buf b = {0};
-    csv_text(&b, r->workload);
+    report_csv_text(&b, r->workload);
     buf_putc(&b, ',');
     if (r->seq)
         buf_printf(&b, "%llu", ull(r->seq));
     buf_putc(&b, ',');
-    csv_text(&b, r->arch);
+    report_csv_text(&b, r->arch);
     buf_putc(&b, ',');
-    csv_text(&b, r->mapping);
+    report_csv_text(&b, r->mapping);
     buf_printf(&b, ",%d,%llu,%.17g,%.17g,%.17g,%llu,%s", a->feasible, ull(a->cycles), a->seconds,
                energy, energy * a->seconds, ull(a->dram_bytes), a->feasible ? a->bound : "");
     for (int u = 0; u < 2; u++) {
         buf_putc(&b, ',');
         if (u < a->n_units) {
-            csv_text(&b, a->unit_name[u]);
+            report_csv_text(&b, a->unit_name[u]);
             buf_printf(&b, ",%.6f", a->utilization[u]);
         } else {
             buf_putc(&b, ',');
@@ -488,7 +487,7 @@ char *report_csv_row(const RunReport *r)
     if (a->feasible && r->energy->arch.modelled)
         buf_printf(&b, "%.17g", r->energy->arch.total_um2);
     buf_putc(&b, ',');
-    csv_text(&b, a->feasible ? "" : a->reason);
+    report_csv_text(&b, a->feasible ? "" : a->reason);
     buf_putc(&b, '\n');
     return buf_take(&b);
 }

@@ -8,6 +8,7 @@
 
 #include "energy/energy.h"
 #include "engine/engine.h"
+#include "util/util.h"
 
 typedef struct RunReport {
     const char *arch, *arch_path;
@@ -38,6 +39,9 @@ char *report_stats_json(const RunReport *r);
  *   cycle_seconds (empty without the cycle level), area_um2 (empty without an area
  *   table), reason (why infeasible; empty when feasible). */
 char *report_csv_header(void);
+/* Appends a CSV text cell: bare, or double-quoted (quotes doubled) when it holds a comma,
+ * a quote or a line break. */
+void report_csv_text(Buf *b, const char *s);
 char *report_csv_row(const RunReport *r);
 
 #endif

@@ -51,21 +51,6 @@
 
 /* ---- small helpers ------------------------------------------------------------------- */
 
-static void csv_field(Buf *b, const char *s)
-{
-    if (!strpbrk(s, ",\"\n\r")) {
-        buf_printf(b, "%s", s);
-        return;
-    }
-    buf_putc(b, '"');
-    for (; *s; s++) {
-        if (*s == '"')
-            buf_putc(b, '"');
-        buf_putc(b, *s);
-    }
-    buf_putc(b, '"');
-}
-
 static uint64_t fnv1a(uint64_t h, const char *s)
 {
     for (; *s; s++) {
@@ -103,7 +88,7 @@ char *sweep_csv_header(const Sweep *sw)
     for (int a = 0; a < sw->sp->n_axes; a++)
         for (int k = 0; k < sw->sp->axes[a].n_keys; k++) {
             const SweepKey *key = &sw->sp->axes[a].keys[k];
-            csv_field(&b, key->kind == SWEEP_KEY_SET ? key->key : pick_col[key->kind]);
+            report_csv_text(&b, key->kind == SWEEP_KEY_SET ? key->key : pick_col[key->kind]);
             buf_putc(&b, ',');
         }
     char *run = report_csv_header();
@@ -282,7 +267,7 @@ static char *row_prefix(const Sweep *sw, uint64_t id)
     free(name);
     for (int a = 0; a < sp->n_axes; a++)
         for (int k = 0; k < sp->axes[a].n_keys; k++) {
-            csv_field(&b, sp->axes[a].keys[k].text[idx[a]]);
+            report_csv_text(&b, sp->axes[a].keys[k].text[idx[a]]);
             buf_putc(&b, ',');
         }
     free(idx);
