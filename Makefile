@@ -19,7 +19,8 @@ Q := $(if $(V),,@)
 SAN ?= 0
 ifeq ($(SAN),1)
   VARIANT := asan
-  SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+  SANFLAGS := -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer \
+    -fno-sanitize-recover=all
   OPT := -O1 -g
 else
   VARIANT := release
@@ -45,6 +46,7 @@ include sim/sim.mk
 include tests/tests.mk
 include sim/cosim/cosim.mk
 include sim/cosim/nm.mk
+include tests/fuzz/fuzz.mk
 
 .PHONY: all deps demo demo-sparse test bench clean help paper
 all: $(BIN)
