@@ -90,6 +90,8 @@ help:
 	@echo "make paper      FuseMax-style comparison (4 models x 6 lengths x 5 mappings) and the"
 	@echo "                array-size sweep: CSV + plots + HTML under build/paper"
 	@echo "make bench      wall time and peak memory of the benchmark runs"
+	@echo "make fuzz [FUZZ_S=N] [FUZZ=NAME...]  run the libFuzzer harnesses of tests/fuzz"
+	@echo "                (config cascade mapping nmweights engine) N seconds each (default 60)"
 	@echo "make cosim      RTL vs C model co-simulation cases (tests/cosim; part of make test)"
 	@echo "make cosim-large  the same plus the 32x32 cases"
 	@echo "make cosim-lib ARCH=fusemax-8x8 [RTL_VARIANT=fault]  build one Verilated bridge"
