@@ -32,6 +32,16 @@ for p in sorted(glob.glob("models/*.cfg") + glob.glob("models/energy/*.cfg") +
                 glob.glob("mappings/*.cfg") + glob.glob("tests/bad/*.cfg")):
     put("config", base(p), read(p))
 
+# config with overrides: "#set KEY=VALUE" lines (the command line's --set).
+SETS = {
+    "models/fusemax.cfg": ["arch.array2d.rows=64", "arch.GlobalBuffer.size_kb=512",
+                           "energy.pe2d.mac.pj=2.5", "arch.DRAM.bandwidth_gibps=1e-20"],
+    "workloads/bert.cfg": ["workload.seq=65536", "workload.ranks.E=\"x\""],
+    "mappings/fusemax.cfg": ["mapping.partitions.M0=128", "cascade.einsums=[]"],
+}
+for p, sets in SETS.items():
+    put("config", "set_" + base(p), "".join(f"#set {s}\n" for s in sets).encode() + read(p))
+
 # cascade: the lists of each cascade file as "KIND TEXT" lines.
 KEYS = {"ranks": "r", "partitions": "p", "inputs": "i", "outputs": "o", "einsums": "e"}
 for p in sorted(glob.glob("workloads/cascades/*.cfg") + glob.glob("tests/bad/cascade-*.cfg")):
