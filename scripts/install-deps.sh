@@ -5,7 +5,7 @@
 #   install-deps.sh browser  headless Chromium and Node.js, for the test that opens the
 #                            HTML report in a real browser (tests/report/browser.js)
 set -eu
-PKGS="build-essential pkg-config zlib1g-dev libconfig-dev verilator libsystemc-dev iverilog gtkwave yosys time gnuplot-nox parallel python3"
+PKGS="build-essential pkg-config zlib1g-dev libconfig-dev verilator libsystemc-dev iverilog gtkwave yosys time gnuplot-nox parallel python3 clang libclang-rt-14-dev"
 if [ "${1:-}" = browser ]; then
   PKGS="chromium"
   command -v node >/dev/null 2>&1 || PKGS="$PKGS nodejs"

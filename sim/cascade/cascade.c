@@ -15,6 +15,8 @@
 #include "cascade/parse.h"
 #include "util/util.h"
 
+/* ---- declarations ------------------------------------------------------------------- */
+
 /* A copy of `l` whose file name is owned by the cascade (the source's may not outlive it). */
 static SrcLoc own_loc(Cascade *c, SrcLoc l)
 {
@@ -55,7 +57,7 @@ static int add_rank(Parser *p, const char *name, int col, RankKind kind, int par
         return -1;
     }
     if (c->n_ranks == CASCADE_MAX_RANKS) {
-        perr(p, col, "more than %d ranks", CASCADE_MAX_RANKS);
+        perr(p, col, "more than %d ranks (limit)", CASCADE_MAX_RANKS);
         return -1;
     }
     CascadeRank *r = &c->ranks[c->n_ranks];
@@ -167,7 +169,7 @@ static void parse_input(Cascade *c, Diag *d, const CascadeLine *ln)
                 return;
             }
         if (nd == CASCADE_MAX_DIMS) {
-            perr(&p, vcol, "more than %d dimensions", CASCADE_MAX_DIMS);
+            perr(&p, vcol, "more than %d dimensions (limit)", CASCADE_MAX_DIMS);
             return;
         }
         dims[nd++] = r;
@@ -217,7 +219,7 @@ static int parse_lhs(Cascade *c, Diag *d, const CascadeLine *ln, Lhs *l)
     for (;;) {
         int col = p.lx.tok.col;
         if (l->ndim == CASCADE_MAX_DIMS) {
-            perr(&p, col, "more than %d dimensions", CASCADE_MAX_DIMS);
+            perr(&p, col, "more than %d dimensions (limit)", CASCADE_MAX_DIMS);
             return 0;
         }
         IndexExpr ix;
@@ -273,6 +275,11 @@ static void define_einsum(Cascade *c, Diag *d, Lhs *l)
     if (cascade_find_tensor(c, l->name) >= 0 &&
         c->tensors[cascade_find_tensor(c, l->name)].is_input) {
         perr(&p, l->name_col, "%s is an input and cannot be written", l->name);
+        l->ok = 0;
+        return;
+    }
+    if (c->n_einsums == LIMIT_EINSUMS) {
+        perr(&p, l->name_col, "more than %d Einsums in one cascade (limit)", LIMIT_EINSUMS);
         l->ok = 0;
         return;
     }

@@ -59,7 +59,6 @@ void cascade_free(Cascade *c)
     free(c);
 }
 
-/* ---- declarations ------------------------------------------------------------------- */
 const char *reduce_kind_word(ReduceKind k)
 {
     switch (k) {
@@ -69,6 +68,63 @@ const char *reduce_kind_word(ReduceKind k)
     case RED_PRUNE: return "prune";
     default: return "map";
     }
+}
+
+/* ---- indices ---------------------------------------------------------------------------------- */
+
+int64_t index_eval(const IndexExpr *ix, const RankBinding *b, const int64_t *var)
+{
+    int64_t v = ix->konst;
+    for (int i = 0; i < ix->n; i++) {
+        const IndexTerm *t = &ix->t[i];
+        int64_t term = t->coef;
+        if ((t->size_rank >= 0 && !ck_mul_i64(term, b->size[t->size_rank], &term)) ||
+            (t->rank >= 0 && !ck_mul_i64(term, var[t->rank], &term)) || !ck_add_i64(v, term, &v))
+            return -1;
+    }
+    return v;
+}
+
+/* Whether |ix| stays below 2^63 for every rank variable in 0..size (the recurrent
+ * dimension reaches size): the sum of the absolute values of its terms at their
+ * largest. */
+static bool index_fits(const IndexExpr *ix, const RankBinding *b)
+{
+    uint64_t bound = ix->konst < 0 ? (uint64_t)0 - (uint64_t)ix->konst : (uint64_t)ix->konst;
+    for (int i = 0; i < ix->n; i++) {
+        const IndexTerm *t = &ix->t[i];
+        uint64_t term = t->coef < 0 ? (uint64_t)0 - (uint64_t)t->coef : (uint64_t)t->coef;
+        if ((t->size_rank >= 0 && !ck_mul_u64(term, (uint64_t)b->size[t->size_rank], &term)) ||
+            (t->rank >= 0 && !ck_mul_u64(term, (uint64_t)b->size[t->rank], &term)) ||
+            !ck_add_u64(bound, term, &bound))
+            return false;
+    }
+    return bound <= (uint64_t)INT64_MAX;
+}
+
+/* Reports the first index of Einsum e that may overflow under b; returns 0 or 1. */
+static int check_indices(const Cascade *c, const Einsum *e, const RankBinding *b, Diag *d)
+{
+    const CascadeTensor *out = &c->tensors[e->out];
+    for (int k = 0; k < out->ndim; k++)
+        if (!index_fits(&e->out_idx[k], b)) {
+            diag_error(d, e->loc.file, e->loc.line, "einsum %s: index %d of its left-hand side "
+                       "overflows 64 bits for the bound rank sizes", e->name, k + 1);
+            return 1;
+        }
+    for (int j = 0; j < e->n_nodes; j++) {
+        const ExprNode *nd = &e->nodes[j];
+        if (nd->kind != EX_ACCESS)
+            continue;
+        const CascadeTensor *t = &c->tensors[nd->tensor];
+        for (int k = 0; k < t->ndim; k++)
+            if (!index_fits(&nd->idx[k], b)) {
+                diag_error(d, e->loc.file, e->loc.line, "einsum %s: index %d of %s overflows 64 "
+                           "bits for the bound rank sizes", e->name, k + 1, t->name);
+                return 1;
+            }
+    }
+    return 0;
 }
 
 /* ---- binding ------------------------------------------------------------------------------ */
@@ -123,6 +179,9 @@ int cascade_bind(const Cascade *c, const RankSize *sizes, int n_sizes, bool allo
                 return 1;
             }
     }
+    for (int i = 0; i < c->n_einsums; i++)
+        if (check_indices(c, &c->einsums[i], out, d))
+            return 1;
     return 0;
 }
 
@@ -130,21 +189,6 @@ int64_t cascade_dim_extent(const Cascade *c, const RankBinding *b, int t, int di
 {
     const CascadeTensor *x = &c->tensors[t];
     return b->size[x->dim_rank[dim]] + (x->recur_dim == dim ? 1 : 0);
-}
-
-int64_t index_eval(const IndexExpr *ix, const RankBinding *b, const int64_t *var)
-{
-    int64_t v = ix->konst;
-    for (int i = 0; i < ix->n; i++) {
-        const IndexTerm *t = &ix->t[i];
-        int64_t term = t->coef;
-        if (t->size_rank >= 0)
-            term *= b->size[t->size_rank];
-        if (t->rank >= 0)
-            term *= var[t->rank];
-        v += term;
-    }
-    return v;
 }
 
 void einsum_unit_ops(const Einsum *e, uint32_t ops[OP__COUNT])

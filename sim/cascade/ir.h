@@ -9,9 +9,10 @@
 
 #include "config/spec.h"
 #include "util/diag.h"
+#include "util/limits.h"
 
-#define CASCADE_MAX_DIMS 8    /* dimensions of one tensor */
-#define CASCADE_MAX_RANKS 32  /* ranks of one cascade (roots and partitions) */
+#define CASCADE_MAX_DIMS LIMIT_DIMS    /* dimensions of one tensor */
+#define CASCADE_MAX_RANKS LIMIT_RANKS  /* ranks of one cascade (roots and partitions) */
 #define INDEX_MAX_TERMS 4     /* variable terms of one affine index */
 
 /* ---- parsed form ------------------------------------------------------------------ */
@@ -52,6 +53,8 @@ typedef struct {
     IndexExpr idx[CASCADE_MAX_DIMS];   /* EX_ACCESS: one per dimension of the tensor */
     int a, b;                          /* operands (node indices); -1 when unused */
     int col;                           /* 1-based column in the Einsum text */
+    int depth;                         /* nodes on the longest path down from here
+                                          (<= LIMIT_EXPR_DEPTH) */
 } ExprNode;
 
 typedef enum { RED_NONE, RED_SUM, RED_MAX, RED_MIN, RED_PRUNE } ReduceKind;
@@ -119,15 +122,18 @@ typedef struct {
 
 /* Binds sizes: every root rank and every inner partition rank must be given (extra
  * names are errors unless `allow_extra`); outer ranks are derived as ceil(parent /
- * inner). Sizes must be >= 1 and their products must fit in 63 bits. `where` names
- * the origin of the sizes for messages. Returns 0, or 1 with errors in `d`. */
+ * inner). Sizes must be >= 1 and their products must fit in 63 bits, and so must every
+ * index of every Einsum at every point of its iteration space (so index_eval cannot
+ * overflow). Returns 0, or 1 with errors in `d`. */
 int cascade_bind(const Cascade *c, const RankSize *sizes, int n_sizes, bool allow_extra,
                  Diag *d, RankBinding *out);
 
 /* Extent of dimension `dim` of tensor `t` under binding `b` (size + 1 for the
  * recurrent dimension). */
 int64_t cascade_dim_extent(const Cascade *c, const RankBinding *b, int t, int dim);
-/* Evaluates an index expression for the given rank-variable values. */
+/* Evaluates an index expression for the given rank-variable values; -1 (outside every
+ * tensor) when the value does not fit in 64 bits, which cascade_bind rules out for
+ * the variables' ranges. */
 int64_t index_eval(const IndexExpr *ix, const RankBinding *b, const int64_t *var);
 
 /* Operations one term of Einsum e needs from its unit: the map's ops plus the

@@ -23,10 +23,16 @@ void perr(Parser *p, int col, const char *fmt, ...)
     va_start(ap, fmt);
     char *msg = xvasprintf(fmt, ap);
     va_end(ap);
+    /* The statement with a caret under the column; a long one is shown around it. */
+    enum { SHOW = 100 };
+    const char *text = p->line->text;
+    int len = (int)strlen(text), from = col > SHOW / 2 ? col - 1 - SHOW / 2 : 0;
+    int to = from + SHOW < len ? from + SHOW : len;
     Buf b = {0};
-    buf_printf(&b, "    %s\n    ", p->line->text);
-    for (int i = 1; i < col; i++)
-        buf_putc(&b, p->line->text[i - 1] == '\t' ? '\t' : ' ');
+    buf_printf(&b, "    %s%.*s%s\n    %s", from ? "..." : "", to - from, text + from,
+               to < len ? "..." : "", from ? "   " : "");
+    for (int i = from + 1; i < col; i++)
+        buf_putc(&b, text[i - 1] == '\t' ? '\t' : ' ');
     buf_putc(&b, '^');
     char *ctx = buf_take(&b);
     diag_error_at(p->d, p->line->loc.file, p->line->loc.line, col, ctx, "%s: column %d: %s",
@@ -230,10 +236,34 @@ static int new_node(Parser *p, ExprKind k, int col)
     n->a = n->b = -1;
     n->tensor = -1;
     n->col = col;
+    n->depth = 1;
     return e->n_nodes++;
 }
 
 static int parse_expr(Parser *p);
+
+/* Sets the depth of node n from its operands; reports a tree deeper than the limit
+ * (the interpreter evaluates it recursively). Returns n, or -1. */
+static int set_depth(Parser *p, int n)
+{
+    ExprNode *x = &p->e->nodes[n];
+    int da = x->a >= 0 ? p->e->nodes[x->a].depth : 0, db = x->b >= 0 ? p->e->nodes[x->b].depth : 0;
+    x->depth = 1 + (da > db ? da : db);
+    if (x->depth > LIMIT_EXPR_DEPTH) {
+        perr(p, x->col, "expression nested deeper than %d levels (limit)", LIMIT_EXPR_DEPTH);
+        return -1;
+    }
+    return n;
+}
+
+/* Enters one level of recursion; reports nesting deeper than the limit. */
+static int enter(Parser *p)
+{
+    if (++p->nest <= LIMIT_EXPR_DEPTH)
+        return 1;
+    perr(p, tok(p)->col, "expression nested deeper than %d levels (limit)", LIMIT_EXPR_DEPTH);
+    return 0;
+}
 
 static int parse_access(Parser *p, int tensor, int col)
 {
@@ -296,7 +326,7 @@ static int parse_call(Parser *p, ExprKind k, int col, int nargs)
     }
     if (!expect(p, TK_RPAREN, "to close the call"))
         return -1;
-    return n;
+    return set_depth(p, n);
 }
 
 static int parse_primary(Parser *p)
@@ -359,12 +389,13 @@ static int parse_unary(Parser *p)
     if (tok_is(p, TK_MINUS)) {
         int col = tok(p)->col;
         lex_next(&p->lx);
-        int a = parse_unary(p);
+        int a = enter(p) ? parse_unary(p) : -1;
+        p->nest--;
         if (a < 0)
             return -1;
         int n = new_node(p, EX_NEG, col);
         p->e->nodes[n].a = a;
-        return n;
+        return set_depth(p, n);
     }
     return parse_primary(p);
 }
@@ -389,12 +420,17 @@ static int parse_binary(Parser *p, int level)
         int n = new_node(p, ek, col);
         p->e->nodes[n].a = a;
         p->e->nodes[n].b = b;
-        a = n;
+        a = set_depth(p, n);
     }
     return a;
 }
 
-static int parse_expr(Parser *p) { return parse_binary(p, 0); }
+static int parse_expr(Parser *p)
+{
+    int n = enter(p) ? parse_binary(p, 0) : -1;
+    p->nest--;
+    return n;
+}
 
 /* Right-hand side: an optional top-level reduction or prune, then the map expression.
  * Fills e->red, e->red_ranks (as named) and e->root. */

@@ -1,6 +1,7 @@
 /* parse.h — the cascade statement parser (parse.c), used by the builder (cascade.c).
- * Internal to sim/cascade/. It depends on the IR (ir.h) and the lexer only, so the
- * builder calls the parser and never the other way round. */
+ * Internal to sim/cascade/. It depends on the IR (ir.h), the lexer and the source
+ * lines (config.h) only, so the builder calls the parser and never the other way
+ * round. */
 #ifndef EINSIM_CASCADE_PARSE_H
 #define EINSIM_CASCADE_PARSE_H
 
@@ -18,6 +19,7 @@ typedef struct {
     Einsum *e;                /* Einsum whose expression nodes are being built */
     int nodes_cap;
     int red_col;              /* column of the last reduced rank named */
+    int nest;                 /* expression recursion depth (<= LIMIT_EXPR_DEPTH) */
 } Parser;
 
 void parser_start(Parser *p, Cascade *c, Diag *d, const CascadeLine *line, const char *what);

@@ -39,9 +39,9 @@ typedef struct {
  * value and returns 1; returns -1 after printing the error of a bad --set, 0 otherwise. */
 int cli_input_opt(CliInputs *in, int argc, char **argv, int *i);
 Overrides cli_overrides(const SetList *s);
-/* Splits a comma-separated list in place into out[] (at most max items); returns the
- * number of items. */
-int cli_split(char *s, char **out, int max);
+/* Splits a comma-separated list in place into out[]; returns the number of items, or
+ * -1 after printing "einsim CMD: error: OPT: more than MAX items". */
+int cli_split(const char *cmd, const char *opt, char *s, char **out, int max);
 
 /* Prints the diagnostics of d to stderr, frees them, and returns the exit code of the
  * command's outcome (an outcome of success with errors printed is an input error). */

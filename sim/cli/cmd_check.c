@@ -5,6 +5,7 @@
 
 #include "cli/cli.h"
 #include "run/run.h"
+#include "util/limits.h"
 
 static const CliOpt check_opts[] = {
     CLI_OPT_SET,
@@ -24,7 +25,7 @@ const CliSpec check_spec = {
 int cmd_check(int argc, char **argv)
 {
     SetList sets = {0};
-    const char *files[256];
+    const char *files[LIMIT_CHECK_FILES];
     const char *effective = NULL;
     int nf = 0;
     CliArgs p = { &check_spec, 1, 0 };
@@ -36,8 +37,13 @@ int cmd_check(int argc, char **argv)
             return k == CLI_HELP ? EXIT_OK : EXIT_INPUT;
         }
         if (k == CLI_ARG) {
-            if (nf < (int)(sizeof files / sizeof files[0]))
-                files[nf++] = v;
+            if (nf == LIMIT_CHECK_FILES) {
+                fprintf(stderr, "einsim check: error: more than %d files (limit); check them in "
+                        "several runs\n", LIMIT_CHECK_FILES);
+                cli_free_sets(&sets);
+                return EXIT_INPUT;
+            }
+            files[nf++] = v;
         } else if (strcmp(check_opts[k].name, "--effective") == 0) {
             effective = v;
         } else if (cli_add_set(&sets, v)) {

@@ -77,7 +77,9 @@ int cmd_compare(int argc, char **argv)
             if (ovs) {
                 *ovs++ = '\0';
                 char *item[MAX_LIST];
-                int ni = cli_split(ovs, item, MAX_LIST);
+                int ni = cli_split("compare", "-p", ovs, item, MAX_LIST);
+                if (ni < 0)
+                    goto out;
                 for (int j = 0; j < ni; j++)
                     if (cli_add_set(&pair_sets[np], item[j]))
                         goto out;
@@ -101,8 +103,10 @@ int cmd_compare(int argc, char **argv)
     }
     if (cli_check_required(&pa))
         goto out;
-    nw = cli_split(wl_arg, wls, MAX_LIST);
-    ns = seq_arg ? cli_split(seq_arg, seqs, MAX_LIST) : 0;
+    nw = cli_split("compare", "-w", wl_arg, wls, MAX_LIST);
+    ns = seq_arg ? cli_split("compare", "--seq", seq_arg, seqs, MAX_LIST) : 0;
+    if (nw < 0 || ns < 0)
+        goto out;
     for (int s = 0; s < ns; s++) {
         char *end;
         unsigned long long n = strtoull(seqs[s], &end, 10);

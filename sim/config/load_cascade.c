@@ -84,8 +84,8 @@ int config_read_cascade(const char *path, const Overrides *ov, Diag *d, CascadeS
             const char *name = NULL, *problem = "";
             src->path = pool_add(&box->pool, path);
             src->loc = cfg_loc(&f, top);
-            get_str(&n, "name", true, false, &name);
-            get_str(&n, "problem", false, false, &problem);
+            get_name(&n, "name", true, &name);
+            get_name(&n, "problem", false, &problem);
             src->name = pool_add(&box->pool, name);
             src->problem = pool_add(&box->pool, problem);
             src->ranks = box->lines[0] = read_lines(&f, &n, "ranks", true, &src->n_ranks, &box->pool);

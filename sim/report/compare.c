@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/output.h"
 #include "util/util.h"
 
 typedef struct {
@@ -16,10 +17,14 @@ typedef struct {
 
 Outcome report_compare(const CompareCommand *c, Diag *d)
 {
-    Buf csv = {0};
+    OutDir *od = NULL;
+    if (c->outdir && !(od = outdir_open(c->outdir, "einsim compare", d)))
+        return OUTCOME_INPUT;
+    Emit csv = { 0 };
     /* The run CSV's columns (report.h), then the ratios and the run directory. */
     char *hdr = report_csv_header();
-    buf_printf(&csv, "%.*s,speedup,energy_ratio,run_dir\n", (int)strlen(hdr) - 1, hdr);
+    hdr[strlen(hdr) - 1] = '\0'; /* its newline */
+    emit_printf(&csv, "%s,speedup,energy_ratio,run_dir\n", hdr);
     free(hdr);
     Outcome rc = OUTCOME_OK;
     printf("%-8s %9s %-14s %13s %9s %13s %13s %8s %-30s %16s %-8s\n", "workload", "seq",
@@ -41,8 +46,10 @@ Outcome report_compare(const CompareCommand *c, Diag *d)
                     ov[n].index = n + 1;
                     n++;
                 }
-                if (c->n_seqs)
-                    ov[n++] = (Override){ "workload.seq", c->seqs[s], n + 1 };
+                if (c->n_seqs) {
+                    ov[n] = (Override){ "workload.seq", c->seqs[s], n + 1 };
+                    n++;
+                }
                 Overrides o = { ov, n };
                 RunInputs ri;
                 int bad = run_inputs_load(&ri, c->arch[p], c->workloads[w], c->mapping[p], &o, d);
@@ -62,6 +69,17 @@ Outcome report_compare(const CompareCommand *c, Diag *d)
                 run_evaluate(&ri, true, &rr);
                 const EngineResult *res = rr.res;
                 const CycleResult *cy = &rr.cy;
+                RunReport rep = { ri.arch->name, c->arch[p], ri.workload->name,
+                                  c->workloads[w], ri.mapping->name, c->mapping[p],
+                                  ri.cascade->name, ri.arch->clock_mhz, res, cy, &rr.er, NULL,
+                                  report_seq_of(ri.workload) };
+                RunFiles f;
+                if (report_run_files(&rep, &ri, &f, d)) {
+                    run_result_free(&rr);
+                    run_inputs_free(&ri);
+                    rc = OUTCOME_INPUT;
+                    goto done;
+                }
                 Point pt = { res->seconds, rr.er.total_pj, res->feasible };
                 if (p == 0)
                     base = pt;
@@ -94,44 +112,49 @@ Outcome report_compare(const CompareCommand *c, Diag *d)
                            cy->seconds, pt.energy, er_, util, (unsigned long long)res->dram_bytes,
                            res->bound);
                 }
-                RunReport rep = { ri.arch->name, c->arch[p], ri.workload->name,
-                                  c->workloads[w], label, c->mapping[p], ri.cascade->name,
-                                  ri.arch->clock_mhz, res, cy, &rr.er, NULL,
-                                  report_seq_of(ri.workload) };
-                char *row = report_csv_row(&rep);
-                buf_printf(&csv, "%.*s,", (int)strlen(row) - 1, row);
+                RunReport row_rep = rep;
+                row_rep.mapping = label;
+                char bad_row[EMIT_FIELD_MAX], *row = report_csv_row(&row_rep, bad_row);
+                if (!row) {
+                    diag_error(d, c->outdir ? c->outdir : "compare.csv", 0, "compare.csv: %s is "
+                               "not a finite number", bad_row);
+                    rc = OUTCOME_INPUT;
+                } else {
+                    row[strlen(row) - 1] = '\0'; /* its newline */
+                    emit_printf(&csv, "%s,", row);
+                }
                 free(row);
                 if (base.feasible && pt.feasible)
-                    buf_printf(&csv, "%.17g,%.17g", base.seconds / pt.seconds, pt.energy / base.energy);
+                    emit_printf(&csv, "%.17g,%.17g,", base.seconds / pt.seconds, pt.energy / base.energy);
                 else
-                    buf_printf(&csv, ",");
-                buf_putc(&csv, ',');
-                report_csv_text(&csv, rdir);
-                buf_putc(&csv, '\n');
+                    emit_printf(&csv, ",,");
+                emit_csv_field(&csv, rdir);
+                emit_printf(&csv, "\n");
                 if (c->outdir) {
-                    rep.mapping = ri.mapping->name;
-                    char *txt = report_stats_txt(&rep);
                     char *sub = path_join(c->outdir, rdir);
-                    if (report_write_run_dir(&rep, &ri, txt, sub, d))
+                    if (report_write_run_dir(&f, sub, d))
                         rc = OUTCOME_INPUT;
                     free(sub);
-                    free(txt);
                 }
                 free(label);
                 free(rdir);
+                report_run_files_free(&f);
                 run_result_free(&rr);
                 run_inputs_free(&ri);
             }
         }
-    if (c->outdir && rc == OUTCOME_OK) {
+    char bad[EMIT_FIELD_MAX], *text = emit_take(&csv, bad);
+    if (!text)
+        diag_error(d, c->outdir ? c->outdir : "compare.csv", 0, "compare.csv: %s is not a finite "
+                   "number", bad);
+    else if (od && rc == OUTCOME_OK && outdir_write(od, "compare.csv", text, strlen(text), d) == 0) {
         char *path = path_join(c->outdir, "compare.csv");
-        if (write_file_atomic(path, csv.s, csv.len))
-            diag_error(d, path, 0, "cannot write");
-        else
-            printf("wrote %s and one run directory per point\n", path);
+        printf("wrote %s and one run directory per point\n", path);
         free(path);
     }
+    free(text);
 done:
-    buf_free(&csv);
+    outdir_close(od, rc == OUTCOME_OK && diag_count(d) == 0, d);
+    emit_free(&csv);
     return diag_count(d) ? OUTCOME_INPUT : rc;
 }

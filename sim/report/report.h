@@ -8,7 +8,7 @@
 
 #include "energy/energy.h"
 #include "engine/engine.h"
-#include "util/util.h"
+#include "util/emit.h"
 
 typedef struct RunReport {
     const char *arch, *arch_path;
@@ -26,9 +26,11 @@ typedef struct RunReport {
 /* The sequence length of an attention workload (its rank M), else 0. */
 uint64_t report_seq_of(const WorkloadSpec *w);
 
-/* Each returns a new NUL-terminated string owned by the caller. */
+/* Each returns a new NUL-terminated string owned by the caller. The JSON and the CSV row
+ * are written by the one writer of util/emit.h: a number that is not finite makes them
+ * return NULL with its field in bad (EMIT_FIELD_MAX bytes). */
 char *report_stats_txt(const RunReport *r);
-char *report_stats_json(const RunReport *r);
+char *report_stats_json(const RunReport *r, char *bad);
 /* The CSV header line and one row (both end with a newline). One column set, shared by
  * stats.csv, compare.csv (which appends speedup, energy_ratio, run_dir) and sweep.csv
  * (which puts point and the axis columns first); every cell of a number column is a bare
@@ -39,9 +41,6 @@ char *report_stats_json(const RunReport *r);
  *   cycle_seconds (empty without the cycle level), area_um2 (empty without an area
  *   table), reason (why infeasible; empty when feasible). */
 char *report_csv_header(void);
-/* Appends a CSV text cell: bare, or double-quoted (quotes doubled) when it holds a comma,
- * a quote or a line break. */
-void report_csv_text(Buf *b, const char *s);
-char *report_csv_row(const RunReport *r);
+char *report_csv_row(const RunReport *r, char *bad);
 
 #endif

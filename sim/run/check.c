@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "mapping/mapping.h"
+#include "util/output.h"
 #include "util/util.h"
 
 static void emit_line(void *ctx, const char *line)
@@ -174,8 +175,7 @@ Outcome run_check(const CheckRequest *req, Diag *d)
         for (int i = 0; i < 3; i++)
             if (parts[i])
                 buf_printf(&b, "%s", parts[i]);
-        if (write_file_atomic(effective, b.s, b.len))
-            diag_error(d, effective, 0, "cannot write: %s", strerror(errno));
+        file_write(effective, b.s, b.len, d);
         buf_free(&b);
     }
     if (diag_count(d) == 0)

@@ -10,16 +10,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util/emit.h"
+#include "util/output.h"
 #include "util/util.h"
 
-static int write_text(Diag *d, const char *dir, const char *name, const char *text)
+static int write_text(Diag *d, OutDir *od, const char *name, const char *text)
 {
-    char *path = path_join(dir, name);
-    int rc = write_file_atomic(path, text, strlen(text));
-    if (rc)
-        diag_error(d, path, 0, "cannot write: %s", strerror(errno));
-    free(path);
-    return rc;
+    return outdir_write(od, name, text, strlen(text), d);
 }
 
 static const char *obj_unit(SearchObjective o)
@@ -97,6 +94,7 @@ typedef struct {
     const RunInputs *ri;
     const SearchCommand *c;
     const SearchOptions *o;
+    OutDir *od;
     const char *arch, *workload;  /* as the reproduce line names them */
     const char *sets;             /* " --set K=V" of the non-mapping overrides */
 } MappingOut;
@@ -118,7 +116,7 @@ static void write_mapping(const MappingOut *mo, const char *kind, int k, int n,
                           what, (unsigned long long)p->cycles, p->energy_pj, mo->arch,
                           mo->workload, fpath, mo->sets);
     char *txt = mapspace_mapping_text(mo->ms, p->choice, name, NULL, hdr);
-    write_text(d, c->outdir, fname, txt);
+    write_text(d, mo->od, fname, txt);
     free(txt);
     free(hdr);
     free(what);
@@ -129,6 +127,9 @@ static void write_mapping(const MappingOut *mo, const char *kind, int k, int n,
 
 Outcome search_command(const SearchCommand *c, Diag *d)
 {
+    OutDir *od = NULL;
+    if (c->outdir && !(od = outdir_open(c->outdir, "einsim search", d)))
+        return OUTCOME_INPUT;
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     const SearchOptions o = c->opt;
     Outcome rc = OUTCOME_INPUT;
@@ -155,11 +156,9 @@ Outcome search_command(const SearchCommand *c, Diag *d)
         printf("\nspeed: %.0f evaluated mappings/s on %d thread%s = %.0f per core (%.3f s)\n",
                rate, o.threads, o.threads > 1 ? "s" : "", rate / cores, res.eval_seconds);
         rc = res.n_best ? OUTCOME_OK : OUTCOME_INFEASIBLE;
-        if (c->outdir && mkdirs(c->outdir) != 0) {
-            diag_error(d, c->outdir, 0, "cannot create the output directory: %s", strerror(errno));
-        } else if (c->outdir) {
-            write_text(d, c->outdir, "summary.txt", sum);
-            write_text(d, c->outdir, "run_info.txt", info);
+        if (od) {
+            write_text(d, od, "summary.txt", sum);
+            write_text(d, od, "run_info.txt", info);
             /* The reproduce line names the inputs by absolute path and each mapping holds
              * its cascade inline, so the files work from any folder and after a move. */
             char *arch = realpath(c->arch, NULL), *wl = realpath(c->workload, NULL);
@@ -167,22 +166,25 @@ Outcome search_command(const SearchCommand *c, Diag *d)
             for (int i = 0; i < c->ov.n; i++)
                 if (strncmp(c->ov.v[i].key, "mapping.", 8) != 0)
                     buf_printf(&sets_txt, " --set %s=%s", c->ov.v[i].key, c->ov.v[i].value);
-            MappingOut mo = { ms, &ri, c, &o, arch ? arch : c->arch, wl ? wl : c->workload,
+            MappingOut mo = { ms, &ri, c, &o, od, arch ? arch : c->arch, wl ? wl : c->workload,
                               sets_txt.s ? sets_txt.s : "" };
             for (int i = 0; i < res.n_best && !diag_count(d); i++)
                 write_mapping(&mo, "best", i + 1, res.n_best, &res.best[i], d);
             if (o.pareto && !diag_count(d)) {
-                Buf csv = {0};
-                buf_printf(&csv, "id,file,cycles,seconds,energy_pj,edp_pj_s\n");
+                Emit csv = { 0 };
+                emit_printf(&csv, "id,file,cycles,seconds,energy_pj,edp_pj_s\n");
                 for (int i = 0; i < res.n_pareto && !diag_count(d); i++) {
                     const SearchPoint *p = &res.pareto[i];
                     write_mapping(&mo, "pareto", i + 1, res.n_pareto, p, d);
-                    buf_printf(&csv, "pareto-%d,pareto-%d.cfg,%llu,%.9g,%.9g,%.9g\n", i + 1, i + 1,
-                               (unsigned long long)p->cycles, p->seconds, p->energy_pj,
-                               p->energy_pj * p->seconds);
+                    emit_printf(&csv, "pareto-%d,pareto-%d.cfg,%llu,%.9g,%.9g,%.9g\n", i + 1, i + 1,
+                                (unsigned long long)p->cycles, p->seconds, p->energy_pj,
+                                p->energy_pj * p->seconds);
                 }
-                char *t = buf_take(&csv);
-                write_text(d, c->outdir, "pareto.csv", t);
+                char bad[EMIT_FIELD_MAX], *t = emit_take(&csv, bad);
+                if (t)
+                    write_text(d, od, "pareto.csv", t);
+                else
+                    diag_error(d, c->mapping, 0, "pareto.csv: %s is not a finite number", bad);
                 free(t);
             }
             buf_free(&sets_txt);
@@ -195,5 +197,6 @@ Outcome search_command(const SearchCommand *c, Diag *d)
     }
     mapspace_free(ms);
     run_inputs_free(&ri);
+    outdir_close(od, diag_count(d) == 0, d);
     return diag_count(d) ? OUTCOME_INPUT : rc;
 }
