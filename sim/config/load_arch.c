@@ -447,7 +447,7 @@ static void load_sparse(ArchLoad *L, const Node *u, ComputeUnitSpec *cu)
 static void load_compute(ArchLoad *L, const Node *n)
 {
     static const char *const keys[] = { "name", "energy_class", "rows", "cols", "reg_words",
-                                        "ops", "sparse", NULL };
+                                        "in_latency", "ops", "sparse", NULL };
     ArchSpec *a = &L->box->a;
     config_setting_t *list;
     if (get_list(n, "compute", true, &list) != GET_OK)
@@ -478,6 +478,10 @@ static void load_compute(ArchLoad *L, const Node *n)
         cu.rows = (uint32_t)rows;
         cu.cols = (uint32_t)cols;
         cu.reg_words = (uint32_t)regs;
+        /* Input registers in front of a 2D array (1 unless stated); a 1D array has none. */
+        int64_t inlat = rows > 1 ? 1 : 0;
+        get_int(&u, "in_latency", false, 0, CFG_MAX_OP_CYCLES, &inlat);
+        cu.in_latency = (uint32_t)inlat;
         Node ops;
         if (get_group(&u, "ops", true, &ops) == GET_OK) {
             check_keys(&ops, op_keys);
@@ -500,7 +504,7 @@ static void load_storage(ArchLoad *L, const Node *n)
 {
     static const char *const keys[] = { "name", "class", "energy_class", "size_kb", "size_bytes",
                                         "width_bits", "banks", "instances", "bandwidth_gibps",
-                                        NULL };
+                                        "latency_cycles", NULL };
     static const char *const classes[] = { "DRAM", "SRAM", "regfile", NULL };
     ArchSpec *a = &L->box->a;
     config_setting_t *list;
@@ -585,6 +589,9 @@ static void load_storage(ArchLoad *L, const Node *n)
         bool dram = cls_ok && st.cls == STORE_DRAM;
         get_float(&s, "bandwidth_gibps", dram, 0, true, CFG_MAX_BANDWIDTH_GIBPS, false, &bw);
         st.bandwidth_gibps = bw;
+        int64_t lat = 0;
+        get_int(&s, "latency_cycles", false, 0, CFG_MAX_OP_CYCLES, &lat);
+        st.latency_cycles = (uint64_t)lat;
         a->levels[a->n_levels++] = st;
         node_free(&s);
     }

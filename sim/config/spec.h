@@ -63,6 +63,8 @@ typedef struct {
     uint32_t rows, cols;      /* PEs; a 1D array has rows = 1 */
     uint32_t op_cycles[OP__COUNT]; /* cycles per op per PE; 0 = unsupported */
     uint32_t reg_words;       /* register-file words per PE */
+    uint32_t in_latency;      /* cycles of input registers before the first PE (default: 1
+                                 for a 2D array, 0 for a 1D array) */
     SrcLoc loc;
     SparseUnitSpec sparse;    /* N:M sparse mode (arch.UNIT.sparse), if any */
 } ComputeUnitSpec;
@@ -78,6 +80,8 @@ typedef struct {
     uint32_t banks;            /* independent banks (>= 1) */
     uint32_t instances;        /* copies (e.g. one per PE) */
     double bandwidth_gibps;    /* GiB/s (2^30 bytes/s); 0 = derived from width × clock */
+    uint64_t latency_cycles;   /* cycles from a transfer's (DRAM) or hand-off's (staging
+                                  regfile) end to its data being usable; default 0 */
     SrcLoc loc;
 } StorageSpec;
 

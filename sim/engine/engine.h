@@ -67,7 +67,10 @@ typedef struct {
     double count;              /* events (for storage: accesses of `bits` bits) */
 } ActionCount;
 
-#define ENGINE_MAX_ITEMS 256
+/* Capacities of a result; engine_check rejects inputs that would exceed them. */
+#define ENGINE_MAX_ITEMS 256   /* Einsums; traffic rows; counted actions */
+#define ENGINE_MAX_UNITS 64
+#define ENGINE_MAX_GROUPS 64
 
 typedef struct {
     bool feasible;
@@ -77,11 +80,11 @@ typedef struct {
     uint64_t dram_bytes;
     const char *bound;         /* "compute" or "memory" (the dominant part of the time) */
     int n_units;
-    const char *unit_name[16];
-    double utilization[16];    /* useful PE-cycles / (PEs × cycles), per unit */
+    const char *unit_name[ENGINE_MAX_UNITS];
+    double utilization[ENGINE_MAX_UNITS]; /* useful PE-cycles / (PEs × cycles), per unit */
     EinsumStat einsums[ENGINE_MAX_ITEMS];
     int n_einsums;
-    GroupStat groups[16];
+    GroupStat groups[ENGINE_MAX_GROUPS];
     int n_groups;
     TrafficStat traffic[ENGINE_MAX_ITEMS];
     int n_traffic;
@@ -113,13 +116,14 @@ typedef struct {
     bool ran;
     uint64_t cycles;
     double seconds;
-    double utilization[16];    /* same units and order as EngineResult */
+    double utilization[ENGINE_MAX_UNITS]; /* same units and order as EngineResult */
     uint64_t fill_drain;       /* stall cycles by cause, all groups */
     uint64_t dependency;
     uint64_t bandwidth;        /* start-up and DRAM stalls beyond the analytic bound,
                                   including step quantisation */
     uint64_t steps_total;      /* steps the timeline stands for */
     uint64_t steps_simulated;  /* steps actually simulated before extrapolating */
+    bool overflow;             /* the schedule's times overflow 64 bits (ran = false) */
 } CycleResult;
 
 /* Everything one evaluation needs; all borrowed. */
