@@ -536,7 +536,7 @@ static int tile_candidates(Ctx *x, int g, bool spilled, uint64_t *cand, int max,
         uint64_t mid = lo + (hi - lo + 1) / 2;
         uint64_t t = mid * gr < size ? mid * gr : size;
         PlanGroup p;
-        int bad = plan_build(in, g, t, spilled, &p, why, n_why);
+        int bad = plan_build(in, g, (PlanOpts){ t, spilled, false }, &p, why, n_why);
         if (!bad)
             bad = plan_capacity(in, &p, why, n_why);
         plan_free(&p);
@@ -549,7 +549,7 @@ static int tile_candidates(Ctx *x, int g, bool spilled, uint64_t *cand, int max,
         /* Nothing fits: leave the reason of the smallest tile in `why`. */
         PlanGroup p;
         uint64_t t = gr < size ? gr : size;
-        if (!plan_build(in, g, t, spilled, &p, why, n_why))
+        if (!plan_build(in, g, (PlanOpts){ t, spilled, false }, &p, why, n_why))
             plan_capacity(in, &p, why, n_why);
         plan_free(&p);
         return 0;
@@ -558,7 +558,7 @@ static int tile_candidates(Ctx *x, int g, bool spilled, uint64_t *cand, int max,
     uint64_t L = lo * gr < size ? lo * gr : size;
     cand[n++] = L;
     PlanGroup p0;
-    if (!plan_build(in, g, L, spilled, &p0, why, n_why)) {
+    if (!plan_build(in, g, (PlanOpts){ L, spilled, false }, &p0, why, n_why)) {
         uint64_t blk = p0.block;
         if (p0.block_rank == lr && blk > gr && L > blk) {
             uint64_t t = L / blk * blk;
@@ -594,9 +594,9 @@ static int choose_plan(Ctx *x, int g, PlanGroup *best, GroupCost *bc, GroupStat 
             nc = tile_candidates(x, g, spilled, cand, 40, why, sizeof why);
         if (!spilled)
             snprintf(why0, sizeof why0, "%s", why);
-        for (int k = 0; k < nc; k++) {
+        for (int k = 0; k < 2 * nc; k++) {
             PlanGroup p;
-            if (plan_build(in, g, cand[k], spilled, &p, why, sizeof why))
+            if (plan_build(in, g, (PlanOpts){ cand[k / 2], spilled, k % 2 == 0 }, &p, why, sizeof why))
                 continue;
             if (plan_capacity(in, &p, why, sizeof why)) {
                 if (!spilled && !why0[0])
@@ -631,6 +631,7 @@ static int choose_plan(Ctx *x, int g, PlanGroup *best, GroupCost *bc, GroupStat 
     st->tile = best->tile;
     st->n_tiles = best->loop_rank >= 0 ? best->n_tiles : 0;
     st->spilled = best->spilled;
+    st->tile_db = best->tile_db;
     st->footprint_bytes = best->footprint_bytes;
     return 1;
 }
@@ -745,7 +746,7 @@ void engine_cycle(const EngineInput *in, const EngineResult *r, CycleResult *out
         const GroupStat *st = &r->groups[g];
         PlanGroup p;
         char why[512];
-        if (plan_build(in, g, st->tile, st->spilled, &p, why, sizeof why)) {
+        if (plan_build(in, g, (PlanOpts){ st->tile, st->spilled, st->tile_db }, &p, why, sizeof why)) {
             EINSIM_ASSERT(!"the chosen plan no longer builds");
         }
         plan_capacity(in, &p, why, sizeof why);

@@ -56,6 +56,7 @@ typedef struct {
     uint64_t tile;             /* DRAM-level tile of the loop rank (0 without a loop) */
     uint64_t n_tiles;
     bool spilled;              /* spill tensors went through DRAM */
+    bool tile_db;              /* tile-resident data double-buffered across tiles */
     uint64_t footprint_bytes;  /* on-chip bytes of one tile */
 } GroupStat;
 

@@ -95,6 +95,7 @@ typedef struct {
     uint32_t max_lookback_steps; /* deepest DEP_REL (in steps) */
     bool pipelined;
     bool spilled;            /* the group's spill tensors go through DRAM */
+    bool tile_db;            /* tile-resident loads double-buffered */
     double bytes_per_cycle;  /* DRAM */
     uint64_t dram_latency;   /* cycles from a transfer's end to its data being usable */
     uint64_t handoff_latency; /* staging between units (cycles) */
@@ -109,10 +110,17 @@ int engine_view_source(const Cascade *c, int t);     /* a view's source tensor, 
 int engine_einsum_ranks(const Einsum *e, int *r);    /* iteration ranks of e */
 int engine_group_of(const EngineInput *in, int e);   /* mapping group of Einsum e, -1 */
 
-/* Builds the plan of group g for DRAM tile `tile` (0 = no loop). Returns 0, or non-zero
- * with a reason in `why` (an infeasibility the caller reports). */
-int plan_build(const EngineInput *in, int g, uint64_t tile, bool spilled, PlanGroup *p, char *why,
-               size_t n_why);
+/* The choices the engine makes for a group (the mapping may fix the tile). */
+typedef struct {
+    uint64_t tile;      /* DRAM-level tile of the loop rank (0: no loop) */
+    bool spilled;       /* the spill tensors go through DRAM */
+    bool tile_db;       /* tile-resident loads are double-buffered (the next tile's data
+                           loads while this tile computes) */
+} PlanOpts;
+
+/* Builds the plan of group g with choices o. Returns 0, or non-zero with a reason in
+ * `why` (an infeasibility the caller reports). */
+int plan_build(const EngineInput *in, int g, PlanOpts o, PlanGroup *p, char *why, size_t n_why);
 void plan_free(PlanGroup *p);
 
 /* Shape of actor a (an Einsum) for an item of extents x. */

@@ -547,7 +547,7 @@ static int plan_schedule(const EngineInput *in, PlanGroup *p, char *why, size_t 
         uint64_t per = pa->res == RES_ITEM ? 1 : pa->res == RES_STEP ? nb_min
                      : p->steps * nb_min;
         uint64_t need = 1 + cdiv(spread, per);
-        if (pa->res != RES_TILE)
+        if (pa->res != RES_TILE || p->tile_db)
             need += 1;          /* double-buffered: the next residency loads meanwhile */
         if (need > pa->copies)
             pa->copies = (uint32_t)need;
@@ -555,9 +555,9 @@ static int plan_schedule(const EngineInput *in, PlanGroup *p, char *why, size_t 
     return 0;
 }
 
-int plan_build(const EngineInput *in, int g, uint64_t tile, bool spilled, PlanGroup *p, char *why,
-               size_t n_why)
+int plan_build(const EngineInput *in, int g, PlanOpts o, PlanGroup *p, char *why, size_t n_why)
 {
+    uint64_t tile = o.tile;
     const Cascade *c = in->cascade;
     const ArchSpec *a = in->arch;
     const MappingSpec *m = in->mapping;
@@ -566,7 +566,8 @@ int plan_build(const EngineInput *in, int g, uint64_t tile, bool spilled, PlanGr
     p->group = g;
     p->gs = gs;
     p->pipelined = gs->pipelined;
-    p->spilled = spilled;
+    p->spilled = o.spilled;
+    p->tile_db = o.tile_db;
     p->bh = smul(in->workload->batch, in->workload->heads);
     p->bytes_per_cycle = a->levels[0].bandwidth_gibps * 1073741824.0 / (a->clock_mhz * 1e6);
     p->dram_latency = a->levels[0].latency_cycles;

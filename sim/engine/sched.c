@@ -69,6 +69,9 @@ typedef struct {
     uint64_t end;          /* latest end so far */
     uint64_t unit_wait, dram_wait;
     uint32_t *max_cons_skew, *min_cons_skew; /* loads */
+    uint64_t live;         /* items before the current slot whose results may still be read */
+    uint64_t dc_item[4];   /* decode cache (run_slot visits a few distinct items a slot) */
+    Item dc[4];
     bool overflow;
 } Sw;
 
@@ -167,7 +170,7 @@ static Rec *rec_at(Sw *w, int a, uint64_t tag)
 static const Rec *rec_find(const Sw *w, int a, uint64_t tag)
 {
     const Rec *r = &w->ring[a][tag & (w->ring_size[a] - 1)];
-    return r->tag == tag ? r : NULL;
+    return r->tag == tag && tag != ABSENT ? r : NULL;
 }
 
 static PassShape shape_of(Sw *w, int a, ItemExt x)
@@ -297,14 +300,11 @@ static void issue_einsum(Sw *w, int a, uint64_t item, const Item *it)
     Rec *r = rec_at(w, a, item);
     r->tag = item;
     r->end = end;
+    r->use_end = end;
     w->end = umax(w->end, end);
-    note_use(w, pa, it, item, end);
-    if (getenv("EINSIM_SCHED_TRACE") && item < 40)
-        fprintf(stderr, "item %llu %s unit %d start %llu end %llu (ready %llu dram %llu) n %llu len %llu ivl %llu lat %llu\n",
-                (unsigned long long)item, w->in->cascade->einsums[pa->einsum].name, pa->unit,
-                (unsigned long long)start, (unsigned long long)end, (unsigned long long)ready,
-                (unsigned long long)ready_dram, (unsigned long long)s.n, (unsigned long long)s.len,
-                (unsigned long long)s.ivl, (unsigned long long)s.lat);
+    /* A pass reads its operands from the buffer while it issues: the buffer copy is free
+     * once the unit has issued it, before its results drain. */
+    note_use(w, pa, it, item, *uf);
 }
 
 static void issue_store(Sw *w, int a, uint64_t item, const Item *it)
@@ -318,6 +318,7 @@ static void issue_store(Sw *w, int a, uint64_t item, const Item *it)
     Rec *r = rec_at(w, a, item);
     r->tag = item;
     r->end = w->dram_free;
+    r->use_end = r->end;
     w->store_runs[a][w->store_nrun[a] % 2] = w->dram_free;
     w->store_nrun[a]++;
     w->end = umax(w->end, w->dram_free);
@@ -330,6 +331,17 @@ static bool runs_at(const PlanGroup *p, const PlanAct *pa, const Item *it)
     if (pa->phase == PH_LAST && it->step + 1 != p->steps)
         return false;
     return true;
+}
+
+static const Item *decode_cached(Sw *w, uint64_t i)
+{
+    for (int c = 0; c < 4; c++)
+        if (w->dc_item[c] == i)
+            return &w->dc[c];
+    int c = (int)(i & 3);
+    w->dc_item[c] = i;
+    decode(w->p, i, &w->dc[c]);
+    return &w->dc[c];
 }
 
 /* Slot k: everything issued in it. */
@@ -362,8 +374,7 @@ static void run_slot(Sw *w, uint64_t k)
             if (k < lag || k - lag >= p->items)
                 continue;
             uint64_t j = k - lag;
-            Item it;
-            decode(p, j, &it);
+            Item it = *decode_cached(w, j);
             if (!residency_last_item(p, pa->res, &it))
                 continue;
             uint64_t q = residency_of(&it, pa->res, j) + pa->copies;
@@ -374,8 +385,7 @@ static void run_slot(Sw *w, uint64_t k)
         if (k < pa->skew || k - pa->skew >= p->items)
             continue;
         uint64_t item = k - pa->skew;
-        Item it;
-        decode(p, item, &it);
+        Item it = *decode_cached(w, item);
         if (!runs_at(p, pa, &it))
             continue;
         if (pa->kind == ACT_EINSUM) {
@@ -397,6 +407,7 @@ typedef struct {
     uint64_t base;
     uint64_t *v;       /* times relative to base (ABSENT for absent entries) */
     size_t n;
+    uint64_t hash;     /* of v[], to reject unequal states quickly */
     uint64_t unit_wait, dram_wait;
 } Snap;
 
@@ -410,12 +421,22 @@ static void snap_take(Sw *w, uint64_t k, Snap *s)
     s->k = k;
     s->unit_wait = w->unit_wait;
     s->dram_wait = w->dram_wait;
-    uint64_t base = w->dram_free;
-    for (int u = 0; u < w->n_units; u++)
-        base = base < w->unit_free[u] ? base : w->unit_free[u];
+    /* The base: the earliest time a resource the group uses is free. Any time before it
+     * can no longer delay anything (every request starts at max(its resource free, the
+     * times it waits for)), so all such times compare equal. */
+    uint64_t base = UINT64_MAX;
+    bool dram_used = false;
+    for (int a = 0; a < p->n_act; a++) {
+        if (p->act[a].kind == ACT_EINSUM)
+            base = base < w->unit_free[p->act[a].unit] ? base : w->unit_free[p->act[a].unit];
+        else
+            dram_used = true;
+    }
+    if (dram_used)
+        base = base < w->dram_free ? base : w->dram_free;
     s->base = base;
     size_t i = 0;
-#define REL(t) ((t) == ABSENT ? ABSENT : (t) >= base ? (t) - base : ABSENT - 1 - (base - (t)))
+#define REL(t) ((t) == ABSENT || (t) < base ? ABSENT : (t) - base)
     for (int u = 0; u < w->n_units; u++)
         s->v[i++] = REL(w->unit_free[u]);
     s->v[i++] = REL(w->dram_free);
@@ -424,12 +445,19 @@ static void snap_take(Sw *w, uint64_t k, Snap *s)
     for (int a = 0; a < p->n_act; a++) {
         const PlanAct *pa = &p->act[a];
         uint64_t sz = w->ring_size[a];
-        uint64_t center = pa->kind == ACT_LOAD ? residency_of(&it, pa->res, k) : k;
-        for (uint64_t d = 0; d < sz; d++) {
-            uint64_t tag = center + d - sz / 2;   /* wraps harmlessly below 0 */
-            const Rec *r = rec_find(w, a, tag);
-            s->v[i++] = r ? REL(r->end) : ABSENT;
-            s->v[i++] = r ? REL(r->use_end) : ABSENT;
+        if (pa->kind == ACT_LOAD) {
+            uint64_t center = residency_of(&it, pa->res, k);
+            for (uint64_t d = 0; d < sz; d++) {
+                const Rec *r = center + d >= sz / 2 ? rec_find(w, a, center + d - sz / 2) : NULL;
+                s->v[i++] = r ? REL(r->end) : ABSENT;
+                s->v[i++] = r ? REL(r->use_end) : ABSENT;
+            }
+        } else {
+            /* Results of the items a later slot may still read. */
+            for (uint64_t d = 0; d < w->live; d++) {
+                const Rec *r = k + d >= w->live ? rec_find(w, a, k + d - w->live) : NULL;
+                s->v[i++] = r ? REL(r->end) : ABSENT;
+            }
         }
         if (pa->kind == ACT_STORE) {
             uint64_t nr = w->store_nrun[a];
@@ -439,12 +467,16 @@ static void snap_take(Sw *w, uint64_t k, Snap *s)
     }
 #undef REL
     s->n = i;
+    uint64_t h = 1469598103934665603ull;
+    for (size_t j = 0; j < i; j++)
+        h = (h ^ s->v[j]) * 1099511628211ull;
+    s->hash = h;
 }
 
 /* *lambda = the constant shift from a to b when their states are equal up to it. */
 static bool snap_equal(const Snap *a, const Snap *b, uint64_t *lambda)
 {
-    if (a->n != b->n || b->base < a->base)
+    if (a->n != b->n || a->hash != b->hash || b->base < a->base)
         return false;
     for (size_t i = 0; i < a->n; i++)
         if (a->v[i] != b->v[i])
@@ -473,15 +505,16 @@ static bool alike(const PlanGroup *p, uint64_t i, uint64_t j)
 }
 
 /* Largest q >= 0 such that the items the slots [k, k + q*p) and the loads they issue
- * touch look like the items p earlier. `margin` covers skews and load lookahead.
+ * touch look like the items p earlier. `mlo` covers skews and look-back below k,
+ * `margin` the skews and the loads issued ahead above it.
  * Items from k - per - margin onwards must be alike their shift by per; found by
  * walking the structure: the answer is bounded by the next item whose class changes. */
-static uint64_t periods_allowed(const PlanGroup *p, uint64_t k, uint64_t per, uint64_t margin,
-                                int level)
+static uint64_t periods_allowed(const PlanGroup *p, uint64_t k, uint64_t per, uint64_t mlo,
+                                uint64_t margin, int level)
 {
-    if (k < per + margin)
+    if (k < per + mlo)
         return 0;
-    uint64_t lo = k - per - margin;
+    uint64_t lo = k - per - mlo;
     /* The span of items [lo, hi) with alike(i, i + per) for all i in it. */
     uint64_t hi;
     Item it;
@@ -601,6 +634,8 @@ void sched_run(const EngineInput *in, const PlanGroup *p, SchedOut *out, bool *o
     w.min_cons_skew = xcalloc((size_t)p->n_act, sizeof *w.min_cons_skew);
     for (int a = 0; a < p->n_act; a++)
         w.dram_cyc_cache_words[a] = ABSENT;
+    for (int c = 0; c < 4; c++)
+        w.dc_item[c] = ABSENT;
     uint64_t nb_max = p->nb_full > p->nb_last ? p->nb_full : p->nb_last;
     for (int a = 0; a < p->n_act; a++) {
         const PlanAct *pa = &p->act[a];
@@ -634,39 +669,45 @@ void sched_run(const EngineInput *in, const PlanGroup *p, SchedOut *out, bool *o
     Snap steps[NSTEP] = { 0 }, tiles[3] = { 0 }, bhs[2] = { 0 };
     uint64_t n_steps_snap = 0, n_tiles_snap = 0, n_bh_snap = 0;
     Snap cur = { 0 };
-    uint64_t margin = (uint64_t)p->max_skew + 2;
+    /* Margins of items around a jump: skews and look-back on the low side, plus the
+     * loads issued ahead on the high side; tile-resident loads only matter from the tile
+     * level up (inside a tile's middle steps none is issued). */
+    uint64_t margin0 = (uint64_t)p->max_skew + 2 + (uint64_t)(p->max_lookback_steps + 1) * nb_max + nb_max;
+    uint64_t margin1 = margin0, mlo = margin0;
+    w.live = mlo;
     for (int a = 0; a < p->n_act; a++)
         if (p->act[a].kind == ACT_LOAD) {
-            uint64_t per = p->act[a].res == RES_TILE ? items_per_full_tile(p)
-                         : p->act[a].res == RES_STEP ? nb_max : 1;
-            uint64_t look = (p->act[a].copies + 1) * per + p->max_skew + 2;
-            margin = margin > look ? margin : look;
+            bool tile = p->act[a].res == RES_TILE;
+            uint64_t per = tile ? items_per_full_tile(p) : p->act[a].res == RES_STEP ? nb_max : 1;
+            uint64_t look = (p->act[a].copies + 1) * per + mlo;
+            if (!tile && look > margin0)
+                margin0 = look;
+            if (look > margin1)
+                margin1 = look;
         }
-    margin += (uint64_t)(p->max_lookback_steps + 1) * nb_max;
     uint64_t slots = p->items + p->max_skew + 1;
-    if (getenv("EINSIM_SCHED_TRACE"))
-        for (int a = 0; a < p->n_act; a++)
-            fprintf(stderr, "act %d kind %d %s skew %u copies %u res %d deps %d\n", a, p->act[a].kind,
-                    p->act[a].kind == ACT_EINSUM ? in->cascade->einsums[p->act[a].einsum].name
-                                                 : in->cascade->tensors[p->act[a].tensor].name,
-                    p->act[a].skew, p->act[a].copies, p->act[a].res, p->act[a].n_deps);
     out->slots_total = slots;
     for (uint64_t k = 0; k < slots && !w.overflow; k++) {
         if (k < p->items) {
             Item it;
             decode(p, k, &it);
-            if (it.block == 0 && k > margin) {
+            /* Snapshots cost a pass over the live state: take them where a jump can
+             * follow (inside a tile's middle steps, or at a tile start). */
+            bool useful = it.block == 0 && k > 0 &&
+                          (it.step == 0 || periods_allowed(p, k, it.nb, mlo, margin0, 0) ||
+                           periods_allowed(p, k + NSTEP * it.nb, it.nb, mlo, margin0, 0));
+            if (useful) {
                 snap_take(&w, k, &cur);
                 uint64_t lambda;
-                bool jumped = false;
+                bool jumped = false, outer = false;
                 /* Level 0: c steps inside the tile (c = 1 .. NSTEP). */
                 for (uint64_t c = 1; c <= NSTEP && c <= n_steps_snap && !jumped; c++) {
                     Snap *prev = &steps[(n_steps_snap - c) % NSTEP];
                     uint64_t per = k - prev->k;
-                    if (per != c * it.nb || !snap_equal(prev, &cur, &lambda))
+                    if (per != c * it.nb)
                         continue;
-                    uint64_t q = periods_allowed(p, k, per, margin, 0);
-                    if (q) {
+                    uint64_t q = periods_allowed(p, k, per, mlo, margin0, 0);
+                    if (q && snap_equal(prev, &cur, &lambda)) {
                         jump(&w, q, per, lambda, prev, &cur);
                         k += q * per;
                         jumped = true;
@@ -677,13 +718,11 @@ void sched_run(const EngineInput *in, const PlanGroup *p, SchedOut *out, bool *o
                     for (uint64_t c = 1; c <= 2 && c <= n_tiles_snap && !jumped; c++) {
                         Snap *prev = &tiles[(n_tiles_snap - c) % 3];
                         uint64_t per = k - prev->k;
-                        if (!snap_equal(prev, &cur, &lambda))
-                            continue;
-                        uint64_t q = periods_allowed(p, k, per, margin, 1);
-                        if (q) {
+                        uint64_t q = per % items_per_full_tile(p) ? 0 : periods_allowed(p, k, per, mlo, margin1, 1);
+                        if (q && snap_equal(prev, &cur, &lambda)) {
                             jump(&w, q, per, lambda, prev, &cur);
                             k += q * per;
-                            jumped = true;
+                            jumped = outer = true;
                         }
                     }
                 }
@@ -691,18 +730,20 @@ void sched_run(const EngineInput *in, const PlanGroup *p, SchedOut *out, bool *o
                 if (!jumped && it.step == 0 && it.tile == 0 && n_bh_snap >= 1) {
                     Snap *prev = &bhs[(n_bh_snap - 1) % 2];
                     uint64_t per = k - prev->k;
-                    if (snap_equal(prev, &cur, &lambda)) {
-                        uint64_t q = periods_allowed(p, k, per, margin, 2);
-                        if (q) {
+                    uint64_t q = periods_allowed(p, k, per, mlo, margin1, 2);
+                    if (q && snap_equal(prev, &cur, &lambda)) {
+                        {
                             jump(&w, q, per, lambda, prev, &cur);
                             k += q * per;
-                            jumped = true;
+                            jumped = outer = true;
                         }
                     }
                 }
                 if (jumped) {
-                    /* Snapshots taken before the jump no longer line up. */
-                    n_steps_snap = n_tiles_snap = n_bh_snap = 0;
+                    /* Step snapshots before a jump no longer line up; tile and (b, h)
+                     * snapshots stay exact states unless the jump crossed them. */
+                    n_steps_snap = 0;
+                    (void)outer;
                 } else {
                     Snap *dst = &steps[n_steps_snap++ % NSTEP];
                     Snap tmp = *dst;
