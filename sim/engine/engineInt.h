@@ -66,6 +66,8 @@ typedef struct {
     PlanDep deps[PLAN_MAX_DEPS];
     bool has_block;     /* the output / tensor has the block rank */
     int store;          /* ACT_EINSUM: index of the store of its output in this group, -1 */
+    uint64_t stream_div; /* loads: > 1 when consumers read it pass by pass (a slice per
+                           pass streams through the buffer), the passes of a full item */
 } PlanAct;
 
 /* Extents of one item class: the block, the chunk of the iterative rank's inner

@@ -749,6 +749,32 @@ int plan_build(const EngineInput *in, int g, PlanOpts o, PlanGroup *p, char *why
         plan_free(p);
         return 1;
     }
+    /* Item loads that a consumer splits into several passes along one of the tensor's
+     * ranks stream through the buffer a pass slice at a time; a spilled tensor too. */
+    ItemExt xf = { p->nb_full > 1 ? p->block : p->blk_last_full, p->chunk, p->tile ? p->tile : p->tile_last };
+    for (int ld = 0; ld < p->n_act; ld++) {
+        PlanAct *pa = &p->act[ld];
+        pa->stream_div = 1;
+        if (pa->kind != ACT_LOAD || pa->res != RES_ITEM)
+            continue;
+        for (int k = 0; k < p->n_act; k++) {
+            const PlanAct *pc = &p->act[k];
+            bool reads = false;
+            for (int q = 0; q < pc->n_deps; q++)
+                reads |= pc->deps[q].prod == ld;
+            if (!reads || pc->kind != ACT_EINSUM)
+                continue;
+            const ComputeUnitSpec *u = &in->arch->units[pc->unit];
+            const SpatialSpec *sp = engine_spatial_of(m, u->name);
+            int rr = sp && sp->rows && u->rows > 1 ? cascade_find_rank(c, sp->rows) : -1;
+            int rc = sp && sp->cols ? cascade_find_rank(c, sp->cols) : -1;
+            int src = engine_view_source(c, pa->tensor);
+            bool along = (rr >= 0 && tensor_has_rank(c, src, rr)) || (rc >= 0 && tensor_has_rank(c, src, rc));
+            PassShape sh = plan_shape(in, p, k, xf);
+            if (along && sh.n > pa->stream_div)
+                pa->stream_div = sh.n;
+        }
+    }
     return 0;
 }
 
@@ -791,7 +817,18 @@ int plan_capacity(const EngineInput *in, PlanGroup *p, char *why, size_t n_why)
         if (pa->kind == ACT_EINSUM)
             continue;
         uint64_t copies = pa->kind == ACT_STORE ? (pa->res == RES_TILE ? 1 : 2) : pa->copies;
-        uint64_t b = smul(bytes_of(in, plan_words(in, p, i, x)), copies);
+        uint64_t words = plan_words(in, p, i, x);
+        bool through_dram = p->spilled && in_names(gs->spill, gs->n_spill,
+                                                   c->tensors[engine_view_source(c, pa->tensor)].name);
+        if (pa->kind == ACT_LOAD && pa->stream_div > 1)
+            words = cdiv(words, pa->stream_div), copies = 2;
+        if (through_dram) {
+            /* A spilled tensor streams through the buffer a row at a time. */
+            uint64_t row = buf ? buf->width_bits / in->workload->dtype_bits : 1;
+            words = words < row ? words : row;
+            copies = 2;
+        }
+        uint64_t b = smul(bytes_of(in, words), copies);
         total = sadd(total, b);
         if (listed++ < 8)
             buf_printf(&parts, "%s%s %" PRIu64 " B x%" PRIu64, listed > 1 ? ", " : "",
@@ -876,7 +913,7 @@ int plan_capacity(const EngineInput *in, PlanGroup *p, char *why, size_t n_why)
                          "registers of %s (%" PRIu64 " in all with the other live values and the "
                          "double-buffered operand), more than its %u (reg_words); %" PRIu64
                          " bytes needed, %" PRIu64 " available", gs->name,
-                         c->tensors[worst_t].name, worst, need, cu->name, cu->reg_words,
+                         c->tensors[worst_t].name, worst, cu->name, need, cu->reg_words,
                          bytes_of(in, need), bytes_of(in, cu->reg_words));
             else
                 snprintf(why, n_why, "group %s: the registers of %s hold %u words per PE; a pass "

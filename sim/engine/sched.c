@@ -37,6 +37,7 @@ typedef struct {
     uint64_t tag;          /* item, or residency number; ABSENT when empty */
     uint64_t end;          /* result usable (Einsums: last pass; loads: data in the buffer) */
     uint64_t use_end;      /* loads: last consumer finished */
+    uint64_t start, cyc;   /* loads: transfer start and cycles (streamed slices) */
 } Rec;
 
 typedef struct {
@@ -222,10 +223,16 @@ static void issue_load(Sw *w, int a, uint64_t q, uint64_t dep_ready)
     r->tag = q;
     r->end = add(w, w->dram_free, p->dram_latency);
     r->use_end = r->end;
+    r->start = start;
+    r->cyc = cyc;
     w->end = umax(w->end, r->end);
 }
 
-static uint64_t dep_time(Sw *w, int a, const PlanDep *d, const Item *it, uint64_t item, bool *from_dram)
+/* When the value dependency d of actor a at item `item` is usable. A load streamed pass
+ * by pass is usable once its first slice has arrived; *tail is then raised to the end of
+ * the whole transfer, which the last pass must wait for. */
+static uint64_t dep_time(Sw *w, int a, const PlanDep *d, const Item *it, uint64_t item, bool *from_dram,
+                         uint64_t passes, uint64_t *tail)
 {
     const PlanGroup *p = w->p;
     const PlanAct *pr = &p->act[d->prod];
@@ -234,6 +241,10 @@ static uint64_t dep_time(Sw *w, int a, const PlanDep *d, const Item *it, uint64_
         const Rec *r = rec_find(w, d->prod, q);
         EINSIM_ASSERT(r);
         *from_dram = true;
+        if (passes > 1 && (pr->stream_div > 1 || pr->n_deps)) {
+            *tail = umax(*tail, r->end);
+            return add(w, add(w, r->start, (r->cyc + passes - 1) / passes), p->dram_latency);
+        }
         return r->end;
     }
     if (pr->kind == ACT_STORE) {
@@ -274,12 +285,12 @@ static void issue_einsum(Sw *w, int a, uint64_t item, const Item *it)
     const PlanGroup *p = w->p;
     const PlanAct *pa = &p->act[a];
     PassShape s = shape_of(w, a, it->x);
-    uint64_t ready = 0, ready_dram = 0;
+    uint64_t ready = 0, ready_dram = 0, tail = 0;
     for (int k = 0; k < pa->n_deps; k++) {
         bool dram = false;
         if (pa->deps[k].in_unit)
             continue;          /* the unit's own pipeline keeps them in order */
-        uint64_t t = dep_time(w, a, &pa->deps[k], it, item, &dram);
+        uint64_t t = dep_time(w, a, &pa->deps[k], it, item, &dram, s.n, &tail);
         if (dram)
             ready_dram = umax(ready_dram, t);
         else
@@ -295,8 +306,10 @@ static void issue_einsum(Sw *w, int a, uint64_t item, const Item *it)
         else
             w->unit_wait = add(w, w->unit_wait, start - *uf);
     }
-    *uf = add(w, start, mul(w, s.n, s.ivl));
-    uint64_t end = add(w, add(w, start, mul(w, s.n - 1, s.ivl)), s.lat);
+    /* The last pass issues once its slice of a streamed load has arrived. */
+    uint64_t last = umax(add(w, start, mul(w, s.n - 1, s.ivl)), tail);
+    *uf = add(w, last, s.ivl);
+    uint64_t end = add(w, last, s.lat);
     Rec *r = rec_at(w, a, item);
     r->tag = item;
     r->end = end;
@@ -408,6 +421,7 @@ typedef struct {
     uint64_t *v;       /* times relative to base (ABSENT for absent entries) */
     size_t n;
     uint64_t hash;     /* of v[], to reject unequal states quickly */
+    uint64_t *nrun;    /* stores: runs so far, per actor */
     uint64_t unit_wait, dram_wait;
 } Snap;
 
@@ -416,11 +430,13 @@ static void snap_take(Sw *w, uint64_t k, Snap *s)
     const PlanGroup *p = w->p;
     size_t n = (size_t)w->n_units + 1;
     for (int a = 0; a < p->n_act; a++)
-        n += (size_t)w->ring_size[a] * 2 + 2;
+        n += (size_t)w->ring_size[a] * 4 + 2;
     s->v = xrealloc(s->v, n * sizeof *s->v);
     s->k = k;
     s->unit_wait = w->unit_wait;
     s->dram_wait = w->dram_wait;
+    s->nrun = xrealloc(s->nrun, (size_t)p->n_act * sizeof *s->nrun);
+    memcpy(s->nrun, w->store_nrun, (size_t)p->n_act * sizeof *s->nrun);
     /* The base: the earliest time a resource the group uses is free. Any time before it
      * can no longer delay anything (every request starts at max(its resource free, the
      * times it waits for)), so all such times compare equal. */
@@ -451,6 +467,8 @@ static void snap_take(Sw *w, uint64_t k, Snap *s)
                 const Rec *r = center + d >= sz / 2 ? rec_find(w, a, center + d - sz / 2) : NULL;
                 s->v[i++] = r ? REL(r->end) : ABSENT;
                 s->v[i++] = r ? REL(r->use_end) : ABSENT;
+                s->v[i++] = r ? REL(r->start) : ABSENT;
+                s->v[i++] = r ? r->cyc : ABSENT;
             }
         } else {
             /* Results of the items a later slot may still read. */
@@ -577,7 +595,7 @@ static void jump(Sw *w, uint64_t q, uint64_t per, uint64_t lambda, const Snap *p
             dtag = q * (residency_of(&i0, pa->res, cur->k) - residency_of(&i1, pa->res, cur->k - per));
         }
         Rec *old = w->ring[a];
-        Rec *nw = xmalloc(sz * sizeof *nw);
+        Rec *nw = xcalloc(sz, sizeof *nw);
         for (uint64_t i = 0; i < sz; i++)
             nw[i].tag = ABSENT;
         for (uint64_t i = 0; i < sz; i++) {
@@ -587,16 +605,15 @@ static void jump(Sw *w, uint64_t q, uint64_t per, uint64_t lambda, const Snap *p
             r.tag += dtag;
             r.end = add(w, r.end, dt);
             r.use_end = add(w, r.use_end, dt);
+            if (pa->kind == ACT_LOAD)
+                r.start = add(w, r.start, dt);
             nw[r.tag & (sz - 1)] = r;
         }
         free(old);
         w->ring[a] = nw;
         if (pa->kind == ACT_STORE) {
             uint64_t nr = w->store_nrun[a];
-            uint64_t runs_per = 0;
-            /* Runs per period: count by the item structure is awkward; the store runs once
-             * per item it serves, so the run count advances like its tags. */
-            runs_per = dtag;
+            uint64_t runs_per = q * (cur->nrun[a] - prev->nrun[a]);
             uint64_t r0 = w->store_runs[a][0], r1 = w->store_runs[a][1];
             w->store_nrun[a] = nr + runs_per;
             if (runs_per % 2) {
@@ -657,7 +674,7 @@ void sched_run(const EngineInput *in, const PlanGroup *p, SchedOut *out, bool *o
             need = 2 * ((uint64_t)p->max_skew + 2 + ((uint64_t)p->max_lookback_steps + 1) * nb_max + nb_max);
         }
         w.ring_size[a] = pow2_at_least(need);
-        w.ring[a] = xmalloc(w.ring_size[a] * sizeof **w.ring);
+        w.ring[a] = xcalloc(w.ring_size[a], sizeof **w.ring);
         for (uint64_t i = 0; i < w.ring_size[a]; i++)
             w.ring[a][i].tag = ABSENT;
         w.store_runs[a] = xcalloc(2, sizeof **w.store_runs);
@@ -770,12 +787,13 @@ void sched_run(const EngineInput *in, const PlanGroup *p, SchedOut *out, bool *o
     out->dram_wait = w.dram_wait;
     *overflow = w.overflow;
     for (int i = 0; i < NSTEP; i++)
-        free(steps[i].v);
+        free(steps[i].v), free(steps[i].nrun);
     for (int i = 0; i < 3; i++)
-        free(tiles[i].v);
+        free(tiles[i].v), free(tiles[i].nrun);
     for (int i = 0; i < 2; i++)
-        free(bhs[i].v);
+        free(bhs[i].v), free(bhs[i].nrun);
     free(cur.v);
+    free(cur.nrun);
     for (int a = 0; a < p->n_act; a++) {
         free(w.ring[a]);
         free(w.store_runs[a]);
