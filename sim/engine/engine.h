@@ -134,6 +134,9 @@ typedef struct {
     const MappingSpec *mapping;
     const Cascade *cascade;
     const RankBinding *sizes;  /* from mapping_check */
+    bool data_on_chip;         /* the cycle level's scenario of an RTL run without DRAM:
+                                  inputs start in the buffer and outputs stay there, so
+                                  loads and stores take no time (traffic is still counted) */
 } EngineInput;
 
 /* Checks what the engine needs beyond mapping_check (groups cover every computing

@@ -191,6 +191,8 @@ static PassShape shape_of(Sw *w, int a, ItemExt x)
 
 static uint64_t dram_cycles(Sw *w, int a, ItemExt x)
 {
+    if (w->in->data_on_chip)
+        return 0;
     uint64_t words = plan_words(w->in, w->p, a, x);
     if (w->dram_cyc_cache_words[a] == words)
         return w->dram_cyc_cache[a];
@@ -221,7 +223,7 @@ static void issue_load(Sw *w, int a, uint64_t q, uint64_t dep_ready)
     w->dram_free = add(w, start, cyc);
     Rec *r = rec_at(w, a, q);
     r->tag = q;
-    r->end = add(w, w->dram_free, p->dram_latency);
+    r->end = add(w, w->dram_free, w->in->data_on_chip ? 0 : p->dram_latency);
     r->use_end = r->end;
     r->start = start;
     r->cyc = cyc;
@@ -243,7 +245,7 @@ static uint64_t dep_time(Sw *w, int a, const PlanDep *d, const Item *it, uint64_
         *from_dram = true;
         if (passes > 1 && (pr->stream_div > 1 || pr->n_deps)) {
             *tail = umax(*tail, r->end);
-            return add(w, add(w, r->start, (r->cyc + passes - 1) / passes), p->dram_latency);
+            return add(w, add(w, r->start, (r->cyc + passes - 1) / passes), w->in->data_on_chip ? 0 : p->dram_latency);
         }
         return r->end;
     }
