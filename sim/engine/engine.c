@@ -513,121 +513,101 @@ static void group_sums(Ctx *x, const PlanGroup *p, GroupCost *gc, bool account)
 
 /* ---- the DRAM-level tile of a group ------------------------------------------------------ */
 
-static uint64_t cdiv(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
 
-/* Candidate tiles of a group with a loop: the largest that fits (found by bisection: the
- * footprint grows with the tile), that one rounded down to whole blocks, the balanced tile
- * with the same number of tiles, and the granule times powers of two below it. */
-static int tile_candidates(Ctx *x, int g, bool spilled, uint64_t *cand, int max, char *why, size_t n_why)
+/* The options the engine may choose for a group: its DRAM-level tile (the mapping's, or
+ * one of a ladder of the granule times powers of two and the whole rank, the same for
+ * every buffer size, so a larger buffer only adds options), the spill tensors in DRAM
+ * or not, and tile-resident data double-buffered or not. */
+typedef struct {
+    PlanOpts o;
+    uint64_t cycles;        /* analytic */
+    double dram_bytes;
+} GroupOption;
+
+/* Orders options by fewest analytic cycles, then double-buffered tiles (the next tile's
+ * data loads while this one computes), then fewest DRAM bytes, then the larger tile. */
+static int option_cmp(const void *pa, const void *pb)
 {
-    const EngineInput *in = x->in;
-    const GroupSpec *gs = &in->mapping->groups[g];
-    int lr = cascade_find_rank(in->cascade, gs->loop_rank);
-    uint64_t size = (uint64_t)in->sizes->size[lr];
-    uint64_t gr = gs->loop_granule ? gs->loop_granule : 1;
-    if (gs->loop_tile) {
-        cand[0] = gs->loop_tile < size ? gs->loop_tile : size;
-        return 1;
-    }
-    uint64_t units = cdiv(size, gr);
-    /* Feasible k: a tile of min(k*gr, size). */
-    uint64_t lo = 0, hi = units;
-    while (lo < hi) {
-        uint64_t mid = lo + (hi - lo + 1) / 2;
-        uint64_t t = mid * gr < size ? mid * gr : size;
-        PlanGroup p;
-        int bad = plan_build(in, g, (PlanOpts){ t, spilled, false }, &p, why, n_why);
-        if (!bad)
-            bad = plan_capacity(in, &p, why, n_why);
-        plan_free(&p);
-        if (bad)
-            hi = mid - 1;
-        else
-            lo = mid;
-    }
-    if (lo == 0) {
-        /* Nothing fits: leave the reason of the smallest tile in `why`. */
-        PlanGroup p;
-        uint64_t t = gr < size ? gr : size;
-        if (!plan_build(in, g, (PlanOpts){ t, spilled, false }, &p, why, n_why))
-            plan_capacity(in, &p, why, n_why);
-        plan_free(&p);
-        return 0;
-    }
-    int n = 0;
-    uint64_t L = lo * gr < size ? lo * gr : size;
-    cand[n++] = L;
-    PlanGroup p0;
-    if (!plan_build(in, g, (PlanOpts){ L, spilled, false }, &p0, why, n_why)) {
-        uint64_t blk = p0.block;
-        if (p0.block_rank == lr && blk > gr && L > blk) {
-            uint64_t t = L / blk * blk;
-            t = t / gr * gr;
-            if (t >= gr && n < max)
-                cand[n++] = t;
-        }
-        plan_free(&p0);
-    }
-    uint64_t ntiles = cdiv(size, L);
-    uint64_t bal = cdiv(cdiv(size, ntiles), gr) * gr;
-    if (bal < L && n < max)
-        cand[n++] = bal;
-    for (uint64_t t = gr; t < L && n < max; t *= 2)
-        cand[n++] = t;
-    return n;
+    const GroupOption *a = pa, *b = pb;
+    if (a->cycles != b->cycles)
+        return a->cycles < b->cycles ? -1 : 1;
+    if (a->o.tile_db != b->o.tile_db)
+        return a->o.tile_db ? -1 : 1;
+    if (a->dram_bytes != b->dram_bytes)
+        return a->dram_bytes < b->dram_bytes ? -1 : 1;
+    if (a->o.spilled != b->o.spilled)
+        return a->o.spilled ? 1 : -1;
+    return a->o.tile > b->o.tile ? -1 : a->o.tile < b->o.tile ? 1 : 0;
 }
 
-/* Chooses group g's tile (fewest analytic cycles, then fewest DRAM bytes, then the larger
- * tile) and builds its plan into *best. Returns 0 when nothing fits (infeasible). */
-static int choose_plan(Ctx *x, int g, PlanGroup *best, GroupCost *bc, GroupStat *st)
+/* Feasible options of group g, best first (caller frees). Returns their number; 0 with
+ * the reason of the smallest non-spilled tile in `why` when nothing fits. */
+static int group_options(Ctx *x, int g, GroupOption **out, char *why, size_t n_why)
 {
     const EngineInput *in = x->in;
     const GroupSpec *gs = &in->mapping->groups[g];
-    char why[512] = "", why0[512] = "";
+    uint64_t cand[72];
+    int nc = 0;
+    if (!gs->loop_rank) {
+        cand[nc++] = 0;
+    } else {
+        uint64_t size = (uint64_t)in->sizes->size[cascade_find_rank(in->cascade, gs->loop_rank)];
+        uint64_t gr = gs->loop_granule ? gs->loop_granule : 1;
+        if (gs->loop_tile) {
+            cand[nc++] = gs->loop_tile < size ? gs->loop_tile : size;
+        } else {
+            for (uint64_t t = gr; t < size && nc < 70; t *= 2)
+                cand[nc++] = t;
+            cand[nc++] = size;
+        }
+    }
+    GroupOption *opt = xcalloc((size_t)nc * 4, sizeof *opt);
+    int n = 0;
+    char why0[512] = "";
     GroupCost gc = { .busy = xcalloc((size_t)in->arch->n_units, sizeof *gc.busy) };
-    bool found = false;
-    for (int spilled = 0; spilled <= (gs->n_spill > 0) && !found; spilled++) {
-        uint64_t cand[40];
-        int nc = 1;
-        cand[0] = 0;
-        if (gs->loop_rank)
-            nc = tile_candidates(x, g, spilled, cand, 40, why, sizeof why);
-        if (!spilled)
-            snprintf(why0, sizeof why0, "%s", why);
+    for (int spilled = 0; spilled <= (gs->n_spill > 0); spilled++)
         for (int k = 0; k < 2 * nc; k++) {
+            PlanOpts o = { cand[k / 2], spilled, k % 2 == 0 };
             PlanGroup p;
-            if (plan_build(in, g, (PlanOpts){ cand[k / 2], spilled, k % 2 == 0 }, &p, why, sizeof why))
+            if (plan_build(in, g, o, &p, why, n_why))
                 continue;
-            if (plan_capacity(in, &p, why, sizeof why)) {
-                if (!spilled && !why0[0])
+            if (plan_capacity(in, &p, why, n_why)) {
+                if (!spilled && k == 1)
                     snprintf(why0, sizeof why0, "%s", why);
                 plan_free(&p);
                 continue;
             }
             group_sums(x, &p, &gc, false);
-            bool better = !found || gc.cycles < bc->cycles ||
-                          (gc.cycles == bc->cycles && gc.dram_bytes < bc->dram_bytes) ||
-                          (gc.cycles == bc->cycles && gc.dram_bytes == bc->dram_bytes &&
-                           p.tile > best->tile);
-            if (better) {
-                if (found)
-                    plan_free(best);
-                *best = p;
-                bc->cycles = gc.cycles;
-                bc->dram_bytes = gc.dram_bytes;
-                found = true;
-            } else {
-                plan_free(&p);
-            }
+            opt[n++] = (GroupOption){ o, gc.cycles, gc.dram_bytes };
+            plan_free(&p);
         }
-    }
     free(gc.busy);
-    if (!found) {
-        const char *r = why0[0] ? why0 : why;
-        infeasible(x, "%s%s", r[0] ? r : "group: nothing fits",
+    if (why0[0])
+        snprintf(why, n_why, "%s", why0);
+    qsort(opt, (size_t)n, sizeof *opt, option_cmp);
+    *out = opt;
+    return n;
+}
+
+/* Chooses group g's option (the first of group_options) and builds its plan into *best.
+ * Returns 0 when nothing fits (infeasible). */
+static int choose_plan(Ctx *x, int g, PlanGroup *best, GroupStat *st)
+{
+    const EngineInput *in = x->in;
+    const GroupSpec *gs = &in->mapping->groups[g];
+    char why[512] = "";
+    GroupOption *opt;
+    int n = group_options(x, g, &opt, why, sizeof why);
+    if (n == 0) {
+        free(opt);
+        infeasible(x, "%s%s", why[0] ? why : "group: nothing fits",
                    gs->n_spill ? " (also with the spill tensors in DRAM)" : "");
         return 0;
     }
+    int rc = plan_build(in, g, opt[0].o, best, why, sizeof why);
+    EINSIM_ASSERT(rc == 0);
+    plan_capacity(in, best, why, sizeof why);
+    free(opt);
     st->tile = best->tile;
     st->n_tiles = best->loop_rank >= 0 ? best->n_tiles : 0;
     st->spilled = best->spilled;
@@ -676,8 +656,7 @@ void engine_analytic(const EngineInput *in, EngineResult *out)
         memset(st, 0, sizeof *st);
         st->name = gs->name;
         PlanGroup p;
-        GroupCost bc = { 0 };
-        if (!choose_plan(&x, g, &p, &bc, st))
+        if (!choose_plan(&x, g, &p, st))
             break;
         group_sums(&x, &p, &gc, true);
         plan_free(&p);
@@ -742,39 +721,66 @@ void engine_cycle(const EngineInput *in, const EngineResult *r, CycleResult *out
     out->ran = true;
     bool overflow = false;
     uint64_t total = 0, dep = 0, bw = 0;
+    EngineResult *scratch = xcalloc(1, sizeof *scratch);
+    Ctx x = { in, scratch, 0, 0, 0 };
+    GroupCost gc = { .busy = xcalloc((size_t)a->n_units, sizeof *gc.busy) };
     for (int g = 0; g < r->n_groups && !overflow; g++) {
-        const GroupStat *st = &r->groups[g];
-        PlanGroup p;
+        /* The cycle level takes the option with the fewest cycles: options in order of
+         * their analytic bound, until that bound reaches the best schedule found (so the
+         * analytic level's own choice is always run, and a larger buffer only adds
+         * options). */
         char why[512];
-        if (plan_build(in, g, (PlanOpts){ st->tile, st->spilled, st->tile_db }, &p, why, sizeof why)) {
-            EINSIM_ASSERT(!"the chosen plan no longer builds");
+        GroupOption *opt;
+        int n = group_options(&x, g, &opt, why, sizeof why);
+        EINSIM_ASSERT(n > 0);
+        uint64_t best = UINT64_MAX, best_bound = 0;
+        SchedOut bs = { 0 };
+        bool best_mem = false;
+        for (int k = 0; k < n && opt[k].cycles < best; k++) {
+            PlanGroup p;
+            int rc = plan_build(in, g, opt[k].o, &p, why, sizeof why);
+            EINSIM_ASSERT(rc == 0);
+            plan_capacity(in, &p, why, sizeof why);
+            SchedOut so;
+            bool of = false;
+            sched_run(in, &p, &so, &of);
+            if (!of && so.cycles < best) {
+                EINSIM_ASSERT(so.cycles >= opt[k].cycles);
+                best = so.cycles;
+                bs = so;
+                best_bound = opt[k].cycles;
+                group_sums(&x, &p, &gc, false);
+                best_mem = gc.memory > gc.compute;
+            }
+            plan_free(&p);
+            if (of) {
+                overflow = true;
+                break;
+            }
         }
-        plan_capacity(in, &p, why, sizeof why);
-        SchedOut so;
-        bool of = false;
-        sched_run(in, &p, &so, &of);
-        overflow |= of;
-        plan_free(&p);
-        uint64_t cyc = so.cycles;
-        EINSIM_ASSERT(of || cyc >= st->cycles);
-        if (!ck_add_u64(total, cyc, &total))
+        free(opt);
+        if (overflow || !ck_add_u64(total, best, &total)) {
             overflow = true;
-        out->steps_total += so.slots_total;
-        out->steps_simulated += so.slots_simulated;
-        /* Attribution of the gap to the analytic bound: a memory-bound group's gap is
-         * DRAM; otherwise waits for other units' results are dependency stalls, waits
-         * for loads bandwidth, and the rest the pipeline's fill and drain. */
-        uint64_t gap = cyc >= st->cycles ? cyc - st->cycles : 0;
-        if (st->memory_cycles > st->compute_cycles) {
+            break;
+        }
+        out->steps_total += bs.slots_total;
+        out->steps_simulated += bs.slots_simulated;
+        /* Attribution of the gap to this option's analytic bound: a memory-bound group's
+         * gap is DRAM; otherwise waits for other units' results are dependency stalls,
+         * waits for loads bandwidth, and the rest the pipeline's fill and drain. */
+        uint64_t gap = best - best_bound;
+        if (best_mem) {
             bw += gap;
         } else {
-            uint64_t dw = so.dram_wait < gap ? so.dram_wait : gap;
-            uint64_t uw = so.unit_wait < gap - dw ? so.unit_wait : gap - dw;
+            uint64_t dw = bs.dram_wait < gap ? bs.dram_wait : gap;
+            uint64_t uw = bs.unit_wait < gap - dw ? bs.unit_wait : gap - dw;
             bw += dw;
             dep += uw;
         }
     }
-    if (overflow) {
+    free(gc.busy);
+    free(scratch);
+    if (overflow || x.overflow) {
         out->ran = false;
         out->overflow = true;
         return;
@@ -782,6 +788,8 @@ void engine_cycle(const EngineInput *in, const EngineResult *r, CycleResult *out
     out->cycles = total;
     out->dependency = dep;
     out->bandwidth = bw;
+    /* Each group's option has a bound at least the analytic level's (which minimises
+     * it), so cycle - analytic >= dependency + bandwidth; the rest is fill and drain. */
     out->fill_drain = total - r->cycles - dep - bw;
     out->seconds = (double)out->cycles / (a->clock_mhz * 1e6);
     for (int u = 0; u < r->n_units; u++)

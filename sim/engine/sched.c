@@ -26,6 +26,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -464,13 +465,23 @@ static void snap_take(Sw *w, uint64_t k, Snap *s)
         const PlanAct *pa = &p->act[a];
         uint64_t sz = w->ring_size[a];
         if (pa->kind == ACT_LOAD) {
-            uint64_t center = residency_of(&it, pa->res, k);
+            /* The residencies still referenced: from the one the oldest consumer still
+             * to issue reads (less the copies its reload waits for) to the prefetched. */
+            uint64_t lag = (uint64_t)w->max_cons_skew[a] + 1;
+            Item old;
+            decode(p, k > lag ? k - lag : 0, &old);
+            uint64_t rcur = residency_of(&it, pa->res, k);
+            uint64_t back = rcur - residency_of(&old, pa->res, k > lag ? k - lag : 0) + pa->copies + 1;
+            /* A fixed window relative to the current residency (absent below 0). */
             for (uint64_t d = 0; d < sz; d++) {
-                const Rec *r = center + d >= sz / 2 ? rec_find(w, a, center + d - sz / 2) : NULL;
+                uint64_t off = d;          /* residency rcur - back + d */
+                const Rec *r = rcur + off >= back && off <= back + pa->copies + 1
+                               ? rec_find(w, a, rcur + off - back) : NULL;
                 s->v[i++] = r ? REL(r->end) : ABSENT;
                 s->v[i++] = r ? REL(r->use_end) : ABSENT;
                 s->v[i++] = r ? REL(r->start) : ABSENT;
-                s->v[i++] = r ? r->cyc : ABSENT;
+                /* The transfer's length matters only while its end can still delay. */
+                s->v[i++] = r && REL(r->end) != ABSENT ? r->cyc : ABSENT;
             }
         } else {
             /* Results of the items a later slot may still read. */
@@ -505,6 +516,12 @@ static bool snap_equal(const Snap *a, const Snap *b, uint64_t *lambda)
     return true;
 }
 
+static bool tiles_uniform(const PlanGroup *p)
+{
+    return p->nb_last == p->nb_full && p->blk_last_last == p->blk_last_full &&
+           p->tile_last == (p->tile ? p->tile : p->tile_last);
+}
+
 /* Items are alike for the schedule: same extents and phases. */
 static bool alike(const PlanGroup *p, uint64_t i, uint64_t j)
 {
@@ -518,7 +535,9 @@ static bool alike(const PlanGroup *p, uint64_t i, uint64_t j)
     int sb = b.step == 0 ? 0 : b.step + 1 == p->steps ? 2 : 1;
     int ba = a.block == 0 ? 0 : a.block + 1 == a.nb ? 2 : 1;
     int bb = b.block == 0 ? 0 : b.block + 1 == b.nb ? 2 : 1;
-    bool lta = a.tile == p->n_tiles - 1, ltb = b.tile == p->n_tiles - 1;
+    /* The last tile differs from the others only when it is ragged. */
+    bool lta = a.tile == p->n_tiles - 1 && !tiles_uniform(p);
+    bool ltb = b.tile == p->n_tiles - 1 && !tiles_uniform(p);
     return sa == sb && ba == bb && a.nb == b.nb && lta == ltb && a.x.blk == b.x.blk &&
            a.x.chunk == b.x.chunk && a.x.tile == b.x.tile &&
            a.block == b.block && (a.step == b.step || (sa == 1 && sb == 1));
@@ -549,9 +568,7 @@ static uint64_t periods_allowed(const PlanGroup *p, uint64_t k, uint64_t per, ui
         hi = last_mid - per;
     } else if (level == 1) {
         /* Tiles of one (b, h): full tiles only (the last may be ragged). */
-        bool uniform = p->nb_last == p->nb_full && p->blk_last_last == p->blk_last_full &&
-                       p->tile_last == (p->tile ? p->tile : p->tile_last);
-        if (uniform) {
+        if (tiles_uniform(p)) {
             hi = p->items > per ? p->items - per : 0;
         } else {
             if (it.tile == p->n_tiles - 1)
