@@ -396,6 +396,9 @@ static void group_sums(Ctx *x, const PlanGroup *p, GroupCost *gc, bool account)
     int nc = plan_classes(p, cls, MAX_CLASSES);
     memset(gc->busy, 0, (size_t)a->n_units * sizeof *gc->busy);
     gc->dram_bytes = 0;
+    /* A pass whose issue floor outlasts its results (a tiny pass draining its outputs)
+     * may be the unit's last: the bound subtracts that excess once per unit. */
+    uint64_t *tail = xcalloc((size_t)a->n_units, sizeof *tail);
     for (int k = 0; k < nc; k++) {
         const ItemClass *ic = &cls[k];
         for (int i = 0; i < p->n_act; i++) {
@@ -429,6 +432,8 @@ static void group_sums(Ctx *x, const PlanGroup *p, GroupCost *gc, bool account)
             PassShape s = plan_shape(in, p, i, ic->x);
             uint64_t held = mul(x, mul(x, s.n, s.ivl), ic->count);
             gc->busy[pa->unit] = add(x, gc->busy[pa->unit], held);
+            if (s.ivl > s.lat && s.ivl - s.lat > tail[pa->unit])
+                tail[pa->unit] = s.ivl - s.lat;
             if (!account)
                 continue;
             EinsumStat *es = &x->r->einsums[pa->einsum];
@@ -498,8 +503,11 @@ static void group_sums(Ctx *x, const PlanGroup *p, GroupCost *gc, bool account)
         }
     }
     gc->compute = 0;
-    for (int u = 0; u < a->n_units; u++)
-        gc->compute = gc->busy[u] > gc->compute ? gc->busy[u] : gc->compute;
+    for (int u = 0; u < a->n_units; u++) {
+        uint64_t b = gc->busy[u] - (tail[u] < gc->busy[u] ? tail[u] : gc->busy[u]);
+        gc->compute = b > gc->compute ? b : gc->compute;
+    }
+    free(tail);
     double bpc = a->levels[0].bandwidth_gibps * 1073741824.0 / (a->clock_mhz * 1e6);
     double mem = ceil(gc->dram_bytes / bpc);
     if (!(mem < 1.8e19)) {

@@ -235,7 +235,7 @@ static void issue_load(Sw *w, int a, uint64_t q, uint64_t dep_ready)
  * by pass is usable once its first slice has arrived; *tail is then raised to the end of
  * the whole transfer, which the last pass must wait for. */
 static uint64_t dep_time(Sw *w, int a, const PlanDep *d, const Item *it, uint64_t item, bool *from_dram,
-                         uint64_t passes, uint64_t *tail)
+                         uint64_t units_hint, uint64_t *tail)
 {
     const PlanGroup *p = w->p;
     const PlanAct *pr = &p->act[d->prod];
@@ -244,9 +244,21 @@ static uint64_t dep_time(Sw *w, int a, const PlanDep *d, const Item *it, uint64_
         const Rec *r = rec_find(w, d->prod, q);
         EINSIM_ASSERT(r);
         *from_dram = true;
-        if (passes > 1 && (pr->stream_div > 1 || pr->n_deps)) {
+        uint64_t lat = w->in->data_on_chip ? 0 : p->dram_latency;
+        if (pr->res == RES_ITEM) {
+            /* An item's operand streams in while the passes read it: the first pass
+             * starts once the first of its `units` slices (every issue cycle of every
+             * pass reads one) has arrived, and the last element is read after the whole
+             * transfer (*tail). */
             *tail = umax(*tail, r->end);
-            return add(w, add(w, r->start, (r->cyc + passes - 1) / passes), w->in->data_on_chip ? 0 : p->dram_latency);
+            uint64_t units = units_hint ? units_hint : 1;
+            return add(w, add(w, r->start, (r->cyc + units - 1) / units), lat);
+        }
+        if (pr->res == RES_TILE && pr->has_block && it->nb > 1) {
+            /* A tile's data arrives block by block: block b is usable once the first
+             * b + 1 blocks' share of the transfer is done. */
+            uint64_t part = mul(w, r->cyc, it->block + 1) / it->nb;
+            return add(w, add(w, r->start, part), lat);
         }
         return r->end;
     }
@@ -293,7 +305,7 @@ static void issue_einsum(Sw *w, int a, uint64_t item, const Item *it)
         bool dram = false;
         if (pa->deps[k].in_unit)
             continue;          /* the unit's own pipeline keeps them in order */
-        uint64_t t = dep_time(w, a, &pa->deps[k], it, item, &dram, s.n, &tail);
+        uint64_t t = dep_time(w, a, &pa->deps[k], it, item, &dram, mul(w, s.n, s.len), &tail);
         if (dram)
             ready_dram = umax(ready_dram, t);
         else
@@ -309,8 +321,11 @@ static void issue_einsum(Sw *w, int a, uint64_t item, const Item *it)
         else
             w->unit_wait = add(w, w->unit_wait, start - *uf);
     }
-    /* The last pass issues once its slice of a streamed load has arrived. */
-    uint64_t last = umax(add(w, start, mul(w, s.n - 1, s.ivl)), tail);
+    /* The last pass reads its last element (its last issue cycle) after a streamed
+     * load's last data has arrived. */
+    uint64_t last = add(w, start, mul(w, s.n - 1, s.ivl));
+    if (tail > last + s.len)
+        last = tail - s.len;
     *uf = add(w, last, s.ivl);
     uint64_t end = add(w, last, s.lat);
     Rec *r = rec_at(w, a, item);
