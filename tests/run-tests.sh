@@ -2,6 +2,7 @@
 # run-tests.sh — einsim's test suite. Usage: tests/run-tests.sh [--update-golden] BUILD_DIR
 #
 #   unit     every BUILD_DIR/tests/test_* binary; its "N passed, N failed" line is added in
+#   layers   tests/layers/check.py: the import graph of sim/ (no cycle, no upward arrow)
 #   bad      every tests/bad/*.cfg: runs `einsim check FILE` (or the command in its
 #            "# args:" line, FILE standing for the file) and expects exit code 1 (or
 #            "# exit: N"), each "# expect:" text on stderr, and no sanitizer report
@@ -43,6 +44,17 @@ for t in "$B"/tests/test_*; do
     echo "unit   $name: $p passed, $f failed"
   fi
 done
+
+# ---- import graph (tests/layers/check.py prints its own counts) -------------------------
+if python3 tests/layers/check.py . >"$tmp/layers" 2>&1; then :; fi
+line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$tmp/layers" | tail -1)
+if [ -z "$line" ]; then bad "layers: no summary line"; sed 's/^/    /' "$tmp/layers" | tail -10
+else
+  p=${line%% passed*}; f=${line#*passed, }; f=${f%% failed}
+  pass=$((pass + p)); fail=$((fail + f))
+  grep '^FAIL' "$tmp/layers"
+  echo "layers tests/layers/check.py: $p passed, $f failed"
+fi
 
 # ---- bad-input corpus ---------------------------------------------------------------------
 nbad=0

@@ -4,7 +4,7 @@
  *
  * Every error quotes the statement's file:line, the column inside the statement, and
  * the statement itself with a caret under the offending token. */
-#include "cascade/cascadeInt.h"
+#include "cascade/parse.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -191,6 +191,29 @@ int parse_index(Parser *p, IndexExpr *ix)
     }
     return 1;
 }
+
+/* Checks that every rank variable of `ix` belongs to the rank of dimension `dim` of `t`
+ * (the rank itself or one of its partitions); reports and returns 0 otherwise. */
+static int check_index_rank(Parser *p, const CascadeTensor *t, int dim, const IndexExpr *ix, int col)
+{
+    int want = t->dim_rank[dim];
+    for (int i = 0; i < ix->n; i++) {
+        int r = ix->t[i].rank;
+        if (r < 0)
+            continue;
+        int a = r;
+        while (a >= 0 && a != want)
+            a = p->c->ranks[a].parent;
+        if (a != want) {
+            perr(p, col, "index variable '%s' ranges over rank %s, but dimension %d of %s is "
+                 "rank %s", p->c->ranks[r].var, p->c->ranks[r].name, dim, t->name,
+                 p->c->ranks[want].name);
+            return 0;
+        }
+    }
+    return 1;
+}
+
 
 /* ---- expressions -------------------------------------------------------------------- */
 

@@ -1,7 +1,10 @@
-/* cli.h — the einsim command line: sub-commands and shared option handling.
- * Only this module chooses exit codes (EXIT_* below, documented in the README). */
+/* cli.h — the einsim command line: argument parsing and dispatch only. Each sub-command
+ * parses its options and calls one library function; only this module chooses exit
+ * codes (EXIT_* below, documented in the README). */
 #ifndef EINSIM_CLI_H
 #define EINSIM_CLI_H
+
+#include <stdint.h>
 
 #include "config/config.h"
 
@@ -36,8 +39,13 @@ typedef struct {
  * value and returns 1; returns -1 after printing the error of a bad --set, 0 otherwise. */
 int cli_input_opt(CliInputs *in, int argc, char **argv, int *i);
 Overrides cli_overrides(const SetList *s);
-/* Prints diagnostics (if any) to stderr and returns their count. */
-int cli_report(Diag *d);
+/* Splits a comma-separated list in place into out[] (at most max items); returns the
+ * number of items. */
+int cli_split(char *s, char **out, int max);
+
+/* Prints the diagnostics of d to stderr, frees them, and returns the exit code of the
+ * command's outcome (an outcome of success with errors printed is an input error). */
+int cli_finish(Diag *d, Outcome o);
 
 int cmd_check(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
@@ -51,12 +59,5 @@ int cmd_cosim(int argc, char **argv);
 int cmd_rtl_params(int argc, char **argv);
 int cmd_nm_rtl_params(int argc, char **argv);   /* cmd_cosim_nm.c */
 int cmd_cosim_nm(int argc, char **argv);
-
-struct RunReport;
-struct RunInputs;
-/* Writes stats.json, stats.txt (= txt), stats.csv and effective.cfg of one run into
- * outdir, each atomically. Returns 0, or 1 with the error in d. */
-int run_write_dir(const struct RunReport *rep, const struct RunInputs *ri, const char *txt,
-                  const char *outdir, Diag *d);
 
 #endif

@@ -1,15 +1,11 @@
-/* cmd_compare.c — `einsim compare`: several (architecture, mapping) pairs over a list of
- * workloads and sequence lengths, as one table with speedup and energy ratio against
- * the first pair. */
+/* cmd_compare.c — `einsim compare`: argument parsing and dispatch only (report_compare
+ * in sim/report/commands.h evaluates and tabulates). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
-#include "energy/energy.h"
-#include "engine/train.h"
-#include "report/report.h"
-#include "run/run.h"
+#include "report/commands.h"
 #include "util/util.h"
 
 static const char compare_usage[] =
@@ -24,20 +20,6 @@ static const char compare_usage[] =
 
 #define MAX_PAIRS 16
 #define MAX_LIST 32
-
-/* Splits a comma-separated list in place; returns the number of items. */
-static int split(char *s, char **out, int max)
-{
-    int n = 0;
-    for (char *tok = strtok(s, ","); tok && n < max; tok = strtok(NULL, ","))
-        out[n++] = tok;
-    return n;
-}
-
-typedef struct {
-    double seconds, energy;
-    int feasible;
-} Point;
 
 int cmd_compare(int argc, char **argv)
 {
@@ -95,8 +77,8 @@ int cmd_compare(int argc, char **argv)
                 compare_usage);
         goto out;
     }
-    nw = split(wl_arg, wls, MAX_LIST);
-    ns = seq_arg ? split(seq_arg, seqs, MAX_LIST) : 0;
+    nw = cli_split(wl_arg, wls, MAX_LIST);
+    ns = seq_arg ? cli_split(seq_arg, seqs, MAX_LIST) : 0;
     for (int s = 0; s < ns; s++) {
         char *end;
         unsigned long long v = strtoull(seqs[s], &end, 10);
@@ -107,104 +89,12 @@ int cmd_compare(int argc, char **argv)
         }
     }
 
-    Buf csv = {0};
-    buf_printf(&csv, "workload,seq,arch,mapping,feasible,cycles,seconds,energy_pj,speedup,"
-                     "energy_ratio,dram_bytes,bound,utilization,cycle_cycles,cycle_seconds,reason\n");
     Diag d;
     diag_init(&d);
-    rc = EXIT_OK;
-    printf("%-8s %9s %-14s %13s %9s %13s %13s %8s %-30s %16s %-8s\n", "workload", "seq",
-           "mapping", "latency s", "speedup", "cycle-level s", "energy pJ", "E ratio",
-           "utilization", "DRAM bytes", "bound");
-    for (int w = 0; w < nw; w++)
-        for (int s = 0; s < (ns ? ns : 1); s++) {
-            Point base = { 0, 0, 0 };
-            for (int p = 0; p < np; p++) {
-                /* The user's overrides plus workload.seq for this point. */
-                Override *ov = xcalloc((size_t)sets.n + 1, sizeof *ov);
-                for (int k = 0; k < sets.n; k++)
-                    ov[k] = sets.v[k];
-                int n = sets.n;
-                if (ns)
-                    ov[n++] = (Override){ "workload.seq", seqs[s], sets.n + 1 };
-                Overrides o = { ov, n };
-                RunInputs ri;
-                static EngineResult res;
-                EnergyReport er = { 0 };
-                int bad = run_inputs_load(&ri, arch[p], wls[w], map[p], &o, &d);
-                free(ov);
-                if (!bad && workload_is_training(ri.workload)) {
-                    diag_error(&d, wls[w], 0, "workload %s is a training workload; compare N:M "
-                               "settings with einsim train-compare", ri.workload->name);
-                    bad = 1;
-                }
-                if (bad) {
-                    run_inputs_free(&ri);
-                    rc = EXIT_INPUT;
-                    goto done;
-                }
-                engine_analytic(&ri.in, &res);
-                CycleResult cy = { 0 };
-                engine_cycle(&ri.in, &res, &cy);
-                if (res.feasible)
-                    energy_price(&res, ri.arch, &er);
-                Point pt = { res.seconds, er.total_pj, res.feasible };
-                if (p == 0)
-                    base = pt;
-                char util[128] = "";
-                for (int u = 0; u < res.n_units; u++) {
-                    size_t len = strlen(util);
-                    snprintf(util + len, sizeof util - len, "%s%s %.3f", u ? ", " : "",
-                             res.unit_name[u], res.utilization[u]);
-                }
-                const char *seq_txt = ns ? seqs[s] : "-";
-                if (!res.feasible) {
-                    printf("%-8s %9s %-14s infeasible: %s\n", ri.workload->name, seq_txt,
-                           ri.mapping->name, res.reason);
-                } else {
-                    double sp = base.feasible ? base.seconds / pt.seconds : 0;
-                    double er_ = base.feasible ? pt.energy / base.energy : 0;
-                    printf("%-8s %9s %-14s %13.6g %8.3fx %13.6g %13.6e %8.3f %-30s %16llu %-8s\n",
-                           ri.workload->name, seq_txt, ri.mapping->name, pt.seconds, sp,
-                           cy.seconds, pt.energy, er_, util, (unsigned long long)res.dram_bytes,
-                           res.bound);
-                }
-                buf_printf(&csv, "%s,%s,%s,%s,%d,%llu,%.17g,%.17g,%.17g,%.17g,%llu,%s,\"%s\",%llu,%.17g,\"%s\"\n",
-                           ri.workload->name, seq_txt, ri.arch->name, ri.mapping->name,
-                           res.feasible, (unsigned long long)res.cycles, pt.seconds, pt.energy,
-                           base.feasible && pt.feasible ? base.seconds / pt.seconds : 0,
-                           base.feasible && pt.feasible ? pt.energy / base.energy : 0,
-                           (unsigned long long)res.dram_bytes, res.feasible ? res.bound : "",
-                           util, (unsigned long long)cy.cycles, cy.seconds,
-                           res.feasible ? "" : res.reason);
-                if (outdir) {
-                    RunReport rep = { ri.arch->name, arch[p], ri.workload->name, wls[w],
-                                      ri.mapping->name, map[p], ri.cascade->name,
-                                      ri.arch->clock_mhz, &res, &cy, &er };
-                    char *txt = report_stats_txt(&rep);
-                    char *sub = xasprintf("%s/%s-%s-%s", outdir, ri.workload->name, seq_txt,
-                                          ri.mapping->name);
-                    if (run_write_dir(&rep, &ri, txt, sub, &d))
-                        rc = EXIT_INPUT;
-                    free(sub);
-                    free(txt);
-                }
-                run_inputs_free(&ri);
-            }
-        }
-    if (outdir && rc == EXIT_OK) {
-        char *path = path_join(outdir, "compare.csv");
-        if (write_file_atomic(path, csv.s, csv.len))
-            diag_error(&d, path, 0, "cannot write");
-        else
-            printf("wrote %s and one run directory per point\n", path);
-        free(path);
-    }
-done:
-    buf_free(&csv);
-    if (cli_report(&d))
-        rc = EXIT_INPUT;
-    diag_free(&d);
+    CompareCommand c = { (const char *const *)arch, (const char *const *)map, np,
+                         (const char *const *)wls, nw, (const char *const *)seqs, ns,
+                         cli_overrides(&sets), outdir };
+    rc = cli_finish(&d, report_compare(&c, &d));
 out:
     for (int i = 0; i < nowned; i++)
         free(owned[i]);

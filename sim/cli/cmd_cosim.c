@@ -1,28 +1,10 @@
-/* cmd_cosim.c — `einsim cosim` (the RTL against the C model on one GEMM mapping) and
- * `einsim rtl-params` (the Verilog parameter header of an architecture).
- *
- * cosim lowers the mapping to the tile program (sim/lower), evaluates the cascade in the
- * fixed-point functional model on seeded data, runs the same data and program on the
- * Verilated RTL through the bridge (sim/cosim), and compares every output word and every
- * tile's start / end cycle with the C prediction. All mismatches are collected; the exit
- * code is 3 when there is any. The whole-run cycle level of the engine is printed beside
- * for reference. Supported: GEMM cascades on gemm-os / gemm-ws style mappings. */
-#include <errno.h>
-#include <inttypes.h>
-#include <math.h>
+/* cmd_cosim.c — `einsim cosim` and `einsim rtl-params`: argument parsing and dispatch
+ * only (cosim_dense and cosim_rtl_params in sim/cosim/dense.h). */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/cosim_attn.h"
-#include "cli/cosim_common.h"
-#include "cosim/cosim.h"
-#include "engine/engine.h"
-#include "func/interp.h"
-#include "lower/lower.h"
-#include "run/run.h"
-#include "util/util.h"
+#include "cosim/dense.h"
 
 static const char cosim_usage[] =
     "usage: einsim cosim -a ARCH.cfg -w WORKLOAD.cfg -m MAPPING.cfg [--set KEY=VALUE]...\n"
@@ -75,61 +57,13 @@ int cmd_rtl_params(int argc, char **argv)
         fputs(params_usage, stderr);
         goto done;
     }
-    Overrides ov = cli_overrides(&sets);
     Diag d;
     diag_init(&d);
-    ArchSpec *arch = NULL;
-    RtlGeom g;
-    if (config_load_arch(arch_path, &ov, &d, &arch) == 0 &&
-        config_check_overrides(&ov, CFG_HAS_ARCH, &d) == 0 && lower_geom(arch, &g, &d) == 0) {
-        char *text = lower_rtl_params(&g, arch);
-        if (!out) {
-            fputs(text, stdout);
-            rc = EXIT_OK;
-        } else if (write_file_atomic(out, text, strlen(text)) == 0) {
-            rc = EXIT_OK;
-        } else {
-            diag_error(&d, out, 0, "cannot write: %s", strerror(errno));
-        }
-        free(text);
-    }
-    if (cli_report(&d))
-        rc = EXIT_INPUT;
-    diag_free(&d);
-    arch_free(arch);
+    Overrides ov = cli_overrides(&sets);
+    rc = cli_finish(&d, cosim_rtl_params(arch_path, &ov, out, &d));
 done:
     cli_free_sets(&sets);
     return rc;
-}
-
-/* Base name of a path without its extension, in a new string. */
-static char *base_name(const char *path)
-{
-    const char *s = strrchr(path, '/');
-    s = s ? s + 1 : path;
-    const char *dot = strrchr(s, '.');
-    return xasprintf("%.*s", (int)(dot ? dot - s : (long)strlen(s)), s);
-}
-
-/* One mismatch: what, the tile and the cycle it concerns. */
-typedef struct {
-    char *what;
-    int tile;
-    uint64_t cycle;
-} Mismatch;
-
-typedef struct {
-    Mismatch *v;
-    size_t n, cap;
-} MismatchList;
-
-static void add_mismatch(MismatchList *l, int tile, uint64_t cycle, char *what)
-{
-    if (l->n == l->cap) {
-        l->cap = l->cap ? 2 * l->cap : 64;
-        l->v = xrealloc(l->v, l->cap * sizeof *l->v);
-    }
-    l->v[l->n++] = (Mismatch){ what, tile, cycle };
 }
 
 int cmd_cosim(int argc, char **argv)
@@ -184,205 +118,11 @@ int cmd_cosim(int argc, char **argv)
         goto out;
     }
 
-    Overrides ov = cli_overrides(&sets);
     Diag d;
     diag_init(&d);
-    RunInputs ri;
-    EngineResult *res = xcalloc(1, sizeof *res);
-    CycleResult cy = { 0 };
-    TileProg prog = { 0 };
-    CosimLib lib = { 0 };
-    CosimHandle *h = NULL;
-    FuncEval *fq = NULL;
-    double **in = NULL;
-    MismatchList mm = { 0 };
-    char *libfile = NULL;
-    if (run_inputs_load(&ri, arch, wl, map, &ov, &d))
-        goto done;
-    const Cascade *c = ri.cascade;
-    if (strcmp(c->problem, "attention") == 0) {
-        char *base = base_name(arch);
-        libfile = lib_path ? xstrdup(lib_path)
-                           : xasprintf("build/cosim/%s/%s/libeinsim_cosim.so", base, variant);
-        free(base);
-        rc = cosim_attention(&ri, arch, libfile, seed, timing, waves, &d);
-        goto done;
-    }
-    int tA = cascade_find_tensor(c, "A"), tB = cascade_find_tensor(c, "B"),
-        tZ = cascade_find_tensor(c, "Z");
-    int rK = cascade_find_rank(c, "K"), rM = cascade_find_rank(c, "M"), rN = cascade_find_rank(c, "N");
-    if (strcmp(c->problem, "gemm") != 0 || tA < 0 || tB < 0 || tZ < 0 || rK < 0 || rM < 0 || rN < 0) {
-        diag_error(&d, ri.mapping->path, ri.mapping->loc.line, "cosim: only the gemm cascade "
-                   "(Z[m, n] = A[k, m] * B[k, n]) is supported by the RTL; cascade %s is not",
-                   c->name);
-        goto done;
-    }
-    const SpatialSpec *sp = NULL;
-    for (int i = 0; i < ri.mapping->n_spatial; i++)
-        if (strcmp(ri.mapping->spatial[i].unit, "array2d") == 0)
-            sp = &ri.mapping->spatial[i];
-    bool ws;
-    if (sp && sp->rows && sp->cols && strcmp(sp->rows, "M") == 0 && strcmp(sp->cols, "N") == 0)
-        ws = false;
-    else if (sp && sp->rows && sp->cols && strcmp(sp->rows, "K") == 0 && strcmp(sp->cols, "N") == 0)
-        ws = true;
-    else {
-        diag_error(&d, sp ? sp->loc.file : ri.mapping->path, sp ? sp->loc.line : ri.mapping->loc.line,
-                   "cosim: array2d must map rows = \"M\", cols = \"N\" (output-stationary) or "
-                   "rows = \"K\", cols = \"N\" (weight-stationary)");
-        goto done;
-    }
-    uint64_t K = (uint64_t)ri.sizes.size[rK], M = (uint64_t)ri.sizes.size[rM],
-             N = (uint64_t)ri.sizes.size[rN];
-    RtlGeom g;
-    if (lower_geom(ri.arch, &g, &d) || lower_gemm(&g, ws, K, M, N, &prog, &d))
-        goto done;
-
-    /* C model: whole-run cycle level, and the fixed-point values. */
-    double t_c0 = cosim_now_s();
-    lower_predict(&g, &prog);
-    engine_analytic(&ri.in, res);
-    if (res->feasible)
-        engine_cycle(&ri.in, res, &cy);
-    double t_timing = cosim_now_s() - t_c0;
-    FxFormat fx;
-    if (fx_format_init(&fx, &ri.arch->arith)) {
-        diag_error(&d, ri.arch->path, 0, "arithmetic widths out of range");
-        goto done;
-    }
-    fq = func_new(c, &ri.sizes, FUNC_FIXED, &fx, NULL, &d);
-    if (!fq)
-        goto done;
-    in = func_random_inputs(c, &ri.sizes, seed, -1.0, 1.0, ldexp(1.0, -fx.F));
-    for (int t = 0; t < c->n_tensors; t++)
-        if (in[t])
-            func_set_input(fq, t, in[t]);
-    func_run(fq);
-    double t_values = cosim_now_s() - t_c0 - t_timing;
-
-    /* RTL. */
-    if (lib_path) {
-        libfile = xstrdup(lib_path);
-    } else {
-        char *base = base_name(arch);
-        libfile = xasprintf("build/cosim/%s/%s/libeinsim_cosim.so", base, variant);
-        free(base);
-    }
-    char err[512];
-    if (cosim_open(libfile, &lib, err, sizeof err)) {
-        diag_error(&d, libfile, 0, "cannot load the RTL bridge: %s (build it with `make cosim-lib "
-                   "ARCH=%s`)", err, arch);
-        goto done;
-    }
-    h = cosim_create_model(&lib, libfile, waves, &d);
-    if (!h)
-        goto done;
-    CosimParams rp;
-    lib.params(h, &rp);
-    if (rp.rows != g.rows || rp.cols != g.cols || rp.word_bits != g.word_bits ||
-        rp.frac_bits != g.frac_bits || rp.acc_bits != g.acc_bits || rp.glb_words != g.glb_words ||
-        rp.zbuf_words != g.zbuf_words || rp.tiles != g.tiles) {
-        diag_error(&d, libfile, 0, "the RTL was built for a %ux%u array, %u/%u/%u-bit arithmetic, "
-                   "%u/%u buffer words, %u tiles; %s describes %ux%u, %u/%u/%u, %u/%u, %u: refusing "
-                   "to run (rebuild with make cosim-lib)", rp.rows, rp.cols, rp.word_bits,
-                   rp.frac_bits, rp.acc_bits, rp.glb_words, rp.zbuf_words, rp.tiles, arch, g.rows,
-                   g.cols, g.word_bits, g.frac_bits, g.acc_bits, g.glb_words, g.zbuf_words, g.tiles);
-        goto done;
-    }
-    const FuncTensor *A = func_tensor(fq, tA), *B = func_tensor(fq, tB), *Z = func_tensor(fq, tZ);
-    uint64_t wmask = g.word_bits >= 64 ? UINT64_MAX : (((uint64_t)1 << g.word_bits) - 1);
-    for (size_t i = 0; i < A->n; i++)
-        lib.load(h, COSIM_GLB, (uint32_t)(prog.a_base + i), (uint64_t)A->q[i] & wmask);
-    for (size_t i = 0; i < B->n; i++)
-        lib.load(h, COSIM_GLB, (uint32_t)(prog.b_base + i), (uint64_t)B->q[i] & wmask);
-    for (int t = 0; t <= prog.n; t++) {
-        uint64_t w[4];
-        lower_encode(t < prog.n ? &prog.t[t] : NULL, w);
-        for (int k = 0; k < 4; k++)
-            lib.load(h, COSIM_IMEM, (uint32_t)(4 * t + k), w[k]);
-    }
-    CosimRun run = cosim_run(&lib, h, prog.cycles);
-    uint64_t rtl_cycles = run.cycles;
-    if (!run.finished)
-        add_mismatch(&mm, -1, run.limit, xasprintf("the RTL did not finish within %" PRIu64
-                                                   " cycles", run.limit));
-
-    /* Values. */
-    uint64_t compared = 0;
-    for (uint64_t m = 0; m < M; m++)
-        for (uint64_t n = 0; n < N; n++) {
-            size_t i = (size_t)(m * N + n);
-            int64_t want = Z->q[i];
-            int64_t got = (int64_t)lib.read(h, COSIM_ZBUF, (uint32_t)i);
-            compared++;
-            if (got != want) {
-                int t = lower_tile_of(&g, &prog, m, n);
-                add_mismatch(&mm, t, prog.t[t].end_cyc,
-                             xasprintf("Z[%" PRIu64 ", %" PRIu64 "] = %" PRId64 " in the RTL, %"
-                                       PRId64 " in the C model", m, n, got, want));
-            }
-        }
-    /* Tile stamps. */
-    uint64_t max_err = 0;
-    for (int t = 0; t < prog.n; t++) {
-        uint64_t s = lib.read(h, COSIM_START, (uint32_t)t), e = lib.read(h, COSIM_END, (uint32_t)t);
-        uint64_t es = s > prog.t[t].start_cyc ? s - prog.t[t].start_cyc : prog.t[t].start_cyc - s;
-        uint64_t ee = e > prog.t[t].end_cyc ? e - prog.t[t].end_cyc : prog.t[t].end_cyc - e;
-        max_err = es > max_err ? es : max_err;
-        max_err = ee > max_err ? ee : max_err;
-        if (es)
-            add_mismatch(&mm, t, s, xasprintf("start cycle %" PRIu64 " in the RTL, %" PRIu64
-                                              " predicted", s, prog.t[t].start_cyc));
-        if (ee)
-            add_mismatch(&mm, t, e, xasprintf("end cycle %" PRIu64 " in the RTL, %" PRIu64
-                                              " predicted", e, prog.t[t].end_cyc));
-    }
-    if (rtl_cycles != prog.cycles)
-        add_mismatch(&mm, -1, rtl_cycles, xasprintf("run length %" PRIu64 " cycles in the RTL, %"
-                                                    PRIu64 " predicted", rtl_cycles, prog.cycles));
-
-    printf("cosim %s on %s (%s, %ux%u array), %s: K=%" PRIu64 " M=%" PRIu64 " N=%" PRIu64
-           ", seed %" PRIu64 "\n", ri.mapping->name, ri.arch->name, ws ? "weight-stationary" :
-           "output-stationary", g.rows, g.cols, ri.workload->name, K, M, N, seed);
-    printf("  tiles          : %d\n", prog.n);
-    printf("  cycles         : RTL %" PRIu64 ", C tile model %" PRIu64 "\n", rtl_cycles, prog.cycles);
-    printf("  max cycle error: %" PRIu64 " (per-tile start and end)\n", max_err);
-    printf("  values compared: %" PRIu64 " (bit-exact against the fixed-point model)\n", compared);
-    if (cy.ran)
-        printf("  C cycle level  : %" PRIu64 " cycles (engine, whole run; analytic %" PRIu64 ")\n",
-               cy.cycles, res->cycles);
-    printf("  mismatches     : %zu\n", mm.n);
-    for (size_t i = 0; i < mm.n; i++) {
-        if (mm.v[i].tile >= 0)
-            printf("  MISMATCH tile %d cycle %" PRIu64 ": %s\n", mm.v[i].tile, mm.v[i].cycle,
-                   mm.v[i].what);
-        else
-            printf("  MISMATCH run cycle %" PRIu64 ": %s\n", mm.v[i].cycle, mm.v[i].what);
-    }
-    if (timing)
-        cosim_print_timing(rtl_cycles, run.seconds, prog.cycles, t_timing, t_values);
-    printf("%s\n", mm.n ? "FAIL" : "PASS");
-    rc = mm.n ? EXIT_MISMATCH : EXIT_OK;
-    if (waves && cosim_waves_write(&d, waves, &g, &prog, NULL, run.offset))
-        rc = EXIT_INPUT;
-
-done:
-    if (h)
-        lib.destroy(h);
-    cosim_close(&lib);
-    if (cli_report(&d))
-        rc = EXIT_INPUT;
-    diag_free(&d);
-    for (size_t i = 0; i < mm.n; i++)
-        free(mm.v[i].what);
-    free(mm.v);
-    if (in)
-        func_inputs_free(ri.cascade, in);
-    func_free(fq);
-    lower_free(&prog);
-    free(res);
-    free(libfile);
-    run_inputs_free(&ri);
+    CosimOptions o = { arch, wl, map, cli_overrides(&sets), seed, waves, variant, lib_path,
+                       timing };
+    rc = cli_finish(&d, cosim_dense(&o, &d));
 out:
     cli_free_sets(&sets);
     return rc;

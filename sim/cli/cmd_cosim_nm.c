@@ -1,12 +1,11 @@
-/* cmd_cosim_nm.c — `einsim nm-rtl-params` (the Verilog parameter header of the N:M sparse
- * array RTL) and `einsim cosim-nm` (co-simulate that RTL against the C model). */
+/* cmd_cosim_nm.c — `einsim nm-rtl-params` and `einsim cosim-nm`: argument parsing and
+ * dispatch only (nm_rtl_params_command and nm_cosim_command in sim/cosim/nmcosim.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "cosim/nmcosim.h"
-#include "util/util.h"
 
 static const char params_usage[] =
     "usage: einsim nm-rtl-params ARCH.cfg [--unit NAME] [--set KEY=VALUE]... [-o FILE]\n"
@@ -67,32 +66,10 @@ int cmd_nm_rtl_params(int argc, char **argv)
         cli_free_sets(&sets);
         return EXIT_INPUT;
     }
-    Overrides ov = cli_overrides(&sets);
     Diag d;
     diag_init(&d);
-    ArchSpec *a = NULL;
-    int rc = EXIT_OK;
-    if (config_load_arch(arch, &ov, &d, &a) != 0 || config_check_overrides(&ov, CFG_HAS_ARCH, &d)) {
-        cli_report(&d);
-        rc = EXIT_INPUT;
-    } else {
-        Buf b = { 0 };
-        char err[256];
-        if (nm_rtl_params(a, unit, &b, err, sizeof err) != 0) {
-            fprintf(stderr, "%s\n", err);
-            rc = EXIT_INPUT;
-        } else if (outp) {
-            if (write_file_atomic(outp, b.s, b.len) != 0) {
-                fprintf(stderr, "einsim nm-rtl-params: error: cannot write %s\n", outp);
-                rc = EXIT_INPUT;
-            }
-        } else {
-            fputs(b.s, stdout);
-        }
-        buf_free(&b);
-    }
-    arch_free(a);
-    diag_free(&d);
+    Overrides ov = cli_overrides(&sets);
+    int rc = cli_finish(&d, nm_rtl_params_command(arch, unit, &ov, outp, &d));
     cli_free_sets(&sets);
     return rc;
 }
@@ -198,45 +175,10 @@ int cmd_cosim_nm(int argc, char **argv)
             return EXIT_INPUT;
         }
     }
-    Overrides ov = cli_overrides(&sets);
     Diag d;
     diag_init(&d);
-    ArchSpec *a = NULL;
-    NmWeightsSpec *w = NULL;
-    if (weights && config_load_nm_weights(weights, &d, &w) == 0) {
-        o.weights = w;
-        o.nm = w->nm;
-        o.outs_o = w->rows;
-        o.red_k = w->k;
-    }
-    if (diag_count(&d) || config_load_arch(arch, &ov, &d, &a) != 0
-        || config_check_overrides(&ov, CFG_HAS_ARCH, &d)) {
-        cli_report(&d);
-        rc = EXIT_INPUT;
-    } else {
-        uint64_t pv[NM_P__COUNT];
-        char err[256];
-        if (nm_rtl_param_values(a, o.unit, pv, err, sizeof err) != 0) {
-            fprintf(stderr, "%s\n", err);
-            rc = EXIT_INPUT;
-        } else {
-            uint32_t accs = (uint32_t)pv[NM_P_ACCS];
-            if (!o.outs_o)
-                o.outs_o = 2 * (uint32_t)pv[NM_P_PES];
-            if (!o.cols_n)
-                o.cols_n = 2 * (o.interleave ? o.interleave : accs);
-            Buf b = { 0 };
-            NmCosimStatus st = nm_cosim_run(a, &o, &b);
-            /* Errors go to stderr, the report to stdout. */
-            fputs(b.s ? b.s : "", st == NM_COSIM_MATCH || st == NM_COSIM_MISMATCH ? stdout : stderr);
-            buf_free(&b);
-            rc = st == NM_COSIM_MATCH ? EXIT_OK : st == NM_COSIM_MISMATCH ? EXIT_MISMATCH
-               : st == NM_COSIM_INPUT ? EXIT_INPUT : EXIT_INTERNAL;
-        }
-    }
-    arch_free(a);
-    nm_weights_free(w);
-    diag_free(&d);
+    Overrides ov = cli_overrides(&sets);
+    rc = cli_finish(&d, nm_cosim_command(arch, weights, &o, &ov, &d));
     cli_free_sets(&sets);
     return rc;
 }

@@ -1,17 +1,12 @@
-/* cmd_eval.c — `einsim eval CASCADE`: run a cascade on seeded random data in double
- * precision and in fixed point and print each output's error against the direct
- * reference of its problem family. */
-#include <errno.h>
-#include <inttypes.h>
+/* cmd_eval.c — `einsim eval CASCADE`: argument parsing and dispatch only (run_eval in
+ * sim/run/run.h evaluates and prints). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cascade/cascade.h"
 #include "cli/cli.h"
-#include "func/reference.h"
-#include "util/util.h"
+#include "run/run.h"
 
 static const char eval_usage[] =
     "usage: einsim eval CASCADE.cfg --rank NAME=SIZE... [-a ARCH.cfg] [--seed N]\n"
@@ -92,68 +87,18 @@ int cmd_eval(int argc, char **argv)
         fputs(eval_usage, stderr);
         goto out;
     }
-    NMPattern nm;
+    NMPattern nm = { 1, 1, true };
     if (nm_text && nm_parse(nm_text, &nm)) {
         fprintf(stderr, "einsim eval: error: --nm '%s': expected N:M with 1 <= N <= M <= 64, "
                 "or dense\n", nm_text);
         goto out;
     }
 
-    Overrides ov = cli_overrides(&sets);
     Diag d;
     diag_init(&d);
-    Cascade *c = NULL;
-    ArchSpec *arch = NULL;
-    RefReport rep;
-    ArithSpec arith = { 16, 8, 32, 5 };
-    RankBinding b;
-    FxFormat fx;
-    int used = CFG_HAS_CASCADE;
-    if (config_load_cascade(cascade_path, &ov, &d, &c))
-        goto done;
-    if (arch_path) {
-        used |= CFG_HAS_ARCH;
-        if (config_load_arch(arch_path, &ov, &d, &arch))
-            goto done;
-        arith = arch->arith;
-    }
-    if (config_check_overrides(&ov, used, &d) || cascade_bind(c, ranks, nr, false, &d, &b))
-        goto done;
-    if (fx_format_init(&fx, &arith)) {
-        diag_error(&d, arch_path, 0, "arithmetic widths out of range");
-        goto done;
-    }
-    if (reference_check(c, &b, &fx, nm_text ? &nm : NULL, seed, lo, hi, &d, &rep))
-        goto done;
-
-    printf("cascade %s (%s):", c->name, c->problem);
-    for (int r = 0; r < c->n_ranks; r++)
-        printf(" %s=%" PRId64, c->ranks[r].name, b.size[r]);
-    printf("\ninputs: uniform in [%g, %g) on the fixed-point grid (multiples of 2^-%d), seed %"
-           PRIu64 "%s%s\n", lo, hi, arith.frac_bits, seed, nm_text ? ", N:M " : "",
-           nm_text ? nm_text : "");
-    printf("fixed point: %d-bit words, %d fractional bits, %d-bit accumulators, exp with %d "
-           "terms%s%s\n", arith.word_bits, arith.frac_bits, arith.acc_bits, arith.exp_terms,
-           arch_path ? " from " : " (default)", arch_path ? arch_path : "");
-    printf("%-8s %10s  %12s %12s  %12s %10s\n", "output", "elements", "double abs", "double rel",
-           "fixed abs", "fixed LSB");
-    rc = EXIT_OK;
-    for (int i = 0; i < rep.n; i++) {
-        const RefError *e = &rep.out[i];
-        printf("%-8s %10zu  %12.3e %12.3e  %12.3e %10.2f\n", c->tensors[e->tensor].name, e->n,
-               e->dbl_abs, e->dbl_rel, e->fx_abs, e->fx_abs * ldexp(1.0, arith.frac_bits));
-        if (e->absent) {
-            fprintf(stderr, "einsim eval: internal error: %zu absent elements in output %s\n",
-                    e->absent, c->tensors[e->tensor].name);
-            rc = EXIT_INTERNAL;
-        }
-    }
-done:
-    if (cli_report(&d))
-        rc = EXIT_INPUT;
-    diag_free(&d);
-    arch_free(arch);
-    cascade_free(c);
+    EvalRequest r = { cascade_path, arch_path, ranks, nr, seed, lo, hi, nm_text, nm,
+                      cli_overrides(&sets) };
+    rc = cli_finish(&d, run_eval(&r, &d));
 out:
     cli_free_sets(&sets);
     return rc;

@@ -1,12 +1,12 @@
-/* cmd_report.c — `einsim report`: plots and a self-contained HTML page from the output of
- * compare, sweep or run (see sim/report/reportgen.h). */
+/* cmd_report.c — `einsim report`: argument parsing and dispatch only (report_command in
+ * sim/report/commands.h draws the plots and the page). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "report/commands.h"
 #include "report/reportgen.h"
-#include "util/util.h"
 
 static const char report_usage[] =
     "usage: einsim report DIR|CSV [-o OUTDIR] [--title TITLE]\n"
@@ -62,15 +62,5 @@ int cmd_report(int argc, char **argv)
     o.gnuplot = gp && *gp ? gp : "gnuplot";
     Diag d;
     diag_init(&d);
-    ReportResult res;
-    int rc = report_generate(&o, &res, &d);
-    if (rc == 0)
-        printf("report: %d run%s, %d plot%s (PNG + SVG) in %s\nwrote %s/report.html\n", res.n_rows,
-               res.n_rows == 1 ? "" : "s", res.n_plots, res.n_plots == 1 ? "" : "s", res.outdir,
-               res.outdir);
-    if (cli_report(&d))
-        rc = 1;
-    diag_free(&d);
-    free(res.outdir);
-    return rc ? EXIT_INPUT : EXIT_OK;
+    return cli_finish(&d, report_command(&o, &d));
 }

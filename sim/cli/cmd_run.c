@@ -1,18 +1,10 @@
-/* cmd_run.c — `einsim run`: evaluate one (architecture, workload, mapping) and write
- * the report files into the output directory. */
-#include <errno.h>
+/* cmd_run.c — `einsim run`: argument parsing and dispatch only (report_run in
+ * sim/report/commands.h evaluates and writes). */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cli/cli.h"
-#include "run/run.h"
-#include "energy/energy.h"
-#include "energy/train_energy.h"
-#include "engine/train.h"
-#include "report/report.h"
-#include "util/util.h"
+#include "report/commands.h"
 
 static const char run_usage[] =
     "usage: einsim run -a ARCH.cfg -w WORKLOAD.cfg -m MAPPING.cfg [--set KEY=VALUE]...\n"
@@ -24,43 +16,11 @@ static const char run_usage[] =
     "  --level L         analytic (steady state), cycle or both (default: both; the cycle\n"
     "                    level is built on the analytic one, so both are reported)\n";
 
-static int write_out(Diag *d, const char *dir, const char *name, const char *text)
-{
-    char *path = path_join(dir, name);
-    int rc = write_file_atomic(path, text, strlen(text));
-    if (rc)
-        diag_error(d, path, 0, "cannot write: %s", strerror(errno));
-    free(path);
-    return rc;
-}
-
-int run_write_dir(const RunReport *rep, const RunInputs *ri, const char *txt, const char *outdir,
-                  Diag *d)
-{
-    char *json = report_stats_json(rep), *hdr = report_csv_header(), *row = report_csv_row(rep);
-    char *csv = xasprintf("%s%s", hdr, row);
-    char *eff = xasprintf("# effective configuration of this run\n%s%s%s", ri->arch->effective_cfg,
-                          ri->workload->effective_cfg, ri->mapping->effective_cfg);
-    int rc = 1;
-    if (mkdirs(outdir) != 0)
-        diag_error(d, outdir, 0, "cannot create the output directory: %s", strerror(errno));
-    else if (write_out(d, outdir, "stats.json", json) == 0 &&
-             write_out(d, outdir, "stats.txt", txt) == 0 &&
-             write_out(d, outdir, "stats.csv", csv) == 0 &&
-             write_out(d, outdir, "effective.cfg", eff) == 0)
-        rc = 0;
-    free(json);
-    free(hdr);
-    free(row);
-    free(csv);
-    free(eff);
-    return rc;
-}
-
 int cmd_run(int argc, char **argv)
 {
     CliInputs in = { 0 };
-    int rc = EXIT_INPUT, cycle_level = 1;
+    int rc = EXIT_INPUT;
+    bool cycle_level = true;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -79,9 +39,9 @@ int cmd_run(int argc, char **argv)
             continue;
         if (strcmp(a, "--level") == 0) {
             if (strcmp(v, "analytic") == 0)
-                cycle_level = 0;
+                cycle_level = false;
             else if (strcmp(v, "cycle") == 0 || strcmp(v, "both") == 0)
-                cycle_level = 1;
+                cycle_level = true;
             else {
                 fprintf(stderr, "einsim run: error: --level %s: expected analytic, cycle or "
                         "both\n", v);
@@ -97,43 +57,11 @@ int cmd_run(int argc, char **argv)
         fprintf(stderr, "einsim run: error: -a, -w and -m are required\n%s", run_usage);
         goto out;
     }
-    Overrides ov = cli_overrides(&in.sets);
     Diag d;
     diag_init(&d);
-    RunInputs ri;
-    static EngineResult res;
-    CycleResult cy = { 0 };
-    EnergyReport er;
-    TrainResult tr = { 0 };
-    if (run_inputs_load(&ri, in.arch, in.workload, in.mapping, &ov, &d) == 0) {
-        bool training = workload_is_training(ri.workload);
-        if (training) {
-            train_run(&ri.in, cycle_level, &tr, &res, &cy);
-            energy_price_training(&tr, ri.arch);
-        } else {
-            engine_analytic(&ri.in, &res);
-            if (cycle_level)
-                engine_cycle(&ri.in, &res, &cy);
-        }
-        if (res.feasible)
-            energy_price(&res, ri.arch, &er);
-        else
-            memset(&er, 0, sizeof er);
-        RunReport rep = { ri.arch->name, in.arch, ri.workload->name, in.workload,
-                          ri.mapping->name, in.mapping, ri.cascade->name, ri.arch->clock_mhz,
-                          &res, &cy, &er, training ? &tr : NULL };
-        char *txt = report_stats_txt(&rep);
-        fputs(txt, stdout);
-        if (in.outdir)
-            run_write_dir(&rep, &ri, txt, in.outdir, &d);
-        free(txt);
-        rc = res.feasible ? EXIT_OK : EXIT_INFEASIBLE;
-    }
-    if (cli_report(&d))
-        rc = EXIT_INPUT;
-    diag_free(&d);
-    train_result_free(&tr);
-    run_inputs_free(&ri);
+    RunCommand c = { in.arch, in.workload, in.mapping, in.outdir, cycle_level,
+                     cli_overrides(&in.sets) };
+    rc = cli_finish(&d, report_run(&c, &d));
 out:
     cli_free_sets(&in.sets);
     return rc;

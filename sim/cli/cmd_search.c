@@ -1,17 +1,11 @@
-/* cmd_search.c — `einsim search`: the mapper. Explores a mapping template's free
- * choices, prints a summary and writes the best mappings as re-runnable files. */
-#define _XOPEN_SOURCE 700 /* realpath */
-#include <errno.h>
-#include <limits.h>
+/* cmd_search.c — `einsim search`: argument parsing and dispatch only (search_command in
+ * sim/search/command.h runs the mapper and writes its results). */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "run/run.h"
-#include "search/search.h"
-#include "util/util.h"
+#include "search/command.h"
 
 static const char search_usage[] =
     "usage: einsim search -a ARCH.cfg -w WORKLOAD.cfg -m TEMPLATE.cfg\n"
@@ -45,106 +39,6 @@ static int parse_u64(const char *opt, const char *v, uint64_t lo, uint64_t hi, u
     }
     *out = x;
     return 0;
-}
-
-/* Path of `file` relative to directory `dir` (both must exist); a copy of `file` when
- * they cannot be resolved. Owned by the caller. */
-static char *relative_path(const char *dir, const char *file)
-{
-    char a[PATH_MAX], b[PATH_MAX];
-    if (!realpath(dir, a) || !realpath(file, b))
-        return xstrdup(file);
-    size_t i = 0, common = 0;
-    for (; a[i] && a[i] == b[i]; i++)
-        if (a[i] == '/')
-            common = i;
-    if (!a[i] && b[i] == '/')
-        common = i;
-    Buf r = {0};
-    for (const char *p = a + common; *p; p++)
-        if (*p == '/')
-            buf_printf(&r, "../");
-    buf_printf(&r, "%s", b + common + 1);
-    return buf_take(&r);
-}
-
-static int write_text(Diag *d, const char *dir, const char *name, const char *text)
-{
-    char *path = path_join(dir, name);
-    int rc = write_file_atomic(path, text, strlen(text));
-    if (rc)
-        diag_error(d, path, 0, "cannot write: %s", strerror(errno));
-    free(path);
-    return rc;
-}
-
-static const char *obj_unit(SearchObjective o)
-{
-    return o == SEARCH_LATENCY ? "cycles" : o == SEARCH_ENERGY ? "pJ" : "pJ*s";
-}
-
-static char *summary_text(const RunInputs *ri, const char *arch, const char *wl, const char *tpl,
-                          const Mapspace *ms, const SearchOptions *o, const SearchResult *r,
-                          uint64_t tpl_cycles, double tpl_energy, int tpl_reason)
-{
-    Buf b = {0};
-    buf_printf(&b, "einsim search (analytic level)\n==============================\n\n");
-    buf_printf(&b, "Architecture : %s (%s)\nWorkload     : %s (%s)\n", ri->arch->name, arch,
-               ri->workload->name, wl);
-    buf_printf(&b, "Template     : %s (%s), cascade %s\n", ri->mapping->name, tpl, ri->cascade->name);
-    buf_printf(&b, "Objective    : %s (%s)\n", search_objective_name[o->objective],
-               obj_unit(o->objective));
-    char *desc = mapspace_describe(ms);
-    buf_printf(&b, "Free choices :\n%s", desc);
-    free(desc);
-    buf_printf(&b, "Mapspace     : %.6g candidates (%d dimensions)\n", r->space_size,
-               mapspace_dims(ms));
-    if (r->exhaustive)
-        buf_printf(&b, "Method       : exhaustive (the mapspace holds at most --max-evals = %llu)\n",
-                   (unsigned long long)o->max_evals);
-    else
-        buf_printf(&b, "Method       : iterated local search, seed %llu, %llu restarts of about %llu "
-                   "evaluations (the mapspace exceeds --max-evals = %llu)\n",
-                   (unsigned long long)o->seed, (unsigned long long)r->restarts,
-                   (unsigned long long)(o->max_evals / (r->restarts ? r->restarts : 1)),
-                   (unsigned long long)o->max_evals);
-    buf_printf(&b, "Evaluated    : %llu\nValid        : %llu\nRejected     : %llu\n",
-               (unsigned long long)r->evaluated, (unsigned long long)r->valid,
-               (unsigned long long)(r->evaluated - r->valid));
-    if (r->n_rejects) {
-        buf_printf(&b, "\nRejected candidates by reason\n-----------------------------\n");
-        for (int i = 0; i < r->n_rejects; i++)
-            buf_printf(&b, "  %12llu  %s\n", (unsigned long long)r->rejects[i].count,
-                       r->rejects[i].reason);
-    }
-    buf_printf(&b, "\nTemplate as written\n-------------------\n");
-    if (tpl_reason < 0)
-        buf_printf(&b, "  cycles %llu, energy %.6e pJ\n", (unsigned long long)tpl_cycles, tpl_energy);
-    else
-        buf_printf(&b, "  rejected: %s\n", mapspace_reason(ms, tpl_reason));
-    buf_printf(&b, "\nBest mappings (re-evaluated with the full analytic engine)\n"
-               "-----------------------------------------------------------\n");
-    buf_printf(&b, "  rank          cycles       seconds      energy pJ        EDP pJ*s  vs template\n");
-    for (int i = 0; i < r->n_best; i++) {
-        const SearchPoint *p = &r->best[i];
-        buf_printf(&b, "  %4d  %14llu  %12.6g  %13.6e  %14.6e", i + 1, (unsigned long long)p->cycles,
-                   p->seconds, p->energy_pj, p->energy_pj * p->seconds);
-        if (tpl_reason < 0 && tpl_cycles)
-            buf_printf(&b, "  %+.3f%% cycles", 100.0 * ((double)p->cycles / (double)tpl_cycles - 1));
-        buf_printf(&b, "\n");
-        char *ct = mapspace_choice_text(ms, p->choice);
-        buf_printf(&b, "%s", ct);
-        free(ct);
-    }
-    if (!r->n_best)
-        buf_printf(&b, "  none: every evaluated candidate was rejected\n");
-    if (o->pareto) {
-        buf_printf(&b, "\nPareto front (latency, energy): %d points\n", r->n_pareto);
-        for (int i = 0; i < r->n_pareto; i++)
-            buf_printf(&b, "  %14llu cycles  %13.6e pJ\n", (unsigned long long)r->pareto[i].cycles,
-                       r->pareto[i].energy_pj);
-    }
-    return buf_take(&b);
 }
 
 int cmd_search(int argc, char **argv)
@@ -213,85 +107,10 @@ int cmd_search(int argc, char **argv)
         fprintf(stderr, "einsim search: error: -a, -w and -m are required\n%s", search_usage);
         goto out;
     }
-    Overrides ov = cli_overrides(&in.sets);
     Diag d;
     diag_init(&d);
-    RunInputs ri;
-    Mapspace *ms = NULL;
-    if (run_inputs_load(&ri, in.arch, in.workload, in.mapping, &ov, &d) == 0 &&
-        mapspace_new(&ri.in, &d, &ms) == 0) {
-        uint32_t *tch = xcalloc((size_t)mapspace_dims(ms) + 1, sizeof *tch);
-        mapspace_template_choice(ms, tch);
-        uint64_t tcyc = 0;
-        double ten = 0;
-        int treason = mapspace_eval(ms, tch, &tcyc, &ten);
-        free(tch);
-        SearchResult res;
-        search_run(ms, &o, &res);
-        char *sum = summary_text(&ri, in.arch, in.workload, in.mapping, ms, &o, &res, tcyc, ten,
-                                 treason);
-        fputs(sum, stdout);
-        int cores = o.threads < ncpu ? o.threads : (int)(ncpu > 0 ? ncpu : 1);
-        double rate = res.eval_seconds > 0 ? (double)res.evaluated / res.eval_seconds : 0;
-        char *info = xasprintf("threads: %d\nevaluation wall time: %.6f s\nspeed: %.0f evaluated "
-                               "mappings/s, %.0f per core\n", o.threads, res.eval_seconds, rate,
-                               rate / cores);
-        printf("\nspeed: %.0f evaluated mappings/s on %d thread%s = %.0f per core (%.3f s)\n",
-               rate, o.threads, o.threads > 1 ? "s" : "", rate / cores, res.eval_seconds);
-        rc = res.n_best ? EXIT_OK : EXIT_INFEASIBLE;
-        if (in.outdir && mkdirs(in.outdir) != 0) {
-            diag_error(&d, in.outdir, 0, "cannot create the output directory: %s", strerror(errno));
-        } else if (in.outdir) {
-            write_text(&d, in.outdir, "summary.txt", sum);
-            write_text(&d, in.outdir, "run_info.txt", info);
-            char *cref = relative_path(in.outdir, ri.mapping->cascade_path);
-            Buf sets_txt = {0};
-            for (int i = 0; i < in.sets.n; i++)
-                if (strncmp(in.sets.v[i].key, "mapping.", 8) != 0)
-                    buf_printf(&sets_txt, " --set %s=%s", in.sets.v[i].key, in.sets.v[i].value);
-            for (int i = 0; i < res.n_best && !diag_count(&d); i++) {
-                const SearchPoint *p = &res.best[i];
-                char *fname = xasprintf("best-%d.cfg", i + 1);
-                char *fpath = path_join(in.outdir, fname);
-                char *name = xasprintf("%s-best-%d", ri.mapping->name, i + 1);
-                char *hdr = xasprintf("%s — written by einsim search from %s\nrank %d of %d by %s; "
-                                      "analytic: %llu cycles, %.6e pJ\nreproduce: einsim run -a %s "
-                                      "-w %s -m %s%s", fname, in.mapping, i + 1, res.n_best,
-                                      search_objective_name[o.objective],
-                                      (unsigned long long)p->cycles, p->energy_pj, in.arch,
-                                      in.workload, fpath,
-                                      sets_txt.s ? sets_txt.s : "");
-                char *txt = mapspace_mapping_text(ms, p->choice, name, cref, hdr);
-                write_text(&d, in.outdir, fname, txt);
-                free(txt);
-                free(hdr);
-                free(name);
-                free(fpath);
-                free(fname);
-            }
-            buf_free(&sets_txt);
-            free(cref);
-            if (o.pareto && !diag_count(&d)) {
-                Buf csv = {0};
-                buf_printf(&csv, "cycles,seconds,energy_pj,edp_pj_s\n");
-                for (int i = 0; i < res.n_pareto; i++)
-                    buf_printf(&csv, "%llu,%.9g,%.9g,%.9g\n", (unsigned long long)res.pareto[i].cycles,
-                               res.pareto[i].seconds, res.pareto[i].energy_pj,
-                               res.pareto[i].energy_pj * res.pareto[i].seconds);
-                char *t = buf_take(&csv);
-                write_text(&d, in.outdir, "pareto.csv", t);
-                free(t);
-            }
-        }
-        free(info);
-        free(sum);
-        search_result_free(&res);
-    }
-    mapspace_free(ms);
-    if (cli_report(&d))
-        rc = EXIT_INPUT;
-    diag_free(&d);
-    run_inputs_free(&ri);
+    SearchCommand c = { in.arch, in.workload, in.mapping, in.outdir, cli_overrides(&in.sets), o };
+    rc = cli_finish(&d, search_command(&c, &d));
 out:
     cli_free_sets(&in.sets);
     return rc;

@@ -1,11 +1,10 @@
-/* main.c — einsim entry point: dispatches sub-commands and prints help. */
-#include <errno.h>
+/* main.c — einsim entry point: argument parsing and dispatch only (the sub-commands are
+ * cmd_*.c; the option helpers they share, options.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
-#include "util/util.h"
 
 static const char usage[] =
     "usage: einsim <command> [options]\n"
@@ -46,69 +45,6 @@ static const char usage[] =
     "\n"
     "exit codes: 0 success, 1 input error, 2 internal error, 3 co-simulation mismatch,\n"
     "            4 infeasible mapping\n";
-
-int cli_parse_u64(const char *s, uint64_t *out)
-{
-    char *end;
-    errno = 0;
-    if (!*s || *s == '-')
-        return -1;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || *end)
-        return -1;
-    *out = v;
-    return 0;
-}
-
-int cli_input_opt(CliInputs *in, int argc, char **argv, int *i)
-{
-    const char *a = argv[*i], *v = *i + 1 < argc ? argv[*i + 1] : NULL;
-    const char **slot = strcmp(a, "-a") == 0 ? &in->arch
-                      : strcmp(a, "-w") == 0 ? &in->workload
-                      : strcmp(a, "-m") == 0 ? &in->mapping
-                      : strcmp(a, "-o") == 0 ? &in->outdir : NULL;
-    if (!v || (!slot && strcmp(a, "--set") != 0))
-        return 0;
-    if (!slot && cli_add_set(&in->sets, v))
-        return -1;
-    if (slot)
-        *slot = v;
-    ++*i;
-    return 1;
-}
-
-int cli_add_set(SetList *s, const char *arg)
-{
-    const char *eq = strchr(arg, '=');
-    if (!eq || eq == arg) {
-        fprintf(stderr, "einsim: error: --set expects KEY=VALUE, got '%s'\n", arg);
-        return 1;
-    }
-    s->v = xrealloc(s->v, (size_t)(s->n + 1) * sizeof *s->v);
-    Override *o = &s->v[s->n++];
-    o->key = xasprintf("%.*s", (int)(eq - arg), arg);
-    o->value = eq + 1;
-    o->index = s->n;
-    return 0;
-}
-
-void cli_free_sets(SetList *s)
-{
-    for (int i = 0; i < s->n; i++)
-        free((char *)s->v[i].key);
-    free(s->v);
-    s->v = NULL;
-    s->n = 0;
-}
-
-Overrides cli_overrides(const SetList *s) { return (Overrides){ s->v, s->n }; }
-
-int cli_report(Diag *d)
-{
-    int n = diag_count(d);
-    diag_print(d, stderr);
-    return n;
-}
 
 int main(int argc, char **argv)
 {

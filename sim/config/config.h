@@ -3,7 +3,8 @@
  * The config module is the only user of libconfig. It reads a file (with @include
  * resolved relative to the file's folder), applies `--set key=value` overrides, fills
  * defaults, validates every key (type, range, unit, cross-field rules; unknown keys are
- * errors) and returns an immutable spec (spec.h) or a Cascade (cascade/cascade.h).
+ * errors) and returns an immutable spec (spec.h), or a cascade's source strings
+ * (CascadeSrc) that sim/cascade/ parses.
  *
  * A file holds one or more top-level groups: `arch`, `energy`, `workload`, `mapping`,
  * `cascade`. Errors go into a Diag as "file:line: error: key: message" and the loader
@@ -13,8 +14,6 @@
 
 #include "config/spec.h"
 #include "util/diag.h"
-
-struct Cascade;
 
 /* One `--set key.path=value` from the command line. `index` is its 1-based position
  * among the --set options (reported as "<command line>:index"). */
@@ -47,17 +46,42 @@ int config_probe(const char *path, int *groups, Diag *d);
  * (arch.energy names a file relative to the arch file's folder, or is an inline group).
  * config_load_mapping checks that the cascade file exists and inlines its `cascade`
  * group (after `cascade.*` overrides) in effective_cfg; a file whose mapping holds the
- * cascade inline is accepted by config_load_cascade. Paths given by --set (arch.energy,
- * mapping.cascade) are relative to the working directory.
- * config_load_cascade gathers the cascade's strings into a CascadeSrc and calls
- * cascade_build. The SrcLoc.file of lines read from `path` itself is `path` (the
- * caller's string); other file names in the CascadeSrc are freed when it returns, so
- * cascade_build must copy any loc.file it keeps. */
+ * cascade inline is accepted by config_read_cascade. Paths given by --set (arch.energy,
+ * mapping.cascade) are relative to the working directory. */
 int config_load_arch(const char *path, const Overrides *ov, Diag *d, ArchSpec **out);
 int config_load_energy(const char *path, const Overrides *ov, Diag *d, EnergySpec **out);
 int config_load_workload(const char *path, const Overrides *ov, Diag *d, WorkloadSpec **out);
 int config_load_mapping(const char *path, const Overrides *ov, Diag *d, MappingSpec **out);
-int config_load_cascade(const char *path, const Overrides *ov, Diag *d, struct Cascade **out);
+
+/* ---- a cascade's source form (parsed and checked by sim/cascade/) ------------------- */
+typedef struct {
+    const char *text;  /* one rank, partition, tensor declaration or Einsum */
+    SrcLoc loc;
+} CascadeLine;
+
+typedef struct {
+    const char *name;
+    const char *path;
+    const char *problem;              /* problem family it computes, e.g. "attention" */
+    SrcLoc loc;
+    const CascadeLine *ranks;         /* "E", "M", ... root ranks */
+    int n_ranks;
+    const CascadeLine *partitions;    /* "M -> M1, M0" */
+    int n_partitions;
+    const CascadeLine *inputs;        /* "Q[e, p]" */
+    int n_inputs;
+    const CascadeLine *outputs;       /* "AV" */
+    int n_outputs;
+    const CascadeLine *einsums;       /* in the order written */
+    int n_einsums;
+} CascadeSrc;
+
+/* Reads the `cascade` group of `path` (or a mapping's inline `mapping.cascade`) after
+ * the `cascade.*` overrides: the strings of each list with their file:line. Returns 0
+ * with a new CascadeSrc in *out (every string it points to is owned by it; release
+ * with cascade_src_free), or 1 with errors in `d` and *out = NULL. */
+int config_read_cascade(const char *path, const Overrides *ov, Diag *d, CascadeSrc **out);
+void cascade_src_free(CascadeSrc *src);
 
 void arch_free(ArchSpec *a);
 void energy_free(EnergySpec *e);

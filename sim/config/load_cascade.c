@@ -1,29 +1,26 @@
 /* load_cascade.c — the `cascade` group: reading a cascade's source lines for the parser.
  *
  * The config module only gathers the strings (each with the file:line of its element)
- * into a CascadeSrc; parsing and checking the Einsums is cascade_build's job
- * (sim/cascade/). The group is the file's top-level `cascade`, or — in an effective.cfg
- * written from a mapping — the mapping's inline `mapping.cascade` group. */
+ * into a CascadeSrc; parsing and checking the Einsums is the cascade module's job
+ * (cascade_load in sim/cascade/ calls this, then cascade_build). The group is the
+ * file's top-level `cascade`, or — in an effective.cfg written from a mapping — the
+ * mapping's inline `mapping.cascade` group. */
 #include "config/configInt.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "cascade/cascade.h"
+/* A CascadeSrc and the storage of every string it points to. */
+typedef struct {
+    CascadeSrc src;    /* first member: a CascadeSrc * is a SrcBox * */
+    StrPool pool;      /* texts, names and file names */
+    CascadeLine *lines[5];
+} SrcBox;
 
-/* Lines of the file itself quote the caller's `path` string (f->path is a copy with
- * the same text), which outlives this call; lines of @include'd files quote names
- * from a pool that is freed when config_load_cascade returns. */
-static SrcLoc main_file(const CfgFile *f, SrcLoc loc)
-{
-    if (loc.file && strcmp(loc.file, f->path) == 0)
-        loc.file = f->caller_path;
-    return loc;
-}
-
-/* Reads list `key` of strings into a new CascadeLine array (*count entries; texts point
- * into the libconfig tree, valid until the file is closed). */
-static CascadeLine *read_lines(CfgFile *f, const Node *n, const char *key, bool req, int *count)
+/* Reads list `key` of strings into a new CascadeLine array (*count entries; texts and
+ * file names copied into `pool`). */
+static CascadeLine *read_lines(CfgFile *f, const Node *n, const char *key, bool req, int *count,
+                               StrPool *pool)
 {
     config_setting_t *list;
     *count = 0;
@@ -39,20 +36,31 @@ static CascadeLine *read_lines(CfgFile *f, const Node *n, const char *key, bool 
             continue;
         }
         /* cfg_loc falls back to the list's line when libconfig gave the element none. */
-        v[(*count)++] = (CascadeLine){ config_setting_get_string(e), main_file(f, cfg_loc(f, e)) };
+        v[(*count)++] = (CascadeLine){ pool_add(pool, config_setting_get_string(e)), cfg_loc(f, e) };
     }
     return v;
 }
 
-int config_load_cascade(const char *path, const Overrides *ov, Diag *d, struct Cascade **out)
+void cascade_src_free(CascadeSrc *src)
+{
+    SrcBox *box = (SrcBox *)src;
+    if (!box)
+        return;
+    for (int i = 0; i < 5; i++)
+        free(box->lines[i]);
+    pool_free(&box->pool);
+    free(box);
+}
+
+int config_read_cascade(const char *path, const Overrides *ov, Diag *d, CascadeSrc **out)
 {
     static const char *const keys[] = { "name", "problem", "ranks", "partitions", "inputs",
                                         "outputs", "einsums", NULL };
     *out = NULL;
     int before = diag_count(d);
-    StrPool pool = {0};
+    SrcBox *box = xcalloc(1, sizeof *box);
     CfgFile f;
-    if (cfg_open(&f, path, d, &pool) == 0) {
+    if (cfg_open(&f, path, d, &box->pool) == 0) {
         int groups = cfg_check_top(&f);
         config_setting_t *top = NULL;
         const char *label = "cascade";
@@ -72,38 +80,30 @@ int config_load_cascade(const char *path, const Overrides *ov, Diag *d, struct C
             cfg_apply_overrides(&f, top, "cascade", ov);
             Node n = node_make(&f, top, label);
             check_keys(&n, keys);
-            f.caller_path = path;
-            CascadeSrc src = { .path = path, .problem = "", .loc = main_file(&f, cfg_loc(&f, top)) };
-            get_str(&n, "name", true, false, &src.name);
-            get_str(&n, "problem", false, false, &src.problem);
-            CascadeLine *ranks = read_lines(&f, &n, "ranks", true, &src.n_ranks);
-            CascadeLine *parts = read_lines(&f, &n, "partitions", false, &src.n_partitions);
-            CascadeLine *ins = read_lines(&f, &n, "inputs", true, &src.n_inputs);
-            CascadeLine *outs = read_lines(&f, &n, "outputs", true, &src.n_outputs);
-            CascadeLine *ein = read_lines(&f, &n, "einsums", true, &src.n_einsums);
-            src.ranks = ranks;
-            src.partitions = parts;
-            src.inputs = ins;
-            src.outputs = outs;
-            src.einsums = ein;
-            if (diag_count(d) == before && cascade_build(&src, d, out) != 0) {
-                cascade_free(*out);
-                *out = NULL;
-            }
-            free(ranks);
-            free(parts);
-            free(ins);
-            free(outs);
-            free(ein);
+            CascadeSrc *src = &box->src;
+            const char *name = NULL, *problem = "";
+            src->path = pool_add(&box->pool, path);
+            src->loc = cfg_loc(&f, top);
+            get_str(&n, "name", true, false, &name);
+            get_str(&n, "problem", false, false, &problem);
+            src->name = pool_add(&box->pool, name);
+            src->problem = pool_add(&box->pool, problem);
+            src->ranks = box->lines[0] = read_lines(&f, &n, "ranks", true, &src->n_ranks, &box->pool);
+            src->partitions = box->lines[1] =
+                read_lines(&f, &n, "partitions", false, &src->n_partitions, &box->pool);
+            src->inputs = box->lines[2] = read_lines(&f, &n, "inputs", true, &src->n_inputs, &box->pool);
+            src->outputs = box->lines[3] =
+                read_lines(&f, &n, "outputs", true, &src->n_outputs, &box->pool);
+            src->einsums = box->lines[4] =
+                read_lines(&f, &n, "einsums", true, &src->n_einsums, &box->pool);
             node_free(&n);
         }
     }
     cfg_close(&f);
-    pool_free(&pool);
     if (diag_count(d) > before) {
-        cascade_free(*out);
-        *out = NULL;
+        cascade_src_free(&box->src);
         return 1;
     }
+    *out = &box->src;
     return 0;
 }

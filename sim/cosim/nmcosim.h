@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "config/config.h"
 #include "config/nmweights.h"
 #include "config/spec.h"
 #include "sparse/nm.h"
@@ -76,5 +77,16 @@ typedef enum {
 /* Runs one case; the report (summary line, mismatches, or the errors) is appended to
  * *out. The caller owns *out. */
 NmCosimStatus nm_cosim_run(const ArchSpec *a, const NmCosimOptions *o, Buf *out);
+
+/* `einsim nm-rtl-params`: the header of `arch`'s sparse unit (`unit`, or the first),
+ * printed or written atomically to `out`. */
+Outcome nm_rtl_params_command(const char *arch, const char *unit, const Overrides *ov,
+                              const char *out, Diag *d);
+/* `einsim cosim-nm`: loads `arch` (and `weights` when non-NULL, which then sets o->nm,
+ * o->outs_o and o->red_k), fills the options left 0 with their defaults (outputs = 2 x
+ * PEs, columns = 2 x interleave) and runs the case; the report goes to stdout, its
+ * errors to stderr. OUTCOME_INTERNAL when the bridge fails. */
+Outcome nm_cosim_command(const char *arch, const char *weights, NmCosimOptions *o,
+                         const Overrides *ov, Diag *d);
 
 #endif

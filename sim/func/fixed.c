@@ -202,3 +202,16 @@ int64_t fx_exp(const FxFormat *f, int64_t x)
         return sat_shl(f, y, k);
     return -k > f->W + F ? 0 : fx_round_shift(y, (int)-k);
 }
+
+NMMetaError nm_mac_group_fx(const FxFormat *f, const NMPattern *p, int64_t acc,
+                            const int64_t *val, const uint8_t *idx, const int64_t *act,
+                            int64_t *acc_out, int *pos)
+{
+    NMMetaError e = nm_check_meta(p, idx, pos);
+    if (e != NM_META_OK)
+        return e;
+    for (int k = 0; k < p->n; k++)
+        acc = fx_mac(f, acc, val[k], act[idx[k]]);
+    *acc_out = acc;
+    return NM_META_OK;
+}

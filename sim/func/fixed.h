@@ -38,6 +38,7 @@
 #include <stdint.h>
 
 #include "config/spec.h"
+#include "sparse/nm.h"
 
 #define FX_MAX_TERMS 8
 
@@ -68,5 +69,15 @@ int64_t fx_acc_add(const FxFormat *f, int64_t acc, int64_t a);
 int64_t fx_from_acc(const FxFormat *f, int64_t acc);
 /* round_shift above, for any int64 x and s >= 0 (0 for every x once s >= 64). */
 int64_t fx_round_shift(int64_t x, int s);
+
+/* The bit-exact fixed-point N:M MAC of one group, as the sparse PE computes it:
+ * acc' = mac(... mac(mac(acc, val[0], act[idx[0]]), val[1], act[idx[1]]) ..., val[N-1],
+ * act[idx[N-1]]) with fx_mac (exact products, saturation to A bits after each step), in
+ * increasing index order. `act` holds the group's window of M activations (words).
+ * The metadata is checked first (nm_check_meta): on invalid indices nothing is
+ * computed, *acc_out is left alone and the error (and its position in *pos) returned. */
+NMMetaError nm_mac_group_fx(const FxFormat *f, const NMPattern *p, int64_t acc,
+                            const int64_t *val, const uint8_t *idx, const int64_t *act,
+                            int64_t *acc_out, int *pos);
 
 #endif

@@ -8,7 +8,7 @@
 
 #include "util/diag.h"
 
-typedef struct {
+typedef struct ReportOptions {
     const char *input;    /* DIR (compare.csv, sweep.csv or stats.json inside) or a CSV */
     const char *outdir;   /* NULL: DIR/report, or report/ beside the CSV */
     const char *title;    /* NULL: "einsim report" */

@@ -1,12 +1,13 @@
-/* run.c — loading and checking the inputs of one evaluation (used by the CLI, tests and
- * sweeps). */
+/* run.c — loading and checking the inputs of one evaluation and evaluating them (used by
+ * the commands, tests and sweeps). */
 #include "run/run.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/train.h"
+#include "energy/train_energy.h"
 #include "mapping/mapping.h"
+#include "util/util.h"
 
 int run_inputs_load(RunInputs *ri, const char *arch, const char *wl, const char *map,
                     const Overrides *ov, Diag *d)
@@ -16,7 +17,7 @@ int run_inputs_load(RunInputs *ri, const char *arch, const char *wl, const char 
     config_load_arch(arch, ov, d, &ri->arch);
     config_load_workload(wl, ov, d, &ri->workload);
     if (config_load_mapping(map, ov, d, &ri->mapping) == 0)
-        config_load_cascade(ri->mapping->cascade_path, ov, d, &ri->cascade);
+        cascade_load(ri->mapping->cascade_path, ov, d, &ri->cascade);
     config_check_overrides(ov, used, d);
     if (diag_count(d))
         return 1;
@@ -38,4 +39,28 @@ void run_inputs_free(RunInputs *ri)
     mapping_free(ri->mapping);
     cascade_free(ri->cascade);
     memset(ri, 0, sizeof *ri);
+}
+
+void run_evaluate(const RunInputs *ri, bool cycle_level, RunResult *out)
+{
+    memset(out, 0, sizeof *out);
+    out->res = xcalloc(1, sizeof *out->res);
+    out->training = workload_is_training(ri->workload);
+    if (out->training) {
+        train_run(&ri->in, cycle_level, &out->tr, out->res, &out->cy);
+        energy_price_training(&out->tr, ri->arch);
+    } else {
+        engine_analytic(&ri->in, out->res);
+        if (cycle_level)
+            engine_cycle(&ri->in, out->res, &out->cy);
+    }
+    if (out->res->feasible)
+        energy_price(out->res, ri->arch, &out->er);
+}
+
+void run_result_free(RunResult *r)
+{
+    train_result_free(&r->tr);
+    free(r->res);
+    memset(r, 0, sizeof *r);
 }

@@ -1,10 +1,20 @@
-/* run.h — the inputs of one evaluation, loaded and cross-checked. */
+/* run.h — one evaluation: its inputs loaded and cross-checked, the engine (or the training
+ * engine) run at the requested level and the counts priced; and the two commands that
+ * need nothing more: `einsim check` (validate files, print a summary) and `einsim eval`
+ * (a cascade on random data against its direct reference). Presenting results (stats
+ * files, tables) is sim/report's job. */
 #ifndef EINSIM_RUN_H
 #define EINSIM_RUN_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 #include "cascade/cascade.h"
 #include "config/config.h"
+#include "energy/energy.h"
 #include "engine/engine.h"
+#include "engine/train.h"
+#include "sparse/nm.h"
 
 typedef struct RunInputs {
     ArchSpec *arch;
@@ -20,5 +30,46 @@ typedef struct RunInputs {
 int run_inputs_load(RunInputs *ri, const char *arch, const char *wl, const char *map,
                     const Overrides *ov, Diag *d);
 void run_inputs_free(RunInputs *ri);
+
+/* The results of one evaluation. */
+typedef struct {
+    bool training;       /* the workload is a training workload (tr is filled) */
+    EngineResult *res;   /* owned */
+    CycleResult cy;      /* ran = false at the analytic level */
+    EnergyReport er;     /* zero when infeasible */
+    TrainResult tr;      /* training only */
+} RunResult;
+
+/* Evaluates loaded inputs at the analytic level, and the cycle level too when
+ * `cycle_level`; prices the energy of a feasible result. Free with run_result_free. */
+void run_evaluate(const RunInputs *ri, bool cycle_level, RunResult *out);
+void run_result_free(RunResult *r);
+
+/* `einsim check`: validates each file on its own, then the cross-references between the
+ * first architecture, workload and mapping; prints a summary per file on stdout and,
+ * with `effective` non-NULL and no error, writes the effective configuration there
+ * atomically. Errors go to `d`. */
+typedef struct {
+    const char *const *files;
+    int n_files;
+    Overrides ov;
+    const char *effective;
+} CheckRequest;
+Outcome run_check(const CheckRequest *r, Diag *d);
+
+/* `einsim eval`: the cascade bound to `ranks`, on seeded uniform inputs in [lo, hi) on
+ * the fixed-point grid of the architecture's arithmetic (or the default one), in double
+ * and fixed point, each output against the direct reference; prints the table. */
+typedef struct {
+    const char *cascade, *arch;      /* arch may be NULL */
+    const RankSize *ranks;
+    int n_ranks;
+    uint64_t seed;
+    double lo, hi;
+    const char *nm_text;             /* NULL, or the --nm text (nm holds its pattern) */
+    NMPattern nm;
+    Overrides ov;
+} EvalRequest;
+Outcome run_eval(const EvalRequest *r, Diag *d);
 
 #endif

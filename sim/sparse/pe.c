@@ -1,5 +1,5 @@
-/* pe.c — sparse PE timing (accumulator hazards), N:M pattern remapping and the
- * fixed-point N:M MAC (model in pe.h). */
+/* pe.c — sparse PE timing (accumulator hazards) and N:M pattern remapping (model in
+ * pe.h). */
 #include "sparse/pe.h"
 
 #include <stdio.h>
@@ -106,17 +106,4 @@ int nm_remap(const NMPattern *data, const int *pat_n, const int *pat_m, int n_pa
     snprintf(out->reason, sizeof out->reason, "%s", b.s);
     buf_free(&b);
     return -1;
-}
-
-NMMetaError nm_mac_group_fx(const FxFormat *f, const NMPattern *p, int64_t acc,
-                            const int64_t *val, const uint8_t *idx, const int64_t *act,
-                            int64_t *acc_out, int *pos)
-{
-    NMMetaError e = nm_check_meta(p, idx, pos);
-    if (e != NM_META_OK)
-        return e;
-    for (int k = 0; k < p->n; k++)
-        acc = fx_mac(f, acc, val[k], act[idx[k]]);
-    *acc_out = acc;
-    return NM_META_OK;
 }

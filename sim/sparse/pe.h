@@ -1,5 +1,4 @@
-/* pe.h — the SAT-style sparse PE: per-group issue timing, pattern remapping, and the
- * bit-exact fixed-point N:M MAC.
+/* pe.h — the SAT-style sparse PE: per-group issue timing and pattern remapping.
  *
  * A sparse PE has `lanes` multipliers, an adder tree over them and a set of interleaved
  * accumulators. Each cycle it can issue one *beat*: the (value, in-group index) pairs of
@@ -11,6 +10,8 @@
  * their accumulators) hides that latency. Dense mode is the same machine with the mux
  * bypassed (a beat = `lanes` consecutive reduction elements).
  *
+ * The PE's bit-exact fixed-point N:M MAC is nm_mac_group_fx (func/fixed.h).
+ *
  * sparse_pe_timeline() is the single statement of this timing: the cycle level of the
  * training engine uses it, and an RTL co-simulation compares its per-group events
  * cycle for cycle. */
@@ -20,7 +21,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "func/fixed.h"
 #include "sparse/nm.h"
 
 typedef struct {
@@ -72,15 +72,5 @@ typedef struct {
 } NMRemap;
 int nm_remap(const NMPattern *data, const int *pat_n, const int *pat_m, int n_pat,
              const char *unit, NMRemap *out);
-
-/* The bit-exact fixed-point N:M MAC of one group, as the sparse PE computes it:
- * acc' = mac(... mac(mac(acc, val[0], act[idx[0]]), val[1], act[idx[1]]) ..., val[N-1],
- * act[idx[N-1]]) with fx_mac (exact products, saturation to A bits after each step), in
- * increasing index order. `act` holds the group's window of M activations (words).
- * The metadata is checked first (nm_check_meta): on invalid indices nothing is
- * computed, *acc_out is left alone and the error (and its position in *pos) returned. */
-NMMetaError nm_mac_group_fx(const FxFormat *f, const NMPattern *p, int64_t acc,
-                            const int64_t *val, const uint8_t *idx, const int64_t *act,
-                            int64_t *acc_out, int *pos);
 
 #endif

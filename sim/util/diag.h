@@ -36,4 +36,14 @@ static inline int diag_count(const Diag *d) { return d->n + d->dropped; }
 /* Prints every entry as "file:line[:col]: error: msg" (plus context) to `out`. */
 void diag_print(const Diag *d, FILE *out);
 
+/* What a command came to. Library entry points return it; only the command line turns
+ * it into an exit code (the README's table). */
+typedef enum {
+    OUTCOME_OK,          /* success */
+    OUTCOME_INPUT,       /* bad input: the errors are in the Diag */
+    OUTCOME_INTERNAL,    /* internal failure (a worker died, the RTL bridge failed) */
+    OUTCOME_MISMATCH,    /* co-simulation mismatch */
+    OUTCOME_INFEASIBLE,  /* the mapping does not fit (the result says why) */
+} Outcome;
+
 #endif

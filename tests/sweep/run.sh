@@ -68,10 +68,11 @@ set -m
 EINSIM_SWEEP_TEST_DELAY_MS=300 "$EINSIM" sweep $SMALL -o "$K" -j 2 >/dev/null 2>"$T/kill.err" &
 pid=$!
 set +m
-for _ in $(seq 1 200); do  # wait (up to 20 s) until a few points are complete
+in_flight() { for d in "$K"/points/*/; do [ -e "$d/stats.json" ] && [ ! -e "$d/done" ] && echo "$d"; done; }
+for _ in $(seq 1 400); do  # wait (up to 40 s) until a few points are complete and one is in flight
   n=$(ls "$K"/points/*/done 2>/dev/null | wc -l)
-  [ "$n" -ge 3 ] && break
-  sleep 0.1
+  [ "$n" -ge 3 ] && [ -n "$(in_flight)" ] && break
+  sleep 0.05
 done
 kill -KILL -- "-$pid" 2>/dev/null
 { wait "$pid"; } 2>/dev/null
@@ -80,7 +81,7 @@ ndone=$(ls "$K"/points/*/done 2>/dev/null | wc -l)
 check "kill: stopped half-way ($ndone of 12 complete)" [ "$ndone" -ge 1 -a "$ndone" -lt 12 ]
 # The hook sleeps between a point's run files and its marker: the points in flight when
 # the sweep died have stats files but no marker, and must run again.
-inflight=$(for d in "$K"/points/*/; do [ -e "$d/stats.json" ] && [ ! -e "$d/done" ] && echo "$d"; done)
+inflight=$(in_flight)
 check "kill: points were in flight ($(echo $inflight | wc -w))" [ -n "$inflight" ]
 check "kill: no worker survives" [ -z "$(ps -o stat= -g "$pid" 2>/dev/null | grep -v '^Z')" ]
 # The journal: the header, then complete rows of the clean run, each at most once.

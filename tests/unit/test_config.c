@@ -201,8 +201,8 @@ static void roundtrip_mapping(const MappingSpec *m)
         CHECK_STR(b->effective_cfg, m->effective_cfg);
         CHECK_STR(b->cascade_path, p);
         Cascade *c1 = NULL, *c2 = NULL;
-        CHECK_EQ_INT(config_load_cascade(m->cascade_path, NULL, &d, &c1), 0);
-        CHECK_EQ_INT(config_load_cascade(b->cascade_path, NULL, &d, &c2), 0);
+        CHECK_EQ_INT(cascade_load(m->cascade_path, NULL, &d, &c1), 0);
+        CHECK_EQ_INT(cascade_load(b->cascade_path, NULL, &d, &c2), 0);
         if (c1 && c2) {
             CHECK_STR(c1->name, c2->name);
             CHECK_EQ_INT(c1->n_einsums, c2->n_einsums);
@@ -434,7 +434,7 @@ static void test_shipped_mapping(void)
         roundtrip_mapping(m);
 
         Cascade *c = NULL;
-        CHECK_EQ_INT(config_load_cascade(m->cascade_path, NULL, &d, &c), 0);
+        CHECK_EQ_INT(cascade_load(m->cascade_path, NULL, &d, &c), 0);
         if (c)
             for (int i = 0; i < 12; i++)
                 CHECK(cascade_find_einsum(c, m->bindings[i].einsum) >= 0);
@@ -448,7 +448,7 @@ static void test_shipped_mapping(void)
     if (m) {
         CHECK_STR(m->cascade_path, DATA "inline-mapping.cfg");
         Cascade *c = NULL;
-        CHECK_EQ_INT(config_load_cascade(m->cascade_path, NULL, &d, &c), 0);
+        CHECK_EQ_INT(cascade_load(m->cascade_path, NULL, &d, &c), 0);
         CHECK(c && c->n_einsums == 1);
         cascade_free(c);
         roundtrip_mapping(m);
@@ -788,7 +788,7 @@ static void test_files(void)
     /* Cascade lines: each string keeps its own line, also the last one of a list and a
      * string split over two lines. */
     Cascade *c = NULL;
-    CHECK_EQ_INT(config_load_cascade(DATA "lines-cascade.cfg", NULL, &d, &c), 0);
+    CHECK_EQ_INT(cascade_load(DATA "lines-cascade.cfg", NULL, &d, &c), 0);
     if (c) {
         int z = cascade_find_einsum(c, "Z"), y = cascade_find_einsum(c, "Y");
         CHECK(z >= 0 && y >= 0);
@@ -844,7 +844,7 @@ static int load_all(const char *path, Diag *d)
     }
     if (groups & CFG_HAS_CASCADE) {
         Cascade *c = NULL;
-        rc |= config_load_cascade(path, NULL, d, &c);
+        rc |= cascade_load(path, NULL, d, &c);
         cascade_free(c);
     }
     return rc;

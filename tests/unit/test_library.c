@@ -28,7 +28,7 @@ static Cascade *load(const char *path)
     Diag d;
     diag_init(&d);
     Cascade *c = NULL;
-    if (config_load_cascade(path, NULL, &d, &c))
+    if (cascade_load(path, NULL, &d, &c))
         diag_print(&d, stderr);
     diag_free(&d);
     CHECK(c != NULL);

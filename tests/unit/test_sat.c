@@ -8,6 +8,7 @@
 #include "energy/train_energy.h"
 #include "engine/train.h"
 #include "run/run.h"
+#include "func/fixed.h"
 #include "sparse/pe.h"
 #include "util/util.h"
 

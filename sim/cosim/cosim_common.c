@@ -1,6 +1,6 @@
-/* cosim_waves.c — the C model's activity trace and the GTKWave save files of
- * `einsim cosim --waves` (cosim_common.h). */
-#include "cli/cosim_common.h"
+/* cosim_common.c — running the RTL model, the --timing line, and the C model's activity
+ * trace and the GTKWave save files of `einsim cosim --waves` (cosim_common.h). */
+#include "cosim/cosim_common.h"
 
 #include <errno.h>
 #include <inttypes.h>

@@ -1,10 +1,12 @@
-/* cascadeInt.h — internals shared by the cascade parser (parse.c) and builder
- * (cascade.c). Not part of the public surface. */
-#ifndef EINSIM_CASCADE_INT_H
-#define EINSIM_CASCADE_INT_H
+/* parse.h — the cascade statement parser (parse.c), used by the builder (cascade.c).
+ * Internal to sim/cascade/. It depends on the IR (ir.h) and the lexer only, so the
+ * builder calls the parser and never the other way round. */
+#ifndef EINSIM_CASCADE_PARSE_H
+#define EINSIM_CASCADE_PARSE_H
 
-#include "cascade/cascade.h"
+#include "cascade/ir.h"
 #include "cascade/lex.h"
+#include "config/config.h"
 
 typedef struct {
     Cascade *c;
@@ -26,8 +28,5 @@ int at_end(Parser *p);
 int rank_by_var(const Cascade *c, const char *var);
 int parse_index(Parser *p, IndexExpr *ix);
 int parse_rhs(Parser *p, Einsum *e);
-/* Checks that every rank variable of `ix` belongs to the rank of dimension `dim` of `t`
- * (the rank itself or one of its partitions); reports and returns 0 otherwise. */
-int check_index_rank(Parser *p, const CascadeTensor *t, int dim, const IndexExpr *ix, int col);
 
 #endif

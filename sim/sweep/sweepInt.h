@@ -1,7 +1,8 @@
-/* sweep_exec.h — evaluating sweep points (shared by the `sweep` command's modes).
- * The on-disk layout and the resume rule are documented in sweep_exec.c. */
-#ifndef EINSIM_SWEEP_EXEC_H
-#define EINSIM_SWEEP_EXEC_H
+/* sweepInt.h — evaluating sweep points, shared by the modes of sweep.c (run all, one
+ * point, job lists, merge). Internal to sim/sweep/. The on-disk layout and the resume
+ * rule are documented in exec.c. */
+#ifndef EINSIM_SWEEP_INT_H
+#define EINSIM_SWEEP_INT_H
 
 #include <stdbool.h>
 #include <stdint.h>

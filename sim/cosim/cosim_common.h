@@ -1,5 +1,7 @@
-/* cosim_common.h — `einsim cosim --waves`: the C model's activity as a VCD next to the
- * RTL's FST, and GTKWave save files that open each with its signals grouped.
+/* cosim_common.h — what the GEMM and attention co-simulations share (internal to
+ * sim/cosim/): creating and running the RTL model, the --timing line, and for --waves
+ * the C model's activity as a VCD next to the RTL's FST, with GTKWave save files that
+ * open each with its signals grouped.
  *
  * The model trace is built from the predicted tile timing (per cycle: each unit's busy
  * flag, the op / tile / block it issues, tiles in flight, buffer words read and written).
@@ -14,6 +16,7 @@
 #include "cosim/cosim.h"
 #include "lower/lower.h"
 #include "lower/lower_attn.h"
+#include "run/run.h"
 #include "util/diag.h"
 
 /* Creates the RTL model of lib; with waves non-NULL, makes that directory and traces the
@@ -39,5 +42,10 @@ void cosim_print_timing(uint64_t rtl_cycles, double t_rtl, uint64_t c_cycles, do
  * NULL) or of an attention program (p NULL). Returns 0, or 1 with an error in d. */
 int cosim_waves_write(Diag *d, const char *dir, const RtlGeom *g, const TileProg *p,
                       const AttnProg *attn, uint64_t offset);
+
+/* Runs the attention co-simulation of ri on the bridge at libfile and prints the summary;
+ * waves non-NULL writes the RTL and C model traces there (cosim_attn.c). */
+Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *libfile,
+                        uint64_t seed, bool timing, const char *waves, Diag *d);
 
 #endif

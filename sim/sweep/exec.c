@@ -1,4 +1,4 @@
-/* sweep_exec.c — evaluating the points of a sweep: loading and checking each point,
+/* exec.c — evaluating the points of a sweep: loading and checking each point,
  * completion markers, the sweep CSV, and the forked workers with their progress display.
  *
  * Layout of an output directory DIR (README "Sweeps"):
@@ -18,7 +18,7 @@
  * point has now (FNV-1a of the level, the point's axis values and its effective
  * configuration): editing the sweep file or an input file makes the point run again. */
 #define _DEFAULT_SOURCE /* MAP_ANONYMOUS */
-#include "cli/sweep_exec.h"
+#include "sweep/sweepInt.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -38,9 +38,8 @@
 #include <sys/prctl.h>
 #endif
 
-#include "cli/cli.h"
 #include "energy/energy.h"
-#include "report/report.h"
+#include "report/commands.h"
 #include "run/run.h"
 #include "util/util.h"
 
@@ -397,7 +396,7 @@ int sweep_run_point(const Sweep *sw, uint64_t id, int csv_fd, bool *feasible, Di
         char *marker = xasprintf("%s %s %016" PRIx64 "\n%s", MARKER_MAGIC, name, h, row);
         char *mpath = path_join(dir, "done");
         clear_dir(dir);
-        if (run_write_dir(&rep, &ri, txt, dir, d) == 0) {
+        if (report_write_run_dir(&rep, &ri, txt, dir, d) == 0) {
             if (sw->test_delay_ms > 0) {
                 struct timespec ts = { sw->test_delay_ms / 1000,
                                        (sw->test_delay_ms % 1000) * 1000000L };

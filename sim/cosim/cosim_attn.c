@@ -4,7 +4,7 @@
  * interpreter, every tile's start and end with lower_attn_predict, the fixed-point AV
  * within the README's bound (16 LSB) of a direct double softmax(QK^T)V, and the RTL's
  * whole run within 1 % of the engine's cycle level (`einsim run --level cycle`). */
-#include "cli/cosim_attn.h"
+#include "cosim/cosim_common.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -12,8 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cli.h"
-#include "cli/cosim_common.h"
 #include "cosim/cosim.h"
 #include "engine/engine.h"
 #include "func/interp.h"
@@ -57,45 +55,45 @@ static const char *op_name(int q, uint32_t op)
     return q == ATTN_Q2D ? (op < 7 ? n2[op] : "?") : (op < 8 ? n1[op] : "?");
 }
 
-int cosim_attention(const RunInputs *ri, const char *arch_path, const char *libfile, uint64_t seed,
-                    bool timing, const char *waves, Diag *d)
+Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *libfile,
+                        uint64_t seed, bool timing, const char *waves, Diag *d)
 {
     const Cascade *c = ri->cascade;
-    int rc = EXIT_INPUT;
+    Outcome rc = OUTCOME_INPUT;
     int tQ = cascade_find_tensor(c, "Q"), tK = cascade_find_tensor(c, "K"),
         tV = cascade_find_tensor(c, "V"), tAV = cascade_find_tensor(c, "AV");
     uint64_t E, F, M, P, M0;
     if (strcmp(c->name, "attention-1pass") != 0 || tQ < 0 || tK < 0 || tV < 0 || tAV < 0) {
         diag_error(d, ri->mapping->path, ri->mapping->loc.line, "cosim: the RTL runs the "
                    "attention-1pass cascade (FuseMax); cascade %s is not supported", c->name);
-        return EXIT_INPUT;
+        return OUTCOME_INPUT;
     }
     if (rank_size(ri, "E", &E, d) || rank_size(ri, "F", &F, d) || rank_size(ri, "M", &M, d) ||
         rank_size(ri, "P", &P, d) || rank_size(ri, "M0", &M0, d))
-        return EXIT_INPUT;
+        return OUTCOME_INPUT;
     if (ri->workload->batch * ri->workload->heads != 1) {
         diag_error(d, ri->workload->path, ri->workload->loc.line, "cosim: attention runs one "
                    "(batch, head); set workload.batch=1 and workload.heads=1");
-        return EXIT_INPUT;
+        return OUTCOME_INPUT;
     }
     RtlGeom g;
     if (lower_geom(ri->arch, &g, d))
-        return EXIT_INPUT;
+        return OUTCOME_INPUT;
     const ComputeUnitSpec *u1 = arch_find_unit(ri->arch, "array1d");
     if (!u1 || u1->cols != g.cols) {
         diag_error(d, ri->arch->path, ri->arch->loc.line, "cosim: attention needs a "
                    "unit array1d with as many PEs as array2d has columns (%u)", g.cols);
-        return EXIT_INPUT;
+        return OUTCOME_INPUT;
     }
     FxFormat fx;
     if (fx_format_init(&fx, &ri->arch->arith)) {
         diag_error(d, ri->arch->path, 0, "arithmetic widths out of range");
-        return EXIT_INPUT;
+        return OUTCOME_INPUT;
     }
     AttnProg prog;
     double t0 = cosim_now_s();
     if (lower_attn(&g, (uint64_t)fx.T, E, F, M, P, M0, &prog, d))
-        return EXIT_INPUT;
+        return OUTCOME_INPUT;
 
     EngineResult *res = xcalloc(1, sizeof *res);
     CycleResult cy = { 0 };
@@ -257,9 +255,9 @@ int cosim_attention(const RunInputs *ri, const char *arch_path, const char *libf
     if (timing)
         cosim_print_timing(rtl_cycles, run.seconds, prog.cycles, t_model, t_values);
     printf("%s\n", mm.n ? "FAIL" : "PASS");
-    rc = mm.n ? EXIT_MISMATCH : EXIT_OK;
+    rc = mm.n ? OUTCOME_MISMATCH : OUTCOME_OK;
     if (waves && cosim_waves_write(d, waves, &g, NULL, &prog, run.offset))
-        rc = EXIT_INPUT;
+        rc = OUTCOME_INPUT;
 
 done:
     if (h)

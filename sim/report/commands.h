@@ -1,0 +1,62 @@
+/* commands.h — the commands that evaluate and present: `einsim run`, `einsim compare` and
+ * `einsim train-compare` load and evaluate their inputs through sim/run, then format the
+ * results (report.h) on stdout and into their output directory; `einsim report` draws
+ * plots and a page from what runs wrote (reportgen.h). */
+#ifndef EINSIM_REPORT_COMMANDS_H
+#define EINSIM_REPORT_COMMANDS_H
+
+#include <stdbool.h>
+
+#include "report/report.h"
+#include "run/run.h"
+
+/* `einsim run`: prints stats.txt; with outdir, writes the run directory
+ * (report_write_run_dir). OUTCOME_INFEASIBLE when the mapping does not fit. */
+typedef struct {
+    const char *arch, *workload, *mapping;
+    const char *outdir;        /* NULL: stdout only */
+    bool cycle_level;
+    Overrides ov;
+} RunCommand;
+Outcome report_run(const RunCommand *c, Diag *d);
+
+/* `einsim compare`: every (arch[i], mapping[i]) pair on every workload and sequence
+ * length (workload.seq; none: the workload's own) at both levels, as one table against
+ * the first pair; with outdir, compare.csv and one run directory per point. */
+typedef struct {
+    const char *const *arch, *const *mapping;   /* n_pairs each */
+    int n_pairs;
+    const char *const *workloads;
+    int n_workloads;
+    const char *const *seqs;                    /* decimal texts, already checked */
+    int n_seqs;
+    Overrides ov;
+    const char *outdir;
+} CompareCommand;
+Outcome report_compare(const CompareCommand *c, Diag *d);
+
+/* `einsim train-compare`: each training workload at each N:M setting (workload.nm)
+ * against dense: cycles, speedup, energy ratio, utilisation and the gap to the ideal
+ * attributed; with outdir, train-compare.csv. */
+typedef struct {
+    const char *arch, *mapping;
+    const char *const *workloads;
+    int n_workloads;
+    const char *const *nms;                     /* texts, already checked by nm_parse */
+    int n_nms;
+    bool cycle_level;
+    Overrides ov;
+    const char *outdir;
+} TrainCompareCommand;
+Outcome report_train_compare(const TrainCompareCommand *c, Diag *d);
+
+/* `einsim report`: report_generate (reportgen.h), then the summary line on stdout. */
+struct ReportOptions;
+Outcome report_command(const struct ReportOptions *o, Diag *d);
+
+/* Writes stats.json, stats.txt (= txt), stats.csv and effective.cfg of one run into
+ * outdir, each atomically. Returns 0, or 1 with the error in d. */
+int report_write_run_dir(const RunReport *rep, const RunInputs *ri, const char *txt,
+                         const char *outdir, Diag *d);
+
+#endif

@@ -1,0 +1,146 @@
+/* train_compare.c — `einsim train-compare`: N:M settings over training workloads, as one
+ * table of whole-iteration speedup and energy ratio against dense, with the gap between
+ * the modelled and the ideal BDWP speedup attributed to its causes (commands.h). */
+#include "report/commands.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "energy/energy.h"
+#include "engine/train.h"
+#include "util/util.h"
+
+typedef struct {
+    bool ok;
+    uint64_t cycles;
+    double energy_pj;
+    char nm_hw[16];
+    double util, eff;
+    TrainAttribution at;
+} TrainPoint;
+
+/* One (workload, pattern) run; errors (e.g. an unsupported pattern) go to d. */
+static void train_point(const char *arch, const char *wl, const char *map, const Overrides *sets,
+                        const char *nm, bool cycle_level, Diag *d, TrainPoint *pt)
+{
+    memset(pt, 0, sizeof *pt);
+    /* The user's overrides, then workload.nm = this setting. */
+    Override *v = xcalloc((size_t)sets->n + 1, sizeof *v);
+    for (int i = 0; i < sets->n; i++)
+        v[i] = sets->v[i];
+    v[sets->n] = (Override){ "workload.nm", nm, sets->n + 1 };
+    Overrides ov = { v, sets->n + 1 };
+    RunInputs ri;
+    EngineResult *res = xcalloc(1, sizeof *res);
+    CycleResult cy;
+    TrainResult tr = { 0 };
+    if (run_inputs_load(&ri, arch, wl, map, &ov, d) == 0) {
+        if (!workload_is_training(ri.workload))
+            diag_error(d, wl, 0, "workload %s is not a training workload (kind = \"training\")",
+                       ri.workload->name);
+        else {
+            train_run(&ri.in, cycle_level, &tr, res, &cy);
+            if (!tr.feasible) {
+                diag_error(d, map, 0, "%s at %s: infeasible: %s", ri.workload->name, nm, tr.reason);
+            } else {
+                EnergyReport er;
+                energy_price(res, ri.arch, &er);
+                pt->ok = true;
+                pt->cycles = cycle_level ? tr.cycle : tr.analytic;
+                pt->energy_pj = er.total_pj;
+                snprintf(pt->nm_hw, sizeof pt->nm_hw, "%s", tr.nm_hw);
+                double peak = (double)tr.pes * (double)tr.lanes * (double)pt->cycles;
+                pt->util = peak > 0 ? (double)tr.macs_issued / peak : 0;
+                pt->eff = peak > 0 ? (double)tr.macs_dense / peak : 0;
+                pt->at = cycle_level ? tr.attr_cycle : tr.attr_analytic;
+            }
+        }
+    }
+    train_result_free(&tr);
+    run_inputs_free(&ri);
+    free(res);
+    free(v);
+}
+
+Outcome report_train_compare(const TrainCompareCommand *c, Diag *d)
+{
+    Buf csv = { 0 };
+    buf_printf(&csv, "workload,nm,nm_hw,level,cycles,speedup,ideal_speedup,energy_pj,energy_ratio,"
+                     "hw_utilization,effective_throughput,gap_dense_layers,gap_wg_share,"
+                     "gap_maskgen,gap_imbalance,gap_hazards,gap_fill_drain,gap_metadata,"
+                     "gap_memory\n");
+    printf("%s level; speedup and energy ratio over dense; gap = %% of the dense iteration "
+           "between the ideal (1+2N/M)/3 and this setting\n", c->cycle_level ? "cycle" : "analytic");
+    printf("%-16s %-5s %-5s %14s %8s %7s %7s %6s %6s | %6s %6s %6s %6s %6s %6s %6s %6s\n",
+           "workload", "N:M", "as", "cycles", "speedup", "ideal", "E ratio", "util", "eff",
+           "dense", "wgrad", "masks", "imbal", "hazard", "fill", "meta", "dram");
+    int failures = 0;
+    for (int w = 0; w < c->n_workloads; w++) {
+        TrainPoint base;
+        train_point(c->arch, c->workloads[w], c->mapping, &c->ov, "dense", c->cycle_level, d, &base);
+        if (!base.ok) {
+            failures++;
+            continue;
+        }
+        for (int k = 0; k < c->n_nms; k++) {
+            TrainPoint pt;
+            NMPattern p;
+            nm_parse(c->nms[k], &p);
+            if (p.dense)
+                pt = base;
+            else
+                train_point(c->arch, c->workloads[w], c->mapping, &c->ov, c->nms[k], c->cycle_level, d, &pt);
+            char name[64];
+            snprintf(name, sizeof name, "%s", c->workloads[w]);
+            const char *slash = strrchr(name, '/');
+            const char *shown = slash ? slash + 1 : name;
+            char shortname[64];
+            snprintf(shortname, sizeof shortname, "%s", shown);
+            char *dot = strstr(shortname, ".cfg");
+            if (dot)
+                *dot = '\0';
+            if (!pt.ok) {
+                printf("%-16s %-5s rejected (see the error below)\n", shortname, c->nms[k]);
+                failures++;
+                continue;
+            }
+            const TrainAttribution *at = &pt.at;
+            double td = at->t_dense > 0 ? at->t_dense : 1;
+            double g[8] = { at->dense_layers, at->wg_share, at->maskgen, at->imbalance,
+                            at->hazards, at->fill_drain, at->metadata, at->memory };
+            double speed = pt.cycles ? (double)base.cycles / (double)pt.cycles : 0;
+            double ideal = 1.0 / at->ideal_ratio;
+            double er = base.energy_pj > 0 ? pt.energy_pj / base.energy_pj : 0;
+            printf("%-16s %-5s %-5s %14llu %7.3fx %6.3fx %7.4f %6.4f %6.3f |", shortname, c->nms[k],
+                   pt.nm_hw, (unsigned long long)pt.cycles, speed, ideal, er, pt.util, pt.eff);
+            for (int i = 0; i < 8; i++)
+                printf(" %6.2f", 100.0 * g[i] / td);
+            printf("\n");
+            buf_printf(&csv, "%s,%s,%s,%s,%llu,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g", shortname,
+                       c->nms[k], pt.nm_hw, c->cycle_level ? "cycle" : "analytic",
+                       (unsigned long long)pt.cycles, speed, ideal, pt.energy_pj, er, pt.util, pt.eff);
+            for (int i = 0; i < 8; i++)
+                buf_printf(&csv, ",%.17g", 100.0 * g[i] / td);
+            buf_printf(&csv, "\n");
+        }
+    }
+    printf("columns after '|': dense = unpruned layers, wgrad = weight-gradient share, masks = "
+           "mask generation,\n  imbal = load imbalance (lanes, mux window, ragged groups, idle "
+           "PEs), hazard = accumulator hazards,\n  fill = fill/drain + pipeline latency, meta = "
+           "metadata bandwidth, dram = DRAM bandwidth;\n  ideal%% + the gap columns = 100 / "
+           "speedup\n");
+    if (c->outdir && failures == 0) {
+        if (mkdirs(c->outdir) != 0)
+            diag_error(d, c->outdir, 0, "cannot create the output directory: %s", strerror(errno));
+        else {
+            char *path = path_join(c->outdir, "train-compare.csv");
+            if (write_file_atomic(path, csv.s, csv.len))
+                diag_error(d, path, 0, "cannot write: %s", strerror(errno));
+            free(path);
+        }
+    }
+    buf_free(&csv);
+    return diag_count(d) || failures ? OUTCOME_INPUT : OUTCOME_OK;
+}

@@ -1,0 +1,21 @@
+/* command.h — `einsim search`: runs the mapper on a template and writes its results. */
+#ifndef EINSIM_SEARCH_COMMAND_H
+#define EINSIM_SEARCH_COMMAND_H
+
+#include "run/run.h"
+#include "search/search.h"
+
+typedef struct {
+    const char *arch, *workload, *mapping;  /* mapping: the template */
+    const char *outdir;                     /* NULL: stdout only */
+    Overrides ov;
+    SearchOptions opt;
+} SearchCommand;
+
+/* Loads the inputs, explores the template's mapspace (search_run), prints the summary
+ * and the speed line; with outdir, writes summary.txt, run_info.txt, best-K.cfg and
+ * (with opt.pareto) pareto.csv there, each atomically. OUTCOME_INFEASIBLE when no
+ * candidate is valid. */
+Outcome search_command(const SearchCommand *c, Diag *d);
+
+#endif
