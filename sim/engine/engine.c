@@ -264,122 +264,13 @@ static void einsum_work(Ctx *x)
 typedef struct {
     uint64_t *busy;          /* per unit: cycles held by the group's passes */
     double dram_bytes;
-    uint64_t compute, memory, cycles;
+    uint64_t port;           /* cycles of the busier buffer port */
+    uint64_t compute, memory, cycles; /* compute: the busiest unit or port */
 } GroupCost;
 
 static double bytes_of(const EngineInput *in, double words)
 {
     return ceil(words * (double)in->workload->dtype_bits / 8.0);
-}
-
-/* The buffer a group stages its tensors in: its named buffer, else the first SRAM. */
-static const StorageSpec *group_buffer(const EngineInput *in, const GroupSpec *gs)
-{
-    const ArchSpec *a = in->arch;
-    if (gs->buffer)
-        return arch_find_level(a, gs->buffer);
-    for (int i = 1; i < a->n_levels; i++)
-        if (a->levels[i].cls == STORE_SRAM)
-            return &a->levels[i];
-    return NULL;
-}
-
-static const StorageSpec *staging_level(const ArchSpec *a)
-{
-    for (int i = 1; i < a->n_levels; i++)
-        if (a->levels[i].cls == STORE_REGFILE)
-            return &a->levels[i];
-    return NULL;
-}
-
-/* Where tensor t lives while group p uses it: 0 the buffer, 1 the registers of the unit
- * that produced it (kept in the array), 2 the staging level (a hand-off between units). */
-static int tensor_home(const EngineInput *in, const PlanGroup *p, int t)
-{
-    const Cascade *c = in->cascade;
-    int src = engine_view_source(c, t);
-    for (int i = 0; i < p->n_act; i++) {
-        const PlanAct *pa = &p->act[i];
-        if (pa->kind == ACT_LOAD && engine_view_source(c, pa->tensor) == src)
-            return 0;
-    }
-    const char *name = c->tensors[src].name;
-    if (in_names(p->gs->resident, p->gs->n_resident, name) ||
-        in_names(p->gs->streamed, p->gs->n_streamed, name))
-        return 0;
-    int prod = -1;
-    for (int i = 0; i < p->n_act; i++)
-        if (p->act[i].kind == ACT_EINSUM && p->act[i].tensor == src)
-            prod = i;
-    if (prod < 0)
-        return 0;
-    if (p->act[prod].store >= 0)
-        return 0;
-    /* Read by an Einsum on another unit: handed off; else kept where it was made. */
-    for (int i = 0; i < p->n_act; i++) {
-        const PlanAct *pa = &p->act[i];
-        if (pa->kind != ACT_EINSUM || pa->unit == p->act[prod].unit)
-            continue;
-        for (int k = 0; k < pa->n_deps; k++)
-            if (pa->deps[k].prod == prod)
-                return 2;
-    }
-    return 1;
-}
-
-/* Elements of tensor t touched by one item of Einsum actor `a`, times the passes that
- * re-read them (a pass reads each operand element it touches once: the stationary
- * operand once per pass, a streamed one once per pass along the spatial rank it lacks). */
-static double item_touches(const EngineInput *in, const PlanGroup *p, int a, int t, ItemExt x,
-                           const PassShape *s)
-{
-    const Cascade *c = in->cascade;
-    const PlanAct *pa = &p->act[a];
-    const Einsum *e = &c->einsums[pa->einsum];
-    const ComputeUnitSpec *u = &in->arch->units[pa->unit];
-    const SpatialSpec *sp = engine_spatial_of(in->mapping, u->name);
-    int rr = sp && sp->rows && u->rows > 1 ? cascade_find_rank(c, sp->rows) : -1;
-    int rc = sp && sp->cols ? cascade_find_rank(c, sp->cols) : -1;
-    int r[2 * CASCADE_MAX_DIMS];
-    int nr = engine_einsum_ranks(e, r);
-    /* The ranks of t as the Einsum iterates them: an access index such as m1*M0 + m0 on
-     * dimension M touches the Einsum's ranks m1 and m0. */
-    double elems = 1, rereads = 1;
-    const CascadeTensor *ct = &c->tensors[t];
-    for (int k = 0; k < nr; k++) {
-        bool has = false;
-        for (int d = 0; d < ct->ndim && !has; d++) {
-            int dr = ct->dim_rank[d];
-            has = dr == r[k] || c->ranks[r[k]].parent == dr;
-        }
-        PlanGroup tmp = *p;
-        (void)tmp;
-        uint64_t ext;
-        /* extent of rank r[k] in the item */
-        {
-            const Cascade *cc = c;
-            int it = cc->iter_rank;
-            uint64_t full = (uint64_t)in->sizes->size[r[k]];
-            if (p->steps > 1 && it >= 0 && r[k] == it)
-                ext = 1;
-            else if (p->steps > 1 && it >= 0 && (r[k] == cc->ranks[it].partner || r[k] == cc->ranks[it].parent))
-                ext = x.chunk;
-            else if (r[k] == p->block_rank)
-                ext = x.blk;
-            else if (r[k] == p->loop_rank)
-                ext = x.tile;
-            else
-                ext = full;
-        }
-        if (has)
-            elems *= (double)ext;
-        else if (r[k] == rr)
-            rereads *= (double)((ext + u->rows - 1) / u->rows);
-        else if (r[k] == rc)
-            rereads *= (double)((ext + u->cols - 1) / u->cols);
-    }
-    (void)s;
-    return elems * rereads;
 }
 
 /* Sums group p over its items: unit busy time and DRAM bytes into *gc; with `account`,
@@ -389,8 +280,8 @@ static void group_sums(Ctx *x, const PlanGroup *p, GroupCost *gc, bool account)
     const EngineInput *in = x->in;
     const Cascade *c = in->cascade;
     const ArchSpec *a = in->arch;
-    const StorageSpec *buf = group_buffer(in, p->gs);
-    const StorageSpec *stg = staging_level(a);
+    const StorageSpec *buf = plan_buffer(in, p->gs);
+    const StorageSpec *stg = plan_staging(a);
     const char *dram = a->levels[0].name;
     ItemClass cls[MAX_CLASSES];
     int nc = plan_classes(p, cls, MAX_CLASSES);
@@ -399,6 +290,7 @@ static void group_sums(Ctx *x, const PlanGroup *p, GroupCost *gc, bool account)
     /* A pass whose issue floor outlasts its results (a tiny pass draining its outputs)
      * may be the unit's last: the bound subtracts that excess once per unit. */
     uint64_t *tail = xcalloc((size_t)a->n_units, sizeof *tail);
+    double port[2] = { 0, 0 };     /* words through the buffer's read and write ports */
     for (int k = 0; k < nc; k++) {
         const ItemClass *ic = &cls[k];
         for (int i = 0; i < p->n_act; i++) {
@@ -430,6 +322,8 @@ static void group_sums(Ctx *x, const PlanGroup *p, GroupCost *gc, bool account)
                 continue;
             }
             PassShape s = plan_shape(in, p, i, ic->x);
+            port[0] += (double)s.rd * (double)ic->count;
+            port[1] += (double)s.wr * (double)ic->count;
             uint64_t held = mul(x, mul(x, s.n, s.ivl), ic->count);
             gc->busy[pa->unit] = add(x, gc->busy[pa->unit], held);
             if (s.ivl > s.lat && s.ivl - s.lat > tail[pa->unit])
@@ -453,8 +347,8 @@ static void group_sums(Ctx *x, const PlanGroup *p, GroupCost *gc, bool account)
                     continue;
                 seen[n_seen++] = t;
                 /* An initial value only (e.g. RD[0, p]) costs nothing to read. */
-                double n = item_touches(in, p, i, t, ic->x, &s) * (double)ic->count;
-                int home = tensor_home(in, p, t);
+                double n = plan_touches(in, p, i, t, ic->x, &s) * (double)ic->count;
+                int home = plan_home(in, p, t);
                 const char *name = c->tensors[engine_view_source(c, t)].name;
                 uint64_t nu = n >= 1.8e19 ? (x->overflow = 1, UINT64_MAX) : (uint64_t)n;
                 if (home == 0 && buf) {
@@ -469,8 +363,8 @@ static void group_sums(Ctx *x, const PlanGroup *p, GroupCost *gc, bool account)
             }
             /* The output: written where it lives; a reduction split over passes along
              * the rows writes partial sums and reads them back. */
-            int home = tensor_home(in, p, e->out);
-            double outs = item_touches(in, p, i, e->out, ic->x, &s) * (double)ic->count;
+            int home = plan_home(in, p, e->out);
+            double outs = plan_touches(in, p, i, e->out, ic->x, &s) * (double)ic->count;
             double psum_reads = 0;
             {
                 const SpatialSpec *sp = engine_spatial_of(in->mapping, u->name);
@@ -508,6 +402,14 @@ static void group_sums(Ctx *x, const PlanGroup *p, GroupCost *gc, bool account)
         gc->compute = b > gc->compute ? b : gc->compute;
     }
     free(tail);
+    /* The buffer's ports are resources too: words over words per cycle. */
+    gc->port = 0;
+    for (int q = 0; q < 2 && p->port_words; q++) {
+        double pc = ceil(port[q] / (double)p->port_words);
+        uint64_t cu = pc < 1.8e19 ? (uint64_t)pc : (x->overflow = 1, UINT64_MAX);
+        gc->port = cu > gc->port ? cu : gc->port;
+    }
+    gc->compute = gc->port > gc->compute ? gc->port : gc->compute;
     double bpc = a->levels[0].bandwidth_gibps * 1073741824.0 / (a->clock_mhz * 1e6);
     double mem = ceil(gc->dram_bytes / bpc);
     if (!(mem < 1.8e19)) {
@@ -728,7 +630,7 @@ void engine_cycle(const EngineInput *in, const EngineResult *r, CycleResult *out
         return;
     out->ran = true;
     bool overflow = false;
-    uint64_t total = 0, dep = 0, bw = 0;
+    uint64_t total = 0, dep = 0, bw = 0, port = 0;
     EngineResult *scratch = xcalloc(1, sizeof *scratch);
     Ctx x = { in, scratch, 0, 0, 0 };
     GroupCost gc = { .busy = xcalloc((size_t)a->n_units, sizeof *gc.busy) };
@@ -781,8 +683,10 @@ void engine_cycle(const EngineInput *in, const EngineResult *r, CycleResult *out
             bw += gap;
         } else {
             uint64_t dw = bs.dram_wait < gap ? bs.dram_wait : gap;
-            uint64_t uw = bs.unit_wait < gap - dw ? bs.unit_wait : gap - dw;
+            uint64_t pw = bs.port_wait < gap - dw ? bs.port_wait : gap - dw;
+            uint64_t uw = bs.unit_wait < gap - dw - pw ? bs.unit_wait : gap - dw - pw;
             bw += dw;
+            port += pw;
             dep += uw;
         }
     }
@@ -796,9 +700,10 @@ void engine_cycle(const EngineInput *in, const EngineResult *r, CycleResult *out
     out->cycles = total;
     out->dependency = dep;
     out->bandwidth = bw;
+    out->buffer_bandwidth = port;
     /* Each group's option has a bound at least the analytic level's (which minimises
      * it), so cycle - analytic >= dependency + bandwidth; the rest is fill and drain. */
-    out->fill_drain = total - r->cycles - dep - bw;
+    out->fill_drain = total - r->cycles - dep - bw - port;
     out->seconds = (double)out->cycles / (a->clock_mhz * 1e6);
     for (int u = 0; u < r->n_units; u++)
         out->utilization[u] = out->cycles ? r->utilization[u] * (double)r->cycles / (double)out->cycles : 0;

@@ -120,8 +120,8 @@ typedef struct {
     double utilization[ENGINE_MAX_UNITS]; /* same units and order as EngineResult */
     uint64_t fill_drain;       /* stall cycles by cause, all groups */
     uint64_t dependency;
-    uint64_t bandwidth;        /* start-up and DRAM stalls beyond the analytic bound,
-                                  including step quantisation */
+    uint64_t bandwidth;        /* start-up and DRAM stalls beyond the analytic bound */
+    uint64_t buffer_bandwidth; /* waits for a buffer port busy with other units' words */
     uint64_t steps_total;      /* steps the timeline stands for */
     uint64_t steps_simulated;  /* steps actually simulated before extrapolating */
     bool overflow;             /* the schedule's times overflow 64 bits (ran = false) */

@@ -28,6 +28,8 @@ typedef struct {
     uint64_t ivl;       /* cycles the unit is held per pass (>= len) */
     uint64_t lat;       /* issue of a pass to its last result usable by a consumer */
     uint64_t terms;     /* iteration points in the item (useful work) */
+    uint64_t rd, wr;    /* words the item reads from / writes to the group's buffer
+                           (operands, partial sums, results held there) */
 } PassShape;
 
 typedef enum {
@@ -104,6 +106,8 @@ typedef struct {
     int *ord;                /* issue order within a slot: loads, Einsums (stage order),
                                 stores; n_act entries */
     uint64_t footprint_bytes; /* the group's buffer bytes (every copy) */
+    uint64_t port_words;     /* words per cycle of each of the buffer's read and write
+                                ports (row width x banks); 0: no buffer */
 } PlanGroup;
 
 /* Helpers shared by the engine's files. */
@@ -130,6 +134,18 @@ PassShape plan_shape(const EngineInput *in, const PlanGroup *p, int a, ItemExt x
 /* Words a load / store moves for one residency of extents x. */
 uint64_t plan_words(const EngineInput *in, const PlanGroup *p, int a, ItemExt x);
 
+/* The buffer a group stages its tensors in (its named buffer, else the first SRAM),
+ * and the staging level between units (the first regfile level); NULL when none. */
+const StorageSpec *plan_buffer(const EngineInput *in, const GroupSpec *gs);
+const StorageSpec *plan_staging(const ArchSpec *a);
+/* Where tensor t lives while group p uses it: 0 the buffer, 1 the registers of the unit
+ * that made it, 2 the staging level (a hand-off between units). */
+int plan_home(const EngineInput *in, const PlanGroup *p, int t);
+/* Elements of tensor t that one item of Einsum actor a reads (or writes, for its output),
+ * times the passes that re-read them. */
+double plan_touches(const EngineInput *in, const PlanGroup *p, int a, int t, ItemExt x,
+                    const PassShape *s);
+
 /* Counts of items by class, for the analytic level and the accounting: calls `fn` once
  * per distinct (extents, phase set) with the number of items of that class. */
 typedef struct {
@@ -155,6 +171,7 @@ typedef struct {
     uint64_t slots_total, slots_simulated;
     uint64_t unit_wait;       /* cycles a unit waited for another unit's result */
     uint64_t dram_wait;       /* cycles a unit waited for a load */
+    uint64_t port_wait;       /* cycles a unit waited for a buffer port */
 } SchedOut;
 void sched_run(const EngineInput *in, const PlanGroup *p, SchedOut *out, bool *overflow);
 

@@ -267,7 +267,146 @@ PassShape plan_shape(const EngineInput *in, const PlanGroup *p, int a, ItemExt x
     }
     if (!p->pipelined)
         s.ivl = umax(s.ivl, s.lat);
+    /* Buffer words: operands held in the buffer, once per touch; the output written
+     * there, with the partial sums of a reduction split over row passes read back. */
+    if (p->n_act) {
+        int seen[CASCADE_MAX_DIMS * 4], n_seen = 0;
+        double rd = 0, wr = 0;
+        for (int j = 0; j < e->n_nodes; j++) {
+            if (e->nodes[j].kind != EX_ACCESS)
+                continue;
+            int t = e->nodes[j].tensor;
+            bool dup = false;
+            for (int q = 0; q < n_seen; q++)
+                dup |= seen[q] == t;
+            if (dup || n_seen >= (int)(sizeof seen / sizeof *seen))
+                continue;
+            seen[n_seen++] = t;
+            if (plan_home(in, p, t) == 0)
+                rd += plan_touches(in, p, a, t, x, &s);
+        }
+        if (plan_home(in, p, e->out) == 0) {
+            double outs = plan_touches(in, p, a, e->out, x, &s);
+            wr = outs;
+            if (rows_reduced && ext_rows > u->rows) {
+                double pr = (double)cdiv(ext_rows, u->rows);
+                rd += outs * (pr - 1) / pr;
+            }
+        }
+        s.rd = rd < 1.8e19 ? (uint64_t)rd : UINT64_MAX;
+        s.wr = wr < 1.8e19 ? (uint64_t)wr : UINT64_MAX;
+    }
     return s;
+}
+
+/* ---- where values live, and what a pass reads -------------------------------------- */
+
+/* The buffer a group stages its tensors in: its named buffer, else the first SRAM. */
+const StorageSpec *plan_buffer(const EngineInput *in, const GroupSpec *gs)
+{
+    const ArchSpec *a = in->arch;
+    if (gs->buffer)
+        return arch_find_level(a, gs->buffer);
+    for (int i = 1; i < a->n_levels; i++)
+        if (a->levels[i].cls == STORE_SRAM)
+            return &a->levels[i];
+    return NULL;
+}
+
+const StorageSpec *plan_staging(const ArchSpec *a)
+{
+    for (int i = 1; i < a->n_levels; i++)
+        if (a->levels[i].cls == STORE_REGFILE)
+            return &a->levels[i];
+    return NULL;
+}
+
+/* Where tensor t lives while group p uses it: 0 the buffer, 1 the registers of the unit
+ * that produced it (kept in the array), 2 the staging level (a hand-off between units). */
+int plan_home(const EngineInput *in, const PlanGroup *p, int t)
+{
+    const Cascade *c = in->cascade;
+    int src = engine_view_source(c, t);
+    for (int i = 0; i < p->n_act; i++) {
+        const PlanAct *pa = &p->act[i];
+        if (pa->kind == ACT_LOAD && engine_view_source(c, pa->tensor) == src)
+            return 0;
+    }
+    const char *name = c->tensors[src].name;
+    if (in_names(p->gs->resident, p->gs->n_resident, name) ||
+        in_names(p->gs->streamed, p->gs->n_streamed, name))
+        return 0;
+    int prod = -1;
+    for (int i = 0; i < p->n_act; i++)
+        if (p->act[i].kind == ACT_EINSUM && p->act[i].tensor == src)
+            prod = i;
+    if (prod < 0)
+        return 0;
+    if (p->act[prod].store >= 0)
+        return 0;
+    /* Read by an Einsum on another unit: handed off; else kept where it was made. */
+    for (int i = 0; i < p->n_act; i++) {
+        const PlanAct *pa = &p->act[i];
+        if (pa->kind != ACT_EINSUM || pa->unit == p->act[prod].unit)
+            continue;
+        for (int k = 0; k < pa->n_deps; k++)
+            if (pa->deps[k].prod == prod)
+                return 2;
+    }
+    return 1;
+}
+
+/* Elements of tensor t touched by one item of Einsum actor `a`, times the passes that
+ * re-read them (a pass reads each operand element it touches once: the stationary
+ * operand once per pass, a streamed one once per pass along the spatial rank it lacks). */
+double plan_touches(const EngineInput *in, const PlanGroup *p, int a, int t, ItemExt x,
+                           const PassShape *s)
+{
+    const Cascade *c = in->cascade;
+    const PlanAct *pa = &p->act[a];
+    const Einsum *e = &c->einsums[pa->einsum];
+    const ComputeUnitSpec *u = &in->arch->units[pa->unit];
+    const SpatialSpec *sp = engine_spatial_of(in->mapping, u->name);
+    int rr = sp && sp->rows && u->rows > 1 ? cascade_find_rank(c, sp->rows) : -1;
+    int rc = sp && sp->cols ? cascade_find_rank(c, sp->cols) : -1;
+    int r[2 * CASCADE_MAX_DIMS];
+    int nr = engine_einsum_ranks(e, r);
+    /* The ranks of t as the Einsum iterates them: an access index such as m1*M0 + m0 on
+     * dimension M touches the Einsum's ranks m1 and m0. */
+    double elems = 1, rereads = 1;
+    const CascadeTensor *ct = &c->tensors[t];
+    for (int k = 0; k < nr; k++) {
+        bool has = false;
+        for (int d = 0; d < ct->ndim && !has; d++) {
+            int dr = ct->dim_rank[d];
+            has = dr == r[k] || c->ranks[r[k]].parent == dr;
+        }
+        uint64_t ext;
+        /* extent of rank r[k] in the item */
+        {
+            const Cascade *cc = c;
+            int it = cc->iter_rank;
+            uint64_t full = (uint64_t)in->sizes->size[r[k]];
+            if (p->steps > 1 && it >= 0 && r[k] == it)
+                ext = 1;
+            else if (p->steps > 1 && it >= 0 && (r[k] == cc->ranks[it].partner || r[k] == cc->ranks[it].parent))
+                ext = x.chunk;
+            else if (r[k] == p->block_rank)
+                ext = x.blk;
+            else if (r[k] == p->loop_rank)
+                ext = x.tile;
+            else
+                ext = full;
+        }
+        if (has)
+            elems *= (double)ext;
+        else if (r[k] == rr)
+            rereads *= (double)((ext + u->rows - 1) / u->rows);
+        else if (r[k] == rc)
+            rereads *= (double)((ext + u->cols - 1) / u->cols);
+    }
+    (void)s;
+    return elems * rereads;
 }
 
 /* ---- item classes ------------------------------------------------------------------ */
@@ -572,6 +711,10 @@ int plan_build(const EngineInput *in, int g, PlanOpts o, PlanGroup *p, char *why
     p->bytes_per_cycle = a->levels[0].bandwidth_gibps * 1073741824.0 / (a->clock_mhz * 1e6);
     p->dram_latency = a->levels[0].latency_cycles;
     p->handoff_latency = handoff_latency(a);
+    const StorageSpec *buf = plan_buffer(in, gs);
+    p->port_words = buf ? smul((uint64_t)buf->width_bits / in->workload->dtype_bits, buf->banks) : 0;
+    if (buf && p->port_words == 0)
+        p->port_words = 1;
     why[0] = 0;
 
     /* Einsum actors in stage order. */

@@ -33,6 +33,7 @@
 #include "util/util.h"
 
 #define ABSENT UINT64_MAX
+#define PORT_SNAP 8        /* port intervals a snapshot pads to */
 
 typedef struct {
     uint64_t tag;          /* item, or residency number; ABSENT when empty */
@@ -56,12 +57,87 @@ typedef struct {
     bool valid;
 } ShapeCache;
 
+/* A buffer port's busy time as disjoint sorted intervals [b, e): words stream through
+ * it in whatever cycles are free from a request's start on, so requests issued out of
+ * time order share it without leaving it idle. */
+typedef struct {
+    uint64_t *b, *e;
+    int n, cap;
+} Calendar;
+
+/* Reserves `need` free cycles from `start` on; returns the cycle after the last. */
+static uint64_t cal_take(Calendar *c, uint64_t start, uint64_t need)
+{
+    if (need == 0)
+        return start;
+    uint64_t t = start, done = start;
+    int i = 0;
+    while (i < c->n && c->e[i] <= t)
+        i++;
+    /* Walk gaps: [t, next busy start). */
+    while (need) {
+        uint64_t gap_end = i < c->n ? c->b[i] : UINT64_MAX;
+        if (t < gap_end) {
+            uint64_t take = gap_end - t < need ? gap_end - t : need;
+            /* Insert [t, t + take) before interval i (merging with neighbours). */
+            if (c->n == c->cap) {
+                c->cap = c->cap ? 2 * c->cap : 16;
+                c->b = xrealloc(c->b, (size_t)c->cap * sizeof *c->b);
+                c->e = xrealloc(c->e, (size_t)c->cap * sizeof *c->e);
+            }
+            memmove(c->b + i + 1, c->b + i, (size_t)(c->n - i) * sizeof *c->b);
+            memmove(c->e + i + 1, c->e + i, (size_t)(c->n - i) * sizeof *c->e);
+            c->b[i] = t;
+            c->e[i] = t + take;
+            c->n++;
+            need -= take;
+            done = t + take;
+            t += take;
+            i++;
+        }
+        if (!need)
+            break;
+        t = c->e[i] > t ? c->e[i] : t;
+        i++;
+    }
+    /* Merge touching intervals. */
+    int k = 0;
+    for (int j = 0; j < c->n; j++) {
+        if (k && c->b[j] <= c->e[k - 1]) {
+            if (c->e[j] > c->e[k - 1])
+                c->e[k - 1] = c->e[j];
+        } else {
+            c->b[k] = c->b[j];
+            c->e[k] = c->e[j];
+            k++;
+        }
+    }
+    c->n = k;
+    return done;
+}
+
+/* Forgets the busy time before `floor` (no request can start earlier). */
+static void cal_prune(Calendar *c, uint64_t floor)
+{
+    int k = 0;
+    while (k < c->n && c->e[k] <= floor)
+        k++;
+    if (k) {
+        memmove(c->b, c->b + k, (size_t)(c->n - k) * sizeof *c->b);
+        memmove(c->e, c->e + k, (size_t)(c->n - k) * sizeof *c->e);
+        c->n -= k;
+    }
+    if (c->n && c->b[0] < floor)
+        c->b[0] = floor;
+}
+
 typedef struct {
     const EngineInput *in;
     const PlanGroup *p;
     int n_units;
     uint64_t *unit_free;
     uint64_t dram_free;
+    Calendar port[2];      /* the group buffer's read and write ports */
     Rec **ring;            /* per actor */
     uint64_t *ring_size;   /* powers of two */
     uint64_t **store_runs; /* stores: completion of the last 2 runs, by run count */
@@ -69,7 +145,7 @@ typedef struct {
     ShapeCache (*cache)[8];
     uint64_t *dram_cyc_cache_words, *dram_cyc_cache;  /* per actor, one entry */
     uint64_t end;          /* latest end so far */
-    uint64_t unit_wait, dram_wait;
+    uint64_t unit_wait, dram_wait, port_wait;
     uint32_t *max_cons_skew, *min_cons_skew; /* loads */
     uint64_t live;         /* items before the current slot whose results may still be read */
     uint64_t dc_item[4];   /* decode cache (run_slot visits a few distinct items a slot) */
@@ -321,6 +397,29 @@ static void issue_einsum(Sw *w, int a, uint64_t item, const Item *it)
         else
             w->unit_wait = add(w, w->unit_wait, start - *uf);
     }
+    /* The buffer's ports stream the item's words while it issues, shared with the other
+     * units first come first served: the item cannot finish issuing before its words
+     * have been through the port. */
+    uint64_t port_done = 0;
+    uint64_t port_need[2] = { s.rd, s.wr };
+    if (w->port[0].n + w->port[1].n > 64) {
+        /* No request starts before the earliest unit of the group can issue. */
+        uint64_t floor = UINT64_MAX;
+        for (int k = 0; k < p->n_act; k++)
+            if (p->act[k].kind == ACT_EINSUM)
+                floor = umax(0, floor < w->unit_free[p->act[k].unit] ? floor : w->unit_free[p->act[k].unit]);
+        cal_prune(&w->port[0], floor);
+        cal_prune(&w->port[1], floor);
+    }
+    for (int q = 0; q < 2 && p->port_words; q++)
+        if (port_need[q])
+            port_done = umax(port_done, cal_take(&w->port[q], start,
+                                                 (port_need[q] + p->port_words - 1) / p->port_words));
+    uint64_t issue_end = add(w, start, mul(w, s.n, s.ivl));
+    if (port_done > issue_end) {
+        w->port_wait = add(w, w->port_wait, port_done - issue_end);
+        tail = umax(tail, port_done);
+    }
     /* The last pass reads its last element (its last issue cycle) after a streamed
      * load's last data has arrived. */
     uint64_t last = add(w, start, mul(w, s.n - 1, s.ivl));
@@ -440,19 +539,22 @@ typedef struct {
     size_t n;
     uint64_t hash;     /* of v[], to reject unequal states quickly */
     uint64_t *nrun;    /* stores: runs so far, per actor */
-    uint64_t unit_wait, dram_wait;
+    uint64_t unit_wait, dram_wait, port_wait;
 } Snap;
 
 static void snap_take(Sw *w, uint64_t k, Snap *s)
 {
     const PlanGroup *p = w->p;
-    size_t n = (size_t)w->n_units + 1;
+    size_t n = (size_t)w->n_units + 3 + 4 * PORT_SNAP + 64;
+    for (int q = 0; q < 2; q++)
+        n += 2 * (size_t)w->port[q].n;
     for (int a = 0; a < p->n_act; a++)
         n += (size_t)w->ring_size[a] * 4 + 2;
     s->v = xrealloc(s->v, n * sizeof *s->v);
     s->k = k;
     s->unit_wait = w->unit_wait;
     s->dram_wait = w->dram_wait;
+    s->port_wait = w->port_wait;
     s->nrun = xrealloc(s->nrun, (size_t)p->n_act * sizeof *s->nrun);
     memcpy(s->nrun, w->store_nrun, (size_t)p->n_act * sizeof *s->nrun);
     /* The base: the earliest time a resource the group uses is free. Any time before it
@@ -468,12 +570,24 @@ static void snap_take(Sw *w, uint64_t k, Snap *s)
     }
     if (dram_used)
         base = base < w->dram_free ? base : w->dram_free;
+
     s->base = base;
     size_t i = 0;
 #define REL(t) ((t) == ABSENT || (t) < base ? ABSENT : (t) - base)
     for (int u = 0; u < w->n_units; u++)
         s->v[i++] = REL(w->unit_free[u]);
     s->v[i++] = REL(w->dram_free);
+    /* Port calendars: busy time before the base can no longer matter. */
+    for (int q = 0; q < 2; q++) {
+        cal_prune(&w->port[q], base);
+        s->v[i++] = (uint64_t)w->port[q].n;
+        for (int j = 0; j < w->port[q].n && j < PORT_SNAP; j++) {
+            s->v[i++] = w->port[q].b[j] - base;
+            s->v[i++] = w->port[q].e[j] - base;
+        }
+        for (int j = w->port[q].n; j < PORT_SNAP; j++)
+            s->v[i++] = ABSENT, s->v[i++] = ABSENT;
+    }
     Item it;
     decode(p, k < p->items ? k : p->items - 1, &it);
     for (int a = 0; a < p->n_act; a++) {
@@ -614,7 +728,13 @@ static void jump(Sw *w, uint64_t q, uint64_t per, uint64_t lambda, const Snap *p
     for (int u = 0; u < w->n_units; u++)
         w->unit_free[u] = add(w, w->unit_free[u], dt);
     w->dram_free = add(w, w->dram_free, dt);
+    for (int pq = 0; pq < 2; pq++)
+        for (int j = 0; j < w->port[pq].n; j++) {
+            w->port[pq].b[j] = add(w, w->port[pq].b[j], dt);
+            w->port[pq].e[j] = add(w, w->port[pq].e[j], dt);
+        }
     w->end = add(w, w->end, dt);
+    w->port_wait = add(w, w->port_wait, mul(w, q, cur->port_wait - prev->port_wait));
     w->unit_wait = add(w, w->unit_wait, mul(w, q, cur->unit_wait - prev->unit_wait));
     w->dram_wait = add(w, w->dram_wait, mul(w, q, cur->dram_wait - prev->dram_wait));
     for (int a = 0; a < p->n_act; a++) {
@@ -819,6 +939,7 @@ void sched_run(const EngineInput *in, const PlanGroup *p, SchedOut *out, bool *o
     out->cycles = w.end;
     out->unit_wait = w.unit_wait;
     out->dram_wait = w.dram_wait;
+    out->port_wait = w.port_wait;
     *overflow = w.overflow;
     for (int i = 0; i < NSTEP; i++)
         free(steps[i].v), free(steps[i].nrun);
@@ -842,4 +963,6 @@ void sched_run(const EngineInput *in, const PlanGroup *p, SchedOut *out, bool *o
     free(w.max_cons_skew);
     free(w.min_cons_skew);
     free(w.unit_free);
+    for (int q = 0; q < 2; q++)
+        free(w.port[q].b), free(w.port[q].e);
 }

@@ -4,8 +4,8 @@
  *   - the analytic level is a lower bound of the cycle level (no clamp makes it so);
  *   - more work never takes fewer cycles: sequence length, batch, heads, E and F, and
  *     the GEMM ranks (multiples or not of the array and tile sizes);
- *   - more buffer or more DRAM bandwidth never takes more cycles, and never turns a
- *     feasible mapping infeasible;
+ *   - more buffer, more DRAM bandwidth or more buffer bandwidth (banks) never takes more
+ *     cycles, and never turns a feasible mapping infeasible;
  *   - the same inputs give the same numbers.
  * Prints how many points and pairs it checked. */
 #include <inttypes.h>
@@ -181,6 +181,9 @@ int main(void)
                    kbs, 9, lens[l], -1);
             series(attn[c].arch, "workloads/bert.cfg", attn[c].map, "arch.DRAM.bandwidth_gibps",
                    bws, 7, lens[l], -1);
+            static const char *const banks[] = { "1", "2", "4", "8" };
+            series(attn[c].arch, "workloads/bert.cfg", attn[c].map, "arch.GlobalBuffer.banks",
+                   banks, 4, lens[l], -1);
         }
     /* Array sizes 4 .. 512 (FuseMax; rows, columns, 1D columns and M0 together). */
     static const char *const ns[] = { "4", "8", "16", "32", "64", "128", "256", "512" };
