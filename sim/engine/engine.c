@@ -365,21 +365,7 @@ static void group_sums(Ctx *x, const PlanGroup *p, GroupCost *gc, bool account)
              * the rows writes partial sums and reads them back. */
             int home = plan_home(in, p, e->out);
             double outs = plan_touches(in, p, i, e->out, ic->x, &s) * (double)ic->count;
-            double psum_reads = 0;
-            {
-                const SpatialSpec *sp = engine_spatial_of(in->mapping, u->name);
-                int rr = sp && sp->rows && u->rows > 1 ? cascade_find_rank(c, sp->rows) : -1;
-                for (int q = 0; q < e->n_red && rr >= 0; q++)
-                    if (e->red_ranks[q] == rr) {
-                        double passes = (double)s.n;
-                        (void)passes;
-                        /* item_touches already multiplied by the row passes the output
-                         * lacks: every pass after the first reads the partial sums. */
-                        uint64_t ext = (uint64_t)in->sizes->size[rr];
-                        double pr = (double)((ext + u->rows - 1) / u->rows);
-                        psum_reads = outs * (pr - 1) / pr;
-                    }
-            }
+            double psum_reads = s.psum * (double)ic->count;
             const char *oname = c->tensors[e->out].name;
             uint64_t ou = outs >= 1.8e19 ? (x->overflow = 1, UINT64_MAX) : (uint64_t)outs;
             uint64_t pu = (uint64_t)psum_reads;
@@ -390,9 +376,23 @@ static void group_sums(Ctx *x, const PlanGroup *p, GroupCost *gc, bool account)
             } else if (home == 2 && stg) {
                 TrafficStat *ts = traffic(x, stg->name, oname);
                 ts->writes = add(x, ts->writes, ou);
-            } else if (home == 1) {
+            } else if (home == 1 && s.dataflow != DF_OS) {
                 count_action(x, u->name, u->energy_class, "reg_write", outs);
                 count_action(x, u->name, u->energy_class, "reg_read", psum_reads);
+            }
+            /* The PE register file per term, from the dataflow: an output-stationary
+             * result is read and written back by every term (it accumulates, or a map
+             * rewrites it in place); a stationary operand is read by every term, after
+             * being written once per pass. */
+            double terms = (double)s.terms * (double)ic->count;
+            if (s.dataflow == DF_OS) {
+                count_action(x, u->name, u->energy_class, "reg_read", terms);
+                count_action(x, u->name, u->energy_class, "reg_write", terms);
+            } else if (s.dataflow == DF_STATIONARY) {
+                count_action(x, u->name, u->energy_class, "reg_read", terms);
+                if (plan_home(in, p, s.stationary) != 1)
+                    count_action(x, u->name, u->energy_class, "reg_write",
+                                 plan_touches(in, p, i, s.stationary, ic->x, &s) * (double)ic->count);
             }
         }
     }

@@ -30,7 +30,13 @@ typedef struct {
     uint64_t terms;     /* iteration points in the item (useful work) */
     uint64_t rd, wr;    /* words the item reads from / writes to the group's buffer
                            (operands, partial sums, results held there) */
+    double psum;        /* partial sums the item reads back (a reduction split over row
+                           passes: every pass after the first), wherever they live */
+    int dataflow;       /* 2D: DF_OS, DF_STATIONARY (WS / IS), or DF_NONE */
+    int stationary;     /* DF_STATIONARY: the tensor held in the PEs, else -1 */
 } PassShape;
+
+enum { DF_NONE = 0, DF_OS = 1, DF_STATIONARY = 2 };
 
 typedef enum {
     DEP_REL,            /* producer item = consumer item + dstep steps (same block) */

@@ -197,7 +197,7 @@ PassShape plan_shape(const EngineInput *in, const PlanGroup *p, int a, ItemExt x
     int rc = sp && sp->cols ? cascade_find_rank(c, sp->cols) : -1;
     int r[2 * CASCADE_MAX_DIMS];
     int nr = engine_einsum_ranks(e, r);
-    PassShape s = { 1, 0, 0, 0, 1 };
+    PassShape s = { .n = 1, .terms = 1, .stationary = -1 };
     uint64_t temporal = 1, ext_rows = 0, ext_cols = 0;
     bool rows_reduced = false;
     for (int k = 0; k < nr; k++) {
@@ -250,17 +250,23 @@ PassShape plan_shape(const EngineInput *in, const PlanGroup *p, int a, ItemExt x
                     if (e->nodes[j].kind != EX_ACCESS)
                         continue;
                     int t = e->nodes[j].tensor;
+                    if (!tensor_has_rank(c, t, rr) || !tensor_has_rank(c, t, rc))
+                        continue;
+                    s.dataflow = DF_STATIONARY;
+                    s.stationary = t;
                     int w = c->tensors[engine_view_source(c, t)].writer;
                     bool in_array = false;
                     for (int k = 0; k < p->n_act; k++)
                         if (p->act[k].kind == ACT_EINSUM && p->act[k].einsum == w &&
                             p->act[k].unit == pa->unit)
                             in_array = true;
-                    if (!in_array && tensor_has_rank(c, t, rr) && tensor_has_rank(c, t, rc))
+                    if (!in_array)
                         floor = umax(u->rows, u->cols);
                 }
-            } else if (leaves) {
-                floor = u->rows;
+            } else {
+                s.dataflow = DF_OS;
+                if (leaves)
+                    floor = u->rows;
             }
         }
         s.ivl = umax(s.len, floor);
@@ -285,13 +291,14 @@ PassShape plan_shape(const EngineInput *in, const PlanGroup *p, int a, ItemExt x
             if (plan_home(in, p, t) == 0)
                 rd += plan_touches(in, p, a, t, x, &s);
         }
+        double outs = plan_touches(in, p, a, e->out, x, &s);
+        if (rows_reduced && u->rows > 1 && ext_rows > u->rows) {
+            double pr = (double)cdiv(ext_rows, u->rows);
+            s.psum = outs * (pr - 1) / pr;
+        }
         if (plan_home(in, p, e->out) == 0) {
-            double outs = plan_touches(in, p, a, e->out, x, &s);
             wr = outs;
-            if (rows_reduced && ext_rows > u->rows) {
-                double pr = (double)cdiv(ext_rows, u->rows);
-                rd += outs * (pr - 1) / pr;
-            }
+            rd += s.psum;
         }
         s.rd = rd < 1.8e19 ? (uint64_t)rd : UINT64_MAX;
         s.wr = wr < 1.8e19 ? (uint64_t)wr : UINT64_MAX;
