@@ -943,6 +943,44 @@ static uint64_t bytes_of(const EngineInput *in, uint64_t words)
     return bits / 8 + (bits % 8 != 0);
 }
 
+/* Does Einsum actor i write its result in place of one of its inputs? An element-wise
+ * map (no reduction) whose output has the same dimensions as an input made in this
+ * group, which nothing later in the group reads, needs no space of its own (the
+ * softmax of FLAT rewrites QK in place: SN, then A). */
+static bool in_place(const EngineInput *in, const PlanGroup *p, int i)
+{
+    const Cascade *c = in->cascade;
+    const Einsum *e = &c->einsums[p->act[i].einsum];
+    const CascadeTensor *out = &c->tensors[e->out];
+    if (e->red != RED_NONE)
+        return false;
+    for (int j = 0; j < e->n_nodes; j++) {
+        if (e->nodes[j].kind != EX_ACCESS)
+            continue;
+        const CascadeTensor *src = &c->tensors[e->nodes[j].tensor];
+        if (src->ndim != out->ndim || memcmp(src->dim_rank, out->dim_rank, sizeof src->dim_rank) ||
+            src->recur_dim >= 0 || out->recur_dim >= 0)
+            continue;
+        int w = -1;
+        for (int k = 0; k < p->n_act; k++)
+            if (p->act[k].kind == ACT_EINSUM && p->act[k].einsum == src->writer)
+                w = k;
+        if (w < 0 || p->act[w].store >= 0)
+            continue;
+        bool later = false;
+        for (int k = i + 1; k < p->n_act && !later; k++) {
+            if (p->act[k].kind != ACT_EINSUM)
+                continue;
+            const Einsum *ek = &c->einsums[p->act[k].einsum];
+            for (int q = 0; q < ek->n_nodes; q++)
+                later |= ek->nodes[q].kind == EX_ACCESS && ek->nodes[q].tensor == e->nodes[j].tensor;
+        }
+        if (!later)
+            return true;
+    }
+    return false;
+}
+
 int plan_capacity(const EngineInput *in, PlanGroup *p, char *why, size_t n_why)
 {
     const Cascade *c = in->cascade;
@@ -993,7 +1031,7 @@ int plan_capacity(const EngineInput *in, PlanGroup *p, char *why, size_t n_why)
         const char *name = c->tensors[pa->tensor].name;
         bool res = in_names(gs->resident, gs->n_resident, name);
         bool str = in_names(gs->streamed, gs->n_streamed, name);
-        if (!res && !str)
+        if ((!res && !str) || in_place(in, p, i))
             continue;
         PlanAct tmp = *pa;
         tmp.res = res ? RES_TILE : (p->steps > 1 ? RES_STEP : RES_ITEM);
