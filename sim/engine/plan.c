@@ -586,6 +586,41 @@ static uint64_t handoff_latency(const ArchSpec *a)
     return 0;
 }
 
+/* The slices in which Einsum actor a reads (or writes) tensor t in one item: one per
+ * pass along a spatial rank t has, times the extent of every rank t has that the pass
+ * walks in time (1: the pass needs all of t at once). */
+static uint64_t stream_slices(const EngineInput *in, const PlanGroup *p, int a, int t, ItemExt x)
+{
+    const Cascade *c = in->cascade;
+    const PlanAct *pa = &p->act[a];
+    const Einsum *e = &c->einsums[pa->einsum];
+    const ComputeUnitSpec *u = &in->arch->units[pa->unit];
+    const SpatialSpec *sp = engine_spatial_of(in->mapping, u->name);
+    int rr = sp && sp->rows && u->rows > 1 ? cascade_find_rank(c, sp->rows) : -1;
+    int rc = sp && sp->cols ? cascade_find_rank(c, sp->cols) : -1;
+    int src = engine_view_source(c, t);
+    int r[2 * CASCADE_MAX_DIMS];
+    int nr = engine_einsum_ranks(e, r);
+    uint64_t div = 1;
+    for (int k = 0; k < nr; k++) {
+        bool has = false;
+        for (int d = 0; d < c->tensors[src].ndim && !has; d++) {
+            int dr = c->tensors[src].dim_rank[d];
+            has = dr == r[k] || c->ranks[r[k]].parent == dr;
+        }
+        if (!has)
+            continue;
+        uint64_t ext = item_rank_ext(in, p, r[k], RES_ITEM, x);
+        if (r[k] == rr)
+            div = smul(div, cdiv(ext, u->rows));
+        else if (r[k] == rc)
+            div = smul(div, cdiv(ext, u->cols));
+        else
+            div = smul(div, ext);
+    }
+    return div ? div : 1;
+}
+
 /* Issue order within a slot, and the skew of every actor: a consumer issues after what
  * it reads (later in the slot or in a later slot); in a pipelined group a result handed
  * to another unit is consumed one item later, so the hand-off overlaps other work. */
@@ -899,12 +934,16 @@ int plan_build(const EngineInput *in, int g, PlanOpts o, PlanGroup *p, char *why
         plan_free(p);
         return 1;
     }
-    /* Item loads that a consumer splits into several passes along one of the tensor's
-     * ranks stream through the buffer a pass slice at a time; a spilled tensor too. */
+    /* Item loads (and stores) stream through the buffer in slices as their consumer
+     * (producer) reads (writes) them. */
     ItemExt xf = { p->nb_full > 1 ? p->block : p->blk_last_full, p->chunk, p->tile ? p->tile : p->tile_last };
     for (int ld = 0; ld < p->n_act; ld++) {
         PlanAct *pa = &p->act[ld];
         pa->stream_div = 1;
+        if (pa->kind == ACT_STORE && pa->res == RES_ITEM) {
+            pa->stream_div = stream_slices(in, p, pa->deps[0].prod, pa->tensor, xf);
+            continue;
+        }
         if (pa->kind != ACT_LOAD || pa->res != RES_ITEM)
             continue;
         for (int k = 0; k < p->n_act; k++) {
@@ -914,15 +953,9 @@ int plan_build(const EngineInput *in, int g, PlanOpts o, PlanGroup *p, char *why
                 reads |= pc->deps[q].prod == ld;
             if (!reads || pc->kind != ACT_EINSUM)
                 continue;
-            const ComputeUnitSpec *u = &in->arch->units[pc->unit];
-            const SpatialSpec *sp = engine_spatial_of(m, u->name);
-            int rr = sp && sp->rows && u->rows > 1 ? cascade_find_rank(c, sp->rows) : -1;
-            int rc = sp && sp->cols ? cascade_find_rank(c, sp->cols) : -1;
-            int src = engine_view_source(c, pa->tensor);
-            bool along = (rr >= 0 && tensor_has_rank(c, src, rr)) || (rc >= 0 && tensor_has_rank(c, src, rc));
-            PassShape sh = plan_shape(in, p, k, xf);
-            if (along && sh.n > pa->stream_div)
-                pa->stream_div = sh.n;
+            uint64_t d = stream_slices(in, p, k, pa->tensor, xf);
+            if (d > pa->stream_div)
+                pa->stream_div = d;
         }
     }
     return 0;
@@ -1008,8 +1041,13 @@ int plan_capacity(const EngineInput *in, PlanGroup *p, char *why, size_t n_why)
         uint64_t words = plan_words(in, p, i, x);
         bool through_dram = p->spilled && in_names(gs->spill, gs->n_spill,
                                                    c->tensors[engine_view_source(c, pa->tensor)].name);
-        if (pa->kind == ACT_LOAD && pa->stream_div > 1)
-            words = cdiv(words, pa->stream_div), copies = 2;
+        if (pa->stream_div > 1) {
+            /* A slice at a time, double-buffered; at least a buffer row. */
+            uint64_t row = buf ? buf->width_bits / in->workload->dtype_bits : 1;
+            uint64_t slice = cdiv(words, pa->stream_div);
+            words = slice > row ? slice : (row < words ? row : words);
+            copies = 2;
+        }
         if (through_dram) {
             /* A spilled tensor streams through the buffer a row at a time. */
             uint64_t row = buf ? buf->width_bits / in->workload->dtype_bits : 1;

@@ -321,7 +321,7 @@ static uint64_t dep_time(Sw *w, int a, const PlanDep *d, const Item *it, uint64_
         EINSIM_ASSERT(r);
         *from_dram = true;
         uint64_t lat = w->in->data_on_chip ? 0 : p->dram_latency;
-        if (pr->res == RES_ITEM) {
+        if (pr->res == RES_ITEM && pr->stream_div > 1) {
             /* An item's operand streams in while the passes read it: the first pass
              * starts once the first of its `units` slices (every issue cycle of every
              * pass reads one) has arrived, and the last element is read after the whole

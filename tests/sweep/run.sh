@@ -149,7 +149,7 @@ done
 sweep tests/sweep/infeasible.cfg -o "$T/inf" >/dev/null 2>"$T/inf.err"; rc=$?
 check "infeasible: not a failure (exit $rc)" [ "$rc" = 0 ]
 check "infeasible: row with feasible=0 and the reason" \
-  grep -q '^002,64,fusemax,bert,fusemax,0,.*"group attention: the smallest tile needs' "$T/inf/sweep.csv"
+  grep -q '^002,64,fusemax,bert,fusemax,0,.*"group attention: the tile P = 256 needs' "$T/inf/sweep.csv"
 check "infeasible: counted" grep -q '2 evaluated (1 infeasible)' "$T/inf.err"
 expect_rc() { # expect_rc WANT DESCRIPTION ARGS...
   local want=$1 what=$2; shift 2

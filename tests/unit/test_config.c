@@ -286,7 +286,7 @@ static void test_shipped_arch(void)
             CHECK_EQ_INT(glb->cls, STORE_SRAM);
             CHECK(glb->size_bytes == 16u << 20);
             CHECK_EQ_INT(glb->width_bits, 4096);
-            CHECK_EQ_INT(glb->banks, 1);
+            CHECK_EQ_INT(glb->banks, 4);
             CHECK_EQ_INT(glb->instances, 1);
             CHECK(glb->bandwidth_gibps == 0);
             CHECK_EQ_INT(stg->cls, STORE_REGFILE);
