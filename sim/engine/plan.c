@@ -587,8 +587,8 @@ static uint64_t handoff_latency(const ArchSpec *a)
 }
 
 /* The slices in which Einsum actor a reads (or writes) tensor t in one item: one per
- * pass along a spatial rank t has, times the extent of every rank t has that the pass
- * walks in time (1: the pass needs all of t at once). */
+ * pass along a spatial rank t has (1: every pass needs all of t). A pass's slice is the
+ * tile the buffer holds for it, double-buffered. */
 static uint64_t stream_slices(const EngineInput *in, const PlanGroup *p, int a, int t, ItemExt x)
 {
     const Cascade *c = in->cascade;
@@ -615,8 +615,6 @@ static uint64_t stream_slices(const EngineInput *in, const PlanGroup *p, int a, 
             div = smul(div, cdiv(ext, u->rows));
         else if (r[k] == rc)
             div = smul(div, cdiv(ext, u->cols));
-        else
-            div = smul(div, ext);
     }
     return div ? div : 1;
 }
@@ -780,8 +778,16 @@ int plan_build(const EngineInput *in, int g, PlanOpts o, PlanGroup *p, char *why
         for (int i = 0; i < p->n_act && p->block_rank < 0; i++) {
             const ComputeUnitSpec *u = &a->units[p->act[i].unit];
             const SpatialSpec *sp = engine_spatial_of(m, u->name);
-            if (sp && sp->cols && (pass || u->rows > 1)) {
-                p->block_rank = cascade_find_rank(c, sp->cols);
+            if (!sp || !sp->cols || (!pass && u->rows <= 1))
+                continue;
+            /* Blocks split the work into independent items: the rank must index every
+             * result of the group (a reduced rank would split a reduction). */
+            int r = cascade_find_rank(c, sp->cols);
+            bool everywhere = true;
+            for (int k = 0; k < p->n_act && everywhere; k++)
+                everywhere = tensor_has_rank(c, p->act[k].tensor, r);
+            if (everywhere) {
+                p->block_rank = r;
                 p->block = u->cols;
             }
         }
@@ -1042,10 +1048,8 @@ int plan_capacity(const EngineInput *in, PlanGroup *p, char *why, size_t n_why)
         bool through_dram = p->spilled && in_names(gs->spill, gs->n_spill,
                                                    c->tensors[engine_view_source(c, pa->tensor)].name);
         if (pa->stream_div > 1) {
-            /* A slice at a time, double-buffered; at least a buffer row. */
-            uint64_t row = buf ? buf->width_bits / in->workload->dtype_bits : 1;
-            uint64_t slice = cdiv(words, pa->stream_div);
-            words = slice > row ? slice : (row < words ? row : words);
+            /* A pass's slice at a time, double-buffered. */
+            words = cdiv(words, pa->stream_div);
             copies = 2;
         }
         if (through_dram) {
