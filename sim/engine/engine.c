@@ -646,7 +646,9 @@ void engine_cycle(const EngineInput *in, const EngineResult *r, CycleResult *out
         uint64_t best = UINT64_MAX, best_bound = 0;
         SchedOut bs = { 0 };
         bool best_mem = false;
-        for (int k = 0; k < n && opt[k].cycles < best; k++) {
+        /* With a trace, the analytic level's own option only (its events are the plan). */
+        int n_try = in->trace ? 1 : n;
+        for (int k = 0; k < n_try && opt[k].cycles < best; k++) {
             PlanGroup p;
             int rc = plan_build(in, g, opt[k].o, &p, why, sizeof why);
             EINSIM_ASSERT(rc == 0);

@@ -140,6 +140,21 @@ typedef struct {
     bool overflow;             /* the schedule's times overflow 64 bits (ran = false) */
 } CycleResult;
 
+/* One request of the cycle level's schedule, in issue order (engine_cycle with a trace):
+ * an Einsum's passes for one item on its unit, or a load / store on the DRAM channel. */
+typedef enum { EV_PASSES, EV_LOAD, EV_STORE } EngineEventKind;
+typedef struct {
+    EngineEventKind kind;
+    int group;                 /* mapping group */
+    int einsum;                /* cascade Einsum (EV_PASSES), else -1 */
+    int tensor;                /* cascade tensor: the Einsum's output, or the one moved */
+    const char *unit;          /* unit name (EV_PASSES), NULL for the DRAM channel */
+    uint64_t bh, tile, step, block;  /* the item (for a load: the first of its residency) */
+    uint64_t passes, len;      /* EV_PASSES: passes and issue cycles of each */
+    uint64_t words;            /* EV_LOAD / EV_STORE: words moved */
+    uint64_t start, end;       /* issue cycle and the cycle its result is usable */
+} EngineEvent;
+
 /* Everything one evaluation needs; all borrowed. */
 typedef struct {
     const ArchSpec *arch;
@@ -150,6 +165,12 @@ typedef struct {
     bool data_on_chip;         /* the cycle level's scenario of an RTL run without DRAM:
                                   inputs start in the buffer and outputs stay there, so
                                   loads and stores take no time (traffic is still counted) */
+    /* Optional: called for every request of the cycle level's schedule in issue order
+     * (the steady state is then simulated in full, not extrapolated: use it for runs of
+     * the size a platform or an RTL executes). The cycle level runs the analytic level's
+     * own option (tile, spilling, buffering), so the events describe that plan. */
+    void (*trace)(void *ctx, const EngineEvent *ev);
+    void *trace_ctx;
 } EngineInput;
 
 /* Checks what the engine needs beyond mapping_check (groups cover every computing

@@ -305,6 +305,10 @@ static void issue_load(Sw *w, int a, uint64_t q, uint64_t dep_ready)
     r->start = start;
     r->cyc = cyc;
     w->end = umax(w->end, r->end);
+    if (w->in->trace)
+        w->in->trace(w->in->trace_ctx, &(EngineEvent){
+            EV_LOAD, p->group, -1, pa->tensor, NULL, it.bh, it.tile, it.step, it.block, 0, 0,
+            plan_words(w->in, p, a, it.x), start, r->end });
 }
 
 /* When the value dependency d of actor a at item `item` is usable. A load streamed pass
@@ -431,6 +435,10 @@ static void issue_einsum(Sw *w, int a, uint64_t item, const Item *it)
     r->tag = item;
     r->end = end;
     r->use_end = end;
+    if (w->in->trace)
+        w->in->trace(w->in->trace_ctx, &(EngineEvent){
+            EV_PASSES, p->group, pa->einsum, pa->tensor, w->in->arch->units[pa->unit].name,
+            it->bh, it->tile, it->step, it->block, s.n, s.len, 0, start, end });
     w->end = umax(w->end, end);
     /* A pass reads its operands from the buffer while it issues: the buffer copy is free
      * once the unit has issued it, before its results drain. */
@@ -452,6 +460,10 @@ static void issue_store(Sw *w, int a, uint64_t item, const Item *it)
     w->store_runs[a][w->store_nrun[a] % 2] = w->dram_free;
     w->store_nrun[a]++;
     w->end = umax(w->end, w->dram_free);
+    if (w->in->trace)
+        w->in->trace(w->in->trace_ctx, &(EngineEvent){
+            EV_STORE, p->group, -1, pa->tensor, NULL, it->bh, it->tile, it->step, it->block, 0, 0,
+            plan_words(w->in, p, a, it->x), start, w->dram_free });
 }
 
 static bool runs_at(const PlanGroup *p, const PlanAct *pa, const Item *it)
@@ -864,7 +876,7 @@ void sched_run(const EngineInput *in, const PlanGroup *p, SchedOut *out, bool *o
             decode(p, k, &it);
             /* Snapshots cost a pass over the live state: take them where a jump can
              * follow (inside a tile's middle steps, or at a tile start). */
-            bool useful = it.block == 0 && k > 0 &&
+            bool useful = !in->trace && it.block == 0 && k > 0 &&
                           (it.step == 0 || periods_allowed(p, k, it.nb, mlo, margin0, 0) ||
                            periods_allowed(p, k + NSTEP * it.nb, it.nb, mlo, margin0, 0));
             if (useful) {
