@@ -84,7 +84,25 @@ void lex_next(Lexer *lx)
     case ')': k->kind = TK_RPAREN; break;
     case ',': k->kind = TK_COMMA; break;
     case ':': k->kind = TK_COLON; break;
-    case '=': k->kind = TK_EQ; break;
+    case '=':
+        k->kind = t[lx->pos] == '=' ? TK_EQEQ : TK_EQ;
+        break;
+    case '<':
+        k->kind = t[lx->pos] == '=' ? TK_LE : TK_LT;
+        break;
+    case '>':
+        k->kind = t[lx->pos] == '=' ? TK_GE : TK_GT;
+        break;
+    case '!':
+        k->kind = t[lx->pos] == '=' ? TK_NE : TK_NOT;
+        break;
+    case '&':
+        k->kind = t[lx->pos] == '&' ? TK_AND : TK_BAD;
+        break;
+    case '|':
+        k->kind = t[lx->pos] == '|' ? TK_OR : TK_BAD;
+        break;
+    case '%': k->kind = TK_PERCENT; break;
     case '+': k->kind = TK_PLUS; break;
     case '*': k->kind = TK_STAR; break;
     case '/': k->kind = TK_SLASH; break;
@@ -98,6 +116,11 @@ void lex_next(Lexer *lx)
         }
         break;
     default: k->kind = TK_BAD; break;
+    }
+    if (k->kind == TK_EQEQ || k->kind == TK_LE || k->kind == TK_GE || k->kind == TK_NE ||
+        k->kind == TK_AND || k->kind == TK_OR) {
+        lx->pos++;
+        k->len = 2;
     }
 }
 
@@ -121,6 +144,16 @@ const char *tok_kind_str(TokKind k)
     case TK_SLASH: return "'/'";
     case TK_ARROW: return "'->'";
     case TK_BAD: return "an unexpected character";
+    case TK_PERCENT: return "'%'";
+    case TK_LT: return "'<'";
+    case TK_LE: return "'<='";
+    case TK_GT: return "'>'";
+    case TK_GE: return "'>='";
+    case TK_EQEQ: return "'=='";
+    case TK_NE: return "'!='";
+    case TK_AND: return "'&&'";
+    case TK_OR: return "'||'";
+    case TK_NOT: return "'!'";
     }
     return "?";
 }

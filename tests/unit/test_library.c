@@ -59,11 +59,13 @@ static Errs run(const Cascade *c, const RankSize *sz, int nsz, const NMPattern *
     }
     CHECK(rep.n > 0);
     for (int i = 0; i < rep.n; i++) {
-        CHECK_EQ_INT(rep.out[i].absent, 0);
+        CHECK_EQ_INT(rep.out[i].dbl_mismatched, 0);
+        CHECK_EQ_INT(rep.out[i].fx_mismatched, 0);
         e.dbl_rel = fmax(e.dbl_rel, rep.out[i].dbl_rel);
         e.dbl_abs = fmax(e.dbl_abs, rep.out[i].dbl_abs);
         e.fx_abs = fmax(e.fx_abs, rep.out[i].fx_abs);
     }
+    ref_report_free(&rep);
     diag_free(&d);
     return e;
 }
