@@ -562,6 +562,30 @@ static void report_at(Diag *d, const Einsum *e, const char *fmt, const char *a, 
     diag_error(d, e->loc.file, e->loc.line, fmt, a, b);
 }
 
+/* Moves Einsum i, and every Einsum it reads, before the loop over the iterative rank;
+ * reports and returns 0 when one of them reads a recurrence (it then needs the loop). */
+static int hoist_before_loop(Cascade *c, Diag *d, int i, int depth)
+{
+    Einsum *e = &c->einsums[i];
+    EINSIM_ASSERT(depth <= c->n_einsums);
+    e->phase = PHASE_PRE;
+    for (int j = 0; j < e->n_nodes; j++) {
+        const ExprNode *nd = &e->nodes[j];
+        if (nd->kind != EX_ACCESS)
+            continue;
+        const CascadeTensor *t = &c->tensors[nd->tensor];
+        if (t->recur_dim >= 0) {
+            report_at(d, e, "einsum %s needs every step of the iterative rank before the loop "
+                      "(a topk or prune along it), but reads the recurrence %s", e->name, t->name);
+            return 0;
+        }
+        if (t->writer >= 0 && c->einsums[t->writer].phase == PHASE_LOOP &&
+            !hoist_before_loop(c, d, t->writer, depth + 1))
+            return 0;
+    }
+    return 1;
+}
+
 /* Builds the dependency edges and phases; returns 0 on an error (reported). */
 static int build_deps(Cascade *c, Diag *d, Graph *g)
 {
@@ -571,6 +595,14 @@ static int build_deps(Cascade *c, Diag *d, Graph *g)
         Einsum *e = &c->einsums[i];
         e->phase = (c->iter_rank >= 0 && has_rank(e->free_ranks, e->n_free, c->iter_rank))
                        ? PHASE_LOOP : PHASE_PRE;
+    }
+    /* A topk or prune along the iterative rank needs every step of its operand: it and
+     * what it reads run before the loop. */
+    for (int i = 0; i < n; i++) {
+        Einsum *e = &c->einsums[i];
+        if ((e->red == RED_TOPK || e->red == RED_PRUNE) && e->red_ranks[0] == c->iter_rank &&
+            !hoist_before_loop(c, d, i, 0))
+            ok = 0;
     }
     for (int i = 0; i < n; i++) {
         Einsum *e = &c->einsums[i];

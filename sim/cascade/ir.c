@@ -251,8 +251,8 @@ int cascade_bind(const Cascade *c, const RankSize *sizes, int n_sizes, bool allo
         const CascadeTensor *t = &c->tensors[x->tensor];
         int64_t r = cascade_dim_extent(c, out, x->tensor, 0), k = cascade_dim_extent(c, out, x->tensor, 1);
         if (x->rows != r || x->cols != k)
-            diag_error(d, x->loc.file, x->loc.line, "%s: the mask is %lld x %lld, but %s[%s, %s] "
-                       "is %lld x %lld at these rank sizes", x->path, (long long)x->rows,
+            diag_error(d, x->loc.file, x->loc.line, "blockmask: %lld x %lld, but %s[%s, %s] is "
+                       "%lld x %lld at these rank sizes", (long long)x->rows,
                        (long long)x->cols, t->name, c->ranks[t->dim_rank[0]].var,
                        c->ranks[t->dim_rank[1]].var, (long long)r, (long long)k);
     }
@@ -329,6 +329,8 @@ void cascade_summary(const Cascade *c, void (*emit)(void *ctx, const char *line)
             }
         if (!any)
             buf_printf(&b, " - (view)");
+        if (e->where >= 0)
+            buf_printf(&b, "  where %s", e->text + e->where_col - 1);
         emit(ctx, b.s);
         buf_free(&b);
     }

@@ -120,6 +120,7 @@ typedef struct {
     int64_t topk_n;              /* RED_TOPK: k = topk_n * size(topk_rank) */
     int topk_rank;               /* RED_TOPK: rank whose size is k, or -1 */
     int where;                   /* predicate node of the `where` clause, or -1 */
+    int where_col;               /* 1-based column of the predicate in `text` */
     ExprNode *nodes;             /* expression tree; nodes[root] is the top */
     int n_nodes;
     int root;

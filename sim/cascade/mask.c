@@ -133,15 +133,14 @@ static void add_range(const IndexExpr *ix, int sign, const RankBinding *b, const
     }
 }
 
-/* The range of a - b (b may be NULL) over the box. */
-static Iv diff_range(const IndexExpr *a, const IndexExpr *bx, const RankBinding *b,
-                     const int64_t *lo, const int64_t *hi)
+/* The range over the box of the sum of n indices, each with its sign. */
+static Iv sum_range(const IndexExpr *const *ix, const int *sign, int n, const RankBinding *b,
+                    const int64_t *lo, const int64_t *hi)
 {
     Iv acc = { 0, 0 };
     __int128 k[CASCADE_MAX_RANKS] = { 0 };
-    add_range(a, 1, b, lo, hi, &acc, k);
-    if (bx)
-        add_range(bx, -1, b, lo, hi, &acc, k);
+    for (int i = 0; i < n; i++)
+        add_range(ix[i], sign[i], b, lo, hi, &acc, k);
     for (int r = 0; r < CASCADE_MAX_RANKS; r++) {
         if (k[r] == 0)
             continue;
@@ -150,6 +149,15 @@ static Iv diff_range(const IndexExpr *a, const IndexExpr *bx, const RankBinding 
         acc.hi = sat(acc.hi + (x < z ? z : x));
     }
     return acc;
+}
+
+/* The range of a - b (b may be NULL) over the box. */
+static Iv diff_range(const IndexExpr *a, const IndexExpr *bx, const RankBinding *b,
+                     const int64_t *lo, const int64_t *hi)
+{
+    const IndexExpr *ix[2] = { a, bx };
+    static const int sign[2] = { 1, -1 };
+    return sum_range(ix, sign, bx ? 2 : 1, b, lo, hi);
 }
 
 /* ---- three-valued logic over a box --------------------------------------------------------- */
@@ -172,7 +180,48 @@ typedef struct {
     const Cascade *c;
     const RankBinding *b;
     int depth;
+    int ext_only;   /* ignore where clauses: is an element there at all, masked or not
+                       (not absent: outside an extent, or all of its terms absent)? */
 } Ctx;
+
+/* The comparisons of a chain of && under node n, as "form <= c" inequalities: form =
+ * (left - right) * s; at most `max` of them. */
+typedef struct {
+    const IndexExpr *l, *r;
+    int s;
+    __int128 c;
+} Ineq;
+
+static int conjuncts(const Einsum *e, int n, Ineq *out, int k, int max)
+{
+    const ExprNode *nd = &e->nodes[n];
+    if (nd->kind == EX_AND)
+        return conjuncts(e, nd->b, out, conjuncts(e, nd->a, out, k, max), max);
+    if (nd->kind != EX_CMP || k == max || nd->cmp == CMP_EQ || nd->cmp == CMP_NE)
+        return k;
+    int s = nd->cmp == CMP_LT || nd->cmp == CMP_LE ? 1 : -1;
+    __int128 c = nd->cmp == CMP_LT || nd->cmp == CMP_GT ? -1 : 0;
+    out[k] = (Ineq){ &nd->idx[0], &nd->idx[1], s, c };
+    return k + 1;
+}
+
+/* Whether two comparisons of a conjunction contradict each other over the box: the sum
+ * of their forms always exceeds the sum of their bounds (p - m < W and m <= p cannot
+ * both hold when W <= 0). */
+static int contradicts(const Einsum *e, int n, const RankBinding *b, const int64_t *lo,
+                       const int64_t *hi)
+{
+    Ineq q[8];
+    int k = conjuncts(e, n, q, 0, 8);
+    for (int i = 0; i < k; i++)
+        for (int j = i + 1; j < k; j++) {
+            const IndexExpr *ix[4] = { q[i].l, q[i].r, q[j].l, q[j].r };
+            int sign[4] = { q[i].s, -q[i].s, q[j].s, -q[j].s };
+            if (sum_range(ix, sign, 4, b, lo, hi).lo > q[i].c + q[j].c)
+                return 1;
+        }
+    return 0;
+}
 
 static Tri pred_over(const Ctx *x, const Einsum *e, int n, const int64_t *lo, const int64_t *hi)
 {
@@ -180,7 +229,10 @@ static Tri pred_over(const Ctx *x, const Einsum *e, int n, const int64_t *lo, co
         return T_TRUE;
     const ExprNode *nd = &e->nodes[n];
     switch (nd->kind) {
-    case EX_AND: return t_and(pred_over(x, e, nd->a, lo, hi), pred_over(x, e, nd->b, lo, hi));
+    case EX_AND: {
+        Tri t = t_and(pred_over(x, e, nd->a, lo, hi), pred_over(x, e, nd->b, lo, hi));
+        return t == T_UNKNOWN && contradicts(e, n, x->b, lo, hi) ? T_FALSE : t;
+    }
     case EX_OR: return t_or(pred_over(x, e, nd->a, lo, hi), pred_over(x, e, nd->b, lo, hi));
     case EX_NOT: return t_not(pred_over(x, e, nd->a, lo, hi));
     case EX_ACCESS: return T_UNKNOWN; /* a data mask */
@@ -235,10 +287,11 @@ static Tri value_over(const Ctx *x, const Einsum *e, int n, const int64_t *lo, c
     return t_and(inside, tensor_over(x, nd->tensor, tlo, thi));
 }
 
-/* Whether the live points of Einsum e over the box: its where and its operands. */
+/* Whether the points of Einsum e over the box are live: its where and its operands. */
 static Tri work_over(const Ctx *x, const Einsum *e, const int64_t *lo, const int64_t *hi)
 {
-    return t_and(pred_over(x, e, e->where, lo, hi), value_over(x, e, e->root, lo, hi));
+    Tri p = x->ext_only ? T_TRUE : pred_over(x, e, e->where, lo, hi);
+    return t_and(p, value_over(x, e, e->root, lo, hi));
 }
 
 /* Whether tensor t has values over the box tlo..thi of its dimensions. */
@@ -249,7 +302,7 @@ static Tri tensor_over(const Ctx *x, int t, const int64_t *tlo, const int64_t *t
         return T_TRUE;
     const Einsum *w = &x->c->einsums[ct->writer];
     EINSIM_ASSERT(x->depth <= x->c->n_einsums + 1);
-    Ctx sub = { x->c, x->b, x->depth + 1 };
+    Ctx sub = { x->c, x->b, x->depth + 1, x->ext_only };
     int64_t lo[CASCADE_MAX_RANKS], hi[CASCADE_MAX_RANKS];
     for (int r = 0; r < x->c->n_ranks; r++) {
         lo[r] = 0;
@@ -260,11 +313,13 @@ static Tri tensor_over(const Ctx *x, int t, const int64_t *tlo, const int64_t *t
         hi[w->free_ranks[k]] = thi[k];
     }
     if (w->red == RED_SUM || w->red == RED_MAX || w->red == RED_MIN) {
-        /* A value wherever some point is unmasked (then at worst the identity). As the
-         * reduced ranks cover their whole range, "some point" is only decided when the
-         * predicate is the same for all of them. */
-        Tri p = pred_over(&sub, w, w->where, lo, hi);
-        return p;
+        /* A value wherever some point is unmasked and some term is there, masked or not
+         * (at worst the identity). The reduced ranks cover their whole range, so "some"
+         * is decided only when all agree; otherwise the answer is unknown. */
+        Ctx ext = sub;
+        ext.ext_only = 1;
+        Tri there = value_over(&ext, w, w->root, lo, hi);
+        return x->ext_only ? there : t_and(pred_over(&sub, w, w->where, lo, hi), there);
     }
     return work_over(&sub, w, lo, hi);
 }
@@ -288,9 +343,30 @@ BlockClass cascade_block_class(const Cascade *c, int e, const RankBinding *b, co
     }
     for (int r = 0; r < c->n_ranks; r++)
         EINSIM_ASSERT(l[r] < h[r]);
-    Ctx ctx = { c, b, 0 };
+    Ctx ctx = { c, b, 0, 0 };
     Tri t = work_over(&ctx, x, l, h);
     return t == T_TRUE ? BLOCK_LIVE : t == T_FALSE ? BLOCK_DEAD : BLOCK_PARTIAL;
+}
+
+int cascade_check_masks(const Cascade *c, const RankBinding *b, Diag *d)
+{
+    int bad = 0;
+    for (int i = 0; i < c->n_einsums; i++) {
+        const Einsum *e = &c->einsums[i];
+        if (e->where < 0)
+            continue;
+        int64_t lo[CASCADE_MAX_RANKS] = { 0 }, hi[CASCADE_MAX_RANKS];
+        for (int r = 0; r < c->n_ranks; r++)
+            hi[r] = b->size[r];
+        Ctx ctx = { c, b, 0, 0 };
+        if (pred_over(&ctx, e, e->where, lo, hi) == T_FALSE) {
+            diag_error(d, e->loc.file, e->loc.line, "einsum %s: its where clause holds at no "
+                       "point for these rank sizes (an empty window or block pattern?), so it "
+                       "masks all of its work", e->name);
+            bad = 1;
+        }
+    }
+    return bad;
 }
 
 int cascade_engine_unsupported(const Cascade *c, SrcLoc *loc, const char **what, int *einsum)

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "cascade/ir.h"
+#include "util/diag.h"
 
 typedef enum {
     MASK_NONE,  /* dense: no mask reaches this Einsum's work */
@@ -44,6 +45,12 @@ typedef enum {
  * an index before the first key) count as not live. */
 BlockClass cascade_block_class(const Cascade *c, int e, const RankBinding *b, const int64_t *lo,
                                const int64_t *hi);
+
+/* Reports (at the Einsum's file:line) every where clause that provably holds at no point
+ * of its Einsum's iteration space under b — a window of 0, a contradiction — and
+ * returns 1; 0 when there is none. (The proof uses the intervals above and pairs of
+ * comparisons, so an empty mask of another shape may go unnoticed.) */
+int cascade_check_masks(const Cascade *c, const RankBinding *b, Diag *d);
 
 /* The first thing in c that the performance engine does not model yet, for its error
  * message: a masked Einsum, a topk, an input read from a file, or an explicit head

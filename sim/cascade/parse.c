@@ -417,7 +417,9 @@ static int parse_pred_unary(Parser *p)
         k++;
     if (k == sizeof ops / sizeof ops[0]) {
         perr(p, tok(p)->col, "expected a comparison (<, <=, >, >=, ==, !=) in the predicate, "
-             "found %s", tok_kind_str(tok(p)->kind));
+             "found %s%s", tok_kind_str(tok(p)->kind), tok_is(p, TK_RPAREN)
+             ? " (parentheses group predicates; an index has no parentheses: write p % S == "
+               "m % S rather than (p - m) % S == 0)" : "");
         return -1;
     }
     p->e->nodes[n].cmp = ops[k].op;
@@ -732,6 +734,7 @@ int parse_rhs(Parser *p, Einsum *e)
         return 0;
     if (tok_is_word(p, "where")) {
         lex_next(&p->lx);
+        e->where_col = tok(p)->col;
         if ((e->where = parse_pred(p)) < 0)
             return 0;
     }

@@ -116,6 +116,7 @@ const FuncTensor *func_tensor(const FuncEval *f, int t) { return &f->t[t]; }
 
 FuncDensity func_density(const FuncEval *f, int einsum) { return f->density[einsum]; }
 
+
 double func_value(const FuncEval *f, int t, size_t i)
 {
     const FuncTensor *x = &f->t[t];
@@ -466,6 +467,19 @@ void func_run(FuncEval *f)
     }
     for (; k < c->n_einsums; k++)
         eval_einsum(f, &c->einsums[c->order[k]], -1, var);
+}
+
+int func_point_live(const FuncEval *f, int einsum, const int64_t *var)
+{
+    const Einsum *e = &f->c->einsums[einsum];
+    if (e->where >= 0 && !pred_eval(f, e, e->where, var))
+        return 0;
+    int st = FUNC_PRESENT;
+    if (f->mode == FUNC_DOUBLE)
+        eval_d(f, e, e->root, var, &st);
+    else
+        eval_q(f, e, e->root, var, &st);
+    return st == FUNC_PRESENT;
 }
 
 /* ---- seeded random inputs ------------------------------------------------------------- */

@@ -569,25 +569,30 @@ static void summarise(const Cascade *c, const FuncEval *fd, const FuncEval *fq, 
     }
 }
 
-/* The double and fixed-point evaluations of one cascade on the given inputs. */
-static int run_both(const Cascade *c, const RankBinding *b, const FxFormat *fx,
-                    const NMPattern *nm, double *const *in, Diag *d, FuncEval **fd, FuncEval **fq)
+/* The double and fixed-point evaluations of one cascade (created, not run: creating
+ * them checks the sizes and the N:M pattern before anything is computed). */
+static int new_both(const Cascade *c, const RankBinding *b, const FxFormat *fx,
+                    const NMPattern *nm, Diag *d, FuncEval **fd, FuncEval **fq)
 {
     *fd = func_new(c, b, FUNC_DOUBLE, NULL, nm, d);
     *fq = *fd ? func_new(c, b, FUNC_FIXED, fx, nm, d) : NULL;
-    if (!*fq) {
-        func_free(*fd);
-        *fd = NULL;
-        return 1;
-    }
+    if (*fq)
+        return 0;
+    func_free(*fd);
+    *fd = NULL;
+    return 1;
+}
+
+/* Runs both evaluations on the given inputs. */
+static void run_both(const Cascade *c, double *const *in, FuncEval *fd, FuncEval *fq)
+{
     for (int t = 0; t < c->n_tensors; t++)
         if (in[t]) {
-            func_set_input(*fd, t, in[t]);
-            func_set_input(*fq, t, in[t]);
+            func_set_input(fd, t, in[t]);
+            func_set_input(fq, t, in[t]);
         }
-    func_run(*fd);
-    func_run(*fq);
-    return 0;
+    func_run(fd);
+    func_run(fq);
 }
 
 int reference_check(const Cascade *c, const RankBinding *b, const FxFormat *fx,
@@ -596,10 +601,13 @@ int reference_check(const Cascade *c, const RankBinding *b, const FxFormat *fx,
 {
     memset(out, 0, sizeof *out);
     FuncEval *fd, *fq;
+    if (new_both(c, b, fx, nm, d, &fd, &fq))
+        return 1;
     double **in = func_random_inputs(c, b, seed, lo, hi, ldexp(1.0, -fx->F));
     RefOutputs ref, ref_q;
     int rc = reference_eval(c, b, in, nm, NULL, d, &ref);
-    if (rc == 0 && (rc = run_both(c, b, fx, nm, in, d, &fd, &fq)) == 0) {
+    if (rc == 0) {
+        run_both(c, in, fd, fq);
         /* The fixed-point run is judged against the reference of its own choices. */
         if ((rc = reference_eval(c, b, in, nm, fq, d, &ref_q)) == 0) {
             for (int i = 0; i < ref.n; i++) {
@@ -612,11 +620,10 @@ int reference_check(const Cascade *c, const RankBinding *b, const FxFormat *fx,
             summarise(c, fd, fq, out);
             reference_free(&ref_q);
         }
-        func_free(fd);
-        func_free(fq);
-    }
-    if (ref.n)
         reference_free(&ref);
+    }
+    func_free(fd);
+    func_free(fq);
     func_inputs_free(c, in);
     return rc;
 }
@@ -666,6 +673,14 @@ int reference_check_cascade(const Cascade *c, const RankBinding *b_c, const Casc
     }
     if (diag_count(d) > errs0)
         return 1;
+    FuncEval *fd, *fq, *rd = NULL;
+    if (new_both(c, b_c, fx, nm, d, &fd, &fq))
+        return 1;
+    if (!(rd = func_new(ref, b_ref, FUNC_DOUBLE, NULL, nm, d))) {
+        func_free(fd);
+        func_free(fq);
+        return 1;
+    }
     double q = ldexp(1.0, -fx->F);
     double **in = func_random_inputs(c, b_c, seed, lo, hi, q);
     double **in_ref = func_random_inputs(ref, b_ref, seed, lo, hi, q);
@@ -674,32 +689,24 @@ int reference_check_cascade(const Cascade *c, const RankBinding *b_c, const Casc
             int u = cascade_find_tensor(ref, c->tensors[t].name);
             memcpy(in_ref[u], in[t], func_tensor_elems(c, b_c, t) * sizeof **in);
         }
-    FuncEval *fd, *fq, *rd = NULL;
-    int rc = run_both(c, b_c, fx, nm, in, d, &fd, &fq);
-    if (rc == 0) {
-        rd = func_new(ref, b_ref, FUNC_DOUBLE, NULL, nm, d);
-        if (!rd) {
-            rc = 1;
-        } else {
-            for (int t = 0; t < ref->n_tensors; t++)
-                if (in_ref[t])
-                    func_set_input(rd, t, in_ref[t]);
-            func_run(rd);
-            for (int i = 0; i < np; i++) {
-                size_t n = func_tensor(rd, pairs[i][1])->n;
-                double *v = xmalloc(n * sizeof *v);
-                for (size_t k = 0; k < n; k++)
-                    v[k] = value_of(rd, pairs[i][1], k);
-                out->out[out->n++] = compare(fd, fq, pairs[i][0], v, n);
-                free(v);
-            }
-            summarise(c, fd, fq, out);
-        }
-        func_free(fd);
-        func_free(fq);
-        func_free(rd);
+    run_both(c, in, fd, fq);
+    for (int t = 0; t < ref->n_tensors; t++)
+        if (in_ref[t])
+            func_set_input(rd, t, in_ref[t]);
+    func_run(rd);
+    for (int i = 0; i < np; i++) {
+        size_t n = func_tensor(rd, pairs[i][1])->n;
+        double *v = xmalloc(n * sizeof *v);
+        for (size_t k = 0; k < n; k++)
+            v[k] = value_of(rd, pairs[i][1], k);
+        out->out[out->n++] = compare(fd, fq, pairs[i][0], v, n);
+        free(v);
     }
+    summarise(c, fd, fq, out);
+    func_free(fd);
+    func_free(fq);
+    func_free(rd);
     func_inputs_free(c, in);
     func_inputs_free(ref, in_ref);
-    return rc;
+    return 0;
 }

@@ -73,7 +73,8 @@ Outcome run_eval(const EvalRequest *q, Diag *d)
             goto done;
         arith = arch->arith;
     }
-    if (config_check_overrides(&q->ov, used, d) || bind_all(q, c, ref, d, &b, &b_ref))
+    if (config_check_overrides(&q->ov, used, d) || bind_all(q, c, ref, d, &b, &b_ref) ||
+        cascade_check_masks(c, &b, d) || (ref && cascade_check_masks(ref, &b_ref, d)))
         goto done;
     if (fx_format_init(&fx, &arith)) {
         diag_error(d, q->arch, 0, "arithmetic widths out of range");
