@@ -41,8 +41,18 @@ typedef struct {
 
 /* Runs cascade c through reference_check (the driver of `einsim eval`) with the default
  * fixed-point format; returns the worst errors over its outputs. */
+static Errs run_fx(const Cascade *c, const RankSize *sz, int nsz, const NMPattern *nm,
+                   uint64_t seed, const ArithSpec *arith);
+
 static Errs run(const Cascade *c, const RankSize *sz, int nsz, const NMPattern *nm,
                 uint64_t seed)
+{
+    return run_fx(c, sz, nsz, nm, seed, &(ArithSpec){ 16, 8, 32, 5 });
+}
+
+/* As run, with the fixed-point format `arith`. */
+static Errs run_fx(const Cascade *c, const RankSize *sz, int nsz, const NMPattern *nm,
+                   uint64_t seed, const ArithSpec *arith)
 {
     Errs e = { 0 };
     Diag d;
@@ -50,7 +60,7 @@ static Errs run(const Cascade *c, const RankSize *sz, int nsz, const NMPattern *
     RankBinding b;
     FxFormat fx;
     RefReport rep;
-    CHECK_EQ_INT(fx_format_init(&fx, &(ArithSpec){ 16, 8, 32, 5 }), 0);
+    CHECK_EQ_INT(fx_format_init(&fx, arith), 0);
     if (cascade_bind(c, sz, nsz, true, &d, &b) || reference_check(c, &b, &fx, nm, seed, -1, 1, &d, &rep)) {
         diag_print(&d, stderr);
         CHECK(0);
@@ -137,6 +147,8 @@ static void test_variants(void)
         { "workloads/cascades/attention-causal.cfg",
           { "E=8 F=8 M=37 P=37 M0=8", "E=16 F=8 M=64 P=64 M0=16", "E=4 F=4 M=5 P=5 M0=8",
             "E=8 F=8 M=40 P=24 M0=8" } },
+        { "workloads/cascades/attention-causal-3pass.cfg",
+          { "E=8 F=8 M=37 P=37", "E=16 F=8 M=64 P=64", "E=4 F=4 M=5 P=5", "E=8 F=8 M=40 P=24" } },
         { "workloads/cascades/attention-window.cfg",
           { "E=8 F=8 M=37 P=37 M0=8 W=10", "E=16 F=8 M=64 P=64 M0=16 W=5",
             "E=4 F=4 M=9 P=9 M0=4 W=1", "E=8 F=8 M=40 P=40 M0=8 W=64" } },
@@ -186,6 +198,27 @@ static void test_variants(void)
                v[f].file, worst_rel, worst_fx, ATTENTION_BOUND);
         cascade_free(c);
     }
+}
+
+/* Linear attention's running state grows with the position: with 16-bit words it
+ * saturates beyond E * seq of about 64; 24-bit words (8 fractional bits, 48-bit
+ * accumulators) keep the README's bound at E = F = 64 and 256 tokens. */
+static void test_linear_width(void)
+{
+    Cascade *c = load("workloads/cascades/linear-attention.cfg");
+    if (!c)
+        return;
+    RankSize sz[] = { { "E", 64, { 0 } }, { "F", 64, { 0 } }, { "P", 256, { 0 } } };
+    double worst = 0;
+    for (uint64_t seed = 1; seed <= 3; seed++) {
+        Errs e = run_fx(c, sz, 3, NULL, seed, &(ArithSpec){ 24, 8, 48, 5 });
+        CHECK(e.dbl_rel <= 1e-9);
+        CHECK(e.fx_abs <= ATTENTION_BOUND);
+        worst = fmax(worst, e.fx_abs);
+    }
+    printf("linear-attention, E = F = 64, 256 tokens, 24-bit words: worst fixed-point abs "
+           "error %.5f\n", worst);
+    cascade_free(c);
 }
 
 static void test_gemm_and_training(void)
@@ -256,6 +289,7 @@ int main(void)
 {
     test_attention();
     test_variants();
+    test_linear_width();
     test_gemm_and_training();
     return CHECK_DONE();
 }
