@@ -68,21 +68,7 @@ int config_load_blockmask(const char *path, Diag *d, int64_t *rows, int64_t *col
     int before = diag_count(d);
     CfgFile f;
     if (cfg_open(&f, path, d, NULL) == 0) {
-        config_setting_t *root = config_root_setting(&f.cf), *top = NULL;
-        for (int i = 0; i < config_setting_length(root); i++) {
-            config_setting_t *s = config_setting_get_elem(root, (unsigned)i);
-            const char *name = config_setting_name(s);
-            if (strcmp(name, "blockmask") != 0)
-                cfg_err(&f, s, "%s: unknown top-level key '%s' in a block-mask file (expected "
-                        "blockmask)", name, name);
-            else if (!config_setting_is_group(s))
-                cfg_err(&f, s, "blockmask: expected a group, got %s",
-                        cfg_type_name(config_setting_type(s)));
-            else
-                top = s;
-        }
-        if (!top && diag_count(d) == before)
-            diag_error(d, f.path, 0, "no 'blockmask' group in this file");
+        config_setting_t *top = cfg_sole_group(&f, "blockmask", "block-mask");
         if (top)
             read_rows(&f, top, rows, cols, keep, line);
     }
