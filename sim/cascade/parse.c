@@ -322,6 +322,16 @@ static int set_depth(Parser *p, int n)
     return n;
 }
 
+/* A new node of kind k over operands a and b (b may be -1); returns it, or -1 when
+ * the tree grows deeper than the limit. */
+static int bin_node(Parser *p, ExprKind k, int col, int a, int b)
+{
+    int n = new_node(p, k, col);
+    p->e->nodes[n].a = a;
+    p->e->nodes[n].b = b;
+    return set_depth(p, n);
+}
+
 /* Enters one level of recursion; reports nesting deeper than the limit. */
 static int enter(Parser *p)
 {
@@ -385,9 +395,7 @@ static int parse_pred_unary(Parser *p)
         p->nest--;
         if (a < 0)
             return -1;
-        int n = new_node(p, EX_NOT, col);
-        p->e->nodes[n].a = a;
-        return set_depth(p, n);
+        return bin_node(p, EX_NOT, col, a, -1);
     }
     if (t->kind == TK_LPAREN) {
         lex_next(&p->lx);
@@ -439,10 +447,7 @@ static int parse_pred_binary(Parser *p, int level)
         int b = level == 0 ? parse_pred_binary(p, 1) : parse_pred_unary(p);
         if (b < 0)
             return -1;
-        int n = new_node(p, level == 0 ? EX_OR : EX_AND, col);
-        p->e->nodes[n].a = a;
-        p->e->nodes[n].b = b;
-        a = set_depth(p, n);
+        a = bin_node(p, level == 0 ? EX_OR : EX_AND, col, a, b);
     }
     return a;
 }
@@ -576,9 +581,7 @@ static int parse_unary(Parser *p)
         p->nest--;
         if (a < 0)
             return -1;
-        int n = new_node(p, EX_NEG, col);
-        p->e->nodes[n].a = a;
-        return set_depth(p, n);
+        return bin_node(p, EX_NEG, col, a, -1);
     }
     return parse_primary(p);
 }
@@ -600,10 +603,7 @@ static int parse_binary(Parser *p, int level)
         int b = level == 0 ? parse_binary(p, 1) : parse_unary(p);
         if (b < 0)
             return -1;
-        int n = new_node(p, ek, col);
-        p->e->nodes[n].a = a;
-        p->e->nodes[n].b = b;
-        a = set_depth(p, n);
+        a = bin_node(p, ek, col, a, b);
     }
     return a;
 }

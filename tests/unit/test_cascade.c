@@ -7,6 +7,7 @@
 #include "cascade/cascade.h"
 #include "cascade/mask.h"
 #include "check.h"
+#include "sizes.h"
 #include "func/interp.h"
 #include "util/util.h"
 
@@ -425,16 +426,7 @@ static void test_block_class(void)
         }
         RankSize sz[CASCADE_MAX_RANKS];
         char names[CASCADE_MAX_RANKS][8];
-        int n = 0;
-        for (const char *q = v[i].shape; *q;) {
-            int len = 0;
-            unsigned long long x;
-            if (sscanf(q, " %7[A-Z0-9]=%llu%n", names[n], &x, &len) != 2)
-                break;
-            sz[n] = (RankSize){ names[n], x, { 0 } };
-            n++;
-            q += len;
-        }
+        int n = parse_sizes(v[i].shape, sz, names, CASCADE_MAX_RANKS);
         RankBinding b;
         CHECK_EQ_INT(cascade_bind(c, sz, n, false, &d, &b), 0);
         FuncEval *f = func_new(c, &b, FUNC_DOUBLE, NULL, NULL, &d);

@@ -10,6 +10,7 @@
 
 #include "cascade/cascade.h"
 #include "check.h"
+#include "sizes.h"
 #include "config/config.h"
 #include "func/interp.h"
 #include "func/reference.h"
@@ -118,22 +119,6 @@ static void test_attention(void)
     }
 }
 
-/* Parses "E=8 F=8 M=37" into sizes (names point into a static copy). */
-static int parse_shape(const char *text, RankSize *sz, char names[][8])
-{
-    int n = 0;
-    for (const char *q = text; *q;) {
-        int len = 0;
-        unsigned long long v = 0;
-        if (sscanf(q, " %7[A-Z0-9]=%llu%n", names[n], &v, &len) != 2)
-            break;
-        sz[n] = (RankSize){ names[n], v, { 0 } };
-        n++;
-        q += len;
-    }
-    return n;
-}
-
 /* Every masked, grouped, mixture-of-heads and linear variant against its direct
  * reference, on shapes with ragged chunks and blocks, over several seeds: double
  * precision within 1e-9 relative, fixed point within the README's bound (16 LSB, the
@@ -181,7 +166,7 @@ static void test_variants(void)
         for (int sh = 0; sh < 4 && v[f].shapes[sh]; sh++) {
             RankSize sz[CASCADE_MAX_RANKS];
             char names[CASCADE_MAX_RANKS][8];
-            int n = parse_shape(v[f].shapes[sh], sz, names);
+            int n = parse_sizes(v[f].shapes[sh], sz, names, CASCADE_MAX_RANKS);
             for (uint64_t seed = 1; seed <= 8; seed++) {
                 Errs e = run(c, sz, n, NULL, seed * 101 + (uint64_t)sh);
                 if (!(e.dbl_rel <= 1e-9) || !(e.fx_abs <= ATTENTION_BOUND))
