@@ -19,7 +19,8 @@ Q := $(if $(V),,@)
 SAN ?= 0
 ifeq ($(SAN),1)
   VARIANT := asan
-  SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+  SANFLAGS := -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer \
+    -fno-sanitize-recover=all
   OPT := -O1 -g
 else
   VARIANT := release
@@ -45,6 +46,7 @@ include sim/sim.mk
 include tests/tests.mk
 include sim/cosim/cosim.mk
 include sim/cosim/nm.mk
+include tests/fuzz/fuzz.mk
 
 .PHONY: all deps demo demo-sparse test bench clean help paper
 all: $(BIN)
@@ -88,6 +90,8 @@ help:
 	@echo "make paper      FuseMax-style comparison (4 models x 6 lengths x 5 mappings) and the"
 	@echo "                array-size sweep: CSV + plots + HTML under build/paper"
 	@echo "make bench      wall time and peak memory of the benchmark runs"
+	@echo "make fuzz [FUZZ_S=N] [FUZZ=NAME...]  run the libFuzzer harnesses of tests/fuzz"
+	@echo "                (config cascade mapping nmweights engine) N seconds each (default 60)"
 	@echo "make cosim      RTL vs C model co-simulation cases (tests/cosim; part of make test)"
 	@echo "make cosim-large  the same plus the 32x32 cases"
 	@echo "make cosim-lib ARCH=fusemax-8x8 [RTL_VARIANT=fault]  build one Verilated bridge"

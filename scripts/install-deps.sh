@@ -2,7 +2,7 @@
 # Installs einsim's Debian build and test dependencies. Idempotent: installs only what is
 # missing. Without root it prints the exact apt-get command and exits 1.
 set -eu
-PKGS="build-essential pkg-config zlib1g-dev libconfig-dev verilator libsystemc-dev iverilog gtkwave yosys time gnuplot-nox parallel python3"
+PKGS="build-essential pkg-config zlib1g-dev libconfig-dev verilator libsystemc-dev iverilog gtkwave yosys time gnuplot-nox parallel python3 clang libclang-rt-14-dev"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

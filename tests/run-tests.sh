@@ -3,13 +3,16 @@
 #
 #   unit     every BUILD_DIR/tests/test_* binary; its "N passed, N failed" line is added in
 #   layers   tests/layers/check.py: the import graph of sim/ (no cycle, no upward arrow)
-#   bad      every tests/bad/*.cfg: runs `einsim check FILE` (or the command in its
-#            "# args:" line, FILE standing for the file) and expects exit code 1 (or
-#            "# exit: N"), each "# expect:" text on stderr, and no sanitizer report
+#   bad      every tests/bad/*.cfg and every input tests/bad/generate.py writes: runs
+#            `einsim check FILE` (or the command in its "# args:" line, FILE standing for
+#            the file) within 60 s and expects exit code 1 (or "# exit: N"), each
+#            "# expect:" text on stderr, and no sanitizer report
 #   golden   every tests/golden/NAME.cmd: runs the einsim arguments it holds and diffs
 #            stdout with NAME.out byte for byte (--update-golden rewrites NAME.out)
 #   cli      command-line contract checks (help, exit codes, determinism)
 #   sweep    tests/sweep/run.sh (einsim sweep: resume after kill, GNU parallel, merge)
+#   fuzz     tests/fuzz/run.sh: each libFuzzer harness for EINSIM_FUZZ_SMOKE_S seconds
+#            (default 10; skipped with EINSIM_SKIP_FUZZ=1)
 #   cosim    tests/cosim/run-cosim.sh: RTL vs C model cases (skipped with EINSIM_SKIP_COSIM=1)
 # Ends with "N passed, N failed" and exits non-zero when anything failed.
 set -u
@@ -57,8 +60,11 @@ else
 fi
 
 # ---- bad-input corpus ---------------------------------------------------------------------
+# tests/bad/*.cfg, and the inputs past each limit that tests/bad/generate.py writes (too
+# large to keep in the repository). Each runs under a 60 s timeout (a hang fails).
+python3 tests/bad/generate.py "$tmp/gen" || bad "tests/bad/generate.py"
 nbad=0
-for f in tests/bad/*.cfg; do
+for f in tests/bad/*.cfg "$tmp"/gen/*.cfg; do
   [ -f "$f" ] || continue
   nbad=$((nbad + 1))
   args=$(sed -nE 's/^# args: (.*)/\1/p' "$f" | head -1)
@@ -67,7 +73,7 @@ for f in tests/bad/*.cfg; do
   want_rc=$(sed -nE 's/^# exit: ([0-9]+)/\1/p' "$f" | head -1)
   want_rc=${want_rc:-1}
   # shellcheck disable=SC2086
-  if "$EINSIM" $args >"$tmp/out" 2>"$tmp/err"; then rc=0; else rc=$?; fi
+  if timeout 60 "$EINSIM" $args >"$tmp/out" 2>"$tmp/err"; then rc=0; else rc=$?; fi
   why=""
   [ "$rc" = "$want_rc" ] || why="exit $rc, want $want_rc"
   while IFS= read -r exp; do
@@ -109,6 +115,30 @@ expect_rc 0 "help" --help
 expect_rc 0 "help check" help check
 expect_rc 0 "check --help" check --help
 expect_rc 0 "eval --help" eval --help
+# eval: a cascade against another (--ref), tolerances, and the exit code 5 when an output
+# exceeds them (tests/bad/eval-wrong-causal.cfg checks the direct reference).
+evalargs=(--rank E=4 --rank F=4 --rank M=12 --rank P=12 --rank M0=4)
+expect_rc 0 "eval --ref" eval workloads/cascades/attention-causal.cfg --ref workloads/cascades/attention-causal-3pass.cfg "${evalargs[@]}"
+expect_rc 5 "eval --ref on a wrong cascade" eval tests/bad/eval-wrong-causal.cfg --ref workloads/cascades/attention-causal-3pass.cfg "${evalargs[@]}"
+expect_rc 5 "eval --tol-lsb 0" eval workloads/cascades/attention-causal.cfg --tol-lsb 0 "${evalargs[@]}"
+expect_rc 5 "eval --tol 0" eval workloads/cascades/attention-causal.cfg --tol 0 "${evalargs[@]}"
+expect_rc 0 "eval --tol loose" eval workloads/cascades/linear-attention.cfg --tol 1e-6 --tol-lsb 400 --rank E=8 --rank F=8 --rank P=32
+expect_rc 1 "eval --tol negative" eval workloads/cascades/attention-causal.cfg --tol -1 "${evalargs[@]}"
+expect_rc 1 "eval --ref missing" eval workloads/cascades/attention-causal.cfg --ref does/not/exist.cfg "${evalargs[@]}"
+# Every shipped variant passes eval at its default tolerances.
+C=workloads/cascades
+for v in "attention-causal M0=4" "attention-causal-3pass" "attention-window M0=4 W=5" \
+         "attention-bigbird M0=4 P0=4" "attention-topk M0=4 P0=4 KB=2" \
+         "attention-gqa M0=4 H=4 G=2" "attention-mqa M0=4 H=3" "moh-attention H=4 D=4 KH=2" \
+         "linear-attention"; do
+  set -- $v; name=$1; shift; extra=()
+  for r in "$@"; do extra+=(--rank "$r"); done
+  if [ "$name" = linear-attention ]; then sizes=(--rank E=4 --rank F=4 --rank P=12)
+  else sizes=(--rank E=4 --rank F=4 --rank M=12 --rank P=12); fi
+  expect_rc 0 "eval $name" eval "$C/$name.cfg" "${sizes[@]}" "${extra[@]}"
+done
+expect_rc 0 "eval attention-blockmask" eval $C/attention-blockmask.cfg --rank E=4 --rank F=4 \
+  --rank M=64 --rank P=64 --rank M0=1 --rank P0=1
 expect_rc 0 "run --help" run --help
 expect_rc 0 "compare --help" compare --help
 expect_rc 1 "compare without -w" compare -p models/fusemax.cfg:mappings/fusemax.cfg
@@ -127,6 +157,7 @@ expect_rc 0 "overrides" check --set arch.array2d.rows=64 --set arch.array1d.cols
   --set arch.GlobalBuffer.size_kb=512 --set workload.seq=1048576 \
   models/fusemax.cfg workloads/bert.cfg mappings/fusemax.cfg
 for c in workloads/cascades/*.cfg; do expect_rc 0 "check $c" check "$c"; done
+for w in workloads/*.cfg; do expect_rc 0 "check $w" check "$w"; done
 # effective.cfg reproduces the run: checking it alone binds the same sizes.
 "$EINSIM" check --set workload.seq=4096 --set mapping.partitions.M0=128 --effective "$tmp/eff.cfg" \
   models/fusemax.cfg workloads/bert.cfg mappings/fusemax.cfg >"$tmp/c1" 2>&1
@@ -160,6 +191,57 @@ args=(eval workloads/cascades/attention-1pass.cfg -a models/fusemax.cfg --rank E
       --rank M=37 --rank P=9 --rank M0=8 --seed 3)
 "$EINSIM" "${args[@]}" >"$tmp/d1" 2>&1; "$EINSIM" "${args[@]}" >"$tmp/d2" 2>&1
 if cmp -s "$tmp/d1" "$tmp/d2" && [ -s "$tmp/d1" ]; then ok; else bad "cli determinism"; fi
+
+# ---- output directories and files: -o is a directory (created, locked, COMPLETE last,
+# stale temporaries removed); no output replaces a device, FIFO or non-directory; every
+# write checked, stdout included.
+rargs=(run -a models/fusemax.cfg -w workloads/bert.cfg -m mappings/fusemax.cfg --level analytic)
+expect_rc 1 "run -o ''" "${rargs[@]}" -o ""
+grep -q "error: -o: an empty directory name" "$tmp/err" && ok || bad "run -o '' message"
+expect_rc 1 "run -o /dev/null" "${rargs[@]}" -o /dev/null
+if [ -c /dev/null ] && grep -q "^/dev/null: error: the output directory exists and is not a directory" "$tmp/err"
+then ok; else bad "run -o /dev/null left alone"; fi
+echo keep >"$tmp/plain"
+expect_rc 1 "run -o FILE" "${rargs[@]}" -o "$tmp/plain"
+[ "$(cat "$tmp/plain")" = keep ] && ok || bad "run -o FILE replaced the file"
+mkfifo "$tmp/fifo"
+expect_rc 1 "check --effective FIFO" check --effective "$tmp/fifo" models/fusemax.cfg
+[ -p "$tmp/fifo" ] && grep -q "fifo: error: cannot write: not a regular file" "$tmp/err" && ok || bad "check --effective replaced a FIFO"
+expect_rc 1 "rtl-params -o FIFO" rtl-params models/fusemax-8x8.cfg -o "$tmp/fifo"
+[ -p "$tmp/fifo" ] && ok || bad "rtl-params -o replaced a FIFO"
+expect_rc 1 "sweep --emit-jobs FIFO" sweep tests/sweep/small.cfg --emit-jobs "$tmp/fifo" -o "$tmp/sw-fifo"
+[ -p "$tmp/fifo" ] && ok || bad "sweep --emit-jobs replaced a FIFO"
+if "$EINSIM" "${rargs[@]}" >/dev/full 2>"$tmp/err"; then bad "run > /dev/full exits 0"
+else grep -q "cannot write the standard output" "$tmp/err" && ok || bad "run > /dev/full message"; fi
+expect_rc 1 "check /dev/zero" check /dev/zero
+grep -q "^/dev/zero: error: cannot read file: not a regular file" "$tmp/err" && ok || bad "check /dev/zero message"
+# 257 files: an error naming the limit (the files past the 256th were ignored).
+files=(); for i in $(seq 1 257); do files+=(models/fusemax.cfg); done
+expect_rc 1 "check 257 files" check "${files[@]}"
+grep -q "more than 256 files (limit)" "$tmp/err" && ok || bad "check 257 files message"
+# A complete set: the four files, then COMPLETE naming them; stale temporaries of a
+# killed run go; a run that fails half-way leaves no COMPLETE.
+o=$tmp/outdir
+mkdir -p "$o"; echo stale >"$o/stats.json.tmp.99999"
+"$EINSIM" "${rargs[@]}" -o "$o" >/dev/null 2>&1
+if [ "$(tail -n +2 "$o/COMPLETE" | tr '\n' ' ')" = "stats.json stats.txt stats.csv effective.cfg " ] \
+   && [ "$(head -1 "$o/COMPLETE")" = "einsim run: complete" ] && [ ! -e "$o/stats.json.tmp.99999" ]
+then ok; else bad "run -o: COMPLETE marker / stale temporary"; fi
+rm "$o/stats.csv"; mkdir "$o/stats.csv"
+expect_rc 1 "run -o with an unwritable file" "${rargs[@]}" -o "$o"
+[ ! -e "$o/COMPLETE" ] && ok || bad "run -o: COMPLETE left after a failed run"
+rmdir "$o/stats.csv"
+# Two writers: while another einsim holds DIR's lock, a run there fails and writes nothing.
+python3 -c 'import fcntl, sys, time
+f = open(sys.argv[1], "a"); fcntl.lockf(f, fcntl.LOCK_EX); print("locked", flush=True); time.sleep(60)' \
+  "$o/.einsim.lock" >"$tmp/lock.out" &
+locker=$!
+for _ in $(seq 1 100); do grep -q locked "$tmp/lock.out" 2>/dev/null && break; sleep 0.05; done
+rm -f "$o/stats.txt"
+expect_rc 1 "run -o DIR while another writes it" "${rargs[@]}" -o "$o"
+grep -q "error: another einsim is writing this output directory" "$tmp/err" && [ ! -e "$o/stats.txt" ] && ok \
+  || bad "run -o DIR: no lock"
+kill "$locker" 2>/dev/null; wait "$locker" 2>/dev/null
 
 # ---- report (tests/report/run.sh: plots, self-contained HTML, determinism, bad input) ----
 expect_rc 0 "report --help" report --help
@@ -245,6 +327,37 @@ expect_rc 0 "train-compare --help" train-compare --help
 expect_rc 1 "train-compare bad --nm" train-compare -a models/sat.cfg -m mappings/sat.cfg \
   -w workloads/bert-base-train.cfg --nm 0:8
 expect_rc 1 "compare on a training workload" compare -p models/sat.cfg:mappings/sat.cfg -w workloads/bert-base-train.cfg
+# ---- the case files of tests/cosim/run-cosim.sh: malformed ones fail before anything runs
+mkdir -p "$tmp/cases"
+printf '# arch: fusemax-4x4\n# exit: abc\n-w workloads/gemm.cfg -m mappings/gemm-os.cfg\n' >"$tmp/cases/exit.case"
+printf '# arch: ../models/fusemax-4x4\n-w workloads/gemm.cfg -m mappings/gemm-os.cfg\n' >"$tmp/cases/escape.case"
+printf '# arch: fusemax-4x4\n# variant: faulty\n-w workloads/gemm.cfg -m mappings/gemm-os.cfg\n' >"$tmp/cases/variant.case"
+printf '# arch: fusemax-4x4\n-w workloads/*.cfg -m mappings/gemm-os.cfg\n' >"$tmp/cases/glob.case"
+for c in exit escape variant; do
+  if bash tests/cosim/run-cosim.sh --check-case "$tmp/cases/$c.case" >"$tmp/out" 2>&1; then
+    bad "run-cosim.sh accepts the malformed case $c.case"
+  elif grep -q "^FAIL: case $tmp/cases/$c.case: '# " "$tmp/out"; then ok
+  else bad "run-cosim.sh: no reason for $c.case"; sed 's/^/    /' "$tmp/out"; fi
+done
+if bash tests/cosim/run-cosim.sh --check-case "$tmp/cases/glob.case" >"$tmp/out" 2>&1 \
+   && grep -qF '4 arguments: [-w] [workloads/*.cfg] [-m] [mappings/gemm-os.cfg]' "$tmp/out"; then ok
+else bad "run-cosim.sh glob-expands case arguments"; sed 's/^/    /' "$tmp/out"; fi
+if bash tests/cosim/run-cosim.sh --check-case tests/cosim/*.case >"$tmp/out" 2>&1; then ok
+else bad "run-cosim.sh rejects a shipped case"; grep FAIL "$tmp/out"; fi
+
+# ---- fuzzing smoke: each libFuzzer harness of tests/fuzz/ for a few seconds (make test
+# builds them into build/fuzz; tests/fuzz/run.sh prints its own counts) ------------------
+if [ "${EINSIM_SKIP_FUZZ:-0}" != 1 ]; then
+  bash tests/fuzz/run.sh build/fuzz "${EINSIM_FUZZ_SMOKE_S:-10}" >"$tmp/fuzz.out" 2>&1
+  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$tmp/fuzz.out" | tail -1)
+  if [ -z "$line" ]; then bad "fuzz: no summary line"; sed 's/^/    /' "$tmp/fuzz.out" | tail -10
+  else
+    p=${line%% passed*}; f=${line#*passed, }; f=${f%% failed}
+    pass=$((pass + p)); fail=$((fail + f))
+    grep -E '^fuzz|^FAIL|^    ' "$tmp/fuzz.out"
+  fi
+fi
+
 # ---- co-simulation (RTL vs C model; Verilator builds cached under build/cosim) ------------
 if [ "${EINSIM_SKIP_COSIM:-0}" != 1 ]; then
   bash tests/cosim/run-cosim.sh "$EINSIM" >"$tmp/cosim" 2>&1

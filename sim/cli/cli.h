@@ -14,6 +14,7 @@ enum {
     EXIT_INTERNAL = 2,    /* internal error (a bug: please report) */
     EXIT_MISMATCH = 3,    /* co-simulation mismatch */
     EXIT_INFEASIBLE = 4,  /* mapping does not fit (stats.json still written) */
+    EXIT_TOLERANCE = 5,   /* eval: an output exceeds the tolerance */
 };
 
 /* Collected --set options; the strings point into argv except `key`, which is owned. */
@@ -39,9 +40,9 @@ typedef struct {
  * value and returns 1; returns -1 after printing the error of a bad --set, 0 otherwise. */
 int cli_input_opt(CliInputs *in, int argc, char **argv, int *i);
 Overrides cli_overrides(const SetList *s);
-/* Splits a comma-separated list in place into out[] (at most max items); returns the
- * number of items. */
-int cli_split(char *s, char **out, int max);
+/* Splits a comma-separated list in place into out[]; returns the number of items, or
+ * -1 after printing "einsim CMD: error: OPT: more than MAX items". */
+int cli_split(const char *cmd, const char *opt, char *s, char **out, int max);
 
 /* Prints the diagnostics of d to stderr, frees them, and returns the exit code of the
  * command's outcome (an outcome of success with errors printed is an input error). */

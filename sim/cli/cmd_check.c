@@ -5,6 +5,7 @@
 
 #include "cli/cli.h"
 #include "run/run.h"
+#include "util/limits.h"
 
 static const char check_usage[] =
     "usage: einsim check [--set KEY=VALUE]... FILE...\n"
@@ -20,7 +21,7 @@ static const char check_usage[] =
 int cmd_check(int argc, char **argv)
 {
     SetList sets = {0};
-    const char *files[256];
+    const char *files[LIMIT_CHECK_FILES];
     const char *effective = NULL;
     int nf = 0;
     for (int i = 1; i < argc; i++) {
@@ -39,7 +40,12 @@ int cmd_check(int argc, char **argv)
             fprintf(stderr, "einsim check: error: unknown option '%s'\n%s", argv[i], check_usage);
             cli_free_sets(&sets);
             return EXIT_INPUT;
-        } else if (nf < (int)(sizeof files / sizeof files[0])) {
+        } else if (nf == LIMIT_CHECK_FILES) {
+            fprintf(stderr, "einsim check: error: more than %d files (limit); check them in "
+                    "several runs\n", LIMIT_CHECK_FILES);
+            cli_free_sets(&sets);
+            return EXIT_INPUT;
+        } else {
             files[nf++] = argv[i];
         }
     }

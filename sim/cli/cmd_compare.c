@@ -77,8 +77,10 @@ int cmd_compare(int argc, char **argv)
                 compare_usage);
         goto out;
     }
-    nw = cli_split(wl_arg, wls, MAX_LIST);
-    ns = seq_arg ? cli_split(seq_arg, seqs, MAX_LIST) : 0;
+    nw = cli_split("compare", "-w", wl_arg, wls, MAX_LIST);
+    ns = seq_arg ? cli_split("compare", "--seq", seq_arg, seqs, MAX_LIST) : 0;
+    if (nw < 0 || ns < 0)
+        goto out;
     for (int s = 0; s < ns; s++) {
         char *end;
         unsigned long long v = strtoull(seqs[s], &end, 10);

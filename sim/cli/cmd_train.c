@@ -78,7 +78,10 @@ int cmd_train_compare(int argc, char **argv)
         fprintf(stderr, "einsim train-compare: error: -a, -m and -w are required\n%s", train_usage);
         goto out;
     }
-    int nw = cli_split(wl_arg, wls, MAX_LIST), nn = cli_split(nm_arg, nms, MAX_LIST);
+    int nw = cli_split("train-compare", "-w", wl_arg, wls, MAX_LIST);
+    int nn = cli_split("train-compare", "--nm", nm_arg, nms, MAX_LIST);
+    if (nw < 0 || nn < 0)
+        goto out;
     for (int k = 0; k < nn; k++) {
         NMPattern p;
         if (nm_parse(nms[k], &p) != 0) {

@@ -1,5 +1,6 @@
 /* main.c — einsim entry point: argument parsing and dispatch only (the sub-commands are
  * cmd_*.c; the option helpers they share, options.c). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,7 +47,7 @@ static const char usage[] =
     "exit codes: 0 success, 1 input error, 2 internal error, 3 co-simulation mismatch,\n"
     "            4 infeasible mapping\n";
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
     if (argc < 2) {
         fputs(usage, stderr);
@@ -105,4 +106,17 @@ int main(int argc, char **argv)
     }
     fprintf(stderr, "einsim: error: unknown command '%s'\n\n%s", cmd, usage);
     return EXIT_INPUT;
+}
+
+/* Every command writes its report to stdout: a write that failed (a full disk, a closed
+ * pipe) is an error, not a success with a truncated report. */
+int main(int argc, char **argv)
+{
+    int rc = dispatch(argc, argv);
+    if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
+        fprintf(stderr, "einsim: error: cannot write the standard output: %s\n",
+                strerror(errno ? errno : EIO));
+        return rc == EXIT_OK ? EXIT_INPUT : rc;
+    }
+    return rc;
 }

@@ -65,11 +65,16 @@ void cli_free_sets(SetList *s)
 
 Overrides cli_overrides(const SetList *s) { return (Overrides){ s->v, s->n }; }
 
-int cli_split(char *s, char **out, int max)
+int cli_split(const char *cmd, const char *opt, char *s, char **out, int max)
 {
     int n = 0;
-    for (char *tok = strtok(s, ","); tok && n < max; tok = strtok(NULL, ","))
+    for (char *tok = strtok(s, ","); tok; tok = strtok(NULL, ",")) {
+        if (n == max) {
+            fprintf(stderr, "einsim %s: error: %s: more than %d items\n", cmd, opt, max);
+            return -1;
+        }
         out[n++] = tok;
+    }
     return n;
 }
 
@@ -83,6 +88,7 @@ int cli_finish(Diag *d, Outcome o)
     case OUTCOME_INPUT: return EXIT_INPUT;
     case OUTCOME_MISMATCH: return EXIT_MISMATCH;
     case OUTCOME_INFEASIBLE: return EXIT_INFEASIBLE;
+    case OUTCOME_TOLERANCE: return EXIT_TOLERANCE;
     case OUTCOME_INTERNAL: break;
     }
     return EXIT_INTERNAL;

@@ -17,6 +17,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+#include "util/limits.h"
 
 /* ---- string pool -------------------------------------------------------------------- */
 
@@ -38,10 +41,14 @@ const char *pool_intern(StrPool *p, const char *s)
 {
     if (!s)
         return NULL;
-    for (int i = 0; i < p->n; i++)
-        if (strcmp(p->v[i], s) == 0)
-            return p->v[i];
-    return pool_add(p, s);
+    for (int i = 0; i < p->n_names; i++)
+        if (strcmp(p->names[i], s) == 0)
+            return p->names[i];
+    if (p->n_names == p->cap_names) {
+        p->cap_names = p->cap_names ? 2 * p->cap_names : 8;
+        p->names = xrealloc(p->names, (size_t)p->cap_names * sizeof *p->names);
+    }
+    return p->names[p->n_names++] = pool_add(p, s);
 }
 
 void pool_free(StrPool *p)
@@ -49,13 +56,11 @@ void pool_free(StrPool *p)
     for (int i = 0; i < p->n; i++)
         free(p->v[i]);
     free(p->v);
-    p->v = NULL;
-    p->n = p->cap = 0;
+    free(p->names);
+    memset(p, 0, sizeof *p);
 }
 
 /* ---- pre-scan of the raw text ---------------------------------------------------------- */
-
-#define PRESCAN_MAX_DEPTH 10  /* libconfig's own @include nesting limit */
 
 static bool is_ident_start(int c) { return isalpha(c) || c == '*'; }
 static bool is_ident_char(int c) { return isalnum(c) || c == '-' || c == '_' || c == '*'; }
@@ -117,7 +122,24 @@ static int add_str_token(CfgFile *f, const char *shown, int line, const char *bo
 
 static bool prescan_file(CfgFile *f, const char *shown, int depth);
 
-/* Handles "@include "name"" at p (pointing at '@'); returns the position after it. */
+/* Reports a problem of the pre-scan; the file is then not given to libconfig (its
+ * scanner ends the process on an included directory, and is slow past the limits). */
+static void scan_error(CfgFile *f, const char *shown, int line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void scan_error(CfgFile *f, const char *shown, int line, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = xvasprintf(fmt, ap);
+    va_end(ap);
+    diag_error(f->d, shown, line, "%s", msg);
+    free(msg);
+    f->fatal = true;
+}
+
+/* Handles "@include "name"" at p (pointing at '@'); returns the position after it.
+ * Checks the limits (depth, count), that the target is a regular file of at most
+ * LIMIT_FILE_BYTES, and that it is not a file of the current include chain. */
 static const char *prescan_include(CfgFile *f, const char *shown, int line, const char *p,
                                    int depth)
 {
@@ -131,40 +153,113 @@ static const char *prescan_include(CfgFile *f, const char *shown, int line, cons
         q++;
     if (*q != '"')
         return q;
+    if (f->fatal)
+        return q + 1;  /* one include error is enough */
     char *name = xasprintf("%.*s", (int)(q - p), p);
     char *target = path_join(f->dir, name);
-    FILE *fp = fopen(target, "rb");
-    if (!fp) {
+    struct stat st;
+    if (++f->n_includes > LIMIT_INCLUDES) {
+        scan_error(f, shown, line, "more than %d @includes in one input (limit)",
+                   LIMIT_INCLUDES);
+    } else if (depth + 1 > LIMIT_INCLUDE_DEPTH) {
+        scan_error(f, shown, line, "@include nested deeper than %d files (limit)",
+                   LIMIT_INCLUDE_DEPTH);
+    } else if (stat(target, &st) != 0) {
         f->missing = xrealloc(f->missing, (size_t)(f->n_missing + 1) * sizeof *f->missing);
         f->missing[f->n_missing++] = (CfgMissingInclude){ line, xstrdup(shown), target };
-        target = NULL;
+        target = NULL;  /* libconfig reports it at this line */
+    } else if (!S_ISREG(st.st_mode)) {
+        scan_error(f, shown, line, "cannot include '%s': not a regular file", target);
+    } else if (st.st_size > LIMIT_FILE_BYTES) {
+        scan_error(f, shown, line, "cannot include '%s': larger than %d bytes (the limit of "
+                   "one input file)", target, LIMIT_FILE_BYTES);
     } else {
-        fclose(fp);
-        if (depth < PRESCAN_MAX_DEPTH)
+        int cyc = -1;
+        for (int i = 0; i <= depth && cyc < 0; i++)
+            if (f->chain[i].dev == st.st_dev && f->chain[i].ino == st.st_ino)
+                cyc = i;
+        if (cyc == depth) {
+            scan_error(f, shown, line, "@include cycle: %s includes itself", shown);
+        } else if (cyc >= 0) {
+            Buf b = {0};
+            for (int i = cyc; i <= depth; i++)
+                buf_printf(&b, "%s -> ", f->chain[i].shown);
+            scan_error(f, shown, line, "@include cycle: %s%s", b.s, target);
+            buf_free(&b);
+        } else {
+            f->chain[depth + 1] = (CfgChainLink){ st.st_dev, st.st_ino, target };
             prescan_file(f, target, depth + 1);
+        }
     }
     free(target);
     free(name);
     return q + 1;
 }
 
+/* Limits of the libconfig structure, counted by the pre-scan: settings of one group
+ * (libconfig's lookup of a new key is linear in the group, so a huge group takes
+ * quadratic time) and elements of one list. */
+typedef struct {
+    char kind;        /* '{' group (or the top level), '(' or '[' list */
+    long count;       /* settings of a group, commas of a list */
+    bool reported;
+} ScanLevel;
+
+static void count_item(CfgFile *f, const char *shown, int line, ScanLevel *lv)
+{
+    long limit = lv->kind == '{' ? LIMIT_GROUP_SETTINGS : LIMIT_LIST_ELEMENTS - 1;
+    if (++lv->count > limit && !lv->reported) {
+        lv->reported = true;
+        if (lv->kind == '{')
+            scan_error(f, shown, line, "more than %d settings in one group (limit)",
+                       LIMIT_GROUP_SETTINGS);
+        else
+            scan_error(f, shown, line, "more than %d elements in one list (limit)",
+                       LIMIT_LIST_ELEMENTS);
+    }
+}
+
 /* Scans the text of `shown` outside strings and comments for integer literals that
- * libconfig would truncate, and records every string literal (see string_line),
- * recursing into @include'd files. Unreadable included files are recorded (libconfig
- * reports them); an unreadable top file is reported here and returns false. */
+ * libconfig would truncate, records every string literal (see string_line), counts the
+ * settings of each group and the elements of each list, and recurses into @include'd
+ * files. Missing included files are recorded (libconfig reports them); an unreadable
+ * top file is reported here and returns false. */
 static bool prescan_file(CfgFile *f, const char *shown, int depth)
 {
-    char *text = read_file(shown, NULL);
-    if (!text) {
-        if (depth == 0)
-            diag_error(f->d, shown, 0, "cannot read file: %s", strerror(errno));
+    size_t len = 0;
+    char *text = read_file(shown, LIMIT_FILE_BYTES, &len);
+    if (text && strlen(text) != len) {
+        /* libconfig reads past a NUL byte that the scan below would stop at. */
+        int line = 1;
+        for (const char *q = text; *q; q++)
+            line += *q == '\n';
+        scan_error(f, shown, line, "not a text file: a NUL byte");
+        free(text);
         return false;
     }
+    if (!text) {
+        if (depth == 0 && errno == EFBIG)
+            diag_error(f->d, shown, 0, "cannot read file: larger than %d bytes (the limit of "
+                       "one input file)", LIMIT_FILE_BYTES);
+        else if (depth == 0)
+            diag_error(f->d, shown, 0, "cannot read file: %s", file_strerror(errno));
+        else
+            scan_error(f, shown, 0, "cannot read file: %s", file_strerror(errno));
+        return false;
+    }
+    if (depth == 0) {
+        struct stat st;
+        if (stat(shown, &st) == 0)
+            f->chain[0] = (CfgChainLink){ st.st_dev, st.st_ino, shown };
+    }
+    ScanLevel *levels = xcalloc(LIMIT_CFG_NESTING + 1, sizeof *levels);
+    int nest = 0;
+    levels[0].kind = '{';
     int line = 1;
     bool line_start = true;  /* only blanks so far on this line (for @include) */
     int pending = -1;        /* string token waiting for the line of the next token */
     const char *p = text;
-    while (*p) {
+    while (*p && !f->fatal) {
         unsigned char c = (unsigned char)*p;
         if (c == '\n') {
             line++;
@@ -250,11 +345,26 @@ static bool prescan_file(CfgFile *f, const char *shown, int depth)
             if (p == start)
                 p++;
         } else {
+            if (c == '{' || c == '(' || c == '[') {
+                if (nest == LIMIT_CFG_NESTING) {
+                    scan_error(f, shown, line, "groups and lists nested deeper than %d (limit)",
+                               LIMIT_CFG_NESTING);
+                    break;
+                }
+                levels[++nest] = (ScanLevel){ (char)(c == '{' ? '{' : '('), 0, false };
+            } else if ((c == '}' || c == ')' || c == ']') && nest > 0) {
+                nest--;
+            } else if ((c == '=' || c == ':') && levels[nest].kind == '{') {
+                count_item(f, shown, line, &levels[nest]);
+            } else if (c == ',' && levels[nest].kind == '(') {
+                count_item(f, shown, line, &levels[nest]);
+            }
             p++;
         }
     }
     if (pending >= 0)
         f->strs[pending].next_line = line;
+    free(levels);
     free(text);
     return true;
 }
@@ -283,7 +393,7 @@ int cfg_open(CfgFile *f, const char *path, Diag *d, StrPool *pool)
     f->pool = pool;
     int before = diag_count(d);
 
-    if (!prescan_file(f, f->path, 0))
+    if (!prescan_file(f, f->path, 0) || f->fatal)
         return 1;
 
     config_init(&f->cf);
@@ -372,6 +482,26 @@ config_setting_t *cfg_top_group(CfgFile *f, const char *name, bool quiet)
     if (!config_setting_is_group(s))
         return NULL;  /* reported by cfg_check_top */
     return s;
+}
+
+config_setting_t *cfg_sole_group(CfgFile *f, const char *name, const char *kind)
+{
+    config_setting_t *root = config_root_setting(&f->cf), *top = NULL;
+    int before = diag_count(f->d);
+    for (int i = 0; i < config_setting_length(root); i++) {
+        config_setting_t *s = config_setting_get_elem(root, (unsigned)i);
+        const char *key = config_setting_name(s);
+        if (strcmp(key, name) != 0)
+            cfg_err(f, s, "%s: unknown top-level key '%s' in a %s file (expected %s)", key, key,
+                    kind, name);
+        else if (!config_setting_is_group(s))
+            cfg_err(f, s, "%s: expected a group, got %s", name, cfg_type_name(config_setting_type(s)));
+        else
+            top = s;
+    }
+    if (!top && diag_count(f->d) == before)
+        diag_error(f->d, f->path, 0, "no '%s' group in this file", name);
+    return top;
 }
 
 /* ---- locations and errors ------------------------------------------------------------- */
@@ -625,6 +755,53 @@ int get_str(const Node *n, const char *key, bool req, bool allow_empty, const ch
     const char *v = config_setting_get_string(m);
     if (!allow_empty && !v[0]) {
         cfg_err(n->f, m, "%s.%s: must not be empty", n->path, key);
+        return GET_BAD;
+    }
+    *out = v;
+    return GET_OK;
+}
+
+/* Why `s` is not a name ("" when it is one), in buf. Names go into file names, CSV and
+ * JSON: letters, digits and _ - . +, starting with a letter or a digit, at most
+ * LIMIT_NAME_CHARS characters. */
+static const char *name_problem(const char *s, char *buf, size_t size)
+{
+    size_t len = strlen(s), ok = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                           "0123456789_-.+");
+    unsigned char bad = (unsigned char)s[ok];
+    if (ok < len && isprint(bad))
+        snprintf(buf, size, "has a character names may not hold ('%c')", bad);
+    else if (ok < len)
+        snprintf(buf, size, "has a character names may not hold (byte 0x%02x)", bad);
+    else if (len > LIMIT_NAME_CHARS)
+        snprintf(buf, size, "is longer than %d characters (limit)", LIMIT_NAME_CHARS);
+    else if (!isalnum((unsigned char)s[0]))
+        snprintf(buf, size, "must start with a letter or a digit");
+    else
+        buf[0] = '\0';
+    return buf;
+}
+
+int cfg_count_limit(CfgFile *f, const config_setting_t *list, const char *label, int len,
+                    int limit, const char *what)
+{
+    if (len <= limit)
+        return len;
+    cfg_err(f, list, "%s: %d %s, more than %d (limit)", label, len, what, limit);
+    return 0;
+}
+
+int get_name(const Node *n, const char *key, bool req, const char **out)
+{
+    const char *v;
+    int r = get_str(n, key, req, false, &v);
+    if (r != GET_OK)
+        return r;
+    char why[96];
+    if (name_problem(v, why, sizeof why)[0]) {
+        cfg_err(n->f, member(n, key, false), "%s.%s: '%.*s' %s; names are letters, digits and "
+                "_ - . +, at most %d", n->path, key, LIMIT_NAME_CHARS + 1, v, why,
+                LIMIT_NAME_CHARS);
         return GET_BAD;
     }
     *out = v;

@@ -20,7 +20,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <sys/types.h>
+
 #include "config/config.h"
+#include "util/limits.h"
 #include "util/util.h"
 
 #define CFG_CMDLINE "<command line>"
@@ -28,12 +31,16 @@
 /* ---- value ranges (one place, so the numbers in messages and checks agree) ----- */
 #define CFG_MAX_ARRAY_DIM 65536        /* rows, cols */
 #define CFG_MAX_OP_CYCLES 1000
+#define CFG_MIN_CLOCK_MHZ 0.001          /* 1 kHz: seconds of 2^64 cycles stay finite */
 #define CFG_MAX_CLOCK_MHZ 100000.0
 #define CFG_MAX_REG_WORDS (1 << 20)
 #define CFG_MAX_WIDTH_BITS (1 << 20)
 #define CFG_MAX_BANKS (1 << 20)
 #define CFG_MAX_INSTANCES (1 << 30)
+#define CFG_MIN_BANDWIDTH_GIBPS 0.001    /* 1 MiB/s: below, DRAM time is not meaningful */
 #define CFG_MAX_BANDWIDTH_GIBPS 1e9
+#define CFG_MAX_PJ 1e9                   /* 1 mJ per action: 2^64 actions stay finite */
+#define CFG_MAX_AREA_UM2 1e12            /* 1 m^2 per entry */
 #define CFG_MAX_SEQ (INT64_C(1) << 40)
 #define CFG_MAX_RANK (INT64_C(1) << 40)
 #define CFG_MAX_BATCH (1 << 20)
@@ -42,6 +49,8 @@
 typedef struct {
     char **v;
     int n, cap;
+    const char **names;  /* the interned file names (also in v) */
+    int n_names, cap_names;
 } StrPool;
 
 /* Copies `s` into the pool and returns the copy (NULL for NULL). File names are
@@ -72,6 +81,13 @@ typedef struct {
     bool joins_prev;   /* directly follows another literal (concatenated with it) */
 } CfgStrToken;
 
+/* One file of the current @include chain (the top file at index 0). */
+typedef struct {
+    dev_t dev;
+    ino_t ino;
+    const char *shown;  /* not owned */
+} CfgChainLink;
+
 typedef struct {
     config_t cf;
     bool cf_init;       /* cf was initialised (config_destroy needed) */
@@ -87,6 +103,9 @@ typedef struct {
     int n_missing;
     CfgStrToken *strs;  /* string literals seen by the pre-scan, for their lines */
     int n_strs;
+    int n_includes;     /* @include lines the pre-scan followed (LIMIT_INCLUDES) */
+    CfgChainLink chain[LIMIT_INCLUDE_DEPTH + 1]; /* the include chain being scanned */
+    bool fatal;         /* the pre-scan found what libconfig must not parse */
 } CfgFile;
 
 /* Opens and parses `path`. Reports unreadable files, integer literals that libconfig
@@ -104,6 +123,10 @@ int cfg_check_top(CfgFile *f);
 /* Returns the top-level group `name`, or NULL after reporting that it is absent or not
  * a group (`quiet`: no report when absent). */
 config_setting_t *cfg_top_group(CfgFile *f, const char *name, bool quiet);
+/* For a file of one kind holding only the top-level group `name` (a sweep, weights or
+ * block-mask file; `kind` names it in messages): returns that group, or NULL after
+ * reporting an unknown top-level key, a non-group, or its absence. */
+config_setting_t *cfg_sole_group(CfgFile *f, const char *name, const char *kind);
 
 /* ---- locations and errors --------------------------------------------------------- */
 /* Display name of the file a setting was read from (walks up to the nearest setting
@@ -149,6 +172,13 @@ int get_float(const Node *n, const char *key, bool req, double lo, bool lo_open,
 int get_bool(const Node *n, const char *key, bool req, bool *out);
 /* Strings must be non-empty unless `allow_empty`. *out points into the libconfig tree. */
 int get_str(const Node *n, const char *key, bool req, bool allow_empty, const char **out);
+/* `len` when it is at most `limit`; else reports "LABEL: LEN WHAT, more than LIMIT
+ * (limit)" at the list and returns 0 (the list is then not read). */
+int cfg_count_limit(CfgFile *f, const config_setting_t *list, const char *label, int len,
+                    int limit, const char *what);
+/* A string that names something (a unit, a workload, a group, ...): letters, digits
+ * and _ - . +, starting with a letter or a digit, at most LIMIT_NAME_CHARS long. */
+int get_name(const Node *n, const char *key, bool req, const char **out);
 /* Group member: *child is a new Node labelled "<n.path>.<key>" (node_free it). */
 int get_group(const Node *n, const char *key, bool req, Node *child);
 /* List or array member (an empty `()` or `[]` is fine). */

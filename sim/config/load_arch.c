@@ -71,7 +71,7 @@ int energy_validate(CfgFile *f, config_setting_t *eg, const char *label, StrPool
     Node n = node_make(f, eg, label);
     check_keys(&n, keys);
     const char *s;
-    if (get_str(&n, "name", true, false, &s) == GET_OK)
+    if (get_name(&n, "name", true, &s) == GET_OK)
         e->name = pool_add(pool, s);
     e->source = "";
     if (get_str(&n, "source", false, true, &s) == GET_OK)
@@ -97,9 +97,9 @@ int energy_validate(CfgFile *f, config_setting_t *eg, const char *label, StrPool
             const char *cls = NULL, *act = NULL;
             double pj = 0;
             int64_t bits = 0;
-            int ok = get_str(&en, "class", true, false, &cls) == GET_OK;
-            ok &= get_str(&en, "action", true, false, &act) == GET_OK;
-            ok &= get_float(&en, "pj", true, 0, false, INFINITY, false, &pj) == GET_OK;
+            int ok = get_name(&en, "class", true, &cls) == GET_OK;
+            ok &= get_name(&en, "action", true, &act) == GET_OK;
+            ok &= get_float(&en, "pj", true, 0, false, CFG_MAX_PJ, false, &pj) == GET_OK;
             ok &= get_int(&en, "bits", false, 0, CFG_MAX_WIDTH_BITS, &bits) != GET_BAD;
             if (ok) {
                 for (int k = 0; k < e->n_entries; k++) {
@@ -240,7 +240,7 @@ static char *elem_label(config_setting_t *e, const char *list, int i)
 static const char *elem_name(ArchLoad *L, const Node *n)
 {
     const char *s;
-    if (get_str(n, "name", true, false, &s) != GET_OK)
+    if (get_name(n, "name", true, &s) != GET_OK)
         return NULL;
     config_setting_t *ns = config_setting_get_member(n->s, "name");
     for (int i = 0; i < L->n_names; i++)
@@ -258,7 +258,7 @@ static const char *elem_name(ArchLoad *L, const Node *n)
 static const char *elem_energy_class(ArchLoad *L, const Node *n)
 {
     const char *s;
-    if (get_str(n, "energy_class", true, false, &s) != GET_OK)
+    if (get_name(n, "energy_class", true, &s) != GET_OK)
         return NULL;
     const EnergySpec *e = &L->box->a.energy;
     if (L->energy_ok) {
@@ -455,6 +455,7 @@ static void load_compute(ArchLoad *L, const Node *n)
     int len = config_setting_length(list);
     if (len == 0)
         cfg_err(L->f, list, "arch.compute: list at least one compute unit");
+    len = cfg_count_limit(L->f, list, "arch.compute", len, LIMIT_UNITS, "compute units");
     a->units = xcalloc((size_t)len, sizeof *a->units);
     for (int i = 0; i < len; i++) {
         config_setting_t *el = config_setting_get_elem(list, (unsigned)i);
@@ -513,6 +514,7 @@ static void load_storage(ArchLoad *L, const Node *n)
     int len = config_setting_length(list);
     if (len == 0)
         cfg_err(L->f, list, "arch.storage: list at least the DRAM level");
+    len = cfg_count_limit(L->f, list, "arch.storage", len, LIMIT_LEVELS, "storage levels");
     a->levels = xcalloc((size_t)len, sizeof *a->levels);
     for (int i = 0; i < len; i++) {
         config_setting_t *el = config_setting_get_elem(list, (unsigned)i);
@@ -587,7 +589,8 @@ static void load_storage(ArchLoad *L, const Node *n)
         st.instances = (uint32_t)inst;
         double bw = 0;
         bool dram = cls_ok && st.cls == STORE_DRAM;
-        get_float(&s, "bandwidth_gibps", dram, 0, true, CFG_MAX_BANDWIDTH_GIBPS, false, &bw);
+        get_float(&s, "bandwidth_gibps", dram, CFG_MIN_BANDWIDTH_GIBPS, false,
+                  CFG_MAX_BANDWIDTH_GIBPS, false, &bw);
         st.bandwidth_gibps = bw;
         int64_t lat = 0;
         get_int(&s, "latency_cycles", false, 0, CFG_MAX_OP_CYCLES, &lat);
@@ -632,9 +635,10 @@ int config_load_arch(const char *path, const Overrides *ov, Diag *d, ArchSpec **
             Node n = node_make(&f, top, "arch");
             check_keys(&n, keys);
             const char *s;
-            if (get_str(&n, "name", true, false, &s) == GET_OK)
+            if (get_name(&n, "name", true, &s) == GET_OK)
                 a->name = pool_add(&box->pool, s);
-            get_float(&n, "clock_mhz", true, 0, true, CFG_MAX_CLOCK_MHZ, false, &a->clock_mhz);
+            get_float(&n, "clock_mhz", true, CFG_MIN_CLOCK_MHZ, false, CFG_MAX_CLOCK_MHZ, false,
+                      &a->clock_mhz);
             load_arith(&L, &n);
             load_energy_ref(&L, &n);
             int cap = 0;

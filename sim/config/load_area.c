@@ -55,9 +55,9 @@ int area_validate(CfgFile *f, config_setting_t *eg, const char *label, StrPool *
         check_keys(&en, entry_keys);
         const char *cls = NULL, *per = NULL;
         double um2 = 0;
-        int ok = get_str(&en, "class", true, false, &cls) == GET_OK;
+        int ok = get_name(&en, "class", true, &cls) == GET_OK;
         ok &= get_str(&en, "per", true, false, &per) == GET_OK;
-        ok &= get_float(&en, "area_um2", true, 0, false, INFINITY, false, &um2) == GET_OK;
+        ok &= get_float(&en, "area_um2", true, 0, false, CFG_MAX_AREA_UM2, false, &um2) == GET_OK;
         int p = -1;
         for (int k = 0; ok && k < AREA_PER__COUNT; k++)
             if (strcmp(per, area_per_name[k]) == 0)

@@ -259,7 +259,8 @@ static void load_groups(MappingLoad *L, const Node *n)
     config_setting_t *list;
     if (get_list(n, "groups", false, &list) != GET_OK)
         return;
-    int len = config_setting_length(list);
+    int len = cfg_count_limit(L->f, list, "mapping.groups", config_setting_length(list),
+                              LIMIT_GROUPS, "fused groups");
     m->groups = xcalloc((size_t)len + 1, sizeof *m->groups);
     for (int i = 0; i < len; i++) {
         Node g;
@@ -272,12 +273,15 @@ static void load_groups(MappingLoad *L, const Node *n)
         gs->pipelined = true;
         get_bool(&g, "pipelined", false, &gs->pipelined);
         const char *s;
-        gs->name = get_str(&g, "name", true, false, &s) == GET_OK ? pool_add(&L->box->pool, s) : "";
+        gs->name = get_name(&g, "name", true, &s) == GET_OK ? pool_add(&L->box->pool, s) : "";
         config_setting_t *st;
         if (get_list(&g, "stages", true, &st) == GET_OK) {
             int ns = config_setting_length(st);
+            char *slab = xasprintf("%s.stages", g.path);
             if (ns == 0)
-                cfg_err(L->f, st, "%s.stages: at least one stage", g.path);
+                cfg_err(L->f, st, "%s: at least one stage", slab);
+            ns = cfg_count_limit(L->f, st, slab, ns, LIMIT_STAGES, "stages");
+            free(slab);
             gs->stages = xcalloc((size_t)ns + 1, sizeof *gs->stages);
             for (int k = 0; k < ns; k++) {
                 config_setting_t *el = config_setting_get_elem(st, (unsigned)k);
@@ -494,7 +498,7 @@ int config_load_mapping(const char *path, const Overrides *ov, Diag *d, MappingS
             Node n = node_make(&f, top, "mapping");
             check_keys(&n, keys);
             const char *s;
-            if (get_str(&n, "name", true, false, &s) == GET_OK)
+            if (get_name(&n, "name", true, &s) == GET_OK)
                 m->name = pool_add(&box->pool, s);
             load_cascade_ref(&L, &n);
             get_bool(&n, "ragged", false, &m->ragged);

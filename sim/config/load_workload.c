@@ -79,7 +79,7 @@ static void training_validate(CfgFile *f, const Node *n, WorkloadBox *box)
         check_keys(&l, keys);
         TrainLayerSpec t = { .repeat = 1, .prunable = true, .loc = cfg_loc(f, el) };
         int64_t o = 0, in = 0, cols = 0, rep = 1;
-        int ok = get_str(&l, "name", true, false, &s) == GET_OK;
+        int ok = get_name(&l, "name", true, &s) == GET_OK;
         if (ok)
             t.name = pool_add(&box->pool, s);
         ok &= get_int(&l, "O", true, 1, CFG_MAX_RANK, &o) == GET_OK;
@@ -108,7 +108,7 @@ static void workload_validate(CfgFile *f, config_setting_t *top, WorkloadBox *bo
     Node n = node_make(f, top, "workload");
     check_keys(&n, keys);
     const char *s;
-    if (get_str(&n, "name", true, false, &s) == GET_OK)
+    if (get_name(&n, "name", true, &s) == GET_OK)
         w->name = pool_add(&box->pool, s);
     if (get_str(&n, "kind", true, false, &s) == GET_OK) {
         int k = 0;

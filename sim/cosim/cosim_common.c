@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "util/output.h"
 #include "util/util.h"
 
 #define MAX_SIGS 16
@@ -276,9 +277,7 @@ static void attn_trace(Trace *tr, const AttnProg *p)
 static int write_text(Diag *d, const char *dir, const char *name, char *text)
 {
     char *path = path_join(dir, name);
-    int rc = write_file_atomic(path, text, strlen(text));
-    if (rc)
-        diag_error(d, path, 0, "cannot write: %s", strerror(errno));
+    int rc = file_write(path, text, strlen(text), d);
     free(path);
     free(text);
     return rc;

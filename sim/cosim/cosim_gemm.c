@@ -15,6 +15,7 @@
 #include "func/interp.h"
 #include "lower/lower.h"
 #include "run/run.h"
+#include "util/output.h"
 #include "util/util.h"
 
 Outcome cosim_rtl_params(const char *arch, const Overrides *ov, const char *out, Diag *d)
@@ -25,14 +26,11 @@ Outcome cosim_rtl_params(const char *arch, const Overrides *ov, const char *out,
     if (config_load_arch(arch, ov, d, &a) == 0 &&
         config_check_overrides(ov, CFG_HAS_ARCH, d) == 0 && lower_geom(a, &g, d) == 0) {
         char *text = lower_rtl_params(&g, a);
-        if (!out) {
+        if (!out)
             fputs(text, stdout);
-            rc = OUTCOME_OK;
-        } else if (write_file_atomic(out, text, strlen(text)) == 0) {
-            rc = OUTCOME_OK;
-        } else {
-            diag_error(d, out, 0, "cannot write: %s", strerror(errno));
-        }
+        else
+            file_write(out, text, strlen(text), d);
+        rc = OUTCOME_OK;
         free(text);
     }
     arch_free(a);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "config/config.h"
+#include "util/output.h"
 
 Outcome nm_rtl_params_command(const char *arch, const char *unit, const Overrides *ov,
                               const char *out, Diag *d)
@@ -21,10 +22,7 @@ Outcome nm_rtl_params_command(const char *arch, const char *unit, const Override
             fprintf(stderr, "%s\n", err);
             rc = OUTCOME_INPUT;
         } else if (out) {
-            if (write_file_atomic(out, b.s, b.len) != 0) {
-                fprintf(stderr, "einsim nm-rtl-params: error: cannot write %s\n", out);
-                rc = OUTCOME_INPUT;
-            }
+            file_write(out, b.s, b.len, d);
         } else {
             fputs(b.s, stdout);
         }

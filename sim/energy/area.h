@@ -11,8 +11,9 @@
 #include <stdint.h>
 
 #include "config/spec.h"
+#include "util/limits.h"
 
-#define AREA_MAX_ITEMS 64
+#define AREA_MAX_ITEMS (2 * LIMIT_UNITS + LIMIT_LEVELS) /* a PE and a register file per unit, each level */
 
 typedef struct {
     const char *component;  /* unit or storage level name */

@@ -151,6 +151,17 @@ static uint64_t tadd(TCtx *x, uint64_t a, uint64_t b)
     return r;
 }
 
+/* A non-negative double as a count; a value that does not fit (or is not finite) sets
+ * the overflow flag like tmul (casting it would be undefined behaviour). */
+static uint64_t tcast(TCtx *x, double v)
+{
+    if (!(v >= 0 && v < 18446744073709551616.0)) {
+        x->overflow = true;
+        return 0;
+    }
+    return (uint64_t)v;
+}
+
 static uint64_t cdiv(uint64_t a, uint64_t b) { return a / b + (a % b != 0); }
 
 static uint64_t umax(uint64_t a, uint64_t b) { return a > b ? a : b; }
@@ -227,14 +238,14 @@ static void run_pass(TCtx *x, uint64_t R, uint64_t C, uint64_t K, bool sparse, T
     for (int k = 1; k < 3; k++)
         if (opt[k][0] + opt[k][1] < opt[best][0] + opt[best][1])
             best = k;
-    uint64_t a_dram = (uint64_t)opt[best][0], b_dram = (uint64_t)opt[best][1];
+    uint64_t a_dram = tcast(x, opt[best][0]), b_dram = tcast(x, opt[best][1]);
     uint64_t layer_meta_bits = tmul(x, R, meta_row_bits);
     uint64_t meta_dram_bits = layer_meta_bits / 8 <= sp->meta_bytes ? layer_meta_bits
                                                                    : tmul(x, layer_meta_bits, tc);
     double dram_read_bytes = ((double)a_dram + (double)b_dram) * wb + (double)meta_dram_bits / 8.0;
     double dram_write_bytes = (double)c_words * wb;
-    ps->dram_bytes = (uint64_t)ceil(dram_read_bytes + dram_write_bytes);
-    ps->memory = (uint64_t)ceil((dram_read_bytes + dram_write_bytes) / x->bytes_per_cycle);
+    ps->dram_bytes = tcast(x, ceil(dram_read_bytes + dram_write_bytes));
+    ps->memory = tcast(x, ceil((dram_read_bytes + dram_write_bytes) / x->bytes_per_cycle));
     ps->analytic = umax(ps->compute, umax(ps->meta, ps->memory));
     /* Global buffer: filled from DRAM, read into the array edges once per output tile
      * (row operand per column tile, column operand per row tile), output written then
@@ -486,7 +497,7 @@ static void fill_engine_result(TCtx *x, EngineResult *r, CycleResult *cy, bool c
     }
     for (int i = 0; i < r->n_traffic; i++) {
         TrafficStat *t = &r->traffic[i];
-        t->bytes = (uint64_t)ceil((double)(t->reads + t->writes + t->fills) * x->word_bytes);
+        t->bytes = tcast(x, ceil((double)(t->reads + t->writes + t->fills) * x->word_bytes));
     }
     const char *uc = x->u->energy_class;
     add_action(r, x->u->name, uc, "mac", act[TA_MAC]);

@@ -2,45 +2,56 @@
  * (commands.h). */
 #include "report/commands.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "report/reportgen.h"
+#include "util/output.h"
 #include "util/util.h"
 
-static int write_out(Diag *d, const char *dir, const char *name, const char *text)
+int report_run_files(const RunReport *rep, const RunInputs *ri, RunFiles *f, Diag *d)
 {
-    char *path = path_join(dir, name);
-    int rc = write_file_atomic(path, text, strlen(text));
-    if (rc)
-        diag_error(d, path, 0, "cannot write: %s", strerror(errno));
-    free(path);
-    return rc;
+    memset(f, 0, sizeof *f);
+    char bad[EMIT_FIELD_MAX];
+    f->json = report_stats_json(rep, bad);
+    f->row = f->json ? report_csv_row(rep, bad) : NULL;
+    if (!f->row) {
+        diag_error(d, rep->workload_path, 0, "workload %s on mapping %s: the result %s is not a "
+                   "finite number (the inputs take the model out of its range); nothing written",
+                   rep->workload, rep->mapping, bad);
+        report_run_files_free(f);
+        return 1;
+    }
+    char *hdr = report_csv_header();
+    f->csv = xasprintf("%s%s", hdr, f->row);
+    free(hdr);
+    f->txt = report_stats_txt(rep);
+    f->eff = xasprintf("# effective configuration of this run\n%s%s%s", ri->arch->effective_cfg,
+                       ri->workload->effective_cfg, ri->mapping->effective_cfg);
+    return 0;
 }
 
-int report_write_run_dir(const RunReport *rep, const RunInputs *ri, const char *txt,
-                         const char *outdir, Diag *d)
+void report_run_files_free(RunFiles *f)
 {
-    char *json = report_stats_json(rep), *hdr = report_csv_header(), *row = report_csv_row(rep);
-    char *csv = xasprintf("%s%s", hdr, row);
-    char *eff = xasprintf("# effective configuration of this run\n%s%s%s", ri->arch->effective_cfg,
-                          ri->workload->effective_cfg, ri->mapping->effective_cfg);
-    int rc = 1;
-    if (mkdirs(outdir) != 0)
-        diag_error(d, outdir, 0, "cannot create the output directory: %s", strerror(errno));
-    else if (write_out(d, outdir, "stats.json", json) == 0 &&
-             write_out(d, outdir, "stats.txt", txt) == 0 &&
-             write_out(d, outdir, "stats.csv", csv) == 0 &&
-             write_out(d, outdir, "effective.cfg", eff) == 0)
-        rc = 0;
-    free(json);
-    free(hdr);
-    free(row);
-    free(csv);
-    free(eff);
-    return rc;
+    free(f->txt);
+    free(f->json);
+    free(f->csv);
+    free(f->eff);
+    free(f->row);
+    memset(f, 0, sizeof *f);
+}
+
+int report_write_run_dir(const RunFiles *f, const char *outdir, Diag *d)
+{
+    OutDir *o = outdir_open(outdir, "einsim run", d);
+    if (!o)
+        return 1;
+    int rc = outdir_write(o, "stats.json", f->json, strlen(f->json), d) ||
+             outdir_write(o, "stats.txt", f->txt, strlen(f->txt), d) ||
+             outdir_write(o, "stats.csv", f->csv, strlen(f->csv), d) ||
+             outdir_write(o, "effective.cfg", f->eff, strlen(f->eff), d);
+    return outdir_close(o, rc == 0, d) || rc;
 }
 
 Outcome report_run(const RunCommand *c, Diag *d)
@@ -53,12 +64,14 @@ Outcome report_run(const RunCommand *c, Diag *d)
         RunReport rep = { ri.arch->name, c->arch, ri.workload->name, c->workload,
                           ri.mapping->name, c->mapping, ri.cascade->name, ri.arch->clock_mhz,
                           rr.res, &rr.cy, &rr.er, rr.training ? &rr.tr : NULL };
-        char *txt = report_stats_txt(&rep);
-        fputs(txt, stdout);
-        if (c->outdir)
-            report_write_run_dir(&rep, &ri, txt, c->outdir, d);
-        free(txt);
-        rc = rr.res->feasible ? OUTCOME_OK : OUTCOME_INFEASIBLE;
+        RunFiles f;
+        if (report_run_files(&rep, &ri, &f, d) == 0) {
+            fputs(f.txt, stdout);
+            if (c->outdir)
+                report_write_run_dir(&f, c->outdir, d);
+            rc = rr.res->feasible ? OUTCOME_OK : OUTCOME_INFEASIBLE;
+        }
+        report_run_files_free(&f);
         run_result_free(&rr);
     }
     run_inputs_free(&ri);

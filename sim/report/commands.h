@@ -54,9 +54,18 @@ Outcome report_train_compare(const TrainCompareCommand *c, Diag *d);
 struct ReportOptions;
 Outcome report_command(const struct ReportOptions *o, Diag *d);
 
-/* Writes stats.json, stats.txt (= txt), stats.csv and effective.cfg of one run into
- * outdir, each atomically. Returns 0, or 1 with the error in d. */
-int report_write_run_dir(const RunReport *rep, const RunInputs *ri, const char *txt,
-                         const char *outdir, Diag *d);
+/* The files of one run (owned): stats.txt, stats.json, stats.csv (header + row),
+ * effective.cfg, and the CSV row alone. */
+typedef struct {
+    char *txt, *json, *csv, *eff, *row;
+} RunFiles;
+/* Renders them; a result that is not finite is an error naming the workload and the
+ * field (nothing rendered). Returns 0, or 1 with the error in d. report_run_files_free
+ * is safe either way. */
+int report_run_files(const RunReport *rep, const RunInputs *ri, RunFiles *f, Diag *d);
+void report_run_files_free(RunFiles *f);
+/* Writes them into outdir (util/output.h: locked, each file atomic, COMPLETE last).
+ * Returns 0, or 1 with the error in d. */
+int report_write_run_dir(const RunFiles *f, const char *outdir, Diag *d);
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/output.h"
 #include "util/util.h"
 
 typedef struct {
@@ -16,9 +17,12 @@ typedef struct {
 
 Outcome report_compare(const CompareCommand *c, Diag *d)
 {
-    Buf csv = {0};
-    buf_printf(&csv, "workload,seq,arch,mapping,feasible,cycles,seconds,energy_pj,speedup,"
-                     "energy_ratio,dram_bytes,bound,utilization,cycle_cycles,cycle_seconds,reason\n");
+    OutDir *od = NULL;
+    if (c->outdir && !(od = outdir_open(c->outdir, "einsim compare", d)))
+        return OUTCOME_INPUT;
+    Emit csv = { 0 };
+    emit_printf(&csv, "workload,seq,arch,mapping,feasible,cycles,seconds,energy_pj,speedup,"
+                      "energy_ratio,dram_bytes,bound,utilization,cycle_cycles,cycle_seconds,reason\n");
     Outcome rc = OUTCOME_OK;
     printf("%-8s %9s %-14s %13s %9s %13s %13s %8s %-30s %16s %-8s\n", "workload", "seq",
            "mapping", "latency s", "speedup", "cycle-level s", "energy pJ", "E ratio",
@@ -53,6 +57,16 @@ Outcome report_compare(const CompareCommand *c, Diag *d)
                 run_evaluate(&ri, true, &rr);
                 const EngineResult *res = rr.res;
                 const CycleResult *cy = &rr.cy;
+                RunReport rep = { ri.arch->name, c->arch[p], ri.workload->name,
+                                  c->workloads[w], ri.mapping->name, c->mapping[p],
+                                  ri.cascade->name, ri.arch->clock_mhz, res, cy, &rr.er };
+                RunFiles f;
+                if (report_run_files(&rep, &ri, &f, d)) {
+                    run_result_free(&rr);
+                    run_inputs_free(&ri);
+                    rc = OUTCOME_INPUT;
+                    goto done;
+                }
                 Point pt = { res->seconds, rr.er.total_pj, res->feasible };
                 if (p == 0)
                     base = pt;
@@ -74,39 +88,46 @@ Outcome report_compare(const CompareCommand *c, Diag *d)
                            cy->seconds, pt.energy, er_, util, (unsigned long long)res->dram_bytes,
                            res->bound);
                 }
-                buf_printf(&csv, "%s,%s,%s,%s,%d,%llu,%.17g,%.17g,%.17g,%.17g,%llu,%s,\"%s\",%llu,%.17g,\"%s\"\n",
-                           ri.workload->name, seq_txt, ri.arch->name, ri.mapping->name,
-                           res->feasible, (unsigned long long)res->cycles, pt.seconds, pt.energy,
-                           base.feasible && pt.feasible ? base.seconds / pt.seconds : 0,
-                           base.feasible && pt.feasible ? pt.energy / base.energy : 0,
-                           (unsigned long long)res->dram_bytes, res->feasible ? res->bound : "",
-                           util, (unsigned long long)cy->cycles, cy->seconds,
-                           res->feasible ? "" : res->reason);
+                const char *names[4] = { ri.workload->name, seq_txt, ri.arch->name,
+                                         ri.mapping->name };
+                for (int k = 0; k < 4; k++) {
+                    emit_csv_field(&csv, names[k]);
+                    emit_printf(&csv, ",");
+                }
+                emit_printf(&csv, "%d,%llu,%.17g,%.17g,%.17g,%.17g,%llu,%s,\"%s\",%llu,%.17g,",
+                            res->feasible, (unsigned long long)res->cycles, pt.seconds, pt.energy,
+                            base.feasible && pt.feasible ? base.seconds / pt.seconds : 0,
+                            base.feasible && pt.feasible ? pt.energy / base.energy : 0,
+                            (unsigned long long)res->dram_bytes, res->feasible ? res->bound : "",
+                            util, (unsigned long long)cy->cycles, cy->seconds);
+                emit_printf(&csv, "\"");
+                for (const char *q = res->feasible ? "" : res->reason; *q; q++)
+                    emit_printf(&csv, *q == '"' ? "\"\"" : "%c", *q);
+                emit_printf(&csv, "\"\n");
                 if (c->outdir) {
-                    RunReport rep = { ri.arch->name, c->arch[p], ri.workload->name,
-                                      c->workloads[w], ri.mapping->name, c->mapping[p],
-                                      ri.cascade->name, ri.arch->clock_mhz, res, cy, &rr.er };
-                    char *txt = report_stats_txt(&rep);
                     char *sub = xasprintf("%s/%s-%s-%s", c->outdir, ri.workload->name, seq_txt,
                                           ri.mapping->name);
-                    if (report_write_run_dir(&rep, &ri, txt, sub, d))
+                    if (report_write_run_dir(&f, sub, d))
                         rc = OUTCOME_INPUT;
                     free(sub);
-                    free(txt);
                 }
+                report_run_files_free(&f);
                 run_result_free(&rr);
                 run_inputs_free(&ri);
             }
         }
-    if (c->outdir && rc == OUTCOME_OK) {
+    char bad[EMIT_FIELD_MAX], *text = emit_take(&csv, bad);
+    if (!text)
+        diag_error(d, c->outdir ? c->outdir : "compare.csv", 0, "compare.csv: %s is not a finite "
+                   "number", bad);
+    else if (od && rc == OUTCOME_OK && outdir_write(od, "compare.csv", text, strlen(text), d) == 0) {
         char *path = path_join(c->outdir, "compare.csv");
-        if (write_file_atomic(path, csv.s, csv.len))
-            diag_error(d, path, 0, "cannot write");
-        else
-            printf("wrote %s and one run directory per point\n", path);
+        printf("wrote %s and one run directory per point\n", path);
         free(path);
     }
+    free(text);
 done:
-    buf_free(&csv);
+    outdir_close(od, rc == OUTCOME_OK && diag_count(d) == 0, d);
+    emit_free(&csv);
     return diag_count(d) ? OUTCOME_INPUT : rc;
 }

@@ -65,9 +65,9 @@ int csv_read(const char *path, CsvTable *t, Diag *d)
 {
     memset(t, 0, sizeof *t);
     size_t len;
-    char *text = read_file(path, &len);
+    char *text = read_file(path, LIMIT_RESULT_BYTES, &len);
     if (!text) {
-        diag_error(d, path, 0, "cannot read: %s", strerror(errno));
+        diag_error(d, path, 0, "cannot read: %s", file_strerror(errno));
         return 1;
     }
     if (strlen(text) != len) {

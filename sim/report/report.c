@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "engine/train.h"
+#include "util/emit.h"
 #include "util/util.h"
 
 static unsigned long long ull(uint64_t v) { return (unsigned long long)v; }
@@ -246,45 +247,30 @@ char *report_stats_txt(const RunReport *r)
     return buf_take(&b);
 }
 
-static void json_str(Buf *b, const char *s)
-{
-    buf_putc(b, '"');
-    for (; s && *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\')
-            buf_printf(b, "\\%c", ch);
-        else if (ch < 0x20)
-            buf_printf(b, "\\u%04x", ch);
-        else
-            buf_putc(b, (char)ch);
-    }
-    buf_putc(b, '"');
-}
-
 /* "area_um2", "area_breakdown_um2" (when the architecture has an area table) and
  * "roofline": the run's operations (each op of each term once), its operational
  * intensity against DRAM and the architecture's two roofs. Only for feasible runs. */
-static void json_area_roofline(Buf *b, const RunReport *r)
+static void json_area_roofline(Emit *b, const RunReport *r)
 {
     const EngineResult *a = r->analytic;
     const ArchCost *ac = &r->energy->arch;
     if (!a->feasible)
         return;
     if (ac->modelled) {
-        buf_printf(b, ",\n  \"area_um2\": %.17g,\n  \"area_breakdown_um2\": {", ac->total_um2);
+        emit_printf(b, ",\n  \"area_um2\": %.17g,\n  \"area_breakdown_um2\": {", ac->total_um2);
         for (int i = 0; i < ac->n; i++) {
             char key[96];
             snprintf(key, sizeof key, "%s.%s", ac->items[i].component, ac->items[i].part);
-            buf_printf(b, "%s\n    ", i ? "," : "");
-            json_str(b, key);
-            buf_printf(b, ": %.17g", ac->items[i].um2);
+            emit_printf(b, "%s\n    ", i ? "," : "");
+            emit_json_str(b, key);
+            emit_printf(b, ": %.17g", ac->items[i].um2);
         }
-        buf_printf(b, "\n  }");
+        emit_printf(b, "\n  }");
     }
     uint64_t ops = 0;
     for (int i = 0; i < a->n_einsums; i++)
         ops += total_ops(&a->einsums[i]);
-    buf_printf(b, ",\n  \"roofline\": { \"ops\": %llu, \"ops_per_s\": %.17g, "
+    emit_printf(b, ",\n  \"roofline\": { \"ops\": %llu, \"ops_per_s\": %.17g, "
                   "\"ops_per_dram_byte\": %.17g, \"peak_ops_per_s\": %.17g, "
                   "\"dram_bytes_per_s\": %.17g }",
                ull(ops), a->seconds > 0 ? (double)ops / a->seconds : 0.0,
@@ -292,9 +278,9 @@ static void json_area_roofline(Buf *b, const RunReport *r)
                ac->dram_bytes_per_s);
 }
 
-static void attribution_json(Buf *b, const TrainAttribution *a)
+static void attribution_json(Emit *b, const TrainAttribution *a)
 {
-    buf_printf(b, "{ \"t_dense\": %.17g, \"t\": %.17g, \"ideal_ratio\": %.17g, "
+    emit_printf(b, "{ \"t_dense\": %.17g, \"t\": %.17g, \"ideal_ratio\": %.17g, "
                   "\"dense_layers\": %.17g, \"wg_share\": %.17g, \"maskgen\": %.17g, "
                   "\"imbalance\": %.17g, \"hazards\": %.17g, \"fill_drain\": %.17g, "
                   "\"metadata\": %.17g, \"memory\": %.17g }",
@@ -303,16 +289,16 @@ static void attribution_json(Buf *b, const TrainAttribution *a)
 }
 
 /* "training" (summary, attribution) and "layers" (per layer and pass) of a training run. */
-static void train_json(Buf *b, const TrainResult *t, bool cyc)
+static void train_json(Emit *b, const TrainResult *t, bool cyc)
 {
-    buf_printf(b, "\n  \"training\": { \"nm\": ");
-    json_str(b, t->nm);
-    buf_printf(b, ", \"nm_hw\": ");
-    json_str(b, t->nm_hw);
-    buf_printf(b, ", \"unit\": ");
-    json_str(b, t->unit);
+    emit_printf(b, "\n  \"training\": { \"nm\": ");
+    emit_json_str(b, t->nm);
+    emit_printf(b, ", \"nm_hw\": ");
+    emit_json_str(b, t->nm_hw);
+    emit_printf(b, ", \"unit\": ");
+    emit_json_str(b, t->unit);
     double peak = (double)t->pes * (double)t->lanes;
-    buf_printf(b, ",\n    \"cycles_analytic\": %llu, \"dense_cycles_analytic\": %llu, "
+    emit_printf(b, ",\n    \"cycles_analytic\": %llu, \"dense_cycles_analytic\": %llu, "
                   "\"speedup_analytic\": %.17g,\n    \"hw_utilization_analytic\": %.17g, "
                   "\"effective_throughput_analytic\": %.17g, \"maskgen_cycles\": %llu,\n"
                   "    \"attribution_analytic\": ",
@@ -323,7 +309,7 @@ static void train_json(Buf *b, const TrainResult *t, bool cyc)
                ull(t->maskgen_cycles));
     attribution_json(b, &t->attr_analytic);
     if (cyc) {
-        buf_printf(b, ",\n    \"cycles_cycle\": %llu, \"dense_cycles_cycle\": %llu, "
+        emit_printf(b, ",\n    \"cycles_cycle\": %llu, \"dense_cycles_cycle\": %llu, "
                       "\"speedup_cycle\": %.17g,\n    \"hw_utilization_cycle\": %.17g, "
                       "\"effective_throughput_cycle\": %.17g,\n    \"attribution_cycle\": ",
                    ull(t->cycle), ull(t->dense_cycle),
@@ -332,12 +318,12 @@ static void train_json(Buf *b, const TrainResult *t, bool cyc)
                    t->cycle ? (double)t->macs_dense / (peak * (double)t->cycle) : 0.0);
         attribution_json(b, &t->attr_cycle);
     }
-    buf_printf(b, " },\n  \"layers\": [");
+    emit_printf(b, " },\n  \"layers\": [");
     for (int l = 0; l < t->n_layers; l++) {
         const TrainLayerStat *ls = &t->layers[l];
-        buf_printf(b, "%s\n    { \"name\": ", l ? "," : "");
-        json_str(b, ls->name);
-        buf_printf(b, ", \"repeat\": %llu, \"prunable\": %s, \"sparse\": %s, "
+        emit_printf(b, "%s\n    { \"name\": ", l ? "," : "");
+        emit_json_str(b, ls->name);
+        emit_printf(b, ", \"repeat\": %llu, \"prunable\": %s, \"sparse\": %s, "
                       "\"cycles_analytic\": %llu, \"cycles_cycle\": %llu, \"energy_pj\": %.17g, "
                       "\"maskgen_cycles\": %llu, \"maskgen_energy_pj\": %.17g, \"passes\": [",
                    ull(ls->repeat), ls->prunable ? "true" : "false", ls->sparse ? "true" : "false",
@@ -345,7 +331,7 @@ static void train_json(Buf *b, const TrainResult *t, bool cyc)
                    ull(ls->maskgen_cycles), ls->maskgen_pj);
         for (int p = 0; p < PASS__COUNT; p++) {
             const TrainPassStat *s = &ls->pass[p];
-            buf_printf(b, "%s\n      { \"pass\": \"%s\", \"mode\": \"%s\", \"rows\": %llu, "
+            emit_printf(b, "%s\n      { \"pass\": \"%s\", \"mode\": \"%s\", \"rows\": %llu, "
                           "\"cols\": %llu, \"reduction\": %llu, \"cycles_analytic\": %llu, "
                           "\"cycles_cycle\": %llu, \"compute\": %llu, \"metadata\": %llu, "
                           "\"memory\": %llu, \"hazard\": %llu, \"fill_drain\": %llu, "
@@ -358,135 +344,135 @@ static void train_json(Buf *b, const TrainResult *t, bool cyc)
                        ull(s->macs_issued), ull(s->macs_dense), ull(s->dram_bytes),
                        ull(s->meta_bits), s->energy_pj);
         }
-        buf_printf(b, " ] }");
+        emit_printf(b, " ] }");
     }
-    buf_printf(b, "\n  ]");
+    emit_printf(b, "\n  ]");
 }
 
-char *report_stats_json(const RunReport *r)
+char *report_stats_json(const RunReport *r, char *bad)
 {
     const EngineResult *a = r->analytic;
-    Buf b = {0};
-    buf_printf(&b, "{\n  \"feasible\": %s,\n  \"infeasible_reason\": ", a->feasible ? "true" : "false");
+    Emit b = { 0 };
+    emit_printf(&b, "{\n  \"feasible\": %s,\n  \"infeasible_reason\": ", a->feasible ? "true" : "false");
     if (a->feasible)
-        buf_printf(&b, "null");
+        emit_printf(&b, "null");
     else
-        json_str(&b, a->reason);
-    buf_printf(&b, ",\n  \"arch\": ");
-    json_str(&b, r->arch);
-    buf_printf(&b, ",\n  \"workload\": ");
-    json_str(&b, r->workload);
-    buf_printf(&b, ",\n  \"mapping\": ");
-    json_str(&b, r->mapping);
-    buf_printf(&b, ",\n  \"cascade\": ");
-    json_str(&b, r->cascade);
+        emit_json_str(&b, a->reason);
+    emit_printf(&b, ",\n  \"arch\": ");
+    emit_json_str(&b, r->arch);
+    emit_printf(&b, ",\n  \"workload\": ");
+    emit_json_str(&b, r->workload);
+    emit_printf(&b, ",\n  \"mapping\": ");
+    emit_json_str(&b, r->mapping);
+    emit_printf(&b, ",\n  \"cascade\": ");
+    emit_json_str(&b, r->cascade);
     double energy = a->feasible ? r->energy->total_pj : 0;
-    buf_printf(&b, ",\n  \"analytic\": {\n    \"cycles\": %llu,\n    \"seconds\": %.17g,\n"
+    emit_printf(&b, ",\n  \"analytic\": {\n    \"cycles\": %llu,\n    \"seconds\": %.17g,\n"
                    "    \"energy_pj\": %.17g,\n    \"edp_pj_s\": %.17g,\n    \"dram_bytes\": %llu,\n"
                    "    \"utilization\": {", ull(a->cycles), a->seconds, energy, energy * a->seconds,
                ull(a->dram_bytes));
     for (int u = 0; u < a->n_units; u++) {
-        buf_printf(&b, "%s ", u ? "," : "");
-        json_str(&b, a->unit_name[u]);
-        buf_printf(&b, ": %.17g", a->utilization[u]);
+        emit_printf(&b, "%s ", u ? "," : "");
+        emit_json_str(&b, a->unit_name[u]);
+        emit_printf(&b, ": %.17g", a->utilization[u]);
     }
-    buf_printf(&b, " },\n    \"bound\": ");
-    json_str(&b, a->feasible ? a->bound : "");
-    buf_printf(&b, "\n  },");
+    emit_printf(&b, " },\n    \"bound\": ");
+    emit_json_str(&b, a->feasible ? a->bound : "");
+    emit_printf(&b, "\n  },");
     const CycleResult *cy = r->cycle && r->cycle->ran ? r->cycle : NULL;
     if (cy) {
-        buf_printf(&b, "\n  \"cycle\": {\n    \"cycles\": %llu,\n    \"seconds\": %.17g,\n"
+        emit_printf(&b, "\n  \"cycle\": {\n    \"cycles\": %llu,\n    \"seconds\": %.17g,\n"
                        "    \"energy_pj\": %.17g,\n    \"edp_pj_s\": %.17g,\n    \"dram_bytes\": %llu,\n"
                        "    \"utilization\": {", ull(cy->cycles), cy->seconds,
                    energy_at_cycles(r->energy, a->cycles, cy->cycles),
                    energy_at_cycles(r->energy, a->cycles, cy->cycles) * cy->seconds, ull(a->dram_bytes));
         for (int u = 0; u < a->n_units; u++) {
-            buf_printf(&b, "%s ", u ? "," : "");
-            json_str(&b, a->unit_name[u]);
-            buf_printf(&b, ": %.17g", cy->utilization[u]);
+            emit_printf(&b, "%s ", u ? "," : "");
+            emit_json_str(&b, a->unit_name[u]);
+            emit_printf(&b, ": %.17g", cy->utilization[u]);
         }
-        buf_printf(&b, " },\n    \"bound\": ");
-        json_str(&b, a->bound);
-        buf_printf(&b, ",\n    \"stall_cycles\": { \"fill_drain\": %llu, \"bandwidth\": %llu, "
+        emit_printf(&b, " },\n    \"bound\": ");
+        emit_json_str(&b, a->bound);
+        emit_printf(&b, ",\n    \"stall_cycles\": { \"fill_drain\": %llu, \"bandwidth\": %llu, "
                        "\"dependency\": %llu, \"buffer_bandwidth\": %llu },\n    \"steps\": %llu,\n"
                        "    \"steps_simulated\": %llu\n  },",
                    ull(cy->fill_drain), ull(cy->bandwidth), ull(cy->dependency),
                    ull(cy->buffer_bandwidth), ull(cy->steps_total), ull(cy->steps_simulated));
     }
-    buf_printf(&b, "\n  \"groups\": [");
+    emit_printf(&b, "\n  \"groups\": [");
     for (int g = 0; g < a->n_groups; g++) {
         const GroupStat *s = &a->groups[g];
-        buf_printf(&b, "%s\n    { \"name\": ", g ? "," : "");
-        json_str(&b, s->name);
-        buf_printf(&b, ", \"compute_cycles\": %llu, \"memory_cycles\": %llu, \"cycles\": %llu, "
+        emit_printf(&b, "%s\n    { \"name\": ", g ? "," : "");
+        emit_json_str(&b, s->name);
+        emit_printf(&b, ", \"compute_cycles\": %llu, \"memory_cycles\": %llu, \"cycles\": %llu, "
                        "\"dram_bytes\": %llu, \"tile\": %llu, \"tiles\": %llu, "
                        "\"footprint_bytes\": %llu, \"spilled\": %s }",
                    ull(s->compute_cycles), ull(s->memory_cycles), ull(s->cycles),
                    ull(s->dram_bytes), ull(s->tile), ull(s->n_tiles), ull(s->footprint_bytes),
                    s->spilled ? "true" : "false");
     }
-    buf_printf(&b, "\n  ],\n  \"traffic\": [");
+    emit_printf(&b, "\n  ],\n  \"traffic\": [");
     for (int i = 0; i < a->n_traffic; i++) {
         const TrafficStat *t = &a->traffic[i];
-        buf_printf(&b, "%s\n    { \"level\": ", i ? "," : "");
-        json_str(&b, t->level);
-        buf_printf(&b, ", \"tensor\": ");
-        json_str(&b, t->tensor);
-        buf_printf(&b, ", \"reads\": %llu, \"writes\": %llu, \"fills\": %llu, \"bytes\": %llu }",
+        emit_printf(&b, "%s\n    { \"level\": ", i ? "," : "");
+        emit_json_str(&b, t->level);
+        emit_printf(&b, ", \"tensor\": ");
+        emit_json_str(&b, t->tensor);
+        emit_printf(&b, ", \"reads\": %llu, \"writes\": %llu, \"fills\": %llu, \"bytes\": %llu }",
                    ull(t->reads), ull(t->writes), ull(t->fills), ull(t->bytes));
     }
-    buf_printf(&b, "\n  ],\n  \"energy_breakdown_pj\": {");
+    emit_printf(&b, "\n  ],\n  \"energy_breakdown_pj\": {");
     for (int i = 0; a->feasible && i < r->energy->n; i++) {
         const EnergyItem *it = &r->energy->items[i];
         char key[96];
         snprintf(key, sizeof key, "%s.%s", it->component, it->action);
-        buf_printf(&b, "%s\n    ", i ? "," : "");
-        json_str(&b, key);
-        buf_printf(&b, ": %.17g", it->pj);
+        emit_printf(&b, "%s\n    ", i ? "," : "");
+        emit_json_str(&b, key);
+        emit_printf(&b, ": %.17g", it->pj);
     }
-    buf_printf(&b, "\n  },\n  \"energy_per_component_pj\": {");
+    emit_printf(&b, "\n  },\n  \"energy_per_component_pj\": {");
     if (a->feasible) {
         LevelEnergy lv[ENGINE_MAX_ITEMS];
         int nl = energy_levels(r, lv, ENGINE_MAX_ITEMS);
         double reg = 0, leak = 0;
         for (int k = 0; k < nl; k++) {
-            buf_printf(&b, "%s\n    ", k ? "," : "");
-            json_str(&b, lv[k].name);
-            buf_printf(&b, ": %.17g", lv[k].pj);
+            emit_printf(&b, "%s\n    ", k ? "," : "");
+            emit_json_str(&b, lv[k].name);
+            emit_printf(&b, ": %.17g", lv[k].pj);
             reg += lv[k].reg_pj;
             leak += lv[k].leak_pj;
         }
         uint64_t nm = macs(a);
-        buf_printf(&b, "\n  },\n  \"register_file_pj\": %.17g,\n  \"leakage_pj\": %.17g,\n"
+        emit_printf(&b, "\n  },\n  \"register_file_pj\": %.17g,\n  \"leakage_pj\": %.17g,\n"
                        "  \"pj_per_mac\": %.17g", reg, leak, nm ? r->energy->total_pj / (double)nm : 0.0);
     } else {
-        buf_printf(&b, "\n  },\n  \"register_file_pj\": 0,\n  \"leakage_pj\": 0,\n  \"pj_per_mac\": 0");
+        emit_printf(&b, "\n  },\n  \"register_file_pj\": 0,\n  \"leakage_pj\": 0,\n  \"pj_per_mac\": 0");
     }
-    buf_printf(&b, ",\n  \"einsums\": [");
+    emit_printf(&b, ",\n  \"einsums\": [");
     for (int i = 0; i < a->n_einsums; i++) {
         const EinsumStat *e = &a->einsums[i];
-        buf_printf(&b, "%s\n    { \"name\": ", i ? "," : "");
-        json_str(&b, e->name);
-        buf_printf(&b, ", \"unit\": ");
+        emit_printf(&b, "%s\n    { \"name\": ", i ? "," : "");
+        emit_json_str(&b, e->name);
+        emit_printf(&b, ", \"unit\": ");
         if (e->unit)
-            json_str(&b, e->unit);
+            emit_json_str(&b, e->unit);
         else
-            buf_printf(&b, "null");
-        buf_printf(&b, ", \"cycles\": %llu, \"ops\": %llu, \"energy_pj\": %.17g }", ull(e->cycles),
+            emit_printf(&b, "null");
+        emit_printf(&b, ", \"cycles\": %llu, \"ops\": %llu, \"energy_pj\": %.17g }", ull(e->cycles),
                    ull(total_ops(e)), a->feasible ? r->energy->einsum_pj[i] : 0.0);
     }
     uint64_t m = macs(a);
     if (r->train && a->feasible) {
-        buf_printf(&b, "\n  ],");
+        emit_printf(&b, "\n  ],");
         train_json(&b, r->train, cy != NULL);
     } else {
-        buf_printf(&b, "\n  ]");
+        emit_printf(&b, "\n  ]");
     }
-    buf_printf(&b, ",\n  \"macs\": { \"issued\": %llu, \"dense_equivalent\": %llu }",
+    emit_printf(&b, ",\n  \"macs\": { \"issued\": %llu, \"dense_equivalent\": %llu }",
                ull(m), ull(a->macs_dense_equivalent ? a->macs_dense_equivalent : m));
     json_area_roofline(&b, r);
-    buf_printf(&b, "\n}\n");
-    return buf_take(&b);
+    emit_printf(&b, "\n}\n");
+    return emit_take(&b, bad);
 }
 
 char *report_csv_header(void)
@@ -495,35 +481,35 @@ char *report_csv_header(void)
                    "bound,util_1,util_2,cycle_cycles,cycle_seconds,reason,area_um2\n");
 }
 
-char *report_csv_row(const RunReport *r)
+char *report_csv_row(const RunReport *r, char *bad)
 {
     const EngineResult *a = r->analytic;
     double energy = a->feasible ? r->energy->total_pj : 0;
-    Buf b = {0};
-    buf_printf(&b, "%s,%s,%s,%d,%llu,%.17g,%.17g,%.17g,%llu,%s,", r->arch, r->workload,
-               r->mapping, a->feasible, ull(a->cycles), a->seconds, energy, energy * a->seconds,
-               ull(a->dram_bytes), a->feasible ? a->bound : "");
+    Emit b = { 0 };
+    const char *names[3] = { r->arch, r->workload, r->mapping };
+    for (int i = 0; i < 3; i++) {
+        emit_csv_field(&b, names[i]);
+        emit_printf(&b, ",");
+    }
+    emit_printf(&b, "%d,%llu,%.17g,%.17g,%.17g,%llu,%s,", a->feasible, ull(a->cycles), a->seconds,
+                energy, energy * a->seconds, ull(a->dram_bytes), a->feasible ? a->bound : "");
     for (int u = 0; u < 2; u++) {
         if (u < a->n_units)
-            buf_printf(&b, "%s=%.6f", a->unit_name[u], a->utilization[u]);
-        buf_putc(&b, ',');
+            emit_printf(&b, "%s=%.6f", a->unit_name[u], a->utilization[u]);
+        emit_printf(&b, ",");
     }
     if (r->cycle && r->cycle->ran)
-        buf_printf(&b, "%llu,%.17g,", ull(r->cycle->cycles), r->cycle->seconds);
+        emit_printf(&b, "%llu,%.17g,", ull(r->cycle->cycles), r->cycle->seconds);
     else
-        buf_printf(&b, ",,");
-    /* The reason is quoted (it may contain commas); quotes inside are doubled. */
-    buf_putc(&b, '"');
-    for (const char *s = a->feasible ? "" : a->reason; *s; s++) {
-        if (*s == '"')
-            buf_putc(&b, '"');
-        buf_putc(&b, *s);
-    }
-    buf_putc(&b, '"');
-    /* Appended last so consumers of the older columns keep working. */
-    buf_putc(&b, ',');
+        emit_printf(&b, ",,");
+    /* The reason is always quoted (it may contain commas); quotes inside are doubled. */
+    emit_printf(&b, "\"");
+    for (const char *s = a->feasible ? "" : a->reason; *s; s++)
+        emit_printf(&b, *s == '"' ? "\"\"" : "%c", *s);
+    /* area_um2 is appended last so consumers of the older columns keep working. */
+    emit_printf(&b, "\",");
     if (a->feasible && r->energy->arch.modelled)
-        buf_printf(&b, "%.17g", r->energy->arch.total_um2);
-    buf_putc(&b, '\n');
-    return buf_take(&b);
+        emit_printf(&b, "%.17g", r->energy->arch.total_um2);
+    emit_printf(&b, "\n");
+    return emit_take(&b, bad);
 }

@@ -8,6 +8,7 @@
 
 #include "energy/energy.h"
 #include "engine/engine.h"
+#include "util/emit.h"
 
 typedef struct RunReport {
     const char *arch, *arch_path;
@@ -21,11 +22,13 @@ typedef struct RunReport {
     const struct TrainResult *train;  /* training workloads: per layer and pass (else NULL) */
 } RunReport;
 
-/* Each returns a new NUL-terminated string owned by the caller. */
+/* Each returns a new NUL-terminated string owned by the caller. The JSON and the CSV row
+ * are written by the one writer of util/emit.h: a number that is not finite makes them
+ * return NULL with its field in bad (EMIT_FIELD_MAX bytes). */
 char *report_stats_txt(const RunReport *r);
-char *report_stats_json(const RunReport *r);
+char *report_stats_json(const RunReport *r, char *bad);
 /* The CSV header line and one row (both end with a newline). */
 char *report_csv_header(void);
-char *report_csv_row(const RunReport *r);
+char *report_csv_row(const RunReport *r, char *bad);
 
 #endif

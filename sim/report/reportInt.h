@@ -8,6 +8,8 @@
 #include <stddef.h>
 
 #include "util/diag.h"
+#include "util/limits.h"
+#include "util/output.h"
 #include "util/util.h"
 
 /* ---- CSV (csvread.c) ------------------------------------------------------------------ */

@@ -131,9 +131,9 @@ static int load_stats(Row *r, char *path, Diag *d)
         return 0;
     }
     size_t len;
-    char *text = read_file(path, &len), *err = NULL;
+    char *text = read_file(path, LIMIT_RESULT_BYTES, &len), *err = NULL;
     if (!text) {
-        diag_error(d, path, 0, "cannot read: %s", strerror(errno));
+        diag_error(d, path, 0, "cannot read: %s", file_strerror(errno));
         free(path);
         return 1;
     }

@@ -251,7 +251,7 @@ static int write_html(const Data *D, const Plots *P, const char *input, const ch
     for (int i = 0; i < P->n && !rc; i++) {
         char *png = xasprintf("%s/%s.png", outdir, P->base[i]);
         size_t len;
-        char *bytes = read_file(png, &len);
+        char *bytes = read_file(png, LIMIT_RESULT_BYTES, &len);
         if (!bytes || len < 8 || memcmp(bytes, "\x89PNG", 4) != 0) {
             diag_error(d, png, 0, "gnuplot did not write this plot (see gnuplot.log)");
             rc = 1;
@@ -271,10 +271,7 @@ static int write_html(const Data *D, const Plots *P, const char *input, const ch
     buf_printf(&h, "</body>\n</html>\n");
     if (!rc) {
         char *path = path_join(outdir, "report.html");
-        if (write_file_atomic(path, h.s, h.len)) {
-            diag_error(d, path, 0, "cannot write: %s", strerror(errno));
-            rc = 1;
-        }
+        rc = file_write(path, h.s, h.len, d);
         free(path);
     }
     buf_free(&h);

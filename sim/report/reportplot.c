@@ -75,10 +75,8 @@ static void plot_add(Plots *P, const Draft *d, char *title, char *caption)
     buf_printf(&g, "set terminal svg noenhanced size 960,600 font 'DejaVu Sans,11' background '#ffffff'\n");
     buf_printf(&g, "set output '%s.svg'\nreplot\nunset output\n", name);
     char *dat = xasprintf("%s/%s.dat", P->dir, name), *gp = xasprintf("%s/%s.gp", P->dir, name);
-    if (write_file_atomic(dat, data, strlen(data)) || write_file_atomic(gp, g.s, g.len)) {
-        diag_error(P->d, gp, 0, "cannot write: %s", strerror(errno));
+    if (file_write(dat, data, strlen(data), P->d) || file_write(gp, g.s, g.len, P->d))
         P->failed = 1;
-    }
     free(dat);
     free(gp);
     buf_free(&g);
@@ -557,9 +555,7 @@ int report_plots_draw(Plots *P, const Data *D, const char *gnuplot)
     for (int i = 0; i < P->n; i++)
         buf_printf(&all, "load '%s'\n", P->names[i]);
     char *path = path_join(P->dir, "plots.gp");
-    int rc = write_file_atomic(path, all.s, all.len);
-    if (rc)
-        diag_error(P->d, path, 0, "cannot write: %s", strerror(errno));
+    int rc = file_write(path, all.s, all.len, P->d);
     free(path);
     buf_free(&all);
     return rc ? 1 : plot_run(gnuplot, P->dir, P->names, P->n, P->d);

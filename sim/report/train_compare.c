@@ -3,13 +3,14 @@
  * the modelled and the ideal BDWP speedup attributed to its causes (commands.h). */
 #include "report/commands.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "energy/energy.h"
 #include "engine/train.h"
+#include "util/output.h"
+#include "util/emit.h"
 #include "util/util.h"
 
 typedef struct {
@@ -66,8 +67,8 @@ static void train_point(const char *arch, const char *wl, const char *map, const
 
 Outcome report_train_compare(const TrainCompareCommand *c, Diag *d)
 {
-    Buf csv = { 0 };
-    buf_printf(&csv, "workload,nm,nm_hw,level,cycles,speedup,ideal_speedup,energy_pj,energy_ratio,"
+    Emit csv = { 0 };
+    emit_printf(&csv, "workload,nm,nm_hw,level,cycles,speedup,ideal_speedup,energy_pj,energy_ratio,"
                      "hw_utilization,effective_throughput,gap_dense_layers,gap_wg_share,"
                      "gap_maskgen,gap_imbalance,gap_hazards,gap_fill_drain,gap_metadata,"
                      "gap_memory\n");
@@ -118,12 +119,14 @@ Outcome report_train_compare(const TrainCompareCommand *c, Diag *d)
             for (int i = 0; i < 8; i++)
                 printf(" %6.2f", 100.0 * g[i] / td);
             printf("\n");
-            buf_printf(&csv, "%s,%s,%s,%s,%llu,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g", shortname,
-                       c->nms[k], pt.nm_hw, c->cycle_level ? "cycle" : "analytic",
-                       (unsigned long long)pt.cycles, speed, ideal, pt.energy_pj, er, pt.util, pt.eff);
+            emit_csv_field(&csv, shortname);
+            emit_printf(&csv, ",%s,%s,%s,%llu,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g", c->nms[k],
+                        pt.nm_hw, c->cycle_level ? "cycle" : "analytic",
+                        (unsigned long long)pt.cycles, speed, ideal, pt.energy_pj, er, pt.util,
+                        pt.eff);
             for (int i = 0; i < 8; i++)
-                buf_printf(&csv, ",%.17g", 100.0 * g[i] / td);
-            buf_printf(&csv, "\n");
+                emit_printf(&csv, ",%.17g", 100.0 * g[i] / td);
+            emit_printf(&csv, "\n");
         }
     }
     printf("columns after '|': dense = unpruned layers, wgrad = weight-gradient share, masks = "
@@ -131,16 +134,15 @@ Outcome report_train_compare(const TrainCompareCommand *c, Diag *d)
            "PEs), hazard = accumulator hazards,\n  fill = fill/drain + pipeline latency, meta = "
            "metadata bandwidth, dram = DRAM bandwidth;\n  ideal%% + the gap columns = 100 / "
            "speedup\n");
-    if (c->outdir && failures == 0) {
-        if (mkdirs(c->outdir) != 0)
-            diag_error(d, c->outdir, 0, "cannot create the output directory: %s", strerror(errno));
-        else {
-            char *path = path_join(c->outdir, "train-compare.csv");
-            if (write_file_atomic(path, csv.s, csv.len))
-                diag_error(d, path, 0, "cannot write: %s", strerror(errno));
-            free(path);
-        }
+    char bad[EMIT_FIELD_MAX], *text = emit_take(&csv, bad);
+    if (!text) {
+        diag_error(d, c->mapping, 0, "train-compare.csv: %s is not a finite number (the inputs "
+                   "take the model out of its range)", bad);
+    } else if (c->outdir && failures == 0) {
+        OutDir *od = outdir_open(c->outdir, "einsim train-compare", d);
+        if (od)
+            outdir_close(od, outdir_write(od, "train-compare.csv", text, strlen(text), d) == 0, d);
     }
-    buf_free(&csv);
+    free(text);
     return diag_count(d) || failures ? OUTCOME_INPUT : OUTCOME_OK;
 }

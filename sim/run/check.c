@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "mapping/mapping.h"
+#include "util/output.h"
 #include "util/util.h"
 
 static void emit_line(void *ctx, const char *line)
@@ -147,7 +148,7 @@ Outcome run_check(const CheckRequest *req, Diag *d)
         }
     }
     config_check_overrides(&ov, used, d);
-    if (map && map_cascade && arch && diag_count(d) == 0) {
+    if (map && map_cascade && arch && diag_count(d) == 0 && run_engine_supports(map_cascade, d) == 0) {
         RankBinding b;
         /* A training workload's sizes are per layer: the training engine checks it. */
         bool training = workload_is_training(wl);
@@ -174,8 +175,7 @@ Outcome run_check(const CheckRequest *req, Diag *d)
         for (int i = 0; i < 3; i++)
             if (parts[i])
                 buf_printf(&b, "%s", parts[i]);
-        if (write_file_atomic(effective, b.s, b.len))
-            diag_error(d, effective, 0, "cannot write: %s", strerror(errno));
+        file_write(effective, b.s, b.len, d);
         buf_free(&b);
     }
     if (diag_count(d) == 0)

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util/emit.h"
+#include "util/output.h"
 #include "util/util.h"
 
 /* Path of `file` relative to directory `dir` (both must exist); a copy of `file` when
@@ -33,14 +35,9 @@ static char *relative_path(const char *dir, const char *file)
     return buf_take(&r);
 }
 
-static int write_text(Diag *d, const char *dir, const char *name, const char *text)
+static int write_text(Diag *d, OutDir *od, const char *name, const char *text)
 {
-    char *path = path_join(dir, name);
-    int rc = write_file_atomic(path, text, strlen(text));
-    if (rc)
-        diag_error(d, path, 0, "cannot write: %s", strerror(errno));
-    free(path);
-    return rc;
+    return outdir_write(od, name, text, strlen(text), d);
 }
 
 static const char *obj_unit(SearchObjective o)
@@ -114,6 +111,9 @@ static char *summary_text(const RunInputs *ri, const char *arch, const char *wl,
 
 Outcome search_command(const SearchCommand *c, Diag *d)
 {
+    OutDir *od = NULL;
+    if (c->outdir && !(od = outdir_open(c->outdir, "einsim search", d)))
+        return OUTCOME_INPUT;
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     const SearchOptions o = c->opt;
     Outcome rc = OUTCOME_INPUT;
@@ -140,11 +140,9 @@ Outcome search_command(const SearchCommand *c, Diag *d)
         printf("\nspeed: %.0f evaluated mappings/s on %d thread%s = %.0f per core (%.3f s)\n",
                rate, o.threads, o.threads > 1 ? "s" : "", rate / cores, res.eval_seconds);
         rc = res.n_best ? OUTCOME_OK : OUTCOME_INFEASIBLE;
-        if (c->outdir && mkdirs(c->outdir) != 0) {
-            diag_error(d, c->outdir, 0, "cannot create the output directory: %s", strerror(errno));
-        } else if (c->outdir) {
-            write_text(d, c->outdir, "summary.txt", sum);
-            write_text(d, c->outdir, "run_info.txt", info);
+        if (od) {
+            write_text(d, od, "summary.txt", sum);
+            write_text(d, od, "run_info.txt", info);
             char *cref = relative_path(c->outdir, ri.mapping->cascade_path);
             Buf sets_txt = {0};
             for (int i = 0; i < c->ov.n; i++)
@@ -163,7 +161,7 @@ Outcome search_command(const SearchCommand *c, Diag *d)
                                       c->workload, fpath,
                                       sets_txt.s ? sets_txt.s : "");
                 char *txt = mapspace_mapping_text(ms, p->choice, name, cref, hdr);
-                write_text(d, c->outdir, fname, txt);
+                write_text(d, od, fname, txt);
                 free(txt);
                 free(hdr);
                 free(name);
@@ -173,14 +171,18 @@ Outcome search_command(const SearchCommand *c, Diag *d)
             buf_free(&sets_txt);
             free(cref);
             if (o.pareto && !diag_count(d)) {
-                Buf csv = {0};
-                buf_printf(&csv, "cycles,seconds,energy_pj,edp_pj_s\n");
+                Emit csv = { 0 };
+                emit_printf(&csv, "cycles,seconds,energy_pj,edp_pj_s\n");
                 for (int i = 0; i < res.n_pareto; i++)
-                    buf_printf(&csv, "%llu,%.9g,%.9g,%.9g\n", (unsigned long long)res.pareto[i].cycles,
-                               res.pareto[i].seconds, res.pareto[i].energy_pj,
-                               res.pareto[i].energy_pj * res.pareto[i].seconds);
-                char *t = buf_take(&csv);
-                write_text(d, c->outdir, "pareto.csv", t);
+                    emit_printf(&csv, "%llu,%.9g,%.9g,%.9g\n",
+                                (unsigned long long)res.pareto[i].cycles, res.pareto[i].seconds,
+                                res.pareto[i].energy_pj,
+                                res.pareto[i].energy_pj * res.pareto[i].seconds);
+                char bad[EMIT_FIELD_MAX], *t = emit_take(&csv, bad);
+                if (t)
+                    write_text(d, od, "pareto.csv", t);
+                else
+                    diag_error(d, c->mapping, 0, "pareto.csv: %s is not a finite number", bad);
                 free(t);
             }
         }
@@ -190,5 +192,6 @@ Outcome search_command(const SearchCommand *c, Diag *d)
     }
     mapspace_free(ms);
     run_inputs_free(&ri);
+    outdir_close(od, diag_count(d) == 0, d);
     return diag_count(d) ? OUTCOME_INPUT : rc;
 }

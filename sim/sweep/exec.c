@@ -41,6 +41,7 @@
 #include "energy/energy.h"
 #include "report/commands.h"
 #include "run/run.h"
+#include "util/output.h"
 #include "util/util.h"
 
 /* Overrides written in the sweep file get indices from here on, so that diagnostics
@@ -50,21 +51,6 @@
 #define MARKER_MAGIC "einsim-sweep-point"
 
 /* ---- small helpers ------------------------------------------------------------------- */
-
-static void csv_field(Buf *b, const char *s)
-{
-    if (!strpbrk(s, ",\"\n\r")) {
-        buf_printf(b, "%s", s);
-        return;
-    }
-    buf_putc(b, '"');
-    for (; *s; s++) {
-        if (*s == '"')
-            buf_putc(b, '"');
-        buf_putc(b, *s);
-    }
-    buf_putc(b, '"');
-}
 
 static uint64_t fnv1a(uint64_t h, const char *s)
 {
@@ -98,18 +84,19 @@ char *sweep_point_dir(const Sweep *sw, uint64_t id)
 char *sweep_csv_header(const Sweep *sw)
 {
     static const char *const pick_col[4] = { NULL, "arch_file", "workload_file", "mapping_file" };
-    Buf b = {0};
-    buf_printf(&b, "point,");
+    Emit e = { 0 };
+    emit_printf(&e, "point,");
     for (int a = 0; a < sw->sp->n_axes; a++)
         for (int k = 0; k < sw->sp->axes[a].n_keys; k++) {
             const SweepKey *key = &sw->sp->axes[a].keys[k];
-            csv_field(&b, key->kind == SWEEP_KEY_SET ? key->key : pick_col[key->kind]);
-            buf_putc(&b, ',');
+            emit_csv_field(&e, key->kind == SWEEP_KEY_SET ? key->key : pick_col[key->kind]);
+            emit_printf(&e, ",");
         }
     char *run = report_csv_header();
-    buf_printf(&b, "%s", run);
+    emit_printf(&e, "%s", run);
     free(run);
-    return buf_take(&b);
+    char bad[EMIT_FIELD_MAX];
+    return emit_take(&e, bad);  /* no numbers: never NULL */
 }
 
 /* ---- one point's inputs ------------------------------------------------------------------ */
@@ -276,17 +263,18 @@ static char *row_prefix(const Sweep *sw, uint64_t id)
     const SweepSpec *sp = sw->sp;
     int *idx = xcalloc((size_t)sp->n_axes + 1, sizeof *idx);
     sweep_point_index(sp, id, idx);
-    Buf b = {0};
+    Emit e = { 0 };
     char *name = sweep_point_name(sw, id);
-    buf_printf(&b, "%s,", name);
+    emit_printf(&e, "%s,", name);
     free(name);
     for (int a = 0; a < sp->n_axes; a++)
         for (int k = 0; k < sp->axes[a].n_keys; k++) {
-            csv_field(&b, sp->axes[a].keys[k].text[idx[a]]);
-            buf_putc(&b, ',');
+            emit_csv_field(&e, sp->axes[a].keys[k].text[idx[a]]);
+            emit_printf(&e, ",");
         }
     free(idx);
-    return buf_take(&b);
+    char bad[EMIT_FIELD_MAX];
+    return emit_take(&e, bad);  /* no numbers: never NULL */
 }
 
 static uint64_t fingerprint(const Sweep *sw, const RunInputs *ri, const char *prefix)
@@ -324,7 +312,7 @@ char *sweep_read_marker(const Sweep *sw, uint64_t id, int *state)
 {
     char *dir = sweep_point_dir(sw, id);
     char *path = path_join(dir, "done");
-    char *text = read_file(path, NULL);
+    char *text = read_file(path, 1 << 20, NULL);  /* a marker is one CSV row */
     free(path);
     free(dir);
     *state = MARKER_ABSENT;
@@ -389,33 +377,32 @@ int sweep_run_point(const Sweep *sw, uint64_t id, int csv_fd, bool *feasible, Di
                           p.file[SWEEP_KEY_WORKLOAD], ri.mapping->name,
                           p.file[SWEEP_KEY_MAPPING], ri.cascade->name, ri.arch->clock_mhz, res,
                           &cy, &er };
-        char *txt = report_stats_txt(&rep);
-        char *run_row = report_csv_row(&rep);
-        char *row = xasprintf("%s%s", prefix, run_row);
+        RunFiles f;
+        int bad = report_run_files(&rep, &ri, &f, d);
+        char *row = bad ? NULL : xasprintf("%s%s", prefix, f.row);
         char *name = sweep_point_name(sw, id);
-        char *marker = xasprintf("%s %s %016" PRIx64 "\n%s", MARKER_MAGIC, name, h, row);
+        char *marker = bad ? NULL : xasprintf("%s %s %016" PRIx64 "\n%s", MARKER_MAGIC, name, h, row);
         char *mpath = path_join(dir, "done");
         clear_dir(dir);
-        if (report_write_run_dir(&rep, &ri, txt, dir, d) == 0) {
+        if (!bad && report_write_run_dir(&f, dir, d) == 0) {
             if (sw->test_delay_ms > 0) {
                 struct timespec ts = { sw->test_delay_ms / 1000,
                                        (sw->test_delay_ms % 1000) * 1000000L };
                 nanosleep(&ts, NULL);
             }
-            if (write_file_atomic(mpath, marker, strlen(marker)) != 0)
-                diag_error(d, mpath, 0, "cannot write: %s", strerror(errno));
-            else if (csv_fd >= 0 && write(csv_fd, row, strlen(row)) != (ssize_t)strlen(row))
-                diag_error(d, sw->csv_path, 0, "cannot append a row: %s", strerror(errno));
-            else
-                rc = 0;
+            if (file_write(mpath, marker, strlen(marker), d) == 0) {
+                if (csv_fd >= 0 && write(csv_fd, row, strlen(row)) != (ssize_t)strlen(row))
+                    diag_error(d, sw->csv_path, 0, "cannot append a row: %s", strerror(errno));
+                else
+                    rc = 0;
+            }
         }
         *feasible = res->feasible;
         free(mpath);
         free(marker);
         free(name);
         free(row);
-        free(run_row);
-        free(txt);
+        report_run_files_free(&f);
         free(p.ov);
         free(prefix);
     }
@@ -447,10 +434,8 @@ int sweep_write_csv(const Sweep *sw, uint64_t *n_done, uint64_t *missing, int n_
         free(row);
     }
     int rc = 0;
-    if (write_file_atomic(sw->csv_path, b.s, b.len) != 0) {
-        diag_error(d, sw->csv_path, 0, "cannot write: %s", strerror(errno));
+    if (file_write(sw->csv_path, b.s, b.len, d) != 0)
         rc = 1;
-    }
     buf_free(&b);
     return rc;
 }

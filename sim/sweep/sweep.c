@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "sweep/sweepInt.h"
+#include "util/output.h"
 #include "util/util.h"
 
 /* Appends `s` in single quotes for a POSIX shell. */
@@ -45,8 +46,10 @@ static uint64_t parse_count(const char *s, uint64_t max)
     return v <= max ? v : 0;
 }
 
-/* Takes the non-blocking write lock DIR/sweep.lock; returns its descriptor (keep it
- * open while working) or -1 after reporting into `d`. */
+/* Takes the non-blocking write lock DIR/sweep.lock and removes the temporaries a killed
+ * sweep left in DIR (sweep.csv.tmp.PID); returns the lock's descriptor (keep it open
+ * while working) or -1 after reporting into `d`. Interrupted points are cleared when
+ * they run again (exec.c). */
 static int lock_dir(const Sweep *sw, Diag *d)
 {
     char *path = path_join(sw->outdir, "sweep.lock");
@@ -59,6 +62,8 @@ static int lock_dir(const Sweep *sw, Diag *d)
             diag_error(d, sw->outdir, 0, "another einsim sweep is using this directory");
             close(fd);
             fd = -1;
+        } else {
+            remove_stale_temporaries(sw->outdir);
         }
     }
     free(path);
@@ -107,9 +112,7 @@ static int emit_jobs(const Sweep *sw, const char *sweep_path, const char *file, 
     }
     int rc = 1;
     char *sb_path = xasprintf("%s.sbatch", file);
-    if (write_file_atomic(file, jobs.s, jobs.len) != 0) {
-        diag_error(d, file, 0, "cannot write: %s", strerror(errno));
-    } else {
+    if (file_write(file, jobs.s, jobs.len, d) == 0) {
         char *abs = file[0] == '/' ? xstrdup(file) : xasprintf("%s/%s", cwd, file);
         Buf sb = {0};
         buf_printf(&sb, "#!/bin/bash\n"
@@ -127,9 +130,7 @@ static int emit_jobs(const Sweep *sw, const char *sweep_path, const char *file, 
                    sw->sp->name, sw->sp->n_points, sw->sp->name);
         shell_quote(&sb, abs);
         buf_printf(&sb, ")\nexec bash -c \"$line\"\n");
-        if (write_file_atomic(sb_path, sb.s, sb.len) != 0) {
-            diag_error(d, sb_path, 0, "cannot write: %s", strerror(errno));
-        } else {
+        if (file_write(sb_path, sb.s, sb.len, d) == 0) {
             printf("wrote %s (%" PRIu64 " jobs) and %s\n"
                    "run them with `parallel < %s` (or `sbatch %s`), then\n"
                    "`einsim sweep %s --merge -o %s`\n",

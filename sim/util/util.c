@@ -9,17 +9,29 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* An internal error ends the process with the README's exit code 2 (a fuzzing build
+ * aborts, so that libFuzzer keeps the input). */
+static _Noreturn void internal_exit(void)
+{
+#ifdef EINSIM_FUZZ
+    abort();
+#else
+    fflush(stdout);
+    _Exit(2);
+#endif
+}
+
 void einsim_assert_fail(const char *expr, const char *file, int line)
 {
     fprintf(stderr, "einsim: internal error: %s:%d: assertion failed: %s\n", file, line, expr);
-    abort();
+    internal_exit();
 }
 
 static void *check_alloc(void *p)
 {
     if (!p) {
         fputs("einsim: internal error: out of memory\n", stderr);
-        abort();
+        internal_exit();
     }
     return p;
 }
@@ -101,6 +113,11 @@ void buf_free(Buf *b)
 
 int write_file_atomic(const char *path, const char *data, size_t len)
 {
+    struct stat st;
+    if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        errno = EINVAL;
+        return -1;
+    }
     char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
     FILE *f = fopen(tmp, "wb");
     if (!f) {
@@ -108,7 +125,7 @@ int write_file_atomic(const char *path, const char *data, size_t len)
         return -1;
     }
     size_t w = fwrite(data, 1, len, f);
-    int err = (w != len) ? EIO : 0;
+    int err = (w != len) ? (errno ? errno : EIO) : 0;
     if (fflush(f) != 0 && !err)
         err = errno;
     if (fclose(f) != 0 && !err)
@@ -125,15 +142,30 @@ int write_file_atomic(const char *path, const char *data, size_t len)
     return 0;
 }
 
-char *read_file(const char *path, size_t *len_out)
+char *read_file(const char *path, size_t max, size_t *len_out)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
         return NULL;
+    struct stat st;
+    int err = fstat(fileno(f), &st) != 0 ? errno
+            : !S_ISREG(st.st_mode) ? EINVAL : (uint64_t)st.st_size > max ? EFBIG : 0;
+    if (err) {
+        fclose(f);
+        errno = err;
+        return NULL;
+    }
     Buf b = {0};
     char chunk[65536];
     size_t n;
+    /* The size may change while reading: never keep more than max bytes. */
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (b.len + n > max) {
+            fclose(f);
+            buf_free(&b);
+            errno = EFBIG;
+            return NULL;
+        }
         buf_reserve(&b, n);
         memcpy(b.s + b.len, chunk, n);
         b.len += n;
@@ -143,11 +175,17 @@ char *read_file(const char *path, size_t *len_out)
     fclose(f);
     if (bad) {
         buf_free(&b);
+        errno = EIO;
         return NULL;
     }
     if (len_out)
         *len_out = b.len;
     return buf_take(&b);
+}
+
+const char *file_strerror(int err)
+{
+    return err == EINVAL ? "not a regular file" : strerror(err);
 }
 
 char *path_dirname(const char *path)
@@ -169,18 +207,29 @@ char *path_join(const char *dir, const char *rel)
 
 int mkdirs(const char *dir)
 {
+    if (!dir[0]) {
+        errno = ENOENT;
+        return -1;
+    }
     char *p = xstrdup(dir);
-    for (char *s = p + 1; *s; s++) {
+    int rc = 0;
+    for (char *s = p + 1; *s && rc == 0; s++) {
         if (*s != '/')
             continue;
         *s = '\0';
-        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-            free(p);
-            return -1;
-        }
+        if (mkdir(p, 0777) != 0 && errno != EEXIST)
+            rc = -1;
         *s = '/';
     }
-    int rc = mkdir(p, 0777) != 0 && errno != EEXIST ? -1 : 0;
+    if (rc == 0 && mkdir(p, 0777) != 0) {
+        struct stat st;
+        if (errno != EEXIST)
+            rc = -1;
+        else if (stat(p, &st) != 0 || !S_ISDIR(st.st_mode)) {
+            errno = ENOTDIR;
+            rc = -1;
+        }
+    }
     free(p);
     return rc;
 }

@@ -12,12 +12,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Internal invariant check; stays on in release builds and names the C source line. */
+/* Internal invariant check; stays on in release builds and names the C source line. A
+ * failure prints "einsim: internal error: FILE:LINE: assertion failed: EXPR" and exits
+ * with code 2 (the README's internal error; fuzzing builds abort instead). */
 #define EINSIM_ASSERT(cond) \
     ((cond) ? (void)0 : einsim_assert_fail(#cond, __FILE__, __LINE__))
 _Noreturn void einsim_assert_fail(const char *expr, const char *file, int line);
 
-/* Allocators that never return NULL (abort with a message on exhaustion).
+/* Allocators that never return NULL (exit 2 with a message on exhaustion).
  * The caller owns the returned memory and releases it with free(). */
 void *xmalloc(size_t n);
 void *xcalloc(size_t count, size_t size);
@@ -46,16 +48,24 @@ void buf_putc(Buf *b, char c);
 char *buf_take(Buf *b);
 void buf_free(Buf *b);
 
-/* Writes `len` bytes to `path` atomically: a temp file in the same directory, then
- * rename(). Returns 0, or -1 with errno set (nothing is left at `path` on failure). */
+/* Writes `len` bytes to `path` atomically: a temp file "PATH.tmp.PID" in the same
+ * directory, then rename(). An existing `path` that is not a regular file (a directory,
+ * FIFO, device or symbolic link) is left alone: EINVAL. Returns 0, or -1 with errno set
+ * (nothing is left at `path` or in the temp file on failure). */
 int write_file_atomic(const char *path, const char *data, size_t len);
 
-/* Reads a whole file into a NUL-terminated buffer owned by the caller; NULL on error. */
-char *read_file(const char *path, size_t *len_out);
+/* Reads a whole regular file of at most `max` bytes into a NUL-terminated buffer owned
+ * by the caller. NULL on error, with errno EINVAL when `path` is not a regular file,
+ * EFBIG when it is larger than `max`, else the system's. */
+char *read_file(const char *path, size_t max, size_t *len_out);
+/* strerror for the errno of read_file and write_file_atomic ("not a regular file" for
+ * EINVAL). */
+const char *file_strerror(int err);
 
 /* Directory part of `path` ("." when there is none), in a new string owned by the caller. */
 char *path_dirname(const char *path);
-/* Creates `dir` and its parents; returns 0 or -1 with errno. */
+/* Creates `dir` and its parents; returns 0 or -1 with errno (ENOENT for an empty name,
+ * ENOTDIR when `dir` or a parent exists and is not a directory). */
 int mkdirs(const char *dir);
 /* Joins a directory and a relative path; an absolute `rel` is returned as a copy. */
 char *path_join(const char *dir, const char *rel);

@@ -3,14 +3,19 @@
 #   tests/cosim/run-cosim.sh EINSIM            every tests/cosim/*.case (32x32 ones only
 #                                              with COSIM_LARGE=1)
 #   tests/cosim/run-cosim.sh --waves EINSIM CASE   one case with waves into build/waves/NAME
-# A case file holds "# arch: NAME" (models/NAME.cfg), optional "# variant: fault",
-# "# exit: N", "# expect: TEXT" lines (stdout must contain each) and one line of
-# `einsim cosim` arguments. The bridge library is built (cached) with make cosim-lib.
-# Ends with "N passed, N failed".
+#   tests/cosim/run-cosim.sh --check-case CASE...  only read the cases (no RTL, no run);
+#                                              each malformed one fails
+# A case file holds "# arch: NAME" (models/NAME.cfg; NAME is letters, digits, _ - .
+# and names a file of models/), optional "# variant: normal|fault", "# exit: N" (a
+# number), "# expect: TEXT" lines (stdout must contain each) and one line of
+# `einsim cosim` arguments, split at blanks and never glob-expanded. A case that breaks
+# these rules fails before anything is built. The bridge library is built (cached) with
+# make cosim-lib. Ends with "N passed, N failed".
 set -u
-waves=0
+waves=0 check_only=0
 if [ "${1:-}" = "--waves" ]; then waves=1; shift; fi
-EINSIM=${1:?usage: run-cosim.sh [--waves] EINSIM [CASE]}
+if [ "${1:-}" = "--check-case" ]; then check_only=1; shift; fi
+if [ "$check_only" = 0 ]; then EINSIM=${1:?usage: run-cosim.sh [--waves] EINSIM [CASE]}; else EINSIM=; fi
 san=0; case "$EINSIM" in *build/asan/*) san=1;; esac
 pass=0 fail=0
 tmp=$(mktemp -d)
@@ -28,19 +33,35 @@ build_lib() { # build_lib ARCH VARIANT -> prints build seconds
   awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b - a}'
 }
 
-run_case() { # run_case FILE [WAVEDIR]
-  local f=$1 wdir=${2:-} name arch variant want args t secs
+# parse_case FILE: sets name, arch, variant, want and argv from the case file, or prints
+# why the case is malformed and returns 1.
+parse_case() {
+  local f=$1 line
   name=$(basename "$f" .case)
   arch=$(sed -nE 's/^# arch: (.*)/\1/p' "$f" | head -1)
   variant=$(sed -nE 's/^# variant: (.*)/\1/p' "$f" | head -1); variant=${variant:-normal}
-  want=$(sed -nE 's/^# exit: ([0-9]+)/\1/p' "$f" | head -1); want=${want:-0}
-  args=$(grep -v '^#' "$f" | grep -v '^[[:space:]]*$' | head -1)
+  want=$(sed -nE 's/^# exit: *(.*)/\1/p' "$f" | head -1); want=${want:-0}
+  line=$(grep -v '^#' "$f" | grep -v '^[[:space:]]*$' | head -1)
+  read -r -a argv <<<"$line"
+  if ! [[ "$arch" =~ ^[A-Za-z0-9][A-Za-z0-9_.-]*$ ]] || [[ "$arch" == *..* ]] || [ ! -f "models/$arch.cfg" ]; then
+    echo "case $f: '# arch: $arch' must name a file models/NAME.cfg (NAME: letters, digits, _ - .)"; return 1
+  fi
+  case "$variant" in normal|fault) ;; *) echo "case $f: '# variant: $variant' must be normal or fault"; return 1;; esac
+  if ! [[ "$want" =~ ^[0-9]+$ ]] || [ "$want" -gt 255 ]; then
+    echo "case $f: '# exit: $want' must be an exit code (0..255)"; return 1
+  fi
+  [ ${#argv[@]} -gt 0 ] || { echo "case $f: no line of einsim cosim arguments"; return 1; }
+}
+
+run_case() { # run_case FILE [WAVEDIR]
+  local f=$1 wdir=${2:-} name arch variant want argv t secs why
+  if ! why=$(parse_case "$f"); then bad "cosim $(basename "$f" .case): $why"; return; fi
+  parse_case "$f"
   if ! secs=$(build_lib "$arch" "$variant"); then bad "cosim $name: RTL build failed"; return; fi
   local extra=()
   [ -n "$wdir" ] && extra=(--waves "$wdir")
   t=$(date +%s.%N)
-  # shellcheck disable=SC2086
-  "$EINSIM" cosim -a "models/$arch.cfg" $args --variant "$variant" "${extra[@]}" >"$tmp/out" 2>"$tmp/err"
+  "$EINSIM" cosim -a "models/$arch.cfg" "${argv[@]}" --variant "$variant" "${extra[@]}" >"$tmp/out" 2>"$tmp/err"
   local rc=$? why=""
   t=$(awk -v a="$t" -v b="$(date +%s.%N)" 'BEGIN{printf "%.2f", b - a}')
   [ "$rc" = "$want" ] || why="exit $rc, want $want"
@@ -56,6 +77,18 @@ run_case() { # run_case FILE [WAVEDIR]
     bad "cosim $name: $why"; sed 's/^/    /' "$tmp/out" | head -20; sed 's/^/    /' "$tmp/err" | head -10
   fi
 }
+
+if [ "$check_only" = 1 ]; then
+  for f in "$@"; do
+    if why=$(parse_case "$f"); then
+      ok; parse_case "$f"
+      printf 'case %s: arch %s, variant %s, exit %s, %d arguments:' "$name" "$arch" "$variant" "$want" ${#argv[@]}
+      printf ' [%s]' "${argv[@]}"; echo
+    else bad "$why"; fi
+  done
+  echo "$pass passed, $fail failed"
+  [ "$fail" = 0 ]; exit
+fi
 
 if [ "$waves" = 1 ]; then
   f=${2:?make waves CASE=tests/cosim/NAME.case}
