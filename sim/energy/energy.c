@@ -23,7 +23,10 @@ void energy_price(const EngineResult *r, const ArchSpec *arch, EnergyReport *out
     for (int i = 0; i < r->n_actions; i++) {
         const ActionCount *a = &r->actions[i];
         double pj = 0;
-        bool found = energy_lookup(e, a->cls, a->action, &pj, NULL);
+        /* A storage level's price depends on its size. */
+        const StorageSpec *lv = arch_find_level(arch, a->component);
+        bool found = lv ? energy_lookup_sized(e, a->cls, a->action, lv->size_bytes, &pj, NULL)
+                        : energy_lookup(e, a->cls, a->action, &pj, NULL);
         EINSIM_ASSERT(found);
         EnergyItem *it = &out->items[out->n++];
         it->component = a->component;
@@ -38,7 +41,9 @@ void energy_price(const EngineResult *r, const ArchSpec *arch, EnergyReport *out
         bool unit = i < arch->n_units;
         const char *cls = unit ? arch->units[i].energy_class : arch->levels[i - arch->n_units].energy_class;
         double pj;
-        if (!energy_lookup(e, cls, "leak", &pj, NULL))
+        if (!(unit ? energy_lookup(e, cls, "leak", &pj, NULL)
+                   : energy_lookup_sized(e, cls, "leak", arch->levels[i - arch->n_units].size_bytes,
+                                         &pj, NULL)))
             continue;
         double inst;
         if (unit) {

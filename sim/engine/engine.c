@@ -291,8 +291,14 @@ static void group_sums(Ctx *x, const PlanGroup *p, GroupCost *gc, bool account)
      * may be the unit's last: the bound subtracts that excess once per unit. */
     uint64_t *tail = xcalloc((size_t)a->n_units, sizeof *tail);
     double port[2] = { 0, 0 };     /* words through the buffer's read and write ports */
+    /* Unpipelined groups: stages run one after another within an item, so the bound is
+     * the sum over stages of each stage's busiest unit. */
+    int n_st = p->gs->n_stages;
+    uint64_t *stage_u = xcalloc((size_t)n_st * (size_t)a->n_units + 1, sizeof *stage_u);
+    double staged = 0;
     for (int k = 0; k < nc; k++) {
         const ItemClass *ic = &cls[k];
+        memset(stage_u, 0, (size_t)n_st * (size_t)a->n_units * sizeof *stage_u);
         for (int i = 0; i < p->n_act; i++) {
             const PlanAct *pa = &p->act[i];
             bool runs = pa->kind == ACT_STORE
@@ -308,7 +314,7 @@ static void group_sums(Ctx *x, const PlanGroup *p, GroupCost *gc, bool account)
                     continue;
                 const char *name = c->tensors[engine_view_source(c, pa->tensor)].name;
                 TrafficStat *td = traffic(x, dram, name);
-                TrafficStat *tb = buf ? traffic(x, buf->name, name) : NULL;
+                TrafficStat *tb = buf && !pa->bypass ? traffic(x, buf->name, name) : NULL;
                 uint64_t wu = w >= 1.8e19 ? (x->overflow = 1, UINT64_MAX) : (uint64_t)w;
                 if (pa->kind == ACT_LOAD) {
                     td->reads = add(x, td->reads, wu);
@@ -326,6 +332,8 @@ static void group_sums(Ctx *x, const PlanGroup *p, GroupCost *gc, bool account)
             port[1] += (double)s.wr * (double)ic->count;
             uint64_t held = mul(x, mul(x, s.n, s.ivl), ic->count);
             gc->busy[pa->unit] = add(x, gc->busy[pa->unit], held);
+            if (pa->stage >= 0 && pa->stage < n_st)
+                stage_u[pa->stage * a->n_units + pa->unit] += s.n * s.ivl;
             if (s.ivl > s.lat && s.ivl - s.lat > tail[pa->unit])
                 tail[pa->unit] = s.ivl - s.lat;
             if (!account)
@@ -349,6 +357,8 @@ static void group_sums(Ctx *x, const PlanGroup *p, GroupCost *gc, bool account)
                 /* An initial value only (e.g. RD[0, p]) costs nothing to read. */
                 double n = plan_touches(in, p, i, t, ic->x, &s) * (double)ic->count;
                 int home = plan_home(in, p, t);
+                if (home != 3 && home != 1 && plan_forwarded(in, p, i, t))
+                    home = 1;
                 const char *name = c->tensors[engine_view_source(c, t)].name;
                 uint64_t nu = n >= 1.8e19 ? (x->overflow = 1, UINT64_MAX) : (uint64_t)n;
                 if (home == 0 && buf) {
@@ -395,6 +405,13 @@ static void group_sums(Ctx *x, const PlanGroup *p, GroupCost *gc, bool account)
                                  plan_touches(in, p, i, s.stationary, ic->x, &s) * (double)ic->count);
             }
         }
+        if (!p->pipelined)
+            for (int st = 0; st < n_st; st++) {
+                uint64_t mx = 0;
+                for (int u = 0; u < a->n_units; u++)
+                    mx = stage_u[st * a->n_units + u] > mx ? stage_u[st * a->n_units + u] : mx;
+                staged += (double)mx * (double)ic->count;
+            }
     }
     gc->compute = 0;
     for (int u = 0; u < a->n_units; u++) {
@@ -402,6 +419,11 @@ static void group_sums(Ctx *x, const PlanGroup *p, GroupCost *gc, bool account)
         gc->compute = b > gc->compute ? b : gc->compute;
     }
     free(tail);
+    free(stage_u);
+    if (!p->pipelined) {
+        uint64_t st = staged < 1.8e19 ? (uint64_t)staged : (x->overflow = 1, UINT64_MAX);
+        gc->compute = st > gc->compute ? st : gc->compute;
+    }
     /* The buffer's ports are resources too: words over words per cycle. */
     gc->port = 0;
     for (int q = 0; q < 2 && p->port_words; q++) {
@@ -447,6 +469,8 @@ static int option_cmp(const void *pa, const void *pb)
         return a->dram_bytes < b->dram_bytes ? -1 : 1;
     if (a->o.spilled != b->o.spilled)
         return a->o.spilled ? 1 : -1;
+    if (a->o.bypass != b->o.bypass)
+        return a->o.bypass ? 1 : -1;
     return a->o.tile > b->o.tile ? -1 : a->o.tile < b->o.tile ? 1 : 0;
 }
 
@@ -471,13 +495,13 @@ static int group_options(Ctx *x, int g, GroupOption **out, char *why, size_t n_w
             cand[nc++] = size;
         }
     }
-    GroupOption *opt = xcalloc((size_t)nc * 4, sizeof *opt);
+    GroupOption *opt = xcalloc((size_t)nc * 8, sizeof *opt);
     int n = 0;
     char why0[512] = "";
     GroupCost gc = { .busy = xcalloc((size_t)in->arch->n_units, sizeof *gc.busy) };
     for (int spilled = 0; spilled <= (gs->n_spill > 0); spilled++)
         for (int k = 0; k < 2 * nc; k++) {
-            PlanOpts o = { cand[k / 2], spilled, k % 2 == 0 };
+            PlanOpts o = { cand[k / 2], spilled, k % 2 == 0, true };
             PlanGroup p;
             if (plan_build(in, g, o, &p, why, n_why))
                 continue;
@@ -522,6 +546,7 @@ static int choose_plan(Ctx *x, int g, PlanGroup *best, GroupStat *st)
     st->n_tiles = best->loop_rank >= 0 ? best->n_tiles : 0;
     st->spilled = best->spilled;
     st->tile_db = best->tile_db;
+    st->bypass = best->bypass;
     st->footprint_bytes = best->footprint_bytes;
     return 1;
 }
@@ -537,7 +562,7 @@ static void storage_actions(Ctx *x, const TrafficStat *t)
     for (int k = 0; k < 2; k++) {
         double pj;
         uint32_t bits = 0;
-        energy_lookup(&a->energy, s->energy_class, act[k], &pj, &bits);
+        energy_lookup_sized(&a->energy, s->energy_class, act[k], s->size_bytes, &pj, &bits);
         if (!bits)
             bits = s->width_bits;
         if (words[k])

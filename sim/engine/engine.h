@@ -85,6 +85,7 @@ typedef struct {
     uint64_t n_tiles;
     bool spilled;              /* spill tensors went through DRAM */
     bool tile_db;              /* tile-resident data double-buffered across tiles */
+    bool bypass;               /* the mapping's bypass tensors skipped the buffer */
     uint64_t footprint_bytes;  /* on-chip bytes of one tile */
 } GroupStat;
 

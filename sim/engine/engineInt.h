@@ -66,6 +66,9 @@ typedef struct {
     int tensor;         /* cascade tensor (loads and stores; ACT_EINSUM: its output) */
     int unit;           /* arch unit index (ACT_EINSUM), or -1 for the DRAM channel */
     int order;          /* issue position within a slot */
+    int stage;          /* ACT_EINSUM: its stage in the group (unpipelined groups wait for
+                           the previous stage); -1 otherwise */
+    bool bypass;        /* loads / stores of a tensor that skips the buffer */
     uint32_t skew;      /* slots after its item that it issues in */
     PlanPhase phase;
     Residency res;      /* loads and stores: residency they serve */
@@ -106,6 +109,7 @@ typedef struct {
     bool pipelined;
     bool spilled;            /* the group's spill tensors go through DRAM */
     bool tile_db;            /* tile-resident loads double-buffered */
+    bool bypass;             /* the bypass tensors skip the buffer */
     double bytes_per_cycle;  /* DRAM */
     uint64_t dram_latency;   /* cycles from a transfer's end to its data being usable */
     uint64_t handoff_latency; /* staging between units (cycles) */
@@ -128,6 +132,7 @@ typedef struct {
     bool spilled;       /* the spill tensors go through DRAM */
     bool tile_db;       /* tile-resident loads are double-buffered (the next tile's data
                            loads while this tile computes) */
+    bool bypass;        /* the group's bypass tensors skip the buffer */
 } PlanOpts;
 
 /* Builds the plan of group g with choices o. Returns 0, or non-zero with a reason in
@@ -145,8 +150,11 @@ uint64_t plan_words(const EngineInput *in, const PlanGroup *p, int a, ItemExt x)
 const StorageSpec *plan_buffer(const EngineInput *in, const GroupSpec *gs);
 const StorageSpec *plan_staging(const ArchSpec *a);
 /* Where tensor t lives while group p uses it: 0 the buffer, 1 the registers of the unit
- * that made it, 2 the staging level (a hand-off between units). */
+ * that made it, 2 the staging level (a hand-off between units), 3 DRAM (bypassed). */
 int plan_home(const EngineInput *in, const PlanGroup *p, int t);
+/* Einsum actor a reads tensor t as its unit's previous Einsum made it (same item, next
+ * in the unit's order): forwarded in the unit's registers, not read from its home. */
+bool plan_forwarded(const EngineInput *in, const PlanGroup *p, int a, int t);
 /* Elements of tensor t that one item of Einsum actor a reads (or writes, for its output),
  * times the passes that re-read them. */
 double plan_touches(const EngineInput *in, const PlanGroup *p, int a, int t, ItemExt x,

@@ -139,6 +139,17 @@ static uint64_t tensor_elems(const EngineInput *in, const PlanGroup *p, int t, R
 uint64_t plan_words(const EngineInput *in, const PlanGroup *p, int a, ItemExt x)
 {
     const PlanAct *pa = &p->act[a];
+    if (pa->kind == ACT_LOAD && pa->bypass) {
+        /* No buffer in between: every use of an element is a DRAM read. */
+        double w = 0;
+        for (int k = 0; k < p->n_act; k++)
+            for (int q = 0; q < p->act[k].n_deps; q++)
+                if (p->act[k].kind == ACT_EINSUM && p->act[k].deps[q].prod == a) {
+                    PassShape s = plan_shape(in, p, k, x);
+                    w += plan_touches(in, p, k, pa->tensor, x, &s);
+                }
+        return w < 1.8e19 ? (uint64_t)w : UINT64_MAX;
+    }
     return tensor_elems(in, p, pa->tensor, pa->res, x);
 }
 
@@ -271,8 +282,13 @@ PassShape plan_shape(const EngineInput *in, const PlanGroup *p, int a, ItemExt x
         }
         s.ivl = umax(s.len, floor);
     }
-    if (!p->pipelined)
-        s.ivl = umax(s.ivl, s.lat);
+    /* A stall the binding states: the unit idles after each pass. */
+    if (b && b->stall) {
+        uint64_t st = b->stall == STALL_ROWS ? u->rows : b->stall == STALL_COLS ? u->cols
+                                                                                 : (uint64_t)b->stall;
+        s.ivl = sadd(s.ivl, st);
+        s.lat = sadd(s.lat, st);
+    }
     /* Buffer words: operands held in the buffer, once per touch; the output written
      * there, with the partial sums of a reduction split over row passes read back. */
     if (p->n_act) {
@@ -288,7 +304,7 @@ PassShape plan_shape(const EngineInput *in, const PlanGroup *p, int a, ItemExt x
             if (dup || n_seen >= (int)(sizeof seen / sizeof *seen))
                 continue;
             seen[n_seen++] = t;
-            if (plan_home(in, p, t) == 0)
+            if (plan_home(in, p, t) == 0 && !plan_forwarded(in, p, a, t))
                 rd += plan_touches(in, p, a, t, x, &s);
         }
         double outs = plan_touches(in, p, a, e->out, x, &s);
@@ -334,6 +350,9 @@ int plan_home(const EngineInput *in, const PlanGroup *p, int t)
 {
     const Cascade *c = in->cascade;
     int src = engine_view_source(c, t);
+    if (p->bypass && (in_names(p->gs->bypass, p->gs->n_bypass, c->tensors[t].name) ||
+                      in_names(p->gs->bypass, p->gs->n_bypass, c->tensors[src].name)))
+        return 3;
     for (int i = 0; i < p->n_act; i++) {
         const PlanAct *pa = &p->act[i];
         if (pa->kind == ACT_LOAD && engine_view_source(c, pa->tensor) == src)
@@ -361,6 +380,25 @@ int plan_home(const EngineInput *in, const PlanGroup *p, int t)
                 return 2;
     }
     return 1;
+}
+
+bool plan_forwarded(const EngineInput *in, const PlanGroup *p, int a, int t)
+{
+    const Cascade *c = in->cascade;
+    const PlanAct *pa = &p->act[a];
+    for (int q = 0; q < pa->n_deps; q++) {
+        const PlanDep *d = &pa->deps[q];
+        const PlanAct *pw = &p->act[d->prod];
+        if (pw->kind != ACT_EINSUM || pw->tensor != engine_view_source(c, t) ||
+            pw->unit != pa->unit || pw->skew != pa->skew || d->kind != DEP_REL || d->dstep)
+            continue;
+        /* The consumer is the next Einsum its unit issues after the producer. */
+        for (int k = d->prod + 1; k < a; k++)
+            if (p->act[k].kind == ACT_EINSUM && p->act[k].unit == pa->unit)
+                return false;
+        return d->prod < a;
+    }
+    return false;
 }
 
 /* Elements of tensor t touched by one item of Einsum actor `a`, times the passes that
@@ -747,6 +785,7 @@ int plan_build(const EngineInput *in, int g, PlanOpts o, PlanGroup *p, char *why
     p->pipelined = gs->pipelined;
     p->spilled = o.spilled;
     p->tile_db = o.tile_db;
+    p->bypass = o.bypass;
     p->bh = smul(in->workload->batch, in->workload->heads);
     p->bytes_per_cycle = a->levels[0].bandwidth_gibps * 1073741824.0 / (a->clock_mhz * 1e6);
     p->dram_latency = a->levels[0].latency_cycles;
@@ -767,7 +806,7 @@ int plan_build(const EngineInput *in, int g, PlanOpts o, PlanGroup *p, char *why
                 continue;
             const BindingSpec *b = binding_of(m, es->name);
             PlanAct pa = { .kind = ACT_EINSUM, .einsum = e, .tensor = es->out,
-                           .unit = unit_index(a, b->unit), .phase = PH_EVERY };
+                           .unit = unit_index(a, b->unit), .phase = PH_EVERY, .stage = s };
             pa.has_block = false;
             loops |= es->phase == PHASE_LOOP;
             add_act(p, pa);
@@ -788,7 +827,7 @@ int plan_build(const EngineInput *in, int g, PlanOpts o, PlanGroup *p, char *why
                 everywhere = tensor_has_rank(c, p->act[k].tensor, r);
             if (everywhere) {
                 p->block_rank = r;
-                p->block = u->cols;
+                p->block = gs->block ? gs->block : u->cols;
             }
         }
     /* Iterative steps. */
@@ -865,12 +904,15 @@ int plan_build(const EngineInput *in, int g, PlanOpts o, PlanGroup *p, char *why
                 for (int k = 0; k < p->n_act; k++)
                     if (p->act[k].kind == ACT_LOAD && p->act[k].tensor == t)
                         la = k;
-                if (through_dram)
+                bool byp = p->bypass && (in_names(gs->bypass, gs->n_bypass, name) ||
+                                         in_names(gs->bypass, gs->n_bypass, c->tensors[src].name));
+                if (through_dram || byp)
                     res = RES_ITEM;
                 if (la < 0) {
                     PlanAct ld = { .kind = ACT_LOAD, .einsum = -1, .tensor = t, .unit = -1,
                                    .res = res, .copies = res == RES_TILE ? 1 : 2 };
                     ld.has_block = p->block_rank >= 0 && tensor_has_rank(c, t, p->block_rank);
+                    ld.bypass = byp;
                     la = add_act(p, ld);
                     e = &c->einsums[p->act[i].einsum];
                 }
@@ -915,6 +957,7 @@ int plan_build(const EngineInput *in, int g, PlanOpts o, PlanGroup *p, char *why
                        .res = in_names(gs->resident, gs->n_resident, ct->name) ? RES_TILE : RES_ITEM,
                        .copies = 2, .phase = p->act[i].phase };
         st.has_block = p->act[i].has_block;
+        st.bypass = p->bypass && in_names(gs->bypass, gs->n_bypass, ct->name);
         st.deps[0] = (PlanDep){ .prod = i, .kind = DEP_REL };
         st.n_deps = 1;
         int sa = add_act(p, st);
@@ -1042,6 +1085,8 @@ int plan_capacity(const EngineInput *in, PlanGroup *p, char *why, size_t n_why)
     for (int i = 0; i < p->n_act; i++) {
         const PlanAct *pa = &p->act[i];
         if (pa->kind == ACT_EINSUM)
+            continue;
+        if (pa->bypass)
             continue;
         uint64_t copies = pa->kind == ACT_STORE ? (pa->res == RES_TILE ? 1 : 2) : pa->copies;
         uint64_t words = plan_words(in, p, i, x);

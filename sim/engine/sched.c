@@ -138,6 +138,7 @@ typedef struct {
     uint64_t *unit_free;
     uint64_t dram_free;
     Calendar port[2];      /* the group buffer's read and write ports */
+    uint64_t slot_end;     /* unpipelined groups: the last result of the previous slot */
     Rec **ring;            /* per actor */
     uint64_t *ring_size;   /* powers of two */
     uint64_t **store_runs; /* stores: completion of the last 2 runs, by run count */
@@ -375,12 +376,12 @@ static void note_use(Sw *w, const PlanAct *pa, const Item *it, uint64_t item, ui
     }
 }
 
-static void issue_einsum(Sw *w, int a, uint64_t item, const Item *it)
+static uint64_t issue_einsum(Sw *w, int a, uint64_t item, const Item *it, uint64_t barrier)
 {
     const PlanGroup *p = w->p;
     const PlanAct *pa = &p->act[a];
     PassShape s = shape_of(w, a, it->x);
-    uint64_t ready = 0, ready_dram = 0, tail = 0;
+    uint64_t ready = barrier, ready_dram = 0, tail = 0;
     for (int k = 0; k < pa->n_deps; k++) {
         bool dram = false;
         if (pa->deps[k].in_unit)
@@ -443,6 +444,7 @@ static void issue_einsum(Sw *w, int a, uint64_t item, const Item *it)
     /* A pass reads its operands from the buffer while it issues: the buffer copy is free
      * once the unit has issued it, before its results drain. */
     note_use(w, pa, it, item, *uf);
+    return end;
 }
 
 static void issue_store(Sw *w, int a, uint64_t item, const Item *it)
@@ -490,6 +492,10 @@ static const Item *decode_cached(Sw *w, uint64_t i)
 static void run_slot(Sw *w, uint64_t k)
 {
     const PlanGroup *p = w->p;
+    /* An unpipelined group runs its stages one after another: a stage waits for the
+     * results of the stage before it (and the first stage for the previous slot). */
+    uint64_t barrier = 0, run_end = w->slot_end;
+    int cur_stage = -1;
     for (int oi = 0; oi < p->n_act; oi++) {
         int a = p->ord[oi];
         const PlanAct *pa = &p->act[a];
@@ -531,13 +537,19 @@ static void run_slot(Sw *w, uint64_t k)
         if (!runs_at(p, pa, &it))
             continue;
         if (pa->kind == ACT_EINSUM) {
-            issue_einsum(w, a, item, &it);
+            if (!p->pipelined && pa->stage != cur_stage) {
+                barrier = run_end;
+                cur_stage = pa->stage;
+            }
+            uint64_t e = issue_einsum(w, a, item, &it, p->pipelined ? 0 : barrier);
+            run_end = umax(run_end, e);
         } else {
             if (pa->res == RES_TILE && (it.step + 1 != p->steps || it.block + 1 != it.nb))
                 continue;
             issue_store(w, a, item, &it);
         }
     }
+    w->slot_end = run_end;
 }
 
 /* ---- steady state ----------------------------------------------------------------------- */
@@ -557,7 +569,7 @@ typedef struct {
 static void snap_take(Sw *w, uint64_t k, Snap *s)
 {
     const PlanGroup *p = w->p;
-    size_t n = (size_t)w->n_units + 3 + 4 * PORT_SNAP + 64;
+    size_t n = (size_t)w->n_units + 4 + 4 * PORT_SNAP + 64;
     for (int q = 0; q < 2; q++)
         n += 2 * (size_t)w->port[q].n;
     for (int a = 0; a < p->n_act; a++)
@@ -589,6 +601,7 @@ static void snap_take(Sw *w, uint64_t k, Snap *s)
     for (int u = 0; u < w->n_units; u++)
         s->v[i++] = REL(w->unit_free[u]);
     s->v[i++] = REL(w->dram_free);
+    s->v[i++] = REL(w->slot_end);
     /* Port calendars: busy time before the base can no longer matter. */
     for (int q = 0; q < 2; q++) {
         cal_prune(&w->port[q], base);
@@ -740,6 +753,7 @@ static void jump(Sw *w, uint64_t q, uint64_t per, uint64_t lambda, const Snap *p
     for (int u = 0; u < w->n_units; u++)
         w->unit_free[u] = add(w, w->unit_free[u], dt);
     w->dram_free = add(w, w->dram_free, dt);
+    w->slot_end = add(w, w->slot_end, dt);
     for (int pq = 0; pq < 2; pq++)
         for (int j = 0; j < w->port[pq].n; j++) {
             w->port[pq].b[j] = add(w, w->port[pq].b[j], dt);
