@@ -58,7 +58,7 @@ check "small: rerun keeps the CSV" cmp -s "$csv" "$T/j2/sweep.csv"
 # Changed inputs make the markers stale: everything runs again.
 sweep $SMALL -o "$T/j2" --set arch.GlobalBuffer.size_kb=8192 >/dev/null 2>"$T/stale.err"
 check "small: changed inputs rerun every point" grep -q '12 evaluated' "$T/stale.err"
-check "small: --set applies to every point" [ "$(grep -c 'size_kb = 8192' "$T"/j2/points/*/effective.cfg | grep -c ':1$')" = 12 ]
+check "small: --set applies to every point" [ "$(grep -c 'name = "GlobalBuffer";.*size_kb = 8192L*;' "$T"/j2/points/*/effective.cfg | grep -c ':1$')" = 12 ]
 
 # ---- kill half-way and rerun -------------------------------------------------------------------
 K=$T/kill
