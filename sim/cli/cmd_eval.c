@@ -16,6 +16,10 @@ static const CliOpt eval_opts[] = {
     { "--seed", "N", "seed of the random inputs (default 1)", 0 },
     { "--range", "LO,HI", "inputs uniform in [LO, HI) (default -1,1)", 0 },
     { "--nm", "N:M", "N:M pattern for cascades that prune (e.g. 2:4)", 0 },
+    { "--ref", "OTHER.cfg", "the reference is this cascade (same inputs and ranks by name)", 0 },
+    { "--tol", "REL", "largest double-precision relative error (default 1e-9)", 0 },
+    { "--tol-lsb", "LSB", "largest fixed-point error in LSB (default: the bound the README\n"
+                          "states for the reference's problem family, else 16)", 0 },
     CLI_OPT_SET,
     { NULL, NULL, NULL, 0 },
 };
@@ -26,14 +30,18 @@ const CliSpec eval_spec = {
     "prints, per output, the maximum absolute error and the maximum relative error\n"
     "|x - r| / max(|r|, 1e-6 max|r|) of the double-precision result, and the maximum\n"
     "absolute error of the fixed-point result (also in units of its least significant bit),\n"
-    "against a direct double-precision reference (softmax attention, GEMM, N:M training).\n",
+    "against a direct double-precision reference of the cascade's problem family (softmax\n"
+    "attention and its masked, grouped-query, mixture-of-heads and linear variants, GEMM,\n"
+    "N:M training), or against another cascade evaluated in double precision (--ref).\n"
+    "Exits with 5 when an output exceeds the tolerance.\n",
     eval_opts, NULL,
 };
 
 int cmd_eval(int argc, char **argv)
 {
     SetList sets = {0};
-    const char *cascade_path = NULL, *arch_path = NULL, *nm_text = NULL;
+    const char *cascade_path = NULL, *arch_path = NULL, *nm_text = NULL, *ref_path = NULL;
+    double tol = 1e-9, tol_lsb = -1;
     RankSize ranks[CASCADE_MAX_RANKS];
     char rank_names[CASCADE_MAX_RANKS][32];
     int nr = 0, rc = EXIT_INPUT;
@@ -83,6 +91,17 @@ int cmd_eval(int argc, char **argv)
                 fprintf(stderr, "einsim eval: error: --range expects LO,HI with LO < HI\n");
                 goto out;
             }
+        } else if (strcmp(a, "--ref") == 0) {
+            ref_path = v;
+        } else if (strcmp(a, "--tol") == 0 || strcmp(a, "--tol-lsb") == 0) {
+            char *end;
+            double x = strtod(v, &end);
+            if (*end || !isfinite(x) || x < 0 || v[0] == '\0') {
+                fprintf(stderr, "einsim eval: error: %s expects a non-negative number, got '%s'\n",
+                        a, v);
+                goto out;
+            }
+            *(strcmp(a, "--tol") == 0 ? &tol : &tol_lsb) = x;
         } else if (strcmp(a, "--nm") == 0) {
             nm_text = v;
         } else if (cli_add_set(&sets, v)) { /* --set */
@@ -102,8 +121,8 @@ int cmd_eval(int argc, char **argv)
 
     Diag d;
     diag_init(&d);
-    EvalRequest r = { cascade_path, arch_path, ranks, nr, seed, lo, hi, nm_text, nm,
-                      cli_overrides(&sets) };
+    EvalRequest r = { cascade_path, arch_path, ref_path, tol, tol_lsb, ranks, nr, seed, lo, hi,
+                      nm_text, nm, cli_overrides(&sets) };
     rc = cli_finish(&d, run_eval(&r, &d));
 out:
     cli_free_sets(&sets);
