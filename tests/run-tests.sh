@@ -275,6 +275,11 @@ expect_rc 1 "run -o DIR while another writes it" "${rargs[@]}" -o "$o"
 grep -q "error: another einsim is writing this output directory" "$tmp/err" && [ ! -e "$o/stats.txt" ] && ok \
   || bad "run -o DIR: no lock"
 kill "$locker" 2>/dev/null; wait "$locker" 2>/dev/null
+# A name with a quote (train-compare names a workload by its file) is quoted in the CSV.
+cp workloads/bert-base-train.cfg "$tmp/b\"x.cfg"
+"$EINSIM" train-compare -a models/sat.cfg -m mappings/sat.cfg -w "$tmp/b\"x.cfg" --nm 2:8 -o "$tmp/tc" \
+  >/dev/null 2>&1
+[ "$(sed -n 2p "$tmp/tc/train-compare.csv" | cut -d, -f1-2)" = '"b""x",2:8' ] && ok || bad "CSV name escaping"
 
 # ---- report (tests/report/run.sh: plots, self-contained HTML, determinism, bad input) ----
 expect_rc 0 "report --help" report --help

@@ -333,8 +333,8 @@ int report_generate(const ReportOptions *o, ReportResult *res, Diag *d)
                                               : path_join(o->input, "report");
     res->outdir = outdir;
     res->n_rows = D.n;
-    if (mkdirs(outdir) != 0) {
-        diag_error(d, outdir, 0, "cannot create the output directory: %s", strerror(errno));
+    OutDir *od = outdir_open(outdir, "einsim report", d);   /* locked; COMPLETE last */
+    if (!od) {
         report_data_free(&D);
         return 1;
     }
@@ -343,6 +343,7 @@ int report_generate(const ReportOptions *o, ReportResult *res, Diag *d)
     if (!rc)
         rc = write_html(&D, &P, o->input, o->title ? o->title : "einsim report", outdir, d);
     res->n_plots = P.n;
+    rc |= outdir_close(od, rc == 0, d);
     report_plots_free(&P);
     report_data_free(&D);
     return rc;
