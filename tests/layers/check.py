@@ -19,7 +19,7 @@ import sys
 # Top to bottom; a module may depend only on modules in lower layers.
 LAYERS = [
     ["cli"],
-    ["sweep", "cosim", "systemc"],
+    ["sweep", "cosim", "systemc", "import"],
     ["search", "report"],
     ["run"],
     ["energy"],
