@@ -5,13 +5,11 @@
  * lowered to its im2col GEMM) and a config (array, dataflow os/ws/is, per-operand SRAM
  * sizes, interface bandwidth) become one architecture, one GEMM mapping of the dataflow
  * and one workload per layer; every layer is run at both levels and a per-layer CSV is
- * written beside SCALE-Sim's report names. Timeloop (timeloop.c): a libconfig
- * specification (architecture, problem, mapping) is translated where einsim has the
- * concept and refused, at the file:line of the construct, where it does not.
+ * written beside SCALE-Sim's report names.
  *
- * What SCALE-Sim or Timeloop model that einsim does not is never approximated
- * silently: it is either documented as the import's translation (README, "Coming from
- * Timeloop or SCALE-Sim") or refused as an input error. */
+ * What the peer tool models that einsim does not is never approximated silently: it is
+ * either documented as the import's translation (README, "Coming from Timeloop or
+ * SCALE-Sim") or refused as an input error. */
 #ifndef EINSIM_IMPORT_H
 #define EINSIM_IMPORT_H
 
@@ -28,16 +26,5 @@ typedef struct {
     const char *topology, *config, *outdir;
 } ScaleSimImport;
 Outcome import_scalesim(const ScaleSimImport *r, Diag *d);
-
-/* `einsim import timeloop SPEC.cfg... -o DIR`: the files are read as one specification
- * (top-level architecture, problem, mapping, optionally arch_constraints/mapper ignored
- * only when empty); writes DIR/arch.cfg, DIR/workload.cfg, DIR/mapping.cfg and the
- * cascade, runs them, and prints the `einsim run` line that evaluates them. */
-typedef struct {
-    const char *const *files;
-    int n_files;
-    const char *outdir;
-} TimeloopImport;
-Outcome import_timeloop(const TimeloopImport *r, Diag *d);
 
 #endif

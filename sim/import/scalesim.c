@@ -541,14 +541,15 @@ Outcome import_scalesim(const ScaleSimImport *r, Diag *d)
         bad = outdir_write(o, wname, wl, strlen(wl), d);
         char *wl_path = path_join(dir, wname), *runs = path_join(dir, "runs"),
              *rundir = path_join(runs, y->name);
-        /* Tile the larger operand (the ifmap A, M x K, over M, or the filter B, K x N, over
-         * N) and keep the other on chip; when that does not fit, load both per block. */
-        int mi = y->m >= y->n ? 0 : 1;
-        if (!bad)
-            bad = ss_run_layer(arch_path, wl_path, map_path[mi], rundir, &rows[i], d);
-        if (!bad && !rows[i].feasible)
-            bad = ss_run_layer(arch_path, wl_path, map_path[mi += 2], rundir, &rows[i], d);
-        used_map[i] = mi;
+        /* The first mapping that fits: the shipped one of the dataflow (os, ws: the loop
+         * over N, the ifmap kept; is: over M, the filter kept), the other loop, then the
+         * shipped loop with both operands loaded per block. */
+        int first = strcmp(c.df, "is") == 0 ? 0 : 1;
+        int order[3] = { first, 1 - first, first + 2 };
+        for (int t = 0; t < 3 && !bad && (t == 0 || !rows[i].feasible); t++) {
+            used_map[i] = order[t];
+            bad = ss_run_layer(arch_path, wl_path, map_path[order[t]], rundir, &rows[i], d);
+        }
         if (!bad && rows[i].feasible)
             printf("%-16s %8" PRIu64 " %8" PRIu64 " %8" PRIu64 " %12" PRIu64 " %12" PRIu64 " %7.2f %12" PRIu64
                    " %12" PRIu64 " %12" PRIu64 "\n", y->name, y->m, y->n, y->k, rows[i].cycles,
