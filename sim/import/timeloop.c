@@ -450,7 +450,7 @@ static char *tl_workload_text(const Tl *x)
     Buf b = { 0 };
     buf_printf(&b, "# The problem of the Timeloop specification.\n"
                    "workload = { name = \"timeloop-%s\"; kind = \"%s\"; batch = 1; heads = 1;\n  ranks = {",
-               x->gemm ? "gemm" : "cnn", x->gemm ? "gemm" : "custom");
+               x->gemm ? "gemm" : "cnn", "gemm");
     for (int i = 0; i < t->n_dims; i++)
         if (x->gemm || strchr("NKCPQ", t->dim[i][0]))
             buf_printf(&b, " %s = %" PRId64 "L;", t->dim[i], t->size[i]);
