@@ -461,9 +461,6 @@ static char *tl_workload_text(const Tl *x)
 static char *tl_mapping_text(const Tl *x)
 {
     Buf b = { 0 };
-    const TlSpace *in_tile = NULL;
-    /* Kept for a whole DRAM tile: the operands indexed by the loop rank only among the
-     * array's ranks (they do not change from block to block within the tile). */
     buf_printf(&b, "# The Timeloop mapping as einsim's: output stationary, %s on the array's rows (Y),\n"
                    "# %s on its columns (X).\n"
                    "mapping = {\n  name = \"timeloop-import\";\n  cascade = \"cascade.cfg\";\n"
@@ -478,15 +475,17 @@ static char *tl_mapping_text(const Tl *x)
         buf_printf(&b, "      loop = { rank = \"%s\"; granule = %" PRId64 "; tile = %" PRId64 "; };\n",
                    x->loop_rank, x->loop_tile, x->loop_tile);
     buf_printf(&b, "      buffer = \"%s\";", x->t->levels[1].name);
+    /* Kept for a whole DRAM tile: the operands indexed by the loop rank and by no other
+     * rank of the array (they do not change from block to block within the tile). */
     int nres = 0, nbyp = 0;
     for (int s = 0; s < x->n_sp; s++) {
         const TlSpace *sp = &x->sp[s];
         if (!x->kept[1][s] || sp->output || !x->loop_rank[0] || !strchr(sp->ranks, x->loop_rank[0]))
             continue;
-        if (strchr(sp->ranks, x->col_rank[0]) && x->col_rank[0] != x->loop_rank[0])
+        if ((strchr(sp->ranks, x->col_rank[0]) && x->col_rank[0] != x->loop_rank[0]) ||
+            (strchr(sp->ranks, x->row_rank[0]) && x->row_rank[0] != x->loop_rank[0]))
             continue;
         buf_printf(&b, nres++ ? ", \"%s\"" : " resident = [ \"%s\"", sp->name);
-        in_tile = sp;
     }
     if (nres)
         buf_printf(&b, " ];");
@@ -495,7 +494,6 @@ static char *tl_mapping_text(const Tl *x)
             buf_printf(&b, nbyp++ ? ", \"%s\"" : " bypass = [ \"%s\"", x->sp[s].name);
     if (nbyp)
         buf_printf(&b, " ];");
-    (void)in_tile;
     buf_printf(&b, " }\n  );\n};\n");
     return buf_take(&b);
 }
