@@ -606,8 +606,10 @@ void engine_analytic(const EngineInput *in, EngineResult *out)
         out->dram_bytes = add(&x, out->dram_bytes, st->dram_bytes);
     }
     free(gc.busy);
-    if (x.overflow)
+    if (x.overflow) {
         infeasible(&x, "workload too large: cycles, counts or bytes overflow 64 bits");
+        out->too_large = true;
+    }
     if (x.table_full)
         infeasible(&x, "the result has more rows than einsim's tables hold (%d)", ENGINE_MAX_ITEMS);
     /* Rows in a fixed order: storage levels outermost first, tensors in cascade order. */

@@ -104,6 +104,8 @@ typedef struct {
 
 typedef struct {
     bool feasible;
+    bool too_large;            /* a cycle, count or byte total overflows 64 bits: the
+                                * workload is too large (an input error, not a misfit) */
     char reason[512];          /* why not, when infeasible */
     uint64_t cycles;
     double seconds;

@@ -65,21 +65,29 @@ typedef struct {
     int n, cap;
 } Calendar;
 
-/* Reserves `need` free cycles from `start` on; returns the cycle after the last. */
+/* Reserves `need` free cycles from `start` on; returns the cycle after the last. The
+ * intervals stay sorted, disjoint and not touching; only the ones next to an inserted
+ * interval can come to touch, so only those are merged. */
 static uint64_t cal_take(Calendar *c, uint64_t start, uint64_t need)
 {
     if (need == 0)
         return start;
     uint64_t t = start, done = start;
-    int i = 0;
-    while (i < c->n && c->e[i] <= t)
-        i++;
+    int lo = 0, hi = c->n;   /* the first interval ending after t */
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (c->e[mid] <= t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    int i = lo, first = -1, last = -1;
     /* Walk gaps: [t, next busy start). */
     while (need) {
         uint64_t gap_end = i < c->n ? c->b[i] : UINT64_MAX;
         if (t < gap_end) {
             uint64_t take = gap_end - t < need ? gap_end - t : need;
-            /* Insert [t, t + take) before interval i (merging with neighbours). */
+            /* Insert [t, t + take) before interval i. */
             if (c->n == c->cap) {
                 c->cap = c->cap ? 2 * c->cap : 16;
                 c->b = xrealloc(c->b, (size_t)c->cap * sizeof *c->b);
@@ -90,6 +98,9 @@ static uint64_t cal_take(Calendar *c, uint64_t start, uint64_t need)
             c->b[i] = t;
             c->e[i] = t + take;
             c->n++;
+            if (first < 0)
+                first = i;
+            last = i;
             need -= take;
             done = t + take;
             t += take;
@@ -100,19 +111,23 @@ static uint64_t cal_take(Calendar *c, uint64_t start, uint64_t need)
         t = c->e[i] > t ? c->e[i] : t;
         i++;
     }
-    /* Merge touching intervals. */
-    int k = 0;
-    for (int j = 0; j < c->n; j++) {
-        if (k && c->b[j] <= c->e[k - 1]) {
-            if (c->e[j] > c->e[k - 1])
-                c->e[k - 1] = c->e[j];
+    /* Merge touching intervals in [first - 1, last + 1]. */
+    int a = first > 0 ? first - 1 : 0, z = last + 1 < c->n ? last + 1 : c->n - 1, k = a;
+    for (int j = a + 1; j <= z; j++) {
+        if (c->b[j] <= c->e[k]) {
+            if (c->e[j] > c->e[k])
+                c->e[k] = c->e[j];
         } else {
+            k++;
             c->b[k] = c->b[j];
             c->e[k] = c->e[j];
-            k++;
         }
     }
-    c->n = k;
+    if (z > k) {
+        memmove(c->b + k + 1, c->b + z + 1, (size_t)(c->n - z - 1) * sizeof *c->b);
+        memmove(c->e + k + 1, c->e + z + 1, (size_t)(c->n - z - 1) * sizeof *c->e);
+        c->n -= z - k;
+    }
     return done;
 }
 
@@ -560,7 +575,7 @@ typedef struct {
     uint64_t k;
     uint64_t base;
     uint64_t *v;       /* times relative to base (ABSENT for absent entries) */
-    size_t n;
+    size_t n, cap;
     uint64_t hash;     /* of v[], to reject unequal states quickly */
     uint64_t *nrun;    /* stores: runs so far, per actor */
     uint64_t unit_wait, dram_wait, port_wait;
@@ -569,12 +584,14 @@ typedef struct {
 static void snap_take(Sw *w, uint64_t k, Snap *s)
 {
     const PlanGroup *p = w->p;
-    size_t n = (size_t)w->n_units + 4 + 4 * PORT_SNAP + 64;
-    for (int q = 0; q < 2; q++)
-        n += 2 * (size_t)w->port[q].n;
+    /* units, DRAM, slot end; per port its length and PORT_SNAP intervals; the rings */
+    size_t n = (size_t)w->n_units + 2 + 2 * (1 + 2 * (size_t)PORT_SNAP);
     for (int a = 0; a < p->n_act; a++)
         n += (size_t)w->ring_size[a] * 4 + 2;
-    s->v = xrealloc(s->v, n * sizeof *s->v);
+    if (n > s->cap) {
+        s->cap = n;
+        s->v = xrealloc(s->v, s->cap * sizeof *s->v);
+    }
     s->k = k;
     s->unit_wait = w->unit_wait;
     s->dram_wait = w->dram_wait;
@@ -651,6 +668,7 @@ static void snap_take(Sw *w, uint64_t k, Snap *s)
         }
     }
 #undef REL
+    EINSIM_ASSERT(i <= n);
     s->n = i;
     uint64_t h = 1469598103934665603ull;
     for (size_t j = 0; j < i; j++)
@@ -860,9 +878,10 @@ void sched_run(const EngineInput *in, const PlanGroup *p, SchedOut *out, bool *o
         w.store_runs[a] = xcalloc(2, sizeof **w.store_runs);
     }
 
-    /* Snapshots at step starts: the recent ones for step-level periods, the tile starts
+    /* Snapshots at step starts: the last 64 for step-level periods (a DRAM transfer split
+     * into slices of unequal length repeats only every few dozen steps), the tile starts
      * and (b, h) starts for the outer levels. */
-    enum { NSTEP = 8 };
+    enum { NSTEP = 64 };
     Snap steps[NSTEP] = { 0 }, tiles[3] = { 0 }, bhs[2] = { 0 };
     uint64_t n_steps_snap = 0, n_tiles_snap = 0, n_bh_snap = 0;
     Snap cur = { 0 };
