@@ -46,6 +46,7 @@ include sim/sim.mk
 include tests/tests.mk
 include sim/cosim/cosim.mk
 include sim/cosim/nm.mk
+include sim/systemc/systemc.mk
 include tests/fuzz/fuzz.mk
 
 .PHONY: all deps demo demo-sparse test bench clean help paper

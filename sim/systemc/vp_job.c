@@ -110,8 +110,8 @@ void vp_program_free(VpProgram *p)
     memset(p, 0, sizeof *p);
 }
 
-/* The program's files at sizes rank (and, with `ideal`, an ideal DRAM bandwidth). */
-static int load_sized(RunInputs *ri, const VpProgram *p, const uint64_t *rank, bool ideal,
+/* The program's files at sizes rank (and a DRAM bandwidth when gibps is non-NULL). */
+static int load_sized(RunInputs *ri, const VpProgram *p, const uint64_t *rank, const char *gibps,
                       Diag *d)
 {
     const KindInfo *k = &kinds[p->kind];
@@ -122,9 +122,9 @@ static int load_sized(RunInputs *ri, const VpProgram *p, const uint64_t *rank, b
         snprintf(val[i], sizeof val[i], "%" PRIu64, rank[i]);
         extra[2 * n] = k->key[i], extra[2 * n + 1] = val[i], n++;
     }
-    if (ideal) {
+    if (gibps) {
         ideal_key = xasprintf("arch.%s.bandwidth_gibps", p->dram);
-        extra[2 * n] = ideal_key, extra[2 * n + 1] = VP_IDEAL_GIBPS, n++;
+        extra[2 * n] = ideal_key, extra[2 * n + 1] = gibps, n++;
     }
     int rc = load(ri, &p->spec, extra, n, d);
     free(ideal_key);
@@ -141,7 +141,7 @@ EinsimErr vp_job_load(VpJob *j, const VpProgram *p, const uint64_t *rank, Diag *
                        k->rank[i], rank[i]);
             return EINSIM_ERR_DESC;
         }
-    if (load_sized(&j->ri, p, rank, false, d)) {     /* the files were fine at their sizes */
+    if (load_sized(&j->ri, p, rank, NULL, d)) {     /* the files were fine at their sizes */
         vp_job_free(j);
         return EINSIM_ERR_INFEASIBLE;
     }
@@ -247,12 +247,12 @@ void vp_unpack(const VpJob *j, const uint8_t *bytes, uint64_t n, int64_t *w)
     }
 }
 
-int vp_engine_cycles(const VpProgram *p, const uint64_t *rank, bool ideal, uint64_t *cycles,
-                     Diag *d)
+int vp_engine_cycles(const VpProgram *p, const uint64_t *rank, const char *gibps,
+                     uint64_t *cycles, Diag *d)
 {
     RunInputs ri;
     int rc = 1;
-    if (load_sized(&ri, p, rank, ideal, d) == 0) {
+    if (load_sized(&ri, p, rank, gibps, d) == 0) {
         RunResult rr;
         run_evaluate(&ri, true, &rr);
         if (rr.cy.ran) {

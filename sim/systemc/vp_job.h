@@ -90,10 +90,10 @@ void vp_pack(const VpJob *j, const int64_t *w, uint64_t n, uint8_t *bytes);
 void vp_unpack(const VpJob *j, const uint8_t *bytes, uint64_t n, int64_t *w);
 
 /* `einsim run --level cycle` of program p at sizes rank (the engine's cycle level), with
- * the architecture's DRAM or, with `ideal`, its bandwidth set to VP_IDEAL_GIBPS. Returns
- * 0 with the cycles, or 1 with an error in d. */
+ * the architecture's DRAM or, when `gibps` is non-NULL, its bandwidth set to that text
+ * (VP_IDEAL_GIBPS: an ideal memory). Returns 0 with the cycles, or 1 with an error in d. */
 #define VP_IDEAL_GIBPS "1e9"
-int vp_engine_cycles(const VpProgram *p, const uint64_t *rank, bool ideal, uint64_t *cycles,
-                     Diag *d);
+int vp_engine_cycles(const VpProgram *p, const uint64_t *rank, const char *gibps,
+                     uint64_t *cycles, Diag *d);
 
 #endif

@@ -112,7 +112,7 @@ static void check_job(const VpProgram *p, const uint64_t *rank, const char *what
         CHECK_EQ_INT(bytes[i], j.t[i].output ? vp_job_bytes(&j, i) : 0);
     CHECK_EQ_INT(twice, 0);
     uint64_t eng = 0;
-    CHECK(vp_engine_cycles(p, rank, true, &eng, &d) == 0);
+    CHECK(vp_engine_cycles(p, rank, VP_IDEAL_GIBPS, &eng, &d) == 0);
     double pct = 100.0 * ((double)cyc - (double)eng) / (double)eng;
     printf("%-36s steps %6" PRIu64 "  tile rules %7" PRIu64 "  engine (ideal memory) %7" PRIu64
            "  %+.3f %%\n", what, n, cyc, eng, pct);
