@@ -21,7 +21,7 @@ $(B)/sim/systemc/%.o: sim/systemc/%.cpp | $(DEPS_STAMP)
 $(B)/tests/systemc/%.o: tests/systemc/%.cpp | $(DEPS_STAMP)
 	$(Q)mkdir -p $(@D)
 	@$(if $(Q),echo "  CXX     $<")
-	$(Q)$(CXX) $(CPPFLAGS) $(VP_CXXFLAGS) -c $< -o $@
+	$(Q)$(CXX) $(CPPFLAGS) -Itests/unit $(VP_CXXFLAGS) -c $< -o $@
 
 $(VP_BIN): $(B)/sim/systemc/vp_main.o $(VP_OBJS) $(LIB)
 	$(Q)mkdir -p $(@D)
