@@ -116,6 +116,30 @@ expect_rc 0 "help" --help
 expect_rc 0 "help check" help check
 expect_rc 0 "check --help" check --help
 expect_rc 0 "eval --help" eval --help
+# eval: a cascade against another (--ref), tolerances, and the exit code 5 when an output
+# exceeds them (tests/bad/eval-wrong-causal.cfg checks the direct reference).
+evalargs=(--rank E=4 --rank F=4 --rank M=12 --rank P=12 --rank M0=4)
+expect_rc 0 "eval --ref" eval workloads/cascades/attention-causal.cfg --ref workloads/cascades/attention-causal-3pass.cfg "${evalargs[@]}"
+expect_rc 5 "eval --ref on a wrong cascade" eval tests/bad/eval-wrong-causal.cfg --ref workloads/cascades/attention-causal-3pass.cfg "${evalargs[@]}"
+expect_rc 5 "eval --tol-lsb 0" eval workloads/cascades/attention-causal.cfg --tol-lsb 0 "${evalargs[@]}"
+expect_rc 5 "eval --tol 0" eval workloads/cascades/attention-causal.cfg --tol 0 "${evalargs[@]}"
+expect_rc 0 "eval --tol loose" eval workloads/cascades/linear-attention.cfg --tol 1e-6 --tol-lsb 400 --rank E=8 --rank F=8 --rank P=32
+expect_rc 1 "eval --tol negative" eval workloads/cascades/attention-causal.cfg --tol -1 "${evalargs[@]}"
+expect_rc 1 "eval --ref missing" eval workloads/cascades/attention-causal.cfg --ref does/not/exist.cfg "${evalargs[@]}"
+# Every shipped variant passes eval at its default tolerances.
+C=workloads/cascades
+for v in "attention-causal M0=4" "attention-causal-3pass" "attention-window M0=4 W=5" \
+         "attention-bigbird M0=4 P0=4" "attention-topk M0=4 P0=4 KB=2" \
+         "attention-gqa M0=4 H=4 G=2" "attention-mqa M0=4 H=3" "moh-attention H=4 D=4 KH=2" \
+         "linear-attention"; do
+  set -- $v; name=$1; shift; extra=()
+  for r in "$@"; do extra+=(--rank "$r"); done
+  if [ "$name" = linear-attention ]; then sizes=(--rank E=4 --rank F=4 --rank P=12)
+  else sizes=(--rank E=4 --rank F=4 --rank M=12 --rank P=12); fi
+  expect_rc 0 "eval $name" eval "$C/$name.cfg" "${sizes[@]}" "${extra[@]}"
+done
+expect_rc 0 "eval attention-blockmask" eval $C/attention-blockmask.cfg --rank E=4 --rank F=4 \
+  --rank M=64 --rank P=64 --rank M0=1 --rank P0=1
 expect_rc 0 "run --help" run --help
 expect_rc 0 "compare --help" compare --help
 expect_rc 1 "compare without -w" compare -p models/fusemax.cfg:mappings/fusemax.cfg
@@ -134,6 +158,7 @@ expect_rc 0 "overrides" check --set arch.array2d.rows=64 --set arch.array1d.cols
   --set arch.GlobalBuffer.size_kb=512 --set workload.seq=1048576 \
   models/fusemax.cfg workloads/bert.cfg mappings/fusemax.cfg
 for c in workloads/cascades/*.cfg; do expect_rc 0 "check $c" check "$c"; done
+for w in workloads/*.cfg; do expect_rc 0 "check $w" check "$w"; done
 # effective.cfg reproduces the run: checking it alone binds the same sizes.
 "$EINSIM" check --set workload.seq=4096 --set mapping.partitions.M0=128 --effective "$tmp/eff.cfg" \
   models/fusemax.cfg workloads/bert.cfg mappings/fusemax.cfg >"$tmp/c1" 2>&1

@@ -40,6 +40,17 @@ static int is_rank_name(const char *s)
     return 1;
 }
 
+/* Words of the Einsum syntax, which can name neither a tensor nor a rank variable. */
+static int is_reserved(const char *w)
+{
+    static const char *const words[] = { "exp", "max", "min", "sum", "prune", "topk", "inf",
+                                         "select", "where", NULL };
+    for (int i = 0; words[i]; i++)
+        if (strcmp(w, words[i]) == 0)
+            return 1;
+    return 0;
+}
+
 static int add_rank(Parser *p, const char *name, int col, RankKind kind, int parent)
 {
     Cascade *c = p->c;
@@ -47,9 +58,13 @@ static int add_rank(Parser *p, const char *name, int col, RankKind kind, int par
         perr(p, col, "rank name '%s' must be upper case (letters and digits, e.g. M0)", name);
         return -1;
     }
-    if (strcmp(name, "B") == 0 || strcmp(name, "H") == 0) {
-        perr(p, col, "rank %s is implicit (batch B and heads H are outer ranks of every tensor)",
-             name);
+    if (strcmp(name, "B") == 0) {
+        perr(p, col, "rank B is implicit (batch B is an outer rank of every tensor)");
+        return -1;
+    }
+    if (strcmp(name, "H") == 0 && kind != RANK_ROOT) {
+        perr(p, col, "rank H names the heads; declare it in ranks (to index heads explicitly) "
+             "or leave it out (heads are then an implicit outer rank)");
         return -1;
     }
     if (cascade_find_rank(c, name) >= 0) {
@@ -60,11 +75,19 @@ static int add_rank(Parser *p, const char *name, int col, RankKind kind, int par
         perr(p, col, "more than %d ranks (limit)", CASCADE_MAX_RANKS);
         return -1;
     }
+    char var[64];
+    snprintf(var, sizeof var, "%s", name);
+    for (char *q = var; *q; q++)
+        *q = (char)tolower((unsigned char)*q);
+    if (is_reserved(var)) {
+        perr(p, col, "rank %s would have the variable '%s', a reserved word", name, var);
+        return -1;
+    }
+    if (strcmp(name, "H") == 0)
+        c->head_rank = c->n_ranks;
     CascadeRank *r = &c->ranks[c->n_ranks];
     r->name = xstrdup(name);
-    r->var = xstrdup(name);
-    for (char *q = r->var; *q; q++)
-        *q = (char)tolower((unsigned char)*q);
+    r->var = xstrdup(var);
     r->kind = kind;
     r->parent = parent;
     r->partner = -1;
@@ -128,9 +151,7 @@ static CascadeTensor *add_tensor(Parser *p, const char *name, int col)
              t->is_input ? "declared" : "written", t->loc.file ? t->loc.file : "?", t->loc.line);
         return NULL;
     }
-    if (cascade_find_rank(c, name) >= 0 || rank_by_var(c, name) >= 0 ||
-        strcmp(name, "exp") == 0 || strcmp(name, "max") == 0 || strcmp(name, "min") == 0 ||
-        strcmp(name, "sum") == 0 || strcmp(name, "prune") == 0 || strcmp(name, "inf") == 0) {
+    if (cascade_find_rank(c, name) >= 0 || rank_by_var(c, name) >= 0 || is_reserved(name)) {
         perr(p, col, "'%s' is a rank or a reserved word and cannot name a tensor", name);
         return NULL;
     }
@@ -139,6 +160,7 @@ static CascadeTensor *add_tensor(Parser *p, const char *name, int col)
     t->name = xstrdup(name);
     t->recur_dim = -1;
     t->writer = -1;
+    t->data = -1;
     t->loc = own_loc(c, p->line->loc);
     return t;
 }
@@ -227,7 +249,8 @@ static int parse_lhs(Cascade *c, Diag *d, const CascadeLine *ln, Lhs *l)
             return 0;
         int k = l->ndim++;
         l->idx[k] = ix;
-        int plain = ix.n == 1 && ix.t[0].rank >= 0 && ix.t[0].size_rank < 0 && ix.t[0].coef == 1;
+        int plain = ix.n == 1 && ix.t[0].rank >= 0 && ix.t[0].size_rank < 0 && ix.t[0].coef == 1 &&
+                    ix.t[0].op == IX_PLAIN;
         if (plain && ix.konst == 0) {
             l->form[k] = LHS_VAR;
             l->rank[k] = ix.t[0].rank;
@@ -349,9 +372,10 @@ static void define_init(Cascade *c, Diag *d, Lhs *l)
     double v = 0;
     if (ok) {
         const ExprNode *n = &tmp.nodes[tmp.root];
-        if (tmp.red == RED_NONE && n->kind == EX_NUM) {
+        int plain = tmp.red == RED_NONE && tmp.where < 0;
+        if (plain && n->kind == EX_NUM) {
             v = n->num;
-        } else if (tmp.red == RED_NONE && n->kind == EX_NEG && tmp.nodes[n->a].kind == EX_NUM) {
+        } else if (plain && n->kind == EX_NEG && tmp.nodes[n->a].kind == EX_NUM) {
             v = -tmp.nodes[n->a].num;
         } else {
             perr(&p, l->after_eq.tok.col, "an initial value must be a constant (a number, inf "
@@ -375,39 +399,90 @@ static int has_rank(const int *v, int n, int r)
     return 0;
 }
 
-/* Rank variables used on the right-hand side, in order of first use. */
-static int rhs_ranks(const Einsum *e, int *out)
+/* The rank variables of an Einsum's right-hand side, in order of first use: those of
+ * its values (accesses outside predicates) and those of its predicates (the `where`
+ * clause, select's first argument), with the column of each predicate rank's first use. */
+typedef struct {
+    int val[CASCADE_MAX_RANKS], n_val;
+    int pred[CASCADE_MAX_RANKS], n_pred;
+    int pred_col[CASCADE_MAX_RANKS];
+} RhsRanks;
+
+static void add_ranks(const IndexExpr *ix, int n_ix, int *v, int *n, int *cols, int col)
 {
-    int n = 0;
-    for (int i = 0; i < e->n_nodes; i++) {
-        const ExprNode *nd = &e->nodes[i];
-        if (nd->kind != EX_ACCESS)
-            continue;
-        for (int k = 0; k < CASCADE_MAX_DIMS; k++)
-            for (int j = 0; j < nd->idx[k].n; j++) {
-                int r = nd->idx[k].t[j].rank;
-                if (r >= 0 && !has_rank(out, n, r) && n < CASCADE_MAX_RANKS)
-                    out[n++] = r;
+    for (int k = 0; k < n_ix; k++)
+        for (int j = 0; j < ix[k].n; j++) {
+            int r = ix[k].t[j].rank;
+            if (r >= 0 && !has_rank(v, *n, r) && *n < CASCADE_MAX_RANKS) {
+                if (cols)
+                    cols[*n] = col;
+                v[(*n)++] = r;
             }
+        }
+}
+
+static void collect_ranks(const Cascade *c, const Einsum *e, int node, int in_pred, RhsRanks *rr)
+{
+    if (node < 0)
+        return;
+    const ExprNode *nd = &e->nodes[node];
+    if (nd->kind == EX_ACCESS) {
+        int nd_dims = c->tensors[nd->tensor].ndim;
+        if (in_pred)
+            add_ranks(nd->idx, nd_dims, rr->pred, &rr->n_pred, rr->pred_col, nd->col);
+        else
+            add_ranks(nd->idx, nd_dims, rr->val, &rr->n_val, NULL, 0);
+        return;
     }
-    return n;
+    if (nd->kind == EX_CMP) {
+        add_ranks(nd->idx, 2, rr->pred, &rr->n_pred, rr->pred_col, nd->col);
+        return;
+    }
+    collect_ranks(c, e, nd->a, in_pred, rr);
+    collect_ranks(c, e, nd->b, in_pred, rr);
+    collect_ranks(c, e, nd->c, 1, rr);
 }
 
 static void check_reduction(Parser *p, Einsum *e)
 {
     const Cascade *c = p->c;
-    int rr[CASCADE_MAX_RANKS];
-    int nr = rhs_ranks(e, rr);
+    RhsRanks rk = { .n_val = 0 };
+    collect_ranks(c, e, e->root, 0, &rk);
+    collect_ranks(c, e, e->where, 1, &rk);
+    int rr[2 * CASCADE_MAX_RANKS];
+    int nr = 0;
+    for (int i = 0; i < rk.n_val; i++)
+        rr[nr++] = rk.val[i];
+    for (int i = 0; i < rk.n_pred; i++)
+        if (!has_rank(rr, nr, rk.pred[i]))
+            rr[nr++] = rk.pred[i];
     int col = p->red_col ? p->red_col : 1;
-    if (e->red == RED_PRUNE) {
+    /* A predicate filters the iteration space; it cannot add a rank to it. */
+    for (int i = 0; i < rk.n_pred; i++) {
+        int r = rk.pred[i];
+        if (!has_rank(rk.val, rk.n_val, r) && !has_rank(e->free_ranks, e->n_free, r) &&
+            !(e->red != RED_NONE && has_rank(e->red_ranks, e->n_red, r))) {
+            perr(p, rk.pred_col[i], "rank variable '%s' appears only in a predicate; a predicate "
+                 "filters the einsum's ranks (its left-hand side and its expression) and cannot "
+                 "add one", c->ranks[r].var);
+            return;
+        }
+    }
+    if (e->red == RED_PRUNE || e->red == RED_TOPK) {
+        const char *w = reduce_kind_word(e->red);
         if (e->n_red != 1 || !has_rank(e->free_ranks, e->n_free, e->red_ranks[0])) {
-            perr(p, col, "prune names exactly one rank, which must be on the left-hand side");
+            perr(p, col, "%s names exactly one rank, which must be on the left-hand side", w);
+            return;
+        }
+        if (e->where >= 0) {
+            perr(p, e->nodes[e->where].col, "%s cannot have a where clause; mask its operand "
+                 "instead", w);
             return;
         }
         for (int i = 0; i < nr; i++)
             if (!has_rank(e->free_ranks, e->n_free, rr[i])) {
-                perr(p, col, "prune cannot reduce: rank variable '%s' is not on the left-hand side",
-                     c->ranks[rr[i]].var);
+                perr(p, col, "%s cannot reduce: rank variable '%s' is not on the left-hand side",
+                     w, c->ranks[rr[i]].var);
                 return;
             }
         return;
@@ -452,6 +527,7 @@ static void count_ops(Einsum *e)
         case EX_DIV: e->map_ops[OP_DIV]++; break;
         case EX_MAX: case EX_MIN: e->map_ops[OP_MAX]++; break;
         case EX_EXP: e->map_ops[OP_EXP]++; break;
+        case EX_SELECT: e->map_ops[OP_MAX]++; break; /* a compare and a multiplexer */
         default: break;
         }
 }
@@ -462,6 +538,8 @@ typedef enum { RA_PREV, RA_CUR, RA_FINAL, RA_INITIAL, RA_BAD } RecurAccess;
 static RecurAccess recur_access(const Cascade *c, const IndexExpr *ix)
 {
     int it = c->iter_rank;
+    if (ix->n == 1 && ix->t[0].op != IX_PLAIN)
+        return RA_BAD;
     if (ix->n == 1 && ix->t[0].rank == it && ix->t[0].size_rank < 0 && ix->t[0].coef == 1)
         return ix->konst == 0 ? RA_PREV : ix->konst == 1 ? RA_CUR : RA_BAD;
     if (ix->n == 1 && ix->t[0].rank < 0 && ix->t[0].size_rank == it && ix->t[0].coef == 1 &&
@@ -484,6 +562,30 @@ static void report_at(Diag *d, const Einsum *e, const char *fmt, const char *a, 
     diag_error(d, e->loc.file, e->loc.line, fmt, a, b);
 }
 
+/* Moves Einsum i, and every Einsum it reads, before the loop over the iterative rank;
+ * reports and returns 0 when one of them reads a recurrence (it then needs the loop). */
+static int hoist_before_loop(Cascade *c, Diag *d, int i, int depth)
+{
+    Einsum *e = &c->einsums[i];
+    EINSIM_ASSERT(depth <= c->n_einsums);
+    e->phase = PHASE_PRE;
+    for (int j = 0; j < e->n_nodes; j++) {
+        const ExprNode *nd = &e->nodes[j];
+        if (nd->kind != EX_ACCESS)
+            continue;
+        const CascadeTensor *t = &c->tensors[nd->tensor];
+        if (t->recur_dim >= 0) {
+            report_at(d, e, "einsum %s needs every step of the iterative rank before the loop "
+                      "(a topk or prune along it), but reads the recurrence %s", e->name, t->name);
+            return 0;
+        }
+        if (t->writer >= 0 && c->einsums[t->writer].phase == PHASE_LOOP &&
+            !hoist_before_loop(c, d, t->writer, depth + 1))
+            return 0;
+    }
+    return 1;
+}
+
 /* Builds the dependency edges and phases; returns 0 on an error (reported). */
 static int build_deps(Cascade *c, Diag *d, Graph *g)
 {
@@ -493,6 +595,14 @@ static int build_deps(Cascade *c, Diag *d, Graph *g)
         Einsum *e = &c->einsums[i];
         e->phase = (c->iter_rank >= 0 && has_rank(e->free_ranks, e->n_free, c->iter_rank))
                        ? PHASE_LOOP : PHASE_PRE;
+    }
+    /* A topk or prune along the iterative rank needs every step of its operand: it and
+     * what it reads run before the loop. */
+    for (int i = 0; i < n; i++) {
+        Einsum *e = &c->einsums[i];
+        if ((e->red == RED_TOPK || e->red == RED_PRUNE) && e->red_ranks[0] == c->iter_rank &&
+            !hoist_before_loop(c, d, i, 0))
+            ok = 0;
     }
     for (int i = 0; i < n; i++) {
         Einsum *e = &c->einsums[i];
@@ -531,9 +641,8 @@ static int build_deps(Cascade *c, Diag *d, Graph *g)
                 for (int k = 0; k < t->ndim; k++) {
                     if (t->dim_rank[k] != c->iter_rank)
                         continue;
-                    const IndexExpr *ix = &nd->idx[k];
-                    if (!(ix->n == 1 && ix->t[0].rank == c->iter_rank && ix->t[0].coef == 1 &&
-                          ix->t[0].size_rank < 0 && ix->konst == 0)) {
+                    int r;
+                    if (!index_is_plain(&nd->idx[k], &r) || r != c->iter_rank) {
                         report_at(d, e, "einsum %s must read %s at the current step of the "
                                   "iterative rank (index it with the plain variable)",
                                   e->name, t->name);
@@ -623,6 +732,26 @@ static int topo_order(Cascade *c, Diag *d, const Graph *g)
     return ok;
 }
 
+/* The inputs read from files (their values are loaded by cascade_load). */
+static void add_data(Cascade *c, Diag *d, const CascadeSrc *src)
+{
+    c->data = xcalloc((size_t)src->n_data + 1, sizeof *c->data);
+    for (int i = 0; i < src->n_data; i++) {
+        const CascadeDataSrc *x = &src->data[i];
+        int t = cascade_find_tensor(c, x->tensor);
+        if (t < 0 || c->tensors[t].ndim != 2 || c->tensors[t].data >= 0) {
+            diag_error(d, x->loc.file, x->loc.line, "cascade.data: %s %s", x->tensor,
+                       t < 0 ? "is not an input of the cascade"
+                       : c->tensors[t].data >= 0 ? "is read from two files"
+                       : "is not two-dimensional (a block mask is a matrix)");
+            continue;
+        }
+        c->tensors[t].data = c->n_data;
+        c->data[c->n_data++] = (CascadeData){ t, xstrdup(x->file), 0, 0, NULL,
+                                              own_loc(c, x->loc) };
+    }
+}
+
 int cascade_build(const CascadeSrc *src, Diag *d, Cascade **out)
 {
     int errs0 = diag_count(d);
@@ -632,6 +761,7 @@ int cascade_build(const CascadeSrc *src, Diag *d, Cascade **out)
     c->path = xstrdup(src->path ? src->path : "");
     c->problem = xstrdup(src->problem ? src->problem : "");
     c->iter_rank = -1;
+    c->head_rank = -1;
     c->ranks = xcalloc(CASCADE_MAX_RANKS, sizeof *c->ranks);
     c->tensors = xcalloc((size_t)(src->n_inputs + src->n_einsums) + 1, sizeof *c->tensors);
     c->einsums = xcalloc((size_t)src->n_einsums + 1, sizeof *c->einsums);
@@ -648,6 +778,7 @@ int cascade_build(const CascadeSrc *src, Diag *d, Cascade **out)
         parse_input(c, d, &src->inputs[i]);
     if (diag_count(d) > errs0)
         goto fail;
+    add_data(c, d, src);
 
     Lhs *lhs = xcalloc((size_t)src->n_einsums + 1, sizeof *lhs);
     for (int i = 0; i < src->n_einsums; i++)
@@ -713,5 +844,17 @@ int cascade_load(const char *path, const Overrides *ov, Diag *d, Cascade **out)
         return 1;
     int rc = cascade_build(src, d, out);
     cascade_src_free(src);
+    for (int i = 0; rc == 0 && i < (*out)->n_data; i++) {
+        CascadeData *x = &(*out)->data[i];
+        int line;
+        if (config_load_blockmask(x->path, d, &x->rows, &x->cols, &x->keep, &line))
+            rc = 1;
+        else
+            x->loc = own_loc(*out, (SrcLoc){ x->path, line });
+    }
+    if (rc && *out) {
+        cascade_free(*out);
+        *out = NULL;
+    }
     return rc;
 }

@@ -46,6 +46,11 @@ void cascade_free(Cascade *c)
         free(c->einsums[i].text);
         free(c->einsums[i].nodes);
     }
+    for (int i = 0; i < c->n_data; i++) {
+        free(c->data[i].path);
+        free(c->data[i].keep);
+    }
+    free(c->data);
     for (int i = 0; i < c->n_files; i++)
         free(c->files[i]);
     free(c->files);
@@ -66,11 +71,33 @@ const char *reduce_kind_word(ReduceKind k)
     case RED_MAX: return "max";
     case RED_MIN: return "min";
     case RED_PRUNE: return "prune";
+    case RED_TOPK: return "topk";
     default: return "map";
     }
 }
 
 /* ---- indices ---------------------------------------------------------------------------------- */
+
+int64_t index_floor_div(int64_t x, int64_t d)
+{
+    int64_t q = x / d;
+    return (x % d != 0 && x < 0) ? q - 1 : q;
+}
+
+int64_t index_floor_mod(int64_t x, int64_t d)
+{
+    int64_t r = x % d;
+    return r < 0 ? r + d : r;
+}
+
+/* The divisor of term t: dcoef * size(d_size_rank); 0 when it overflows. */
+static int64_t term_divisor(const IndexTerm *t, const RankBinding *b)
+{
+    int64_t dv = t->dcoef;
+    if (t->d_size_rank >= 0 && !ck_mul_i64(dv, b->size[t->d_size_rank], &dv))
+        return 0;
+    return dv;
+}
 
 int64_t index_eval(const IndexExpr *ix, const RankBinding *b, const int64_t *var)
 {
@@ -79,7 +106,16 @@ int64_t index_eval(const IndexExpr *ix, const RankBinding *b, const int64_t *var
         const IndexTerm *t = &ix->t[i];
         int64_t term = t->coef;
         if ((t->size_rank >= 0 && !ck_mul_i64(term, b->size[t->size_rank], &term)) ||
-            (t->rank >= 0 && !ck_mul_i64(term, var[t->rank], &term)) || !ck_add_i64(v, term, &v))
+            (t->rank >= 0 && !ck_mul_i64(term, var[t->rank], &term)))
+            return -1;
+        if (t->op != IX_PLAIN) {
+            int64_t dv = term_divisor(t, b);
+            if (dv < 1)
+                return -1;
+            term = t->op == IX_DIV ? index_floor_div(term, dv) : index_floor_mod(term, dv);
+            term = t->neg ? -term : term;
+        }
+        if (!ck_add_i64(v, term, &v))
             return -1;
     }
     return v;
@@ -87,7 +123,7 @@ int64_t index_eval(const IndexExpr *ix, const RankBinding *b, const int64_t *var
 
 /* Whether |ix| stays below 2^63 for every rank variable in 0..size (the recurrent
  * dimension reaches size): the sum of the absolute values of its terms at their
- * largest. */
+ * largest (a quotient is no larger than its dividend, a modulo is below its divisor). */
 static bool index_fits(const IndexExpr *ix, const RankBinding *b)
 {
     uint64_t bound = ix->konst < 0 ? (uint64_t)0 - (uint64_t)ix->konst : (uint64_t)ix->konst;
@@ -95,8 +131,16 @@ static bool index_fits(const IndexExpr *ix, const RankBinding *b)
         const IndexTerm *t = &ix->t[i];
         uint64_t term = t->coef < 0 ? (uint64_t)0 - (uint64_t)t->coef : (uint64_t)t->coef;
         if ((t->size_rank >= 0 && !ck_mul_u64(term, (uint64_t)b->size[t->size_rank], &term)) ||
-            (t->rank >= 0 && !ck_mul_u64(term, (uint64_t)b->size[t->rank], &term)) ||
-            !ck_add_u64(bound, term, &bound))
+            (t->rank >= 0 && !ck_mul_u64(term, (uint64_t)b->size[t->rank], &term)))
+            return false;
+        if (t->op != IX_PLAIN) {
+            int64_t dv = term_divisor(t, b);
+            if (dv < 1 || term > (uint64_t)INT64_MAX)
+                return false;
+            if (t->op == IX_MOD)
+                term = (uint64_t)dv;
+        }
+        if (!ck_add_u64(bound, term, &bound))
             return false;
     }
     return bound <= (uint64_t)INT64_MAX;
@@ -114,6 +158,16 @@ static int check_indices(const Cascade *c, const Einsum *e, const RankBinding *b
         }
     for (int j = 0; j < e->n_nodes; j++) {
         const ExprNode *nd = &e->nodes[j];
+        if (nd->kind == EX_CMP) {
+            for (int k = 0; k < 2; k++)
+                if (!index_fits(&nd->idx[k], b)) {
+                    diag_error(d, e->loc.file, e->loc.line, "einsum %s: a side of the comparison "
+                               "at column %d overflows 64 bits for the bound rank sizes", e->name,
+                               nd->col);
+                    return 1;
+                }
+            continue;
+        }
         if (nd->kind != EX_ACCESS)
             continue;
         const CascadeTensor *t = &c->tensors[nd->tensor];
@@ -182,7 +236,35 @@ int cascade_bind(const Cascade *c, const RankSize *sizes, int n_sizes, bool allo
     for (int i = 0; i < c->n_einsums; i++)
         if (check_indices(c, &c->einsums[i], out, d))
             return 1;
-    return 0;
+    for (int i = 0; i < c->n_einsums; i++) {
+        const Einsum *e = &c->einsums[i];
+        if (e->red != RED_TOPK)
+            continue;
+        int64_t k = einsum_topk_k(e, out), n = out->size[e->red_ranks[0]];
+        if (k > n)
+            diag_error(d, e->loc.file, e->loc.line, "einsum %s: topk keeps k = %lld of the %lld "
+                       "elements of rank %s; k must not exceed the rank's size", e->name,
+                       (long long)k, (long long)n, c->ranks[e->red_ranks[0]].name);
+    }
+    for (int i = 0; i < c->n_data; i++) {
+        const CascadeData *x = &c->data[i];
+        const CascadeTensor *t = &c->tensors[x->tensor];
+        int64_t r = cascade_dim_extent(c, out, x->tensor, 0), k = cascade_dim_extent(c, out, x->tensor, 1);
+        if (x->rows != r || x->cols != k)
+            diag_error(d, x->loc.file, x->loc.line, "blockmask: %lld x %lld, but %s[%s, %s] is "
+                       "%lld x %lld at these rank sizes", (long long)x->rows,
+                       (long long)x->cols, t->name, c->ranks[t->dim_rank[0]].var,
+                       c->ranks[t->dim_rank[1]].var, (long long)r, (long long)k);
+    }
+    return diag_count(d) > errs0;
+}
+
+int64_t einsum_topk_k(const Einsum *e, const RankBinding *b)
+{
+    int64_t k = e->topk_n;
+    if (e->topk_rank >= 0 && !ck_mul_i64(k, b->size[e->topk_rank], &k))
+        return INT64_MAX;
+    return k;
 }
 
 int64_t cascade_dim_extent(const Cascade *c, const RankBinding *b, int t, int dim)
@@ -198,7 +280,7 @@ void einsum_unit_ops(const Einsum *e, uint32_t ops[OP__COUNT])
         if (e->nodes[e->root].kind == EX_MUL)
             return; /* the product's MAC also accumulates */
         ops[OP_ADD]++;
-    } else if (e->red == RED_MAX || e->red == RED_MIN || e->red == RED_PRUNE) {
+    } else if (e->red == RED_MAX || e->red == RED_MIN || e->red == RED_PRUNE || e->red == RED_TOPK) {
         ops[OP_MAX]++;
     }
 }
@@ -247,6 +329,8 @@ void cascade_summary(const Cascade *c, void (*emit)(void *ctx, const char *line)
             }
         if (!any)
             buf_printf(&b, " - (view)");
+        if (e->where >= 0)
+            buf_printf(&b, "  where %s", e->text + e->where_col - 1);
         emit(ctx, b.s);
         buf_free(&b);
     }

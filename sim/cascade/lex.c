@@ -76,29 +76,24 @@ void lex_next(Lexer *lx)
         lx->pos = p;
         return;
     }
-    lx->pos++;
-    switch (c) {
-    case '[': k->kind = TK_LBRACK; break;
-    case ']': k->kind = TK_RBRACK; break;
-    case '(': k->kind = TK_LPAREN; break;
-    case ')': k->kind = TK_RPAREN; break;
-    case ',': k->kind = TK_COMMA; break;
-    case ':': k->kind = TK_COLON; break;
-    case '=': k->kind = TK_EQ; break;
-    case '+': k->kind = TK_PLUS; break;
-    case '*': k->kind = TK_STAR; break;
-    case '/': k->kind = TK_SLASH; break;
-    case '-':
-        if (t[lx->pos] == '>') {
-            lx->pos++;
-            k->kind = TK_ARROW;
-            k->len = 2;
-        } else {
-            k->kind = TK_MINUS;
+    /* Punctuation: two-character tokens first, then single characters. */
+    static const struct { char c[3]; TokKind k; } punct[] = {
+        { "->", TK_ARROW }, { "==", TK_EQEQ }, { "<=", TK_LE }, { ">=", TK_GE }, { "!=", TK_NE },
+        { "&&", TK_AND }, { "||", TK_OR }, { "[", TK_LBRACK }, { "]", TK_RBRACK },
+        { "(", TK_LPAREN }, { ")", TK_RPAREN }, { ",", TK_COMMA }, { ":", TK_COLON },
+        { "=", TK_EQ }, { "<", TK_LT }, { ">", TK_GT }, { "!", TK_NOT }, { "%", TK_PERCENT },
+        { "+", TK_PLUS }, { "-", TK_MINUS }, { "*", TK_STAR }, { "/", TK_SLASH },
+    };
+    k->kind = TK_BAD;
+    for (size_t i = 0; i < sizeof punct / sizeof punct[0]; i++) {
+        int len = punct[i].c[1] ? 2 : 1;
+        if (c == punct[i].c[0] && (len == 1 || t[lx->pos + 1] == punct[i].c[1])) {
+            k->kind = punct[i].k;
+            k->len = len;
+            break;
         }
-        break;
-    default: k->kind = TK_BAD; break;
     }
+    lx->pos += k->len;
 }
 
 const char *tok_kind_str(TokKind k)
@@ -121,6 +116,16 @@ const char *tok_kind_str(TokKind k)
     case TK_SLASH: return "'/'";
     case TK_ARROW: return "'->'";
     case TK_BAD: return "an unexpected character";
+    case TK_PERCENT: return "'%'";
+    case TK_LT: return "'<'";
+    case TK_LE: return "'<='";
+    case TK_GT: return "'>'";
+    case TK_GE: return "'>='";
+    case TK_EQEQ: return "'=='";
+    case TK_NE: return "'!='";
+    case TK_AND: return "'&&'";
+    case TK_OR: return "'||'";
+    case TK_NOT: return "'!'";
     }
     return "?";
 }

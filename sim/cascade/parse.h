@@ -28,6 +28,9 @@ int expect(Parser *p, TokKind k, const char *context);
 int take_ident(Parser *p, char *buf, size_t size, const char *context);
 int at_end(Parser *p);
 int rank_by_var(const Cascade *c, const char *var);
+/* True when ix is one rank variable on its own (coefficient 1, nothing added, no
+ * division); its rank in *rank (may be NULL). */
+int index_is_plain(const IndexExpr *ix, int *rank);
 int parse_index(Parser *p, IndexExpr *ix);
 int parse_rhs(Parser *p, Einsum *e);
 

@@ -14,6 +14,7 @@ enum {
     EXIT_INTERNAL = 2,    /* internal error (a bug: please report) */
     EXIT_MISMATCH = 3,    /* co-simulation mismatch */
     EXIT_INFEASIBLE = 4,  /* mapping does not fit (stats.json still written) */
+    EXIT_TOLERANCE = 5,   /* eval: an output exceeds the tolerance */
 };
 
 /* Collected --set options; the strings point into argv except `key`, which is owned. */

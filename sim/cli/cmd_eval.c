@@ -10,7 +10,8 @@
 
 static const char eval_usage[] =
     "usage: einsim eval CASCADE.cfg --rank NAME=SIZE... [-a ARCH.cfg] [--seed N]\n"
-    "                   [--range LO,HI] [--nm N:M] [--set KEY=VALUE]...\n"
+    "                   [--range LO,HI] [--nm N:M] [--ref OTHER.cfg] [--tol REL]\n"
+    "                   [--tol-lsb LSB] [--set KEY=VALUE]...\n"
     "\n"
     "Evaluates the cascade on uniform random inputs in [LO, HI) (default -1,1; seed 1),\n"
     "drawn on the fixed-point grid so that both arithmetics see the same values, in\n"
@@ -19,15 +20,23 @@ static const char eval_usage[] =
     "maximum absolute error and the maximum relative error |x - r| / max(|r|, 1e-6 max|r|)\n"
     "of the double-precision result, and the maximum absolute error of the fixed-point\n"
     "result (also in units of its least significant bit), against a direct\n"
-    "double-precision reference (softmax attention, GEMM, N:M training).\n"
+    "double-precision reference of the cascade's problem family (softmax attention and\n"
+    "its masked, grouped-query, mixture-of-heads and linear variants, GEMM, N:M training),\n"
+    "or against another cascade evaluated in double precision (--ref). Exits with 5 when\n"
+    "an output exceeds the tolerance.\n"
     "  --rank NAME=SIZE  size of a root rank (E, F, M, P, ...) or of an inner partition\n"
     "                    rank (M0); outer partition ranks are derived\n"
-    "  --nm N:M          N:M pattern for cascades that prune (e.g. 2:4)\n";
+    "  --nm N:M          N:M pattern for cascades that prune (e.g. 2:4)\n"
+    "  --ref OTHER.cfg   the reference is this cascade (same inputs and ranks by name)\n"
+    "  --tol REL         largest double-precision relative error (default 1e-9)\n"
+    "  --tol-lsb LSB     largest fixed-point error in LSB (default: the bound the README\n"
+    "                    states for the reference's problem family, else 16)\n";
 
 int cmd_eval(int argc, char **argv)
 {
     SetList sets = {0};
-    const char *cascade_path = NULL, *arch_path = NULL, *nm_text = NULL;
+    const char *cascade_path = NULL, *arch_path = NULL, *nm_text = NULL, *ref_path = NULL;
+    double tol = 1e-9, tol_lsb = -1;
     RankSize ranks[CASCADE_MAX_RANKS];
     char rank_names[CASCADE_MAX_RANKS][32];
     int nr = 0, rc = EXIT_INPUT;
@@ -69,6 +78,19 @@ int cmd_eval(int argc, char **argv)
                 goto out;
             }
             i++;
+        } else if (strcmp(a, "--ref") == 0 && v) {
+            ref_path = v;
+            i++;
+        } else if ((strcmp(a, "--tol") == 0 || strcmp(a, "--tol-lsb") == 0) && v) {
+            char *end;
+            double x = strtod(v, &end);
+            if (*end || !isfinite(x) || x < 0 || v[0] == '\0') {
+                fprintf(stderr, "einsim eval: error: %s expects a non-negative number, got '%s'\n",
+                        a, v);
+                goto out;
+            }
+            *(strcmp(a, "--tol") == 0 ? &tol : &tol_lsb) = x;
+            i++;
         } else if (strcmp(a, "--nm") == 0 && v) {
             nm_text = v;
             i++;
@@ -96,8 +118,8 @@ int cmd_eval(int argc, char **argv)
 
     Diag d;
     diag_init(&d);
-    EvalRequest r = { cascade_path, arch_path, ranks, nr, seed, lo, hi, nm_text, nm,
-                      cli_overrides(&sets) };
+    EvalRequest r = { cascade_path, arch_path, ref_path, tol, tol_lsb, ranks, nr, seed, lo, hi,
+                      nm_text, nm, cli_overrides(&sets) };
     rc = cli_finish(&d, run_eval(&r, &d));
 out:
     cli_free_sets(&sets);

@@ -88,6 +88,7 @@ int cli_finish(Diag *d, Outcome o)
     case OUTCOME_INPUT: return EXIT_INPUT;
     case OUTCOME_MISMATCH: return EXIT_MISMATCH;
     case OUTCOME_INFEASIBLE: return EXIT_INFEASIBLE;
+    case OUTCOME_TOLERANCE: return EXIT_TOLERANCE;
     case OUTCOME_INTERNAL: break;
     }
     return EXIT_INTERNAL;

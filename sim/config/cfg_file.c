@@ -484,6 +484,26 @@ config_setting_t *cfg_top_group(CfgFile *f, const char *name, bool quiet)
     return s;
 }
 
+config_setting_t *cfg_sole_group(CfgFile *f, const char *name, const char *kind)
+{
+    config_setting_t *root = config_root_setting(&f->cf), *top = NULL;
+    int before = diag_count(f->d);
+    for (int i = 0; i < config_setting_length(root); i++) {
+        config_setting_t *s = config_setting_get_elem(root, (unsigned)i);
+        const char *key = config_setting_name(s);
+        if (strcmp(key, name) != 0)
+            cfg_err(f, s, "%s: unknown top-level key '%s' in a %s file (expected %s)", key, key,
+                    kind, name);
+        else if (!config_setting_is_group(s))
+            cfg_err(f, s, "%s: expected a group, got %s", name, cfg_type_name(config_setting_type(s)));
+        else
+            top = s;
+    }
+    if (!top && diag_count(f->d) == before)
+        diag_error(f->d, f->path, 0, "no '%s' group in this file", name);
+    return top;
+}
+
 /* ---- locations and errors ------------------------------------------------------------- */
 
 const char *cfg_file_of(CfgFile *f, const config_setting_t *s)

@@ -59,6 +59,14 @@ typedef struct {
     SrcLoc loc;
 } CascadeLine;
 
+/* An input whose values come from a file (cascade.data): a block mask. */
+typedef struct {
+    const char *tensor;  /* the input tensor */
+    const char *file;    /* resolved against the cascade file's folder (a --set path: the
+                            working directory) */
+    SrcLoc loc;          /* the entry */
+} CascadeDataSrc;
+
 typedef struct {
     const char *name;
     const char *path;
@@ -74,6 +82,8 @@ typedef struct {
     int n_outputs;
     const CascadeLine *einsums;       /* in the order written */
     int n_einsums;
+    const CascadeDataSrc *data;       /* inputs read from files */
+    int n_data;
 } CascadeSrc;
 
 /* Reads the `cascade` group of `path` (or a mapping's inline `mapping.cascade`) after
@@ -82,6 +92,20 @@ typedef struct {
  * with cascade_src_free), or 1 with errors in `d` and *out = NULL. */
 int config_read_cascade(const char *path, const Overrides *ov, Diag *d, CascadeSrc **out);
 void cascade_src_free(CascadeSrc *src);
+
+/* A block-mask file: one top-level group
+ *
+ *   blockmask = {
+ *     rows = [ "1100", "1110", "0111", "0011" ];   # one string per row: '1' keeps, '0' masks
+ *   };
+ *
+ * Rows index the first dimension of the mask tensor, characters the second; every row
+ * has the same length. Returns 0 with rows x cols values (0/1, row-major, owned by the
+ * caller) in *keep and the line of the `rows` list in *line, or 1 with the errors (a
+ * wrong character, unequal rows, more than LIMIT_LIST_ELEMENTS characters in a row) in
+ * `d` and *keep = NULL. */
+int config_load_blockmask(const char *path, Diag *d, int64_t *rows, int64_t *cols,
+                          uint8_t **keep, int *line);
 
 void arch_free(ArchSpec *a);
 void energy_free(EnergySpec *e);

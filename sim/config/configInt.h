@@ -123,6 +123,10 @@ int cfg_check_top(CfgFile *f);
 /* Returns the top-level group `name`, or NULL after reporting that it is absent or not
  * a group (`quiet`: no report when absent). */
 config_setting_t *cfg_top_group(CfgFile *f, const char *name, bool quiet);
+/* For a file of one kind holding only the top-level group `name` (a sweep, weights or
+ * block-mask file; `kind` names it in messages): returns that group, or NULL after
+ * reporting an unknown top-level key, a non-group, or its absence. */
+config_setting_t *cfg_sole_group(CfgFile *f, const char *name, const char *kind);
 
 /* ---- locations and errors --------------------------------------------------------- */
 /* Display name of the file a setting was read from (walks up to the nearest setting

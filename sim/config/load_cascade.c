@@ -15,6 +15,7 @@ typedef struct {
     CascadeSrc src;    /* first member: a CascadeSrc * is a SrcBox * */
     StrPool pool;      /* texts, names and file names */
     CascadeLine *lines[5];
+    CascadeDataSrc *data;
 } SrcBox;
 
 /* Reads list `key` of strings into a new CascadeLine array (*count entries; texts and
@@ -41,6 +42,42 @@ static CascadeLine *read_lines(CfgFile *f, const Node *n, const char *key, bool 
     return v;
 }
 
+/* cascade.data = ( { tensor = "BM"; file = "mask.cfg"; }, ... ): inputs read from files,
+ * each file relative to the cascade file's folder (to the working directory when a
+ * --set override wrote it). */
+static CascadeDataSrc *read_data(CfgFile *f, const Node *n, int *count, StrPool *pool)
+{
+    config_setting_t *list;
+    *count = 0;
+    if (get_list(n, "data", false, &list) != GET_OK)
+        return NULL;
+    int len = config_setting_length(list);
+    CascadeDataSrc *v = xcalloc((size_t)len + 1, sizeof *v);
+    static const char *const keys[] = { "tensor", "file", NULL };
+    for (int i = 0; i < len; i++) {
+        config_setting_t *e = config_setting_get_elem(list, (unsigned)i);
+        char label[64];
+        snprintf(label, sizeof label, "%s.data[%d]", n->path, i);
+        if (!config_setting_is_group(e)) {
+            cfg_err(f, e, "%s: expected a group { tensor = ...; file = ...; }, got %s", label,
+                    cfg_type_name(config_setting_type(e)));
+            continue;
+        }
+        Node g = node_make(f, e, label);
+        const char *tensor, *file;
+        check_keys(&g, keys);
+        if (get_str(&g, "tensor", true, false, &tensor) == GET_OK &&
+            get_str(&g, "file", true, false, &file) == GET_OK) {
+            config_setting_t *fs = config_setting_get_member(e, "file");
+            char *path = cfg_override_of(fs) ? xstrdup(file) : path_join(f->dir, file);
+            v[(*count)++] = (CascadeDataSrc){ pool_add(pool, tensor), pool_adopt(pool, path),
+                                              cfg_loc(f, e) };
+        }
+        node_free(&g);
+    }
+    return v;
+}
+
 void cascade_src_free(CascadeSrc *src)
 {
     SrcBox *box = (SrcBox *)src;
@@ -48,6 +85,7 @@ void cascade_src_free(CascadeSrc *src)
         return;
     for (int i = 0; i < 5; i++)
         free(box->lines[i]);
+    free(box->data);
     pool_free(&box->pool);
     free(box);
 }
@@ -55,7 +93,7 @@ void cascade_src_free(CascadeSrc *src)
 int config_read_cascade(const char *path, const Overrides *ov, Diag *d, CascadeSrc **out)
 {
     static const char *const keys[] = { "name", "problem", "ranks", "partitions", "inputs",
-                                        "outputs", "einsums", NULL };
+                                        "outputs", "einsums", "data", NULL };
     *out = NULL;
     int before = diag_count(d);
     SrcBox *box = xcalloc(1, sizeof *box);
@@ -96,6 +134,7 @@ int config_read_cascade(const char *path, const Overrides *ov, Diag *d, CascadeS
                 read_lines(&f, &n, "outputs", true, &src->n_outputs, &box->pool);
             src->einsums = box->lines[4] =
                 read_lines(&f, &n, "einsums", true, &src->n_einsums, &box->pool);
+            src->data = box->data = read_data(&f, &n, &src->n_data, &box->pool);
             node_free(&n);
         }
     }

@@ -111,21 +111,7 @@ int config_load_nm_weights(const char *path, Diag *d, NmWeightsSpec **out)
     int before = diag_count(d);
     CfgFile f;
     if (cfg_open(&f, path, d, NULL) == 0) {
-        config_setting_t *root = config_root_setting(&f.cf), *top = NULL;
-        for (int i = 0; i < config_setting_length(root); i++) {
-            config_setting_t *s = config_setting_get_elem(root, (unsigned)i);
-            const char *name = config_setting_name(s);
-            if (strcmp(name, "weights") != 0)
-                cfg_err(&f, s, "%s: unknown top-level key '%s' in a weights file (expected "
-                        "weights)", name, name);
-            else if (!config_setting_is_group(s))
-                cfg_err(&f, s, "weights: expected a group, got %s",
-                        cfg_type_name(config_setting_type(s)));
-            else
-                top = s;
-        }
-        if (!top && diag_count(d) == before)
-            diag_error(d, f.path, 0, "no 'weights' group in this file");
+        config_setting_t *top = cfg_sole_group(&f, "weights", "weights");
         if (top)
             validate(&f, top, w);
     }

@@ -451,22 +451,7 @@ int config_load_sweep(const char *path, Diag *d, SweepSpec **out)
     int before = diag_count(d);
     CfgFile f;
     if (cfg_open(&f, path, d, &box->pool) == 0) {
-        config_setting_t *root = config_root_setting(&f.cf);
-        config_setting_t *top = NULL;
-        for (int i = 0; i < config_setting_length(root); i++) {
-            config_setting_t *s = config_setting_get_elem(root, (unsigned)i);
-            const char *name = config_setting_name(s);
-            if (strcmp(name, "sweep") != 0)
-                cfg_err(&f, s, "%s: unknown top-level key '%s' in a sweep file (expected "
-                        "sweep)", name, name);
-            else if (!config_setting_is_group(s))
-                cfg_err(&f, s, "sweep: expected a group, got %s",
-                        cfg_type_name(config_setting_type(s)));
-            else
-                top = s;
-        }
-        if (!top && diag_count(d) == before)
-            diag_error(d, f.path, 0, "no 'sweep' group in this file");
+        config_setting_t *top = cfg_sole_group(&f, "sweep", "sweep");
         if (top) {
             box->s.path = pool_add(&box->pool, path);
             Loader L = { &f, box, NULL, 0 };

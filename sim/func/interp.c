@@ -18,6 +18,7 @@ struct FuncEval {
     int has_nm;
     FuncTensor *t;               /* one per cascade tensor */
     int64_t (*stride)[CASCADE_MAX_DIMS];
+    FuncDensity *density;        /* one per Einsum */
 };
 
 size_t func_tensor_elems(const Cascade *c, const RankBinding *b, int t)
@@ -62,6 +63,7 @@ FuncEval *func_new(const Cascade *c, const RankBinding *b, FuncMode mode, const 
         f->has_nm = 1;
     }
     f->t = xcalloc((size_t)c->n_tensors, sizeof *f->t);
+    f->density = xcalloc((size_t)c->n_einsums + 1, sizeof *f->density);
     f->stride = xcalloc((size_t)c->n_tensors, sizeof *f->stride);
     for (int t = 0; t < c->n_tensors; t++) {
         FuncTensor *x = &f->t[t];
@@ -94,6 +96,7 @@ void func_free(FuncEval *f)
     }
     free(f->t);
     free(f->stride);
+    free(f->density);
     free(f);
 }
 
@@ -105,16 +108,19 @@ void func_set_input(FuncEval *f, int t, const double *vals)
             x->d[i] = vals[i];
         else
             x->q[i] = fx_from_double(&f->fx, vals[i]);
-        x->present[i] = 1;
+        x->present[i] = FUNC_PRESENT;
     }
 }
 
 const FuncTensor *func_tensor(const FuncEval *f, int t) { return &f->t[t]; }
 
+FuncDensity func_density(const FuncEval *f, int einsum) { return f->density[einsum]; }
+
+
 double func_value(const FuncEval *f, int t, size_t i)
 {
     const FuncTensor *x = &f->t[t];
-    if (!x->present[i])
+    if (x->present[i] != FUNC_PRESENT)
         return NAN;
     return f->mode == FUNC_DOUBLE ? x->d[i] : fx_to_double(&f->fx, x->q[i]);
 }
@@ -134,29 +140,36 @@ static int64_t offset_of(const FuncEval *f, int t, const IndexExpr *idx, const i
     return off;
 }
 
+static int pred_eval(const FuncEval *f, const Einsum *e, int n, const int64_t *var);
+
 static double eval_d(const FuncEval *f, const Einsum *e, int n, const int64_t *var, int *ok)
 {
     const ExprNode *nd = &e->nodes[n];
     switch (nd->kind) {
     case EX_NUM:
         return nd->num;
+    case EX_SIZE:
+        return (double)f->b.size[nd->rank];
     case EX_ACCESS: {
         int64_t off = offset_of(f, nd->tensor, nd->idx, var);
-        if (off < 0 || !f->t[nd->tensor].present[off]) {
-            *ok = 0;
+        if (off < 0 || f->t[nd->tensor].present[off] == FUNC_ABSENT) {
+            *ok = FUNC_ABSENT;
             return 0;
         }
+        if (f->t[nd->tensor].present[off] == FUNC_MASKED && *ok != FUNC_ABSENT)
+            *ok = FUNC_MASKED;
         return f->t[nd->tensor].d[off];
     }
     case EX_NEG: return -eval_d(f, e, nd->a, var, ok);
     case EX_EXP: return exp(eval_d(f, e, nd->a, var, ok));
+    case EX_SELECT: return eval_d(f, e, pred_eval(f, e, nd->c, var) ? nd->a : nd->b, var, ok);
     default: break;
     }
     double a = eval_d(f, e, nd->a, var, ok);
     double b = eval_d(f, e, nd->b, var, ok);
     switch (nd->kind) {
     case EX_ADD: return a + b;
-    case EX_SUB: return a - b;
+    case EX_SUB: return (isinf(a) && a == b) ? 0 : a - b; /* -inf - -inf = 0, as in fixed point */
     case EX_MUL: return a * b;
     case EX_DIV: return a / b;
     case EX_MAX: return a > b ? a : b;
@@ -173,16 +186,21 @@ static int64_t eval_q(const FuncEval *f, const Einsum *e, int n, const int64_t *
     switch (nd->kind) {
     case EX_NUM:
         return fx_from_double(fx, nd->num);
+    case EX_SIZE:
+        return fx_from_double(fx, (double)f->b.size[nd->rank]);
     case EX_ACCESS: {
         int64_t off = offset_of(f, nd->tensor, nd->idx, var);
-        if (off < 0 || !f->t[nd->tensor].present[off]) {
-            *ok = 0;
+        if (off < 0 || f->t[nd->tensor].present[off] == FUNC_ABSENT) {
+            *ok = FUNC_ABSENT;
             return 0;
         }
+        if (f->t[nd->tensor].present[off] == FUNC_MASKED && *ok != FUNC_ABSENT)
+            *ok = FUNC_MASKED;
         return f->t[nd->tensor].q[off];
     }
     case EX_NEG: return fx_sub(fx, 0, eval_q(f, e, nd->a, var, ok));
     case EX_EXP: return fx_exp(fx, eval_q(f, e, nd->a, var, ok));
+    case EX_SELECT: return eval_q(f, e, pred_eval(f, e, nd->c, var) ? nd->a : nd->b, var, ok);
     default: break;
     }
     int64_t a = eval_q(f, e, nd->a, var, ok);
@@ -199,6 +217,38 @@ static int64_t eval_q(const FuncEval *f, const Einsum *e, int n, const int64_t *
     return 0;
 }
 
+/* A predicate at the current rank variables: comparisons of indices, and tests of
+ * tensor elements (true when present and nonzero). */
+static int pred_eval(const FuncEval *f, const Einsum *e, int n, const int64_t *var)
+{
+    const ExprNode *nd = &e->nodes[n];
+    switch (nd->kind) {
+    case EX_CMP: {
+        int64_t a = index_eval(&nd->idx[0], &f->b, var), b = index_eval(&nd->idx[1], &f->b, var);
+        switch (nd->cmp) {
+        case CMP_LT: return a < b;
+        case CMP_LE: return a <= b;
+        case CMP_GT: return a > b;
+        case CMP_GE: return a >= b;
+        case CMP_EQ: return a == b;
+        case CMP_NE: return a != b;
+        }
+        return 0;
+    }
+    case EX_AND: return pred_eval(f, e, nd->a, var) && pred_eval(f, e, nd->b, var);
+    case EX_OR: return pred_eval(f, e, nd->a, var) || pred_eval(f, e, nd->b, var);
+    case EX_NOT: return !pred_eval(f, e, nd->a, var);
+    case EX_ACCESS: {
+        const FuncTensor *x = &f->t[nd->tensor];
+        int64_t off = offset_of(f, nd->tensor, nd->idx, var);
+        return off >= 0 && x->present[off] == FUNC_PRESENT &&
+               (f->mode == FUNC_DOUBLE ? x->d[off] != 0 : x->q[off] != 0);
+    }
+    default: EINSIM_ASSERT(!"not a predicate node");
+    }
+    return 0;
+}
+
 /* Advances an odometer over ranks r[0..n) (last fastest); returns 0 when it wraps. */
 static int odometer_next(const FuncEval *f, const int *r, int n, int64_t *var)
 {
@@ -210,24 +260,34 @@ static int odometer_next(const FuncEval *f, const int *r, int n, int64_t *var)
     return 0;
 }
 
-/* One output element: reduce over the reduced ranks and store. */
+/* One output element: reduce over the reduced ranks and store (semantics in interp.h:
+ * an element with no unmasked point is masked; else the reduction of its present
+ * terms; else, when some term was masked, the reduction's identity; else absent). */
 static void eval_element(FuncEval *f, const Einsum *e, int64_t *var)
 {
     FuncTensor *out = &f->t[e->out];
+    FuncDensity *dn = &f->density[e - f->c->einsums];
     int64_t off = offset_of(f, e->out, e->out_idx, var);
     EINSIM_ASSERT(off >= 0);
     const ExprNode *top = &e->nodes[e->root];
-    int any = 0;
+    int any = 0, unmasked = 0, masked_term = 0;
     for (int k = 0; k < e->n_red; k++)
         var[e->red_ranks[k]] = 0;
     if (f->mode == FUNC_DOUBLE) {
         double acc = e->red == RED_MAX ? -INFINITY : e->red == RED_MIN ? INFINITY : 0;
         do {
-            int ok = 1;
-            double v = eval_d(f, e, e->root, var, &ok);
-            if (!ok)
+            dn->points++;
+            if (e->where >= 0 && !pred_eval(f, e, e->where, var))
                 continue;
+            unmasked = 1;
+            int st = FUNC_PRESENT;
+            double v = eval_d(f, e, e->root, var, &st);
+            if (st != FUNC_PRESENT) {
+                masked_term |= st == FUNC_MASKED;
+                continue;
+            }
             any = 1;
+            dn->live++;
             if (e->red == RED_MAX)
                 acc = v > acc ? v : acc;
             else if (e->red == RED_MIN)
@@ -241,18 +301,26 @@ static void eval_element(FuncEval *f, const Einsum *e, int64_t *var)
         int mac = e->red == RED_SUM && top->kind == EX_MUL;
         int64_t acc = e->red == RED_MAX ? fx->wmin : e->red == RED_MIN ? fx->wmax : 0;
         do {
-            int ok = 1;
+            dn->points++;
+            if (e->where >= 0 && !pred_eval(f, e, e->where, var))
+                continue;
+            unmasked = 1;
+            int st = FUNC_PRESENT;
             int64_t v;
             if (mac) {
-                int64_t a = eval_q(f, e, top->a, var, &ok);
-                int64_t b = eval_q(f, e, top->b, var, &ok);
-                if (!ok)
+                int64_t a = eval_q(f, e, top->a, var, &st);
+                int64_t b = eval_q(f, e, top->b, var, &st);
+                if (st != FUNC_PRESENT) {
+                    masked_term |= st == FUNC_MASKED;
                     continue;
+                }
                 acc = fx_mac(fx, acc, a, b);
             } else {
-                v = eval_q(f, e, e->root, var, &ok);
-                if (!ok)
+                v = eval_q(f, e, e->root, var, &st);
+                if (st != FUNC_PRESENT) {
+                    masked_term |= st == FUNC_MASKED;
                     continue;
+                }
                 if (e->red == RED_MAX)
                     acc = fx_max(acc, v);
                 else if (e->red == RED_MIN)
@@ -263,45 +331,71 @@ static void eval_element(FuncEval *f, const Einsum *e, int64_t *var)
                     acc = v;
             }
             any = 1;
+            dn->live++;
         } while (e->n_red && odometer_next(f, e->red_ranks, e->n_red, var));
         out->q[off] = e->red == RED_SUM ? fx_from_acc(fx, acc) : acc;
     }
-    out->present[off] = (uint8_t)any;
+    uint8_t st = FUNC_ABSENT;
+    if (!unmasked || (!any && masked_term && e->red == RED_NONE))
+        st = FUNC_MASKED;
+    else if (any || masked_term)
+        st = FUNC_PRESENT;
+    out->present[off] = st;
 }
 
-/* prune(r: x): evaluate x along rank r, mask N:M, keep or zero. */
-static void eval_prune_line(FuncEval *f, const Einsum *e, int64_t *var)
+/* prune(r: x) and topk(r: x, k) along rank r: evaluate x along r, then prune keeps the
+ * N:M survivors' values (0 elsewhere) and topk writes 1 for the k largest present
+ * values (ties: the lower index) and 0 elsewhere. Absent values stay absent. */
+static void eval_select_line(FuncEval *f, const Einsum *e, int64_t *var)
 {
     int r = e->red_ranks[0];
     int64_t len = f->b.size[r];
     FuncTensor *out = &f->t[e->out];
+    FuncDensity *dn = &f->density[e - f->c->einsums];
     double *vd = xcalloc((size_t)len, sizeof *vd);
     int64_t *vq = xcalloc((size_t)len, sizeof *vq);
     uint8_t *ok = xcalloc((size_t)len, 1);
     uint8_t *keep = xcalloc((size_t)len, 1);
     for (int64_t i = 0; i < len; i++) {
-        int good = 1;
+        int st = FUNC_PRESENT;
         var[r] = i;
         if (f->mode == FUNC_DOUBLE)
-            vd[i] = eval_d(f, e, e->root, var, &good);
+            vd[i] = eval_d(f, e, e->root, var, &st);
         else
-            vq[i] = eval_q(f, e, e->root, var, &good);
-        ok[i] = (uint8_t)good;
-        if (!good)
+            vq[i] = eval_q(f, e, e->root, var, &st);
+        ok[i] = (uint8_t)st;
+        if (st != FUNC_PRESENT)
             vd[i] = 0, vq[i] = 0;
+        dn->points++;
+        dn->live += st == FUNC_PRESENT;
     }
-    if (f->mode == FUNC_DOUBLE)
+    if (e->red == RED_TOPK) {
+        /* k rounds of "largest present value not yet kept", lowest index on ties. */
+        int64_t k = einsum_topk_k(e, &f->b);
+        for (int64_t round = 0; round < k; round++) {
+            int64_t best = -1;
+            for (int64_t i = 0; i < len; i++)
+                if (ok[i] == FUNC_PRESENT && !keep[i] &&
+                    (best < 0 || (f->mode == FUNC_DOUBLE ? vd[i] > vd[best] : vq[i] > vq[best])))
+                    best = i;
+            if (best < 0)
+                break;
+            keep[best] = 1;
+        }
+    } else if (f->mode == FUNC_DOUBLE) {
         nm_mask(&f->nm, vd, (size_t)len, 1, keep, 1);
-    else
+    } else {
         nm_mask_i64(&f->nm, vq, (size_t)len, 1, keep, 1);
+    }
+    int topk = e->red == RED_TOPK;
     for (int64_t i = 0; i < len; i++) {
         var[r] = i;
         int64_t off = offset_of(f, e->out, e->out_idx, var);
         EINSIM_ASSERT(off >= 0);
         if (f->mode == FUNC_DOUBLE)
-            out->d[off] = keep[i] ? vd[i] : 0;
+            out->d[off] = keep[i] ? (topk ? 1.0 : vd[i]) : 0;
         else
-            out->q[off] = keep[i] ? vq[i] : 0;
+            out->q[off] = keep[i] ? (topk ? fx_from_double(&f->fx, 1.0) : vq[i]) : 0;
         out->present[off] = ok[i];
     }
     free(vd);
@@ -315,15 +409,16 @@ static void eval_prune_line(FuncEval *f, const Einsum *e, int64_t *var)
 static void eval_einsum(FuncEval *f, const Einsum *e, int fixed, int64_t *var)
 {
     int loop[CASCADE_MAX_DIMS], n = 0;
-    int pruned = e->red == RED_PRUNE ? e->red_ranks[0] : -1;
+    int line = e->red == RED_PRUNE || e->red == RED_TOPK;
+    int pruned = line ? e->red_ranks[0] : -1;
     for (int k = 0; k < e->n_free; k++)
         if (e->free_ranks[k] != fixed && e->free_ranks[k] != pruned)
             loop[n++] = e->free_ranks[k];
     for (int k = 0; k < n; k++)
         var[loop[k]] = 0;
     do {
-        if (e->red == RED_PRUNE)
-            eval_prune_line(f, e, var);
+        if (line)
+            eval_select_line(f, e, var);
         else
             eval_element(f, e, var);
     } while (n && odometer_next(f, loop, n, var));
@@ -346,7 +441,7 @@ static void init_recurrences(FuncEval *f)
                 x->d[i] = ct->init_value;
             else
                 x->q[i] = fx_from_double(&f->fx, ct->init_value);
-            x->present[i] = 1;
+            x->present[i] = FUNC_PRESENT;
         }
     }
 }
@@ -374,6 +469,19 @@ void func_run(FuncEval *f)
         eval_einsum(f, &c->einsums[c->order[k]], -1, var);
 }
 
+int func_point_live(const FuncEval *f, int einsum, const int64_t *var)
+{
+    const Einsum *e = &f->c->einsums[einsum];
+    if (e->where >= 0 && !pred_eval(f, e, e->where, var))
+        return 0;
+    int st = FUNC_PRESENT;
+    if (f->mode == FUNC_DOUBLE)
+        eval_d(f, e, e->root, var, &st);
+    else
+        eval_q(f, e, e->root, var, &st);
+    return st == FUNC_PRESENT;
+}
+
 /* ---- seeded random inputs ------------------------------------------------------------- */
 
 static uint64_t splitmix64(uint64_t *s)
@@ -394,6 +502,13 @@ double **func_random_inputs(const Cascade *c, const RankBinding *b, uint64_t see
             continue;
         size_t n = func_tensor_elems(c, b, t);
         in[t] = xmalloc(n * sizeof **in);
+        if (c->tensors[t].data >= 0) {
+            const CascadeData *x = &c->data[c->tensors[t].data];
+            EINSIM_ASSERT((size_t)(x->rows * x->cols) == n);
+            for (size_t i = 0; i < n; i++)
+                in[t][i] = x->keep[i];
+            continue;
+        }
         for (size_t i = 0; i < n; i++) {
             double u = (double)(splitmix64(&s) >> 11) * 0x1.0p-53;
             double x = lo + (hi - lo) * u;

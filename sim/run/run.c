@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cascade/mask.h"
 #include "energy/train_energy.h"
 #include "mapping/mapping.h"
 #include "util/util.h"
@@ -21,6 +22,8 @@ int run_inputs_load(RunInputs *ri, const char *arch, const char *wl, const char 
     config_check_overrides(ov, used, d);
     if (diag_count(d))
         return 1;
+    if (run_engine_supports(ri->cascade, d))
+        return 1;
     /* A training workload gives its sizes per layer: the training engine binds them. */
     bool training = workload_is_training(ri->workload);
     if (mapping_check(ri->mapping, ri->cascade, ri->arch, training ? NULL : ri->workload, d,
@@ -30,6 +33,23 @@ int run_inputs_load(RunInputs *ri, const char *arch, const char *wl, const char 
     if (training)
         return train_check(&ri->in, d) ? 1 : 0;
     return engine_check(&ri->in, d) ? 1 : 0;
+}
+
+int run_engine_supports(const Cascade *c, Diag *d)
+{
+    SrcLoc loc;
+    const char *what;
+    int e;
+    if (!cascade_engine_unsupported(c, &loc, &what, &e))
+        return 0;
+    if (e >= 0)
+        diag_error(d, loc.file, loc.line, "cascade %s: einsum %s %s; the performance engine "
+                   "does not model this yet (einsim eval evaluates it)", c->name,
+                   c->einsums[e].name, what);
+    else
+        diag_error(d, loc.file, loc.line, "cascade %s %s; the performance engine does not "
+                   "model this yet (einsim eval evaluates it)", c->name, what);
+    return 1;
 }
 
 void run_inputs_free(RunInputs *ri)

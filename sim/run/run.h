@@ -31,6 +31,11 @@ int run_inputs_load(RunInputs *ri, const char *arch, const char *wl, const char 
                     const Overrides *ov, Diag *d);
 void run_inputs_free(RunInputs *ri);
 
+/* Reports (at its file:line) the first construct of cascade c that the performance
+ * engine does not model yet — masks, topk, inputs read from files, explicit heads — and
+ * returns 1; returns 0 when there is none. */
+int run_engine_supports(const Cascade *c, Diag *d);
+
 /* The results of one evaluation. */
 typedef struct {
     bool training;       /* the workload is a training workload (tr is filled) */
@@ -59,9 +64,16 @@ Outcome run_check(const CheckRequest *r, Diag *d);
 
 /* `einsim eval`: the cascade bound to `ranks`, on seeded uniform inputs in [lo, hi) on
  * the fixed-point grid of the architecture's arithmetic (or the default one), in double
- * and fixed point, each output against the direct reference; prints the table. */
+ * and fixed point, each output against the direct reference of its family or, with
+ * `ref`, against that cascade in double precision; prints the table and the density of
+ * masked work. Returns OUTCOME_TOLERANCE when an output's double-precision relative
+ * error exceeds `tol`, its fixed-point error exceeds `tol_lsb` (negative: the bound the
+ * README states for the reference's family, 16 when it states none), or it has values
+ * where the reference has none or the other way round. */
 typedef struct {
     const char *cascade, *arch;      /* arch may be NULL */
+    const char *ref;                 /* NULL, or the cascade to compare with */
+    double tol, tol_lsb;
     const RankSize *ranks;
     int n_ranks;
     uint64_t seed;

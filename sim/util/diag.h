@@ -44,6 +44,8 @@ typedef enum {
     OUTCOME_INTERNAL,    /* internal failure (a worker died, the RTL bridge failed) */
     OUTCOME_MISMATCH,    /* co-simulation mismatch */
     OUTCOME_INFEASIBLE,  /* the mapping does not fit (the result says why) */
+    OUTCOME_TOLERANCE,   /* `eval`: an output differs from its reference by more than
+                            the tolerance */
 } Outcome;
 
 #endif

@@ -10,6 +10,7 @@
 
 #include "cascade/cascade.h"
 #include "check.h"
+#include "sizes.h"
 #include "config/config.h"
 #include "func/interp.h"
 #include "func/reference.h"
@@ -41,8 +42,18 @@ typedef struct {
 
 /* Runs cascade c through reference_check (the driver of `einsim eval`) with the default
  * fixed-point format; returns the worst errors over its outputs. */
+static Errs run_fx(const Cascade *c, const RankSize *sz, int nsz, const NMPattern *nm,
+                   uint64_t seed, const ArithSpec *arith);
+
 static Errs run(const Cascade *c, const RankSize *sz, int nsz, const NMPattern *nm,
                 uint64_t seed)
+{
+    return run_fx(c, sz, nsz, nm, seed, &(ArithSpec){ 16, 8, 32, 5 });
+}
+
+/* As run, with the fixed-point format `arith`. */
+static Errs run_fx(const Cascade *c, const RankSize *sz, int nsz, const NMPattern *nm,
+                   uint64_t seed, const ArithSpec *arith)
 {
     Errs e = { 0 };
     Diag d;
@@ -50,7 +61,7 @@ static Errs run(const Cascade *c, const RankSize *sz, int nsz, const NMPattern *
     RankBinding b;
     FxFormat fx;
     RefReport rep;
-    CHECK_EQ_INT(fx_format_init(&fx, &(ArithSpec){ 16, 8, 32, 5 }), 0);
+    CHECK_EQ_INT(fx_format_init(&fx, arith), 0);
     if (cascade_bind(c, sz, nsz, true, &d, &b) || reference_check(c, &b, &fx, nm, seed, -1, 1, &d, &rep)) {
         diag_print(&d, stderr);
         CHECK(0);
@@ -59,11 +70,13 @@ static Errs run(const Cascade *c, const RankSize *sz, int nsz, const NMPattern *
     }
     CHECK(rep.n > 0);
     for (int i = 0; i < rep.n; i++) {
-        CHECK_EQ_INT(rep.out[i].absent, 0);
+        CHECK_EQ_INT(rep.out[i].dbl_mismatched, 0);
+        CHECK_EQ_INT(rep.out[i].fx_mismatched, 0);
         e.dbl_rel = fmax(e.dbl_rel, rep.out[i].dbl_rel);
         e.dbl_abs = fmax(e.dbl_abs, rep.out[i].dbl_abs);
         e.fx_abs = fmax(e.fx_abs, rep.out[i].fx_abs);
     }
+    ref_report_free(&rep);
     diag_free(&d);
     return e;
 }
@@ -104,6 +117,93 @@ static void test_attention(void)
                files[f].bound);
         cascade_free(c);
     }
+}
+
+/* Every masked, grouped, mixture-of-heads and linear variant against its direct
+ * reference, on shapes with ragged chunks and blocks, over several seeds: double
+ * precision within 1e-9 relative, fixed point within the README's bound (16 LSB, the
+ * fixed-point run judged with its own topk choices). */
+static void test_variants(void)
+{
+    static const struct {
+        const char *file;
+        const char *shapes[4];
+    } v[] = {
+        { "workloads/cascades/attention-causal.cfg",
+          { "E=8 F=8 M=37 P=37 M0=8", "E=16 F=8 M=64 P=64 M0=16", "E=4 F=4 M=5 P=5 M0=8",
+            "E=8 F=8 M=40 P=24 M0=8" } },
+        { "workloads/cascades/attention-causal-3pass.cfg",
+          { "E=8 F=8 M=37 P=37", "E=16 F=8 M=64 P=64", "E=4 F=4 M=5 P=5", "E=8 F=8 M=40 P=24" } },
+        { "workloads/cascades/attention-window.cfg",
+          { "E=8 F=8 M=37 P=37 M0=8 W=10", "E=16 F=8 M=64 P=64 M0=16 W=5",
+            "E=4 F=4 M=9 P=9 M0=4 W=1", "E=8 F=8 M=40 P=40 M0=8 W=64" } },
+        { "workloads/cascades/attention-bigbird.cfg",
+          { "E=8 F=8 M=60 P=60 M0=8 P0=8", "E=8 F=8 M=64 P=48 M0=4 P0=8",
+            "E=4 F=4 M=7 P=9 M0=2 P0=3", "E=16 F=8 M=96 P=96 M0=16 P0=16" } },
+        { "workloads/cascades/attention-blockmask.cfg",
+          { "E=8 F=8 M=64 P=64 M0=1 P0=1", "E=8 F=8 M=128 P=128 M0=2 P0=2",
+            "E=4 F=4 M=127 P=128 M0=2 P0=2", NULL } },
+        { "workloads/cascades/attention-topk.cfg",
+          { "E=8 F=8 M=64 P=64 M0=8 P0=8 KB=3", "E=8 F=8 M=60 P=60 M0=8 P0=8 KB=1",
+            "E=16 F=8 M=64 P=64 M0=4 P0=4 KB=16", "E=8 F=4 M=40 P=40 M0=8 P0=8 KB=5" } },
+        { "workloads/cascades/attention-gqa.cfg",
+          { "E=8 F=8 M=20 P=20 M0=8 H=8 G=4", "E=8 F=8 M=20 P=20 M0=8 H=8 G=3",
+            "E=4 F=4 M=16 P=16 M0=4 H=4 G=4", "E=8 F=8 M=16 P=16 M0=16 H=3 G=1" } },
+        { "workloads/cascades/attention-mqa.cfg",
+          { "E=8 F=8 M=20 P=20 M0=8 H=3", "E=16 F=8 M=33 P=33 M0=8 H=2",
+            "E=4 F=4 M=4 P=4 M0=8 H=5", NULL } },
+        { "workloads/cascades/moh-attention.cfg",
+          { "E=8 F=8 M=16 P=16 H=6 D=8 KH=4", "E=8 F=8 M=12 P=12 H=4 D=16 KH=1",
+            "E=4 F=4 M=9 P=9 H=8 D=8 KH=8", NULL } },
+        { "workloads/cascades/linear-attention.cfg",
+          { "E=4 F=4 P=8", "E=4 F=4 P=16", "E=2 F=8 P=16", NULL } },
+    };
+    for (size_t f = 0; f < sizeof v / sizeof v[0]; f++) {
+        Cascade *c = load(v[f].file);
+        if (!c)
+            continue;
+        double worst_rel = 0, worst_fx = 0;
+        for (int sh = 0; sh < 4 && v[f].shapes[sh]; sh++) {
+            RankSize sz[CASCADE_MAX_RANKS];
+            char names[CASCADE_MAX_RANKS][8];
+            int n = parse_sizes(v[f].shapes[sh], sz, names, CASCADE_MAX_RANKS);
+            for (uint64_t seed = 1; seed <= 8; seed++) {
+                Errs e = run(c, sz, n, NULL, seed * 101 + (uint64_t)sh);
+                if (!(e.dbl_rel <= 1e-9) || !(e.fx_abs <= ATTENTION_BOUND))
+                    fprintf(stderr, "%s [%s] seed %llu: double rel %.3g, fixed abs %.4g\n",
+                            v[f].file, v[f].shapes[sh], (unsigned long long)seed, e.dbl_rel,
+                            e.fx_abs);
+                CHECK(e.dbl_rel <= 1e-9);
+                CHECK(e.fx_abs <= ATTENTION_BOUND);
+                worst_rel = fmax(worst_rel, e.dbl_rel);
+                worst_fx = fmax(worst_fx, e.fx_abs);
+            }
+        }
+        printf("%s: worst double rel %.2e, worst fixed-point abs error %.5f (bound %.5f)\n",
+               v[f].file, worst_rel, worst_fx, ATTENTION_BOUND);
+        cascade_free(c);
+    }
+}
+
+/* Linear attention's running state grows with the position: with 16-bit words it
+ * saturates beyond E * seq of about 64; 24-bit words (8 fractional bits, 48-bit
+ * accumulators) keep the README's bound at E = F = 64 and 256 tokens. */
+static void test_linear_width(void)
+{
+    Cascade *c = load("workloads/cascades/linear-attention.cfg");
+    if (!c)
+        return;
+    RankSize sz[] = { { "E", 64, { 0 } }, { "F", 64, { 0 } }, { "P", 256, { 0 } } };
+    double worst = 0;
+    for (uint64_t seed = 1; seed <= 3; seed++) {
+        Errs e = run_fx(c, sz, 3, NULL, seed, &(ArithSpec){ 24, 8, 48, 5 });
+        CHECK(e.dbl_rel <= 1e-9);
+        CHECK(e.fx_abs <= ATTENTION_BOUND);
+        worst = fmax(worst, e.fx_abs);
+    }
+    printf("linear-attention, E = F = 64, 256 tokens, 24-bit words: worst fixed-point abs "
+           "error %.5f\n", worst);
+    cascade_free(c);
 }
 
 static void test_gemm_and_training(void)
@@ -173,6 +273,8 @@ static void test_gemm_and_training(void)
 int main(void)
 {
     test_attention();
+    test_variants();
+    test_linear_width();
     test_gemm_and_training();
     return CHECK_DONE();
 }
