@@ -74,7 +74,7 @@ demo-sparse: $(BIN)
 	$(Q)$(BIN) train-compare -a models/sat.cfg -m mappings/sat.cfg -w $(SPARSE_WORKLOADS) \
 	    --nm dense,4:8,2:8,1:8,2:4 -o build/demo-sparse
 
-bench: $(BIN)
+bench: $(BIN) $(VP_BIN)
 	$(Q)bash scripts/bench.sh $(BIN)
 
 clean:

@@ -391,6 +391,12 @@ else
   grep -E '^(RTL core|skipped|narrow)' "$tmp/vp.out" | sed 's/^/systemc   /'
   echo "systemc test_vp_sc: $p passed, $f failed"
 fi
+# The example platform (two devices, one memory): each job slower together, values exact.
+for m in lt at; do
+  if SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1 "$B/bin/einsim-vp-two" --dram-gibps 4 --mode $m >"$tmp/two.out" 2>&1 \
+     && [ "$(tail -1 "$tmp/two.out")" = PASS ] && sanitizer_clean "$tmp/two.out"; then ok
+  else bad "systemc einsim-vp-two --mode $m"; tail -8 "$tmp/two.out"; fi
+done
 expect_rc 1 "cosim without -m" cosim -a models/fusemax-4x4.cfg -w workloads/gemm.cfg
 expect_rc 1 "cosim on attention" cosim -a models/fusemax-4x4.cfg -w workloads/bert.cfg -m mappings/fusemax.cfg
 expect_rc 0 "rtl-params" rtl-params models/fusemax-8x8.cfg

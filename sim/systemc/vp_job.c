@@ -49,7 +49,8 @@ static int load(RunInputs *ri, const VpProgramSpec *s, const char *const *extra,
     Diag dd, *d = &dd;
     diag_init(d);
     Override *v = xcalloc((size_t)(s->ov.n + n_extra) + 1, sizeof *v);
-    memcpy(v, s->ov.v, (size_t)s->ov.n * sizeof *v);
+    if (s->ov.n)
+        memcpy(v, s->ov.v, (size_t)s->ov.n * sizeof *v);
     for (int i = 0; i < n_extra; i++)
         v[s->ov.n + i] = (Override){ extra[2 * i], extra[2 * i + 1], s->ov.n + i + 1 };
     Overrides ov = { v, s->ov.n + n_extra };

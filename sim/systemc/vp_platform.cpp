@@ -46,13 +46,34 @@ bool vp_memory::access(tlm_generic_payload &t)
     return true;
 }
 
-// The channel takes a transfer arriving at `arrival`: returns when it starts, books the
-// channel for its duration and records the wait in the extension.
+// The channel takes a transfer arriving at `arrival`: books the earliest free interval
+// of its duration at or after arrival (the bookings form a calendar, so a transfer that
+// arrives earlier in simulated time but is called later, as loosely timed initiators do
+// within their quantum, is not queued behind later ones), records the wait in the
+// extension and returns the end of the transfer.
 sc_time vp_memory::occupy(tlm_generic_payload &t, const sc_time &arrival)
 {
-    sc_time start = arrival > free_at_ ? arrival : free_at_;
     sc_time dur = bps_ > 0 ? sc_time((double)t.get_data_length() / bps_, SC_SEC) : SC_ZERO_TIME;
-    free_at_ = start + dur;
+    while (!book_.empty() && book_.begin()->second <= sc_time_stamp())   // past bookings
+        book_.erase(book_.begin());
+    sc_time start = arrival;
+    if (dur > SC_ZERO_TIME) {
+        auto it = book_.upper_bound(start);
+        if (it != book_.begin() && std::prev(it)->second > start)
+            start = std::prev(it)->second;
+        for (; it != book_.end() && it->first < start + dur; ++it)
+            start = it->second > start ? it->second : start;
+        sc_time end = start + dur;
+        it = book_.lower_bound(start);
+        auto cur = it != book_.begin() && std::prev(it)->second == start ? std::prev(it)
+                                                                         : book_.emplace(start, end).first;
+        cur->second = end;
+        auto nx = std::next(cur);
+        if (nx != book_.end() && nx->first == end) {
+            cur->second = nx->second;
+            book_.erase(nx);
+        }
+    }
     busy += dur;
     (t.is_read() ? bytes_read : bytes_written) += t.get_data_length();
     vp_mem_wait *w = t.get_extension<vp_mem_wait>();

@@ -2,10 +2,12 @@
 // TLM-2.0 base protocol, C++17).
 //
 //   vp_memory  a TLM target memory with one channel: a transfer of n bytes occupies it
-//              n / bandwidth, and its data is usable `latency` later; transfers are served
-//              in arrival order (b_transport: in the order calls arrive, timed by their
-//              annotated delay; nb_transport: BEGIN_REQ queued, END_REQ when the channel
-//              takes it, BEGIN_RESP at the end of transfer + latency). A vp_mem_wait
+//              n / bandwidth, and its data is usable `latency` later; a transfer takes
+//              the earliest free slot at or after its arrival time (b_transport: the
+//              call's time plus its annotated delay, so loosely timed initiators running
+//              ahead of each other queue by simulated time, not by call order;
+//              nb_transport: BEGIN_REQ queued, END_REQ when the channel takes it,
+//              BEGIN_RESP at the end of transfer + latency). A vp_mem_wait
 //              extension on the payload, when present, receives the time the transfer
 //              waited for the channel. A bandwidth of 0 is an ideal memory (no time).
 //   vp_router  address decoder between any number of initiators and targets; b_transport,
@@ -65,7 +67,8 @@ public:
 private:
     std::vector<uint8_t> mem_;
     double bps_;
-    sc_core::sc_time lat_, free_at_;
+    sc_core::sc_time lat_;
+    std::map<sc_core::sc_time, sc_core::sc_time> book_;   // channel bookings: start -> end
     struct Req {
         tlm::tlm_generic_payload *t;
         sc_core::sc_time arrival;
