@@ -101,5 +101,8 @@ help:
 	@echo "make golden-update  regenerate tests/golden expected outputs (review the diff!)"
 	@echo "make cosim-nm   N:M sparse array RTL co-simulated against the C model (tests/cosim/nm/)"
 	@echo "make lint-rtl-nm  verilator -Wall and iverilog lint of rtl/nm/"
+	@echo "make vp         the SystemC virtual platform: build/release/bin/einsim-vp, einsim-vp-two"
+	@echo "make vp-demo    attention and GEMM on the virtual platform (LT, AT, two devices on one"
+	@echo "                memory, the RTL core): values, cycles, DMA, interrupt latency"
 	@echo "make clean      remove build/"
 	@echo "V=1 shows commands; CI=true adds -Werror; SAN=1 builds with ASan+UBSan"
