@@ -51,9 +51,9 @@ void usage(FILE *f)
     fprintf(f,
             "usage: einsim-vp -a ARCH.cfg -w WORKLOAD.cfg -m MAPPING.cfg [--set KEY=VALUE]...\n"
             "                 [--core c|rtl] [--lib BRIDGE.so] [--mode lt|at] [--accels N]\n"
-            "                 [--ideal-only] [--dram-gibps X] [--dram-latency-ns X]\n"
+            "                 [--ideal-only 0|1] [--dram-gibps X] [--dram-latency-ns X]\n"
             "                 [--quantum-ns X] [--burst BYTES] [--irq-entry-ns X] [--seed N]\n"
-            "                 [--memory-mib N] [--waves DIR] [--timing]\n"
+            "                 [--memory-mib N] [--waves DIR] [--timing 0|1]\n"
             "Runs the job (the files as for `einsim run`) on the SystemC virtual platform: on\n"
             "an ideal memory, then on the architecture's DRAM (each of --accels devices alone,\n"
             "then all at once), checking values against the fixed-point interpreter and\n"
