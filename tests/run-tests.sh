@@ -180,7 +180,7 @@ if grep -q '"analytic": {' "$tmp/r1/stats.json" && grep -q '"energy_breakdown_pj
 "$EINSIM" check "$tmp/r1/effective.cfg" >/dev/null 2>&1 && ok || bad "run effective.cfg reloads"
 expect_rc 4 "infeasible run" run -a models/fusemax.cfg -w workloads/bert.cfg -m mappings/fusemax.cfg \
   --set arch.GlobalBuffer.size_kb=64 -o "$tmp/inf"
-if grep -q '"feasible": false' "$tmp/inf/stats.json" && grep -q 'smallest tile needs' "$tmp/inf/stats.json"
+if grep -q '"feasible": false' "$tmp/inf/stats.json" && grep -q 'the tile P = 256 needs' "$tmp/inf/stats.json"
 then ok; else bad "infeasible stats.json"; fi
 expect_rc 0 "run --level cycle" run -a models/fusemax.cfg -w workloads/bert.cfg -m mappings/fusemax.cfg --level cycle
 expect_rc 0 "run --level analytic" run -a models/fusemax.cfg -w workloads/bert.cfg -m mappings/fusemax.cfg --level analytic

@@ -66,7 +66,7 @@ int energy_validate(CfgFile *f, config_setting_t *eg, const char *label, StrPool
                     EnergySpec *e)
 {
     static const char *const keys[] = { "name", "source", "actions", "area", NULL };
-    static const char *const entry_keys[] = { "class", "action", "pj", "bits", NULL };
+    static const char *const entry_keys[] = { "class", "action", "pj", "bits", "size_kb", NULL };
     int before = diag_count(f->d);
     Node n = node_make(f, eg, label);
     check_keys(&n, keys);
@@ -96,15 +96,17 @@ int energy_validate(CfgFile *f, config_setting_t *eg, const char *label, StrPool
             check_keys(&en, entry_keys);
             const char *cls = NULL, *act = NULL;
             double pj = 0;
-            int64_t bits = 0;
+            int64_t bits = 0, size_kb = 0;
             int ok = get_name(&en, "class", true, &cls) == GET_OK;
+            ok &= get_int(&en, "size_kb", false, 1, INT64_MAX / 1024, &size_kb) != GET_BAD;
             ok &= get_name(&en, "action", true, &act) == GET_OK;
             ok &= get_float(&en, "pj", true, 0, false, CFG_MAX_PJ, false, &pj) == GET_OK;
             ok &= get_int(&en, "bits", false, 0, CFG_MAX_WIDTH_BITS, &bits) != GET_BAD;
             if (ok) {
                 for (int k = 0; k < e->n_entries; k++) {
                     const EnergyEntry *p = &e->entries[k];
-                    if (strcmp(p->cls, cls) == 0 && strcmp(p->action, act) == 0) {
+                    if (strcmp(p->cls, cls) == 0 && strcmp(p->action, act) == 0 &&
+                        p->size_bytes == (uint64_t)size_kb * 1024) {
                         cfg_err(f, el, "%s: duplicate entry for class '%s' action '%s' "
                                 "(first at %s:%d)", en.path, cls, act, p->loc.file, p->loc.line);
                         ok = 0;
@@ -114,7 +116,8 @@ int energy_validate(CfgFile *f, config_setting_t *eg, const char *label, StrPool
             }
             if (ok)
                 e->entries[e->n_entries++] = (EnergyEntry){
-                    pool_add(pool, cls), pool_add(pool, act), pj, (uint32_t)bits, cfg_loc(f, el)
+                    pool_add(pool, cls), pool_add(pool, act), pj, (uint32_t)bits,
+                    (uint64_t)size_kb * 1024, cfg_loc(f, el)
                 };
             node_free(&en);
         }
@@ -447,7 +450,7 @@ static void load_sparse(ArchLoad *L, const Node *u, ComputeUnitSpec *cu)
 static void load_compute(ArchLoad *L, const Node *n)
 {
     static const char *const keys[] = { "name", "energy_class", "rows", "cols", "reg_words",
-                                        "ops", "sparse", NULL };
+                                        "in_latency", "ops", "sparse", NULL };
     ArchSpec *a = &L->box->a;
     config_setting_t *list;
     if (get_list(n, "compute", true, &list) != GET_OK)
@@ -479,6 +482,10 @@ static void load_compute(ArchLoad *L, const Node *n)
         cu.rows = (uint32_t)rows;
         cu.cols = (uint32_t)cols;
         cu.reg_words = (uint32_t)regs;
+        /* Input registers in front of a 2D array (1 unless stated); a 1D array has none. */
+        int64_t inlat = rows > 1 ? 1 : 0;
+        get_int(&u, "in_latency", false, 0, CFG_MAX_OP_CYCLES, &inlat);
+        cu.in_latency = (uint32_t)inlat;
         Node ops;
         if (get_group(&u, "ops", true, &ops) == GET_OK) {
             check_keys(&ops, op_keys);
@@ -501,7 +508,7 @@ static void load_storage(ArchLoad *L, const Node *n)
 {
     static const char *const keys[] = { "name", "class", "energy_class", "size_kb", "size_bytes",
                                         "width_bits", "banks", "instances", "bandwidth_gibps",
-                                        NULL };
+                                        "latency_cycles", NULL };
     static const char *const classes[] = { "DRAM", "SRAM", "regfile", NULL };
     ArchSpec *a = &L->box->a;
     config_setting_t *list;
@@ -588,6 +595,9 @@ static void load_storage(ArchLoad *L, const Node *n)
         get_float(&s, "bandwidth_gibps", dram, CFG_MIN_BANDWIDTH_GIBPS, false,
                   CFG_MAX_BANDWIDTH_GIBPS, false, &bw);
         st.bandwidth_gibps = bw;
+        int64_t lat = 0;
+        get_int(&s, "latency_cycles", false, 0, CFG_MAX_OP_CYCLES, &lat);
+        st.latency_cycles = (uint64_t)lat;
         a->levels[a->n_levels++] = st;
         node_free(&s);
     }

@@ -123,7 +123,7 @@ static void load_partitions(MappingLoad *L, const Node *n)
 /* mapping.binding: Einsum -> compute unit, each Einsum at most once. */
 static void load_bindings(MappingLoad *L, const Node *n)
 {
-    static const char *const keys[] = { "einsum", "unit", "cost", NULL };
+    static const char *const keys[] = { "einsum", "unit", "cost", "stall", NULL };
     MappingSpec *m = &L->box->m;
     config_setting_t *list;
     if (get_list(n, "binding", true, &list) != GET_OK)
@@ -172,6 +172,25 @@ static void load_bindings(MappingLoad *L, const Node *n)
                     bs.cost[o] = (int32_t)v;
             }
             node_free(&cost);
+        }
+        /* stall: cycles the unit idles after each pass of this Einsum, a number or the
+         * unit's "rows" / "cols". */
+        config_setting_t *st = config_setting_get_member(el, "stall");
+        if (st) {
+            if (config_setting_type(st) == CONFIG_TYPE_STRING) {
+                const char *v = config_setting_get_string(st);
+                if (strcmp(v, "rows") == 0)
+                    bs.stall = STALL_ROWS;
+                else if (strcmp(v, "cols") == 0)
+                    bs.stall = STALL_COLS;
+                else
+                    cfg_err(L->f, st, "%s.stall: expected a number of cycles, \"rows\" or "
+                            "\"cols\" (got \"%s\")", b.path, v);
+            } else {
+                int64_t v;
+                if (get_int(&b, "stall", false, 0, CFG_MAX_OP_CYCLES, &v) == GET_OK)
+                    bs.stall = (int32_t)v;
+            }
         }
         if (ok) {
             bs.einsum = pool_add(&L->box->pool, einsum);
@@ -253,7 +272,7 @@ static void load_spatial(MappingLoad *L, const Node *n)
 static void load_groups(MappingLoad *L, const Node *n)
 {
     static const char *const keys[] = { "name", "stages", "loop", "buffer", "resident",
-                                         "streamed", "spill", "pipelined", NULL };
+                                         "streamed", "spill", "bypass", "block", "pipelined", NULL };
     static const char *const loop_keys[] = { "rank", "granule", "tile", NULL };
     MappingSpec *m = &L->box->m;
     config_setting_t *list;
@@ -323,9 +342,13 @@ static void load_groups(MappingLoad *L, const Node *n)
         }
         gs->buffer = get_str(&g, "buffer", false, false, &s) == GET_OK ? pool_add(&L->box->pool, s)
                                                                       : NULL;
+        int64_t blk = 0;
+        if (get_int(&g, "block", false, 1, CFG_MAX_RANK, &blk) == GET_OK)
+            gs->block = (uint64_t)blk;
         get_names(L, &g, "resident", false, &gs->resident, &gs->n_resident);
         get_names(L, &g, "streamed", false, &gs->streamed, &gs->n_streamed);
         get_names(L, &g, "spill", false, &gs->spill, &gs->n_spill);
+        get_names(L, &g, "bypass", false, &gs->bypass, &gs->n_bypass);
         if ((gs->n_resident || gs->n_streamed) && !gs->buffer)
             cfg_err(L->f, g.s, "%s.buffer: required when the group keeps tensors on chip", g.path);
         node_free(&g);

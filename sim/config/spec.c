@@ -1,6 +1,7 @@
 /* spec.c — small lookups over the immutable specs (no libconfig here). */
 #include "config/spec.h"
 
+#include <math.h>
 #include <string.h>
 
 const char *const op_kind_name[OP__COUNT] = { "mac", "add", "max", "div", "exp" };
@@ -43,6 +44,45 @@ bool energy_lookup(const EnergySpec *e, const char *cls, const char *action, dou
         }
     }
     return false;
+}
+
+bool energy_lookup_sized(const EnergySpec *e, const char *cls, const char *action,
+                         uint64_t size_bytes, double *pj, uint32_t *bits)
+{
+    const EnergyEntry *lo = NULL, *hi = NULL, *any = NULL;
+    for (int i = 0; i < e->n_entries; i++) {
+        const EnergyEntry *x = &e->entries[i];
+        if (strcmp(x->cls, cls) != 0 || strcmp(x->action, action) != 0)
+            continue;
+        if (!x->size_bytes) {
+            any = any ? any : x;
+            continue;
+        }
+        if (x->size_bytes <= size_bytes && (!lo || x->size_bytes > lo->size_bytes))
+            lo = x;
+        if (x->size_bytes >= size_bytes && (!hi || x->size_bytes < hi->size_bytes))
+            hi = x;
+    }
+    if (!lo && !hi) {
+        if (!any)
+            return false;
+        lo = hi = any;
+    }
+    if (!lo)
+        lo = hi;
+    if (!hi)
+        hi = lo;
+    double v = lo->pj;
+    if (hi != lo && size_bytes) {
+        double t = (log2((double)size_bytes) - log2((double)lo->size_bytes)) /
+                   (log2((double)hi->size_bytes) - log2((double)lo->size_bytes));
+        v = lo->pj + t * (hi->pj - lo->pj);
+    }
+    if (pj)
+        *pj = v;
+    if (bits)
+        *bits = lo->bits;
+    return true;
 }
 
 bool unit_op_energy(const EnergySpec *e, const ComputeUnitSpec *u, OpKind o,

@@ -63,6 +63,8 @@ typedef struct {
     uint32_t rows, cols;      /* PEs; a 1D array has rows = 1 */
     uint32_t op_cycles[OP__COUNT]; /* cycles per op per PE; 0 = unsupported */
     uint32_t reg_words;       /* register-file words per PE */
+    uint32_t in_latency;      /* cycles of input registers before the first PE (default: 1
+                                 for a 2D array, 0 for a 1D array) */
     SrcLoc loc;
     SparseUnitSpec sparse;    /* N:M sparse mode (arch.UNIT.sparse), if any */
 } ComputeUnitSpec;
@@ -78,6 +80,8 @@ typedef struct {
     uint32_t banks;            /* independent banks (>= 1) */
     uint32_t instances;        /* copies (e.g. one per PE) */
     double bandwidth_gibps;    /* GiB/s (2^30 bytes/s); 0 = derived from width × clock */
+    uint64_t latency_cycles;   /* cycles from a transfer's (DRAM) or hand-off's (staging
+                                  regfile) end to its data being usable; default 0 */
     SrcLoc loc;
 } StorageSpec;
 
@@ -86,6 +90,8 @@ typedef struct {
     const char *action;  /* e.g. "mac", "read", "write", "leak" */
     double pj;           /* energy per action in pJ (per access of `bits` bits for storage) */
     uint32_t bits;       /* access width the energy refers to; 0 for compute actions */
+    uint64_t size_bytes; /* storage classes: the capacity this price is for (0: any); a
+                            level between two priced sizes is interpolated */
     SrcLoc loc;
 } EnergyEntry;
 
@@ -175,8 +181,12 @@ typedef struct {
     int32_t cost[OP__COUNT];   /* per-op cycles for this Einsum overriding the unit's
                                   (e.g. a subtraction folded into the exp unit: add = 0);
                                   -1 = the unit's own cost */
+    int32_t stall;             /* cycles the unit idles after each pass of this Einsum (a
+                                  design that drains a reduction before its next tile):
+                                  >= 0, or STALL_ROWS / STALL_COLS of the unit */
     SrcLoc loc;
 } BindingSpec;
+enum { STALL_ROWS = -1, STALL_COLS = -2 };
 
 /* Which ranks a compute unit spreads over its PE rows and columns. */
 typedef struct {
@@ -209,8 +219,13 @@ typedef struct {
     int n_resident;
     const char **streamed;   /* tensors held one step of the iterative rank at a time */
     int n_streamed;
-    const char **spill;      /* resident tensors sent through DRAM when they do not fit */
+    const char **spill;      /* resident tensors the engine may send through DRAM */
     int n_spill;
+    const char **bypass;     /* tensors that skip the buffer: read from DRAM at every use,
+                                written to DRAM from the unit (Timeloop's bypass) */
+    int n_bypass;
+    uint64_t block;          /* elements of the block rank one item covers (its operands'
+                                residency); 0 = the unit's columns */
     bool pipelined;          /* consecutive array passes and stage hand-offs overlap, so
                                 fill/drain and hand-off latency are paid once per group
                                 (cycle level); false pays them on every step */
@@ -268,6 +283,12 @@ const StorageSpec *arch_find_level(const ArchSpec *a, const char *name);
 /* Energy per action; returns false when the table has no entry. */
 bool energy_lookup(const EnergySpec *e, const char *cls, const char *action, double *pj,
                    uint32_t *bits);
+
+/* Energy per action of a storage level of `size_bytes`: the entry priced for that size,
+ * else interpolated between the nearest priced sizes linearly in log2(size) (clamped to
+ * the smallest and largest priced sizes), else the class's unsized entry. */
+bool energy_lookup_sized(const EnergySpec *e, const char *cls, const char *action,
+                         uint64_t size_bytes, double *pj, uint32_t *bits);
 
 /* Area entry of (class, per); NULL when the table has none. */
 const AreaEntry *area_lookup(const EnergySpec *e, const char *cls, AreaPer per);

@@ -21,6 +21,7 @@ typedef struct {
     EnergyItem items[ENGINE_MAX_ITEMS];
     int n;
     double total_pj;
+    double leak_pj;     /* leakage, part of total_pj: static energy over the analytic time */
     double einsum_pj[ENGINE_MAX_ITEMS];  /* compute energy of each Einsum (r->einsums order) */
     ArchCost arch;      /* area (when the table has one) and roofline roofs (area.h) */
 } EnergyReport;
@@ -30,5 +31,13 @@ typedef struct {
  * unit; an op without its own entry is charged as the unit's MACs for it). Also prices
  * the area of `a` into out->arch (area_price). */
 void energy_price(const EngineResult *r, const ArchSpec *a, EnergyReport *out);
+
+/* Leakage: a "leak" entry of an energy class is pJ per cycle per PE (compute classes) or
+ * per KiB of capacity (storage classes; per cycle for DRAM, which has no size), charged
+ * over the run's cycles as the component's "leak" action. */
+
+/* The total energy of a run that takes `cycles` instead of the analytic level's
+ * `analytic_cycles` (the leakage scales with the time). */
+double energy_at_cycles(const EnergyReport *er, uint64_t analytic_cycles, uint64_t cycles);
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/engineInt.h"
 #include "util/util.h"
 
 /* ---- lookups -------------------------------------------------------------------------- */
@@ -19,61 +20,12 @@ static const BindingSpec *binding_of(const MappingSpec *m, const char *einsum)
     return NULL;
 }
 
-static const SpatialSpec *spatial_of(const MappingSpec *m, const char *unit)
-{
-    for (int i = 0; i < m->n_spatial; i++)
-        if (strcmp(m->spatial[i].unit, unit) == 0)
-            return &m->spatial[i];
-    return NULL;
-}
-
 static int in_names(const char *const *v, int n, const char *name)
 {
     for (int i = 0; i < n; i++)
         if (strcmp(v[i], name) == 0)
             return 1;
     return 0;
-}
-
-/* Ranks of an Einsum's iteration space (left-hand ranks, then reduced ranks). */
-static int einsum_ranks(const Einsum *e, int *r)
-{
-    int n = 0;
-    for (int i = 0; i < e->n_free; i++)
-        r[n++] = e->free_ranks[i];
-    if (e->red != RED_PRUNE)
-        for (int i = 0; i < e->n_red; i++)
-            r[n++] = e->red_ranks[i];
-    return n;
-}
-
-/* Group of every Einsum: the group whose stage lists it; a view (no ops) belongs to the
- * group of its first consumer; -1 when none. */
-static void einsum_groups(const EngineInput *in, int *grp)
-{
-    const Cascade *c = in->cascade;
-    const MappingSpec *m = in->mapping;
-    for (int i = 0; i < c->n_einsums; i++) {
-        grp[i] = -1;
-        for (int g = 0; g < m->n_groups; g++)
-            for (int s = 0; s < m->groups[g].n_stages; s++)
-                if (in_names(m->groups[g].stages[s].einsums, m->groups[g].stages[s].n_einsums,
-                             c->einsums[i].name))
-                    grp[i] = g;
-    }
-    for (int i = 0; i < c->n_einsums; i++) {
-        if (grp[i] >= 0)
-            continue;
-        for (int k = 0; k < c->n_einsums && grp[i] < 0; k++) {
-            const Einsum *e = &c->einsums[k];
-            for (int j = 0; j < e->n_nodes; j++)
-                if (e->nodes[j].kind == EX_ACCESS && e->nodes[j].tensor == c->einsums[i].out &&
-                    grp[k] >= 0) {
-                    grp[i] = grp[k];
-                    break;
-                }
-        }
-    }
 }
 
 /* ---- validation ------------------------------------------------------------------------- */
@@ -84,6 +36,15 @@ int engine_check(const EngineInput *in, Diag *d)
     const MappingSpec *m = in->mapping;
     const Cascade *c = in->cascade;
     const ArchSpec *a = in->arch;
+    if (a->n_units > ENGINE_MAX_UNITS)
+        diag_error(d, a->loc.file, a->loc.line, "arch %s: %d compute units; einsim evaluates at "
+                   "most %d", a->name, a->n_units, ENGINE_MAX_UNITS);
+    if (m->n_groups > ENGINE_MAX_GROUPS)
+        diag_error(d, m->loc.file, m->loc.line, "mapping %s: %d groups; einsim evaluates at most "
+                   "%d", m->name, m->n_groups, ENGINE_MAX_GROUPS);
+    if (c->n_einsums > ENGINE_MAX_ITEMS)
+        diag_error(d, c->path, 0, "cascade %s: %d einsums; einsim evaluates at most %d", c->name,
+                   c->n_einsums, ENGINE_MAX_ITEMS);
     if (m->n_groups == 0)
         diag_error(d, m->loc.file, m->loc.line, "mapping %s: no groups; the engine needs the "
                    "fused groups and their stages (mapping.groups)", m->name);
@@ -178,8 +139,8 @@ typedef struct {
     const EngineInput *in;
     EngineResult *r;
     uint64_t bh;            /* batch × heads */
-    double word_bytes;      /* bytes per value in memory */
     int overflow;
+    int table_full;
 } Ctx;
 
 static void infeasible(Ctx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -214,49 +175,6 @@ static uint64_t add(Ctx *x, uint64_t a, uint64_t b)
     return r;
 }
 
-/* Rank r is `root` or one of its partitions. */
-static int under(const Cascade *c, int r, int root)
-{
-    while (r >= 0 && r != root)
-        r = c->ranks[r].parent;
-    return r == root;
-}
-
-/* Elements of tensor t with rank `tiled` (and its partitions) limited to a tile of
- * `tile` elements (0 = no limit), the recurrent dimension kept to one value when
- * `running`, and the iterative rank limited to one step when `one_step`. */
-static uint64_t tensor_elems(Ctx *x, int t, int tiled, uint64_t tile, int running, int one_step)
-{
-    const Cascade *c = x->in->cascade;
-    const CascadeTensor *ct = &c->tensors[t];
-    uint64_t n = 1;
-    for (int k = 0; k < ct->ndim; k++) {
-        int r = ct->dim_rank[k];
-        uint64_t ext = (uint64_t)cascade_dim_extent(c, x->in->sizes, t, k);
-        if (running && k == ct->recur_dim)
-            ext = 1;
-        else if (one_step && r == c->iter_rank)
-            ext = 1;
-        else if (tile && r == tiled && ext > tile)
-            ext = tile;
-        n = mul(x, n, ext);
-    }
-    return n;
-}
-
-/* Rank r's contribution to the time of an Einsum on unit u: its size, or the number of
- * passes over the PE rows or columns when the mapping spreads it there. */
-static uint64_t rank_passes(const Cascade *c, const MappingSpec *m, const ComputeUnitSpec *u,
-                            int r, uint64_t size)
-{
-    const SpatialSpec *sp = u ? spatial_of(m, u->name) : NULL;
-    if (sp && sp->rows && r == cascade_find_rank(c, sp->rows))
-        return (size + u->rows - 1) / u->rows;
-    if (sp && sp->cols && r == cascade_find_rank(c, sp->cols))
-        return (size + u->cols - 1) / u->cols;
-    return size;
-}
-
 static uint64_t cost_per_term(const Einsum *e, const ComputeUnitSpec *u, const BindingSpec *b)
 {
     uint32_t ops[OP__COUNT];
@@ -270,12 +188,17 @@ static uint64_t cost_per_term(const Einsum *e, const ComputeUnitSpec *u, const B
 static void count_action(Ctx *x, const char *comp, const char *cls, const char *action, double n)
 {
     EngineResult *r = x->r;
+    if (n <= 0)
+        return;
     for (int i = 0; i < r->n_actions; i++)
         if (strcmp(r->actions[i].component, comp) == 0 && strcmp(r->actions[i].action, action) == 0) {
             r->actions[i].count += n;
             return;
         }
-    EINSIM_ASSERT(r->n_actions < ENGINE_MAX_ITEMS);
+    if (r->n_actions >= ENGINE_MAX_ITEMS) {
+        x->table_full = 1;
+        return;
+    }
     r->actions[r->n_actions++] = (ActionCount){ comp, cls, action, n };
 }
 
@@ -285,7 +208,12 @@ static TrafficStat *traffic(Ctx *x, const char *level, const char *tensor)
     for (int i = 0; i < r->n_traffic; i++)
         if (strcmp(r->traffic[i].level, level) == 0 && strcmp(r->traffic[i].tensor, tensor) == 0)
             return &r->traffic[i];
-    EINSIM_ASSERT(r->n_traffic < ENGINE_MAX_ITEMS);
+    if (r->n_traffic >= ENGINE_MAX_ITEMS) {
+        static TrafficStat sink;
+        x->table_full = 1;
+        memset(&sink, 0, sizeof sink);
+        return &sink;
+    }
     TrafficStat *t = &r->traffic[r->n_traffic++];
     memset(t, 0, sizeof *t);
     t->level = level;
@@ -293,8 +221,8 @@ static TrafficStat *traffic(Ctx *x, const char *level, const char *tensor)
     return t;
 }
 
-/* Per-Einsum work and time (all (b, h)). */
-static void einsum_work(Ctx *x, const int *grp)
+/* Per-Einsum work (all (b, h)); cycles are filled in from the group plans. */
+static void einsum_work(Ctx *x)
 {
     const EngineInput *in = x->in;
     const Cascade *c = in->cascade;
@@ -303,18 +231,14 @@ static void einsum_work(Ctx *x, const int *grp)
         EinsumStat *st = &x->r->einsums[x->r->n_einsums++];
         memset(st, 0, sizeof *st);
         st->name = e->name;
-        st->group = grp[i];
+        st->group = engine_group_of(in, i);
         const BindingSpec *b = binding_of(in->mapping, e->name);
         const ComputeUnitSpec *u = b ? arch_find_unit(in->arch, b->unit) : NULL;
         int r[2 * CASCADE_MAX_DIMS];
-        int nr = einsum_ranks(e, r);
-        uint64_t terms = x->bh, padded = x->bh;
-        const SpatialSpec *sp = u ? spatial_of(in->mapping, u->name) : NULL;
-        for (int k = 0; k < nr; k++) {
-            uint64_t sz = (uint64_t)in->sizes->size[r[k]];
-            terms = mul(x, terms, sz);
-            padded = mul(x, padded, rank_passes(c, in->mapping, u, r[k], sz));
-        }
+        int nr = engine_einsum_ranks(e, r);
+        uint64_t terms = x->bh;
+        for (int k = 0; k < nr; k++)
+            terms = mul(x, terms, (uint64_t)in->sizes->size[r[k]]);
         st->terms = terms;
         uint32_t ops[OP__COUNT];
         einsum_unit_ops(e, ops);
@@ -323,11 +247,7 @@ static void einsum_work(Ctx *x, const int *grp)
         if (!u || !einsum_computes(e))
             continue;
         st->unit = u->name;
-        uint64_t cpt = cost_per_term(e, u, b);
-        st->pe_cycles = mul(x, terms, cpt);
-        /* Without a spatial mapping the unit's PEs share the terms evenly. */
-        st->cycles = sp ? mul(x, padded, cpt)
-                        : (st->pe_cycles + (uint64_t)u->rows * u->cols - 1) / ((uint64_t)u->rows * u->cols);
+        st->pe_cycles = mul(x, terms, cost_per_term(e, u, b));
         for (int o = 0; o < OP__COUNT; o++) {
             const char *act;
             double per, pj;
@@ -337,183 +257,298 @@ static void einsum_work(Ctx *x, const int *grp)
     }
 }
 
-/* Tensor t is read by group g's einsums; returns 1 when so. */
-static int group_reads(const Cascade *c, const int *grp, int g, int t)
+/* ---- a group's steady state: the sums over its items ---------------------------------- */
+
+#define MAX_CLASSES 32
+
+typedef struct {
+    uint64_t *busy;          /* per unit: cycles held by the group's passes */
+    double dram_bytes;
+    uint64_t port;           /* cycles of the busier buffer port */
+    uint64_t compute, memory, cycles; /* compute: the busiest unit or port */
+} GroupCost;
+
+static double bytes_of(const EngineInput *in, double words)
 {
-    for (int i = 0; i < c->n_einsums; i++) {
-        if (grp[i] != g)
-            continue;
-        const Einsum *e = &c->einsums[i];
-        for (int j = 0; j < e->n_nodes; j++)
-            if (e->nodes[j].kind == EX_ACCESS && e->nodes[j].tensor == t)
-                return 1;
-    }
-    return 0;
+    return ceil(words * (double)in->workload->dtype_bits / 8.0);
 }
 
-/* On-chip bytes of group g for a tile of `tile` along its loop rank. */
-static uint64_t footprint(Ctx *x, const GroupSpec *gs, int loop_rank, uint64_t tile, int spilled)
-{
-    const Cascade *c = x->in->cascade;
-    uint64_t words = 0;
-    for (int k = 0; k < gs->n_resident; k++) {
-        if (spilled && in_names(gs->spill, gs->n_spill, gs->resident[k]))
-            continue;
-        words = add(x, words, tensor_elems(x, cascade_find_tensor(c, gs->resident[k]), loop_rank,
-                                           tile, 1, 0));
-    }
-    for (int k = 0; k < gs->n_streamed; k++)
-        words = add(x, words, tensor_elems(x, cascade_find_tensor(c, gs->streamed[k]), loop_rank,
-                                           tile, 1, 1));
-    return (uint64_t)ceil((double)words * x->word_bytes);
-}
-
-/* Chooses the DRAM-level tile of group g; returns 0 when nothing fits. */
-static int choose_tile(Ctx *x, const GroupSpec *gs, GroupStat *st)
-{
-    const Cascade *c = x->in->cascade;
-    int lr = gs->loop_rank ? cascade_find_rank(c, gs->loop_rank) : -1;
-    const StorageSpec *buf = gs->buffer ? arch_find_level(x->in->arch, gs->buffer) : NULL;
-    uint64_t cap = buf ? buf->size_bytes : UINT64_MAX;
-    for (int spilled = 0; spilled <= (gs->n_spill > 0); spilled++) {
-        st->spilled = spilled;
-        if (lr < 0) {
-            st->tile = 0;
-            st->n_tiles = 1;
-            st->footprint_bytes = footprint(x, gs, -1, 0, spilled);
-            if (st->footprint_bytes <= cap)
-                return 1;
-            continue;
-        }
-        uint64_t size = (uint64_t)x->in->sizes->size[lr];
-        if (gs->loop_tile) {
-            /* An explicit tile is a mapping choice: honoured as given, or infeasible. */
-            uint64_t tile = gs->loop_tile < size ? gs->loop_tile : size;
-            st->footprint_bytes = footprint(x, gs, lr, tile, spilled);
-            if (st->footprint_bytes <= cap) {
-                st->tile = tile;
-                st->n_tiles = (size + tile - 1) / tile;
-                return 1;
-            }
-            if (spilled == (gs->n_spill > 0)) {
-                infeasible(x, "group %s: the tile %s = %llu needs %llu bytes on chip, more than "
-                           "%s holds (%llu bytes)%s", gs->name, gs->loop_rank,
-                           (unsigned long long)tile, (unsigned long long)st->footprint_bytes,
-                           buf ? buf->name : "the buffer", (unsigned long long)cap,
-                           gs->n_spill ? " even with the spill tensors in DRAM" : "");
-                return 0;
-            }
-            continue;
-        }
-        uint64_t g = gs->loop_granule ? gs->loop_granule : 1;
-        uint64_t units = size <= g ? 1 : size / g;
-        /* Largest k dividing `units` whose tile of k·g fits. */
-        for (uint64_t k = units; k >= 1; k--) {
-            if (units % k)
-                continue;
-            uint64_t tile = size <= g ? size : k * g;
-            uint64_t fp = footprint(x, gs, lr, tile, spilled);
-            if (fp <= cap) {
-                st->tile = tile;
-                st->n_tiles = (size + tile - 1) / tile;
-                st->footprint_bytes = fp;
-                return 1;
-            }
-        }
-        st->footprint_bytes = footprint(x, gs, lr, size <= g ? size : g, spilled);
-    }
-    infeasible(x, "group %s: the smallest tile needs %llu bytes on chip, more than %s holds "
-               "(%llu bytes)%s", gs->name, (unsigned long long)st->footprint_bytes,
-               buf ? buf->name : "the buffer", (unsigned long long)cap,
-               gs->n_spill ? " even with the spill tensors in DRAM" : "");
-    return 0;
-}
-
-/* DRAM traffic and buffer traffic of group g. */
-static void group_traffic(Ctx *x, int g, const int *grp, GroupStat *st)
+/* Sums group p over its items: unit busy time and DRAM bytes into *gc; with `account`,
+ * the Einsums' cycles, traffic rows and storage/register actions into x->r. */
+static void group_sums(Ctx *x, const PlanGroup *p, GroupCost *gc, bool account)
 {
     const EngineInput *in = x->in;
     const Cascade *c = in->cascade;
-    const GroupSpec *gs = &in->mapping->groups[g];
-    const StorageSpec *dram = &in->arch->levels[0];
-    int lr = gs->loop_rank ? cascade_find_rank(c, gs->loop_rank) : -1;
-    for (int t = 0; t < c->n_tensors; t++) {
-        const CascadeTensor *ct = &c->tensors[t];
-        int writer_g = ct->writer >= 0 ? grp[ct->writer] : -1;
-        int reads = group_reads(c, grp, g, t);
-        int spilled = st->spilled && in_names(gs->spill, gs->n_spill, ct->name);
-        /* A view (an Einsum without ops) reads its source where its consumers run. */
-        if (ct->writer >= 0 && !einsum_computes(&c->einsums[ct->writer]))
-            continue;
-        uint64_t elems = mul(x, tensor_elems(x, t, -1, 0, 1, 0), x->bh);
-        if (reads && (ct->is_input || (writer_g != g && writer_g >= 0) || spilled)) {
-            int depends = 0;
-            for (int k = 0; k < ct->ndim; k++)
-                depends |= lr >= 0 && under(c, ct->dim_rank[k], lr);
-            uint64_t times = depends || lr < 0 ? 1 : st->n_tiles;
-            uint64_t words = mul(x, elems, times);
-            TrafficStat *ts = traffic(x, dram->name, ct->name);
-            ts->reads = add(x, ts->reads, words);
-            st->dram_bytes = add(x, st->dram_bytes, (uint64_t)ceil((double)words * x->word_bytes));
-            if (gs->buffer) {
-                TrafficStat *tb = traffic(x, gs->buffer, ct->name);
-                tb->fills = add(x, tb->fills, words);
-            }
-        }
-        int read_elsewhere = 0;
-        for (int h = 0; h < in->mapping->n_groups; h++)
-            read_elsewhere |= h != g && group_reads(c, grp, h, t);
-        if (writer_g == g && (ct->is_output || read_elsewhere || spilled)) {
-            TrafficStat *ts = traffic(x, dram->name, ct->name);
-            ts->writes = add(x, ts->writes, elems);
-            st->dram_bytes = add(x, st->dram_bytes, (uint64_t)ceil((double)elems * x->word_bytes));
-        }
-    }
-}
-
-/* Reads of on-chip tensors by the compute units: each operand element is read once per
- * tile of the ranks of the Einsum it does not depend on (spatial ranks per array pass). */
-static void buffer_reads(Ctx *x, int g, const int *grp)
-{
-    const EngineInput *in = x->in;
-    const Cascade *c = in->cascade;
-    const GroupSpec *gs = &in->mapping->groups[g];
-    if (!gs->buffer)
-        return;
-    for (int i = 0; i < c->n_einsums; i++) {
-        const Einsum *e = &c->einsums[i];
-        if (grp[i] != g || !x->r->einsums[i].unit)
-            continue;
-        const ComputeUnitSpec *u = arch_find_unit(in->arch, binding_of(in->mapping, e->name)->unit);
-        int r[2 * CASCADE_MAX_DIMS];
-        int nr = einsum_ranks(e, r);
-        for (int j = 0; j < e->n_nodes; j++) {
-            if (e->nodes[j].kind != EX_ACCESS)
+    const ArchSpec *a = in->arch;
+    const StorageSpec *buf = plan_buffer(in, p->gs);
+    const StorageSpec *stg = plan_staging(a);
+    const char *dram = a->levels[0].name;
+    ItemClass cls[MAX_CLASSES];
+    int nc = plan_classes(p, cls, MAX_CLASSES);
+    memset(gc->busy, 0, (size_t)a->n_units * sizeof *gc->busy);
+    gc->dram_bytes = 0;
+    /* A pass whose issue floor outlasts its results (a tiny pass draining its outputs)
+     * may be the unit's last: the bound subtracts that excess once per unit. */
+    uint64_t *tail = xcalloc((size_t)a->n_units, sizeof *tail);
+    double port[2] = { 0, 0 };     /* words through the buffer's read and write ports */
+    /* Unpipelined groups: stages run one after another within an item, so the bound is
+     * the sum over stages of each stage's busiest unit. */
+    int n_st = p->gs->n_stages;
+    uint64_t *stage_u = xcalloc((size_t)n_st * (size_t)a->n_units + 1, sizeof *stage_u);
+    double staged = 0;
+    for (int k = 0; k < nc; k++) {
+        const ItemClass *ic = &cls[k];
+        memset(stage_u, 0, (size_t)n_st * (size_t)a->n_units * sizeof *stage_u);
+        for (int i = 0; i < p->n_act; i++) {
+            const PlanAct *pa = &p->act[i];
+            bool runs = pa->kind == ACT_STORE
+                        ? (pa->phase == PH_FIRST ? ic->first_step : pa->phase == PH_LAST ? ic->last_step : true) &&
+                          (pa->res != RES_TILE || (ic->last_step && ic->last_block))
+                        : plan_runs(p, i, ic);
+            if (!runs)
                 continue;
-            int t = e->nodes[j].tensor;
-            const CascadeTensor *ct = &c->tensors[t];
-            /* Tensors in the buffer: resident, streamed, and DRAM inputs staged there. */
-            if (!in_names(gs->resident, gs->n_resident, ct->name) &&
-                !in_names(gs->streamed, gs->n_streamed, ct->name) && !ct->is_input)
-                continue;
-            uint64_t n = mul(x, tensor_elems(x, t, -1, 0, 0, 0), x->bh);
-            for (int k = 0; k < nr; k++) {
-                int dep = 0;
-                for (int d = 0; d < ct->ndim; d++)
-                    dep |= ct->dim_rank[d] == r[k];
-                if (dep)
+            if (pa->kind != ACT_EINSUM) {
+                double w = (double)plan_words(in, p, i, ic->x) * (double)ic->count;
+                gc->dram_bytes += bytes_of(in, (double)plan_words(in, p, i, ic->x)) * (double)ic->count;
+                if (!account)
                     continue;
-                n = mul(x, n, rank_passes(c, in->mapping, u, r[k], (uint64_t)in->sizes->size[r[k]]));
+                const char *name = c->tensors[engine_view_source(c, pa->tensor)].name;
+                TrafficStat *td = traffic(x, dram, name);
+                TrafficStat *tb = buf && !pa->bypass ? traffic(x, buf->name, name) : NULL;
+                uint64_t wu = w >= 1.8e19 ? (x->overflow = 1, UINT64_MAX) : (uint64_t)w;
+                if (pa->kind == ACT_LOAD) {
+                    td->reads = add(x, td->reads, wu);
+                    if (tb)
+                        tb->fills = add(x, tb->fills, wu);
+                } else {
+                    td->writes = add(x, td->writes, wu);
+                    if (tb)
+                        tb->reads = add(x, tb->reads, wu);
+                }
+                continue;
             }
-            TrafficStat *ts = traffic(x, gs->buffer, ct->name);
-            ts->reads = add(x, ts->reads, n);
+            PassShape s = plan_shape(in, p, i, ic->x);
+            port[0] += (double)s.rd * (double)ic->count;
+            port[1] += (double)s.wr * (double)ic->count;
+            uint64_t held = mul(x, mul(x, s.n, s.ivl), ic->count);
+            gc->busy[pa->unit] = add(x, gc->busy[pa->unit], held);
+            if (pa->stage >= 0 && pa->stage < n_st)
+                stage_u[pa->stage * a->n_units + pa->unit] += s.n * s.ivl;
+            if (s.ivl > s.lat && s.ivl - s.lat > tail[pa->unit])
+                tail[pa->unit] = s.ivl - s.lat;
+            if (!account)
+                continue;
+            EinsumStat *es = &x->r->einsums[pa->einsum];
+            es->cycles = add(x, es->cycles, held);
+            const ComputeUnitSpec *u = &a->units[pa->unit];
+            const Einsum *e = &c->einsums[pa->einsum];
+            /* Operands. */
+            int seen[CASCADE_MAX_DIMS * 4], n_seen = 0;
+            for (int j = 0; j < e->n_nodes; j++) {
+                if (e->nodes[j].kind != EX_ACCESS)
+                    continue;
+                int t = e->nodes[j].tensor;
+                bool dup = false;
+                for (int q = 0; q < n_seen; q++)
+                    dup |= seen[q] == t;
+                if (dup || n_seen >= (int)(sizeof seen / sizeof *seen))
+                    continue;
+                seen[n_seen++] = t;
+                /* An initial value only (e.g. RD[0, p]) costs nothing to read. */
+                double n = plan_touches(in, p, i, t, ic->x, &s) * (double)ic->count;
+                int home = plan_home(in, p, t);
+                if (home != 3 && home != 1 && plan_forwarded(in, p, i, t))
+                    home = 1;
+                const char *name = c->tensors[engine_view_source(c, t)].name;
+                uint64_t nu = n >= 1.8e19 ? (x->overflow = 1, UINT64_MAX) : (uint64_t)n;
+                if (home == 0 && buf) {
+                    TrafficStat *tb = traffic(x, buf->name, name);
+                    tb->reads = add(x, tb->reads, nu);
+                } else if (home == 2 && stg) {
+                    TrafficStat *ts = traffic(x, stg->name, name);
+                    ts->reads = add(x, ts->reads, nu);
+                } else if (home == 1) {
+                    count_action(x, u->name, u->energy_class, "reg_read", n);
+                }
+            }
+            /* The output: written where it lives; a reduction split over passes along
+             * the rows writes partial sums and reads them back. */
+            int home = plan_home(in, p, e->out);
+            double outs = plan_touches(in, p, i, e->out, ic->x, &s) * (double)ic->count;
+            double psum_reads = s.psum * (double)ic->count;
+            const char *oname = c->tensors[e->out].name;
+            uint64_t ou = outs >= 1.8e19 ? (x->overflow = 1, UINT64_MAX) : (uint64_t)outs;
+            uint64_t pu = (uint64_t)psum_reads;
+            if (home == 0 && buf) {
+                TrafficStat *tb = traffic(x, buf->name, oname);
+                tb->writes = add(x, tb->writes, ou);
+                tb->reads = add(x, tb->reads, pu);
+            } else if (home == 2 && stg) {
+                TrafficStat *ts = traffic(x, stg->name, oname);
+                ts->writes = add(x, ts->writes, ou);
+            } else if (home == 1 && s.dataflow != DF_OS) {
+                count_action(x, u->name, u->energy_class, "reg_write", outs);
+                count_action(x, u->name, u->energy_class, "reg_read", psum_reads);
+            }
+            /* The PE register file per term, from the dataflow: an output-stationary
+             * result is read and written back by every term (it accumulates, or a map
+             * rewrites it in place); a stationary operand is read by every term, after
+             * being written once per pass. */
+            double terms = (double)s.terms * (double)ic->count;
+            if (s.dataflow == DF_OS) {
+                count_action(x, u->name, u->energy_class, "reg_read", terms);
+                count_action(x, u->name, u->energy_class, "reg_write", terms);
+            } else if (s.dataflow == DF_STATIONARY) {
+                count_action(x, u->name, u->energy_class, "reg_read", terms);
+                if (plan_home(in, p, s.stationary) != 1)
+                    count_action(x, u->name, u->energy_class, "reg_write",
+                                 plan_touches(in, p, i, s.stationary, ic->x, &s) * (double)ic->count);
+            }
         }
-        const CascadeTensor *out = &c->tensors[e->out];
-        if (in_names(gs->resident, gs->n_resident, out->name)) {
-            TrafficStat *ts = traffic(x, gs->buffer, out->name);
-            ts->writes = add(x, ts->writes, mul(x, tensor_elems(x, e->out, -1, 0, 0, 0), x->bh));
+        if (!p->pipelined)
+            for (int st = 0; st < n_st; st++) {
+                uint64_t mx = 0;
+                for (int u = 0; u < a->n_units; u++)
+                    mx = stage_u[st * a->n_units + u] > mx ? stage_u[st * a->n_units + u] : mx;
+                staged += (double)mx * (double)ic->count;
+            }
+    }
+    gc->compute = 0;
+    for (int u = 0; u < a->n_units; u++) {
+        uint64_t b = gc->busy[u] - (tail[u] < gc->busy[u] ? tail[u] : gc->busy[u]);
+        gc->compute = b > gc->compute ? b : gc->compute;
+    }
+    free(tail);
+    free(stage_u);
+    if (!p->pipelined) {
+        uint64_t st = staged < 1.8e19 ? (uint64_t)staged : (x->overflow = 1, UINT64_MAX);
+        gc->compute = st > gc->compute ? st : gc->compute;
+    }
+    /* The buffer's ports are resources too: words over words per cycle. */
+    gc->port = 0;
+    for (int q = 0; q < 2 && p->port_words; q++) {
+        double pc = ceil(port[q] / (double)p->port_words);
+        uint64_t cu = pc < 1.8e19 ? (uint64_t)pc : (x->overflow = 1, UINT64_MAX);
+        gc->port = cu > gc->port ? cu : gc->port;
+    }
+    gc->compute = gc->port > gc->compute ? gc->port : gc->compute;
+    double bpc = a->levels[0].bandwidth_gibps * 1073741824.0 / (a->clock_mhz * 1e6);
+    double mem = ceil(gc->dram_bytes / bpc);
+    if (!(mem < 1.8e19)) {
+        x->overflow = 1;
+        gc->memory = UINT64_MAX;
+    } else {
+        gc->memory = (uint64_t)mem;
+    }
+    gc->cycles = gc->compute > gc->memory ? gc->compute : gc->memory;
+}
+
+/* ---- the DRAM-level tile of a group ------------------------------------------------------ */
+
+
+/* The options the engine may choose for a group: its DRAM-level tile (the mapping's, or
+ * one of a ladder of the granule times powers of two and the whole rank, the same for
+ * every buffer size, so a larger buffer only adds options), the spill tensors in DRAM
+ * or not, and tile-resident data double-buffered or not. */
+typedef struct {
+    PlanOpts o;
+    uint64_t cycles;        /* analytic */
+    double dram_bytes;
+} GroupOption;
+
+/* Orders options by fewest analytic cycles, then double-buffered tiles (the next tile's
+ * data loads while this one computes), then fewest DRAM bytes, then the larger tile. */
+static int option_cmp(const void *pa, const void *pb)
+{
+    const GroupOption *a = pa, *b = pb;
+    if (a->cycles != b->cycles)
+        return a->cycles < b->cycles ? -1 : 1;
+    if (a->o.tile_db != b->o.tile_db)
+        return a->o.tile_db ? -1 : 1;
+    if (a->dram_bytes != b->dram_bytes)
+        return a->dram_bytes < b->dram_bytes ? -1 : 1;
+    if (a->o.spilled != b->o.spilled)
+        return a->o.spilled ? 1 : -1;
+    if (a->o.bypass != b->o.bypass)
+        return a->o.bypass ? 1 : -1;
+    return a->o.tile > b->o.tile ? -1 : a->o.tile < b->o.tile ? 1 : 0;
+}
+
+/* Feasible options of group g, best first (caller frees). Returns their number; 0 with
+ * the reason of the smallest non-spilled tile in `why` when nothing fits. */
+static int group_options(Ctx *x, int g, GroupOption **out, char *why, size_t n_why)
+{
+    const EngineInput *in = x->in;
+    const GroupSpec *gs = &in->mapping->groups[g];
+    uint64_t cand[72];
+    int nc = 0;
+    if (!gs->loop_rank) {
+        cand[nc++] = 0;
+    } else {
+        uint64_t size = (uint64_t)in->sizes->size[cascade_find_rank(in->cascade, gs->loop_rank)];
+        uint64_t gr = gs->loop_granule ? gs->loop_granule : 1;
+        if (gs->loop_tile) {
+            cand[nc++] = gs->loop_tile < size ? gs->loop_tile : size;
+        } else {
+            for (uint64_t t = gr; t < size && nc < 70; t *= 2)
+                cand[nc++] = t;
+            cand[nc++] = size;
         }
     }
+    GroupOption *opt = xcalloc((size_t)nc * 8, sizeof *opt);
+    int n = 0;
+    char why0[512] = "";
+    GroupCost gc = { .busy = xcalloc((size_t)in->arch->n_units, sizeof *gc.busy) };
+    for (int spilled = 0; spilled <= (gs->n_spill > 0); spilled++)
+        for (int k = 0; k < 2 * nc; k++) {
+            PlanOpts o = { cand[k / 2], spilled, k % 2 == 0, true };
+            PlanGroup p;
+            if (plan_build(in, g, o, &p, why, n_why))
+                continue;
+            if (plan_capacity(in, &p, why, n_why)) {
+                if (!spilled && k == 1)
+                    snprintf(why0, sizeof why0, "%s", why);
+                plan_free(&p);
+                continue;
+            }
+            group_sums(x, &p, &gc, false);
+            opt[n++] = (GroupOption){ o, gc.cycles, gc.dram_bytes };
+            plan_free(&p);
+        }
+    free(gc.busy);
+    if (why0[0])
+        snprintf(why, n_why, "%s", why0);
+    qsort(opt, (size_t)n, sizeof *opt, option_cmp);
+    *out = opt;
+    return n;
+}
+
+/* Chooses group g's option (the first of group_options) and builds its plan into *best.
+ * Returns 0 when nothing fits (infeasible). */
+static int choose_plan(Ctx *x, int g, PlanGroup *best, GroupStat *st)
+{
+    const EngineInput *in = x->in;
+    const GroupSpec *gs = &in->mapping->groups[g];
+    char why[512] = "";
+    GroupOption *opt;
+    int n = group_options(x, g, &opt, why, sizeof why);
+    if (n == 0) {
+        free(opt);
+        infeasible(x, "%s%s", why[0] ? why : "group: nothing fits",
+                   gs->n_spill ? " (also with the spill tensors in DRAM)" : "");
+        return 0;
+    }
+    int rc = plan_build(in, g, opt[0].o, best, why, sizeof why);
+    EINSIM_ASSERT(rc == 0);
+    plan_capacity(in, best, why, sizeof why);
+    free(opt);
+    st->tile = best->tile;
+    st->n_tiles = best->loop_rank >= 0 ? best->n_tiles : 0;
+    st->spilled = best->spilled;
+    st->tile_db = best->tile_db;
+    st->bypass = best->bypass;
+    st->footprint_bytes = best->footprint_bytes;
+    return 1;
 }
 
 /* Storage events of one traffic row, as accesses of the energy entry's width. */
@@ -523,11 +558,11 @@ static void storage_actions(Ctx *x, const TrafficStat *t)
     const StorageSpec *s = arch_find_level(a, t->level);
     double word_bits = x->in->workload->dtype_bits;
     static const char *const act[2] = { "read", "write" };
-    uint64_t words[2] = { t->reads, t->writes + t->fills };
+    uint64_t words[2] = { t->reads, add(x, t->writes, t->fills) };
     for (int k = 0; k < 2; k++) {
         double pj;
         uint32_t bits = 0;
-        energy_lookup(&a->energy, s->energy_class, act[k], &pj, &bits);
+        energy_lookup_sized(&a->energy, s->energy_class, act[k], s->size_bytes, &pj, &bits);
         if (!bits)
             bits = s->width_bits;
         if (words[k])
@@ -539,48 +574,44 @@ void engine_analytic(const EngineInput *in, EngineResult *out)
 {
     memset(out, 0, sizeof *out);
     out->feasible = true;
-    Ctx x = { in, out, 0, in->workload->dtype_bits / 8.0, 0 };
+    Ctx x = { in, out, 0, 0, 0 };
     x.bh = mul(&x, in->workload->batch, in->workload->heads);
     const Cascade *c = in->cascade;
     const ArchSpec *a = in->arch;
-    int *grp = xcalloc((size_t)c->n_einsums + 1, sizeof *grp);
-    einsum_groups(in, grp);
-    einsum_work(&x, grp);
-
-    double bytes_per_cycle = a->levels[0].bandwidth_gibps * 1073741824.0 / (a->clock_mhz * 1e6);
+    einsum_work(&x);
     uint64_t memory_bound_cycles = 0;
+    GroupCost gc = { .busy = xcalloc((size_t)a->n_units, sizeof *gc.busy) };
     for (int g = 0; g < in->mapping->n_groups && out->feasible; g++) {
         const GroupSpec *gs = &in->mapping->groups[g];
+        if (out->n_groups >= ENGINE_MAX_GROUPS) {
+            x.table_full = 1;
+            break;
+        }
         GroupStat *st = &out->groups[out->n_groups++];
         memset(st, 0, sizeof *st);
         st->name = gs->name;
-        if (!choose_tile(&x, gs, st))
+        PlanGroup p;
+        if (!choose_plan(&x, g, &p, st))
             break;
-        for (int s = 0; s < gs->n_stages; s++) {
-            /* Einsums on one unit serialise; units overlap: the stage takes the largest. */
-            uint64_t per_unit[16] = { 0 }, stage = 0;
-            for (int k = 0; k < gs->stages[s].n_einsums; k++) {
-                const EinsumStat *es = &out->einsums[cascade_find_einsum(c, gs->stages[s].einsums[k])];
-                for (int u = 0; u < a->n_units && u < 16; u++)
-                    if (es->unit && strcmp(es->unit, a->units[u].name) == 0)
-                        per_unit[u] = add(&x, per_unit[u], es->cycles);
-            }
-            for (int u = 0; u < a->n_units && u < 16; u++)
-                stage = per_unit[u] > stage ? per_unit[u] : stage;
-            st->compute_cycles = add(&x, st->compute_cycles, stage);
-        }
-        group_traffic(&x, g, grp, st);
-        buffer_reads(&x, g, grp);
-        st->memory_cycles = (uint64_t)ceil((double)st->dram_bytes / bytes_per_cycle);
-        st->cycles = st->compute_cycles > st->memory_cycles ? st->compute_cycles : st->memory_cycles;
+        group_sums(&x, &p, &gc, true);
+        plan_free(&p);
+        st->compute_cycles = gc.compute;
+        st->memory_cycles = gc.memory;
+        st->cycles = gc.cycles;
+        double db = ceil(gc.dram_bytes);
+        st->dram_bytes = db < 1.8e19 ? (uint64_t)db : (x.overflow = 1, UINT64_MAX);
         if (st->memory_cycles > st->compute_cycles)
             memory_bound_cycles = add(&x, memory_bound_cycles, st->cycles);
         out->cycles = add(&x, out->cycles, st->cycles);
         out->dram_bytes = add(&x, out->dram_bytes, st->dram_bytes);
     }
-    free(grp);
-    if (x.overflow)
-        infeasible(&x, "counts overflow 64 bits (the workload is too large to count exactly)");
+    free(gc.busy);
+    if (x.overflow) {
+        infeasible(&x, "workload too large: cycles, counts or bytes overflow 64 bits");
+        out->too_large = true;
+    }
+    if (x.table_full)
+        infeasible(&x, "the result has more rows than einsim's tables hold (%d)", ENGINE_MAX_ITEMS);
     /* Rows in a fixed order: storage levels outermost first, tensors in cascade order. */
     for (int i = 1; i < out->n_traffic; i++)
         for (int j = i; j > 0; j--) {
@@ -595,12 +626,16 @@ void engine_analytic(const EngineInput *in, EngineResult *out)
         }
     for (int i = 0; i < out->n_traffic; i++) {
         TrafficStat *t = &out->traffic[i];
-        t->bytes = (uint64_t)ceil((double)(t->reads + t->writes + t->fills) * x.word_bytes);
+        uint64_t words = add(&x, add(&x, t->reads, t->writes), t->fills);
+        double b = ceil((double)words * in->workload->dtype_bits / 8.0);
+        t->bytes = b < 1.8e19 ? (uint64_t)b : UINT64_MAX;
         storage_actions(&x, t);
     }
     out->seconds = (double)out->cycles / (a->clock_mhz * 1e6);
-    out->bound = memory_bound_cycles * 2 > out->cycles ? "memory" : "compute";
-    out->n_units = a->n_units < 16 ? a->n_units : 16;
+    /* Memory-bound when the groups whose DRAM time exceeds their compute make up more than
+     * half of the time (compared without doubling, which could overflow). */
+    out->bound = memory_bound_cycles > out->cycles - memory_bound_cycles ? "memory" : "compute";
+    out->n_units = a->n_units < ENGINE_MAX_UNITS ? a->n_units : ENGINE_MAX_UNITS;
     for (int u = 0; u < out->n_units; u++) {
         const ComputeUnitSpec *cu = &a->units[u];
         double busy = 0;
@@ -610,4 +645,95 @@ void engine_analytic(const EngineInput *in, EngineResult *out)
         out->unit_name[u] = cu->name;
         out->utilization[u] = out->cycles ? busy / ((double)cu->rows * cu->cols * (double)out->cycles) : 0;
     }
+}
+
+/* ---- the cycle level ------------------------------------------------------------------------ */
+
+void engine_cycle(const EngineInput *in, const EngineResult *r, CycleResult *out)
+{
+    memset(out, 0, sizeof *out);
+    const ArchSpec *a = in->arch;
+    if (!r->feasible)
+        return;
+    out->ran = true;
+    bool overflow = false;
+    uint64_t total = 0, dep = 0, bw = 0, port = 0;
+    EngineResult *scratch = xcalloc(1, sizeof *scratch);
+    Ctx x = { in, scratch, 0, 0, 0 };
+    GroupCost gc = { .busy = xcalloc((size_t)a->n_units, sizeof *gc.busy) };
+    for (int g = 0; g < r->n_groups && !overflow; g++) {
+        /* The cycle level takes the option with the fewest cycles: options in order of
+         * their analytic bound, until that bound reaches the best schedule found (so the
+         * analytic level's own choice is always run, and a larger buffer only adds
+         * options). */
+        char why[512];
+        GroupOption *opt;
+        int n = group_options(&x, g, &opt, why, sizeof why);
+        EINSIM_ASSERT(n > 0);
+        uint64_t best = UINT64_MAX, best_bound = 0;
+        SchedOut bs = { 0 };
+        bool best_mem = false;
+        /* With a trace, the analytic level's own option only (its events are the plan). */
+        int n_try = in->trace ? 1 : n;
+        for (int k = 0; k < n_try && opt[k].cycles < best; k++) {
+            PlanGroup p;
+            int rc = plan_build(in, g, opt[k].o, &p, why, sizeof why);
+            EINSIM_ASSERT(rc == 0);
+            plan_capacity(in, &p, why, sizeof why);
+            SchedOut so;
+            bool of = false;
+            sched_run(in, &p, &so, &of);
+            if (!of && so.cycles < best) {
+                EINSIM_ASSERT(so.cycles >= opt[k].cycles);
+                best = so.cycles;
+                bs = so;
+                best_bound = opt[k].cycles;
+                group_sums(&x, &p, &gc, false);
+                best_mem = gc.memory > gc.compute;
+            }
+            plan_free(&p);
+            if (of) {
+                overflow = true;
+                break;
+            }
+        }
+        free(opt);
+        if (overflow || !ck_add_u64(total, best, &total)) {
+            overflow = true;
+            break;
+        }
+        out->steps_total += bs.slots_total;
+        out->steps_simulated += bs.slots_simulated;
+        /* Attribution of the gap to this option's analytic bound: a memory-bound group's
+         * gap is DRAM; otherwise waits for other units' results are dependency stalls,
+         * waits for loads bandwidth, and the rest the pipeline's fill and drain. */
+        uint64_t gap = best - best_bound;
+        if (best_mem) {
+            bw += gap;
+        } else {
+            uint64_t dw = bs.dram_wait < gap ? bs.dram_wait : gap;
+            uint64_t pw = bs.port_wait < gap - dw ? bs.port_wait : gap - dw;
+            uint64_t uw = bs.unit_wait < gap - dw - pw ? bs.unit_wait : gap - dw - pw;
+            bw += dw;
+            port += pw;
+            dep += uw;
+        }
+    }
+    free(gc.busy);
+    free(scratch);
+    if (overflow || x.overflow) {
+        out->ran = false;
+        out->overflow = true;
+        return;
+    }
+    out->cycles = total;
+    out->dependency = dep;
+    out->bandwidth = bw;
+    out->buffer_bandwidth = port;
+    /* Each group's option has a bound at least the analytic level's (which minimises
+     * it), so cycle - analytic >= dependency + bandwidth; the rest is fill and drain. */
+    out->fill_drain = total - r->cycles - dep - bw - port;
+    out->seconds = (double)out->cycles / (a->clock_mhz * 1e6);
+    for (int u = 0; u < r->n_units; u++)
+        out->utilization[u] = out->cycles ? r->utilization[u] * (double)r->cycles / (double)out->cycles : 0;
 }

@@ -1,23 +1,51 @@
 /* engine.h — evaluation of (architecture, workload, mapping, cascade) into cycles,
- * utilisation, buffer traffic and event counts.
+ * utilisation, buffer traffic and event counts: one model, two views.
  *
- * The analytic level is a steady-state model (what Timeloop and the FuseMax artifact
- * compute):
- *   - an Einsum's time on its unit is the product, over the ranks of its iteration
- *     space, of the rank size — or, for a rank the mapping spreads over the unit's PE
- *     rows or columns, ceil(size / rows-or-cols) — times its cycles per term (the sum
- *     of the unit's (or the binding's) cycles for each op of a term);
- *   - a fused group runs its stages in order; in a stage, Einsums on different units
- *     overlap and Einsums on one unit serialise, so a stage takes the largest per-unit
- *     sum; work is spread evenly over the steps of the group (no fill or drain);
- *   - a group's DRAM traffic is its inputs (re-read once per tile of the DRAM-level loop
- *     when they do not depend on the tiled rank), outputs and spilled tensors; the tile
- *     is the largest multiple of the granule dividing the rank whose resident and
- *     streamed tensors fit the buffer; a group takes max(compute, DRAM bytes / bandwidth);
- *   - groups run one after another; batch B and heads H multiply everything.
- * Nothing about a particular design is built in: it all comes from the input files.
- * A mapping that does not fit is a result (feasible = false, with the reason), not an
- * error. */
+ * Lowering (plan.c). Every fused group of the mapping becomes a sequence of items: one
+ * step of the iterative rank for one block of the group's block rank (the rank its 2D
+ * array spreads over its columns) inside one DRAM-level tile of one (batch, head). In
+ * each item every Einsum of the group issues its passes on its unit. A pass is one
+ * sweep of the unit over a block of its row and column ranks; its shape comes from the
+ * unit's geometry and the dataflow the spatial mapping implies:
+ *   len  = the temporal iterations of the pass x the cycles per term (unit or binding);
+ *   lat  = in_latency + len + (rows crossed - 1) + (columns used - 1), + the staging
+ *          level's latency when the result is handed to another unit (2D arrays; a 1D
+ *          array: lat = len). Rows crossed: all of them when the rows rank is reduced
+ *          (partial sums flow down the columns), else the rows used;
+ *   ivl  = the cycles before the unit issues its next pass: len, at least rows and cols
+ *          when a stationary operand is preloaded from the buffer into double-buffered
+ *          PE registers, at least rows when an output-stationary result drains to the
+ *          buffer; lat when the mapping says the group is not pipelined.
+ * Tensors read from DRAM are loaded per tile (resident), per step (streamed) or per item
+ * (otherwise), into `copies` buffers (double-buffered where a second copy fits); an
+ * operand a consumer splits into passes along its ranks streams in per-pass slices.
+ * Results read outside the group are stored per item (or per tile when resident).
+ * Software pipelining: an Einsum issues `skew` items after the item it computes, so it
+ * runs after what it reads; a result handed to another unit is consumed enough items
+ * later to cover the producer's latency (pipelined groups).
+ *
+ * Resources: each compute unit, the DRAM channel (bandwidth; a load's data is usable
+ * latency_cycles after its transfer), and the read and write ports of the group's
+ * buffer (row width x banks words per cycle). Capacity: the buffer holds every copy of
+ * every residency and the intermediates the mapping keeps there; the PE registers hold
+ * the results kept in the array for every item in flight plus the double-buffered
+ * stationary register. A mapping that does not fit is a result (feasible = false, with
+ * the tensor, level, bytes needed and available), not an error.
+ *
+ * The analytic level is the steady-state bound of those passes: a group takes its
+ * busiest resource (the sum of the passes' ivl on each unit, the words through each
+ * buffer port, the DRAM bytes over the bandwidth); groups add up. The engine chooses a
+ * group's DRAM tile (the mapping's, or one of a ladder of the granule times powers of
+ * two and the whole rank), spilling and double buffering, minimising this bound.
+ *
+ * The cycle level (sched.c) issues the same passes, loads and stores on the same
+ * resources, in order, each as soon as its resource is free and what it reads is
+ * ready; it takes, among the same options, the one with the fewest cycles. It is a
+ * max-plus recurrence, so it is never below the bound, and more work never takes fewer
+ * cycles. The steady state is detected (the live state repeats up to a shift) and
+ * extrapolated exactly. All counts are checked 64-bit integers: a result that does not
+ * fit is reported, never wrapped. Nothing about a particular design is built in: it all
+ * comes from the input files. */
 #ifndef EINSIM_ENGINE_H
 #define EINSIM_ENGINE_H
 
@@ -56,6 +84,8 @@ typedef struct {
     uint64_t tile;             /* DRAM-level tile of the loop rank (0 without a loop) */
     uint64_t n_tiles;
     bool spilled;              /* spill tensors went through DRAM */
+    bool tile_db;              /* tile-resident data double-buffered across tiles */
+    bool bypass;               /* the mapping's bypass tensors skipped the buffer */
     uint64_t footprint_bytes;  /* on-chip bytes of one tile */
 } GroupStat;
 
@@ -67,21 +97,26 @@ typedef struct {
     double count;              /* events (for storage: accesses of `bits` bits) */
 } ActionCount;
 
-#define ENGINE_MAX_ITEMS 256
+/* Capacities of a result; engine_check rejects inputs that would exceed them. */
+#define ENGINE_MAX_ITEMS 256   /* Einsums; traffic rows; counted actions */
+#define ENGINE_MAX_UNITS 64
+#define ENGINE_MAX_GROUPS 64
 
 typedef struct {
     bool feasible;
+    bool too_large;            /* a cycle, count or byte total overflows 64 bits: the
+                                * workload is too large (an input error, not a misfit) */
     char reason[512];          /* why not, when infeasible */
     uint64_t cycles;
     double seconds;
     uint64_t dram_bytes;
     const char *bound;         /* "compute" or "memory" (the dominant part of the time) */
     int n_units;
-    const char *unit_name[16];
-    double utilization[16];    /* useful PE-cycles / (PEs × cycles), per unit */
+    const char *unit_name[ENGINE_MAX_UNITS];
+    double utilization[ENGINE_MAX_UNITS]; /* useful PE-cycles / (PEs × cycles), per unit */
     EinsumStat einsums[ENGINE_MAX_ITEMS];
     int n_einsums;
-    GroupStat groups[16];
+    GroupStat groups[ENGINE_MAX_GROUPS];
     int n_groups;
     TrafficStat traffic[ENGINE_MAX_ITEMS];
     int n_traffic;
@@ -91,36 +126,37 @@ typedef struct {
                                        (0: same as the MACs issued) */
 } EngineResult;
 
-/* The cycle level (cycle.c): a step-by-step timeline of every fused group. A step is one
- * iteration of the iterative rank (or the whole group when it has none) for one DRAM
- * tile and one (b, h). Beyond the analytic level it models:
- *   - fill/drain: an array pass over a rows × cols PE array takes rows + cols - 2 extra
- *     cycles of skew; a pipelined group pays it once, an unpipelined one on every step
- *     of every stage that uses the array;
- *   - dependency: a stage that consumes a tensor another unit produced in the previous
- *     stage waits for it to leave that unit (its number of rows); once per pipelined
- *     group, on every step otherwise;
- *   - block pipelining: when the array's columns hold the loop rank and a step's tile
- *     spans several column blocks, blocks are issued one after another, so a pipelined
- *     group's first step exposes one fill and (when some stage waits for another unit)
- *     the first block's first-stage array work plus a one-cycle hand-off instead;
- *   - bandwidth: DRAM traffic is double-buffered step by step: the first step waits for
- *     its data (start-up), later steps stall by max(0, load - compute);
- *   - quantisation: per-step work is rounded up to whole cycles.
- * Steps repeat exactly, so the timeline is simulated until a step's duration repeats and
- * the rest is extrapolated; the cost does not depend on the sequence length. */
+/* The cycle level of a feasible analytic result: cycles, and the gap to the analytic
+ * level by cause (fill/drain and the pipeline's tail, waits for another unit's result,
+ * waits for DRAM, waits for a buffer port). */
 typedef struct {
     bool ran;
     uint64_t cycles;
     double seconds;
-    double utilization[16];    /* same units and order as EngineResult */
+    double utilization[ENGINE_MAX_UNITS]; /* same units and order as EngineResult */
     uint64_t fill_drain;       /* stall cycles by cause, all groups */
     uint64_t dependency;
-    uint64_t bandwidth;        /* start-up and DRAM stalls beyond the analytic bound,
-                                  including step quantisation */
-    uint64_t steps_total;      /* steps the timeline stands for */
-    uint64_t steps_simulated;  /* steps actually simulated before extrapolating */
+    uint64_t bandwidth;        /* start-up and DRAM stalls beyond the analytic bound */
+    uint64_t buffer_bandwidth; /* waits for a buffer port busy with other units' words */
+    uint64_t steps_total;      /* slots (items, plus the pipeline's tail) of the schedule */
+    uint64_t steps_simulated;  /* slots simulated; the rest extrapolated exactly */
+    bool overflow;             /* the schedule's times overflow 64 bits (ran = false) */
 } CycleResult;
+
+/* One request of the cycle level's schedule, in issue order (engine_cycle with a trace):
+ * an Einsum's passes for one item on its unit, or a load / store on the DRAM channel. */
+typedef enum { EV_PASSES, EV_LOAD, EV_STORE } EngineEventKind;
+typedef struct {
+    EngineEventKind kind;
+    int group;                 /* mapping group */
+    int einsum;                /* cascade Einsum (EV_PASSES), else -1 */
+    int tensor;                /* cascade tensor: the Einsum's output, or the one moved */
+    const char *unit;          /* unit name (EV_PASSES), NULL for the DRAM channel */
+    uint64_t bh, tile, step, block;  /* the item (for a load: the first of its residency) */
+    uint64_t passes, len;      /* EV_PASSES: passes and issue cycles of each */
+    uint64_t words;            /* EV_LOAD / EV_STORE: words moved */
+    uint64_t start, end;       /* issue cycle and the cycle its result is usable */
+} EngineEvent;
 
 /* Everything one evaluation needs; all borrowed. */
 typedef struct {
@@ -129,6 +165,15 @@ typedef struct {
     const MappingSpec *mapping;
     const Cascade *cascade;
     const RankBinding *sizes;  /* from mapping_check */
+    bool data_on_chip;         /* the cycle level's scenario of an RTL run without DRAM:
+                                  inputs start in the buffer and outputs stay there, so
+                                  loads and stores take no time (traffic is still counted) */
+    /* Optional: called for every request of the cycle level's schedule in issue order
+     * (the steady state is then simulated in full, not extrapolated: use it for runs of
+     * the size a platform or an RTL executes). The cycle level runs the analytic level's
+     * own option (tile, spilling, buffering), so the events describe that plan. */
+    void (*trace)(void *ctx, const EngineEvent *ev);
+    void *trace_ctx;
 } EngineInput;
 
 /* Checks what the engine needs beyond mapping_check (groups cover every computing

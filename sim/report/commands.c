@@ -61,6 +61,16 @@ Outcome report_run(const RunCommand *c, Diag *d)
     if (run_inputs_load(&ri, c->arch, c->workload, c->mapping, &c->ov, d) == 0) {
         RunResult rr;
         run_evaluate(&ri, c->cycle_level, &rr);
+        if (rr.res->too_large || rr.cy.overflow) {
+            /* Not a mapping that does not fit: no result exists for these sizes. */
+            diag_error(d, ri.workload->loc.file, ri.workload->loc.line,
+                       "workload too large: its %s cycles, counts or bytes overflow 64 bits "
+                       "(%s on %s)", rr.res->too_large ? "analytic" : "cycle-level",
+                       ri.mapping->name, ri.arch->name);
+            run_result_free(&rr);
+            run_inputs_free(&ri);
+            return OUTCOME_INPUT;
+        }
         RunReport rep = { ri.arch->name, c->arch, ri.workload->name, c->workload,
                           ri.mapping->name, c->mapping, ri.cascade->name, ri.arch->clock_mhz,
                           rr.res, &rr.cy, &rr.er, rr.training ? &rr.tr : NULL };

@@ -94,6 +94,50 @@ static void train_txt(Buf *b, const TrainResult *t, bool cyc)
     }
 }
 
+/* Energy per component (unit or storage level, in the table's order of first use), with
+ * its register-file and leakage parts, and the energy per MAC. */
+typedef struct {
+    const char *name;
+    double pj, reg_pj, leak_pj;
+} LevelEnergy;
+
+static int energy_levels(const RunReport *r, LevelEnergy *lv, int max)
+{
+    int n = 0;
+    for (int i = 0; i < r->energy->n; i++) {
+        const EnergyItem *it = &r->energy->items[i];
+        int k = 0;
+        while (k < n && strcmp(lv[k].name, it->component) != 0)
+            k++;
+        if (k == n) {
+            if (n == max)
+                continue;
+            lv[n++] = (LevelEnergy){ it->component, 0, 0, 0 };
+        }
+        lv[k].pj += it->pj;
+        if (strncmp(it->action, "reg_", 4) == 0)
+            lv[k].reg_pj += it->pj;
+        if (strcmp(it->action, "leak") == 0)
+            lv[k].leak_pj += it->pj;
+    }
+    return n;
+}
+
+static void energy_levels_txt(Buf *b, const RunReport *r)
+{
+    LevelEnergy lv[ENGINE_MAX_ITEMS];
+    int n = energy_levels(r, lv, ENGINE_MAX_ITEMS);
+    double total = r->energy->total_pj;
+    buf_printf(b, "\nEnergy per component (pJ)\n-------------------------\n");
+    buf_printf(b, "  %-14s %16s %16s %16s %7s\n", "component", "total", "register file",
+               "leakage", "share");
+    for (int k = 0; k < n; k++)
+        buf_printf(b, "  %-14s %16.6e %16.6e %16.6e %6.2f%%\n", lv[k].name, lv[k].pj, lv[k].reg_pj,
+                   lv[k].leak_pj, total > 0 ? 100.0 * lv[k].pj / total : 0.0);
+    uint64_t m = macs(r->analytic);
+    buf_printf(b, "  pJ per MAC      : %.6g (%llu MACs)\n", m ? total / (double)m : 0.0, ull(m));
+}
+
 char *report_stats_txt(const RunReport *r)
 {
     const EngineResult *a = r->analytic;
@@ -132,8 +176,10 @@ char *report_stats_txt(const RunReport *r)
         for (int u = 0; u < a->n_units; u++)
             buf_printf(&b, "  Utilization     : %-12s %.4f\n", a->unit_name[u], cy->utilization[u]);
         buf_printf(&b, "  Gap to analytic : %llu cycles = fill/drain %llu + dependency %llu + "
-                       "bandwidth/start-up %llu\n", ull(gap), ull(cy->fill_drain),
-                   ull(cy->dependency), ull(cy->bandwidth));
+                       "bandwidth/start-up %llu + buffer ports %llu\n", ull(gap), ull(cy->fill_drain),
+                   ull(cy->dependency), ull(cy->bandwidth), ull(cy->buffer_bandwidth));
+        buf_printf(&b, "  Energy          : %.6e pJ (leakage over the cycle-level time)\n",
+                   energy_at_cycles(r->energy, a->cycles, cy->cycles));
         if (r->train)
             buf_printf(&b, "  (training: dependency = accumulator-hazard bubbles from the sparse PE "
                            "timeline; fill/drain = array skew + PE pipeline latency per pass)\n");
@@ -182,6 +228,7 @@ char *report_stats_txt(const RunReport *r)
         buf_printf(&b, "  %-24s %20.6e %16.6e %6.2f%%\n", key, it->count, it->pj,
                    energy > 0 ? 100.0 * it->pj / energy : 0.0);
     }
+    energy_levels_txt(&b, r);
     const ArchCost *ac = &r->energy->arch;
     if (ac->modelled) {
         buf_printf(&b, "\nArea (um^2; DRAM is off chip)\n-----------------------------\n");
@@ -336,8 +383,9 @@ char *report_stats_json(const RunReport *r, char *bad)
     if (cy) {
         emit_printf(&b, "\n  \"cycle\": {\n    \"cycles\": %llu,\n    \"seconds\": %.17g,\n"
                        "    \"energy_pj\": %.17g,\n    \"edp_pj_s\": %.17g,\n    \"dram_bytes\": %llu,\n"
-                       "    \"utilization\": {", ull(cy->cycles), cy->seconds, energy,
-                   energy * cy->seconds, ull(a->dram_bytes));
+                       "    \"utilization\": {", ull(cy->cycles), cy->seconds,
+                   energy_at_cycles(r->energy, a->cycles, cy->cycles),
+                   energy_at_cycles(r->energy, a->cycles, cy->cycles) * cy->seconds, ull(a->dram_bytes));
         for (int u = 0; u < a->n_units; u++) {
             emit_printf(&b, "%s ", u ? "," : "");
             emit_json_str(&b, a->unit_name[u]);
@@ -346,9 +394,10 @@ char *report_stats_json(const RunReport *r, char *bad)
         emit_printf(&b, " },\n    \"bound\": ");
         emit_json_str(&b, a->bound);
         emit_printf(&b, ",\n    \"stall_cycles\": { \"fill_drain\": %llu, \"bandwidth\": %llu, "
-                       "\"dependency\": %llu },\n    \"steps\": %llu,\n    \"steps_simulated\": %llu\n  },",
+                       "\"dependency\": %llu, \"buffer_bandwidth\": %llu },\n    \"steps\": %llu,\n"
+                       "    \"steps_simulated\": %llu\n  },",
                    ull(cy->fill_drain), ull(cy->bandwidth), ull(cy->dependency),
-                   ull(cy->steps_total), ull(cy->steps_simulated));
+                   ull(cy->buffer_bandwidth), ull(cy->steps_total), ull(cy->steps_simulated));
     }
     emit_printf(&b, "\n  \"groups\": [");
     for (int g = 0; g < a->n_groups; g++) {
@@ -381,7 +430,25 @@ char *report_stats_json(const RunReport *r, char *bad)
         emit_json_str(&b, key);
         emit_printf(&b, ": %.17g", it->pj);
     }
-    emit_printf(&b, "\n  },\n  \"einsums\": [");
+    emit_printf(&b, "\n  },\n  \"energy_per_component_pj\": {");
+    if (a->feasible) {
+        LevelEnergy lv[ENGINE_MAX_ITEMS];
+        int nl = energy_levels(r, lv, ENGINE_MAX_ITEMS);
+        double reg = 0, leak = 0;
+        for (int k = 0; k < nl; k++) {
+            emit_printf(&b, "%s\n    ", k ? "," : "");
+            emit_json_str(&b, lv[k].name);
+            emit_printf(&b, ": %.17g", lv[k].pj);
+            reg += lv[k].reg_pj;
+            leak += lv[k].leak_pj;
+        }
+        uint64_t nm = macs(a);
+        emit_printf(&b, "\n  },\n  \"register_file_pj\": %.17g,\n  \"leakage_pj\": %.17g,\n"
+                       "  \"pj_per_mac\": %.17g", reg, leak, nm ? r->energy->total_pj / (double)nm : 0.0);
+    } else {
+        emit_printf(&b, "\n  },\n  \"register_file_pj\": 0,\n  \"leakage_pj\": 0,\n  \"pj_per_mac\": 0");
+    }
+    emit_printf(&b, ",\n  \"einsums\": [");
     for (int i = 0; i < a->n_einsums; i++) {
         const EinsumStat *e = &a->einsums[i];
         emit_printf(&b, "%s\n    { \"name\": ", i ? "," : "");

@@ -189,20 +189,17 @@ int mapspace_eval(const Mapspace *ms, const uint32_t *ch, uint64_t *cycles, doub
     uint64_t total = 0;
     double energy = ms->combo_energy[combo];
     for (int g = 0; g < ms->n_groups; g++) {
-        uint64_t load[MS_MAX_STAGES * MS_MAX_UNITS];
-        int S = ms->n_stages[g];
-        memset(load, 0, (size_t)(S * nau) * sizeof *load);
+        /* The engine's bound of a group: its busiest unit (stages order the work but
+         * do not separate it: a software-pipelined group overlaps them). */
+        uint64_t load[MS_MAX_UNITS];
+        memset(load, 0, (size_t)nau * sizeof *load);
         for (int k = ms->grp_first[g]; k < ms->grp_first[g + 1]; k++) {
             int e = ms->comp[k];
-            load[stage[e] * nau + unit[e]] += ms->cyc[e * nau + unit[e]];
+            load[unit[e]] += ms->cyc[e * nau + unit[e]];
         }
         uint64_t compute = 0;
-        for (int s = 0; s < S; s++) {
-            uint64_t mx = 0;
-            for (int u = 0; u < nau; u++)
-                mx = load[s * nau + u] > mx ? load[s * nau + u] : mx;
-            compute += mx;
-        }
+        for (int u = 0; u < nau; u++)
+            compute = load[u] > compute ? load[u] : compute;
         uint64_t mem = ms->combo_mem[combo * (size_t)ms->n_groups + (size_t)g];
         total += compute > mem ? compute : mem;
     }
@@ -539,7 +536,7 @@ int mapspace_new(const EngineInput *in, Diag *d, Mapspace **out)
         if (!r->feasible) {
             const GroupStat *gst = r->n_groups ? &r->groups[r->n_groups - 1] : NULL;
             const GroupSpec *gs = gst ? &m->groups[r->n_groups - 1] : NULL;
-            ms->combo_reason[cb] = gs && gs->buffer && strstr(r->reason, "bytes on chip")
+            ms->combo_reason[cb] = gs && gs->buffer && strstr(r->reason, " bytes in ")
                 ? reason_add(ms, xasprintf("capacity exceeded for level %s (group %s)",
                                            gs->buffer, gs->name))
                 : reason_add(ms, xstrdup(r->reason));

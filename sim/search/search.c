@@ -356,9 +356,10 @@ static SearchPoint full_point(const Mapspace *ms, const Acc *a, const Cand *c, E
     p.choice = xmalloc((size_t)ms->n_dims * sizeof *p.choice + 1);
     memcpy(p.choice, c->choice, (size_t)ms->n_dims * sizeof *p.choice);
     p.energy_pj = mapspace_full_eval(ms, p.choice, r);
-    /* The lean evaluation composes the engine's own numbers: it must agree. */
+    /* The lean evaluation composes the engine's own cycles: they must agree. Its energy
+     * is close (search.h), and the reported energy is the full engine's. */
     EINSIM_ASSERT(r->feasible && r->cycles == c->cycles);
-    EINSIM_ASSERT(fabs(p.energy_pj - c->energy) <= 1e-9 * fabs(c->energy) + 1e-6);
+    EINSIM_ASSERT(fabs(p.energy_pj - c->energy) <= 0.02 * fabs(c->energy) + 1e-6);
     p.cycles = r->cycles;
     p.seconds = r->seconds;
     p.objective = objective(a, p.cycles, p.energy_pj);

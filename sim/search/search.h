@@ -8,11 +8,12 @@
  * Evaluation is lean: mapspace_new runs the full analytic engine a few times to
  * tabulate what each choice contributes — every Einsum's cycles and energy on every
  * candidate unit, every tile combination's feasibility, DRAM-bound cycles and energy —
- * and a candidate is then priced by the engine's own composition rules (stages take
- * the largest per-unit sum, a group takes max(compute, memory), groups add up; energy is
- * linear in the action counts) without touching configs or EngineResult. The best
+ * and a candidate is then priced by the engine's own composition rules (a group takes
+ * max(its busiest unit, memory), groups add up) without touching configs or
+ * EngineResult; energy adds each Einsum's change from the template, which is close but
+ * not exact (where a value is held depends on its consumers' units too). The best
  * mappings are re-evaluated with the full engine, which must agree exactly on cycles
- * (an assertion).
+ * (an assertion) and gives their reported energy.
  *
  * A candidate is rejected, with a reason counted per kind, when an Einsum's unit lacks
  * one of its ops, when its unit spreads a rank over PEs that the Einsum does not have,

@@ -58,7 +58,7 @@ check "small: rerun keeps the CSV" cmp -s "$csv" "$T/j2/sweep.csv"
 # Changed inputs make the markers stale: everything runs again.
 sweep $SMALL -o "$T/j2" --set arch.GlobalBuffer.size_kb=8192 >/dev/null 2>"$T/stale.err"
 check "small: changed inputs rerun every point" grep -q '12 evaluated' "$T/stale.err"
-check "small: --set applies to every point" [ "$(grep -c 'size_kb = 8192' "$T"/j2/points/*/effective.cfg | grep -c ':1$')" = 12 ]
+check "small: --set applies to every point" [ "$(grep -c 'name = "GlobalBuffer";.*size_kb = 8192L*;' "$T"/j2/points/*/effective.cfg | grep -c ':1$')" = 12 ]
 
 # ---- kill half-way and rerun -------------------------------------------------------------------
 K=$T/kill
@@ -149,7 +149,7 @@ done
 sweep tests/sweep/infeasible.cfg -o "$T/inf" >/dev/null 2>"$T/inf.err"; rc=$?
 check "infeasible: not a failure (exit $rc)" [ "$rc" = 0 ]
 check "infeasible: row with feasible=0 and the reason" \
-  grep -q '^002,64,fusemax,bert,fusemax,0,.*"group attention: the smallest tile needs' "$T/inf/sweep.csv"
+  grep -q '^002,64,fusemax,bert,fusemax,0,.*"group attention: the tile P = 256 needs' "$T/inf/sweep.csv"
 check "infeasible: counted" grep -q '2 evaluated (1 infeasible)' "$T/inf.err"
 expect_rc() { # expect_rc WANT DESCRIPTION ARGS...
   local want=$1 what=$2; shift 2

@@ -230,14 +230,22 @@ static void check_energy_table(const EnergySpec *e)
     CHECK(pj == 17.1645);
     CHECK_EQ_INT(bits, 0);
     CHECK(energy_lookup(e, "pe2d", "max", &pj, NULL) && pj == 0.028036);
-    CHECK(energy_lookup(e, "pe2d", "reg_read", &pj, NULL) && pj == 0.653);
+    CHECK(energy_lookup(e, "pe2d", "reg_read", &pj, NULL) && pj == 0.3109);
     CHECK(energy_lookup(e, "pe1d", "div", &pj, NULL) && pj == 36.251153);
     CHECK(!energy_lookup(e, "pe1d", "exp", &pj, NULL));
     CHECK(energy_lookup(e, "pe1d_exp", "exp", &pj, NULL) && pj == 94.6475);
     CHECK(energy_lookup(e, "pe1d_exp", "div", &pj, NULL) && pj == 36.251153);
     CHECK(energy_lookup(e, "hbm2", "read", &pj, &bits) && pj == 249.6 && bits == 64);
-    CHECK(energy_lookup(e, "glb", "write", &pj, &bits) && pj == 451.30 && bits == 4096);
-    CHECK(energy_lookup(e, "rf1d", "read", &pj, &bits) && pj == 2.194 && bits == 16);
+    /* the global buffer is priced per capacity: exact at a priced size, interpolated in
+     * log2(size) between two, clamped beyond the largest */
+    CHECK(energy_lookup_sized(e, "glb", "write", 16384u * 1024, &pj, &bits) && pj == 15751.4 &&
+          bits == 4096);
+    double lo = 0, hi = 0;
+    CHECK(energy_lookup_sized(e, "glb", "read", 128u * 1024, &lo, NULL) && lo == 1610.7);
+    CHECK(energy_lookup_sized(e, "glb", "read", 256u * 1024, &hi, NULL) && hi == 1652.6);
+    CHECK(energy_lookup_sized(e, "glb", "read", 181u * 1024, &pj, NULL) && pj > lo && pj < hi);
+    CHECK(energy_lookup_sized(e, "glb", "read", 64u * 1024, &pj, NULL) && pj == lo);
+    CHECK(energy_lookup(e, "rf1d", "read", &pj, &bits) && pj == 0.6534 && bits == 16);
     CHECK(!energy_lookup(e, "nope", "read", NULL, NULL));
 }
 
@@ -286,7 +294,7 @@ static void test_shipped_arch(void)
             CHECK_EQ_INT(glb->cls, STORE_SRAM);
             CHECK(glb->size_bytes == 16u << 20);
             CHECK_EQ_INT(glb->width_bits, 4096);
-            CHECK_EQ_INT(glb->banks, 1);
+            CHECK_EQ_INT(glb->banks, 4);
             CHECK_EQ_INT(glb->instances, 1);
             CHECK(glb->bandwidth_gibps == 0);
             CHECK_EQ_INT(stg->cls, STORE_REGFILE);
@@ -322,7 +330,7 @@ static void test_shipped_arch(void)
     CHECK_EQ_INT(config_load_energy("models/energy/45nm.cfg", NULL, &d, &e), 0);
     if (e) {
         check_energy_table(e);
-        CHECK_EQ_INT(e->n_entries, 24);
+        CHECK_EQ_INT(e->n_entries, 42);
         char *p = write_tmp("energy.cfg", e->effective_cfg);
         EnergySpec *e2 = NULL;
         CHECK_EQ_INT(config_load_energy(p, NULL, &d, &e2), 0);

@@ -173,7 +173,10 @@ static void test_lean_vs_full(void)
         double ef = mapspace_full_eval(ms, ch, r);
         CHECK(r->feasible);
         CHECK_EQ_INT(cyc, r->cycles);
-        CHECK_NEAR(en / ef, 1.0, 1e-9);
+        /* Energy is priced from per-(Einsum, unit) deltas; where a value is held (PE
+         * registers, staging, buffer) depends on its consumers' units too, so the lean
+         * figure is close, not exact (the best mappings are re-priced in full). */
+        CHECK_NEAR(en / ef, 1.0, 0.02);
     }
     CHECK(valid >= 20);
     free(r);

@@ -1,0 +1,192 @@
+/* engineInt.h — internals shared by the engine's files: the plan a fused group lowers to
+ * (plan.c), and the schedule that runs it (sched.c).
+ *
+ * A group's work is a sequence of items. An item is one step of the iterative rank (or
+ * the whole group when it has none) for one block of the group's block rank (the rank
+ * its first 2D unit spreads over its columns; one block = that many columns) inside one
+ * DRAM tile of one (batch, head). Items are numbered globally:
+ *   item = ((bh * tiles + tile) * steps + step) * blocks(tile) + block
+ * (the last tile may hold fewer blocks). Every computing Einsum of the group issues its
+ * passes for an item on its unit; Einsum e issues in "slot" item + skew(e), and within a
+ * slot Einsums issue in stage order. Loads (DRAM -> buffer) and stores (buffer -> DRAM)
+ * are issued on the DRAM channel in the same sweep. Every resource (unit, DRAM channel)
+ * serves its requests in issue order. */
+#ifndef EINSIM_ENGINE_INT_H
+#define EINSIM_ENGINE_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "engine/engine.h"
+
+#define PLAN_MAX_DEPS 24
+
+/* What one Einsum does in one item on its unit. */
+typedef struct {
+    uint64_t n;         /* passes over the unit for the item (>= 1 when it runs) */
+    uint64_t len;       /* issue cycles of one pass */
+    uint64_t ivl;       /* cycles the unit is held per pass (>= len) */
+    uint64_t lat;       /* issue of a pass to its last result usable by a consumer */
+    uint64_t terms;     /* iteration points in the item (useful work) */
+    uint64_t rd, wr;    /* words the item reads from / writes to the group's buffer
+                           (operands, partial sums, results held there) */
+    double psum;        /* partial sums the item reads back (a reduction split over row
+                           passes: every pass after the first), wherever they live */
+    int dataflow;       /* 2D: DF_OS, DF_STATIONARY (WS / IS), or DF_NONE */
+    int stationary;     /* DF_STATIONARY: the tensor held in the PEs, else -1 */
+} PassShape;
+
+enum { DF_NONE = 0, DF_OS = 1, DF_STATIONARY = 2 };
+
+typedef enum {
+    DEP_REL,            /* producer item = consumer item + dstep steps (same block) */
+    DEP_TILE_FIRST      /* producer's item at step 0 of the consumer's tile (same block) */
+} DepKind;
+
+typedef struct {
+    int prod;           /* index into PlanGroup.ein (an Einsum or a load) */
+    DepKind kind;
+    int32_t dstep;      /* DEP_REL: producer step - consumer step (<= 0) */
+    bool whole;         /* the value lacks the block rank: the producer's last block */
+    bool in_unit;       /* made and kept in the same unit: its pipeline orders them */
+} PlanDep;
+
+/* Which items an Einsum runs at. */
+typedef enum { PH_EVERY, PH_FIRST, PH_LAST } PlanPhase;
+
+/* How long a tensor stays in the group's buffer once loaded / produced. */
+typedef enum { RES_TILE, RES_STEP, RES_ITEM } Residency;
+
+typedef enum { ACT_EINSUM, ACT_LOAD, ACT_STORE } ActKind;
+
+/* One actor of the sweep: an Einsum, or a load / store of one tensor. */
+typedef struct {
+    ActKind kind;
+    int einsum;         /* cascade Einsum (ACT_EINSUM), or -1 */
+    int tensor;         /* cascade tensor (loads and stores; ACT_EINSUM: its output) */
+    int unit;           /* arch unit index (ACT_EINSUM), or -1 for the DRAM channel */
+    int order;          /* issue position within a slot */
+    int stage;          /* ACT_EINSUM: its stage in the group (unpipelined groups wait for
+                           the previous stage); -1 otherwise */
+    bool bypass;        /* loads / stores of a tensor that skips the buffer */
+    uint32_t skew;      /* slots after its item that it issues in */
+    PlanPhase phase;
+    Residency res;      /* loads and stores: residency they serve */
+    uint32_t copies;    /* loads: buffer copies of the residency (>= 1) */
+    int n_deps;
+    PlanDep deps[PLAN_MAX_DEPS];
+    bool has_block;     /* the output / tensor has the block rank */
+    int store;          /* ACT_EINSUM: index of the store of its output in this group, -1 */
+    uint64_t stream_div; /* loads: > 1 when consumers read it pass by pass (a slice per
+                           pass streams through the buffer), the passes of a full item */
+} PlanAct;
+
+/* Extents of one item class: the block, the chunk of the iterative rank's inner
+ * partition, and the DRAM tile of the loop rank. */
+typedef struct {
+    uint64_t blk, chunk, tile;
+} ItemExt;
+
+typedef struct {
+    int group;               /* mapping group index */
+    const GroupSpec *gs;
+    int block_rank;          /* cascade rank spread over the columns, or -1 */
+    uint64_t block;          /* block size (elements of block_rank) */
+    int loop_rank;           /* DRAM-level loop rank, or -1 */
+    uint64_t tile;           /* tile of loop_rank (0: no loop) */
+    uint64_t n_tiles;        /* tiles per (b, h) */
+    uint64_t steps;          /* steps of the iterative rank per tile (1 when none) */
+    uint64_t chunk, chunk_last; /* extent of the iterative rank's inner rank per step */
+    uint64_t nb_full, nb_last;  /* blocks of a full tile and of the last tile */
+    uint64_t blk_last_full, blk_last_last; /* extent of the last block of each */
+    uint64_t tile_last;      /* extent of the last tile */
+    uint64_t bh;             /* batch x heads */
+    uint64_t items_per_bh, items; /* items per (b, h) and in all */
+    int n_act;
+    PlanAct *act;            /* issue order within a slot */
+    uint32_t max_skew;
+    uint32_t max_lookback_steps; /* deepest DEP_REL (in steps) */
+    bool pipelined;
+    bool spilled;            /* the group's spill tensors go through DRAM */
+    bool tile_db;            /* tile-resident loads double-buffered */
+    bool bypass;             /* the bypass tensors skip the buffer */
+    double bytes_per_cycle;  /* DRAM */
+    uint64_t dram_latency;   /* cycles from a transfer's end to its data being usable */
+    uint64_t handoff_latency; /* staging between units (cycles) */
+    int *ord;                /* issue order within a slot: loads, Einsums (stage order),
+                                stores; n_act entries */
+    uint64_t footprint_bytes; /* the group's buffer bytes (every copy) */
+    uint64_t port_words;     /* words per cycle of each of the buffer's read and write
+                                ports (row width x banks); 0: no buffer */
+} PlanGroup;
+
+/* Helpers shared by the engine's files. */
+const SpatialSpec *engine_spatial_of(const MappingSpec *m, const char *unit);
+int engine_view_source(const Cascade *c, int t);     /* a view's source tensor, else t */
+int engine_einsum_ranks(const Einsum *e, int *r);    /* iteration ranks of e */
+int engine_group_of(const EngineInput *in, int e);   /* mapping group of Einsum e, -1 */
+
+/* The choices the engine makes for a group (the mapping may fix the tile). */
+typedef struct {
+    uint64_t tile;      /* DRAM-level tile of the loop rank (0: no loop) */
+    bool spilled;       /* the spill tensors go through DRAM */
+    bool tile_db;       /* tile-resident loads are double-buffered (the next tile's data
+                           loads while this tile computes) */
+    bool bypass;        /* the group's bypass tensors skip the buffer */
+} PlanOpts;
+
+/* Builds the plan of group g with choices o. Returns 0, or non-zero with a reason in
+ * `why` (an infeasibility the caller reports). */
+int plan_build(const EngineInput *in, int g, PlanOpts o, PlanGroup *p, char *why, size_t n_why);
+void plan_free(PlanGroup *p);
+
+/* Shape of actor a (an Einsum) for an item of extents x. */
+PassShape plan_shape(const EngineInput *in, const PlanGroup *p, int a, ItemExt x);
+/* Words a load / store moves for one residency of extents x. */
+uint64_t plan_words(const EngineInput *in, const PlanGroup *p, int a, ItemExt x);
+
+/* The buffer a group stages its tensors in (its named buffer, else the first SRAM),
+ * and the staging level between units (the first regfile level); NULL when none. */
+const StorageSpec *plan_buffer(const EngineInput *in, const GroupSpec *gs);
+const StorageSpec *plan_staging(const ArchSpec *a);
+/* Where tensor t lives while group p uses it: 0 the buffer, 1 the registers of the unit
+ * that made it, 2 the staging level (a hand-off between units), 3 DRAM (bypassed). */
+int plan_home(const EngineInput *in, const PlanGroup *p, int t);
+/* Einsum actor a reads tensor t as its unit's previous Einsum made it (same item, next
+ * in the unit's order): forwarded in the unit's registers, not read from its home. */
+bool plan_forwarded(const EngineInput *in, const PlanGroup *p, int a, int t);
+/* Elements of tensor t that one item of Einsum actor a reads (or writes, for its output),
+ * times the passes that re-read them. */
+double plan_touches(const EngineInput *in, const PlanGroup *p, int a, int t, ItemExt x,
+                    const PassShape *s);
+
+/* Counts of items by class, for the analytic level and the accounting: calls `fn` once
+ * per distinct (extents, phase set) with the number of items of that class. */
+typedef struct {
+    ItemExt x;
+    bool first_step, last_step;   /* the items are at step 0 / the last step */
+    bool first_block;             /* the items are block 0 (residency starts) */
+    bool first_tile_item;         /* step 0 and block 0 */
+    bool last_block;              /* the items are the last block of their step */
+    uint64_t count;               /* items of this class in all (b, h) */
+} ItemClass;
+int plan_classes(const PlanGroup *p, ItemClass *out, int max);
+/* True when actor a runs at items of class c (its phase, and loads at residency starts). */
+bool plan_runs(const PlanGroup *p, int a, const ItemClass *c);
+
+/* Buffer bytes and PE-register words the plan needs; 0, or 1 with the reason (tensor,
+ * level, bytes needed and available) in `why`. */
+int plan_capacity(const EngineInput *in, PlanGroup *p, char *why, size_t n_why);
+
+/* The cycle level of one group: runs the sweep. Returns the cycles; fills the stall
+ * split. Sets *overflow on 64-bit overflow. */
+typedef struct {
+    uint64_t cycles;          /* the group's last result */
+    uint64_t slots_total, slots_simulated;
+    uint64_t unit_wait;       /* cycles a unit waited for another unit's result */
+    uint64_t dram_wait;       /* cycles a unit waited for a load */
+    uint64_t port_wait;       /* cycles a unit waited for a buffer port */
+} SchedOut;
+void sched_run(const EngineInput *in, const PlanGroup *p, SchedOut *out, bool *overflow);
+
+#endif
