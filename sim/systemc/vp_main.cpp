@@ -237,11 +237,8 @@ int sc_main(int argc, char **argv)
             cfg.rtl_fst = o.waves + "/rtl" + (o.accels > 1 ? std::to_string(k) : "") + ".fst";
         acc.emplace_back(new einsim_accel(("accel" + std::to_string(k)).c_str(), cfg));
         irq.emplace_back(new sc_signal<bool>(("irq" + std::to_string(k)).c_str()));
-        acc[k]->irq.bind(*irq[k]);
-        host.irq[k].bind(*irq[k]);
-        acc[k]->dma.bind(bus.tsock);
-        bus.isock.bind(acc[k]->regs);
-        bus.map((int)k + 1, REG_BASE + 0x1000 * k, EINSIM_REG_WINDOW);
+        vp_attach(bus, host, *acc[k], *irq[k], (int)k + 1, (int)k, REG_BASE + 0x1000 * k,
+                  EINSIM_REG_WINDOW);
     }
     sc_trace_file *tf = nullptr;
     if (!o.waves.empty()) {

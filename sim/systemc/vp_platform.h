@@ -150,4 +150,19 @@ private:
     static void wait_irq(void *ctx, int line);
 };
 
+// Wires a device with a DMA initiator `dma`, a register target `regs` and an interrupt
+// output `irq` (an einsim_accel) into a platform: its DMA masters the router, its
+// registers are router target `target` at [base, base + size), its interrupt drives
+// `line` and the host's input `host_irq`.
+template <class Dev>
+void vp_attach(vp_router &bus, vp_host &host, Dev &dev, sc_core::sc_signal<bool> &line,
+               int target, int host_irq, uint64_t base, uint64_t size)
+{
+    dev.dma.bind(bus.tsock);
+    bus.isock.bind(dev.regs);
+    bus.map(target, base, size);
+    dev.irq.bind(line);
+    host.irq[(size_t)host_irq].bind(line);
+}
+
 #endif

@@ -400,11 +400,8 @@ int sc_main(int argc, char **argv)
         cfg.rtl_lib = devs[k].lib;
         acc.emplace_back(new einsim_accel(("accel" + std::to_string(k)).c_str(), cfg));
         irq.emplace_back(new sc_signal<bool>(("irq" + std::to_string(k)).c_str()));
-        acc[k]->irq.bind(*irq[k]);
-        host.irq[k].bind(*irq[k]);
-        acc[k]->dma.bind(bus.tsock);
-        bus.isock.bind(acc[k]->regs);
-        bus.map((int)k + 1, REG_BASE + EINSIM_REG_WINDOW * k, EINSIM_REG_WINDOW);
+        vp_attach(bus, host, *acc[k], *irq[k], (int)k + 1, (int)k, REG_BASE + EINSIM_REG_WINDOW * k,
+                  EINSIM_REG_WINDOW);
         P.acc.push_back(acc[k].get());
         P.irq.push_back(irq[k].get());
     }
