@@ -48,7 +48,7 @@ include sim/cosim/cosim.mk
 include sim/cosim/nm.mk
 include tests/fuzz/fuzz.mk
 
-.PHONY: all deps demo demo-sparse test bench clean help paper
+.PHONY: all deps demo demo-sparse test bench clean help paper install
 all: $(BIN)
 
 deps: $(DEPS_STAMP)
@@ -76,6 +76,22 @@ demo-sparse: $(BIN)
 bench: $(BIN)
 	$(Q)bash scripts/bench.sh $(BIN)
 
+# make install PREFIX=DIR: the release binary in DIR/bin, the shipped models, mappings and
+# workloads in DIR/share/einsim, einsim(1) and the bash completion, both generated from
+# the program's help text (scripts/man.sh, scripts/completion.sh). DESTDIR is prepended.
+PREFIX ?= /usr/local
+SHARE_DIRS := models mappings workloads
+install:
+	$(Q)$(MAKE) --no-print-directory SAN=0 build/release/bin/einsim
+	$(Q)install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/einsim \
+	    $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	$(Q)install -m 755 build/release/bin/einsim $(DESTDIR)$(PREFIX)/bin/einsim
+	$(Q)tar -cf - $(SHARE_DIRS) | tar -xf - -C $(DESTDIR)$(PREFIX)/share/einsim
+	$(Q)bash scripts/man.sh build/release/bin/einsim >$(DESTDIR)$(PREFIX)/share/man/man1/einsim.1
+	$(Q)bash scripts/completion.sh build/release/bin/einsim \
+	    >$(DESTDIR)$(PREFIX)/share/bash-completion/completions/einsim
+	@echo "installed $(DESTDIR)$(PREFIX)/bin/einsim and $(DESTDIR)$(PREFIX)/share/einsim"
+
 clean:
 	rm -rf build
 
@@ -90,6 +106,8 @@ help:
 	@echo "make paper      FuseMax-style comparison (4 models x 6 lengths x 5 mappings) and the"
 	@echo "                array-size sweep: CSV + plots + HTML under build/paper"
 	@echo "make bench      wall time and peak memory of the benchmark runs"
+	@echo "make install PREFIX=DIR  binary, shipped models/mappings/workloads (share/einsim),"
+	@echo "                man page and bash completion"
 	@echo "make fuzz [FUZZ_S=N] [FUZZ=NAME...]  run the libFuzzer harnesses of tests/fuzz"
 	@echo "                (config cascade mapping nmweights engine) N seconds each (default 60)"
 	@echo "make cosim      RTL vs C model co-simulation cases (tests/cosim; part of make test)"

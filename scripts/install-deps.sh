@@ -1,8 +1,15 @@
 #!/bin/sh
 # Installs einsim's Debian build and test dependencies. Idempotent: installs only what is
 # missing. Without root it prints the exact apt-get command and exits 1.
+#   install-deps.sh          the build and test dependencies
+#   install-deps.sh browser  headless Chromium and Node.js, for the test that opens the
+#                            HTML report in a real browser (tests/report/browser.js)
 set -eu
 PKGS="build-essential pkg-config zlib1g-dev libconfig-dev verilator libsystemc-dev iverilog gtkwave yosys time gnuplot-nox parallel python3 clang libclang-rt-14-dev"
+if [ "${1:-}" = browser ]; then
+  PKGS="chromium"
+  command -v node >/dev/null 2>&1 || PKGS="$PKGS nodejs"
+fi
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

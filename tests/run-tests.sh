@@ -112,6 +112,39 @@ expect_rc() { # expect_rc WANT DESCRIPTION ARGS...
   if [ "$rc" = "$want" ] && sanitizer_clean "$tmp/err"; then ok; else bad "cli $what: exit $rc, want $want"; fi
 }
 expect_rc 0 "help" --help
+# Conventions: --version, help generated from the command table, make install.
+expect_rc 0 "--version" --version
+[ "$("$EINSIM" --version)" = "einsim $(sed -nE 's/^#define EINSIM_VERSION "(.*)"/\1/p' sim/util/version.h)" ] \
+  && ok || bad "--version prints the version of sim/util/version.h"
+expect_rc 1 "help of an unknown command" help frobnicate
+# Every command the help lists answers `einsim help COMMAND` with its own usage.
+nh=0; for c in $("$EINSIM" help | sed -nE 's/^  ([a-z][a-z0-9-]*)( .*)?$/\1/p' | grep -vx help); do
+  "$EINSIM" help "$c" 2>/dev/null | head -1 | grep -q "^usage: einsim $c " || { nh=1; echo "    help $c"; }
+done; [ "$nh" = 0 ] && ok || bad "einsim help COMMAND for every listed command"
+# The usage each command prints comes from the table its parser reads: every option the
+# help lists is accepted (never "unknown option").
+nu=0; for c in $("$EINSIM" help | sed -nE 's/^  ([a-z][a-z0-9-]*)( .*)?$/\1/p' | grep -vx help); do
+  for o in $("$EINSIM" help "$c" | sed -nE 's/^  (--?[a-z][a-z0-9-]*).*/\1/p'); do
+    "$EINSIM" "$c" "$o" x >/dev/null 2>"$tmp/opt.err" </dev/null
+    if grep -q "unknown option" "$tmp/opt.err"; then nu=1; echo "    $c $o"; fi
+  done
+done; [ "$nu" = 0 ] && ok || bad "an option in a command's help that its parser rejects"
+expect_rc 1 "unknown option names itself" run --frobnicate
+grep -q "einsim run: error: unknown option '--frobnicate'" "$tmp/err" && ok || bad "unknown option message"
+# make install into a prefix; the installed binary runs from another folder and finds the
+# shipped models, mappings and workloads under PREFIX/share/einsim.
+if make --no-print-directory install PREFIX="$tmp/inst" >"$tmp/inst.log" 2>&1; then
+  (cd / && "$tmp/inst/bin/einsim" --version) | grep -q '^einsim ' && ok || bad "installed einsim --version"
+  if (cd / && "$tmp/inst/bin/einsim" run -a models/fusemax.cfg -w workloads/bert.cfg -m mappings/fusemax.cfg \
+      --level analytic) >"$tmp/inst.run" 2>&1 && grep -q '^  Cycles  *: 1892352$' "$tmp/inst.run"; then ok
+  else bad "installed einsim finds its share files from /"; head -3 "$tmp/inst.run"; fi
+  grep -q '^\.SH COMMANDS' "$tmp/inst/share/man/man1/einsim.1" && grep -q '^\.SS search' "$tmp/inst/share/man/man1/einsim.1" \
+    && ok || bad "installed man page"
+  (source "$tmp/inst/share/bash-completion/completions/einsim"; COMP_WORDS=(einsim report --bas); COMP_CWORD=2; _einsim
+   [ "${COMPREPLY[*]}" = "--baseline" ]) && ok || bad "installed bash completion"
+else
+  bad "make install"; tail -5 "$tmp/inst.log"
+fi
 expect_rc 0 "help check" help check
 expect_rc 0 "check --help" check --help
 expect_rc 0 "eval --help" eval --help
@@ -242,6 +275,11 @@ expect_rc 1 "run -o DIR while another writes it" "${rargs[@]}" -o "$o"
 grep -q "error: another einsim is writing this output directory" "$tmp/err" && [ ! -e "$o/stats.txt" ] && ok \
   || bad "run -o DIR: no lock"
 kill "$locker" 2>/dev/null; wait "$locker" 2>/dev/null
+# A name with a quote (train-compare names a workload by its file) is quoted in the CSV.
+cp workloads/bert-base-train.cfg "$tmp/b\"x.cfg"
+"$EINSIM" train-compare -a models/sat.cfg -m mappings/sat.cfg -w "$tmp/b\"x.cfg" --nm 2:8 -o "$tmp/tc" \
+  >/dev/null 2>&1
+[ "$(sed -n 2p "$tmp/tc/train-compare.csv" | cut -d, -f1-2)" = '"b""x",2:8' ] && ok || bad "CSV name escaping"
 
 # ---- report (tests/report/run.sh: plots, self-contained HTML, determinism, bad input) ----
 expect_rc 0 "report --help" report --help
@@ -305,8 +343,21 @@ want=$(awk '/^Best mappings/{b=1} b && $1 == "1" {print $2; exit}' "$tmp/s1/summ
   --level analytic >"$tmp/s1.run" 2>&1
 got=$(awk '/Cycles/ {print $3; exit}' "$tmp/s1.run")
 if [ -n "$want" ] && [ "$want" = "$got" ]; then ok; else bad "search best-1.cfg reproduces latency ($want vs $got)"; fi
-[ "$(head -1 "$tmp/s1/pareto.csv")" = "cycles,seconds,energy_pj,edp_pj_s" ] && [ "$(wc -l < "$tmp/s1/pareto.csv")" -ge 2 ] \
+[ "$(head -1 "$tmp/s1/pareto.csv")" = "id,file,cycles,seconds,energy_pj,edp_pj_s" ] && [ "$(wc -l < "$tmp/s1/pareto.csv")" -ge 2 ] \
   && ok || bad "search pareto.csv"
+# Each Pareto row names its id and a mapping file that exists.
+np=0; while IFS=, read -r id file _; do [ "$id" = id ] && continue; [ "$id.cfg" = "$file" ] && [ -s "$tmp/s1/$file" ] || np=1
+done <"$tmp/s1/pareto.csv"; [ "$np" = 0 ] && ok || bad "search pareto.csv ids and files"
+# The progress line goes to stderr (and --no-progress silences it).
+grep -qE '^search: .* evaluated \((local search|exhaustive)\), .* valid, best latency [0-9]+ cycles, [0-9]+/s, done in' "$tmp/s1.out" \
+  && ok || bad "search progress line"
+"$EINSIM" "${sargs[@]}" --no-progress >/dev/null 2>"$tmp/s3.err"; [ ! -s "$tmp/s3.err" ] && ok || bad "search --no-progress"
+# A written mapping loads after a move, from another folder (its cascade is inline).
+mkdir -p "$tmp/moved"; cp "$tmp/s1/best-1.cfg" "$tmp/moved/m.cfg"
+abs_einsim=$(cd "$(dirname "$EINSIM")" && pwd)/einsim
+got=$(cd "$tmp" && "$abs_einsim" run -a "$OLDPWD/models/fusemax.cfg" -w "$OLDPWD/workloads/bert.cfg" -m moved/m.cfg \
+  --set workload.seq=4096 --level analytic 2>&1 | awk '/Cycles/ {print $3; exit}')
+if [ -n "$want" ] && [ "$want" = "$got" ]; then ok; else bad "search best-1.cfg after a move ($want vs $got)"; fi
 # N:M sparse training: a training run writes deterministic report files with the
 # per-layer key; an interleave above the accumulators is infeasible (exit 4).
 trainargs=(run -a models/sat.cfg -w workloads/resnet50-train.cfg -m mappings/sat.cfg --set workload.nm=2:8)

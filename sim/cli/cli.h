@@ -48,6 +48,59 @@ int cli_split(const char *cmd, const char *opt, char *s, char **out, int max);
  * command's outcome (an outcome of success with errors printed is an input error). */
 int cli_finish(Diag *d, Outcome o);
 
+/* ---- option tables (options.c) ------------------------------------------------------
+ * Each command describes its options once, in a table that both its parser (cli_next)
+ * and its usage text (cli_usage: the synopsis, then one line per option) are generated
+ * from, so `einsim help COMMAND`, the man page and the completion cannot drift from
+ * what the parser accepts. */
+enum { CLI_REQUIRED = 1, CLI_REPEAT = 2 };
+typedef struct {
+    const char *name;   /* "-o", "--level"; NULL ends a table */
+    const char *arg;    /* value placeholder ("DIR"), or NULL for a flag */
+    const char *help;   /* '\n' separates lines */
+    int flags;          /* CLI_REQUIRED, CLI_REPEAT */
+} CliOpt;
+typedef struct {
+    const char *name;   /* the command */
+    const char *args;   /* positional arguments for the synopsis ("FILE..."), or NULL */
+    const char *about;  /* paragraph between the synopsis and the options */
+    const CliOpt *opts;
+    const char *after;  /* text after the options, or NULL */
+} CliSpec;
+/* The shared input options, for tables: -a, -w, -m (required), -o DIR, --set. */
+#define CLI_OPT_ARCH { "-a", "ARCH.cfg", "architecture file", CLI_REQUIRED }
+#define CLI_OPT_WORKLOAD { "-w", "WORKLOAD.cfg", "workload file", CLI_REQUIRED }
+#define CLI_OPT_MAPPING { "-m", "MAPPING.cfg", "mapping file", CLI_REQUIRED }
+#define CLI_OPT_SET { "--set", "KEY=VALUE", "override a parameter (e.g. arch.array2d.rows=64,\n" \
+                      "workload.seq=65536); repeatable", CLI_REPEAT }
+/* Writes the usage of s: "usage: einsim NAME SYNOPSIS" (generated from the table and
+ * wrapped), the about text, the options and the after text. */
+void cli_usage(const CliSpec *s, FILE *f);
+enum { CLI_ARG = -1, CLI_HELP = -2, CLI_ERR = -3 };
+typedef struct {
+    const CliSpec *spec;
+    int i;              /* argv index being read (start at 1) */
+    unsigned seen;      /* bit k: opts[k] was given */
+} CliArgs;
+/* Reads the next argument of argv into *val: returns the index in spec->opts of the
+ * option (its value in *val, NULL for a flag), CLI_ARG for a positional argument,
+ * CLI_HELP after printing the usage on stdout (--help, -h), or CLI_ERR after printing an
+ * error and the usage on stderr (unknown option, missing value). Returns 0 past the end
+ * with *val = NULL and p->i = argc: call while p->i < argc. */
+int cli_next(CliArgs *p, int argc, char **argv, const char **val);
+/* After the loop: 0, or 1 after printing which CLI_REQUIRED options are missing. */
+int cli_check_required(const CliArgs *p);
+/* Records one of the shared input options (-a, -w, -m, -o, --set) named `opt` with
+ * value `val` into in: 1 when taken, 0 when opt is another option, -1 after printing
+ * a bad --set. */
+int cli_input_take(CliInputs *in, const char *opt, const char *val);
+
+/* "NAME ARGS REQUIRED-OPTIONS [options]" of s, for the command list (owned by the caller). */
+char *cli_synopsis_short(const CliSpec *s);
+/* Each command's table (cmd_*.c). */
+extern const CliSpec check_spec, eval_spec, run_spec, compare_spec, report_spec, sweep_spec,
+    search_spec, train_compare_spec, cosim_spec, rtl_params_spec, nm_cosim_spec, nm_params_spec;
+
 int cmd_check(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_run(int argc, char **argv);

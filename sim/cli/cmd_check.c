@@ -7,16 +7,20 @@
 #include "run/run.h"
 #include "util/limits.h"
 
-static const char check_usage[] =
-    "usage: einsim check [--set KEY=VALUE]... FILE...\n"
-    "\n"
+static const CliOpt check_opts[] = {
+    CLI_OPT_SET,
+    { "--effective", "FILE", "write the effective configuration (includes expanded, overrides\n"
+                             "applied, defaults filled in) of the first arch, workload and\n"
+                             "mapping; written only when every check passes", 0 },
+    { NULL, NULL, NULL, 0 },
+};
+const CliSpec check_spec = {
+    "check", "FILE...",
     "Validates each file (any of the groups arch, energy, workload, mapping, cascade),\n"
     "then the cross-references: a mapping's cascade and bindings against the architecture,\n"
-    "and the workload's ranks against the cascade. Prints a one-screen summary.\n"
-    "  --set KEY=VALUE   override a parameter, e.g. arch.array2d.rows=64, workload.seq=65536\n"
-    "  --effective FILE  write the effective configuration (includes expanded, overrides\n"
-    "                    applied, defaults filled in) of the first arch, workload and\n"
-    "                    mapping; written only when every check passes\n";
+    "and the workload's ranks against the cascade. Prints a one-screen summary.\n",
+    check_opts, NULL,
+};
 
 int cmd_check(int argc, char **argv)
 {
@@ -24,33 +28,31 @@ int cmd_check(int argc, char **argv)
     const char *files[LIMIT_CHECK_FILES];
     const char *effective = NULL;
     int nf = 0;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            fputs(check_usage, stdout);
+    CliArgs p = { &check_spec, 1, 0 };
+    const char *v;
+    while (p.i < argc) {
+        int k = cli_next(&p, argc, argv, &v);
+        if (k == CLI_HELP || k == CLI_ERR) {
             cli_free_sets(&sets);
-            return EXIT_OK;
-        } else if (strcmp(argv[i], "--set") == 0 && i + 1 < argc) {
-            if (cli_add_set(&sets, argv[++i])) {
+            return k == CLI_HELP ? EXIT_OK : EXIT_INPUT;
+        }
+        if (k == CLI_ARG) {
+            if (nf == LIMIT_CHECK_FILES) {
+                fprintf(stderr, "einsim check: error: more than %d files (limit); check them in "
+                        "several runs\n", LIMIT_CHECK_FILES);
                 cli_free_sets(&sets);
                 return EXIT_INPUT;
             }
-        } else if (strcmp(argv[i], "--effective") == 0 && i + 1 < argc) {
-            effective = argv[++i];
-        } else if (argv[i][0] == '-') {
-            fprintf(stderr, "einsim check: error: unknown option '%s'\n%s", argv[i], check_usage);
+            files[nf++] = v;
+        } else if (strcmp(check_opts[k].name, "--effective") == 0) {
+            effective = v;
+        } else if (cli_add_set(&sets, v)) {
             cli_free_sets(&sets);
             return EXIT_INPUT;
-        } else if (nf == LIMIT_CHECK_FILES) {
-            fprintf(stderr, "einsim check: error: more than %d files (limit); check them in "
-                    "several runs\n", LIMIT_CHECK_FILES);
-            cli_free_sets(&sets);
-            return EXIT_INPUT;
-        } else {
-            files[nf++] = argv[i];
         }
     }
     if (nf == 0) {
-        fputs(check_usage, stderr);
+        cli_usage(&check_spec, stderr);
         cli_free_sets(&sets);
         return EXIT_INPUT;
     }

@@ -8,40 +8,56 @@
 #include "report/commands.h"
 #include "util/util.h"
 
-static const char compare_usage[] =
-    "usage: einsim compare -p ARCH.cfg:MAPPING.cfg [-p ...]... -w WORKLOAD.cfg[,...]\n"
-    "                      [--seq N[,N...]] [--set KEY=VALUE]... [-o DIR]\n"
-    "\n"
+static const CliOpt compare_opts[] = {
+    { "-p", "ARCH.cfg:MAPPING.cfg[:KEY=VALUE,...]",
+      "a pair (repeatable; the first is the baseline); its own overrides\n"
+      "(comma-separated, applied after --set) label its runs\n"
+      "MAPPING[KEY=VALUE,...]", CLI_REQUIRED | CLI_REPEAT },
+    { "-w", "WORKLOAD.cfg[,...]", "workload files, comma-separated", CLI_REQUIRED },
+    { "--seq", "N[,N...]", "sequence lengths (workload.seq); default: the workload's own", 0 },
+    CLI_OPT_SET,
+    { "-o", "DIR", "write DIR/compare.csv and one run directory per point", 0 },
+    { NULL, NULL, NULL, 0 },
+};
+const CliSpec compare_spec = {
+    "compare", NULL,
     "Runs every pair on every workload and sequence length (workload.seq) at the analytic\n"
     "and cycle levels and prints the analytic latency, speedup and energy ratio against the\n"
     "first pair (the baseline), the cycle-level latency, utilisation per unit, DRAM\n"
-    "traffic and the bound. With -o, writes\n"
-    "DIR/compare.csv and one run directory per point (DIR/WORKLOAD-SEQ-MAPPING).\n";
+    "traffic and the bound.\n",
+    compare_opts,
+    "A mapping that names the architecture it was written for (its `arch` key) and runs\n"
+    "on another gets a warning.\n",
+};
 
 #define MAX_PAIRS 16
 #define MAX_LIST 32
 
 int cmd_compare(int argc, char **argv)
 {
-    SetList sets = {0};
+    SetList sets = {0}, pair_sets[MAX_PAIRS] = { { 0 } };
+    Overrides pair_ov[MAX_PAIRS] = { { 0 } };
     char *arch[MAX_PAIRS], *map[MAX_PAIRS], *wls[MAX_LIST], *seqs[MAX_LIST];
     char *wl_arg = NULL, *seq_arg = NULL;
     const char *outdir = NULL;
     int np = 0, nw = 0, ns = 0, rc = EXIT_INPUT;
     char *owned[MAX_PAIRS + 8] = { 0 };
     int nowned = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            fputs(compare_usage, stdout);
+    CliArgs pa = { &compare_spec, 1, 0 };
+    const char *v;
+    while (pa.i < argc) {
+        int k = cli_next(&pa, argc, argv, &v);
+        if (k == CLI_HELP) {
             rc = EXIT_OK;
             goto out;
         }
-        if (!v) {
-            fprintf(stderr, "einsim compare: error: '%s' needs a value or is unknown\n%s", a,
-                    compare_usage);
+        if (k == CLI_ERR)
+            goto out;
+        if (k == CLI_ARG) {
+            fprintf(stderr, "einsim compare: error: unexpected argument '%s'\n", v);
             goto out;
         }
+        const char *a = compare_opts[k].name;
         if (nowned == MAX_PAIRS + 8) {
             fprintf(stderr, "einsim compare: error: too many arguments\n");
             goto out;
@@ -56,35 +72,45 @@ int cmd_compare(int argc, char **argv)
             }
             *colon = '\0';
             arch[np] = p;
-            map[np++] = colon + 1;
+            map[np] = colon + 1;
+            char *ovs = strchr(colon + 1, ':');
+            if (ovs) {
+                *ovs++ = '\0';
+                char *item[MAX_LIST];
+                int ni = cli_split("compare", "-p", ovs, item, MAX_LIST);
+                if (ni < 0)
+                    goto out;
+                for (int j = 0; j < ni; j++)
+                    if (cli_add_set(&pair_sets[np], item[j]))
+                        goto out;
+                if (ni == 0) {
+                    fprintf(stderr, "einsim compare: error: -p '%s': no KEY=VALUE after the "
+                            "second ':'\n", v);
+                    goto out;
+                }
+                pair_ov[np] = cli_overrides(&pair_sets[np]);
+            }
+            np++;
         } else if (strcmp(a, "-w") == 0) {
             wl_arg = owned[nowned++] = xstrdup(v);
         } else if (strcmp(a, "--seq") == 0) {
             seq_arg = owned[nowned++] = xstrdup(v);
         } else if (strcmp(a, "-o") == 0) {
             outdir = v;
-        } else if (strcmp(a, "--set") == 0) {
-            if (cli_add_set(&sets, v))
-                goto out;
-        } else {
-            fprintf(stderr, "einsim compare: error: unknown option '%s'\n%s", a, compare_usage);
+        } else if (cli_add_set(&sets, v)) { /* --set */
             goto out;
         }
-        i++;
     }
-    if (np == 0 || !wl_arg) {
-        fprintf(stderr, "einsim compare: error: at least one -p and a -w are required\n%s",
-                compare_usage);
+    if (cli_check_required(&pa))
         goto out;
-    }
     nw = cli_split("compare", "-w", wl_arg, wls, MAX_LIST);
     ns = seq_arg ? cli_split("compare", "--seq", seq_arg, seqs, MAX_LIST) : 0;
     if (nw < 0 || ns < 0)
         goto out;
     for (int s = 0; s < ns; s++) {
         char *end;
-        unsigned long long v = strtoull(seqs[s], &end, 10);
-        if (*end || v == 0 || seqs[s][0] == '-') {
+        unsigned long long n = strtoull(seqs[s], &end, 10);
+        if (*end || n == 0 || seqs[s][0] == '-') {
             fprintf(stderr, "einsim compare: error: --seq '%s': expected positive integers\n",
                     seqs[s]);
             goto out;
@@ -93,7 +119,7 @@ int cmd_compare(int argc, char **argv)
 
     Diag d;
     diag_init(&d);
-    CompareCommand c = { (const char *const *)arch, (const char *const *)map, np,
+    CompareCommand c = { (const char *const *)arch, (const char *const *)map, pair_ov, np,
                          (const char *const *)wls, nw, (const char *const *)seqs, ns,
                          cli_overrides(&sets), outdir };
     rc = cli_finish(&d, report_compare(&c, &d));
@@ -101,5 +127,7 @@ out:
     for (int i = 0; i < nowned; i++)
         free(owned[i]);
     cli_free_sets(&sets);
+    for (int p = 0; p < MAX_PAIRS; p++)
+        cli_free_sets(&pair_sets[p]);
     return rc;
 }

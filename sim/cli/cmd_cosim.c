@@ -6,55 +6,70 @@
 #include "cli/cli.h"
 #include "cosim/dense.h"
 
-static const char cosim_usage[] =
-    "usage: einsim cosim -a ARCH.cfg -w WORKLOAD.cfg -m MAPPING.cfg [--set KEY=VALUE]...\n"
-    "                    [--seed N] [--waves DIR] [--variant NAME] [--rtl-lib FILE]\n"
-    "\n"
+static const CliOpt cosim_opts[] = {
+    CLI_OPT_ARCH,
+    CLI_OPT_WORKLOAD,
+    CLI_OPT_MAPPING,
+    CLI_OPT_SET,
+    { "--seed", "N", "input data seed (default 1)", 0 },
+    { "--waves", "DIR", "write DIR/rtl.fst (RTL), DIR/model.vcd (C model activity) and\n"
+                        "DIR/rtl.gtkw, DIR/model.gtkw (GTKWave save files)", 0 },
+    { "--variant", "NAME", "RTL build variant: normal (default) or fault", 0 },
+    { "--timing", NULL, "also print wall-clock speeds of the RTL simulation and of the C\n"
+                        "model (not deterministic; for make bench)", 0 },
+    { "--rtl-lib", "FILE", "bridge library (default build/cosim/ARCH/VARIANT/libeinsim_cosim.so,\n"
+                           "ARCH the architecture file's base name; `make cosim-lib` builds it)",
+      0 },
+    { NULL, NULL, NULL, 0 },
+};
+const CliSpec cosim_spec = {
+    "cosim", NULL,
     "Runs the fixed-point functional model and the Verilated RTL on the same seeded data\n"
     "and tile program, compares every output word bit for bit and every tile's start and\n"
-    "end cycle with the C prediction, and prints a summary. Exit code 3 on any mismatch.\n"
-    "  --seed N        input data seed (default 1)\n"
-    "  --waves DIR     write DIR/rtl.fst (RTL), DIR/model.vcd (C model activity) and\n"
-    "                  DIR/rtl.gtkw, DIR/model.gtkw (GTKWave save files)\n"
-    "  --variant NAME  RTL build variant: normal (default) or fault\n"
-    "  --timing        also print wall-clock speeds of the RTL simulation and of the C\n"
-    "                  model (not deterministic; for make bench)\n"
-    "  --rtl-lib FILE  bridge library (default build/cosim/ARCH/VARIANT/libeinsim_cosim.so,\n"
-    "                  ARCH the architecture file's base name; `make cosim-lib` builds it)\n";
+    "end cycle with the C prediction, and prints a summary. Exit code 3 on any mismatch.\n",
+    cosim_opts, NULL,
+};
 
-static const char params_usage[] =
-    "usage: einsim rtl-params ARCH.cfg [--set KEY=VALUE]... [-o FILE]\n"
-    "\n"
+static const CliOpt rtl_params_opts[] = {
+    CLI_OPT_SET,
+    { "-o", "FILE", "write the header to FILE (atomically) instead of stdout", 0 },
+    { NULL, NULL, NULL, 0 },
+};
+const CliSpec rtl_params_spec = {
+    "rtl-params", "ARCH.cfg",
     "Prints (or writes atomically to FILE) the Verilog header einsim_params.vh with the\n"
-    "2D array's dimensions, the arithmetic widths and the buffer sizes of ARCH.\n";
+    "2D array's dimensions, the arithmetic widths and the buffer sizes of ARCH.\n",
+    rtl_params_opts, NULL,
+};
 
 int cmd_rtl_params(int argc, char **argv)
 {
     SetList sets = {0};
     const char *arch_path = NULL, *out = NULL;
     int rc = EXIT_INPUT;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            fputs(params_usage, stdout);
-            cli_free_sets(&sets);
-            return EXIT_OK;
-        } else if (strcmp(a, "-o") == 0 && v) {
-            out = v;
-            i++;
-        } else if (strcmp(a, "--set") == 0 && v) {
-            if (cli_add_set(&sets, v))
-                goto done;
-            i++;
-        } else if (a[0] == '-' || arch_path) {
-            fprintf(stderr, "einsim rtl-params: error: unexpected argument '%s'\n%s", a, params_usage);
+    CliArgs p = { &rtl_params_spec, 1, 0 };
+    const char *v;
+    while (p.i < argc) {
+        int k = cli_next(&p, argc, argv, &v);
+        if (k == CLI_HELP) {
+            rc = EXIT_OK;
             goto done;
-        } else {
-            arch_path = a;
         }
+        if (k == CLI_ERR)
+            goto done;
+        if (k == CLI_ARG && arch_path) {
+            fprintf(stderr, "einsim rtl-params: error: unexpected argument '%s'\n", v);
+            goto done;
+        }
+        if (k == CLI_ARG)
+            arch_path = v;
+        else if (strcmp(rtl_params_opts[k].name, "-o") == 0)
+            out = v;
+        else if (cli_add_set(&sets, v))
+            goto done;
     }
     if (!arch_path) {
-        fputs(params_usage, stderr);
+        cli_usage(&rtl_params_spec, stderr);
         goto done;
     }
     Diag d;
@@ -74,45 +89,46 @@ int cmd_cosim(int argc, char **argv)
     uint64_t seed = 1;
     int rc = EXIT_INPUT;
     bool timing = false;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+    CliArgs p = { &cosim_spec, 1, 0 };
+    const char *v;
+    while (p.i < argc) {
+        int k = cli_next(&p, argc, argv, &v);
+        if (k == CLI_HELP) {
+            rc = EXIT_OK;
+            goto out;
+        }
+        if (k == CLI_ERR)
+            goto out;
+        if (k == CLI_ARG) {
+            fprintf(stderr, "einsim cosim: error: unexpected argument '%s'\n", v);
+            goto out;
+        }
+        const char *a = cosim_opts[k].name;
         if (strcmp(a, "--timing") == 0) {
             timing = true;
-        } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            fputs(cosim_usage, stdout);
-            cli_free_sets(&sets);
-            return EXIT_OK;
-        } else if (strcmp(a, "-a") == 0 && v) {
-            arch = v, i++;
-        } else if (strcmp(a, "-w") == 0 && v) {
-            wl = v, i++;
-        } else if (strcmp(a, "-m") == 0 && v) {
-            map = v, i++;
-        } else if (strcmp(a, "--waves") == 0 && v) {
-            waves = v, i++;
-        } else if (strcmp(a, "--variant") == 0 && v) {
-            variant = v, i++;
-        } else if (strcmp(a, "--rtl-lib") == 0 && v) {
-            lib_path = v, i++;
-        } else if (strcmp(a, "--seed") == 0 && v) {
+        } else if (strcmp(a, "-a") == 0) {
+            arch = v;
+        } else if (strcmp(a, "-w") == 0) {
+            wl = v;
+        } else if (strcmp(a, "-m") == 0) {
+            map = v;
+        } else if (strcmp(a, "--waves") == 0) {
+            waves = v;
+        } else if (strcmp(a, "--variant") == 0) {
+            variant = v;
+        } else if (strcmp(a, "--rtl-lib") == 0) {
+            lib_path = v;
+        } else if (strcmp(a, "--seed") == 0) {
             if (cli_parse_u64(v, &seed)) {
                 fprintf(stderr, "einsim cosim: error: --seed expects a non-negative integer\n");
                 goto out;
             }
-            i++;
-        } else if (strcmp(a, "--set") == 0 && v) {
-            if (cli_add_set(&sets, v))
-                goto out;
-            i++;
-        } else {
-            fprintf(stderr, "einsim cosim: error: unexpected argument '%s'\n%s", a, cosim_usage);
+        } else if (cli_add_set(&sets, v)) { /* --set */
             goto out;
         }
     }
-    if (!arch || !wl || !map) {
-        fprintf(stderr, "einsim cosim: error: -a, -w and -m are required\n%s", cosim_usage);
+    if (cli_check_required(&p))
         goto out;
-    }
     if (strcmp(variant, "normal") != 0 && strcmp(variant, "fault") != 0) {
         fprintf(stderr, "einsim cosim: error: --variant must be normal or fault\n");
         goto out;

@@ -7,62 +7,79 @@
 #include "cli/cli.h"
 #include "cosim/nmcosim.h"
 
-static const char params_usage[] =
-    "usage: einsim nm-rtl-params ARCH.cfg [--unit NAME] [--set KEY=VALUE]... [-o FILE]\n"
-    "\n"
+static const CliOpt nm_params_opts[] = {
+    { "--unit", "NAME", "the sparse unit (default: the first)", 0 },
+    CLI_OPT_SET,
+    { "-o", "FILE", "write the header to FILE (atomically) instead of stdout", 0 },
+    { NULL, NULL, NULL, 0 },
+};
+const CliSpec nm_params_spec = {
+    "nm-rtl-params", "ARCH.cfg",
     "Writes the Verilog header of rtl/nm/ (einsim_nm_params.vh: PEs, lanes, window,\n"
     "latencies, accumulators, widths, supported patterns) generated from the\n"
-    "architecture's sparse unit (the first, or --unit), to FILE (atomically) or stdout.\n";
+    "architecture's sparse unit.\n",
+    nm_params_opts, NULL,
+};
 
-static const char cosim_usage[] =
-    "usage: einsim cosim-nm -a ARCH.cfg --lib LIB.so [--nm dense|N:M] [--outputs O]\n"
-    "                       [--cols N] [--red K] [--interleave I] [--seed S]\n"
-    "                       [--corrupt-meta repeated|unsorted|range] [--unit NAME]\n"
-    "                       [--weights FILE] [--set KEY=VALUE]...\n"
-    "\n"
-    "Co-simulates the N:M sparse array RTL (rtl/nm/, built by make cosim-nm-lib into\n"
-    "build/cosim/nm/ARCH/VARIANT/libeinsim_cosim.so) on a seeded GEMM Y = W X, W O x K\n"
-    "pruned N:M along K (default 2:8; dense = the multiplexer-free mode), X K x N, and\n"
-    "compares every output bit-exact with the C model (nm_mac_group_fx) and every beat's\n"
-    "issue and accumulate cycle with sparse_pe_timeline(). Defaults: O = 2 x PEs,\n"
-    "I = the accumulators, N = 2 x I, K = 64, seed 1.\n"
-    "--weights FILE co-simulates the N:M-compressed weights of FILE (pattern, rows = O,\n"
-    "k = K, values, in-group indices; see README) instead of seeded random ones; its\n"
-    "metadata is checked at load time (file:line errors, exit 1).\n"
-    "--corrupt-meta injects invalid metadata into one group: the C model must reject it\n"
-    "and the RTL must raise its assertion flag at the same beat, PE and lane (exit 1).\n"
+static const CliOpt nm_cosim_opts[] = {
+    { "-a", "ARCH.cfg", "architecture with a sparse unit", CLI_REQUIRED },
+    { "--lib", "LIB.so", "the Verilated bridge (make cosim-nm-lib builds\n"
+                         "build/cosim/nm/ARCH/VARIANT/libeinsim_cosim.so)", CLI_REQUIRED },
+    { "--nm", "dense|N:M", "pattern (default 2:8; dense = the multiplexer-free mode)", 0 },
+    { "--outputs", "O", "output rows (default 2 x PEs)", 0 },
+    { "--cols", "N", "columns (default 2 x I)", 0 },
+    { "--red", "K", "reduction length (default 64)", 0 },
+    { "--interleave", "I", "outputs interleaved per PE (default: the accumulators)", 0 },
+    { "--seed", "S", "data seed (default 1)", 0 },
+    { "--corrupt-meta", "repeated|unsorted|range",
+      "inject invalid metadata into one group: the C model must reject it\n"
+      "and the RTL must raise its assertion flag at the same beat, PE and lane (exit 1)", 0 },
+    { "--unit", "NAME", "the sparse unit (default: the first)", 0 },
+    { "--weights", "FILE", "co-simulate the N:M-compressed weights of FILE (pattern, rows = O,\n"
+                           "k = K, values, in-group indices; see README) instead of seeded\n"
+                           "random ones; its metadata is checked at load time", 0 },
+    CLI_OPT_SET,
+    { NULL, NULL, NULL, 0 },
+};
+const CliSpec nm_cosim_spec = {
+    "cosim-nm", NULL,
+    "Co-simulates the N:M sparse array RTL (rtl/nm/) on a seeded GEMM Y = W X, W O x K\n"
+    "pruned N:M along K, X K x N, and compares every output bit-exact with the C model\n"
+    "(nm_mac_group_fx) and every beat's issue and accumulate cycle with\n"
+    "sparse_pe_timeline().\n",
+    nm_cosim_opts,
     "Exit: 0 match, 1 input error, 2 internal error, 3 mismatch (each one listed with\n"
-    "its output, beat/groups and cycle).\n";
+    "its output, beat/groups and cycle).\n",
+};
 
 int cmd_nm_rtl_params(int argc, char **argv)
 {
     SetList sets = { 0 };
     const char *arch = NULL, *outp = NULL, *unit = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            fputs(params_usage, stdout);
+    CliArgs p = { &nm_params_spec, 1, 0 };
+    const char *v;
+    while (p.i < argc) {
+        int k = cli_next(&p, argc, argv, &v);
+        if (k == CLI_HELP || k == CLI_ERR || (k == CLI_ARG && arch)) {
+            if (k == CLI_ARG)
+                fprintf(stderr, "einsim nm-rtl-params: error: unexpected argument '%s'\n", v);
             cli_free_sets(&sets);
-            return EXIT_OK;
-        } else if (strcmp(argv[i], "--set") == 0 && i + 1 < argc) {
-            if (cli_add_set(&sets, argv[++i])) {
-                cli_free_sets(&sets);
-                return EXIT_INPUT;
-            }
-        } else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) {
-            outp = argv[++i];
-        } else if (strcmp(argv[i], "--unit") == 0 && i + 1 < argc) {
-            unit = argv[++i];
-        } else if (argv[i][0] == '-' || arch) {
-            fprintf(stderr, "einsim nm-rtl-params: error: unexpected argument '%s'\n%s", argv[i],
-                    params_usage);
+            return k == CLI_HELP ? EXIT_OK : EXIT_INPUT;
+        }
+        const char *a = k == CLI_ARG ? "" : nm_params_opts[k].name;
+        if (k == CLI_ARG)
+            arch = v;
+        else if (strcmp(a, "-o") == 0)
+            outp = v;
+        else if (strcmp(a, "--unit") == 0)
+            unit = v;
+        else if (cli_add_set(&sets, v)) {
             cli_free_sets(&sets);
             return EXIT_INPUT;
-        } else {
-            arch = argv[i];
         }
     }
     if (!arch) {
-        fputs(params_usage, stderr);
+        cli_usage(&nm_params_spec, stderr);
         cli_free_sets(&sets);
         return EXIT_INPUT;
     }
@@ -90,21 +107,18 @@ int cmd_cosim_nm(int argc, char **argv)
     const char *arch = NULL, *nm = "2:8", *corrupt = NULL, *weights = NULL;
     NmCosimOptions o = { .seed = 1, .red_k = 64, .max_report = 20 };
     int rc = EXIT_OK;
-    for (int i = 1; i < argc; i++) {
-        const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+    CliArgs p = { &nm_cosim_spec, 1, 0 };
+    const char *val;
+    while (p.i < argc) {
+        int k = cli_next(&p, argc, argv, &val);
         uint32_t *num = NULL;
-        if (strcmp(opt, "--help") == 0 || strcmp(opt, "-h") == 0) {
-            fputs(cosim_usage, stdout);
+        if (k == CLI_HELP || k == CLI_ERR || k == CLI_ARG) {
+            if (k == CLI_ARG)
+                fprintf(stderr, "einsim cosim-nm: error: unexpected argument '%s'\n", val);
             cli_free_sets(&sets);
-            return EXIT_OK;
+            return k == CLI_HELP ? EXIT_OK : EXIT_INPUT;
         }
-        if (!val || opt[0] != '-') {
-            fprintf(stderr, "einsim cosim-nm: error: unexpected argument '%s'\n%s", opt,
-                    cosim_usage);
-            cli_free_sets(&sets);
-            return EXIT_INPUT;
-        }
-        i++;
+        const char *opt = nm_cosim_opts[k].name;
         if (strcmp(opt, "--set") == 0) {
             if (cli_add_set(&sets, val)) {
                 cli_free_sets(&sets);
@@ -135,23 +149,17 @@ int cmd_cosim_nm(int argc, char **argv)
             num = &o.cols_n;
         } else if (strcmp(opt, "--red") == 0) {
             num = &o.red_k;
-        } else if (strcmp(opt, "--interleave") == 0) {
+        } else { /* --interleave */
             num = &o.interleave;
-        } else {
-            fprintf(stderr, "einsim cosim-nm: error: unknown option '%s'\n%s", opt, cosim_usage);
-            cli_free_sets(&sets);
-            return EXIT_INPUT;
         }
         if (num && (parse_u32(val, num) != 0 || *num == 0)) {
             fprintf(stderr, "einsim cosim-nm: error: %s expects a positive integer, not '%s'\n",
-                    opt, argv[i]);
+                    opt, val);
             cli_free_sets(&sets);
             return EXIT_INPUT;
         }
     }
-    if (!arch || !o.lib) {
-        fprintf(stderr, "einsim cosim-nm: error: -a ARCH and --lib LIB are required\n%s",
-                cosim_usage);
+    if (cli_check_required(&p)) {
         cli_free_sets(&sets);
         return EXIT_INPUT;
     }

@@ -6,57 +6,60 @@
 #include "cli/cli.h"
 #include "report/commands.h"
 
-static const char run_usage[] =
-    "usage: einsim run -a ARCH.cfg -w WORKLOAD.cfg -m MAPPING.cfg [--set KEY=VALUE]...\n"
-    "                  [--level analytic|cycle|both] [-o DIR]\n"
-    "\n"
-    "Evaluates the mapping and prints stats.txt. With -o, writes DIR/stats.txt,\n"
-    "DIR/stats.json, DIR/stats.csv (header + one row) and DIR/effective.cfg, each\n"
-    "atomically. Exit code 4 when the mapping does not fit (the files still say why).\n"
-    "  --level L         analytic (steady state), cycle or both (default: both; the cycle\n"
-    "                    level is built on the analytic one, so both are reported)\n";
+static const CliOpt run_opts[] = {
+    CLI_OPT_ARCH,
+    CLI_OPT_WORKLOAD,
+    CLI_OPT_MAPPING,
+    CLI_OPT_SET,
+    { "--level", "analytic|cycle|both", "analytic (steady state), cycle or both (default: both; the cycle\n"
+                      "level is built on the analytic one, so both are reported)", 0 },
+    { "-o", "DIR", "write DIR/stats.txt, stats.json, stats.csv (header + one row) and\n"
+                   "effective.cfg, each atomically", 0 },
+    { NULL, NULL, NULL, 0 },
+};
+const CliSpec run_spec = {
+    "run", NULL,
+    "Evaluates the mapping and prints stats.txt. Exit code 4 when the mapping does not fit\n"
+    "(the files still say why).\n",
+    run_opts, NULL,
+};
 
 int cmd_run(int argc, char **argv)
 {
     CliInputs in = { 0 };
     int rc = EXIT_INPUT;
     bool cycle_level = true;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            fputs(run_usage, stdout);
-            cli_free_sets(&in.sets);
-            return EXIT_OK;
-        }
-        if (!v) {
-            fprintf(stderr, "einsim run: error: '%s' needs a value or is unknown\n%s", a, run_usage);
+    CliArgs p = { &run_spec, 1, 0 };
+    const char *v;
+    while (p.i < argc) {
+        int k = cli_next(&p, argc, argv, &v);
+        if (k == CLI_HELP) {
+            rc = EXIT_OK;
             goto out;
         }
-        int got = cli_input_opt(&in, argc, argv, &i);
+        if (k == CLI_ERR)
+            goto out;
+        if (k == CLI_ARG) {
+            fprintf(stderr, "einsim run: error: unexpected argument '%s'\n", v);
+            goto out;
+        }
+        int got = cli_input_take(&in, run_opts[k].name, v);
         if (got < 0)
             goto out;
-        if (got > 0)
+        if (got)
             continue;
-        if (strcmp(a, "--level") == 0) {
-            if (strcmp(v, "analytic") == 0)
-                cycle_level = false;
-            else if (strcmp(v, "cycle") == 0 || strcmp(v, "both") == 0)
-                cycle_level = true;
-            else {
-                fprintf(stderr, "einsim run: error: --level %s: expected analytic, cycle or "
-                        "both\n", v);
-                goto out;
-            }
-        } else {
-            fprintf(stderr, "einsim run: error: unknown option '%s'\n%s", a, run_usage);
+        /* --level */
+        if (strcmp(v, "analytic") == 0)
+            cycle_level = false;
+        else if (strcmp(v, "cycle") == 0 || strcmp(v, "both") == 0)
+            cycle_level = true;
+        else {
+            fprintf(stderr, "einsim run: error: --level %s: expected analytic, cycle or both\n", v);
             goto out;
         }
-        i++;
     }
-    if (!in.arch || !in.workload || !in.mapping) {
-        fprintf(stderr, "einsim run: error: -a, -w and -m are required\n%s", run_usage);
+    if (cli_check_required(&p))
         goto out;
-    }
     Diag d;
     diag_init(&d);
     RunCommand c = { in.arch, in.workload, in.mapping, in.outdir, cycle_level,

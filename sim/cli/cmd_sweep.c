@@ -7,27 +7,30 @@
 #include "cli/cli.h"
 #include "sweep/sweep.h"
 
-static const char sweep_usage[] =
-    "usage: einsim sweep SWEEP.cfg [-o DIR] [-j N] [--level L] [--set KEY=VALUE]...\n"
-    "       einsim sweep SWEEP.cfg --point ID [-o DIR] [--level L] [--set KEY=VALUE]...\n"
-    "       einsim sweep SWEEP.cfg --emit-jobs FILE [-o DIR] [--level L] [--set KEY=VALUE]...\n"
-    "       einsim sweep SWEEP.cfg --merge [-o DIR] [--level L] [--set KEY=VALUE]...\n"
-    "\n"
+static const CliOpt sweep_opts[] = {
+    { "-o", "DIR", "output directory (default: build/sweeps/NAME)", 0 },
+    { "-j", "N", "parallel worker processes (default: the online cores)", 0 },
+    { "--level", "analytic|cycle|both", "default: the sweep file's `level`", 0 },
+    { "--set", "KEY=VALUE", "an override for every point (wins over the file's `set`)",
+      CLI_REPEAT },
+    { "--point", "ID", "evaluate only point ID (1..N) into its directory; no CSV", 0 },
+    { "--emit-jobs", "FILE", "write one shell command per point to FILE (for `parallel < FILE`)\n"
+                             "and a Slurm array script FILE.sbatch; run nothing", 0 },
+    { "--merge", NULL, "rebuild DIR/sweep.csv from the point directories and list the\n"
+                       "points that are missing (exit code 1 when any is)", 0 },
+    { NULL, NULL, NULL, 0 },
+};
+const CliSpec sweep_spec = {
+    "sweep", "SWEEP.cfg",
     "Evaluates every point of the sweep (the cartesian product of its axes) into\n"
     "DIR/points/ID/ (the files of `einsim run -o`, then a `done` marker) and writes\n"
     "DIR/sweep.csv: point id, one column per axis key, then the run's CSV columns, one row\n"
     "per point in point order. Every input of every point is checked before anything runs.\n"
     "Rerunning the same command skips complete points and redoes interrupted ones.\n"
     "Infeasible points are rows with feasible=0 and the reason (exit code 0).\n"
-    "  -o DIR            output directory (default: build/sweeps/NAME)\n"
-    "  -j N              parallel worker processes (default: the online cores)\n"
-    "  --level L         analytic, cycle or both (default: the sweep file's `level`)\n"
-    "  --set KEY=VALUE   an override for every point (wins over the file's `set`)\n"
-    "  --point ID        evaluate only point ID (1..N) into its directory; no CSV\n"
-    "  --emit-jobs FILE  write one shell command per point to FILE (for `parallel < FILE`)\n"
-    "                    and a Slurm array script FILE.sbatch; run nothing\n"
-    "  --merge           rebuild DIR/sweep.csv from the point directories and list the\n"
-    "                    points that are missing (exit code 1 when any is)\n";
+    "--point, --emit-jobs and --merge exclude each other.\n",
+    sweep_opts, NULL,
+};
 
 int cmd_sweep(int argc, char **argv)
 {
@@ -36,31 +39,26 @@ int cmd_sweep(int argc, char **argv)
     long jobs = sysconf(_SC_NPROCESSORS_ONLN);
     bool do_merge = false;
     int rc = EXIT_INPUT;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            fputs(sweep_usage, stdout);
+    CliArgs p = { &sweep_spec, 1, 0 };
+    const char *v;
+    while (p.i < argc) {
+        int k = cli_next(&p, argc, argv, &v);
+        if (k == CLI_HELP) {
             cli_free_sets(&sets);
             return EXIT_OK;
         }
-        if (strcmp(a, "--merge") == 0) {
-            do_merge = true;
-            continue;
-        }
-        if (a[0] != '-') {
+        if (k == CLI_ERR)
+            goto out;
+        if (k == CLI_ARG) {
             if (file) {
                 fprintf(stderr, "einsim sweep: error: one sweep file expected, got '%s' and "
-                        "'%s'\n", file, a);
+                        "'%s'\n", file, v);
                 goto out;
             }
-            file = a;
+            file = v;
             continue;
         }
-        if (!v) {
-            fprintf(stderr, "einsim sweep: error: '%s' needs a value or is unknown\n%s", a,
-                    sweep_usage);
-            goto out;
-        }
+        const char *a = sweep_opts[k].name;
         if (strcmp(a, "-o") == 0) {
             outdir = v;
         } else if (strcmp(a, "-j") == 0) {
@@ -76,17 +74,15 @@ int cmd_sweep(int argc, char **argv)
             emit = v;
         } else if (strcmp(a, "--point") == 0) {
             point = v;
-        } else if (strcmp(a, "--set") == 0) {
-            if (cli_add_set(&sets, v))
-                goto out;
-        } else {
-            fprintf(stderr, "einsim sweep: error: unknown option '%s'\n%s", a, sweep_usage);
+        } else if (strcmp(a, "--merge") == 0) {
+            do_merge = true;
+        } else if (cli_add_set(&sets, v)) { /* --set */
             goto out;
         }
-        i++;
     }
     if (!file) {
-        fprintf(stderr, "einsim sweep: error: a sweep file is required\n%s", sweep_usage);
+        fprintf(stderr, "einsim sweep: error: a sweep file is required\n");
+        cli_usage(&sweep_spec, stderr);
         goto out;
     }
     if ((emit != NULL) + (point != NULL) + do_merge > 1) {

@@ -8,18 +8,25 @@
 #include "report/commands.h"
 #include "util/util.h"
 
-static const char train_usage[] =
-    "usage: einsim train-compare -a ARCH.cfg -m MAPPING.cfg -w WORKLOAD.cfg[,...]\n"
-    "                            [--nm P[,P...]] [--level analytic|cycle]\n"
-    "                            [--set KEY=VALUE]... [-o DIR]\n"
-    "\n"
-    "Runs each training workload at each N:M setting (--set workload.nm=P; default\n"
-    "dense,4:8,2:8,1:8,2:4) and prints the whole-iteration cycles, the speedup and energy\n"
-    "ratio over dense, the hardware utilisation (issued MACs / peak) and the effective\n"
-    "throughput (dense-equivalent MACs / peak), and where the gap to the ideal BDWP\n"
-    "speedup 3 / (1 + 2N/M) goes, in % of the dense iteration. --level picks the level\n"
-    "(default cycle). A pattern the unit cannot run is listed with the reason (exit 1).\n"
-    "With -o, writes DIR/train-compare.csv atomically.\n";
+static const CliOpt train_opts[] = {
+    CLI_OPT_ARCH,
+    CLI_OPT_MAPPING,
+    { "-w", "WORKLOAD.cfg[,...]", "training workload files, comma-separated", CLI_REQUIRED },
+    { "--nm", "P[,P...]", "N:M settings (default dense,4:8,2:8,1:8,2:4)", 0 },
+    { "--level", "analytic|cycle", "the level reported (default cycle)", 0 },
+    CLI_OPT_SET,
+    { "-o", "DIR", "write DIR/train-compare.csv atomically", 0 },
+    { NULL, NULL, NULL, 0 },
+};
+const CliSpec train_compare_spec = {
+    "train-compare", NULL,
+    "Runs each training workload at each N:M setting (--set workload.nm=P) and prints the\n"
+    "whole-iteration cycles, the speedup and energy ratio over dense, the hardware\n"
+    "utilisation (issued MACs / peak) and the effective throughput (dense-equivalent MACs\n"
+    "/ peak), and where the gap to the ideal BDWP speedup 3 / (1 + 2N/M) goes, in % of\n"
+    "the dense iteration. A pattern the unit cannot run is listed with the reason (exit 1).\n",
+    train_opts, NULL,
+};
 
 #define MAX_LIST 16
 
@@ -31,18 +38,21 @@ int cmd_train_compare(int argc, char **argv)
     char *wls[MAX_LIST], *nms[MAX_LIST];
     int rc = EXIT_INPUT;
     bool cycle_level = true;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            fputs(train_usage, stdout);
+    CliArgs p = { &train_compare_spec, 1, 0 };
+    const char *v;
+    while (p.i < argc) {
+        int k = cli_next(&p, argc, argv, &v);
+        if (k == CLI_HELP) {
             rc = EXIT_OK;
             goto out;
         }
-        if (!v) {
-            fprintf(stderr, "einsim train-compare: error: '%s' needs a value or is unknown\n%s",
-                    a, train_usage);
+        if (k == CLI_ERR)
+            goto out;
+        if (k == CLI_ARG) {
+            fprintf(stderr, "einsim train-compare: error: unexpected argument '%s'\n", v);
             goto out;
         }
+        const char *a = train_opts[k].name;
         if (strcmp(a, "-a") == 0)
             arch = v;
         else if (strcmp(a, "-m") == 0)
@@ -58,33 +68,25 @@ int cmd_train_compare(int argc, char **argv)
         } else if (strcmp(a, "--set") == 0) {
             if (cli_add_set(&sets, v))
                 goto out;
-        } else if (strcmp(a, "--level") == 0) {
-            if (strcmp(v, "analytic") == 0)
-                cycle_level = false;
-            else if (strcmp(v, "cycle") == 0)
-                cycle_level = true;
-            else {
-                fprintf(stderr, "einsim train-compare: error: --level %s: expected analytic or "
-                        "cycle\n", v);
-                goto out;
-            }
+        } else if (strcmp(v, "analytic") == 0) { /* --level */
+            cycle_level = false;
+        } else if (strcmp(v, "cycle") == 0) {
+            cycle_level = true;
         } else {
-            fprintf(stderr, "einsim train-compare: error: unknown option '%s'\n%s", a, train_usage);
+            fprintf(stderr, "einsim train-compare: error: --level %s: expected analytic or "
+                    "cycle\n", v);
             goto out;
         }
-        i++;
     }
-    if (!arch || !map || !wl_arg) {
-        fprintf(stderr, "einsim train-compare: error: -a, -m and -w are required\n%s", train_usage);
+    if (cli_check_required(&p))
         goto out;
-    }
     int nw = cli_split("train-compare", "-w", wl_arg, wls, MAX_LIST);
     int nn = cli_split("train-compare", "--nm", nm_arg, nms, MAX_LIST);
     if (nw < 0 || nn < 0)
         goto out;
     for (int k = 0; k < nn; k++) {
-        NMPattern p;
-        if (nm_parse(nms[k], &p) != 0) {
+        NMPattern pat;
+        if (nm_parse(nms[k], &pat) != 0) {
             fprintf(stderr, "einsim train-compare: error: --nm '%s': expected N:M with 1 <= N <= "
                     "M <= 64, or dense\n", nms[k]);
             goto out;

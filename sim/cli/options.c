@@ -93,3 +93,152 @@ int cli_finish(Diag *d, Outcome o)
     }
     return EXIT_INTERNAL;
 }
+
+/* ---- option tables -------------------------------------------------------------------- */
+
+static void wrap_synopsis(const CliSpec *s, FILE *f)
+{
+    char head[64];
+    int indent = snprintf(head, sizeof head, "usage: einsim %s", s->name), col = indent;
+    fputs(head, f);
+    Buf parts = {0};
+    if (s->args)
+        buf_printf(&parts, "%s\n", s->args);
+    for (int pass = 0; pass < 2; pass++) /* required first, then the optional ones */
+        for (const CliOpt *o = s->opts; o && o->name; o++) {
+            bool req = (o->flags & CLI_REQUIRED) != 0;
+            if (req != (pass == 0))
+                continue;
+            buf_printf(&parts, "%s%s%s%s%s%s\n", req ? "" : "[", o->name, o->arg ? " " : "",
+                       o->arg ? o->arg : "", req ? "" : "]", o->flags & CLI_REPEAT ? "..." : "");
+        }
+    for (char *p = parts.s, *nl; p && *p; p = nl + 1) {
+        nl = strchr(p, '\n');
+        int len = (int)(nl - p);
+        if (col + 1 + len > 88 && col > indent) {
+            fprintf(f, "\n%*s", indent, "");
+            col = indent;
+        }
+        fprintf(f, " %.*s", len, p);
+        col += 1 + len;
+    }
+    fputc('\n', f);
+    buf_free(&parts);
+}
+
+void cli_usage(const CliSpec *s, FILE *f)
+{
+    wrap_synopsis(s, f);
+    if (s->about)
+        fprintf(f, "\n%s", s->about);
+    for (const CliOpt *o = s->opts; o && o->name; o++) {
+        char left[64];
+        int w = snprintf(left, sizeof left, "  %s%s%s", o->name, o->arg ? " " : "",
+                         o->arg ? o->arg : "");
+        fputs(left, f);
+        if (w > 19)
+            fprintf(f, "\n%20s", "");
+        else
+            fprintf(f, "%*s", 20 - w, "");
+        for (const char *h = o->help; *h; h++) {
+            fputc(*h, f);
+            if (*h == '\n')
+                fprintf(f, "%20s", "");
+        }
+        fputc('\n', f);
+    }
+    if (s->after)
+        fputs(s->after, f);
+}
+
+int cli_next(CliArgs *p, int argc, char **argv, const char **val)
+{
+    const CliSpec *s = p->spec;
+    *val = NULL;
+    if (p->i >= argc)
+        return 0;
+    const char *a = argv[p->i++];
+    if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+        cli_usage(s, stdout);
+        return CLI_HELP;
+    }
+    if (a[0] != '-' || !a[1]) {
+        *val = a;
+        return CLI_ARG;
+    }
+    for (int k = 0; s->opts && s->opts[k].name; k++) {
+        const CliOpt *o = &s->opts[k];
+        if (strcmp(a, o->name) != 0)
+            continue;
+        if (o->arg) {
+            if (p->i >= argc) {
+                fprintf(stderr, "einsim %s: error: '%s' needs a value (%s)\n", s->name, a, o->arg);
+                cli_usage(s, stderr);
+                return CLI_ERR;
+            }
+            *val = argv[p->i++];
+        }
+        if (k < 32)
+            p->seen |= 1u << k;
+        return k;
+    }
+    fprintf(stderr, "einsim %s: error: unknown option '%s'\n", s->name, a);
+    cli_usage(s, stderr);
+    return CLI_ERR;
+}
+
+int cli_check_required(const CliArgs *p)
+{
+    Buf miss = {0};
+    int n = 0, total = 0;
+    for (int k = 0; p->spec->opts && p->spec->opts[k].name; k++)
+        total += (p->spec->opts[k].flags & CLI_REQUIRED) && k < 32 && !(p->seen & (1u << k));
+    for (int k = 0; p->spec->opts && p->spec->opts[k].name; k++)
+        if ((p->spec->opts[k].flags & CLI_REQUIRED) && k < 32 && !(p->seen & (1u << k))) {
+            n++;
+            buf_printf(&miss, "%s%s", n == 1 ? "" : n == total ? " and " : ", ",
+                       p->spec->opts[k].name);
+        }
+    if (n) {
+        fprintf(stderr, "einsim %s: error: %s %s required\n", p->spec->name, miss.s,
+                n == 1 ? "is" : "are");
+        cli_usage(p->spec, stderr);
+    }
+    buf_free(&miss);
+    return n ? 1 : 0;
+}
+
+int cli_input_take(CliInputs *in, const char *opt, const char *val)
+{
+    const char **slot = strcmp(opt, "-a") == 0 ? &in->arch
+                      : strcmp(opt, "-w") == 0 ? &in->workload
+                      : strcmp(opt, "-m") == 0 ? &in->mapping
+                      : strcmp(opt, "-o") == 0 ? &in->outdir : NULL;
+    if (slot) {
+        *slot = val;
+        return 1;
+    }
+    if (strcmp(opt, "--set") == 0)
+        return cli_add_set(&in->sets, val) ? -1 : 1;
+    return 0;
+}
+
+char *cli_synopsis_short(const CliSpec *s)
+{
+    Buf b = {0};
+    bool optional = false;
+    buf_printf(&b, "%s", s->name);
+    if (s->args)
+        buf_printf(&b, " %s", s->args);
+    for (const CliOpt *o = s->opts; o && o->name; o++) {
+        if (!(o->flags & CLI_REQUIRED)) {
+            optional = true;
+            continue;
+        }
+        buf_printf(&b, " %s%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "",
+                   o->flags & CLI_REPEAT ? "..." : "");
+    }
+    if (optional)
+        buf_printf(&b, " [options]");
+    return buf_take(&b);
+}

@@ -387,8 +387,9 @@ static const char *shown_name(CfgFile *f, const char *raw)
 int cfg_open(CfgFile *f, const char *path, Diag *d, StrPool *pool)
 {
     memset(f, 0, sizeof *f);
-    f->path = xstrdup(path);
-    f->dir = path_dirname(path);
+    char *installed = share_find(path); /* an installed einsim's shipped inputs */
+    f->path = installed ? installed : xstrdup(path);
+    f->dir = path_dirname(f->path);
     f->d = d;
     f->pool = pool;
     int before = diag_count(d);

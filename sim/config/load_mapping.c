@@ -496,8 +496,9 @@ static void load_training(MappingLoad *L, const Node *n)
 
 int config_load_mapping(const char *path, const Overrides *ov, Diag *d, MappingSpec **out)
 {
-    static const char *const keys[] = { "name", "cascade", "partitions", "ragged", "binding",
-                                        "spatial", "groups", "search", "training", NULL };
+    static const char *const keys[] = { "name", "arch", "cascade", "partitions", "ragged",
+                                        "binding", "spatial", "groups", "search", "training",
+                                        NULL };
     *out = NULL;
     int before = diag_count(d);
     MappingBox *box = xcalloc(1, sizeof *box);
@@ -523,6 +524,10 @@ int config_load_mapping(const char *path, const Overrides *ov, Diag *d, MappingS
             const char *s;
             if (get_name(&n, "name", true, &s) == GET_OK)
                 m->name = pool_add(&box->pool, s);
+            if (get_str(&n, "arch", false, false, &s) == GET_OK) {
+                m->written_for = pool_add(&box->pool, s);
+                m->written_for_loc = cfg_loc(&f, config_setting_get_member(top, "arch"));
+            }
             load_cascade_ref(&L, &n);
             get_bool(&n, "ragged", false, &m->ragged);
             load_partitions(&L, &n);
@@ -536,6 +541,11 @@ int config_load_mapping(const char *path, const Overrides *ov, Diag *d, MappingS
                 Buf b = {0};
                 cfg_write_setting(&b, top, 0, inline_cascade, &L);
                 m->effective_cfg = pool_adopt(&box->pool, buf_take(&b));
+                if (L.cg) {
+                    Buf cb = {0};
+                    cfg_write_setting(&cb, L.cg, 1, NULL, NULL);
+                    m->cascade_cfg = pool_adopt(&box->pool, buf_take(&cb));
+                }
             }
         }
     }

@@ -251,6 +251,10 @@ typedef struct {
 typedef struct {
     const char *name;
     const char *path;
+    const char *written_for;   /* `arch`: the architecture (name) the mapping was written
+                                  for, or NULL; running it on another (other than a
+                                  variant named NAME-...) gets a warning */
+    SrcLoc written_for_loc;
     const char *cascade_path;  /* resolved relative to the mapping file's folder; the
                                   mapping file itself when the cascade is inline */
     RankSize *partitions;      /* sizes of the inner ranks of partitions, e.g. M0 = 256 */
@@ -272,6 +276,10 @@ typedef struct {
         SrcLoc loc;
     } training;
     const char *effective_cfg; /* libconfig text after includes, overrides, defaults */
+    const char *cascade_cfg;   /* the cascade group as `cascade = { ... };` lines (after
+                                  `cascade.*` overrides) at one level of indentation, to
+                                  inline it in a mapping written elsewhere; NULL when the
+                                  mapping failed to load */
     SrcLoc loc;
 } MappingSpec;
 

@@ -22,9 +22,13 @@ Outcome report_run(const RunCommand *c, Diag *d);
 
 /* `einsim compare`: every (arch[i], mapping[i]) pair on every workload and sequence
  * length (workload.seq; none: the workload's own) at both levels, as one table against
- * the first pair; with outdir, compare.csv and one run directory per point. */
+ * the first pair; with outdir, compare.csv (its run_dir column names each point's run
+ * directory) and one run directory per point. A pair's own overrides (pair_ov[i]) apply
+ * after the common ones; its runs are then labelled MAPPING[KEY=VALUE,...] (the mapping
+ * column of the table and the CSV). */
 typedef struct {
     const char *const *arch, *const *mapping;   /* n_pairs each */
+    const Overrides *pair_ov;                   /* n_pairs (n = 0: none), or NULL */
     int n_pairs;
     const char *const *workloads;
     int n_workloads;

@@ -21,8 +21,11 @@ Outcome report_compare(const CompareCommand *c, Diag *d)
     if (c->outdir && !(od = outdir_open(c->outdir, "einsim compare", d)))
         return OUTCOME_INPUT;
     Emit csv = { 0 };
-    emit_printf(&csv, "workload,seq,arch,mapping,feasible,cycles,seconds,energy_pj,speedup,"
-                      "energy_ratio,dram_bytes,bound,utilization,cycle_cycles,cycle_seconds,reason\n");
+    /* The run CSV's columns (report.h), then the ratios and the run directory. */
+    char *hdr = report_csv_header();
+    hdr[strlen(hdr) - 1] = '\0'; /* its newline */
+    emit_printf(&csv, "%s,speedup,energy_ratio,run_dir\n", hdr);
+    free(hdr);
     Outcome rc = OUTCOME_OK;
     printf("%-8s %9s %-14s %13s %9s %13s %13s %8s %-30s %16s %-8s\n", "workload", "seq",
            "mapping", "latency s", "speedup", "cycle-level s", "energy pJ", "E ratio",
@@ -31,13 +34,22 @@ Outcome report_compare(const CompareCommand *c, Diag *d)
         for (int s = 0; s < (c->n_seqs ? c->n_seqs : 1); s++) {
             Point base = { 0, 0, 0 };
             for (int p = 0; p < c->n_pairs; p++) {
-                /* The user's overrides plus workload.seq for this point. */
-                Override *ov = xcalloc((size_t)c->ov.n + 1, sizeof *ov);
+                /* The user's overrides, the pair's own, then workload.seq for this point. */
+                const Overrides *po = c->pair_ov ? &c->pair_ov[p] : NULL;
+                int npo = po ? po->n : 0;
+                Override *ov = xcalloc((size_t)(c->ov.n + npo) + 1, sizeof *ov);
+                int n = 0;
                 for (int k = 0; k < c->ov.n; k++)
-                    ov[k] = c->ov.v[k];
-                int n = c->ov.n;
-                if (c->n_seqs)
-                    ov[n++] = (Override){ "workload.seq", c->seqs[s], c->ov.n + 1 };
+                    ov[n++] = c->ov.v[k];
+                for (int k = 0; k < npo; k++) {
+                    ov[n] = po->v[k];
+                    ov[n].index = n + 1;
+                    n++;
+                }
+                if (c->n_seqs) {
+                    ov[n] = (Override){ "workload.seq", c->seqs[s], n + 1 };
+                    n++;
+                }
                 Overrides o = { ov, n };
                 RunInputs ri;
                 int bad = run_inputs_load(&ri, c->arch[p], c->workloads[w], c->mapping[p], &o, d);
@@ -59,7 +71,8 @@ Outcome report_compare(const CompareCommand *c, Diag *d)
                 const CycleResult *cy = &rr.cy;
                 RunReport rep = { ri.arch->name, c->arch[p], ri.workload->name,
                                   c->workloads[w], ri.mapping->name, c->mapping[p],
-                                  ri.cascade->name, ri.arch->clock_mhz, res, cy, &rr.er };
+                                  ri.cascade->name, ri.arch->clock_mhz, res, cy, &rr.er, NULL,
+                                  report_seq_of(ri.workload) };
                 RunFiles f;
                 if (report_run_files(&rep, &ri, &f, d)) {
                     run_result_free(&rr);
@@ -77,40 +90,54 @@ Outcome report_compare(const CompareCommand *c, Diag *d)
                              res->unit_name[u], res->utilization[u]);
                 }
                 const char *seq_txt = c->n_seqs ? c->seqs[s] : "-";
+                /* The pair's label, and its run directory (no '/' from an override value). */
+                Buf lb = {0};
+                buf_printf(&lb, "%s", ri.mapping->name);
+                for (int k = 0; k < npo; k++)
+                    buf_printf(&lb, "%s%s=%s", k ? "," : "[", po->v[k].key, po->v[k].value);
+                buf_printf(&lb, "%s", npo ? "]" : "");
+                char *label = buf_take(&lb);
+                char *rdir = xasprintf("%s-%s-%s", ri.workload->name, seq_txt, label);
+                for (char *q = rdir; *q; q++)
+                    if (*q == '/')
+                        *q = '_';
                 if (!res->feasible) {
                     printf("%-8s %9s %-14s infeasible: %s\n", ri.workload->name, seq_txt,
-                           ri.mapping->name, res->reason);
+                           label, res->reason);
                 } else {
                     double sp = base.feasible ? base.seconds / pt.seconds : 0;
                     double er_ = base.feasible ? pt.energy / base.energy : 0;
                     printf("%-8s %9s %-14s %13.6g %8.3fx %13.6g %13.6e %8.3f %-30s %16llu %-8s\n",
-                           ri.workload->name, seq_txt, ri.mapping->name, pt.seconds, sp,
+                           ri.workload->name, seq_txt, label, pt.seconds, sp,
                            cy->seconds, pt.energy, er_, util, (unsigned long long)res->dram_bytes,
                            res->bound);
                 }
-                const char *names[4] = { ri.workload->name, seq_txt, ri.arch->name,
-                                         ri.mapping->name };
-                for (int k = 0; k < 4; k++) {
-                    emit_csv_field(&csv, names[k]);
-                    emit_printf(&csv, ",");
+                RunReport row_rep = rep;
+                row_rep.mapping = label;
+                char bad_row[EMIT_FIELD_MAX], *row = report_csv_row(&row_rep, bad_row);
+                if (!row) {
+                    diag_error(d, c->outdir ? c->outdir : "compare.csv", 0, "compare.csv: %s is "
+                               "not a finite number", bad_row);
+                    rc = OUTCOME_INPUT;
+                } else {
+                    row[strlen(row) - 1] = '\0'; /* its newline */
+                    emit_printf(&csv, "%s,", row);
                 }
-                emit_printf(&csv, "%d,%llu,%.17g,%.17g,%.17g,%.17g,%llu,%s,\"%s\",%llu,%.17g,",
-                            res->feasible, (unsigned long long)res->cycles, pt.seconds, pt.energy,
-                            base.feasible && pt.feasible ? base.seconds / pt.seconds : 0,
-                            base.feasible && pt.feasible ? pt.energy / base.energy : 0,
-                            (unsigned long long)res->dram_bytes, res->feasible ? res->bound : "",
-                            util, (unsigned long long)cy->cycles, cy->seconds);
-                emit_printf(&csv, "\"");
-                for (const char *q = res->feasible ? "" : res->reason; *q; q++)
-                    emit_printf(&csv, *q == '"' ? "\"\"" : "%c", *q);
-                emit_printf(&csv, "\"\n");
+                free(row);
+                if (base.feasible && pt.feasible)
+                    emit_printf(&csv, "%.17g,%.17g,", base.seconds / pt.seconds, pt.energy / base.energy);
+                else
+                    emit_printf(&csv, ",,");
+                emit_csv_field(&csv, rdir);
+                emit_printf(&csv, "\n");
                 if (c->outdir) {
-                    char *sub = xasprintf("%s/%s-%s-%s", c->outdir, ri.workload->name, seq_txt,
-                                          ri.mapping->name);
+                    char *sub = path_join(c->outdir, rdir);
                     if (report_write_run_dir(&f, sub, d))
                         rc = OUTCOME_INPUT;
                     free(sub);
                 }
+                free(label);
+                free(rdir);
                 report_run_files_free(&f);
                 run_result_free(&rr);
                 run_inputs_free(&ri);

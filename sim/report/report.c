@@ -353,7 +353,8 @@ char *report_stats_json(const RunReport *r, char *bad)
 {
     const EngineResult *a = r->analytic;
     Emit b = { 0 };
-    emit_printf(&b, "{\n  \"feasible\": %s,\n  \"infeasible_reason\": ", a->feasible ? "true" : "false");
+    emit_printf(&b, "{\n  \"version\": \"%s\",\n  \"feasible\": %s,\n  \"infeasible_reason\": ",
+                einsim_version(), a->feasible ? "true" : "false");
     if (a->feasible)
         emit_printf(&b, "null");
     else
@@ -475,41 +476,56 @@ char *report_stats_json(const RunReport *r, char *bad)
     return emit_take(&b, bad);
 }
 
+uint64_t report_seq_of(const WorkloadSpec *w)
+{
+    if (!w || !w->kind || strcmp(w->kind, "attention") != 0)
+        return 0;
+    for (int i = 0; i < w->n_ranks; i++)
+        if (strcmp(w->ranks[i].name, "M") == 0)
+            return w->ranks[i].size;
+    return 0;
+}
+
 char *report_csv_header(void)
 {
-    return xstrdup("arch,workload,mapping,feasible,cycles,seconds,energy_pj,edp_pj_s,dram_bytes,"
-                   "bound,util_1,util_2,cycle_cycles,cycle_seconds,reason,area_um2\n");
+    return xstrdup("workload,seq,arch,mapping,feasible,cycles,seconds,energy_pj,edp_pj_s,"
+                   "dram_bytes,bound,unit_1,util_1,unit_2,util_2,cycle_cycles,cycle_seconds,"
+                   "area_um2,reason\n");
 }
+
 
 char *report_csv_row(const RunReport *r, char *bad)
 {
     const EngineResult *a = r->analytic;
     double energy = a->feasible ? r->energy->total_pj : 0;
     Emit b = { 0 };
-    const char *names[3] = { r->arch, r->workload, r->mapping };
-    for (int i = 0; i < 3; i++) {
-        emit_csv_field(&b, names[i]);
-        emit_printf(&b, ",");
-    }
-    emit_printf(&b, "%d,%llu,%.17g,%.17g,%.17g,%llu,%s,", a->feasible, ull(a->cycles), a->seconds,
+    emit_csv_field(&b, r->workload);
+    emit_printf(&b, ",");
+    if (r->seq)
+        emit_printf(&b, "%llu", ull(r->seq));
+    emit_printf(&b, ",");
+    emit_csv_field(&b, r->arch);
+    emit_printf(&b, ",");
+    emit_csv_field(&b, r->mapping);
+    emit_printf(&b, ",%d,%llu,%.17g,%.17g,%.17g,%llu,%s", a->feasible, ull(a->cycles), a->seconds,
                 energy, energy * a->seconds, ull(a->dram_bytes), a->feasible ? a->bound : "");
     for (int u = 0; u < 2; u++) {
-        if (u < a->n_units)
-            emit_printf(&b, "%s=%.6f", a->unit_name[u], a->utilization[u]);
         emit_printf(&b, ",");
+        if (u < a->n_units) {
+            emit_csv_field(&b, a->unit_name[u]);
+            emit_printf(&b, ",%.6f", a->utilization[u]);
+        } else {
+            emit_printf(&b, ",");
+        }
     }
     if (r->cycle && r->cycle->ran)
-        emit_printf(&b, "%llu,%.17g,", ull(r->cycle->cycles), r->cycle->seconds);
+        emit_printf(&b, ",%llu,%.17g,", ull(r->cycle->cycles), r->cycle->seconds);
     else
-        emit_printf(&b, ",,");
-    /* The reason is always quoted (it may contain commas); quotes inside are doubled. */
-    emit_printf(&b, "\"");
-    for (const char *s = a->feasible ? "" : a->reason; *s; s++)
-        emit_printf(&b, *s == '"' ? "\"\"" : "%c", *s);
-    /* area_um2 is appended last so consumers of the older columns keep working. */
-    emit_printf(&b, "\",");
+        emit_printf(&b, ",,,");
     if (a->feasible && r->energy->arch.modelled)
         emit_printf(&b, "%.17g", r->energy->arch.total_um2);
+    emit_printf(&b, ",");
+    emit_csv_field(&b, a->feasible ? "" : a->reason);
     emit_printf(&b, "\n");
     return emit_take(&b, bad);
 }

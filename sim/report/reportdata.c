@@ -1,7 +1,8 @@
 /* reportdata.c — the runs `einsim report` presents (reportgenInt.h), read from its input.
  *
  * Inputs, recognised by their files:
- *   - a compare directory: compare.csv, run directories DIR/WORKLOAD-SEQ-MAPPING/;
+ *   - a compare directory: compare.csv, run directories DIR/RUN_DIR/ (its run_dir
+ *     column; older files: DIR/WORKLOAD-SEQ-MAPPING/);
  *   - a sweep directory: sweep.csv (a `point` column, one column per axis key, then the
  *     run CSV's columns), run directories DIR/points/POINT/;
  *   - a CSV of either kind (run directories looked up beside it when present);
@@ -191,13 +192,22 @@ static int read_rows(Data *D, const CsvTable *t, Diag *d)
             r->has_ratio = parse_double(cell(t, i, "speedup"), &r->speedup) &&
                            parse_double(cell(t, i, "energy_ratio"), &r->energy_ratio);
         }
-        if ((v = cell(t, i, "utilization")))
+        if ((v = cell(t, i, "utilization"))) /* older compare.csv */
             parse_util(r, v);
-        for (int u = 1; u <= MAX_UNITS; u++) {
-            char col[24];
+        for (int u = 1; u <= MAX_UNITS && r->n_util < MAX_UNITS; u++) {
+            char col[24], ucol[24];
             snprintf(col, sizeof col, "util_%d", u);
-            if ((v = cell(t, i, col)) && *v)
+            snprintf(ucol, sizeof ucol, "unit_%d", u);
+            const char *name = cell(t, i, ucol);
+            double x;
+            if (!(v = cell(t, i, col)) || !*v)
+                continue;
+            if (!name) { /* older files: "array2d=0.889610" */
                 parse_util(r, v);
+            } else if (*name && parse_double(v, &x)) {
+                r->util_name[r->n_util] = xstrdup(name);
+                r->util[r->n_util++] = x;
+            }
         }
         const char *rows = cell(t, i, "arch.array2d.rows"), *cols = cell(t, i, "arch.array2d.cols");
         if (rows && *rows)
@@ -208,6 +218,8 @@ static int read_rows(Data *D, const CsvTable *t, Diag *d)
         char *dir = NULL;
         if (sweep)
             dir = xasprintf("%s/points/%s", D->base, cell(t, i, "point"));
+        else if (compare && (v = cell(t, i, "run_dir")) && *v)
+            dir = path_join(D->base, v);
         else if (compare)
             dir = xasprintf("%s/%s-%s-%s", D->base, r->workload, cell(t, i, "seq"), r->mapping);
         else if (strcmp(D->kind, "run") == 0)
@@ -240,14 +252,67 @@ void report_data_free(Data *D)
         free(r->reason);
         free(r->size);
         free(r->label);
+        free(r->series);
+        free(r->match);
+        for (int a = 0; a < D->n_axes; a++)
+            free(r->axv[a]);
         for (int u = 0; u < r->n_util; u++)
             free(r->util_name[u]);
         json_free(r->stats);
         free(r->stats_path);
     }
     free(D->r);
+    for (int a = 0; a < D->n_axes; a++)
+        free(D->axis[a]);
+    free(D->baseline);
     free(D->csv_path);
     free(D->base);
+}
+
+/* An axis that picks the architecture or mapping file (named in every series). */
+static bool names_input(const char *key)
+{
+    return !strcmp(key, "arch_file") || !strcmp(key, "mapping_file");
+}
+
+/* The sweep axes of a sweep CSV (the columns between `point` and the run CSV's first,
+ * `workload`) that tell runs apart in a plot: those with two or more values, other than
+ * the workload file and workload.seq (each workload has its own plots, the sequence
+ * length is their x axis) and the architecture and mapping files (their names are in
+ * every series). Zipped keys whose values are equal in every row are shown once, under
+ * the first key. Also sets each row's Row.match. */
+static void find_axes(Data *D, const CsvTable *t)
+{
+    int first = csv_col(t, "point") + 1, last = csv_col(t, "workload"); /* the run columns */
+    if (first <= 0 || last < first)
+        last = first = 0;
+    for (int i = 0; i < D->n; i++) {
+        Buf m = {0};
+        buf_printf(&m, "%s\037%" PRIu64, D->r[i].workload, D->r[i].has_seq ? D->r[i].seq : 0);
+        for (int c = first; c < last; c++)
+            if (!names_input(t->head[c]))
+                buf_printf(&m, "\037%s", t->rows[i][c]);
+        D->r[i].match = buf_take(&m);
+    }
+    for (int c = first; c < last && D->n_axes < MAX_AXES; c++) {
+        const char *k = t->head[c];
+        if (names_input(k) || !strcmp(k, "workload_file") || !strcmp(k, "workload.seq"))
+            continue;
+        bool varies = false, dup = false;
+        for (int i = 1; i < t->nrows && !varies; i++)
+            varies = strcmp(t->rows[i][c], t->rows[0][c]) != 0;
+        for (int c2 = first; c2 < c && varies && !dup; c2++) {
+            dup = true;
+            for (int i = 0; i < t->nrows && dup; i++)
+                dup = strcmp(t->rows[i][c], t->rows[i][c2]) == 0;
+        }
+        if (!varies || dup)
+            continue;
+        D->axis[D->n_axes] = xstrdup(k);
+        for (int i = 0; i < D->n; i++)
+            D->r[i].axv[D->n_axes] = xstrdup(t->rows[i][c]);
+        D->n_axes++;
+    }
 }
 
 static int load_input(Data *D, const char *input, Diag *d)
@@ -285,6 +350,8 @@ static int load_input(Data *D, const char *input, Diag *d)
         diag_error(d, D->csv_path, 2, "the CSV has a header but no rows");
         rc = 1;
     }
+    if (rc == 0)
+        find_axes(D, &t);
     csv_free(&t);
     return rc;
 }
@@ -300,19 +367,82 @@ static void make_labels(Data *D)
     }
     for (int i = 0; i < D->n; i++) {
         Row *r = &D->r[i];
-        char s[32] = "";
+        Buf s = {0};
+        buf_printf(&s, "%s%s%s", many_arch ? r->arch : "", many_arch ? ":" : "", r->mapping);
+        for (int a = 0; a < D->n_axes; a++)
+            buf_printf(&s, " %s=%s", D->axis[a], r->axv[a]);
+        r->series = buf_take(&s);
+        char q[32] = "";
         if (many_seq && r->has_seq)
-            report_seq_short(r->seq, s, sizeof s);
-        r->label = xasprintf("%s%s%s%s%s%s%s", r->size ? r->size : "", r->size ? " " : "", s,
-                             *s ? " " : "", many_arch && !r->size ? r->arch : "",
-                             many_arch && !r->size ? ":" : "", r->mapping);
+            report_seq_short(r->seq, q, sizeof q);
+        r->label = xasprintf("%s%s%s", q, *q ? " " : "", r->series);
+        if (!r->match)
+            r->match = xasprintf("%s\037%" PRIu64, r->workload, r->has_seq ? r->seq : 0);
     }
 }
 
-int report_data_load(Data *D, const char *input, Diag *d)
+static bool names(const Row *r, const char *name)
+{
+    size_t la = strlen(r->arch);
+    return strcmp(r->mapping, name) == 0 || strcmp(r->series, name) == 0 ||
+           (strncmp(name, r->arch, la) == 0 && name[la] == ':' && strcmp(name + la + 1, r->mapping) == 0);
+}
+
+const Row *report_partner(const Data *D, const Row *r, const char *name)
+{
+    for (int i = 0; i < D->n; i++)
+        if (names(&D->r[i], name) && strcmp(D->r[i].match, r->match) == 0)
+            return &D->r[i];
+    return NULL;
+}
+
+/* Ratios against the runs of `name` (see report_data_load). */
+static int apply_baseline(Data *D, const char *name, Diag *d)
+{
+    bool any = false;
+    for (int i = 0; i < D->n && !any; i++)
+        any = names(&D->r[i], name);
+    if (!any) {
+        Buf l = {0};
+        char **seen = NULL;
+        int ns = 0;
+        for (int i = 0; i < D->n; i++) {
+            int before = ns;
+            report_intern(&seen, &ns, D->r[i].mapping);
+            if (ns > before)
+                buf_printf(&l, "%s%s", before ? ", " : "", D->r[i].mapping);
+        }
+        diag_error(d, D->csv_path, 0, "--baseline '%s' names no run (mappings: %s; a series "
+                   "or ARCH:MAPPING also works)", name, l.s);
+        report_free_list(seen, ns);
+        buf_free(&l);
+        return 1;
+    }
+    for (int i = 0; i < D->n; i++) {
+        Row *r = &D->r[i];
+        r->is_base = names(r, name);
+        const Row *b = report_partner(D, r, name);
+        r->has_ratio = b && b->feasible && r->feasible && r->seconds > 0 && b->energy_pj > 0;
+        if (r->has_ratio) {
+            r->speedup = b->seconds / r->seconds;
+            r->energy_ratio = r->energy_pj / b->energy_pj;
+        }
+    }
+    D->baseline = xstrdup(name);
+    return 0;
+}
+
+int report_data_load(Data *D, const char *input, const char *baseline, Diag *d)
 {
     if (load_input(D, input, d))
         return 1;
     make_labels(D);
+    if (baseline)
+        return apply_baseline(D, baseline, d);
+    for (int i = 0; i < D->n && !D->baseline; i++)
+        if (D->r[i].has_ratio) /* compare: its first pair */
+            D->baseline = xstrdup(D->r[i].series);
+    for (int i = 0; i < D->n && D->baseline; i++)
+        D->r[i].is_base = strcmp(D->r[i].series, D->baseline) == 0;
     return 0;
 }

@@ -46,27 +46,30 @@ static void td(Buf *h, bool left, const char *fmt, ...)
 
 static void html_runs(Buf *h, const Data *D)
 {
-    bool seq = false, ratio = false, area = false, size = false;
+    bool seq = false, ratio = false, area = false;
     for (int i = 0; i < D->n; i++) {
         seq |= D->r[i].has_seq;
         ratio |= D->r[i].has_ratio;
         area |= D->r[i].has_area;
-        size |= D->r[i].size != NULL;
     }
     buf_printf(h, "<h2>Runs</h2>\n<table id=\"runs\">\n<tr>");
     th(h, "workload", true);
     if (seq)
         th(h, "seq", false);
-    if (size)
-        th(h, "2D array", false);
+    for (int a = 0; a < D->n_axes; a++)
+        th(h, D->axis[a], false);
     th(h, "arch", true);
     th(h, "mapping", true);
     th(h, "latency s", false);
+    char *sp = xasprintf("speedup vs %s", D->baseline ? D->baseline : "baseline");
+    char *er = xasprintf("energy ratio vs %s", D->baseline ? D->baseline : "baseline");
     if (ratio)
-        th(h, "speedup", false);
+        th(h, sp, false);
     th(h, "energy pJ", false);
     if (ratio)
-        th(h, "energy ratio", false);
+        th(h, er, false);
+    free(sp);
+    free(er);
     th(h, "DRAM bytes", false);
     th(h, "bound", true);
     th(h, "utilisation", true);
@@ -81,8 +84,8 @@ static void html_runs(Buf *h, const Data *D)
             td(h, false, "%" PRIu64, r->seq);
         else if (seq)
             td(h, false, "-");
-        if (size)
-            td(h, false, "%s", r->size ? r->size : "");
+        for (int a = 0; a < D->n_axes; a++)
+            td(h, false, "%s", r->axv[a]);
         td(h, true, "%s", r->arch);
         td(h, true, "%s", r->mapping);
         if (!r->feasible) {
@@ -92,11 +95,15 @@ static void html_runs(Buf *h, const Data *D)
             continue;
         }
         td(h, false, "%.6g", r->seconds);
-        if (ratio)
+        if (ratio && r->has_ratio)
             td(h, false, "%.3fx", r->speedup);
+        else if (ratio)
+            td(h, false, "-");
         td(h, false, "%.4e", r->energy_pj);
-        if (ratio)
+        if (ratio && r->has_ratio)
             td(h, false, "%.3f", r->energy_ratio);
+        else if (ratio)
+            td(h, false, "-");
         td(h, false, "%.0f", r->dram_bytes);
         td(h, true, "%s", r->bound);
         Buf u = {0};
@@ -117,58 +124,93 @@ static void html_runs(Buf *h, const Data *D)
     buf_printf(h, "</table>\n");
 }
 
-/* Geometric means of the speedups and energy ratios that compare reported, per mapping and
- * workload (over sequence lengths) and over everything. */
-static void html_geomean(Buf *h, const Data *D)
+/* Geometric mean of the speedups (which 0) or energy ratios (1) of the feasible runs of
+ * series `ser` (and workload `wl`, NULL for all); 0 with *k = 0 when there are none. */
+static double geomean(const Data *D, const char *ser, const char *wl, int which, int *k)
 {
-    char **maps = NULL, **wls = NULL;
-    int nm = 0, nw = 0;
+    double s = 0;
+    *k = 0;
+    for (int i = 0; i < D->n; i++) {
+        const Row *r = &D->r[i];
+        double v = which ? r->energy_ratio : r->speedup;
+        if (!r->has_ratio || !r->feasible || v <= 0 || strcmp(r->series, ser) ||
+            (wl && strcmp(r->workload, wl)))
+            continue;
+        s += log(v);
+        (*k)++;
+    }
+    return *k ? exp(s / *k) : 0;
+}
+
+/* The headline (one sentence that answers the comparison) and the geometric means of the
+ * speedups and energy ratios, per series and workload and over everything. */
+static void html_summary(Buf *h, const Data *D)
+{
+    char **ser = NULL, **wls = NULL;
+    int nser = 0, nw = 0;
     for (int i = 0; i < D->n; i++)
         if (D->r[i].has_ratio) {
-            report_intern(&maps, &nm, D->r[i].mapping);
+            report_intern(&ser, &nser, D->r[i].series);
             report_intern(&wls, &nw, D->r[i].workload);
         }
-    if (!nm) {
-        report_free_list(maps, nm);
-        report_free_list(wls, nw);
-        return;
+    buf_printf(h, "<h2>Summary</h2>\n<p id=\"headline\">");
+    int best = -1, kb = 0;
+    double sb = 0;
+    for (int m = 0; m < nser; m++) {
+        int k;
+        double g = geomean(D, ser[m], NULL, 0, &k);
+        bool base = false;
+        for (int i = 0; i < D->n && !base; i++)
+            base = D->r[i].is_base && strcmp(D->r[i].series, ser[m]) == 0;
+        if (k && !base && g > sb) {
+            best = m;
+            sb = g;
+            kb = k;
+        }
     }
-    for (int which = 0; which < 2; which++) {
-        buf_printf(h, "<h2>%s</h2>\n<p>Geometric mean over the sequence lengths of each "
+    if (best >= 0) {
+        int k;
+        double e = geomean(D, ser[best], NULL, 1, &k);
+        buf_printf(h, "Against <b>");
+        html_esc(h, D->baseline);
+        buf_printf(h, "</b>, the fastest is <b>");
+        html_esc(h, ser[best]);
+        buf_printf(h, "</b>: %.3fx speedup and %.3f energy ratio (geometric means over %d "
+                      "point%s).", sb, e, kb, kb == 1 ? "" : "s");
+    } else {
+        int f = -1;
+        for (int i = 0; i < D->n; i++)
+            if (D->r[i].feasible && (f < 0 || D->r[i].seconds < D->r[f].seconds))
+                f = i;
+        buf_printf(h, "%d run%s", D->n, D->n == 1 ? "" : "s");
+        if (f >= 0) {
+            buf_printf(h, "; the fastest is <b>");
+            html_esc(h, D->r[f].label);
+            buf_printf(h, "</b> on ");
+            html_esc(h, D->r[f].workload);
+            buf_printf(h, " (%.6g s, %.4e pJ)", D->r[f].seconds, D->r[f].energy_pj);
+        }
+        buf_printf(h, ".");
+    }
+    buf_printf(h, "</p>\n");
+    for (int which = 0; which < 2 && nser; which++) {
+        buf_printf(h, "<h3>%s vs %s</h3>\n<p>Geometric mean over the sequence lengths of each "
                       "workload, and over every point (all).</p>\n<table id=\"%s\">\n<tr>",
-                   which ? "Average energy ratio" : "Average speedup",
+                   which ? "Average energy ratio" : "Average speedup", D->baseline,
                    which ? "geomean-energy" : "geomean-speedup");
-        th(h, "mapping", true);
+        th(h, "series", true);
         for (int w = 0; w < nw; w++)
             th(h, wls[w], false);
         th(h, "all", false);
         buf_printf(h, "</tr>\n");
-        for (int m = 0; m < nm; m++) {
+        for (int m = 0; m < nser; m++) {
             buf_printf(h, "<tr>");
-            td(h, true, "%s", maps[m]);
-            double all = 0;
-            int nall = 0;
+            td(h, true, "%s", ser[m]);
             for (int w = 0; w <= nw; w++) {
-                double s = 0;
-                int k = 0;
-                for (int i = 0; i < D->n; i++) {
-                    const Row *r = &D->r[i];
-                    double v = which ? r->energy_ratio : r->speedup;
-                    if (!r->has_ratio || !r->feasible || v <= 0 || strcmp(r->mapping, maps[m]) ||
-                        (w < nw && strcmp(r->workload, wls[w])))
-                        continue;
-                    s += log(v);
-                    k++;
-                }
-                if (w == nw) {
-                    s = all;
-                    k = nall;
-                } else {
-                    all += s;
-                    nall += k;
-                }
+                int k;
+                double g = geomean(D, ser[m], w < nw ? wls[w] : NULL, which, &k);
                 if (k)
-                    td(h, false, which ? "%.3f" : "%.3fx", exp(s / k));
+                    td(h, false, which ? "%.3f" : "%.3fx", g);
                 else
                     td(h, false, "-");
             }
@@ -176,7 +218,7 @@ static void html_geomean(Buf *h, const Data *D)
         }
         buf_printf(h, "</table>\n");
     }
-    report_free_list(maps, nm);
+    report_free_list(ser, nser);
     report_free_list(wls, nw);
 }
 
@@ -242,7 +284,7 @@ static int write_html(const Data *D, const Plots *P, const char *input, const ch
         }
         buf_printf(&h, "</p>\n");
     }
-    html_geomean(&h, D);
+    html_summary(&h, D);
     html_runs(&h, D);
     html_area(&h, D);
     if (P->n)
@@ -282,7 +324,7 @@ int report_generate(const ReportOptions *o, ReportResult *res, Diag *d)
 {
     memset(res, 0, sizeof *res);
     Data D;
-    if (report_data_load(&D, o->input, d)) {
+    if (report_data_load(&D, o->input, o->baseline, d)) {
         report_data_free(&D);
         return 1;
     }
@@ -291,8 +333,8 @@ int report_generate(const ReportOptions *o, ReportResult *res, Diag *d)
                                               : path_join(o->input, "report");
     res->outdir = outdir;
     res->n_rows = D.n;
-    if (mkdirs(outdir) != 0) {
-        diag_error(d, outdir, 0, "cannot create the output directory: %s", strerror(errno));
+    OutDir *od = outdir_open(outdir, "einsim report", d);   /* locked; COMPLETE last */
+    if (!od) {
         report_data_free(&D);
         return 1;
     }
@@ -301,6 +343,7 @@ int report_generate(const ReportOptions *o, ReportResult *res, Diag *d)
     if (!rc)
         rc = write_html(&D, &P, o->input, o->title ? o->title : "einsim report", outdir, d);
     res->n_plots = P.n;
+    rc |= outdir_close(od, rc == 0, d);
     report_plots_free(&P);
     report_data_free(&D);
     return rc;

@@ -13,6 +13,8 @@ typedef struct ReportOptions {
     const char *outdir;   /* NULL: DIR/report, or report/ beside the CSV */
     const char *title;    /* NULL: "einsim report" */
     const char *gnuplot;  /* program to run; NULL: "gnuplot" */
+    const char *baseline; /* NULL: the input's own ratios (compare's first pair); else the
+                             mapping, ARCH:MAPPING or series name the ratios are against */
 } ReportOptions;
 
 typedef struct {

@@ -10,16 +10,23 @@
 
 #define MAX_UNITS 8
 #define MAX_STACKS 40
+#define MAX_AXES 8
 
 typedef struct {
     char *workload, *arch, *mapping, *bound, *reason;
     char *size;            /* array size label ("64x64") from a sweep axis, or NULL */
-    char *label;           /* bar label, built once every row is known */
+    char *axv[MAX_AXES];   /* this run's value of each shown sweep axis (Data.axis) */
+    char *series;          /* [ARCH:]MAPPING and the shown axes' values: one line or bar
+                              group per distinct series (built once every row is known) */
+    char *label;           /* bar label: the series, with the sequence length when several */
+    char *match;           /* what a baseline must share: workload, seq and the values of
+                              every sweep axis but arch and mapping */
     bool has_seq;
     uint64_t seq;
     bool feasible;
     double seconds, energy_pj, dram_bytes;
     bool has_ratio;        /* speedup and energy ratio given by the input (compare) */
+    bool is_base;          /* a run of the baseline the ratios are against */
     double speedup, energy_ratio;
     int n_util;
     char *util_name[MAX_UNITS];
@@ -37,6 +44,11 @@ typedef struct {
     Row *r;
     int n;
     bool any_seq_axis;     /* some workload has two or more sequence lengths */
+    int n_axes;            /* sweep axes with two or more values, other than workload,
+                              workload.seq, arch and mapping (shown in series names) */
+    char *axis[MAX_AXES];  /* their keys; zipped keys with equal values are one axis */
+    char *baseline;        /* series the ratios are against (--baseline, or compare's first
+                              pair), or NULL when the input has no ratios */
 } Data;
 
 /* Plot bookkeeping: the names of the scripts written so far. */
@@ -52,9 +64,16 @@ typedef struct {
 
 /* ---- the runs (reportdata.c) ----------------------------------------------------------- */
 /* Reads the input (a compare or sweep directory, a CSV of either kind, or one run
- * directory) with each run's stats.json when present, and builds the rows' bar labels.
- * Returns 0, or 1 with an error in d; D is to be freed with report_data_free either way. */
-int report_data_load(Data *D, const char *input, Diag *d);
+ * directory) with each run's stats.json when present, and builds the rows' series and bar
+ * labels. With `baseline` (a mapping name, ARCH:MAPPING or a series name), every run's
+ * speedup and energy ratio are taken against the baseline run that shares its workload,
+ * sequence length and other sweep axes (a run without one has no ratio); a baseline that
+ * names no run is an error. Returns 0, or 1 with an error in d; D is to be freed with
+ * report_data_free either way. */
+int report_data_load(Data *D, const char *input, const char *baseline, Diag *d);
+/* The run that matches `name` (mapping, ARCH:MAPPING or series) and shares r's workload,
+ * sequence length and other axes (Row.match), or NULL. */
+const Row *report_partner(const Data *D, const Row *r, const char *name);
 void report_data_free(Data *D);
 /* "1K", "256K", "1M" for powers of two, else the number. */
 void report_seq_short(uint64_t s, char *out, size_t n);

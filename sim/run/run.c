@@ -22,6 +22,17 @@ int run_inputs_load(RunInputs *ri, const char *arch, const char *wl, const char 
     config_check_overrides(ov, used, d);
     if (diag_count(d))
         return 1;
+    /* Its units and levels exist (mapping_check errs otherwise), but what they can do may
+     * differ from the machine the mapping was tuned for (FLAT's exp unit, say). */
+    const MappingSpec *m = ri->mapping;
+    size_t fl = m->written_for ? strlen(m->written_for) : 0;
+    const char *an = ri->arch->name;
+    if (m->written_for && strcmp(m->written_for, an) != 0 && /* a variant NAME-... is fine */
+        !(strncmp(an, m->written_for, fl) == 0 && an[fl] == '-'))
+        diag_warning(d, m->written_for_loc.file, m->written_for_loc.line,
+                     "mapping %s was written for architecture %s, but runs on %s: its units "
+                     "and levels exist there, their costs and sizes may not be the ones it "
+                     "was made for", m->name, m->written_for, ri->arch->name);
     if (run_engine_supports(ri->cascade, d))
         return 1;
     /* A training workload gives its sizes per layer: the training engine binds them. */

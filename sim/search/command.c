@@ -14,27 +14,6 @@
 #include "util/output.h"
 #include "util/util.h"
 
-/* Path of `file` relative to directory `dir` (both must exist); a copy of `file` when
- * they cannot be resolved. Owned by the caller. */
-static char *relative_path(const char *dir, const char *file)
-{
-    char a[PATH_MAX], b[PATH_MAX];
-    if (!realpath(dir, a) || !realpath(file, b))
-        return xstrdup(file);
-    size_t i = 0, common = 0;
-    for (; a[i] && a[i] == b[i]; i++)
-        if (a[i] == '/')
-            common = i;
-    if (!a[i] && b[i] == '/')
-        common = i;
-    Buf r = {0};
-    for (const char *p = a + common; *p; p++)
-        if (*p == '/')
-            buf_printf(&r, "../");
-    buf_printf(&r, "%s", b + common + 1);
-    return buf_take(&r);
-}
-
 static int write_text(Diag *d, OutDir *od, const char *name, const char *text)
 {
     return outdir_write(od, name, text, strlen(text), d);
@@ -109,6 +88,43 @@ static char *summary_text(const RunInputs *ri, const char *arch, const char *wl,
     return buf_take(&b);
 }
 
+/* What every written mapping file shares. */
+typedef struct {
+    const Mapspace *ms;
+    const RunInputs *ri;
+    const SearchCommand *c;
+    const SearchOptions *o;
+    OutDir *od;
+    const char *arch, *workload;  /* as the reproduce line names them */
+    const char *sets;             /* " --set K=V" of the non-mapping overrides */
+} MappingOut;
+
+/* Writes OUTDIR/KIND-K.cfg (KIND "best" or "pareto", K of n): the candidate as a mapping
+ * with its cascade inline and a header saying where it came from and how to rerun it. */
+static void write_mapping(const MappingOut *mo, const char *kind, int k, int n,
+                          const SearchPoint *p, Diag *d)
+{
+    const SearchCommand *c = mo->c;
+    char *fname = xasprintf("%s-%d.cfg", kind, k);
+    char *fpath = path_join(c->outdir, fname);
+    char *name = xasprintf("%s-%s-%d", mo->ri->mapping->name, kind, k);
+    char *what = strcmp(kind, "best") == 0
+        ? xasprintf("rank %d of %d by %s", k, n, search_objective_name[mo->o->objective])
+        : xasprintf("latency-energy Pareto point %d of %d (by increasing cycles)", k, n);
+    char *hdr = xasprintf("%s — written by einsim search from %s\n%s; analytic: %llu cycles, "
+                          "%.6e pJ\nreproduce: einsim run -a %s -w %s -m %s%s", fname, c->mapping,
+                          what, (unsigned long long)p->cycles, p->energy_pj, mo->arch,
+                          mo->workload, fpath, mo->sets);
+    char *txt = mapspace_mapping_text(mo->ms, p->choice, name, NULL, hdr);
+    write_text(d, mo->od, fname, txt);
+    free(txt);
+    free(hdr);
+    free(what);
+    free(name);
+    free(fpath);
+    free(fname);
+}
+
 Outcome search_command(const SearchCommand *c, Diag *d)
 {
     OutDir *od = NULL;
@@ -143,41 +159,27 @@ Outcome search_command(const SearchCommand *c, Diag *d)
         if (od) {
             write_text(d, od, "summary.txt", sum);
             write_text(d, od, "run_info.txt", info);
-            char *cref = relative_path(c->outdir, ri.mapping->cascade_path);
+            /* The reproduce line names the inputs by absolute path and each mapping holds
+             * its cascade inline, so the files work from any folder and after a move. */
+            char *arch = realpath(c->arch, NULL), *wl = realpath(c->workload, NULL);
             Buf sets_txt = {0};
             for (int i = 0; i < c->ov.n; i++)
                 if (strncmp(c->ov.v[i].key, "mapping.", 8) != 0)
                     buf_printf(&sets_txt, " --set %s=%s", c->ov.v[i].key, c->ov.v[i].value);
-            for (int i = 0; i < res.n_best && !diag_count(d); i++) {
-                const SearchPoint *p = &res.best[i];
-                char *fname = xasprintf("best-%d.cfg", i + 1);
-                char *fpath = path_join(c->outdir, fname);
-                char *name = xasprintf("%s-best-%d", ri.mapping->name, i + 1);
-                char *hdr = xasprintf("%s — written by einsim search from %s\nrank %d of %d by %s; "
-                                      "analytic: %llu cycles, %.6e pJ\nreproduce: einsim run -a %s "
-                                      "-w %s -m %s%s", fname, c->mapping, i + 1, res.n_best,
-                                      search_objective_name[o.objective],
-                                      (unsigned long long)p->cycles, p->energy_pj, c->arch,
-                                      c->workload, fpath,
-                                      sets_txt.s ? sets_txt.s : "");
-                char *txt = mapspace_mapping_text(ms, p->choice, name, cref, hdr);
-                write_text(d, od, fname, txt);
-                free(txt);
-                free(hdr);
-                free(name);
-                free(fpath);
-                free(fname);
-            }
-            buf_free(&sets_txt);
-            free(cref);
+            MappingOut mo = { ms, &ri, c, &o, od, arch ? arch : c->arch, wl ? wl : c->workload,
+                              sets_txt.s ? sets_txt.s : "" };
+            for (int i = 0; i < res.n_best && !diag_count(d); i++)
+                write_mapping(&mo, "best", i + 1, res.n_best, &res.best[i], d);
             if (o.pareto && !diag_count(d)) {
                 Emit csv = { 0 };
-                emit_printf(&csv, "cycles,seconds,energy_pj,edp_pj_s\n");
-                for (int i = 0; i < res.n_pareto; i++)
-                    emit_printf(&csv, "%llu,%.9g,%.9g,%.9g\n",
-                                (unsigned long long)res.pareto[i].cycles, res.pareto[i].seconds,
-                                res.pareto[i].energy_pj,
-                                res.pareto[i].energy_pj * res.pareto[i].seconds);
+                emit_printf(&csv, "id,file,cycles,seconds,energy_pj,edp_pj_s\n");
+                for (int i = 0; i < res.n_pareto && !diag_count(d); i++) {
+                    const SearchPoint *p = &res.pareto[i];
+                    write_mapping(&mo, "pareto", i + 1, res.n_pareto, p, d);
+                    emit_printf(&csv, "pareto-%d,pareto-%d.cfg,%llu,%.9g,%.9g,%.9g\n", i + 1, i + 1,
+                                (unsigned long long)p->cycles, p->seconds, p->energy_pj,
+                                p->energy_pj * p->seconds);
+                }
                 char bad[EMIT_FIELD_MAX], *t = emit_take(&csv, bad);
                 if (t)
                     write_text(d, od, "pareto.csv", t);
@@ -185,6 +187,9 @@ Outcome search_command(const SearchCommand *c, Diag *d)
                     diag_error(d, c->mapping, 0, "pareto.csv: %s is not a finite number", bad);
                 free(t);
             }
+            buf_free(&sets_txt);
+            free(arch);
+            free(wl);
         }
         free(info);
         free(sum);

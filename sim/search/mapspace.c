@@ -805,9 +805,14 @@ char *mapspace_mapping_text(const Mapspace *ms, const uint32_t *choice, const ch
         }
     buf_printf(&b, "mapping = {\n  name = ");
     put_str(&b, name);
-    buf_printf(&b, ";\n  cascade = ");
-    put_str(&b, cascade_ref);
-    buf_printf(&b, ";\n");
+    if (cascade_ref) {
+        buf_printf(&b, ";\n  cascade = ");
+        put_str(&b, cascade_ref);
+        buf_printf(&b, ";\n");
+    } else {
+        EINSIM_ASSERT(ms->in.mapping->cascade_cfg);
+        buf_printf(&b, ";\n%s", ms->in.mapping->cascade_cfg);
+    }
     if (m->n_partitions) {
         buf_printf(&b, "  partitions = {");
         for (int i = 0; i < m->n_partitions; i++) {

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "util/util.h"
 
@@ -202,11 +203,73 @@ typedef struct {
     bool exhaustive;
     pthread_mutex_t lock;
     uint64_t next;           /* next unit to hand out */
+    /* progress (under lock): what finished units reported; wall time for the line only */
+    uint64_t done_evals, done_valid;
+    double best_obj;         /* INFINITY until a valid candidate is seen */
+    double t0, last_print;   /* monotonic seconds */
+    bool tty;                /* o->progress is a terminal: rewrite the line in place */
 } Work;
 
-static bool take_unit(Work *w, uint64_t *u)
+static double mono_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* "1.2M" style counts for the progress line. */
+static void short_count(char *out, size_t n, double v)
+{
+    if (v >= 1e9)
+        snprintf(out, n, "%.2fG", v / 1e9);
+    else if (v >= 1e6)
+        snprintf(out, n, "%.2fM", v / 1e6);
+    else if (v >= 1e4)
+        snprintf(out, n, "%.1fk", v / 1e3);
+    else
+        snprintf(out, n, "%.0f", v);
+}
+
+/* One progress line (called under w->lock). */
+static void progress_line(Work *w, double now, bool last)
+{
+    const SearchOptions *o = w->o;
+    double el = now - w->t0, rate = el > 0 ? (double)w->done_evals / el : 0;
+    char ev[32], tot[32], va[32], best[48] = "-", eta[32] = "-";
+    short_count(ev, sizeof ev, (double)w->done_evals);
+    short_count(tot, sizeof tot, (double)w->total);
+    short_count(va, sizeof va, (double)w->done_valid);
+    if (w->best_obj < INFINITY)
+        snprintf(best, sizeof best, o->objective == SEARCH_LATENCY ? "%.0f cycles" : "%.4e %s",
+                 w->best_obj, o->objective == SEARCH_ENERGY ? "pJ" : "pJ*s");
+    if (last)
+        snprintf(eta, sizeof eta, "done in %.1f s", el);
+    else if (rate > 0)
+        snprintf(eta, sizeof eta, "ETA %.0f s", (double)(w->total - w->done_evals) / rate);
+    fprintf(o->progress, "%ssearch: %s/%s evaluated (%s), %s valid, best %s %s, %.0f/s, %s%s",
+            w->tty ? "\r" : "", ev, tot, w->exhaustive ? "exhaustive" : "local search", va,
+            search_objective_name[o->objective], best, rate, eta,
+            w->tty && !last ? "\033[K" : "\n");
+    fflush(o->progress);
+    w->last_print = now;
+}
+
+/* Hands out the next unit; first records what the caller's accumulator has seen since
+ * its last call (evals, valid, best) for the progress line. */
+static bool take_unit(Work *w, uint64_t *u, const Acc *a, uint64_t *seen_evals, uint64_t *seen_valid)
 {
     pthread_mutex_lock(&w->lock);
+    w->done_evals += a->evaluated - *seen_evals;
+    w->done_valid += a->valid - *seen_valid;
+    *seen_evals = a->evaluated;
+    *seen_valid = a->valid;
+    if (a->n_top && a->top[0].obj < w->best_obj)
+        w->best_obj = a->top[0].obj;
+    if (w->o->progress) {
+        double now = mono_now(), every = w->o->progress_every_s > 0 ? w->o->progress_every_s : 1;
+        if (now - w->last_print >= every)
+            progress_line(w, now, false);
+    }
     bool ok = w->next < w->n_units;
     if (ok)
         *u = w->next++;
@@ -335,8 +398,8 @@ static void *worker_main(void *arg)
 {
     Worker *wk = arg;
     Work *w = wk->w;
-    uint64_t u;
-    while (take_unit(w, &u)) {
+    uint64_t u, seen_evals = 0, seen_valid = 0;
+    while (take_unit(w, &u, &wk->acc, &seen_evals, &seen_valid)) {
         if (w->exhaustive) {
             uint64_t lo = u * CHUNK, hi = lo + CHUNK < w->total ? lo + CHUNK : w->total;
             run_chunk(&wk->acc, lo, hi);
@@ -372,8 +435,10 @@ void search_run(const Mapspace *ms, const SearchOptions *o, SearchResult *out)
     EINSIM_ASSERT(o->threads >= 1 && o->top_k >= 1 && o->max_evals >= 1);
     EINSIM_ASSERT(ms->n_dims <= 2 * MS_MAX_EINSUMS + 64);
     out->space_size = ms->space_size;
-    Work w = { .ms = ms, .o = o };
+    Work w = { .ms = ms, .o = o, .best_obj = INFINITY };
     pthread_mutex_init(&w.lock, NULL);
+    w.t0 = w.last_print = mono_now();
+    w.tty = o->progress && isatty(fileno(o->progress));
     w.exhaustive = ms->space_size <= (double)o->max_evals;
     if (w.exhaustive) {
         w.total = (uint64_t)ms->space_size;
@@ -400,6 +465,8 @@ void search_run(const Mapspace *ms, const SearchOptions *o, SearchResult *out)
     for (int i = 1; i < nt; i++)
         pthread_join(th[i], NULL);
     clock_gettime(CLOCK_MONOTONIC, &t1);
+    if (o->progress)
+        progress_line(&w, mono_now(), true);
     out->eval_seconds = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
     pthread_mutex_destroy(&w.lock);
     Acc all;

@@ -35,6 +35,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "engine/engine.h"
 #include "util/diag.h"
@@ -49,6 +50,12 @@ typedef struct {
     int threads;          /* worker threads, >= 1 */
     uint64_t max_evals;   /* evaluation budget; also the exhaustive threshold */
     int top_k;            /* best mappings kept, >= 1 */
+    FILE *progress;       /* NULL: silent; else a progress line (evaluated, valid, best so
+                             far, rate, ETA) at most every progress_every_s seconds while
+                             the search runs, and a last one when it ends. On a terminal
+                             the line is rewritten in place. Only this stream sees wall
+                             time: the results do not depend on it. */
+    double progress_every_s; /* <= 0: 1 s */
 } SearchOptions;
 
 #define SEARCH_DEFAULT_MAX_EVALS 1000000u
@@ -111,7 +118,8 @@ double mapspace_full_eval(const Mapspace *ms, const uint32_t *choice, EngineResu
 
 /* The candidate as a mapping file that `einsim run -m` accepts: libconfig text owned by
  * the caller. `cascade_ref` is written as the cascade path (relative to the file's
- * folder); `header` (may be NULL) is written as comment lines first. */
+ * folder); NULL writes the cascade group inline, so the file loads from any folder.
+ * `header` (may be NULL) is written as comment lines first. */
 char *mapspace_mapping_text(const Mapspace *ms, const uint32_t *choice, const char *name,
                             const char *cascade_ref, const char *header);
 /* One-paragraph description of a candidate: tile, units changed from the template,

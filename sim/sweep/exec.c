@@ -20,7 +20,6 @@
 #define _DEFAULT_SOURCE /* MAP_ANONYMOUS */
 #include "sweep/sweepInt.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -335,25 +334,6 @@ char *sweep_read_marker(const Sweep *sw, uint64_t id, int *state)
     return row;
 }
 
-/* Removes the regular files of a point directory left by an interrupted run. */
-static void clear_dir(const char *dir)
-{
-    DIR *dp = opendir(dir);
-    if (!dp)
-        return;
-    struct dirent *e;
-    while ((e = readdir(dp)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        char *p = path_join(dir, e->d_name);
-        struct stat st;
-        if (lstat(p, &st) == 0 && S_ISREG(st.st_mode))
-            unlink(p);
-        free(p);
-    }
-    closedir(dp);
-}
-
 int sweep_run_point(const Sweep *sw, uint64_t id, int csv_fd, bool *feasible, Diag *d)
 {
     RunInputs ri;
@@ -376,14 +356,14 @@ int sweep_run_point(const Sweep *sw, uint64_t id, int csv_fd, bool *feasible, Di
         RunReport rep = { ri.arch->name, p.file[SWEEP_KEY_ARCH], ri.workload->name,
                           p.file[SWEEP_KEY_WORKLOAD], ri.mapping->name,
                           p.file[SWEEP_KEY_MAPPING], ri.cascade->name, ri.arch->clock_mhz, res,
-                          &cy, &er };
+                          &cy, &er, NULL, report_seq_of(ri.workload) };
         RunFiles f;
         int bad = report_run_files(&rep, &ri, &f, d);
         char *row = bad ? NULL : xasprintf("%s%s", prefix, f.row);
         char *name = sweep_point_name(sw, id);
         char *marker = bad ? NULL : xasprintf("%s %s %016" PRIx64 "\n%s", MARKER_MAGIC, name, h, row);
         char *mpath = path_join(dir, "done");
-        clear_dir(dir);
+        remove_files(dir, false);  /* what an interrupted run left */
         if (!bad && report_write_run_dir(&f, dir, d) == 0) {
             if (sw->test_delay_ms > 0) {
                 struct timespec ts = { sw->test_delay_ms / 1000,

@@ -63,7 +63,7 @@ static int lock_dir(const Sweep *sw, Diag *d)
             close(fd);
             fd = -1;
         } else {
-            remove_stale_temporaries(sw->outdir);
+            remove_files(sw->outdir, true);
         }
     }
     free(path);

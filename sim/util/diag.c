@@ -43,6 +43,31 @@ void diag_error(Diag *d, const char *file, int line, const char *fmt, ...)
     va_end(ap);
 }
 
+void diag_warning(Diag *d, const char *file, int line, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int before = d->n;
+    add(d, file, line, 0, NULL, fmt, ap);
+    va_end(ap);
+    if (d->n == before)
+        return;
+    DiagEntry *w = &d->e[before];
+    for (int i = 0; i < before; i++) { /* once per file, line and text */
+        const DiagEntry *e = &d->e[i];
+        if (e->warning && e->line == w->line && strcmp(e->msg, w->msg) == 0 &&
+            (e->file == w->file || (e->file && w->file && strcmp(e->file, w->file) == 0))) {
+            free(w->file);
+            free(w->msg);
+            free(w->context);
+            d->n--;
+            return;
+        }
+    }
+    w->warning = 1;
+    d->warnings++;
+}
+
 void diag_error_at(Diag *d, const char *file, int line, int col, const char *context,
                    const char *fmt, ...)
 {
@@ -60,7 +85,7 @@ void diag_print(const Diag *d, FILE *out)
             fprintf(out, "%s:%d: ", e->file, e->line);
         else if (e->file)
             fprintf(out, "%s: ", e->file);
-        fprintf(out, "error: %s\n", e->msg);
+        fprintf(out, "%s: %s\n", e->warning ? "warning" : "error", e->msg);
         if (e->context)
             fprintf(out, "%s\n", e->context);
     }

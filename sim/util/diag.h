@@ -16,12 +16,14 @@ typedef struct {
     int col;        /* 1-based column inside `file`'s line or expression, 0 when unknown */
     char *msg;      /* the message, without the "file:line: error: " prefix */
     char *context;  /* optional second line (e.g. the expression with a caret), or NULL */
+    int warning;    /* 1: a warning (printed, not counted by diag_count) */
 } DiagEntry;
 
 typedef struct {
     DiagEntry e[DIAG_MAX];
     int n;          /* entries stored */
     int dropped;    /* errors reported after the table was full */
+    int warnings;   /* entries that are warnings */
 } Diag;
 
 void diag_init(Diag *d);
@@ -32,8 +34,14 @@ void diag_error(Diag *d, const char *file, int line, const char *fmt, ...)
 /* As diag_error, with a column and a context line (both copied; context may be NULL). */
 void diag_error_at(Diag *d, const char *file, int line, int col, const char *context,
                    const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-static inline int diag_count(const Diag *d) { return d->n + d->dropped; }
-/* Prints every entry as "file:line[:col]: error: msg" (plus context) to `out`. */
+/* Records a warning: printed with the errors, but not an error (diag_count skips it);
+ * a warning already recorded (same file, line and text) is not repeated. */
+void diag_warning(Diag *d, const char *file, int line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Errors recorded (warnings excluded). */
+static inline int diag_count(const Diag *d) { return d->n - d->warnings + d->dropped; }
+/* Prints every entry as "file:line[:col]: error: msg" (or "warning:"; plus context) to
+ * `out`, in the order they were recorded. */
 void diag_print(const Diag *d, FILE *out);
 
 /* What a command came to. Library entry points return it; only the command line turns

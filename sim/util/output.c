@@ -27,14 +27,15 @@ static bool is_temporary(const char *name)
     return t && t != name && t[5];
 }
 
-void remove_stale_temporaries(const char *dir)
+void remove_files(const char *dir, bool temporaries_only)
 {
     DIR *dp = opendir(dir);
     if (!dp)
         return;
     struct dirent *e;
     while ((e = readdir(dp)) != NULL) {
-        if (!is_temporary(e->d_name))
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
+            (temporaries_only && !is_temporary(e->d_name)))
             continue;
         char *p = path_join(dir, e->d_name);
         struct stat st;
@@ -84,7 +85,7 @@ OutDir *outdir_open(const char *path, const char *what, Diag *d)
         close(fd);
         return NULL;
     }
-    remove_stale_temporaries(path);
+    remove_files(path, true);
     OutDir *o = xcalloc(1, sizeof *o);
     o->path = xstrdup(path);
     o->what = xstrdup(what);

@@ -41,8 +41,9 @@ int outdir_write(OutDir *o, const char *name, const char *data, size_t len, Diag
  * the lock and frees `o` (NULL is fine). */
 int outdir_close(OutDir *o, bool ok, Diag *d);
 
-/* Removes the temporaries NAME.tmp.PID that write_file_atomic leaves when killed from
- * directory `dir` (regular files only; nothing else is touched). */
-void remove_stale_temporaries(const char *dir);
+/* Removes the regular files of directory `dir` — only the temporaries NAME.tmp.PID that
+ * write_file_atomic leaves when killed, with `temporaries_only` (nothing else is
+ * touched: no directory, link or special file). */
+void remove_files(const char *dir, bool temporaries_only);
 
 #endif

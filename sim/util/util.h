@@ -69,5 +69,11 @@ char *path_dirname(const char *path);
 int mkdirs(const char *dir);
 /* Joins a directory and a relative path; an absolute `rel` is returned as a copy. */
 char *path_join(const char *dir, const char *rel);
+/* The installed copy of a shipped input: for a relative `path` that does not exist from
+ * the working directory, BINDIR/../share/einsim/path when that exists (BINDIR: the
+ * running executable's folder); else NULL. Owned by the caller. */
+char *share_find(const char *path);
+/* "0.1.0" (util/version.h). */
+const char *einsim_version(void);
 
 #endif

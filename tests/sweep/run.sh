@@ -31,12 +31,12 @@ sweep $SMALL -o "$T/j1" -j 1 >"$T/j1.out" 2>"$T/j1.err"; rc=$?
 check "small: exit 0 (got $rc)" [ "$rc" = 0 ]
 check "small: sanitizer-clean" sanitizer_clean "$T/j1.err"
 csv=$T/j1/sweep.csv
-check "small: header" grep -qx 'point,workload.seq,arch.array2d.rows,arch.array2d.cols,arch.array1d.cols,mapping.partitions.M0,arch,workload,mapping,feasible,cycles,seconds,energy_pj,edp_pj_s,dram_bytes,bound,util_1,util_2,cycle_cycles,cycle_seconds,reason,area_um2' <(head -1 "$csv")
+check "small: header" grep -qx 'point,workload.seq,arch.array2d.rows,arch.array2d.cols,arch.array1d.cols,mapping.partitions.M0,workload,seq,arch,mapping,feasible,cycles,seconds,energy_pj,edp_pj_s,dram_bytes,bound,unit_1,util_1,unit_2,util_2,cycle_cycles,cycle_seconds,area_um2,reason' <(head -1 "$csv")
 check "small: 12 rows" [ "$(tail -n +2 "$csv" | wc -l)" = 12 ]
 check "small: rows in point order" [ "$(tail -n +2 "$csv" | cut -d, -f1 | tr '\n' ' ')" = "001 002 003 004 005 006 007 008 009 010 011 012 " ]
 # Point 006 = seq 2048 (second value) x size 64 (second value of the zip).
-check "small: point 006 axis values" grep -q '^006,2048,64,64,64,64,fusemax,bert,fusemax,1,' "$csv"
-check "small: cycle level ran" [ -n "$(grep '^006,' "$csv" | cut -d, -f19)" ]
+check "small: point 006 axis values" grep -q '^006,2048,64,64,64,64,bert,2048,fusemax,fusemax,1,' "$csv"
+check "small: cycle level ran" [ -n "$(grep '^006,' "$csv" | cut -d, -f22)" ]
 "$EINSIM" run -a models/fusemax.cfg -w workloads/bert.cfg -m mappings/fusemax.cfg \
   --set arch.GlobalBuffer.size_kb=16384 --set workload.seq=2048 --set arch.array2d.rows=64 \
   --set arch.array2d.cols=64 --set arch.array1d.cols=64 --set mapping.partitions.M0=64 \
@@ -149,7 +149,7 @@ done
 sweep tests/sweep/infeasible.cfg -o "$T/inf" >/dev/null 2>"$T/inf.err"; rc=$?
 check "infeasible: not a failure (exit $rc)" [ "$rc" = 0 ]
 check "infeasible: row with feasible=0 and the reason" \
-  grep -q '^002,64,fusemax,bert,fusemax,0,.*"group attention: the tile P = 256 needs' "$T/inf/sweep.csv"
+  grep -q '^002,64,bert,1024,fusemax,fusemax,0,.*"group attention: the tile P = 256 needs' "$T/inf/sweep.csv"
 check "infeasible: counted" grep -q '2 evaluated (1 infeasible)' "$T/inf.err"
 expect_rc() { # expect_rc WANT DESCRIPTION ARGS...
   local want=$1 what=$2; shift 2

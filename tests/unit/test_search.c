@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "run/run.h"
@@ -251,6 +252,67 @@ static void test_exhaustive(void)
     diag_free(&d);
 }
 
+/* A progress stream sees the evaluated, valid, best, rate and ETA fields and a closing
+ * line, and changes nothing in the result; a best mapping written with its cascade inline
+ * loads from another folder and reproduces the search's cycles. */
+static void test_progress_and_inline(void)
+{
+    RunInputs ri;
+    Mapspace *ms = NULL;
+    Diag d;
+    diag_init(&d);
+    CHECK_EQ_INT(load(&ri, "mappings/fusemax-template.cfg", "4096", NULL), 0);
+    CHECK_EQ_INT(mapspace_new(&ri.in, &d, &ms), 0);
+    if (ms) {
+        SearchOptions o = { SEARCH_LATENCY, false, 3, 2, 20000, 2 };
+        SearchResult r1, r2;
+        search_run(ms, &o, &r1);
+        FILE *pf = tmpfile();
+        o.progress = pf;
+        o.progress_every_s = 1e-9; /* a line per finished unit */
+        search_run(ms, &o, &r2);
+        CHECK(same_result(&r1, &r2, mapspace_dims(ms)));
+        long len = ftell(pf);
+        char *txt = xcalloc((size_t)len + 1, 1);
+        rewind(pf);
+        CHECK_EQ_INT(fread(txt, 1, (size_t)len, pf), len);
+        fclose(pf);
+        CHECK(strstr(txt, "search: ") && strstr(txt, " evaluated (local search), ") &&
+              strstr(txt, " valid, best latency ") && strstr(txt, "/s, ETA ") && strstr(txt, "done in "));
+        char want[64];
+        snprintf(want, sizeof want, "best latency %llu cycles", (unsigned long long)r1.best[0].cycles);
+        CHECK(strstr(txt, want) != NULL);
+        free(txt);
+
+        char dir[] = "/tmp/einsim-test-XXXXXX";
+        CHECK(mkdtemp(dir) != NULL);
+        char *path = xasprintf("%s/best-1.cfg", dir);
+        char *text = mapspace_mapping_text(ms, r1.best[0].choice, "moved", NULL, "moved");
+        CHECK(strstr(text, "  cascade = {") && !strstr(text, "cascade = \""));
+        CHECK_EQ_INT(write_file_atomic(path, text, strlen(text)), 0);
+        RunInputs moved;
+        int lrc = load(&moved, path, "4096", NULL);
+        CHECK_EQ_INT(lrc, 0);
+        if (lrc == 0) {
+            EngineResult *r = xmalloc(sizeof *r);
+            engine_analytic(&moved.in, r);
+            CHECK(r->feasible);
+            CHECK_EQ_INT(r->cycles, r1.best[0].cycles);
+            free(r);
+        }
+        run_inputs_free(&moved);
+        remove(path);
+        rmdir(dir);
+        free(path);
+        free(text);
+        search_result_free(&r1);
+        search_result_free(&r2);
+    }
+    mapspace_free(ms);
+    run_inputs_free(&ri);
+    diag_free(&d);
+}
+
 /* A mapping without a search group is not a template. */
 static void test_not_template(void)
 {
@@ -273,5 +335,6 @@ int main(void)
     test_capacity();
     test_exhaustive();
     test_not_template();
+    test_progress_and_inline();
     return CHECK_DONE();
 }

@@ -1,6 +1,7 @@
 /* test_util.c — unit tests of sim/util: an internal assertion exits with code 2 (not
  * abort's 134), files are read and written only when they are regular files within their
- * limits, and mkdirs refuses an empty name and a name that is not a directory. */
+ * limits, mkdirs refuses an empty name and a name that is not a directory, and the
+ * JSON/CSV writer escapes names and refuses numbers that are not finite. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "util/emit.h"
 #include "util/util.h"
 
 /* Runs EINSIM_ASSERT(0) in a child with stderr in `err`; returns its wait status. */
@@ -74,6 +76,33 @@ int main(void)
     CHECK_EQ_INT(write_file_atomic(sub, "y", 1), -1);
     CHECK_EQ_INT(write_file_atomic("/dev/null", "y", 1), -1);
     CHECK(lstat("/dev/null", &sb) == 0 && S_ISCHR(sb.st_mode));
+
+    /* The writer: names escaped (JSON) or quoted (CSV); numbers as printf formats them;
+     * a non-finite one makes the text unusable and names its field. */
+    Emit e = { 0 };
+    char bad[EMIT_FIELD_MAX];
+    emit_printf(&e, "{ \"name\": ");
+    emit_json_str(&e, "a\"b\\c\n");
+    emit_printf(&e, ", \"x\": %.17g, \"n\": %llu, \"s\": %5.2f%%, %s }\n", 0.1, 18446744073709551615ULL,
+                2.5, "ok");
+    char *txt = emit_take(&e, bad);
+    CHECK_STR(txt, "{ \"name\": \"a\\\"b\\\\c\\u000a\", \"x\": 0.10000000000000001, "
+                   "\"n\": 18446744073709551615, \"s\":  2.50%, ok }\n");
+    CHECK_STR(bad, "");
+    free(txt);
+    emit_printf(&e, "{\n  \"seconds\": %.17g,\n  \"energy_pj\": %.17g\n}\n", 1.0, NAN);
+    CHECK(emit_take(&e, bad) == NULL);
+    CHECK_STR(bad, "energy_pj");
+    emit_csv_field(&e, "plain");
+    emit_printf(&e, ",");
+    emit_csv_field(&e, "a,b \"c\"\nd");
+    emit_printf(&e, ",%g\n", 1.5);
+    txt = emit_take(&e, bad);
+    CHECK_STR(txt, "plain,\"a,b \"\"c\"\"\nd\",1.5\n");
+    free(txt);
+    emit_printf(&e, "w,\"x,y\",%.17g,%g\n", 2.0, INFINITY);
+    CHECK(emit_take(&e, bad) == NULL);
+    CHECK_STR(bad, "column 4");
 
     char *rm = xasprintf("rm -rf '%s'", dir);
     CHECK_EQ_INT(system(rm), 0);
