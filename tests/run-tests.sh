@@ -11,6 +11,7 @@
 #            stdout with NAME.out byte for byte (--update-golden rewrites NAME.out)
 #   cli      command-line contract checks (help, exit codes, determinism)
 #   sweep    tests/sweep/run.sh (einsim sweep: resume after kill, GNU parallel, merge)
+#   import   tests/import/check_*.py: einsim import against SCALE-Sim's and Timeloop's outputs
 #   fuzz     tests/fuzz/run.sh: each libFuzzer harness for EINSIM_FUZZ_SMOKE_S seconds
 #            (default 10; skipped with EINSIM_SKIP_FUZZ=1)
 #   cosim    tests/cosim/run-cosim.sh: RTL vs C model cases (skipped with EINSIM_SKIP_COSIM=1)
@@ -302,6 +303,21 @@ else
   grep '^FAIL' "$tmp/sweep.out"
   echo "sweep  tests/sweep/run.sh: $p passed, $f failed"
 fi
+# ---- einsim import (tests/import/: SCALE-Sim and Timeloop references; each checker prints
+# its own counts) -------------------------------------------------------------------------
+for chk in tests/import/check_*.py; do
+  python3 "$chk" "$EINSIM" "$tmp/import-$(basename "$chk" .py)" >"$tmp/import.out" 2>&1
+  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$tmp/import.out" | tail -1)
+  if [ -z "$line" ]; then bad "import $chk: no summary line"; sed 's/^/    /' "$tmp/import.out" | tail -20
+  else
+    p=${line%% passed*}; f=${line#*passed, }; f=${f%% failed}
+    pass=$((pass + p)); fail=$((fail + f))
+    grep '^FAIL' "$tmp/import.out" | head -20
+    echo "import $chk: $p passed, $f failed"
+  fi
+done
+expect_rc 0 "help import" help import
+
 # ---- N:M sparse array RTL co-simulation (tests/cosim/nm/run.sh prints its own counts) ----
 bash tests/cosim/nm/run.sh "$EINSIM" >"$tmp/nm.out" 2>&1
 line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$tmp/nm.out" | tail -1)

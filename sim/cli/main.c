@@ -44,6 +44,9 @@ static const Command commands[] = {
     { &train_compare_spec, cmd_train_compare,
       "N:M sparse training: speedup and energy ratio of each N:M\nsetting over dense, with "
       "the gap to the ideal attributed" },
+    { &import_spec, cmd_import,
+      "SCALE-Sim (topology + config) or Timeloop (libconfig spec)\ninputs as einsim files, "
+      "run; per-layer or per-level CSV" },
     { &cosim_spec, cmd_cosim,
       "run the Verilated RTL and the C model on one GEMM mapping;\ncompare values and "
       "per-tile cycles (exit 3 on mismatch)" },

@@ -19,7 +19,7 @@ import sys
 # Top to bottom; a module may depend only on modules in lower layers.
 LAYERS = [
     ["cli"],
-    ["sweep", "systemc"],
+    ["sweep", "systemc", "import"],
     ["cosim"],             # the virtual platform's RTL core uses the co-simulation bridge
     ["search", "report"],
     ["run"],

@@ -1,0 +1,672 @@
+/* timeloop.c — `einsim import timeloop`: a Timeloop v3 specification (architecture,
+ * problem, mapping) into einsim files, run once, with einsim's counts in Timeloop's
+ * terms (import.h).
+ *
+ * What is translated (README, "Coming from Timeloop or SCALE-Sim"):
+ *   - three storage levels: a register file in every PE (instances = the arithmetic's),
+ *     one shared buffer, DRAM; the arithmetic's instances / meshX as the array's rows
+ *     and meshX as its columns; the register file's entries as the PEs' reg_words;
+ *   - the problem shapes gemm (D[m, n] = A[m, k] B[n, k] + C[m, n], C read-only) and
+ *     cnn-layer with a 1 x 1 window;
+ *   - an output-stationary mapping: the register file keeps the output over the whole
+ *     reduction; the buffer's spatial factors put two output ranks on the array's Y
+ *     (rows) and X (columns); DRAM temporal factors become einsim's DRAM loop (the
+ *     outermost rank with a factor), its blocks and its passes, in that order; data
+ *     spaces the buffer bypasses go to DRAM directly;
+ *   - per-access energies from `vector-access-energy` and the arithmetic's `energy`.
+ * Everything else is refused at the file:line of the construct, naming it. Where the
+ * translation is exact in structure but einsim counts an access differently, the import
+ * says so in a warning at the directive (never silently). */
+#include "import/import.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/timeloop.h"
+#include "import/importInt.h"
+#include "report/commands.h"
+#include "run/run.h"
+#include "util/emit.h"
+#include "util/output.h"
+#include "util/util.h"
+
+/* A data space of the problem: its name and the ranks it is indexed by. */
+typedef struct {
+    const char *name;
+    const char *ranks;   /* one letter per rank */
+    bool output;
+} TlSpace;
+
+static const TlSpace gemm_spaces[] = {
+    { "A", "MK", false }, { "B", "NK", false }, { "C", "MN", false }, { "D", "MN", true },
+};
+static const TlSpace cnn_spaces[] = {
+    { "Weights", "CK", false }, { "Inputs", "NCPQ", false }, { "Outputs", "NKPQ", true },
+};
+
+typedef struct {
+    const TimeloopSpec *t;
+    Diag *d;
+    bool gemm;
+    const TlSpace *sp;
+    int n_sp;
+    int64_t rows, cols;               /* the array */
+    const char *row_rank, *col_rank;  /* spatial ranks on Y (rows) and X (columns) */
+    char loop_rank[4];                /* DRAM loop ("" for none) */
+    int64_t loop_tile;
+    bool kept[3][TL_MAX_SPACES];      /* per level: data space kept */
+    int out;                          /* index of the output data space */
+} Tl;
+
+static int64_t dim_size(const TimeloopSpec *t, const char *r)
+{
+    for (int i = 0; i < t->n_dims; i++)
+        if (strcmp(t->dim[i], r) == 0)
+            return t->size[i];
+    return 0;
+}
+
+static int space_of(const Tl *x, const char *name)
+{
+    for (int i = 0; i < x->n_sp; i++)
+        if (strcmp(x->sp[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+static bool is_reduction(const Tl *x, const char *r)
+{
+    return strchr(x->sp[x->out].ranks, r[0]) == NULL;
+}
+
+#define REFUSE(loc, ...) diag_error(x->d, (loc).file, (loc).line, __VA_ARGS__)
+
+/* The architecture: three levels, one word size, bandwidths that einsim can express. */
+static void check_arch(Tl *x)
+{
+    const TimeloopSpec *t = x->t;
+    if (t->n_levels != 3 || !t->levels[2].dram || t->levels[0].dram || t->levels[1].dram) {
+        REFUSE(t->levels[0].loc, "arch.storage: einsim imports three storage levels, innermost first: a "
+               "register file in each PE, one shared buffer, DRAM (technology = \"DRAM\"); this "
+               "architecture has %d", t->n_levels);
+        return;
+    }
+    const TlStorage *rf = &t->levels[0], *gb = &t->levels[1], *dr = &t->levels[2];
+    if (rf->instances != t->arith_instances || rf->meshx != t->arith_meshx)
+        REFUSE(rf->loc, "arch.storage.%s: %" PRId64 " instances (meshX %" PRId64 "), but the arithmetic "
+               "has %" PRId64 " (meshX %" PRId64 "): einsim's register file is one per PE", rf->name,
+               rf->instances, rf->meshx, t->arith_instances, t->arith_meshx);
+    if (gb->instances != 1)
+        REFUSE(gb->loc, "arch.storage.%s: %" PRId64 " instances: einsim's buffer level is one shared "
+               "buffer", gb->name, gb->instances);
+    if (dr->instances != 1)
+        REFUSE(dr->loc, "arch.storage.%s: %" PRId64 " instances: einsim has one DRAM channel", dr->name,
+               dr->instances);
+    for (int i = 0; i < 3; i++)
+        if (t->levels[i].word_bits != t->arith_word_bits)
+            REFUSE(t->levels[i].loc, "arch.storage.%s: word bits %" PRId64 ", the arithmetic's %" PRId64
+                   ": einsim has one word size", t->levels[i].name, t->levels[i].word_bits,
+                   t->arith_word_bits);
+    if (t->arith_word_bits < 2 || t->arith_word_bits > 32)
+        REFUSE(t->arith_loc, "arch.arithmetic: word bits %" PRId64 ": einsim's words are 2..32 bits",
+               t->arith_word_bits);
+    if (rf->block_size != 1)
+        REFUSE(rf->loc, "arch.storage.%s: block size %" PRId64 ": einsim's PE registers are read a word "
+               "at a time", rf->name, rf->block_size);
+    if (rf->read_bw || rf->write_bw || rf->shared_bw)
+        REFUSE(rf->bw_loc, "arch.storage.%s: a bandwidth: einsim's PE registers have no bandwidth limit",
+               rf->name);
+    if (gb->read_bw || gb->write_bw || gb->shared_bw)
+        REFUSE(gb->bw_loc, "arch.storage.%s: a bandwidth: not imported (einsim's buffer ports are its "
+               "row width times its banks)", gb->name);
+    if ((dr->read_bw || dr->write_bw) && (dr->shared_bw || dr->read_bw != dr->write_bw))
+        REFUSE(dr->bw_loc, "arch.storage.%s: separate read and write bandwidths: einsim's DRAM channel "
+               "has one bandwidth (give shared_bandwidth, or equal read and write ones)", dr->name);
+    if (t->arith_instances % t->arith_meshx != 0)
+        REFUSE(t->arith_loc, "arch.arithmetic: %" PRId64 " instances do not fill rows of meshX = %" PRId64,
+               t->arith_instances, t->arith_meshx);
+    x->cols = t->arith_meshx;
+    x->rows = t->arith_instances / t->arith_meshx;
+    if (x->rows > 65536 || x->cols > 65536)
+        REFUSE(t->arith_loc, "arch.arithmetic: a %" PRId64 " x %" PRId64 " array: einsim's rows and "
+               "columns are at most 65536", x->rows, x->cols);
+}
+
+static void check_problem(Tl *x)
+{
+    const TimeloopSpec *t = x->t;
+    x->gemm = strcmp(t->shape, "gemm") == 0;
+    x->sp = x->gemm ? gemm_spaces : cnn_spaces;
+    x->n_sp = x->gemm ? 4 : 3;
+    x->out = x->n_sp - 1;
+    if (!x->gemm && (dim_size(t, "R") != 1 || dim_size(t, "S") != 1))
+        REFUSE(t->dim_loc[0], "problem: a %" PRId64 " x %" PRId64 " convolution window: einsim imports "
+               "cnn-layer problems with R = S = 1 (a GEMM over the pixels); a sliding window has no "
+               "einsim cascade yet", dim_size(t, "R"), dim_size(t, "S"));
+    if (!x->gemm && (t->wstride != 1 || t->hstride != 1))
+        REFUSE(t->stride_loc, "problem: strides %" PRId64 " x %" PRId64 ": einsim imports stride 1",
+               t->hstride, t->wstride);
+}
+
+/* The factors of rank r in directive d (1 when absent). */
+static int64_t factor_of(const TlDirective *d, const char *r)
+{
+    for (int i = 0; i < d->n_factors; i++)
+        if (strcmp(d->rank[i], r) == 0)
+            return d->factor[i];
+    return 1;
+}
+
+static void check_mapping(Tl *x)
+{
+    const TimeloopSpec *t = x->t;
+    const TlDirective *tmp[3] = { 0 }, *spa[3] = { 0 }, *dt[3] = { 0 };
+    for (int l = 0; l < 3; l++)
+        for (int s = 0; s < x->n_sp; s++)
+            x->kept[l][s] = true;
+    for (int i = 0; i < t->n_dirs; i++) {
+        const TlDirective *d = &t->dirs[i];
+        if (d->target < 0 || d->target > 2)
+            continue;
+        const TlDirective **slot = d->kind == TL_TEMPORAL ? &tmp[d->target]
+                                   : d->kind == TL_SPATIAL ? &spa[d->target] : &dt[d->target];
+        if (*slot) {
+            REFUSE(d->loc, "mapping: a second %s directive for level %d (first at line %d)",
+                   d->kind == TL_TEMPORAL ? "temporal" : d->kind == TL_SPATIAL ? "spatial" : "datatype",
+                   d->target, (*slot)->loc.line);
+            continue;
+        }
+        *slot = d;
+        for (int k = 0; k < d->n_factors; k++)
+            if (!dim_size(t, d->rank[k]))
+                REFUSE(d->loc, "mapping: factor %s%" PRId64 ": the problem has no rank %s", d->rank[k],
+                       d->factor[k], d->rank[k]);
+        if (d->kind == TL_DATATYPE) {
+            for (int k = 0; k < d->n_keep + d->n_bypass; k++) {
+                const char *nm = k < d->n_keep ? d->keep[k] : d->bypass[k - d->n_keep];
+                int s = space_of(x, nm);
+                if (s < 0)
+                    REFUSE(d->loc, "mapping: '%s' is not a data space of the %s problem", nm, t->shape);
+                else
+                    x->kept[d->target][s] = k < d->n_keep;
+            }
+        }
+    }
+    if (diag_count(x->d))
+        return;
+    /* Every rank's factors multiply to its size. */
+    for (int r = 0; r < t->n_dims; r++) {
+        int64_t p = 1;
+        for (int l = 0; l < 3; l++) {
+            if (tmp[l])
+                p *= factor_of(tmp[l], t->dim[r]);
+            if (spa[l])
+                p *= factor_of(spa[l], t->dim[r]);
+        }
+        if (p != t->size[r])
+            REFUSE(t->mapping_loc, "mapping: the factors of rank %s multiply to %" PRId64 ", its size is %"
+                   PRId64 " (einsim imports complete mappings)", t->dim[r], p, t->size[r]);
+    }
+    /* DRAM keeps everything; the register file keeps the output only (output stationary). */
+    for (int s = 0; s < x->n_sp; s++)
+        if (!x->kept[2][s])
+            REFUSE(dt[2] ? dt[2]->loc : t->mapping_loc, "mapping: DRAM bypasses %s: the outermost level "
+                   "holds every data space", x->sp[s].name);
+    for (int s = 0; s < x->n_sp; s++)
+        if (x->kept[0][s] != (s == x->out))
+            REFUSE(dt[0] ? dt[0]->loc : t->mapping_loc, "mapping: %s %s %s: einsim imports an "
+                   "output-stationary register file (it keeps %s and nothing else; weight- and "
+                   "input-stationary register files, and register files holding several data spaces, "
+                   "are not imported)", t->levels[0].name, x->kept[0][s] ? "keeps" : "bypasses",
+                   x->sp[s].name, x->sp[x->out].name);
+    if (spa[0] || spa[2]) {
+        const TlDirective *d = spa[0] ? spa[0] : spa[2];
+        REFUSE(d->loc, "mapping: spatial factors at %s: einsim imports spatial factors at the shared "
+               "buffer (the array below it)", t->levels[d->target].name);
+    }
+    if (diag_count(x->d))
+        return;
+    /* Register file: the whole reduction, one output per PE. */
+    if (tmp[0])
+        for (int k = 0; k < tmp[0]->n_factors; k++) {
+            const char *r = tmp[0]->rank[k];
+            if (tmp[0]->factor[k] > 1 && !is_reduction(x, r))
+                REFUSE(tmp[0]->loc, "mapping: %s temporal factor %s%" PRId64 ": the register file would hold "
+                       "%" PRId64 " outputs; einsim's output-stationary PE holds one", t->levels[0].name, r,
+                       tmp[0]->factor[k], tmp[0]->factor[k]);
+            else if (is_reduction(x, r) && tmp[0]->factor[k] != dim_size(t, r))
+                REFUSE(tmp[0]->loc, "mapping: %s temporal factor %s%" PRId64 ": the reduction over %s is "
+                       "split above the register file (%" PRId64 " in all); einsim's pass covers the whole "
+                       "reduction", t->levels[0].name, r, tmp[0]->factor[k], r, dim_size(t, r));
+        }
+    if (tmp[1])
+        for (int k = 0; k < tmp[1]->n_factors; k++)
+            if (tmp[1]->factor[k] > 1)
+                REFUSE(tmp[1]->loc, "mapping: %s temporal factor %s%" PRId64 ": not imported (give the "
+                       "loops above the array at DRAM; einsim iterates the blocks of a DRAM tile itself)",
+                       t->levels[1].name, tmp[1]->rank[k], tmp[1]->factor[k]);
+    /* The array: at most one rank on X and one on Y, each spanning its axis. */
+    x->row_rank = x->col_rank = NULL;
+    if (spa[1]) {
+        const TlDirective *d = spa[1];
+        int split = d->split >= 0 ? d->split : (int)strlen(d->permutation);
+        int nx = 0, ny = 0;
+        const char *perm = d->permutation;
+        for (int k = 0; k < d->n_factors; k++) {
+            if (d->factor[k] == 1)
+                continue;
+            const char *r = d->rank[k];
+            const char *at = strchr(perm, r[0]);
+            if (!at) {
+                REFUSE(d->loc, "mapping: spatial factor %s%" PRId64 ": %s is not in the permutation",
+                       r, d->factor[k], r);
+                continue;
+            }
+            bool on_x = at - perm < split;
+            int64_t axis = on_x ? x->cols : x->rows;
+            if (is_reduction(x, r))
+                REFUSE(d->loc, "mapping: spatial factor %s%" PRId64 ": a spatial reduction is not an "
+                       "output-stationary array", r, d->factor[k]);
+            else if (d->factor[k] != axis && d->factor[k] != dim_size(t, r))
+                REFUSE(d->loc, "mapping: spatial factor %s%" PRId64 " uses %" PRId64 " of the %" PRId64
+                       " PEs along %s: einsim spreads a rank over the whole axis (or the whole rank)",
+                       r, d->factor[k], d->factor[k], axis, on_x ? "X" : "Y");
+            else if (d->factor[k] > axis)
+                REFUSE(d->loc, "mapping: spatial factor %s%" PRId64 " exceeds the %" PRId64 " PEs along %s",
+                       r, d->factor[k], axis, on_x ? "X" : "Y");
+            if (on_x ? nx++ : ny++)
+                REFUSE(d->loc, "mapping: two ranks on %s: einsim spreads one rank over each axis",
+                       on_x ? "X" : "Y");
+            else if (on_x)
+                x->col_rank = r;
+            else
+                x->row_rank = r;
+        }
+    }
+    if (diag_count(x->d))
+        return;
+    /* Every output rank on the array, or of size 1. */
+    const char *orr = x->sp[x->out].ranks;
+    for (const char *p = orr; *p; p++) {
+        char r[2] = { *p, 0 };
+        bool on = (x->row_rank && x->row_rank[0] == *p) || (x->col_rank && x->col_rank[0] == *p);
+        if (!on && dim_size(t, r) > 1)
+            REFUSE(spa[1] ? spa[1]->loc : t->mapping_loc, "mapping: output rank %s (%" PRId64 ") is not "
+                   "on the array: einsim's output-stationary PE holds one output", r, dim_size(t, r));
+    }
+    if (!x->row_rank || !x->col_rank)
+        REFUSE(spa[1] ? spa[1]->loc : t->mapping_loc, "mapping: einsim imports a mapping with one output "
+               "rank on X and one on Y of the array");
+    if (diag_count(x->d))
+        return;
+    /* DRAM: the loops with a factor, outermost first, must be einsim's order: the DRAM
+     * loop, then the blocks of the column rank, then the passes over the row rank. */
+    x->loop_rank[0] = '\0';
+    if (tmp[2]) {
+        const TlDirective *d = tmp[2];
+        const char *perm = d->permutation;
+        char order[TL_MAX_DIMS + 1];
+        int n = 0;
+        for (int k = (int)strlen(perm) - 1; k >= 0; k--) {
+            char r[2] = { perm[k], 0 };
+            if (factor_of(d, r) > 1)
+                order[n++] = perm[k];
+        }
+        order[n] = '\0';
+        for (int k = 0; k < d->n_factors; k++)
+            if (d->factor[k] > 1 && !strchr(perm, d->rank[k][0]))
+                REFUSE(d->loc, "mapping: DRAM factor %s%" PRId64 ": %s is not in the permutation",
+                       d->rank[k], d->factor[k], d->rank[k]);
+        for (int k = 0; k < n; k++) {
+            char r[2] = { order[k], 0 };
+            if (is_reduction(x, r))
+                REFUSE(d->loc, "mapping: DRAM factor %s%" PRId64 ": the reduction is split at DRAM; "
+                       "einsim's pass covers the whole reduction", r, factor_of(d, r));
+        }
+        if (n > 0 && !diag_count(x->d)) {
+            x->loop_rank[0] = order[0];
+            x->loop_rank[1] = '\0';
+            x->loop_tile = dim_size(t, x->loop_rank) / factor_of(d, x->loop_rank);
+            /* After the loop rank: the column rank, then the row rank. */
+            const char *rest = order + 1;
+            char want[3];
+            int w = 0;
+            if (x->col_rank[0] != order[0])
+                want[w++] = x->col_rank[0];
+            if (x->row_rank[0] != order[0])
+                want[w++] = x->row_rank[0];
+            want[w] = '\0';
+            int j = 0;
+            for (const char *p = rest; *p; p++) {
+                while (want[j] && want[j] != *p)
+                    j++;
+                if (!want[j]) {
+                    REFUSE(d->loc, "mapping: DRAM loop order %s (outermost first): einsim runs the DRAM "
+                           "loop (%c), then the blocks of the X rank (%s), then the passes over the Y "
+                           "rank (%s)", order, order[0], x->col_rank, x->row_rank);
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/* ---- the files --------------------------------------------------------------------------- */
+
+static double pj_or_zero(double v) { return v < 0 ? 0 : v; }
+
+static char *tl_energy_text(const Tl *x)
+{
+    const TimeloopSpec *t = x->t;
+    int64_t wb = t->arith_word_bits;
+    const TlStorage *rf = &t->levels[0], *gb = &t->levels[1], *dr = &t->levels[2];
+    return xasprintf(
+        "# Per-access energies of the imported Timeloop specification (vector-access-energy,\n"
+        "# arithmetic energy); a value the specification does not give is 0 here.\n"
+        "energy = {\n"
+        "  name = \"timeloop-import\";\n"
+        "  source = \"the Timeloop specification's per-access energies\";\n"
+        "  actions = (\n"
+        "    { class = \"pe\"; action = \"mac\"; pj = %.17g; },\n"
+        "    { class = \"pe\"; action = \"add\"; pj = 0.0; },   # the addend of gemm: one compute per point\n"
+        "    { class = \"pe\"; action = \"reg_read\"; pj = %.17g; },\n"
+        "    { class = \"pe\"; action = \"reg_write\"; pj = %.17g; },\n"
+        "    { class = \"buf\"; action = \"read\"; pj = %.17g; bits = %" PRId64 "; },\n"
+        "    { class = \"buf\"; action = \"write\"; pj = %.17g; bits = %" PRId64 "; },\n"
+        "    { class = \"dram\"; action = \"read\"; pj = %.17g; bits = %" PRId64 "; },\n"
+        "    { class = \"dram\"; action = \"write\"; pj = %.17g; bits = %" PRId64 "; }\n"
+        "  );\n"
+        "};\n",
+        pj_or_zero(t->mac_pj), pj_or_zero(rf->access_pj), pj_or_zero(rf->access_pj),
+        pj_or_zero(gb->access_pj), wb * gb->block_size, pj_or_zero(gb->access_pj), wb * gb->block_size,
+        pj_or_zero(dr->access_pj), wb * dr->block_size, pj_or_zero(dr->access_pj), wb * dr->block_size);
+}
+
+static char *tl_arch_text(const Tl *x, const char *spec)
+{
+    const TimeloopSpec *t = x->t;
+    const TlStorage *rf = &t->levels[0], *gb = &t->levels[1], *dr = &t->levels[2];
+    int64_t wb = t->arith_word_bits;
+    double bw = dr->shared_bw ? dr->shared_bw : dr->read_bw;
+    /* At 2^30 Hz one GiB/s is one byte per cycle. */
+    double gibps = bw ? bw * (double)wb / 8.0 : 1e9;
+    int64_t gb_bytes = gb->entries * wb / 8;
+    return xasprintf(
+        "# Imported from %s by einsim import timeloop (README, \"Coming from Timeloop or\n"
+        "# SCALE-Sim\"): %s (%" PRId64 " PEs, meshX %" PRId64 ") with a %" PRId64 "-entry %s in each PE,\n"
+        "# %s (%" PRId64 " words), %s.\n"
+        "arch = {\n"
+        "  name = \"timeloop-import\";\n"
+        "  clock_mhz = 1073.741824;   # 2^30 Hz: 1 GiB/s = 1 byte per cycle\n"
+        "  energy = \"energy.cfg\";\n"
+        "  arithmetic = { word_bits = %" PRId64 "; frac_bits = %" PRId64 "; acc_bits = 64; exp_terms = 5; };\n"
+        "  compute = (\n"
+        "    { name = \"array2d\"; energy_class = \"pe\"; rows = %" PRId64 "; cols = %" PRId64 ";\n"
+        "      reg_words = %" PRId64 "; ops = { mac = 1; add = 1; }; }\n"
+        "  );\n"
+        "  storage = (\n"
+        "    { name = \"%s\"; class = \"DRAM\"; energy_class = \"dram\"; width_bits = %" PRId64 ";\n"
+        "      bandwidth_gibps = %.17g; },%s\n"
+        "    { name = \"%s\"; class = \"SRAM\"; energy_class = \"buf\"; size_bytes = %" PRId64 "L;\n"
+        "      width_bits = %" PRId64 "; banks = 1048576; }   # no port limit (none in the specification)\n"
+        "  );\n"
+        "};\n",
+        spec, "the arithmetic", t->arith_instances, t->arith_meshx, rf->entries, rf->name, gb->name,
+        gb->entries, dr->name, wb, wb / 2, x->rows, x->cols, rf->entries, dr->name, wb * dr->block_size,
+        gibps, bw ? "" : "   # unlimited (no bandwidth in the specification)", gb->name, gb_bytes,
+        wb * gb->block_size);
+}
+
+static char *tl_cascade_text(const Tl *x)
+{
+    if (x->gemm)
+        return xstrdup(
+            "# Timeloop's gemm shape: every point (m, n, k) reads A[m, k], B[n, k] and the read-only\n"
+            "# C[m, n] and updates D[m, n]. Written as one Einsum so that every point reads the\n"
+            "# same data (its value is A.B + K.C: this cascade is for performance, not eval).\n"
+            "cascade = {\n"
+            "  name = \"timeloop-gemm\";\n"
+            "  ranks = [ \"M\", \"N\", \"K\" ];\n"
+            "  inputs = [ \"A[m, k]\", \"B[n, k]\", \"C[m, n]\" ];\n"
+            "  outputs = [ \"D\" ];\n"
+            "  einsums = ( \"D[m, n] = A[m, k] * B[n, k] + C[m, n]\" );\n"
+            "};\n");
+    return xstrdup(
+        "# Timeloop's cnn-layer shape with a 1 x 1 window: a GEMM over the pixels.\n"
+        "cascade = {\n"
+        "  name = \"timeloop-cnn-1x1\";\n"
+        "  ranks = [ \"N\", \"K\", \"C\", \"P\", \"Q\" ];\n"
+        "  inputs = [ \"Weights[c, k]\", \"Inputs[n, c, p, q]\" ];\n"
+        "  outputs = [ \"Outputs\" ];\n"
+        "  einsums = ( \"Outputs[n, k, p, q] = Weights[c, k] * Inputs[n, c, p, q]\" );\n"
+        "};\n");
+}
+
+static char *tl_workload_text(const Tl *x)
+{
+    const TimeloopSpec *t = x->t;
+    Buf b = { 0 };
+    buf_printf(&b, "# The problem of the Timeloop specification.\n"
+                   "workload = { name = \"timeloop-%s\"; kind = \"%s\"; batch = 1; heads = 1;\n  ranks = {",
+               x->gemm ? "gemm" : "cnn", "gemm");
+    for (int i = 0; i < t->n_dims; i++)
+        if (x->gemm || strchr("NKCPQ", t->dim[i][0]))
+            buf_printf(&b, " %s = %" PRId64 "L;", t->dim[i], t->size[i]);
+    buf_printf(&b, " };\n  dtype_bits = %" PRId64 "; };\n", t->arith_word_bits);
+    return buf_take(&b);
+}
+
+static char *tl_mapping_text(const Tl *x)
+{
+    Buf b = { 0 };
+    buf_printf(&b, "# The Timeloop mapping as einsim's: output stationary, %s on the array's rows (Y),\n"
+                   "# %s on its columns (X).\n"
+                   "mapping = {\n  name = \"timeloop-import\";\n  cascade = \"cascade.cfg\";\n"
+                   "  binding = ( { einsum = \"%s\"; unit = \"array2d\";%s } );%s\n"
+                   "  spatial = ( { unit = \"array2d\"; rows = \"%s\"; cols = \"%s\"; } );\n"
+                   "  groups = (\n    { name = \"layer\"; stages = ( [ \"%s\" ] );\n",
+               x->row_rank, x->col_rank, x->sp[x->out].name,
+               x->gemm ? " cost = { add = 0; };" : "",
+               x->gemm ? "   # the addend's add: one compute per point" : "", x->row_rank,
+               x->col_rank, x->sp[x->out].name);
+    if (x->loop_rank[0])
+        buf_printf(&b, "      loop = { rank = \"%s\"; granule = %" PRId64 "; tile = %" PRId64 "; };\n",
+                   x->loop_rank, x->loop_tile, x->loop_tile);
+    buf_printf(&b, "      buffer = \"%s\";", x->t->levels[1].name);
+    /* Kept for a whole DRAM tile: the operands indexed by the loop rank and by no other
+     * rank of the array (they do not change from block to block within the tile). */
+    int nres = 0, nbyp = 0;
+    for (int s = 0; s < x->n_sp; s++) {
+        const TlSpace *sp = &x->sp[s];
+        if (!x->kept[1][s] || sp->output || !x->loop_rank[0] || !strchr(sp->ranks, x->loop_rank[0]))
+            continue;
+        if ((strchr(sp->ranks, x->col_rank[0]) && x->col_rank[0] != x->loop_rank[0]) ||
+            (strchr(sp->ranks, x->row_rank[0]) && x->row_rank[0] != x->loop_rank[0]))
+            continue;
+        buf_printf(&b, nres++ ? ", \"%s\"" : " resident = [ \"%s\"", sp->name);
+    }
+    if (nres)
+        buf_printf(&b, " ];");
+    for (int s = 0; s < x->n_sp; s++)
+        if (!x->kept[1][s])
+            buf_printf(&b, nbyp++ ? ", \"%s\"" : " bypass = [ \"%s\"", x->sp[s].name);
+    if (nbyp)
+        buf_printf(&b, " ];");
+    buf_printf(&b, " }\n  );\n};\n");
+    return buf_take(&b);
+}
+
+/* ---- einsim's counts in Timeloop's terms ------------------------------------------------- */
+
+static double action_count(const EngineResult *r, const char *comp, const char *act)
+{
+    double n = 0;
+    for (int i = 0; i < r->n_actions; i++)
+        if (strcmp(r->actions[i].component, comp) == 0 && strcmp(r->actions[i].action, act) == 0)
+            n += r->actions[i].count;
+    return n;
+}
+
+static double energy_of(const EnergyReport *er, const char *comp, const char *act)
+{
+    double pj = 0;
+    for (int i = 0; i < er->n; i++)
+        if (strcmp(er->items[i].component, comp) == 0 && (!act || strcmp(er->items[i].action, act) == 0))
+            pj += er->items[i].pj;
+    return pj;
+}
+
+static const TrafficStat *traffic_row(const EngineResult *r, const char *level, const char *tensor)
+{
+    for (int i = 0; i < r->n_traffic; i++)
+        if (strcmp(r->traffic[i].level, level) == 0 && strcmp(r->traffic[i].tensor, tensor) == 0)
+            return &r->traffic[i];
+    return NULL;
+}
+
+/* levels.csv: per level and data space, einsim's scalar reads, fills and updates (the
+ * register file's from the array's register accesses: it holds the output only) and
+ * their energy; then the compute and the totals. */
+static char *tl_levels_csv(const Tl *x, const RunResult *rr, char *bad)
+{
+    const EngineResult *r = rr->res;
+    const EnergyReport *er = &rr->er;
+    const TimeloopSpec *t = x->t;
+    Emit e = { 0 };
+    emit_printf(&e, "level,dataspace,reads,fills,updates,energy_pj\n");
+    double rf_r = action_count(r, "array2d", "reg_read"), rf_w = action_count(r, "array2d", "reg_write");
+    emit_printf(&e, "%s,%s,%.0f,0,%.0f,%.17g\n", t->levels[0].name, x->sp[x->out].name, rf_r, rf_w,
+                energy_of(er, "array2d", "reg_read") + energy_of(er, "array2d", "reg_write"));
+    for (int l = 1; l < 3; l++) {
+        const TlStorage *lv = &t->levels[l];
+        double pj_r = 0, pj_w = 0;
+        for (int i = 0; i < er->n; i++)
+            if (strcmp(er->items[i].component, lv->name) == 0) {
+                if (strcmp(er->items[i].action, "read") == 0)
+                    pj_r = er->items[i].pj / er->items[i].count;
+                else if (strcmp(er->items[i].action, "write") == 0)
+                    pj_w = er->items[i].pj / er->items[i].count;
+            }
+        for (int s = 0; s < x->n_sp; s++) {
+            const TrafficStat *ts = traffic_row(r, lv->name, x->sp[s].name);
+            if (!ts)
+                continue;
+            /* Energy per word: the level's price per access over the words per access. */
+            double words = (double)lv->block_size;
+            double pj = (pj_r * (double)ts->reads + pj_w * (double)(ts->writes + ts->fills)) / words;
+            emit_printf(&e, "%s,%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.17g\n", lv->name, x->sp[s].name,
+                        ts->reads, ts->fills, ts->writes, pj);
+        }
+    }
+    uint64_t macs = r->einsums[0].ops[OP_MAC];
+    emit_printf(&e, "compute,,%" PRIu64 ",,,%.17g\n", macs, energy_of(er, "array2d", "mac") +
+                energy_of(er, "array2d", "add"));
+    emit_printf(&e, "cycles,analytic,%" PRIu64 ",,,\n", r->cycles);
+    if (rr->cy.ran)
+        emit_printf(&e, "cycles,cycle,%" PRIu64 ",,,\n", rr->cy.cycles);
+    emit_printf(&e, "energy,total,,,,%.17g\n", er->total_pj);
+    char *out = emit_take(&e, bad);
+    emit_free(&e);
+    return out;
+}
+
+Outcome import_timeloop(const TimeloopImport *q, Diag *d)
+{
+    TimeloopSpec *t;
+    if (config_load_timeloop(q->files, q->n_files, d, &t))
+        return OUTCOME_INPUT;
+    Tl x = { .t = t, .d = d };
+    check_arch(&x);
+    if (!diag_count(d))
+        check_problem(&x);
+    if (!diag_count(d))
+        check_mapping(&x);
+    /* Accounting differences einsim's model has for an expressible mapping: said here. */
+    if (!diag_count(d)) {
+        for (int s = 0; s < x.n_sp; s++) {
+            const TlSpace *sp = &x.sp[s];
+            if (sp->output || !x.kept[1][s] || !strchr(sp->ranks, x.row_rank[0]) ||
+                !strchr(sp->ranks, x.col_rank[0]))
+                continue;
+            bool has_red = false;
+            for (const char *p = sp->ranks; *p; p++)
+                has_red |= strchr(x.sp[x.out].ranks, *p) == NULL;
+            if (!has_red)
+                diag_warning(d, t->mapping_loc.file, t->mapping_loc.line,
+                             "%s bypasses %s, which Timeloop then reads from %s at every point; einsim "
+                             "reads each element once per pass and holds it in the PE, so %s's reads "
+                             "of %s differ (README, \"Coming from Timeloop or SCALE-Sim\")",
+                             t->levels[0].name, sp->name, t->levels[1].name, t->levels[1].name, sp->name);
+        }
+        for (int l = 0; l < 3; l++)
+            if (t->levels[l].access_pj < 0)
+                diag_warning(d, t->levels[l].loc.file, t->levels[l].loc.line, "%s has no "
+                             "vector-access-energy: priced at 0 pJ in energy.cfg", t->levels[l].name);
+        if (t->mac_pj < 0)
+            diag_warning(d, t->arith_loc.file, t->arith_loc.line, "the arithmetic has no energy: "
+                         "priced at 0 pJ per compute in energy.cfg");
+    }
+    if (diag_count(d)) {
+        timeloop_free(t);
+        return OUTCOME_INPUT;
+    }
+    OutDir *o = outdir_open(q->outdir, "einsim import timeloop", d);
+    if (!o) {
+        timeloop_free(t);
+        return OUTCOME_INPUT;
+    }
+    char *dir = xstrdup(outdir_path(o));
+    char *texts[5] = { tl_arch_text(&x, q->files[0]), tl_energy_text(&x), tl_cascade_text(&x),
+                       tl_workload_text(&x), tl_mapping_text(&x) };
+    static const char *const names[5] = { "arch.cfg", "energy.cfg", "cascade.cfg", "workload.cfg",
+                                          "mapping.cfg" };
+    int bad = 0;
+    for (int i = 0; i < 5; i++) {
+        bad = bad || outdir_write(o, names[i], texts[i], strlen(texts[i]), d);
+        free(texts[i]);
+    }
+    char *arch = path_join(dir, "arch.cfg"), *wl = path_join(dir, "workload.cfg"),
+         *map = path_join(dir, "mapping.cfg"), *rundir = path_join(dir, "run");
+    Outcome rc = OUTCOME_INPUT;
+    RunInputs ri;
+    if (!bad && run_inputs_load(&ri, arch, wl, map, &(Overrides){ 0 }, d) == 0) {
+        RunResult rr;
+        run_evaluate(&ri, true, &rr);
+        RunReport rep = { ri.arch->name, arch, ri.workload->name, wl, ri.mapping->name, map,
+                          ri.cascade->name, ri.arch->clock_mhz, rr.res, &rr.cy, &rr.er, NULL, 0 };
+        RunFiles f;
+        char why[EMIT_FIELD_MAX];
+        char *csv = NULL;
+        if (!rr.res->feasible)
+            diag_error(d, map, 0, "the imported mapping does not fit einsim's architecture: %s",
+                       rr.res->reason);
+        else if (!(csv = tl_levels_csv(&x, &rr, why)))
+            diag_error(d, q->files[0], 0, "a result (%s) is not a finite number; nothing written", why);
+        else if (report_run_files(&rep, &ri, &f, d) == 0) {
+            bad = outdir_write(o, "levels.csv", csv, strlen(csv), d) || report_write_run_dir(&f, rundir, d);
+            report_run_files_free(&f);
+            if (!bad) {
+                printf("Timeloop import: %" PRId64 " x %" PRId64 " array (%s on Y, %s on X), %s problem; cycles %" PRIu64
+                       " (analytic) / %" PRIu64 " (cycle level)\n\n%s\nwrote %s/levels.csv and the run "
+                       "in %s/run/; again:\n  einsim run -a %s -w %s -m %s\n",
+                       x.rows, x.cols, x.row_rank, x.col_rank, t->shape, rr.res->cycles, rr.cy.cycles, csv,
+                       dir, dir, arch, wl, map);
+                rc = OUTCOME_OK;
+            }
+        }
+        free(csv);
+        run_result_free(&rr);
+    }
+    run_inputs_free(&ri);
+    if (outdir_close(o, rc == OUTCOME_OK, d))
+        rc = OUTCOME_INPUT;
+    free(arch);
+    free(wl);
+    free(map);
+    free(rundir);
+    free(dir);
+    timeloop_free(t);
+    return rc;
+}
