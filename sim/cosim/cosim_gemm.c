@@ -194,6 +194,9 @@ Outcome cosim_dense(const CosimOptions *o, Diag *d)
     if (!run.finished)
         add_mismatch(&mm, -1, run.limit, xasprintf("the RTL did not finish within %" PRIu64
                                                    " cycles", run.limit));
+    char *busy = cosim_busy_check(&run);
+    if (busy)
+        add_mismatch(&mm, -1, run.cycles, busy);
 
     /* Values. */
     uint64_t compared = 0;
@@ -241,6 +244,7 @@ Outcome cosim_dense(const CosimOptions *o, Diag *d)
     printf("  cycles         : RTL %" PRIu64 ", C tile model %" PRIu64 "\n", rtl_cycles, prog.cycles);
     printf("  max cycle error: %" PRIu64 " (per-tile start and end)\n", max_err);
     printf("  values compared: %" PRIu64 " (bit-exact against the fixed-point model)\n", compared);
+    cosim_print_busy(&run);
     if (cy.ran)
         printf("  C cycle level  : %" PRIu64 " cycles (engine, whole run, data on chip; analytic %"
                PRIu64 ")\n", cy.cycles, res->cycles);
