@@ -60,8 +60,9 @@ $(eval $(call cosim_variant,fault,+define+EINSIM_FAULT_ACC +define+EINSIM_FAULT_
     build/cosim/%/fault/libeinsim_cosim.so
 
 .PHONY: cosim-lib cosim cosim-large lint-rtl waves
-# make cosim-lib ARCH=fusemax-8x8 [RTL_VARIANT=fault]
+# make cosim-lib ARCH=fusemax-8x8 [RTL_VARIANT=fault]; ARCH=models/fusemax-8x8.cfg works too
 ARCH ?= fusemax-8x8
+override ARCH := $(patsubst models/%.cfg,%,$(ARCH))
 RTL_VARIANT ?= normal
 cosim-lib: build/cosim/$(ARCH)/$(RTL_VARIANT)/libeinsim_cosim.so
 

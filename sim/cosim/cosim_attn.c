@@ -124,8 +124,7 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
 
     char err[512];
     if (cosim_open(libfile, &lib, err, sizeof err)) {
-        diag_error(d, libfile, 0, "cannot load the RTL bridge: %s (build it with `make cosim-lib "
-                   "ARCH=...` for %s)", err, arch_path);
+        cosim_open_error(d, libfile, err, arch_path);
         goto done;
     }
     h = cosim_create_model(&lib, libfile, waves, d);

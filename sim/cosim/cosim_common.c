@@ -315,6 +315,22 @@ static int write_text(Diag *d, const char *dir, const char *name, char *text)
     return rc;
 }
 
+char *cosim_base_name(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    s = s ? s + 1 : path;
+    const char *dot = strrchr(s, '.');
+    return xasprintf("%.*s", (int)(dot ? dot - s : (long)strlen(s)), s);
+}
+
+void cosim_open_error(Diag *d, const char *libfile, const char *err, const char *arch)
+{
+    char *base = cosim_base_name(arch);
+    diag_error(d, libfile, 0, "cannot load the RTL bridge: %s (build it with `make cosim-lib "
+               "ARCH=%s` for models/%s.cfg, or give --rtl-lib)", err, base, base);
+    free(base);
+}
+
 double cosim_now_s(void)
 {
     struct timespec ts;
