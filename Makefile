@@ -46,6 +46,7 @@ include sim/sim.mk
 include tests/tests.mk
 include sim/cosim/cosim.mk
 include sim/cosim/nm.mk
+include sim/systemc/systemc.mk
 include tests/fuzz/fuzz.mk
 
 .PHONY: all deps demo demo-sparse test bench clean help paper install
@@ -73,7 +74,7 @@ demo-sparse: $(BIN)
 	$(Q)$(BIN) train-compare -a models/sat.cfg -m mappings/sat.cfg -w $(SPARSE_WORKLOADS) \
 	    --nm dense,4:8,2:8,1:8,2:4 -o build/demo-sparse
 
-bench: $(BIN)
+bench: $(BIN) $(VP_BIN)
 	$(Q)bash scripts/bench.sh $(BIN)
 
 # make install PREFIX=DIR: the release binary in DIR/bin, the shipped models, mappings and
@@ -121,5 +122,8 @@ help:
 	@echo "make golden-update  regenerate tests/golden expected outputs (review the diff!)"
 	@echo "make cosim-nm   N:M sparse array RTL co-simulated against the C model (tests/cosim/nm/)"
 	@echo "make lint-rtl-nm  verilator -Wall and iverilog lint of rtl/nm/"
+	@echo "make vp         the SystemC virtual platform: build/release/bin/einsim-vp, einsim-vp-two"
+	@echo "make vp-demo    attention and GEMM on the virtual platform (LT, AT, two devices on one"
+	@echo "                memory, the RTL core): values, cycles, DMA, interrupt latency"
 	@echo "make clean      remove build/"
 	@echo "V=1 shows commands; CI=true adds -Werror; SAN=1 builds with ASan+UBSan"

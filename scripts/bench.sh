@@ -9,6 +9,7 @@
 #   (d) einsim search: evaluated mappings per second per core on the FuseMax template
 #   (e) RTL simulation speed (Verilator) against the C model on the same GEMM and
 #       attention cases
+#   (f) the SystemC virtual platform (einsim-vp) on the same cases, LT and AT, next to (e)
 set -euo pipefail
 EINSIM=${1:-build/bin/einsim}
 SEQ=1024,4096,16384,65536,262144,1048576
@@ -79,10 +80,31 @@ rtl_speed() { # rtl_speed LABEL ARCH EINSIM-COSIM-ARGS...
   cm=$(awk '{print $3}' "$tmpc" | median)
   fm=$(awk '{print $4}' "$tmpc" | median)
   rm -f "$tmpc"
+  last_rtl=$rtl
   awk -v l="$label" -v n="$cyc" -v r="$rtl" -v c="$cm" -v f="$fm" 'BEGIN{printf "(e) %s (%d cycles), medians of 5: RTL (Verilator) %.3g cycles/s; C timing model %.3g cycles/s = %.0fx the RTL; C functional model (fixed-point values) %.3g cycles/s = %.1fx\n", l, n, r, c, c / r, f, f / r}'
 }
-rtl_speed "8x8 OS GEMM K=160 M=N=96" fusemax-8x8 -w workloads/gemm.cfg -m mappings/gemm-os.cfg \
-  --set workload.ranks.K=160 --set workload.ranks.M=96 --set workload.ranks.N=96
-rtl_speed "8x8 FuseMax attention seq 256 E=F=32" fusemax-8x8 -w workloads/bert.cfg -m mappings/fusemax.cfg \
-  --set workload.seq=256 --set workload.ranks.E=32 --set workload.ranks.F=32 --set workload.batch=1 \
-  --set workload.heads=1 --set mapping.partitions.M0=8
+# (f) the virtual platform on the case (e) just measured: one job on an ideal memory
+#     (einsim-vp --ideal-only 1 --timing 1: simulated accelerator cycles over the wall time
+#     of the simulation, which includes the device's values from the fixed-point
+#     interpreter, every DMA transfer and the host's driver), medians of 5, LT and AT.
+VP=${VP:-$(dirname "$EINSIM")/einsim-vp}
+vp_speed() { # vp_speed LABEL ARCH EINSIM-RUN-ARGS... (after rtl_speed set last_rtl)
+  local label=$1 arch=$2; shift 2
+  if ! [ -x "$VP" ]; then echo "(f) $label: skipped (no $VP; make vp)"; return; fi
+  local m rates
+  for m in lt at; do
+    rates=$(for _ in 1 2 3 4 5; do
+      SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1 "$VP" -a "models/$arch.cfg" "$@" --mode $m --ideal-only 1 --timing 1 \
+        | sed -nE 's/^  timing +: .* = ([0-9]+) cycles\/s$/\1/p'
+    done | median)
+    awk -v l="$label" -v m="$m" -v v="$rates" -v r="${last_rtl:-0}" 'BEGIN{printf "(f) %s, virtual platform %s (C core), median of 5: %.3g simulated accelerator cycles/s = %.1fx the RTL (%.3g cycles/s)\n", l, toupper(m), v, (r > 0 ? v / r : 0), r}'
+  done
+}
+GEMM_CASE=(-w workloads/gemm.cfg -m mappings/gemm-os.cfg --set workload.ranks.K=160 --set workload.ranks.M=96
+           --set workload.ranks.N=96)
+ATTN_CASE=(-w workloads/bert.cfg -m mappings/fusemax.cfg --set workload.seq=256 --set workload.ranks.E=32
+           --set workload.ranks.F=32 --set workload.batch=1 --set workload.heads=1 --set mapping.partitions.M0=8)
+rtl_speed "8x8 OS GEMM K=160 M=N=96" fusemax-8x8 "${GEMM_CASE[@]}"
+vp_speed "8x8 OS GEMM K=160 M=N=96" fusemax-8x8 "${GEMM_CASE[@]}"
+rtl_speed "8x8 FuseMax attention seq 256 E=F=32" fusemax-8x8 "${ATTN_CASE[@]}"
+vp_speed "8x8 FuseMax attention seq 256 E=F=32" fusemax-8x8 "${ATTN_CASE[@]}"

@@ -14,6 +14,7 @@
 #   fuzz     tests/fuzz/run.sh: each libFuzzer harness for EINSIM_FUZZ_SMOKE_S seconds
 #            (default 10; skipped with EINSIM_SKIP_FUZZ=1)
 #   cosim    tests/cosim/run-cosim.sh: RTL vs C model cases (skipped with EINSIM_SKIP_COSIM=1)
+#   systemc  tests/systemc/test_vp_sc: the virtual platform (RTL core with the cosim bridges)
 # Ends with "N passed, N failed" and exits non-zero when anything failed.
 set -u
 update=0
@@ -419,6 +420,34 @@ if [ "${EINSIM_SKIP_COSIM:-0}" != 1 ]; then
   if [ -z "$p" ]; then bad "cosim: no summary line"; else pass=$((pass + p)); fail=$((fail + f)); fi
 fi
 expect_rc 0 "cosim --help" cosim --help
+# ---- SystemC virtual platform (tests/systemc/test_vp_sc.cpp; its RTL-core checks use the
+# 4x4 and 8x8 bridges the co-simulation built, and are skipped with EINSIM_SKIP_COSIM=1) ----
+vpargs=()
+if [ "${EINSIM_SKIP_COSIM:-0}" != 1 ]; then
+  for a in 4 8; do
+    if make -s --no-print-directory cosim-lib ARCH=fusemax-${a}x$a >"$tmp/vpbuild" 2>&1; then
+      vpargs+=(--rtl$a build/cosim/fusemax-${a}x$a/normal/libeinsim_cosim.so)
+    else bad "systemc: cannot build the fusemax-${a}x$a bridge"; tail -5 "$tmp/vpbuild"; fi
+  done
+fi
+if SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1 "$B/tests/systemc/test_vp_sc" "${vpargs[@]}" >"$tmp/vp.out" 2>&1; then rc=0; else rc=$?; fi
+line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$tmp/vp.out" | tail -1)
+p=$(echo "$line" | sed -nE 's/.* ([0-9]+) passed, ([0-9]+) failed.*/\1/p')
+f=$(echo "$line" | sed -nE 's/.* ([0-9]+) passed, ([0-9]+) failed.*/\2/p')
+if [ -z "$p" ] || [ "$rc" != 0 ] || ! sanitizer_clean "$tmp/vp.out"; then
+  bad "systemc test_vp_sc (exit $rc)"; grep -vE '^(Warning|In file|In process|$)' "$tmp/vp.out" | tail -30
+  pass=$((pass + ${p:-0})); fail=$((fail + ${f:-0}))
+else
+  pass=$((pass + p)); fail=$((fail + f))
+  grep -E '^(RTL core|skipped|narrow)' "$tmp/vp.out" | sed 's/^/systemc   /'
+  echo "systemc test_vp_sc: $p passed, $f failed"
+fi
+# The example platform (two devices, one memory): each job slower together, values exact.
+for m in lt at; do
+  if SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1 "$B/bin/einsim-vp-two" --dram-gibps 4 --mode $m >"$tmp/two.out" 2>&1 \
+     && [ "$(tail -1 "$tmp/two.out")" = PASS ] && sanitizer_clean "$tmp/two.out"; then ok
+  else bad "systemc einsim-vp-two --mode $m"; tail -8 "$tmp/two.out"; fi
+done
 expect_rc 1 "cosim without -m" cosim -a models/fusemax-4x4.cfg -w workloads/gemm.cfg
 expect_rc 1 "cosim on attention" cosim -a models/fusemax-4x4.cfg -w workloads/bert.cfg -m mappings/fusemax.cfg
 expect_rc 0 "rtl-params" rtl-params models/fusemax-8x8.cfg
