@@ -15,12 +15,15 @@
 
 #define MAX_SIGS 16
 
+/* A signal shown as a number, not through an opcode filter. */
+enum { NOOPS = -1 };
+
 /* One traced signal: its value at every cycle 0 .. cycles of the run. */
 typedef struct {
     const char *group;   /* GTKWave group it is shown in */
     const char *name;
     int width;
-    int ops;             /* opcode space shown by name (OPS_*), or -1 */
+    int ops;             /* opcode space shown by name (OPS_*), or NOOPS */
     uint32_t *v;
 } Sig;
 
@@ -154,7 +157,6 @@ typedef struct {
     int width;
     int ops;             /* opcode space shown by name, or NOOPS */
 } RtlSig;
-enum { NOOPS = -1 };
 typedef struct {
     const char *group;
     const RtlSig *sigs;
@@ -230,12 +232,12 @@ static char *rtl_gtkw(const RtlGeom *g, bool attention, uint64_t offset, uint64_
 static void gemm_trace(Trace *tr, const RtlGeom *g, const TileProg *p)
 {
     tr->cycles = p->cycles;
-    uint32_t *busy = sig(tr, "array2d", "array2d_busy", 1, -1);
-    uint32_t *issuing = sig(tr, "array2d", "issuing", 1, -1);
-    uint32_t *inflight = sig(tr, "array2d", "tiles_in_flight", 16, -1);
-    uint32_t *tile = sig(tr, "array2d", "issue_tile", 16, -1);
+    uint32_t *busy = sig(tr, "array2d", "array2d_busy", 1, NOOPS);
+    uint32_t *issuing = sig(tr, "array2d", "issuing", 1, NOOPS);
+    uint32_t *inflight = sig(tr, "array2d", "tiles_in_flight", 16, NOOPS);
+    uint32_t *tile = sig(tr, "array2d", "issue_tile", 16, NOOPS);
     uint32_t *op = sig(tr, "array2d", "issue_op", 8, OPS_TILE);
-    uint32_t *reads = sig(tr, "GlobalBuffer", "glb_read_words", 16, -1);
+    uint32_t *reads = sig(tr, "GlobalBuffer", "glb_read_words", 16, NOOPS);
     for (int i = 0; i < p->n; i++) {
         const TileInstr *t = &p->t[i];
         uint64_t next = i + 1 < p->n ? p->t[i + 1].start_cyc : p->cycles + 1;
@@ -269,13 +271,13 @@ static void attn_trace(Trace *tr, const AttnProg *p)
     tr->cycles = p->cycles;
     uint32_t *v[2][4], *inflight[2];
     for (int q = 0; q < 2; q++) {
-        v[q][0] = sig(tr, unit[q], names[q][0], 1, -1);
+        v[q][0] = sig(tr, unit[q], names[q][0], 1, NOOPS);
         v[q][1] = sig(tr, unit[q], names[q][1], 8, q == ATTN_Q2D ? OPS_A2 : OPS_A1);
-        v[q][2] = sig(tr, unit[q], names[q][2], 16, -1);
-        v[q][3] = sig(tr, unit[q], names[q][3], 16, -1);
+        v[q][2] = sig(tr, unit[q], names[q][2], 16, NOOPS);
+        v[q][3] = sig(tr, unit[q], names[q][3], 16, NOOPS);
     }
-    uint32_t *reads = sig(tr, "buffers", "abuf_read_words", 16, -1);
-    uint32_t *writes = sig(tr, "buffers", "obuf_write_words", 16, -1);
+    uint32_t *reads = sig(tr, "buffers", "abuf_read_words", 16, NOOPS);
+    uint32_t *writes = sig(tr, "buffers", "obuf_write_words", 16, NOOPS);
     for (int q = 0; q < 2; q++) {
         inflight[q] = xcalloc(tr->cycles + 1, sizeof(uint32_t));
         for (int i = 0; i < p->n[q]; i++) {
