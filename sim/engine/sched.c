@@ -578,6 +578,7 @@ typedef struct {
     size_t n, cap;
     uint64_t hash;     /* of v[], to reject unequal states quickly */
     uint64_t *nrun;    /* stores: runs so far, per actor */
+    int n_act;
     uint64_t unit_wait, dram_wait, port_wait;
 } Snap;
 
@@ -596,6 +597,7 @@ static void snap_take(Sw *w, uint64_t k, Snap *s)
     s->unit_wait = w->unit_wait;
     s->dram_wait = w->dram_wait;
     s->port_wait = w->port_wait;
+    s->n_act = p->n_act;
     s->nrun = xrealloc(s->nrun, (size_t)p->n_act * sizeof *s->nrun);
     memcpy(s->nrun, w->store_nrun, (size_t)p->n_act * sizeof *s->nrun);
     /* The base: the earliest time a resource the group uses is free. Any time before it
@@ -674,6 +676,21 @@ static void snap_take(Sw *w, uint64_t k, Snap *s)
     for (size_t j = 0; j < i; j++)
         h = (h ^ s->v[j]) * 1099511628211ull;
     s->hash = h;
+}
+
+/* dst = src (dst keeps its buffers). */
+static void snap_copy(Snap *dst, const Snap *src)
+{
+    if (src->n > dst->cap) {
+        dst->cap = src->n;
+        dst->v = xrealloc(dst->v, dst->cap * sizeof *dst->v);
+    }
+    memcpy(dst->v, src->v, src->n * sizeof *src->v);
+    dst->nrun = xrealloc(dst->nrun, (size_t)src->n_act * sizeof *dst->nrun);
+    memcpy(dst->nrun, src->nrun, (size_t)src->n_act * sizeof *src->nrun);
+    dst->k = src->k, dst->base = src->base, dst->n = src->n, dst->hash = src->hash;
+    dst->unit_wait = src->unit_wait, dst->dram_wait = src->dram_wait;
+    dst->port_wait = src->port_wait;
 }
 
 /* *lambda = the constant shift from a to b when their states are equal up to it. */
@@ -878,11 +895,14 @@ void sched_run(const EngineInput *in, const PlanGroup *p, SchedOut *out, bool *o
         w.store_runs[a] = xcalloc(2, sizeof **w.store_runs);
     }
 
-    /* Snapshots at step starts: the last 64 for step-level periods (a DRAM transfer split
-     * into slices of unequal length repeats only every few dozen steps), the tile starts
-     * and (b, h) starts for the outer levels. */
-    enum { NSTEP = 64 };
-    Snap steps[NSTEP] = { 0 }, tiles[3] = { 0 }, bhs[2] = { 0 };
+    /* Snapshots at step starts: the last NFULL in full and the hashes of the last NSTEP for
+     * step-level periods (a DRAM transfer split into slices of unequal length repeats only
+     * every few dozen steps), the tile starts and (b, h) starts for the outer levels. A
+     * hash that matches beyond NFULL steps back keeps the current state as a candidate,
+     * compared in full one period later. */
+    enum { NFULL = 8, NSTEP = 64 };
+    Snap steps[NFULL] = { 0 }, tiles[3] = { 0 }, bhs[2] = { 0 }, cand = { 0 };
+    uint64_t hk[NSTEP], hh[NSTEP], cand_per = 0;
     uint64_t n_steps_snap = 0, n_tiles_snap = 0, n_bh_snap = 0;
     Snap cur = { 0 };
     /* Margins of items around a jump: skews and look-back on the low side, plus the
@@ -916,9 +936,9 @@ void sched_run(const EngineInput *in, const PlanGroup *p, SchedOut *out, bool *o
                 snap_take(&w, k, &cur);
                 uint64_t lambda;
                 bool jumped = false, outer = false;
-                /* Level 0: c steps inside the tile (c = 1 .. NSTEP). */
-                for (uint64_t c = 1; c <= NSTEP && c <= n_steps_snap && !jumped; c++) {
-                    Snap *prev = &steps[(n_steps_snap - c) % NSTEP];
+                /* Level 0: c steps inside the tile (c = 1 .. NFULL), then the candidate. */
+                for (uint64_t c = 1; c <= NFULL && c <= n_steps_snap && !jumped; c++) {
+                    Snap *prev = &steps[(n_steps_snap - c) % NFULL];
                     uint64_t per = k - prev->k;
                     if (per != c * it.nb)
                         continue;
@@ -927,6 +947,24 @@ void sched_run(const EngineInput *in, const PlanGroup *p, SchedOut *out, bool *o
                         jump(&w, q, per, lambda, prev, &cur);
                         k += q * per;
                         jumped = true;
+                    }
+                }
+                if (!jumped && cand_per && k - cand.k == cand_per) {
+                    uint64_t q = periods_allowed(p, k, cand_per, mlo, margin0, 0);
+                    if (q && snap_equal(&cand, &cur, &lambda)) {
+                        jump(&w, q, cand_per, lambda, &cand, &cur);
+                        k += q * cand_per;
+                        jumped = true;
+                    }
+                    cand_per = 0;
+                }
+                /* Hashes further back: a match makes this state the candidate. */
+                for (uint64_t c = NFULL + 1; c <= NSTEP && c <= n_steps_snap && !jumped && !cand_per; c++) {
+                    uint64_t j = (n_steps_snap - c) % NSTEP, per = k - hk[j];
+                    if (hh[j] == cur.hash && per == c * it.nb &&
+                        periods_allowed(p, k + per, per, mlo, margin0, 0)) {
+                        snap_copy(&cand, &cur);
+                        cand_per = per;
                     }
                 }
                 /* Level 1: tiles. */
@@ -959,9 +997,12 @@ void sched_run(const EngineInput *in, const PlanGroup *p, SchedOut *out, bool *o
                     /* Step snapshots before a jump no longer line up; tile and (b, h)
                      * snapshots stay exact states unless the jump crossed them. */
                     n_steps_snap = 0;
+                    cand_per = 0;
                     (void)outer;
                 } else {
-                    Snap *dst = &steps[n_steps_snap++ % NSTEP];
+                    hk[n_steps_snap % NSTEP] = cur.k;
+                    hh[n_steps_snap % NSTEP] = cur.hash;
+                    Snap *dst = &steps[n_steps_snap++ % NFULL];
                     Snap tmp = *dst;
                     *dst = cur;
                     cur = tmp;
@@ -986,8 +1027,9 @@ void sched_run(const EngineInput *in, const PlanGroup *p, SchedOut *out, bool *o
     out->dram_wait = w.dram_wait;
     out->port_wait = w.port_wait;
     *overflow = w.overflow;
-    for (int i = 0; i < NSTEP; i++)
+    for (int i = 0; i < NFULL; i++)
         free(steps[i].v), free(steps[i].nrun);
+    free(cand.v), free(cand.nrun);
     for (int i = 0; i < 3; i++)
         free(tiles[i].v), free(tiles[i].nrun);
     for (int i = 0; i < 2; i++)

@@ -375,7 +375,7 @@ int sc_main(int argc, char **argv)
     }
     sc_time period = acc[0]->clock_period();
     uint64_t alone[8] = {}, total_cycles = 0;
-    sc_time queued_alone[8];
+    einsim_accel_stats st_alone[8];
     for (const Run &r : runs) {
         const einsim_accel_stats &s = r.st;
         total_cycles += s.cycles;
@@ -425,7 +425,7 @@ int sc_main(int argc, char **argv)
             }
         } else if (r.what == "DRAM, alone") {
             alone[r.accel] = r.res.cycles;
-            queued_alone[r.accel] = s.queued;
+            st_alone[r.accel] = s;
             printf("    against ideal      : %+" PRId64 " cycles, all DMA (descriptor %" PRIu64 ", stalls %" PRId64
                    ", stores after the last step %" PRIu64 "); einsim run --level cycle at this bandwidth: %"
                    PRIu64 "\n",
@@ -433,10 +433,12 @@ int sc_main(int argc, char **argv)
                    s.tail, eng_dram);
         } else {
             int64_t extra = (int64_t)r.res.cycles - (int64_t)alone[r.accel];
-            printf("    against alone      : %+" PRId64 " cycles (%+.1f %%); its DMA waited %+.3f ns more "
-                   "for the memory channel (%.1f cycles)\n", extra,
-                   100.0 * (double)extra / (double)alone[r.accel], ns(s.queued - queued_alone[r.accel]),
-                   (s.queued - queued_alone[r.accel]) / period);
+            const einsim_accel_stats &a = st_alone[r.accel];
+            printf("    against alone      : %+" PRId64 " cycles (%+.1f %%) = descriptor %+" PRId64 " + DMA stalls %+"
+                   PRId64 " + stores after the last step %+" PRId64 "; its DMA waited %+.3f ns more for the "
+                   "memory channel (%.1f cycles)\n", extra, 100.0 * (double)extra / (double)alone[r.accel],
+                   (int64_t)s.fetch - (int64_t)a.fetch, (int64_t)s.compute - (int64_t)a.compute,
+                   (int64_t)s.tail - (int64_t)a.tail, ns(s.queued - a.queued), (s.queued - a.queued) / period);
             if (extra <= 0) {
                 printf("    FAIL: not slower than alone\n");
                 fails++;
