@@ -9,6 +9,7 @@
 // one then finishes alone. Each stream cycle is put out as one element of one Einsum:
 // its op, its element count and last flag, its addresses and score bank. Start stamps
 // are recorded here; end stamps and done flags in einsim_attn.
+`include "einsim_params.vh"
 module einsim_aseq #(
   // 1: the 1D queue's opcodes, 0: the 2D queue's
   parameter integer ONED = 0,
@@ -53,12 +54,17 @@ module einsim_aseq #(
   wire [63:0] w2 = pc_ok ? imem[{pc_q[29:0], 2'd2}] : 64'd0;
   wire [63:0] w3 = pc_ok ? imem[{pc_q[29:0], 2'd3}] : 64'd0;
   wire [7:0]  op = w0[7:0];
-  wire        valid_op = ONED != 0 ? (op >= 8'd1 && op <= 8'd7) : (op >= 8'd1 && op <= 8'd6);
-  // exp sequences: 2D SLN (3), 1D PRM (2); stream of k: 2D BQK (1), SLNV (5); 1D SPNV (5),
-  // RNV (6), AV (7); 2D pair (6): k = E (BQK) + k2 = F (SLNV, w0[63:48])
-  wire        pair = ONED == 0 && op == 8'd6;
-  wire        is_exp = ONED != 0 ? op == 8'd2 : op == 8'd3;
-  wire        is_k = ONED != 0 ? (op >= 8'd5) : (op == 8'd1 || op == 8'd5);
+  // opcodes (`EINSIM_OP_* of einsim_params.vh): END is 0, the highest one is the last valid
+  localparam [7:0] OP_MAX = ONED != 0 ? 8'(`EINSIM_OP_A1_AV) : 8'(`EINSIM_OP_A2_PAIR);
+  wire        valid_op = op != 8'(`EINSIM_OP_A2_END) && op <= OP_MAX;
+  // exp sequences: 2D SLN, 1D PRM; stream of k: 2D BQK, SLNV; 1D SPNV, RNV, AV; the 2D
+  // pair: k = E (BQK) + k2 = F (SLNV, w0[63:48])
+  wire        pair = ONED == 0 && op == 8'(`EINSIM_OP_A2_PAIR);
+  wire        is_exp = ONED != 0 ? op == 8'(`EINSIM_OP_A1_PRM) : op == 8'(`EINSIM_OP_A2_SLN);
+  wire        is_k = ONED != 0
+                     ? (op == 8'(`EINSIM_OP_A1_SPNV) || op == 8'(`EINSIM_OP_A1_RNV) ||
+                        op == 8'(`EINSIM_OP_A1_AV))
+                     : (op == 8'(`EINSIM_OP_A2_BQK) || op == 8'(`EINSIM_OP_A2_SLNV));
   wire [31:0] ke = {16'd0, w0[47:32]}, kf = {16'd0, w0[63:48]};
   wire [31:0] len0 = pair ? ke + kf : is_exp ? 32'(T + 2) : is_k ? ke : 32'd1;
 `ifdef EINSIM_FAULT_STALL
@@ -81,7 +87,7 @@ module einsim_aseq #(
   wire        sub_slnv = pair && p_slnv;
   wire [31:0] ecnt = pair ? p_cnt : cnt_q;
   assign iss_v_o     = go;
-  assign op_o        = pair ? (p_slnv ? 8'd5 : 8'd1) : op;
+  assign op_o        = pair ? (p_slnv ? 8'(`EINSIM_OP_A2_SLNV) : 8'(`EINSIM_OP_A2_BQK)) : op;
   assign first_o     = w0[8];
   assign last_o      = pair ? p_cnt + 32'd1 == (p_slnv ? kf : ke) : cnt_q + 32'd1 == len;
   assign blk_o       = w0[31:16];

@@ -12,6 +12,7 @@
 // element has passed PE (R-1, C-1), LM / SLD / SLNV when their last column result leaves
 // the staging registers into the 1D register files, a pair when both of its Einsums
 // have ended, every 1D tile after its last stream cycle.
+`include "einsim_params.vh"
 module einsim_attn #(
   parameter integer R = 4,
   parameter integer C = 4,
@@ -38,6 +39,7 @@ module einsim_attn #(
   input  wire [3:0]  rd_sel_i,      // 4 output buffer, 5/6 2D start/end, 7/8 1D start/end
   input  wire [31:0] rd_addr_i,
   output reg  [63:0] rd_data_o,
+  output wire        busy_o,        // from start until done_o rises
   output reg         done_o,
   output reg  [31:0] cycles_o,
   // the stream element to the 2D array (before the top's operand register)
@@ -96,7 +98,8 @@ module einsim_attn #(
   always @* begin
     for (i = 0; i < R; i = i + 1) row_o[i*W +: W] = v2 ? abuf[(a2 + i) % GW] : {W{1'b0}};
     for (j = 0; j < C; j = j + 1)
-      col_o[j*W +: W] = !v2 ? {W{1'b0}} : op2 == 8'd3 ? rm2d[j*W +: W] : abuf[(b2 + j) % GW];
+      col_o[j*W +: W] = !v2 ? {W{1'b0}}
+                      : op2 == 8'(`EINSIM_OP_A2_SLN) ? rm2d[j*W +: W] : abuf[(b2 + j) % GW];
   end
   assign sv_o     = v2;
   assign sfirst_o = v2 && c2 == 32'd0;
@@ -115,6 +118,10 @@ module einsim_attn #(
     end
   endgenerate
   wire [2:0]      bop  = xtag_bot_i[2:0];
+  // the tag's op: the 2D opcodes of einsim_params.vh
+  localparam [2:0] B_BQK = 3'(`EINSIM_OP_A2_BQK), B_LM = 3'(`EINSIM_OP_A2_LM),
+                   B_SLN = 3'(`EINSIM_OP_A2_SLN), B_SLD = 3'(`EINSIM_OP_A2_SLD),
+                   B_SLNV = 3'(`EINSIM_OP_A2_SLNV);
   wire [BW-1:0]   bblk = xtag_bot_i[4 +: BW];
   wire [FW-1:0]   bf   = xtag_bot_i[4 + BW +: FW];   // SLNV's f (count bits above FW unused)
   wire [TIDW-1:0] btid = xtag_bot_i[12 + BW +: TIDW];
@@ -122,13 +129,13 @@ module einsim_attn #(
   reg [C*W-1:0]   colres;
   always @* begin
     for (j = 0; j < C; j = j + 1)
-      colres[j*W +: W] = bop == 3'd2 ? dsk[j*A +: W] : fx_from_acc(dsk[j*A +: A]);
+      colres[j*W +: W] = bop == B_LM ? dsk[j*A +: W] : fx_from_acc(dsk[j*A +: A]);
   end
 
   // ---- staging registers: {valid, last, pair, kind, blk, f, tid, C words} ---------------
   localparam integer SGW = 3 + 8 + BW + FW + TIDW + C * W;
   reg  [SGW-1:0] stg_q [0:STG-1];
-  wire           red = av_bot_i && (bop == 3'd2 || bop == 3'd4 || bop == 3'd5);
+  wire           red = av_bot_i && (bop == B_LM || bop == B_SLD || bop == B_SLNV);
   wire [SGW-1:0] stg_in = {red, alast_bot_i, bpair, 5'd0, bop, bblk, bf, btid, colres};
   wire [SGW-1:0] so = stg_q[STG-1];
   wire           so_v = so[SGW-1], so_last = so[SGW-2], so_pair = so[SGW-3];
@@ -163,7 +170,7 @@ module einsim_attn #(
   // ---- tile ends, output writes, run state ------------------------------------------------
   // ea: a BQK / SLN element's last write (PE (R-1, C-1)); eb: a column result leaving the
   // staging registers. A pair is done at the later of its two ends (half_q: one seen).
-  wire ea = av_bot_i && alast_bot_i && (bop == 3'd1 || bop == 3'd3);
+  wire ea = av_bot_i && alast_bot_i && (bop == B_BQK || bop == B_SLN);
   wire eb = so_v && so_last;
   wire e1 = v1 && l1;
   wire same = ea && eb && btid == so_tid;
@@ -174,11 +181,12 @@ module einsim_attn #(
   reg  run_q;
   reg  [31:0] last_end_q, nd2_q;
   wire any_end = ea_done || eb_done || e1;
+  assign busy_o = run_q;
   always @(posedge clk_i) begin
     if (ea_done) end2[btid] <= cyc + 32'd1;
     if (eb_done) end2[so_tid] <= cyc + 32'd1;
     if (e1) end1[t1] <= cyc + 32'd1;
-    if (v1 && op1 == 8'd7)
+    if (v1 && op1 == 8'(`EINSIM_OP_A1_AV))
       for (j = 0; j < C; j = j + 1) obuf[(b1 + j) % GW] <= av[j*W +: W];
     if (ld_we_i && ld_sel_i == 4'd3 && ld_addr_i < GW) abuf[ld_addr_i] <= ld_data_i[W-1:0];
   end

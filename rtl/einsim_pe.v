@@ -16,6 +16,7 @@
 // is fx_* of sim/func/fixed.h, bit-exact. Operands, tags and partial sums are registered
 // once per PE (the systolic skew); psd_o is the PE's next partial sum, combinational
 // (the bottom row's sums leave the array from it).
+`include "einsim_params.vh"
 module einsim_pe #(
   // word, fractional and accumulator bits
   parameter integer W = 16,
@@ -76,8 +77,9 @@ module einsim_pe #(
 );
 `include "einsim_fx.vh"
   localparam integer SW = ((A > 2 * W) ? A : 2 * W) + 2;
-  localparam [2:0] X_GEMM = 3'd0, X_BQK = 3'd1, X_LM = 3'd2, X_SLN = 3'd3, X_SLD = 3'd4,
-                   X_SLNV = 3'd5;
+  localparam [2:0] X_GEMM = 3'd0, X_BQK = 3'(`EINSIM_OP_A2_BQK), X_LM = 3'(`EINSIM_OP_A2_LM),
+                   X_SLN = 3'(`EINSIM_OP_A2_SLN), X_SLD = 3'(`EINSIM_OP_A2_SLD),
+                   X_SLNV = 3'(`EINSIM_OP_A2_SLNV);
 
   reg  signed [A-1:0] acc_q;
   reg  signed [W-1:0] w_q, ws_q;

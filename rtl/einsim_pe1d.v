@@ -10,6 +10,7 @@
 //   AV   (7): av_o = div(rnv[b, f], rd[b])                         (to the output buffer)
 // lm, sld and slnv are written by the staging registers from the bottom of the 2D array
 // (st_*); rm of the 2D array's current block is broadcast up its column (rm2d_o).
+`include "einsim_params.vh"
 module einsim_pe1d #(
   parameter integer W = 16,
   parameter integer F = 8,
@@ -59,7 +60,7 @@ module einsim_pe1d #(
   wire signed [W-1:0] rnv_old = first_i ? {W{1'b0}} : rnv_q[bf];
   wire signed [W-1:0] ex;
   einsim_fxexp #(.W(W), .F(F), .A(A), .T(T), .LOG2E(LOG2E), .COEF(COEF)) u_exp (
-    .clk_i(clk_i), .rst_ni(rst_ni), .en_i(iss_i && op_i == 8'd2), .cnt_i(cnt_i),
+    .clk_i(clk_i), .rst_ni(rst_ni), .en_i(iss_i && op_i == 8'(`EINSIM_OP_A1_PRM)), .cnt_i(cnt_i),
     .a_i(rmo_q[blk_i]), .b_i(rm_q[blk_i]), .res_o(ex)
   );
   assign rm2d_o = rm_q[blk2d_i];
@@ -68,19 +69,21 @@ module einsim_pe1d #(
   always @(posedge clk_i) begin
     if (iss_i) begin
       case (op_i)
-        8'd1: begin rmo_q[blk_i] <= rm_old; rm_q[blk_i] <= fx_max(rm_old, lm_q[blk_i]); end
-        8'd2: if (last_i) prm_q[blk_i] <= ex;
-        8'd3: spd_q[blk_i] <= fx_mul(rd_old, prm_q[blk_i]);
-        8'd4: rd_q[blk_i] <= fx_add(sld_q[blk_i], spd_q[blk_i]);
-        8'd5: spnv_q[bf] <= fx_mul(rnv_old, prm_q[blk_i]);
-        8'd6: rnv_q[bf] <= fx_add(slnv_q[bf], spnv_q[bf]);
+        8'(`EINSIM_OP_A1_RM): begin
+          rmo_q[blk_i] <= rm_old; rm_q[blk_i] <= fx_max(rm_old, lm_q[blk_i]);
+        end
+        8'(`EINSIM_OP_A1_PRM): if (last_i) prm_q[blk_i] <= ex;
+        8'(`EINSIM_OP_A1_SPD): spd_q[blk_i] <= fx_mul(rd_old, prm_q[blk_i]);
+        8'(`EINSIM_OP_A1_RD): rd_q[blk_i] <= fx_add(sld_q[blk_i], spd_q[blk_i]);
+        8'(`EINSIM_OP_A1_SPNV): spnv_q[bf] <= fx_mul(rnv_old, prm_q[blk_i]);
+        8'(`EINSIM_OP_A1_RNV): rnv_q[bf] <= fx_add(slnv_q[bf], spnv_q[bf]);
         default: ;
       endcase
     end
     if (st_v_i) begin
-      if (st_kind_i == 8'd2) lm_q[st_blk_i] <= st_data_i;
-      if (st_kind_i == 8'd4) sld_q[st_blk_i] <= st_data_i;
-      if (st_kind_i == 8'd5) slnv_q[{st_blk_i, st_f_i}] <= st_data_i;
+      if (st_kind_i == 8'(`EINSIM_OP_A2_LM)) lm_q[st_blk_i] <= st_data_i;
+      if (st_kind_i == 8'(`EINSIM_OP_A2_SLD)) sld_q[st_blk_i] <= st_data_i;
+      if (st_kind_i == 8'(`EINSIM_OP_A2_SLNV)) slnv_q[{st_blk_i, st_f_i}] <= st_data_i;
     end
   end
 endmodule

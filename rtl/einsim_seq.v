@@ -11,6 +11,7 @@
 // tile's writes). An END opcode stops issue; the run is done when every issued tile has
 // written its last result, and its length (cycles_o) is the latest end stamp. Mixed OS / WS programs are not supported (ws_o follows the
 // tile being issued).
+`include "einsim_params.vh"
 module einsim_seq #(
   parameter integer R = 4,          // array rows
   parameter integer C = 4,          // array columns
@@ -52,7 +53,7 @@ module einsim_seq #(
   output reg  [31:0]       cycles_o
 );
   // opcodes; any other value (0 = END) stops issue
-  localparam [7:0] OP_OS = 8'd1, OP_WS = 8'd2;
+  localparam [7:0] OP_OS = 8'(`EINSIM_OP_TILE_GEMM_OS), OP_WS = 8'(`EINSIM_OP_TILE_GEMM_WS);
 
   reg [63:0] imem [0:4*TILES-1];
   reg [31:0] start_mem [0:TILES-1];

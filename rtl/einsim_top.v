@@ -7,13 +7,14 @@
 // Host interface: ld_* writes one word (sel 0 global buffer, 1 accumulator buffer,
 // 2 instruction memory), rd_* reads one back combinationally (sel 0 global buffer,
 // 1 accumulator buffer, 2 tile start stamps, 3 tile end stamps), start_i runs the tile
-// program, done_o / cycles_o report its end.
+// program, busy_o is high from the clock after start_i until done_o rises, done_o /
+// cycles_o report its end.
 // Attention (FuseMax 1-pass) is selected by the mode register (ld_sel 6, bit 0): its
 // 2D Einsums run on the same array (the stream elements of einsim_attn's 2D queue enter
 // the same operand register and skew lines, with the attention tag beside the row tag),
 // and the bottom row's sums go back to einsim_attn (deskew, staging, 1D array).
 // ld_sel 3 / 4 / 5 load its Q/K/V buffer and its 2D / 1D tile queues, rd_sel 4 reads its
-// output buffer and 5 .. 8 its 2D / 1D start and end stamps; start_i, done_o and
+// output buffer and 5 .. 8 its 2D / 1D start and end stamps; start_i, busy_o, done_o and
 // cycles_o then belong to it. Not modelled: DRAM.
 `include "einsim_params.vh"
 
@@ -90,7 +91,7 @@ module einsim_top (
 
   // ---- mode: 0 GEMM (einsim_seq and the systolic array), 1 attention (einsim_attn) -----
   reg         mode_q;
-  wire        g_done, a_done;
+  wire        g_done, a_done, g_busy, a_busy;
   wire [31:0] g_cycles, a_cycles;
   wire [63:0] a_rd;
   reg  [63:0] g_rd;
@@ -98,6 +99,8 @@ module einsim_top (
     if (!rst_ni) mode_q <= 1'b0;
     else if (ld_we_i && ld_sel_i == 4'd6) mode_q <= ld_data_i[0];
   end
+  // status: busy_o from the clock after start_i until done_o rises, of the mode's engine
+  assign busy_o = mode_q ? a_busy : g_busy;
   assign done_o = mode_q ? a_done : g_done;
   assign cycles_o = mode_q ? a_cycles : g_cycles;
   always @* rd_data_o = (rd_sel_i >= 4'd4) ? a_rd : g_rd;
@@ -115,7 +118,7 @@ module einsim_top (
     .clk_i(clk_i), .rst_ni(rst_ni), .start_i(start_i && mode_q),
     .ld_we_i(ld_we_i), .ld_sel_i(ld_sel_i), .ld_addr_i(ld_addr_i), .ld_data_i(ld_data_i),
     .rd_sel_i(rd_sel_i), .rd_addr_i(rd_addr_i), .rd_data_o(a_rd),
-    .done_o(a_done), .cycles_o(a_cycles),
+    .busy_o(a_busy), .done_o(a_done), .cycles_o(a_cycles),
     .row_o(x_row), .col_o(x_col), .sv_o(x_v), .sfirst_o(x_first), .slast_o(x_last),
     .xtag_o(x_tag), .ps_bot_i(ps_bot), .av_bot_i(x_vbot), .alast_bot_i(x_lastbot),
     .xtag_bot_i(x_tagbot)
@@ -138,7 +141,7 @@ module einsim_top (
     .iss_v_o(iss_v), .wld_o(wld), .ws_o(ws), .cnt_o(cnt), .tid_o(tid),
     .m_o(m), .n_o(n), .k_o(k), .a_o(a_base), .b_o(b_base), .z_o(z_base),
     .lda_o(lda), .ldb_o(ldb), .ldz_o(ldz), .acc_init_o(acc_init), .final_o(fin),
-    .busy_o(busy_o), .done_o(g_done), .cycles_o(g_cycles)
+    .busy_o(g_busy), .done_o(g_done), .cycles_o(g_cycles)
   );
 
   // ---- global buffer: R row ports (A operands) + C column ports (B operands / weights)

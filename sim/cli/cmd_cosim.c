@@ -12,8 +12,9 @@ static const CliOpt cosim_opts[] = {
     CLI_OPT_MAPPING,
     CLI_OPT_SET,
     { "--seed", "N", "input data seed (default 1)", 0 },
-    { "--waves", "DIR", "write DIR/rtl.fst (RTL), DIR/model.vcd (C model activity) and\n"
-                        "DIR/rtl.gtkw, DIR/model.gtkw (GTKWave save files)", 0 },
+    { "--waves", "DIR", "write DIR/rtl.fst (RTL) and DIR/model.vcd (C model activity), both\n"
+                        "in ns (2 ns per cycle), DIR/rtl.gtkw, DIR/model.gtkw (GTKWave\n"
+                        "views of the first tiles) and DIR/filter-*.txt (opcode names)", 0 },
     { "--variant", "NAME", "RTL build variant: normal (default) or fault", 0 },
     { "--timing", NULL, "also print wall-clock speeds of the RTL simulation and of the C\n"
                         "model (not deterministic; for make bench)", 0 },

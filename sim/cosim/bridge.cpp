@@ -2,7 +2,8 @@
 //
 // One VerilatedContext and one model per handle; no file-scope state, no exit(). A clock
 // cycle is two evaluations (falling then rising edge); with waves on, both edges are
-// dumped into the FST at 1 time unit per half cycle. Compiled with the same VM_TRACE
+// dumped into the FST at 1 ns per half cycle (the model is Verilated with --timescale
+// 1ns/1ns: a clock cycle is 2 ns). Compiled with the same VM_TRACE
 // defines as the model (the cosim make rules pass them).
 #include "cosim/cosim.h"
 
@@ -33,6 +34,7 @@ struct CosimHandle {
     std::unique_ptr<VerilatedFstC> fst;
 #endif
     uint64_t clocks = 0;
+    uint64_t busy_clocks = 0;
 };
 
 static void half(CosimHandle *h, int clk)
@@ -49,6 +51,8 @@ static void half(CosimHandle *h, int clk)
 static void clock(CosimHandle *h)
 {
     half(h, 0);
+    if (h->top->busy_o)
+        h->busy_clocks++;
     half(h, 1);
     h->clocks++;
 }
@@ -160,6 +164,14 @@ int einsim_cosim_step(CosimHandle *h, uint64_t n)
 uint64_t einsim_cosim_cycles(CosimHandle *h) { return h->top->cycles_o; }
 
 uint64_t einsim_cosim_clocks(CosimHandle *h) { return h->clocks; }
+
+void einsim_cosim_status(CosimHandle *h, CosimStatus *s)
+{
+    h->top->eval();
+    s->busy = h->top->busy_o;
+    s->done = h->top->done_o;
+    s->busy_clocks = h->busy_clocks;
+}
 
 void einsim_cosim_destroy(CosimHandle *h)
 {

@@ -20,7 +20,7 @@
 extern "C" {
 #endif
 
-#define COSIM_ABI 2
+#define COSIM_ABI 3
 
 /* Buffer selectors of load/read (the RTL's ld_sel / rd_sel). */
 enum { COSIM_GLB = 0, COSIM_ZBUF = 1, COSIM_IMEM = 2, COSIM_START = 2, COSIM_END = 3 };
@@ -30,6 +30,13 @@ enum { COSIM_ABUF = 3, COSIM_Q2D = 4, COSIM_Q1D = 5, COSIM_MODE = 6 };
 enum { COSIM_OBUF = 4, COSIM_START2D = 5, COSIM_END2D = 6, COSIM_START1D = 7, COSIM_END1D = 8 };
 
 typedef struct CosimHandle CosimHandle;
+
+/* The top's status outputs now, and the clock cycles in which busy_o was high since
+ * create (sampled in each cycle, before its rising edge). */
+typedef struct {
+    int busy, done;
+    uint64_t busy_clocks;
+} CosimStatus;
 
 /* The parameters the Verilated model was built with (read from its p_*_o outputs). */
 typedef struct {
@@ -57,6 +64,7 @@ typedef struct {
     uint64_t (*cycles)(CosimHandle *h);
     /* Clock cycles simulated since create (including loads). */
     uint64_t (*clocks)(CosimHandle *h);
+    void (*status)(CosimHandle *h, CosimStatus *s);
     void (*destroy)(CosimHandle *h);
 } CosimLib;
 
@@ -71,6 +79,7 @@ void einsim_cosim_start(CosimHandle *h);
 int einsim_cosim_step(CosimHandle *h, uint64_t n);
 uint64_t einsim_cosim_cycles(CosimHandle *h);
 uint64_t einsim_cosim_clocks(CosimHandle *h);
+void einsim_cosim_status(CosimHandle *h, CosimStatus *s);
 void einsim_cosim_destroy(CosimHandle *h);
 
 /* Loads the bridge at `path`. Returns 0, or -1 with a message in err. */

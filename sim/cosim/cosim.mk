@@ -14,7 +14,7 @@ VL_ROOT = $(shell $(VERILATOR) --getenv VERILATOR_ROOT 2>/dev/null)
 RTL_SRCS := $(sort $(wildcard rtl/*.v))
 RTL_INCS := $(sort $(wildcard rtl/*.vh))
 # Verilator flags of every bridge (this file's and nm.mk's), then this top's.
-VL_FLAGS := --cc -Wall -O3 --x-assign fast --x-initial fast --trace-fst \
+VL_FLAGS := --cc -Wall -O3 --x-assign fast --x-initial fast --trace-fst --timescale 1ns/1ns \
   --output-split 5000 --output-split-cfuncs 200 -CFLAGS -fPIC
 COSIM_VFLAGS := $(VL_FLAGS) --top-module einsim_top -Irtl
 COSIM_OPT := OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2
@@ -60,8 +60,9 @@ $(eval $(call cosim_variant,fault,+define+EINSIM_FAULT_ACC +define+EINSIM_FAULT_
     build/cosim/%/fault/libeinsim_cosim.so
 
 .PHONY: cosim-lib cosim cosim-large lint-rtl waves
-# make cosim-lib ARCH=fusemax-8x8 [RTL_VARIANT=fault]
+# make cosim-lib ARCH=fusemax-8x8 [RTL_VARIANT=fault]; ARCH=models/fusemax-8x8.cfg works too
 ARCH ?= fusemax-8x8
+override ARCH := $(patsubst models/%.cfg,%,$(ARCH))
 RTL_VARIANT ?= normal
 cosim-lib: build/cosim/$(ARCH)/$(RTL_VARIANT)/libeinsim_cosim.so
 
@@ -81,6 +82,8 @@ lint-rtl: build/cosim/fusemax-4x4/einsim_params.vh
 	    $(RTL_SRCS)
 	@echo "lint-rtl: verilator -Wall and iverilog -g2012 clean"
 
-# make waves CASE=tests/cosim/NAME.case: waves of one case into build/waves/NAME/.
+# make waves [CASE=NAME]: waves of the case tests/cosim/NAME.case (or CASE=FILE; several
+# separated by blanks) into build/waves/NAME/; without CASE, the GEMM and attention cases
+# that make test writes.
 waves: $(BIN)
 	$(Q)bash tests/cosim/run-cosim.sh --waves $(BIN) $(CASE)

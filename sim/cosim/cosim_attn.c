@@ -48,11 +48,13 @@ static int rank_size(const RunInputs *ri, const char *name, uint64_t *out, Diag 
     return 0;
 }
 
+/* The opcode's name (lower/opcodes.h); the 2D pair is shown as its two Einsums. */
 static const char *op_name(int q, uint32_t op)
 {
-    static const char *n2[] = { "END", "BQK", "LM", "SLN", "SLD", "SLNV", "BQK|SLNV" };
-    static const char *n1[] = { "END", "RM", "PRM", "SPD", "RD", "SPNV", "RNV", "AV" };
-    return q == ATTN_Q2D ? (op < 7 ? n2[op] : "?") : (op < 8 ? n1[op] : "?");
+    if (q == ATTN_Q2D && op == A2_PAIR)
+        return "BQK|SLNV";
+    const OpSpace *s = &op_spaces[q == ATTN_Q2D ? OPS_A2 : OPS_A1];
+    return op < (uint32_t)s->n ? s->ops[op].name : "?";
 }
 
 Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *libfile,
@@ -122,8 +124,7 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
 
     char err[512];
     if (cosim_open(libfile, &lib, err, sizeof err)) {
-        diag_error(d, libfile, 0, "cannot load the RTL bridge: %s (build it with `make cosim-lib "
-                   "ARCH=...` for %s)", err, arch_path);
+        cosim_open_error(d, libfile, err, arch_path);
         goto done;
     }
     h = cosim_create_model(&lib, libfile, waves, d);
@@ -165,6 +166,10 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
     uint64_t rtl_cycles = run.cycles;
     if (!run.finished)
         add_line(&mm, xasprintf("run cycle %" PRIu64 ": the RTL did not finish", run.limit));
+    char *busy = cosim_busy_check(&run);
+    if (busy)
+        add_line(&mm, xasprintf("run cycle %" PRIu64 ": %s", run.cycles, busy));
+    free(busy);
 
     /* Values: AV[f, p] bit for bit; the fixed point against the exact softmax(QK^T)V. */
     uint64_t compared = 0;
@@ -248,6 +253,7 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
     printf("  cycles         : RTL %" PRIu64 ", C tile model %" PRIu64 "\n", rtl_cycles, prog.cycles);
     printf("  max cycle error: %" PRIu64 " (per-tile start and end)\n", max_err);
     printf("  values compared: %" PRIu64 " (bit-exact against the fixed-point model)\n", compared);
+    cosim_print_busy(&run);
     printf("  softmax error  : %.6f max abs vs double softmax(QK^T)V (bound %.6f)\n", worst, bound);
     if (cy.ran)
         printf("  C cycle level  : %" PRIu64 " cycles (engine, whole run; analytic %" PRIu64

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,11 +15,15 @@
 
 #define MAX_SIGS 16
 
+/* A signal shown as a number, not through an opcode filter. */
+enum { NOOPS = -1 };
+
 /* One traced signal: its value at every cycle 0 .. cycles of the run. */
 typedef struct {
     const char *group;   /* GTKWave group it is shown in */
     const char *name;
     int width;
+    int ops;             /* opcode space shown by name (OPS_*), or NOOPS */
     uint32_t *v;
 } Sig;
 
@@ -28,11 +33,11 @@ typedef struct {
     uint64_t cycles;
 } Trace;
 
-static uint32_t *sig(Trace *t, const char *group, const char *name, int width)
+static uint32_t *sig(Trace *t, const char *group, const char *name, int width, int ops)
 {
     EINSIM_ASSERT(t->n < MAX_SIGS);
     Sig *s = &t->s[t->n++];
-    *s = (Sig){ group, name, width, xcalloc(t->cycles + 1, sizeof(uint32_t)) };
+    *s = (Sig){ group, name, width, ops, xcalloc(t->cycles + 1, sizeof(uint32_t)) };
     return s->v;
 }
 
@@ -92,30 +97,51 @@ static char *trace_vcd(const Trace *t, uint64_t offset)
 }
 
 /* GTKWave save-file lines of a group of signals: "@800200 -NAME", flag + signal per line,
- * "@1000200 -NAME". Flags: 28 binary (1-bit), 24 decimal (vectors, named with a range). */
-static void gtkw_group(Buf *b, const char *group, const char *const *sigs, int n)
+ * "@1000200 -NAME". Flags: 28 binary (1-bit), 24 decimal (vectors, named with a range),
+ * 2024 decimal through the translate filter of "^N FILE" (opcodes by name). */
+static void gtkw_group(Buf *b, const char *group, char *const *sigs, const int *ops, int n)
 {
     buf_printf(b, "@800200\n-%s\n", group);
-    for (int i = 0; i < n; i++)
-        buf_printf(b, "%s\n%s\n", strchr(sigs[i], '[') ? "@24" : "@28", sigs[i]);
+    for (int i = 0; i < n; i++) {
+        if (ops[i] >= 0)
+            buf_printf(b, "@2024\n^%d %s\n%s\n", ops[i] + 1, op_spaces[ops[i]].filter, sigs[i]);
+        else
+            buf_printf(b, "%s\n%s\n", strchr(sigs[i], '[') ? "@24" : "@28", sigs[i]);
+    }
     buf_printf(b, "@1000200\n-%s\n", group);
 }
 
-static char *model_gtkw(const Trace *t)
+/* The view of both save files: [timestart] two cycles before the run's cycle 0 (time
+ * 2 (offset + c) ns), the marker at cycle 0, and a zoom that shows `span` cycles in
+ * the 1000-pixel wave pane of a 1400 x 800 window (GTKWave: 200 pixels show
+ * 2^-zoom time units). */
+static void gtkw_header(Buf *b, const char *what, const char *dump, const char *save,
+                        uint64_t offset, uint64_t span)
+{
+    uint64_t t0 = 2 * offset, from = offset >= 2 ? 2 * (offset - 2) : 0;
+    buf_printf(b, "[*] einsim %s (gtkwave %s): time in ns, one clock cycle = 2 ns, cycle c of "
+               "the run at %" PRIu64 " + 2c ns\n", what, save, t0);
+    buf_printf(b, "[dumpfile] \"%s\"\n[savefile] \"%s\"\n[timestart] %" PRIu64 "\n"
+               "[size] 1400 800\n[signals_width] 300\n", dump, save, from);
+    buf_printf(b, "*%.6f %" PRIu64 "\n", -log2(200.0 * 2.0 * (double)span / 1000.0), t0);
+}
+
+static char *model_gtkw(const Trace *t, uint64_t offset, uint64_t span)
 {
     Buf b = {0};
-    buf_printf(&b, "[*] einsim C model activity: gtkwave model.gtkw (from this directory)\n"
-               "[dumpfile] \"model.vcd\"\n[savefile] \"model.gtkw\"\n");
+    gtkw_header(&b, "C model activity", "model.vcd", "model.gtkw", offset, span);
     for (int i = 0; i < t->n; i++) {
         if (i > 0 && strcmp(t->s[i].group, t->s[i - 1].group) == 0)
             continue;
         char *names[MAX_SIGS];
-        int n = 0;
-        for (int k = i; k < t->n && strcmp(t->s[k].group, t->s[i].group) == 0; k++)
-            names[n++] = t->s[k].width == 1 ? xasprintf("model.%s", t->s[k].name)
-                                           : xasprintf("model.%s[%d:0]", t->s[k].name,
-                                                       t->s[k].width - 1);
-        gtkw_group(&b, t->s[i].group, (const char *const *)names, n);
+        int ops[MAX_SIGS], n = 0;
+        for (int k = i; k < t->n && strcmp(t->s[k].group, t->s[i].group) == 0; k++, n++) {
+            names[n] = t->s[k].width == 1 ? xasprintf("model.%s", t->s[k].name)
+                                          : xasprintf("model.%s[%d:0]", t->s[k].name,
+                                                      t->s[k].width - 1);
+            ops[n] = t->s[k].ops;
+        }
+        gtkw_group(&b, t->s[i].group, names, ops, n);
         for (int k = 0; k < n; k++)
             free(names[k]);
     }
@@ -129,6 +155,7 @@ enum { COLS = -1 };
 typedef struct {
     const char *name;
     int width;
+    int ops;             /* opcode space shown by name, or NOOPS */
 } RtlSig;
 typedef struct {
     const char *group;
@@ -138,28 +165,32 @@ typedef struct {
 
 #define SIGS(arr) arr, (int)(sizeof arr / sizeof arr[0])
 static const RtlSig rtl_top[] = {
-    { "clk_i", 1 }, { "start_i", 1 }, { "busy_o", 1 }, { "done_o", 1 }, { "cycles_o", 32 },
+    { "clk_i", 1, NOOPS }, { "start_i", 1, NOOPS }, { "busy_o", 1, NOOPS },
+    { "done_o", 1, NOOPS }, { "cycles_o", 32, NOOPS },
 };
 static const RtlSig rtl_gemm_seq[] = {
-    { "u_seq.pc_q", 32 }, { "u_seq.cnt_q", 32 }, { "u_seq.cyc_q", 32 },
+    { "u_seq.cyc_q", 32, NOOPS }, { "u_seq.pc_q", 32, NOOPS }, { "u_seq.op", 8, OPS_TILE },
+    { "u_seq.cnt_q", 32, NOOPS },
 };
 static const RtlSig rtl_gemm_array[] = {
-    { "av_q", 1 }, { "ws_q", 1 }, { "res_v", COLS },
+    { "av_q", 1, NOOPS }, { "ws_q", 1, NOOPS }, { "res_v", COLS, NOOPS },
 };
-static const RtlSig rtl_gemm_wb[] = { { "end_v", COLS } };
+static const RtlSig rtl_gemm_wb[] = { { "end_v", COLS, NOOPS } };
 static const RtlSig rtl_attn_2d[] = {
-    { "u_attn.v2", 1 }, { "u_attn.op2", 8 }, { "u_attn.t2", 14 }, { "u_attn.bk2", 16 },
-    { "u_attn.c2", 32 },
+    { "u_attn.cyc", 32, NOOPS }, { "u_attn.u_q2d.op", 8, OPS_A2 }, { "u_attn.v2", 1, NOOPS },
+    { "u_attn.op2", 8, OPS_A2 }, { "u_attn.t2", 14, NOOPS }, { "u_attn.bk2", 16, NOOPS },
+    { "u_attn.c2", 32, NOOPS },
 };
 static const RtlSig rtl_attn_array[] = {
-    { "av_q", 1 }, { "u_attn.av_bot_i", 1 }, { "u_attn.bop", 3 }, { "u_attn.btid", 14 },
+    { "av_q", 1, NOOPS }, { "u_attn.av_bot_i", 1, NOOPS }, { "u_attn.bop", 3, OPS_A2 },
+    { "u_attn.btid", 14, NOOPS },
 };
 static const RtlSig rtl_attn_stg[] = {
-    { "u_attn.so_v", 1 }, { "u_attn.so_kind", 8 }, { "u_attn.so_tid", 14 },
+    { "u_attn.so_v", 1, NOOPS }, { "u_attn.so_kind", 8, OPS_A2 }, { "u_attn.so_tid", 14, NOOPS },
 };
 static const RtlSig rtl_attn_1d[] = {
-    { "u_attn.v1", 1 }, { "u_attn.op1", 8 }, { "u_attn.t1", 14 }, { "u_attn.bk1", 16 },
-    { "u_attn.c1", 32 },
+    { "u_attn.v1", 1, NOOPS }, { "u_attn.op1", 8, OPS_A1 }, { "u_attn.t1", 14, NOOPS },
+    { "u_attn.bk1", 16, NOOPS }, { "u_attn.c1", 32, NOOPS },
 };
 static const RtlGroup gemm_groups[] = {
     { "top", SIGS(rtl_top) }, { "sequencer", SIGS(rtl_gemm_seq) },
@@ -171,24 +202,25 @@ static const RtlGroup attn_groups[] = {
     { "1D queue and array", SIGS(rtl_attn_1d) },
 };
 
-static char *rtl_gtkw(const RtlGeom *g, bool attention)
+static char *rtl_gtkw(const RtlGeom *g, bool attention, uint64_t offset, uint64_t span)
 {
     Buf b = {0};
-    buf_printf(&b, "[*] einsim RTL waves: gtkwave rtl.gtkw (from this directory)\n"
-               "[dumpfile] \"rtl.fst\"\n[savefile] \"rtl.gtkw\"\n");
+    gtkw_header(&b, "RTL waves", "rtl.fst", "rtl.gtkw", offset, span);
     const RtlGroup *gr = attention ? attn_groups : gemm_groups;
     int ng = attention ? (int)(sizeof attn_groups / sizeof attn_groups[0])
                        : (int)(sizeof gemm_groups / sizeof gemm_groups[0]);
     for (int i = 0; i < ng; i++) {
         char *names[16];
+        int ops[16];
         EINSIM_ASSERT(gr[i].n <= 16);
         for (int k = 0; k < gr[i].n; k++) {
             int w = gr[i].sigs[k].width == COLS ? (int)g->cols : gr[i].sigs[k].width;
+            ops[k] = gr[i].sigs[k].ops;
             names[k] = w == 1 ? xasprintf("einsim_top.einsim_top.%s", gr[i].sigs[k].name)
                               : xasprintf("einsim_top.einsim_top.%s[%d:0]", gr[i].sigs[k].name,
                                           w - 1);
         }
-        gtkw_group(&b, gr[i].group, (const char *const *)names, gr[i].n);
+        gtkw_group(&b, gr[i].group, names, ops, gr[i].n);
         for (int k = 0; k < gr[i].n; k++)
             free(names[k]);
     }
@@ -200,16 +232,18 @@ static char *rtl_gtkw(const RtlGeom *g, bool attention)
 static void gemm_trace(Trace *tr, const RtlGeom *g, const TileProg *p)
 {
     tr->cycles = p->cycles;
-    uint32_t *busy = sig(tr, "array2d", "array2d_busy", 1);
-    uint32_t *issuing = sig(tr, "array2d", "issuing", 1);
-    uint32_t *inflight = sig(tr, "array2d", "tiles_in_flight", 16);
-    uint32_t *tile = sig(tr, "array2d", "issue_tile", 16);
-    uint32_t *reads = sig(tr, "GlobalBuffer", "glb_read_words", 16);
+    uint32_t *busy = sig(tr, "array2d", "array2d_busy", 1, NOOPS);
+    uint32_t *issuing = sig(tr, "array2d", "issuing", 1, NOOPS);
+    uint32_t *inflight = sig(tr, "array2d", "tiles_in_flight", 16, NOOPS);
+    uint32_t *tile = sig(tr, "array2d", "issue_tile", 16, NOOPS);
+    uint32_t *op = sig(tr, "array2d", "issue_op", 8, OPS_TILE);
+    uint32_t *reads = sig(tr, "GlobalBuffer", "glb_read_words", 16, NOOPS);
     for (int i = 0; i < p->n; i++) {
         const TileInstr *t = &p->t[i];
         uint64_t next = i + 1 < p->n ? p->t[i + 1].start_cyc : p->cycles + 1;
         add_range(tr, inflight, t->start_cyc, t->end_cyc, 1);
         set_range(tr, tile, t->start_cyc, next, (uint32_t)i);
+        set_range(tr, op, t->start_cyc, next, (uint32_t)t->op);
         if (t->op == TILE_GEMM_OS) {
             set_range(tr, issuing, t->start_cyc, t->start_cyc + t->k, 1);
             add_range(tr, reads, t->start_cyc, t->start_cyc + t->k, t->m + t->n);
@@ -237,13 +271,13 @@ static void attn_trace(Trace *tr, const AttnProg *p)
     tr->cycles = p->cycles;
     uint32_t *v[2][4], *inflight[2];
     for (int q = 0; q < 2; q++) {
-        v[q][0] = sig(tr, unit[q], names[q][0], 1);
-        v[q][1] = sig(tr, unit[q], names[q][1], 8);
-        v[q][2] = sig(tr, unit[q], names[q][2], 16);
-        v[q][3] = sig(tr, unit[q], names[q][3], 16);
+        v[q][0] = sig(tr, unit[q], names[q][0], 1, NOOPS);
+        v[q][1] = sig(tr, unit[q], names[q][1], 8, q == ATTN_Q2D ? OPS_A2 : OPS_A1);
+        v[q][2] = sig(tr, unit[q], names[q][2], 16, NOOPS);
+        v[q][3] = sig(tr, unit[q], names[q][3], 16, NOOPS);
     }
-    uint32_t *reads = sig(tr, "buffers", "abuf_read_words", 16);
-    uint32_t *writes = sig(tr, "buffers", "obuf_write_words", 16);
+    uint32_t *reads = sig(tr, "buffers", "abuf_read_words", 16, NOOPS);
+    uint32_t *writes = sig(tr, "buffers", "obuf_write_words", 16, NOOPS);
     for (int q = 0; q < 2; q++) {
         inflight[q] = xcalloc(tr->cycles + 1, sizeof(uint32_t));
         for (int i = 0; i < p->n[q]; i++) {
@@ -283,6 +317,22 @@ static int write_text(Diag *d, const char *dir, const char *name, char *text)
     return rc;
 }
 
+char *cosim_base_name(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    s = s ? s + 1 : path;
+    const char *dot = strrchr(s, '.');
+    return xasprintf("%.*s", (int)(dot ? dot - s : (long)strlen(s)), s);
+}
+
+void cosim_open_error(Diag *d, const char *libfile, const char *err, const char *arch)
+{
+    char *base = cosim_base_name(arch);
+    diag_error(d, libfile, 0, "cannot load the RTL bridge: %s (build it with `make cosim-lib "
+               "ARCH=%s` for models/%s.cfg, or give --rtl-lib)", err, base, base);
+    free(base);
+}
+
 double cosim_now_s(void)
 {
     struct timespec ts;
@@ -293,13 +343,38 @@ double cosim_now_s(void)
 CosimRun cosim_run(const CosimLib *lib, CosimHandle *h, uint64_t predicted)
 {
     CosimRun r = { .limit = 4 * predicted + 1000 };
+    lib->status(h, &r.before);
     lib->start(h);
     r.offset = lib->clocks(h);
     double t0 = cosim_now_s();
     r.finished = lib->step(h, r.limit) != 0;
     r.seconds = cosim_now_s() - t0;
     r.cycles = lib->cycles(h);
+    lib->status(h, &r.after);
+    r.steps = lib->clocks(h) - r.offset;
+    /* the start clock samples busy_o before start_i takes effect */
+    r.busy = r.after.busy_clocks - r.before.busy_clocks;
     return r;
+}
+
+char *cosim_busy_check(const CosimRun *r)
+{
+    if (r->before.busy || r->before.busy_clocks)
+        return xasprintf("busy_o was high before start (%" PRIu64 " cycles)",
+                         r->before.busy_clocks);
+    if (r->finished && (r->busy != r->steps || r->steps < r->cycles || r->steps > r->cycles + 1))
+        return xasprintf("busy_o high in %" PRIu64 " cycles from start to done (%" PRIu64
+                         " cycles; run length %" PRIu64 ")", r->busy, r->steps, r->cycles);
+    if (r->finished && (r->after.busy || !r->after.done))
+        return xasprintf("after done: busy_o = %d, done_o = %d", r->after.busy, r->after.done);
+    return NULL;
+}
+
+void cosim_print_busy(const CosimRun *r)
+{
+    printf("  busy_o         : high in %" PRIu64 " of the %" PRIu64 " cycles from start to done_o "
+           "(run length %" PRIu64 "); %d before start, %d after done\n", r->busy, r->steps,
+           r->cycles, r->before.busy, r->after.busy);
 }
 
 static double rate(uint64_t cycles, double s) { return s > 0 ? (double)cycles / s : 0; }
@@ -334,13 +409,32 @@ int cosim_waves_write(Diag *d, const char *dir, const RtlGeom *g, const TileProg
                       const AttnProg *attn, uint64_t offset)
 {
     Trace tr = { .n = 0 };
-    if (attn)
+    /* The first window of activity: from start to the end of the first tile (of each
+     * queue), plus 4 cycles; at least 32 cycles, at most the run. */
+    uint64_t first_end;
+    if (attn) {
         attn_trace(&tr, attn);
-    else
+        first_end = attn->n[ATTN_Q2D] ? attn->t[ATTN_Q2D][0].end_cyc : 0;
+        if (attn->n[ATTN_Q1D] && attn->t[ATTN_Q1D][0].end_cyc > first_end)
+            first_end = attn->t[ATTN_Q1D][0].end_cyc;
+    } else {
         gemm_trace(&tr, g, p);
-    int rc = write_text(d, dir, "model.vcd", trace_vcd(&tr, offset)) ||
-             write_text(d, dir, "model.gtkw", model_gtkw(&tr)) ||
-             write_text(d, dir, "rtl.gtkw", rtl_gtkw(g, attn != NULL));
+        first_end = p->n ? p->t[0].end_cyc : 0;
+    }
+    uint64_t span = first_end + 4 > 32 ? first_end + 4 : 32;
+    span = span < tr.cycles + 4 ? span : tr.cycles + 4;
+    int rc = 0;
+    for (int s = 0; s < OPS_SPACES && !rc; s++) {
+        Buf f = {0};
+        buf_printf(&f, "# GTKWave translate filter: %s opcodes (value name), generated by einsim "
+                   "from sim/lower/opcodes.h\n", op_spaces[s].space);
+        for (int i = 0; i < op_spaces[s].n; i++)
+            buf_printf(&f, "%d %s\n", op_spaces[s].ops[i].value, op_spaces[s].ops[i].name);
+        rc = write_text(d, dir, op_spaces[s].filter, buf_take(&f));
+    }
+    rc = rc || write_text(d, dir, "model.vcd", trace_vcd(&tr, offset)) ||
+         write_text(d, dir, "model.gtkw", model_gtkw(&tr, offset, span)) ||
+         write_text(d, dir, "rtl.gtkw", rtl_gtkw(g, attn != NULL, offset, span));
     trace_free(&tr);
     return rc;
 }

@@ -30,8 +30,22 @@ typedef struct {
     bool finished;
     uint64_t cycles;             /* run length the RTL reports */
     double seconds;              /* wall time of the run */
+    /* busy_o: before start (through reset and loads), the cycles it was high from start
+     * until done_o rose (steps of them), and after done */
+    CosimStatus before, after;
+    uint64_t busy, steps;
 } CosimRun;
 CosimRun cosim_run(const CosimLib *lib, CosimHandle *h, uint64_t predicted);
+/* NULL when busy_o was low before start, high in every cycle from the run's cycle 0
+ * until done_o rose, at most one cycle after the run's last result (the done
+ * detection), and low again after; else what differs (to free). */
+char *cosim_busy_check(const CosimRun *r);
+void cosim_print_busy(const CosimRun *r);
+/* Base name of a path without its extension, in a new string. */
+char *cosim_base_name(const char *path);
+/* "cannot load the RTL bridge" at libfile, with the make command that builds it for the
+ * architecture file arch (models/NAME.cfg: make cosim-lib ARCH=NAME). */
+void cosim_open_error(Diag *d, const char *libfile, const char *err, const char *arch);
 /* Monotonic wall clock, seconds. */
 double cosim_now_s(void);
 /* The --timing line: the RTL's speed and the C models' on the same run (cycles of the C

@@ -37,15 +37,6 @@ Outcome cosim_rtl_params(const char *arch, const Overrides *ov, const char *out,
     return diag_count(d) ? OUTCOME_INPUT : rc;
 }
 
-/* Base name of a path without its extension, in a new string. */
-static char *base_name(const char *path)
-{
-    const char *s = strrchr(path, '/');
-    s = s ? s + 1 : path;
-    const char *dot = strrchr(s, '.');
-    return xasprintf("%.*s", (int)(dot ? dot - s : (long)strlen(s)), s);
-}
-
 /* One mismatch: what, the tile and the cycle it concerns. */
 typedef struct {
     char *what;
@@ -87,7 +78,7 @@ Outcome cosim_dense(const CosimOptions *o, Diag *d)
         goto done;
     const Cascade *c = ri.cascade;
     if (strcmp(c->problem, "attention") == 0) {
-        char *base = base_name(arch);
+        char *base = cosim_base_name(arch);
         libfile = lib_path ? xstrdup(lib_path)
                            : xasprintf("build/cosim/%s/%s/libeinsim_cosim.so", base, o->variant);
         free(base);
@@ -152,14 +143,13 @@ Outcome cosim_dense(const CosimOptions *o, Diag *d)
     if (lib_path) {
         libfile = xstrdup(lib_path);
     } else {
-        char *base = base_name(arch);
+        char *base = cosim_base_name(arch);
         libfile = xasprintf("build/cosim/%s/%s/libeinsim_cosim.so", base, o->variant);
         free(base);
     }
     char err[512];
     if (cosim_open(libfile, &lib, err, sizeof err)) {
-        diag_error(d, libfile, 0, "cannot load the RTL bridge: %s (build it with `make cosim-lib "
-                   "ARCH=%s`)", err, arch);
+        cosim_open_error(d, libfile, err, arch);
         goto done;
     }
     h = cosim_create_model(&lib, libfile, waves, d);
@@ -194,6 +184,9 @@ Outcome cosim_dense(const CosimOptions *o, Diag *d)
     if (!run.finished)
         add_mismatch(&mm, -1, run.limit, xasprintf("the RTL did not finish within %" PRIu64
                                                    " cycles", run.limit));
+    char *busy = cosim_busy_check(&run);
+    if (busy)
+        add_mismatch(&mm, -1, run.cycles, busy);
 
     /* Values. */
     uint64_t compared = 0;
@@ -241,6 +234,7 @@ Outcome cosim_dense(const CosimOptions *o, Diag *d)
     printf("  cycles         : RTL %" PRIu64 ", C tile model %" PRIu64 "\n", rtl_cycles, prog.cycles);
     printf("  max cycle error: %" PRIu64 " (per-tile start and end)\n", max_err);
     printf("  values compared: %" PRIu64 " (bit-exact against the fixed-point model)\n", compared);
+    cosim_print_busy(&run);
     if (cy.ran)
         printf("  C cycle level  : %" PRIu64 " cycles (engine, whole run, data on chip; analytic %"
                PRIu64 ")\n", cy.cycles, res->cycles);

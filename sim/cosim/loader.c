@@ -24,6 +24,7 @@ int cosim_open(const char *path, CosimLib *lib, char *err, size_t errlen)
         { "einsim_cosim_step", (void **)&lib->step },
         { "einsim_cosim_cycles", (void **)&lib->cycles },
         { "einsim_cosim_clocks", (void **)&lib->clocks },
+        { "einsim_cosim_status", (void **)&lib->status },
         { "einsim_cosim_destroy", (void **)&lib->destroy },
     };
     for (size_t i = 0; i < sizeof syms / sizeof syms[0]; i++) {

@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "config/spec.h"
+#include "lower/opcodes.h"
 #include "util/diag.h"
 #include "util/util.h"
 
@@ -29,7 +30,6 @@
 /* Largest buffer the RTL simulation allocates, in words. */
 #define LOWER_MAX_BUFFER_WORDS ((uint64_t)1 << 24)
 
-typedef enum { TILE_END = 0, TILE_GEMM_OS = 1, TILE_GEMM_WS = 2 } TileOp;
 
 /* The RTL's dimensions, as the generated header states them. */
 typedef struct {

@@ -44,11 +44,7 @@
 #define ATTN_QUEUE_TILES 16384
 
 enum { ATTN_Q2D = 0, ATTN_Q1D = 1 };
-/* 2D opcodes */
-enum { A2_END = 0, A2_BQK = 1, A2_LM = 2, A2_SLN = 3, A2_SLD = 4, A2_SLNV = 5, A2_PAIR = 6 };
-/* 1D opcodes */
-enum { A1_END = 0, A1_RM = 1, A1_PRM = 2, A1_SPD = 3, A1_RD = 4, A1_SPNV = 5, A1_RNV = 6,
-       A1_AV = 7 };
+/* 2D and 1D opcodes: A2_*, A1_* of lower/opcodes.h */
 
 typedef struct {
     uint32_t op;

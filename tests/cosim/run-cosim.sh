@@ -2,7 +2,10 @@
 # run-cosim.sh — the co-simulation cases. Usage:
 #   tests/cosim/run-cosim.sh EINSIM            every tests/cosim/*.case (32x32 ones only
 #                                              with COSIM_LARGE=1)
-#   tests/cosim/run-cosim.sh --waves EINSIM CASE   one case with waves into build/waves/NAME
+#   tests/cosim/run-cosim.sh --waves EINSIM [CASE...]  each case (a file or the NAME of
+#                                              tests/cosim/NAME.case; default: the GEMM and
+#                                              attention cases of make test) with waves into
+#                                              build/waves/NAME
 #   tests/cosim/run-cosim.sh --check-case CASE...  only read the cases (no RTL, no run);
 #                                              each malformed one fails
 # A case file holds "# arch: NAME" (models/NAME.cfg; NAME is letters, digits, _ - .
@@ -90,14 +93,31 @@ if [ "$check_only" = 1 ]; then
   [ "$fail" = 0 ]; exit
 fi
 
+# The cases whose waves `make waves` writes when no CASE is given (make test writes them too).
+WAVES_DEFAULT="tests/cosim/os-4x4-ragged.case tests/cosim/attn-4x4-s64.case"
+if [ "$waves" = 1 ] && [ $# -ne 2 ]; then
+  # make waves [CASE="NAME|FILE ..."]: each case in turn, NAME standing for tests/cosim/NAME.case
+  shift
+  set -- ${*:-$WAVES_DEFAULT}
+  for f in "$@"; do
+    [ -f "$f" ] || f=tests/cosim/$f.case
+    bash "$0" --waves "$EINSIM" "$f" || fail=$((fail + 1))
+  done
+  [ "$fail" = 0 ]; exit
+fi
 if [ "$waves" = 1 ]; then
-  f=${2:?make waves CASE=tests/cosim/NAME.case}
+  f=$2
+  [ -f "$f" ] || f=tests/cosim/$f.case
+  [ -f "$f" ] || { echo "make waves: no case $2 (give tests/cosim/NAME.case or NAME)"; exit 1; }
   name=$(basename "$f" .case)
   dir=build/waves/$name
   rm -rf "$dir"
   run_case "$f" "$dir"
-  # GTKWave's command-line converters must read both files, and every signal a save file
-  # shows must exist in its trace.
+  # GTKWave's command-line converters must read both files; every signal a save file shows
+  # must exist in its trace, every translate filter it names must be in the directory;
+  # both traces are in ns; both views open at the run's cycle 0 (marker), where the RTL's
+  # busy_o has just risen (its start clock's edge, 1 ns before) and the model's array
+  # becomes busy.
   if fst2vcd -f "$dir/rtl.fst" -o "$tmp/rtl.vcd" >/dev/null 2>&1 && grep -q 'clk_i' "$tmp/rtl.vcd" \
      && vcd2fst -v "$dir/model.vcd" -f "$tmp/model.fst" >/dev/null 2>&1 && [ -s "$tmp/model.fst" ] \
      && fst2vcd -f "$tmp/model.fst" -o "$tmp/model2.vcd" >/dev/null 2>&1 && grep -q 'array2d_busy' "$tmp/model2.vcd"
@@ -107,10 +127,25 @@ if [ "$waves" = 1 ]; then
       awk -f tests/cosim/vcd-names.awk "$tmp/${pair#*:}" | sort -u >"$tmp/names"
       while IFS= read -r s; do
         grep -qxF -- "$s" "$tmp/names" || missing="$missing ${pair%%:*}:$s"
-      done < <(grep -vE '^[[@*-]' "$dir/${pair%%:*}")
+      done < <(grep -vE '^[[@*^-]' "$dir/${pair%%:*}")
+      while read -r _ ff; do
+        grep -qE '^[0-9]+ [A-Z_0-9]+$' "$dir/$ff" 2>/dev/null || missing="$missing ${pair%%:*}:filter $ff"
+      done < <(grep -E '^\^' "$dir/${pair%%:*}")
     done
-    if [ -z "$missing" ]; then ok; echo "waves  $dir: rtl.fst, model.vcd, rtl.gtkw, model.gtkw (view: gtkwave $dir/rtl.gtkw)"
-    else bad "waves $dir: signals in the save files but not in the traces:$missing"; fi
+    read -r ts_r busy_r < <(awk -v sig=einsim_top.einsim_top.busy_o -f tests/cosim/vcd-first.awk "$tmp/rtl.vcd")
+    read -r ts_m busy_m < <(awk -v sig=model.array2d_busy -f tests/cosim/vcd-first.awk "$tmp/model2.vcd")
+    view=""
+    for g in rtl.gtkw model.gtkw; do
+      mark=$(sed -nE 's/^\*[-0-9.]+ ([0-9]+).*/\1/p' "$dir/$g")
+      from=$(sed -nE 's/^\[timestart\] ([0-9]+)/\1/p' "$dir/$g")
+      if [ "$ts_r $ts_m" != "1ns 1ns" ] || [ -z "$mark" ] || [ -z "$from" ] || [ "$busy_r" = - ] \
+         || [ $((busy_r + 1)) != "$mark" ] || [ "$busy_m" != "$mark" ] || [ "$from" -ge "$busy_r" ]; then
+        view="$view $g (timescales $ts_r / $ts_m, busy_o at $busy_r, model busy at $busy_m, marker $mark, start $from)"
+      fi
+    done
+    if [ -n "$missing" ]; then bad "waves $dir: signals or filters in the save files but not in the traces:$missing"
+    elif [ -n "$view" ]; then bad "waves $dir: view does not open on the run:$view"
+    else ok; echo "waves  $dir: rtl.fst, model.vcd (1ns), rtl.gtkw, model.gtkw open at $mark ns, busy_o from $busy_r ns (view: gtkwave $dir/rtl.gtkw)"; fi
   else bad "waves $dir: fst2vcd / vcd2fst could not read the files"; fi
   echo "$pass passed, $fail failed"
   [ "$fail" = 0 ]; exit
@@ -121,7 +156,7 @@ for f in tests/cosim/*.case; do
   run_case "$f"
 done
 # Waves of a small GEMM and a small attention case, checked with GTKWave's converters.
-for f in tests/cosim/os-4x4-ragged.case tests/cosim/attn-4x4-s64.case; do
+for f in $WAVES_DEFAULT; do
   if bash "$0" --waves "$EINSIM" "$f" >"$tmp/waves" 2>&1; then ok; grep '^waves' "$tmp/waves"
   else bad "cosim waves $f"; sed 's/^/    /' "$tmp/waves" | tail -10; fi
 done
