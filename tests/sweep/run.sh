@@ -3,7 +3,7 @@
 #
 #   small     tests/sweep/small.cfg (12 points): rows, order, -j 1 == -j 2, point files
 #             identical to `einsim run -o`, rerun skips everything, stale points rerun
-#   kill      SIGKILL the sweep's process group half-way (EINSIM_SWEEP_TEST_DELAY_MS makes
+#   kill      SIGKILL the sweep's process group half-way (EINSIM_SWEEP_TEST_DELAY_MS, 1.5 s here, makes
 #             each point sleep before its marker), check the journal has no torn or duplicate rows, rerun:
 #             completed points untouched, CSV equal to a clean run's
 #   parallel  --emit-jobs + GNU parallel + --merge == einsim sweep; the Slurm script;
@@ -65,7 +65,7 @@ K=$T/kill
 # Job control puts the sweep in its own process group (pgid = pid), whether or not the
 # calling shell has job control itself.
 set -m
-EINSIM_SWEEP_TEST_DELAY_MS=300 "$EINSIM" sweep $SMALL -o "$K" -j 2 >/dev/null 2>"$T/kill.err" &
+EINSIM_SWEEP_TEST_DELAY_MS=1500 "$EINSIM" sweep $SMALL -o "$K" -j 2 >/dev/null 2>"$T/kill.err" &
 pid=$!
 set +m
 in_flight() { for d in "$K"/points/*/; do [ -e "$d/stats.json" ] && [ ! -e "$d/done" ] && echo "$d"; done; }
