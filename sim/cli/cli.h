@@ -83,7 +83,8 @@ typedef struct {
     unsigned seen;      /* bit k: opts[k] was given */
 } CliArgs;
 /* Reads the next argument of argv into *val: returns the index in spec->opts of the
- * option (its value in *val, NULL for a flag), CLI_ARG for a positional argument,
+ * option (its value in *val, NULL for a flag), CLI_ARG for a positional argument (an
+ * error, CLI_ERR, when the spec has no positional arguments),
  * CLI_HELP after printing the usage on stdout (--help, -h), or CLI_ERR after printing an
  * error and the usage on stderr (unknown option, missing value). Returns 0 past the end
  * with *val = NULL and p->i = argc: call while p->i < argc. */

@@ -53,10 +53,6 @@ int cmd_compare(int argc, char **argv)
         }
         if (k == CLI_ERR)
             goto out;
-        if (k == CLI_ARG) {
-            fprintf(stderr, "einsim compare: error: unexpected argument '%s'\n", v);
-            goto out;
-        }
         const char *a = compare_opts[k].name;
         if (nowned == MAX_PAIRS + 8) {
             fprintf(stderr, "einsim compare: error: too many arguments\n");

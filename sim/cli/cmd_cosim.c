@@ -100,10 +100,6 @@ int cmd_cosim(int argc, char **argv)
         }
         if (k == CLI_ERR)
             goto out;
-        if (k == CLI_ARG) {
-            fprintf(stderr, "einsim cosim: error: unexpected argument '%s'\n", v);
-            goto out;
-        }
         const char *a = cosim_opts[k].name;
         if (strcmp(a, "--timing") == 0) {
             timing = true;

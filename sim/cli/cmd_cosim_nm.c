@@ -112,9 +112,7 @@ int cmd_cosim_nm(int argc, char **argv)
     while (p.i < argc) {
         int k = cli_next(&p, argc, argv, &val);
         uint32_t *num = NULL;
-        if (k == CLI_HELP || k == CLI_ERR || k == CLI_ARG) {
-            if (k == CLI_ARG)
-                fprintf(stderr, "einsim cosim-nm: error: unexpected argument '%s'\n", val);
+        if (k == CLI_HELP || k == CLI_ERR) {
             cli_free_sets(&sets);
             return k == CLI_HELP ? EXIT_OK : EXIT_INPUT;
         }

@@ -39,10 +39,6 @@ int cmd_run(int argc, char **argv)
         }
         if (k == CLI_ERR)
             goto out;
-        if (k == CLI_ARG) {
-            fprintf(stderr, "einsim run: error: unexpected argument '%s'\n", v);
-            goto out;
-        }
         int got = cli_input_take(&in, run_opts[k].name, v);
         if (got < 0)
             goto out;

@@ -69,10 +69,6 @@ int cmd_search(int argc, char **argv)
         }
         if (k == CLI_ERR)
             goto out;
-        if (k == CLI_ARG) {
-            fprintf(stderr, "einsim search: error: unexpected argument '%s'\n", v);
-            goto out;
-        }
         const char *a = search_opts[k].name;
         int got = cli_input_take(&in, a, v);
         if (got < 0)

@@ -48,10 +48,6 @@ int cmd_train_compare(int argc, char **argv)
         }
         if (k == CLI_ERR)
             goto out;
-        if (k == CLI_ARG) {
-            fprintf(stderr, "einsim train-compare: error: unexpected argument '%s'\n", v);
-            goto out;
-        }
         const char *a = train_opts[k].name;
         if (strcmp(a, "-a") == 0)
             arch = v;

@@ -163,6 +163,10 @@ int cli_next(CliArgs *p, int argc, char **argv, const char **val)
         return CLI_HELP;
     }
     if (a[0] != '-' || !a[1]) {
+        if (!s->args) {  /* the command takes no positional argument */
+            fprintf(stderr, "einsim %s: error: unexpected argument '%s'\n", s->name, a);
+            return CLI_ERR;
+        }
         *val = a;
         return CLI_ARG;
     }
