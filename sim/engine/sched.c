@@ -34,6 +34,7 @@
 
 #define ABSENT UINT64_MAX
 #define PORT_SNAP 8        /* port intervals a snapshot pads to */
+#define DEAD_CACHE 4096    /* items whose liveness is remembered */
 
 typedef struct {
     uint64_t tag;          /* item, or residency number; ABSENT when empty */
@@ -49,6 +50,7 @@ typedef struct {
     uint64_t step_first;             /* global item of the step's first item */
     uint64_t gtile, gstep;           /* global tile and step numbers */
     ItemExt x;
+    bool dead;                       /* masked out: costs nothing (live.c) */
 } Item;
 
 typedef struct {
@@ -166,6 +168,7 @@ typedef struct {
     uint64_t live;         /* items before the current slot whose results may still be read */
     uint64_t dc_item[4];   /* decode cache (run_slot visits a few distinct items a slot) */
     Item dc[4];
+    uint64_t dead_cache[DEAD_CACHE]; /* (item in its (b, h) + 1) << 1 | dead; 0: empty */
     bool overflow;
 } Sw;
 
@@ -219,6 +222,21 @@ static void decode(const PlanGroup *p, uint64_t i, Item *it)
     it->x.blk = it->block + 1 < it->nb ? p->block : last_tile ? p->blk_last_last : p->blk_last_full;
     it->x.chunk = it->step + 1 < p->steps ? p->chunk : p->chunk_last;
     it->x.tile = last_tile ? p->tile_last : (p->tile ? p->tile : p->tile_last);
+    it->dead = false;   /* decode_cached fills it in */
+}
+
+/* Is residency q of load actor pa (first item `it`) dead: no live item reads it? */
+static const Item *decode_cached(Sw *w, uint64_t i);
+static bool residency_dead(Sw *w, const PlanAct *pa, uint64_t q, const Item *it)
+{
+    const PlanGroup *p = w->p;
+    if (!p->n_masked || pa->n_deps)
+        return false;
+    if (pa->res == RES_ITEM)
+        return decode_cached(w, q)->dead;
+    if (pa->res == RES_STEP)
+        return !live_step(p, it->tile, it->step);
+    return !live_tiles(p, (LiveBox){ it->tile, it->tile + 1, 0, p->steps, 0, it->nb });
 }
 
 /* Residency number of item `it` for residency kind r, and the range of items it covers. */
@@ -310,6 +328,12 @@ static void issue_load(Sw *w, int a, uint64_t q, uint64_t dep_ready)
         const Rec *old = rec_find(w, a, q - pa->copies);
         if (old)
             ready = umax(ready, old->use_end);
+    }
+    if (residency_dead(w, pa, q, &it)) {
+        /* Nothing live reads it: no transfer. */
+        Rec *r = rec_at(w, a, q);
+        *r = (Rec){ q, ready, ready, ready, 0 };
+        return;
     }
     uint64_t start = umax(w->dram_free, ready);
     uint64_t cyc = dram_cycles(w, a, it.x);
@@ -462,6 +486,26 @@ static uint64_t issue_einsum(Sw *w, int a, uint64_t item, const Item *it, uint64
     return end;
 }
 
+/* A dead item: the Einsum's value carries over unchanged (a fully masked chunk leaves
+ * the running values as they were), usable when what it would have read is; no unit
+ * time, no buffer words. */
+static uint64_t pass_einsum(Sw *w, int a, uint64_t item, const Item *it)
+{
+    const PlanGroup *p = w->p;
+    const PlanAct *pa = &p->act[a];
+    uint64_t ready = 0, tail = 0;
+    for (int k = 0; k < pa->n_deps; k++) {
+        bool dram = false;
+        if (p->act[pa->deps[k].prod].kind != ACT_EINSUM)
+            continue;
+        ready = umax(ready, dep_time(w, a, &pa->deps[k], it, item, &dram, 1, &tail));
+    }
+    Rec *r = rec_at(w, a, item);
+    r->tag = item;
+    r->end = r->use_end = ready;
+    return ready;
+}
+
 static void issue_store(Sw *w, int a, uint64_t item, const Item *it)
 {
     const PlanGroup *p = w->p;
@@ -499,8 +543,17 @@ static const Item *decode_cached(Sw *w, uint64_t i)
             return &w->dc[c];
     int c = (int)(i & 3);
     w->dc_item[c] = i;
-    decode(w->p, i, &w->dc[c]);
-    return &w->dc[c];
+    Item *it = &w->dc[c];
+    decode(w->p, i, it);
+    if (w->p->n_masked) {
+        /* Every (b, h) has the same pattern: cached by the item's place in its (b, h). */
+        uint64_t key = i % w->p->items_per_bh;
+        uint64_t *e = &w->dead_cache[key % DEAD_CACHE];
+        if ((*e >> 1) != key + 1)
+            *e = (key + 1) << 1 | !live_item(w->p, it->tile, it->step, it->block);
+        it->dead = *e & 1;
+    }
+    return it;
 }
 
 /* Slot k: everything issued in it. */
@@ -551,6 +604,12 @@ static void run_slot(Sw *w, uint64_t k)
         Item it = *decode_cached(w, item);
         if (!runs_at(p, pa, &it))
             continue;
+        if (it.dead && pa->phase == PH_EVERY) {
+            if (pa->kind == ACT_EINSUM)
+                run_end = umax(run_end, pass_einsum(w, a, item, &it));
+            if (pa->kind == ACT_EINSUM || pa->res == RES_ITEM)
+                continue;
+        }
         if (pa->kind == ACT_EINSUM) {
             if (!p->pipelined && pa->stage != cur_stage) {
                 barrier = run_end;
@@ -755,7 +814,21 @@ static uint64_t periods_allowed(const PlanGroup *p, uint64_t k, uint64_t per, ui
         if (p->steps < 3 || last_mid < per)
             return 0;
         hi = last_mid - per;
+        if (p->n_masked) {
+            /* Only inside a run of steps the masks treat alike (all dead, or all live by
+             * the rules with the density pattern repeating every per). */
+            bool dead;
+            uint64_t end = live_uniform_until(p, it.tile, it.step, &dead);
+            uint64_t end_item = it.tile_first + end * it.nb;
+            if (end <= it.step || end_item < per ||
+                (!dead && (per / it.nb) % live_pattern_period(p)))
+                return 0;
+            hi = hi < end_item - per ? hi : end_item - per;
+        }
     } else if (level == 1) {
+        /* Tiles see different parts of a mask. */
+        if (p->n_masked)
+            return 0;
         /* Tiles of one (b, h): full tiles only (the last may be ragged). */
         if (tiles_uniform(p)) {
             hi = p->items > per ? p->items - per : 0;
@@ -922,6 +995,7 @@ void sched_run(const EngineInput *in, const PlanGroup *p, SchedOut *out, bool *o
                 margin1 = look;
         }
     uint64_t slots = p->items + p->max_skew + 1;
+    uint64_t pat_per = live_pattern_period(p);  /* steps of the density pattern (1: none) */
     out->slots_total = slots;
     for (uint64_t k = 0; k < slots && !w.overflow; k++) {
         if (k < p->items) {
@@ -930,8 +1004,8 @@ void sched_run(const EngineInput *in, const PlanGroup *p, SchedOut *out, bool *o
             /* Snapshots cost a pass over the live state: take them where a jump can
              * follow (inside a tile's middle steps, or at a tile start). */
             bool useful = !in->trace && it.block == 0 && k > 0 &&
-                          (it.step == 0 || periods_allowed(p, k, it.nb, mlo, margin0, 0) ||
-                           periods_allowed(p, k + NSTEP * it.nb, it.nb, mlo, margin0, 0));
+                          (it.step == 0 || periods_allowed(p, k, it.nb * pat_per, mlo, margin0, 0) ||
+                           periods_allowed(p, k + NSTEP * it.nb, it.nb * pat_per, mlo, margin0, 0));
             if (useful) {
                 snap_take(&w, k, &cur);
                 uint64_t lambda;
