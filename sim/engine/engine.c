@@ -486,7 +486,7 @@ static void group_sums(Ctx *x, const PlanGroup *p, GroupCost *gc, bool account)
         for (int i = 0; i < p->n_act; i++)
             if (p->act[i].kind == ACT_EINSUM && all_terms[i] > 0)
                 einsum_scale(x, p->act[i].einsum, run_terms[i] / all_terms[i],
-                             p->dens_num < PLAN_DENS_DEN ? "workload.density" : "rules");
+                             p->data_masked ? "workload.density" : "rules");
     free(run_terms);
     free(all_terms);
     gc->compute = 0;

@@ -126,6 +126,7 @@ typedef struct {
     int masked[PLAN_MAX_MASKED];
     bool masked_by_where;    /* masked[] are the Einsums whose own where clause masks them */
     struct LiveCache *lcache; /* the last uniform run of steps found (live.c) */
+    bool data_masked;        /* a data mask reaches them (dens_num is the workload's) */
     uint64_t dens_num;       /* data masks: live steps per PLAN_DENS_DEN steps (spread
                                 evenly, the same steps for every block); PLAN_DENS_DEN
                                 when there is none */
@@ -205,6 +206,8 @@ uint64_t live_steps(const PlanGroup *p, LiveBox b);        /* (tile, step)s with
 uint64_t live_tiles(const PlanGroup *p, LiveBox b);        /* tiles with one */
 bool live_item(const PlanGroup *p, uint64_t tile, uint64_t step, uint64_t block);
 bool live_step(const PlanGroup *p, uint64_t tile, uint64_t step);   /* has a live item */
+/* live[b] = 1 for the live blocks of a step (blocks of the tile's kind entries). */
+void live_blocks(const PlanGroup *p, uint64_t tile, uint64_t step, uint8_t *live);
 /* For the cycle level's steady state: the end of the run of steps from `step` of `tile`
  * whose liveness is uniform (every item dead, or every item live by the rules); returns
  * `step` when that step is mixed. *all_dead tells which. */

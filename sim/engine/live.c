@@ -42,6 +42,7 @@ int live_init(const EngineInput *in, PlanGroup *p, char *why, size_t n_why)
     const Cascade *c = in->cascade;
     p->in = in;
     p->n_masked = 0;
+    p->data_masked = false;
     p->dens_num = PLAN_DENS_DEN;
     bool data = false;
     int data_e = -1;
@@ -78,6 +79,7 @@ int live_init(const EngineInput *in, PlanGroup *p, char *why, size_t n_why)
                      "measures it on data)", c->einsums[data_e].name, c->name);
             return 1;
         }
+        p->data_masked = true;
         uint64_t n = (uint64_t)llround(d * PLAN_DENS_DEN);
         p->dens_num = n < 1 ? 1 : n > PLAN_DENS_DEN ? PLAN_DENS_DEN : n;
     }
@@ -256,6 +258,34 @@ bool live_step(const PlanGroup *p, uint64_t tile, uint64_t step)
     if (live_uniform_until(p, tile, step, &dead) > step)
         return !dead && pat(p, step + 1) > pat(p, step);
     return live_items(p, (LiveBox){ tile, tile + 1, step, step + 1, 0, blocks_of(p, tile) }) != 0;
+}
+
+static void fill_blocks(const PlanGroup *p, LiveBox b, uint8_t *live)
+{
+    BlockClass r = rule_class(p, &b);
+    if (r != BLOCK_PARTIAL || b.b1 - b.b0 == 1) {
+        memset(live + b.b0, r != BLOCK_DEAD, b.b1 - b.b0);
+        return;
+    }
+    LiveBox x = b, y = b;
+    x.b1 = y.b0 = b.b0 + (b.b1 - b.b0) / 2;
+    fill_blocks(p, x, live);
+    fill_blocks(p, y, live);
+}
+
+void live_blocks(const PlanGroup *p, uint64_t tile, uint64_t step, uint8_t *live)
+{
+    uint64_t nb = blocks_of(p, tile);
+    if (!live_step(p, tile, step)) {
+        memset(live, 0, nb);
+        return;
+    }
+    bool dead;
+    if (live_uniform_until(p, tile, step, &dead) > step) {
+        memset(live, 1, nb);
+        return;
+    }
+    fill_blocks(p, (LiveBox){ tile, tile + 1, step, step + 1, 0, nb }, live);
 }
 
 bool live_item(const PlanGroup *p, uint64_t tile, uint64_t step, uint64_t block)

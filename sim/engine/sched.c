@@ -34,7 +34,7 @@
 
 #define ABSENT UINT64_MAX
 #define PORT_SNAP 8        /* port intervals a snapshot pads to */
-#define DEAD_CACHE 4096    /* items whose liveness is remembered */
+#define STEP_CACHE 8       /* steps whose live blocks are remembered */
 
 typedef struct {
     uint64_t tag;          /* item, or residency number; ABSENT when empty */
@@ -168,7 +168,9 @@ typedef struct {
     uint64_t live;         /* items before the current slot whose results may still be read */
     uint64_t dc_item[4];   /* decode cache (run_slot visits a few distinct items a slot) */
     Item dc[4];
-    uint64_t dead_cache[DEAD_CACHE]; /* (item in its (b, h) + 1) << 1 | dead; 0: empty */
+    uint8_t *sc_live[STEP_CACHE];    /* masks: the live blocks of a few (tile, step)s */
+    uint64_t sc_tile[STEP_CACHE], sc_step[STEP_CACHE], sc_next;
+    bool sc_valid[STEP_CACHE];
     bool overflow;
 } Sw;
 
@@ -226,6 +228,7 @@ static void decode(const PlanGroup *p, uint64_t i, Item *it)
 }
 
 /* Is residency q of load actor pa (first item `it`) dead: no live item reads it? */
+static const uint8_t *step_blocks(Sw *w, uint64_t tile, uint64_t step);
 static const Item *decode_cached(Sw *w, uint64_t i);
 static bool residency_dead(Sw *w, const PlanAct *pa, uint64_t q, const Item *it)
 {
@@ -234,8 +237,13 @@ static bool residency_dead(Sw *w, const PlanAct *pa, uint64_t q, const Item *it)
         return false;
     if (pa->res == RES_ITEM)
         return decode_cached(w, q)->dead;
-    if (pa->res == RES_STEP)
-        return !live_step(p, it->tile, it->step);
+    if (pa->res == RES_STEP) {
+        const uint8_t *live = step_blocks(w, it->tile, it->step);
+        for (uint64_t b = 0; b < it->nb; b++)
+            if (live[b])
+                return false;
+        return true;
+    }
     return !live_tiles(p, (LiveBox){ it->tile, it->tile + 1, 0, p->steps, 0, it->nb });
 }
 
@@ -536,6 +544,21 @@ static bool runs_at(const PlanGroup *p, const PlanAct *pa, const Item *it)
     return true;
 }
 
+/* The live blocks of a step, from a cache of the last few (every (b, h) has the same
+ * pattern). */
+static const uint8_t *step_blocks(Sw *w, uint64_t tile, uint64_t step)
+{
+    for (int k = 0; k < STEP_CACHE; k++)
+        if (w->sc_valid[k] && w->sc_tile[k] == tile && w->sc_step[k] == step)
+            return w->sc_live[k];
+    int slot = (int)(w->sc_next++ % STEP_CACHE);
+    w->sc_valid[slot] = true;
+    w->sc_tile[slot] = tile;
+    w->sc_step[slot] = step;
+    live_blocks(w->p, tile, step, w->sc_live[slot]);
+    return w->sc_live[slot];
+}
+
 static const Item *decode_cached(Sw *w, uint64_t i)
 {
     for (int c = 0; c < 4; c++)
@@ -546,12 +569,7 @@ static const Item *decode_cached(Sw *w, uint64_t i)
     Item *it = &w->dc[c];
     decode(w->p, i, it);
     if (w->p->n_masked) {
-        /* Every (b, h) has the same pattern: cached by the item's place in its (b, h). */
-        uint64_t key = i % w->p->items_per_bh;
-        uint64_t *e = &w->dead_cache[key % DEAD_CACHE];
-        if ((*e >> 1) != key + 1)
-            *e = (key + 1) << 1 | !live_item(w->p, it->tile, it->step, it->block);
-        it->dead = *e & 1;
+        it->dead = !step_blocks(w, it->tile, it->step)[it->block];
     }
     return it;
 }
@@ -941,6 +959,8 @@ void sched_run(const EngineInput *in, const PlanGroup *p, SchedOut *out, bool *o
         w.dram_cyc_cache_words[a] = ABSENT;
     for (int c = 0; c < 4; c++)
         w.dc_item[c] = ABSENT;
+    for (int c = 0; c < STEP_CACHE && p->n_masked; c++)
+        w.sc_live[c] = xcalloc(p->nb_full > p->nb_last ? p->nb_full : p->nb_last, 1);
     uint64_t nb_max = p->nb_full > p->nb_last ? p->nb_full : p->nb_last;
     for (int a = 0; a < p->n_act; a++) {
         const PlanAct *pa = &p->act[a];
@@ -1110,6 +1130,8 @@ void sched_run(const EngineInput *in, const PlanGroup *p, SchedOut *out, bool *o
         free(bhs[i].v), free(bhs[i].nrun);
     free(cur.v);
     free(cur.nrun);
+    for (int c = 0; c < STEP_CACHE; c++)
+        free(w.sc_live[c]);
     for (int a = 0; a < p->n_act; a++) {
         free(w.ring[a]);
         free(w.store_runs[a]);
