@@ -370,7 +370,8 @@ static void group_sums(Ctx *x, const PlanGroup *p, GroupCost *gc, bool account)
              * (residency loads at steps / tiles with one); the first and last steps' work
              * (initial and final values) runs regardless. */
             bool every = pa->phase == PH_EVERY;
-            uint64_t cnt = pa->kind == ACT_LOAD ? (pa->res == RES_TILE ? ic->live_tiles
+            uint64_t cnt = pa->kind == ACT_LOAD && pa->n_deps ? ic->count   /* spilled: read back */
+                         : pa->kind == ACT_LOAD ? (pa->res == RES_TILE ? ic->live_tiles
                                                    : pa->res == RES_STEP ? ic->live_steps : ic->live)
                          : every && (pa->kind == ACT_EINSUM || pa->res == RES_ITEM) ? ic->live
                          : ic->count;

@@ -165,83 +165,39 @@ static BlockClass rule_class(const PlanGroup *p, const LiveBox *bx)
     return all_dead ? BLOCK_DEAD : BLOCK_PARTIAL;
 }
 
-/* Splits a box in two along its longest side (at least one side is > 1). */
-static void split(const LiveBox *b, LiveBox *x, LiveBox *y)
-{
-    uint64_t nt = b->t1 - b->t0, ns = b->s1 - b->s0, nb = b->b1 - b->b0;
-    *x = *b;
-    *y = *b;
-    if (nt >= ns && nt >= nb)
-        x->t1 = y->t0 = b->t0 + nt / 2;
-    else if (ns >= nb)
-        x->s1 = y->s0 = b->s0 + ns / 2;
-    else
-        x->b1 = y->b0 = b->b0 + nb / 2;
-}
 
-uint64_t live_items(const PlanGroup *p, LiveBox b)
+/* Live units of a box: items (unit 0), (tile, step)s with a live item (1), or tiles with
+ * one (2). A box the rules decide is counted at once; the others are halved along their
+ * longest side among the unit's own (a single unit: whether it has a live item). */
+static uint64_t count_live(const PlanGroup *p, LiveBox b, int unit)
 {
     uint64_t nt = b.t1 - b.t0, ns = b.s1 - b.s0, nb = b.b1 - b.b0;
     if (!nt || !ns || !nb)
         return 0;
-    if (!p->n_masked)
-        return nt * ns * nb;
-    uint64_t kept = pat(p, b.s1) - pat(p, b.s0);
+    uint64_t kept = p->n_masked ? pat(p, b.s1) - pat(p, b.s0) : ns;
     if (!kept)
         return 0;
-    BlockClass r = rule_class(p, &b);
-    if (r == BLOCK_DEAD)
-        return 0;
-    if (r == BLOCK_LIVE || nt * ns * nb == 1)
-        return nt * kept * nb;
-    LiveBox x, y;
-    split(&b, &x, &y);
-    return live_items(p, x) + live_items(p, y);
-}
-
-uint64_t live_steps(const PlanGroup *p, LiveBox b)
-{
-    uint64_t nt = b.t1 - b.t0, ns = b.s1 - b.s0;
-    if (!nt || !ns)
-        return 0;
-    if (!p->n_masked)
-        return nt * ns;
-    uint64_t kept = pat(p, b.s1) - pat(p, b.s0);
-    if (!kept)
-        return 0;
-    BlockClass r = rule_class(p, &b);
+    BlockClass r = p->n_masked ? rule_class(p, &b) : BLOCK_LIVE;
     if (r == BLOCK_DEAD)
         return 0;
     if (r == BLOCK_LIVE)
-        return nt * kept;
-    if (nt * ns == 1)
-        return live_items(p, b) ? 1 : 0;
+        return unit == 0 ? nt * kept * nb : unit == 1 ? nt * kept : nt;
+    uint64_t units = unit == 0 ? nt * ns * nb : unit == 1 ? nt * ns : nt;
+    if (units == 1)
+        return unit == 0 ? kept : count_live(p, b, 0) ? 1 : 0;
     LiveBox x = b, y = b;
-    if (nt >= ns)
+    if (unit == 2 || (nt >= ns && (nt >= nb || unit)))
         x.t1 = y.t0 = b.t0 + nt / 2;
-    else
+    else if (ns >= nb || unit)
         x.s1 = y.s0 = b.s0 + ns / 2;
-    return live_steps(p, x) + live_steps(p, y);
+    else
+        x.b1 = y.b0 = b.b0 + nb / 2;
+    return count_live(p, x, unit) + count_live(p, y, unit);
 }
 
-uint64_t live_tiles(const PlanGroup *p, LiveBox b)
-{
-    uint64_t nt = b.t1 - b.t0;
-    if (!nt)
-        return 0;
-    if (!p->n_masked)
-        return nt;
-    BlockClass r = rule_class(p, &b);
-    if (r == BLOCK_DEAD)
-        return 0;
-    if (r == BLOCK_LIVE && pat(p, b.s1) > pat(p, b.s0))
-        return nt;
-    if (nt == 1)
-        return live_items(p, b) ? 1 : 0;
-    LiveBox x = b, y = b;
-    x.t1 = y.t0 = b.t0 + nt / 2;
-    return live_tiles(p, x) + live_tiles(p, y);
-}
+uint64_t live_items(const PlanGroup *p, LiveBox b) { return count_live(p, b, 0); }
+uint64_t live_steps(const PlanGroup *p, LiveBox b) { return count_live(p, b, 1); }
+uint64_t live_tiles(const PlanGroup *p, LiveBox b) { return count_live(p, b, 2); }
 
 static uint64_t uniform_until(const PlanGroup *p, uint64_t tile, uint64_t step, bool *all_dead);
 
