@@ -366,11 +366,12 @@ static void group_sums(Ctx *x, const PlanGroup *p, GroupCost *gc, bool account)
                         : plan_runs(p, i, ic);
             if (!runs)
                 continue;
-            /* Dead items cost nothing: every-step work, loads and stores run at live items
-             * (residency loads at steps / tiles with one); the first and last steps' work
-             * (initial and final values) runs regardless. */
+            /* Dead items cost nothing: the masked every-step work, its loads and stores
+             * run at live items (residency loads at steps / tiles with one); the first and
+             * last steps' work (initial and final values) and work that does not depend
+             * on the mask run regardless. */
             bool every = pa->phase == PH_EVERY;
-            uint64_t cnt = pa->kind == ACT_LOAD && pa->n_deps ? ic->count   /* spilled: read back */
+            uint64_t cnt = !pa->maskable ? ic->count
                          : pa->kind == ACT_LOAD ? (pa->res == RES_TILE ? ic->live_tiles
                                                    : pa->res == RES_STEP ? ic->live_steps : ic->live)
                          : every && (pa->kind == ACT_EINSUM || pa->res == RES_ITEM) ? ic->live
@@ -485,7 +486,7 @@ static void group_sums(Ctx *x, const PlanGroup *p, GroupCost *gc, bool account)
     }
     if (account && p->n_masked)
         for (int i = 0; i < p->n_act; i++)
-            if (p->act[i].kind == ACT_EINSUM && all_terms[i] > 0)
+            if (p->act[i].kind == ACT_EINSUM && p->act[i].maskable && all_terms[i] > 0)
                 einsum_scale(x, p->act[i].einsum, run_terms[i] / all_terms[i],
                              p->data_masked ? "workload.density" : "rules");
     free(run_terms);

@@ -21,7 +21,7 @@
 
 #define PLAN_MAX_DEPS 24
 typedef struct LiveCache LiveCache;
-#define PLAN_MAX_MASKED 16
+#define PLAN_MAX_MASKED 64   /* the Einsums of a cascade */
 #define PLAN_DENS_DEN 64     /* a workload's density is modelled in steps of 1/64 */
 
 /* What one Einsum does in one item on its unit. */
@@ -82,6 +82,9 @@ typedef struct {
     int store;          /* ACT_EINSUM: index of the store of its output in this group, -1 */
     uint64_t stream_div; /* loads: > 1 when consumers read it pass by pass (a slice per
                            pass streams through the buffer), the passes of a full item */
+    bool maskable;      /* skipped at dead items (live.c): an Einsum that reads a masked
+                           root (directly or through the group's Einsums), a load all of
+                           whose readers are, the store of such an Einsum */
 } PlanAct;
 
 /* Extents of one item class: the block, the chunk of the iterative rank's inner

@@ -5,8 +5,9 @@
  * item's ranges, decided exactly from the indices; the Einsums masked through them then
  * have nothing either), or when its step is one that the data masks' density
  * drops. The cascades this models carry their running values unchanged through a fully
- * masked chunk (the max of nothing is the identity), so a dead item costs nothing. A
- * partially masked item costs a full one.
+ * masked chunk (the max of nothing is the identity), so at a dead item the masked Einsums
+ * and those that read them cost nothing (an Einsum that does not depend on them still
+ * runs). A partially masked item costs a full one.
  *
  * Data masks (a block-mask file, a topk choice) cannot be decided from indices; the
  * workload's `density` d says which share of the items the rules leave they keep. The
@@ -70,6 +71,38 @@ int live_init(const EngineInput *in, PlanGroup *p, char *why, size_t n_why)
     p->masked_by_where = roots > 0;
     if (roots)
         p->n_masked = roots;
+    /* What a dead item skips: the roots and the Einsums that read them (their values
+     * carry over); an Einsum that does not depend on them still runs. */
+    for (int i = 0; i < p->n_act; i++)
+        for (int k = 0; k < p->n_masked; k++)
+            p->act[i].maskable |= p->act[i].kind == ACT_EINSUM && p->act[i].einsum == p->masked[k];
+    for (bool grew = true; grew;) {
+        grew = false;
+        for (int i = 0; i < p->n_act; i++) {
+            PlanAct *pa = &p->act[i];
+            if (pa->kind != ACT_EINSUM || pa->maskable)
+                continue;
+            for (int k = 0; k < pa->n_deps && !pa->maskable; k++)
+                pa->maskable = p->act[pa->deps[k].prod].kind == ACT_EINSUM &&
+                               p->act[pa->deps[k].prod].maskable;
+            grew |= pa->maskable;
+        }
+    }
+    for (int i = 0; i < p->n_act; i++) {
+        PlanAct *pa = &p->act[i];
+        if (pa->kind == ACT_STORE)
+            pa->maskable = p->act[pa->deps[0].prod].maskable;
+        if (pa->kind != ACT_LOAD || pa->n_deps)
+            continue;
+        bool all = true, any = false;
+        for (int k = 0; k < p->n_act; k++)
+            for (int q = 0; q < p->act[k].n_deps; q++)
+                if (p->act[k].deps[q].prod == i) {
+                    any = true;
+                    all &= p->act[k].maskable && p->act[k].phase == PH_EVERY;
+                }
+        pa->maskable = any && all;
+    }
     if (data) {
         double d = in->workload->density;
         if (!(d > 0)) {

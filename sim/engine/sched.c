@@ -233,7 +233,7 @@ static const Item *decode_cached(Sw *w, uint64_t i);
 static bool residency_dead(Sw *w, const PlanAct *pa, uint64_t q, const Item *it)
 {
     const PlanGroup *p = w->p;
-    if (!p->n_masked || pa->n_deps)
+    if (!p->n_masked || !pa->maskable)
         return false;
     if (pa->res == RES_ITEM)
         return decode_cached(w, q)->dead;
@@ -622,7 +622,7 @@ static void run_slot(Sw *w, uint64_t k)
         Item it = *decode_cached(w, item);
         if (!runs_at(p, pa, &it))
             continue;
-        if (it.dead && pa->phase == PH_EVERY) {
+        if (it.dead && pa->phase == PH_EVERY && pa->maskable) {
             if (pa->kind == ACT_EINSUM)
                 run_end = umax(run_end, pass_einsum(w, a, item, &it));
             if (pa->kind == ACT_EINSUM || pa->res == RES_ITEM)
