@@ -93,8 +93,13 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
         return OUTCOME_INPUT;
     }
     AttnProg prog;
+    AttnOrder ord;
     double t0 = cosim_now_s();
-    if (lower_attn(&g, (uint64_t)fx.T, E, F, M, P, M0, &prog, d))
+    if (run_attn_order(ri, &ord, d))
+        return OUTCOME_INPUT;
+    int lrc = lower_attn(&g, (uint64_t)fx.T, E, F, M, P, M0, &ord, &prog, d);
+    lower_attn_order_free(&ord);
+    if (lrc)
         return OUTCOME_INPUT;
 
     EngineResult *res = xcalloc(1, sizeof *res);

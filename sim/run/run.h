@@ -14,6 +14,7 @@
 #include "energy/energy.h"
 #include "engine/engine.h"
 #include "engine/train.h"
+#include "lower/lower_attn.h"
 #include "sparse/nm.h"
 
 typedef struct RunInputs {
@@ -35,6 +36,14 @@ void run_inputs_free(RunInputs *ri);
  * engine does not model yet — masks, topk, inputs read from files, explicit heads — and
  * returns 1; returns 0 when there is none. */
 int run_engine_supports(const Cascade *c, Diag *d);
+
+/* The engine's cycle-level schedule of a FuseMax attention run (one batch and head, data
+ * on chip as in the RTL) as the issue order of the RTL's two attention queues: the passes
+ * on array2d and on array1d, each in the order its unit issues them. Returns 0, or 1
+ * with an error in d (no cycle-level schedule, or one the queues cannot take: several
+ * (batch, head) pairs or DRAM tiles, a pass over several blocks). Free o with
+ * lower_attn_order_free. */
+int run_attn_order(const RunInputs *ri, AttnOrder *o, Diag *d);
 
 /* The results of one evaluation. */
 typedef struct {
