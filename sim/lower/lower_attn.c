@@ -72,9 +72,11 @@ static bool rule_broken(const AttnPos *x, int q, uint32_t op_a, uint64_t s_a, ui
 {
     if (*pos_at(x, q, op_a, s_a, b) < *pos_at(x, q, op_b, s_b, b))
         return false;
-    diag_error(d, NULL, 0, "cosim: internal: the schedule issues %s (chunk %" PRIu64 ", block %"
-               PRIu64 ") before %s (chunk %" PRIu64 "), which the RTL's registers do not allow",
-               attn_op_name(q, op_b), s_b, b, attn_op_name(q, op_a), s_a);
+    diag_error(d, NULL, 0, "cosim: the engine's schedule issues %s (chunk %" PRIu64 ", block %"
+               PRIu64 ") before %s (chunk %" PRIu64 "): it overlaps two chunks of one query block, "
+               "and the RTL holds one copy of a block's registers (with more blocks, P / C, the "
+               "schedule overlaps blocks instead)", attn_op_name(q, op_b), s_b, b,
+               attn_op_name(q, op_a), s_a);
     return true;
 }
 
