@@ -73,7 +73,7 @@ typedef struct {
 } AttnSlot;
 
 /* The issue order of each queue (v[ATTN_Q2D], v[ATTN_Q1D]): the engine's schedule. */
-typedef struct {
+typedef struct AttnOrder {
     AttnSlot *v[2];
     int n[2];
 } AttnOrder;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lower/lower_attn.h"
 #include "util/util.h"
 
 typedef struct {

@@ -14,7 +14,6 @@
 #include "energy/energy.h"
 #include "engine/engine.h"
 #include "engine/train.h"
-#include "lower/lower_attn.h"
 #include "sparse/nm.h"
 
 typedef struct RunInputs {
@@ -43,7 +42,8 @@ int run_engine_supports(const Cascade *c, Diag *d);
  * with an error in d (no cycle-level schedule, or one the queues cannot take: several
  * (batch, head) pairs or DRAM tiles, a pass over several blocks). Free o with
  * lower_attn_order_free. */
-int run_attn_order(const RunInputs *ri, AttnOrder *o, Diag *d);
+struct AttnOrder;
+int run_attn_order(const RunInputs *ri, struct AttnOrder *o, Diag *d);
 
 /* The results of one evaluation. */
 typedef struct {
