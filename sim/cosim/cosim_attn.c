@@ -51,10 +51,7 @@ static int rank_size(const RunInputs *ri, const char *name, uint64_t *out, Diag 
 /* The opcode's name (lower/opcodes.h); the 2D pair is shown as its two Einsums. */
 static const char *op_name(int q, uint32_t op)
 {
-    if (q == ATTN_Q2D && op == A2_PAIR)
-        return "BQK|SLNV";
-    const OpSpace *s = &op_spaces[q == ATTN_Q2D ? OPS_A2 : OPS_A1];
-    return op < (uint32_t)s->n ? s->ops[op].name : "?";
+    return q == ATTN_Q2D && op == A2_PAIR ? "BQK|SLNV" : lower_attn_op_name(q, op);
 }
 
 Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *libfile,

@@ -58,7 +58,7 @@ static const AttnRule attn_rules[] = {
     { ATTN_Q1D, A1_RNV, 0, A1_RM, 1 },
 };
 
-static const char *attn_op_name(int q, uint32_t op)
+const char *lower_attn_op_name(int q, uint32_t op)
 {
     const OpSpace *sp = &op_spaces[q == ATTN_Q2D ? OPS_A2 : OPS_A1];
     for (int i = 0; i < sp->n; i++)
@@ -73,10 +73,10 @@ static bool rule_broken(const AttnPos *x, int q, uint32_t op_a, uint64_t s_a, ui
     if (*pos_at(x, q, op_a, s_a, b) < *pos_at(x, q, op_b, s_b, b))
         return false;
     diag_error(d, NULL, 0, "cosim: the engine's schedule issues %s (chunk %" PRIu64 ", block %"
-               PRIu64 ") before %s (chunk %" PRIu64 "): it overlaps two chunks of one query block, "
-               "and the RTL holds one copy of a block's registers (with more blocks, P / C, the "
-               "schedule overlaps blocks instead)", attn_op_name(q, op_b), s_b, b,
-               attn_op_name(q, op_a), s_a);
+               PRIu64 ") before %s (chunk %" PRIu64 ")%s", lower_attn_op_name(q, op_b), s_b, b,
+               lower_attn_op_name(q, op_a), s_a, s_a == s_b ? ", which it reads (internal)"
+               : ": it overlaps two chunks of one query block, and the RTL holds one copy of a "
+                 "block's registers (with more blocks, P / C, the schedule overlaps blocks instead)");
     return true;
 }
 

@@ -93,6 +93,8 @@ typedef struct {
 int lower_attn(const RtlGeom *g, uint64_t T, uint64_t E, uint64_t F, uint64_t M, uint64_t P,
                uint64_t M0, const AttnOrder *ord, AttnProg *p, Diag *d);
 void lower_attn_order_free(AttnOrder *o);
+/* The name of opcode op of queue q (lower/opcodes.h), "?" when it has none. */
+const char *lower_attn_op_name(int q, uint32_t op);
 /* The Einsum (A2_BQK or A2_SLNV) of stream element c of a BQK|SLNV pair. */
 uint32_t lower_attn_pair_op(uint32_t E, uint32_t F, uint32_t c);
 /* Stream positions of the last BQK and the last SLNV element in a BQK|SLNV pair. */
