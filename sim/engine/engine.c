@@ -715,7 +715,7 @@ void engine_cycle(const EngineInput *in, const EngineResult *r, CycleResult *out
             SchedLimit lim = { cutoff, gc.busy, gc.tail, gc.dram_bytes };
             SchedOut so;
             bool of = false;
-            sched_run(in, &p, x.overflow ? NULL : &lim, &so, &of);
+            sched_run(in, &p, x.overflow || in->exhaustive ? NULL : &lim, &so, &of);
             if (!of && !so.pruned && so.cycles < cutoff) {
                 EINSIM_ASSERT(so.cycles >= opt[k].cycles);
                 best = so.cycles;

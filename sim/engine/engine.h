@@ -175,6 +175,10 @@ typedef struct {
      * own option (tile, spilling, buffering), so the events describe that plan. */
     void (*trace)(void *ctx, const EngineEvent *ev);
     void *trace_ctx;
+    /* For tests of the search: the cycle level without its cutoff and without block-level
+     * periods (every option that its bound does not exclude simulated to the end). The
+     * results must be the same; only the slots simulated differ. */
+    bool exhaustive;
 } EngineInput;
 
 /* Checks what the engine needs beyond mapping_check (groups cover every computing

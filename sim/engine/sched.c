@@ -965,7 +965,7 @@ void sched_run(const EngineInput *in, const PlanGroup *p, const SchedLimit *lim,
      * result (no look-back, no value lacking the block rank): an item then reads only
      * its own item's results, skewed, so the live state is the skew window, and the
      * middle blocks of a step can repeat block by block. */
-    bool by_block = !in->trace && p->steps == 1 && p->max_lookback_steps == 0;
+    bool by_block = !in->trace && !in->exhaustive && p->steps == 1 && p->max_lookback_steps == 0;
     for (int a = 0; a < p->n_act; a++)
         for (int q = 0; q < p->act[a].n_deps; q++)
             by_block &= !p->act[a].deps[q].whole;
