@@ -1012,6 +1012,15 @@ void sched_run(const EngineInput *in, const PlanGroup *p, const SchedLimit *lim,
     for (int c = 0; c < STEP_CACHE && p->n_masked; c++)
         w.sc_live[c] = xcalloc(p->nb_full > p->nb_last ? p->nb_full : p->nb_last, 1);
     uint64_t nb_max = p->nb_full > p->nb_last ? p->nb_full : p->nb_last;
+    /* Block-level periods, for a tile of one step in which no item reads another item's
+     * result (no look-back, no value lacking the block rank): an item then reads only
+     * its own item's results, skewed, so the live state (and the rings) is the skew window, and
+     * the middle blocks of a step can repeat block by block. */
+    bool by_block = !in->trace && !in->exhaustive && p->steps == 1 && p->max_lookback_steps == 0 &&
+                    !p->n_masked;   /* masks: blocks of a step may differ in liveness */
+    for (int a = 0; a < p->n_act; a++)
+        for (int q = 0; q < p->act[a].n_deps; q++)
+            by_block &= !p->act[a].deps[q].whole;
     for (int a = 0; a < p->n_act; a++) {
         const PlanAct *pa = &p->act[a];
         w.min_cons_skew[a] = UINT32_MAX;
@@ -1029,7 +1038,7 @@ void sched_run(const EngineInput *in, const PlanGroup *p, const SchedLimit *lim,
             uint64_t per_res = pa->res == RES_ITEM ? 1 : pa->res == RES_STEP ? 1 : 1;
             need = pa->copies + 4 + (pa->res == RES_ITEM ? p->max_skew + 1 : (p->max_skew + 1) / per_res + 2);
         } else {
-            need = 2 * ((uint64_t)p->max_skew + 2 + ((uint64_t)p->max_lookback_steps + 1) * nb_max + nb_max);
+            need = 2 * ((uint64_t)p->max_skew + 2 + (by_block ? 0 : ((uint64_t)p->max_lookback_steps + 1) * nb_max + nb_max));
         }
         w.ring_size[a] = pow2_at_least(need);
         w.ring[a] = xcalloc(w.ring_size[a], sizeof **w.ring);
@@ -1054,15 +1063,6 @@ void sched_run(const EngineInput *in, const PlanGroup *p, const SchedLimit *lim,
     uint64_t margin0 = (uint64_t)p->max_skew + 2 + (uint64_t)(p->max_lookback_steps + 1) * nb_max + nb_max;
     uint64_t margin1 = margin0, mlo = margin0;
     w.live = mlo;
-    /* Block-level periods, for a tile of one step in which no item reads another item's
-     * result (no look-back, no value lacking the block rank): an item then reads only
-     * its own item's results, skewed, so the live state is the skew window, and the
-     * middle blocks of a step can repeat block by block. */
-    bool by_block = !in->trace && !in->exhaustive && p->steps == 1 && p->max_lookback_steps == 0 &&
-                    !p->n_masked;   /* masks: blocks of a step may differ in liveness */
-    for (int a = 0; a < p->n_act; a++)
-        for (int q = 0; q < p->act[a].n_deps; q++)
-            by_block &= !p->act[a].deps[q].whole;
     uint64_t blo = (uint64_t)p->max_skew + 2, bhi = 2;  /* items below and above a slot */
     for (int a = 0; a < p->n_act; a++)
         if (p->act[a].kind == ACT_LOAD && p->act[a].copies + 2 > bhi)
