@@ -22,8 +22,15 @@ typedef struct {
     int64_t konst;
 } LinIndex;
 
+/* An access compiled: its indices, and when every index is linear and stays inside its
+ * dimension at every point (each rank variable in 0 .. size-1), the element's offset
+ * folded into one linear form (`inside`; no bounds to check). */
 typedef struct {
     LinIndex d[CASCADE_MAX_DIMS];
+    int inside, n;
+    int r[CASCADE_MAX_DIMS * INDEX_MAX_TERMS];
+    int64_t c[CASCADE_MAX_DIMS * INDEX_MAX_TERMS];
+    int64_t konst;
 } LinAccess;
 
 struct FuncEval {
@@ -58,10 +65,33 @@ static void lin_index(LinIndex *li, const IndexExpr *ix, const RankBinding *b)
     }
 }
 
-static void lin_access(LinAccess *la, const IndexExpr *idx, int ndim, const RankBinding *b)
+static void lin_access(LinAccess *la, const IndexExpr *idx, const FuncEval *f, int t)
 {
-    for (int k = 0; k < ndim; k++)
-        lin_index(&la->d[k], &idx[k], b);
+    const FuncTensor *x = &f->t[t];
+    la->inside = 1;
+    for (int k = 0; k < x->ndim; k++) {
+        LinIndex *li = &la->d[k];
+        lin_index(li, &idx[k], &f->b);
+        int64_t lo = li->konst, hi = li->konst;
+        for (int j = 0; j < li->n && !li->general; j++) {
+            int64_t ext = li->c[j] * (f->b.size[li->r[j]] - 1);
+            lo += ext < 0 ? ext : 0;
+            hi += ext > 0 ? ext : 0;
+        }
+        if (li->general || lo < 0 || hi >= x->dim[k]) {
+            la->inside = 0;
+            continue;
+        }
+        la->konst += li->konst * f->stride[t][k];
+        for (int j = 0; j < li->n; j++) {
+            int m = 0;
+            while (m < la->n && la->r[m] != li->r[j])
+                m++;
+            if (m == la->n)
+                la->r[la->n++] = li->r[j], la->c[m] = 0;
+            la->c[m] += li->c[j] * f->stride[t][k];
+        }
+    }
 }
 
 static void lin_compile(FuncEval *f)
@@ -71,12 +101,11 @@ static void lin_compile(FuncEval *f)
     f->lin_out = xcalloc((size_t)c->n_einsums + 1, sizeof *f->lin_out);
     for (int i = 0; i < c->n_einsums; i++) {
         const Einsum *e = &c->einsums[i];
-        lin_access(&f->lin_out[i], e->out_idx, c->tensors[e->out].ndim, &f->b);
+        lin_access(&f->lin_out[i], e->out_idx, f, e->out);
         f->lin[i] = xcalloc((size_t)e->n_nodes + 1, sizeof *f->lin[i]);
         for (int n = 0; n < e->n_nodes; n++)
             if (e->nodes[n].kind == EX_ACCESS)
-                lin_access(&f->lin[i][n], e->nodes[n].idx, c->tensors[e->nodes[n].tensor].ndim,
-                           &f->b);
+                lin_access(&f->lin[i][n], e->nodes[n].idx, f, e->nodes[n].tensor);
     }
 }
 
@@ -208,6 +237,12 @@ double func_value(const FuncEval *f, int t, size_t i)
 static int64_t offset_of(const FuncEval *f, int t, const IndexExpr *idx, const LinAccess *la,
                          const int64_t *var)
 {
+    if (la->inside) {
+        int64_t off = la->konst;
+        for (int j = 0; j < la->n; j++)
+            off += la->c[j] * var[la->r[j]];
+        return off;
+    }
     const FuncTensor *x = &f->t[t];
     int64_t off = 0;
     for (int k = 0; k < x->ndim; k++) {
