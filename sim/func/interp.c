@@ -394,8 +394,17 @@ static int mac_line(FuncEval *f, const Einsum *e, int64_t *var, int64_t *acc, in
         if (nd->kind != EX_ACCESS)
             return 0;
         x[o] = &f->t[nd->tensor];
+        const LinAccess *la = &lin[node[o]];
+        if (la->inside) {                 /* one linear form, every point inside */
+            off[o] = la->konst;
+            for (int j = 0; j < la->n; j++) {
+                off[o] += la->c[j] * var[la->r[j]];
+                step[o] += la->r[j] == r ? la->c[j] : 0;
+            }
+            continue;
+        }
         for (int k = 0; k < x[o]->ndim; k++) {
-            const LinIndex *li = &lin[node[o]].d[k];
+            const LinIndex *li = &la->d[k];
             if (li->general)
                 return 0;
             int64_t d = 0, i0 = lin_value(li, var);
