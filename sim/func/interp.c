@@ -82,14 +82,21 @@ static void lin_access(LinAccess *la, const IndexExpr *idx, const FuncEval *f, i
             la->inside = 0;
             continue;
         }
-        la->konst += li->konst * f->stride[t][k];
+        la->konst += li->konst * f->stride[t][k];     /* inside: below the tensor's size */
         for (int j = 0; j < li->n; j++) {
+            int64_t cs;
+            if (f->b.size[li->r[j]] == 1)                 /* its variable is always 0 */
+                continue;
+            if (!ck_mul_i64(li->c[j], f->stride[t][k], &cs)) {
+                la->inside = 0;
+                break;
+            }
             int m = 0;
             while (m < la->n && la->r[m] != li->r[j])
                 m++;
             if (m == la->n)
                 la->r[la->n++] = li->r[j], la->c[m] = 0;
-            la->c[m] += li->c[j] * f->stride[t][k];
+            la->c[m] += cs;
         }
     }
 }
@@ -388,6 +395,8 @@ static int mac_line(FuncEval *f, const Einsum *e, int64_t *var, int64_t *acc, in
     int r = e->red_ranks[0], node[2] = { top->a, top->b };
     int64_t len = f->b.size[r], off[2] = { 0, 0 }, step[2] = { 0, 0 };
     const FuncTensor *x[2];
+    if (len < 2)
+        return 0;
     var[r] = 0;
     for (int o = 0; o < 2; o++) {
         const ExprNode *nd = &e->nodes[node[o]];
