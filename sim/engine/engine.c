@@ -263,10 +263,23 @@ static void einsum_work(Ctx *x)
 
 typedef struct {
     uint64_t *busy;          /* per unit: cycles held by the group's passes */
+    uint64_t *tail;          /* per unit: the largest ivl - lat of its passes */
     double dram_bytes;
     uint64_t port;           /* cycles of the busier buffer port */
     uint64_t compute, memory, cycles; /* compute: the busiest unit or port */
 } GroupCost;
+
+static GroupCost gc_new(int n_units)
+{
+    return (GroupCost){ .busy = xcalloc((size_t)n_units, sizeof(uint64_t)),
+                        .tail = xcalloc((size_t)n_units, sizeof(uint64_t)) };
+}
+
+static void gc_free(GroupCost *gc)
+{
+    free(gc->busy);
+    free(gc->tail);
+}
 
 static double bytes_of(const EngineInput *in, double words)
 {
@@ -289,7 +302,8 @@ static void group_sums(Ctx *x, const PlanGroup *p, GroupCost *gc, bool account)
     gc->dram_bytes = 0;
     /* A pass whose issue floor outlasts its results (a tiny pass draining its outputs)
      * may be the unit's last: the bound subtracts that excess once per unit. */
-    uint64_t *tail = xcalloc((size_t)a->n_units, sizeof *tail);
+    uint64_t *tail = gc->tail;
+    memset(tail, 0, (size_t)a->n_units * sizeof *tail);
     double port[2] = { 0, 0 };     /* words through the buffer's read and write ports */
     /* Unpipelined groups: stages run one after another within an item, so the bound is
      * the sum over stages of each stage's busiest unit. */
@@ -418,7 +432,6 @@ static void group_sums(Ctx *x, const PlanGroup *p, GroupCost *gc, bool account)
         uint64_t b = gc->busy[u] - (tail[u] < gc->busy[u] ? tail[u] : gc->busy[u]);
         gc->compute = b > gc->compute ? b : gc->compute;
     }
-    free(tail);
     free(stage_u);
     if (!p->pipelined) {
         uint64_t st = staged < 1.8e19 ? (uint64_t)staged : (x->overflow = 1, UINT64_MAX);
@@ -454,6 +467,7 @@ typedef struct {
     PlanOpts o;
     uint64_t cycles;        /* analytic */
     double dram_bytes;
+    uint64_t cost;          /* items of a full tile: what the cycle level simulates */
 } GroupOption;
 
 /* Orders options by fewest analytic cycles, then double-buffered tiles (the next tile's
@@ -498,7 +512,7 @@ static int group_options(Ctx *x, int g, GroupOption **out, char *why, size_t n_w
     GroupOption *opt = xcalloc((size_t)nc * 8, sizeof *opt);
     int n = 0;
     char why0[512] = "";
-    GroupCost gc = { .busy = xcalloc((size_t)in->arch->n_units, sizeof *gc.busy) };
+    GroupCost gc = gc_new(in->arch->n_units);
     for (int spilled = 0; spilled <= (gs->n_spill > 0); spilled++)
         for (int k = 0; k < 2 * nc; k++) {
             PlanOpts o = { cand[k / 2], spilled, k % 2 == 0, true };
@@ -512,10 +526,10 @@ static int group_options(Ctx *x, int g, GroupOption **out, char *why, size_t n_w
                 continue;
             }
             group_sums(x, &p, &gc, false);
-            opt[n++] = (GroupOption){ o, gc.cycles, gc.dram_bytes };
+            opt[n++] = (GroupOption){ o, gc.cycles, gc.dram_bytes, p.steps * p.nb_full };
             plan_free(&p);
         }
-    free(gc.busy);
+    gc_free(&gc);
     if (why0[0])
         snprintf(why, n_why, "%s", why0);
     qsort(opt, (size_t)n, sizeof *opt, option_cmp);
@@ -580,7 +594,7 @@ void engine_analytic(const EngineInput *in, EngineResult *out)
     const ArchSpec *a = in->arch;
     einsum_work(&x);
     uint64_t memory_bound_cycles = 0;
-    GroupCost gc = { .busy = xcalloc((size_t)a->n_units, sizeof *gc.busy) };
+    GroupCost gc = gc_new(a->n_units);
     for (int g = 0; g < in->mapping->n_groups && out->feasible; g++) {
         const GroupSpec *gs = &in->mapping->groups[g];
         if (out->n_groups >= ENGINE_MAX_GROUPS) {
@@ -605,7 +619,7 @@ void engine_analytic(const EngineInput *in, EngineResult *out)
         out->cycles = add(&x, out->cycles, st->cycles);
         out->dram_bytes = add(&x, out->dram_bytes, st->dram_bytes);
     }
-    free(gc.busy);
+    gc_free(&gc);
     if (x.overflow) {
         infeasible(&x, "workload too large: cycles, counts or bytes overflow 64 bits");
         out->too_large = true;
@@ -660,35 +674,54 @@ void engine_cycle(const EngineInput *in, const EngineResult *r, CycleResult *out
     uint64_t total = 0, dep = 0, bw = 0, port = 0;
     EngineResult *scratch = xcalloc(1, sizeof *scratch);
     Ctx x = { in, scratch, 0, 0, 0 };
-    GroupCost gc = { .busy = xcalloc((size_t)a->n_units, sizeof *gc.busy) };
+    GroupCost gc = gc_new(a->n_units);
     for (int g = 0; g < r->n_groups && !overflow; g++) {
-        /* The cycle level takes the option with the fewest cycles: options in order of
-         * their analytic bound, until that bound reaches the best schedule found (so the
-         * analytic level's own choice is always run, and a larger buffer only adds
-         * options). */
+        /* The cycle level takes the option with the fewest cycles (the first in the
+         * analytic order among equals). Options are swept cheapest first (fewest items
+         * per tile: the simulated prefix before the steady state repeats is shortest),
+         * each with the best schedule so far as its cutoff: an option whose analytic
+         * bound reaches it is skipped, and a sweep stops as soon as it provably reaches
+         * it (SchedLimit), so a larger buffer only adds options. */
         char why[512];
         GroupOption *opt;
         int n = group_options(&x, g, &opt, why, sizeof why);
         EINSIM_ASSERT(n > 0);
-        uint64_t best = UINT64_MAX, best_bound = 0;
-        SchedOut bs = { 0 };
-        bool best_mem = false;
+        int *order = xcalloc((size_t)n, sizeof *order);
+        for (int k = 0; k < n; k++)
+            order[k] = k;
         /* With a trace, the analytic level's own option only (its events are the plan). */
         int n_try = in->trace ? 1 : n;
-        for (int k = 0; k < n_try && opt[k].cycles < best; k++) {
+        for (int i = 1; i < n_try; i++)           /* stable: by cost, then analytic order */
+            for (int j = i; j > 0 && opt[order[j - 1]].cost > opt[order[j]].cost; j--) {
+                int t = order[j - 1];
+                order[j - 1] = order[j];
+                order[j] = t;
+            }
+        uint64_t best = UINT64_MAX, best_bound = 0;
+        int best_k = n;
+        SchedOut bs = { 0 };
+        bool best_mem = false;
+        for (int i = 0; i < n_try; i++) {
+            int k = order[i];
+            /* To win, option k needs fewer cycles, or as many and an earlier place. */
+            uint64_t cutoff = best == UINT64_MAX || k > best_k ? best : best + 1;
+            if (opt[k].cycles >= cutoff)
+                continue;
             PlanGroup p;
             int rc = plan_build(in, g, opt[k].o, &p, why, sizeof why);
             EINSIM_ASSERT(rc == 0);
             plan_capacity(in, &p, why, sizeof why);
+            group_sums(&x, &p, &gc, false);
+            SchedLimit lim = { cutoff, gc.busy, gc.tail, gc.dram_bytes };
             SchedOut so;
             bool of = false;
-            sched_run(in, &p, &so, &of);
-            if (!of && so.cycles < best) {
+            sched_run(in, &p, x.overflow || in->exhaustive ? NULL : &lim, &so, &of);
+            if (!of && !so.pruned && so.cycles < cutoff) {
                 EINSIM_ASSERT(so.cycles >= opt[k].cycles);
                 best = so.cycles;
+                best_k = k;
                 bs = so;
                 best_bound = opt[k].cycles;
-                group_sums(&x, &p, &gc, false);
                 best_mem = gc.memory > gc.compute;
             }
             plan_free(&p);
@@ -697,6 +730,7 @@ void engine_cycle(const EngineInput *in, const EngineResult *r, CycleResult *out
                 break;
             }
         }
+        free(order);
         free(opt);
         if (overflow || !ck_add_u64(total, best, &total)) {
             overflow = true;
@@ -719,7 +753,7 @@ void engine_cycle(const EngineInput *in, const EngineResult *r, CycleResult *out
             dep += uw;
         }
     }
-    free(gc.busy);
+    gc_free(&gc);
     free(scratch);
     if (overflow || x.overflow) {
         out->ran = false;

@@ -179,14 +179,30 @@ bool plan_runs(const PlanGroup *p, int a, const ItemClass *c);
 int plan_capacity(const EngineInput *in, PlanGroup *p, char *why, size_t n_why);
 
 /* The cycle level of one group: runs the sweep. Returns the cycles; fills the stall
- * split. Sets *overflow on 64-bit overflow. */
+ * split. Sets *overflow on 64-bit overflow.
+ *
+ * With a cutoff, the sweep stops early (pruned) once its cycles provably reach the
+ * cutoff. The proof: every resource serves its requests in issue order, so the group
+ * cannot end before a unit's free time plus the pass time still to issue on it (less
+ * the largest issue floor beyond a pass's latency), nor before the DRAM channel's free
+ * time plus the bytes still to move over the bandwidth. The totals are the analytic
+ * level's sums of the same passes and transfers (checked at the end of a full sweep). */
 typedef struct {
+    uint64_t cutoff;          /* UINT64_MAX: none */
+    const uint64_t *busy;     /* per unit: the sum of n x ivl of every pass */
+    const uint64_t *tail;     /* per unit: the largest ivl - lat of its passes */
+    double dram_bytes;        /* every transfer's bytes */
+} SchedLimit;
+
+typedef struct {
+    bool pruned;              /* stopped at the cutoff: cycles is a lower bound only */
     uint64_t cycles;          /* the group's last result */
     uint64_t slots_total, slots_simulated;
     uint64_t unit_wait;       /* cycles a unit waited for another unit's result */
     uint64_t dram_wait;       /* cycles a unit waited for a load */
     uint64_t port_wait;       /* cycles a unit waited for a buffer port */
 } SchedOut;
-void sched_run(const EngineInput *in, const PlanGroup *p, SchedOut *out, bool *overflow);
+void sched_run(const EngineInput *in, const PlanGroup *p, const SchedLimit *lim, SchedOut *out,
+               bool *overflow);
 
 #endif

@@ -21,11 +21,14 @@
  * and the items the next periods process look exactly like the previous period's (same
  * extents, same phases), every following period repeats with the same shift, so the
  * sweep jumps over as many whole periods as the structure allows. Candidate periods: a
- * few steps inside a tile, a few tiles inside a (batch, head), and whole (batch, head)s. */
+ * few steps inside a tile, a few tiles inside a (batch, head), and whole (batch, head)s;
+ * in a tile of one step whose items read no other item's results, a few blocks.
+ *
+ * Cutoff: the engine sweeps a group's options with the best schedule so far as a cutoff
+ * (SchedLimit); the sweep stops once the cutoff is provably reached. */
 #include "engine/engineInt.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,6 +163,10 @@ typedef struct {
     uint64_t *store_nrun;
     ShapeCache (*cache)[8];
     uint64_t *dram_cyc_cache_words, *dram_cyc_cache;  /* per actor, one entry */
+    double *dram_byte_cache;
+    const SchedLimit *lim;
+    uint64_t *done;        /* per unit: n x ivl issued so far */
+    double done_bytes;     /* DRAM bytes moved so far */
     uint64_t end;          /* latest end so far */
     uint64_t unit_wait, dram_wait, port_wait;
     uint32_t *max_cons_skew, *min_cons_skew; /* loads */
@@ -287,14 +294,15 @@ static uint64_t dram_cycles(Sw *w, int a, ItemExt x)
     if (w->in->data_on_chip)
         return 0;
     uint64_t words = plan_words(w->in, w->p, a, x);
-    if (w->dram_cyc_cache_words[a] == words)
-        return w->dram_cyc_cache[a];
-    double bytes = ceil((double)words * (double)w->in->workload->dtype_bits / 8.0);
-    double cyc = ceil(bytes / w->p->bytes_per_cycle);
-    uint64_t c = cyc >= 1.8e19 ? (w->overflow = true, UINT64_MAX / 4) : (uint64_t)cyc;
-    w->dram_cyc_cache_words[a] = words;
-    w->dram_cyc_cache[a] = c;
-    return c;
+    if (w->dram_cyc_cache_words[a] != words) {
+        double bytes = ceil((double)words * (double)w->in->workload->dtype_bits / 8.0);
+        double cyc = ceil(bytes / w->p->bytes_per_cycle);
+        w->dram_cyc_cache_words[a] = words;
+        w->dram_cyc_cache[a] = cyc >= 1.8e19 ? (w->overflow = true, UINT64_MAX / 4) : (uint64_t)cyc;
+        w->dram_byte_cache[a] = bytes;
+    }
+    w->done_bytes += w->dram_byte_cache[a];    /* one call per transfer */
+    return w->dram_cyc_cache[a];
 }
 
 /* ---- issuing ----------------------------------------------------------------------------- */
@@ -436,6 +444,7 @@ static uint64_t issue_einsum(Sw *w, int a, uint64_t item, const Item *it, uint64
             port_done = umax(port_done, cal_take(&w->port[q], start,
                                                  (port_need[q] + p->port_words - 1) / p->port_words));
     uint64_t issue_end = add(w, start, mul(w, s.n, s.ivl));
+    w->done[pa->unit] = add(w, w->done[pa->unit], mul(w, s.n, s.ivl));
     if (port_done > issue_end) {
         w->port_wait = add(w, w->port_wait, port_done - issue_end);
         tail = umax(tail, port_done);
@@ -578,8 +587,10 @@ typedef struct {
     size_t n, cap;
     uint64_t hash;     /* of v[], to reject unequal states quickly */
     uint64_t *nrun;    /* stores: runs so far, per actor */
-    int n_act;
+    int n_act, n_units;
     uint64_t unit_wait, dram_wait, port_wait;
+    uint64_t *done;    /* per unit, and the bytes moved: work so far (for the cutoff) */
+    double done_bytes;
 } Snap;
 
 static void snap_take(Sw *w, uint64_t k, Snap *s)
@@ -600,6 +611,10 @@ static void snap_take(Sw *w, uint64_t k, Snap *s)
     s->n_act = p->n_act;
     s->nrun = xrealloc(s->nrun, (size_t)p->n_act * sizeof *s->nrun);
     memcpy(s->nrun, w->store_nrun, (size_t)p->n_act * sizeof *s->nrun);
+    s->n_units = w->n_units;
+    s->done = xrealloc(s->done, (size_t)w->n_units * sizeof *s->done);
+    memcpy(s->done, w->done, (size_t)w->n_units * sizeof *s->done);
+    s->done_bytes = w->done_bytes;
     /* The base: the earliest time a resource the group uses is free. Any time before it
      * can no longer delay anything (every request starts at max(its resource free, the
      * times it waits for)), so all such times compare equal. */
@@ -688,6 +703,10 @@ static void snap_copy(Snap *dst, const Snap *src)
     memcpy(dst->v, src->v, src->n * sizeof *src->v);
     dst->nrun = xrealloc(dst->nrun, (size_t)src->n_act * sizeof *dst->nrun);
     memcpy(dst->nrun, src->nrun, (size_t)src->n_act * sizeof *src->nrun);
+    dst->done = xrealloc(dst->done, (size_t)src->n_units * sizeof *dst->done);
+    memcpy(dst->done, src->done, (size_t)src->n_units * sizeof *src->done);
+    dst->n_units = src->n_units;
+    dst->done_bytes = src->done_bytes;
     dst->k = src->k, dst->base = src->base, dst->n = src->n, dst->hash = src->hash;
     dst->unit_wait = src->unit_wait, dst->dram_wait = src->dram_wait;
     dst->port_wait = src->port_wait;
@@ -798,6 +817,9 @@ static void jump(Sw *w, uint64_t q, uint64_t per, uint64_t lambda, const Snap *p
     w->port_wait = add(w, w->port_wait, mul(w, q, cur->port_wait - prev->port_wait));
     w->unit_wait = add(w, w->unit_wait, mul(w, q, cur->unit_wait - prev->unit_wait));
     w->dram_wait = add(w, w->dram_wait, mul(w, q, cur->dram_wait - prev->dram_wait));
+    for (int u = 0; u < w->n_units; u++)
+        w->done[u] = add(w, w->done[u], mul(w, q, cur->done[u] - prev->done[u]));
+    w->done_bytes += (double)q * (cur->done_bytes - prev->done_bytes);
     for (int a = 0; a < p->n_act; a++) {
         const PlanAct *pa = &p->act[a];
         uint64_t sz = w->ring_size[a];
@@ -842,6 +864,31 @@ static void jump(Sw *w, uint64_t q, uint64_t per, uint64_t lambda, const Snap *p
     }
 }
 
+/* Has the sweep provably reached the cutoff (SchedLimit in engineInt.h)? */
+static bool cutoff_reached(const Sw *w)
+{
+    const SchedLimit *l = w->lim;
+    if (!l || l->cutoff == UINT64_MAX)
+        return false;
+    if (w->end >= l->cutoff)
+        return true;
+    for (int u = 0; u < w->n_units; u++) {
+        if (l->busy[u] < w->done[u])
+            continue;          /* not the analytic level's passes: no claim */
+        uint64_t lb = w->unit_free[u] + (l->busy[u] - w->done[u]);
+        if (lb >= w->unit_free[u] && lb - (lb < l->tail[u] ? lb : l->tail[u]) >= l->cutoff)
+            return true;
+    }
+    if (!w->in->data_on_chip && l->dram_bytes > w->done_bytes) {
+        /* Each transfer takes at least its bytes over the bandwidth; the margin covers
+         * the rounding of the byte sums. */
+        double rest = floor((l->dram_bytes - w->done_bytes) / w->p->bytes_per_cycle * (1 - 1e-9));
+        if (rest < 1.8e19 && (double)w->dram_free + rest >= (double)l->cutoff + 1)
+            return true;
+    }
+    return false;
+}
+
 static uint64_t pow2_at_least(uint64_t n)
 {
     uint64_t r = 1;
@@ -850,10 +897,13 @@ static uint64_t pow2_at_least(uint64_t n)
     return r;
 }
 
-void sched_run(const EngineInput *in, const PlanGroup *p, SchedOut *out, bool *overflow)
+void sched_run(const EngineInput *in, const PlanGroup *p, const SchedLimit *lim, SchedOut *out,
+               bool *overflow)
 {
     memset(out, 0, sizeof *out);
-    Sw w = { .in = in, .p = p, .n_units = in->arch->n_units };
+    Sw w = { .in = in, .p = p, .n_units = in->arch->n_units, .lim = lim };
+    w.done = xcalloc((size_t)w.n_units, sizeof *w.done);
+    w.dram_byte_cache = xcalloc((size_t)p->n_act, sizeof *w.dram_byte_cache);
     w.unit_free = xcalloc((size_t)w.n_units, sizeof *w.unit_free);
     w.ring = xcalloc((size_t)p->n_act, sizeof *w.ring);
     w.ring_size = xcalloc((size_t)p->n_act, sizeof *w.ring_size);
@@ -911,6 +961,23 @@ void sched_run(const EngineInput *in, const PlanGroup *p, SchedOut *out, bool *o
     uint64_t margin0 = (uint64_t)p->max_skew + 2 + (uint64_t)(p->max_lookback_steps + 1) * nb_max + nb_max;
     uint64_t margin1 = margin0, mlo = margin0;
     w.live = mlo;
+    /* Block-level periods, for a tile of one step in which no item reads another item's
+     * result (no look-back, no value lacking the block rank): an item then reads only
+     * its own item's results, skewed, so the live state is the skew window, and the
+     * middle blocks of a step can repeat block by block. */
+    bool by_block = !in->trace && !in->exhaustive && p->steps == 1 && p->max_lookback_steps == 0;
+    for (int a = 0; a < p->n_act; a++)
+        for (int q = 0; q < p->act[a].n_deps; q++)
+            by_block &= !p->act[a].deps[q].whole;
+    uint64_t blo = (uint64_t)p->max_skew + 2, bhi = 2;  /* items below and above a slot */
+    for (int a = 0; a < p->n_act; a++)
+        if (p->act[a].kind == ACT_LOAD && p->act[a].copies + 2 > bhi)
+            bhi = p->act[a].copies + 2;
+    if (by_block)
+        w.live = blo;
+    enum { NBLK = 8 };
+    Snap blks[NBLK] = { 0 };
+    uint64_t n_blk_snap = 0;
     for (int a = 0; a < p->n_act; a++)
         if (p->act[a].kind == ACT_LOAD) {
             bool tile = p->act[a].res == RES_TILE;
@@ -924,6 +991,41 @@ void sched_run(const EngineInput *in, const PlanGroup *p, SchedOut *out, bool *o
     uint64_t slots = p->items + p->max_skew + 1;
     out->slots_total = slots;
     for (uint64_t k = 0; k < slots && !w.overflow; k++) {
+        if ((k & 255) == 0 && cutoff_reached(&w)) {
+            out->pruned = true;
+            break;
+        }
+        if (k < p->items && by_block) {
+            /* Block level: items [k - c - blo, k + q*c + bhi) all middle blocks of this
+             * step (same extents), the state at k the state at k - c shifted by lambda > 0. */
+            Item it;
+            decode(p, k, &it);
+            uint64_t first = it.step_first + 1, end = it.step_first + it.nb - 1;
+            if (it.block == 0) {
+                n_blk_snap = 0;
+            } else if (k >= first + blo + 1 && k + bhi < end) {
+                Snap *cs = &blks[n_blk_snap % NBLK];
+                snap_take(&w, k, cs);
+                uint64_t lambda;
+                bool jumped = false;
+                for (uint64_t c = 1; c <= NBLK && c < n_blk_snap + 1 && !jumped; c++) {
+                    const Snap *prev = &blks[(n_blk_snap - c) % NBLK];
+                    if (prev->k + c != k || k - c < first + blo)
+                        continue;
+                    uint64_t q = (end - bhi - k) / c;
+                    if (q && snap_equal(prev, cs, &lambda) && lambda > 0) {
+                        jump(&w, q, c, lambda, prev, cs);
+                        k += q * c;
+                        jumped = true;
+                    }
+                }
+                n_blk_snap = jumped ? 0 : n_blk_snap + 1;
+                if (jumped) {
+                    k--;
+                    continue;
+                }
+            }
+        }
         if (k < p->items) {
             Item it;
             decode(p, k, &it);
@@ -1022,20 +1124,31 @@ void sched_run(const EngineInput *in, const PlanGroup *p, SchedOut *out, bool *o
         run_slot(&w, k);
         out->slots_simulated++;
     }
+    if (lim && !out->pruned && !w.overflow) {
+        /* The cutoff's totals are this sweep's work (what makes the cutoff sound). */
+        for (int u = 0; u < w.n_units; u++)
+            EINSIM_ASSERT(w.done[u] == lim->busy[u]);
+        EINSIM_ASSERT(in->data_on_chip || fabs(w.done_bytes - lim->dram_bytes) <= 1e-6 * lim->dram_bytes + 1);
+    }
     out->cycles = w.end;
     out->unit_wait = w.unit_wait;
     out->dram_wait = w.dram_wait;
     out->port_wait = w.port_wait;
     *overflow = w.overflow;
     for (int i = 0; i < NFULL; i++)
-        free(steps[i].v), free(steps[i].nrun);
-    free(cand.v), free(cand.nrun);
+        free(steps[i].v), free(steps[i].nrun), free(steps[i].done);
+    free(cand.v), free(cand.nrun), free(cand.done);
     for (int i = 0; i < 3; i++)
-        free(tiles[i].v), free(tiles[i].nrun);
+        free(tiles[i].v), free(tiles[i].nrun), free(tiles[i].done);
     for (int i = 0; i < 2; i++)
-        free(bhs[i].v), free(bhs[i].nrun);
+        free(bhs[i].v), free(bhs[i].nrun), free(bhs[i].done);
+    for (int i = 0; i < NBLK; i++)
+        free(blks[i].v), free(blks[i].nrun), free(blks[i].done);
     free(cur.v);
     free(cur.nrun);
+    free(cur.done);
+    free(w.done);
+    free(w.dram_byte_cache);
     for (int a = 0; a < p->n_act; a++) {
         free(w.ring[a]);
         free(w.store_runs[a]);
