@@ -94,21 +94,23 @@ demo-sparse: $(BIN)
 bench: $(BIN) $(VP_BIN)
 	$(Q)bash scripts/bench.sh $(BIN)
 
-# make install PREFIX=DIR: the release binary in DIR/bin, the shipped models, mappings and
-# workloads in DIR/share/einsim, einsim(1) and the bash completion, both generated from
-# the program's help text (scripts/man.sh, scripts/completion.sh). DESTDIR is prepended.
+# make install PREFIX=DIR: the release binaries in DIR/bin (einsim and the virtual
+# platform's einsim-vp and einsim-vp-two), the shipped models, mappings and workloads in
+# DIR/share/einsim, einsim(1) and the bash completion, both generated from the program's
+# help text (scripts/man.sh, scripts/completion.sh). DESTDIR is prepended.
 PREFIX ?= /usr/local
 SHARE_DIRS := models mappings workloads
+INSTALL_BINS := einsim einsim-vp einsim-vp-two
 install:
-	$(Q)$(MAKE) --no-print-directory SAN=0 build/release/bin/einsim
+	$(Q)$(MAKE) --no-print-directory SAN=0 $(INSTALL_BINS:%=build/release/bin/%)
 	$(Q)install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/einsim \
 	    $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions
-	$(Q)install -m 755 build/release/bin/einsim $(DESTDIR)$(PREFIX)/bin/einsim
+	$(Q)install -m 755 $(INSTALL_BINS:%=build/release/bin/%) $(DESTDIR)$(PREFIX)/bin/
 	$(Q)tar -cf - $(SHARE_DIRS) | tar -xf - -C $(DESTDIR)$(PREFIX)/share/einsim
 	$(Q)bash scripts/man.sh build/release/bin/einsim >$(DESTDIR)$(PREFIX)/share/man/man1/einsim.1
 	$(Q)bash scripts/completion.sh build/release/bin/einsim \
 	    >$(DESTDIR)$(PREFIX)/share/bash-completion/completions/einsim
-	@echo "installed $(DESTDIR)$(PREFIX)/bin/einsim and $(DESTDIR)$(PREFIX)/share/einsim"
+	@echo "installed $(INSTALL_BINS:%=$(DESTDIR)$(PREFIX)/bin/%) and $(DESTDIR)$(PREFIX)/share/einsim"
 
 clean:
 	rm -rf build
@@ -126,7 +128,8 @@ help:
 	@echo "make paper      FuseMax-style comparison (4 models x 6 lengths x 5 mappings) and the"
 	@echo "                array-size sweep: CSV + plots + HTML under build/paper"
 	@echo "make bench      wall time and peak memory of the benchmark runs"
-	@echo "make install PREFIX=DIR  binary, shipped models/mappings/workloads (share/einsim),"
+	@echo "make install PREFIX=DIR  einsim, einsim-vp, einsim-vp-two, shipped models/mappings/"
+	@echo "                workloads (share/einsim),"
 	@echo "                man page and bash completion"
 	@echo "make fuzz [FUZZ_S=N] [FUZZ=NAME...]  run the libFuzzer harnesses of tests/fuzz"
 	@echo "                (config cascade mapping nmweights engine) N seconds each (default 60)"
