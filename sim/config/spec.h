@@ -172,6 +172,14 @@ typedef struct {
     SrcLoc nm_loc;
     TrainLayerSpec *layers; /* training: the layers of one iteration, in order */
     int n_layers;
+    const char *cascade_path; /* the cascade this workload runs (workload.cascade, resolved
+                                 against the workload file's folder), or NULL: the
+                                 mapping's */
+    SrcLoc cascade_loc;
+    double density;        /* workload.density: the share of the work a data mask (a
+                              block-mask file, a topk choice) keeps, in (0, 1]; 0 = not
+                              given */
+    SrcLoc density_loc;
 } WorkloadSpec;
 
 /* Binding of one Einsum of the cascade to a compute unit. */

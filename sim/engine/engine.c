@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cascade/mask.h"
 #include "engine/engineInt.h"
 #include "util/util.h"
 
@@ -130,6 +131,25 @@ int engine_check(const EngineInput *in, Diag *d)
             diag_error(d, s->loc.file, s->loc.line, "arch.%s: energy class %s needs 'read' and "
                        "'write' entries", s->name, s->energy_class);
     }
+    /* A data mask (a block-mask file, a topk choice) is modelled from its density. */
+    const WorkloadSpec *w = in->workload;
+    for (int i = 0; i < c->n_einsums && !(w->density > 0); i++)
+        if (cascade_mask_kind(c, i) == MASK_DATA) {
+            diag_error(d, w->loc.file, w->loc.line, "workload %s: einsum %s of cascade %s is "
+                       "masked by data (a block-mask file or a topk choice), which the engine "
+                       "cannot decide from indices: give the share of the work it keeps as "
+                       "workload.density (einsim eval prints it as 'density' on data)", w->name,
+                       c->einsums[i].name, c->name);
+            break;
+        }
+    if (w->density > 0 && diag_count(d) == errs0) {
+        bool data = false;
+        for (int i = 0; i < c->n_einsums; i++)
+            data |= cascade_mask_kind(c, i) == MASK_DATA;
+        if (!data)
+            diag_warning(d, w->density_loc.file, w->density_loc.line, "workload %s: density "
+                         "is ignored: cascade %s has no data mask", w->name, c->name);
+    }
     return diag_count(d) - errs0;
 }
 
@@ -202,6 +222,14 @@ static void count_action(Ctx *x, const char *comp, const char *cls, const char *
     r->actions[r->n_actions++] = (ActionCount){ comp, cls, action, n };
 }
 
+/* Adds n (which may be negative) to an action counted before. */
+static void count_adjust(Ctx *x, const char *comp, const char *action, double n)
+{
+    for (int i = 0; i < x->r->n_actions; i++)
+        if (strcmp(x->r->actions[i].component, comp) == 0 && strcmp(x->r->actions[i].action, action) == 0)
+            x->r->actions[i].count += n;
+}
+
 static TrafficStat *traffic(Ctx *x, const char *level, const char *tensor)
 {
     EngineResult *r = x->r;
@@ -240,6 +268,7 @@ static void einsum_work(Ctx *x)
         for (int k = 0; k < nr; k++)
             terms = mul(x, terms, (uint64_t)in->sizes->size[r[k]]);
         st->terms = terms;
+        st->density = 1.0;
         uint32_t ops[OP__COUNT];
         einsum_unit_ops(e, ops);
         for (int o = 0; o < OP__COUNT; o++)
@@ -255,6 +284,34 @@ static void einsum_work(Ctx *x)
                 count_action(x, u->name, u->energy_class, act, (double)st->ops[o] * per);
         }
     }
+}
+
+/* Einsum ei ran `share` of its items (masks): its terms, ops, PE-cycles and compute
+ * actions count those only. */
+static void einsum_scale(Ctx *x, int ei, double share, const char *src)
+{
+    const EngineInput *in = x->in;
+    EinsumStat *st = &x->r->einsums[ei];
+    st->density = share;
+    st->density_source = src;
+    const Einsum *e = &in->cascade->einsums[ei];
+    const BindingSpec *b = binding_of(in->mapping, e->name);
+    const ComputeUnitSpec *u = b ? arch_find_unit(in->arch, b->unit) : NULL;
+    if (share >= 1 || !u)
+        return;
+    uint64_t terms = (uint64_t)floor((double)st->terms * share);
+    uint32_t ops[OP__COUNT];
+    einsum_unit_ops(e, ops);
+    for (int o = 0; o < OP__COUNT; o++) {
+        uint64_t now = mul(x, terms, ops[o]);
+        const char *act;
+        double per, pj;
+        if (st->ops[o] > now && unit_op_energy(&in->arch->energy, u, (OpKind)o, &act, &per, &pj))
+            count_adjust(x, u->name, act, -(double)(st->ops[o] - now) * per);
+        st->ops[o] = now;
+    }
+    st->terms = terms;
+    st->pe_cycles = mul(x, terms, cost_per_term(e, u, b));
 }
 
 /* ---- a group's steady state: the sums over its items ---------------------------------- */
@@ -310,6 +367,8 @@ static void group_sums(Ctx *x, const PlanGroup *p, GroupCost *gc, bool account)
     int n_st = p->gs->n_stages;
     uint64_t *stage_u = xcalloc((size_t)n_st * (size_t)a->n_units + 1, sizeof *stage_u);
     double staged = 0;
+    double *run_terms = xcalloc((size_t)p->n_act, sizeof *run_terms);
+    double *all_terms = xcalloc((size_t)p->n_act, sizeof *all_terms);
     for (int k = 0; k < nc; k++) {
         const ItemClass *ic = &cls[k];
         memset(stage_u, 0, (size_t)n_st * (size_t)a->n_units * sizeof *stage_u);
@@ -321,9 +380,19 @@ static void group_sums(Ctx *x, const PlanGroup *p, GroupCost *gc, bool account)
                         : plan_runs(p, i, ic);
             if (!runs)
                 continue;
+            /* Dead items cost nothing: the masked every-step work, its loads and stores
+             * run at live items (residency loads at steps / tiles with one); the first and
+             * last steps' work (initial and final values) and work that does not depend
+             * on the mask run regardless. */
+            bool every = pa->phase == PH_EVERY;
+            uint64_t cnt = !pa->maskable ? ic->count
+                         : pa->kind == ACT_LOAD ? (pa->res == RES_TILE ? ic->live_tiles
+                                                   : pa->res == RES_STEP ? ic->live_steps : ic->live)
+                         : every && (pa->kind == ACT_EINSUM || pa->res == RES_ITEM) ? ic->live
+                         : ic->count;
             if (pa->kind != ACT_EINSUM) {
-                double w = (double)plan_words(in, p, i, ic->x) * (double)ic->count;
-                gc->dram_bytes += bytes_of(in, (double)plan_words(in, p, i, ic->x)) * (double)ic->count;
+                double w = (double)plan_words(in, p, i, ic->x) * (double)cnt;
+                gc->dram_bytes += bytes_of(in, (double)plan_words(in, p, i, ic->x)) * (double)cnt;
                 if (!account)
                     continue;
                 const char *name = c->tensors[engine_view_source(c, pa->tensor)].name;
@@ -342,9 +411,11 @@ static void group_sums(Ctx *x, const PlanGroup *p, GroupCost *gc, bool account)
                 continue;
             }
             PassShape s = plan_shape(in, p, i, ic->x);
-            port[0] += (double)s.rd * (double)ic->count;
-            port[1] += (double)s.wr * (double)ic->count;
-            uint64_t held = mul(x, mul(x, s.n, s.ivl), ic->count);
+            run_terms[i] += (double)s.terms * (double)cnt;
+            all_terms[i] += (double)s.terms * (double)ic->count;
+            port[0] += (double)s.rd * (double)cnt;
+            port[1] += (double)s.wr * (double)cnt;
+            uint64_t held = mul(x, mul(x, s.n, s.ivl), cnt);
             gc->busy[pa->unit] = add(x, gc->busy[pa->unit], held);
             if (pa->stage >= 0 && pa->stage < n_st)
                 stage_u[pa->stage * a->n_units + pa->unit] += s.n * s.ivl;
@@ -369,7 +440,7 @@ static void group_sums(Ctx *x, const PlanGroup *p, GroupCost *gc, bool account)
                     continue;
                 seen[n_seen++] = t;
                 /* An initial value only (e.g. RD[0, p]) costs nothing to read. */
-                double n = plan_touches(in, p, i, t, ic->x, &s) * (double)ic->count;
+                double n = plan_touches(in, p, i, t, ic->x, &s) * (double)cnt;
                 int home = plan_home(in, p, t);
                 if (home != 3 && home != 1 && plan_forwarded(in, p, i, t))
                     home = 1;
@@ -388,8 +459,8 @@ static void group_sums(Ctx *x, const PlanGroup *p, GroupCost *gc, bool account)
             /* The output: written where it lives; a reduction split over passes along
              * the rows writes partial sums and reads them back. */
             int home = plan_home(in, p, e->out);
-            double outs = plan_touches(in, p, i, e->out, ic->x, &s) * (double)ic->count;
-            double psum_reads = s.psum * (double)ic->count;
+            double outs = plan_touches(in, p, i, e->out, ic->x, &s) * (double)cnt;
+            double psum_reads = s.psum * (double)cnt;
             const char *oname = c->tensors[e->out].name;
             uint64_t ou = outs >= 1.8e19 ? (x->overflow = 1, UINT64_MAX) : (uint64_t)outs;
             uint64_t pu = (uint64_t)psum_reads;
@@ -408,7 +479,7 @@ static void group_sums(Ctx *x, const PlanGroup *p, GroupCost *gc, bool account)
              * result is read and written back by every term (it accumulates, or a map
              * rewrites it in place); a stationary operand is read by every term, after
              * being written once per pass. */
-            double terms = (double)s.terms * (double)ic->count;
+            double terms = (double)s.terms * (double)cnt;
             if (s.dataflow == DF_OS) {
                 count_action(x, u->name, u->energy_class, "reg_read", terms);
                 count_action(x, u->name, u->energy_class, "reg_write", terms);
@@ -416,7 +487,7 @@ static void group_sums(Ctx *x, const PlanGroup *p, GroupCost *gc, bool account)
                 count_action(x, u->name, u->energy_class, "reg_read", terms);
                 if (plan_home(in, p, s.stationary) != 1)
                     count_action(x, u->name, u->energy_class, "reg_write",
-                                 plan_touches(in, p, i, s.stationary, ic->x, &s) * (double)ic->count);
+                                 plan_touches(in, p, i, s.stationary, ic->x, &s) * (double)cnt);
             }
         }
         if (!p->pipelined)
@@ -424,9 +495,16 @@ static void group_sums(Ctx *x, const PlanGroup *p, GroupCost *gc, bool account)
                 uint64_t mx = 0;
                 for (int u = 0; u < a->n_units; u++)
                     mx = stage_u[st * a->n_units + u] > mx ? stage_u[st * a->n_units + u] : mx;
-                staged += (double)mx * (double)ic->count;
+                staged += (double)mx * (double)ic->live;
             }
     }
+    if (account && p->n_masked)
+        for (int i = 0; i < p->n_act; i++)
+            if (p->act[i].kind == ACT_EINSUM && p->act[i].maskable && all_terms[i] > 0)
+                einsum_scale(x, p->act[i].einsum, run_terms[i] / all_terms[i],
+                             p->data_masked ? "workload.density" : "rules");
+    free(run_terms);
+    free(all_terms);
     gc->compute = 0;
     for (int u = 0; u < a->n_units; u++) {
         uint64_t b = gc->busy[u] - (tail[u] < gc->busy[u] ? tail[u] : gc->busy[u]);

@@ -65,6 +65,10 @@ typedef struct {
     uint64_t ops[OP__COUNT];   /* ops issued: terms × ops per term */
     uint64_t cycles;           /* cycles on its unit if it ran alone, all (b, h) */
     uint64_t pe_cycles;        /* useful PE-cycles: terms × cycles per term */
+    double density;            /* share of its items the engine ran: 1, or less when masks
+                                  leave items dead (terms, ops, pe_cycles count those run) */
+    const char *density_source; /* NULL (dense), "rules" (decided from the mask's indices)
+                                   or "workload.density" (a data mask) */
 } EinsumStat;
 
 typedef struct {

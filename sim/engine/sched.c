@@ -37,6 +37,7 @@
 
 #define ABSENT UINT64_MAX
 #define PORT_SNAP 8        /* port intervals a snapshot pads to */
+#define STEP_CACHE 8       /* steps whose live blocks are remembered */
 
 typedef struct {
     uint64_t tag;          /* item, or residency number; ABSENT when empty */
@@ -52,6 +53,7 @@ typedef struct {
     uint64_t step_first;             /* global item of the step's first item */
     uint64_t gtile, gstep;           /* global tile and step numbers */
     ItemExt x;
+    bool dead;                       /* masked out: costs nothing (live.c) */
 } Item;
 
 typedef struct {
@@ -173,6 +175,9 @@ typedef struct {
     uint64_t live;         /* items before the current slot whose results may still be read */
     uint64_t dc_item[4];   /* decode cache (run_slot visits a few distinct items a slot) */
     Item dc[4];
+    uint8_t *sc_live[STEP_CACHE];    /* masks: the live blocks of a few (tile, step)s */
+    uint64_t sc_tile[STEP_CACHE], sc_step[STEP_CACHE], sc_next;
+    bool sc_valid[STEP_CACHE];
     bool overflow;
 } Sw;
 
@@ -226,6 +231,27 @@ static void decode(const PlanGroup *p, uint64_t i, Item *it)
     it->x.blk = it->block + 1 < it->nb ? p->block : last_tile ? p->blk_last_last : p->blk_last_full;
     it->x.chunk = it->step + 1 < p->steps ? p->chunk : p->chunk_last;
     it->x.tile = last_tile ? p->tile_last : (p->tile ? p->tile : p->tile_last);
+    it->dead = false;   /* decode_cached fills it in */
+}
+
+/* Is residency q of load actor pa (first item `it`) dead: no live item reads it? */
+static const uint8_t *step_blocks(Sw *w, uint64_t tile, uint64_t step);
+static const Item *decode_cached(Sw *w, uint64_t i);
+static bool residency_dead(Sw *w, const PlanAct *pa, uint64_t q, const Item *it)
+{
+    const PlanGroup *p = w->p;
+    if (!p->n_masked || !pa->maskable)
+        return false;
+    if (pa->res == RES_ITEM)
+        return decode_cached(w, q)->dead;
+    if (pa->res == RES_STEP) {
+        const uint8_t *live = step_blocks(w, it->tile, it->step);
+        for (uint64_t b = 0; b < it->nb; b++)
+            if (live[b])
+                return false;
+        return true;
+    }
+    return !live_tiles(p, (LiveBox){ it->tile, it->tile + 1, 0, p->steps, 0, it->nb });
 }
 
 /* Residency number of item `it` for residency kind r, and the range of items it covers. */
@@ -318,6 +344,12 @@ static void issue_load(Sw *w, int a, uint64_t q, uint64_t dep_ready)
         const Rec *old = rec_find(w, a, q - pa->copies);
         if (old)
             ready = umax(ready, old->use_end);
+    }
+    if (residency_dead(w, pa, q, &it)) {
+        /* Nothing live reads it: no transfer. */
+        Rec *r = rec_at(w, a, q);
+        *r = (Rec){ q, ready, ready, ready, 0 };
+        return;
     }
     uint64_t start = umax(w->dram_free, ready);
     uint64_t cyc = dram_cycles(w, a, it.x);
@@ -471,6 +503,26 @@ static uint64_t issue_einsum(Sw *w, int a, uint64_t item, const Item *it, uint64
     return end;
 }
 
+/* A dead item: the Einsum's value carries over unchanged (a fully masked chunk leaves
+ * the running values as they were), usable when what it would have read is; no unit
+ * time, no buffer words. */
+static uint64_t pass_einsum(Sw *w, int a, uint64_t item, const Item *it)
+{
+    const PlanGroup *p = w->p;
+    const PlanAct *pa = &p->act[a];
+    uint64_t ready = 0, tail = 0;
+    for (int k = 0; k < pa->n_deps; k++) {
+        bool dram = false;
+        if (p->act[pa->deps[k].prod].kind != ACT_EINSUM)
+            continue;
+        ready = umax(ready, dep_time(w, a, &pa->deps[k], it, item, &dram, 1, &tail));
+    }
+    Rec *r = rec_at(w, a, item);
+    r->tag = item;
+    r->end = r->use_end = ready;
+    return ready;
+}
+
 static void issue_store(Sw *w, int a, uint64_t item, const Item *it)
 {
     const PlanGroup *p = w->p;
@@ -501,6 +553,21 @@ static bool runs_at(const PlanGroup *p, const PlanAct *pa, const Item *it)
     return true;
 }
 
+/* The live blocks of a step, from a cache of the last few (every (b, h) has the same
+ * pattern). */
+static const uint8_t *step_blocks(Sw *w, uint64_t tile, uint64_t step)
+{
+    for (int k = 0; k < STEP_CACHE; k++)
+        if (w->sc_valid[k] && w->sc_tile[k] == tile && w->sc_step[k] == step)
+            return w->sc_live[k];
+    int slot = (int)(w->sc_next++ % STEP_CACHE);
+    w->sc_valid[slot] = true;
+    w->sc_tile[slot] = tile;
+    w->sc_step[slot] = step;
+    live_blocks(w->p, tile, step, w->sc_live[slot]);
+    return w->sc_live[slot];
+}
+
 static const Item *decode_cached(Sw *w, uint64_t i)
 {
     for (int c = 0; c < 4; c++)
@@ -508,8 +575,12 @@ static const Item *decode_cached(Sw *w, uint64_t i)
             return &w->dc[c];
     int c = (int)(i & 3);
     w->dc_item[c] = i;
-    decode(w->p, i, &w->dc[c]);
-    return &w->dc[c];
+    Item *it = &w->dc[c];
+    decode(w->p, i, it);
+    if (w->p->n_masked) {
+        it->dead = !step_blocks(w, it->tile, it->step)[it->block];
+    }
+    return it;
 }
 
 /* Slot k: everything issued in it. */
@@ -560,6 +631,12 @@ static void run_slot(Sw *w, uint64_t k)
         Item it = *decode_cached(w, item);
         if (!runs_at(p, pa, &it))
             continue;
+        if (it.dead && pa->phase == PH_EVERY && pa->maskable) {
+            if (pa->kind == ACT_EINSUM)
+                run_end = umax(run_end, pass_einsum(w, a, item, &it));
+            if (pa->kind == ACT_EINSUM || pa->res == RES_ITEM)
+                continue;
+        }
         if (pa->kind == ACT_EINSUM) {
             if (!p->pipelined && pa->stage != cur_stage) {
                 barrier = run_end;
@@ -774,7 +851,21 @@ static uint64_t periods_allowed(const PlanGroup *p, uint64_t k, uint64_t per, ui
         if (p->steps < 3 || last_mid < per)
             return 0;
         hi = last_mid - per;
+        if (p->n_masked) {
+            /* Only inside a run of steps the masks treat alike (all dead, or all live by
+             * the rules with the density pattern repeating every per). */
+            bool dead;
+            uint64_t end = live_uniform_until(p, it.tile, it.step, &dead);
+            uint64_t end_item = it.tile_first + end * it.nb;
+            if (end <= it.step || end_item < per ||
+                (!dead && (per / it.nb) % live_pattern_period(p)))
+                return 0;
+            hi = hi < end_item - per ? hi : end_item - per;
+        }
     } else if (level == 1) {
+        /* Tiles see different parts of a mask. */
+        if (p->n_masked)
+            return 0;
         /* Tiles of one (b, h): full tiles only (the last may be ragged). */
         if (tiles_uniform(p)) {
             hi = p->items > per ? p->items - per : 0;
@@ -918,12 +1009,15 @@ void sched_run(const EngineInput *in, const PlanGroup *p, const SchedLimit *lim,
         w.dram_cyc_cache_words[a] = ABSENT;
     for (int c = 0; c < 4; c++)
         w.dc_item[c] = ABSENT;
+    for (int c = 0; c < STEP_CACHE && p->n_masked; c++)
+        w.sc_live[c] = xcalloc(p->nb_full > p->nb_last ? p->nb_full : p->nb_last, 1);
     uint64_t nb_max = p->nb_full > p->nb_last ? p->nb_full : p->nb_last;
     /* Block-level periods, for a tile of one step in which no item reads another item's
      * result (no look-back, no value lacking the block rank): an item then reads only
      * its own item's results, skewed, so the live state (and the rings) is the skew window, and
      * the middle blocks of a step can repeat block by block. */
-    bool by_block = !in->trace && !in->exhaustive && p->steps == 1 && p->max_lookback_steps == 0;
+    bool by_block = !in->trace && !in->exhaustive && p->steps == 1 && p->max_lookback_steps == 0 &&
+                    !p->n_masked;   /* masks: blocks of a step may differ in liveness */
     for (int a = 0; a < p->n_act; a++)
         for (int q = 0; q < p->act[a].n_deps; q++)
             by_block &= !p->act[a].deps[q].whole;
@@ -989,6 +1083,7 @@ void sched_run(const EngineInput *in, const PlanGroup *p, const SchedLimit *lim,
                 margin1 = look;
         }
     uint64_t slots = p->items + p->max_skew + 1;
+    uint64_t pat_per = live_pattern_period(p);  /* steps of the density pattern (1: none) */
     out->slots_total = slots;
     for (uint64_t k = 0; k < slots && !w.overflow; k++) {
         if ((k & 255) == 0 && cutoff_reached(&w)) {
@@ -1032,8 +1127,8 @@ void sched_run(const EngineInput *in, const PlanGroup *p, const SchedLimit *lim,
             /* Snapshots cost a pass over the live state: take them where a jump can
              * follow (inside a tile's middle steps, or at a tile start). */
             bool useful = !in->trace && it.block == 0 && k > 0 &&
-                          (it.step == 0 || periods_allowed(p, k, it.nb, mlo, margin0, 0) ||
-                           periods_allowed(p, k + NSTEP * it.nb, it.nb, mlo, margin0, 0));
+                          (it.step == 0 || periods_allowed(p, k, it.nb * pat_per, mlo, margin0, 0) ||
+                           periods_allowed(p, k + NSTEP * it.nb, it.nb * pat_per, mlo, margin0, 0));
             if (useful) {
                 snap_take(&w, k, &cur);
                 uint64_t lambda;
@@ -1149,6 +1244,8 @@ void sched_run(const EngineInput *in, const PlanGroup *p, const SchedLimit *lim,
     free(cur.done);
     free(w.done);
     free(w.dram_byte_cache);
+    for (int c = 0; c < STEP_CACHE; c++)
+        free(w.sc_live[c]);
     for (int a = 0; a < p->n_act; a++) {
         free(w.ring[a]);
         free(w.store_runs[a]);
