@@ -789,6 +789,13 @@ static void snap_copy(Snap *dst, const Snap *src)
     dst->port_wait = src->port_wait;
 }
 
+static void snap_free(Snap *s)
+{
+    free(s->v);
+    free(s->nrun);
+    free(s->done);
+}
+
 /* *lambda = the constant shift from a to b when their states are equal up to it. */
 static bool snap_equal(const Snap *a, const Snap *b, uint64_t *lambda)
 {
@@ -1231,17 +1238,15 @@ void sched_run(const EngineInput *in, const PlanGroup *p, const SchedLimit *lim,
     out->port_wait = w.port_wait;
     *overflow = w.overflow;
     for (int i = 0; i < NFULL; i++)
-        free(steps[i].v), free(steps[i].nrun), free(steps[i].done);
-    free(cand.v), free(cand.nrun), free(cand.done);
+        snap_free(&steps[i]);
     for (int i = 0; i < 3; i++)
-        free(tiles[i].v), free(tiles[i].nrun), free(tiles[i].done);
+        snap_free(&tiles[i]);
     for (int i = 0; i < 2; i++)
-        free(bhs[i].v), free(bhs[i].nrun), free(bhs[i].done);
+        snap_free(&bhs[i]);
     for (int i = 0; i < NBLK; i++)
-        free(blks[i].v), free(blks[i].nrun), free(blks[i].done);
-    free(cur.v);
-    free(cur.nrun);
-    free(cur.done);
+        snap_free(&blks[i]);
+    snap_free(&cand);
+    snap_free(&cur);
     free(w.done);
     free(w.dram_byte_cache);
     for (int c = 0; c < STEP_CACHE; c++)
