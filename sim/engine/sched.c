@@ -1042,8 +1042,7 @@ void sched_run(const EngineInput *in, const PlanGroup *p, const SchedLimit *lim,
         uint64_t need;
         if (pa->kind == ACT_LOAD) {
             /* Residencies alive: the copies, those in use over the skew window. */
-            uint64_t per_res = pa->res == RES_ITEM ? 1 : pa->res == RES_STEP ? 1 : 1;
-            need = pa->copies + 4 + (pa->res == RES_ITEM ? p->max_skew + 1 : (p->max_skew + 1) / per_res + 2);
+            need = pa->copies + 4 + p->max_skew + 1 + (pa->res == RES_ITEM ? 0 : 2);
         } else {
             need = 2 * ((uint64_t)p->max_skew + 2 + (by_block ? 0 : ((uint64_t)p->max_lookback_steps + 1) * nb_max + nb_max));
         }
