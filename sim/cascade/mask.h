@@ -29,6 +29,11 @@ typedef enum {
  * of a reduction do not reach past it). */
 MaskKind cascade_mask_kind(const Cascade *c, int e);
 
+/* The mask on the work Einsum e does (the points it computes), for its cost: as above,
+ * except that a topk's choice masks its result, not its work (it compares every element
+ * of its operand). */
+MaskKind cascade_work_mask_kind(const Cascade *c, int e);
+
 typedef enum {
     BLOCK_LIVE,     /* every point of the block is live */
     BLOCK_DEAD,     /* no point is live: the block costs nothing */

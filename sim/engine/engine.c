@@ -134,7 +134,7 @@ int engine_check(const EngineInput *in, Diag *d)
     /* A data mask (a block-mask file, a topk choice) is modelled from its density. */
     const WorkloadSpec *w = in->workload;
     for (int i = 0; i < c->n_einsums && !(w->density > 0); i++)
-        if (cascade_mask_kind(c, i) == MASK_DATA) {
+        if (cascade_work_mask_kind(c, i) == MASK_DATA) {
             diag_error(d, w->loc.file, w->loc.line, "workload %s: einsum %s of cascade %s is "
                        "masked by data (a block-mask file or a topk choice), which the engine "
                        "cannot decide from indices: give the share of the work it keeps as "
@@ -145,7 +145,7 @@ int engine_check(const EngineInput *in, Diag *d)
     if (w->density > 0 && diag_count(d) == errs0) {
         bool data = false;
         for (int i = 0; i < c->n_einsums; i++)
-            data |= cascade_mask_kind(c, i) == MASK_DATA;
+            data |= cascade_work_mask_kind(c, i) == MASK_DATA;
         if (!data)
             diag_warning(d, w->density_loc.file, w->density_loc.line, "workload %s: density "
                          "is ignored: cascade %s has no data mask", w->name, c->name);

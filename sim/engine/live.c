@@ -50,7 +50,7 @@ int live_init(const EngineInput *in, PlanGroup *p, char *why, size_t n_why)
     for (int i = 0; i < p->n_act; i++) {
         if (p->act[i].kind != ACT_EINSUM)
             continue;
-        MaskKind k = cascade_mask_kind(c, p->act[i].einsum);
+        MaskKind k = cascade_work_mask_kind(c, p->act[i].einsum);
         if (k == MASK_NONE || p->n_masked == PLAN_MAX_MASKED)
             continue;
         p->masked[p->n_masked++] = p->act[i].einsum;

@@ -102,6 +102,20 @@ static bool tensor_has_rank(const Cascade *c, int t, int r)
 
 /* ---- extents ------------------------------------------------------------------------- */
 
+/* A partition of the loop rank (m1, m0 of M) inside a tile of the loop rank: the tile
+ * holds tile / M0 outer indices of M0 inner ones (rounded up when the tile is not a
+ * multiple of the inner size). False when r is not such a partition. */
+static bool loop_part_ext(const EngineInput *in, const PlanGroup *p, int r, ItemExt x, uint64_t *ext)
+{
+    const Cascade *c = in->cascade;
+    if (p->loop_rank < 0 || c->ranks[r].parent != p->loop_rank)
+        return false;
+    bool inner = c->ranks[r].kind == RANK_INNER;
+    uint64_t isz = (uint64_t)in->sizes->size[inner ? r : c->ranks[r].partner];
+    *ext = inner ? (isz < x.tile ? isz : x.tile) : cdiv(x.tile, isz);
+    return true;
+}
+
 /* Extent of rank r inside one item (or residency) of plan p. */
 static uint64_t item_rank_ext(const EngineInput *in, const PlanGroup *p, int r, Residency res,
                               ItemExt x)
@@ -118,6 +132,9 @@ static uint64_t item_rank_ext(const EngineInput *in, const PlanGroup *p, int r, 
         return x.blk;
     if (r == p->loop_rank)
         return x.tile;
+    uint64_t part;
+    if (loop_part_ext(in, p, r, x, &part))
+        return part;
     return full;
 }
 
@@ -440,7 +457,7 @@ double plan_touches(const EngineInput *in, const PlanGroup *p, int a, int t, Ite
                 ext = x.blk;
             else if (r[k] == p->loop_rank)
                 ext = x.tile;
-            else
+            else if (!loop_part_ext(in, p, r[k], x, &ext))
                 ext = full;
         }
         if (has)

@@ -498,11 +498,14 @@ static void test_block_class(void)
         SrcLoc loc;
         const char *what;
         int ei;
-        /* The engine models masks; it refuses a topk and an explicit head rank. */
-        bool topk = false;
+        /* The engine models masks and topk selections; it refuses an explicit head rank. A
+         * topk's work is its operand's, its choice masks what reads it. */
+        CHECK_EQ_INT(cascade_engine_unsupported(c, &loc, &what, &ei), c->head_rank >= 0);
         for (int e = 0; e < c->n_einsums; e++)
-            topk |= c->einsums[e].red == RED_TOPK;
-        CHECK_EQ_INT(cascade_engine_unsupported(c, &loc, &what, &ei), topk || c->head_rank >= 0);
+            if (c->einsums[e].red == RED_TOPK) {
+                CHECK(cascade_mask_kind(c, e) == MASK_DATA);
+                CHECK(cascade_work_mask_kind(c, e) != MASK_DATA);
+            }
         func_inputs_free(c, in);
         func_free(f);
         cascade_free(c);
