@@ -54,6 +54,11 @@ typedef struct {
     uint64_t meta_bytes;        /* metadata buffer capacity */
     uint32_t maskgen_groups_per_cycle; /* top-N-of-M groups the mask generator finishes per
                                           cycle */
+    bool gate;                  /* skip = "gate": pruned products are gated (energy follows
+                                   the density, cycles do not); "skip" (default): they are
+                                   skipped (both follow it) */
+    uint32_t meta_decode_cycles; /* cycles the index decoder adds to every sparse pass's
+                                    latency (default 0) */
     SrcLoc loc;
 } SparseUnitSpec;
 
@@ -150,6 +155,18 @@ typedef struct {
     SrcLoc loc;
 } TrainLayerSpec;
 
+/* An N:M-sparse operand of a workload (`workload.sparse`): tensor `tensor` of the cascade
+ * keeps at most n of every m consecutive elements along rank `rank`, stored compressed
+ * (n values per group) with a metadata tensor of its own: ceil(log2 m) index bits per
+ * stored value. Dense patterns (M:M, "dense") are not listed. */
+typedef struct {
+    const char *tensor;    /* cascade tensor name */
+    const char *rank;      /* rank the groups run along */
+    const char *meta;      /* its metadata tensor's name in reports: "TENSOR.meta" */
+    int n, m;              /* keep n of every m, 1 <= n < m <= 64 */
+    SrcLoc loc;
+} SparseOperandSpec;
+
 /* One named rank size of a workload (e.g. E = 64). */
 typedef struct {
     const char *name;  /* upper-case rank name as used by cascades */
@@ -172,6 +189,8 @@ typedef struct {
     SrcLoc nm_loc;
     TrainLayerSpec *layers; /* training: the layers of one iteration, in order */
     int n_layers;
+    SparseOperandSpec *sparse; /* N:M-sparse operands (workload.sparse), in file order */
+    int n_sparse;
 } WorkloadSpec;
 
 /* Binding of one Einsum of the cascade to a compute unit. */

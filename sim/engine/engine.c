@@ -111,6 +111,43 @@ int engine_check(const EngineInput *in, Diag *d)
             diag_error(d, sp->loc.file, sp->loc.line, "mapping.spatial.%s.rows: unit %s has a "
                        "single row", sp->unit, sp->unit);
     }
+    /* N:M-sparse operands: a tensor of the cascade, a rank of that tensor, and every
+     * Einsum reducing over it on a unit that can run the pattern. */
+    const WorkloadSpec *w = in->workload;
+    bool nm_used = false;
+    for (int i = 0; i < w->n_sparse; i++) {
+        const SparseOperandSpec *sp = &w->sparse[i];
+        int t = cascade_find_tensor(c, sp->tensor);
+        int r = cascade_find_rank(c, sp->rank);
+        bool has = false;
+        for (int k = 0; t >= 0 && k < c->tensors[t].ndim; k++)
+            has |= c->tensors[t].dim_rank[k] == r;
+        if (t < 0)
+            diag_error(d, sp->loc.file, sp->loc.line, "workload.sparse: tensor %s is not in "
+                       "cascade %s", sp->tensor, c->name);
+        else if (!has)
+            diag_error(d, sp->loc.file, sp->loc.line, "workload.sparse: %s is not a rank of "
+                       "tensor %s in cascade %s", sp->rank, sp->tensor, c->name);
+    }
+    for (int i = 0; i < c->n_einsums && w->n_sparse && diag_count(d) == errs0; i++) {
+        SparseUse su;
+        char why[400];
+        if (engine_sparse_use(in, i, &su, why, sizeof why) != 0) {
+            const SparseOperandSpec *sp = su.spec ? su.spec : &w->sparse[0];
+            diag_error(d, sp->loc.file, sp->loc.line, "workload.sparse: %s", why);
+        }
+        nm_used |= su.spec != NULL;
+    }
+    for (int i = 0; i < a->n_units && nm_used; i++) {
+        const ComputeUnitSpec *u = &a->units[i];
+        const char *acts[] = { "mux", "meta_read" };
+        double pj;
+        for (int k = 0; k < 2 && u->sparse.present; k++)
+            if (!energy_lookup(&a->energy, u->energy_class, acts[k], &pj, NULL))
+                diag_error(d, u->loc.file, u->loc.line, "arch.%s: energy class %s has no entry "
+                           "for '%s' (N:M-sparse operands are run on it)", u->name,
+                           u->energy_class, acts[k]);
+    }
     /* Energy entries for every action the engine will count. */
     for (int i = 0; i < a->n_units; i++) {
         const ComputeUnitSpec *u = &a->units[i];
@@ -121,6 +158,18 @@ int engine_check(const EngineInput *in, Diag *d)
                 diag_error(d, u->loc.file, u->loc.line, "arch.%s: energy class %s has no entry "
                            "for '%s' (nor 'mac' to charge it as MACs)", u->name, u->energy_class,
                            op_kind_name[o]);
+    }
+    /* The PE registers every computing Einsum's unit reads and writes. */
+    for (int i = 0; i < m->n_bindings; i++) {
+        const ComputeUnitSpec *u = arch_find_unit(a, m->bindings[i].unit);
+        int e = cascade_find_einsum(c, m->bindings[i].einsum);
+        double pj;
+        if (!u || e < 0 || !einsum_computes(&c->einsums[e]))
+            continue;
+        if (!energy_lookup(&a->energy, u->energy_class, "reg_read", &pj, NULL) ||
+            !energy_lookup(&a->energy, u->energy_class, "reg_write", &pj, NULL))
+            diag_error(d, u->loc.file, u->loc.line, "arch.%s: energy class %s needs 'reg_read' "
+                       "and 'reg_write' entries (its PE registers)", u->name, u->energy_class);
     }
     for (int i = 0; i < a->n_levels; i++) {
         const StorageSpec *s = &a->levels[i];
@@ -141,6 +190,8 @@ typedef struct {
     uint64_t bh;            /* batch × heads */
     int overflow;
     int table_full;
+    bool sparse_work;       /* an Einsum runs an N:M-sparse operand */
+    uint64_t dense_macs;    /* MACs of every Einsum as if dense */
 } Ctx;
 
 static void infeasible(Ctx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -242,12 +293,28 @@ static void einsum_work(Ctx *x)
         st->terms = terms;
         uint32_t ops[OP__COUNT];
         einsum_unit_ops(e, ops);
+        /* An N:M-sparse operand: the MACs issued are the kept values' (the dense MACs
+         * they stand for are reported beside them). */
+        SparseUse su;
+        uint64_t issued = terms;
+        if (engine_sparse_use(in, i, &su, NULL, 0) == 0 && su.spec) {
+            uint64_t ext = (uint64_t)in->sizes->size[su.rank];
+            issued = mul(x, terms / ext, engine_nm_kept(ext, su.spec->n, su.spec->m));
+            x->sparse_work = true;
+        }
+        if (ops[OP_MAC])
+            x->dense_macs = add(x, x->dense_macs, mul(x, terms, ops[OP_MAC]));
         for (int o = 0; o < OP__COUNT; o++)
-            st->ops[o] = mul(x, terms, ops[o]);
+            st->ops[o] = mul(x, issued, ops[o]);
         if (!u || !einsum_computes(e))
             continue;
         st->unit = u->name;
-        st->pe_cycles = mul(x, terms, cost_per_term(e, u, b));
+        /* Useful PE-cycles: a multi-lane PE does `lanes` MACs per cycle at its peak. */
+        uint64_t lanes = engine_lanes(e, u);
+        st->pe_cycles = mul(x, issued, cost_per_term(e, u, b));
+        st->pe_cycles = st->pe_cycles / lanes + (st->pe_cycles % lanes != 0);
+        if (su.spec && issued)
+            count_action(x, u->name, u->energy_class, "mux", (double)issued);
         for (int o = 0; o < OP__COUNT; o++) {
             const char *act;
             double per, pj;
@@ -271,6 +338,17 @@ typedef struct {
 static double bytes_of(const EngineInput *in, double words)
 {
     return ceil(words * (double)in->workload->dtype_bits / 8.0);
+}
+
+/* Accesses of unit u's metadata buffer that deliver `words` metadata words (an access
+ * is the width its energy entry is priced for). */
+static double meta_reads(const EngineInput *in, const ComputeUnitSpec *u, uint64_t words)
+{
+    double pj;
+    uint32_t bits = 0;
+    if (!energy_lookup(&in->arch->energy, u->energy_class, "meta_read", &pj, &bits) || bits == 0)
+        bits = in->workload->dtype_bits;
+    return ceil((double)words * in->workload->dtype_bits / bits);
 }
 
 /* Sums group p over its items: unit busy time and DRAM bytes into *gc; with `account`,
@@ -308,22 +386,29 @@ static void group_sums(Ctx *x, const PlanGroup *p, GroupCost *gc, bool account)
             if (!runs)
                 continue;
             if (pa->kind != ACT_EINSUM) {
-                double w = (double)plan_words(in, p, i, ic->x) * (double)ic->count;
-                gc->dram_bytes += bytes_of(in, (double)plan_words(in, p, i, ic->x)) * (double)ic->count;
+                uint64_t words = plan_words(in, p, i, ic->x);
+                uint64_t meta = plan_meta_words(in, p, i, ic->x);
+                gc->dram_bytes += bytes_of(in, (double)words) * (double)ic->count;
                 if (!account)
                     continue;
-                const char *name = c->tensors[engine_view_source(c, pa->tensor)].name;
-                TrafficStat *td = traffic(x, dram, name);
-                TrafficStat *tb = buf && !pa->bypass ? traffic(x, buf->name, name) : NULL;
-                uint64_t wu = w >= 1.8e19 ? (x->overflow = 1, UINT64_MAX) : (uint64_t)w;
-                if (pa->kind == ACT_LOAD) {
-                    td->reads = add(x, td->reads, wu);
-                    if (tb)
-                        tb->fills = add(x, tb->fills, wu);
-                } else {
-                    td->writes = add(x, td->writes, wu);
-                    if (tb)
-                        tb->reads = add(x, tb->reads, wu);
+                /* An N:M tensor moves as its values and its metadata tensor. */
+                const SparseOperandSpec *nm = engine_sparse_of(in, pa->tensor);
+                for (int part = 0; part < (nm ? 2 : 1); part++) {
+                    const char *name = part ? nm->meta
+                                            : c->tensors[engine_view_source(c, pa->tensor)].name;
+                    double w = (double)(part ? meta : words - meta) * (double)ic->count;
+                    TrafficStat *td = traffic(x, dram, name);
+                    TrafficStat *tb = buf && !pa->bypass ? traffic(x, buf->name, name) : NULL;
+                    uint64_t wu = w >= 1.8e19 ? (x->overflow = 1, UINT64_MAX) : (uint64_t)w;
+                    if (pa->kind == ACT_LOAD) {
+                        td->reads = add(x, td->reads, wu);
+                        if (tb)
+                            tb->fills = add(x, tb->fills, wu);
+                    } else {
+                        td->writes = add(x, td->writes, wu);
+                        if (tb)
+                            tb->reads = add(x, tb->reads, wu);
+                    }
                 }
                 continue;
             }
@@ -361,6 +446,16 @@ static void group_sums(Ctx *x, const PlanGroup *p, GroupCost *gc, bool account)
                     home = 1;
                 const char *name = c->tensors[engine_view_source(c, t)].name;
                 uint64_t nu = n >= 1.8e19 ? (x->overflow = 1, UINT64_MAX) : (uint64_t)n;
+                /* An N:M operand's indices come with its values into the unit. */
+                const SparseOperandSpec *nm = engine_sparse_of(in, t);
+                uint64_t meta = nm ? plan_meta_of(in, t, n) : 0;
+                if (meta && home == 0 && buf) {
+                    TrafficStat *tm = traffic(x, buf->name, nm->meta);
+                    tm->reads = add(x, tm->reads, meta);
+                }
+                if (meta && u->sparse.present)
+                    count_action(x, u->name, u->energy_class, "meta_read",
+                                 meta_reads(in, u, meta));
                 if (home == 0 && buf) {
                     TrafficStat *tb = traffic(x, buf->name, name);
                     tb->reads = add(x, tb->reads, nu);
@@ -570,15 +665,26 @@ static void storage_actions(Ctx *x, const TrafficStat *t)
     }
 }
 
+/* Position of a traffic row's tensor: cascade order, an N:M tensor's metadata right
+ * after its values. */
+static int traffic_order(const EngineInput *in, const char *name)
+{
+    for (int i = 0; i < in->workload->n_sparse; i++)
+        if (strcmp(in->workload->sparse[i].meta, name) == 0)
+            return 2 * cascade_find_tensor(in->cascade, in->workload->sparse[i].tensor) + 1;
+    return 2 * cascade_find_tensor(in->cascade, name);
+}
+
 void engine_analytic(const EngineInput *in, EngineResult *out)
 {
     memset(out, 0, sizeof *out);
     out->feasible = true;
-    Ctx x = { in, out, 0, 0, 0 };
+    Ctx x = { in, out, 0, 0, 0, false, 0 };
     x.bh = mul(&x, in->workload->batch, in->workload->heads);
-    const Cascade *c = in->cascade;
     const ArchSpec *a = in->arch;
     einsum_work(&x);
+    if (x.sparse_work)
+        out->macs_dense_equivalent = x.dense_macs;
     uint64_t memory_bound_cycles = 0;
     GroupCost gc = { .busy = xcalloc((size_t)a->n_units, sizeof *gc.busy) };
     for (int g = 0; g < in->mapping->n_groups && out->feasible; g++) {
@@ -618,7 +724,7 @@ void engine_analytic(const EngineInput *in, EngineResult *out)
             TrafficStat *p0 = &out->traffic[j - 1], *p1 = &out->traffic[j];
             int l0 = (int)(arch_find_level(a, p0->level) - a->levels);
             int l1 = (int)(arch_find_level(a, p1->level) - a->levels);
-            if (l0 < l1 || (l0 == l1 && cascade_find_tensor(c, p0->tensor) <= cascade_find_tensor(c, p1->tensor)))
+            if (l0 < l1 || (l0 == l1 && traffic_order(in, p0->tensor) <= traffic_order(in, p1->tensor)))
                 break;
             TrafficStat tmp = *p0;
             *p0 = *p1;
