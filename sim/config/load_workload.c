@@ -36,6 +36,24 @@ static void workload_defaults(config_setting_t *top)
     }
 }
 
+/* One element of a list of groups, labelled `lab` (taken: freed here): a Node with its
+ * keys checked in *out, or false after reporting that it is not a group (`shape` shows
+ * what one looks like in the message). */
+static bool group_elem(CfgFile *f, config_setting_t *el, char *lab, const char *shape,
+                       const char *const *keys, Node *out)
+{
+    if (!config_setting_is_group(el)) {
+        cfg_err(f, el, "%s: expected a group%s, got %s", lab, shape,
+                cfg_type_name(config_setting_type(el)));
+        free(lab);
+        return false;
+    }
+    *out = node_make(f, el, lab);
+    free(lab);
+    check_keys(out, keys);
+    return true;
+}
+
 /* workload.nm and workload.layers of a training workload (kind = "training"): the N:M
  * pattern of every prunable layer and the layer list of one iteration. */
 static void training_validate(CfgFile *f, const Node *n, WorkloadBox *box)
@@ -68,15 +86,9 @@ static void training_validate(CfgFile *f, const Node *n, WorkloadBox *box)
         char *lab = nm && config_setting_type(nm) == CONFIG_TYPE_STRING
                         ? xasprintf("workload.layers.%s", config_setting_get_string(nm))
                         : xasprintf("workload.layers[%d]", i);
-        if (!config_setting_is_group(el)) {
-            cfg_err(f, el, "%s: expected a group, got %s", lab,
-                    cfg_type_name(config_setting_type(el)));
-            free(lab);
+        Node l;
+        if (!group_elem(f, el, lab, "", keys, &l))
             continue;
-        }
-        Node l = node_make(f, el, lab);
-        free(lab);
-        check_keys(&l, keys);
         TrainLayerSpec t = { .repeat = 1, .prunable = true, .loc = cfg_loc(f, el) };
         int64_t o = 0, in = 0, cols = 0, rep = 1;
         int ok = get_name(&l, "name", true, &s) == GET_OK;
@@ -114,15 +126,9 @@ static void sparse_validate(CfgFile *f, const Node *n, WorkloadBox *box)
     for (int i = 0; i < len; i++) {
         config_setting_t *el = config_setting_get_elem(list, (unsigned)i);
         char *lab = xasprintf("workload.sparse[%d]", i);
-        if (!config_setting_is_group(el)) {
-            cfg_err(f, el, "%s: expected a group { tensor; rank; nm; }, got %s", lab,
-                    cfg_type_name(config_setting_type(el)));
-            free(lab);
+        Node l;
+        if (!group_elem(f, el, lab, " { tensor; rank; nm; }", keys, &l))
             continue;
-        }
-        Node l = node_make(f, el, lab);
-        free(lab);
-        check_keys(&l, keys);
         SparseOperandSpec sp = { .loc = cfg_loc(f, el) };
         const char *t = NULL, *r = NULL, *nm = NULL;
         int ok = get_name(&l, "tensor", true, &t) == GET_OK;
