@@ -193,6 +193,14 @@ typedef struct {
     int n_sparse;
 } WorkloadSpec;
 
+/* Which ranks a compute unit spreads over its PE rows and columns. */
+typedef struct {
+    const char *unit;
+    const char *rows;    /* rank name, or NULL when the rows are not used */
+    const char *cols;    /* rank name, or NULL */
+    SrcLoc loc;
+} SpatialSpec;
+
 /* Binding of one Einsum of the cascade to a compute unit. */
 typedef struct {
     const char *einsum;
@@ -203,17 +211,12 @@ typedef struct {
     int32_t stall;             /* cycles the unit idles after each pass of this Einsum (a
                                   design that drains a reduction before its next tile):
                                   >= 0, or STALL_ROWS / STALL_COLS of the unit */
+    bool has_spatial;          /* the binding gives its own rows / cols (this Einsum's
+                                  dataflow), overriding the unit's mapping.spatial */
+    SpatialSpec spatial;       /* has_spatial: unit, rows, cols of this Einsum */
     SrcLoc loc;
 } BindingSpec;
 enum { STALL_ROWS = -1, STALL_COLS = -2 };
-
-/* Which ranks a compute unit spreads over its PE rows and columns. */
-typedef struct {
-    const char *unit;
-    const char *rows;    /* rank name, or NULL when the rows are not used */
-    const char *cols;    /* rank name, or NULL */
-    SrcLoc loc;
-} SpatialSpec;
 
 /* Einsums that run concurrently (on different units) in one step of a fused group. */
 typedef struct {

@@ -111,6 +111,19 @@ int engine_check(const EngineInput *in, Diag *d)
             diag_error(d, sp->loc.file, sp->loc.line, "mapping.spatial.%s.rows: unit %s has a "
                        "single row", sp->unit, sp->unit);
     }
+    /* A binding's own rows / cols (one Einsum's dataflow on its unit). */
+    for (int i = 0; i < m->n_bindings; i++) {
+        const BindingSpec *b = &m->bindings[i];
+        const ComputeUnitSpec *u = arch_find_unit(a, b->unit);
+        const char *dims[2] = { b->spatial.rows, b->spatial.cols };
+        for (int k = 0; k < 2 && b->has_spatial; k++)
+            if (dims[k] && cascade_find_rank(c, dims[k]) < 0)
+                diag_error(d, b->loc.file, b->loc.line, "mapping.binding.%s.%s: %s is not a "
+                           "rank of cascade %s", b->einsum, k ? "cols" : "rows", dims[k], c->name);
+        if (b->has_spatial && u && b->spatial.rows && u->rows == 1)
+            diag_error(d, b->loc.file, b->loc.line, "mapping.binding.%s.rows: unit %s has a "
+                       "single row", b->einsum, u->name);
+    }
     /* N:M-sparse operands: a tensor of the cascade, a rank of that tensor, and every
      * Einsum reducing over it on a unit that can run the pattern. */
     const WorkloadSpec *w = in->workload;

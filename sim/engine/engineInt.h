@@ -122,6 +122,10 @@ typedef struct {
 
 /* Helpers shared by the engine's files. */
 const SpatialSpec *engine_spatial_of(const MappingSpec *m, const char *unit);
+const BindingSpec *engine_binding_of(const MappingSpec *m, const char *einsum); /* or NULL */
+/* The spatial mapping Einsum `einsum` runs with on `unit`: its binding's own rows / cols
+ * when it gives them, else the unit's (mapping.spatial); NULL when neither. */
+const SpatialSpec *engine_spatial_for(const MappingSpec *m, const char *einsum, const char *unit);
 int engine_view_source(const Cascade *c, int t);     /* a view's source tensor, else t */
 int engine_einsum_ranks(const Einsum *e, int *r);    /* iteration ranks of e */
 int engine_group_of(const EngineInput *in, int e);   /* mapping group of Einsum e, -1 */

@@ -64,10 +64,7 @@ int engine_sparse_use(const EngineInput *in, int ei, SparseUse *su, char *why, s
     su->tensor = su->rank = -1;
     if (why && n_why)
         why[0] = 0;
-    const BindingSpec *b = NULL;
-    for (int i = 0; i < in->mapping->n_bindings; i++)
-        if (strcmp(in->mapping->bindings[i].einsum, e->name) == 0)
-            b = &in->mapping->bindings[i];
+    const BindingSpec *b = engine_binding_of(in->mapping, e->name);
     const ComputeUnitSpec *u = b ? arch_find_unit(in->arch, b->unit) : NULL;
     if (!u || !einsum_computes(e) || in->workload->n_sparse == 0)
         return 0;
@@ -112,7 +109,7 @@ int engine_sparse_use(const EngineInput *in, int ei, SparseUse *su, char *why, s
                  sp->rank, u->name, u->name);
         return -1;
     }
-    const SpatialSpec *spat = engine_spatial_of(in->mapping, u->name);
+    const SpatialSpec *spat = engine_spatial_for(in->mapping, e->name, u->name);
     if (spat && spat->cols && strcmp(spat->cols, sp->rank) == 0) {
         snprintf(why, n_why, "Einsum %s: unit %s spreads %s over its PE columns, but the N:M "
                  "groups of %s run along %s: the unit packs kept pairs in time or down its "

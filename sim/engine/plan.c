@@ -21,14 +21,6 @@ static const BindingSpec *binding_of(const MappingSpec *m, const char *einsum)
     return NULL;
 }
 
-const SpatialSpec *engine_spatial_of(const MappingSpec *m, const char *unit)
-{
-    for (int i = 0; i < m->n_spatial; i++)
-        if (strcmp(m->spatial[i].unit, unit) == 0)
-            return &m->spatial[i];
-    return NULL;
-}
-
 static bool in_names(const char *const *v, int n, const char *name)
 {
     for (int i = 0; i < n; i++)
@@ -59,38 +51,6 @@ static uint64_t sadd(uint64_t a, uint64_t b)
 {
     uint64_t r;
     return ck_add_u64(a, b, &r) ? r : UINT64_MAX;
-}
-
-/* The tensor an access really reads: a view (an Einsum without ops, such as
- * BK[e, m1, m0] = K[e, m1*M0 + m0]) stands for its source. */
-int engine_view_source(const Cascade *c, int t)
-{
-    for (int guard = 0; guard < c->n_tensors; guard++) {
-        int w = c->tensors[t].writer;
-        if (w < 0 || einsum_computes(&c->einsums[w]))
-            return t;
-        const Einsum *e = &c->einsums[w];
-        int src = -1;
-        for (int j = 0; j < e->n_nodes; j++)
-            if (e->nodes[j].kind == EX_ACCESS)
-                src = e->nodes[j].tensor;
-        if (src < 0)
-            return t;
-        t = src;
-    }
-    return t;
-}
-
-/* Ranks of an Einsum's iteration space (left-hand ranks, then reduced ranks). */
-int engine_einsum_ranks(const Einsum *e, int *r)
-{
-    int n = 0;
-    for (int i = 0; i < e->n_free; i++)
-        r[n++] = e->free_ranks[i];
-    if (e->red != RED_PRUNE)
-        for (int i = 0; i < e->n_red; i++)
-            r[n++] = e->red_ranks[i];
-    return n;
 }
 
 static bool tensor_has_rank(const Cascade *c, int t, int r)
@@ -229,7 +189,7 @@ PassShape plan_shape(const EngineInput *in, const PlanGroup *p, int a, ItemExt x
     const Einsum *e = &c->einsums[pa->einsum];
     const ComputeUnitSpec *u = &ar->units[pa->unit];
     const BindingSpec *b = binding_of(in->mapping, e->name);
-    const SpatialSpec *sp = engine_spatial_of(in->mapping, u->name);
+    const SpatialSpec *sp = engine_spatial_for(in->mapping, e->name, u->name);
     int rr = sp && sp->rows ? cascade_find_rank(c, sp->rows) : -1;
     int rc = sp && sp->cols ? cascade_find_rank(c, sp->cols) : -1;
     int r[2 * CASCADE_MAX_DIMS];
@@ -466,7 +426,7 @@ double plan_touches(const EngineInput *in, const PlanGroup *p, int a, int t, Ite
     const PlanAct *pa = &p->act[a];
     const Einsum *e = &c->einsums[pa->einsum];
     const ComputeUnitSpec *u = &in->arch->units[pa->unit];
-    const SpatialSpec *sp = engine_spatial_of(in->mapping, u->name);
+    const SpatialSpec *sp = engine_spatial_for(in->mapping, e->name, u->name);
     int rr = sp && sp->rows && u->rows > 1 ? cascade_find_rank(c, sp->rows) : -1;
     int rc = sp && sp->cols ? cascade_find_rank(c, sp->cols) : -1;
     int r[2 * CASCADE_MAX_DIMS];
@@ -692,7 +652,7 @@ static uint64_t stream_slices(const EngineInput *in, const PlanGroup *p, int a, 
     const PlanAct *pa = &p->act[a];
     const Einsum *e = &c->einsums[pa->einsum];
     const ComputeUnitSpec *u = &in->arch->units[pa->unit];
-    const SpatialSpec *sp = engine_spatial_of(in->mapping, u->name);
+    const SpatialSpec *sp = engine_spatial_for(in->mapping, e->name, u->name);
     int rr = sp && sp->rows && u->rows > 1 ? cascade_find_rank(c, sp->rows) : -1;
     int rc = sp && sp->cols ? cascade_find_rank(c, sp->cols) : -1;
     int src = engine_view_source(c, t);
@@ -875,7 +835,7 @@ int plan_build(const EngineInput *in, int g, PlanOpts o, PlanGroup *p, char *why
     for (int pass = 0; pass < 2 && p->block_rank < 0; pass++)
         for (int i = 0; i < p->n_act && p->block_rank < 0; i++) {
             const ComputeUnitSpec *u = &a->units[p->act[i].unit];
-            const SpatialSpec *sp = engine_spatial_of(m, u->name);
+            const SpatialSpec *sp = engine_spatial_for(m, c->einsums[p->act[i].einsum].name, u->name);
             if (!sp || !sp->cols || (!pass && u->rows <= 1))
                 continue;
             /* Blocks split the work into independent items: the rank must index every
