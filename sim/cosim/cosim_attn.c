@@ -51,10 +51,7 @@ static int rank_size(const RunInputs *ri, const char *name, uint64_t *out, Diag 
 /* The opcode's name (lower/opcodes.h); the 2D pair is shown as its two Einsums. */
 static const char *op_name(int q, uint32_t op)
 {
-    if (q == ATTN_Q2D && op == A2_PAIR)
-        return "BQK|SLNV";
-    const OpSpace *s = &op_spaces[q == ATTN_Q2D ? OPS_A2 : OPS_A1];
-    return op < (uint32_t)s->n ? s->ops[op].name : "?";
+    return q == ATTN_Q2D && op == A2_PAIR ? "BQK|SLNV" : lower_attn_op_name(q, op);
 }
 
 Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *libfile,
@@ -93,8 +90,13 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
         return OUTCOME_INPUT;
     }
     AttnProg prog;
+    AttnOrder ord;
     double t0 = cosim_now_s();
-    if (lower_attn(&g, (uint64_t)fx.T, E, F, M, P, M0, &prog, d))
+    if (run_attn_order(ri, &ord, d))
+        return OUTCOME_INPUT;
+    int lrc = lower_attn(&g, (uint64_t)fx.T, E, F, M, P, M0, &ord, &prog, d);
+    lower_attn_order_free(&ord);
+    if (lrc)
         return OUTCOME_INPUT;
 
     EngineResult *res = xcalloc(1, sizeof *res);

@@ -40,7 +40,13 @@ int lower_geom(const ArchSpec *a, RtlGeom *g, Diag *d)
     }
     *g = (RtlGeom){ u->rows, u->cols, (uint32_t)a->arith.word_bits, (uint32_t)a->arith.frac_bits,
                     (uint32_t)a->arith.acc_bits, (uint32_t)words, (uint32_t)words,
-                    LOWER_IMEM_TILES };
+                    LOWER_IMEM_TILES, 0 };
+    /* The engine's hand-off between units: the first regfile level's latency. */
+    for (int i = 0; i < a->n_levels; i++)
+        if (a->levels[i].cls == STORE_REGFILE) {
+            g->stg = (uint32_t)a->levels[i].latency_cycles;
+            break;
+        }
     return 0;
 }
 

@@ -38,6 +38,8 @@ typedef struct {
     uint32_t glb_words;           /* global buffer, words of word_bits */
     uint32_t zbuf_words;          /* accumulator buffer, words of acc_bits */
     uint32_t tiles;               /* instruction memory, tiles */
+    uint32_t stg;                 /* latency of the staging level between the arrays (the
+                                     architecture's regfile level; 0 without one) */
 } RtlGeom;
 
 typedef struct {

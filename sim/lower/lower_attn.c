@@ -8,33 +8,97 @@
 
 static uint64_t umax(uint64_t a, uint64_t b) { return a > b ? a : b; }
 
-/* Tile order: block by block, as two software pipelines. 2D queue: the prologue (BQK,
- * LM) per block of chunk 0; then for each chunk s and block b
- *   SLN(s, b), SLD(s, b), BQK(s+1, b) | SLNV(s, b), LM(s+1, b)
- * (the last chunk: SLN, SLD, SLNV alone). 1D queue: for each chunk s and block b
- *   RD(s-1, b), RNV(s-1, b) (not for s = 0), RM(s, b), PRM(s, b), SPD(s, b), SPNV(s, b)
- * and after the last chunk, per block, RD, RNV and the divides AV. The pair keeps the
- * 2D array on BQK of the next chunk while SLNV of this one streams (FuseMax's BQK | SLNV
- * binding); while the 1D array works on block b, the 2D array works on the blocks after
- * it, which hides the array's fill. Dependencies across the queues: RM <- LM, SLN <- RM,
- * RD <- SLD, RNV <- SLNV (the pair holding it). Within a queue tiles run in order, and
- * every other reuse of a register is ordered through these chains: SLD(s+1, b) and
- * SLNV(s+1, b) overwrite the 1D's SLD / SLNV registers of block b only after SLN(s+1, b)
- * <- RM(s+1, b), which the 1D queue issues after RD(s, b) and RNV(s, b) read them;
- * LM(s+1, b) follows SLN(s, b) <- RM(s, b), which read LM(s, b); RM(s+1, b) <- LM(s+1, b)
- * follows SLN(s, b), which read RM(s, b) at its issue; BQK(s+1, b) writes score bank
- * (s+1) mod 2 after every reader of chunk s-1 in the 2D queue. */
+/* Tile order: each queue in the order of the engine's schedule (AttnOrder). Dependencies
+ * across the queues: RM <- LM, SLN <- RM, RD <- SLD, RNV <- SLNV, of the same chunk and
+ * block. Within a queue tiles run in order, so the order must put every writer of a
+ * register after the readers of its previous value; with the cross-queue chains that
+ * holds when, for every block b and chunk s (checked by order_safe):
+ *   2D  BQK(s) < LM(s), SLN(s); SLN(s) < SLD(s), SLNV(s); SLN(s) < LM(s+1): LM(s+1)
+ *       overwrites the 1D's LM register only after SLN(s) <- RM(s) read it, and RM(s+1)
+ *       <- LM(s+1) overwrites RM after SLN(s) read it at its issue; SLN(s), SLNV(s) <
+ *       BQK(s+2), which writes the same score bank;
+ *   1D  RM(s) < PRM(s) < SPD(s) < RD(s); PRM(s) < SPNV(s) < RNV(s); RD(s-1) < SPD(s);
+ *       RNV(s-1) < SPNV(s); RD(s), RNV(s) < RM(s+1): SLD(s+1) and SLNV(s+1) overwrite the
+ *       1D's SLD / SLNV registers only after SLN(s+1) <- RM(s+1); RD, RNV(last) < AV.
+ * The 1D queue's other registers (PRM, SPD, RD, SPNV, RNV per block) follow from these
+ * chains. */
 
-/* Per (chunk, block) tile indices, s * nb + b. */
+/* Position of each (opcode, chunk, block) in its queue: pos[op * steps * nb + s * nb + b]. */
 typedef struct {
-    uint32_t *lm, *sld, *slnv, *sln, *rm;
-} AttnIdx;
+    int *pos[2];
+    uint64_t steps, nb;
+} AttnPos;
 
-static void push(AttnProg *p, int q, AttnTile t, uint32_t *idx)
+/* Opcodes per queue: A2_* and A1_* are below this. */
+#define ATTN_OPS 8
+
+static int *pos_at(const AttnPos *x, int q, uint32_t op, uint64_t s, uint64_t b)
 {
-    if (idx)
-        *idx = (uint32_t)p->n[q];
-    p->t[q][p->n[q]++] = t;
+    return &x->pos[q][(op * x->steps + s) * x->nb + b];
+}
+
+/* The register-safety rules above, as "tile a of queue q issues before tile b". */
+typedef struct {
+    int q;
+    uint32_t op_a;
+    int ds_a;                     /* chunk of a relative to s */
+    uint32_t op_b;
+    int ds_b;
+} AttnRule;
+
+static const AttnRule attn_rules[] = {
+    { ATTN_Q2D, A2_BQK, 0, A2_LM, 0 },    { ATTN_Q2D, A2_BQK, 0, A2_SLN, 0 },
+    { ATTN_Q2D, A2_SLN, 0, A2_SLD, 0 },   { ATTN_Q2D, A2_SLN, 0, A2_SLNV, 0 },
+    { ATTN_Q2D, A2_SLN, 0, A2_LM, 1 },    { ATTN_Q2D, A2_SLN, 0, A2_BQK, 2 },
+    { ATTN_Q2D, A2_SLNV, 0, A2_BQK, 2 },
+    { ATTN_Q1D, A1_RM, 0, A1_PRM, 0 },    { ATTN_Q1D, A1_PRM, 0, A1_SPD, 0 },
+    { ATTN_Q1D, A1_SPD, 0, A1_RD, 0 },    { ATTN_Q1D, A1_PRM, 0, A1_SPNV, 0 },
+    { ATTN_Q1D, A1_SPNV, 0, A1_RNV, 0 },  { ATTN_Q1D, A1_RD, -1, A1_SPD, 0 },
+    { ATTN_Q1D, A1_RNV, -1, A1_SPNV, 0 }, { ATTN_Q1D, A1_RD, 0, A1_RM, 1 },
+    { ATTN_Q1D, A1_RNV, 0, A1_RM, 1 },
+};
+
+const char *lower_attn_op_name(int q, uint32_t op)
+{
+    const OpSpace *sp = &op_spaces[q == ATTN_Q2D ? OPS_A2 : OPS_A1];
+    for (int i = 0; i < sp->n; i++)
+        if ((uint32_t)sp->ops[i].value == op)
+            return sp->ops[i].name;
+    return "?";
+}
+
+static bool rule_broken(const AttnPos *x, int q, uint32_t op_a, uint64_t s_a, uint32_t op_b,
+                        uint64_t s_b, uint64_t b, Diag *d)
+{
+    if (*pos_at(x, q, op_a, s_a, b) < *pos_at(x, q, op_b, s_b, b))
+        return false;
+    diag_error(d, NULL, 0, "cosim: the engine's schedule issues %s (chunk %" PRIu64 ", block %"
+               PRIu64 ") before %s (chunk %" PRIu64 ")%s", lower_attn_op_name(q, op_b), s_b, b,
+               lower_attn_op_name(q, op_a), s_a, s_a == s_b ? ", which it reads (internal)"
+               : ": it overlaps two chunks of one query block, and the RTL holds one copy of a "
+                 "block's registers (with more blocks, P / C, the schedule overlaps blocks instead)");
+    return true;
+}
+
+/* Whether the order keeps every register safe (the rules above). */
+static bool order_safe(const AttnPos *x, Diag *d)
+{
+    uint64_t last = x->steps - 1;
+    for (uint64_t b = 0; b < x->nb; b++) {
+        for (uint64_t s = 0; s < x->steps; s++)
+            for (size_t i = 0; i < sizeof attn_rules / sizeof *attn_rules; i++) {
+                const AttnRule *r = &attn_rules[i];
+                int64_t sa = (int64_t)s + r->ds_a, sb = (int64_t)s + r->ds_b;
+                if (sa < 0 || sb > (int64_t)last)
+                    continue;
+                if (rule_broken(x, r->q, r->op_a, (uint64_t)sa, r->op_b, (uint64_t)sb, b, d))
+                    return false;
+            }
+        if (rule_broken(x, ATTN_Q1D, A1_RD, last, A1_AV, last, b, d) ||
+            rule_broken(x, ATTN_Q1D, A1_RNV, last, A1_AV, last, b, d))
+            return false;
+    }
+    return true;
 }
 
 static AttnTile t_bqk(const AttnProg *p, uint64_t s, uint64_t b)
@@ -59,7 +123,7 @@ static AttnTile t_one(uint32_t op, uint64_t s, uint64_t b, uint32_t len)
 }
 
 int lower_attn(const RtlGeom *g, uint64_t T, uint64_t E, uint64_t F, uint64_t M, uint64_t P,
-               uint64_t M0, AttnProg *p, Diag *d)
+               uint64_t M0, const AttnOrder *ord, AttnProg *p, Diag *d)
 {
     memset(p, 0, sizeof *p);
     uint64_t R = g->rows, C = g->cols;
@@ -85,89 +149,104 @@ int lower_attn(const RtlGeom *g, uint64_t T, uint64_t E, uint64_t F, uint64_t M,
                    "(%u words)", E * P + E * M + F * M, g->glb_words);
         return 1;
     }
+    if (g->stg != ATTN_STG) {
+        diag_error(d, NULL, 0, "cosim: the RTL stages the 2D array's results for %d cycles on "
+                   "their way to the 1D array; the architecture's staging level (regfile) says "
+                   "latency_cycles = %u", ATTN_STG, g->stg);
+        return 1;
+    }
     p->E = E, p->F = F, p->M = M, p->P = P, p->R = R, p->C = C, p->T = T;
     p->nb = P / C;
     p->steps = M / R;
     uint64_t nb = p->nb, steps = p->steps;
-    uint64_t n2 = steps * 4 * nb + nb, n1 = steps * 6 * nb + nb;
+    uint64_t n2 = steps * 5 * nb, n1 = steps * 6 * nb + nb;
     if (n2 + 1 > ATTN_QUEUE_TILES || n1 + 1 > ATTN_QUEUE_TILES) {
         diag_error(d, NULL, 0, "cosim: %" PRIu64 " + %" PRIu64 " tiles exceed the RTL's attention queues "
                    "(%d each); use a smaller seq", n2, n1, ATTN_QUEUE_TILES - 1);
         return 1;
     }
+    if ((uint64_t)ord->n[ATTN_Q2D] != n2 || (uint64_t)ord->n[ATTN_Q1D] != n1) {
+        diag_error(d, NULL, 0, "cosim: internal: the schedule has %d + %d tiles; the cascade has "
+                   "%" PRIu64 " + %" PRIu64, ord->n[ATTN_Q2D], ord->n[ATTN_Q1D], n2, n1);
+        return 1;
+    }
     p->q_base = 0;
     p->k_base = (uint32_t)(E * P);
     p->v_base = (uint32_t)(E * P + E * M);
-    p->t[0] = xcalloc(n2, sizeof *p->t[0]);
-    p->t[1] = xcalloc(n1, sizeof *p->t[1]);
-    AttnIdx ix;
-    uint32_t **ixv[] = { &ix.lm, &ix.sld, &ix.slnv, &ix.sln, &ix.rm };
-    for (size_t i = 0; i < sizeof ixv / sizeof *ixv; i++)
-        *ixv[i] = xcalloc(steps * nb, sizeof **ixv[i]);
+    AttnPos x = { { NULL, NULL }, steps, nb };
+    int rc = 1;
+    for (int q = 0; q < 2; q++) {
+        p->t[q] = xcalloc((size_t)ord->n[q], sizeof *p->t[q]);
+        x.pos[q] = xcalloc(ATTN_OPS * steps * nb, sizeof *x.pos[q]);
+        for (uint64_t i = 0; i < ATTN_OPS * steps * nb; i++)
+            x.pos[q][i] = -1;
+        for (int i = 0; i < ord->n[q]; i++) {
+            const AttnSlot *o = &ord->v[q][i];
+            bool known = q == ATTN_Q2D ? o->op >= A2_BQK && o->op <= A2_SLNV
+                                       : o->op >= A1_RM && o->op <= A1_AV;
+            if (!known || o->s >= steps || o->b >= nb || (o->op == A1_AV && q == ATTN_Q1D &&
+                                                           o->s + 1 != steps) ||
+                *pos_at(&x, q, o->op, o->s, o->b) >= 0) {
+                diag_error(d, NULL, 0, "cosim: internal: tile %d of queue %d (opcode %u, chunk %u, "
+                           "block %u) is not a tile of the cascade or repeats one", i, q, o->op,
+                           o->s, o->b);
+                goto done;
+            }
+            *pos_at(&x, q, o->op, o->s, o->b) = i;
+        }
+    }
+    if (!order_safe(&x, d))
+        goto done;
     uint32_t ex = (uint32_t)(T + 2);
-
-    /* 2D queue; SLN's dependency (RM) is filled in once the 1D queue exists. */
-    for (uint64_t b = 0; b < nb; b++) {
-        push(p, ATTN_Q2D, t_bqk(p, 0, b), NULL);
-        push(p, ATTN_Q2D, t_one(A2_LM, 0, b, 1), &ix.lm[b]);
-    }
-    for (uint64_t s = 0; s < steps; s++)
-        for (uint64_t b = 0; b < nb; b++) {
-            uint64_t i = s * nb + b;
-            push(p, ATTN_Q2D, t_one(A2_SLN, s, b, ex), &ix.sln[i]);
-            push(p, ATTN_Q2D, t_one(A2_SLD, s, b, 1), &ix.sld[i]);
-            AttnTile v = t_slnv(p, s, b);
-            if (s + 1 == steps) {
-                push(p, ATTN_Q2D, v, &ix.slnv[i]);
-                continue;
+    for (int q = 0; q < 2; q++)
+        for (int i = 0; i < ord->n[q]; i++) {
+            const AttnSlot *o = &ord->v[q][i];
+            AttnTile *t = &p->t[q][i];
+            uint64_t s = o->s, b = o->b;
+            if (q == ATTN_Q2D) {
+                switch (o->op) {
+                case A2_BQK:  *t = t_bqk(p, s, b); break;
+                case A2_SLNV: *t = t_slnv(p, s, b); break;
+                case A2_SLN:  *t = t_one(A2_SLN, s, b, ex); break;
+                default:      *t = t_one(o->op, s, b, 1); break;   /* LM, SLD */
+                }
+            } else {
+                uint32_t len = o->op == A1_PRM ? ex : o->op >= A1_SPNV ? (uint32_t)F : 1;
+                if (o->op == A1_AV)
+                    *t = (AttnTile){ .op = A1_AV, .blk = (uint32_t)b, .b = (uint32_t)(b * C),
+                                     .ldb = (uint32_t)P };
+                else
+                    *t = t_one(o->op, s, b, len);
+                t->len = len;
+                if (o->op >= A1_SPNV)
+                    t->k = (uint32_t)F;
             }
-            AttnTile t = t_bqk(p, s + 1, b);
-            t.op = A2_PAIR;
-            t.k2 = v.k, t.a2 = v.a, t.len = t.k + v.k;
-            EINSIM_ASSERT(v.lda == t.lda && v.bank != t.bank);
-            push(p, ATTN_Q2D, t, &ix.slnv[i]);
-            push(p, ATTN_Q2D, t_one(A2_LM, s + 1, b, 1), &ix.lm[i + nb]);
+            /* The tile of the other queue this one waits for. */
+            uint32_t dep = q == ATTN_Q2D ? (o->op == A2_SLN ? A1_RM : 0)
+                         : o->op == A1_RM ? A2_LM : o->op == A1_RD ? A2_SLD
+                         : o->op == A1_RNV ? A2_SLNV : 0;
+            if (dep)
+                t->has_dep = true, t->dep = (uint32_t)*pos_at(&x, 1 - q, dep, s, b);
         }
-    /* 1D queue. */
-    for (uint64_t s = 0; s <= steps; s++)
-        for (uint64_t b = 0; b < nb; b++) {
-            if (s > 0) {
-                uint64_t i = (s - 1) * nb + b;
-                AttnTile t = t_one(A1_RD, s - 1, b, 1);
-                t.has_dep = true, t.dep = ix.sld[i];
-                push(p, ATTN_Q1D, t, NULL);
-                t = t_one(A1_RNV, s - 1, b, (uint32_t)F);
-                t.k = (uint32_t)F, t.has_dep = true, t.dep = ix.slnv[i];
-                push(p, ATTN_Q1D, t, NULL);
-            }
-            if (s == steps) {
-                AttnTile t = { .op = A1_AV, .blk = (uint32_t)b, .len = (uint32_t)F,
-                               .k = (uint32_t)F, .b = (uint32_t)(b * C), .ldb = (uint32_t)P };
-                push(p, ATTN_Q1D, t, NULL);
-                continue;
-            }
-            AttnTile t = t_one(A1_RM, s, b, 1);
-            t.has_dep = true, t.dep = ix.lm[s * nb + b];
-            push(p, ATTN_Q1D, t, &ix.rm[s * nb + b]);
-            push(p, ATTN_Q1D, t_one(A1_PRM, s, b, ex), NULL);
-            push(p, ATTN_Q1D, t_one(A1_SPD, s, b, 1), NULL);
-            t = t_one(A1_SPNV, s, b, (uint32_t)F);
-            t.k = (uint32_t)F;
-            push(p, ATTN_Q1D, t, NULL);
-        }
-    for (uint64_t i = 0; i < steps * nb; i++) {
-        AttnTile *t = &p->t[ATTN_Q2D][ix.sln[i]];
-        t->has_dep = true, t->dep = ix.rm[i];
-    }
-    for (size_t i = 0; i < sizeof ixv / sizeof *ixv; i++)
-        free(*ixv[i]);
-    EINSIM_ASSERT((uint64_t)p->n[0] == n2 && (uint64_t)p->n[1] == n1);
+    p->n[0] = ord->n[0], p->n[1] = ord->n[1];
     if (lower_attn_predict(p)) {
         diag_error(d, NULL, 0, "cosim: internal: the attention tile program deadlocks");
-        lower_attn_free(p);
-        return 1;
+        goto done;
     }
-    return 0;
+    rc = 0;
+done:
+    free(x.pos[0]);
+    free(x.pos[1]);
+    if (rc)
+        lower_attn_free(p);
+    return rc;
+}
+
+void lower_attn_order_free(AttnOrder *o)
+{
+    free(o->v[0]);
+    free(o->v[1]);
+    memset(o, 0, sizeof *o);
 }
 
 uint32_t lower_attn_pair_op(uint32_t E, uint32_t F, uint32_t c)

@@ -6,8 +6,11 @@
  * the same PEs as GEMM); the 1D Einsums on a C-PE 1D array below it. Each array is fed
  * by its own in-order tile queue. A tile is one Einsum on one block of C queries (2D: R
  * keys of chunk m1 down the rows, the block's C queries across the columns; 1D: one
- * query per PE), or, on the 2D queue, the pair BQK|SLNV: BQK of chunk s + 1 and SLNV of
- * chunk s for one block, alternating element by element (FuseMax's binding).
+ * query per PE). The queues hold the tiles in the order the engine's cycle level issues
+ * the passes on each unit (AttnOrder); lower_attn checks that the order keeps every
+ * register the two arrays share safe (lower_attn.c). The RTL also runs a pair tile
+ * BQK|SLNV (BQK of chunk s + 1 and SLNV of chunk s for one block, alternating element by
+ * element), which the engine's schedule does not issue.
  * Timing rules (shared by the RTL and lower_attn_predict):
  *   a tile issues when its unit has finished issuing the previous tile of its queue and,
  *   if it names a dependency (a tile of the other queue), once that tile has ended;
@@ -23,7 +26,8 @@
  *     BQK|SLNV       the later of its BQK end and its SLNV end, with c_last of each
  *                    Einsum its position in the pair's stream (BQK on even and SLNV on odd
  *                    positions while both have elements left, then the longer alone);
- *   with c_last = len - 1 for single Einsums. 1D tiles end at start + len.
+ *   with c_last = len - 1 for single Einsums. 1D tiles end at start + len. STG is the
+ *   architecture's staging latency (the engine's hand-off between units).
  *   len: BQK E, LM 1, SLN T+2 (sub, then the exp sequence: 1 + T MACs), SLD 1, SLNV F,
  *        BQK|SLNV E + F; RM 1, PRM T+2, SPD 1, RD 1, SPNV F, RNV F, AV F (T = exp_terms).
  * These are the cycle level's per-op costs (one op per PE per cycle; exp = 1 + T MACs)
@@ -36,7 +40,8 @@
 
 #include "lower/lower.h"
 
-/* Staging registers between the bottom of the 2D array and the 1D array's register file. */
+/* Staging registers between the bottom of the 2D array and the 1D array's register file
+ * (the RTL's; the architecture's staging level must state this latency). */
 #define ATTN_STG 2
 /* Capacity of the engine: query blocks (P / C), value width F, tiles per queue. */
 #define ATTN_MAX_BLOCKS 64
@@ -61,6 +66,18 @@ typedef struct {
     uint64_t start_cyc, end_cyc;  /* predicted */
 } AttnTile;
 
+/* One tile of a queue in issue order: its Einsum's opcode (A2_* but not A2_PAIR, or
+ * A1_*), chunk s and query block b (AV: the last chunk). */
+typedef struct {
+    uint32_t op, s, b;
+} AttnSlot;
+
+/* The issue order of each queue (v[ATTN_Q2D], v[ATTN_Q1D]): the engine's schedule. */
+typedef struct AttnOrder {
+    AttnSlot *v[2];
+    int n[2];
+} AttnOrder;
+
 typedef struct {
     AttnTile *t[2];
     int n[2];
@@ -70,9 +87,14 @@ typedef struct {
 } AttnProg;
 
 /* Lowers attention with the given sizes onto geometry g (array rows R = M0, C columns
- * and 1D PEs, exp_terms T). Returns 0, or 1 with an error in d. */
+ * and 1D PEs, exp_terms T), each queue in the order `ord` gives. Returns 0, or 1 with an
+ * error in d (sizes the RTL cannot hold; an order that misses or repeats a tile, or that
+ * would let a tile overwrite a register before its reader has read it). */
 int lower_attn(const RtlGeom *g, uint64_t T, uint64_t E, uint64_t F, uint64_t M, uint64_t P,
-               uint64_t M0, AttnProg *p, Diag *d);
+               uint64_t M0, const AttnOrder *ord, AttnProg *p, Diag *d);
+void lower_attn_order_free(AttnOrder *o);
+/* The name of opcode op of queue q (lower/opcodes.h), "?" when it has none. */
+const char *lower_attn_op_name(int q, uint32_t op);
 /* The Einsum (A2_BQK or A2_SLNV) of stream element c of a BQK|SLNV pair. */
 uint32_t lower_attn_pair_op(uint32_t E, uint32_t F, uint32_t c);
 /* Stream positions of the last BQK and the last SLNV element in a BQK|SLNV pair. */

@@ -36,6 +36,15 @@ void run_inputs_free(RunInputs *ri);
  * returns 1; returns 0 when there is none. */
 int run_engine_supports(const Cascade *c, Diag *d);
 
+/* The engine's cycle-level schedule of a FuseMax attention run (one batch and head, data
+ * on chip as in the RTL) as the issue order of the RTL's two attention queues: the passes
+ * on array2d and on array1d, each in the order its unit issues them. Returns 0, or 1
+ * with an error in d (no cycle-level schedule, or one the queues cannot take: several
+ * (batch, head) pairs or DRAM tiles, a pass over several blocks). Free o with
+ * lower_attn_order_free. */
+struct AttnOrder;
+int run_attn_order(const RunInputs *ri, struct AttnOrder *o, Diag *d);
+
 /* The results of one evaluation. */
 typedef struct {
     bool training;       /* the workload is a training workload (tr is filled) */

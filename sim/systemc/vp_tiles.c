@@ -76,7 +76,12 @@ static int lower_attn_job(const RunInputs *ri, VpTiles *t, Diag *d)
         return 1;
     }
     t->attention = true;
-    return lower_attn(&t->g, (uint64_t)fx.T, E, F, M, P, M0, &t->attn, d);
+    AttnOrder ord;
+    if (run_attn_order(ri, &ord, d))
+        return 1;
+    int rc = lower_attn(&t->g, (uint64_t)fx.T, E, F, M, P, M0, &ord, &t->attn, d);
+    lower_attn_order_free(&ord);
+    return rc;
 }
 
 int vp_tiles_lower(const RunInputs *ri, VpTiles *t, Diag *d)

@@ -3,8 +3,9 @@
  * Every co-simulation case (the .case files of tests/cosim) is read back: for the GEMM cases the
  * engine's cycle level, in the RTL's scenario (data starts on chip), must equal the run
  * length of the RTL's tile program as lower_predict computes it — the rules the RTL is
- * checked against tile by tile in co-simulation; for the attention cases it must be
- * within 1 % of lower_attn's prediction. The trace of a run lists every request in
+ * checked against tile by tile in co-simulation; for the attention cases, lowered in the
+ * order of the engine's own schedule (run_attn_order), it must be within 1 % of
+ * lower_attn's prediction. The trace of a run lists every request in
  * issue order, consistent with the reported cycles. */
 #include <dirent.h>
 #include <inttypes.h>
@@ -165,9 +166,15 @@ int main(void)
             AttnProg p;
             FxFormat fx;
             fx_format_init(&fx, &ri.arch->arith);
-            uint64_t seq = rank_of(&ri, "M");
-            if (lower_attn(&g, (uint64_t)fx.T, rank_of(&ri, "E"), rank_of(&ri, "F"), seq,
-                           rank_of(&ri, "P"), rank_of(&ri, "M0"), &p, &d) == 0) {
+            AttnOrder o;
+            int rc = run_attn_order(&ri, &o, &d);
+            CHECK_EQ_INT(rc, 0);
+            if (rc == 0)
+                rc = lower_attn(&g, (uint64_t)fx.T, rank_of(&ri, "E"), rank_of(&ri, "F"),
+                                rank_of(&ri, "M"), rank_of(&ri, "P"), rank_of(&ri, "M0"), &o, &p, &d);
+            lower_attn_order_free(&o);
+            CHECK_EQ_INT(rc, 0);
+            if (rc == 0) {
                 double pct = 100.0 * ((double)cy.cycles - (double)p.cycles) / (double)p.cycles;
                 printf("%-24s RTL %" PRIu64 ", engine %" PRIu64 " (%+.3f %%)\n", names[i], p.cycles,
                        cy.cycles, pct);

@@ -1,12 +1,16 @@
 /* test_lower_attn.c — the attention lowering (sim/lower/lower_attn.c): the BQK|SLNV pair's
- * element order, the tile program's dependencies, the timing rules of lower_attn.h
- * applied by lower_attn_predict, deadlock detection, the tile encoding and the input
- * checks. The RTL side of the same rules is checked by `make cosim`. */
+ * element order, the tile program's dependencies for a given queue order, the timing
+ * rules of lower_attn.h applied by lower_attn_predict, the orders it refuses (a tile
+ * missing or repeated, a register overwritten before it is read), deadlock detection,
+ * the tile encoding and the input checks. The RTL side of the same rules is checked by
+ * `make cosim`; the order the engine gives, by test_engine. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "check.h"
 #include "lower/lower_attn.h"
 #include "util/diag.h"
+#include "util/util.h"
 
 /* The pair's stream as the RTL queue (einsim_aseq.v) issues it, written out directly:
  * BQK on even and SLNV on odd positions while both have elements left, then the longer
@@ -47,7 +51,51 @@ static void test_pair_last(void)
 static RtlGeom geom(uint32_t r, uint32_t c)
 {
     return (RtlGeom){ .rows = r, .cols = c, .word_bits = 16, .frac_bits = 8, .acc_bits = 32,
-                      .glb_words = 32768, .zbuf_words = 32768, .tiles = 4096 };
+                      .glb_words = 32768, .zbuf_words = 32768, .tiles = 4096, .stg = ATTN_STG };
+}
+
+static void put(AttnOrder *o, int q, uint32_t op, uint64_t s, uint64_t b)
+{
+    o->v[q][o->n[q]++] = (AttnSlot){ op, (uint32_t)s, (uint32_t)b };
+}
+
+/* A software pipeline written out by hand: 2D, BQK and LM of chunk 0 for every block,
+ * then per chunk s and block b SLN, SLD, SLNV, BQK(s + 1), LM(s + 1); 1D, per chunk and
+ * block RD(s - 1), RNV(s - 1), RM, PRM, SPD, SPNV, and per block RD, RNV, AV at the end. */
+static AttnOrder order_of(uint64_t steps, uint64_t nb)
+{
+    AttnOrder o = { { xcalloc(steps * 5 * nb, sizeof(AttnSlot)),
+                      xcalloc(steps * 6 * nb + nb, sizeof(AttnSlot)) }, { 0, 0 } };
+    for (uint64_t b = 0; b < nb; b++)
+        put(&o, ATTN_Q2D, A2_BQK, 0, b), put(&o, ATTN_Q2D, A2_LM, 0, b);
+    for (uint64_t s = 0; s < steps; s++)
+        for (uint64_t b = 0; b < nb; b++) {
+            put(&o, ATTN_Q2D, A2_SLN, s, b), put(&o, ATTN_Q2D, A2_SLD, s, b);
+            put(&o, ATTN_Q2D, A2_SLNV, s, b);
+            if (s + 1 < steps)
+                put(&o, ATTN_Q2D, A2_BQK, s + 1, b), put(&o, ATTN_Q2D, A2_LM, s + 1, b);
+        }
+    for (uint64_t s = 0; s <= steps; s++)
+        for (uint64_t b = 0; b < nb; b++) {
+            if (s > 0)
+                put(&o, ATTN_Q1D, A1_RD, s - 1, b), put(&o, ATTN_Q1D, A1_RNV, s - 1, b);
+            if (s == steps) {
+                put(&o, ATTN_Q1D, A1_AV, s - 1, b);
+                continue;
+            }
+            put(&o, ATTN_Q1D, A1_RM, s, b), put(&o, ATTN_Q1D, A1_PRM, s, b);
+            put(&o, ATTN_Q1D, A1_SPD, s, b), put(&o, ATTN_Q1D, A1_SPNV, s, b);
+        }
+    return o;
+}
+
+static int lower_with(const RtlGeom *g, uint64_t E, uint64_t F, uint64_t M, uint64_t P,
+                      uint64_t M0, AttnProg *p, Diag *d)
+{
+    AttnOrder o = order_of(M / g->rows, P / g->cols);
+    int rc = lower_attn(g, 5, E, F, M, P, M0, &o, p, d);
+    lower_attn_order_free(&o);
+    return rc;
 }
 
 /* Dependencies name the right Einsum of the same block; every tile obeys the rules. */
@@ -57,13 +105,13 @@ static void test_program(uint32_t R, uint32_t C, uint64_t E, uint64_t F, uint64_
     AttnProg p;
     Diag d;
     diag_init(&d);
-    CHECK(lower_attn(&g, 5, E, F, M, P, R, &p, &d) == 0);
+    CHECK(lower_with(&g, E, F, M, P, R, &p, &d) == 0);
     CHECK_EQ_INT(diag_count(&d), 0);
     diag_free(&d);
     uint64_t steps = M / R, nb = P / C;
-    CHECK_EQ_INT(p.n[ATTN_Q2D], steps * 4 * nb + nb);
+    CHECK_EQ_INT(p.n[ATTN_Q2D], steps * 5 * nb);
     CHECK_EQ_INT(p.n[ATTN_Q1D], steps * 6 * nb + nb);
-    uint64_t fill = R + C - 1, pairs = 0, av = 0, latest = 0;
+    uint64_t fill = R + C - 1, av = 0, latest = 0;
     for (int q = 0; q < 2; q++)
         for (int i = 0; i < p.n[q]; i++) {
             const AttnTile *t = &p.t[q][i];
@@ -83,7 +131,7 @@ static void test_program(uint32_t R, uint32_t C, uint64_t E, uint64_t F, uint64_
                     CHECK_EQ_INT(dt->op, A2_SLD);
                 } else {
                     CHECK_EQ_INT(t->op, A1_RNV);
-                    CHECK(dt->op == A2_SLNV || dt->op == A2_PAIR);
+                    CHECK_EQ_INT(dt->op, A2_SLNV);
                 }
             } else {
                 CHECK(!(q == ATTN_Q2D && t->op == A2_SLN));
@@ -91,22 +139,15 @@ static void test_program(uint32_t R, uint32_t C, uint64_t E, uint64_t F, uint64_
             }
             CHECK_EQ_INT(t->start_cyc, ready);       /* zero issue overhead */
             uint64_t want = t->start_cyc + t->len;
+            CHECK(!(q == ATTN_Q2D && t->op == A2_PAIR));
             if (q == ATTN_Q2D && (t->op == A2_BQK || t->op == A2_SLN))
                 want += fill;
-            else if (q == ATTN_Q2D && t->op == A2_PAIR) {
-                uint32_t lb, lv;
-                lower_attn_pair_last(t->k, t->k2, &lb, &lv);
-                CHECK_EQ_INT(t->len, E + F);
-                uint64_t eb = t->start_cyc + lb + 1 + fill, ev = t->start_cyc + lv + 1 + fill + ATTN_STG;
-                want = eb > ev ? eb : ev;
-                pairs++;
-            } else if (q == ATTN_Q2D)
+            else if (q == ATTN_Q2D)
                 want += fill + ATTN_STG;
             av += q == ATTN_Q1D && t->op == A1_AV;
             CHECK_EQ_INT(t->end_cyc, want);
             latest = t->end_cyc > latest ? t->end_cyc : latest;
         }
-    CHECK_EQ_INT(pairs, (steps - 1) * nb);
     CHECK_EQ_INT(av, nb);
     CHECK_EQ_INT(p.cycles, latest);
     /* The first tile: BQK of block 0, chunk 0, bank 0, ending after the array's fill. */
@@ -117,35 +158,68 @@ static void test_program(uint32_t R, uint32_t C, uint64_t E, uint64_t F, uint64_
     lower_attn_free(&p);
 }
 
+/* The pair tile's encoding (the RTL decodes it; the engine's schedule does not issue it):
+ * BQK of chunk s + 1 on its bank, SLNV of chunk s on the other, E, F and both rows. */
 static void test_encode(void)
 {
-    RtlGeom g = geom(4, 4);
-    AttnProg p;
-    Diag d;
-    diag_init(&d);
-    CHECK(lower_attn(&g, 5, 8, 6, 16, 8, 4, &p, &d) == 0);
-    diag_free(&d);
-    const AttnTile *pt = NULL;
-    for (int i = 0; i < p.n[ATTN_Q2D] && !pt; i++)
-        if (p.t[ATTN_Q2D][i].op == A2_PAIR)
-            pt = &p.t[ATTN_Q2D][i];
-    CHECK(pt != NULL);
-    if (pt) {
-        uint64_t w[4];
-        lower_attn_encode(pt, w);
-        CHECK_EQ_INT(w[0] & 0xff, A2_PAIR);
-        CHECK_EQ_INT((w[0] >> 10) & 1, pt->bank);           /* BQK bank: chunk s + 1 */
-        CHECK_EQ_INT((w[0] >> 11) & 1, pt->bank ^ 1);       /* SLNV bank: chunk s */
-        CHECK_EQ_INT((w[0] >> 32) & 0xffff, 8);              /* E */
-        CHECK_EQ_INT((w[0] >> 48) & 0xffff, 6);              /* F */
-        CHECK_EQ_INT(w[1] & 0xffffffff, pt->a);              /* K rows of chunk s + 1 */
-        CHECK_EQ_INT(w[3] >> 32, pt->a2);                    /* V rows of chunk s */
-        CHECK_EQ_INT(pt->a - p.k_base, pt->a2 - p.v_base + 4);
-    }
+    AttnTile pt = { .op = A2_PAIR, .blk = 3, .bank = 1, .k = 8, .k2 = 6, .len = 14, .a = 100,
+                    .a2 = 200, .lda = 16, .dep = 7 };
     uint64_t w[4];
+    lower_attn_encode(&pt, w);
+    CHECK_EQ_INT(w[0] & 0xff, A2_PAIR);
+    CHECK_EQ_INT((w[0] >> 10) & 1, 1);                   /* BQK bank: chunk s + 1 */
+    CHECK_EQ_INT((w[0] >> 11) & 1, 0);                   /* SLNV bank: chunk s */
+    CHECK_EQ_INT((w[0] >> 16) & 0xffff, 3);
+    CHECK_EQ_INT((w[0] >> 32) & 0xffff, 8);              /* E */
+    CHECK_EQ_INT((w[0] >> 48) & 0xffff, 6);              /* F */
+    CHECK_EQ_INT(w[1] & 0xffffffff, 100);                /* K rows of chunk s + 1 */
+    CHECK_EQ_INT(w[2] & 0xffffffff, 16);
+    CHECK_EQ_INT(w[3] >> 32, 200);                       /* V rows of chunk s */
+    CHECK_EQ_INT(w[3] & 0xffffffff, 7);
     lower_attn_encode(NULL, w);
     CHECK(w[0] == 0 && w[1] == 0 && w[2] == 0 && w[3] == 0);
-    lower_attn_free(&p);
+}
+
+/* Orders lower_attn refuses, each with one error: a tile repeated in place of another, a
+ * tile of the wrong queue, and swaps that overwrite a register before its reader ran
+ * (RM(1) before RD(0) of the same block; BQK(2) before SLNV(0); LM(1) before SLN(0)). */
+static void test_bad_orders(void)
+{
+    RtlGeom g = geom(4, 4);
+    uint64_t steps = 4, nb = 2;
+    for (int k = 0; k < 5; k++) {
+        AttnOrder o = order_of(steps, nb);
+        AttnSlot *v2 = o.v[ATTN_Q2D], *v1 = o.v[ATTN_Q1D];
+        int a = -1, b = -1;
+        if (k == 0)
+            v1[5] = v1[4];
+        else if (k == 1)
+            v2[0].op = A1_AV;
+        for (int i = 0; k >= 2 && i < o.n[k == 2 ? ATTN_Q1D : ATTN_Q2D]; i++) {
+            const AttnSlot *t = k == 2 ? &v1[i] : &v2[i];
+            if (t->b != 0)
+                continue;
+            if ((k == 2 && t->op == A1_RD && t->s == 0) || (k == 3 && t->op == A2_SLNV && t->s == 0) ||
+                (k == 4 && t->op == A2_SLN && t->s == 0))
+                a = i;
+            if ((k == 2 && t->op == A1_RM && t->s == 1) || (k == 3 && t->op == A2_BQK && t->s == 2) ||
+                (k == 4 && t->op == A2_LM && t->s == 1))
+                b = i;
+        }
+        if (k >= 2) {
+            CHECK(a >= 0 && b > a);
+            AttnSlot *v = k == 2 ? v1 : v2;
+            AttnSlot tmp = v[a];
+            v[a] = v[b], v[b] = tmp;
+        }
+        AttnProg p;
+        Diag d;
+        diag_init(&d);
+        CHECK(lower_attn(&g, 5, 8, 8, steps * 4, nb * 4, 4, &o, &p, &d) == 1);
+        CHECK_EQ_INT(diag_count(&d), 1);
+        diag_free(&d);
+        lower_attn_order_free(&o);
+    }
 }
 
 /* Two tiles that wait for each other: the predictor reports the deadlock. */
@@ -174,10 +248,17 @@ static void test_errors(void)
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         Diag d;
         diag_init(&d);
-        CHECK(lower_attn(&g, 5, bad[i][0], bad[i][1], bad[i][2], bad[i][3], bad[i][4], &p, &d) == 1);
+        CHECK(lower_with(&g, bad[i][0], bad[i][1], bad[i][2], bad[i][3], bad[i][4], &p, &d) == 1);
         CHECK(diag_count(&d) == 1);
         diag_free(&d);
     }
+    /* The architecture's staging latency must be the RTL's. */
+    g.stg = ATTN_STG + 1;
+    Diag d;
+    diag_init(&d);
+    CHECK(lower_with(&g, 8, 8, 16, 8, 4, &p, &d) == 1);
+    CHECK(diag_count(&d) == 1);
+    diag_free(&d);
 }
 
 int main(void)
@@ -189,6 +270,7 @@ int main(void)
     test_program(4, 8, 3, 12, 32, 16);
     test_program(16, 16, 32, 32, 64, 64);
     test_encode();
+    test_bad_orders();
     test_deadlock();
     test_errors();
     return CHECK_DONE();
