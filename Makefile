@@ -49,7 +49,7 @@ include sim/cosim/nm.mk
 include sim/systemc/systemc.mk
 include tests/fuzz/fuzz.mk
 
-.PHONY: all deps demo demo-sparse test bench clean help paper install
+.PHONY: all deps demo demo-sparse demo-variants test bench clean help paper install
 all: $(BIN)
 
 deps: $(DEPS_STAMP)
@@ -62,6 +62,23 @@ demo: $(BIN)
 	    --rank M=200 --rank P=64 --rank E=64 --rank F=64 --rank M0=64 --seed 1
 	$(Q)$(BIN) report build/demo -o build/demo/report --title "einsim demo: unfused vs FLAT vs FuseMax on BERT" >/dev/null
 	@echo "report: $(CURDIR)/build/demo/report/report.html"
+
+# make demo-variants: dense vs causal vs sliding-window vs block-sparse attention on the
+# FuseMax architecture, Llama 2 7B shapes, 4K..1M tokens; each pair runs a masked cascade
+# on the FuseMax mapping (speedup and energy ratio against the first, dense, pair).
+VARIANT_SEQ := 4096,16384,65536,262144,1048576
+VARIANT_CASCADE := workload.cascade=workloads/cascades/attention
+VARIANT_PAIRS := -p models/fusemax.cfg:mappings/fusemax.cfg:mapping.name=dense \
+    -p models/fusemax.cfg:mappings/fusemax.cfg:mapping.name=causal,$(VARIANT_CASCADE)-causal.cfg \
+    -p models/fusemax.cfg:mappings/fusemax.cfg:mapping.name=window-4096,$(VARIANT_CASCADE)-window.cfg,workload.ranks.W=4096 \
+    -p models/fusemax.cfg:mappings/fusemax.cfg:mapping.name=bigbird-256,$(VARIANT_CASCADE)-bigbird.cfg,mapping.partitions.P0=256
+demo-variants: $(BIN)
+	$(Q)$(BIN) compare $(VARIANT_PAIRS) -w workloads/llama2-7b.cfg --seq $(VARIANT_SEQ) -o build/demo-variants
+	$(Q)$(BIN) eval workloads/cascades/attention-causal.cfg -a models/fusemax.cfg \
+	    --rank M=256 --rank P=256 --rank E=64 --rank F=64 --rank M0=64 --seed 1
+	$(Q)$(BIN) report build/demo-variants -o build/demo-variants/report \
+	    --title "einsim demo: attention variants on FuseMax (Llama 2 7B shapes)" >/dev/null
+	@echo "report: $(CURDIR)/build/demo-variants/report/report.html"
 
 # make paper: the FuseMax-style comparison and the array-size sweep (CSV, plots, HTML)
 # under build/paper/ (scripts/paper.sh).
@@ -77,21 +94,23 @@ demo-sparse: $(BIN)
 bench: $(BIN) $(VP_BIN)
 	$(Q)bash scripts/bench.sh $(BIN)
 
-# make install PREFIX=DIR: the release binary in DIR/bin, the shipped models, mappings and
-# workloads in DIR/share/einsim, einsim(1) and the bash completion, both generated from
-# the program's help text (scripts/man.sh, scripts/completion.sh). DESTDIR is prepended.
+# make install PREFIX=DIR: the release binaries in DIR/bin (einsim and the virtual
+# platform's einsim-vp and einsim-vp-two), the shipped models, mappings and workloads in
+# DIR/share/einsim, einsim(1) and the bash completion, both generated from the program's
+# help text (scripts/man.sh, scripts/completion.sh). DESTDIR is prepended.
 PREFIX ?= /usr/local
 SHARE_DIRS := models mappings workloads
+INSTALL_BINS := einsim einsim-vp einsim-vp-two
 install:
-	$(Q)$(MAKE) --no-print-directory SAN=0 build/release/bin/einsim
+	$(Q)$(MAKE) --no-print-directory SAN=0 $(INSTALL_BINS:%=build/release/bin/%)
 	$(Q)install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/einsim \
 	    $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions
-	$(Q)install -m 755 build/release/bin/einsim $(DESTDIR)$(PREFIX)/bin/einsim
+	$(Q)install -m 755 $(INSTALL_BINS:%=build/release/bin/%) $(DESTDIR)$(PREFIX)/bin/
 	$(Q)tar -cf - $(SHARE_DIRS) | tar -xf - -C $(DESTDIR)$(PREFIX)/share/einsim
 	$(Q)bash scripts/man.sh build/release/bin/einsim >$(DESTDIR)$(PREFIX)/share/man/man1/einsim.1
 	$(Q)bash scripts/completion.sh build/release/bin/einsim \
 	    >$(DESTDIR)$(PREFIX)/share/bash-completion/completions/einsim
-	@echo "installed $(DESTDIR)$(PREFIX)/bin/einsim and $(DESTDIR)$(PREFIX)/share/einsim"
+	@echo "installed $(INSTALL_BINS:%=$(DESTDIR)$(PREFIX)/bin/%) and $(DESTDIR)$(PREFIX)/share/einsim"
 
 clean:
 	rm -rf build
@@ -101,13 +120,16 @@ help:
 	@echo "make demo       unfused vs FLAT vs FuseMax on BERT, 1K..1M tokens (runs in build/demo,"
 	@echo "                plots + HTML in build/demo/report),"
 	@echo "                then the 1-pass cascade on random data against softmax(QK^T)V"
+	@echo "make demo-variants  dense vs causal vs sliding-window vs block-sparse attention on"
+	@echo "                FuseMax, Llama 2 7B shapes, 4K..1M tokens (build/demo-variants)"
 	@echo "make demo-sparse  N:M sparse training: speedup and energy ratio over dense for"
 	@echo "                dense, 4:8, 2:8, 1:8, 2:4 on ResNet-50, ViT-B/16, BERT-base (SAT model)"
 	@echo "make test       sanitizer build + unit, CLI, bad-input and golden tests"
 	@echo "make paper      FuseMax-style comparison (4 models x 6 lengths x 5 mappings) and the"
 	@echo "                array-size sweep: CSV + plots + HTML under build/paper"
 	@echo "make bench      wall time and peak memory of the benchmark runs"
-	@echo "make install PREFIX=DIR  binary, shipped models/mappings/workloads (share/einsim),"
+	@echo "make install PREFIX=DIR  einsim, einsim-vp, einsim-vp-two, shipped models/mappings/"
+	@echo "                workloads (share/einsim),"
 	@echo "                man page and bash completion"
 	@echo "make fuzz [FUZZ_S=N] [FUZZ=NAME...]  run the libFuzzer harnesses of tests/fuzz"
 	@echo "                (config cascade mapping nmweights engine) N seconds each (default 60)"

@@ -140,6 +140,12 @@ if make --no-print-directory install PREFIX="$tmp/inst" >"$tmp/inst.log" 2>&1; t
   if (cd / && "$tmp/inst/bin/einsim" run -a models/fusemax.cfg -w workloads/bert.cfg -m mappings/fusemax.cfg \
       --level analytic) >"$tmp/inst.run" 2>&1 && grep -q '^  Cycles  *: 1892352$' "$tmp/inst.run"; then ok
   else bad "installed einsim finds its share files from /"; head -3 "$tmp/inst.run"; fi
+  # the virtual platform is installed too and finds the same share files
+  if (cd / && SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1 "$tmp/inst/bin/einsim-vp" -a models/fusemax-8x8.cfg \
+      -w workloads/gemm.cfg -m mappings/gemm-os.cfg --set workload.ranks.K=64 --set workload.ranks.M=64 \
+      --set workload.ranks.N=64 --ideal-only 1) >"$tmp/inst.vp" 2>&1 && grep -q '^PASS$' "$tmp/inst.vp" \
+      && [ -x "$tmp/inst/bin/einsim-vp-two" ]; then ok
+  else bad "installed einsim-vp runs from /"; tail -3 "$tmp/inst.vp"; fi
   grep -q '^\.SH COMMANDS' "$tmp/inst/share/man/man1/einsim.1" && grep -q '^\.SS search' "$tmp/inst/share/man/man1/einsim.1" \
     && ok || bad "installed man page"
   (source "$tmp/inst/share/bash-completion/completions/einsim"; COMP_WORDS=(einsim report --bas); COMP_CWORD=2; _einsim

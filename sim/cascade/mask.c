@@ -182,6 +182,8 @@ typedef struct {
     int depth;
     int ext_only;   /* ignore where clauses: is an element there at all, masked or not
                        (not absent: outside an extent, or all of its terms absent)? */
+    int rule_only;  /* a predicate that reads a tensor (a data mask) holds where it is not
+                       negated: what the rules alone leave */
 } Ctx;
 
 /* The comparisons of a chain of && under node n, as "form <= c" inequalities: form =
@@ -234,8 +236,14 @@ static Tri pred_over(const Ctx *x, const Einsum *e, int n, const int64_t *lo, co
         return t == T_UNKNOWN && contradicts(e, n, x->b, lo, hi) ? T_FALSE : t;
     }
     case EX_OR: return t_or(pred_over(x, e, nd->a, lo, hi), pred_over(x, e, nd->b, lo, hi));
-    case EX_NOT: return t_not(pred_over(x, e, nd->a, lo, hi));
-    case EX_ACCESS: return T_UNKNOWN; /* a data mask */
+    case EX_NOT: {
+        if (!x->rule_only)
+            return t_not(pred_over(x, e, nd->a, lo, hi));
+        Ctx plain = *x;
+        plain.rule_only = 0;
+        return t_not(pred_over(&plain, e, nd->a, lo, hi));
+    }
+    case EX_ACCESS: return x->rule_only ? T_TRUE : T_UNKNOWN; /* a data mask */
     case EX_CMP: break;
     default: EINSIM_ASSERT(!"not a predicate node");
     }
@@ -302,7 +310,7 @@ static Tri tensor_over(const Ctx *x, int t, const int64_t *tlo, const int64_t *t
         return T_TRUE;
     const Einsum *w = &x->c->einsums[ct->writer];
     EINSIM_ASSERT(x->depth <= x->c->n_einsums + 1);
-    Ctx sub = { x->c, x->b, x->depth + 1, x->ext_only };
+    Ctx sub = { x->c, x->b, x->depth + 1, x->ext_only, x->rule_only };
     int64_t lo[CASCADE_MAX_RANKS], hi[CASCADE_MAX_RANKS];
     for (int r = 0; r < x->c->n_ranks; r++) {
         lo[r] = 0;
@@ -324,8 +332,8 @@ static Tri tensor_over(const Ctx *x, int t, const int64_t *tlo, const int64_t *t
     return work_over(&sub, w, lo, hi);
 }
 
-BlockClass cascade_block_class(const Cascade *c, int e, const RankBinding *b, const int64_t *lo,
-                               const int64_t *hi)
+static BlockClass block_class(const Cascade *c, int e, const RankBinding *b, const int64_t *lo,
+                              const int64_t *hi, int rule_only)
 {
     const Einsum *x = &c->einsums[e];
     int64_t l[CASCADE_MAX_RANKS], h[CASCADE_MAX_RANKS];
@@ -343,9 +351,30 @@ BlockClass cascade_block_class(const Cascade *c, int e, const RankBinding *b, co
     }
     for (int r = 0; r < c->n_ranks; r++)
         EINSIM_ASSERT(l[r] < h[r]);
-    Ctx ctx = { c, b, 0, 0 };
+    Ctx ctx = { c, b, 0, 0, rule_only };
     Tri t = work_over(&ctx, x, l, h);
     return t == T_TRUE ? BLOCK_LIVE : t == T_FALSE ? BLOCK_DEAD : BLOCK_PARTIAL;
+}
+
+BlockClass cascade_block_class(const Cascade *c, int e, const RankBinding *b, const int64_t *lo,
+                               const int64_t *hi)
+{
+    return block_class(c, e, b, lo, hi, 0);
+}
+
+BlockClass cascade_where_class(const Cascade *c, int e, const RankBinding *b, const int64_t *lo,
+                               const int64_t *hi)
+{
+    const Einsum *x = &c->einsums[e];
+    Ctx ctx = { c, b, 0, 0, 1 };
+    Tri t = pred_over(&ctx, x, x->where, lo, hi);
+    return t == T_TRUE ? BLOCK_LIVE : t == T_FALSE ? BLOCK_DEAD : BLOCK_PARTIAL;
+}
+
+BlockClass cascade_block_class_rules(const Cascade *c, int e, const RankBinding *b,
+                                     const int64_t *lo, const int64_t *hi)
+{
+    return block_class(c, e, b, lo, hi, 1);
 }
 
 int cascade_check_masks(const Cascade *c, const RankBinding *b, Diag *d)
@@ -358,7 +387,7 @@ int cascade_check_masks(const Cascade *c, const RankBinding *b, Diag *d)
         int64_t lo[CASCADE_MAX_RANKS] = { 0 }, hi[CASCADE_MAX_RANKS];
         for (int r = 0; r < c->n_ranks; r++)
             hi[r] = b->size[r];
-        Ctx ctx = { c, b, 0, 0 };
+        Ctx ctx = { c, b, 0, 0, 0 };
         if (pred_over(&ctx, e, e->where, lo, hi) == T_FALSE) {
             diag_error(d, e->loc.file, e->loc.line, "einsum %s: its where clause holds at no "
                        "point for these rank sizes (an empty window or block pattern?), so it "
@@ -378,22 +407,13 @@ int cascade_engine_unsupported(const Cascade *c, SrcLoc *loc, const char **what,
                 "attention)";
         return 1;
     }
-    if (c->n_data > 0) {
-        *loc = c->data[0].loc;
-        *what = "reads an input from a file (a block mask)";
-        return 1;
-    }
     for (int i = 0; i < c->n_einsums; i++) {
         const Einsum *e = &c->einsums[i];
-        MaskKind k = cascade_mask_kind(c, i);
-        if (k == MASK_NONE && e->red != RED_TOPK)
+        if (e->red != RED_TOPK)
             continue;
         *loc = e->loc;
         *einsum = i;
-        *what = e->red == RED_TOPK ? "selects the top k of its operand (a data-dependent choice)"
-                : k == MASK_DATA ? "is masked by data (a where clause or select that reads a "
-                                   "tensor, or a masked operand)"
-                : "is masked (a where clause or select over its indices, or a masked operand)";
+        *what = "selects the top k of its operand (a data-dependent choice)";
         return 1;
     }
     return 0;

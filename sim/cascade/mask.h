@@ -46,6 +46,18 @@ typedef enum {
 BlockClass cascade_block_class(const Cascade *c, int e, const RankBinding *b, const int64_t *lo,
                                const int64_t *hi);
 
+/* The same for the rule masks alone: a predicate that reads a tensor (a block-mask file,
+ * a topk choice) is taken to hold wherever it is not negated. BLOCK_DEAD then means the
+ * rules mask the whole block whatever the data; BLOCK_LIVE that only data can mask it. */
+BlockClass cascade_block_class_rules(const Cascade *c, int e, const RankBinding *b,
+                                     const int64_t *lo, const int64_t *hi);
+
+/* Einsum e's own where clause alone over the box (ranges indexed by rank), the rules
+ * only as above (BLOCK_LIVE when it has none): cheaper than the whole work's class, for
+ * a caller that knows the Einsum's operands have values wherever it computes. */
+BlockClass cascade_where_class(const Cascade *c, int e, const RankBinding *b, const int64_t *lo,
+                               const int64_t *hi);
+
 /* Reports (at the Einsum's file:line) every where clause that provably holds at no point
  * of its Einsum's iteration space under b — a window of 0, a contradiction — and
  * returns 1; 0 when there is none. (The proof uses the intervals above and pairs of
@@ -53,8 +65,8 @@ BlockClass cascade_block_class(const Cascade *c, int e, const RankBinding *b, co
 int cascade_check_masks(const Cascade *c, const RankBinding *b, Diag *d);
 
 /* The first thing in c that the performance engine does not model yet, for its error
- * message: a masked Einsum, a topk, an input read from a file, or an explicit head
- * rank. Returns 0 when there is none; else 1 with *loc and *what (a static string) set
+ * message: a topk or an explicit head rank (masks it models: rules from the indices,
+ * data masks from the workload's density). Returns 0 when there is none; else 1 with *loc and *what (a static string) set
  * and *einsum the Einsum concerned (-1 for the head rank and data inputs). */
 int cascade_engine_unsupported(const Cascade *c, SrcLoc *loc, const char **what, int *einsum);
 

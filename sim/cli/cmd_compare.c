@@ -12,7 +12,8 @@ static const CliOpt compare_opts[] = {
     { "-p", "ARCH.cfg:MAPPING.cfg[:KEY=VALUE,...]",
       "a pair (repeatable; the first is the baseline); its own overrides\n"
       "(comma-separated, applied after --set) label its runs\n"
-      "MAPPING[KEY=VALUE,...]", CLI_REQUIRED | CLI_REPEAT },
+      "MAPPING[KEY=VALUE,...] (NAME alone when they set mapping.name=NAME)",
+      CLI_REQUIRED | CLI_REPEAT },
     { "-w", "WORKLOAD.cfg[,...]", "workload files, comma-separated", CLI_REQUIRED },
     { "--seq", "N[,N...]", "sequence lengths (workload.seq); default: the workload's own", 0 },
     CLI_OPT_SET,

@@ -8,6 +8,8 @@
 #include "config/configInt.h"
 #include "sparse/nm.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -181,7 +183,8 @@ static void sparse_validate(CfgFile *f, const Node *n, WorkloadBox *box)
 static void workload_validate(CfgFile *f, config_setting_t *top, WorkloadBox *box)
 {
     static const char *const keys[] = { "name", "kind", "batch", "heads", "seq", "ranks",
-                                        "dtype_bits", "nm", "layers", "sparse", NULL };
+                                        "dtype_bits", "nm", "layers", "sparse", "cascade",
+                                        "density", NULL };
     static const char *const kinds[] = { "attention", "gemm", "training", NULL };
     WorkloadSpec *w = &box->w;
     Node n = node_make(f, top, "workload");
@@ -211,6 +214,27 @@ static void workload_validate(CfgFile *f, config_setting_t *top, WorkloadBox *bo
     v = 16;
     if (get_int(&n, "dtype_bits", false, 1, 64, &v) != GET_BAD)
         w->dtype_bits = (uint32_t)v;
+
+    /* The cascade the workload runs (a masked variant of the mapping's, say): a file
+     * relative to this file's folder, or to the working directory from --set. */
+    if (get_str(&n, "cascade", false, false, &s) == GET_OK) {
+        config_setting_t *cs = config_setting_get_member(top, "cascade");
+        char *cp = cfg_override_of(cs) ? xstrdup(s) : path_join(f->dir, s);
+        FILE *fp = fopen(cp, "rb");
+        if (!fp) {
+            cfg_err(f, cs, "workload.cascade: cannot open '%s': %s", cp, strerror(errno));
+        } else {
+            fclose(fp);
+            w->cascade_path = pool_add(&box->pool, cp);
+            w->cascade_loc = cfg_loc(f, cs);
+        }
+        free(cp);
+    }
+    double dens;
+    if (get_float(&n, "density", false, 0, true, 1, false, &dens) == GET_OK) {
+        w->density = dens;
+        w->density_loc = cfg_loc(f, config_setting_get_member(top, "density"));
+    }
 
     config_setting_t *rg = config_setting_get_member(top, "ranks");
     int cap = 2 + (rg && config_setting_is_group(rg) ? config_setting_length(rg) : 0);
@@ -285,6 +309,10 @@ int config_load_workload(const char *path, const Overrides *ov, Diag *d, Workloa
             cfg_apply_overrides(&f, top, "workload", ov);
             workload_validate(&f, top, box);
             if (diag_count(d) == before) {
+                /* The run inlines the workload's cascade in the mapping's group of
+                 * effective.cfg, so the path (relative to this file) is not kept. */
+                if (w->cascade_path)
+                    config_setting_remove(top, "cascade");
                 Buf b = {0};
                 cfg_write_setting(&b, top, 0, NULL, NULL);
                 w->effective_cfg = pool_adopt(&box->pool, buf_take(&b));

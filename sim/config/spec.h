@@ -191,6 +191,14 @@ typedef struct {
     int n_layers;
     SparseOperandSpec *sparse; /* N:M-sparse operands (workload.sparse), in file order */
     int n_sparse;
+    const char *cascade_path; /* the cascade this workload runs (workload.cascade, resolved
+                                 against the workload file's folder), or NULL: the
+                                 mapping's */
+    SrcLoc cascade_loc;
+    double density;        /* workload.density: the share of the work a data mask (a
+                              block-mask file, a topk choice) keeps, in (0, 1]; 0 = not
+                              given */
+    SrcLoc density_loc;
 } WorkloadSpec;
 
 /* Which ranks a compute unit spreads over its PE rows and columns. */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cascade/mask.h"
 #include "engine/engineInt.h"
 #include "util/util.h"
 
@@ -192,6 +193,24 @@ int engine_check(const EngineInput *in, Diag *d)
             diag_error(d, s->loc.file, s->loc.line, "arch.%s: energy class %s needs 'read' and "
                        "'write' entries", s->name, s->energy_class);
     }
+    /* A data mask (a block-mask file, a topk choice) is modelled from its density. */
+    for (int i = 0; i < c->n_einsums && !(w->density > 0); i++)
+        if (cascade_mask_kind(c, i) == MASK_DATA) {
+            diag_error(d, w->loc.file, w->loc.line, "workload %s: einsum %s of cascade %s is "
+                       "masked by data (a block-mask file or a topk choice), which the engine "
+                       "cannot decide from indices: give the share of the work it keeps as "
+                       "workload.density (einsim eval prints it as 'density' on data)", w->name,
+                       c->einsums[i].name, c->name);
+            break;
+        }
+    if (w->density > 0 && diag_count(d) == errs0) {
+        bool data = false;
+        for (int i = 0; i < c->n_einsums; i++)
+            data |= cascade_mask_kind(c, i) == MASK_DATA;
+        if (!data)
+            diag_warning(d, w->density_loc.file, w->density_loc.line, "workload %s: density "
+                         "is ignored: cascade %s has no data mask", w->name, c->name);
+    }
     return diag_count(d) - errs0;
 }
 
@@ -266,6 +285,14 @@ static void count_action(Ctx *x, const char *comp, const char *cls, const char *
     r->actions[r->n_actions++] = (ActionCount){ comp, cls, action, n };
 }
 
+/* Adds n (which may be negative) to an action counted before. */
+static void count_adjust(Ctx *x, const char *comp, const char *action, double n)
+{
+    for (int i = 0; i < x->r->n_actions; i++)
+        if (strcmp(x->r->actions[i].component, comp) == 0 && strcmp(x->r->actions[i].action, action) == 0)
+            x->r->actions[i].count += n;
+}
+
 static TrafficStat *traffic(Ctx *x, const char *level, const char *tensor)
 {
     EngineResult *r = x->r;
@@ -283,6 +310,30 @@ static TrafficStat *traffic(Ctx *x, const char *level, const char *tensor)
     t->level = level;
     t->tensor = tensor;
     return t;
+}
+
+/* The terms Einsum i issues of its `terms` dense ones (all (b, h)): with an N:M-sparse
+ * operand, the kept values' (the dense terms they stand for are reported beside them);
+ * *sparse says so. */
+static uint64_t einsum_issued(Ctx *x, int i, uint64_t terms, bool *sparse)
+{
+    const EngineInput *in = x->in;
+    SparseUse su;
+    *sparse = engine_sparse_use(in, i, &su, NULL, 0) == 0 && su.spec;
+    if (!*sparse)
+        return terms;
+    uint64_t ext = (uint64_t)in->sizes->size[su.rank];
+    return mul(x, terms / ext, engine_nm_kept(ext, su.spec->n, su.spec->m));
+}
+
+/* Useful PE-cycles of `issued` terms: a multi-lane PE does `lanes` MACs per cycle at its
+ * peak. */
+static uint64_t pe_cycles_of(Ctx *x, const Einsum *e, const ComputeUnitSpec *u,
+                             const BindingSpec *b, uint64_t issued)
+{
+    uint64_t lanes = engine_lanes(e, u);
+    uint64_t pc = mul(x, issued, cost_per_term(e, u, b));
+    return pc / lanes + (pc % lanes != 0);
 }
 
 /* Per-Einsum work (all (b, h)); cycles are filled in from the group plans. */
@@ -304,17 +355,12 @@ static void einsum_work(Ctx *x)
         for (int k = 0; k < nr; k++)
             terms = mul(x, terms, (uint64_t)in->sizes->size[r[k]]);
         st->terms = terms;
+        st->density = 1.0;
         uint32_t ops[OP__COUNT];
         einsum_unit_ops(e, ops);
-        /* An N:M-sparse operand: the MACs issued are the kept values' (the dense MACs
-         * they stand for are reported beside them). */
-        SparseUse su;
-        uint64_t issued = terms;
-        if (engine_sparse_use(in, i, &su, NULL, 0) == 0 && su.spec) {
-            uint64_t ext = (uint64_t)in->sizes->size[su.rank];
-            issued = mul(x, terms / ext, engine_nm_kept(ext, su.spec->n, su.spec->m));
-            x->sparse_work = true;
-        }
+        bool sparse;
+        uint64_t issued = einsum_issued(x, i, terms, &sparse);
+        x->sparse_work |= sparse;
         if (ops[OP_MAC])
             x->dense_macs = add(x, x->dense_macs, mul(x, terms, ops[OP_MAC]));
         for (int o = 0; o < OP__COUNT; o++)
@@ -322,11 +368,8 @@ static void einsum_work(Ctx *x)
         if (!u || !einsum_computes(e))
             continue;
         st->unit = u->name;
-        /* Useful PE-cycles: a multi-lane PE does `lanes` MACs per cycle at its peak. */
-        uint64_t lanes = engine_lanes(e, u);
-        st->pe_cycles = mul(x, issued, cost_per_term(e, u, b));
-        st->pe_cycles = st->pe_cycles / lanes + (st->pe_cycles % lanes != 0);
-        if (su.spec && issued)
+        st->pe_cycles = pe_cycles_of(x, e, u, b, issued);
+        if (sparse && issued)
             count_action(x, u->name, u->energy_class, "mux", (double)issued);
         for (int o = 0; o < OP__COUNT; o++) {
             const char *act;
@@ -337,16 +380,66 @@ static void einsum_work(Ctx *x)
     }
 }
 
+/* Einsum ei ran `share` of its items (masks): its terms, ops, PE-cycles and compute
+ * actions count those only. */
+static void einsum_scale(Ctx *x, int ei, double share, const char *src)
+{
+    const EngineInput *in = x->in;
+    EinsumStat *st = &x->r->einsums[ei];
+    st->density = share;
+    st->density_source = src;
+    const Einsum *e = &in->cascade->einsums[ei];
+    const BindingSpec *b = binding_of(in->mapping, e->name);
+    const ComputeUnitSpec *u = b ? arch_find_unit(in->arch, b->unit) : NULL;
+    if (share >= 1 || !u)
+        return;
+    /* An N:M-sparse operand: the live share of the kept values' terms; the dense
+     * equivalent and the value muxes follow the same share. */
+    uint64_t terms = (uint64_t)floor((double)st->terms * share);
+    bool sparse;
+    uint64_t full = einsum_issued(x, ei, st->terms, &sparse);
+    uint64_t issued = sparse ? (uint64_t)floor((double)full * share) : terms;
+    uint32_t ops[OP__COUNT];
+    einsum_unit_ops(e, ops);
+    if (ops[OP_MAC] && st->terms > terms)
+        x->dense_macs -= mul(x, st->terms - terms, ops[OP_MAC]);
+    if (sparse && full > issued)
+        count_adjust(x, u->name, "mux", -(double)(full - issued));
+    for (int o = 0; o < OP__COUNT; o++) {
+        uint64_t now = mul(x, issued, ops[o]);
+        const char *act;
+        double per, pj;
+        if (st->ops[o] > now && unit_op_energy(&in->arch->energy, u, (OpKind)o, &act, &per, &pj))
+            count_adjust(x, u->name, act, -(double)(st->ops[o] - now) * per);
+        st->ops[o] = now;
+    }
+    st->terms = terms;
+    st->pe_cycles = pe_cycles_of(x, e, u, b, issued);
+}
+
 /* ---- a group's steady state: the sums over its items ---------------------------------- */
 
 #define MAX_CLASSES 32
 
 typedef struct {
     uint64_t *busy;          /* per unit: cycles held by the group's passes */
+    uint64_t *tail;          /* per unit: the largest ivl - lat of its passes */
     double dram_bytes;
     uint64_t port;           /* cycles of the busier buffer port */
     uint64_t compute, memory, cycles; /* compute: the busiest unit or port */
 } GroupCost;
+
+static GroupCost gc_new(int n_units)
+{
+    return (GroupCost){ .busy = xcalloc((size_t)n_units, sizeof(uint64_t)),
+                        .tail = xcalloc((size_t)n_units, sizeof(uint64_t)) };
+}
+
+static void gc_free(GroupCost *gc)
+{
+    free(gc->busy);
+    free(gc->tail);
+}
 
 static double bytes_of(const EngineInput *in, double words)
 {
@@ -380,13 +473,16 @@ static void group_sums(Ctx *x, const PlanGroup *p, GroupCost *gc, bool account)
     gc->dram_bytes = 0;
     /* A pass whose issue floor outlasts its results (a tiny pass draining its outputs)
      * may be the unit's last: the bound subtracts that excess once per unit. */
-    uint64_t *tail = xcalloc((size_t)a->n_units, sizeof *tail);
+    uint64_t *tail = gc->tail;
+    memset(tail, 0, (size_t)a->n_units * sizeof *tail);
     double port[2] = { 0, 0 };     /* words through the buffer's read and write ports */
     /* Unpipelined groups: stages run one after another within an item, so the bound is
      * the sum over stages of each stage's busiest unit. */
     int n_st = p->gs->n_stages;
     uint64_t *stage_u = xcalloc((size_t)n_st * (size_t)a->n_units + 1, sizeof *stage_u);
     double staged = 0;
+    double *run_terms = xcalloc((size_t)p->n_act, sizeof *run_terms);
+    double *all_terms = xcalloc((size_t)p->n_act, sizeof *all_terms);
     for (int k = 0; k < nc; k++) {
         const ItemClass *ic = &cls[k];
         memset(stage_u, 0, (size_t)n_st * (size_t)a->n_units * sizeof *stage_u);
@@ -398,10 +494,20 @@ static void group_sums(Ctx *x, const PlanGroup *p, GroupCost *gc, bool account)
                         : plan_runs(p, i, ic);
             if (!runs)
                 continue;
+            /* Dead items cost nothing: the masked every-step work, its loads and stores
+             * run at live items (residency loads at steps / tiles with one); the first and
+             * last steps' work (initial and final values) and work that does not depend
+             * on the mask run regardless. */
+            bool every = pa->phase == PH_EVERY;
+            uint64_t cnt = !pa->maskable ? ic->count
+                         : pa->kind == ACT_LOAD ? (pa->res == RES_TILE ? ic->live_tiles
+                                                   : pa->res == RES_STEP ? ic->live_steps : ic->live)
+                         : every && (pa->kind == ACT_EINSUM || pa->res == RES_ITEM) ? ic->live
+                         : ic->count;
             if (pa->kind != ACT_EINSUM) {
                 uint64_t words = plan_words(in, p, i, ic->x);
                 uint64_t meta = plan_meta_words(in, p, i, ic->x);
-                gc->dram_bytes += bytes_of(in, (double)words) * (double)ic->count;
+                gc->dram_bytes += bytes_of(in, (double)words) * (double)cnt;
                 if (!account)
                     continue;
                 /* An N:M tensor moves as its values and its metadata tensor. */
@@ -409,7 +515,7 @@ static void group_sums(Ctx *x, const PlanGroup *p, GroupCost *gc, bool account)
                 for (int part = 0; part < (nm ? 2 : 1); part++) {
                     const char *name = part ? nm->meta
                                             : c->tensors[engine_view_source(c, pa->tensor)].name;
-                    double w = (double)(part ? meta : words - meta) * (double)ic->count;
+                    double w = (double)(part ? meta : words - meta) * (double)cnt;
                     TrafficStat *td = traffic(x, dram, name);
                     TrafficStat *tb = buf && !pa->bypass ? traffic(x, buf->name, name) : NULL;
                     uint64_t wu = w >= 1.8e19 ? (x->overflow = 1, UINT64_MAX) : (uint64_t)w;
@@ -426,9 +532,11 @@ static void group_sums(Ctx *x, const PlanGroup *p, GroupCost *gc, bool account)
                 continue;
             }
             PassShape s = plan_shape(in, p, i, ic->x);
-            port[0] += (double)s.rd * (double)ic->count;
-            port[1] += (double)s.wr * (double)ic->count;
-            uint64_t held = mul(x, mul(x, s.n, s.ivl), ic->count);
+            run_terms[i] += (double)s.terms * (double)cnt;
+            all_terms[i] += (double)s.terms * (double)ic->count;
+            port[0] += (double)s.rd * (double)cnt;
+            port[1] += (double)s.wr * (double)cnt;
+            uint64_t held = mul(x, mul(x, s.n, s.ivl), cnt);
             gc->busy[pa->unit] = add(x, gc->busy[pa->unit], held);
             if (pa->stage >= 0 && pa->stage < n_st)
                 stage_u[pa->stage * a->n_units + pa->unit] += s.n * s.ivl;
@@ -453,7 +561,7 @@ static void group_sums(Ctx *x, const PlanGroup *p, GroupCost *gc, bool account)
                     continue;
                 seen[n_seen++] = t;
                 /* An initial value only (e.g. RD[0, p]) costs nothing to read. */
-                double n = plan_touches(in, p, i, t, ic->x, &s) * (double)ic->count;
+                double n = plan_touches(in, p, i, t, ic->x, &s) * (double)cnt;
                 int home = plan_home(in, p, t);
                 if (home != 3 && home != 1 && plan_forwarded(in, p, i, t))
                     home = 1;
@@ -482,8 +590,8 @@ static void group_sums(Ctx *x, const PlanGroup *p, GroupCost *gc, bool account)
             /* The output: written where it lives; a reduction split over passes along
              * the rows writes partial sums and reads them back. */
             int home = plan_home(in, p, e->out);
-            double outs = plan_touches(in, p, i, e->out, ic->x, &s) * (double)ic->count;
-            double psum_reads = s.psum * (double)ic->count;
+            double outs = plan_touches(in, p, i, e->out, ic->x, &s) * (double)cnt;
+            double psum_reads = s.psum * (double)cnt;
             const char *oname = c->tensors[e->out].name;
             uint64_t ou = outs >= 1.8e19 ? (x->overflow = 1, UINT64_MAX) : (uint64_t)outs;
             uint64_t pu = (uint64_t)psum_reads;
@@ -502,7 +610,7 @@ static void group_sums(Ctx *x, const PlanGroup *p, GroupCost *gc, bool account)
              * result is read and written back by every term (it accumulates, or a map
              * rewrites it in place); a stationary operand is read by every term, after
              * being written once per pass. */
-            double terms = (double)s.terms * (double)ic->count;
+            double terms = (double)s.terms * (double)cnt;
             if (s.dataflow == DF_OS) {
                 count_action(x, u->name, u->energy_class, "reg_read", terms);
                 count_action(x, u->name, u->energy_class, "reg_write", terms);
@@ -510,7 +618,7 @@ static void group_sums(Ctx *x, const PlanGroup *p, GroupCost *gc, bool account)
                 count_action(x, u->name, u->energy_class, "reg_read", terms);
                 if (plan_home(in, p, s.stationary) != 1)
                     count_action(x, u->name, u->energy_class, "reg_write",
-                                 plan_touches(in, p, i, s.stationary, ic->x, &s) * (double)ic->count);
+                                 plan_touches(in, p, i, s.stationary, ic->x, &s) * (double)cnt);
             }
         }
         if (!p->pipelined)
@@ -518,15 +626,21 @@ static void group_sums(Ctx *x, const PlanGroup *p, GroupCost *gc, bool account)
                 uint64_t mx = 0;
                 for (int u = 0; u < a->n_units; u++)
                     mx = stage_u[st * a->n_units + u] > mx ? stage_u[st * a->n_units + u] : mx;
-                staged += (double)mx * (double)ic->count;
+                staged += (double)mx * (double)ic->live;
             }
     }
+    if (account && p->n_masked)
+        for (int i = 0; i < p->n_act; i++)
+            if (p->act[i].kind == ACT_EINSUM && p->act[i].maskable && all_terms[i] > 0)
+                einsum_scale(x, p->act[i].einsum, run_terms[i] / all_terms[i],
+                             p->data_masked ? "workload.density" : "rules");
+    free(run_terms);
+    free(all_terms);
     gc->compute = 0;
     for (int u = 0; u < a->n_units; u++) {
         uint64_t b = gc->busy[u] - (tail[u] < gc->busy[u] ? tail[u] : gc->busy[u]);
         gc->compute = b > gc->compute ? b : gc->compute;
     }
-    free(tail);
     free(stage_u);
     if (!p->pipelined) {
         uint64_t st = staged < 1.8e19 ? (uint64_t)staged : (x->overflow = 1, UINT64_MAX);
@@ -562,6 +676,7 @@ typedef struct {
     PlanOpts o;
     uint64_t cycles;        /* analytic */
     double dram_bytes;
+    uint64_t cost;          /* items of a full tile: what the cycle level simulates */
 } GroupOption;
 
 /* Orders options by fewest analytic cycles, then double-buffered tiles (the next tile's
@@ -606,7 +721,7 @@ static int group_options(Ctx *x, int g, GroupOption **out, char *why, size_t n_w
     GroupOption *opt = xcalloc((size_t)nc * 8, sizeof *opt);
     int n = 0;
     char why0[512] = "";
-    GroupCost gc = { .busy = xcalloc((size_t)in->arch->n_units, sizeof *gc.busy) };
+    GroupCost gc = gc_new(in->arch->n_units);
     for (int spilled = 0; spilled <= (gs->n_spill > 0); spilled++)
         for (int k = 0; k < 2 * nc; k++) {
             PlanOpts o = { cand[k / 2], spilled, k % 2 == 0, true };
@@ -620,10 +735,10 @@ static int group_options(Ctx *x, int g, GroupOption **out, char *why, size_t n_w
                 continue;
             }
             group_sums(x, &p, &gc, false);
-            opt[n++] = (GroupOption){ o, gc.cycles, gc.dram_bytes };
+            opt[n++] = (GroupOption){ o, gc.cycles, gc.dram_bytes, p.steps * p.nb_full };
             plan_free(&p);
         }
-    free(gc.busy);
+    gc_free(&gc);
     if (why0[0])
         snprintf(why, n_why, "%s", why0);
     qsort(opt, (size_t)n, sizeof *opt, option_cmp);
@@ -699,7 +814,7 @@ void engine_analytic(const EngineInput *in, EngineResult *out)
     if (x.sparse_work)
         out->macs_dense_equivalent = x.dense_macs;
     uint64_t memory_bound_cycles = 0;
-    GroupCost gc = { .busy = xcalloc((size_t)a->n_units, sizeof *gc.busy) };
+    GroupCost gc = gc_new(a->n_units);
     for (int g = 0; g < in->mapping->n_groups && out->feasible; g++) {
         const GroupSpec *gs = &in->mapping->groups[g];
         if (out->n_groups >= ENGINE_MAX_GROUPS) {
@@ -724,7 +839,7 @@ void engine_analytic(const EngineInput *in, EngineResult *out)
         out->cycles = add(&x, out->cycles, st->cycles);
         out->dram_bytes = add(&x, out->dram_bytes, st->dram_bytes);
     }
-    free(gc.busy);
+    gc_free(&gc);
     if (x.overflow) {
         infeasible(&x, "workload too large: cycles, counts or bytes overflow 64 bits");
         out->too_large = true;
@@ -779,35 +894,54 @@ void engine_cycle(const EngineInput *in, const EngineResult *r, CycleResult *out
     uint64_t total = 0, dep = 0, bw = 0, port = 0;
     EngineResult *scratch = xcalloc(1, sizeof *scratch);
     Ctx x = { in, scratch, 0, 0, 0 };
-    GroupCost gc = { .busy = xcalloc((size_t)a->n_units, sizeof *gc.busy) };
+    GroupCost gc = gc_new(a->n_units);
     for (int g = 0; g < r->n_groups && !overflow; g++) {
-        /* The cycle level takes the option with the fewest cycles: options in order of
-         * their analytic bound, until that bound reaches the best schedule found (so the
-         * analytic level's own choice is always run, and a larger buffer only adds
-         * options). */
+        /* The cycle level takes the option with the fewest cycles (the first in the
+         * analytic order among equals). Options are swept cheapest first (fewest items
+         * per tile: the simulated prefix before the steady state repeats is shortest),
+         * each with the best schedule so far as its cutoff: an option whose analytic
+         * bound reaches it is skipped, and a sweep stops as soon as it provably reaches
+         * it (SchedLimit), so a larger buffer only adds options. */
         char why[512];
         GroupOption *opt;
         int n = group_options(&x, g, &opt, why, sizeof why);
         EINSIM_ASSERT(n > 0);
-        uint64_t best = UINT64_MAX, best_bound = 0;
-        SchedOut bs = { 0 };
-        bool best_mem = false;
+        int *order = xcalloc((size_t)n, sizeof *order);
+        for (int k = 0; k < n; k++)
+            order[k] = k;
         /* With a trace, the analytic level's own option only (its events are the plan). */
         int n_try = in->trace ? 1 : n;
-        for (int k = 0; k < n_try && opt[k].cycles < best; k++) {
+        for (int i = 1; i < n_try; i++)           /* stable: by cost, then analytic order */
+            for (int j = i; j > 0 && opt[order[j - 1]].cost > opt[order[j]].cost; j--) {
+                int t = order[j - 1];
+                order[j - 1] = order[j];
+                order[j] = t;
+            }
+        uint64_t best = UINT64_MAX, best_bound = 0;
+        int best_k = n;
+        SchedOut bs = { 0 };
+        bool best_mem = false;
+        for (int i = 0; i < n_try; i++) {
+            int k = order[i];
+            /* To win, option k needs fewer cycles, or as many and an earlier place. */
+            uint64_t cutoff = best == UINT64_MAX || k > best_k ? best : best + 1;
+            if (opt[k].cycles >= cutoff)
+                continue;
             PlanGroup p;
             int rc = plan_build(in, g, opt[k].o, &p, why, sizeof why);
             EINSIM_ASSERT(rc == 0);
             plan_capacity(in, &p, why, sizeof why);
+            group_sums(&x, &p, &gc, false);
+            SchedLimit lim = { cutoff, gc.busy, gc.tail, gc.dram_bytes };
             SchedOut so;
             bool of = false;
-            sched_run(in, &p, &so, &of);
-            if (!of && so.cycles < best) {
+            sched_run(in, &p, x.overflow || in->exhaustive ? NULL : &lim, &so, &of);
+            if (!of && !so.pruned && so.cycles < cutoff) {
                 EINSIM_ASSERT(so.cycles >= opt[k].cycles);
                 best = so.cycles;
+                best_k = k;
                 bs = so;
                 best_bound = opt[k].cycles;
-                group_sums(&x, &p, &gc, false);
                 best_mem = gc.memory > gc.compute;
             }
             plan_free(&p);
@@ -816,6 +950,7 @@ void engine_cycle(const EngineInput *in, const EngineResult *r, CycleResult *out
                 break;
             }
         }
+        free(order);
         free(opt);
         if (overflow || !ck_add_u64(total, best, &total)) {
             overflow = true;
@@ -838,7 +973,7 @@ void engine_cycle(const EngineInput *in, const EngineResult *r, CycleResult *out
             dep += uw;
         }
     }
-    free(gc.busy);
+    gc_free(&gc);
     free(scratch);
     if (overflow || x.overflow) {
         out->ran = false;

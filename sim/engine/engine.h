@@ -40,7 +40,8 @@
  *
  * The cycle level (sched.c) issues the same passes, loads and stores on the same
  * resources, in order, each as soon as its resource is free and what it reads is
- * ready; it takes, among the same options, the one with the fewest cycles. It is a
+ * ready; it takes, among the same options, the one with the fewest cycles (branch and
+ * bound: a simulation stops once it provably cannot beat the best so far). It is a
  * max-plus recurrence, so it is never below the bound, and more work never takes fewer
  * cycles. The steady state is detected (the live state repeats up to a shift) and
  * extrapolated exactly. All counts are checked 64-bit integers: a result that does not
@@ -64,6 +65,10 @@ typedef struct {
     uint64_t ops[OP__COUNT];   /* ops issued: terms × ops per term */
     uint64_t cycles;           /* cycles on its unit if it ran alone, all (b, h) */
     uint64_t pe_cycles;        /* useful PE-cycles: terms × cycles per term */
+    double density;            /* share of its items the engine ran: 1, or less when masks
+                                  leave items dead (terms, ops, pe_cycles count those run) */
+    const char *density_source; /* NULL (dense), "rules" (decided from the mask's indices)
+                                   or "workload.density" (a data mask) */
 } EinsumStat;
 
 typedef struct {
@@ -174,6 +179,10 @@ typedef struct {
      * own option (tile, spilling, buffering), so the events describe that plan. */
     void (*trace)(void *ctx, const EngineEvent *ev);
     void *trace_ctx;
+    /* For tests of the search: the cycle level without its cutoff and without block-level
+     * periods (every option that its bound does not exclude simulated to the end). The
+     * results must be the same; only the slots simulated differ. */
+    bool exhaustive;
 } EngineInput;
 
 /* Checks what the engine needs beyond mapping_check (groups cover every computing

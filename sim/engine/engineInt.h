@@ -20,6 +20,9 @@
 #include "engine/engine.h"
 
 #define PLAN_MAX_DEPS 24
+typedef struct LiveCache LiveCache;
+#define PLAN_MAX_MASKED 64   /* the Einsums of a cascade */
+#define PLAN_DENS_DEN 64     /* a workload's density is modelled in steps of 1/64 */
 
 /* What one Einsum does in one item on its unit. */
 typedef struct {
@@ -79,6 +82,9 @@ typedef struct {
     int store;          /* ACT_EINSUM: index of the store of its output in this group, -1 */
     uint64_t stream_div; /* loads: > 1 when consumers read it pass by pass (a slice per
                            pass streams through the buffer), the passes of a full item */
+    bool maskable;      /* skipped at dead items (live.c): an Einsum that reads a masked
+                           root (directly or through the group's Einsums), a load all of
+                           whose readers are, the store of such an Einsum */
 } PlanAct;
 
 /* Extents of one item class: the block, the chunk of the iterative rank's inner
@@ -115,6 +121,18 @@ typedef struct {
     uint64_t handoff_latency; /* staging between units (cycles) */
     int *ord;                /* issue order within a slot: loads, Einsums (stage order),
                                 stores; n_act entries */
+    /* Masks (live.c): an item in which every masked Einsum of the group is masked by
+     * the rules, or whose step the data masks' density pattern drops, is dead: it costs
+     * nothing (its running values carry over unchanged). */
+    const EngineInput *in;   /* for the liveness queries */
+    int n_masked;            /* computing Einsums of the group that a mask reaches */
+    int masked[PLAN_MAX_MASKED];
+    bool masked_by_where;    /* masked[] are the Einsums whose own where clause masks them */
+    struct LiveCache *lcache; /* the last uniform run of steps found (live.c) */
+    bool data_masked;        /* a data mask reaches them (dens_num is the workload's) */
+    uint64_t dens_num;       /* data masks: live steps per PLAN_DENS_DEN steps (spread
+                                evenly, the same steps for every block); PLAN_DENS_DEN
+                                when there is none */
     uint64_t footprint_bytes; /* the group's buffer bytes (every copy) */
     uint64_t port_words;     /* words per cycle of each of the buffer's read and write
                                 ports (row width x banks); 0: no buffer */
@@ -212,24 +230,66 @@ typedef struct {
     bool first_tile_item;         /* step 0 and block 0 */
     bool last_block;              /* the items are the last block of their step */
     uint64_t count;               /* items of this class in all (b, h) */
+    uint64_t live;                /* of them, items not dead (all when unmasked) */
+    uint64_t live_steps;          /* first_block: steps of these items with a live item */
+    uint64_t live_tiles;          /* first_tile_item: tiles of these items with a live item */
 } ItemClass;
 int plan_classes(const PlanGroup *p, ItemClass *out, int max);
 /* True when actor a runs at items of class c (its phase, and loads at residency starts). */
 bool plan_runs(const PlanGroup *p, int a, const ItemClass *c);
+
+/* Liveness under the masks (live.c). A box of items of one (b, h): tiles [t0, t1),
+ * steps [s0, s1), blocks [b0, b1) (blocks of the tiles' kind: t1 - 1 < n_tiles - 1, or
+ * the last tile alone). Every (b, h) has the same pattern. */
+typedef struct {
+    uint64_t t0, t1, s0, s1, b0, b1;
+} LiveBox;
+/* Sets the group's masked Einsums and density (plan_build calls it). Returns 0, or 1
+ * with the reason in `why` (a data mask without a workload density). */
+int live_init(const EngineInput *in, PlanGroup *p, char *why, size_t n_why);
+uint64_t live_items(const PlanGroup *p, LiveBox b);        /* live items in the box */
+uint64_t live_steps(const PlanGroup *p, LiveBox b);        /* (tile, step)s with one */
+uint64_t live_tiles(const PlanGroup *p, LiveBox b);        /* tiles with one */
+bool live_item(const PlanGroup *p, uint64_t tile, uint64_t step, uint64_t block);
+bool live_step(const PlanGroup *p, uint64_t tile, uint64_t step);   /* has a live item */
+/* live[b] = 1 for the live blocks of a step (blocks of the tile's kind entries). */
+void live_blocks(const PlanGroup *p, uint64_t tile, uint64_t step, uint8_t *live);
+/* For the cycle level's steady state: the end of the run of steps from `step` of `tile`
+ * whose liveness is uniform (every item dead, or every item live by the rules); returns
+ * `step` when that step is mixed. *all_dead tells which. */
+uint64_t live_uniform_until(const PlanGroup *p, uint64_t tile, uint64_t step, bool *all_dead);
+/* Steps after which the density pattern repeats (1 without data masks). */
+uint64_t live_pattern_period(const PlanGroup *p);
 
 /* Buffer bytes and PE-register words the plan needs; 0, or 1 with the reason (tensor,
  * level, bytes needed and available) in `why`. */
 int plan_capacity(const EngineInput *in, PlanGroup *p, char *why, size_t n_why);
 
 /* The cycle level of one group: runs the sweep. Returns the cycles; fills the stall
- * split. Sets *overflow on 64-bit overflow. */
+ * split. Sets *overflow on 64-bit overflow.
+ *
+ * With a cutoff, the sweep stops early (pruned) once its cycles provably reach the
+ * cutoff. The proof: every resource serves its requests in issue order, so the group
+ * cannot end before a unit's free time plus the pass time still to issue on it (less
+ * the largest issue floor beyond a pass's latency), nor before the DRAM channel's free
+ * time plus the bytes still to move over the bandwidth. The totals are the analytic
+ * level's sums of the same passes and transfers (checked at the end of a full sweep). */
 typedef struct {
+    uint64_t cutoff;          /* UINT64_MAX: none */
+    const uint64_t *busy;     /* per unit: the sum of n x ivl of every pass */
+    const uint64_t *tail;     /* per unit: the largest ivl - lat of its passes */
+    double dram_bytes;        /* every transfer's bytes */
+} SchedLimit;
+
+typedef struct {
+    bool pruned;              /* stopped at the cutoff: cycles is a lower bound only */
     uint64_t cycles;          /* the group's last result */
     uint64_t slots_total, slots_simulated;
     uint64_t unit_wait;       /* cycles a unit waited for another unit's result */
     uint64_t dram_wait;       /* cycles a unit waited for a load */
     uint64_t port_wait;       /* cycles a unit waited for a buffer port */
 } SchedOut;
-void sched_run(const EngineInput *in, const PlanGroup *p, SchedOut *out, bool *overflow);
+void sched_run(const EngineInput *in, const PlanGroup *p, const SchedLimit *lim, SchedOut *out,
+               bool *overflow);
 
 #endif

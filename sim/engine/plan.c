@@ -485,6 +485,7 @@ int plan_classes(const PlanGroup *p, ItemClass *out, int max)
         uint64_t nb = tk ? p->nb_last : p->nb_full;
         uint64_t blk_last = tk ? p->blk_last_last : p->blk_last_full;
         uint64_t tile = tk ? p->tile_last : (p->tile ? p->tile : p->tile_last);
+        uint64_t t0 = tk ? p->n_tiles - 1 : 0, t1 = t0 + ntiles;
         for (uint64_t sk = 0; sk < 3; sk++) {        /* step 0, middle steps, last step */
             uint64_t nsteps;
             bool first = false, last = false;
@@ -523,6 +524,18 @@ int plan_classes(const PlanGroup *p, ItemClass *out, int max)
                 ic->first_tile_item = first && bk == 0;
                 ic->last_block = bk == 2 || nb == 1;
                 ic->count = smul(smul(smul(p->bh, ntiles), nsteps), nblocks);
+                ic->live = ic->live_steps = ic->live_tiles = ic->count;
+                if (p->n_masked) {
+                    /* Every (b, h) has the same pattern of dead items. */
+                    uint64_t s0 = sk == 0 ? 0 : sk == 1 ? 1 : p->steps - 1;
+                    uint64_t b0 = bk == 0 ? 0 : bk == 1 ? 1 : nb - 1;
+                    LiveBox box = { t0, t1, s0, s0 + nsteps, b0, b0 + nblocks };
+                    ic->live = smul(p->bh, live_items(p, box));
+                    if (bk == 0)
+                        ic->live_steps = smul(p->bh, live_steps(p, (LiveBox){ t0, t1, s0, s0 + nsteps, 0, nb }));
+                    if (bk == 0 && sk == 0)
+                        ic->live_tiles = smul(p->bh, live_tiles(p, (LiveBox){ t0, t1, 0, p->steps, 0, nb }));
+                }
             }
         }
     }
@@ -998,7 +1011,7 @@ int plan_build(const EngineInput *in, int g, PlanOpts o, PlanGroup *p, char *why
                          pw->store < 0 && !listed_on_chip(gs, c->tensors[pw->tensor].name);
         }
     }
-    if (plan_schedule(in, p, why, n_why)) {
+    if (plan_schedule(in, p, why, n_why) || live_init(in, p, why, n_why)) {
         plan_free(p);
         return 1;
     }
@@ -1033,6 +1046,7 @@ void plan_free(PlanGroup *p)
 {
     free(p->act);
     free(p->ord);
+    free(p->lcache);
     memset(p, 0, sizeof *p);
 }
 

@@ -21,11 +21,14 @@
  * and the items the next periods process look exactly like the previous period's (same
  * extents, same phases), every following period repeats with the same shift, so the
  * sweep jumps over as many whole periods as the structure allows. Candidate periods: a
- * few steps inside a tile, a few tiles inside a (batch, head), and whole (batch, head)s. */
+ * few steps inside a tile, a few tiles inside a (batch, head), and whole (batch, head)s;
+ * in a tile of one step whose items read no other item's results, a few blocks.
+ *
+ * Cutoff: the engine sweeps a group's options with the best schedule so far as a cutoff
+ * (SchedLimit); the sweep stops once the cutoff is provably reached. */
 #include "engine/engineInt.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +37,7 @@
 
 #define ABSENT UINT64_MAX
 #define PORT_SNAP 8        /* port intervals a snapshot pads to */
+#define STEP_CACHE 8       /* steps whose live blocks are remembered */
 
 typedef struct {
     uint64_t tag;          /* item, or residency number; ABSENT when empty */
@@ -49,6 +53,7 @@ typedef struct {
     uint64_t step_first;             /* global item of the step's first item */
     uint64_t gtile, gstep;           /* global tile and step numbers */
     ItemExt x;
+    bool dead;                       /* masked out: costs nothing (live.c) */
 } Item;
 
 typedef struct {
@@ -160,12 +165,19 @@ typedef struct {
     uint64_t *store_nrun;
     ShapeCache (*cache)[8];
     uint64_t *dram_cyc_cache_words, *dram_cyc_cache;  /* per actor, one entry */
+    double *dram_byte_cache;
+    const SchedLimit *lim;
+    uint64_t *done;        /* per unit: n x ivl issued so far */
+    double done_bytes;     /* DRAM bytes moved so far */
     uint64_t end;          /* latest end so far */
     uint64_t unit_wait, dram_wait, port_wait;
     uint32_t *max_cons_skew, *min_cons_skew; /* loads */
     uint64_t live;         /* items before the current slot whose results may still be read */
     uint64_t dc_item[4];   /* decode cache (run_slot visits a few distinct items a slot) */
     Item dc[4];
+    uint8_t *sc_live[STEP_CACHE];    /* masks: the live blocks of a few (tile, step)s */
+    uint64_t sc_tile[STEP_CACHE], sc_step[STEP_CACHE], sc_next;
+    bool sc_valid[STEP_CACHE];
     bool overflow;
 } Sw;
 
@@ -219,6 +231,27 @@ static void decode(const PlanGroup *p, uint64_t i, Item *it)
     it->x.blk = it->block + 1 < it->nb ? p->block : last_tile ? p->blk_last_last : p->blk_last_full;
     it->x.chunk = it->step + 1 < p->steps ? p->chunk : p->chunk_last;
     it->x.tile = last_tile ? p->tile_last : (p->tile ? p->tile : p->tile_last);
+    it->dead = false;   /* decode_cached fills it in */
+}
+
+/* Is residency q of load actor pa (first item `it`) dead: no live item reads it? */
+static const uint8_t *step_blocks(Sw *w, uint64_t tile, uint64_t step);
+static const Item *decode_cached(Sw *w, uint64_t i);
+static bool residency_dead(Sw *w, const PlanAct *pa, uint64_t q, const Item *it)
+{
+    const PlanGroup *p = w->p;
+    if (!p->n_masked || !pa->maskable)
+        return false;
+    if (pa->res == RES_ITEM)
+        return decode_cached(w, q)->dead;
+    if (pa->res == RES_STEP) {
+        const uint8_t *live = step_blocks(w, it->tile, it->step);
+        for (uint64_t b = 0; b < it->nb; b++)
+            if (live[b])
+                return false;
+        return true;
+    }
+    return !live_tiles(p, (LiveBox){ it->tile, it->tile + 1, 0, p->steps, 0, it->nb });
 }
 
 /* Residency number of item `it` for residency kind r, and the range of items it covers. */
@@ -287,14 +320,15 @@ static uint64_t dram_cycles(Sw *w, int a, ItemExt x)
     if (w->in->data_on_chip)
         return 0;
     uint64_t words = plan_words(w->in, w->p, a, x);
-    if (w->dram_cyc_cache_words[a] == words)
-        return w->dram_cyc_cache[a];
-    double bytes = ceil((double)words * (double)w->in->workload->dtype_bits / 8.0);
-    double cyc = ceil(bytes / w->p->bytes_per_cycle);
-    uint64_t c = cyc >= 1.8e19 ? (w->overflow = true, UINT64_MAX / 4) : (uint64_t)cyc;
-    w->dram_cyc_cache_words[a] = words;
-    w->dram_cyc_cache[a] = c;
-    return c;
+    if (w->dram_cyc_cache_words[a] != words) {
+        double bytes = ceil((double)words * (double)w->in->workload->dtype_bits / 8.0);
+        double cyc = ceil(bytes / w->p->bytes_per_cycle);
+        w->dram_cyc_cache_words[a] = words;
+        w->dram_cyc_cache[a] = cyc >= 1.8e19 ? (w->overflow = true, UINT64_MAX / 4) : (uint64_t)cyc;
+        w->dram_byte_cache[a] = bytes;
+    }
+    w->done_bytes += w->dram_byte_cache[a];    /* one call per transfer */
+    return w->dram_cyc_cache[a];
 }
 
 /* ---- issuing ----------------------------------------------------------------------------- */
@@ -310,6 +344,12 @@ static void issue_load(Sw *w, int a, uint64_t q, uint64_t dep_ready)
         const Rec *old = rec_find(w, a, q - pa->copies);
         if (old)
             ready = umax(ready, old->use_end);
+    }
+    if (residency_dead(w, pa, q, &it)) {
+        /* Nothing live reads it: no transfer. */
+        Rec *r = rec_at(w, a, q);
+        *r = (Rec){ q, ready, ready, ready, 0 };
+        return;
     }
     uint64_t start = umax(w->dram_free, ready);
     uint64_t cyc = dram_cycles(w, a, it.x);
@@ -436,6 +476,7 @@ static uint64_t issue_einsum(Sw *w, int a, uint64_t item, const Item *it, uint64
             port_done = umax(port_done, cal_take(&w->port[q], start,
                                                  (port_need[q] + p->port_words - 1) / p->port_words));
     uint64_t issue_end = add(w, start, mul(w, s.n, s.ivl));
+    w->done[pa->unit] = add(w, w->done[pa->unit], mul(w, s.n, s.ivl));
     if (port_done > issue_end) {
         w->port_wait = add(w, w->port_wait, port_done - issue_end);
         tail = umax(tail, port_done);
@@ -460,6 +501,26 @@ static uint64_t issue_einsum(Sw *w, int a, uint64_t item, const Item *it, uint64
      * once the unit has issued it, before its results drain. */
     note_use(w, pa, it, item, *uf);
     return end;
+}
+
+/* A dead item: the Einsum's value carries over unchanged (a fully masked chunk leaves
+ * the running values as they were), usable when what it would have read is; no unit
+ * time, no buffer words. */
+static uint64_t pass_einsum(Sw *w, int a, uint64_t item, const Item *it)
+{
+    const PlanGroup *p = w->p;
+    const PlanAct *pa = &p->act[a];
+    uint64_t ready = 0, tail = 0;
+    for (int k = 0; k < pa->n_deps; k++) {
+        bool dram = false;
+        if (p->act[pa->deps[k].prod].kind != ACT_EINSUM)
+            continue;
+        ready = umax(ready, dep_time(w, a, &pa->deps[k], it, item, &dram, 1, &tail));
+    }
+    Rec *r = rec_at(w, a, item);
+    r->tag = item;
+    r->end = r->use_end = ready;
+    return ready;
 }
 
 static void issue_store(Sw *w, int a, uint64_t item, const Item *it)
@@ -492,6 +553,21 @@ static bool runs_at(const PlanGroup *p, const PlanAct *pa, const Item *it)
     return true;
 }
 
+/* The live blocks of a step, from a cache of the last few (every (b, h) has the same
+ * pattern). */
+static const uint8_t *step_blocks(Sw *w, uint64_t tile, uint64_t step)
+{
+    for (int k = 0; k < STEP_CACHE; k++)
+        if (w->sc_valid[k] && w->sc_tile[k] == tile && w->sc_step[k] == step)
+            return w->sc_live[k];
+    int slot = (int)(w->sc_next++ % STEP_CACHE);
+    w->sc_valid[slot] = true;
+    w->sc_tile[slot] = tile;
+    w->sc_step[slot] = step;
+    live_blocks(w->p, tile, step, w->sc_live[slot]);
+    return w->sc_live[slot];
+}
+
 static const Item *decode_cached(Sw *w, uint64_t i)
 {
     for (int c = 0; c < 4; c++)
@@ -499,8 +575,12 @@ static const Item *decode_cached(Sw *w, uint64_t i)
             return &w->dc[c];
     int c = (int)(i & 3);
     w->dc_item[c] = i;
-    decode(w->p, i, &w->dc[c]);
-    return &w->dc[c];
+    Item *it = &w->dc[c];
+    decode(w->p, i, it);
+    if (w->p->n_masked) {
+        it->dead = !step_blocks(w, it->tile, it->step)[it->block];
+    }
+    return it;
 }
 
 /* Slot k: everything issued in it. */
@@ -551,6 +631,12 @@ static void run_slot(Sw *w, uint64_t k)
         Item it = *decode_cached(w, item);
         if (!runs_at(p, pa, &it))
             continue;
+        if (it.dead && pa->phase == PH_EVERY && pa->maskable) {
+            if (pa->kind == ACT_EINSUM)
+                run_end = umax(run_end, pass_einsum(w, a, item, &it));
+            if (pa->kind == ACT_EINSUM || pa->res == RES_ITEM)
+                continue;
+        }
         if (pa->kind == ACT_EINSUM) {
             if (!p->pipelined && pa->stage != cur_stage) {
                 barrier = run_end;
@@ -578,8 +664,10 @@ typedef struct {
     size_t n, cap;
     uint64_t hash;     /* of v[], to reject unequal states quickly */
     uint64_t *nrun;    /* stores: runs so far, per actor */
-    int n_act;
+    int n_act, n_units;
     uint64_t unit_wait, dram_wait, port_wait;
+    uint64_t *done;    /* per unit, and the bytes moved: work so far (for the cutoff) */
+    double done_bytes;
 } Snap;
 
 static void snap_take(Sw *w, uint64_t k, Snap *s)
@@ -600,6 +688,10 @@ static void snap_take(Sw *w, uint64_t k, Snap *s)
     s->n_act = p->n_act;
     s->nrun = xrealloc(s->nrun, (size_t)p->n_act * sizeof *s->nrun);
     memcpy(s->nrun, w->store_nrun, (size_t)p->n_act * sizeof *s->nrun);
+    s->n_units = w->n_units;
+    s->done = xrealloc(s->done, (size_t)w->n_units * sizeof *s->done);
+    memcpy(s->done, w->done, (size_t)w->n_units * sizeof *s->done);
+    s->done_bytes = w->done_bytes;
     /* The base: the earliest time a resource the group uses is free. Any time before it
      * can no longer delay anything (every request starts at max(its resource free, the
      * times it waits for)), so all such times compare equal. */
@@ -688,9 +780,20 @@ static void snap_copy(Snap *dst, const Snap *src)
     memcpy(dst->v, src->v, src->n * sizeof *src->v);
     dst->nrun = xrealloc(dst->nrun, (size_t)src->n_act * sizeof *dst->nrun);
     memcpy(dst->nrun, src->nrun, (size_t)src->n_act * sizeof *src->nrun);
+    dst->done = xrealloc(dst->done, (size_t)src->n_units * sizeof *dst->done);
+    memcpy(dst->done, src->done, (size_t)src->n_units * sizeof *src->done);
+    dst->n_units = src->n_units;
+    dst->done_bytes = src->done_bytes;
     dst->k = src->k, dst->base = src->base, dst->n = src->n, dst->hash = src->hash;
     dst->unit_wait = src->unit_wait, dst->dram_wait = src->dram_wait;
     dst->port_wait = src->port_wait;
+}
+
+static void snap_free(Snap *s)
+{
+    free(s->v);
+    free(s->nrun);
+    free(s->done);
 }
 
 /* *lambda = the constant shift from a to b when their states are equal up to it. */
@@ -755,7 +858,21 @@ static uint64_t periods_allowed(const PlanGroup *p, uint64_t k, uint64_t per, ui
         if (p->steps < 3 || last_mid < per)
             return 0;
         hi = last_mid - per;
+        if (p->n_masked) {
+            /* Only inside a run of steps the masks treat alike (all dead, or all live by
+             * the rules with the density pattern repeating every per). */
+            bool dead;
+            uint64_t end = live_uniform_until(p, it.tile, it.step, &dead);
+            uint64_t end_item = it.tile_first + end * it.nb;
+            if (end <= it.step || end_item < per ||
+                (!dead && (per / it.nb) % live_pattern_period(p)))
+                return 0;
+            hi = hi < end_item - per ? hi : end_item - per;
+        }
     } else if (level == 1) {
+        /* Tiles see different parts of a mask. */
+        if (p->n_masked)
+            return 0;
         /* Tiles of one (b, h): full tiles only (the last may be ragged). */
         if (tiles_uniform(p)) {
             hi = p->items > per ? p->items - per : 0;
@@ -798,6 +915,9 @@ static void jump(Sw *w, uint64_t q, uint64_t per, uint64_t lambda, const Snap *p
     w->port_wait = add(w, w->port_wait, mul(w, q, cur->port_wait - prev->port_wait));
     w->unit_wait = add(w, w->unit_wait, mul(w, q, cur->unit_wait - prev->unit_wait));
     w->dram_wait = add(w, w->dram_wait, mul(w, q, cur->dram_wait - prev->dram_wait));
+    for (int u = 0; u < w->n_units; u++)
+        w->done[u] = add(w, w->done[u], mul(w, q, cur->done[u] - prev->done[u]));
+    w->done_bytes += (double)q * (cur->done_bytes - prev->done_bytes);
     for (int a = 0; a < p->n_act; a++) {
         const PlanAct *pa = &p->act[a];
         uint64_t sz = w->ring_size[a];
@@ -842,6 +962,31 @@ static void jump(Sw *w, uint64_t q, uint64_t per, uint64_t lambda, const Snap *p
     }
 }
 
+/* Has the sweep provably reached the cutoff (SchedLimit in engineInt.h)? */
+static bool cutoff_reached(const Sw *w)
+{
+    const SchedLimit *l = w->lim;
+    if (!l || l->cutoff == UINT64_MAX)
+        return false;
+    if (w->end >= l->cutoff)
+        return true;
+    for (int u = 0; u < w->n_units; u++) {
+        if (l->busy[u] < w->done[u])
+            continue;          /* not the analytic level's passes: no claim */
+        uint64_t lb = w->unit_free[u] + (l->busy[u] - w->done[u]);
+        if (lb >= w->unit_free[u] && lb - (lb < l->tail[u] ? lb : l->tail[u]) >= l->cutoff)
+            return true;
+    }
+    if (!w->in->data_on_chip && l->dram_bytes > w->done_bytes) {
+        /* Each transfer takes at least its bytes over the bandwidth; the margin covers
+         * the rounding of the byte sums. */
+        double rest = floor((l->dram_bytes - w->done_bytes) / w->p->bytes_per_cycle * (1 - 1e-9));
+        if (rest < 1.8e19 && (double)w->dram_free + rest >= (double)l->cutoff + 1)
+            return true;
+    }
+    return false;
+}
+
 static uint64_t pow2_at_least(uint64_t n)
 {
     uint64_t r = 1;
@@ -850,10 +995,13 @@ static uint64_t pow2_at_least(uint64_t n)
     return r;
 }
 
-void sched_run(const EngineInput *in, const PlanGroup *p, SchedOut *out, bool *overflow)
+void sched_run(const EngineInput *in, const PlanGroup *p, const SchedLimit *lim, SchedOut *out,
+               bool *overflow)
 {
     memset(out, 0, sizeof *out);
-    Sw w = { .in = in, .p = p, .n_units = in->arch->n_units };
+    Sw w = { .in = in, .p = p, .n_units = in->arch->n_units, .lim = lim };
+    w.done = xcalloc((size_t)w.n_units, sizeof *w.done);
+    w.dram_byte_cache = xcalloc((size_t)p->n_act, sizeof *w.dram_byte_cache);
     w.unit_free = xcalloc((size_t)w.n_units, sizeof *w.unit_free);
     w.ring = xcalloc((size_t)p->n_act, sizeof *w.ring);
     w.ring_size = xcalloc((size_t)p->n_act, sizeof *w.ring_size);
@@ -868,7 +1016,18 @@ void sched_run(const EngineInput *in, const PlanGroup *p, SchedOut *out, bool *o
         w.dram_cyc_cache_words[a] = ABSENT;
     for (int c = 0; c < 4; c++)
         w.dc_item[c] = ABSENT;
+    for (int c = 0; c < STEP_CACHE && p->n_masked; c++)
+        w.sc_live[c] = xcalloc(p->nb_full > p->nb_last ? p->nb_full : p->nb_last, 1);
     uint64_t nb_max = p->nb_full > p->nb_last ? p->nb_full : p->nb_last;
+    /* Block-level periods, for a tile of one step in which no item reads another item's
+     * result (no look-back, no value lacking the block rank): an item then reads only
+     * its own item's results, skewed, so the live state (and the rings) is the skew window, and
+     * the middle blocks of a step can repeat block by block. */
+    bool by_block = !in->trace && !in->exhaustive && p->steps == 1 && p->max_lookback_steps == 0 &&
+                    !p->n_masked;   /* masks: blocks of a step may differ in liveness */
+    for (int a = 0; a < p->n_act; a++)
+        for (int q = 0; q < p->act[a].n_deps; q++)
+            by_block &= !p->act[a].deps[q].whole;
     for (int a = 0; a < p->n_act; a++) {
         const PlanAct *pa = &p->act[a];
         w.min_cons_skew[a] = UINT32_MAX;
@@ -883,10 +1042,9 @@ void sched_run(const EngineInput *in, const PlanGroup *p, SchedOut *out, bool *o
         uint64_t need;
         if (pa->kind == ACT_LOAD) {
             /* Residencies alive: the copies, those in use over the skew window. */
-            uint64_t per_res = pa->res == RES_ITEM ? 1 : pa->res == RES_STEP ? 1 : 1;
-            need = pa->copies + 4 + (pa->res == RES_ITEM ? p->max_skew + 1 : (p->max_skew + 1) / per_res + 2);
+            need = pa->copies + 4 + p->max_skew + 1 + (pa->res == RES_ITEM ? 0 : 2);
         } else {
-            need = 2 * ((uint64_t)p->max_skew + 2 + ((uint64_t)p->max_lookback_steps + 1) * nb_max + nb_max);
+            need = 2 * ((uint64_t)p->max_skew + 2 + (by_block ? 0 : ((uint64_t)p->max_lookback_steps + 1) * nb_max + nb_max));
         }
         w.ring_size[a] = pow2_at_least(need);
         w.ring[a] = xcalloc(w.ring_size[a], sizeof **w.ring);
@@ -911,6 +1069,15 @@ void sched_run(const EngineInput *in, const PlanGroup *p, SchedOut *out, bool *o
     uint64_t margin0 = (uint64_t)p->max_skew + 2 + (uint64_t)(p->max_lookback_steps + 1) * nb_max + nb_max;
     uint64_t margin1 = margin0, mlo = margin0;
     w.live = mlo;
+    uint64_t blo = (uint64_t)p->max_skew + 2, bhi = 2;  /* items below and above a slot */
+    for (int a = 0; a < p->n_act; a++)
+        if (p->act[a].kind == ACT_LOAD && p->act[a].copies + 2 > bhi)
+            bhi = p->act[a].copies + 2;
+    if (by_block)
+        w.live = blo;
+    enum { NBLK = 8 };
+    Snap blks[NBLK] = { 0 };
+    uint64_t n_blk_snap = 0;
     for (int a = 0; a < p->n_act; a++)
         if (p->act[a].kind == ACT_LOAD) {
             bool tile = p->act[a].res == RES_TILE;
@@ -922,16 +1089,52 @@ void sched_run(const EngineInput *in, const PlanGroup *p, SchedOut *out, bool *o
                 margin1 = look;
         }
     uint64_t slots = p->items + p->max_skew + 1;
+    uint64_t pat_per = live_pattern_period(p);  /* steps of the density pattern (1: none) */
     out->slots_total = slots;
     for (uint64_t k = 0; k < slots && !w.overflow; k++) {
+        if ((k & 255) == 0 && cutoff_reached(&w)) {
+            out->pruned = true;
+            break;
+        }
+        if (k < p->items && by_block) {
+            /* Block level: items [k - c - blo, k + q*c + bhi) all middle blocks of this
+             * step (same extents), the state at k the state at k - c shifted by lambda > 0. */
+            Item it;
+            decode(p, k, &it);
+            uint64_t first = it.step_first + 1, end = it.step_first + it.nb - 1;
+            if (it.block == 0) {
+                n_blk_snap = 0;
+            } else if (k >= first + blo + 1 && k + bhi < end) {
+                Snap *cs = &blks[n_blk_snap % NBLK];
+                snap_take(&w, k, cs);
+                uint64_t lambda;
+                bool jumped = false;
+                for (uint64_t c = 1; c <= NBLK && c < n_blk_snap + 1 && !jumped; c++) {
+                    const Snap *prev = &blks[(n_blk_snap - c) % NBLK];
+                    if (prev->k + c != k || k - c < first + blo)
+                        continue;
+                    uint64_t q = (end - bhi - k) / c;
+                    if (q && snap_equal(prev, cs, &lambda) && lambda > 0) {
+                        jump(&w, q, c, lambda, prev, cs);
+                        k += q * c;
+                        jumped = true;
+                    }
+                }
+                n_blk_snap = jumped ? 0 : n_blk_snap + 1;
+                if (jumped) {
+                    k--;
+                    continue;
+                }
+            }
+        }
         if (k < p->items) {
             Item it;
             decode(p, k, &it);
             /* Snapshots cost a pass over the live state: take them where a jump can
              * follow (inside a tile's middle steps, or at a tile start). */
             bool useful = !in->trace && it.block == 0 && k > 0 &&
-                          (it.step == 0 || periods_allowed(p, k, it.nb, mlo, margin0, 0) ||
-                           periods_allowed(p, k + NSTEP * it.nb, it.nb, mlo, margin0, 0));
+                          (it.step == 0 || periods_allowed(p, k, it.nb * pat_per, mlo, margin0, 0) ||
+                           periods_allowed(p, k + NSTEP * it.nb, it.nb * pat_per, mlo, margin0, 0));
             if (useful) {
                 snap_take(&w, k, &cur);
                 uint64_t lambda;
@@ -1022,20 +1225,31 @@ void sched_run(const EngineInput *in, const PlanGroup *p, SchedOut *out, bool *o
         run_slot(&w, k);
         out->slots_simulated++;
     }
+    if (lim && !out->pruned && !w.overflow) {
+        /* The cutoff's totals are this sweep's work (what makes the cutoff sound). */
+        for (int u = 0; u < w.n_units; u++)
+            EINSIM_ASSERT(w.done[u] == lim->busy[u]);
+        EINSIM_ASSERT(in->data_on_chip || fabs(w.done_bytes - lim->dram_bytes) <= 1e-6 * lim->dram_bytes + 1);
+    }
     out->cycles = w.end;
     out->unit_wait = w.unit_wait;
     out->dram_wait = w.dram_wait;
     out->port_wait = w.port_wait;
     *overflow = w.overflow;
     for (int i = 0; i < NFULL; i++)
-        free(steps[i].v), free(steps[i].nrun);
-    free(cand.v), free(cand.nrun);
+        snap_free(&steps[i]);
     for (int i = 0; i < 3; i++)
-        free(tiles[i].v), free(tiles[i].nrun);
+        snap_free(&tiles[i]);
     for (int i = 0; i < 2; i++)
-        free(bhs[i].v), free(bhs[i].nrun);
-    free(cur.v);
-    free(cur.nrun);
+        snap_free(&bhs[i]);
+    for (int i = 0; i < NBLK; i++)
+        snap_free(&blks[i]);
+    snap_free(&cand);
+    snap_free(&cur);
+    free(w.done);
+    free(w.dram_byte_cache);
+    for (int c = 0; c < STEP_CACHE; c++)
+        free(w.sc_live[c]);
     for (int a = 0; a < p->n_act; a++) {
         free(w.ring[a]);
         free(w.store_runs[a]);

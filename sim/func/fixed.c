@@ -152,6 +152,18 @@ int64_t fx_mac(const FxFormat *f, int64_t acc, int64_t a, int64_t b)
     return sat_a(f, (i128)acc + (i128)a * b);
 }
 
+int64_t fx_dot(const FxFormat *f, int64_t acc, const int64_t *a, int64_t sa, const int64_t *b,
+               int64_t sb, int64_t n)
+{
+    assert_acc(f, acc);
+    for (int64_t i = 0; i < n; i++, a += sa, b += sb) {
+        assert_word(f, *a);
+        assert_word(f, *b);
+        acc = sat_a(f, (i128)acc + (i128)*a * *b);
+    }
+    return acc;
+}
+
 int64_t fx_acc_add(const FxFormat *f, int64_t acc, int64_t a)
 {
     assert_acc(f, acc);

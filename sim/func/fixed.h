@@ -65,6 +65,10 @@ int64_t fx_max(int64_t a, int64_t b);
 int64_t fx_min(int64_t a, int64_t b);
 int64_t fx_exp(const FxFormat *f, int64_t x);
 int64_t fx_mac(const FxFormat *f, int64_t acc, int64_t a, int64_t b);
+/* n MACs in order: acc = mac(acc, a[i * sa], b[i * sb]) for i = 0 .. n-1 (saturating
+ * after each, exactly as n calls of fx_mac). */
+int64_t fx_dot(const FxFormat *f, int64_t acc, const int64_t *a, int64_t sa, const int64_t *b,
+               int64_t sb, int64_t n);
 int64_t fx_acc_add(const FxFormat *f, int64_t acc, int64_t a);
 int64_t fx_from_acc(const FxFormat *f, int64_t acc);
 /* round_shift above, for any int64 x and s >= 0 (0 for every x once s >= 64). */

@@ -1,6 +1,9 @@
 /* interp.c — cascade interpreter in double precision and in fixed point (see interp.h
- * for the semantics). Straightforward odometer loops over each Einsum's free and
- * reduced ranks; meant for correctness and co-simulation sizes, not speed. */
+ * for the semantics). Odometer loops over each Einsum's free and reduced ranks; meant
+ * for correctness and co-simulation sizes. Two things keep it fast enough to be the
+ * compute core of the virtual platform, neither changing a result: every index is
+ * compiled once into a linear form (LinIndex), and a fixed-point sum of a product of
+ * two accesses over one rank runs as a strided loop (mac_line). */
 #include "func/interp.h"
 
 #include <math.h>
@@ -8,6 +11,27 @@
 #include <string.h>
 
 #include "util/util.h"
+
+/* An index compiled at func_new: konst + sum of c[j] * var[r[j]] (IX_PLAIN terms with
+ * their size factors folded in; cascade_bind guarantees no overflow), or `general`
+ * (a floor-division or modulo term: index_eval). */
+typedef struct {
+    int n, general;
+    int r[INDEX_MAX_TERMS];
+    int64_t c[INDEX_MAX_TERMS];
+    int64_t konst;
+} LinIndex;
+
+/* An access compiled: its indices, and when every index is linear and stays inside its
+ * dimension at every point (each rank variable in 0 .. size-1), the element's offset
+ * folded into one linear form (`inside`; no bounds to check). */
+typedef struct {
+    LinIndex d[CASCADE_MAX_DIMS];
+    int inside, n;
+    int r[CASCADE_MAX_DIMS * INDEX_MAX_TERMS];
+    int64_t c[CASCADE_MAX_DIMS * INDEX_MAX_TERMS];
+    int64_t konst;
+} LinAccess;
 
 struct FuncEval {
     const Cascade *c;
@@ -19,7 +43,92 @@ struct FuncEval {
     FuncTensor *t;               /* one per cascade tensor */
     int64_t (*stride)[CASCADE_MAX_DIMS];
     FuncDensity *density;        /* one per Einsum */
+    LinAccess **lin;             /* per Einsum, per node: its access compiled (EX_ACCESS) */
+    LinAccess *lin_out;          /* per Einsum: its left-hand side compiled */
 };
+
+static void lin_index(LinIndex *li, const IndexExpr *ix, const RankBinding *b)
+{
+    *li = (LinIndex){ .konst = ix->konst };
+    for (int i = 0; i < ix->n; i++) {
+        const IndexTerm *t = &ix->t[i];
+        int64_t c = t->coef;
+        if (t->op != IX_PLAIN ||
+            (t->size_rank >= 0 && !ck_mul_i64(c, b->size[t->size_rank], &c))) {
+            li->general = 1;
+            return;
+        }
+        if (t->rank < 0)
+            li->konst += c;
+        else
+            li->r[li->n] = t->rank, li->c[li->n++] = c;
+    }
+}
+
+static void lin_access(LinAccess *la, const IndexExpr *idx, const FuncEval *f, int t)
+{
+    const FuncTensor *x = &f->t[t];
+    la->inside = 1;
+    for (int k = 0; k < x->ndim; k++) {
+        LinIndex *li = &la->d[k];
+        lin_index(li, &idx[k], &f->b);
+        int64_t lo = li->konst, hi = li->konst;
+        for (int j = 0; j < li->n && !li->general; j++) {
+            int64_t ext = li->c[j] * (f->b.size[li->r[j]] - 1);
+            lo += ext < 0 ? ext : 0;
+            hi += ext > 0 ? ext : 0;
+        }
+        if (li->general || lo < 0 || hi >= x->dim[k]) {
+            la->inside = 0;
+            continue;
+        }
+        la->konst += li->konst * f->stride[t][k];     /* inside: below the tensor's size */
+        for (int j = 0; j < li->n; j++) {
+            int64_t cs;
+            if (f->b.size[li->r[j]] == 1)                 /* its variable is always 0 */
+                continue;
+            if (!ck_mul_i64(li->c[j], f->stride[t][k], &cs)) {
+                la->inside = 0;
+                break;
+            }
+            int m = 0;
+            while (m < la->n && la->r[m] != li->r[j])
+                m++;
+            if (m == la->n)
+                la->r[la->n++] = li->r[j], la->c[m] = 0;
+            la->c[m] += cs;
+        }
+    }
+}
+
+static void lin_compile(FuncEval *f)
+{
+    const Cascade *c = f->c;
+    f->lin = xcalloc((size_t)c->n_einsums + 1, sizeof *f->lin);
+    f->lin_out = xcalloc((size_t)c->n_einsums + 1, sizeof *f->lin_out);
+    for (int i = 0; i < c->n_einsums; i++) {
+        const Einsum *e = &c->einsums[i];
+        lin_access(&f->lin_out[i], e->out_idx, f, e->out);
+        f->lin[i] = xcalloc((size_t)e->n_nodes + 1, sizeof *f->lin[i]);
+        for (int n = 0; n < e->n_nodes; n++)
+            if (e->nodes[n].kind == EX_ACCESS)
+                lin_access(&f->lin[i][n], e->nodes[n].idx, f, e->nodes[n].tensor);
+    }
+}
+
+static int64_t lin_value(const LinIndex *li, const int64_t *var)
+{
+    int64_t v = li->konst;
+    for (int j = 0; j < li->n; j++)
+        v += li->c[j] * var[li->r[j]];
+    return v;
+}
+
+static int64_t lin_eval(const LinIndex *li, const IndexExpr *ix, const RankBinding *b,
+                        const int64_t *var)
+{
+    return li->general ? index_eval(ix, b, var) : lin_value(li, var);
+}
 
 size_t func_tensor_elems(const Cascade *c, const RankBinding *b, int t)
 {
@@ -82,6 +191,7 @@ FuncEval *func_new(const Cascade *c, const RankBinding *b, FuncMode mode, const 
             x->q = xcalloc(x->n, sizeof *x->q);
         x->present = xcalloc(x->n, 1);
     }
+    lin_compile(f);
     return f;
 }
 
@@ -97,6 +207,10 @@ void func_free(FuncEval *f)
     free(f->t);
     free(f->stride);
     free(f->density);
+    for (int i = 0; i < f->c->n_einsums; i++)
+        free(f->lin[i]);
+    free(f->lin);
+    free(f->lin_out);
     free(f);
 }
 
@@ -125,14 +239,21 @@ double func_value(const FuncEval *f, int t, size_t i)
     return f->mode == FUNC_DOUBLE ? x->d[i] : fx_to_double(&f->fx, x->q[i]);
 }
 
-/* Offset of the element that `idx` addresses in tensor t under the current rank
- * variables, or -1 when it lies outside the tensor. */
-static int64_t offset_of(const FuncEval *f, int t, const IndexExpr *idx, const int64_t *var)
+/* Offset of the element that `idx` (compiled as `la`) addresses in tensor t under the
+ * current rank variables, or -1 when it lies outside the tensor. */
+static int64_t offset_of(const FuncEval *f, int t, const IndexExpr *idx, const LinAccess *la,
+                         const int64_t *var)
 {
+    if (la->inside) {
+        int64_t off = la->konst;
+        for (int j = 0; j < la->n; j++)
+            off += la->c[j] * var[la->r[j]];
+        return off;
+    }
     const FuncTensor *x = &f->t[t];
     int64_t off = 0;
     for (int k = 0; k < x->ndim; k++) {
-        int64_t i = index_eval(&idx[k], &f->b, var);
+        int64_t i = lin_eval(&la->d[k], &idx[k], &f->b, var);
         if (i < 0 || i >= x->dim[k])
             return -1;
         off += i * f->stride[t][k];
@@ -151,7 +272,7 @@ static double eval_d(const FuncEval *f, const Einsum *e, int n, const int64_t *v
     case EX_SIZE:
         return (double)f->b.size[nd->rank];
     case EX_ACCESS: {
-        int64_t off = offset_of(f, nd->tensor, nd->idx, var);
+        int64_t off = offset_of(f, nd->tensor, nd->idx, &f->lin[e - f->c->einsums][n], var);
         if (off < 0 || f->t[nd->tensor].present[off] == FUNC_ABSENT) {
             *ok = FUNC_ABSENT;
             return 0;
@@ -189,7 +310,7 @@ static int64_t eval_q(const FuncEval *f, const Einsum *e, int n, const int64_t *
     case EX_SIZE:
         return fx_from_double(fx, (double)f->b.size[nd->rank]);
     case EX_ACCESS: {
-        int64_t off = offset_of(f, nd->tensor, nd->idx, var);
+        int64_t off = offset_of(f, nd->tensor, nd->idx, &f->lin[e - f->c->einsums][n], var);
         if (off < 0 || f->t[nd->tensor].present[off] == FUNC_ABSENT) {
             *ok = FUNC_ABSENT;
             return 0;
@@ -240,7 +361,7 @@ static int pred_eval(const FuncEval *f, const Einsum *e, int n, const int64_t *v
     case EX_NOT: return !pred_eval(f, e, nd->a, var);
     case EX_ACCESS: {
         const FuncTensor *x = &f->t[nd->tensor];
-        int64_t off = offset_of(f, nd->tensor, nd->idx, var);
+        int64_t off = offset_of(f, nd->tensor, nd->idx, &f->lin[e - f->c->einsums][n], var);
         return off >= 0 && x->present[off] == FUNC_PRESENT &&
                (f->mode == FUNC_DOUBLE ? x->d[off] != 0 : x->q[off] != 0);
     }
@@ -260,6 +381,78 @@ static int odometer_next(const FuncEval *f, const int *r, int n, int64_t *var)
     return 0;
 }
 
+/* The fixed-point sum over one reduced rank r of the product of two accesses, without a
+ * where clause, as a strided loop. Each index is linear in var[r], so when the first
+ * and the last point of the line are inside their tensors every point is. Returns 0
+ * (nothing done) when an operand is not an access, an index is not linear or the line
+ * leaves a tensor: the caller then runs the general loop. Same terms in the same order
+ * as the general loop, so the same result, state and density. */
+static int mac_line(FuncEval *f, const Einsum *e, int64_t *var, int64_t *acc, int *any,
+                    int *masked_term)
+{
+    const ExprNode *top = &e->nodes[e->root];
+    const LinAccess *lin = f->lin[e - f->c->einsums];
+    int r = e->red_ranks[0], node[2] = { top->a, top->b };
+    int64_t len = f->b.size[r], off[2] = { 0, 0 }, step[2] = { 0, 0 };
+    const FuncTensor *x[2];
+    if (len < 2)
+        return 0;
+    var[r] = 0;
+    for (int o = 0; o < 2; o++) {
+        const ExprNode *nd = &e->nodes[node[o]];
+        if (nd->kind != EX_ACCESS)
+            return 0;
+        x[o] = &f->t[nd->tensor];
+        const LinAccess *la = &lin[node[o]];
+        if (la->inside) {                 /* one linear form, every point inside */
+            off[o] = la->konst;
+            for (int j = 0; j < la->n; j++) {
+                off[o] += la->c[j] * var[la->r[j]];
+                step[o] += la->r[j] == r ? la->c[j] : 0;
+            }
+            continue;
+        }
+        for (int k = 0; k < x[o]->ndim; k++) {
+            const LinIndex *li = &la->d[k];
+            if (li->general)
+                return 0;
+            int64_t d = 0, i0 = lin_value(li, var);
+            for (int j = 0; j < li->n; j++)
+                d += li->r[j] == r ? li->c[j] : 0;
+            int64_t i1 = i0 + d * (len - 1);
+            if (i0 < 0 || i0 >= x[o]->dim[k] || i1 < 0 || i1 >= x[o]->dim[k])
+                return 0;
+            off[o] += i0 * f->stride[nd->tensor][k];
+            step[o] += d * f->stride[nd->tensor][k];
+        }
+    }
+    FuncDensity *dn = &f->density[e - f->c->einsums];
+    const uint8_t *pa = x[0]->present, *pb = x[1]->present;
+    const int64_t *qa = x[0]->q, *qb = x[1]->q;
+    int64_t a = off[0], b = off[1], s = *acc, v = 0;
+    while (v < len && pa[a + v * step[0]] == FUNC_PRESENT && pb[b + v * step[1]] == FUNC_PRESENT)
+        v++;
+    if (v == len) {                     /* every term present: one dot product */
+        *acc = fx_dot(&f->fx, s, qa + a, step[0], qb + b, step[1], len);
+        *any = 1;
+        dn->live += (uint64_t)len;
+        dn->points += (uint64_t)len;
+        return 1;
+    }
+    for (v = 0; v < len; v++, a += step[0], b += step[1]) {
+        if (pa[a] == FUNC_PRESENT && pb[b] == FUNC_PRESENT) {
+            s = fx_mac(&f->fx, s, qa[a], qb[b]);
+            *any = 1;
+            dn->live++;
+        } else if (pa[a] != FUNC_ABSENT && pb[b] != FUNC_ABSENT) {
+            *masked_term = 1;       /* one is masked and neither absent */
+        }
+    }
+    dn->points += (uint64_t)len;
+    *acc = s;
+    return 1;
+}
+
 /* One output element: reduce over the reduced ranks and store (semantics in interp.h:
  * an element with no unmasked point is masked; else the reduction of its present
  * terms; else, when some term was masked, the reduction's identity; else absent). */
@@ -267,7 +460,7 @@ static void eval_element(FuncEval *f, const Einsum *e, int64_t *var)
 {
     FuncTensor *out = &f->t[e->out];
     FuncDensity *dn = &f->density[e - f->c->einsums];
-    int64_t off = offset_of(f, e->out, e->out_idx, var);
+    int64_t off = offset_of(f, e->out, e->out_idx, &f->lin_out[e - f->c->einsums], var);
     EINSIM_ASSERT(off >= 0);
     const ExprNode *top = &e->nodes[e->root];
     int any = 0, unmasked = 0, masked_term = 0;
@@ -300,7 +493,9 @@ static void eval_element(FuncEval *f, const Einsum *e, int64_t *var)
         const FxFormat *fx = &f->fx;
         int mac = e->red == RED_SUM && top->kind == EX_MUL;
         int64_t acc = e->red == RED_MAX ? fx->wmin : e->red == RED_MIN ? fx->wmax : 0;
-        do {
+        if (mac && e->where < 0 && e->n_red == 1 && mac_line(f, e, var, &acc, &any, &masked_term))
+            unmasked = 1;
+        else do {
             dn->points++;
             if (e->where >= 0 && !pred_eval(f, e, e->where, var))
                 continue;
@@ -390,7 +585,7 @@ static void eval_select_line(FuncEval *f, const Einsum *e, int64_t *var)
     int topk = e->red == RED_TOPK;
     for (int64_t i = 0; i < len; i++) {
         var[r] = i;
-        int64_t off = offset_of(f, e->out, e->out_idx, var);
+        int64_t off = offset_of(f, e->out, e->out_idx, &f->lin_out[e - f->c->einsums], var);
         EINSIM_ASSERT(off >= 0);
         if (f->mode == FUNC_DOUBLE)
             out->d[off] = keep[i] ? (topk ? 1.0 : vd[i]) : 0;

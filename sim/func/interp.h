@@ -82,7 +82,8 @@ typedef struct {
     uint64_t points, live;
 } FuncDensity;
 FuncDensity func_density(const FuncEval *f, int einsum);
-/* Whether the point `var` (indexed by rank) of Einsum `einsum`'s iteration space is live
+/* Whether the point `var` (indexed by rank; each variable in 0 .. size-1, as at every
+ * point of the iteration space) of Einsum `einsum`'s iteration space is live
  * after func_run: its where clause holds and every operand it reads has a value. For
  * sampling the density of a block of data-masked work. */
 int func_point_live(const FuncEval *f, int einsum, const int64_t *var);

@@ -91,11 +91,15 @@ Outcome report_compare(const CompareCommand *c, Diag *d)
                 }
                 const char *seq_txt = c->n_seqs ? c->seqs[s] : "-";
                 /* The pair's label, and its run directory (no '/' from an override value). */
+                /* A pair that names its mapping (mapping.name=NAME) is labelled NAME. */
+                bool named = false;
+                for (int k = 0; k < npo; k++)
+                    named |= strcmp(po->v[k].key, "mapping.name") == 0;
                 Buf lb = {0};
                 buf_printf(&lb, "%s", ri.mapping->name);
-                for (int k = 0; k < npo; k++)
+                for (int k = 0; k < npo && !named; k++)
                     buf_printf(&lb, "%s%s=%s", k ? "," : "[", po->v[k].key, po->v[k].value);
-                buf_printf(&lb, "%s", npo ? "]" : "");
+                buf_printf(&lb, "%s", npo && !named ? "]" : "");
                 char *label = buf_take(&lb);
                 char *rdir = xasprintf("%s-%s-%s", ri.workload->name, seq_txt, label);
                 for (char *q = rdir; *q; q++)

@@ -211,6 +211,20 @@ char *report_stats_txt(const RunReport *r)
                    a->cycles ? 100.0 * (double)e->cycles / (double)a->cycles : 0.0,
                    ull(total_ops(e)), r->energy->einsum_pj[i]);
     }
+    bool masked = false;
+    for (int i = 0; i < a->n_einsums; i++)
+        masked |= a->einsums[i].density_source != NULL;
+    if (masked) {
+        buf_printf(&b, "\nMasks (share of each Einsum's items that run; the rest are fully masked)\n");
+        buf_printf(&b, "------------------------------------------------------------------------\n");
+        buf_printf(&b, "  %-8s %10s  %s\n", "einsum", "density", "source");
+        for (int i = 0; i < a->n_einsums; i++)
+            if (a->einsums[i].density_source)
+                buf_printf(&b, "  %-8s %10.6f  %s\n", a->einsums[i].name, a->einsums[i].density,
+                           strcmp(a->einsums[i].density_source, "rules") == 0
+                               ? "rules (decided from the mask's indices)"
+                               : "workload.density (a data mask; kept steps spread evenly)");
+    }
     buf_printf(&b, "\nBuffer traffic (words)\n----------------------\n");
     buf_printf(&b, "  %-14s %-8s %18s %18s %18s %20s\n", "level", "tensor", "reads", "writes",
                "fills", "bytes");
@@ -459,8 +473,13 @@ char *report_stats_json(const RunReport *r, char *bad)
             emit_json_str(&b, e->unit);
         else
             emit_printf(&b, "null");
-        emit_printf(&b, ", \"cycles\": %llu, \"ops\": %llu, \"energy_pj\": %.17g }", ull(e->cycles),
+        emit_printf(&b, ", \"cycles\": %llu, \"ops\": %llu, \"energy_pj\": %.17g", ull(e->cycles),
                    ull(total_ops(e)), a->feasible ? r->energy->einsum_pj[i] : 0.0);
+        if (e->density_source) {
+            emit_printf(&b, ", \"density\": %.17g, \"density_source\": ", e->density);
+            emit_json_str(&b, e->density_source);
+        }
+        emit_printf(&b, " }");
     }
     uint64_t m = macs(a);
     if (r->train && a->feasible) {

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mapping/mapping.h"
@@ -146,6 +147,26 @@ Outcome run_check(const CheckRequest *req, Diag *d)
                 }
             }
         }
+    }
+    /* A workload that names its cascade runs it on the mapping: check that pair, and
+     * write it to the effective configuration. */
+    if (map && wl && wl->cascade_path && diag_count(d) == 0) {
+        Override *extra;
+        Overrides mov = run_mapping_overrides(wl, &ov, &extra);
+        MappingSpec *m2 = NULL;
+        Cascade *c2 = NULL;
+        if (extra && config_load_mapping(map->path, &mov, d, &m2) == 0 &&
+            cascade_load(m2->cascade_path, &ov, d, &c2) == 0) {
+            printf("%s: runs on %s with the workload's cascade %s\n", wl->path, map->path,
+                   c2->name);
+            mapping_free(map);
+            cascade_free(map_cascade);
+            map = m2;
+            map_cascade = c2;
+        } else {
+            mapping_free(m2);
+        }
+        free(extra);
     }
     config_check_overrides(&ov, used, d);
     if (map && map_cascade && arch && diag_count(d) == 0 && run_engine_supports(map_cascade, d) == 0) {

@@ -17,8 +17,11 @@ int run_inputs_load(RunInputs *ri, const char *arch, const char *wl, const char 
     int used = CFG_HAS_ARCH | CFG_HAS_WORKLOAD | CFG_HAS_MAPPING | CFG_HAS_CASCADE;
     config_load_arch(arch, ov, d, &ri->arch);
     config_load_workload(wl, ov, d, &ri->workload);
-    if (config_load_mapping(map, ov, d, &ri->mapping) == 0)
+    Override *extra = NULL;
+    Overrides mov = run_mapping_overrides(ri->workload, ov, &extra);
+    if (config_load_mapping(map, &mov, d, &ri->mapping) == 0)
         cascade_load(ri->mapping->cascade_path, ov, d, &ri->cascade);
+    free(extra);
     config_check_overrides(ov, used, d);
     if (diag_count(d))
         return 1;
@@ -44,6 +47,21 @@ int run_inputs_load(RunInputs *ri, const char *arch, const char *wl, const char 
     if (training)
         return train_check(&ri->in, d) ? 1 : 0;
     return engine_check(&ri->in, d) ? 1 : 0;
+}
+
+Overrides run_mapping_overrides(const WorkloadSpec *w, const Overrides *ov, Override **extra)
+{
+    *extra = NULL;
+    bool explicit = false;
+    for (int i = 0; i < ov->n; i++)
+        explicit |= strcmp(ov->v[i].key, "mapping.cascade") == 0;
+    if (!w || !w->cascade_path || explicit)
+        return *ov;
+    *extra = xcalloc((size_t)ov->n + 1, sizeof **extra);
+    if (ov->n)
+        memcpy(*extra, ov->v, (size_t)ov->n * sizeof **extra);
+    (*extra)[ov->n] = (Override){ "mapping.cascade", w->cascade_path, ov->n + 1 };
+    return (Overrides){ *extra, ov->n + 1 };
 }
 
 int run_engine_supports(const Cascade *c, Diag *d)

@@ -31,6 +31,12 @@ int run_inputs_load(RunInputs *ri, const char *arch, const char *wl, const char 
                     const Overrides *ov, Diag *d);
 void run_inputs_free(RunInputs *ri);
 
+/* The overrides a mapping loads with for workload w: `ov`, plus mapping.cascade = the
+ * workload's cascade when it names one (workload.cascade) and `ov` sets none, so that a
+ * masked variant runs on the mapping's binding and the mapping's effective group
+ * inlines it. *extra (free it) holds the new array, or NULL. */
+Overrides run_mapping_overrides(const WorkloadSpec *w, const Overrides *ov, Override **extra);
+
 /* Reports (at its file:line) the first construct of cascade c that the performance
  * engine does not model yet — masks, topk, inputs read from files, explicit heads — and
  * returns 1; returns 0 when there is none. */

@@ -8,6 +8,7 @@
 #include <cstdarg>
 #include <cstdio>
 #include <cstring>
+#include <deque>
 
 #include "systemc/vp_platform.h"
 #include "systemc/vp_rtl.h"
@@ -58,13 +59,34 @@ std::string fmt(const char *f, ...)
 
 }  // namespace
 
-struct einsim_accel::Channel {
+// A DMA channel. LT: one payload, b_transport. AT: `slot.size()` payloads, so as many
+// transfers in flight; transfer number n uses slot n % size, issued once fewer than
+// size transfers are outstanding and the previous BEGIN_REQ has had its END_REQ (the
+// base protocol's request exclusion). `done` counts transfers completed in issue order.
+struct einsim_accel::DmaSlot {
     tlm_generic_payload gp;
     vp_mem_wait *ext = new vp_mem_wait;       // owned by gp
+    bool busy = false;
+    int tslot = -1;                           // descriptor slot counted (-1: descriptor)
+    uint64_t addr = 0;                        // the transfer's address as issued
+    DmaSlot() { gp.set_extension(ext); }
+};
+
+struct einsim_accel::Channel {
+    std::vector<std::unique_ptr<DmaSlot>> slot;
     LocalTime lt;
-    bool resp = false;
-    sc_event resp_ev;
-    Channel() { gp.set_extension(ext); }
+    sc_event ev;                  // END_REQ or a response arrived
+    bool req_open = false;        // a BEGIN_REQ waits for its END_REQ
+    uint64_t issued = 0, done = 0;
+    std::deque<std::pair<uint64_t, uint32_t>> marks;  // (transfers, step): the step's
+                                  // loads are in once `done` reaches that count
+    sc_time last;                 // latest response
+    uint64_t bad = UNKNOWN;       // address of the first error response of the run
+    explicit Channel(unsigned n)
+    {
+        for (unsigned k = 0; k < n; k++)
+            slot.emplace_back(new DmaSlot);
+    }
 };
 
 struct einsim_accel::Run {
@@ -102,8 +124,9 @@ einsim_accel::einsim_accel(sc_module_name name, const einsim_accel_config &cfg)
     regs.register_b_transport(this, &einsim_accel::regs_b_transport);
     regs.register_transport_dbg(this, &einsim_accel::regs_dbg);
     dma.register_nb_transport_bw(this, &einsim_accel::dma_bw);
-    ch_[RD].reset(new Channel);
-    ch_[WR].reset(new Channel);
+    sc_assert(cfg_.outstanding >= 1);
+    ch_[RD].reset(new Channel(cfg_.at ? cfg_.outstanding : 1));
+    ch_[WR].reset(new Channel(cfg_.at ? cfg_.outstanding : 1));
     if (cfg_.rtl_core) {
         Diag d;
         diag_init(&d);
@@ -263,12 +286,63 @@ unsigned einsim_accel::regs_dbg(tlm_generic_payload &t)
 tlm::tlm_sync_enum einsim_accel::dma_bw(tlm_generic_payload &t, tlm::tlm_phase &ph, sc_time &d)
 {
     for (auto &c : ch_)
-        if (&c->gp == &t && ph == tlm::BEGIN_RESP) {
-            c->resp = true;
-            c->resp_ev.notify(d);
+        for (auto &sl : c->slot) {
+            if (&sl->gp != &t)
+                continue;
+            if (ph == tlm::END_REQ || ph == tlm::BEGIN_RESP) {   // BEGIN_RESP implies END_REQ
+                if (&c->slot[(c->issued - 1) % c->slot.size()]->gp == &t)
+                    c->req_open = false;
+                c->ev.notify(d);
+            }
+            if (ph != tlm::BEGIN_RESP)
+                return tlm::TLM_ACCEPTED;         // END_REQ: the response will follow
+            completed(*c, *sl, sc_time_stamp() + d);
             return tlm::TLM_COMPLETED;
         }
-    return tlm::TLM_ACCEPTED;                     // END_REQ: the response will follow
+    return tlm::TLM_ACCEPTED;
+}
+
+// Counts a finished transfer (or records its error response), then moves `done` over
+// the transfers finished in issue order and marks the steps whose loads are all in.
+void einsim_accel::completed(Channel &c, DmaSlot &sl, const sc_time &at)
+{
+    tlm_generic_payload &g = sl.gp;
+    unsigned len = g.get_data_length();
+    sl.busy = false;
+    if (g.is_response_error()) {
+        c.bad = c.bad == UNKNOWN ? sl.addr : c.bad;
+    } else {
+        stats_.transfers++;
+        stats_.queued += sl.ext->queued;
+        if (sl.tslot < 0)
+            stats_.desc_bytes += len;
+        else {
+            (g.is_write() ? stats_.write_bytes : stats_.read_bytes)[sl.tslot] += len;
+            tdma_[sl.tslot] += len;
+        }
+    }
+    c.last = at > c.last ? at : c.last;
+    while (c.done < c.issued && !c.slot[c.done % c.slot.size()]->busy)
+        c.done++;
+    while (!c.marks.empty() && c.marks.front().first <= c.done) {
+        run_->ready[c.marks.front().second] = cycle_of(*run_, c.last);
+        run_->known.notify(SC_ZERO_TIME);
+        c.marks.pop_front();
+    }
+}
+
+// AT: waits until every transfer of channel ch has its response; false (with *bad the
+// address) when one got an error response. LT: nothing is in flight.
+bool einsim_accel::drain(int ch, uint64_t *bad)
+{
+    Channel &c = *ch_[ch];
+    if (cfg_.at) {
+        while (c.done < c.issued)
+            wait(c.ev);
+        c.lt.t = sc_time_stamp();
+    }
+    *bad = c.bad;
+    return c.bad == UNKNOWN;
 }
 
 // Moves n bytes between memory at addr and p through channel ch, in bursts that do not
@@ -279,10 +353,16 @@ bool einsim_accel::transfer(int ch, bool write, uint64_t addr, uint8_t *p, uint6
                             uint64_t *bad)
 {
     Channel &c = *ch_[ch];
-    tlm_generic_payload &g = c.gp;
     for (uint64_t done = 0; done < n;) {
         uint64_t a = addr + done, room = cfg_.burst_bytes - (a & (cfg_.burst_bytes - 1));
         unsigned len = (unsigned)(n - done < room ? n - done : room);
+        if (cfg_.at) {
+            c.lt.sync();
+            while (c.issued - c.done >= c.slot.size() || c.req_open)
+                wait(c.ev);
+        }
+        DmaSlot &sl = *c.slot[c.issued % c.slot.size()];
+        tlm_generic_payload &g = sl.gp;
         g.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
         g.set_address(a);
         g.set_data_ptr(p + done);
@@ -291,43 +371,35 @@ bool einsim_accel::transfer(int ch, bool write, uint64_t addr, uint8_t *p, uint6
         g.set_byte_enable_ptr(nullptr);
         g.set_dmi_allowed(false);
         g.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-        c.ext->queued = SC_ZERO_TIME;
+        sl.ext->queued = SC_ZERO_TIME;
+        sl.busy = true, sl.tslot = slot, sl.addr = a;
+        c.issued++;
         if (!cfg_.at) {
             c.lt.at_least(sc_time_stamp());
             sc_time d = c.lt.t - sc_time_stamp();
             dma->b_transport(g, d);
             c.lt.t = sc_time_stamp() + d;
+            completed(c, sl, c.lt.t);
             c.lt.keep();
         } else {
-            c.lt.sync();
             tlm::tlm_phase ph = tlm::BEGIN_REQ;
             sc_time d = SC_ZERO_TIME;
-            c.resp = false;
+            c.req_open = true;
             tlm::tlm_sync_enum s = dma->nb_transport_fw(g, ph, d);
-            if (s == tlm::TLM_COMPLETED) {
+            if (s == tlm::TLM_COMPLETED || (s == tlm::TLM_UPDATED && ph == tlm::BEGIN_RESP)) {
+                c.req_open = false;
                 wait(d);
-            } else if (s == tlm::TLM_UPDATED && ph == tlm::BEGIN_RESP) {
-                wait(d);
-                ph = tlm::END_RESP, d = SC_ZERO_TIME;
-                dma->nb_transport_fw(g, ph, d);
-            } else {
-                while (!c.resp)
-                    wait(c.resp_ev);
+                completed(c, sl, sc_time_stamp());
+                if (s == tlm::TLM_UPDATED) {
+                    ph = tlm::END_RESP, d = SC_ZERO_TIME;
+                    dma->nb_transport_fw(g, ph, d);
+                }
+            } else if (s == tlm::TLM_UPDATED && ph == tlm::END_REQ) {
+                c.req_open = false;
             }
-            c.lt.t = sc_time_stamp();
         }
-        if (g.is_response_error()) {
-            *bad = a;
-            return false;
-        }
-        stats_.transfers++;
-        stats_.queued += c.ext->queued;
-        if (slot < 0)
-            stats_.desc_bytes += len;
-        else {
-            (write ? stats_.write_bytes : stats_.read_bytes)[slot] += len;
-            tdma_[slot] += len;
-        }
+        if (c.bad != UNKNOWN)
+            return drain(ch, bad);
         done += len;
     }
     return true;
@@ -342,14 +414,34 @@ bool einsim_accel::xfer(int ch, Run &r, const VpXfer &x)
     for (uint64_t row = 0; row < x.rows; row++) {
         uint64_t off = x.offset + row * x.stride, bad = 0;
         if (!transfer(ch, ch == WR, r.desc.addr[slot] + off, p + off, x.row_bytes, slot, &bad)) {
-            r.fail(EINSIM_ERR_DMA, bad, fmt("DMA %s of %s at 0x%" PRIx64 " got an error response "
-                                            "(unmapped address?); job aborted",
-                                            ch == WR ? "write" : "read", r.job.t[slot].name, bad),
-                   ch_[ch]->lt.t);
+            dma_failed(ch, r, bad);
             return false;
         }
     }
     return true;
+}
+
+// Aborts the run on a DMA error response at `bad`, in the tensor that holds it.
+void einsim_accel::dma_failed(int ch, Run &r, uint64_t bad)
+{
+    const char *name = "?";
+    for (int i = 0; i < r.job.n_tensors; i++)
+        if (bad >= r.desc.addr[i] && bad - r.desc.addr[i] < r.desc.bytes[i])
+            name = r.job.t[i].name;
+    r.fail(EINSIM_ERR_DMA, bad, fmt("DMA %s of %s at 0x%" PRIx64 " got an error response "
+                                    "(unmapped address?); job aborted",
+                                    ch == WR ? "write" : "read", name, bad),
+           ch_[ch]->lt.t);
+}
+
+// Waits for the channel's last transfers (AT); aborts the run on an error response.
+bool einsim_accel::finish(int ch, Run &r)
+{
+    uint64_t bad = 0;
+    if (drain(ch, &bad))
+        return true;
+    dma_failed(ch, r, bad);
+    return false;
 }
 
 // ---- the job -----------------------------------------------------------------------
@@ -399,11 +491,17 @@ void einsim_accel::rd_thread(Run &r)
         for (uint32_t x = st.load0; x < st.load0 + st.n_load; x++)
             if (!xfer(RD, r, s.xfer[x]))
                 return;
-        if (st.n_load) {
-            r.ready[i] = cycle_of(r, c.lt.t);
-            r.known.notify(SC_ZERO_TIME);
+        if (!st.n_load)
+            continue;
+        if (c.done < c.issued) {          // AT: ready when its transfers have answered
+            c.marks.emplace_back(c.issued, i);
+            continue;
         }
+        r.ready[i] = cycle_of(r, cfg_.at ? c.last : c.lt.t);
+        r.known.notify(SC_ZERO_TIME);
     }
+    if (!finish(RD, r) || r.abort)
+        return;
     r.inputs = true, r.inputs_at = c.lt.t;
     r.inputs_ev.notify(SC_ZERO_TIME);
     if (cfg_.rtl_core)
@@ -482,6 +580,7 @@ void einsim_accel::wr_thread(Run &r)
             if (!xfer(WR, r, s.xfer[x]))
                 return;
     }
+    finish(WR, r);
     r.wr_done = c.lt.t;
 }
 
@@ -560,6 +659,7 @@ void einsim_accel::rtl_thread(Run &r)
         for (uint32_t x = s.step[i].store0; x < s.step[i].store0 + s.step[i].n_store; x++)
             if (!xfer(WR, r, s.xfer[x]))
                 return;
+    finish(WR, r);
     r.wr_done = c.lt.t;
 }
 
@@ -584,7 +684,9 @@ EinsimErr einsim_accel::run_job(Run &r)
                                                  "aligned", desc_));
     uint8_t raw[EINSIM_DESC_BYTES];
     uint64_t bad = 0;
-    if (!transfer(RD, false, desc_, raw, sizeof raw, -1, &bad))
+    for (auto &ch : ch_)
+        ch->bad = UNKNOWN, ch->marks.clear();
+    if (!transfer(RD, false, desc_, raw, sizeof raw, -1, &bad) || !drain(RD, &bad))
         return fail(EINSIM_ERR_DMA, bad, fmt("descriptor fetch at 0x%" PRIx64 " got an error "
                                              "response (unmapped address?)", bad));
     if (einsim_desc_decode(raw, &r.desc))

@@ -22,8 +22,9 @@
 //
 // Timing modes: loosely timed (b_transport; every thread runs ahead of simulated time by
 // at most the global quantum, tlm_utils::tlm_quantumkeeper), or approximately timed
-// (nb_transport with BEGIN_REQ / END_REQ / BEGIN_RESP / END_RESP, one transfer
-// outstanding per channel, threads synchronised at every transfer).
+// (nb_transport with BEGIN_REQ / END_REQ / BEGIN_RESP / END_RESP, up to
+// `outstanding` transfers in flight per channel, a step's loads ready when all of theirs
+// have answered; threads synchronised at every transfer).
 //
 // Bad programming is a device error, never a crash: the status register's error code,
 // ERR_INFO, IRQ_STATUS.ERROR and an SC_REPORT_WARNING with message type
@@ -59,6 +60,8 @@ struct einsim_accel_config {
     std::string rtl_lib;                       // RTL core: the bridge shared object
     std::string rtl_fst;                       // RTL core: waves of the RTL ("" = none)
     unsigned burst_bytes = 64;                 // largest DMA transfer (a power of two)
+    unsigned outstanding = 1;                  // AT: DMA transfers in flight per channel
+                                               // (LT: each waits for the previous)
 };
 
 // What the device measured about its last job (for platform reports and tests).
@@ -97,6 +100,7 @@ public:
 private:
     struct Run;
     struct Channel;
+    struct DmaSlot;
     einsim_accel_config cfg_;
     sc_core::sc_time period_;
     einsim_accel_stats stats_;
@@ -128,6 +132,10 @@ private:
     bool transfer(int ch, bool write, uint64_t addr, uint8_t *p, uint64_t n, int slot,
                   uint64_t *bad);
     bool xfer(int ch, Run &r, const VpXfer &x);
+    void completed(Channel &c, DmaSlot &sl, const sc_core::sc_time &at);
+    bool drain(int ch, uint64_t *bad);
+    bool finish(int ch, Run &r);
+    void dma_failed(int ch, Run &r, uint64_t bad);
     void rd_thread(Run &r);
     void unit_thread(Run &r, uint32_t u);
     void wr_thread(Run &r);

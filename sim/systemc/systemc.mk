@@ -53,7 +53,8 @@ test-run: $(VP_BIN) $(VP_TWO) $(VP_TEST)
 vp: $(VP_BIN) $(VP_TWO)
 
 # make vp-demo: FuseMax attention and a GEMM on the virtual platform (C core, LT), the
-# same attention approximately timed, the example platform with two devices on one
+# same attention approximately timed (and on a DRAM with 50 ns latency with 4 DMA
+# transfers in flight per channel), the example platform with two devices on one
 # narrow memory (LT and AT), and the attention on the Verilated RTL core (4x4).
 VP_ATTN4 := -a models/fusemax-4x4.cfg -w workloads/bert.cfg -m mappings/fusemax.cfg \
   --set workload.batch=1 --set workload.heads=1 --set mapping.partitions.M0=4 \
@@ -65,6 +66,7 @@ vp-demo: $(VP_BIN) $(VP_TWO) build/cosim/fusemax-4x4/normal/libeinsim_cosim.so
 	$(VP_BIN) $(VP_ATTN4) && echo && \
 	$(VP_BIN) $(VP_GEMM8) && echo && \
 	$(VP_BIN) $(VP_ATTN4) --mode at && echo && \
+	$(VP_BIN) $(VP_ATTN4) --mode at --dram-latency-ns 50 --outstanding 4 && echo && \
 	$(VP_TWO) --dram-gibps 4 && echo && \
 	$(VP_TWO) --dram-gibps 4 --mode at && echo && \
 	$(VP_BIN) $(VP_ATTN4) --core rtl --waves build/vp-demo/waves

@@ -40,7 +40,7 @@ struct Options {
     std::vector<std::string> set_text;
     bool rtl = false, at = false, ideal_only = false, timing = false;
     std::string lib, waves;
-    unsigned accels = 1, burst = 64;
+    unsigned accels = 1, burst = 64, outstanding = 1;
     uint64_t seed = 1, mem_mib = 64;
     double quantum_ns = 1000, latency_ns = 0, irq_entry_ns = 0, gibps = -1;
     const char *gibps_text = nullptr;
@@ -53,7 +53,7 @@ void usage(FILE *f)
             "                 [--core c|rtl] [--lib BRIDGE.so] [--mode lt|at] [--accels N]\n"
             "                 [--ideal-only 0|1] [--dram-gibps X] [--dram-latency-ns X]\n"
             "                 [--quantum-ns X] [--burst BYTES] [--irq-entry-ns X] [--seed N]\n"
-            "                 [--memory-mib N] [--waves DIR] [--timing 0|1]\n"
+            "                 [--outstanding N] [--memory-mib N] [--waves DIR] [--timing 0|1]\n"
             "Runs the job (the files as for `einsim run`) on the SystemC virtual platform: on\n"
             "an ideal memory, then on the architecture's DRAM (each of --accels devices alone,\n"
             "then all at once), checking values against the fixed-point interpreter and\n"
@@ -114,6 +114,7 @@ int parse(int argc, char **argv, Options &o)
         else if (a == "--timing") { ok = !strcmp(v, "1") || !strcmp(v, "0"); o.timing = *v == '1'; }
         else if (a == "--accels") { ok = u64(v, n) && n >= 1 && n <= 8; o.accels = (unsigned)n; }
         else if (a == "--burst") { ok = u64(v, n) && n >= 4 && n <= 4096 && !(n & (n - 1)); o.burst = (unsigned)n; }
+        else if (a == "--outstanding") { ok = u64(v, n) && n >= 1 && n <= 64; o.outstanding = (unsigned)n; }
         else if (a == "--seed") ok = u64(v, o.seed);
         else if (a == "--memory-mib") { ok = u64(v, n) && n >= 1 && n <= 4096; o.mem_mib = n; }
         else if (a == "--quantum-ns") { ok = num(v, x) && x > 0; o.quantum_ns = x; }
@@ -128,6 +129,11 @@ int parse(int argc, char **argv, Options &o)
             fprintf(stderr, "einsim-vp: error: %s: bad value '%s'\n", a.c_str(), v);
             return 1;
         }
+    }
+    if (o.outstanding > 1 && !o.at) {
+        fprintf(stderr, "einsim-vp: error: --outstanding %u needs --mode at (a loosely timed "
+                "transfer waits for the previous one)\n", o.outstanding);
+        return 1;
     }
     if (!o.arch || !o.workload || !o.mapping) {
         fprintf(stderr, "einsim-vp: error: -a, -w and -m are required\n");
@@ -222,6 +228,7 @@ int sc_main(int argc, char **argv)
     cfg.rtl_core = o.rtl;
     cfg.rtl_lib = o.lib;
     cfg.burst_bytes = o.burst;
+    cfg.outstanding = o.outstanding;
     std::error_code ec;
     if (!o.waves.empty() && !std::filesystem::create_directories(o.waves, ec) && ec) {
         fprintf(stderr, "%s: error: cannot create the waves directory\n", o.waves.c_str());
@@ -365,8 +372,8 @@ int sc_main(int argc, char **argv)
            job.steps.source, job.steps.n_step, job.steps.n_unit, job.steps.n_unit > 1 ? "s" : "",
            job.steps.cycles);
     printf("  memory             : level %s, %.6g GiB/s = %.4g bytes/cycle at %.6g MHz, latency %.6g ns; "
-           "DMA bursts of %u bytes\n", prog.dram, gibps, bps / (prog.clock_mhz * 1e6), prog.clock_mhz,
-           o.latency_ns, o.burst);
+           "DMA bursts of %u bytes, %u in flight per channel\n", prog.dram, gibps,
+           bps / (prog.clock_mhz * 1e6), prog.clock_mhz, o.latency_ns, o.burst, o.at ? o.outstanding : 1);
     printf("  simulated time     : %.3f us (the host writes the inputs, then runs and checks every job)\n",
            sc_time_stamp().to_seconds() * 1e6);
     if (io_error) {

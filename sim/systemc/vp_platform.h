@@ -32,9 +32,11 @@
 #include <tlm_utils/simple_target_socket.h>
 
 #include <cstdint>
+#include <cstdlib>
 #include <deque>
 #include <functional>
 #include <map>
+#include <new>
 #include <vector>
 
 #include "systemc/einsim_drv.h"
@@ -65,7 +67,22 @@ public:
     sc_core::sc_time busy;                        // time the channel was transferring
 
 private:
-    std::vector<uint8_t> mem_;
+    // Zeroed storage from calloc: the system maps its pages when they are first touched,
+    // so an unused memory costs neither the time to clear it nor its pages.
+    struct zeroed_bytes {
+        explicit zeroed_bytes(uint64_t n) : p((uint8_t *)std::calloc(n, 1)), n(n)
+        {
+            if (!p)
+                throw std::bad_alloc();
+        }
+        ~zeroed_bytes() { std::free(p); }
+        zeroed_bytes(const zeroed_bytes &) = delete;
+        zeroed_bytes &operator=(const zeroed_bytes &) = delete;
+        uint64_t size() const { return n; }
+        uint8_t &operator[](uint64_t i) { return p[i]; }
+        uint8_t *p;
+        uint64_t n;
+    } mem_;
     double bps_;
     sc_core::sc_time lat_;
     std::map<sc_core::sc_time, sc_core::sc_time> book_;   // channel bookings: start -> end

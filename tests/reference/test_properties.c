@@ -6,7 +6,9 @@
  *     the GEMM ranks (multiples or not of the array and tile sizes);
  *   - more buffer, more DRAM bandwidth or more buffer bandwidth (banks) never takes more
  *     cycles, and never turns a feasible mapping infeasible;
- *   - the same inputs give the same numbers.
+ *   - the same inputs give the same numbers;
+ *   - the cycle level's branch and bound (cutoff, block-level periods) gives exactly the
+ *     cycles and stall split of the exhaustive search over the same options.
  * Prints how many points and pairs it checked. */
 #include <inttypes.h>
 #include <stdio.h>
@@ -55,6 +57,20 @@ static Pt eval(const char *arch, const char *wl, const char *map, const char *co
                 printf(" (%" PRIu64 " > %" PRIu64 ")\n", p.analytic, p.cycle);
             }
             CHECK(p.analytic <= p.cycle);
+            CycleResult ex;
+            ri.in.exhaustive = true;
+            engine_cycle(&ri.in, &r, &ex);
+            ri.in.exhaustive = false;
+            bool same = ex.ran == cy.ran && ex.cycles == cy.cycles && ex.fill_drain == cy.fill_drain &&
+                        ex.dependency == cy.dependency && ex.bandwidth == cy.bandwidth &&
+                        ex.buffer_bandwidth == cy.buffer_bandwidth;
+            if (!same) {
+                printf("  search != exhaustive: %s %s %s:", arch, wl, map);
+                for (int i = 0; sets && sets[i]; i++)
+                    printf(" %s", sets[i]);
+                printf(" (%" PRIu64 " vs %" PRIu64 ")\n", cy.cycles, ex.cycles);
+            }
+            CHECK(same);
         }
     } else {
         diag_print(&d, stdout);

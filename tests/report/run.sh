@@ -166,6 +166,14 @@ check "warning: flat mapping on the fusemax architecture, once" '[ "$(grep -c "m
 check "no warning for a mapping on its own architecture" '! grep -q "mapping fusemax was written for" "$T/pp.err"'
 "$EINSIM" report "$T/pp" >/dev/null 2>"$T/err"; rc=$?
 check "report of per-pair overrides names the series" '[ "$rc" = 0 ] && grep -qF "title '"'"'fusemax:$lbl'"'"'" "$T/pp/report/speedup-bert.gp"'
+# A pair that names its mapping (mapping.name=NAME) is labelled NAME; a masked variant
+# through workload.cascade (make demo-variants) halves the dense cycles.
+"$EINSIM" compare -p models/fusemax.cfg:mappings/fusemax.cfg:mapping.name=dense \
+  -p models/fusemax.cfg:mappings/fusemax.cfg:mapping.name=causal,workload.cascade=workloads/cascades/attention-causal.cfg \
+  -w workloads/llama2-7b.cfg --seq 16384 -o "$T/named" >"$T/named.out" 2>"$T/named.err"; rc=$?
+check "compare with named pairs exits 0 (got $rc)" '[ "$rc" = 0 ] && clean "$T/named.err"'
+check "named pair: label and run directory" 'grep -qF ",fusemax,causal,1," "$T/named/compare.csv" && [ -s "$T/named/llama2-7b-16384-causal/stats.json" ] && grep -q "attention-causal" "$T/named/llama2-7b-16384-causal/stats.txt"'
+check "named pair: the causal variant takes about half the dense energy" 'grep -F ",fusemax,causal,1," "$T/named/compare.csv" | grep -qE ",0\.5[0-9]*,llama2-7b-16384-causal$"'
 expect_err "compare -p with an empty override list" "no KEY=VALUE after the second ':'" "$EINSIM" compare -p models/flat.cfg:mappings/flat.cfg: -w workloads/bert.cfg
 expect_err "compare -p override without =" "--set expects KEY=VALUE" "$EINSIM" compare -p models/flat.cfg:mappings/flat.cfg:arch.x -w workloads/bert.cfg
 

@@ -1,0 +1,231 @@
+/* test_variants.c — masked attention variants in the performance engine, as properties
+ * over grids of sizes: causal FuseMax takes 0.50-0.55 of the dense cycles and energy,
+ * a sliding window scales linearly with the length, a block-sparse data mask of density
+ * d costs d of the dense work, both levels never drop below the analytic bound, more
+ * work never takes fewer cycles, and a workload that names its cascade runs it. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "run/run.h"
+
+#define MAX_SETS 8
+
+typedef struct {
+    bool ok;
+    uint64_t cycles, cycle_cycles, dram;
+    double energy;
+    double density_bqk;
+    const char *density_src;
+    char cascade[64];
+} Point;
+
+/* Runs arch/workload/mapping with the --set pairs ("key=value", NULL-terminated). */
+static Point run(const char *wl, bool cycle, const char *const *sets)
+{
+    Point pt = { 0 };
+    Override ov[MAX_SETS];
+    char key[MAX_SETS][96];
+    int n = 0;
+    for (; sets && sets[n] && n < MAX_SETS; n++) {
+        const char *eq = strchr(sets[n], '=');
+        snprintf(key[n], sizeof key[n], "%.*s", (int)(eq - sets[n]), sets[n]);
+        ov[n] = (Override){ key[n], eq + 1, n + 1 };
+    }
+    Overrides o = { ov, n };
+    Diag d;
+    diag_init(&d);
+    RunInputs ri;
+    int rc = run_inputs_load(&ri, "models/fusemax.cfg", wl, "mappings/fusemax.cfg", &o, &d);
+    diag_print(&d, stderr);
+    diag_free(&d);
+    if (rc) {
+        run_inputs_free(&ri);
+        return pt;
+    }
+    snprintf(pt.cascade, sizeof pt.cascade, "%s", ri.cascade->name);
+    RunResult rr;
+    run_evaluate(&ri, cycle, &rr);
+    pt.ok = rr.res->feasible && (!cycle || rr.cy.ran);
+    pt.cycles = rr.res->cycles;
+    pt.cycle_cycles = rr.cy.cycles;
+    pt.dram = rr.res->dram_bytes;
+    pt.energy = rr.er.total_pj;
+    pt.density_bqk = 1;
+    for (int i = 0; i < rr.res->n_einsums; i++)
+        if (strcmp(rr.res->einsums[i].name, "BQK") == 0) {
+            pt.density_bqk = rr.res->einsums[i].density;
+            pt.density_src = rr.res->einsums[i].density_source;
+        }
+    run_result_free(&rr);
+    run_inputs_free(&ri);
+    return pt;
+}
+
+#define DENSE "mapping.cascade=workloads/cascades/attention-1pass.cfg"
+
+/* Causal FuseMax at >= 16K tokens: 0.50-0.55 of dense cycles and energy, both levels. */
+static void test_causal(void)
+{
+    static const char *const seqs[] = { "workload.seq=16384", "workload.seq=32768",
+                                        "workload.seq=65536" };
+    static const char *const heads[] = { "workload.heads=1", "workload.heads=3" };
+    for (int s = 0; s < 3; s++)
+        for (int h = 0; h < 2; h++) {
+            bool cyc = s < 2;   /* the cycle level on the smaller lengths (sanitizer time) */
+            const char *cs[] = { seqs[s], heads[h], NULL };
+            const char *ds[] = { seqs[s], heads[h], DENSE, NULL };
+            Point c = run("workloads/llama2-7b-causal.cfg", cyc, cs);
+            Point dn = run("workloads/llama2-7b-causal.cfg", cyc, ds);
+            CHECK(c.ok && dn.ok);
+            CHECK_STR(c.cascade, "attention-causal");
+            CHECK_STR(dn.cascade, "attention-1pass");
+            double rc = (double)c.cycles / (double)dn.cycles, re = c.energy / dn.energy;
+            printf("causal %s %s: cycles %.4f energy %.4f", seqs[s], heads[h], rc, re);
+            CHECK(rc >= 0.50 && rc <= 0.55);
+            CHECK(re >= 0.50 && re <= 0.55);
+            CHECK_STR(c.density_src, "rules");
+            CHECK(c.density_bqk > 0.5 && c.density_bqk < 0.55);
+            CHECK(dn.density_src == NULL && dn.density_bqk == 1.0);
+            if (cyc) {
+                double rcy = (double)c.cycle_cycles / (double)dn.cycle_cycles;
+                printf(", cycle level %.4f", rcy);
+                CHECK(rcy >= 0.50 && rcy <= 0.55);
+                CHECK(c.cycle_cycles >= c.cycles);    /* never below the bound */
+                CHECK(c.cycle_cycles <= dn.cycle_cycles);
+            }
+            printf("\n");
+        }
+}
+
+/* Sliding window: linear in the length once it exceeds the window. */
+static void test_window(void)
+{
+    /* The acceptance point at the analytic level (W = 4096, 256K -> 1M), W = 8192 too. */
+    static const char *const ws[] = { "workload.ranks.W=4096", "workload.ranks.W=8192" };
+    for (int w = 0; w < 2; w++) {
+        const char *a[] = { ws[w], "workload.seq=262144", NULL };
+        const char *b[] = { ws[w], "workload.seq=1048576", NULL };
+        Point p = run("workloads/mistral-7b-window.cfg", false, a);
+        Point q = run("workloads/mistral-7b-window.cfg", false, b);
+        CHECK(p.ok && q.ok);
+        CHECK_STR(p.cascade, "attention-window");
+        double r = (double)q.cycles / (double)p.cycles;
+        printf("window %s 1M/256K analytic %.4f\n", ws[w], r);
+        CHECK(r >= 3.8 && r <= 4.2);
+    }
+    /* Both levels on smaller windows (lengths of 16 windows and more): L -> 4L. */
+    static const char *const sw[] = { "workload.ranks.W=512", "workload.ranks.W=1024" };
+    static const char *const ls[][2] = { { "workload.seq=16384", "workload.seq=65536" },
+                                         { "workload.seq=32768", "workload.seq=131072" } };
+    for (int w = 0; w < 2; w++)
+        for (int l = 0; l < 2; l++) {
+            const char *a[] = { sw[w], ls[l][0], "workload.heads=1", NULL };
+            const char *b[] = { sw[w], ls[l][1], "workload.heads=1", NULL };
+            Point p = run("workloads/mistral-7b-window.cfg", true, a);
+            Point q = run("workloads/mistral-7b-window.cfg", true, b);
+            CHECK(p.ok && q.ok);
+            double r = (double)q.cycles / (double)p.cycles;
+            double rc = (double)q.cycle_cycles / (double)p.cycle_cycles;
+            printf("window %s %s -> %s: analytic %.4f cycle level %.4f\n", sw[w], ls[l][0], ls[l][1], r, rc);
+            CHECK(r >= 3.8 && r <= 4.2);
+            CHECK(rc >= 3.8 && rc <= 4.2);
+            CHECK(p.cycle_cycles >= p.cycles && q.cycle_cycles >= q.cycles);
+        }
+    /* More work never takes fewer cycles: a wider window, at both levels. */
+    uint64_t prev = 0, prev_c = 0;
+    static const char *const grow[] = { "workload.ranks.W=256", "workload.ranks.W=1024",
+                                        "workload.ranks.W=4096", "workload.ranks.W=16384" };
+    for (int w = 0; w < 4; w++) {
+        const char *a[] = { grow[w], "workload.seq=16384", "workload.heads=1", NULL };
+        Point p = run("workloads/mistral-7b-window.cfg", true, a);
+        CHECK(p.ok);
+        CHECK(p.cycles >= prev && p.cycle_cycles >= prev_c);
+        prev = p.cycles;
+        prev_c = p.cycle_cycles;
+    }
+    /* A window wider than the sequence is causal attention. */
+    const char *wide[] = { "workload.ranks.W=16384", "workload.seq=16384", "workload.heads=1", NULL };
+    const char *causal[] = { "workload.seq=16384", "workload.heads=1",
+                             "workload.ranks.E=128", NULL };
+    Point pw = run("workloads/mistral-7b-window.cfg", true, wide);
+    Point pc = run("workloads/llama2-7b-causal.cfg", true, causal);
+    CHECK_EQ_INT(pw.cycles, pc.cycles);
+    CHECK_EQ_INT(pw.cycle_cycles, pc.cycle_cycles);
+}
+
+/* A block-sparse data mask (a block-mask file) of density d: d of the dense work. */
+static void test_block_sparse(void)
+{
+    static const char *const dens[] = { "workload.density=1", "workload.density=0.75",
+                                        "workload.density=0.5", "workload.density=0.25" };
+    static const double dv[] = { 1, 0.75, 0.5, 0.25 };
+    static const char *const heads[] = { "workload.heads=1", "workload.heads=12" };
+    for (int h = 0; h < 2; h++) {
+        const char *ds[] = { "workload.seq=16384", heads[h], DENSE, NULL };
+        Point dn = run("workloads/bigbird-base.cfg", true, ds);
+        CHECK(dn.ok);
+        for (int k = 0; k < 4; k++) {
+            const char *s[] = { "workload.seq=16384", heads[h], dens[k],
+                                "workload.cascade=workloads/cascades/attention-blockmask.cfg",
+                                "mapping.partitions.P0=256", NULL };
+            Point p = run("workloads/bigbird-base.cfg", true, s);
+            CHECK(p.ok);
+            CHECK_STR(p.cascade, "attention-blockmask");
+            double r = (double)p.cycles / (double)dn.cycles, e = p.energy / dn.energy;
+            double rc = (double)p.cycle_cycles / (double)dn.cycle_cycles;
+            printf("block-sparse %s d=%.2f: cycles %.4f cycle level %.4f energy %.4f\n", heads[h],
+                   dv[k], r, rc, e);
+            CHECK_NEAR(p.density_bqk, dv[k], 1e-12);
+            CHECK_STR(p.density_src, "workload.density");
+            CHECK_NEAR(r, dv[k], 0.02);
+            CHECK(rc >= dv[k] && rc <= dv[k] + 0.05);   /* the dead steps break up prefetch */
+            CHECK_NEAR(e, dv[k], 0.03);
+            CHECK(p.cycle_cycles >= p.cycles);
+            if (k == 0) {
+                /* Density 1 is the dense work, plus reading the mask. */
+                CHECK_EQ_INT(p.cycles, dn.cycles);
+                CHECK(p.dram > dn.dram && p.dram - dn.dram <= dn.dram / 16);
+            }
+        }
+    }
+}
+
+/* Input errors: a data mask without a density; the dense cascade is never used silently. */
+static void test_errors(void)
+{
+    Diag d;
+    diag_init(&d);
+    RunInputs ri;
+    Override ov[] = { { "workload.cascade", "workloads/cascades/attention-blockmask.cfg", 1 },
+                      { "mapping.partitions.P0", "256", 2 }, { "workload.seq", "16384", 3 } };
+    Overrides o = { ov, 3 };
+    int rc = run_inputs_load(&ri, "models/fusemax.cfg", "workloads/bigbird-base.cfg",
+                             "mappings/fusemax.cfg", &o, &d);
+    CHECK(rc == 1);
+    bool said = false;
+    for (int i = 0; i < d.n; i++)
+        said |= strstr(d.e[i].msg, "workload.density") != NULL;
+    CHECK(said);
+    diag_free(&d);
+    run_inputs_free(&ri);
+    /* A missing cascade file is an error at the workload's line. */
+    diag_init(&d);
+    Override bad[] = { { "workload.cascade", "workloads/cascades/no-such.cfg", 1 } };
+    Overrides ob = { bad, 1 };
+    rc = run_inputs_load(&ri, "models/fusemax.cfg", "workloads/llama2-7b-causal.cfg",
+                         "mappings/fusemax.cfg", &ob, &d);
+    CHECK(rc == 1 && d.n >= 1);
+    diag_free(&d);
+    run_inputs_free(&ri);
+}
+
+int main(void)
+{
+    test_causal();
+    test_window();
+    test_block_sparse();
+    test_errors();
+    return CHECK_DONE();
+}
