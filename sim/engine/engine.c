@@ -811,8 +811,6 @@ void engine_analytic(const EngineInput *in, EngineResult *out)
     x.bh = mul(&x, in->workload->batch, in->workload->heads);
     const ArchSpec *a = in->arch;
     einsum_work(&x);
-    if (x.sparse_work)
-        out->macs_dense_equivalent = x.dense_macs;
     uint64_t memory_bound_cycles = 0;
     GroupCost gc = gc_new(a->n_units);
     for (int g = 0; g < in->mapping->n_groups && out->feasible; g++) {
@@ -840,6 +838,8 @@ void engine_analytic(const EngineInput *in, EngineResult *out)
         out->dram_bytes = add(&x, out->dram_bytes, st->dram_bytes);
     }
     gc_free(&gc);
+    if (x.sparse_work)   /* after the groups: masks scale it */
+        out->macs_dense_equivalent = x.dense_macs;
     if (x.overflow) {
         infeasible(&x, "workload too large: cycles, counts or bytes overflow 64 bits");
         out->too_large = true;
