@@ -48,13 +48,15 @@ int engine_view_source(const Cascade *c, int t)
     return t;
 }
 
-/* Ranks of an Einsum's iteration space (left-hand ranks, then reduced ranks). */
+/* Ranks of an Einsum's iteration space (left-hand ranks, then reduced ranks). A prune
+ * or a topk chooses along one of its left-hand ranks: it visits each element once (a
+ * streaming top-k compares each element with the k-th best so far). */
 int engine_einsum_ranks(const Einsum *e, int *r)
 {
     int n = 0;
     for (int i = 0; i < e->n_free; i++)
         r[n++] = e->free_ranks[i];
-    if (e->red != RED_PRUNE)
+    if (e->red != RED_PRUNE && e->red != RED_TOPK)
         for (int i = 0; i < e->n_red; i++)
             r[n++] = e->red_ranks[i];
     return n;
