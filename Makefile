@@ -63,15 +63,17 @@ demo: $(BIN)
 	$(Q)$(BIN) report build/demo -o build/demo/report --title "einsim demo: unfused vs FLAT vs FuseMax on BERT" >/dev/null
 	@echo "report: $(CURDIR)/build/demo/report/report.html"
 
-# make demo-variants: dense vs causal vs sliding-window vs block-sparse attention on the
-# FuseMax architecture, Llama 2 7B shapes, 4K..1M tokens; each pair runs a masked cascade
-# on the FuseMax mapping (speedup and energy ratio against the first, dense, pair).
+# make demo-variants: dense vs causal vs sliding-window vs block-sparse vs linear attention
+# on the FuseMax architecture, Llama 2 7B shapes, 4K..1M tokens; each pair runs a masked
+# cascade on the FuseMax mapping, or linear attention on its own mapping (speedup and
+# energy ratio against the first, dense, pair).
 VARIANT_SEQ := 4096,16384,65536,262144,1048576
 VARIANT_CASCADE := workload.cascade=workloads/cascades/attention
 VARIANT_PAIRS := -p models/fusemax.cfg:mappings/fusemax.cfg:mapping.name=dense \
     -p models/fusemax.cfg:mappings/fusemax.cfg:mapping.name=causal,$(VARIANT_CASCADE)-causal.cfg \
     -p models/fusemax.cfg:mappings/fusemax.cfg:mapping.name=window-4096,$(VARIANT_CASCADE)-window.cfg,workload.ranks.W=4096 \
-    -p models/fusemax.cfg:mappings/fusemax.cfg:mapping.name=bigbird-256,$(VARIANT_CASCADE)-bigbird.cfg,mapping.partitions.P0=256
+    -p models/fusemax.cfg:mappings/fusemax.cfg:mapping.name=bigbird-256,$(VARIANT_CASCADE)-bigbird.cfg,mapping.partitions.P0=256 \
+    -p models/fusemax.cfg:mappings/fusemax-linear.cfg:mapping.name=linear
 demo-variants: $(BIN)
 	$(Q)$(BIN) compare $(VARIANT_PAIRS) -w workloads/llama2-7b.cfg --seq $(VARIANT_SEQ) -o build/demo-variants
 	$(Q)$(BIN) eval workloads/cascades/attention-causal.cfg -a models/fusemax.cfg \

@@ -172,6 +172,8 @@ typedef struct {
     const char *name;  /* upper-case rank name as used by cascades */
     uint64_t size;
     SrcLoc loc;
+    bool if_present;   /* set by workload.seq (M and P): binds only a cascade that has it
+                          (self-attention written over P alone has no M) */
 } RankSize;
 
 typedef struct {

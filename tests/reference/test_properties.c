@@ -128,6 +128,7 @@ static const Config attn[] = {
     { "models/flat.cfg", "mappings/plus-cascade.cfg" },
     { "models/flat.cfg", "mappings/flat.cfg" },
     { "models/flat.cfg", "mappings/unfused.cfg" },
+    { "models/fusemax.cfg", "mappings/fusemax-linear.cfg" },
 };
 #define N_ATTN (int)(sizeof attn / sizeof attn[0])
 

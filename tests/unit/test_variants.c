@@ -243,6 +243,24 @@ static void test_topk(void)
     }
 }
 
+/* Causal linear attention: a state of fixed size, so cycles and DRAM bytes are linear
+ * in the length at both levels. */
+static void test_linear(void)
+{
+    const char *s1[] = { "workload.seq=16384", NULL }, *s4[] = { "workload.seq=65536", NULL };
+    Point a = run_map("workloads/llama2-7b.cfg", "mappings/fusemax-linear.cfg", true, s1);
+    Point b = run_map("workloads/llama2-7b.cfg", "mappings/fusemax-linear.cfg", true, s4);
+    CHECK(a.ok && b.ok);
+    CHECK_STR(a.cascade, "linear-attention");
+    double r = (double)b.cycles / (double)a.cycles, rc = (double)b.cycle_cycles / (double)a.cycle_cycles;
+    printf("linear: cycles 64K / 16K %.4f (cycle level %.4f), DRAM %.4f\n", r, rc,
+           (double)b.dram / (double)a.dram);
+    CHECK_NEAR(r, 4, 0.01);
+    CHECK_NEAR(rc, 4, 0.01);
+    CHECK_EQ_INT(b.dram, 4 * a.dram);
+    CHECK(a.cycle_cycles >= a.cycles && b.cycle_cycles >= b.cycles);
+}
+
 /* Input errors: a data mask without a density; the dense cascade is never used silently. */
 static void test_errors(void)
 {
@@ -278,6 +296,7 @@ int main(void)
     test_window();
     test_block_sparse();
     test_topk();
+    test_linear();
     test_errors();
     return CHECK_DONE();
 }
