@@ -31,6 +31,36 @@ static int in_names(const char *const *v, int n, const char *name)
 
 /* ---- validation ------------------------------------------------------------------------- */
 
+static bool group_has(const GroupSpec *gs, const char *name)
+{
+    for (int s = 0; s < gs->n_stages; s++)
+        if (in_names(gs->stages[s].einsums, gs->stages[s].n_einsums, name))
+            return true;
+    return false;
+}
+
+/* A reuse rule names Einsums of its group bound to one unit (the unit's issue order is
+ * what keeps the readers ahead of the writer). */
+static void check_reuse(const MappingSpec *m, const GroupSpec *gs, const ReuseSpec *r, Diag *d)
+{
+    const BindingSpec *bw = binding_of(m, r->einsum);
+    if (!group_has(gs, r->einsum)) {
+        diag_error(d, r->loc.file, r->loc.line, "mapping.groups.%s.reuse: einsum %s is not in "
+                   "the group", gs->name, r->einsum);
+        return;
+    }
+    for (int k = 0; k < r->n_after; k++) {
+        const BindingSpec *br = binding_of(m, r->after[k]);
+        if (!group_has(gs, r->after[k]))
+            diag_error(d, r->loc.file, r->loc.line, "mapping.groups.%s.reuse: einsum %s (after) "
+                       "is not in the group", gs->name, r->after[k]);
+        else if (bw && br && strcmp(bw->unit, br->unit) != 0)
+            diag_error(d, r->loc.file, r->loc.line, "mapping.groups.%s.reuse: %s runs on %s and "
+                       "%s on %s; a reuse rule orders Einsums of one unit", gs->name, r->after[k],
+                       br->unit, r->einsum, bw->unit);
+    }
+}
+
 int engine_check(const EngineInput *in, Diag *d)
 {
     int errs0 = diag_count(d);
@@ -87,6 +117,8 @@ int engine_check(const EngineInput *in, Diag *d)
                 if (cascade_find_tensor(c, lists[l][k]) < 0)
                     diag_error(d, gs->loc.file, gs->loc.line, "mapping.groups.%s: tensor %s is "
                                "not in cascade %s", gs->name, lists[l][k], c->name);
+        for (int k = 0; k < gs->n_reuse; k++)
+            check_reuse(m, gs, &gs->reuse[k], d);
         for (int k = 0; k < gs->n_spill; k++)
             if (!in_names(gs->resident, gs->n_resident, gs->spill[k]))
                 diag_error(d, gs->loc.file, gs->loc.line, "mapping.groups.%s.spill: %s must also "

@@ -706,6 +706,103 @@ static uint64_t stream_slices(const EngineInput *in, const PlanGroup *p, int a, 
     return div ? div : 1;
 }
 
+/* The latency cover consumer a takes (items after a producer on another unit), at
+ * most cap. */
+static int64_t act_cover(const PlanGroup *p, int a, const uint64_t *lat, uint64_t item_time,
+                         int64_t cap)
+{
+    const PlanAct *pa = &p->act[a];
+    int64_t c = 0;
+    if (!p->pipelined || pa->kind != ACT_EINSUM)
+        return 0;
+    for (int q = 0; q < pa->n_deps; q++) {
+        const PlanDep *d = &pa->deps[q];
+        const PlanAct *pw = &p->act[d->prod];
+        if (pw->kind == ACT_EINSUM && pw->unit != pa->unit && (d->kind != DEP_REL || d->dstep == 0)) {
+            int64_t v = (int64_t)cdiv(lat[d->prod], item_time);
+            c = v > c ? v : c;
+        }
+    }
+    return c < cap ? c : cap;
+}
+
+/* Skews: every actor issues after what it reads (later in the slot or in a later
+ * slot), at least early[a], consumers of another unit's result act_cover items later. */
+static int plan_skews(PlanGroup *p, const int *pos, const uint64_t *lat, uint64_t item_time,
+                      const int64_t *cap, const uint32_t *early, uint64_t nb_min, uint64_t nb_max,
+                      char *why, size_t n_why)
+{
+    int n = p->n_act;
+    for (int a = 0; a < n; a++)
+        p->act[a].skew = early[a];
+    bool changed = true;
+    int rounds = 0;
+    while (changed) {
+        changed = false;
+        if (++rounds > 4 * n + 8) {
+            snprintf(why, n_why, "group %s: the stage order cannot be scheduled (a dependency "
+                     "cycle that no step of the iterative rank breaks)", p->gs->name);
+            return 1;
+        }
+        for (int a = 0; a < n; a++) {
+            PlanAct *pa = &p->act[a];
+            if (pa->kind == ACT_LOAD && pa->n_deps == 0)
+                continue;       /* prefetching loads are timed by residency */
+            int64_t cover = act_cover(p, a, lat, item_time, cap[a]);
+            for (int q = 0; q < pa->n_deps; q++) {
+                const PlanDep *d = &pa->deps[q];
+                const PlanAct *pw = &p->act[d->prod];
+                if (pw->kind == ACT_LOAD && pw->n_deps == 0)
+                    continue;
+                int64_t need = (int64_t)pw->skew + (pos[d->prod] >= pos[a] ? 1 : 0);
+                if (d->kind == DEP_REL)
+                    need += (int64_t)d->dstep * (int64_t)nb_min;
+                if (d->whole)
+                    need += (int64_t)nb_max - 1;
+                if (p->pipelined && pa->kind == ACT_EINSUM && pw->kind == ACT_EINSUM &&
+                    pw->unit != pa->unit && (d->kind != DEP_REL || d->dstep == 0))
+                    need += (int64_t)cdiv(lat[d->prod], item_time) < cover
+                          ? (int64_t)cdiv(lat[d->prod], item_time) : cover;
+                if (need > (int64_t)pa->skew) {
+                    if (need > (int64_t)UINT32_MAX / 2) {
+                        snprintf(why, n_why, "group %s: the stage order needs a pipeline deeper "
+                                 "than einsim supports", p->gs->name);
+                        return 1;
+                    }
+                    pa->skew = (uint32_t)need;
+                    changed = true;
+                }
+            }
+        }
+    }
+    return 0;
+}
+
+/* The first reuse rule the skews break: *w the writer, *r the reader, *lim the largest
+ * skew(r) - skew(w) it allows. */
+static void reuse_broken(const EngineInput *in, const PlanGroup *p, const int *pos, uint64_t nb,
+                         int *w, int *r, int64_t *lim)
+{
+    const Cascade *c = in->cascade;
+    const GroupSpec *gs = p->gs;
+    for (int k = 0; k < gs->n_reuse; k++) {
+        const ReuseSpec *rs = &gs->reuse[k];
+        int aw = find_act(p, ACT_EINSUM, cascade_find_einsum(c, rs->einsum));
+        for (int j = 0; j < rs->n_after; j++) {
+            int ar = find_act(p, ACT_EINSUM, cascade_find_einsum(c, rs->after[j]));
+            if (aw < 0 || ar < 0)
+                continue;
+            int64_t l = (int64_t)rs->copies * (int64_t)nb - (pos[ar] < pos[aw] ? 0 : 1);
+            if ((int64_t)p->act[ar].skew - (int64_t)p->act[aw].skew > l) {
+                *w = aw;
+                *r = ar;
+                *lim = l;
+                return;
+            }
+        }
+    }
+}
+
 /* Issue order within a slot, and the skew of every actor: a consumer issues after what
  * it reads (later in the slot or in a later slot); in a pipelined group a result handed
  * to another unit is consumed one item later, so the hand-off overlaps other work. */
@@ -725,8 +822,6 @@ static int plan_schedule(const EngineInput *in, PlanGroup *p, char *why, size_t 
     }
     uint64_t nb_min = p->nb_full < p->nb_last ? p->nb_full : p->nb_last;
     uint64_t nb_max = p->nb_full > p->nb_last ? p->nb_full : p->nb_last;
-    for (int a = 0; a < n; a++)
-        p->act[a].skew = 0;
     /* A result handed to another unit is consumed enough items later to cover its
      * latency: items of the busiest unit's work per item. */
     ItemExt x = { p->nb_full > 1 ? p->block : p->blk_last_full, p->chunk, p->tile ? p->tile : p->tile_last };
@@ -743,47 +838,53 @@ static int plan_schedule(const EngineInput *in, PlanGroup *p, char *why, size_t 
     for (int u = 0; u < in->arch->n_units; u++)
         item_time = per_unit[u] > item_time ? per_unit[u] : item_time;
     free(per_unit);
-    bool changed = true;
-    int rounds = 0;
-    while (changed) {
-        changed = false;
-        if (++rounds > 4 * n + 8) {
-            snprintf(why, n_why, "group %s: the stage order cannot be scheduled (a dependency "
-                     "cycle that no step of the iterative rank breaks)", p->gs->name);
-            free(pos);
-            free(lat);
-            return 1;
+    /* Register reuse (the group's `reuse`): writer w of chunk s + c issues after reader r
+     * of chunk s. Both are on one unit, which issues in slot order, so r's slot must come
+     * first: skew(r) - skew(w) < c x nb, or equal with r earlier in the slot. Where the
+     * latency covers break that, they shrink (cap, per consumer), and where the plain
+     * order of the dependencies does, the writer issues later (lo). */
+    int64_t *cap = xmalloc((size_t)n * sizeof *cap);
+    uint32_t *early = xcalloc((size_t)n, sizeof *early);
+    for (int a = 0; a < n; a++)
+        cap[a] = INT64_MAX;
+    int rc = 0;
+    for (int attempt = 0;; attempt++) {
+        rc = plan_skews(p, pos, lat, item_time, cap, early, nb_min, nb_max, why, n_why);
+        int w = -1, r = -1;
+        int64_t lim = 0;
+        if (!rc)
+            reuse_broken(in, p, pos, nb_min, &w, &r, &lim);
+        if (rc || w < 0)
+            break;
+        if (attempt > 16 * n + 16) {
+            snprintf(why, n_why, "group %s: the reuse rules cannot be met (%s after %s)",
+                     p->gs->name, in->cascade->einsums[p->act[w].einsum].name,
+                     in->cascade->einsums[p->act[r].einsum].name);
+            rc = 1;
+            break;
         }
+        /* Shrink the covers of the consumers between them by one item; without any,
+         * delay the writer (its earliest skew). */
+        bool shrunk = false;
         for (int a = 0; a < n; a++) {
-            PlanAct *pa = &p->act[a];
-            if (pa->kind == ACT_LOAD && pa->n_deps == 0)
-                continue;       /* prefetching loads are timed by residency */
-            for (int q = 0; q < pa->n_deps; q++) {
-                const PlanDep *d = &pa->deps[q];
-                const PlanAct *pw = &p->act[d->prod];
-                if (pw->kind == ACT_LOAD && pw->n_deps == 0)
-                    continue;
-                int64_t need = (int64_t)pw->skew + (pos[d->prod] >= pos[a] ? 1 : 0);
-                if (d->kind == DEP_REL)
-                    need += (int64_t)d->dstep * (int64_t)nb_min;
-                if (d->whole)
-                    need += (int64_t)nb_max - 1;
-                if (p->pipelined && pa->kind == ACT_EINSUM && pw->kind == ACT_EINSUM &&
-                    pw->unit != pa->unit && (d->kind != DEP_REL || d->dstep == 0))
-                    need += (int64_t)cdiv(lat[d->prod], item_time);
-                if (need > (int64_t)pa->skew) {
-                    if (need > (int64_t)UINT32_MAX / 2) {
-                        snprintf(why, n_why, "group %s: the stage order needs a pipeline deeper "
-                                 "than einsim supports", p->gs->name);
-                        free(pos);
-                        free(lat);
-                        return 1;
-                    }
-                    pa->skew = (uint32_t)need;
-                    changed = true;
-                }
+            const PlanAct *pa = &p->act[a];
+            if (pa->kind != ACT_EINSUM || pa->skew <= p->act[w].skew || pa->skew > p->act[r].skew)
+                continue;
+            int64_t used = act_cover(p, a, lat, item_time, cap[a]);
+            if (used > 0) {
+                cap[a] = used - 1;
+                shrunk = true;
             }
         }
+        if (!shrunk)
+            early[w] = (uint32_t)((int64_t)p->act[r].skew - lim);
+    }
+    free(cap);
+    free(early);
+    if (rc) {
+        free(pos);
+        free(lat);
+        return 1;
     }
     free(pos);
     free(lat);
