@@ -986,10 +986,14 @@ int plan_build(const EngineInput *in, int g, PlanOpts o, PlanGroup *p, char *why
     p->chunk = p->chunk_last = 1;
     if (loops && it >= 0) {
         p->steps = (uint64_t)in->sizes->size[it];
+        /* A partitioned rank (M1 of M): chunks of its inner rank; a root rank (a
+         * recurrence over P itself): one element per step. */
         int inner = c->ranks[it].partner, root = c->ranks[it].parent;
-        p->chunk = (uint64_t)in->sizes->size[inner];
-        uint64_t total = (uint64_t)in->sizes->size[root];
-        p->chunk_last = total - (p->steps - 1) * p->chunk;
+        if (inner >= 0 && root >= 0) {
+            p->chunk = (uint64_t)in->sizes->size[inner];
+            uint64_t total = (uint64_t)in->sizes->size[root];
+            p->chunk_last = total - (p->steps - 1) * p->chunk;
+        }
     }
     for (int i = 0; i < p->n_act; i++) {
         EinsumPhase ph = c->einsums[p->act[i].einsum].phase;
