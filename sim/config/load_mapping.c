@@ -603,8 +603,10 @@ void mapping_free(MappingSpec *m)
     free(box->m.partitions);
     free(box->m.bindings);
     free(box->m.spatial);
-    for (int i = 0; i < box->m.n_groups; i++)
+    for (int i = 0; i < box->m.n_groups; i++) {
         free(box->m.groups[i].stages);
+        free(box->m.groups[i].reuse);
+    }
     free(box->m.groups);
     for (int i = 0; i < box->n_arrays; i++)
         free(box->arrays[i]);
