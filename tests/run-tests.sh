@@ -492,13 +492,13 @@ expect_rc 0 "rtl-params" rtl-params models/fusemax-8x8.cfg
 rc=$?
 if [ "$rc" = 1 ] && grep -q 'refusing to run' "$tmp/err"; then ok; else bad "cosim parameter mismatch: exit $rc"; fi
 if "$EINSIM" rtl-params models/fusemax-8x8.cfg | grep -q '^`define EINSIM_ROWS 8$'; then ok; else bad "rtl-params rows"; fi
-# Attention lowers in the engine's order; without the mapping's reuse rules the order
-# overlaps two chunks of one query block (two blocks per chunk), which needs registers
-# the RTL does not have: refused, before the RTL is loaded. A staging latency other than
-# the RTL's is refused the same way.
+# Attention lowers in the engine's order; without reuse rules (mappings/fusemax.cfg has
+# none; tests/cosim/fusemax-reuse.cfg states the RTL's) the order overlaps two chunks of
+# one query block (two blocks per chunk), which needs registers the RTL does not have:
+# refused, before the RTL is loaded. A staging latency other than the RTL's is refused
+# the same way.
 attn_small="-w workloads/bert.cfg -m mappings/fusemax.cfg --set workload.batch=1 --set workload.heads=1 --set mapping.partitions.M0=4 --set workload.ranks.E=8 --set workload.ranks.F=8"
-"$EINSIM" cosim -a models/fusemax-4x4.cfg ${attn_small/mappings\/fusemax.cfg/tests\/cosim\/fusemax-no-reuse.cfg} \
-  --set workload.seq=8 >"$tmp/out" 2>"$tmp/err"
+"$EINSIM" cosim -a models/fusemax-4x4.cfg $attn_small --set workload.seq=8 >"$tmp/out" 2>"$tmp/err"
 rc=$?
 if [ "$rc" = 1 ] && grep -q 'overlaps two chunks of one query block' "$tmp/err"; then ok; else bad "cosim attention order refused: exit $rc"; fi
 "$EINSIM" cosim -a models/fusemax-4x4.cfg $attn_small --set workload.seq=16 \
