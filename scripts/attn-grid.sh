@@ -7,7 +7,9 @@
 # engine's cycle level, or exit 3). Prints a Markdown table; exit 1 if a point that fits
 # fails. Usage: scripts/attn-grid.sh [EINSIM] (default build/bin/einsim). Builds the
 # bridge libraries with make cosim-lib (cached; 16x16 takes about two minutes, 32x32
-# about fifteen).
+# about fifteen). GRID_MAPPING=FILE runs another mapping (default mappings/fusemax.cfg;
+# tests/cosim/fusemax-reuse.cfg adds the RTL's register-reuse rules, so that the points
+# with two query blocks per chunk run too).
 set -u
 EINSIM=${1:-build/bin/einsim}
 tmp=$(mktemp -d)
@@ -26,7 +28,7 @@ for n in ${GRID_SIZES:-4 8 16}; do
   fi
   for pt in $points; do
     IFS=: read -r seq e f <<<"$pt"
-    "$EINSIM" cosim -a "models/$arch.cfg" -w workloads/bert.cfg -m mappings/fusemax.cfg \
+    "$EINSIM" cosim -a "models/$arch.cfg" -w workloads/bert.cfg -m "${GRID_MAPPING:-mappings/fusemax.cfg}" \
       --set workload.seq=$seq --set workload.ranks.E=$e --set workload.ranks.F=$f \
       --set workload.batch=1 --set workload.heads=1 --set mapping.partitions.M0=$n \
       --seed 7 >"$tmp/out" 2>"$tmp/err"
