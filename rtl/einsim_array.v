@@ -83,7 +83,7 @@ module einsim_array #(
           .W(W), .F(F), .A(A), .T(T), .LOG2E(LOG2E), .COEF(COEF), .NB(NB), .BW(BW),
           .RTW(RTW), .CTW(CTW), .XTW(XTW),
           .FAULT((FAULT != 0 && i == FAULT_ROW && j == FAULT_COL) ? 1 : 0), .FAULT_SHIFT(FAULT_SHIFT),
-          .TOP(i == 0 ? 1 : 0)
+          .TOP(i == 0 ? 1 : 0), .ROW(i), .COL(j)
         ) u_pe (
           .clk_i(clk_i), .rst_ni(rst_ni), .ws_i(ws_i),
           .a_i(ah[i*(C+1)+j]), .av_i(avh[i*(C+1)+j]), .afirst_i(afh[i*(C+1)+j]),

@@ -93,7 +93,7 @@ static int lower_with(const RtlGeom *g, uint64_t E, uint64_t F, uint64_t M, uint
                       uint64_t M0, AttnProg *p, Diag *d)
 {
     AttnOrder o = order_of(M / g->rows, P / g->cols);
-    int rc = lower_attn(g, 5, E, F, M, P, M0, &o, p, d);
+    int rc = lower_attn(g, 5, E, F, M, P, M0, false, &o, p, d);
     lower_attn_order_free(&o);
     return rc;
 }
@@ -215,7 +215,7 @@ static void test_bad_orders(void)
         AttnProg p;
         Diag d;
         diag_init(&d);
-        CHECK(lower_attn(&g, 5, 8, 8, steps * 4, nb * 4, 4, &o, &p, &d) == 1);
+        CHECK(lower_attn(&g, 5, 8, 8, steps * 4, nb * 4, 4, false, &o, &p, &d) == 1);
         CHECK_EQ_INT(diag_count(&d), 1);
         diag_free(&d);
         lower_attn_order_free(&o);
