@@ -46,7 +46,9 @@ module einsim_pe #(
   parameter integer TOP = 0,
   // the PE's row (key within the chunk) and column (query within the block)
   parameter integer ROW = 0,
-  parameter integer COL = 0
+  parameter integer COL = 0,
+  // 1 builds a PE that ignores the causal mask (fault-injection tests)
+  parameter integer FAULT_NOMASK = 0
 ) (
   input  wire                 clk_i,
   input  wire                 rst_ni,
@@ -99,7 +101,7 @@ module einsim_pe #(
   // -inf (the minimum word, the identity of LM's max) and SLN writes 0 (nothing for SLD
   // and SLNV to add), so the masked score is absent from every reduction as in the
   // fixed-point interpreter's `where`.
-  wire                masked = xtag_i[XTW-2] && ROW > COL;
+  wire                masked = xtag_i[XTW-2] && ROW > COL && FAULT_NOMASK == 0;
   wire signed [W-1:0] cur  = s_q[sidx];
   wire signed [A-1:0] ps_in = (attn && TOP != 0)
                             ? (xop == X_LM ? {{(A-W+1){1'b1}}, {(W-1){1'b0}}} : {A{1'b0}}) : ps_i;
