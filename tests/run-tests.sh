@@ -512,6 +512,12 @@ if [ "$rc" = 1 ] && grep -q 'overlaps two chunks of one query block' "$tmp/err";
   --set arch.Staging.latency_cycles=1 >"$tmp/out" 2>"$tmp/err"
 rc=$?
 if [ "$rc" = 1 ] && grep -q 'latency_cycles = 1' "$tmp/err"; then ok; else bad "cosim attention staging latency: exit $rc"; fi
+# Only the causal cascade pads a ragged seq (its mask hides the padded keys); dense
+# attention with a partial last chunk is refused.
+"$EINSIM" cosim -a models/fusemax-4x4.cfg $attn_small --set workload.seq=30 --set mapping.ragged=true \
+  >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ "$rc" = 1 ] && grep -q 'a multiple of the rows' "$tmp/err"; then ok; else bad "cosim dense ragged attention: exit $rc"; fi
 
 
 echo "$pass passed, $fail failed"
