@@ -1,6 +1,7 @@
 /* engine.c — the analytic level (model in engine.h). */
 #include "engine/engine.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -131,8 +132,43 @@ int engine_check(const EngineInput *in, Diag *d)
             diag_error(d, s->loc.file, s->loc.line, "arch.%s: energy class %s needs 'read' and "
                        "'write' entries", s->name, s->energy_class);
     }
-    /* A data mask (a block-mask file, a topk choice) is modelled from its density. */
+    /* Shared heads: each key/value head serves G whole query heads, and an item is one
+     * query head (heads are neither spread over a unit nor tiled). */
     const WorkloadSpec *w = in->workload;
+    if (c->head_rank >= 0 && in->sizes) {
+        uint64_t hs = (uint64_t)in->sizes->size[c->head_rank], g = engine_head_group(in);
+        if (g > 1 && hs % g) {
+            SrcLoc loc = w->loc;
+            for (int r = 0; r < c->n_ranks; r++)
+                if (c->ranks[r].parent == c->head_rank && c->ranks[r].kind == RANK_INNER)
+                    for (int i = 0; i < w->n_ranks; i++)
+                        if (strcmp(w->ranks[i].name, c->ranks[r].name) == 0)
+                            loc = w->ranks[i].loc;
+            diag_error(d, loc.file, loc.line, "workload %s: %" PRIu64 " query heads are not a "
+                       "multiple of the %" PRIu64 " query heads per key/value head of cascade "
+                       "%s (%s): the last key/value head would serve a partial group", w->name,
+                       hs, g, c->name, c->ranks[c->head_rank].name);
+        }
+        for (int i = 0; i < m->n_spatial; i++) {
+            const char *dims[2] = { m->spatial[i].rows, m->spatial[i].cols };
+            for (int k = 0; k < 2; k++) {
+                int r = dims[k] ? cascade_find_rank(c, dims[k]) : -1;
+                if (r >= 0 && engine_is_head_rank(c, r))
+                    diag_error(d, m->spatial[i].loc.file, m->spatial[i].loc.line,
+                               "mapping.spatial.%s: the engine runs one query head per item; "
+                               "rank %s of the heads cannot be spread over a unit",
+                               m->spatial[i].unit, dims[k]);
+            }
+        }
+        for (int gi = 0; gi < m->n_groups; gi++) {
+            const GroupSpec *gs = &m->groups[gi];
+            int r = gs->loop_rank ? cascade_find_rank(c, gs->loop_rank) : -1;
+            if (r >= 0 && engine_is_head_rank(c, r))
+                diag_error(d, gs->loc.file, gs->loc.line, "mapping.groups.%s.loop.rank: the "
+                           "heads (%s) are not a rank the engine tiles", gs->name, gs->loop_rank);
+        }
+    }
+    /* A data mask (a block-mask file, a topk choice) is modelled from its density. */
     for (int i = 0; i < c->n_einsums && !(w->density > 0); i++)
         if (cascade_mask_kind(c, i) == MASK_DATA) {
             diag_error(d, w->loc.file, w->loc.line, "workload %s: einsum %s of cascade %s is "
@@ -158,7 +194,7 @@ int engine_check(const EngineInput *in, Diag *d)
 typedef struct {
     const EngineInput *in;
     EngineResult *r;
-    uint64_t bh;            /* batch × heads */
+    uint64_t bh;            /* batch × heads (batch alone when the cascade has rank H) */
     int overflow;
     int table_full;
 } Ctx;
@@ -316,7 +352,7 @@ static void einsum_scale(Ctx *x, int ei, double share, const char *src)
 
 /* ---- a group's steady state: the sums over its items ---------------------------------- */
 
-#define MAX_CLASSES 32
+#define MAX_CLASSES 64   /* 2 tile kinds x 3 step kinds x 3 head kinds x 3 block kinds */
 
 typedef struct {
     uint64_t *busy;          /* per unit: cycles held by the group's passes */
@@ -667,7 +703,8 @@ void engine_analytic(const EngineInput *in, EngineResult *out)
     memset(out, 0, sizeof *out);
     out->feasible = true;
     Ctx x = { in, out, 0, 0, 0 };
-    x.bh = mul(&x, in->workload->batch, in->workload->heads);
+    /* A cascade that indexes its heads (rank H) counts them among its ranks. */
+    x.bh = mul(&x, in->workload->batch, in->cascade->head_rank >= 0 ? 1 : in->workload->heads);
     const Cascade *c = in->cascade;
     const ArchSpec *a = in->arch;
     einsum_work(&x);
