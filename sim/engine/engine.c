@@ -138,16 +138,19 @@ int engine_check(const EngineInput *in, Diag *d)
     if (c->head_rank >= 0 && in->sizes) {
         uint64_t hs = (uint64_t)in->sizes->size[c->head_rank], g = engine_head_group(in);
         if (g > 1 && hs % g) {
+            /* Only a partition "H -> HK, G" can leave a partial group: at G's size. */
             SrcLoc loc = w->loc;
+            const char *gn = "G";
             for (int r = 0; r < c->n_ranks; r++)
                 if (c->ranks[r].parent == c->head_rank && c->ranks[r].kind == RANK_INNER)
-                    for (int i = 0; i < w->n_ranks; i++)
-                        if (strcmp(w->ranks[i].name, c->ranks[r].name) == 0)
-                            loc = w->ranks[i].loc;
-            diag_error(d, loc.file, loc.line, "workload %s: %" PRIu64 " query heads are not a "
-                       "multiple of the %" PRIu64 " query heads per key/value head of cascade "
-                       "%s (%s): the last key/value head would serve a partial group", w->name,
-                       hs, g, c->name, c->ranks[c->head_rank].name);
+                    gn = c->ranks[r].name;
+            for (int i = 0; i < w->n_ranks; i++)
+                if (strcmp(w->ranks[i].name, gn) == 0)
+                    loc = w->ranks[i].loc;
+            diag_error(d, loc.file, loc.line, "workload %s: %s = %" PRIu64 " query heads is not "
+                       "a multiple of %s = %" PRIu64 ", the query heads of cascade %s that share "
+                       "one key/value head: the last key/value head would serve a partial group",
+                       w->name, c->ranks[c->head_rank].name, hs, gn, g, c->name);
         }
         for (int i = 0; i < m->n_spatial; i++) {
             const char *dims[2] = { m->spatial[i].rows, m->spatial[i].cols };
