@@ -38,8 +38,8 @@ void run_inputs_free(RunInputs *ri);
 Overrides run_mapping_overrides(const WorkloadSpec *w, const Overrides *ov, Override **extra);
 
 /* Reports (at its file:line) the first construct of cascade c that the performance
- * engine does not model yet — masks, topk, inputs read from files, explicit heads — and
- * returns 1; returns 0 when there is none. */
+ * engine does not model yet (a topk selection) and returns 1; returns 0 when there is
+ * none. */
 int run_engine_supports(const Cascade *c, Diag *d);
 
 /* The engine's cycle-level schedule of a FuseMax attention run (one batch and head, data
