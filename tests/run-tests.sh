@@ -324,6 +324,18 @@ for chk in tests/import/check_*.py; do
 done
 expect_rc 0 "help import" help import
 
+# ---- N:M operands on the general engine: renaming every tensor changes no number
+# (tests/nm/rename.py prints its own counts) ----------------------------------------------
+python3 tests/nm/rename.py "$EINSIM" "$tmp/rename" >"$tmp/rename.out" 2>&1
+line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$tmp/rename.out" | tail -1)
+if [ -z "$line" ]; then bad "tests/nm/rename.py: no summary line"; sed 's/^/    /' "$tmp/rename.out" | tail -20
+else
+  p=${line%% passed*}; f=${line#*passed, }; f=${f%% failed}
+  pass=$((pass + p)); fail=$((fail + f))
+  grep '^FAIL' "$tmp/rename.out"
+  echo "nm     tests/nm/rename.py: $p passed, $f failed"
+fi
+
 # ---- N:M sparse array RTL co-simulation (tests/cosim/nm/run.sh prints its own counts) ----
 bash tests/cosim/nm/run.sh "$EINSIM" >"$tmp/nm.out" 2>&1
 line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$tmp/nm.out" | tail -1)

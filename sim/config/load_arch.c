@@ -372,7 +372,8 @@ static void load_sparse(ArchLoad *L, const Node *u, ComputeUnitSpec *cu)
     static const char *const keys[] = { "patterns", "lanes", "window", "mult_latency",
                                         "adder_latency", "acc_latency", "accumulators",
                                         "meta_bits_per_cycle", "meta_kb",
-                                        "maskgen_groups_per_cycle", NULL };
+                                        "maskgen_groups_per_cycle", "skip",
+                                        "meta_decode_cycles", NULL };
     Node g;
     if (get_group(u, "sparse", false, &g) != GET_OK)
         return;
@@ -390,6 +391,17 @@ static void load_sparse(ArchLoad *L, const Node *u, ComputeUnitSpec *cu)
     get_int(&g, "meta_bits_per_cycle", true, 1, CFG_MAX_WIDTH_BITS, &mb);
     get_int(&g, "meta_kb", true, 1, INT64_C(1) << 30, &mkb);
     get_int(&g, "maskgen_groups_per_cycle", true, 1, 65536, &mg);
+    int64_t dec = 0;
+    get_int(&g, "meta_decode_cycles", false, 0, 1024, &dec);
+    const char *skip = "skip";
+    bool gate = false;
+    if (get_str(&g, "skip", false, false, &skip) == GET_OK) {
+        gate = strcmp(skip, "gate") == 0;
+        if (!gate && strcmp(skip, "skip") != 0)
+            cfg_err(L->f, config_setting_get_member(g.s, "skip"), "%s.skip: must be \"skip\" "
+                    "(pruned products take no cycle) or \"gate\" (they take their cycle, "
+                    "gated: no MAC energy) (got \"%s\")", g.path, skip);
+    }
     if (lanes_ok && window_ok && window < lanes)
         cfg_err(L->f, config_setting_get_member(g.s, "window"), "%s.window: must be at least "
                 "lanes (%" PRId64 "): dense mode feeds every multiplier its own activation "
@@ -399,7 +411,8 @@ static void load_sparse(ArchLoad *L, const Node *u, ComputeUnitSpec *cu)
                             .acc_latency = (uint32_t)cl, .accumulators = (uint32_t)acc,
                             .meta_bits_per_cycle = (uint32_t)mb,
                             .meta_bytes = (uint64_t)mkb * 1024,
-                            .maskgen_groups_per_cycle = (uint32_t)mg, .loc = sp->loc };
+                            .maskgen_groups_per_cycle = (uint32_t)mg, .gate = gate,
+                            .meta_decode_cycles = (uint32_t)dec, .loc = sp->loc };
     if (cu->op_cycles[OP_MAC] == 0)
         cfg_err(L->f, g.s, "%s: a sparse unit needs ops.mac", g.path);
     config_setting_t *list;

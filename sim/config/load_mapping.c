@@ -123,7 +123,7 @@ static void load_partitions(MappingLoad *L, const Node *n)
 /* mapping.binding: Einsum -> compute unit, each Einsum at most once. */
 static void load_bindings(MappingLoad *L, const Node *n)
 {
-    static const char *const keys[] = { "einsum", "unit", "cost", "stall", NULL };
+    static const char *const keys[] = { "einsum", "unit", "cost", "stall", "rows", "cols", NULL };
     MappingSpec *m = &L->box->m;
     config_setting_t *list;
     if (get_list(n, "binding", true, &list) != GET_OK)
@@ -191,6 +191,16 @@ static void load_bindings(MappingLoad *L, const Node *n)
                 if (get_int(&b, "stall", false, 0, CFG_MAX_OP_CYCLES, &v) == GET_OK)
                     bs.stall = (int32_t)v;
             }
+        }
+        /* rows / cols: this Einsum's own spatial mapping on its unit (its dataflow). */
+        const char *rows = NULL, *cols = NULL;
+        get_str(&b, "rows", false, false, &rows);
+        get_str(&b, "cols", false, false, &cols);
+        if (ok && (rows || cols)) {
+            bs.has_spatial = true;
+            bs.spatial = (SpatialSpec){ pool_add(&L->box->pool, unit),
+                                        rows ? pool_add(&L->box->pool, rows) : NULL,
+                                        cols ? pool_add(&L->box->pool, cols) : NULL, bs.loc };
         }
         if (ok) {
             bs.einsum = pool_add(&L->box->pool, einsum);

@@ -38,6 +38,24 @@ static void workload_defaults(config_setting_t *top)
     }
 }
 
+/* One element of a list of groups, labelled `lab` (taken: freed here): a Node with its
+ * keys checked in *out, or false after reporting that it is not a group (`shape` shows
+ * what one looks like in the message). */
+static bool group_elem(CfgFile *f, config_setting_t *el, char *lab, const char *shape,
+                       const char *const *keys, Node *out)
+{
+    if (!config_setting_is_group(el)) {
+        cfg_err(f, el, "%s: expected a group%s, got %s", lab, shape,
+                cfg_type_name(config_setting_type(el)));
+        free(lab);
+        return false;
+    }
+    *out = node_make(f, el, lab);
+    free(lab);
+    check_keys(out, keys);
+    return true;
+}
+
 /* workload.nm and workload.layers of a training workload (kind = "training"): the N:M
  * pattern of every prunable layer and the layer list of one iteration. */
 static void training_validate(CfgFile *f, const Node *n, WorkloadBox *box)
@@ -70,15 +88,9 @@ static void training_validate(CfgFile *f, const Node *n, WorkloadBox *box)
         char *lab = nm && config_setting_type(nm) == CONFIG_TYPE_STRING
                         ? xasprintf("workload.layers.%s", config_setting_get_string(nm))
                         : xasprintf("workload.layers[%d]", i);
-        if (!config_setting_is_group(el)) {
-            cfg_err(f, el, "%s: expected a group, got %s", lab,
-                    cfg_type_name(config_setting_type(el)));
-            free(lab);
+        Node l;
+        if (!group_elem(f, el, lab, "", keys, &l))
             continue;
-        }
-        Node l = node_make(f, el, lab);
-        free(lab);
-        check_keys(&l, keys);
         TrainLayerSpec t = { .repeat = 1, .prunable = true, .loc = cfg_loc(f, el) };
         int64_t o = 0, in = 0, cols = 0, rep = 1;
         int ok = get_name(&l, "name", true, &s) == GET_OK;
@@ -99,13 +111,80 @@ static void training_validate(CfgFile *f, const Node *n, WorkloadBox *box)
     }
 }
 
+/* workload.sparse: the N:M-sparse operands, `( { tensor; rank; nm; } )`. "dense" and
+ * M:M (N = M) mean no sparsity and are dropped, so they give the same numbers as no
+ * entry. N > M, N or M out of 1..64 and a tensor listed twice are errors. Whether the
+ * tensor and rank exist in the cascade, and whether a unit can run the pattern, is
+ * checked when the cascade and the mapping are known (engine_check). */
+static void sparse_validate(CfgFile *f, const Node *n, WorkloadBox *box)
+{
+    static const char *const keys[] = { "tensor", "rank", "nm", NULL };
+    WorkloadSpec *w = &box->w;
+    config_setting_t *list;
+    if (get_list(n, "sparse", false, &list) != GET_OK)
+        return;
+    int len = config_setting_length(list);
+    w->sparse = xcalloc((size_t)len + 1, sizeof *w->sparse);
+    for (int i = 0; i < len; i++) {
+        config_setting_t *el = config_setting_get_elem(list, (unsigned)i);
+        char *lab = xasprintf("workload.sparse[%d]", i);
+        Node l;
+        if (!group_elem(f, el, lab, " { tensor; rank; nm; }", keys, &l))
+            continue;
+        SparseOperandSpec sp = { .loc = cfg_loc(f, el) };
+        const char *t = NULL, *r = NULL, *nm = NULL;
+        int ok = get_name(&l, "tensor", true, &t) == GET_OK;
+        ok &= get_str(&l, "rank", true, false, &r) == GET_OK;
+        if (ok && !cfg_is_rank_name(r)) {
+            cfg_err(f, config_setting_get_member(el, "rank"), "%s.rank: '%s' is not a rank name "
+                    "(upper-case identifier)", l.path, r);
+            ok = 0;
+        }
+        if (get_str(&l, "nm", true, false, &nm) == GET_OK) {
+            config_setting_t *ns = config_setting_get_member(el, "nm");
+            int a = 0, b = 0;
+            char tail;
+            NMPattern p;
+            if (sscanf(nm, "%d:%d%c", &a, &b, &tail) == 2 && a > b && b >= 1) {
+                cfg_err(f, ns, "%s.nm: %s keeps N = %d of every M = %d: N must not exceed M",
+                        l.path, nm, a, b);
+                ok = 0;
+            } else if (nm_parse(nm, &p) != 0) {
+                cfg_err(f, ns, "%s.nm: '%s' is not an N:M pattern (expected N:M with "
+                        "1 <= N <= M <= 64, or \"dense\")", l.path, nm);
+                ok = 0;
+            } else {
+                sp.n = p.dense ? 1 : p.n;
+                sp.m = p.dense ? 1 : p.m;
+            }
+        } else {
+            ok = 0;
+        }
+        for (int k = 0; ok && k < w->n_sparse; k++)
+            if (strcmp(w->sparse[k].tensor, t) == 0) {
+                cfg_err(f, el, "%s: tensor %s is already sparse (line %d): one N:M structure "
+                        "per tensor", l.path, t, w->sparse[k].loc.line);
+                ok = 0;
+            }
+        if (ok && sp.n < sp.m) {
+            sp.tensor = pool_add(&box->pool, t);
+            sp.rank = pool_add(&box->pool, r);
+            char *meta = xasprintf("%s.meta", t);
+            sp.meta = pool_add(&box->pool, meta);
+            free(meta);
+            w->sparse[w->n_sparse++] = sp;
+        }
+        node_free(&l);
+    }
+}
+
 /* Validates the workload group into box->w; errors go to f->d. Rank sizes from `seq`
  * (M, P) come first, then the `ranks` group in file order. */
 static void workload_validate(CfgFile *f, config_setting_t *top, WorkloadBox *box)
 {
     static const char *const keys[] = { "name", "kind", "batch", "heads", "seq", "ranks",
-                                        "dtype_bits", "nm", "layers", "cascade", "density",
-                                        NULL };
+                                        "dtype_bits", "nm", "layers", "sparse", "cascade",
+                                        "density", NULL };
     static const char *const kinds[] = { "attention", "gemm", "training", NULL };
     WorkloadSpec *w = &box->w;
     Node n = node_make(f, top, "workload");
@@ -191,6 +270,11 @@ static void workload_validate(CfgFile *f, config_setting_t *top, WorkloadBox *bo
         node_free(&rn);
     }
     bool training = w->kind && strcmp(w->kind, "training") == 0;
+    if (training && config_setting_get_member(top, "sparse"))
+        cfg_err(f, config_setting_get_member(top, "sparse"), "workload.sparse: a training "
+                "workload (kind = \"training\") gives its pattern with workload.nm");
+    else
+        sparse_validate(f, &n, box);
     if (training)
         training_validate(f, &n, box);
     else {
@@ -251,6 +335,7 @@ void workload_free(WorkloadSpec *w)
     WorkloadBox *box = (WorkloadBox *)w;
     free(box->w.ranks);
     free(box->w.layers);
+    free(box->w.sparse);
     pool_free(&box->pool);
     free(box);
 }

@@ -54,6 +54,11 @@ typedef struct {
     uint64_t meta_bytes;        /* metadata buffer capacity */
     uint32_t maskgen_groups_per_cycle; /* top-N-of-M groups the mask generator finishes per
                                           cycle */
+    bool gate;                  /* skip = "gate": pruned products are gated (energy follows
+                                   the density, cycles do not); "skip" (default): they are
+                                   skipped (both follow it) */
+    uint32_t meta_decode_cycles; /* cycles the index decoder adds to every sparse pass's
+                                    latency (default 0) */
     SrcLoc loc;
 } SparseUnitSpec;
 
@@ -150,6 +155,18 @@ typedef struct {
     SrcLoc loc;
 } TrainLayerSpec;
 
+/* An N:M-sparse operand of a workload (`workload.sparse`): tensor `tensor` of the cascade
+ * keeps at most n of every m consecutive elements along rank `rank`, stored compressed
+ * (n values per group) with a metadata tensor of its own: ceil(log2 m) index bits per
+ * stored value. Dense patterns (M:M, "dense") are not listed. */
+typedef struct {
+    const char *tensor;    /* cascade tensor name */
+    const char *rank;      /* rank the groups run along */
+    const char *meta;      /* its metadata tensor's name in reports: "TENSOR.meta" */
+    int n, m;              /* keep n of every m, 1 <= n < m <= 64 */
+    SrcLoc loc;
+} SparseOperandSpec;
+
 /* One named rank size of a workload (e.g. E = 64). */
 typedef struct {
     const char *name;  /* upper-case rank name as used by cascades */
@@ -172,6 +189,8 @@ typedef struct {
     SrcLoc nm_loc;
     TrainLayerSpec *layers; /* training: the layers of one iteration, in order */
     int n_layers;
+    SparseOperandSpec *sparse; /* N:M-sparse operands (workload.sparse), in file order */
+    int n_sparse;
     const char *cascade_path; /* the cascade this workload runs (workload.cascade, resolved
                                  against the workload file's folder), or NULL: the
                                  mapping's */
@@ -181,6 +200,14 @@ typedef struct {
                               given */
     SrcLoc density_loc;
 } WorkloadSpec;
+
+/* Which ranks a compute unit spreads over its PE rows and columns. */
+typedef struct {
+    const char *unit;
+    const char *rows;    /* rank name, or NULL when the rows are not used */
+    const char *cols;    /* rank name, or NULL */
+    SrcLoc loc;
+} SpatialSpec;
 
 /* Binding of one Einsum of the cascade to a compute unit. */
 typedef struct {
@@ -192,17 +219,12 @@ typedef struct {
     int32_t stall;             /* cycles the unit idles after each pass of this Einsum (a
                                   design that drains a reduction before its next tile):
                                   >= 0, or STALL_ROWS / STALL_COLS of the unit */
+    bool has_spatial;          /* the binding gives its own rows / cols (this Einsum's
+                                  dataflow), overriding the unit's mapping.spatial */
+    SpatialSpec spatial;       /* has_spatial: unit, rows, cols of this Einsum */
     SrcLoc loc;
 } BindingSpec;
 enum { STALL_ROWS = -1, STALL_COLS = -2 };
-
-/* Which ranks a compute unit spreads over its PE rows and columns. */
-typedef struct {
-    const char *unit;
-    const char *rows;    /* rank name, or NULL when the rows are not used */
-    const char *cols;    /* rank name, or NULL */
-    SrcLoc loc;
-} SpatialSpec;
 
 /* Einsums that run concurrently (on different units) in one step of a fused group. */
 typedef struct {

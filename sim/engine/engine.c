@@ -113,6 +113,56 @@ int engine_check(const EngineInput *in, Diag *d)
             diag_error(d, sp->loc.file, sp->loc.line, "mapping.spatial.%s.rows: unit %s has a "
                        "single row", sp->unit, sp->unit);
     }
+    /* A binding's own rows / cols (one Einsum's dataflow on its unit). */
+    for (int i = 0; i < m->n_bindings; i++) {
+        const BindingSpec *b = &m->bindings[i];
+        const ComputeUnitSpec *u = arch_find_unit(a, b->unit);
+        const char *dims[2] = { b->spatial.rows, b->spatial.cols };
+        for (int k = 0; k < 2 && b->has_spatial; k++)
+            if (dims[k] && cascade_find_rank(c, dims[k]) < 0)
+                diag_error(d, b->loc.file, b->loc.line, "mapping.binding.%s.%s: %s is not a "
+                           "rank of cascade %s", b->einsum, k ? "cols" : "rows", dims[k], c->name);
+        if (b->has_spatial && u && b->spatial.rows && u->rows == 1)
+            diag_error(d, b->loc.file, b->loc.line, "mapping.binding.%s.rows: unit %s has a "
+                       "single row", b->einsum, u->name);
+    }
+    /* N:M-sparse operands: a tensor of the cascade, a rank of that tensor, and every
+     * Einsum reducing over it on a unit that can run the pattern. */
+    const WorkloadSpec *w = in->workload;
+    bool nm_used = false;
+    for (int i = 0; i < w->n_sparse; i++) {
+        const SparseOperandSpec *sp = &w->sparse[i];
+        int t = cascade_find_tensor(c, sp->tensor);
+        int r = cascade_find_rank(c, sp->rank);
+        bool has = false;
+        for (int k = 0; t >= 0 && k < c->tensors[t].ndim; k++)
+            has |= c->tensors[t].dim_rank[k] == r;
+        if (t < 0)
+            diag_error(d, sp->loc.file, sp->loc.line, "workload.sparse: tensor %s is not in "
+                       "cascade %s", sp->tensor, c->name);
+        else if (!has)
+            diag_error(d, sp->loc.file, sp->loc.line, "workload.sparse: %s is not a rank of "
+                       "tensor %s in cascade %s", sp->rank, sp->tensor, c->name);
+    }
+    for (int i = 0; i < c->n_einsums && w->n_sparse && diag_count(d) == errs0; i++) {
+        SparseUse su;
+        char why[400];
+        if (engine_sparse_use(in, i, &su, why, sizeof why) != 0) {
+            const SparseOperandSpec *sp = su.spec ? su.spec : &w->sparse[0];
+            diag_error(d, sp->loc.file, sp->loc.line, "workload.sparse: %s", why);
+        }
+        nm_used |= su.spec != NULL;
+    }
+    for (int i = 0; i < a->n_units && nm_used; i++) {
+        const ComputeUnitSpec *u = &a->units[i];
+        const char *acts[] = { "mux", "meta_read" };
+        double pj;
+        for (int k = 0; k < 2 && u->sparse.present; k++)
+            if (!energy_lookup(&a->energy, u->energy_class, acts[k], &pj, NULL))
+                diag_error(d, u->loc.file, u->loc.line, "arch.%s: energy class %s has no entry "
+                           "for '%s' (N:M-sparse operands are run on it)", u->name,
+                           u->energy_class, acts[k]);
+    }
     /* Energy entries for every action the engine will count. */
     for (int i = 0; i < a->n_units; i++) {
         const ComputeUnitSpec *u = &a->units[i];
@@ -124,6 +174,18 @@ int engine_check(const EngineInput *in, Diag *d)
                            "for '%s' (nor 'mac' to charge it as MACs)", u->name, u->energy_class,
                            op_kind_name[o]);
     }
+    /* The PE registers every computing Einsum's unit reads and writes. */
+    for (int i = 0; i < m->n_bindings; i++) {
+        const ComputeUnitSpec *u = arch_find_unit(a, m->bindings[i].unit);
+        int e = cascade_find_einsum(c, m->bindings[i].einsum);
+        double pj;
+        if (!u || e < 0 || !einsum_computes(&c->einsums[e]))
+            continue;
+        if (!energy_lookup(&a->energy, u->energy_class, "reg_read", &pj, NULL) ||
+            !energy_lookup(&a->energy, u->energy_class, "reg_write", &pj, NULL))
+            diag_error(d, u->loc.file, u->loc.line, "arch.%s: energy class %s needs 'reg_read' "
+                       "and 'reg_write' entries (its PE registers)", u->name, u->energy_class);
+    }
     for (int i = 0; i < a->n_levels; i++) {
         const StorageSpec *s = &a->levels[i];
         double pj;
@@ -134,7 +196,6 @@ int engine_check(const EngineInput *in, Diag *d)
     }
     /* Shared heads: each key/value head serves G whole query heads, and an item is one
      * query head (heads are neither spread over a unit nor tiled). */
-    const WorkloadSpec *w = in->workload;
     if (c->head_rank >= 0 && in->sizes) {
         uint64_t hs = (uint64_t)in->sizes->size[c->head_rank], g = engine_head_group(in);
         if (g > 1 && hs % g) {
@@ -152,15 +213,17 @@ int engine_check(const EngineInput *in, Diag *d)
                        "one key/value head: the last key/value head would serve a partial group",
                        w->name, c->ranks[c->head_rank].name, hs, gn, g, c->name);
         }
-        for (int i = 0; i < m->n_spatial; i++) {
-            const char *dims[2] = { m->spatial[i].rows, m->spatial[i].cols };
+        for (int i = 0; i < m->n_spatial + m->n_bindings; i++) {
+            const SpatialSpec *sp = i < m->n_spatial ? &m->spatial[i]
+                                  : m->bindings[i - m->n_spatial].has_spatial
+                                  ? &m->bindings[i - m->n_spatial].spatial : NULL;
+            const char *dims[2] = { sp ? sp->rows : NULL, sp ? sp->cols : NULL };
             for (int k = 0; k < 2; k++) {
                 int r = dims[k] ? cascade_find_rank(c, dims[k]) : -1;
                 if (r >= 0 && engine_is_head_rank(c, r))
-                    diag_error(d, m->spatial[i].loc.file, m->spatial[i].loc.line,
-                               "mapping.spatial.%s: the engine runs one query head per item; "
-                               "rank %s of the heads cannot be spread over a unit",
-                               m->spatial[i].unit, dims[k]);
+                    diag_error(d, sp->loc.file, sp->loc.line, "mapping: unit %s spreads rank %s "
+                               "of the heads over its PEs; the engine runs one query head per "
+                               "item", sp->unit, dims[k]);
             }
         }
         for (int gi = 0; gi < m->n_groups; gi++) {
@@ -200,6 +263,8 @@ typedef struct {
     uint64_t bh;            /* batch × heads (batch alone when the cascade has rank H) */
     int overflow;
     int table_full;
+    bool sparse_work;       /* an Einsum runs an N:M-sparse operand */
+    uint64_t dense_macs;    /* MACs of every Einsum as if dense */
 } Ctx;
 
 static void infeasible(Ctx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -288,6 +353,30 @@ static TrafficStat *traffic(Ctx *x, const char *level, const char *tensor)
     return t;
 }
 
+/* The terms Einsum i issues of its `terms` dense ones (all (b, h)): with an N:M-sparse
+ * operand, the kept values' (the dense terms they stand for are reported beside them);
+ * *sparse says so. */
+static uint64_t einsum_issued(Ctx *x, int i, uint64_t terms, bool *sparse)
+{
+    const EngineInput *in = x->in;
+    SparseUse su;
+    *sparse = engine_sparse_use(in, i, &su, NULL, 0) == 0 && su.spec;
+    if (!*sparse)
+        return terms;
+    uint64_t ext = (uint64_t)in->sizes->size[su.rank];
+    return mul(x, terms / ext, engine_nm_kept(ext, su.spec->n, su.spec->m));
+}
+
+/* Useful PE-cycles of `issued` terms: a multi-lane PE does `lanes` MACs per cycle at its
+ * peak. */
+static uint64_t pe_cycles_of(Ctx *x, const Einsum *e, const ComputeUnitSpec *u,
+                             const BindingSpec *b, uint64_t issued)
+{
+    uint64_t lanes = engine_lanes(e, u);
+    uint64_t pc = mul(x, issued, cost_per_term(e, u, b));
+    return pc / lanes + (pc % lanes != 0);
+}
+
 /* Per-Einsum work (all (b, h)); cycles are filled in from the group plans. */
 static void einsum_work(Ctx *x)
 {
@@ -310,12 +399,19 @@ static void einsum_work(Ctx *x)
         st->density = 1.0;
         uint32_t ops[OP__COUNT];
         einsum_unit_ops(e, ops);
+        bool sparse;
+        uint64_t issued = einsum_issued(x, i, terms, &sparse);
+        x->sparse_work |= sparse;
+        if (ops[OP_MAC])
+            x->dense_macs = add(x, x->dense_macs, mul(x, terms, ops[OP_MAC]));
         for (int o = 0; o < OP__COUNT; o++)
-            st->ops[o] = mul(x, terms, ops[o]);
+            st->ops[o] = mul(x, issued, ops[o]);
         if (!u || !einsum_computes(e))
             continue;
         st->unit = u->name;
-        st->pe_cycles = mul(x, terms, cost_per_term(e, u, b));
+        st->pe_cycles = pe_cycles_of(x, e, u, b, issued);
+        if (sparse && issued)
+            count_action(x, u->name, u->energy_class, "mux", (double)issued);
         for (int o = 0; o < OP__COUNT; o++) {
             const char *act;
             double per, pj;
@@ -338,11 +434,20 @@ static void einsum_scale(Ctx *x, int ei, double share, const char *src)
     const ComputeUnitSpec *u = b ? arch_find_unit(in->arch, b->unit) : NULL;
     if (share >= 1 || !u)
         return;
+    /* An N:M-sparse operand: the live share of the kept values' terms; the dense
+     * equivalent and the value muxes follow the same share. */
     uint64_t terms = (uint64_t)floor((double)st->terms * share);
+    bool sparse;
+    uint64_t full = einsum_issued(x, ei, st->terms, &sparse);
+    uint64_t issued = sparse ? (uint64_t)floor((double)full * share) : terms;
     uint32_t ops[OP__COUNT];
     einsum_unit_ops(e, ops);
+    if (ops[OP_MAC] && st->terms > terms)
+        x->dense_macs -= mul(x, st->terms - terms, ops[OP_MAC]);
+    if (sparse && full > issued)
+        count_adjust(x, u->name, "mux", -(double)(full - issued));
     for (int o = 0; o < OP__COUNT; o++) {
-        uint64_t now = mul(x, terms, ops[o]);
+        uint64_t now = mul(x, issued, ops[o]);
         const char *act;
         double per, pj;
         if (st->ops[o] > now && unit_op_energy(&in->arch->energy, u, (OpKind)o, &act, &per, &pj))
@@ -350,7 +455,7 @@ static void einsum_scale(Ctx *x, int ei, double share, const char *src)
         st->ops[o] = now;
     }
     st->terms = terms;
-    st->pe_cycles = mul(x, terms, cost_per_term(e, u, b));
+    st->pe_cycles = pe_cycles_of(x, e, u, b, issued);
 }
 
 /* ---- a group's steady state: the sums over its items ---------------------------------- */
@@ -380,6 +485,17 @@ static void gc_free(GroupCost *gc)
 static double bytes_of(const EngineInput *in, double words)
 {
     return ceil(words * (double)in->workload->dtype_bits / 8.0);
+}
+
+/* Accesses of unit u's metadata buffer that deliver `words` metadata words (an access
+ * is the width its energy entry is priced for). */
+static double meta_reads(const EngineInput *in, const ComputeUnitSpec *u, uint64_t words)
+{
+    double pj;
+    uint32_t bits = 0;
+    if (!energy_lookup(&in->arch->energy, u->energy_class, "meta_read", &pj, &bits) || bits == 0)
+        bits = in->workload->dtype_bits;
+    return ceil((double)words * in->workload->dtype_bits / bits);
 }
 
 /* Sums group p over its items: unit busy time and DRAM bytes into *gc; with `account`,
@@ -430,22 +546,29 @@ static void group_sums(Ctx *x, const PlanGroup *p, GroupCost *gc, bool account)
                          : every && (pa->kind == ACT_EINSUM || pa->res == RES_ITEM) ? ic->live
                          : ic->count;
             if (pa->kind != ACT_EINSUM) {
-                double w = (double)plan_words(in, p, i, ic->x) * (double)cnt;
-                gc->dram_bytes += bytes_of(in, (double)plan_words(in, p, i, ic->x)) * (double)cnt;
+                uint64_t words = plan_words(in, p, i, ic->x);
+                uint64_t meta = plan_meta_words(in, p, i, ic->x);
+                gc->dram_bytes += bytes_of(in, (double)words) * (double)cnt;
                 if (!account)
                     continue;
-                const char *name = c->tensors[engine_view_source(c, pa->tensor)].name;
-                TrafficStat *td = traffic(x, dram, name);
-                TrafficStat *tb = buf && !pa->bypass ? traffic(x, buf->name, name) : NULL;
-                uint64_t wu = w >= 1.8e19 ? (x->overflow = 1, UINT64_MAX) : (uint64_t)w;
-                if (pa->kind == ACT_LOAD) {
-                    td->reads = add(x, td->reads, wu);
-                    if (tb)
-                        tb->fills = add(x, tb->fills, wu);
-                } else {
-                    td->writes = add(x, td->writes, wu);
-                    if (tb)
-                        tb->reads = add(x, tb->reads, wu);
+                /* An N:M tensor moves as its values and its metadata tensor. */
+                const SparseOperandSpec *nm = engine_sparse_of(in, pa->tensor);
+                for (int part = 0; part < (nm ? 2 : 1); part++) {
+                    const char *name = part ? nm->meta
+                                            : c->tensors[engine_view_source(c, pa->tensor)].name;
+                    double w = (double)(part ? meta : words - meta) * (double)cnt;
+                    TrafficStat *td = traffic(x, dram, name);
+                    TrafficStat *tb = buf && !pa->bypass ? traffic(x, buf->name, name) : NULL;
+                    uint64_t wu = w >= 1.8e19 ? (x->overflow = 1, UINT64_MAX) : (uint64_t)w;
+                    if (pa->kind == ACT_LOAD) {
+                        td->reads = add(x, td->reads, wu);
+                        if (tb)
+                            tb->fills = add(x, tb->fills, wu);
+                    } else {
+                        td->writes = add(x, td->writes, wu);
+                        if (tb)
+                            tb->reads = add(x, tb->reads, wu);
+                    }
                 }
                 continue;
             }
@@ -485,6 +608,16 @@ static void group_sums(Ctx *x, const PlanGroup *p, GroupCost *gc, bool account)
                     home = 1;
                 const char *name = c->tensors[engine_view_source(c, t)].name;
                 uint64_t nu = n >= 1.8e19 ? (x->overflow = 1, UINT64_MAX) : (uint64_t)n;
+                /* An N:M operand's indices come with its values into the unit. */
+                const SparseOperandSpec *nm = engine_sparse_of(in, t);
+                uint64_t meta = nm ? plan_meta_of(in, t, n) : 0;
+                if (meta && home == 0 && buf) {
+                    TrafficStat *tm = traffic(x, buf->name, nm->meta);
+                    tm->reads = add(x, tm->reads, meta);
+                }
+                if (meta && u->sparse.present)
+                    count_action(x, u->name, u->energy_class, "meta_read",
+                                 meta_reads(in, u, meta));
                 if (home == 0 && buf) {
                     TrafficStat *tb = traffic(x, buf->name, name);
                     tb->reads = add(x, tb->reads, nu);
@@ -701,14 +834,23 @@ static void storage_actions(Ctx *x, const TrafficStat *t)
     }
 }
 
+/* Position of a traffic row's tensor: cascade order, an N:M tensor's metadata right
+ * after its values. */
+static int traffic_order(const EngineInput *in, const char *name)
+{
+    for (int i = 0; i < in->workload->n_sparse; i++)
+        if (strcmp(in->workload->sparse[i].meta, name) == 0)
+            return 2 * cascade_find_tensor(in->cascade, in->workload->sparse[i].tensor) + 1;
+    return 2 * cascade_find_tensor(in->cascade, name);
+}
+
 void engine_analytic(const EngineInput *in, EngineResult *out)
 {
     memset(out, 0, sizeof *out);
     out->feasible = true;
-    Ctx x = { in, out, 0, 0, 0 };
+    Ctx x = { in, out, 0, 0, 0, false, 0 };
     /* A cascade that indexes its heads (rank H) counts them among its ranks. */
     x.bh = mul(&x, in->workload->batch, in->cascade->head_rank >= 0 ? 1 : in->workload->heads);
-    const Cascade *c = in->cascade;
     const ArchSpec *a = in->arch;
     einsum_work(&x);
     uint64_t memory_bound_cycles = 0;
@@ -738,6 +880,8 @@ void engine_analytic(const EngineInput *in, EngineResult *out)
         out->dram_bytes = add(&x, out->dram_bytes, st->dram_bytes);
     }
     gc_free(&gc);
+    if (x.sparse_work)   /* after the groups: masks scale it */
+        out->macs_dense_equivalent = x.dense_macs;
     if (x.overflow) {
         infeasible(&x, "workload too large: cycles, counts or bytes overflow 64 bits");
         out->too_large = true;
@@ -750,7 +894,7 @@ void engine_analytic(const EngineInput *in, EngineResult *out)
             TrafficStat *p0 = &out->traffic[j - 1], *p1 = &out->traffic[j];
             int l0 = (int)(arch_find_level(a, p0->level) - a->levels);
             int l1 = (int)(arch_find_level(a, p1->level) - a->levels);
-            if (l0 < l1 || (l0 == l1 && cascade_find_tensor(c, p0->tensor) <= cascade_find_tensor(c, p1->tensor)))
+            if (l0 < l1 || (l0 == l1 && traffic_order(in, p0->tensor) <= traffic_order(in, p1->tensor)))
                 break;
             TrafficStat tmp = *p0;
             *p0 = *p1;

@@ -158,9 +158,48 @@ static inline uint64_t plan_block_ext(const PlanGroup *p, bool last_tile, uint64
 uint64_t engine_head_group(const EngineInput *in);
 bool engine_is_head_rank(const Cascade *c, int r);  /* H or one of its partitions */
 const SpatialSpec *engine_spatial_of(const MappingSpec *m, const char *unit);
+const BindingSpec *engine_binding_of(const MappingSpec *m, const char *einsum); /* or NULL */
+/* The spatial mapping Einsum `einsum` runs with on `unit`: its binding's own rows / cols
+ * when it gives them, else the unit's (mapping.spatial); NULL when neither. */
+const SpatialSpec *engine_spatial_for(const MappingSpec *m, const char *einsum, const char *unit);
 int engine_view_source(const Cascade *c, int t);     /* a view's source tensor, else t */
 int engine_einsum_ranks(const Einsum *e, int *r);    /* iteration ranks of e */
 int engine_group_of(const EngineInput *in, int e);   /* mapping group of Einsum e, -1 */
+
+/* N:M-sparse operands (nm_use.c). An Einsum that multiplies an operand the workload
+ * makes N:M along a rank it reduces runs that operand compressed on its unit's sparse
+ * mode. The rank in time (output-stationary): per output, ceil(ext / M) data groups,
+ * each `split` hardware groups of hw_n pairs, `gpb` hardware groups per beat
+ * (min(lanes / hw_n, window / hw_m)). The rank down the PE rows (weight- or
+ * input-stationary, a spatial reduction): the rows hold the pairs only, so the rank's
+ * extent becomes its pair count. With skip = "gate" the beats and rows stay dense
+ * (energy follows the density, cycles do not). */
+typedef struct {
+    const SparseOperandSpec *spec; /* NULL: the Einsum runs dense */
+    int tensor;         /* the sparse operand (view source), -1 */
+    int rank;           /* the reduced rank its groups run along, -1 */
+    int hw_n, hw_m, split; /* hardware pattern, hardware groups per data group */
+    uint64_t gpb;       /* hardware groups per beat (>= 1) */
+    bool gate;          /* the unit gates pruned products instead of skipping them */
+} SparseUse;
+/* Fills *su for Einsum e (su->spec NULL when it runs dense). Returns 0, or -1 with the
+ * reason in `why` when its unit cannot run it (no sparse mode, pattern not runnable,
+ * the sparse rank spread over the PEs, not a MAC, two sparse operands). */
+int engine_sparse_use(const EngineInput *in, int e, SparseUse *su, char *why, size_t n_why);
+/* The N:M property of tensor t (through views), or NULL. */
+const SparseOperandSpec *engine_sparse_of(const EngineInput *in, int t);
+/* Values stored of `ext` elements along an n:m rank (a short last group keeps up to n). */
+uint64_t engine_nm_kept(uint64_t ext, int n, int m);
+/* Bits of one in-group index of a group of m. */
+uint32_t engine_nm_index_bits(int m);
+/* Beats of one output's reduction of extent ext along the sparse rank. */
+uint64_t engine_nm_beats(const SparseUse *su, uint64_t ext);
+/* Pairs (kept values plus the hardware pattern's zero padding) of extent ext along the
+ * sparse rank: the PE rows a weight-stationary pass packs them into. */
+uint64_t engine_nm_slots(const SparseUse *su, uint64_t ext);
+/* Terms of its temporal reduction a PE of unit u finishes per cycle for Einsum e: the
+ * multiplier lanes of a sparse unit's PE for a MAC Einsum, else 1. */
+uint32_t engine_lanes(const Einsum *e, const ComputeUnitSpec *u);
 
 /* The choices the engine makes for a group (the mapping may fix the tile). */
 typedef struct {
@@ -180,6 +219,10 @@ void plan_free(PlanGroup *p);
 PassShape plan_shape(const EngineInput *in, const PlanGroup *p, int a, ItemExt x);
 /* Words a load / store moves for one residency of extents x. */
 uint64_t plan_words(const EngineInput *in, const PlanGroup *p, int a, ItemExt x);
+/* Of those, the words of an N:M-sparse tensor's metadata (its in-group indices). */
+uint64_t plan_meta_words(const EngineInput *in, const PlanGroup *p, int a, ItemExt x);
+/* Metadata words that accompany `values` stored values of N:M tensor t (0 when dense). */
+uint64_t plan_meta_of(const EngineInput *in, int t, double values);
 
 /* The buffer a group stages its tensors in (its named buffer, else the first SRAM),
  * and the staging level between units (the first regfile level); NULL when none. */

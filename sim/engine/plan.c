@@ -4,6 +4,7 @@
 #include "engine/engineInt.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,14 +18,6 @@ static const BindingSpec *binding_of(const MappingSpec *m, const char *einsum)
     for (int i = 0; i < m->n_bindings; i++)
         if (strcmp(m->bindings[i].einsum, einsum) == 0)
             return &m->bindings[i];
-    return NULL;
-}
-
-const SpatialSpec *engine_spatial_of(const MappingSpec *m, const char *unit)
-{
-    for (int i = 0; i < m->n_spatial; i++)
-        if (strcmp(m->spatial[i].unit, unit) == 0)
-            return &m->spatial[i];
     return NULL;
 }
 
@@ -60,70 +53,12 @@ static uint64_t sadd(uint64_t a, uint64_t b)
     return ck_add_u64(a, b, &r) ? r : UINT64_MAX;
 }
 
-/* The tensor an access really reads: a view (an Einsum without ops, such as
- * BK[e, m1, m0] = K[e, m1*M0 + m0]) stands for its source. */
-int engine_view_source(const Cascade *c, int t)
-{
-    for (int guard = 0; guard < c->n_tensors; guard++) {
-        int w = c->tensors[t].writer;
-        if (w < 0 || einsum_computes(&c->einsums[w]))
-            return t;
-        const Einsum *e = &c->einsums[w];
-        int src = -1;
-        for (int j = 0; j < e->n_nodes; j++)
-            if (e->nodes[j].kind == EX_ACCESS)
-                src = e->nodes[j].tensor;
-        if (src < 0)
-            return t;
-        t = src;
-    }
-    return t;
-}
-
-/* Ranks of an Einsum's iteration space (left-hand ranks, then reduced ranks). */
-int engine_einsum_ranks(const Einsum *e, int *r)
-{
-    int n = 0;
-    for (int i = 0; i < e->n_free; i++)
-        r[n++] = e->free_ranks[i];
-    if (e->red != RED_PRUNE)
-        for (int i = 0; i < e->n_red; i++)
-            r[n++] = e->red_ranks[i];
-    return n;
-}
-
 static bool tensor_has_rank(const Cascade *c, int t, int r)
 {
     for (int k = 0; k < c->tensors[t].ndim; k++)
         if (c->tensors[t].dim_rank[k] == r)
             return true;
     return false;
-}
-
-bool engine_is_head_rank(const Cascade *c, int r)
-{
-    return c->head_rank >= 0 && (r == c->head_rank || c->ranks[r].parent == c->head_rank);
-}
-
-uint64_t engine_head_group(const EngineInput *in)
-{
-    const Cascade *c = in->cascade;
-    int h = c->head_rank;
-    if (h < 0)
-        return 1;
-    for (int r = 0; r < c->n_ranks; r++)
-        if (c->ranks[r].parent == h && c->ranks[r].kind == RANK_INNER)
-            return (uint64_t)in->sizes->size[r];
-    for (int t = 0; t < c->n_tensors; t++) {
-        if (!c->tensors[t].is_input)
-            continue;
-        bool headed = false;
-        for (int k = 0; k < c->tensors[t].ndim; k++)
-            headed |= engine_is_head_rank(c, c->tensors[t].dim_rank[k]);
-        if (!headed)
-            return (uint64_t)in->sizes->size[h];
-    }
-    return 1;
 }
 
 /* ---- extents ------------------------------------------------------------------------- */
@@ -157,15 +92,29 @@ static uint64_t tensor_elems(const EngineInput *in, const PlanGroup *p, int t, R
 {
     const Cascade *c = in->cascade;
     const CascadeTensor *ct = &c->tensors[t];
+    const SparseOperandSpec *nm = engine_sparse_of(in, t);
+    int sr = nm ? cascade_find_rank(c, nm->rank) : -1;
     uint64_t n = 1;
     for (int k = 0; k < ct->ndim; k++) {
         uint64_t ext = k == ct->recur_dim ? 1 : item_rank_ext(in, p, ct->dim_rank[k], res, x);
+        if (nm && ct->dim_rank[k] == sr)
+            ext = engine_nm_kept(ext, nm->n, nm->m);   /* stored compressed */
         n = smul(n, ext);
     }
     return n;
 }
 
-uint64_t plan_words(const EngineInput *in, const PlanGroup *p, int a, ItemExt x)
+uint64_t plan_meta_of(const EngineInput *in, int t, double values)
+{
+    const SparseOperandSpec *sp = engine_sparse_of(in, t);
+    if (!sp)
+        return 0;
+    double w = ceil(values * engine_nm_index_bits(sp->m) / (double)in->workload->dtype_bits);
+    return w < 1.8e19 ? (uint64_t)w : UINT64_MAX;
+}
+
+/* Values (not metadata) a load / store moves for one residency of extents x. */
+static uint64_t plan_values(const EngineInput *in, const PlanGroup *p, int a, ItemExt x)
 {
     const PlanAct *pa = &p->act[a];
     if (pa->kind == ACT_LOAD && pa->bypass) {
@@ -180,6 +129,17 @@ uint64_t plan_words(const EngineInput *in, const PlanGroup *p, int a, ItemExt x)
         return w < 1.8e19 ? (uint64_t)w : UINT64_MAX;
     }
     return tensor_elems(in, p, pa->tensor, pa->res, x);
+}
+
+uint64_t plan_meta_words(const EngineInput *in, const PlanGroup *p, int a, ItemExt x)
+{
+    return plan_meta_of(in, p->act[a].tensor, (double)plan_values(in, p, a, x));
+}
+
+uint64_t plan_words(const EngineInput *in, const PlanGroup *p, int a, ItemExt x)
+{
+    uint64_t v = plan_values(in, p, a, x);
+    return sadd(v, plan_meta_of(in, p->act[a].tensor, (double)v));
 }
 
 /* ---- pass shapes ----------------------------------------------------------------------- */
@@ -232,7 +192,7 @@ PassShape plan_shape(const EngineInput *in, const PlanGroup *p, int a, ItemExt x
     const Einsum *e = &c->einsums[pa->einsum];
     const ComputeUnitSpec *u = &ar->units[pa->unit];
     const BindingSpec *b = binding_of(in->mapping, e->name);
-    const SpatialSpec *sp = engine_spatial_of(in->mapping, u->name);
+    const SpatialSpec *sp = engine_spatial_for(in->mapping, e->name, u->name);
     int rr = sp && sp->rows ? cascade_find_rank(c, sp->rows) : -1;
     int rc = sp && sp->cols ? cascade_find_rank(c, sp->cols) : -1;
     int r[2 * CASCADE_MAX_DIMS];
@@ -240,25 +200,50 @@ PassShape plan_shape(const EngineInput *in, const PlanGroup *p, int a, ItemExt x
     PassShape s = { .n = 1, .terms = 1, .stationary = -1 };
     uint64_t temporal = 1, ext_rows = 0, ext_cols = 0;
     bool rows_reduced = false;
+    /* The temporal reduction: a PE of a multi-lane unit finishes `lanes` of its terms per
+     * cycle; an N:M-sparse operand's rank issues beats of kept pairs instead (nm_use.c). */
+    SparseUse su;
+    if (engine_sparse_use(in, pa->einsum, &su, NULL, 0) != 0)
+        su.spec = NULL;   /* engine_check refused it */
+    uint64_t lanes = engine_lanes(e, u), t_red = 1, ext_sparse = 0;
     for (int k = 0; k < nr; k++) {
         uint64_t ext = item_rank_ext(in, p, r[k], RES_ITEM, x);
         s.terms = smul(s.terms, ext);
         if (sp && r[k] == rr && u->rows > 1) {
+            if (su.spec && r[k] == su.rank && k >= e->n_free) {
+                /* The kept pairs packed down the rows (dense rows when gated). */
+                s.terms = smul(s.terms / ext, engine_nm_kept(ext, su.spec->n, su.spec->m));
+                if (!su.gate)
+                    ext = engine_nm_slots(&su, ext);
+            }
             ext_rows = ext;
             rows_reduced = k >= e->n_free;
             s.n = smul(s.n, cdiv(ext, u->rows));
         } else if (sp && r[k] == rc) {
             ext_cols = ext;
             s.n = smul(s.n, cdiv(ext, u->cols));
+        } else if (k >= e->n_free && su.spec && r[k] == su.rank) {
+            ext_sparse = ext;
+        } else if (k >= e->n_free) {
+            t_red = smul(t_red, ext);
         } else {
             temporal = smul(temporal, ext);
         }
+    }
+    if (ext_sparse) {
+        /* Issued MACs: the kept values; beats: the unit's groups per beat (dense beats
+         * when the unit gates the pruned products instead of skipping them). */
+        s.terms = smul(s.terms / ext_sparse, engine_nm_kept(ext_sparse, su.spec->n, su.spec->m));
+        temporal = su.gate ? smul(temporal, cdiv(smul(t_red, ext_sparse), lanes))
+                           : smul(smul(temporal, t_red), engine_nm_beats(&su, ext_sparse));
+    } else {
+        temporal = smul(temporal, cdiv(t_red, lanes));
     }
     uint64_t cpt = cost_per_term(e, u, b);
     if (!sp) {
         /* No spatial mapping: the unit's PEs share the terms evenly, one pass. */
         s.n = 1;
-        s.len = cdiv(smul(s.terms, cpt), (uint64_t)u->rows * u->cols);
+        s.len = cdiv(smul(s.terms, cpt), smul((uint64_t)u->rows * u->cols, lanes));
     } else {
         s.len = smul(temporal, cpt);
     }
@@ -276,6 +261,8 @@ PassShape plan_shape(const EngineInput *in, const PlanGroup *p, int a, ItemExt x
             rows_used = u->rows, cols_used = u->cols;
         uint64_t rows_span = rows_reduced ? u->rows : rows_used;
         s.lat = u->in_latency + s.len + (rows_span - 1) + (cols_used - 1);
+        if (ext_sparse)
+            s.lat += u->sparse.meta_decode_cycles;
         bool leaves = read_off_unit(in, p, e->out, pa->unit);
         if (leaves && pa->store < 0 && !listed_on_chip(p->gs, c->tensors[e->out].name))
             s.lat += p->handoff_latency;
@@ -333,8 +320,10 @@ PassShape plan_shape(const EngineInput *in, const PlanGroup *p, int a, ItemExt x
             if (dup || n_seen >= (int)(sizeof seen / sizeof *seen))
                 continue;
             seen[n_seen++] = t;
-            if (plan_home(in, p, t) == 0 && !plan_forwarded(in, p, a, t))
-                rd += plan_touches(in, p, a, t, x, &s);
+            if (plan_home(in, p, t) == 0 && !plan_forwarded(in, p, a, t)) {
+                double v = plan_touches(in, p, a, t, x, &s);
+                rd += v + (double)plan_meta_of(in, t, v);   /* an N:M operand's indices too */
+            }
         }
         double outs = plan_touches(in, p, a, e->out, x, &s);
         if (rows_reduced && u->rows > 1 && ext_rows > u->rows) {
@@ -440,7 +429,7 @@ double plan_touches(const EngineInput *in, const PlanGroup *p, int a, int t, Ite
     const PlanAct *pa = &p->act[a];
     const Einsum *e = &c->einsums[pa->einsum];
     const ComputeUnitSpec *u = &in->arch->units[pa->unit];
-    const SpatialSpec *sp = engine_spatial_of(in->mapping, u->name);
+    const SpatialSpec *sp = engine_spatial_for(in->mapping, e->name, u->name);
     int rr = sp && sp->rows && u->rows > 1 ? cascade_find_rank(c, sp->rows) : -1;
     int rc = sp && sp->cols ? cascade_find_rank(c, sp->cols) : -1;
     int r[2 * CASCADE_MAX_DIMS];
@@ -449,6 +438,8 @@ double plan_touches(const EngineInput *in, const PlanGroup *p, int a, int t, Ite
      * dimension M touches the Einsum's ranks m1 and m0. */
     double elems = 1, rereads = 1;
     const CascadeTensor *ct = &c->tensors[t];
+    const SparseOperandSpec *nm = engine_sparse_of(in, t);
+    int sr = nm ? cascade_find_rank(c, nm->rank) : -1;
     for (int k = 0; k < nr; k++) {
         bool has = false;
         for (int d = 0; d < ct->ndim && !has; d++) {
@@ -472,7 +463,9 @@ double plan_touches(const EngineInput *in, const PlanGroup *p, int a, int t, Ite
             else
                 ext = full;
         }
-        if (has)
+        if (has && r[k] == sr)
+            elems *= (double)engine_nm_kept(ext, nm->n, nm->m);  /* compressed */
+        else if (has)
             elems *= (double)ext;
         else if (r[k] == rr)
             rereads *= (double)((ext + u->rows - 1) / u->rows);
@@ -686,7 +679,7 @@ static uint64_t stream_slices(const EngineInput *in, const PlanGroup *p, int a, 
     const PlanAct *pa = &p->act[a];
     const Einsum *e = &c->einsums[pa->einsum];
     const ComputeUnitSpec *u = &in->arch->units[pa->unit];
-    const SpatialSpec *sp = engine_spatial_of(in->mapping, u->name);
+    const SpatialSpec *sp = engine_spatial_for(in->mapping, e->name, u->name);
     int rr = sp && sp->rows && u->rows > 1 ? cascade_find_rank(c, sp->rows) : -1;
     int rc = sp && sp->cols ? cascade_find_rank(c, sp->cols) : -1;
     int src = engine_view_source(c, t);
@@ -871,7 +864,7 @@ int plan_build(const EngineInput *in, int g, PlanOpts o, PlanGroup *p, char *why
     for (int pass = 0; pass < 2 && p->block_rank < 0; pass++)
         for (int i = 0; i < p->n_act && p->block_rank < 0; i++) {
             const ComputeUnitSpec *u = &a->units[p->act[i].unit];
-            const SpatialSpec *sp = engine_spatial_of(m, u->name);
+            const SpatialSpec *sp = engine_spatial_for(m, c->einsums[p->act[i].einsum].name, u->name);
             if (!sp || !sp->cols || (!pass && u->rows <= 1))
                 continue;
             /* Blocks split the work into independent items: the rank must index every

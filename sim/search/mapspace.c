@@ -840,6 +840,14 @@ char *mapspace_mapping_text(const Mapspace *ms, const uint32_t *choice, const ch
                     buf_printf(&b, " %s = %d;", op_kind_name[o], (int)bs->cost[o]);
             buf_printf(&b, " };");
         }
+        const char *dims[2] = { bs->spatial.rows, bs->spatial.cols };
+        bool own = bs->has_spatial && strcmp(bs->spatial.unit, bs->unit) == 0;
+        for (int k = 0; k < 2 && own; k++)
+            if (dims[k]) {
+                buf_printf(&b, " %s = ", k ? "cols" : "rows");
+                put_str(&b, dims[k]);
+                buf_printf(&b, ";");
+            }
         buf_printf(&b, " }%s\n", i + 1 < m->n_bindings ? "," : "");
     }
     buf_printf(&b, "  );\n");
