@@ -180,6 +180,13 @@ for v in "attention-causal M0=4" "attention-causal-3pass" "attention-window M0=4
 done
 expect_rc 0 "eval attention-blockmask" eval $C/attention-blockmask.cfg --rank E=4 --rank F=4 \
   --rank M=64 --rank P=64 --rank M0=1 --rank P0=1
+# The convolution training step against the direct convolution: 3x3 stride 2 (padding
+# 1), 1x1 stride 2 (no padding), 7x7 stride 2 (padding 3), 3x5 stride 1.
+for v in "R=3 S=3 P=4 Q=5 IH=8 IW=9 SH=2 SW=2" "R=1 S=1 P=4 Q=5 IH=8 IW=9 SH=2 SW=2" \
+         "R=7 S=7 P=4 Q=4 IH=8 IW=8 SH=2 SW=2" "R=3 S=5 P=6 Q=7 IH=6 IW=7 SH=1 SW=1"; do
+  extra=(); for r in O=4 C=3 $v; do extra+=(--rank "$r"); done
+  expect_rc 0 "eval conv-train $v" eval $C/conv-train.cfg "${extra[@]}"
+done
 expect_rc 0 "run --help" run --help
 expect_rc 0 "compare --help" compare --help
 expect_rc 1 "compare without -w" compare -p models/fusemax.cfg:mappings/fusemax.cfg

@@ -449,6 +449,57 @@ static int ref_training(const Cascade *c, const RankBinding *b, double *const *i
     return 0;
 }
 
+/* A convolution's training step (no masks: WF and WB are the masked weights as
+ * inputs), from the definition: input row h = p*SH + r - R/2 of the IH rows for output
+ * row p and kernel row r (the same along the IW columns), zero outside the image. A
+ * pixel no output reads (a stride longer than the kernel) has no gradient (NaN: the
+ * cascade leaves it masked). */
+static int ref_conv_training(const Cascade *c, const RankBinding *b, double *const *in,
+                             Diag *d, RefOutputs *r)
+{
+    Ref wf, wb, x, dy, y, dx, dw;
+    if (need(c, b, in, d, "WF", &wf, "O", "C", "R", "S", NULL) |
+        need(c, b, in, d, "WB", &wb, "O", "C", "R", "S", NULL) |
+        need(c, b, in, d, "X", &x, "C", "IH", "IW", NULL) |
+        need(c, b, in, d, "DY", &dy, "O", "P", "Q", NULL) |
+        need(c, b, in, d, "Y", &y, "O", "P", "Q", NULL) |
+        need(c, b, in, d, "DX", &dx, "C", "IH", "IW", NULL) |
+        need(c, b, in, d, "DW", &dw, "O", "C", "R", "S", NULL))
+        return 1;
+    int64_t SH = need_rank(c, b, d, "SH"), SW = need_rank(c, b, d, "SW");
+    if (!SH || !SW)
+        return 1;
+    int64_t O = size_of(c, b, "O"), C = size_of(c, b, "C"), R = size_of(c, b, "R"),
+            S = size_of(c, b, "S"), P = size_of(c, b, "P"), Q = size_of(c, b, "Q"),
+            H = size_of(c, b, "IH"), W = size_of(c, b, "IW");
+    double *Y = add_out(r, y.t, (size_t)(O * P * Q)), *DX = add_out(r, dx.t, (size_t)(C * H * W)),
+           *DW = add_out(r, dw.t, (size_t)(O * C * R * S));
+    uint8_t *read = xcalloc((size_t)(C * H * W), 1);   /* pixels some output reads */
+    for (int64_t o = 0; o < O; o++)
+        for (int64_t cc = 0; cc < C; cc++)
+            for (int64_t rr = 0; rr < R; rr++)
+                for (int64_t ss = 0; ss < S; ss++) {
+                    size_t wi = (size_t)(((o * C + cc) * R + rr) * S + ss);
+                    for (int64_t p = 0; p < P; p++)
+                        for (int64_t q = 0; q < Q; q++) {
+                            int64_t h = p * SH + rr - R / 2, w = q * SW + ss - S / 2;
+                            if (h < 0 || h >= H || w < 0 || w >= W)
+                                continue;
+                            size_t xi = (size_t)((cc * H + h) * W + w);
+                            size_t yi = (size_t)((o * P + p) * Q + q);
+                            Y[yi] += wf.v[wi] * x.v[xi];
+                            DX[xi] += wb.v[wi] * dy.v[yi];
+                            DW[wi] += dy.v[yi] * x.v[xi];
+                            read[xi] = 1;
+                        }
+                }
+    for (int64_t i = 0; i < C * H * W; i++)
+        if (!read[i])
+            DX[i] = NAN;
+    free(read);
+    return 0;
+}
+
 /* ---- families ----------------------------------------------------------------------------- */
 
 /* The README's fixed-point bounds (LSB of the output word) per family. */
@@ -457,7 +508,7 @@ static const struct { const char *problem; double lsb; } lsb_bounds[] = {
     { "attention-bigbird", 16 }, { "attention-blockmask", 16 }, { "attention-topk", 16 },
     { "attention-gqa", 16 }, { "attention-gqa-causal", 16 }, { "attention-mqa", 16 },
     { "attention-mqa-causal", 16 }, { "moh-attention", 16 }, { "linear-attention", 16 },
-    { "gemm", 0.5 }, { "nm-training", 0.5 },
+    { "gemm", 0.5 }, { "nm-training", 0.5 }, { "conv-training", 16 },
 };
 
 double reference_lsb_bound(const char *problem)
@@ -486,6 +537,8 @@ int reference_eval(const Cascade *c, const RankBinding *b, double *const *inputs
         rc = ref_gemm(c, b, inputs, d, out);
     else if (strcmp(c->problem, "nm-training") == 0)
         rc = ref_training(c, b, inputs, nm, d, out);
+    else if (strcmp(c->problem, "conv-training") == 0)
+        rc = ref_conv_training(c, b, inputs, d, out);
     else {
         Buf k = {0};
         for (size_t i = 0; i < sizeof lsb_bounds / sizeof lsb_bounds[0]; i++)

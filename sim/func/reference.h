@@ -30,6 +30,11 @@
  *   gemm                 A[K,M] B[K,N] -> Z[M,N] = sum_k A B
  *   nm-training          W[O,I] X[I,N] DY[O,N] -> Y = prune_i(W).X, DX = prune_o(W)^T.DY,
  *                        DW = DY.X^T
+ *   conv-training        WF[O,C,R,S] WB[O,C,R,S] X[C,IH,IW] DY[O,P,Q] -> Y[O,P,Q] = WF * X,
+ *                        DX[C,IH,IW] = WB^T * DY, DW[O,C,R,S] = DY * X: a convolution of
+ *                        stride SH x SW (ranks) and padding R/2 x S/2 (floor), input row
+ *                        p*SH + r - R/2, zero outside the image; WF, WB are given masked;
+ *                        a pixel no output reads has no DX value
  * An output element with no unmasked key (a fully masked query) has no reference value
  * (NaN): the cascade must leave it masked or absent. */
 #ifndef EINSIM_REFERENCE_H
