@@ -402,15 +402,3 @@ int cascade_check_masks(const Cascade *c, const RankBinding *b, Diag *d)
     }
     return bad;
 }
-
-int cascade_engine_unsupported(const Cascade *c, SrcLoc *loc, const char **what, int *einsum)
-{
-    *einsum = -1;
-    if (c->head_rank >= 0) {
-        *loc = c->ranks[c->head_rank].loc;
-        *what = "declares the head rank H (heads indexed explicitly, as for grouped-query "
-                "attention)";
-        return 1;
-    }
-    return 0;
-}

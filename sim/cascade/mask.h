@@ -69,10 +69,4 @@ BlockClass cascade_where_class(const Cascade *c, int e, const RankBinding *b, co
  * comparisons, so an empty mask of another shape may go unnoticed.) */
 int cascade_check_masks(const Cascade *c, const RankBinding *b, Diag *d);
 
-/* The first thing in c that the performance engine does not model yet, for its error
- * message: a topk or an explicit head rank (masks it models: rules from the indices,
- * data masks from the workload's density). Returns 0 when there is none; else 1 with *loc and *what (a static string) set
- * and *einsum the Einsum concerned (-1 for the head rank and data inputs). */
-int cascade_engine_unsupported(const Cascade *c, SrcLoc *loc, const char **what, int *einsum);
-
 #endif

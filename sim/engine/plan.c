@@ -85,6 +85,9 @@ static uint64_t item_rank_ext(const EngineInput *in, const PlanGroup *p, int r, 
     uint64_t full = (uint64_t)in->sizes->size[r];
     int it = c->iter_rank;
     bool stepwise = res != RES_TILE && p->steps > 1 && it >= 0;
+    if (engine_is_head_rank(c, r))   /* an item is one query head; a residency its group */
+        return r == c->head_rank || c->ranks[r].kind == RANK_INNER
+               ? (res == RES_ITEM ? 1 : p->hgroup) : 1;
     if (stepwise && r == it)
         return 1;
     if (stepwise && it >= 0 && (r == c->ranks[it].partner || r == c->ranks[it].parent))
@@ -466,7 +469,7 @@ double plan_touches(const EngineInput *in, const PlanGroup *p, int a, int t, Ite
             const Cascade *cc = c;
             int it = cc->iter_rank;
             uint64_t full = (uint64_t)in->sizes->size[r[k]];
-            if (p->steps > 1 && it >= 0 && r[k] == it)
+            if ((p->steps > 1 && it >= 0 && r[k] == it) || engine_is_head_rank(cc, r[k]))
                 ext = 1;
             else if (p->steps > 1 && it >= 0 && (r[k] == cc->ranks[it].partner || r[k] == cc->ranks[it].parent))
                 ext = x.chunk;
@@ -519,39 +522,50 @@ int plan_classes(const PlanGroup *p, ItemClass *out, int max)
             }
             if (!nsteps)
                 continue;
-            for (int bk = 0; bk < 3; bk++) {         /* block 0, middle blocks, last block */
-                uint64_t nblocks;
-                if (nb == 1) {
-                    if (bk)
-                        continue;
-                    nblocks = 1;
-                } else {
-                    nblocks = bk == 1 ? nb - 2 : 1;
-                }
-                if (!nblocks)
+            /* Blocks of one head: block 0, middle blocks, last block; of the heads
+             * sharing a K/V head: the first, the middle ones, the last. */
+            uint64_t nbh = nb / p->hgroup;
+            for (int hk = 0; hk < 3; hk++) {
+                uint64_t nheads = p->hgroup == 1 ? (hk ? 0 : 1) : hk == 1 ? p->hgroup - 2 : 1;
+                if (!nheads)
                     continue;
-                EINSIM_ASSERT(n < max);
-                ItemClass *ic = &out[n++];
-                ic->x.blk = (bk == 2 || nb == 1) ? blk_last : p->block;
-                ic->x.chunk = last ? p->chunk_last : p->chunk;
-                ic->x.tile = tile;
-                ic->first_step = first;
-                ic->last_step = last;
-                ic->first_block = bk == 0;
-                ic->first_tile_item = first && bk == 0;
-                ic->last_block = bk == 2 || nb == 1;
-                ic->count = smul(smul(smul(p->bh, ntiles), nsteps), nblocks);
-                ic->live = ic->live_steps = ic->live_tiles = ic->count;
-                if (p->n_masked) {
-                    /* Every (b, h) has the same pattern of dead items. */
-                    uint64_t s0 = sk == 0 ? 0 : sk == 1 ? 1 : p->steps - 1;
-                    uint64_t b0 = bk == 0 ? 0 : bk == 1 ? 1 : nb - 1;
-                    LiveBox box = { t0, t1, s0, s0 + nsteps, b0, b0 + nblocks };
-                    ic->live = smul(p->bh, live_items(p, box));
-                    if (bk == 0)
-                        ic->live_steps = smul(p->bh, live_steps(p, (LiveBox){ t0, t1, s0, s0 + nsteps, 0, nb }));
-                    if (bk == 0 && sk == 0)
-                        ic->live_tiles = smul(p->bh, live_tiles(p, (LiveBox){ t0, t1, 0, p->steps, 0, nb }));
+                uint64_t h0 = hk == 0 ? 0 : hk == 1 ? 1 : p->hgroup - 1;
+                for (int bk = 0; bk < 3; bk++) {
+                    uint64_t nblocks;
+                    if (nbh == 1) {
+                        if (bk)
+                            continue;
+                        nblocks = 1;
+                    } else {
+                        nblocks = bk == 1 ? nbh - 2 : 1;
+                    }
+                    if (!nblocks)
+                        continue;
+                    EINSIM_ASSERT(n < max);
+                    ItemClass *ic = &out[n++];
+                    bool first_head = hk == 0, last_head = p->hgroup == 1 || hk == 2;
+                    ic->x.blk = (bk == 2 || nbh == 1) ? blk_last : p->block;
+                    ic->x.chunk = last ? p->chunk_last : p->chunk;
+                    ic->x.tile = tile;
+                    ic->first_step = first;
+                    ic->last_step = last;
+                    ic->first_block = first_head && bk == 0;
+                    ic->first_tile_item = first && ic->first_block;
+                    ic->last_block = last_head && (bk == 2 || nbh == 1);
+                    ic->count = smul(smul(smul(smul(p->bh, ntiles), nsteps), nblocks), nheads);
+                    ic->live = ic->live_steps = ic->live_tiles = ic->count;
+                    if (p->n_masked) {
+                        /* Every (b, h) has the same pattern of dead items, and so has
+                         * every query head of a group. */
+                        uint64_t s0 = sk == 0 ? 0 : sk == 1 ? 1 : p->steps - 1;
+                        uint64_t b0 = h0 * nbh + (bk == 0 ? 0 : bk == 1 ? 1 : nbh - 1);
+                        LiveBox box = { t0, t1, s0, s0 + nsteps, b0, b0 + nblocks };
+                        ic->live = smul(smul(p->bh, nheads), live_items(p, box));
+                        if (ic->first_block)
+                            ic->live_steps = smul(p->bh, live_steps(p, (LiveBox){ t0, t1, s0, s0 + nsteps, 0, nb }));
+                        if (ic->first_tile_item)
+                            ic->live_tiles = smul(p->bh, live_tiles(p, (LiveBox){ t0, t1, 0, p->steps, 0, nb }));
+                    }
                 }
             }
         }
@@ -824,7 +838,7 @@ static int plan_schedule(const EngineInput *in, PlanGroup *p, char *why, size_t 
     uint64_t nb_max = p->nb_full > p->nb_last ? p->nb_full : p->nb_last;
     /* A result handed to another unit is consumed enough items later to cover its
      * latency: items of the busiest unit's work per item. */
-    ItemExt x = { p->nb_full > 1 ? p->block : p->blk_last_full, p->chunk, p->tile ? p->tile : p->tile_last };
+    ItemExt x = { plan_block_ext(p, false, 0), p->chunk, p->tile ? p->tile : p->tile_last };
     uint64_t *per_unit = xcalloc((size_t)in->arch->n_units, sizeof *per_unit);
     uint64_t *lat = xcalloc((size_t)n, sizeof *lat);
     uint64_t item_time = 1;
@@ -936,7 +950,9 @@ int plan_build(const EngineInput *in, int g, PlanOpts o, PlanGroup *p, char *why
     p->spilled = o.spilled;
     p->tile_db = o.tile_db;
     p->bypass = o.bypass;
-    p->bh = smul(in->workload->batch, in->workload->heads);
+    p->hgroup = engine_head_group(in);
+    p->bh = smul(in->workload->batch, c->head_rank < 0 ? in->workload->heads
+                                      : (uint64_t)in->sizes->size[c->head_rank] / p->hgroup);
     p->bytes_per_cycle = a->levels[0].bandwidth_gibps * 1073741824.0 / (a->clock_mhz * 1e6);
     p->dram_latency = a->levels[0].latency_cycles;
     p->handoff_latency = handoff_latency(a);
@@ -1020,6 +1036,10 @@ int plan_build(const EngineInput *in, int g, PlanOpts o, PlanGroup *p, char *why
     p->nb_last = cdiv(bsize_last, p->block);
     p->blk_last_full = bsize_full - (p->nb_full - 1) * p->block;
     p->blk_last_last = bsize_last - (p->nb_last - 1) * p->block;
+    /* Shared heads: in each step, the blocks of the hgroup query heads of one K/V head
+     * follow each other (head-major), so the step's K/V chunk serves all of them. */
+    p->nb_full = smul(p->nb_full, p->hgroup);
+    p->nb_last = smul(p->nb_last, p->hgroup);
     p->items_per_bh = sadd(smul(smul(p->n_tiles - 1, p->steps), p->nb_full), smul(p->steps, p->nb_last));
     p->items = smul(p->items_per_bh, p->bh);
 
@@ -1139,7 +1159,7 @@ int plan_build(const EngineInput *in, int g, PlanOpts o, PlanGroup *p, char *why
     }
     /* Item loads (and stores) stream through the buffer in slices as their consumer
      * (producer) reads (writes) them. */
-    ItemExt xf = { p->nb_full > 1 ? p->block : p->blk_last_full, p->chunk, p->tile ? p->tile : p->tile_last };
+    ItemExt xf = { plan_block_ext(p, false, 0), p->chunk, p->tile ? p->tile : p->tile_last };
     for (int ld = 0; ld < p->n_act; ld++) {
         PlanAct *pa = &p->act[ld];
         pa->stream_div = 1;
@@ -1224,10 +1244,10 @@ int plan_capacity(const EngineInput *in, PlanGroup *p, char *why, size_t n_why)
     const ArchSpec *a = in->arch;
     const GroupSpec *gs = p->gs;
     /* The largest item: a full block of a full tile (or the only tile). */
-    ItemExt x = { p->nb_full > 1 || p->n_tiles > 1 ? p->block : p->blk_last_last, p->chunk,
-                  p->tile ? p->tile : p->tile_last };
+    ItemExt x = { plan_head_blocks(p, false) > 1 || p->n_tiles > 1 ? p->block : p->blk_last_last,
+                  p->chunk, p->tile ? p->tile : p->tile_last };
     if (p->n_tiles == 1)
-        x.blk = p->nb_last > 1 ? p->block : p->blk_last_last;
+        x.blk = plan_head_blocks(p, true) > 1 ? p->block : p->blk_last_last;
     const StorageSpec *buf = gs->buffer ? arch_find_level(a, gs->buffer) : NULL;
     if (!buf)
         for (int i = 1; i < a->n_levels && !buf; i++)

@@ -229,7 +229,7 @@ static void decode(const PlanGroup *p, uint64_t i, Item *it)
     it->gtile = it->bh * p->n_tiles + it->tile;
     it->gstep = it->gtile * p->steps + it->step;
     bool last_tile = it->tile == p->n_tiles - 1;
-    it->x.blk = it->block + 1 < it->nb ? p->block : last_tile ? p->blk_last_last : p->blk_last_full;
+    it->x.blk = plan_block_ext(p, last_tile, it->block);
     it->x.chunk = it->step + 1 < p->steps ? p->chunk : p->chunk_last;
     it->x.tile = last_tile ? p->tile_last : (p->tile ? p->tile : p->tile_last);
     it->dead = false;   /* decode_cached fills it in */
@@ -1089,7 +1089,8 @@ void sched_run(const EngineInput *in, const PlanGroup *p, const SchedLimit *lim,
      * its own item's results, skewed, so the live state (and the rings) is the skew window, and
      * the middle blocks of a step can repeat block by block. */
     bool by_block = !in->trace && !in->exhaustive && p->steps == 1 && p->max_lookback_steps == 0 &&
-                    !p->n_masked;   /* masks: blocks of a step may differ in liveness */
+                    !p->n_masked && /* masks: blocks of a step may differ in liveness */
+                    p->hgroup == 1; /* shared heads: each head's last block may be ragged */
     for (int a = 0; a < p->n_act; a++)
         for (int q = 0; q < p->act[a].n_deps; q++)
             by_block &= !p->act[a].deps[q].whole;
