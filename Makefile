@@ -63,17 +63,32 @@ demo: $(BIN)
 	$(Q)$(BIN) report build/demo -o build/demo/report --title "einsim demo: unfused vs FLAT vs FuseMax on BERT" >/dev/null
 	@echo "report: $(CURDIR)/build/demo/report/report.html"
 
-# make demo-variants: dense vs causal vs sliding-window vs block-sparse attention on the
-# FuseMax architecture, Llama 2 7B shapes, 4K..1M tokens; each pair runs a masked cascade
-# on the FuseMax mapping (speedup and energy ratio against the first, dense, pair).
+# make demo-variants: dense vs causal vs sliding-window vs block-sparse vs linear attention
+# on the FuseMax architecture, Llama 2 7B shapes, 4K..1M tokens; each pair runs a masked
+# cascade on the FuseMax mapping, or linear attention on its own mapping (speedup and
+# energy ratio against the first, dense, pair).
 VARIANT_SEQ := 4096,16384,65536,262144,1048576
 VARIANT_CASCADE := workload.cascade=workloads/cascades/attention
 VARIANT_PAIRS := -p models/fusemax.cfg:mappings/fusemax.cfg:mapping.name=dense \
     -p models/fusemax.cfg:mappings/fusemax.cfg:mapping.name=causal,$(VARIANT_CASCADE)-causal.cfg \
     -p models/fusemax.cfg:mappings/fusemax.cfg:mapping.name=window-4096,$(VARIANT_CASCADE)-window.cfg,workload.ranks.W=4096 \
-    -p models/fusemax.cfg:mappings/fusemax.cfg:mapping.name=bigbird-256,$(VARIANT_CASCADE)-bigbird.cfg,mapping.partitions.P0=256
+    -p models/fusemax.cfg:mappings/fusemax.cfg:mapping.name=bigbird-256,$(VARIANT_CASCADE)-bigbird.cfg,mapping.partitions.P0=256 \
+    -p models/fusemax.cfg:mappings/fusemax-linear.cfg:mapping.name=linear
+# Shared K/V heads on Llama 3 8B's shapes (32 query heads): the GQA cascade with G = 1
+# (multi-head), G = 4 (Llama 3's 8 K/V heads) and G = 32 (multi-query).
+GQA_SEQ := 4096,16384,65536
+comma := ,
+GQA_PAIR := models/fusemax.cfg:mappings/fusemax.cfg:workload.cascade=workloads/cascades/attention-gqa.cfg
+GQA_PAIRS := -p $(GQA_PAIR),mapping.name=mha,workload.ranks.G=1 -p $(GQA_PAIR),mapping.name=gqa-4 \
+    -p $(GQA_PAIR),mapping.name=mqa,workload.ranks.G=32
 demo-variants: $(BIN)
 	$(Q)$(BIN) compare $(VARIANT_PAIRS) -w workloads/llama2-7b.cfg --seq $(VARIANT_SEQ) -o build/demo-variants
+	$(Q)$(BIN) compare $(GQA_PAIRS) -w workloads/llama3-8b-gqa.cfg --seq $(GQA_SEQ) -o build/demo-variants/gqa
+	$(Q)printf '%-8s %-8s %16s\n' seq heads "K+V DRAM bytes"; \
+	for s in $(subst $(comma), ,$(GQA_SEQ)); do for n in mha gqa-4 mqa; do \
+	  printf '%-8s %-8s %16s\n' $$s $$n "$$(awk '$$1 == "DRAM" && ($$2 == "K" || $$2 == "V") \
+	    { b += $$6 } END { printf "%.0f", b }' build/demo-variants/gqa/llama3-8b-gqa-$$s-$$n/stats.txt)"; \
+	done; done
 	$(Q)$(BIN) eval workloads/cascades/attention-causal.cfg -a models/fusemax.cfg \
 	    --rank M=256 --rank P=256 --rank E=64 --rank F=64 --rank M0=64 --seed 1
 	$(Q)$(BIN) report build/demo-variants -o build/demo-variants/report \

@@ -23,7 +23,8 @@ module einsim_array #(
   parameter integer RTW = 1,
   parameter integer CTW = 1,
   parameter integer XTW = 18,
-  // PE (FAULT_ROW, FAULT_COL) is built wrong when FAULT != 0 (fault-injection variant)
+  // PE (FAULT_ROW, FAULT_COL) is built wrong when FAULT != 0 (fault-injection variant), and
+  // PE (R-1, 0) then ignores the causal mask
   parameter integer FAULT = 0,
   parameter integer FAULT_SHIFT = 0,
   parameter integer FAULT_ROW = 0,
@@ -83,7 +84,8 @@ module einsim_array #(
           .W(W), .F(F), .A(A), .T(T), .LOG2E(LOG2E), .COEF(COEF), .NB(NB), .BW(BW),
           .RTW(RTW), .CTW(CTW), .XTW(XTW),
           .FAULT((FAULT != 0 && i == FAULT_ROW && j == FAULT_COL) ? 1 : 0), .FAULT_SHIFT(FAULT_SHIFT),
-          .TOP(i == 0 ? 1 : 0)
+          .TOP(i == 0 ? 1 : 0), .ROW(i), .COL(j),
+          .FAULT_NOMASK((FAULT != 0 && i == R - 1 && j == 0) ? 1 : 0)
         ) u_pe (
           .clk_i(clk_i), .rst_ni(rst_ni), .ws_i(ws_i),
           .a_i(ah[i*(C+1)+j]), .av_i(avh[i*(C+1)+j]), .afirst_i(afh[i*(C+1)+j]),

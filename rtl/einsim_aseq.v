@@ -37,6 +37,7 @@ module einsim_aseq #(
   output wire [TIDW-1:0] tid_o,
   output wire            bank_o,      // score bank of the element (2D)
   output wire            pair_o,      // the tile is a BQK|SLNV pair
+  output wire            mask_o,      // causal diagonal tile: PEs mask key > query (w0[12])
   output wire [31:0]     a_o,         // a + cnt * lda (a = w3[63:32] for a pair's SLNV)
   output wire [31:0]     b_o,         // b + cnt * ldb
   output wire            idle_o,      // at the END tile
@@ -95,6 +96,7 @@ module einsim_aseq #(
   assign tid_o       = pc_q[TIDW-1:0];
   assign bank_o      = sub_slnv ? w0[11] : w0[10];
   assign pair_o      = pair;
+  assign mask_o      = w0[12];
   assign a_o         = (sub_slnv ? w3[63:32] : w1[31:0]) + ecnt * w2[31:0];
   assign b_o         = w1[63:32] + ecnt * w2[63:32];
   assign idle_o      = !run_q || !valid_op;

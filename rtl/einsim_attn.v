@@ -27,7 +27,7 @@ module einsim_attn #(
   parameter integer NF = 32,        // F held (power of two)
   parameter integer QT = 1024,      // tiles per queue (power of two)
   parameter integer STG = 2,        // staging registers 2D -> 1D
-  parameter integer XTW = 32        // attention tag bits (einsim_pe): 13 + BW + log2(QT)
+  parameter integer XTW = 32        // attention tag bits (einsim_pe): 14 + BW + log2(QT)
 ) (
   input  wire        clk_i,
   input  wire        rst_ni,
@@ -65,7 +65,7 @@ module einsim_attn #(
   reg [W-1:0] obuf [0:GW-1];
 
   // ---- tile queues -----------------------------------------------------------------------
-  wire            d2, d1, v2, v1, f2, f1, l2, l1, idle2, idle1, bank2, bank1, pr2, pr1;
+  wire            d2, d1, v2, v1, f2, f1, l2, l1, idle2, idle1, bank2, bank1, pr2, pr1, m2, m1;
   wire [TIDW-1:0] dt2, dt1, t2, t1;
   wire [7:0]      op2, op1;
   wire [15:0]     bk2, bk1;
@@ -80,7 +80,7 @@ module einsim_attn #(
     .dbg_addr_i(rd_addr_i), .dbg_start_o(s2),
     .dep_o(d2), .dep_tid_o(dt2), .dep_done_i(done1_q[dt2]),
     .iss_v_o(v2), .op_o(op2), .first_o(f2), .last_o(l2), .blk_o(bk2), .cnt_o(c2), .tid_o(t2),
-    .bank_o(bank2), .pair_o(pr2), .a_o(a2), .b_o(b2), .idle_o(idle2), .ntiles_o(n2), .cyc_o(cyc)
+    .bank_o(bank2), .pair_o(pr2), .mask_o(m2), .a_o(a2), .b_o(b2), .idle_o(idle2), .ntiles_o(n2), .cyc_o(cyc)
   );
   einsim_aseq #(.ONED(1), .T(T), .TILES(QT), .TIDW(TIDW)) u_q1d (
     .clk_i(clk_i), .rst_ni(rst_ni), .start_i(start_i),
@@ -88,7 +88,7 @@ module einsim_attn #(
     .dbg_addr_i(rd_addr_i), .dbg_start_o(s1),
     .dep_o(d1), .dep_tid_o(dt1), .dep_done_i(done2_q[dt1]),
     .iss_v_o(v1), .op_o(op1), .first_o(f1), .last_o(l1), .blk_o(bk1), .cnt_o(c1), .tid_o(t1),
-    .bank_o(bank1), .pair_o(pr1), .a_o(a1), .b_o(b1), .idle_o(idle1), .ntiles_o(n1), .cyc_o(cyc1)
+    .bank_o(bank1), .pair_o(pr1), .mask_o(m1), .a_o(a1), .b_o(b1), .idle_o(idle1), .ntiles_o(n1), .cyc_o(cyc1)
   );
 
   // ---- the stream element to the 2D array: row operands (K or V rows), column operands
@@ -104,7 +104,7 @@ module einsim_attn #(
   assign sv_o     = v2;
   assign sfirst_o = v2 && c2 == 32'd0;
   assign slast_o  = v2 && l2;
-  assign xtag_o   = v2 ? {pr2, t2, c2[7:0], bk2[BW-1:0], bank2, op2[2:0]} : {XTW{1'b0}};
+  assign xtag_o   = v2 ? {pr2, m2, t2, c2[7:0], bk2[BW-1:0], bank2, op2[2:0]} : {XTW{1'b0}};
 
   // ---- bottom of the 2D array: deskew (column j delayed by C - 1 - j), then the column
   // results with the tag of PE (R-1, C-1) ----------------------------------------------------

@@ -11,6 +11,8 @@
 //   SLD  (4)  ps_o = acc_add(ps_i, s[bank, blk])      (column sum, top row from 0)
 //   SLNV (5)  ps_o = mac(ps_i, a, s[bank, blk])       (weight-stationary: the score is
 //             the weight, V rows from the left; the GEMM WS datapath)
+// A causal diagonal tile (the tag's mask bit) masks the PEs whose key is after their
+// query: BQK writes -inf and SLN writes 0 into their score registers.
 // The score registers hold one word per (bank, query block): two banks, so that BQK of
 // chunk s + 1 writes one while SLN / SLD / SLNV of chunk s read the other. Arithmetic
 // is fx_* of sim/func/fixed.h, bit-exact. Operands, tags and partial sums are registered
@@ -30,18 +32,23 @@ module einsim_pe #(
   parameter integer NB = 64,
   parameter integer BW = 6,
   // bits of the GEMM row tag (travels right with a), of the column tag (travels down) and
-  // of the attention tag (travels right): {.., cnt[7:0], blk[BW-1:0], bank, op[2:0]};
-  // the bits above cnt are carried, not read
+  // of the attention tag (travels right): {pair, mask, tid, cnt[7:0], blk[BW-1:0], bank,
+  // op[2:0]}; the tid and pair bits are carried, not read
   parameter integer RTW = 1,
   parameter integer CTW = 1,
-  parameter integer XTW = 12 + 6,
+  parameter integer XTW = 14 + 6 + 6,
   // 1 builds a deliberately wrong PE for fault-injection tests: every MAC adds 2^FAULT_SHIFT
   // (one output LSB when FAULT_SHIFT = F)
   parameter integer FAULT = 0,
   parameter integer FAULT_SHIFT = 0,
   // 1 for the top row: the attention column reductions start there (LM from -inf, SLD
   // and SLNV from 0) instead of taking ps_i
-  parameter integer TOP = 0
+  parameter integer TOP = 0,
+  // the PE's row (key within the chunk) and column (query within the block)
+  parameter integer ROW = 0,
+  parameter integer COL = 0,
+  // 1 builds a PE that ignores the causal mask (fault-injection tests)
+  parameter integer FAULT_NOMASK = 0
 ) (
   input  wire                 clk_i,
   input  wire                 rst_ni,
@@ -89,6 +96,12 @@ module einsim_pe #(
   wire [BW:0]         sidx = xtag_i[3 +: BW + 1];      // {blk, bank}
   wire [7:0]          xcnt = xtag_i[4 + BW +: 8];
   wire                attn = xop != X_GEMM;
+  // Causal mask: in a diagonal tile (the tag's mask bit; key chunk and query block start
+  // at the same index) the PE's key is after its query when ROW > COL. BQK then writes
+  // -inf (the minimum word, the identity of LM's max) and SLN writes 0 (nothing for SLD
+  // and SLNV to add), so the masked score is absent from every reduction as in the
+  // fixed-point interpreter's `where`.
+  wire                masked = xtag_i[XTW-2] && ROW > COL && FAULT_NOMASK == 0;
   wire signed [W-1:0] cur  = s_q[sidx];
   wire signed [A-1:0] ps_in = (attn && TOP != 0)
                             ? (xop == X_LM ? {{(A-W+1){1'b1}}, {(W-1){1'b0}}} : {A{1'b0}}) : ps_i;
@@ -145,7 +158,8 @@ module einsim_pe #(
   end
   // Score registers (no reset: every word is written by BQK before it is read).
   always @(posedge clk_i) begin
-    if (av_i && alast_i && xop == X_BQK) s_q[sidx] <= fx_from_acc(sat);
-    if (av_i && alast_i && xop == X_SLN) s_q[sidx] <= ex;
+    if (av_i && alast_i && xop == X_BQK)
+      s_q[sidx] <= masked ? {1'b1, {(W-1){1'b0}}} : fx_from_acc(sat);
+    if (av_i && alast_i && xop == X_SLN) s_q[sidx] <= masked ? {W{1'b0}} : ex;
   end
 endmodule

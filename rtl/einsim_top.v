@@ -65,10 +65,10 @@ module einsim_top (
   localparam integer CT_INIT = CTW - 4, CT_FINAL = CTW - 5, CT_ENDM = CTW - 6;
   // row-tag bit positions
   localparam integer RT_ROWLAST = RTW - 1, RT_ROWOK = RTW - 2;
-  // attention tag (einsim_pe, einsim_attn): {pair, tid, cnt[7:0], blk, bank, op[2:0]}
+  // attention tag (einsim_pe, einsim_attn): {pair, mask, tid, cnt[7:0], blk, bank, op[2:0]}
   localparam integer NB    = `EINSIM_ATTN_BLOCKS;
   localparam integer BW    = $clog2(NB);
-  localparam integer XTW   = 13 + BW + $clog2(`EINSIM_ATTN_TILES);
+  localparam integer XTW   = 14 + BW + $clog2(`EINSIM_ATTN_TILES);
 // Fault-injection variant: PE (R/2, C/2) adds one output LSB to every MAC.
 `ifdef EINSIM_FAULT_ACC
   localparam integer FAULT = 1;

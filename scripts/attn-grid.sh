@@ -5,11 +5,22 @@
 # (E, F)) and seq 128, E = F = 32. For every point that fits the RTL's buffers and queues,
 # `einsim cosim` (bit-exact values, per-tile cycles, and the whole run within 1 % of the
 # engine's cycle level, or exit 3). Prints a Markdown table; exit 1 if a point that fits
-# fails. Usage: scripts/attn-grid.sh [EINSIM] (default build/bin/einsim). Builds the
+# fails. With GRID_CASCADE=causal, the same grid runs causal attention
+# (workloads/cascades/attention-causal.cfg) and adds ragged points (seq 64 - N/2 and
+# 128 - N/2 on the NxN array, E = F = 16: the last query block and key chunk padded).
+# Usage: scripts/attn-grid.sh [EINSIM] (default build/bin/einsim). Builds the
 # bridge libraries with make cosim-lib (cached; 16x16 takes about two minutes, 32x32
-# about fifteen).
+# about fifteen). GRID_MAPPING=FILE runs another mapping (default mappings/fusemax.cfg;
+# tests/cosim/fusemax-reuse.cfg adds the RTL's register-reuse rules, so that the points
+# with two query blocks per chunk run too).
 set -u
 EINSIM=${1:-build/bin/einsim}
+causal=()
+case "${GRID_CASCADE:-dense}" in
+  dense) ;;
+  causal) causal=(--set mapping.cascade=workloads/cascades/attention-causal.cfg --set mapping.ragged=true) ;;
+  *) echo "attn-grid.sh: GRID_CASCADE must be dense or causal" >&2; exit 1 ;;
+esac
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
@@ -24,12 +35,13 @@ for n in ${GRID_SIZES:-4 8 16}; do
     points="64:8:4 64:16:8 64:4:16"
     for seq in 64 128 256; do for e in 8 16 32; do points="$points $seq:$e:$e"; done; done
   fi
+  [ ${#causal[@]} = 0 ] || points="$points $((64 - n / 2)):16:16 $((128 - n / 2)):16:16"
   for pt in $points; do
     IFS=: read -r seq e f <<<"$pt"
-    "$EINSIM" cosim -a "models/$arch.cfg" -w workloads/bert.cfg -m mappings/fusemax.cfg \
+    "$EINSIM" cosim -a "models/$arch.cfg" -w workloads/bert.cfg -m "${GRID_MAPPING:-mappings/fusemax.cfg}" \
       --set workload.seq=$seq --set workload.ranks.E=$e --set workload.ranks.F=$f \
       --set workload.batch=1 --set workload.heads=1 --set mapping.partitions.M0=$n \
-      --seed 7 >"$tmp/out" 2>"$tmp/err"
+      "${causal[@]}" --seed 7 >"$tmp/out" 2>"$tmp/err"
     rc=$?
     if [ $rc = 1 ]; then
       why=$(sed -nE 's/.*error: cosim: (.*)/\1/p' "$tmp/err" | head -1)

@@ -499,9 +499,11 @@ expect_rc 0 "rtl-params" rtl-params models/fusemax-8x8.cfg
 rc=$?
 if [ "$rc" = 1 ] && grep -q 'refusing to run' "$tmp/err"; then ok; else bad "cosim parameter mismatch: exit $rc"; fi
 if "$EINSIM" rtl-params models/fusemax-8x8.cfg | grep -q '^`define EINSIM_ROWS 8$'; then ok; else bad "rtl-params rows"; fi
-# Attention lowers in the engine's order; an order that overlaps two chunks of one query
-# block (two blocks per chunk) needs registers the RTL does not have: refused, before the
-# RTL is loaded. A staging latency other than the RTL's is refused the same way.
+# Attention lowers in the engine's order; without reuse rules (mappings/fusemax.cfg has
+# none; tests/cosim/fusemax-reuse.cfg states the RTL's) the order overlaps two chunks of
+# one query block (two blocks per chunk), which needs registers the RTL does not have:
+# refused, before the RTL is loaded. A staging latency other than the RTL's is refused
+# the same way.
 attn_small="-w workloads/bert.cfg -m mappings/fusemax.cfg --set workload.batch=1 --set workload.heads=1 --set mapping.partitions.M0=4 --set workload.ranks.E=8 --set workload.ranks.F=8"
 "$EINSIM" cosim -a models/fusemax-4x4.cfg $attn_small --set workload.seq=8 >"$tmp/out" 2>"$tmp/err"
 rc=$?
@@ -510,6 +512,12 @@ if [ "$rc" = 1 ] && grep -q 'overlaps two chunks of one query block' "$tmp/err";
   --set arch.Staging.latency_cycles=1 >"$tmp/out" 2>"$tmp/err"
 rc=$?
 if [ "$rc" = 1 ] && grep -q 'latency_cycles = 1' "$tmp/err"; then ok; else bad "cosim attention staging latency: exit $rc"; fi
+# Only the causal cascade pads a ragged seq (its mask hides the padded keys); dense
+# attention with a partial last chunk is refused.
+"$EINSIM" cosim -a models/fusemax-4x4.cfg $attn_small --set workload.seq=30 --set mapping.ragged=true \
+  >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ "$rc" = 1 ] && grep -q 'a multiple of the rows' "$tmp/err"; then ok; else bad "cosim dense ragged attention: exit $rc"; fi
 
 
 echo "$pass passed, $fail failed"

@@ -191,7 +191,7 @@ int cascade_bind(const Cascade *c, const RankSize *sizes, int n_sizes, bool allo
     for (int i = 0; i < n_sizes; i++) {
         int r = cascade_find_rank(c, sizes[i].name);
         if (r < 0) {
-            if (!allow_extra)
+            if (!allow_extra && !sizes[i].if_present)
                 diag_error(d, sizes[i].loc.file, sizes[i].loc.line, "rank %s is not a rank of "
                            "cascade %s", sizes[i].name, c->name);
             continue;

@@ -162,8 +162,8 @@ typedef struct {
 } RankBinding;
 
 /* Binds sizes: every root rank and every inner partition rank must be given (extra
- * names are errors unless `allow_extra`); outer ranks are derived as ceil(parent /
- * inner). Sizes must be >= 1 and their products must fit in 63 bits, and so must every
+ * names are errors unless `allow_extra` or the size is `if_present`); outer ranks are
+ * derived as ceil(parent / inner). Sizes must be >= 1 and their products must fit in 63 bits, and so must every
  * index of every Einsum at every point of its iteration space (so index_eval cannot
  * overflow). A topk may not keep more elements than its rank has, and a mask read from
  * a file must have its tensor's shape. Returns 0, or 1 with errors in `d`. */

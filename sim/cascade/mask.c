@@ -64,6 +64,11 @@ MaskKind cascade_mask_kind(const Cascade *c, int e)
     return x->red == RED_TOPK ? kmax(k, MASK_DATA) : k;
 }
 
+MaskKind cascade_work_mask_kind(const Cascade *c, int e)
+{
+    return einsum_kind(c, &c->einsums[e], 0);
+}
+
 /* ---- intervals ------------------------------------------------------------------------------ */
 
 /* Values are kept within +-2^62 (saturated), far beyond any bound rank size. */
@@ -396,25 +401,4 @@ int cascade_check_masks(const Cascade *c, const RankBinding *b, Diag *d)
         }
     }
     return bad;
-}
-
-int cascade_engine_unsupported(const Cascade *c, SrcLoc *loc, const char **what, int *einsum)
-{
-    *einsum = -1;
-    if (c->head_rank >= 0) {
-        *loc = c->ranks[c->head_rank].loc;
-        *what = "declares the head rank H (heads indexed explicitly, as for grouped-query "
-                "attention)";
-        return 1;
-    }
-    for (int i = 0; i < c->n_einsums; i++) {
-        const Einsum *e = &c->einsums[i];
-        if (e->red != RED_TOPK)
-            continue;
-        *loc = e->loc;
-        *einsum = i;
-        *what = "selects the top k of its operand (a data-dependent choice)";
-        return 1;
-    }
-    return 0;
 }

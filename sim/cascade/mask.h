@@ -29,6 +29,11 @@ typedef enum {
  * of a reduction do not reach past it). */
 MaskKind cascade_mask_kind(const Cascade *c, int e);
 
+/* The mask on the work Einsum e does (the points it computes), for its cost: as above,
+ * except that a topk's choice masks its result, not its work (it compares every element
+ * of its operand). */
+MaskKind cascade_work_mask_kind(const Cascade *c, int e);
+
 typedef enum {
     BLOCK_LIVE,     /* every point of the block is live */
     BLOCK_DEAD,     /* no point is live: the block costs nothing */
@@ -63,11 +68,5 @@ BlockClass cascade_where_class(const Cascade *c, int e, const RankBinding *b, co
  * returns 1; 0 when there is none. (The proof uses the intervals above and pairs of
  * comparisons, so an empty mask of another shape may go unnoticed.) */
 int cascade_check_masks(const Cascade *c, const RankBinding *b, Diag *d);
-
-/* The first thing in c that the performance engine does not model yet, for its error
- * message: a topk or an explicit head rank (masks it models: rules from the indices,
- * data masks from the workload's density). Returns 0 when there is none; else 1 with *loc and *what (a static string) set
- * and *einsum the Einsum concerned (-1 for the head rank and data inputs). */
-int cascade_engine_unsupported(const Cascade *c, SrcLoc *loc, const char **what, int *einsum);
 
 #endif

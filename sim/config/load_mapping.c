@@ -282,7 +282,9 @@ static void load_spatial(MappingLoad *L, const Node *n)
 static void load_groups(MappingLoad *L, const Node *n)
 {
     static const char *const keys[] = { "name", "stages", "loop", "buffer", "resident",
-                                         "streamed", "spill", "bypass", "block", "pipelined", NULL };
+                                         "streamed", "spill", "bypass", "block", "pipelined",
+                                         "reuse", NULL };
+    static const char *const reuse_keys[] = { "einsum", "copies", "after", NULL };
     static const char *const loop_keys[] = { "rank", "granule", "tile", NULL };
     MappingSpec *m = &L->box->m;
     config_setting_t *list;
@@ -359,6 +361,29 @@ static void load_groups(MappingLoad *L, const Node *n)
         get_names(L, &g, "streamed", false, &gs->streamed, &gs->n_streamed);
         get_names(L, &g, "spill", false, &gs->spill, &gs->n_spill);
         get_names(L, &g, "bypass", false, &gs->bypass, &gs->n_bypass);
+        config_setting_t *rl;
+        if (get_list(&g, "reuse", false, &rl) == GET_OK) {
+            char *rlab = xasprintf("%s.reuse", g.path);
+            int nr = cfg_count_limit(L->f, rl, rlab, config_setting_length(rl), LIMIT_STAGES,
+                                     "reuse rules");
+            gs->reuse = xcalloc((size_t)nr + 1, sizeof *gs->reuse);
+            for (int k = 0; k < nr; k++) {
+                Node r;
+                if (!elem_group(L, config_setting_get_elem(rl, (unsigned)k), rlab, k, &r))
+                    continue;
+                check_keys(&r, reuse_keys);
+                ReuseSpec *rs = &gs->reuse[gs->n_reuse++];
+                rs->loc = cfg_loc(L->f, r.s);
+                rs->einsum = get_str(&r, "einsum", true, false, &s) == GET_OK
+                           ? pool_add(&L->box->pool, s) : "";
+                int64_t copies = 1;
+                get_int(&r, "copies", true, 1, 16, &copies);
+                rs->copies = (int)copies;
+                get_names(L, &r, "after", true, &rs->after, &rs->n_after);
+                node_free(&r);
+            }
+            free(rlab);
+        }
         if ((gs->n_resident || gs->n_streamed) && !gs->buffer)
             cfg_err(L->f, g.s, "%s.buffer: required when the group keeps tensors on chip", g.path);
         node_free(&g);
@@ -578,8 +603,10 @@ void mapping_free(MappingSpec *m)
     free(box->m.partitions);
     free(box->m.bindings);
     free(box->m.spatial);
-    for (int i = 0; i < box->m.n_groups; i++)
+    for (int i = 0; i < box->m.n_groups; i++) {
         free(box->m.groups[i].stages);
+        free(box->m.groups[i].reuse);
+    }
     free(box->m.groups);
     for (int i = 0; i < box->n_arrays; i++)
         free(box->arrays[i]);

@@ -244,8 +244,8 @@ static void workload_validate(CfgFile *f, config_setting_t *top, WorkloadBox *bo
     bool has_seq = get_int(&n, "seq", false, 1, CFG_MAX_SEQ, &seq) == GET_OK;
     if (has_seq) {
         SrcLoc loc = cfg_loc(f, seq_s);
-        w->ranks[w->n_ranks++] = (RankSize){ "M", (uint64_t)seq, loc };
-        w->ranks[w->n_ranks++] = (RankSize){ "P", (uint64_t)seq, loc };
+        w->ranks[w->n_ranks++] = (RankSize){ "M", (uint64_t)seq, loc, true };
+        w->ranks[w->n_ranks++] = (RankSize){ "P", (uint64_t)seq, loc, true };
     }
     Node rn;
     if (get_group(&n, "ranks", false, &rn) == GET_OK) {

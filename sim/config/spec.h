@@ -172,6 +172,8 @@ typedef struct {
     const char *name;  /* upper-case rank name as used by cascades */
     uint64_t size;
     SrcLoc loc;
+    bool if_present;   /* set by workload.seq (M and P): binds only a cascade that has it
+                          (self-attention written over P alone has no M) */
 } RankSize;
 
 typedef struct {
@@ -233,6 +235,18 @@ typedef struct {
     SrcLoc loc;
 } StageSpec;
 
+/* A register-reuse rule of a group (`reuse`): the registers `einsum` writes hold
+ * `copies` chunks of a block, so within each block of the group's block rank `einsum`
+ * for chunk s + copies issues only after every Einsum of `after` (the readers of what
+ * it overwrites, on its unit) has issued chunk s. */
+typedef struct {
+    const char *einsum;
+    int copies;
+    const char **after;
+    int n_after;
+    SrcLoc loc;
+} ReuseSpec;
+
 /* A fused group: Einsums that run together on chip. Tensors that cross group
  * boundaries, the cascade's inputs and its outputs go through DRAM. */
 typedef struct {
@@ -259,6 +273,8 @@ typedef struct {
     bool pipelined;          /* consecutive array passes and stage hand-offs overlap, so
                                 fill/drain and hand-off latency are paid once per group
                                 (cycle level); false pays them on every step */
+    ReuseSpec *reuse;        /* register-reuse rules (none: every item its own registers) */
+    int n_reuse;
     SrcLoc loc;
 } GroupSpec;
 

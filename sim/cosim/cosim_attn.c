@@ -1,9 +1,10 @@
-/* cosim_attn.c — `einsim cosim` on attention: the FuseMax 1-pass cascade lowered to the
- * two attention tile queues (sim/lower/lower_attn.c), run on the Verilated RTL
- * and compared with the C model: every AV word bit for bit with the fixed-point
- * interpreter, every tile's start and end with lower_attn_predict, the fixed-point AV
- * within the README's bound (16 LSB) of a direct double softmax(QK^T)V, and the RTL's
- * whole run within 1 % of the engine's cycle level (`einsim run --level cycle`). */
+/* cosim_attn.c — `einsim cosim` on attention: the FuseMax 1-pass cascade, dense
+ * (attention-1pass) or causal (attention-causal), lowered to the two attention tile
+ * queues (sim/lower/lower_attn.c), run on the Verilated RTL and compared with the C
+ * model: every AV word bit for bit with the fixed-point interpreter, every tile's start
+ * and end with lower_attn_predict, the fixed-point AV within the README's bound (16 LSB)
+ * of a direct double softmax(QK^T)V (causal: over the keys m <= p), and the RTL's whole
+ * run within 1 % of the engine's cycle level (`einsim run --level cycle`). */
 #include "cosim/cosim_common.h"
 
 #include <inttypes.h>
@@ -62,9 +63,12 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
     int tQ = cascade_find_tensor(c, "Q"), tK = cascade_find_tensor(c, "K"),
         tV = cascade_find_tensor(c, "V"), tAV = cascade_find_tensor(c, "AV");
     uint64_t E, F, M, P, M0;
-    if (strcmp(c->name, "attention-1pass") != 0 || tQ < 0 || tK < 0 || tV < 0 || tAV < 0) {
+    bool causal = strcmp(c->name, "attention-causal") == 0;
+    if ((!causal && strcmp(c->name, "attention-1pass") != 0) || tQ < 0 || tK < 0 || tV < 0 ||
+        tAV < 0) {
         diag_error(d, ri->mapping->path, ri->mapping->loc.line, "cosim: the RTL runs the "
-                   "attention-1pass cascade (FuseMax); cascade %s is not supported", c->name);
+                   "FuseMax 1-pass cascades attention-1pass and attention-causal; cascade %s is "
+                   "not supported", c->name);
         return OUTCOME_INPUT;
     }
     if (rank_size(ri, "E", &E, d) || rank_size(ri, "F", &F, d) || rank_size(ri, "M", &M, d) ||
@@ -94,7 +98,7 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
     double t0 = cosim_now_s();
     if (run_attn_order(ri, &ord, d))
         return OUTCOME_INPUT;
-    int lrc = lower_attn(&g, (uint64_t)fx.T, E, F, M, P, M0, &ord, &prog, d);
+    int lrc = lower_attn(&g, (uint64_t)fx.T, E, F, M, P, M0, causal, &ord, &prog, d);
     lower_attn_order_free(&ord);
     if (lrc)
         return OUTCOME_INPUT;
@@ -151,12 +155,15 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
     lib.load(h, COSIM_MODE, 0, 1);
     const FuncTensor *Q = func_tensor(fq, tQ), *K = func_tensor(fq, tK), *V = func_tensor(fq, tV),
                      *AV = func_tensor(fq, tAV);
-    for (size_t i = 0; i < Q->n; i++)
-        lib.load(h, COSIM_ABUF, (uint32_t)(prog.q_base + i), (uint64_t)Q->q[i] & wmask);
-    for (size_t i = 0; i < K->n; i++)
-        lib.load(h, COSIM_ABUF, (uint32_t)(prog.k_base + i), (uint64_t)K->q[i] & wmask);
-    for (size_t i = 0; i < V->n; i++)
-        lib.load(h, COSIM_ABUF, (uint32_t)(prog.v_base + i), (uint64_t)V->q[i] & wmask);
+    /* Q (E x P), K (E x M), V (F x M) into rows of Pp and Mp words, the padding 0. */
+    const FuncTensor *ld[3] = { Q, K, V };
+    uint64_t base[3] = { prog.q_base, prog.k_base, prog.v_base }, rows[3] = { E, E, F },
+             len[3] = { P, M, M }, ld_w[3] = { prog.Pp, prog.Mp, prog.Mp };
+    for (int x = 0; x < 3; x++)
+        for (uint64_t r = 0; r < rows[x]; r++)
+            for (uint64_t i = 0; i < ld_w[x]; i++)
+                lib.load(h, COSIM_ABUF, (uint32_t)(base[x] + r * ld_w[x] + i),
+                         i < len[x] ? (uint64_t)ld[x]->q[r * len[x] + i] & wmask : 0);
     for (int q = 0; q < 2; q++)
         for (int t = 0; t <= prog.n[q]; t++) {
             uint64_t w[4];
@@ -179,21 +186,23 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
     double *s = xcalloc(M, sizeof *s);
     for (uint64_t p = 0; p < P; p++) {
         double mx = -INFINITY, den = 0;
-        for (uint64_t m = 0; m < M; m++) {
+        uint64_t nk = causal ? p + 1 : M;      /* the keys query p sees */
+        for (uint64_t m = 0; m < nk; m++) {
             double acc = 0;
             for (uint64_t e = 0; e < E; e++)
                 acc += fx_to_double(&fx, Q->q[e * P + p]) * fx_to_double(&fx, K->q[e * M + m]);
             s[m] = acc;
             mx = acc > mx ? acc : mx;
         }
-        for (uint64_t m = 0; m < M; m++)
+        for (uint64_t m = 0; m < nk; m++)
             den += (s[m] = exp(s[m] - mx));
         for (uint64_t f = 0; f < F; f++) {
             double num = 0;
-            for (uint64_t m = 0; m < M; m++)
+            for (uint64_t m = 0; m < nk; m++)
                 num += s[m] * fx_to_double(&fx, V->q[f * M + m]);
             size_t i = (size_t)(f * P + p);
-            int64_t want = AV->q[i], got = (int64_t)lib.read(h, COSIM_OBUF, (uint32_t)i);
+            int64_t want = AV->q[i];
+            int64_t got = (int64_t)lib.read(h, COSIM_OBUF, (uint32_t)(f * prog.Pp + p));
             compared++;
             double errv = fabs(fx_to_double(&fx, want) - num / den);
             worst = errv > worst ? errv : worst;
@@ -247,9 +256,10 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
                                 PRIu64 "), beyond %.0f %%", rtl_cycles, pct, cy.cycles,
                                 ATTN_CYCLE_TOL_PCT));
 
-    printf("cosim %s on %s (FuseMax 1-pass attention, %ux%u 2D array + %u-PE 1D array), %s: "
+    printf("cosim %s on %s (FuseMax 1-pass %sattention, %ux%u 2D array + %u-PE 1D array), %s: "
            "E=%" PRIu64 " F=%" PRIu64 " M=%" PRIu64 " P=%" PRIu64 " M0=%" PRIu64 ", seed %" PRIu64 "\n",
-           ri->mapping->name, ri->arch->name, g.rows, g.cols, g.cols, ri->workload->name, E, F, M,
+           ri->mapping->name, ri->arch->name, causal ? "causal " : "", g.rows, g.cols, g.cols,
+           ri->workload->name, E, F, M,
            P, M0, seed);
     printf("  tiles          : %d (2D %d, 1D %d)\n", ntiles, prog.n[0], prog.n[1]);
     printf("  cycles         : RTL %" PRIu64 ", C tile model %" PRIu64 "\n", rtl_cycles, prog.cycles);

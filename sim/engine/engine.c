@@ -1,6 +1,7 @@
 /* engine.c — the analytic level (model in engine.h). */
 #include "engine/engine.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -30,6 +31,36 @@ static int in_names(const char *const *v, int n, const char *name)
 }
 
 /* ---- validation ------------------------------------------------------------------------- */
+
+static bool group_has(const GroupSpec *gs, const char *name)
+{
+    for (int s = 0; s < gs->n_stages; s++)
+        if (in_names(gs->stages[s].einsums, gs->stages[s].n_einsums, name))
+            return true;
+    return false;
+}
+
+/* A reuse rule names Einsums of its group bound to one unit (the unit's issue order is
+ * what keeps the readers ahead of the writer). */
+static void check_reuse(const MappingSpec *m, const GroupSpec *gs, const ReuseSpec *r, Diag *d)
+{
+    const BindingSpec *bw = binding_of(m, r->einsum);
+    if (!group_has(gs, r->einsum)) {
+        diag_error(d, r->loc.file, r->loc.line, "mapping.groups.%s.reuse: einsum %s is not in "
+                   "the group", gs->name, r->einsum);
+        return;
+    }
+    for (int k = 0; k < r->n_after; k++) {
+        const BindingSpec *br = binding_of(m, r->after[k]);
+        if (!group_has(gs, r->after[k]))
+            diag_error(d, r->loc.file, r->loc.line, "mapping.groups.%s.reuse: einsum %s (after) "
+                       "is not in the group", gs->name, r->after[k]);
+        else if (bw && br && strcmp(bw->unit, br->unit) != 0)
+            diag_error(d, r->loc.file, r->loc.line, "mapping.groups.%s.reuse: %s runs on %s and "
+                       "%s on %s; a reuse rule orders Einsums of one unit", gs->name, r->after[k],
+                       br->unit, r->einsum, bw->unit);
+    }
+}
 
 int engine_check(const EngineInput *in, Diag *d)
 {
@@ -87,6 +118,8 @@ int engine_check(const EngineInput *in, Diag *d)
                 if (cascade_find_tensor(c, lists[l][k]) < 0)
                     diag_error(d, gs->loc.file, gs->loc.line, "mapping.groups.%s: tensor %s is "
                                "not in cascade %s", gs->name, lists[l][k], c->name);
+        for (int k = 0; k < gs->n_reuse; k++)
+            check_reuse(m, gs, &gs->reuse[k], d);
         for (int k = 0; k < gs->n_spill; k++)
             if (!in_names(gs->resident, gs->n_resident, gs->spill[k]))
                 diag_error(d, gs->loc.file, gs->loc.line, "mapping.groups.%s.spill: %s must also "
@@ -193,9 +226,49 @@ int engine_check(const EngineInput *in, Diag *d)
             diag_error(d, s->loc.file, s->loc.line, "arch.%s: energy class %s needs 'read' and "
                        "'write' entries", s->name, s->energy_class);
     }
+    /* Shared heads: each key/value head serves G whole query heads, and an item is one
+     * query head (heads are neither spread over a unit nor tiled). */
+    if (c->head_rank >= 0 && in->sizes) {
+        uint64_t hs = (uint64_t)in->sizes->size[c->head_rank], g = engine_head_group(in);
+        if (g > 1 && hs % g) {
+            /* Only a partition "H -> HK, G" can leave a partial group: at G's size. */
+            SrcLoc loc = w->loc;
+            const char *gn = "G";
+            for (int r = 0; r < c->n_ranks; r++)
+                if (c->ranks[r].parent == c->head_rank && c->ranks[r].kind == RANK_INNER)
+                    gn = c->ranks[r].name;
+            for (int i = 0; i < w->n_ranks; i++)
+                if (strcmp(w->ranks[i].name, gn) == 0)
+                    loc = w->ranks[i].loc;
+            diag_error(d, loc.file, loc.line, "workload %s: %s = %" PRIu64 " query heads is not "
+                       "a multiple of %s = %" PRIu64 ", the query heads of cascade %s that share "
+                       "one key/value head: the last key/value head would serve a partial group",
+                       w->name, c->ranks[c->head_rank].name, hs, gn, g, c->name);
+        }
+        for (int i = 0; i < m->n_spatial + m->n_bindings; i++) {
+            const SpatialSpec *sp = i < m->n_spatial ? &m->spatial[i]
+                                  : m->bindings[i - m->n_spatial].has_spatial
+                                  ? &m->bindings[i - m->n_spatial].spatial : NULL;
+            const char *dims[2] = { sp ? sp->rows : NULL, sp ? sp->cols : NULL };
+            for (int k = 0; k < 2; k++) {
+                int r = dims[k] ? cascade_find_rank(c, dims[k]) : -1;
+                if (r >= 0 && engine_is_head_rank(c, r))
+                    diag_error(d, sp->loc.file, sp->loc.line, "mapping: unit %s spreads rank %s "
+                               "of the heads over its PEs; the engine runs one query head per "
+                               "item", sp->unit, dims[k]);
+            }
+        }
+        for (int gi = 0; gi < m->n_groups; gi++) {
+            const GroupSpec *gs = &m->groups[gi];
+            int r = gs->loop_rank ? cascade_find_rank(c, gs->loop_rank) : -1;
+            if (r >= 0 && engine_is_head_rank(c, r))
+                diag_error(d, gs->loc.file, gs->loc.line, "mapping.groups.%s.loop.rank: the "
+                           "heads (%s) are not a rank the engine tiles", gs->name, gs->loop_rank);
+        }
+    }
     /* A data mask (a block-mask file, a topk choice) is modelled from its density. */
     for (int i = 0; i < c->n_einsums && !(w->density > 0); i++)
-        if (cascade_mask_kind(c, i) == MASK_DATA) {
+        if (cascade_work_mask_kind(c, i) == MASK_DATA) {
             diag_error(d, w->loc.file, w->loc.line, "workload %s: einsum %s of cascade %s is "
                        "masked by data (a block-mask file or a topk choice), which the engine "
                        "cannot decide from indices: give the share of the work it keeps as "
@@ -206,7 +279,7 @@ int engine_check(const EngineInput *in, Diag *d)
     if (w->density > 0 && diag_count(d) == errs0) {
         bool data = false;
         for (int i = 0; i < c->n_einsums; i++)
-            data |= cascade_mask_kind(c, i) == MASK_DATA;
+            data |= cascade_work_mask_kind(c, i) == MASK_DATA;
         if (!data)
             diag_warning(d, w->density_loc.file, w->density_loc.line, "workload %s: density "
                          "is ignored: cascade %s has no data mask", w->name, c->name);
@@ -219,7 +292,7 @@ int engine_check(const EngineInput *in, Diag *d)
 typedef struct {
     const EngineInput *in;
     EngineResult *r;
-    uint64_t bh;            /* batch × heads */
+    uint64_t bh;            /* batch × heads (batch alone when the cascade has rank H) */
     int overflow;
     int table_full;
     bool sparse_work;       /* an Einsum runs an N:M-sparse operand */
@@ -419,7 +492,7 @@ static void einsum_scale(Ctx *x, int ei, double share, const char *src)
 
 /* ---- a group's steady state: the sums over its items ---------------------------------- */
 
-#define MAX_CLASSES 32
+#define MAX_CLASSES 64   /* 2 tile kinds x 3 step kinds x 3 head kinds x 3 block kinds */
 
 typedef struct {
     uint64_t *busy;          /* per unit: cycles held by the group's passes */
@@ -808,7 +881,8 @@ void engine_analytic(const EngineInput *in, EngineResult *out)
     memset(out, 0, sizeof *out);
     out->feasible = true;
     Ctx x = { in, out, 0, 0, 0, false, 0 };
-    x.bh = mul(&x, in->workload->batch, in->workload->heads);
+    /* A cascade that indexes its heads (rank H) counts them among its ranks. */
+    x.bh = mul(&x, in->workload->batch, in->cascade->head_rank >= 0 ? 1 : in->workload->heads);
     const ArchSpec *a = in->arch;
     einsum_work(&x);
     uint64_t memory_bound_cycles = 0;

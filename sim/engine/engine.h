@@ -22,7 +22,9 @@
  * Results read outside the group are stored per item (or per tile when resident).
  * Software pipelining: an Einsum issues `skew` items after the item it computes, so it
  * runs after what it reads; a result handed to another unit is consumed enough items
- * later to cover the producer's latency (pipelined groups).
+ * later to cover the producer's latency (pipelined groups), unless the group's reuse
+ * rules (registers that hold `copies` chunks of a block) need the readers of a chunk's
+ * registers to issue before the next writer: then the cover shrinks, or the writer waits.
  *
  * Resources: each compute unit, the DRAM channel (bandwidth; a load's data is usable
  * latency_cycles after its transfer), and the read and write ports of the group's

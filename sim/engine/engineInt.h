@@ -106,7 +106,10 @@ typedef struct {
     uint64_t nb_full, nb_last;  /* blocks of a full tile and of the last tile */
     uint64_t blk_last_full, blk_last_last; /* extent of the last block of each */
     uint64_t tile_last;      /* extent of the last tile */
-    uint64_t bh;             /* batch x heads */
+    uint64_t bh;             /* batch x heads (explicit heads: batch x K/V heads) */
+    uint64_t hgroup;         /* query heads whose items share one K/V head's residencies:
+                                a tile's blocks are hgroup x the blocks of one head,
+                                head-major (1 without shared heads) */
     uint64_t items_per_bh, items; /* items per (b, h) and in all */
     int n_act;
     PlanAct *act;            /* issue order within a slot */
@@ -138,7 +141,22 @@ typedef struct {
                                 ports (row width x banks); 0: no buffer */
 } PlanGroup;
 
+/* Blocks of one head in a tile, and the extent of block b of a tile (item numbering). */
+static inline uint64_t plan_head_blocks(const PlanGroup *p, bool last_tile)
+{
+    return (last_tile ? p->nb_last : p->nb_full) / p->hgroup;
+}
+static inline uint64_t plan_block_ext(const PlanGroup *p, bool last_tile, uint64_t b)
+{
+    uint64_t nbh = plan_head_blocks(p, last_tile);
+    return b % nbh + 1 < nbh ? p->block : last_tile ? p->blk_last_last : p->blk_last_full;
+}
+
 /* Helpers shared by the engine's files. */
+/* Query heads that share one key/value head: the inner partition G of an explicit head
+ * rank ("H -> HK, G"), every head when an input has no head rank (multi-query), else 1. */
+uint64_t engine_head_group(const EngineInput *in);
+bool engine_is_head_rank(const Cascade *c, int r);  /* H or one of its partitions */
 const SpatialSpec *engine_spatial_of(const MappingSpec *m, const char *unit);
 const BindingSpec *engine_binding_of(const MappingSpec *m, const char *einsum); /* or NULL */
 /* The spatial mapping Einsum `einsum` runs with on `unit`: its binding's own rows / cols

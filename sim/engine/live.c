@@ -50,7 +50,7 @@ int live_init(const EngineInput *in, PlanGroup *p, char *why, size_t n_why)
     for (int i = 0; i < p->n_act; i++) {
         if (p->act[i].kind != ACT_EINSUM)
             continue;
-        MaskKind k = cascade_mask_kind(c, p->act[i].einsum);
+        MaskKind k = cascade_work_mask_kind(c, p->act[i].einsum);
         if (k == MASK_NONE || p->n_masked == PLAN_MAX_MASKED)
             continue;
         p->masked[p->n_masked++] = p->act[i].einsum;
@@ -228,16 +228,49 @@ static uint64_t count_live(const PlanGroup *p, LiveBox b, int unit)
     return count_live(p, x, unit) + count_live(p, y, unit);
 }
 
-uint64_t live_items(const PlanGroup *p, LiveBox b) { return count_live(p, b, 0); }
-uint64_t live_steps(const PlanGroup *p, LiveBox b) { return count_live(p, b, 1); }
-uint64_t live_tiles(const PlanGroup *p, LiveBox b) { return count_live(p, b, 2); }
-
-static uint64_t uniform_until(const PlanGroup *p, uint64_t tile, uint64_t step, bool *all_dead);
-
+/* Blocks of one query head in a tile: the masks see the same pattern in each head of a
+ * group, so the boxes below are in one head's blocks (item blocks modulo these). */
 static uint64_t blocks_of(const PlanGroup *p, uint64_t tile)
 {
-    return tile + 1 == p->n_tiles ? p->nb_last : p->nb_full;
+    return plan_head_blocks(p, tile + 1 == p->n_tiles);
 }
+
+uint64_t live_items(const PlanGroup *p, LiveBox b)
+{
+    if (p->hgroup == 1 || b.b1 <= b.b0)
+        return count_live(p, b, 0);
+    /* The box's first head's part, its whole heads, its last head's part. */
+    uint64_t nbh = blocks_of(p, b.t1 - 1), h0 = b.b0 / nbh, h1 = (b.b1 - 1) / nbh;
+    LiveBox x = b;
+    x.b0 = b.b0 - h0 * nbh;
+    x.b1 = h0 == h1 ? b.b1 - h0 * nbh : nbh;
+    uint64_t n = count_live(p, x, 0);
+    if (h1 > h0) {
+        x.b0 = 0;
+        if (h1 > h0 + 1)
+            n += (h1 - h0 - 1) * count_live(p, x, 0);
+        x.b1 = b.b1 - h1 * nbh;
+        n += count_live(p, x, 0);
+    }
+    return n;
+}
+
+/* Steps and tiles with a live item: asked over one head's blocks or over all of them. */
+static LiveBox head_box(const PlanGroup *p, LiveBox b)
+{
+    uint64_t nbh = blocks_of(p, b.t1 - 1);
+    if (b.b1 - b.b0 >= nbh)
+        b.b0 = 0, b.b1 = nbh;
+    EINSIM_ASSERT(b.b1 <= nbh || b.b0 / nbh == (b.b1 - 1) / nbh);
+    uint64_t h0 = b.b0 / nbh;
+    b.b0 -= h0 * nbh;
+    b.b1 -= h0 * nbh;
+    return b;
+}
+uint64_t live_steps(const PlanGroup *p, LiveBox b) { return count_live(p, head_box(p, b), 1); }
+uint64_t live_tiles(const PlanGroup *p, LiveBox b) { return count_live(p, head_box(p, b), 2); }
+
+static uint64_t uniform_until(const PlanGroup *p, uint64_t tile, uint64_t step, bool *all_dead);
 
 bool live_step(const PlanGroup *p, uint64_t tile, uint64_t step)
 {
@@ -246,7 +279,7 @@ bool live_step(const PlanGroup *p, uint64_t tile, uint64_t step)
     bool dead;
     if (live_uniform_until(p, tile, step, &dead) > step)
         return !dead && pat(p, step + 1) > pat(p, step);
-    return live_items(p, (LiveBox){ tile, tile + 1, step, step + 1, 0, blocks_of(p, tile) }) != 0;
+    return count_live(p, (LiveBox){ tile, tile + 1, step, step + 1, 0, blocks_of(p, tile) }, 0) != 0;
 }
 
 static void fill_blocks(const PlanGroup *p, LiveBox b, uint8_t *live)
@@ -265,23 +298,23 @@ static void fill_blocks(const PlanGroup *p, LiveBox b, uint8_t *live)
 void live_blocks(const PlanGroup *p, uint64_t tile, uint64_t step, uint8_t *live)
 {
     uint64_t nb = blocks_of(p, tile);
-    if (!live_step(p, tile, step)) {
-        memset(live, 0, nb);
-        return;
-    }
     bool dead;
-    if (live_uniform_until(p, tile, step, &dead) > step) {
+    if (!live_step(p, tile, step))
+        memset(live, 0, nb);
+    else if (live_uniform_until(p, tile, step, &dead) > step)
         memset(live, 1, nb);
-        return;
-    }
-    fill_blocks(p, (LiveBox){ tile, tile + 1, step, step + 1, 0, nb }, live);
+    else
+        fill_blocks(p, (LiveBox){ tile, tile + 1, step, step + 1, 0, nb }, live);
+    for (uint64_t h = 1; h < p->hgroup; h++)     /* every head of the group alike */
+        memcpy(live + h * nb, live, nb);
 }
 
 bool live_item(const PlanGroup *p, uint64_t tile, uint64_t step, uint64_t block)
 {
     if (!p->n_masked)
         return true;
-    return live_items(p, (LiveBox){ tile, tile + 1, step, step + 1, block, block + 1 }) != 0;
+    block %= blocks_of(p, tile);
+    return count_live(p, (LiveBox){ tile, tile + 1, step, step + 1, block, block + 1 }, 0) != 0;
 }
 
 uint64_t live_uniform_until(const PlanGroup *p, uint64_t tile, uint64_t step, bool *all_dead)

@@ -1,5 +1,6 @@
 /* lookup.c — what the engine's files look up in the specs: a unit's (or one Einsum's)
- * spatial mapping, the source of a view, the iteration ranks of an Einsum. */
+ * spatial mapping, the source of a view, the iteration ranks of an Einsum, the heads
+ * that share a key/value head. */
 #include "engine/engineInt.h"
 
 #include <string.h>
@@ -48,14 +49,42 @@ int engine_view_source(const Cascade *c, int t)
     return t;
 }
 
-/* Ranks of an Einsum's iteration space (left-hand ranks, then reduced ranks). */
+/* Ranks of an Einsum's iteration space (left-hand ranks, then reduced ranks). A prune
+ * or a topk chooses along one of its left-hand ranks: it visits each element once (a
+ * streaming top-k compares each element with the k-th best so far). */
 int engine_einsum_ranks(const Einsum *e, int *r)
 {
     int n = 0;
     for (int i = 0; i < e->n_free; i++)
         r[n++] = e->free_ranks[i];
-    if (e->red != RED_PRUNE)
+    if (e->red != RED_PRUNE && e->red != RED_TOPK)
         for (int i = 0; i < e->n_red; i++)
             r[n++] = e->red_ranks[i];
     return n;
+}
+
+bool engine_is_head_rank(const Cascade *c, int r)
+{
+    return c->head_rank >= 0 && (r == c->head_rank || c->ranks[r].parent == c->head_rank);
+}
+
+uint64_t engine_head_group(const EngineInput *in)
+{
+    const Cascade *c = in->cascade;
+    int h = c->head_rank;
+    if (h < 0)
+        return 1;
+    for (int r = 0; r < c->n_ranks; r++)
+        if (c->ranks[r].parent == h && c->ranks[r].kind == RANK_INNER)
+            return (uint64_t)in->sizes->size[r];
+    for (int t = 0; t < c->n_tensors; t++) {
+        if (!c->tensors[t].is_input)
+            continue;
+        bool headed = false;
+        for (int k = 0; k < c->tensors[t].ndim; k++)
+            headed |= engine_is_head_rank(c, c->tensors[t].dim_rank[k]);
+        if (!headed)
+            return (uint64_t)in->sizes->size[h];
+    }
+    return 1;
 }

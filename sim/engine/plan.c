@@ -63,6 +63,20 @@ static bool tensor_has_rank(const Cascade *c, int t, int r)
 
 /* ---- extents ------------------------------------------------------------------------- */
 
+/* A partition of the loop rank (m1, m0 of M) inside a tile of the loop rank: the tile
+ * holds tile / M0 outer indices of M0 inner ones (rounded up when the tile is not a
+ * multiple of the inner size). False when r is not such a partition. */
+static bool loop_part_ext(const EngineInput *in, const PlanGroup *p, int r, ItemExt x, uint64_t *ext)
+{
+    const Cascade *c = in->cascade;
+    if (p->loop_rank < 0 || c->ranks[r].parent != p->loop_rank)
+        return false;
+    bool inner = c->ranks[r].kind == RANK_INNER;
+    uint64_t isz = (uint64_t)in->sizes->size[inner ? r : c->ranks[r].partner];
+    *ext = inner ? (isz < x.tile ? isz : x.tile) : cdiv(x.tile, isz);
+    return true;
+}
+
 /* Extent of rank r inside one item (or residency) of plan p. */
 static uint64_t item_rank_ext(const EngineInput *in, const PlanGroup *p, int r, Residency res,
                               ItemExt x)
@@ -71,6 +85,9 @@ static uint64_t item_rank_ext(const EngineInput *in, const PlanGroup *p, int r, 
     uint64_t full = (uint64_t)in->sizes->size[r];
     int it = c->iter_rank;
     bool stepwise = res != RES_TILE && p->steps > 1 && it >= 0;
+    if (engine_is_head_rank(c, r))   /* an item is one query head; a residency its group */
+        return r == c->head_rank || c->ranks[r].kind == RANK_INNER
+               ? (res == RES_ITEM ? 1 : p->hgroup) : 1;
     if (stepwise && r == it)
         return 1;
     if (stepwise && it >= 0 && (r == c->ranks[it].partner || r == c->ranks[it].parent))
@@ -79,6 +96,9 @@ static uint64_t item_rank_ext(const EngineInput *in, const PlanGroup *p, int r, 
         return x.blk;
     if (r == p->loop_rank)
         return x.tile;
+    uint64_t part;
+    if (loop_part_ext(in, p, r, x, &part))
+        return part;
     return full;
 }
 
@@ -449,7 +469,7 @@ double plan_touches(const EngineInput *in, const PlanGroup *p, int a, int t, Ite
             const Cascade *cc = c;
             int it = cc->iter_rank;
             uint64_t full = (uint64_t)in->sizes->size[r[k]];
-            if (p->steps > 1 && it >= 0 && r[k] == it)
+            if ((p->steps > 1 && it >= 0 && r[k] == it) || engine_is_head_rank(cc, r[k]))
                 ext = 1;
             else if (p->steps > 1 && it >= 0 && (r[k] == cc->ranks[it].partner || r[k] == cc->ranks[it].parent))
                 ext = x.chunk;
@@ -457,7 +477,7 @@ double plan_touches(const EngineInput *in, const PlanGroup *p, int a, int t, Ite
                 ext = x.blk;
             else if (r[k] == p->loop_rank)
                 ext = x.tile;
-            else
+            else if (!loop_part_ext(in, p, r[k], x, &ext))
                 ext = full;
         }
         if (has && r[k] == sr)
@@ -502,39 +522,50 @@ int plan_classes(const PlanGroup *p, ItemClass *out, int max)
             }
             if (!nsteps)
                 continue;
-            for (int bk = 0; bk < 3; bk++) {         /* block 0, middle blocks, last block */
-                uint64_t nblocks;
-                if (nb == 1) {
-                    if (bk)
-                        continue;
-                    nblocks = 1;
-                } else {
-                    nblocks = bk == 1 ? nb - 2 : 1;
-                }
-                if (!nblocks)
+            /* Blocks of one head: block 0, middle blocks, last block; of the heads
+             * sharing a K/V head: the first, the middle ones, the last. */
+            uint64_t nbh = nb / p->hgroup;
+            for (int hk = 0; hk < 3; hk++) {
+                uint64_t nheads = p->hgroup == 1 ? (hk ? 0 : 1) : hk == 1 ? p->hgroup - 2 : 1;
+                if (!nheads)
                     continue;
-                EINSIM_ASSERT(n < max);
-                ItemClass *ic = &out[n++];
-                ic->x.blk = (bk == 2 || nb == 1) ? blk_last : p->block;
-                ic->x.chunk = last ? p->chunk_last : p->chunk;
-                ic->x.tile = tile;
-                ic->first_step = first;
-                ic->last_step = last;
-                ic->first_block = bk == 0;
-                ic->first_tile_item = first && bk == 0;
-                ic->last_block = bk == 2 || nb == 1;
-                ic->count = smul(smul(smul(p->bh, ntiles), nsteps), nblocks);
-                ic->live = ic->live_steps = ic->live_tiles = ic->count;
-                if (p->n_masked) {
-                    /* Every (b, h) has the same pattern of dead items. */
-                    uint64_t s0 = sk == 0 ? 0 : sk == 1 ? 1 : p->steps - 1;
-                    uint64_t b0 = bk == 0 ? 0 : bk == 1 ? 1 : nb - 1;
-                    LiveBox box = { t0, t1, s0, s0 + nsteps, b0, b0 + nblocks };
-                    ic->live = smul(p->bh, live_items(p, box));
-                    if (bk == 0)
-                        ic->live_steps = smul(p->bh, live_steps(p, (LiveBox){ t0, t1, s0, s0 + nsteps, 0, nb }));
-                    if (bk == 0 && sk == 0)
-                        ic->live_tiles = smul(p->bh, live_tiles(p, (LiveBox){ t0, t1, 0, p->steps, 0, nb }));
+                uint64_t h0 = hk == 0 ? 0 : hk == 1 ? 1 : p->hgroup - 1;
+                for (int bk = 0; bk < 3; bk++) {
+                    uint64_t nblocks;
+                    if (nbh == 1) {
+                        if (bk)
+                            continue;
+                        nblocks = 1;
+                    } else {
+                        nblocks = bk == 1 ? nbh - 2 : 1;
+                    }
+                    if (!nblocks)
+                        continue;
+                    EINSIM_ASSERT(n < max);
+                    ItemClass *ic = &out[n++];
+                    bool first_head = hk == 0, last_head = p->hgroup == 1 || hk == 2;
+                    ic->x.blk = (bk == 2 || nbh == 1) ? blk_last : p->block;
+                    ic->x.chunk = last ? p->chunk_last : p->chunk;
+                    ic->x.tile = tile;
+                    ic->first_step = first;
+                    ic->last_step = last;
+                    ic->first_block = first_head && bk == 0;
+                    ic->first_tile_item = first && ic->first_block;
+                    ic->last_block = last_head && (bk == 2 || nbh == 1);
+                    ic->count = smul(smul(smul(smul(p->bh, ntiles), nsteps), nblocks), nheads);
+                    ic->live = ic->live_steps = ic->live_tiles = ic->count;
+                    if (p->n_masked) {
+                        /* Every (b, h) has the same pattern of dead items, and so has
+                         * every query head of a group. */
+                        uint64_t s0 = sk == 0 ? 0 : sk == 1 ? 1 : p->steps - 1;
+                        uint64_t b0 = h0 * nbh + (bk == 0 ? 0 : bk == 1 ? 1 : nbh - 1);
+                        LiveBox box = { t0, t1, s0, s0 + nsteps, b0, b0 + nblocks };
+                        ic->live = smul(smul(p->bh, nheads), live_items(p, box));
+                        if (ic->first_block)
+                            ic->live_steps = smul(p->bh, live_steps(p, (LiveBox){ t0, t1, s0, s0 + nsteps, 0, nb }));
+                        if (ic->first_tile_item)
+                            ic->live_tiles = smul(p->bh, live_tiles(p, (LiveBox){ t0, t1, 0, p->steps, 0, nb }));
+                    }
                 }
             }
         }
@@ -689,6 +720,103 @@ static uint64_t stream_slices(const EngineInput *in, const PlanGroup *p, int a, 
     return div ? div : 1;
 }
 
+/* The latency cover consumer a takes (items after a producer on another unit), at
+ * most cap. */
+static int64_t act_cover(const PlanGroup *p, int a, const uint64_t *lat, uint64_t item_time,
+                         int64_t cap)
+{
+    const PlanAct *pa = &p->act[a];
+    int64_t c = 0;
+    if (!p->pipelined || pa->kind != ACT_EINSUM)
+        return 0;
+    for (int q = 0; q < pa->n_deps; q++) {
+        const PlanDep *d = &pa->deps[q];
+        const PlanAct *pw = &p->act[d->prod];
+        if (pw->kind == ACT_EINSUM && pw->unit != pa->unit && (d->kind != DEP_REL || d->dstep == 0)) {
+            int64_t v = (int64_t)cdiv(lat[d->prod], item_time);
+            c = v > c ? v : c;
+        }
+    }
+    return c < cap ? c : cap;
+}
+
+/* Skews: every actor issues after what it reads (later in the slot or in a later
+ * slot), at least early[a], consumers of another unit's result act_cover items later. */
+static int plan_skews(PlanGroup *p, const int *pos, const uint64_t *lat, uint64_t item_time,
+                      const int64_t *cap, const uint32_t *early, uint64_t nb_min, uint64_t nb_max,
+                      char *why, size_t n_why)
+{
+    int n = p->n_act;
+    for (int a = 0; a < n; a++)
+        p->act[a].skew = early[a];
+    bool changed = true;
+    int rounds = 0;
+    while (changed) {
+        changed = false;
+        if (++rounds > 4 * n + 8) {
+            snprintf(why, n_why, "group %s: the stage order cannot be scheduled (a dependency "
+                     "cycle that no step of the iterative rank breaks)", p->gs->name);
+            return 1;
+        }
+        for (int a = 0; a < n; a++) {
+            PlanAct *pa = &p->act[a];
+            if (pa->kind == ACT_LOAD && pa->n_deps == 0)
+                continue;       /* prefetching loads are timed by residency */
+            int64_t cover = act_cover(p, a, lat, item_time, cap[a]);
+            for (int q = 0; q < pa->n_deps; q++) {
+                const PlanDep *d = &pa->deps[q];
+                const PlanAct *pw = &p->act[d->prod];
+                if (pw->kind == ACT_LOAD && pw->n_deps == 0)
+                    continue;
+                int64_t need = (int64_t)pw->skew + (pos[d->prod] >= pos[a] ? 1 : 0);
+                if (d->kind == DEP_REL)
+                    need += (int64_t)d->dstep * (int64_t)nb_min;
+                if (d->whole)
+                    need += (int64_t)nb_max - 1;
+                if (p->pipelined && pa->kind == ACT_EINSUM && pw->kind == ACT_EINSUM &&
+                    pw->unit != pa->unit && (d->kind != DEP_REL || d->dstep == 0))
+                    need += (int64_t)cdiv(lat[d->prod], item_time) < cover
+                          ? (int64_t)cdiv(lat[d->prod], item_time) : cover;
+                if (need > (int64_t)pa->skew) {
+                    if (need > (int64_t)UINT32_MAX / 2) {
+                        snprintf(why, n_why, "group %s: the stage order needs a pipeline deeper "
+                                 "than einsim supports", p->gs->name);
+                        return 1;
+                    }
+                    pa->skew = (uint32_t)need;
+                    changed = true;
+                }
+            }
+        }
+    }
+    return 0;
+}
+
+/* The first reuse rule the skews break: *w the writer, *r the reader, *lim the largest
+ * skew(r) - skew(w) it allows. */
+static void reuse_broken(const EngineInput *in, const PlanGroup *p, const int *pos, uint64_t nb,
+                         int *w, int *r, int64_t *lim)
+{
+    const Cascade *c = in->cascade;
+    const GroupSpec *gs = p->gs;
+    for (int k = 0; k < gs->n_reuse; k++) {
+        const ReuseSpec *rs = &gs->reuse[k];
+        int aw = find_act(p, ACT_EINSUM, cascade_find_einsum(c, rs->einsum));
+        for (int j = 0; j < rs->n_after; j++) {
+            int ar = find_act(p, ACT_EINSUM, cascade_find_einsum(c, rs->after[j]));
+            if (aw < 0 || ar < 0)
+                continue;
+            int64_t l = (int64_t)rs->copies * (int64_t)nb - (pos[ar] < pos[aw] ? 0 : 1);
+            if ((int64_t)p->act[ar].skew - (int64_t)p->act[aw].skew > l) {
+                *w = aw;
+                *r = ar;
+                *lim = l;
+                return;
+            }
+        }
+    }
+}
+
 /* Issue order within a slot, and the skew of every actor: a consumer issues after what
  * it reads (later in the slot or in a later slot); in a pipelined group a result handed
  * to another unit is consumed one item later, so the hand-off overlaps other work. */
@@ -708,11 +836,9 @@ static int plan_schedule(const EngineInput *in, PlanGroup *p, char *why, size_t 
     }
     uint64_t nb_min = p->nb_full < p->nb_last ? p->nb_full : p->nb_last;
     uint64_t nb_max = p->nb_full > p->nb_last ? p->nb_full : p->nb_last;
-    for (int a = 0; a < n; a++)
-        p->act[a].skew = 0;
     /* A result handed to another unit is consumed enough items later to cover its
      * latency: items of the busiest unit's work per item. */
-    ItemExt x = { p->nb_full > 1 ? p->block : p->blk_last_full, p->chunk, p->tile ? p->tile : p->tile_last };
+    ItemExt x = { plan_block_ext(p, false, 0), p->chunk, p->tile ? p->tile : p->tile_last };
     uint64_t *per_unit = xcalloc((size_t)in->arch->n_units, sizeof *per_unit);
     uint64_t *lat = xcalloc((size_t)n, sizeof *lat);
     uint64_t item_time = 1;
@@ -726,47 +852,53 @@ static int plan_schedule(const EngineInput *in, PlanGroup *p, char *why, size_t 
     for (int u = 0; u < in->arch->n_units; u++)
         item_time = per_unit[u] > item_time ? per_unit[u] : item_time;
     free(per_unit);
-    bool changed = true;
-    int rounds = 0;
-    while (changed) {
-        changed = false;
-        if (++rounds > 4 * n + 8) {
-            snprintf(why, n_why, "group %s: the stage order cannot be scheduled (a dependency "
-                     "cycle that no step of the iterative rank breaks)", p->gs->name);
-            free(pos);
-            free(lat);
-            return 1;
+    /* Register reuse (the group's `reuse`): writer w of chunk s + c issues after reader r
+     * of chunk s. Both are on one unit, which issues in slot order, so r's slot must come
+     * first: skew(r) - skew(w) < c x nb, or equal with r earlier in the slot. Where the
+     * latency covers break that, they shrink (cap, per consumer), and where the plain
+     * order of the dependencies does, the writer issues later (lo). */
+    int64_t *cap = xmalloc((size_t)n * sizeof *cap);
+    uint32_t *early = xcalloc((size_t)n, sizeof *early);
+    for (int a = 0; a < n; a++)
+        cap[a] = INT64_MAX;
+    int rc = 0;
+    for (int attempt = 0;; attempt++) {
+        rc = plan_skews(p, pos, lat, item_time, cap, early, nb_min, nb_max, why, n_why);
+        int w = -1, r = -1;
+        int64_t lim = 0;
+        if (!rc)
+            reuse_broken(in, p, pos, nb_min, &w, &r, &lim);
+        if (rc || w < 0)
+            break;
+        if (attempt > 16 * n + 16) {
+            snprintf(why, n_why, "group %s: the reuse rules cannot be met (%s after %s)",
+                     p->gs->name, in->cascade->einsums[p->act[w].einsum].name,
+                     in->cascade->einsums[p->act[r].einsum].name);
+            rc = 1;
+            break;
         }
+        /* Shrink the covers of the consumers between them by one item; without any,
+         * delay the writer (its earliest skew). */
+        bool shrunk = false;
         for (int a = 0; a < n; a++) {
-            PlanAct *pa = &p->act[a];
-            if (pa->kind == ACT_LOAD && pa->n_deps == 0)
-                continue;       /* prefetching loads are timed by residency */
-            for (int q = 0; q < pa->n_deps; q++) {
-                const PlanDep *d = &pa->deps[q];
-                const PlanAct *pw = &p->act[d->prod];
-                if (pw->kind == ACT_LOAD && pw->n_deps == 0)
-                    continue;
-                int64_t need = (int64_t)pw->skew + (pos[d->prod] >= pos[a] ? 1 : 0);
-                if (d->kind == DEP_REL)
-                    need += (int64_t)d->dstep * (int64_t)nb_min;
-                if (d->whole)
-                    need += (int64_t)nb_max - 1;
-                if (p->pipelined && pa->kind == ACT_EINSUM && pw->kind == ACT_EINSUM &&
-                    pw->unit != pa->unit && (d->kind != DEP_REL || d->dstep == 0))
-                    need += (int64_t)cdiv(lat[d->prod], item_time);
-                if (need > (int64_t)pa->skew) {
-                    if (need > (int64_t)UINT32_MAX / 2) {
-                        snprintf(why, n_why, "group %s: the stage order needs a pipeline deeper "
-                                 "than einsim supports", p->gs->name);
-                        free(pos);
-                        free(lat);
-                        return 1;
-                    }
-                    pa->skew = (uint32_t)need;
-                    changed = true;
-                }
+            const PlanAct *pa = &p->act[a];
+            if (pa->kind != ACT_EINSUM || pa->skew <= p->act[w].skew || pa->skew > p->act[r].skew)
+                continue;
+            int64_t used = act_cover(p, a, lat, item_time, cap[a]);
+            if (used > 0) {
+                cap[a] = used - 1;
+                shrunk = true;
             }
         }
+        if (!shrunk)
+            early[w] = (uint32_t)((int64_t)p->act[r].skew - lim);
+    }
+    free(cap);
+    free(early);
+    if (rc) {
+        free(pos);
+        free(lat);
+        return 1;
     }
     free(pos);
     free(lat);
@@ -818,7 +950,9 @@ int plan_build(const EngineInput *in, int g, PlanOpts o, PlanGroup *p, char *why
     p->spilled = o.spilled;
     p->tile_db = o.tile_db;
     p->bypass = o.bypass;
-    p->bh = smul(in->workload->batch, in->workload->heads);
+    p->hgroup = engine_head_group(in);
+    p->bh = smul(in->workload->batch, c->head_rank < 0 ? in->workload->heads
+                                      : (uint64_t)in->sizes->size[c->head_rank] / p->hgroup);
     p->bytes_per_cycle = a->levels[0].bandwidth_gibps * 1073741824.0 / (a->clock_mhz * 1e6);
     p->dram_latency = a->levels[0].latency_cycles;
     p->handoff_latency = handoff_latency(a);
@@ -868,10 +1002,14 @@ int plan_build(const EngineInput *in, int g, PlanOpts o, PlanGroup *p, char *why
     p->chunk = p->chunk_last = 1;
     if (loops && it >= 0) {
         p->steps = (uint64_t)in->sizes->size[it];
+        /* A partitioned rank (M1 of M): chunks of its inner rank; a root rank (a
+         * recurrence over P itself): one element per step. */
         int inner = c->ranks[it].partner, root = c->ranks[it].parent;
-        p->chunk = (uint64_t)in->sizes->size[inner];
-        uint64_t total = (uint64_t)in->sizes->size[root];
-        p->chunk_last = total - (p->steps - 1) * p->chunk;
+        if (inner >= 0 && root >= 0) {
+            p->chunk = (uint64_t)in->sizes->size[inner];
+            uint64_t total = (uint64_t)in->sizes->size[root];
+            p->chunk_last = total - (p->steps - 1) * p->chunk;
+        }
     }
     for (int i = 0; i < p->n_act; i++) {
         EinsumPhase ph = c->einsums[p->act[i].einsum].phase;
@@ -898,6 +1036,10 @@ int plan_build(const EngineInput *in, int g, PlanOpts o, PlanGroup *p, char *why
     p->nb_last = cdiv(bsize_last, p->block);
     p->blk_last_full = bsize_full - (p->nb_full - 1) * p->block;
     p->blk_last_last = bsize_last - (p->nb_last - 1) * p->block;
+    /* Shared heads: in each step, the blocks of the hgroup query heads of one K/V head
+     * follow each other (head-major), so the step's K/V chunk serves all of them. */
+    p->nb_full = smul(p->nb_full, p->hgroup);
+    p->nb_last = smul(p->nb_last, p->hgroup);
     p->items_per_bh = sadd(smul(smul(p->n_tiles - 1, p->steps), p->nb_full), smul(p->steps, p->nb_last));
     p->items = smul(p->items_per_bh, p->bh);
 
@@ -1017,7 +1159,7 @@ int plan_build(const EngineInput *in, int g, PlanOpts o, PlanGroup *p, char *why
     }
     /* Item loads (and stores) stream through the buffer in slices as their consumer
      * (producer) reads (writes) them. */
-    ItemExt xf = { p->nb_full > 1 ? p->block : p->blk_last_full, p->chunk, p->tile ? p->tile : p->tile_last };
+    ItemExt xf = { plan_block_ext(p, false, 0), p->chunk, p->tile ? p->tile : p->tile_last };
     for (int ld = 0; ld < p->n_act; ld++) {
         PlanAct *pa = &p->act[ld];
         pa->stream_div = 1;
@@ -1102,10 +1244,10 @@ int plan_capacity(const EngineInput *in, PlanGroup *p, char *why, size_t n_why)
     const ArchSpec *a = in->arch;
     const GroupSpec *gs = p->gs;
     /* The largest item: a full block of a full tile (or the only tile). */
-    ItemExt x = { p->nb_full > 1 || p->n_tiles > 1 ? p->block : p->blk_last_last, p->chunk,
-                  p->tile ? p->tile : p->tile_last };
+    ItemExt x = { plan_head_blocks(p, false) > 1 || p->n_tiles > 1 ? p->block : p->blk_last_last,
+                  p->chunk, p->tile ? p->tile : p->tile_last };
     if (p->n_tiles == 1)
-        x.blk = p->nb_last > 1 ? p->block : p->blk_last_last;
+        x.blk = plan_head_blocks(p, true) > 1 ? p->block : p->blk_last_last;
     const StorageSpec *buf = gs->buffer ? arch_find_level(a, gs->buffer) : NULL;
     if (!buf)
         for (int i = 1; i < a->n_levels && !buf; i++)

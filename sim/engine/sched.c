@@ -173,6 +173,7 @@ typedef struct {
     uint64_t unit_wait, dram_wait, port_wait;
     uint32_t *max_cons_skew, *min_cons_skew; /* loads */
     uint64_t live;         /* items before the current slot whose results may still be read */
+    uint64_t chain;        /* unpipelined groups: a lower bound on a full slot (slot_chain) */
     uint64_t dc_item[4];   /* decode cache (run_slot visits a few distinct items a slot) */
     Item dc[4];
     uint8_t *sc_live[STEP_CACHE];    /* masks: the live blocks of a few (tile, step)s */
@@ -228,7 +229,7 @@ static void decode(const PlanGroup *p, uint64_t i, Item *it)
     it->gtile = it->bh * p->n_tiles + it->tile;
     it->gstep = it->gtile * p->steps + it->step;
     bool last_tile = it->tile == p->n_tiles - 1;
-    it->x.blk = it->block + 1 < it->nb ? p->block : last_tile ? p->blk_last_last : p->blk_last_full;
+    it->x.blk = plan_block_ext(p, last_tile, it->block);
     it->x.chunk = it->step + 1 < p->steps ? p->chunk : p->chunk_last;
     it->x.tile = last_tile ? p->tile_last : (p->tile ? p->tile : p->tile_last);
     it->dead = false;   /* decode_cached fills it in */
@@ -962,13 +963,75 @@ static void jump(Sw *w, uint64_t q, uint64_t per, uint64_t lambda, const Snap *p
     }
 }
 
-/* Has the sweep provably reached the cutoff (SchedLimit in engineInt.h)? */
-static bool cutoff_reached(const Sw *w)
+/* An unpipelined group's slot runs its stages one after another, each from the end of
+ * the one before (run_slot): a slot in which every Einsum runs ends at least this long
+ * after the slot before it — the slot run alone, its units free at the start and every
+ * operand ready but those its own earlier passes make for the same item, each pass the
+ * least of every item class (a max-plus recurrence only ends later with later starts or
+ * longer passes). 0 when masks may leave an Einsum's item dead. */
+static uint64_t slot_chain(const Sw *w)
+{
+    const PlanGroup *p = w->p;
+    if (p->pipelined || p->n_masked)
+        return 0;
+    const uint64_t blk[3] = { p->block, p->blk_last_full, p->blk_last_last };
+    const uint64_t chunk[2] = { p->chunk, p->chunk_last };
+    const uint64_t tile[2] = { p->tile ? p->tile : p->tile_last, p->tile_last };
+    uint64_t *uf = xcalloc((size_t)w->n_units, sizeof *uf);
+    uint64_t *end = xcalloc((size_t)p->n_act, sizeof *end);
+    bool *ran = xcalloc((size_t)p->n_act, sizeof *ran);
+    uint64_t barrier = 0, run_end = 0;
+    int cur = -1;
+    for (int oi = 0; oi < p->n_act; oi++) {
+        int a = p->ord[oi];
+        const PlanAct *pa = &p->act[a];
+        if (pa->kind != ACT_EINSUM || pa->phase != PH_EVERY)
+            continue;
+        if (pa->stage != cur) {
+            barrier = run_end;
+            cur = pa->stage;
+        }
+        uint64_t span = UINT64_MAX, ivl = UINT64_MAX, lat = UINT64_MAX;
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 2; j++)
+                for (int t = 0; t < 2; t++) {
+                    PassShape s = plan_shape(w->in, p, a, (ItemExt){ .blk = blk[i], .chunk = chunk[j],
+                                                                     .tile = tile[t] });
+                    uint64_t v = s.n ? (s.n - 1) * s.ivl : 0;
+                    span = v < span ? v : span;
+                    ivl = s.ivl < ivl ? s.ivl : ivl;
+                    lat = s.lat < lat ? s.lat : lat;
+                }
+        uint64_t ready = barrier;
+        for (int k = 0; k < pa->n_deps; k++) {
+            const PlanDep *d = &pa->deps[k];
+            if (!d->in_unit && d->kind == DEP_REL && d->dstep == 0 && !d->whole && ran[d->prod] &&
+                p->act[d->prod].skew == pa->skew)
+                ready = umax(ready, end[d->prod]);
+        }
+        uint64_t last = umax(ready, uf[pa->unit]) + span;
+        uf[pa->unit] = last + ivl;
+        end[a] = last + lat;
+        ran[a] = true;
+        run_end = umax(run_end, end[a]);
+    }
+    free(uf);
+    free(end);
+    free(ran);
+    return run_end;
+}
+
+/* Has the sweep provably reached the cutoff (SchedLimit in engineInt.h) before slot k? */
+static bool cutoff_reached(const Sw *w, uint64_t k)
 {
     const SchedLimit *l = w->lim;
     if (!l || l->cutoff == UINT64_MAX)
         return false;
     if (w->end >= l->cutoff)
+        return true;
+    uint64_t from = k > w->p->max_skew ? k : w->p->max_skew, slots_rest, chain_end;
+    if (w->chain && from < w->p->items && ck_mul_u64(w->p->items - from, w->chain, &slots_rest) &&
+        ck_add_u64(w->slot_end, slots_rest, &chain_end) && chain_end >= l->cutoff)
         return true;
     for (int u = 0; u < w->n_units; u++) {
         if (l->busy[u] < w->done[u])
@@ -1019,12 +1082,15 @@ void sched_run(const EngineInput *in, const PlanGroup *p, const SchedLimit *lim,
     for (int c = 0; c < STEP_CACHE && p->n_masked; c++)
         w.sc_live[c] = xcalloc(p->nb_full > p->nb_last ? p->nb_full : p->nb_last, 1);
     uint64_t nb_max = p->nb_full > p->nb_last ? p->nb_full : p->nb_last;
+    if (lim)
+        w.chain = slot_chain(&w);
     /* Block-level periods, for a tile of one step in which no item reads another item's
      * result (no look-back, no value lacking the block rank): an item then reads only
      * its own item's results, skewed, so the live state (and the rings) is the skew window, and
      * the middle blocks of a step can repeat block by block. */
     bool by_block = !in->trace && !in->exhaustive && p->steps == 1 && p->max_lookback_steps == 0 &&
-                    !p->n_masked;   /* masks: blocks of a step may differ in liveness */
+                    !p->n_masked && /* masks: blocks of a step may differ in liveness */
+                    p->hgroup == 1; /* shared heads: each head's last block may be ragged */
     for (int a = 0; a < p->n_act; a++)
         for (int q = 0; q < p->act[a].n_deps; q++)
             by_block &= !p->act[a].deps[q].whole;
@@ -1092,7 +1158,7 @@ void sched_run(const EngineInput *in, const PlanGroup *p, const SchedLimit *lim,
     uint64_t pat_per = live_pattern_period(p);  /* steps of the density pattern (1: none) */
     out->slots_total = slots;
     for (uint64_t k = 0; k < slots && !w.overflow; k++) {
-        if ((k & 255) == 0 && cutoff_reached(&w)) {
+        if ((k & (w.chain ? 15 : 255)) == 0 && cutoff_reached(&w, k)) {
             out->pruned = true;
             break;
         }

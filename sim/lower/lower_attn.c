@@ -76,16 +76,18 @@ static bool rule_broken(const AttnPos *x, int q, uint32_t op_a, uint64_t s_a, ui
                PRIu64 ") before %s (chunk %" PRIu64 ")%s", lower_attn_op_name(q, op_b), s_b, b,
                lower_attn_op_name(q, op_a), s_a, s_a == s_b ? ", which it reads (internal)"
                : ": it overlaps two chunks of one query block, and the RTL holds one copy of a "
-                 "block's registers (with more blocks, P / C, the schedule overlaps blocks instead)");
+                 "block's registers (the reuse rules of tests/cosim/fusemax-reuse.cfg keep the "
+                 "schedule from doing so)");
     return true;
 }
 
-/* Whether the order keeps every register safe (the rules above). */
-static bool order_safe(const AttnPos *x, Diag *d)
+/* Whether the order keeps every register safe (the rules above), over each block's live
+ * chunks (a prefix: a causal block's later chunks are dead and not in the order). */
+static bool order_safe(const AttnProg *p, const AttnPos *x, Diag *d)
 {
-    uint64_t last = x->steps - 1;
     for (uint64_t b = 0; b < x->nb; b++) {
-        for (uint64_t s = 0; s < x->steps; s++)
+        uint64_t last = lower_attn_live(p, b) - 1;
+        for (uint64_t s = 0; s <= last; s++)
             for (size_t i = 0; i < sizeof attn_rules / sizeof *attn_rules; i++) {
                 const AttnRule *r = &attn_rules[i];
                 int64_t sa = (int64_t)s + r->ds_a, sb = (int64_t)s + r->ds_b;
@@ -94,8 +96,8 @@ static bool order_safe(const AttnPos *x, Diag *d)
                 if (rule_broken(x, r->q, r->op_a, (uint64_t)sa, r->op_b, (uint64_t)sb, b, d))
                     return false;
             }
-        if (rule_broken(x, ATTN_Q1D, A1_RD, last, A1_AV, last, b, d) ||
-            rule_broken(x, ATTN_Q1D, A1_RNV, last, A1_AV, last, b, d))
+        if (rule_broken(x, ATTN_Q1D, A1_RD, last, A1_AV, x->steps - 1, b, d) ||
+            rule_broken(x, ATTN_Q1D, A1_RNV, last, A1_AV, x->steps - 1, b, d))
             return false;
     }
     return true;
@@ -105,15 +107,15 @@ static AttnTile t_bqk(const AttnProg *p, uint64_t s, uint64_t b)
 {
     return (AttnTile){ .op = A2_BQK, .first = s == 0, .blk = (uint32_t)b, .bank = (uint32_t)(s & 1),
                        .len = (uint32_t)p->E, .k = (uint32_t)p->E,
-                       .a = (uint32_t)(p->k_base + s * p->R), .lda = (uint32_t)p->M,
-                       .b = (uint32_t)(p->q_base + b * p->C), .ldb = (uint32_t)p->P };
+                       .a = (uint32_t)(p->k_base + s * p->R), .lda = (uint32_t)p->Mp,
+                       .b = (uint32_t)(p->q_base + b * p->C), .ldb = (uint32_t)p->Pp };
 }
 
 static AttnTile t_slnv(const AttnProg *p, uint64_t s, uint64_t b)
 {
     return (AttnTile){ .op = A2_SLNV, .first = s == 0, .blk = (uint32_t)b, .bank = (uint32_t)(s & 1),
                        .len = (uint32_t)p->F, .k = (uint32_t)p->F,
-                       .a = (uint32_t)(p->v_base + s * p->R), .lda = (uint32_t)p->M };
+                       .a = (uint32_t)(p->v_base + s * p->R), .lda = (uint32_t)p->Mp };
 }
 
 static AttnTile t_one(uint32_t op, uint64_t s, uint64_t b, uint32_t len)
@@ -122,8 +124,24 @@ static AttnTile t_one(uint32_t op, uint64_t s, uint64_t b, uint32_t len)
                        .len = len };
 }
 
+uint64_t lower_attn_live(const AttnProg *p, uint64_t b)
+{
+    if (!p->causal)
+        return p->steps;
+    uint64_t q_last = b * p->C + p->C - 1 < p->P - 1 ? b * p->C + p->C - 1 : p->P - 1;
+    uint64_t n = q_last / p->R + 1;
+    return n < p->steps ? n : p->steps;
+}
+
+/* Whether the live item (chunk s, block b) has a key after a query, padding included
+ * (a padded key is after every query): the diagonal, masked by the PEs. */
+static bool item_partial(const AttnProg *p, uint64_t s, uint64_t b)
+{
+    return p->causal && s * p->R + p->R - 1 > b * p->C;
+}
+
 int lower_attn(const RtlGeom *g, uint64_t T, uint64_t E, uint64_t F, uint64_t M, uint64_t P,
-               uint64_t M0, const AttnOrder *ord, AttnProg *p, Diag *d)
+               uint64_t M0, bool causal, const AttnOrder *ord, AttnProg *p, Diag *d)
 {
     memset(p, 0, sizeof *p);
     uint64_t R = g->rows, C = g->cols;
@@ -132,21 +150,29 @@ int lower_attn(const RtlGeom *g, uint64_t T, uint64_t E, uint64_t F, uint64_t M,
                    "(%" PRIu64 "), not %" PRIu64, R, M0);
         return 1;
     }
-    if (M % R || P % C) {
+    if (causal && (M != P || R != C)) {
+        diag_error(d, NULL, 0, "cosim: causal attention needs M = P (got %" PRIu64 ", %" PRIu64
+                   ") and a square array (got %" PRIu64 "x%" PRIu64 "): the PEs mask the diagonal "
+                   "of a tile whose key chunk and query block start together", M, P, R, C);
+        return 1;
+    }
+    if (!causal && (M % R || P % C)) {
         diag_error(d, NULL, 0, "cosim: attention needs M (%" PRIu64 ") a multiple of the rows (%"
                    PRIu64 ") and P (%" PRIu64 ") a multiple of the columns (%" PRIu64 ")",
                    M, R, P, C);
         return 1;
     }
-    if (P / C > ATTN_MAX_BLOCKS || F > ATTN_MAX_F || E > 65535 || F < 1 || E < 1) {
+    uint64_t Mp = (M + R - 1) / R * R, Pp = (P + C - 1) / C * C;
+    if (Pp / C > ATTN_MAX_BLOCKS || F > ATTN_MAX_F || E > 65535 || F < 1 || E < 1) {
         diag_error(d, NULL, 0, "cosim: the RTL holds at most %d query blocks of %"
                    PRIu64 " (P <= %" PRIu64 ") and F <= %d; got P = %" PRIu64 ", F = %" PRIu64,
                    ATTN_MAX_BLOCKS, C, (uint64_t)ATTN_MAX_BLOCKS * C, ATTN_MAX_F, P, F);
         return 1;
     }
-    if (E * P + E * M + F * M > g->glb_words) {
-        diag_error(d, NULL, 0, "cosim: Q, K and V (%" PRIu64 " words) do not fit the RTL buffer "
-                   "(%u words)", E * P + E * M + F * M, g->glb_words);
+    if (E * Pp + E * Mp + F * Mp > g->glb_words || F * Pp > g->glb_words) {
+        diag_error(d, NULL, 0, "cosim: Q, K and V (%" PRIu64 " words) or AV (%" PRIu64 ") do not "
+                   "fit the RTL buffers (%u words each)", E * Pp + E * Mp + F * Mp, F * Pp,
+                   g->glb_words);
         return 1;
     }
     if (g->stg != ATTN_STG) {
@@ -156,10 +182,13 @@ int lower_attn(const RtlGeom *g, uint64_t T, uint64_t E, uint64_t F, uint64_t M,
         return 1;
     }
     p->E = E, p->F = F, p->M = M, p->P = P, p->R = R, p->C = C, p->T = T;
-    p->nb = P / C;
-    p->steps = M / R;
-    uint64_t nb = p->nb, steps = p->steps;
-    uint64_t n2 = steps * 5 * nb, n1 = steps * 6 * nb + nb;
+    p->Mp = Mp, p->Pp = Pp, p->causal = causal;
+    p->nb = Pp / C;
+    p->steps = Mp / R;
+    uint64_t nb = p->nb, steps = p->steps, live = 0;
+    for (uint64_t b = 0; b < nb; b++)
+        live += lower_attn_live(p, b);
+    uint64_t n2 = live * 5, n1 = live * 6 + nb;
     if (n2 + 1 > ATTN_QUEUE_TILES || n1 + 1 > ATTN_QUEUE_TILES) {
         diag_error(d, NULL, 0, "cosim: %" PRIu64 " + %" PRIu64 " tiles exceed the RTL's attention queues "
                    "(%d each); use a smaller seq", n2, n1, ATTN_QUEUE_TILES - 1);
@@ -171,8 +200,8 @@ int lower_attn(const RtlGeom *g, uint64_t T, uint64_t E, uint64_t F, uint64_t M,
         return 1;
     }
     p->q_base = 0;
-    p->k_base = (uint32_t)(E * P);
-    p->v_base = (uint32_t)(E * P + E * M);
+    p->k_base = (uint32_t)(E * Pp);
+    p->v_base = (uint32_t)(E * Pp + E * Mp);
     AttnPos x = { { NULL, NULL }, steps, nb };
     int rc = 1;
     for (int q = 0; q < 2; q++) {
@@ -184,8 +213,8 @@ int lower_attn(const RtlGeom *g, uint64_t T, uint64_t E, uint64_t F, uint64_t M,
             const AttnSlot *o = &ord->v[q][i];
             bool known = q == ATTN_Q2D ? o->op >= A2_BQK && o->op <= A2_SLNV
                                        : o->op >= A1_RM && o->op <= A1_AV;
-            if (!known || o->s >= steps || o->b >= nb || (o->op == A1_AV && q == ATTN_Q1D &&
-                                                           o->s + 1 != steps) ||
+            bool av = o->op == A1_AV && q == ATTN_Q1D;
+            if (!known || o->b >= nb || (av ? o->s + 1 != steps : o->s >= lower_attn_live(p, o->b)) ||
                 *pos_at(&x, q, o->op, o->s, o->b) >= 0) {
                 diag_error(d, NULL, 0, "cosim: internal: tile %d of queue %d (opcode %u, chunk %u, "
                            "block %u) is not a tile of the cascade or repeats one", i, q, o->op,
@@ -195,7 +224,7 @@ int lower_attn(const RtlGeom *g, uint64_t T, uint64_t E, uint64_t F, uint64_t M,
             *pos_at(&x, q, o->op, o->s, o->b) = i;
         }
     }
-    if (!order_safe(&x, d))
+    if (!order_safe(p, &x, d))
         goto done;
     uint32_t ex = (uint32_t)(T + 2);
     for (int q = 0; q < 2; q++)
@@ -210,11 +239,12 @@ int lower_attn(const RtlGeom *g, uint64_t T, uint64_t E, uint64_t F, uint64_t M,
                 case A2_SLN:  *t = t_one(A2_SLN, s, b, ex); break;
                 default:      *t = t_one(o->op, s, b, 1); break;   /* LM, SLD */
                 }
+                t->mask = item_partial(p, s, b);
             } else {
                 uint32_t len = o->op == A1_PRM ? ex : o->op >= A1_SPNV ? (uint32_t)F : 1;
                 if (o->op == A1_AV)
                     *t = (AttnTile){ .op = A1_AV, .blk = (uint32_t)b, .b = (uint32_t)(b * C),
-                                     .ldb = (uint32_t)P };
+                                     .ldb = (uint32_t)Pp };
                 else
                     *t = t_one(o->op, s, b, len);
                 t->len = len;
@@ -318,7 +348,7 @@ void lower_attn_encode(const AttnTile *t, uint64_t w[4])
     }
     uint32_t bank2 = t->op == A2_PAIR ? t->bank ^ 1 : 0;
     w[0] = (uint64_t)t->op | (uint64_t)t->first << 8 | (uint64_t)t->has_dep << 9 |
-           (uint64_t)(t->bank & 1) << 10 | (uint64_t)bank2 << 11 |
+           (uint64_t)(t->bank & 1) << 10 | (uint64_t)bank2 << 11 | (uint64_t)t->mask << 12 |
            (uint64_t)(t->blk & 0xffff) << 16 | (uint64_t)(t->k & 0xffff) << 32 |
            (uint64_t)(t->k2 & 0xffff) << 48;
     w[1] = (uint64_t)t->a | (uint64_t)t->b << 32;

@@ -55,6 +55,7 @@ typedef struct {
     uint32_t op;
     bool first;                   /* first chunk: RM, RD, RNV start from -inf, 0, 0 */
     bool has_dep;
+    bool mask;                    /* causal diagonal 2D tile: PE (i, j) masks i > j */
     uint32_t blk;                 /* query block */
     uint32_t bank;                /* score bank (2D: chunk parity); a pair's BQK bank */
     uint32_t dep;                 /* tile index in the other queue */
@@ -83,15 +84,28 @@ typedef struct {
     int n[2];
     uint64_t cycles;              /* predicted run length: the latest end */
     uint64_t E, F, M, P, R, C, T, nb, steps;
-    uint32_t q_base, k_base, v_base;  /* engine buffer: Q (E x P), K (E x M), V (F x M) */
+    uint64_t Mp, Pp;              /* M, P padded to whole chunks and blocks (steps R, nb C) */
+    bool causal;                  /* causal cascade: only live tiles, diagonal ones masked */
+    /* engine buffer: Q (E x Pp), K (E x Mp), V (F x Mp), row-major, padding zero; the
+     * output buffer holds AV as F x Pp */
+    uint32_t q_base, k_base, v_base;
 } AttnProg;
 
 /* Lowers attention with the given sizes onto geometry g (array rows R = M0, C columns
- * and 1D PEs, exp_terms T), each queue in the order `ord` gives. Returns 0, or 1 with an
- * error in d (sizes the RTL cannot hold; an order that misses or repeats a tile, or that
- * would let a tile overwrite a register before its reader has read it). */
+ * and 1D PEs, exp_terms T), each queue in the order `ord` gives. Dense attention needs
+ * M and P multiples of R and C. Causal attention (attention-causal.cfg: key m seen by
+ * query p when m <= p) needs M = P and R = C, so that a key chunk and a query block
+ * start together on the diagonal; it takes only the live items (chunk s of block b with
+ * a key before a query of the block: s R <= min(b C + C - 1, P - 1)), as the engine's
+ * schedule does, and marks the partly masked ones (the diagonal) for the PEs' mask. A
+ * ragged M = P pads the last chunk and block: the padded keys are after every real
+ * query, so the diagonal's mask hides them. Returns 0, or 1 with an error in d (sizes
+ * the RTL cannot hold; an order that misses or repeats a tile, or that would let a tile
+ * overwrite a register before its reader has read it). */
 int lower_attn(const RtlGeom *g, uint64_t T, uint64_t E, uint64_t F, uint64_t M, uint64_t P,
-               uint64_t M0, const AttnOrder *ord, AttnProg *p, Diag *d);
+               uint64_t M0, bool causal, const AttnOrder *ord, AttnProg *p, Diag *d);
+/* The number of live key chunks of query block b (all of them unless causal). */
+uint64_t lower_attn_live(const AttnProg *p, uint64_t b);
 void lower_attn_order_free(AttnOrder *o);
 /* The name of opcode op of queue q (lower/opcodes.h), "?" when it has none. */
 const char *lower_attn_op_name(int q, uint32_t op);

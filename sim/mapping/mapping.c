@@ -48,11 +48,18 @@ int mapping_check(const MappingSpec *m, const Cascade *c, const ArchSpec *a,
     }
     if (diag_count(d) == errs0 && w && b) {
         int n = w->n_ranks + m->n_partitions;
-        RankSize *all = xcalloc((size_t)n + 1, sizeof *all);
+        RankSize *all = xcalloc((size_t)n + 2, sizeof *all);
         for (int i = 0; i < w->n_ranks; i++)
             all[i] = w->ranks[i];
         for (int i = 0; i < m->n_partitions; i++)
             all[w->n_ranks + i] = m->partitions[i];
+        /* A cascade that indexes the heads itself (rank H) gets the workload's heads,
+         * unless the workload sizes H among its ranks. */
+        bool h_given = false;
+        for (int i = 0; i < w->n_ranks; i++)
+            h_given |= strcmp(w->ranks[i].name, "H") == 0;
+        if (c->head_rank >= 0 && !h_given)
+            all[n++] = (RankSize){ "H", w->heads, w->loc };
         if (cascade_bind(c, all, n, false, d, b) == 0 && !m->ragged)
             for (int i = 0; i < m->n_partitions; i++) {
                 int r = cascade_find_rank(c, m->partitions[i].name);

@@ -169,7 +169,7 @@ Outcome run_check(const CheckRequest *req, Diag *d)
         free(extra);
     }
     config_check_overrides(&ov, used, d);
-    if (map && map_cascade && arch && diag_count(d) == 0 && run_engine_supports(map_cascade, d) == 0) {
+    if (map && map_cascade && arch && diag_count(d) == 0) {
         RankBinding b;
         /* A training workload's sizes are per layer: the training engine checks it. */
         bool training = workload_is_training(wl);

@@ -36,8 +36,6 @@ int run_inputs_load(RunInputs *ri, const char *arch, const char *wl, const char 
                      "mapping %s was written for architecture %s, but runs on %s: its units "
                      "and levels exist there, their costs and sizes may not be the ones it "
                      "was made for", m->name, m->written_for, ri->arch->name);
-    if (run_engine_supports(ri->cascade, d))
-        return 1;
     /* A training workload gives its sizes per layer: the training engine binds them. */
     bool training = workload_is_training(ri->workload);
     if (mapping_check(ri->mapping, ri->cascade, ri->arch, training ? NULL : ri->workload, d,
@@ -62,23 +60,6 @@ Overrides run_mapping_overrides(const WorkloadSpec *w, const Overrides *ov, Over
         memcpy(*extra, ov->v, (size_t)ov->n * sizeof **extra);
     (*extra)[ov->n] = (Override){ "mapping.cascade", w->cascade_path, ov->n + 1 };
     return (Overrides){ *extra, ov->n + 1 };
-}
-
-int run_engine_supports(const Cascade *c, Diag *d)
-{
-    SrcLoc loc;
-    const char *what;
-    int e;
-    if (!cascade_engine_unsupported(c, &loc, &what, &e))
-        return 0;
-    if (e >= 0)
-        diag_error(d, loc.file, loc.line, "cascade %s: einsum %s %s; the performance engine "
-                   "does not model this yet (einsim eval evaluates it)", c->name,
-                   c->einsums[e].name, what);
-    else
-        diag_error(d, loc.file, loc.line, "cascade %s %s; the performance engine does not "
-                   "model this yet (einsim eval evaluates it)", c->name, what);
-    return 1;
 }
 
 void run_inputs_free(RunInputs *ri)

@@ -37,11 +37,6 @@ void run_inputs_free(RunInputs *ri);
  * inlines it. *extra (free it) holds the new array, or NULL. */
 Overrides run_mapping_overrides(const WorkloadSpec *w, const Overrides *ov, Override **extra);
 
-/* Reports (at its file:line) the first construct of cascade c that the performance
- * engine does not model yet — masks, topk, inputs read from files, explicit heads — and
- * returns 1; returns 0 when there is none. */
-int run_engine_supports(const Cascade *c, Diag *d);
-
 /* The engine's cycle-level schedule of a FuseMax attention run (one batch and head, data
  * on chip as in the RTL) as the issue order of the RTL's two attention queues: the passes
  * on array2d and on array1d, each in the order its unit issues them. Returns 0, or 1

@@ -79,7 +79,7 @@ static int lower_attn_job(const RunInputs *ri, VpTiles *t, Diag *d)
     AttnOrder ord;
     if (run_attn_order(ri, &ord, d))
         return 1;
-    int rc = lower_attn(&t->g, (uint64_t)fx.T, E, F, M, P, M0, &ord, &t->attn, d);
+    int rc = lower_attn(&t->g, (uint64_t)fx.T, E, F, M, P, M0, false, &ord, &t->attn, d);
     lower_attn_order_free(&ord);
     return rc;
 }

@@ -8,7 +8,8 @@
  *     cycles, and never turns a feasible mapping infeasible;
  *   - the same inputs give the same numbers;
  *   - the cycle level's branch and bound (cutoff, block-level periods) gives exactly the
- *     cycles and stall split of the exhaustive search over the same options.
+ *     cycles and stall split of the exhaustive search over the same options;
+ * on dense attention, GEMM, and grouped-query / multi-query attention (causal). 
  * Prints how many points and pairs it checked. */
 #include <inttypes.h>
 #include <stdio.h>
@@ -128,6 +129,7 @@ static const Config attn[] = {
     { "models/flat.cfg", "mappings/plus-cascade.cfg" },
     { "models/flat.cfg", "mappings/flat.cfg" },
     { "models/flat.cfg", "mappings/unfused.cfg" },
+    { "models/fusemax.cfg", "mappings/fusemax-linear.cfg" },
 };
 #define N_ATTN (int)(sizeof attn / sizeof attn[0])
 
@@ -239,11 +241,42 @@ int main(void)
                 fixed[nf] = NULL;
                 series(garch[a], "workloads/gemm.cfg", gmaps[m], ranks[k], gsz, 10, fixed, +1);
             }
+    /* Grouped-query and multi-query attention (causal; the query heads of a K/V head
+     * share its tiles): length, heads and batch (more work), buffer and bandwidth (more
+     * resources). */
+#define GQA "workload.cascade=workloads/cascades/attention-gqa.cfg"
+#define MQA "workload.cascade=workloads/cascades/attention-mqa.cfg"
+    static const char *const gseqs[] = { "256", "512", "1024", "2048", "4096", "8192" };
+    static const char *const gheads[] = { "4", "8", "12", "16" };
+    static const char *const gq8[] = { GQA, "workload.heads=8", NULL };
+    static const char *const gq2k[] = { GQA, "workload.seq=2048", NULL };
+    static const char *const gq2k8[] = { GQA, "workload.seq=2048", "workload.heads=8", NULL };
+    static const char *const mq4[] = { MQA, "workload.heads=4", NULL };
+    static const char *const mq1k[] = { MQA, "workload.seq=1024", NULL };
+    static const char *const gkbs[] = { "2048", "4096", "8192", "16384", "32768" };
+    series("models/fusemax.cfg", "workloads/llama3-8b-gqa.cfg", "mappings/fusemax.cfg", "workload.seq",
+           gseqs, 6, gq8, +1);
+    series("models/fusemax.cfg", "workloads/llama3-8b-gqa.cfg", "mappings/fusemax.cfg",
+           "workload.heads", gheads, 4, gq2k, +1);
+    series("models/fusemax.cfg", "workloads/llama3-8b-gqa.cfg", "mappings/fusemax.cfg",
+           "workload.batch", small, 3, gq2k8, +1);
+    series("models/fusemax.cfg", "workloads/llama3-8b-gqa.cfg", "mappings/fusemax.cfg",
+           "arch.GlobalBuffer.size_kb", gkbs, 5, gq2k8, -1);
+    series("models/fusemax.cfg", "workloads/llama3-8b-gqa.cfg", "mappings/fusemax.cfg",
+           "arch.DRAM.bandwidth_gibps", bws, 7, gq2k8, -1);
+    series("models/fusemax.cfg", "workloads/falcon-7b-mqa.cfg", "mappings/fusemax.cfg", "workload.seq",
+           gseqs, 5, mq4, +1);
+    series("models/fusemax.cfg", "workloads/falcon-7b-mqa.cfg", "mappings/fusemax.cfg",
+           "workload.heads", small, 5, mq1k, +1);
     /* Determinism: the same inputs twice. */
     static const char *const det[] = { "workload.seq=16384", NULL };
     Pt d1 = eval("models/fusemax.cfg", "workloads/bert.cfg", "mappings/fusemax.cfg", det);
     Pt d2 = eval("models/fusemax.cfg", "workloads/bert.cfg", "mappings/fusemax.cfg", det);
     CHECK(d1.ok && d1.analytic == d2.analytic && d1.cycle == d2.cycle);
+    static const char *const gdet[] = { GQA, "workload.seq=4096", NULL };
+    Pt g1 = eval("models/fusemax.cfg", "workloads/llama3-8b-gqa.cfg", "mappings/fusemax.cfg", gdet);
+    Pt g2 = eval("models/fusemax.cfg", "workloads/llama3-8b-gqa.cfg", "mappings/fusemax.cfg", gdet);
+    CHECK(g1.ok && g1.analytic == g2.analytic && g1.cycle == g2.cycle);
     printf("properties: %d evaluations, %d ordered pairs checked\n", n_points, n_pairs);
     return CHECK_DONE();
 }

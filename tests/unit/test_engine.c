@@ -171,7 +171,8 @@ int main(void)
             CHECK_EQ_INT(rc, 0);
             if (rc == 0)
                 rc = lower_attn(&g, (uint64_t)fx.T, rank_of(&ri, "E"), rank_of(&ri, "F"),
-                                rank_of(&ri, "M"), rank_of(&ri, "P"), rank_of(&ri, "M0"), &o, &p, &d);
+                                rank_of(&ri, "M"), rank_of(&ri, "P"), rank_of(&ri, "M0"),
+                                strcmp(ri.cascade->name, "attention-causal") == 0, &o, &p, &d);
             lower_attn_order_free(&o);
             CHECK_EQ_INT(rc, 0);
             if (rc == 0) {

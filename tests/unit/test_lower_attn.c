@@ -61,8 +61,10 @@ static void put(AttnOrder *o, int q, uint32_t op, uint64_t s, uint64_t b)
 
 /* A software pipeline written out by hand: 2D, BQK and LM of chunk 0 for every block,
  * then per chunk s and block b SLN, SLD, SLNV, BQK(s + 1), LM(s + 1); 1D, per chunk and
- * block RD(s - 1), RNV(s - 1), RM, PRM, SPD, SPNV, and per block RD, RNV, AV at the end. */
-static AttnOrder order_of(uint64_t steps, uint64_t nb)
+ * block RD(s - 1), RNV(s - 1), RM, PRM, SPD, SPNV, and per block RD, RNV, AV at the end.
+ * Causal (a square array, M = P): block b has only its chunks s <= b, as the engine's
+ * schedule gives them. */
+static AttnOrder order_of(uint64_t steps, uint64_t nb, bool causal)
 {
     AttnOrder o = { { xcalloc(steps * 5 * nb, sizeof(AttnSlot)),
                       xcalloc(steps * 6 * nb + nb, sizeof(AttnSlot)) }, { 0, 0 } };
@@ -70,21 +72,27 @@ static AttnOrder order_of(uint64_t steps, uint64_t nb)
         put(&o, ATTN_Q2D, A2_BQK, 0, b), put(&o, ATTN_Q2D, A2_LM, 0, b);
     for (uint64_t s = 0; s < steps; s++)
         for (uint64_t b = 0; b < nb; b++) {
+            uint64_t live = causal && b + 1 < steps ? b + 1 : steps;
+            if (s >= live)
+                continue;
             put(&o, ATTN_Q2D, A2_SLN, s, b), put(&o, ATTN_Q2D, A2_SLD, s, b);
             put(&o, ATTN_Q2D, A2_SLNV, s, b);
-            if (s + 1 < steps)
+            if (s + 1 < live)
                 put(&o, ATTN_Q2D, A2_BQK, s + 1, b), put(&o, ATTN_Q2D, A2_LM, s + 1, b);
         }
     for (uint64_t s = 0; s <= steps; s++)
         for (uint64_t b = 0; b < nb; b++) {
-            if (s > 0)
+            uint64_t live = causal && b + 1 < steps ? b + 1 : steps;
+            if (s > 0 && s - 1 < live)
                 put(&o, ATTN_Q1D, A1_RD, s - 1, b), put(&o, ATTN_Q1D, A1_RNV, s - 1, b);
             if (s == steps) {
                 put(&o, ATTN_Q1D, A1_AV, s - 1, b);
                 continue;
             }
-            put(&o, ATTN_Q1D, A1_RM, s, b), put(&o, ATTN_Q1D, A1_PRM, s, b);
-            put(&o, ATTN_Q1D, A1_SPD, s, b), put(&o, ATTN_Q1D, A1_SPNV, s, b);
+            if (s < live) {
+                put(&o, ATTN_Q1D, A1_RM, s, b), put(&o, ATTN_Q1D, A1_PRM, s, b);
+                put(&o, ATTN_Q1D, A1_SPD, s, b), put(&o, ATTN_Q1D, A1_SPNV, s, b);
+            }
         }
     return o;
 }
@@ -92,8 +100,8 @@ static AttnOrder order_of(uint64_t steps, uint64_t nb)
 static int lower_with(const RtlGeom *g, uint64_t E, uint64_t F, uint64_t M, uint64_t P,
                       uint64_t M0, AttnProg *p, Diag *d)
 {
-    AttnOrder o = order_of(M / g->rows, P / g->cols);
-    int rc = lower_attn(g, 5, E, F, M, P, M0, &o, p, d);
+    AttnOrder o = order_of(M / g->rows, P / g->cols, false);
+    int rc = lower_attn(g, 5, E, F, M, P, M0, false, &o, p, d);
     lower_attn_order_free(&o);
     return rc;
 }
@@ -188,7 +196,7 @@ static void test_bad_orders(void)
     RtlGeom g = geom(4, 4);
     uint64_t steps = 4, nb = 2;
     for (int k = 0; k < 5; k++) {
-        AttnOrder o = order_of(steps, nb);
+        AttnOrder o = order_of(steps, nb, false);
         AttnSlot *v2 = o.v[ATTN_Q2D], *v1 = o.v[ATTN_Q1D];
         int a = -1, b = -1;
         if (k == 0)
@@ -215,7 +223,7 @@ static void test_bad_orders(void)
         AttnProg p;
         Diag d;
         diag_init(&d);
-        CHECK(lower_attn(&g, 5, 8, 8, steps * 4, nb * 4, 4, &o, &p, &d) == 1);
+        CHECK(lower_attn(&g, 5, 8, 8, steps * 4, nb * 4, 4, false, &o, &p, &d) == 1);
         CHECK_EQ_INT(diag_count(&d), 1);
         diag_free(&d);
         lower_attn_order_free(&o);
@@ -231,6 +239,63 @@ static void test_deadlock(void)
     p.t[0] = &a, p.t[1] = &b, p.n[0] = p.n[1] = 1;
     p.R = p.C = 4;
     CHECK(lower_attn_predict(&p) == -1);
+}
+
+/* Causal: only the live tiles (chunk s <= block b), the diagonal ones masked (bit 12 of
+ * word 0), the rest as dense; a ragged M = P pads to whole chunks and blocks (strides of
+ * the padded rows); M != P or a dense ragged M is refused; an order with a dead tile is
+ * refused. */
+static void test_causal(void)
+{
+    RtlGeom g = geom(4, 4);
+    static const uint64_t seqs[] = { 16, 14, 13 };
+    for (size_t k = 0; k < sizeof seqs / sizeof *seqs; k++) {
+        AttnOrder o = order_of(4, 4, true);
+        AttnProg p;
+        Diag d;
+        diag_init(&d);
+        CHECK(lower_attn(&g, 5, 8, 8, seqs[k], seqs[k], 4, true, &o, &p, &d) == 0);
+        CHECK_EQ_INT(diag_count(&d), 0);
+        diag_free(&d);
+        lower_attn_order_free(&o);
+        CHECK_EQ_INT(p.n[ATTN_Q2D], 5 * (1 + 2 + 3 + 4));
+        CHECK_EQ_INT(p.n[ATTN_Q1D], 6 * (1 + 2 + 3 + 4) + 4);
+        CHECK_EQ_INT(p.Mp, 16);
+        CHECK_EQ_INT(p.Pp, 16);
+        int masked = 0;
+        for (int i = 0; i < p.n[ATTN_Q2D]; i++) {
+            const AttnTile *t = &p.t[ATTN_Q2D][i];
+            uint32_t s = (t->a - (t->op == A2_BQK ? p.k_base : p.v_base)) / 4;
+            uint64_t w[4];
+            lower_attn_encode(t, w);
+            CHECK_EQ_INT((w[0] >> 12) & 1, t->mask);
+            if (t->op == A2_BQK || t->op == A2_SLNV) {
+                CHECK_EQ_INT(t->mask, s == t->blk);
+                CHECK_EQ_INT(t->lda, 16);
+            }
+            if (t->op == A2_BQK)
+                CHECK_EQ_INT(t->ldb, 16);
+            masked += t->mask;
+        }
+        CHECK_EQ_INT(masked, 5 * 4);
+        for (int i = 0; i < p.n[ATTN_Q1D]; i++)
+            CHECK(!p.t[ATTN_Q1D][i].mask && (p.t[ATTN_Q1D][i].op != A1_AV ||
+                                             p.t[ATTN_Q1D][i].ldb == 16));
+        lower_attn_free(&p);
+    }
+    static const uint64_t bad[][3] = { { 16, 12, 1 }, { 14, 14, 0 }, { 16, 16, 2 } };
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+        AttnOrder o = order_of(4, 4, bad[k][2] == 1);
+        if (bad[k][2] == 2)
+            o.v[ATTN_Q1D][0].s = 3;           /* RM of the dead chunk 3 of block 0 */
+        AttnProg p;
+        Diag d;
+        diag_init(&d);
+        CHECK(lower_attn(&g, 5, 8, 8, bad[k][0], bad[k][1], 4, bad[k][2] != 0, &o, &p, &d) == 1);
+        CHECK_EQ_INT(diag_count(&d), 1);
+        diag_free(&d);
+        lower_attn_order_free(&o);
+    }
 }
 
 static void test_errors(void)
@@ -273,5 +338,6 @@ int main(void)
     test_bad_orders();
     test_deadlock();
     test_errors();
+    test_causal();
     return CHECK_DONE();
 }

@@ -3,6 +3,7 @@
  * a sliding window scales linearly with the length, a block-sparse data mask of density
  * d costs d of the dense work, both levels never drop below the analytic bound, more
  * work never takes fewer cycles, and a workload that names its cascade runs it. */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,13 +17,15 @@ typedef struct {
     bool ok;
     uint64_t cycles, cycle_cycles, dram;
     double energy;
+    uint64_t attn_cycles, other_cycles;  /* analytic: the group "attention", the others */
     double density_bqk;
     const char *density_src;
     char cascade[64];
 } Point;
 
-/* Runs arch/workload/mapping with the --set pairs ("key=value", NULL-terminated). */
-static Point run(const char *wl, bool cycle, const char *const *sets)
+/* Runs models/fusemax.cfg, workload wl and mapping map with the --set pairs ("key=value",
+ * NULL-terminated). */
+static Point run_map(const char *wl, const char *map, bool cycle, const char *const *sets)
 {
     Point pt = { 0 };
     Override ov[MAX_SETS];
@@ -37,7 +40,7 @@ static Point run(const char *wl, bool cycle, const char *const *sets)
     Diag d;
     diag_init(&d);
     RunInputs ri;
-    int rc = run_inputs_load(&ri, "models/fusemax.cfg", wl, "mappings/fusemax.cfg", &o, &d);
+    int rc = run_inputs_load(&ri, "models/fusemax.cfg", wl, map, &o, &d);
     diag_print(&d, stderr);
     diag_free(&d);
     if (rc) {
@@ -53,6 +56,11 @@ static Point run(const char *wl, bool cycle, const char *const *sets)
     pt.dram = rr.res->dram_bytes;
     pt.energy = rr.er.total_pj;
     pt.density_bqk = 1;
+    for (int g = 0; g < rr.res->n_groups; g++)
+        if (strcmp(rr.res->groups[g].name, "attention") == 0)
+            pt.attn_cycles = rr.res->groups[g].cycles;
+        else
+            pt.other_cycles += rr.res->groups[g].cycles;
     for (int i = 0; i < rr.res->n_einsums; i++)
         if (strcmp(rr.res->einsums[i].name, "BQK") == 0) {
             pt.density_bqk = rr.res->einsums[i].density;
@@ -61,6 +69,11 @@ static Point run(const char *wl, bool cycle, const char *const *sets)
     run_result_free(&rr);
     run_inputs_free(&ri);
     return pt;
+}
+
+static Point run(const char *wl, bool cycle, const char *const *sets)
+{
+    return run_map(wl, "mappings/fusemax.cfg", cycle, sets);
 }
 
 #define DENSE "mapping.cascade=workloads/cascades/attention-1pass.cfg"
@@ -192,6 +205,207 @@ static void test_block_sparse(void)
     }
 }
 
+/* Block-sparse attention with a top-k block choice (MoBA): the attention costs the
+ * density d of causal attention, the selection (pooling, block scores, top-k) runs in
+ * groups of its own, reported apart, and adds a few per cent; both levels, the cycle
+ * level never below the analytic one, and more kept blocks never cost less. */
+static void test_topk(void)
+{
+    static const char *const dens[] = { "workload.density=1", "workload.density=0.5",
+                                        "workload.density=0.25" };
+    static const double dv[] = { 1, 0.5, 0.25 };
+    static const char *const seqs[] = { "workload.seq=16384", "workload.seq=65536" };
+    for (int q = 0; q < 2; q++) {
+        const char *cs[] = { seqs[q], NULL };   /* the same shapes as llama3-8b-moba */
+        Point causal = run("workloads/llama2-7b-causal.cfg", true, cs);
+        CHECK(causal.ok);
+        CHECK_STR(causal.cascade, "attention-causal");
+        uint64_t prev = UINT64_MAX, prev_cy = UINT64_MAX;
+        for (int k = 0; k < 3; k++) {
+            const char *s[] = { seqs[q], dens[k], NULL };
+            Point p = run_map("workloads/llama3-8b-moba.cfg", "mappings/fusemax-topk.cfg", true, s);
+            CHECK(p.ok);
+            CHECK_STR(p.cascade, "attention-topk");
+            CHECK_STR(p.density_src, "workload.density");
+            double r = (double)p.attn_cycles / (double)causal.cycles;
+            double sel = (double)p.other_cycles / (double)causal.cycles;
+            double rc = (double)(p.cycle_cycles - p.other_cycles) / (double)causal.cycle_cycles;
+            printf("topk %s d=%.2f: attention %.4f of causal (cycle level %.4f), selection "
+                   "%.4f\n", seqs[q], dv[k], r, rc, sel);
+            CHECK(r >= dv[k] - 0.01 && r <= dv[k] + 0.02);
+            CHECK(rc >= dv[k] - 0.01 && rc <= dv[k] + 0.06);
+            CHECK(sel > 0 && sel < 0.1);
+            CHECK_EQ_INT(p.cycles, p.attn_cycles + p.other_cycles);
+            CHECK(p.cycle_cycles >= p.cycles);
+            CHECK(p.cycles <= prev && p.cycle_cycles <= prev_cy);
+            prev = p.cycles;
+            prev_cy = p.cycle_cycles;
+        }
+    }
+}
+
+/* Causal linear attention: a state of fixed size, so cycles and DRAM bytes are linear
+ * in the length at both levels. */
+static void test_linear(void)
+{
+    const char *s1[] = { "workload.seq=16384", NULL }, *s4[] = { "workload.seq=65536", NULL };
+    Point a = run_map("workloads/llama2-7b.cfg", "mappings/fusemax-linear.cfg", true, s1);
+    Point b = run_map("workloads/llama2-7b.cfg", "mappings/fusemax-linear.cfg", true, s4);
+    CHECK(a.ok && b.ok);
+    CHECK_STR(a.cascade, "linear-attention");
+    double r = (double)b.cycles / (double)a.cycles, rc = (double)b.cycle_cycles / (double)a.cycle_cycles;
+    printf("linear: cycles 64K / 16K %.4f (cycle level %.4f), DRAM %.4f\n", r, rc,
+           (double)b.dram / (double)a.dram);
+    CHECK_NEAR(r, 4, 0.01);
+    CHECK_NEAR(rc, 4, 0.01);
+    CHECK_EQ_INT(b.dram, 4 * a.dram);
+    CHECK(a.cycle_cycles >= a.cycles && b.cycle_cycles >= b.cycles);
+}
+
+/* DRAM words of K and V: the analytic level's traffic rows, and the loads the cycle
+ * level issues (its trace). */
+typedef struct {
+    bool ok;
+    uint64_t cycles, cycle_cycles, dram;
+    double energy;
+    uint64_t kv_reads;          /* traffic rows: DRAM reads of K and V */
+    uint64_t kv_loaded;         /* cycle level: words of its loads of K and V (BK, BV) */
+    const Cascade *c;
+} KvPoint;
+
+static void on_load(void *ctx, const EngineEvent *ev)
+{
+    KvPoint *k = ctx;
+    if (ev->kind != EV_LOAD)
+        return;
+    const char *n = k->c->tensors[ev->tensor].name;
+    if (!strcmp(n, "K") || !strcmp(n, "V") || !strcmp(n, "BK") || !strcmp(n, "BV"))
+        k->kv_loaded += ev->words;
+}
+
+static KvPoint run_kv(const char *wl, const char *const *sets)
+{
+    KvPoint k = { 0 };
+    Override ov[MAX_SETS];
+    char key[MAX_SETS][96];
+    int n = 0;
+    for (; sets && sets[n] && n < MAX_SETS; n++) {
+        const char *eq = strchr(sets[n], '=');
+        snprintf(key[n], sizeof key[n], "%.*s", (int)(eq - sets[n]), sets[n]);
+        ov[n] = (Override){ key[n], eq + 1, n + 1 };
+    }
+    Overrides o = { ov, n };
+    Diag d;
+    diag_init(&d);
+    RunInputs ri;
+    int rc = run_inputs_load(&ri, "models/fusemax.cfg", wl, "mappings/fusemax.cfg", &o, &d);
+    diag_print(&d, stderr);
+    diag_free(&d);
+    if (rc) {
+        run_inputs_free(&ri);
+        return k;
+    }
+    RunResult rr;
+    run_evaluate(&ri, true, &rr);
+    k.ok = rr.res->feasible && rr.cy.ran;
+    k.cycles = rr.res->cycles;
+    k.cycle_cycles = rr.cy.cycles;
+    k.dram = rr.res->dram_bytes;
+    k.energy = rr.er.total_pj;
+    for (int i = 0; i < rr.res->n_traffic; i++) {
+        const TrafficStat *t = &rr.res->traffic[i];
+        if (!strcmp(t->level, "DRAM") && (!strcmp(t->tensor, "K") || !strcmp(t->tensor, "V")))
+            k.kv_reads += t->reads;
+    }
+    if (k.ok) {
+        /* The traced cycle level: every request of the analytic level's plan (nothing
+         * extrapolated). */
+        CycleResult cy;
+        k.c = ri.cascade;
+        ri.in.trace = on_load;
+        ri.in.trace_ctx = &k;
+        engine_cycle(&ri.in, rr.res, &cy);
+        CHECK(cy.ran && cy.cycles >= k.cycles);
+        k.c = NULL;
+    }
+    run_result_free(&rr);
+    run_inputs_free(&ri);
+    return k;
+}
+
+#define GQA "workload.cascade=workloads/cascades/attention-gqa.cfg"
+#define MQA "workload.cascade=workloads/cascades/attention-mqa.cfg"
+#define CAUSAL "workload.cascade=workloads/cascades/attention-causal.cfg"
+
+/* Grouped-query attention: with G query heads per K/V head, K and V are read from DRAM
+ * as for H / G heads (once per group, not per query head) at both levels; G = 1 is
+ * multi-head attention, unchanged; multi-query attention (one K/V head) is the extreme. */
+static void test_gqa(void)
+{
+    /* Llama 3 8B: 32 query heads, E = F = 128, causal; G = 4 (8 K/V heads), 2 (16), 1. */
+    static const char *const gs[] = { "workload.ranks.G=4", "workload.ranks.G=2", "workload.ranks.G=1" };
+    static const uint64_t g[] = { 4, 2, 1 };
+    const uint64_t M = 4096, E = 128;
+    const char *mha_s[] = { "workload.seq=4096", NULL };
+    KvPoint mha = run_kv("workloads/llama2-7b-causal.cfg", mha_s);  /* 32 heads, same shapes */
+    CHECK(mha.ok);
+    CHECK_EQ_INT(mha.kv_reads, 2 * 32 * M * E);    /* K and V once per head (one tile) */
+    CHECK_EQ_INT(mha.kv_loaded, mha.kv_reads);
+    for (int k = 0; k < 3; k++) {
+        const char *s[] = { GQA, "workload.seq=4096", gs[k], NULL };
+        KvPoint p = run_kv("workloads/llama3-8b-gqa.cfg", s);
+        CHECK(p.ok);
+        uint64_t hkv = 32 / g[k];
+        printf("gqa G=%" PRIu64 " (%" PRIu64 " K/V heads), 4096 tokens: K+V DRAM words %" PRIu64
+               " (analytic) %" PRIu64 " (cycle level), MHA %" PRIu64 "; cycles %.4f of MHA, "
+               "cycle level %.4f, energy %.4f\n", g[k], hkv, p.kv_reads, p.kv_loaded,
+               mha.kv_reads, (double)p.cycles / (double)mha.cycles,
+               (double)p.cycle_cycles / (double)mha.cycle_cycles, p.energy / mha.energy);
+        CHECK_EQ_INT(p.kv_reads, 2 * hkv * M * E);
+        CHECK_EQ_INT(p.kv_loaded, p.kv_reads);
+        CHECK_EQ_INT(p.cycles, mha.cycles);          /* compute-bound: the same work */
+        CHECK(p.cycle_cycles >= p.cycles);
+        CHECK(p.energy <= mha.energy);
+        if (g[k] == 1) {
+            /* G = 1: multi-head attention with explicit heads, exactly the implicit run. */
+            CHECK_EQ_INT(p.cycle_cycles, mha.cycle_cycles);
+            CHECK_EQ_INT(p.dram, mha.dram);
+            CHECK(p.energy == mha.energy);
+        } else {
+            CHECK(p.dram < mha.dram && p.energy < mha.energy);
+        }
+    }
+    /* 8192 tokens: a group's per-query state (Q, RNV of 4 heads) no longer fits the 16 MiB
+     * buffer in one tile, so K and V stream twice per K/V head (the first half of the
+     * queries needs only the first half of the keys): 1.5 x 8 heads' worth, still less
+     * than 32 heads' worth once. */
+    const char *mha8[] = { "workload.seq=8192", NULL };
+    const char *gqa8[] = { GQA, "workload.seq=8192", NULL };
+    KvPoint m8 = run_kv("workloads/llama2-7b-causal.cfg", mha8);
+    KvPoint g8 = run_kv("workloads/llama3-8b-gqa.cfg", gqa8);
+    CHECK(m8.ok && g8.ok);
+    printf("gqa G=4, 8192 tokens: K+V DRAM words %" PRIu64 " (cycle level %" PRIu64 "), MHA %"
+           PRIu64 "\n", g8.kv_reads, g8.kv_loaded, m8.kv_reads);
+    CHECK_EQ_INT(m8.kv_reads, 2 * 32 * 8192 * E);
+    CHECK_EQ_INT(g8.kv_reads, 2 * 8 * 8192 * E * 3 / 2);
+    CHECK_EQ_INT(g8.kv_loaded, g8.kv_reads);
+    /* Falcon-7B, multi-query: 71 query heads, one K/V head, E = F = 64. At 512 tokens the
+     * 71 heads' queries fit one tile: K and V are read once, as for one head. */
+    const char *mq[] = { MQA, "workload.seq=512", NULL };
+    const char *mh[] = { CAUSAL, "workload.seq=512", NULL };
+    KvPoint q = run_kv("workloads/falcon-7b-mqa.cfg", mq);
+    KvPoint h = run_kv("workloads/falcon-7b-mqa.cfg", mh);
+    CHECK(q.ok && h.ok);
+    printf("mqa 71 heads, 512 tokens: K+V DRAM words %" PRIu64 " (cycle level %" PRIu64 "), "
+           "MHA %" PRIu64 "; cycles %.4f of MHA, cycle level %.4f\n", q.kv_reads, q.kv_loaded,
+           h.kv_reads, (double)q.cycles / (double)h.cycles,
+           (double)q.cycle_cycles / (double)h.cycle_cycles);
+    CHECK_EQ_INT(q.kv_reads, 2 * 512 * 64);
+    CHECK_EQ_INT(q.kv_loaded, q.kv_reads);
+    CHECK_EQ_INT(h.kv_reads, 71 * q.kv_reads);
+    CHECK(q.cycles <= h.cycles && q.energy < h.energy);
+}
+
 /* Input errors: a data mask without a density; the dense cascade is never used silently. */
 static void test_errors(void)
 {
@@ -226,6 +440,9 @@ int main(void)
     test_causal();
     test_window();
     test_block_sparse();
+    test_topk();
+    test_linear();
+    test_gqa();
     test_errors();
     return CHECK_DONE();
 }
