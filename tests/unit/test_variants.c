@@ -23,13 +23,13 @@ typedef struct {
     char cascade[64];
 } Point;
 
-/* Runs models/fusemax.cfg, workload wl and mapping map with the --set pairs ("key=value",
- * NULL-terminated). */
-static Point run_map(const char *wl, const char *map, bool cycle, const char *const *sets)
+/* Loads models/fusemax.cfg, workload wl and mapping map with the --set pairs ("key=value",
+ * NULL-terminated) into *ri; returns run_inputs_load's code (diagnostics printed). The
+ * keys are kept in static storage (one load at a time). */
+static int load(RunInputs *ri, const char *wl, const char *map, const char *const *sets)
 {
-    Point pt = { 0 };
+    static char key[MAX_SETS][96];
     Override ov[MAX_SETS];
-    char key[MAX_SETS][96];
     int n = 0;
     for (; sets && sets[n] && n < MAX_SETS; n++) {
         const char *eq = strchr(sets[n], '=');
@@ -39,11 +39,19 @@ static Point run_map(const char *wl, const char *map, bool cycle, const char *co
     Overrides o = { ov, n };
     Diag d;
     diag_init(&d);
-    RunInputs ri;
-    int rc = run_inputs_load(&ri, "models/fusemax.cfg", wl, map, &o, &d);
+    int rc = run_inputs_load(ri, "models/fusemax.cfg", wl, map, &o, &d);
     diag_print(&d, stderr);
     diag_free(&d);
-    if (rc) {
+    return rc;
+}
+
+/* Runs models/fusemax.cfg, workload wl and mapping map with the --set pairs ("key=value",
+ * NULL-terminated). */
+static Point run_map(const char *wl, const char *map, bool cycle, const char *const *sets)
+{
+    Point pt = { 0 };
+    RunInputs ri;
+    if (load(&ri, wl, map, sets)) {
         run_inputs_free(&ri);
         return pt;
     }
@@ -286,22 +294,8 @@ static void on_load(void *ctx, const EngineEvent *ev)
 static KvPoint run_kv(const char *wl, const char *const *sets)
 {
     KvPoint k = { 0 };
-    Override ov[MAX_SETS];
-    char key[MAX_SETS][96];
-    int n = 0;
-    for (; sets && sets[n] && n < MAX_SETS; n++) {
-        const char *eq = strchr(sets[n], '=');
-        snprintf(key[n], sizeof key[n], "%.*s", (int)(eq - sets[n]), sets[n]);
-        ov[n] = (Override){ key[n], eq + 1, n + 1 };
-    }
-    Overrides o = { ov, n };
-    Diag d;
-    diag_init(&d);
     RunInputs ri;
-    int rc = run_inputs_load(&ri, "models/fusemax.cfg", wl, "mappings/fusemax.cfg", &o, &d);
-    diag_print(&d, stderr);
-    diag_free(&d);
-    if (rc) {
+    if (load(&ri, wl, "mappings/fusemax.cfg", sets)) {
         run_inputs_free(&ri);
         return k;
     }
