@@ -463,23 +463,7 @@ double plan_touches(const EngineInput *in, const PlanGroup *p, int a, int t, Ite
             int dr = ct->dim_rank[d];
             has = dr == r[k] || c->ranks[r[k]].parent == dr;
         }
-        uint64_t ext;
-        /* extent of rank r[k] in the item */
-        {
-            const Cascade *cc = c;
-            int it = cc->iter_rank;
-            uint64_t full = (uint64_t)in->sizes->size[r[k]];
-            if ((p->steps > 1 && it >= 0 && r[k] == it) || engine_is_head_rank(cc, r[k]))
-                ext = 1;
-            else if (p->steps > 1 && it >= 0 && (r[k] == cc->ranks[it].partner || r[k] == cc->ranks[it].parent))
-                ext = x.chunk;
-            else if (r[k] == p->block_rank)
-                ext = x.blk;
-            else if (r[k] == p->loop_rank)
-                ext = x.tile;
-            else if (!loop_part_ext(in, p, r[k], x, &ext))
-                ext = full;
-        }
+        uint64_t ext = item_rank_ext(in, p, r[k], RES_ITEM, x);
         if (has && r[k] == sr)
             elems *= (double)engine_nm_kept(ext, nm->n, nm->m);  /* compressed */
         else if (has)
