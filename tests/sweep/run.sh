@@ -69,9 +69,14 @@ EINSIM_SWEEP_TEST_DELAY_MS=1500 "$EINSIM" sweep $SMALL -o "$K" -j 2 >/dev/null 2
 pid=$!
 set +m
 in_flight() { for d in "$K"/points/*/; do [ -e "$d/stats.json" ] && [ ! -e "$d/done" ] && echo "$d"; done; }
-for _ in $(seq 1 400); do  # wait (up to 40 s) until a few points are complete and one is in flight
+# Wait (up to 60 s) until a few points are complete and one is in flight. The group is
+# frozen (SIGSTOP) while it is inspected, so a point seen in flight cannot write its marker
+# between the look and the kill; otherwise it is let go on (SIGCONT).
+for _ in $(seq 1 1200); do
+  kill -STOP -- "-$pid" 2>/dev/null
   n=$(ls "$K"/points/*/done 2>/dev/null | wc -l)
   [ "$n" -ge 3 ] && [ -n "$(in_flight)" ] && break
+  kill -CONT -- "-$pid" 2>/dev/null
   sleep 0.05
 done
 kill -KILL -- "-$pid" 2>/dev/null
