@@ -142,13 +142,26 @@ typedef struct {
     SrcLoc loc;
 } ArchSpec;
 
-/* One layer of a training workload: a GEMM with O outputs rows, reduction I and N
- * columns per sample (convolutions via im2col), run forward, backward-data and
- * weight-gradient; `repeat` identical copies. */
+/* One named rank size of a workload (e.g. E = 64). */
+typedef struct {
+    const char *name;  /* upper-case rank name as used by cascades */
+    uint64_t size;
+    SrcLoc loc;
+    bool if_present;   /* set by workload.seq (M and P): binds only a cascade that has it
+                          (self-attention written over P alone has no M) */
+} RankSize;
+
+/* One layer of a training workload, `repeat` identical copies. Either a GEMM with O
+ * outputs rows, reduction I and N columns per sample (convolutions via im2col), run
+ * forward, backward-data and weight-gradient by the training engine; or, in a workload
+ * that names its cascade (workload.cascade), the sizes of that cascade's ranks
+ * (`ranks = { ... }`): the cascade runs once per layer on the general engine. */
 typedef struct {
     const char *name;
     uint64_t o, i, n;      /* output channels, reduction (in channels x kh x kw), columns
                               per sample (out_h x out_w or tokens); batch multiplies n */
+    RankSize *ranks;       /* cascade form: the layer's rank sizes (owned by the spec) */
+    int n_ranks;
     uint64_t repeat;       /* identical layers */
     bool prunable;         /* weights are N:M pruned (false: activation x activation
                               GEMMs, first/last layers) */
@@ -166,15 +179,6 @@ typedef struct {
     int n, m;              /* keep n of every m, 1 <= n < m <= 64 */
     SrcLoc loc;
 } SparseOperandSpec;
-
-/* One named rank size of a workload (e.g. E = 64). */
-typedef struct {
-    const char *name;  /* upper-case rank name as used by cascades */
-    uint64_t size;
-    SrcLoc loc;
-    bool if_present;   /* set by workload.seq (M and P): binds only a cascade that has it
-                          (self-attention written over P alone has no M) */
-} RankSize;
 
 typedef struct {
     const char *name;

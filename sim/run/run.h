@@ -46,6 +46,33 @@ Overrides run_mapping_overrides(const WorkloadSpec *w, const Overrides *ov, Over
 struct AttnOrder;
 int run_attn_order(const RunInputs *ri, struct AttnOrder *o, Diag *d);
 
+/* A layer-list workload (kind = "training" naming its cascade): the cascade runs once per
+ * layer on the general engine with the layer's rank sizes; the workload's sparse
+ * operands without a pattern of their own take workload.nm on the prunable layers. */
+bool workload_is_layer_list(const WorkloadSpec *w);
+/* Checks every layer's binding (mapping_check, engine_check). Returns the error count. */
+int run_layers_check(const RunInputs *ri, Diag *d);
+
+#define RUN_LAYER_EINSUMS 64
+typedef struct {
+    const char *name;
+    uint64_t repeat;
+    bool sparse;                 /* some operand ran N:M-sparse */
+    uint64_t analytic, cycle;    /* one instance (cycle: 0 at the analytic level) */
+    uint64_t einsum_cycles[RUN_LAYER_EINSUMS];  /* analytic, per cascade Einsum */
+} LayerRun;
+typedef struct {
+    LayerRun *layers;            /* owned */
+    int n_layers;
+    EngineResult *sum;           /* owned: the iteration (every layer x its repeat) */
+    CycleResult cy;              /* the same at the cycle level (ran = false otherwise) */
+} LayersResult;
+/* Runs every layer (analytic, and the cycle level too when `cycle_level`) and sums them;
+ * a layer that does not fit makes the sum infeasible with its reason. Free with
+ * layers_result_free. */
+void run_layers(const RunInputs *ri, bool cycle_level, LayersResult *out);
+void layers_result_free(LayersResult *r);
+
 /* The results of one evaluation. */
 typedef struct {
     bool training;       /* the workload is a training workload (tr is filled) */
