@@ -62,7 +62,9 @@ static bool ranks_validate(CfgFile *f, config_setting_t *rg, const char *path, W
                            RankSize *out, int *n)
 {
     bool ok = true;
-    Node rn = node_make(f, rg, path);
+    char *lab = xasprintf("%s.ranks", path);
+    Node rn = node_make(f, rg, lab);
+    free(lab);
     for (int i = 0; i < config_setting_length(rg); i++) {
         config_setting_t *r = config_setting_get_elem(rg, (unsigned)i);
         const char *name = config_setting_name(r);

@@ -171,9 +171,12 @@ Outcome run_check(const CheckRequest *req, Diag *d)
     config_check_overrides(&ov, used, d);
     if (map && map_cascade && arch && diag_count(d) == 0) {
         RankBinding b;
-        /* A training workload's sizes are per layer: the training engine checks it. */
+        /* A training workload's sizes are per layer: the layer runner (a layer list) or
+         * the training engine checks it. */
         bool training = workload_is_training(wl);
-        if (mapping_check(map, map_cascade, arch, training ? NULL : wl, d, &b) == 0 && wl &&
+        if (workload_is_layer_list(wl))
+            run_layers_check(arch, wl, map, map_cascade, d);
+        else if (mapping_check(map, map_cascade, arch, training ? NULL : wl, d, &b) == 0 && wl &&
             (map->n_groups || training)) {
             EngineInput in = { arch, wl, map, map_cascade, &b };
             if (training)

@@ -46,17 +46,28 @@ static WorkloadSpec layer_workload(const WorkloadSpec *w, int l, SparseOperandSp
     return lw;
 }
 
-int run_layers_check(const RunInputs *ri, Diag *d)
+int run_layers_check(const ArchSpec *a, const WorkloadSpec *w, const MappingSpec *m,
+                     const Cascade *c, Diag *d)
 {
-    const WorkloadSpec *w = ri->workload;
     SparseOperandSpec *sp = xcalloc((size_t)w->n_sparse + 1, sizeof *sp);
     int errs = 0;
     for (int l = 0; l < w->n_layers && errs == 0; l++) {
         WorkloadSpec lw = layer_workload(w, l, sp);
         RankBinding b;
         int before = diag_count(d);
-        if (mapping_check(ri->mapping, ri->cascade, ri->arch, &lw, d, &b) == 0) {
-            EngineInput in = { ri->arch, &lw, ri->mapping, ri->cascade, &b };
+        const TrainLayerSpec *ls = &w->layers[l];
+        for (int r = 0; r < c->n_ranks; r++) {
+            if (c->ranks[r].kind != RANK_ROOT)
+                continue;
+            int k = 0;
+            while (k < ls->n_ranks && strcmp(ls->ranks[k].name, c->ranks[r].name) != 0)
+                k++;
+            if (k == ls->n_ranks)
+                diag_error(d, ls->loc.file, ls->loc.line, "workload.layers.%s.ranks: no size for "
+                           "rank %s of cascade %s", ls->name, c->ranks[r].name, c->name);
+        }
+        if (diag_count(d) == before && mapping_check(m, c, a, &lw, d, &b) == 0) {
+            EngineInput in = { a, &lw, m, c, &b };
             engine_check(&in, d);
         }
         errs += diag_count(d) > before;

@@ -44,7 +44,7 @@ int run_inputs_load(RunInputs *ri, const char *arch, const char *wl, const char 
         return 1;
     ri->in = (EngineInput){ ri->arch, ri->workload, ri->mapping, ri->cascade, &ri->sizes };
     if (workload_is_layer_list(ri->workload))
-        return run_layers_check(ri, d) ? 1 : 0;
+        return run_layers_check(ri->arch, ri->workload, ri->mapping, ri->cascade, d) ? 1 : 0;
     if (training)
         return train_check(&ri->in, d) ? 1 : 0;
     return engine_check(&ri->in, d) ? 1 : 0;

@@ -51,7 +51,8 @@ int run_attn_order(const RunInputs *ri, struct AttnOrder *o, Diag *d);
  * operands without a pattern of their own take workload.nm on the prunable layers. */
 bool workload_is_layer_list(const WorkloadSpec *w);
 /* Checks every layer's binding (mapping_check, engine_check). Returns the error count. */
-int run_layers_check(const RunInputs *ri, Diag *d);
+int run_layers_check(const ArchSpec *a, const WorkloadSpec *w, const MappingSpec *m,
+                     const Cascade *c, Diag *d);
 
 #define RUN_LAYER_EINSUMS 64
 typedef struct {
