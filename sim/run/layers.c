@@ -196,8 +196,14 @@ void run_layers(const RunInputs *ri, bool cycle_level, LayersResult *out)
             break;
         }
         lr->analytic = one->cycles;
-        for (int i = 0; i < one->n_einsums && i < RUN_LAYER_EINSUMS; i++)
-            lr->einsum_cycles[i] = one->einsums[i].cycles;
+        lr->n_groups = one->n_groups < RUN_LAYER_GROUPS ? one->n_groups : RUN_LAYER_GROUPS;
+        for (int g = 0; g < lr->n_groups; g++) {
+            lr->group_cycles[g] = one->groups[g].cycles;
+            lr->group_compute[g] = one->groups[g].compute_cycles;
+        }
+        for (int i = 0; i < one->n_einsums; i++)
+            if (one->einsums[i].group >= 0 && one->einsums[i].group < lr->n_groups)
+                lr->group_macs[one->einsums[i].group] += one->einsums[i].ops[OP_MAC];
         CycleResult cy = { 0 };
         if (cycle_level) {
             engine_cycle(&in, one, &cy);
@@ -243,6 +249,48 @@ void run_layers(const RunInputs *ri, bool cycle_level, LayersResult *out)
     }
     free(sp);
     free(one);
+}
+
+void run_layers_attribute(const LayersResult *s, const LayersResult *d, const NMPattern *p,
+                          bool cyc, LayersAttribution *a)
+{
+    memset(a, 0, sizeof *a);
+    double ideal = p->dense ? 1.0 : nm_bdwp_work_ratio(p);
+    double rr = p->dense ? 1.0 : (double)p->n / p->m;
+    a->ideal_ratio = ideal;
+    for (int l = 0; l < s->n_layers && l < d->n_layers; l++) {
+        const LayerRun *ls = &s->layers[l], *ld = &d->layers[l];
+        double rep = (double)ls->repeat;
+        double ts = (double)(cyc ? ls->cycle : ls->analytic);
+        double td = (double)(cyc ? ld->cycle : ld->analytic);
+        a->t += rep * ts;
+        a->t_dense += rep * td;
+        if (!ls->sparse) {
+            a->dense_layers += rep * (1.0 - ideal) * td;
+            a->imbalance += rep * (ts - td);   /* the same run: 0 */
+            continue;
+        }
+        /* Analytic, per group; what the groups leave of the layer's time is imbalance. */
+        double sum_s = 0, sum_d = 0;
+        for (int g = 0; g < ls->n_groups && g < ld->n_groups; g++) {
+            double sg = (double)ls->group_cycles[g], dg = (double)ld->group_cycles[g];
+            double cs = (double)ls->group_compute[g], cd = (double)ld->group_compute[g];
+            sum_s += sg;
+            sum_d += dg;
+            if (ls->group_macs[g] < ld->group_macs[g]) {
+                a->wg_share += rep * (rr - ideal) * dg;
+                a->imbalance += rep * (cs - rr * cd);
+                a->memory += rep * ((sg - cs) - rr * (dg - cd));
+            } else {
+                a->wg_share += rep * (1.0 - ideal) * dg;
+                a->imbalance += rep * (sg - dg);
+            }
+        }
+        a->imbalance += rep * (((double)ls->analytic - sum_s) - ideal * ((double)ld->analytic - sum_d));
+        if (cyc)
+            a->fill_drain += rep * ((double)(ls->cycle - ls->analytic) -
+                                    ideal * (double)(ld->cycle - ld->analytic));
+    }
 }
 
 void layers_result_free(LayersResult *r)

@@ -54,13 +54,15 @@ bool workload_is_layer_list(const WorkloadSpec *w);
 int run_layers_check(const ArchSpec *a, const WorkloadSpec *w, const MappingSpec *m,
                      const Cascade *c, Diag *d);
 
-#define RUN_LAYER_EINSUMS 64
+#define RUN_LAYER_GROUPS 16
 typedef struct {
     const char *name;
     uint64_t repeat;
     bool sparse;                 /* some operand ran N:M-sparse */
     uint64_t analytic, cycle;    /* one instance (cycle: 0 at the analytic level) */
-    uint64_t einsum_cycles[RUN_LAYER_EINSUMS];  /* analytic, per cascade Einsum */
+    int n_groups;                /* the mapping's groups (at most RUN_LAYER_GROUPS kept) */
+    uint64_t group_cycles[RUN_LAYER_GROUPS], group_compute[RUN_LAYER_GROUPS];  /* analytic */
+    uint64_t group_macs[RUN_LAYER_GROUPS];   /* MACs issued by the group's Einsums */
 } LayerRun;
 typedef struct {
     LayerRun *layers;            /* owned */
@@ -73,6 +75,25 @@ typedef struct {
  * layers_result_free. */
 void run_layers(const RunInputs *ri, bool cycle_level, LayersResult *out);
 void layers_result_free(LayersResult *r);
+
+/* Where the gap between the ideal BDWP time and a layer list's time at pattern p goes,
+ * in cycles of the whole iteration, from its run `s` and the same run with every layer
+ * dense `d` (both at the level `cyc`): t = ideal x t_dense + the items (exactly, up to
+ * rounding). Per layer and mapping group (analytic): a group whose Einsums issue fewer
+ * MACs than dense is a sparse pass, expected to take n/m of its dense time; the other
+ * groups of a sparse layer are expected to take their dense time (wg_share: their share
+ * differs from what the ideal assumes); the excess of a sparse pass splits into its
+ * compute (issue cycles beyond n/m of dense: idle lanes, PEs and rows, remap padding, the
+ * result drain's floor) and its DRAM-bound excess; at the cycle level the layer's gap to
+ * its analytic time beyond the ideal share of dense's (start-up, fill and drain, waits)
+ * is fill_drain. Not modelled on the general engine, so zero: mask generation,
+ * accumulator hazards, the metadata bandwidth bound. */
+typedef struct {
+    double t_dense, t, ideal_ratio;
+    double dense_layers, wg_share, maskgen, imbalance, hazards, fill_drain, metadata, memory;
+} LayersAttribution;
+void run_layers_attribute(const LayersResult *s, const LayersResult *d, const NMPattern *p,
+                          bool cyc, LayersAttribution *a);
 
 /* The results of one evaluation. */
 typedef struct {
