@@ -84,14 +84,16 @@ static bool ranks_validate(CfgFile *f, config_setting_t *rg, const char *path, W
 }
 
 /* workload.nm and workload.layers of a training workload (kind = "training"): the N:M
- * pattern of every prunable layer and the layer list of one iteration. */
+ * pattern of every prunable layer and the layer list of one iteration, each layer the
+ * rank sizes of the workload's cascade. */
 static void training_validate(CfgFile *f, const Node *n, WorkloadBox *box)
 {
-    static const char *const keys[] = { "name", "O", "I", "N", "ranks", "repeat", "prunable",
-                                        NULL };
+    static const char *const keys[] = { "name", "ranks", "repeat", "prunable", NULL };
     WorkloadSpec *w = &box->w;
     const char *s;
-    bool cascade_form = w->cascade_path != NULL;
+    if (!w->cascade_path)
+        cfg_err(f, n->s, "workload.cascade: a training workload names the cascade its layers "
+                "run (e.g. cascade = \"cascades/linear-train.cfg\")");
     if (get_str(n, "nm", true, false, &s) == GET_OK) {
         NMPattern p;
         config_setting_t *ns = config_setting_get_member(n->s, "nm");
@@ -120,46 +122,22 @@ static void training_validate(CfgFile *f, const Node *n, WorkloadBox *box)
         Node l;
         if (!group_elem(f, el, lab, "", keys, &l))
             continue;
-        TrainLayerSpec t = { .repeat = 1, .prunable = true, .loc = cfg_loc(f, el) };
-        int64_t o = 0, in = 0, cols = 0, rep = 1;
+        LayerSpec t = { .repeat = 1, .prunable = true, .loc = cfg_loc(f, el) };
+        int64_t rep = 1;
         int ok = get_name(&l, "name", true, &s) == GET_OK;
         if (ok)
             t.name = pool_add(&box->pool, s);
-        if (cascade_form) {
-            /* The cascade's rank sizes; O, I, N are the training engine's layer shape. */
-            const char *gemm[] = { "O", "I", "N" };
-            for (int k = 0; k < 3; k++)
-                if (config_setting_get_member(el, gemm[k])) {
-                    cfg_err(f, config_setting_get_member(el, gemm[k]), "%s.%s: a workload that "
-                            "names its cascade gives each layer's sizes as ranks = { ... }",
-                            l.path, gemm[k]);
-                    ok = 0;
-                }
-            config_setting_t *rg = config_setting_get_member(el, "ranks");
-            if (!rg || !config_setting_is_group(rg) || config_setting_length(rg) == 0) {
-                cfg_err(f, rg ? rg : el, "%s.ranks: give the layer's rank sizes (a group such "
-                        "as ranks = { O = 768; I = 768; N = 4096; })", l.path);
-                ok = 0;
-            } else {
-                t.ranks = xcalloc((size_t)config_setting_length(rg), sizeof *t.ranks);
-                ok &= ranks_validate(f, rg, l.path, box, t.ranks, &t.n_ranks);
-            }
+        config_setting_t *rg = config_setting_get_member(el, "ranks");
+        if (!rg || !config_setting_is_group(rg) || config_setting_length(rg) == 0) {
+            cfg_err(f, rg ? rg : el, "%s.ranks: give the layer's rank sizes (a group such "
+                    "as ranks = { O = 768; I = 768; N = 4096; })", l.path);
+            ok = 0;
         } else {
-            if (config_setting_get_member(el, "ranks")) {
-                cfg_err(f, config_setting_get_member(el, "ranks"), "%s.ranks: only a workload "
-                        "that names its cascade (workload.cascade) gives layers as ranks",
-                        l.path);
-                ok = 0;
-            }
-            ok &= get_int(&l, "O", true, 1, CFG_MAX_RANK, &o) == GET_OK;
-            ok &= get_int(&l, "I", true, 1, CFG_MAX_RANK, &in) == GET_OK;
-            ok &= get_int(&l, "N", true, 1, CFG_MAX_RANK, &cols) == GET_OK;
+            t.ranks = xcalloc((size_t)config_setting_length(rg), sizeof *t.ranks);
+            ok &= ranks_validate(f, rg, l.path, box, t.ranks, &t.n_ranks);
         }
         ok &= get_int(&l, "repeat", false, 1, 1 << 20, &rep) != GET_BAD;
         ok &= get_bool(&l, "prunable", false, &t.prunable) != GET_BAD;
-        t.o = (uint64_t)o;
-        t.i = (uint64_t)in;
-        t.n = (uint64_t)cols;
         t.repeat = (uint64_t)rep;
         if (ok)
             w->layers[w->n_layers++] = t;
@@ -332,12 +310,7 @@ static void workload_validate(CfgFile *f, config_setting_t *top, WorkloadBox *bo
         node_free(&rn);
     }
     bool training = w->kind && strcmp(w->kind, "training") == 0;
-    if (training && !w->cascade_path && config_setting_get_member(top, "sparse"))
-        cfg_err(f, config_setting_get_member(top, "sparse"), "workload.sparse: a training "
-                "workload (kind = \"training\") without a cascade gives its pattern with "
-                "workload.nm");
-    else
-        sparse_validate(f, &n, box, training);
+    sparse_validate(f, &n, box, training);
     if (training)
         training_validate(f, &n, box);
     else {

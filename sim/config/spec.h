@@ -151,22 +151,19 @@ typedef struct {
                           (self-attention written over P alone has no M) */
 } RankSize;
 
-/* One layer of a training workload, `repeat` identical copies. Either a GEMM with O
- * outputs rows, reduction I and N columns per sample (convolutions via im2col), run
- * forward, backward-data and weight-gradient by the training engine; or, in a workload
- * that names its cascade (workload.cascade), the sizes of that cascade's ranks
- * (`ranks = { ... }`): the cascade runs once per layer on the general engine. */
+/* One layer of a layer-list workload (kind = "training"): the sizes of the workload's
+ * cascade's ranks (`ranks = { ... }`), `repeat` identical copies; the cascade runs once
+ * per layer. */
 typedef struct {
     const char *name;
-    uint64_t o, i, n;      /* output channels, reduction (in channels x kh x kw), columns
-                              per sample (out_h x out_w or tokens); batch multiplies n */
-    RankSize *ranks;       /* cascade form: the layer's rank sizes (owned by the spec) */
+    RankSize *ranks;       /* the layer's rank sizes (owned by the spec) */
     int n_ranks;
     uint64_t repeat;       /* identical layers */
-    bool prunable;         /* weights are N:M pruned (false: activation x activation
-                              GEMMs, first/last layers) */
+    bool prunable;         /* the workload's N:M operands without a pattern of their own
+                              take workload.nm (false: they run dense; activation x
+                              activation GEMMs, first and last layers) */
     SrcLoc loc;
-} TrainLayerSpec;
+} LayerSpec;
 
 /* An N:M-sparse operand of a workload (`workload.sparse`): tensor `tensor` of the cascade
  * keeps at most n of every m consecutive elements along rank `rank`, stored compressed
@@ -193,7 +190,7 @@ typedef struct {
     SrcLoc loc;
     const char *nm;        /* training: N:M pattern of prunable layers ("2:8", "dense") */
     SrcLoc nm_loc;
-    TrainLayerSpec *layers; /* training: the layers of one iteration, in order */
+    LayerSpec *layers;     /* training: the layers of one iteration, in order */
     int n_layers;
     SparseOperandSpec *sparse; /* N:M-sparse operands (workload.sparse), in file order */
     int n_sparse;
@@ -319,12 +316,6 @@ typedef struct {
     int n_groups;
     const SearchSpec *search;  /* free choices when the mapping is a template, else NULL
                                   (`run` evaluates a template's written choices) */
-    struct {                   /* mapping.training: the N:M training dataflow */
-        bool present;
-        uint32_t interleave;   /* outputs interleaved per PE over its accumulators */
-        bool maskgen_overlap;  /* mask generation overlaps the weight-gradient pass */
-        SrcLoc loc;
-    } training;
     const char *effective_cfg; /* libconfig text after includes, overrides, defaults */
     const char *cascade_cfg;   /* the cascade group as `cascade = { ... };` lines (after
                                   `cascade.*` overrides) at one level of indentation, to

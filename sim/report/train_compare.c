@@ -73,7 +73,7 @@ static void train_point(const char *arch, const char *wl, const char *map, const
     Overrides ov = { v, sets->n + 1 };
     RunInputs ri;
     if (run_inputs_load(&ri, arch, wl, map, &ov, d) == 0) {
-        if (!workload_is_layer_list(ri.workload)) {
+        if (!workload_is_training(ri.workload)) {
             diag_error(d, wl, 0, "workload %s is not a training workload (kind = \"training\" "
                        "with a cascade and its layers)", ri.workload->name);
         } else {

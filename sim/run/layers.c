@@ -13,16 +13,16 @@
 #include "sparse/nm.h"
 #include "util/util.h"
 
-bool workload_is_layer_list(const WorkloadSpec *w)
+bool workload_is_training(const WorkloadSpec *w)
 {
-    return w && w->kind && strcmp(w->kind, "training") == 0 && w->cascade_path;
+    return w && w->kind && strcmp(w->kind, "training") == 0;
 }
 
 /* Layer l of w as a workload of its own (sparse[] is its storage for the sparse
  * operands, w->n_sparse entries). */
 static WorkloadSpec layer_workload(const WorkloadSpec *w, int l, SparseOperandSpec *sparse)
 {
-    const TrainLayerSpec *ls = &w->layers[l];
+    const LayerSpec *ls = &w->layers[l];
     WorkloadSpec lw = *w;
     lw.ranks = ls->ranks;
     lw.n_ranks = ls->n_ranks;
@@ -55,7 +55,7 @@ int run_layers_check(const ArchSpec *a, const WorkloadSpec *w, const MappingSpec
         WorkloadSpec lw = layer_workload(w, l, sp);
         RankBinding b;
         int before = diag_count(d);
-        const TrainLayerSpec *ls = &w->layers[l];
+        const LayerSpec *ls = &w->layers[l];
         for (int r = 0; r < c->n_ranks; r++) {
             if (c->ranks[r].kind != RANK_ROOT)
                 continue;
@@ -174,7 +174,7 @@ void run_layers(const RunInputs *ri, bool cycle_level, LayersResult *out)
     double busy[ENGINE_MAX_UNITS] = { 0 }, busy_cy[ENGINE_MAX_UNITS] = { 0 };
     CycleResult *cs = &out->cy;
     for (int l = 0; l < w->n_layers; l++) {
-        const TrainLayerSpec *ls = &w->layers[l];
+        const LayerSpec *ls = &w->layers[l];
         WorkloadSpec lw = layer_workload(w, l, sp);
         RankBinding b;
         Diag d;

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "cascade/mask.h"
-#include "energy/train_energy.h"
 #include "mapping/mapping.h"
 #include "util/util.h"
 
@@ -36,17 +35,13 @@ int run_inputs_load(RunInputs *ri, const char *arch, const char *wl, const char 
                      "mapping %s was written for architecture %s, but runs on %s: its units "
                      "and levels exist there, their costs and sizes may not be the ones it "
                      "was made for", m->name, m->written_for, ri->arch->name);
-    /* A training workload gives its sizes per layer: the layer runner (or the training
-     * engine, for a workload without a cascade) binds them. */
-    bool training = workload_is_training(ri->workload);
-    if (mapping_check(ri->mapping, ri->cascade, ri->arch, training ? NULL : ri->workload, d,
-                      &ri->sizes))
-        return 1;
     ri->in = (EngineInput){ ri->arch, ri->workload, ri->mapping, ri->cascade, &ri->sizes };
-    if (workload_is_layer_list(ri->workload))
+    /* A layer list gives its sizes per layer: each layer is bound and checked (run_layers
+     * runs them; ri->sizes stays unbound). */
+    if (workload_is_training(ri->workload))
         return run_layers_check(ri->arch, ri->workload, ri->mapping, ri->cascade, d) ? 1 : 0;
-    if (training)
-        return train_check(&ri->in, d) ? 1 : 0;
+    if (mapping_check(ri->mapping, ri->cascade, ri->arch, ri->workload, d, &ri->sizes))
+        return 1;
     return engine_check(&ri->in, d) ? 1 : 0;
 }
 
@@ -78,17 +73,12 @@ void run_evaluate(const RunInputs *ri, bool cycle_level, RunResult *out)
 {
     memset(out, 0, sizeof *out);
     out->res = xcalloc(1, sizeof *out->res);
-    out->training = workload_is_training(ri->workload) && !workload_is_layer_list(ri->workload);
-    if (workload_is_layer_list(ri->workload)) {
-        LayersResult lr;
-        run_layers(ri, cycle_level, &lr);
-        *out->res = *lr.sum;
+    out->training = workload_is_training(ri->workload);
+    if (out->training) {
+        run_layers(ri, cycle_level, &out->lr);
+        *out->res = *out->lr.sum;
         if (cycle_level)
-            out->cy = lr.cy;
-        layers_result_free(&lr);
-    } else if (out->training) {
-        train_run(&ri->in, cycle_level, &out->tr, out->res, &out->cy);
-        energy_price_training(&out->tr, ri->arch);
+            out->cy = out->lr.cy;
     } else {
         engine_analytic(&ri->in, out->res);
         if (cycle_level)
@@ -100,7 +90,7 @@ void run_evaluate(const RunInputs *ri, bool cycle_level, RunResult *out)
 
 void run_result_free(RunResult *r)
 {
-    train_result_free(&r->tr);
+    layers_result_free(&r->lr);
     free(r->res);
     memset(r, 0, sizeof *r);
 }

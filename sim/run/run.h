@@ -1,5 +1,5 @@
-/* run.h — one evaluation: its inputs loaded and cross-checked, the engine (or the training
- * engine) run at the requested level and the counts priced; and the two commands that
+/* run.h — one evaluation: its inputs loaded and cross-checked, the engine run at the
+ * requested level (once per layer for a layer list) and the counts priced; and the two commands that
  * need nothing more: `einsim check` (validate files, print a summary) and `einsim eval`
  * (a cascade on random data against its direct reference). Presenting results (stats
  * files, tables) is sim/report's job. */
@@ -13,7 +13,6 @@
 #include "config/config.h"
 #include "energy/energy.h"
 #include "engine/engine.h"
-#include "engine/train.h"
 #include "sparse/nm.h"
 
 typedef struct RunInputs {
@@ -46,10 +45,10 @@ Overrides run_mapping_overrides(const WorkloadSpec *w, const Overrides *ov, Over
 struct AttnOrder;
 int run_attn_order(const RunInputs *ri, struct AttnOrder *o, Diag *d);
 
-/* A layer-list workload (kind = "training" naming its cascade): the cascade runs once per
- * layer on the general engine with the layer's rank sizes; the workload's sparse
- * operands without a pattern of their own take workload.nm on the prunable layers. */
-bool workload_is_layer_list(const WorkloadSpec *w);
+/* A layer-list workload (kind = "training", naming its cascade): the cascade runs once
+ * per layer on the engine with the layer's rank sizes; the workload's sparse operands
+ * without a pattern of their own take workload.nm on the prunable layers. */
+bool workload_is_training(const WorkloadSpec *w);
 /* Checks every layer's binding (mapping_check, engine_check). Returns the error count. */
 int run_layers_check(const ArchSpec *a, const WorkloadSpec *w, const MappingSpec *m,
                      const Cascade *c, Diag *d);
@@ -64,7 +63,7 @@ typedef struct {
     uint64_t group_cycles[RUN_LAYER_GROUPS], group_compute[RUN_LAYER_GROUPS];  /* analytic */
     uint64_t group_macs[RUN_LAYER_GROUPS];   /* MACs issued by the group's Einsums */
 } LayerRun;
-typedef struct {
+typedef struct LayersResult {
     LayerRun *layers;            /* owned */
     int n_layers;
     EngineResult *sum;           /* owned: the iteration (every layer x its repeat) */
@@ -97,11 +96,12 @@ void run_layers_attribute(const LayersResult *s, const LayersResult *d, const NM
 
 /* The results of one evaluation. */
 typedef struct {
-    bool training;       /* the workload is a training workload (tr is filled) */
+    bool training;       /* the workload is a layer list (lr is filled; res and cy are
+                            its sums) */
     EngineResult *res;   /* owned */
     CycleResult cy;      /* ran = false at the analytic level */
     EnergyReport er;     /* zero when infeasible */
-    TrainResult tr;      /* training only */
+    LayersResult lr;     /* layer lists only */
 } RunResult;
 
 /* Evaluates loaded inputs at the analytic level, and the cycle level too when

@@ -16,7 +16,9 @@ import sys
 
 CASES = [
     ("models/sat.cfg", "tests/nm/linear-2-8.cfg", "mappings/sat-linear-train.cfg"),
-    ("models/sat.cfg", "tests/nm/bert-base-train.cfg", "mappings/sat-train.cfg"),
+    ("models/sat.cfg", "workloads/resnet50-train.cfg", "mappings/sat.cfg"),
+    ("models/sat.cfg", "workloads/vit-b16-train.cfg", "mappings/sat.cfg"),
+    ("models/sat.cfg", "workloads/bert-base-train.cfg", "mappings/sat.cfg"),
     ("tests/nm/sat-attn.cfg", "tests/nm/attention-bdwp-2-4.cfg", "tests/nm/attention-bdwp-sat.cfg"),
 ]
 
