@@ -171,11 +171,12 @@ Outcome report_train_compare(const TrainCompareCommand *c, Diag *d)
         }
         layers_result_free(&base.lr);
     }
-    printf("columns after '|': dense = unpruned layers, wgrad = weight-gradient share, masks = "
-           "mask generation,\n  imbal = load imbalance (lanes, mux window, ragged groups, idle "
-           "PEs), hazard = accumulator hazards,\n  fill = fill/drain + pipeline latency, meta = "
-           "metadata bandwidth, dram = DRAM bandwidth;\n  ideal%% + the gap columns = 100 / "
-           "speedup\n");
+    printf("columns after '|': dense = unpruned layers, wgrad = weight-gradient share,\n"
+           "  imbal = sparse passes' issue beyond N/M of dense (lanes, mux window, ragged groups, "
+           "idle PEs,\n  the results' drain floor), fill = cycle level beyond analytic (fill/drain, "
+           "start-up, waits),\n  dram = DRAM bandwidth; masks (mask generation), hazard "
+           "(accumulator hazards) and meta (metadata\n  bandwidth) are not modelled (0); "
+           "ideal%% + the gap columns = 100 / speedup\n");
     char bad[EMIT_FIELD_MAX], *text = emit_take(&csv, bad);
     if (!text) {
         diag_error(d, c->mapping, 0, "train-compare.csv: %s is not a finite number (the inputs "

@@ -40,6 +40,7 @@ static WorkloadSpec layer_workload(const WorkloadSpec *w, int l, SparseOperandSp
                 continue;
             sp.n = p.n;
             sp.m = p.m;
+            sp.loc = w->nm_loc;   /* errors about the pattern point at workload.nm */
         }
         sparse[lw.n_sparse++] = sp;
     }
