@@ -91,9 +91,6 @@ static void training_validate(CfgFile *f, const Node *n, WorkloadBox *box)
     static const char *const keys[] = { "name", "ranks", "repeat", "prunable", NULL };
     WorkloadSpec *w = &box->w;
     const char *s;
-    if (!w->cascade_path)
-        cfg_err(f, n->s, "workload.cascade: a training workload names the cascade its layers "
-                "run (e.g. cascade = \"cascades/linear-train.cfg\")");
     if (get_str(n, "nm", true, false, &s) == GET_OK) {
         NMPattern p;
         config_setting_t *ns = config_setting_get_member(n->s, "nm");

@@ -45,8 +45,8 @@ Overrides run_mapping_overrides(const WorkloadSpec *w, const Overrides *ov, Over
 struct AttnOrder;
 int run_attn_order(const RunInputs *ri, struct AttnOrder *o, Diag *d);
 
-/* A layer-list workload (kind = "training", naming its cascade): the cascade runs once
- * per layer on the engine with the layer's rank sizes; the workload's sparse operands
+/* A layer-list workload (kind = "training"): the cascade (the workload's, else the
+ * mapping's) runs once per layer on the engine with the layer's rank sizes; the workload's sparse operands
  * without a pattern of their own take workload.nm on the prunable layers. */
 bool workload_is_training(const WorkloadSpec *w);
 /* Checks every layer's binding (mapping_check, engine_check). Returns the error count. */
