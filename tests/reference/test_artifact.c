@@ -8,7 +8,7 @@
  *     and leakage, so those actions are left out here too.
  * Points where einsim is known to differ (FLAT and unfused from 256K tokens, where the
  * evaluation keeps rows of SN, or all of K, on chip that do not fit the 32 MiB buffer;
- * README "Validation") are printed with their error and not asserted; every other point
+ * mappings/README.md, "Validation") are printed with their error and not asserted; every other point
  * is. */
 #include <math.h>
 #include <stdio.h>
