@@ -111,8 +111,8 @@ static void add_result(EngineResult *acc, const EngineResult *one, uint64_t rep,
         ADD(a->pe_cycles, e->pe_cycles);
         for (int o = 0; o < OP__COUNT; o++)
             ADD(a->ops[o], e->ops[o]);
-        if (one->macs_dense_equivalent == 0)
-            dense += e->ops[OP_MAC];
+        if (one->macs_dense_equivalent == 0 && !ck_add_u64(dense, e->ops[OP_MAC], &dense))
+            *ov = true;
     }
     ADD(acc->macs_dense_equivalent, dense);
     for (int g = 0; g < one->n_groups; g++) {
@@ -224,7 +224,7 @@ void run_layers(const RunInputs *ri, bool cycle_level, LayersResult *out)
             for (int k = 0; k < 7; k++)
                 if (!ck_mul_u64(src[k], ls->repeat, &t) || !ck_add_u64(*dst[k], t, dst[k]))
                     ov = true;
-            cs->ran = cy.ran;
+            cs->ran = l == 0 ? cy.ran : cs->ran && cy.ran;
             cs->overflow |= cy.overflow;
         }
     }
