@@ -5,6 +5,7 @@
 #   layers   tests/layers/check.py: the import graph of sim/ (no cycle, no upward arrow)
 #   links    tests/links/check.py: every relative link of README.md and the topic READMEs
 #            points to an existing file and heading; README.md links every topic file
+#   guide    tests/guide/run.sh: the README's first experiment, files and commands as written
 #   bad      every tests/bad/*.cfg and every input tests/bad/generate.py writes: runs
 #            `einsim check FILE` (or the command in its "# args:" line, FILE standing for
 #            the file) within 60 s and expects exit code 1 (or "# exit: N"), each
@@ -319,6 +320,16 @@ rp=$(echo "$rline" | sed -nE 's/^report: ([0-9]+) passed.*/\1/p')
 rf=$(echo "$rline" | sed -nE 's/.* ([0-9]+) failed.*/\1/p')
 if [ -z "$rp" ]; then bad "report tests did not finish"; tail -5 "$tmp/rep.out"
 else pass=$((pass + rp)); fail=$((fail + rf)); echo "report $rp passed, $rf failed"; fi
+# ---- the README's first experiment (tests/guide/run.sh prints its own counts) -------------
+bash tests/guide/run.sh "$EINSIM" "$tmp/guide" >"$tmp/guide.out" 2>&1
+line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$tmp/guide.out" | tail -1)
+if [ -z "$line" ]; then bad "tests/guide/run.sh: no summary line"; tail -5 "$tmp/guide.out"
+else
+  p=${line%% passed*}; f=${line#*passed, }; f=${f%% failed}
+  pass=$((pass + p)); fail=$((fail + f))
+  grep -E '^FAIL|^    ' "$tmp/guide.out"
+  echo "guide  tests/guide/run.sh: $p passed, $f failed"
+fi
 # ---- sweeps (tests/sweep/run.sh prints its own counts) -------------------------------------------
 bash tests/sweep/run.sh "$EINSIM" "$tmp/sweep" >"$tmp/sweep.out" 2>&1
 line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$tmp/sweep.out" | tail -1)
