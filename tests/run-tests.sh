@@ -34,6 +34,17 @@ trap 'rm -rf "$tmp"' EXIT
 
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+# counts LABEL OUT: add the last "N passed, N failed" line of OUT (a checker's own
+# summary) to the totals, show its FAIL lines and print it under LABEL.
+counts() {
+  local line p f
+  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$2" | tail -1)
+  if [ -z "$line" ]; then bad "$1: no summary line"; sed 's/^/    /' "$2" | tail -10; return; fi
+  p=${line%% passed*}; f=${line#*passed, }; f=${f%% failed}
+  pass=$((pass + p)); fail=$((fail + f))
+  grep -E '^FAIL|^    ' "$2"
+  echo "$1: $p passed, $f failed"
+}
 sanitizer_clean() { ! grep -qE 'runtime error|AddressSanitizer|LeakSanitizer' "$1"; }
 
 # ---- unit -------------------------------------------------------------------------------
@@ -54,26 +65,12 @@ for t in "$B"/tests/test_*; do
 done
 
 # ---- import graph (tests/layers/check.py prints its own counts) -------------------------
-if python3 tests/layers/check.py . >"$tmp/layers" 2>&1; then :; fi
-line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$tmp/layers" | tail -1)
-if [ -z "$line" ]; then bad "layers: no summary line"; sed 's/^/    /' "$tmp/layers" | tail -10
-else
-  p=${line%% passed*}; f=${line#*passed, }; f=${f%% failed}
-  pass=$((pass + p)); fail=$((fail + f))
-  grep '^FAIL' "$tmp/layers"
-  echo "layers tests/layers/check.py: $p passed, $f failed"
-fi
+python3 tests/layers/check.py . >"$tmp/layers" 2>&1
+counts "layers tests/layers/check.py" "$tmp/layers"
 
 # ---- Markdown links (tests/links/check.py prints its own counts) ------------------------
-if python3 tests/links/check.py . >"$tmp/links" 2>&1; then :; fi
-line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$tmp/links" | tail -1)
-if [ -z "$line" ]; then bad "links: no summary line"; sed 's/^/    /' "$tmp/links" | tail -10
-else
-  p=${line%% passed*}; f=${line#*passed, }; f=${f%% failed}
-  pass=$((pass + p)); fail=$((fail + f))
-  grep '^FAIL' "$tmp/links"
-  echo "links  tests/links/check.py: $p passed, $f failed"
-fi
+python3 tests/links/check.py . >"$tmp/links" 2>&1
+counts "links  tests/links/check.py" "$tmp/links"
 
 # ---- bad-input corpus ---------------------------------------------------------------------
 # tests/bad/*.cfg, and the inputs past each limit that tests/bad/generate.py writes (too
@@ -322,14 +319,7 @@ if [ -z "$rp" ]; then bad "report tests did not finish"; tail -5 "$tmp/rep.out"
 else pass=$((pass + rp)); fail=$((fail + rf)); echo "report $rp passed, $rf failed"; fi
 # ---- the README's first experiment (tests/guide/run.sh prints its own counts) -------------
 bash tests/guide/run.sh "$EINSIM" "$tmp/guide" >"$tmp/guide.out" 2>&1
-line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$tmp/guide.out" | tail -1)
-if [ -z "$line" ]; then bad "tests/guide/run.sh: no summary line"; tail -5 "$tmp/guide.out"
-else
-  p=${line%% passed*}; f=${line#*passed, }; f=${f%% failed}
-  pass=$((pass + p)); fail=$((fail + f))
-  grep -E '^FAIL|^    ' "$tmp/guide.out"
-  echo "guide  tests/guide/run.sh: $p passed, $f failed"
-fi
+counts "guide  tests/guide/run.sh" "$tmp/guide.out"
 # ---- sweeps (tests/sweep/run.sh prints its own counts) -------------------------------------------
 bash tests/sweep/run.sh "$EINSIM" "$tmp/sweep" >"$tmp/sweep.out" 2>&1
 line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$tmp/sweep.out" | tail -1)
@@ -370,14 +360,7 @@ fi
 # ---- the engine knows no tensor by name: no tensor name of a shipped cascade or workload
 # in a literal of sim/engine (tests/nm/engine_names.py prints its own counts) ------------
 python3 tests/nm/engine_names.py . >"$tmp/names.out" 2>&1
-line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$tmp/names.out" | tail -1)
-if [ -z "$line" ]; then bad "tests/nm/engine_names.py: no summary line"; sed 's/^/    /' "$tmp/names.out" | tail -20
-else
-  p=${line%% passed*}; f=${line#*passed, }; f=${f%% failed}
-  pass=$((pass + p)); fail=$((fail + f))
-  grep '^FAIL' "$tmp/names.out"
-  echo "nm     tests/nm/engine_names.py: $p passed, $f failed"
-fi
+counts "nm     tests/nm/engine_names.py" "$tmp/names.out"
 
 # ---- N:M sparse array RTL co-simulation (tests/cosim/nm/run.sh prints its own counts) ----
 bash tests/cosim/nm/run.sh "$EINSIM" >"$tmp/nm.out" 2>&1

@@ -343,7 +343,8 @@ int sweep_run_point(const Sweep *sw, uint64_t id, int csv_fd, bool *feasible, Di
     if (point_load(sw, id, &ri, d) == 0) {
         char *prefix = row_prefix(sw, id);
         uint64_t h = fingerprint(sw, &ri, prefix);
-        /* The engine at the sweep's level (each layer of a layer list), energy priced. */
+        /* The evaluation `einsim run` makes at the sweep's level, energy priced (a
+         * training workload runs each of its layers). */
         run_evaluate(&ri, sw->level != SWEEP_ANALYTIC, &rr);
         const EngineResult *res = rr.res;
         PointInputs p;
