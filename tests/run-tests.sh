@@ -500,7 +500,7 @@ rc=$?
 if [ "$rc" = 1 ] && grep -q 'refusing to run' "$tmp/err"; then ok; else bad "cosim parameter mismatch: exit $rc"; fi
 if "$EINSIM" rtl-params models/fusemax-8x8.cfg | grep -q '^`define EINSIM_ROWS 8$'; then ok; else bad "rtl-params rows"; fi
 # Attention lowers in the engine's order; without reuse rules (mappings/fusemax.cfg has
-# none; tests/cosim/fusemax-reuse.cfg states the RTL's) the order overlaps two chunks of
+# none; mappings/fusemax-rtl.cfg states the RTL's) the order overlaps two chunks of
 # one query block (two blocks per chunk), which needs registers the RTL does not have:
 # refused, before the RTL is loaded. A staging latency other than the RTL's is refused
 # the same way.

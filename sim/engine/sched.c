@@ -1124,8 +1124,8 @@ void sched_run(const EngineInput *in, const PlanGroup *p, const SchedLimit *lim,
      * every few dozen steps), the tile starts and (b, h) starts for the outer levels. A
      * hash that matches beyond NFULL steps back keeps the current state as a candidate,
      * compared in full one period later. */
-    enum { NFULL = 8, NSTEP = 64 };
-    Snap steps[NFULL] = { 0 }, tiles[3] = { 0 }, bhs[2] = { 0 }, cand = { 0 };
+    enum { NFULL = 8, NSTEP = 64, NTILE = 8, NBH = 4 };
+    Snap steps[NFULL] = { 0 }, tiles[NTILE] = { 0 }, bhs[NBH] = { 0 }, cand = { 0 };
     uint64_t hk[NSTEP], hh[NSTEP], cand_per = 0;
     uint64_t n_steps_snap = 0, n_tiles_snap = 0, n_bh_snap = 0;
     Snap cur = { 0 };
@@ -1238,8 +1238,8 @@ void sched_run(const EngineInput *in, const PlanGroup *p, const SchedLimit *lim,
                 }
                 /* Level 1: tiles. */
                 if (!jumped && it.step == 0) {
-                    for (uint64_t c = 1; c <= 2 && c <= n_tiles_snap && !jumped; c++) {
-                        Snap *prev = &tiles[(n_tiles_snap - c) % 3];
+                    for (uint64_t c = 1; c <= NTILE && c <= n_tiles_snap && !jumped; c++) {
+                        Snap *prev = &tiles[(n_tiles_snap - c) % NTILE];
                         uint64_t per = k - prev->k;
                         uint64_t q = per % items_per_full_tile(p) ? 0 : periods_allowed(p, k, per, mlo, margin1, 1);
                         if (q && snap_equal(prev, &cur, &lambda)) {
@@ -1250,16 +1250,14 @@ void sched_run(const EngineInput *in, const PlanGroup *p, const SchedLimit *lim,
                     }
                 }
                 /* Level 2: (b, h). */
-                if (!jumped && it.step == 0 && it.tile == 0 && n_bh_snap >= 1) {
-                    Snap *prev = &bhs[(n_bh_snap - 1) % 2];
+                for (uint64_t c = 1; !jumped && it.step == 0 && it.tile == 0 && c <= NBH && c <= n_bh_snap; c++) {
+                    Snap *prev = &bhs[(n_bh_snap - c) % NBH];
                     uint64_t per = k - prev->k;
                     uint64_t q = periods_allowed(p, k, per, mlo, margin1, 2);
                     if (q && snap_equal(prev, &cur, &lambda)) {
-                        {
-                            jump(&w, q, per, lambda, prev, &cur);
-                            k += q * per;
-                            jumped = outer = true;
-                        }
+                        jump(&w, q, per, lambda, prev, &cur);
+                        k += q * per;
+                        jumped = outer = true;
                     }
                 }
                 if (jumped) {
@@ -1276,10 +1274,10 @@ void sched_run(const EngineInput *in, const PlanGroup *p, const SchedLimit *lim,
                     *dst = cur;
                     cur = tmp;
                     if (it.step == 0) {
-                        Snap *t = &tiles[n_tiles_snap++ % 3];
+                        Snap *t = &tiles[n_tiles_snap++ % NTILE];
                         snap_take(&w, k, t);
                         if (it.tile == 0)
-                            snap_take(&w, k, &bhs[n_bh_snap++ % 2]);
+                            snap_take(&w, k, &bhs[n_bh_snap++ % NBH]);
                     }
                 }
                 if (jumped) {
@@ -1304,9 +1302,9 @@ void sched_run(const EngineInput *in, const PlanGroup *p, const SchedLimit *lim,
     *overflow = w.overflow;
     for (int i = 0; i < NFULL; i++)
         snap_free(&steps[i]);
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < NTILE; i++)
         snap_free(&tiles[i]);
-    for (int i = 0; i < 2; i++)
+    for (int i = 0; i < NBH; i++)
         snap_free(&bhs[i]);
     for (int i = 0; i < NBLK; i++)
         snap_free(&blks[i]);
