@@ -341,13 +341,19 @@ static void issue_load(Sw *w, int a, uint64_t q, uint64_t dep_ready)
     Item it;
     decode(p, residency_first(p, pa->res, q), &it);
     uint64_t ready = dep_ready;
+    if (pa->reloads >= 0 && it.tile) {
+        /* Partial sums: after the store of the same item of the previous tile. */
+        const Rec *st = rec_find(w, pa->reloads, q - items_per_full_tile(p));
+        EINSIM_ASSERT(st);
+        ready = umax(ready, st->end);
+    }
     if (q >= pa->copies) {
         const Rec *old = rec_find(w, a, q - pa->copies);
         if (old)
             ready = umax(ready, old->use_end);
     }
-    if (residency_dead(w, pa, q, &it)) {
-        /* Nothing live reads it: no transfer. */
+    if (residency_dead(w, pa, q, &it) || (pa->reloads >= 0 && it.tile == 0)) {
+        /* Nothing live reads it (or no partial sums yet): no transfer. */
         Rec *r = rec_at(w, a, q);
         *r = (Rec){ q, ready, ready, ready, 0 };
         return;
@@ -463,6 +469,8 @@ static uint64_t issue_einsum(Sw *w, int a, uint64_t item, const Item *it, uint64
      * have been through the port. */
     uint64_t port_done = 0;
     uint64_t port_need[2] = { s.rd, s.wr };
+    if (pa->reload >= 0 && it->tile)   /* partial sums from the previous tile */
+        port_need[0] = add(w, port_need[0], plan_words(w->in, p, pa->reload, it->x));
     if (w->port[0].n + w->port[1].n > 64) {
         /* No request starts before the earliest unit of the group can issue. */
         uint64_t floor = UINT64_MAX;
@@ -831,6 +839,9 @@ static bool alike(const PlanGroup *p, uint64_t i, uint64_t j)
     /* The last tile differs from the others only when it is ragged. */
     bool lta = a.tile == p->n_tiles - 1 && !tiles_uniform(p);
     bool ltb = b.tile == p->n_tiles - 1 && !tiles_uniform(p);
+    /* With partial sums reloaded, the first tile has no reloads. */
+    if (p->has_reload && (a.tile == 0) != (b.tile == 0))
+        return false;
     return sa == sb && ba == bb && a.nb == b.nb && lta == ltb && a.x.blk == b.x.blk &&
            a.x.chunk == b.x.chunk && a.x.tile == b.x.tile &&
            a.block == b.block && (a.step == b.step || (sa == 1 && sb == 1));
@@ -1082,6 +1093,8 @@ void sched_run(const EngineInput *in, const PlanGroup *p, const SchedLimit *lim,
     for (int c = 0; c < STEP_CACHE && p->n_masked; c++)
         w.sc_live[c] = xcalloc(p->nb_full > p->nb_last ? p->nb_full : p->nb_last, 1);
     uint64_t nb_max = p->nb_full > p->nb_last ? p->nb_full : p->nb_last;
+    /* Partial sums reloaded: a load reads the store of the same item a tile back. */
+    uint64_t back = p->has_reload ? items_per_full_tile(p) : 0;
     if (lim)
         w.chain = slot_chain(&w);
     /* Block-level periods, for a tile of one step in which no item reads another item's
@@ -1090,7 +1103,8 @@ void sched_run(const EngineInput *in, const PlanGroup *p, const SchedLimit *lim,
      * the middle blocks of a step can repeat block by block. */
     bool by_block = !in->trace && !in->exhaustive && p->steps == 1 && p->max_lookback_steps == 0 &&
                     !p->n_masked && /* masks: blocks of a step may differ in liveness */
-                    p->hgroup == 1; /* shared heads: each head's last block may be ragged */
+                    p->hgroup == 1 && /* shared heads: each head's last block may be ragged */
+                    !p->has_reload;   /* partial sums: an item reads the previous tile's */
     for (int a = 0; a < p->n_act; a++)
         for (int q = 0; q < p->act[a].n_deps; q++)
             by_block &= !p->act[a].deps[q].whole;
@@ -1110,7 +1124,8 @@ void sched_run(const EngineInput *in, const PlanGroup *p, const SchedLimit *lim,
             /* Residencies alive: the copies, those in use over the skew window. */
             need = pa->copies + 4 + p->max_skew + 1 + (pa->res == RES_ITEM ? 0 : 2);
         } else {
-            need = 2 * ((uint64_t)p->max_skew + 2 + (by_block ? 0 : ((uint64_t)p->max_lookback_steps + 1) * nb_max + nb_max));
+            need = 2 * ((uint64_t)p->max_skew + 2 + (by_block ? 0 : ((uint64_t)p->max_lookback_steps + 1) * nb_max + nb_max) +
+                        back);
         }
         w.ring_size[a] = pow2_at_least(need);
         w.ring[a] = xcalloc(w.ring_size[a], sizeof **w.ring);
@@ -1132,7 +1147,7 @@ void sched_run(const EngineInput *in, const PlanGroup *p, const SchedLimit *lim,
     /* Margins of items around a jump: skews and look-back on the low side, plus the
      * loads issued ahead on the high side; tile-resident loads only matter from the tile
      * level up (inside a tile's middle steps none is issued). */
-    uint64_t margin0 = (uint64_t)p->max_skew + 2 + (uint64_t)(p->max_lookback_steps + 1) * nb_max + nb_max;
+    uint64_t margin0 = (uint64_t)p->max_skew + 2 + (uint64_t)(p->max_lookback_steps + 1) * nb_max + nb_max + back;
     uint64_t margin1 = margin0, mlo = margin0;
     w.live = mlo;
     uint64_t blo = (uint64_t)p->max_skew + 2, bhi = 2;  /* items below and above a slot */
