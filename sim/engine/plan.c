@@ -1314,8 +1314,9 @@ int plan_capacity(const EngineInput *in, PlanGroup *p, char *why, size_t n_why)
         uint64_t b = smul(bytes_of(in, words), copies);
         total = sadd(total, b);
         if (listed++ < 8)
-            buf_printf(&parts, "%s%s %" PRIu64 " B x%" PRIu64, listed > 1 ? ", " : "",
-                       c->tensors[engine_view_source(c, pa->tensor)].name, b / copies, copies);
+            buf_printf(&parts, "%s%s%s %" PRIu64 " B x%" PRIu64, listed > 1 ? ", " : "",
+                       c->tensors[engine_view_source(c, pa->tensor)].name,
+                       pa->reloads >= 0 ? " (partial sums read back)" : "", b / copies, copies);
     }
     /* Intermediates the mapping keeps in the buffer: resident ones for a tile, streamed
      * ones for a step (two copies: the step being produced and the one being read). */

@@ -1,0 +1,107 @@
+/* test_partial.c — a DRAM-level loop over a rank an Einsum reduces carries the partial sums
+ * from tile to tile through DRAM (mappings/gemm-os-k.cfg: a GEMM tiled over K).
+ *   - traffic: Z is written once per tile of K and read back by every tile but the first
+ *     (DRAM reads, buffer fills and the unit's buffer reads), at any number of tiles,
+ *     ragged last tile included; a single tile reads nothing back;
+ *   - the cycle level never beats the analytic bound and equals the exhaustive search;
+ *   - more K never takes fewer cycles; a tile of one block per tile (the next tile waits
+ *     for the store it reads back) is slower than the bound.
+ * The checks that refuse what the reload does not cover are bad-input cases
+ * (tests/bad/mapping-loop-*.cfg). */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "check.h"
+#include "run/run.h"
+
+#define ARCH "models/fusemax-16x16.cfg"
+#define MAP "mappings/gemm-os-k.cfg"
+
+typedef struct {
+    bool ok;
+    uint64_t analytic, cycle, exhaustive;
+    uint64_t z_dram_reads, z_dram_writes, z_fills, z_buf_reads;
+} Res;
+
+static Res run(uint64_t k, uint64_t m, uint64_t n, uint64_t tile)
+{
+    Res r = { 0 };
+    char ks[32], ms[32], ns[32], ts[32];
+    snprintf(ks, sizeof ks, "%" PRIu64, k);
+    snprintf(ms, sizeof ms, "%" PRIu64, m);
+    snprintf(ns, sizeof ns, "%" PRIu64, n);
+    snprintf(ts, sizeof ts, "%" PRIu64, tile);
+    Override ov[4] = { { "workload.ranks.K", ks, 1 }, { "workload.ranks.M", ms, 2 },
+                       { "workload.ranks.N", ns, 3 }, { "mapping.groups.gemm.loop.tile", ts, 4 } };
+    Overrides o = { ov, 4 };
+    Diag d;
+    diag_init(&d);
+    RunInputs ri = { 0 };
+    if (run_inputs_load(&ri, ARCH, "workloads/gemm.cfg", MAP, &o, &d) == 0) {
+        RunResult rr;
+        run_evaluate(&ri, true, &rr);
+        r.ok = rr.res->feasible && rr.cy.ran;
+        r.analytic = rr.res->cycles;
+        r.cycle = rr.cy.cycles;
+        for (int i = 0; i < rr.res->n_traffic; i++) {
+            const TrafficStat *t = &rr.res->traffic[i];
+            if (strcmp(t->tensor, "Z") != 0)
+                continue;
+            if (strcmp(t->level, "DRAM") == 0) {
+                r.z_dram_reads = t->reads;
+                r.z_dram_writes = t->writes;
+            } else {
+                r.z_fills = t->fills;
+                r.z_buf_reads = t->reads;
+            }
+        }
+        run_result_free(&rr);
+        ri.in.exhaustive = true;
+        run_evaluate(&ri, true, &rr);
+        r.exhaustive = rr.cy.cycles;
+        run_result_free(&rr);
+    }
+    diag_print(&d, stderr);
+    diag_free(&d);
+    run_inputs_free(&ri);
+    return r;
+}
+
+int main(void)
+{
+    /* (K, M, N, tile of K): several tiles, a ragged last tile, one tile, one block. */
+    static const uint64_t pts[][4] = { { 256, 256, 256, 64 }, { 1000, 40, 48, 64 },
+                                       { 1000, 40, 17, 128 }, { 64, 32, 32, 64 },
+                                       { 512, 16, 16, 32 } };
+    for (size_t i = 0; i < sizeof pts / sizeof pts[0]; i++) {
+        uint64_t k = pts[i][0], m = pts[i][1], n = pts[i][2], t = pts[i][3];
+        Res r = run(k, m, n, t);
+        CHECK(r.ok);
+        uint64_t tiles = (k + t - 1) / t, z = m * n;
+        printf("K %4" PRIu64 " M %3" PRIu64 " N %3" PRIu64 " tile %3" PRIu64 ": Z DRAM reads %" PRIu64
+               " writes %" PRIu64 ", cycles analytic %" PRIu64 " cycle %" PRIu64 "\n",
+               k, m, n, t, r.z_dram_reads, r.z_dram_writes, r.analytic, r.cycle);
+        CHECK_EQ_INT(r.z_dram_writes, tiles * z);
+        CHECK_EQ_INT(r.z_dram_reads, (tiles - 1) * z);
+        CHECK_EQ_INT(r.z_fills, (tiles - 1) * z);
+        /* The unit reads the partial sums it continues; the stores read every tile's. */
+        CHECK_EQ_INT(r.z_buf_reads, (tiles - 1) * z + tiles * z);
+        CHECK(r.cycle >= r.analytic);
+        CHECK_EQ_INT(r.exhaustive, r.cycle);
+        if (n <= 16 && tiles > 1)   /* one block per tile: each tile waits for the last */
+            CHECK(r.cycle > r.analytic);
+    }
+    /* More K, never fewer cycles. */
+    Res prev = { 0 };
+    for (uint64_t k = 64; k <= 2048; k += 96) {
+        Res r = run(k, 64, 64, 64);
+        CHECK(r.ok);
+        if (k > 64) {
+            CHECK(r.analytic >= prev.analytic);
+            CHECK(r.cycle >= prev.cycle);
+        }
+        prev = r;
+    }
+    return CHECK_DONE();
+}
