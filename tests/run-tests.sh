@@ -3,6 +3,8 @@
 #
 #   unit     every BUILD_DIR/tests/test_* binary; its "N passed, N failed" line is added in
 #   layers   tests/layers/check.py: the import graph of sim/ (no cycle, no upward arrow)
+#   links    tests/links/check.py: every relative link of README.md and the topic READMEs
+#            points to an existing file and heading; README.md links every topic file
 #   bad      every tests/bad/*.cfg and every input tests/bad/generate.py writes: runs
 #            `einsim check FILE` (or the command in its "# args:" line, FILE standing for
 #            the file) within 60 s and expects exit code 1 (or "# exit: N"), each
@@ -59,6 +61,17 @@ else
   pass=$((pass + p)); fail=$((fail + f))
   grep '^FAIL' "$tmp/layers"
   echo "layers tests/layers/check.py: $p passed, $f failed"
+fi
+
+# ---- Markdown links (tests/links/check.py prints its own counts) ------------------------
+if python3 tests/links/check.py . >"$tmp/links" 2>&1; then :; fi
+line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$tmp/links" | tail -1)
+if [ -z "$line" ]; then bad "links: no summary line"; sed 's/^/    /' "$tmp/links" | tail -10
+else
+  p=${line%% passed*}; f=${line#*passed, }; f=${f%% failed}
+  pass=$((pass + p)); fail=$((fail + f))
+  grep '^FAIL' "$tmp/links"
+  echo "links  tests/links/check.py: $p passed, $f failed"
 fi
 
 # ---- bad-input corpus ---------------------------------------------------------------------

@@ -1,6 +1,6 @@
 /* cli.h — the einsim command line: argument parsing and dispatch only. Each sub-command
  * parses its options and calls one library function; only this module chooses exit
- * codes (EXIT_* below, documented in the README). */
+ * codes (EXIT_* below, documented in sim/cli/README.md). */
 #ifndef EINSIM_CLI_H
 #define EINSIM_CLI_H
 

@@ -36,7 +36,7 @@ static const CliOpt nm_cosim_opts[] = {
       "and the RTL must raise its assertion flag at the same beat, PE and lane (exit 1)", 0 },
     { "--unit", "NAME", "the sparse unit (default: the first)", 0 },
     { "--weights", "FILE", "co-simulate the N:M-compressed weights of FILE (pattern, rows = O,\n"
-                           "k = K, values, in-group indices; see README) instead of seeded\n"
+                           "k = K, values, in-group indices; rtl/nm/README.md) instead of seeded\n"
                            "random ones; its metadata is checked at load time", 0 },
     CLI_OPT_SET,
     { NULL, NULL, NULL, 0 },

@@ -18,8 +18,9 @@ static const CliOpt eval_opts[] = {
     { "--nm", "N:M", "N:M pattern for cascades that prune (e.g. 2:4)", 0 },
     { "--ref", "OTHER.cfg", "the reference is this cascade (same inputs and ranks by name)", 0 },
     { "--tol", "REL", "largest double-precision relative error (default 1e-9)", 0 },
-    { "--tol-lsb", "LSB", "largest fixed-point error in LSB (default: the bound the README\n"
-                          "states for the reference's problem family, else 16)", 0 },
+    { "--tol-lsb", "LSB", "largest fixed-point error in LSB (default: the bound that\n"
+                          "sim/func/README.md states for the reference's problem family,\n"
+                          "else 16)", 0 },
     CLI_OPT_SET,
     { NULL, NULL, NULL, 0 },
 };

@@ -22,7 +22,7 @@ const CliSpec import_spec = {
     "holds the reads, fills and updates per level and data space, and the `einsim run`\n"
     "line is printed. What einsim cannot express is refused at its file:line.\n",
     import_opts,
-    "The translation and its limits: README, \"Coming from Timeloop or SCALE-Sim\".\n",
+    "The translation and its limits: sim/import/README.md.\n",
 };
 
 int cmd_import(int argc, char **argv)

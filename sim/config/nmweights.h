@@ -1,6 +1,6 @@
 /* nmweights.h — N:M-compressed weight files: kept values plus in-group indices.
  *
- * A weights file holds one top-level group `weights` (README "N:M sparse PE RTL"):
+ * A weights file holds one top-level group `weights` (rtl/nm/README.md):
  *
  *   weights = {
  *     pattern = "2:8";          # N:M along the reduction rank

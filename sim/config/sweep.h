@@ -1,6 +1,6 @@
 /* sweep.h — sweep files: base inputs plus axes over configuration keys.
  *
- * A sweep file holds one top-level group `sweep` (README "Sweeps"):
+ * A sweep file holds one top-level group `sweep` (sim/sweep/README.md, "Sweep file"):
  *
  *   sweep = {
  *     name = "array-size";                    # optional; default: the file's base name

@@ -2,7 +2,7 @@
  * (attention-1pass) or causal (attention-causal), lowered to the two attention tile
  * queues (sim/lower/lower_attn.c), run on the Verilated RTL and compared with the C
  * model: every AV word bit for bit with the fixed-point interpreter, every tile's start
- * and end with lower_attn_predict, the fixed-point AV within the README's bound (16 LSB)
+ * and end with lower_attn_predict, the fixed-point AV within the bound of sim/func/README.md (16 LSB)
  * of a direct double softmax(QK^T)V (causal: over the keys m <= p), and the RTL's whole
  * run within 1 % of the engine's cycle level (`einsim run --level cycle`). */
 #include "cosim/cosim_common.h"
@@ -18,7 +18,8 @@
 #include "func/interp.h"
 #include "lower/lower_attn.h"
 
-/* The README's validated bound of 1-pass attention in fixed point vs the exact result. */
+/* The validated bound of 1-pass attention in fixed point vs the exact result
+ * (sim/func/README.md, "Validated error bounds"). */
 #define ATTN_BOUND_LSB 16.0
 /* Largest whole-run difference between the RTL and the engine's cycle level, percent. */
 #define ATTN_CYCLE_TOL_PCT 1.0
@@ -222,7 +223,7 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
     double bound = ATTN_BOUND_LSB * ldexp(1.0, -fx.F);
     if (worst > bound)
         add_line(&mm, xasprintf("run: fixed-point AV differs from double softmax(QK^T)V by %.6g, "
-                                "beyond the README's bound %.6g (%g LSB)", worst, bound,
+                                "beyond the bound %.6g (%g LSB) of sim/func/README.md", worst, bound,
                                 ATTN_BOUND_LSB));
     /* Tile stamps. */
     uint64_t max_err = 0;

@@ -502,7 +502,7 @@ static int ref_conv_training(const Cascade *c, const RankBinding *b, double *con
 
 /* ---- families ----------------------------------------------------------------------------- */
 
-/* The README's fixed-point bounds (LSB of the output word) per family. */
+/* The fixed-point bounds of sim/func/README.md (LSB of the output word) per family. */
 static const struct { const char *problem; double lsb; } lsb_bounds[] = {
     { "attention", 16 }, { "attention-causal", 16 }, { "attention-window", 16 },
     { "attention-bigbird", 16 }, { "attention-blockmask", 16 }, { "attention-topk", 16 },

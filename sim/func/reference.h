@@ -69,8 +69,8 @@ int reference_eval(const Cascade *c, const RankBinding *b, double *const *inputs
                    const NMPattern *nm, const FuncEval *decisions, Diag *d, RefOutputs *out);
 void reference_free(RefOutputs *r);
 
-/* The fixed-point bound the README states for a family, in LSB of the output word
- * (inputs uniform on the 2^-F grid in [-1, 1), the shapes of the README), or 0 when it
+/* The fixed-point bound sim/func/README.md states for a family, in LSB of the output
+ * word (inputs uniform on the 2^-F grid in [-1, 1), the shapes stated there), or 0 when it
  * states none. */
 double reference_lsb_bound(const char *problem);
 

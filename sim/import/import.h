@@ -10,8 +10,7 @@
  * concept and refused, at the file:line of the construct, where it does not.
  *
  * What the peer tool models that einsim does not is never approximated silently: it is
- * either documented as the import's translation (README, "Coming from Timeloop or
- * SCALE-Sim") or refused as an input error. */
+ * either documented as the import's translation (sim/import/README.md) or refused as an input error. */
 #ifndef EINSIM_IMPORT_H
 #define EINSIM_IMPORT_H
 

@@ -1,7 +1,7 @@
 /* scalesim.c — `einsim import scalesim`: SCALE-Sim v2's topology CSV and config into
  * einsim files, every layer run, and a per-layer CSV (import.h).
  *
- * The translation (README, "Coming from Timeloop or SCALE-Sim"):
+ * The translation (sim/import/README.md, "SCALE-Sim"):
  *   - a GEMM layer (Layer, M, N, K) is einsim's GEMM cascade Z[m, n] = A[k, m] B[k, n]:
  *     A is SCALE-Sim's ifmap (M x K), B its filter (K x N), Z its ofmap (M x N);
  *   - a convolution layer (H, W, R, S, C, filters, stride[, stride W]) is its im2col
@@ -370,8 +370,8 @@ static char *ss_arch_text(const SsConfig *c, const char *energy)
     double bw = c->user_bw ? 3.0 * (double)c->bw_words : 1e9;
     int64_t wide = c->rows > c->cols ? c->rows : c->cols;
     return xasprintf(
-        "# Imported from a SCALE-Sim config by einsim import scalesim (see the README,\n"
-        "# \"Coming from Timeloop or SCALE-Sim\"): a %" PRId64 " x %" PRId64 " array, one-byte words,\n"
+        "# Imported from a SCALE-Sim config by einsim import scalesim (see\n"
+        "# sim/import/README.md, \"SCALE-Sim\"): a %" PRId64 " x %" PRId64 " array, one-byte words,\n"
         "# the three operand SRAMs (%" PRId64 " + %" PRId64 " + %" PRId64 " KB) as one buffer, %s.\n"
         "arch = {\n"
         "  name = \"scalesim-%" PRId64 "x%" PRId64 "\";\n"

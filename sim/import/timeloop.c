@@ -2,7 +2,7 @@
  * problem, mapping) into einsim files, run once, with einsim's counts in Timeloop's
  * terms (import.h).
  *
- * What is translated (README, "Coming from Timeloop or SCALE-Sim"):
+ * What is translated (sim/import/README.md, "Timeloop"):
  *   - three storage levels: a register file in every PE (instances = the arithmetic's),
  *     one shared buffer, DRAM; the arithmetic's instances / meshX as the array's rows
  *     and meshX as its columns; the register file's entries as the PEs' reg_words;
@@ -394,8 +394,8 @@ static char *tl_arch_text(const Tl *x, const char *spec)
     double gibps = bw ? bw * (double)wb / 8.0 : 1e9;
     int64_t gb_bytes = gb->entries * wb / 8;
     return xasprintf(
-        "# Imported from %s by einsim import timeloop (README, \"Coming from Timeloop or\n"
-        "# SCALE-Sim\"): %s (%" PRId64 " PEs, meshX %" PRId64 ") with a %" PRId64 "-entry %s in each PE,\n"
+        "# Imported from %s by einsim import timeloop (sim/import/README.md,\n"
+        "# \"Timeloop\"): %s (%" PRId64 " PEs, meshX %" PRId64 ") with a %" PRId64 "-entry %s in each PE,\n"
         "# %s (%" PRId64 " words), %s.\n"
         "arch = {\n"
         "  name = \"timeloop-import\";\n"
@@ -597,7 +597,7 @@ Outcome import_timeloop(const TimeloopImport *q, Diag *d)
                 diag_warning(d, t->mapping_loc.file, t->mapping_loc.line,
                              "%s bypasses %s, which Timeloop then reads from %s at every point; einsim "
                              "reads each element once per pass and holds it in the PE, so %s's reads "
-                             "of %s differ (README, \"Coming from Timeloop or SCALE-Sim\")",
+                             "of %s differ (sim/import/README.md, \"Timeloop\")",
                              t->levels[0].name, sp->name, t->levels[1].name, t->levels[1].name, sp->name);
         }
         for (int l = 0; l < 3; l++)

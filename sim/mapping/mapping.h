@@ -4,7 +4,7 @@
  * three: every Einsum that computes something is bound to an existing compute unit that
  * supports each of its operations, bound names exist, partition sizes name inner ranks
  * of the cascade, and the workload's ranks bind every rank of the cascade. (Loop nests,
- * capacity and the schedule are the engine's; see the README's limitations.) */
+ * capacity and the schedule are the engine's; see mappings/README.md, "Limitations".) */
 #ifndef EINSIM_MAPPING_H
 #define EINSIM_MAPPING_H
 

@@ -77,9 +77,9 @@ Outcome run_check(const CheckRequest *r, Diag *d);
  * and fixed point, each output against the direct reference of its family or, with
  * `ref`, against that cascade in double precision; prints the table and the density of
  * masked work. Returns OUTCOME_TOLERANCE when an output's double-precision relative
- * error exceeds `tol`, its fixed-point error exceeds `tol_lsb` (negative: the bound the
- * README states for the reference's family, 16 when it states none), or it has values
- * where the reference has none or the other way round. */
+ * error exceeds `tol`, its fixed-point error exceeds `tol_lsb` (negative: the bound
+ * sim/func/README.md states for the reference's family, 16 when it states none), or it
+ * has values where the reference has none or the other way round. */
 typedef struct {
     const char *cascade, *arch;      /* arch may be NULL */
     const char *ref;                 /* NULL, or the cascade to compare with */

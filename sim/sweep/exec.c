@@ -1,7 +1,7 @@
 /* exec.c — evaluating the points of a sweep: loading and checking each point,
  * completion markers, the sweep CSV, and the forked workers with their progress display.
  *
- * Layout of an output directory DIR (README "Sweeps"):
+ * Layout of an output directory DIR (sim/sweep/README.md):
  *   DIR/points/<id>/   stats.txt, stats.json, stats.csv, effective.cfg as `einsim run -o`
  *                      writes them, then `done`, written last (atomically): the marker
  *                      that the point is complete. It holds a fingerprint of the point's

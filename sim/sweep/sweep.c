@@ -255,7 +255,7 @@ Outcome sweep_command(const SweepOptions *o, Diag *d)
     for (uint64_t n = sp->n_points; n >= 1000; n /= 10)
         sw.id_width++;
     sw.hash = xcalloc((size_t)sp->n_points, sizeof *sw.hash);
-    const char *delay = getenv("EINSIM_SWEEP_TEST_DELAY_MS");  /* test hook (README) */
+    const char *delay = getenv("EINSIM_SWEEP_TEST_DELAY_MS");  /* test hook (tests/README.md) */
     sw.test_delay_ms = delay ? strtol(delay, NULL, 10) : 0;
     if (sw.test_delay_ms < 0 || sw.test_delay_ms > 60000)
         sw.test_delay_ms = 0;

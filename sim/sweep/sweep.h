@@ -1,5 +1,5 @@
 /* sweep.h — `einsim sweep`: every point of a sweep file evaluated in parallel and
- * resumably (README "Sweeps"), one point (--point), job lists for GNU parallel and
+ * resumably (sim/sweep/README.md), one point (--point), job lists for GNU parallel and
  * Slurm (--emit-jobs), or sweep.csv assembled from the point directories (--merge).
  * The sweep file itself is loaded by sim/config (config/sweep.h). */
 #ifndef EINSIM_SWEEP_CMD_H

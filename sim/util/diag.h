@@ -45,7 +45,7 @@ static inline int diag_count(const Diag *d) { return d->n - d->warnings + d->dro
 void diag_print(const Diag *d, FILE *out);
 
 /* What a command came to. Library entry points return it; only the command line turns
- * it into an exit code (the README's table). */
+ * it into an exit code (sim/cli/README.md, "Exit codes"). */
 typedef enum {
     OUTCOME_OK,          /* success */
     OUTCOME_INPUT,       /* bad input: the errors are in the Diag */

@@ -1,4 +1,4 @@
-/* limits.h — every input limit of einsim in one place (the README's "Limits" table).
+/* limits.h — every input limit of einsim in one place (sim/cli/README.md, "Limits").
  *
  * Each limit is enforced where the input is read, with a file:line error that names it;
  * nothing past a limit is silently dropped or truncated. The model tables of the engine

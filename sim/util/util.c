@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* An internal error ends the process with the README's exit code 2 (a fuzzing build
+/* An internal error ends the process with exit code 2 (sim/cli/README.md, "Exit codes") (a fuzzing build
  * aborts, so that libFuzzer keeps the input). */
 static _Noreturn void internal_exit(void)
 {

@@ -14,7 +14,7 @@
 
 /* Internal invariant check; stays on in release builds and names the C source line. A
  * failure prints "einsim: internal error: FILE:LINE: assertion failed: EXPR" and exits
- * with code 2 (the README's internal error; fuzzing builds abort instead). */
+ * with code 2 (sim/cli/README.md, "Exit codes"; fuzzing builds abort instead). */
 #define EINSIM_ASSERT(cond) \
     ((cond) ? (void)0 : einsim_assert_fail(#cond, __FILE__, __LINE__))
 _Noreturn void einsim_assert_fail(const char *expr, const char *file, int line);

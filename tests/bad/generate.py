@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """generate.py OUTDIR — bad inputs too large to keep in the repository, written into OUTDIR
 in the format of tests/bad/*.cfg ("# args:" and "# expect:" lines) for run-tests.sh:
-every input limit of the README's table, each one past its limit, and the inputs that
+every input limit of the table in sim/cli/README.md ("Limits"), each one past its limit, and the inputs that
 used to crash, hang or take quadratic time (40,000 nested parentheses, 40,000 keys in
 one group, an input file of 17 MiB)."""
 import os

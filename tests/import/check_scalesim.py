@@ -6,7 +6,7 @@ then checks every layer of COMPUTE_REPORT.csv against reference.csv (SCALE-Sim's
 reports, source in its header):
   1. fold overlap: SCALE-Sim cycles = einsim analytic cycles + folds x (per_fold - ivl) - 1,
      where SCALE-Sim runs folds one after the other, each taking per_fold cycles, and einsim
-     issues a fold every ivl cycles (README, "Coming from Timeloop or SCALE-Sim");
+     issues a fold every ivl cycles (sim/import/README.md, "SCALE-Sim");
   2. the cycle level adds only the last fold's fill and drain and the first DRAM load:
      analytic < cycles <= analytic + R + C + 12;
   3. SRAM ifmap and filter reads equal SCALE-Sim's; ofmap writes too for ws and is.

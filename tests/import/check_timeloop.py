@@ -6,7 +6,7 @@ Usage: check_timeloop.py EINSIM TMPDIR.
      einsim's levels.csv against Timeloop's counts (reference-gemm.csv, source in its
      header): the analytic cycles, the computes, every fill and update, and every read but
      two are equal, and so is the energy of each of those; the two reads differ by the
-     formulas the README states ("Coming from Timeloop or SCALE-Sim"): the register file's
+     formulas sim/import/README.md states ("Timeloop"): the register file's
      reads of D (einsim reads the accumulator at the first term too: + M.N) and the global
      buffer's reads of C (Timeloop reads C at every point, einsim once per pass: / K).
   2. The import is deterministic (a second import writes the same files).

@@ -2,8 +2,8 @@
 """check.py — the import graph of sim/ has no cycle and no upward arrow.
 
 1. Layers, from the #include lines: modules (sim/NAME/) sit in layers; a file may
-   include headers of its own module and of modules in lower layers only (README
-   "Layout").
+   include headers of its own module and of modules in lower layers only (sim/README.md,
+   "Module layers").
 2. No include cycle between files (headers including each other).
 3. No cycle between source files through the functions they call: a .c file that calls
    a function defined (non-static) in another .c file depends on it, and no two files

@@ -8,8 +8,9 @@
  *     and leakage, so those actions are left out here too.
  * Points where einsim is known to differ (FLAT from 256K tokens, where the evaluation
  * runs FLAT as three phases that stream QK and A through DRAM and overlaps them
- * completely, while einsim runs a mapping's groups one after another; README
- * "Validation") are printed with their error and not asserted; every other point is. */
+ * completely, while einsim runs a mapping's groups one after another;
+ * mappings/README.md, "Validation") are printed with their error and not asserted;
+ * every other point is. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* test_library.c — the shipped cascade library against direct references:
  * every attention cascade equals softmax(QK^T)V in double precision (max relative
  * error <= 1e-9) on several shapes, ragged ones included (M not a multiple of M0), and
- * stays within the README's fixed-point bound; GEMM and the N:M training layer match
+ * stays within the fixed-point bound of sim/func/README.md; GEMM and the N:M training layer match
  * their references; the worked 2:4 example of the training layer is reproduced. */
 #include <math.h>
 #include <stdio.h>
@@ -16,7 +16,7 @@
 #include "func/reference.h"
 #include "util/util.h"
 
-/* The README's fixed-point bound for attention (16-bit words with 8 fractional bits,
+/* The fixed-point bound for attention of sim/func/README.md (16-bit words with 8 fractional bits,
  * 32-bit accumulators, inputs uniform on the 2^-8 grid in [-1, 1), E, F <= 64, M <= 256):
  * max |AV - reference| <= 16 LSB. Measured worst over 30 seeds x 5 shapes: 0.035
  * (1-pass), 0.032 (2-pass), 0.046 (3-pass: A = SN/SD is rounded before the product with
@@ -121,7 +121,7 @@ static void test_attention(void)
 
 /* Every masked, grouped, mixture-of-heads and linear variant against its direct
  * reference, on shapes with ragged chunks and blocks, over several seeds: double
- * precision within 1e-9 relative, fixed point within the README's bound (16 LSB, the
+ * precision within 1e-9 relative, fixed point within the bound of sim/func/README.md (16 LSB, the
  * fixed-point run judged with its own topk choices). */
 static void test_variants(void)
 {
@@ -187,7 +187,7 @@ static void test_variants(void)
 
 /* Linear attention's running state grows with the position: with 16-bit words it
  * saturates beyond E * seq of about 64; 24-bit words (8 fractional bits, 48-bit
- * accumulators) keep the README's bound at E = F = 64 and 256 tokens. */
+ * accumulators) keep the bound of sim/func/README.md at E = F = 64 and 256 tokens. */
 static void test_linear_width(void)
 {
     Cascade *c = load("workloads/cascades/linear-attention.cfg");
