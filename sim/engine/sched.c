@@ -862,6 +862,10 @@ static uint64_t periods_allowed(const PlanGroup *p, uint64_t k, uint64_t per, ui
     uint64_t hi;
     Item it;
     decode(p, lo, &it);
+    /* With partial sums reloaded a tile's first tile differs from the others: steps and
+     * tiles repeat only from the second tile of one (b, h) on. */
+    if (level < 2 && p->has_reload && (it.tile == 0 || it.bh != k / p->items_per_bh))
+        return 0;
     if (level == 0) {
         /* Steps of one tile: middle steps only. */
         if (it.step < 1)
@@ -894,6 +898,11 @@ static uint64_t periods_allowed(const PlanGroup *p, uint64_t k, uint64_t per, ui
             uint64_t bh_first = it.bh * p->items_per_bh;
             uint64_t end_full = bh_first + (p->n_tiles - 1) * items_per_full_tile(p);
             hi = end_full > per ? end_full - per : 0;
+        }
+        if (p->has_reload) {   /* not into the next (b, h)'s first tile */
+            uint64_t bh_end = (it.bh + 1) * p->items_per_bh;
+            uint64_t lim = bh_end > per ? bh_end - per : 0;
+            hi = hi < lim ? hi : lim;
         }
     } else {
         hi = p->items > per ? p->items - per : 0;
@@ -1305,6 +1314,7 @@ void sched_run(const EngineInput *in, const PlanGroup *p, const SchedLimit *lim,
         out->slots_simulated++;
     }
     if (lim && !out->pruned && !w.overflow) {
+        if (getenv("DBG_B")) fprintf(stderr, "DBG group %d tiles %llu nb %llu items %llu done %.0f lim %.0f\n", p->group, (unsigned long long)p->n_tiles, (unsigned long long)p->nb_full, (unsigned long long)p->items, w.done_bytes, lim->dram_bytes);
         /* The cutoff's totals are this sweep's work (what makes the cutoff sound). */
         for (int u = 0; u < w.n_units; u++)
             EINSIM_ASSERT(w.done[u] == lim->busy[u]);
