@@ -862,7 +862,7 @@ static uint64_t periods_allowed(const PlanGroup *p, uint64_t k, uint64_t per, ui
     uint64_t hi;
     Item it;
     decode(p, lo, &it);
-    /* With partial sums reloaded a tile's first tile differs from the others: steps and
+    /* With partial sums reloaded a (b, h)'s first tile differs from the others: steps and
      * tiles repeat only from the second tile of one (b, h) on. */
     if (level < 2 && p->has_reload && (it.tile == 0 || it.bh != k / p->items_per_bh))
         return 0;
