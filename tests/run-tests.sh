@@ -5,6 +5,7 @@
 #   layers   tests/layers/check.py: the import graph of sim/ (no cycle, no upward arrow)
 #   links    tests/links/check.py: every relative link of README.md and the topic READMEs
 #            points to an existing file and heading; README.md links every topic file
+#   guide    tests/guide/run.sh: the README's first experiment, files and commands as written
 #   bad      every tests/bad/*.cfg and every input tests/bad/generate.py writes: runs
 #            `einsim check FILE` (or the command in its "# args:" line, FILE standing for
 #            the file) within 60 s and expects exit code 1 (or "# exit: N"), each
@@ -33,6 +34,17 @@ trap 'rm -rf "$tmp"' EXIT
 
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+# counts LABEL OUT: add the last "N passed, N failed" line of OUT (a checker's own
+# summary) to the totals, show its FAIL lines and print it under LABEL.
+counts() {
+  local line p f
+  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$2" | tail -1)
+  if [ -z "$line" ]; then bad "$1: no summary line"; sed 's/^/    /' "$2" | tail -10; return; fi
+  p=${line%% passed*}; f=${line#*passed, }; f=${f%% failed}
+  pass=$((pass + p)); fail=$((fail + f))
+  grep -E '^FAIL|^    ' "$2"
+  echo "$1: $p passed, $f failed"
+}
 sanitizer_clean() { ! grep -qE 'runtime error|AddressSanitizer|LeakSanitizer' "$1"; }
 
 # ---- unit -------------------------------------------------------------------------------
@@ -53,26 +65,12 @@ for t in "$B"/tests/test_*; do
 done
 
 # ---- import graph (tests/layers/check.py prints its own counts) -------------------------
-if python3 tests/layers/check.py . >"$tmp/layers" 2>&1; then :; fi
-line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$tmp/layers" | tail -1)
-if [ -z "$line" ]; then bad "layers: no summary line"; sed 's/^/    /' "$tmp/layers" | tail -10
-else
-  p=${line%% passed*}; f=${line#*passed, }; f=${f%% failed}
-  pass=$((pass + p)); fail=$((fail + f))
-  grep '^FAIL' "$tmp/layers"
-  echo "layers tests/layers/check.py: $p passed, $f failed"
-fi
+python3 tests/layers/check.py . >"$tmp/layers" 2>&1
+counts "layers tests/layers/check.py" "$tmp/layers"
 
 # ---- Markdown links (tests/links/check.py prints its own counts) ------------------------
-if python3 tests/links/check.py . >"$tmp/links" 2>&1; then :; fi
-line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$tmp/links" | tail -1)
-if [ -z "$line" ]; then bad "links: no summary line"; sed 's/^/    /' "$tmp/links" | tail -10
-else
-  p=${line%% passed*}; f=${line#*passed, }; f=${f%% failed}
-  pass=$((pass + p)); fail=$((fail + f))
-  grep '^FAIL' "$tmp/links"
-  echo "links  tests/links/check.py: $p passed, $f failed"
-fi
+python3 tests/links/check.py . >"$tmp/links" 2>&1
+counts "links  tests/links/check.py" "$tmp/links"
 
 # ---- bad-input corpus ---------------------------------------------------------------------
 # tests/bad/*.cfg, and the inputs past each limit that tests/bad/generate.py writes (too
@@ -319,6 +317,9 @@ rp=$(echo "$rline" | sed -nE 's/^report: ([0-9]+) passed.*/\1/p')
 rf=$(echo "$rline" | sed -nE 's/.* ([0-9]+) failed.*/\1/p')
 if [ -z "$rp" ]; then bad "report tests did not finish"; tail -5 "$tmp/rep.out"
 else pass=$((pass + rp)); fail=$((fail + rf)); echo "report $rp passed, $rf failed"; fi
+# ---- the README's first experiment (tests/guide/run.sh prints its own counts) -------------
+bash tests/guide/run.sh "$EINSIM" "$tmp/guide" >"$tmp/guide.out" 2>&1
+counts "guide  tests/guide/run.sh" "$tmp/guide.out"
 # ---- sweeps (tests/sweep/run.sh prints its own counts) -------------------------------------------
 bash tests/sweep/run.sh "$EINSIM" "$tmp/sweep" >"$tmp/sweep.out" 2>&1
 line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$tmp/sweep.out" | tail -1)
