@@ -341,12 +341,10 @@ static void issue_load(Sw *w, int a, uint64_t q, uint64_t dep_ready)
     Item it;
     decode(p, residency_first(p, pa->res, q), &it);
     uint64_t ready = dep_ready;
-    if (pa->reloads >= 0 && it.tile) {
-        /* Partial sums: after the store of the same item of the previous tile. */
-        const Rec *st = rec_find(w, pa->reloads, q - items_per_full_tile(p));
-        EINSIM_ASSERT(st);
-        ready = umax(ready, st->end);
-    }
+    /* Partial sums (pa->reloads): the store of the same item a tile back was issued
+     * before this load (plan_schedule bounds the load's prefetch) on the same DRAM
+     * channel, which serves requests in issue order, so it has finished when this
+     * transfer starts. */
     if (q >= pa->copies) {
         const Rec *old = rec_find(w, a, q - pa->copies);
         if (old)
@@ -1102,8 +1100,6 @@ void sched_run(const EngineInput *in, const PlanGroup *p, const SchedLimit *lim,
     for (int c = 0; c < STEP_CACHE && p->n_masked; c++)
         w.sc_live[c] = xcalloc(p->nb_full > p->nb_last ? p->nb_full : p->nb_last, 1);
     uint64_t nb_max = p->nb_full > p->nb_last ? p->nb_full : p->nb_last;
-    /* Partial sums reloaded: a load reads the store of the same item a tile back. */
-    uint64_t back = p->has_reload ? items_per_full_tile(p) : 0;
     if (lim)
         w.chain = slot_chain(&w);
     /* Block-level periods, for a tile of one step in which no item reads another item's
@@ -1112,8 +1108,7 @@ void sched_run(const EngineInput *in, const PlanGroup *p, const SchedLimit *lim,
      * the middle blocks of a step can repeat block by block. */
     bool by_block = !in->trace && !in->exhaustive && p->steps == 1 && p->max_lookback_steps == 0 &&
                     !p->n_masked && /* masks: blocks of a step may differ in liveness */
-                    p->hgroup == 1 && /* shared heads: each head's last block may be ragged */
-                    !p->has_reload;   /* partial sums: an item reads the previous tile's */
+                    p->hgroup == 1; /* shared heads: each head's last block may be ragged */
     for (int a = 0; a < p->n_act; a++)
         for (int q = 0; q < p->act[a].n_deps; q++)
             by_block &= !p->act[a].deps[q].whole;
@@ -1133,8 +1128,7 @@ void sched_run(const EngineInput *in, const PlanGroup *p, const SchedLimit *lim,
             /* Residencies alive: the copies, those in use over the skew window. */
             need = pa->copies + 4 + p->max_skew + 1 + (pa->res == RES_ITEM ? 0 : 2);
         } else {
-            need = 2 * ((uint64_t)p->max_skew + 2 + (by_block ? 0 : ((uint64_t)p->max_lookback_steps + 1) * nb_max + nb_max) +
-                        back);
+            need = 2 * ((uint64_t)p->max_skew + 2 + (by_block ? 0 : ((uint64_t)p->max_lookback_steps + 1) * nb_max + nb_max));
         }
         w.ring_size[a] = pow2_at_least(need);
         w.ring[a] = xcalloc(w.ring_size[a], sizeof **w.ring);
@@ -1156,7 +1150,7 @@ void sched_run(const EngineInput *in, const PlanGroup *p, const SchedLimit *lim,
     /* Margins of items around a jump: skews and look-back on the low side, plus the
      * loads issued ahead on the high side; tile-resident loads only matter from the tile
      * level up (inside a tile's middle steps none is issued). */
-    uint64_t margin0 = (uint64_t)p->max_skew + 2 + (uint64_t)(p->max_lookback_steps + 1) * nb_max + nb_max + back;
+    uint64_t margin0 = (uint64_t)p->max_skew + 2 + (uint64_t)(p->max_lookback_steps + 1) * nb_max + nb_max;
     uint64_t margin1 = margin0, mlo = margin0;
     w.live = mlo;
     uint64_t blo = (uint64_t)p->max_skew + 2, bhi = 2;  /* items below and above a slot */
@@ -1314,7 +1308,6 @@ void sched_run(const EngineInput *in, const PlanGroup *p, const SchedLimit *lim,
         out->slots_simulated++;
     }
     if (lim && !out->pruned && !w.overflow) {
-        if (getenv("DBG_B")) fprintf(stderr, "DBG group %d tiles %llu nb %llu items %llu done %.0f lim %.0f\n", p->group, (unsigned long long)p->n_tiles, (unsigned long long)p->nb_full, (unsigned long long)p->items, w.done_bytes, lim->dram_bytes);
         /* The cutoff's totals are this sweep's work (what makes the cutoff sound). */
         for (int u = 0; u < w.n_units; u++)
             EINSIM_ASSERT(w.done[u] == lim->busy[u]);
