@@ -338,25 +338,22 @@ int sweep_run_point(const Sweep *sw, uint64_t id, int csv_fd, bool *feasible, Di
 {
     RunInputs ri;
     int rc = 1;
-    EngineResult *res = xcalloc(1, sizeof *res);
-    CycleResult cy = { 0 };
-    EnergyReport er;
-    memset(&er, 0, sizeof er);
+    RunResult rr = { 0 };
     char *dir = sweep_point_dir(sw, id);
     if (point_load(sw, id, &ri, d) == 0) {
         char *prefix = row_prefix(sw, id);
         uint64_t h = fingerprint(sw, &ri, prefix);
-        engine_analytic(&ri.in, res);
-        if (sw->level != SWEEP_ANALYTIC)
-            engine_cycle(&ri.in, res, &cy);
-        if (res->feasible)
-            energy_price(res, ri.arch, &er);
+        /* The evaluation `einsim run` makes at the sweep's level, energy priced (a
+         * training workload runs its own engine). */
+        run_evaluate(&ri, sw->level != SWEEP_ANALYTIC, &rr);
+        const EngineResult *res = rr.res;
         PointInputs p;
         point_inputs(sw, id, &p);
         RunReport rep = { ri.arch->name, p.file[SWEEP_KEY_ARCH], ri.workload->name,
                           p.file[SWEEP_KEY_WORKLOAD], ri.mapping->name,
                           p.file[SWEEP_KEY_MAPPING], ri.cascade->name, ri.arch->clock_mhz, res,
-                          &cy, &er, NULL, report_seq_of(ri.workload) };
+                          &rr.cy, &rr.er, rr.training ? &rr.tr : NULL,
+                          report_seq_of(ri.workload) };
         RunFiles f;
         int bad = report_run_files(&rep, &ri, &f, d);
         char *row = bad ? NULL : xasprintf("%s%s", prefix, f.row);
@@ -386,9 +383,9 @@ int sweep_run_point(const Sweep *sw, uint64_t id, int csv_fd, bool *feasible, Di
         free(p.ov);
         free(prefix);
     }
+    run_result_free(&rr);
     run_inputs_free(&ri);
     free(dir);
-    free(res);
     return rc;
 }
 

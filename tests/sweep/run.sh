@@ -156,6 +156,20 @@ check "infeasible: not a failure (exit $rc)" [ "$rc" = 0 ]
 check "infeasible: row with feasible=0 and the reason" \
   grep -q '^002,64,bert,1024,fusemax,fusemax,0,.*"group attention: the tile P = 256 needs' "$T/inf/sweep.csv"
 check "infeasible: counted" grep -q '2 evaluated (1 infeasible)' "$T/inf.err"
+# A training workload: the sweep's point is the evaluation `einsim run` makes (both levels).
+cat >"$T/train.cfg" <<EOF2
+sweep = { name = "train"; arch = "$PWD/models/sat.cfg"; mapping = "$PWD/mappings/sat.cfg";
+  workload = "$PWD/workloads/bert-base-train.cfg"; level = "both";
+  axes = ( { key = "workload.nm"; values = [ "2:8" ]; } ); };
+EOF2
+sweep "$T/train.cfg" -o "$T/train" >/dev/null 2>&1
+"$EINSIM" run -a models/sat.cfg -w workloads/bert-base-train.cfg -m mappings/sat.cfg \
+  --set workload.nm=2:8 --level both -o "$T/train-run" >/dev/null 2>&1
+want=$(awk '/^  Cycles/ {print $3}' "$T/train-run/stats.txt" | tr '\n' ,)
+got=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i }
+               NR == 2 { print $c["cycles"] "," $c["cycle_cycles"] "," }' "$T/train/sweep.csv")
+check "training workload: the sweep's cycles are the run's ($got against $want)" \
+  test "${#want}" -gt 2 -a "$got" = "$want"
 expect_rc() { # expect_rc WANT DESCRIPTION ARGS...
   local want=$1 what=$2; shift 2
   if "$EINSIM" "$@" >"$T/o" 2>"$T/e"; then rc=0; else rc=$?; fi
