@@ -68,10 +68,9 @@ bool engine_splits_reduction(const EngineInput *in, const Einsum *e, int r, uint
     const Cascade *c = in->cascade;
     for (int i = 0; r >= 0 && i < e->n_red; i++) {
         int x = e->red_ranks[i];
-        if (x == r || (c->ranks[x].parent == r && c->ranks[x].kind == RANK_OUTER))
-            return true;
         /* An inner partition (m0 of M) is whole in tiles that are multiples of it. */
-        if (c->ranks[x].parent == r && in->sizes && tile % (uint64_t)in->sizes->size[x])
+        if (x == r || (c->ranks[x].parent == r &&
+                       (c->ranks[x].kind == RANK_OUTER || (in->sizes && tile % (uint64_t)in->sizes->size[x]))))
             return true;
     }
     return false;

@@ -12,15 +12,14 @@
 
 #include "energy/area.h"
 
-/* The area the level takes per KiB of capacity, and its item in c; false if absent. */
-static bool level_area(const ArchSpec *a, const ArchCost *c, const StorageSpec *s, double *per_kib,
-                       double *now)
+/* The level's area now and per KiB of its capacity, from its item in c; false if it
+ * has none (no capacity). */
+static bool level_area(const ArchCost *c, const StorageSpec *s, double *per_kib, double *now)
 {
     for (int i = 0; i < c->n; i++)
         if (strcmp(c->items[i].component, s->name) == 0 && strcmp(c->items[i].part, "storage") == 0) {
             *now = c->items[i].um2;
             *per_kib = s->size_bytes ? c->items[i].um2 / ((double)s->size_bytes / 1024.0) : 0;
-            (void)a;
             return *per_kib > 0;
         }
     return false;
@@ -55,7 +54,7 @@ Outcome run_area_match(const AreaMatchRequest *r, Diag *d)
         goto done;
     }
     double per_kib, now;
-    if (!level_area(a, &ca, s, &per_kib, &now)) {
+    if (!level_area(&ca, s, &per_kib, &now)) {
         diag_error(d, r->arch, 0, "level %s has no area to scale (no capacity)", s->name);
         goto done;
     }
