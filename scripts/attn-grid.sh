@@ -11,7 +11,7 @@
 # Usage: scripts/attn-grid.sh [EINSIM] (default build/bin/einsim). Builds the
 # bridge libraries with make cosim-lib (cached; 16x16 takes about two minutes, 32x32
 # about fifteen). GRID_MAPPING=FILE runs another mapping (default mappings/fusemax.cfg;
-# tests/cosim/fusemax-reuse.cfg adds the RTL's register-reuse rules, so that the points
+# mappings/fusemax-rtl.cfg adds the RTL's register-reuse rules, so that the points
 # with two query blocks per chunk run too).
 set -u
 EINSIM=${1:-build/bin/einsim}

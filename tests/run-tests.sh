@@ -130,6 +130,19 @@ expect_rc 0 "--version" --version
 [ "$("$EINSIM" --version)" = "einsim $(sed -nE 's/^#define EINSIM_VERSION "(.*)"/\1/p' sim/util/version.h)" ] \
   && ok || bad "--version prints the version of sim/util/version.h"
 expect_rc 1 "help of an unknown command" help frobnicate
+# Iso-area: the size area-match prints gives the largest area not above the other's
+# (einsim run reports it), one KiB more exceeds it; impossible matches are input errors.
+expect_rc 0 "area-match" area-match -a models/fusemax.cfg --like models/flat.cfg
+kib=$(sed -nE 's/^match  GlobalBuffer = ([0-9]+) KiB.*/\1/p' "$tmp/out")
+area_of() { "$EINSIM" run -a "$1" -w workloads/bert.cfg -m "$2" --level analytic "${@:3}" | sed -nE 's/^  Area *: ([0-9.]+) mm.*/\1/p'; }
+flat_a=$(area_of models/flat.cfg mappings/flat.cfg)
+fm_a=$(area_of models/fusemax.cfg mappings/fusemax.cfg --set arch.GlobalBuffer.size_kb="$kib")
+fm_a1=$(area_of models/fusemax.cfg mappings/fusemax.cfg --set arch.GlobalBuffer.size_kb="$((kib + 1))")
+if [ -n "$kib" ] && awk -v a="$fm_a" -v b="$flat_a" -v c="$fm_a1" 'BEGIN{exit !(a <= b && c > b && b - a < 0.02)}'; then ok
+else bad "area-match: $kib KiB gives $fm_a mm^2 (+1 KiB $fm_a1) against $flat_a"; fi
+expect_rc 1 "area-match, too small to match" area-match -a models/fusemax.cfg --like models/fusemax-4x4.cfg
+expect_rc 1 "area-match, DRAM level" area-match -a models/fusemax.cfg --like models/flat.cfg --level DRAM
+expect_rc 1 "area-match without --like" area-match -a models/fusemax.cfg
 # Every command the help lists answers `einsim help COMMAND` with its own usage.
 nh=0; for c in $("$EINSIM" help | sed -nE 's/^  ([a-z][a-z0-9-]*)( .*)?$/\1/p' | grep -vx help); do
   "$EINSIM" help "$c" 2>/dev/null | head -1 | grep -q "^usage: einsim $c " || { nh=1; echo "    help $c"; }
@@ -520,7 +533,7 @@ rc=$?
 if [ "$rc" = 1 ] && grep -q 'refusing to run' "$tmp/err"; then ok; else bad "cosim parameter mismatch: exit $rc"; fi
 if "$EINSIM" rtl-params models/fusemax-8x8.cfg | grep -q '^`define EINSIM_ROWS 8$'; then ok; else bad "rtl-params rows"; fi
 # Attention lowers in the engine's order; without reuse rules (mappings/fusemax.cfg has
-# none; tests/cosim/fusemax-reuse.cfg states the RTL's) the order overlaps two chunks of
+# none; mappings/fusemax-rtl.cfg states the RTL's) the order overlaps two chunks of
 # one query block (two blocks per chunk), which needs registers the RTL does not have:
 # refused, before the RTL is loaded. A staging latency other than the RTL's is refused
 # the same way.

@@ -100,7 +100,8 @@ int cli_input_take(CliInputs *in, const char *opt, const char *val);
 char *cli_synopsis_short(const CliSpec *s);
 /* Each command's table (cmd_*.c). */
 extern const CliSpec check_spec, eval_spec, run_spec, compare_spec, report_spec, sweep_spec,
-    search_spec, train_compare_spec, cosim_spec, import_spec, rtl_params_spec, nm_cosim_spec, nm_params_spec;
+    search_spec, train_compare_spec, cosim_spec, import_spec, rtl_params_spec, nm_cosim_spec, nm_params_spec,
+    area_match_spec;
 
 int cmd_check(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
@@ -115,5 +116,6 @@ int cmd_rtl_params(int argc, char **argv);
 int cmd_nm_rtl_params(int argc, char **argv);   /* cmd_cosim_nm.c */
 int cmd_cosim_nm(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_area_match(int argc, char **argv);
 
 #endif

@@ -50,6 +50,8 @@ static const Command commands[] = {
     { &cosim_spec, cmd_cosim,
       "run the Verilated RTL and the C model on one GEMM mapping;\ncompare values and "
       "per-tile cycles (exit 3 on mismatch)" },
+    { &area_match_spec, cmd_area_match,
+      "iso-area: the size of a storage level that gives an\narchitecture another's on-chip area" },
     { &rtl_params_spec, cmd_rtl_params, "the Verilog parameter header of an architecture" },
     { &nm_cosim_spec, cmd_cosim_nm, "co-simulate the N:M sparse array RTL against the C model" },
     { &nm_params_spec, cmd_nm_rtl_params,

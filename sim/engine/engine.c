@@ -62,6 +62,48 @@ static void check_reuse(const MappingSpec *m, const GroupSpec *gs, const ReuseSp
     }
 }
 
+/* A group's loop over a rank one of its Einsums reduces carries partial sums from tile to
+ * tile through DRAM: only for a result the group stores, element-wise sums, and groups
+ * without an iterative rank. */
+static void check_reduced_loop(const EngineInput *in, int gi, int r, Diag *d)
+{
+    const Cascade *c = in->cascade;
+    const GroupSpec *gs = &in->mapping->groups[gi];
+    bool iterates = false;
+    for (int e = 0; e < c->n_einsums; e++)
+        iterates |= engine_group_of(in, e) == gi && c->einsums[e].phase == PHASE_LOOP && c->iter_rank >= 0;
+    for (int e = 0; e < c->n_einsums; e++) {
+        const Einsum *es = &c->einsums[e];
+        if (engine_group_of(in, e) != gi || !einsum_computes(es) ||
+            !engine_splits_reduction(in, es, r, gs->loop_tile ? gs->loop_tile : gs->loop_granule))
+            continue;
+        const char *out = c->tensors[es->out].name;
+        const char *why = NULL;
+        bool stored = c->tensors[es->out].is_output, read_here = false;
+        for (int j = 0; j < c->n_einsums; j++)
+            for (int n = 0; j != e && n < c->einsums[j].n_nodes; n++)
+                if (c->einsums[j].nodes[n].kind == EX_ACCESS &&
+                    engine_view_source(c, c->einsums[j].nodes[n].tensor) == es->out) {
+                    read_here |= engine_group_of(in, j) == gi;
+                    stored |= engine_group_of(in, j) != gi;
+                }
+        if (es->red == RED_TOPK || es->red == RED_PRUNE)
+            why = "a selection cannot be split into tiles";
+        else if (iterates)
+            why = "the group also iterates over a recurrence, which einsim does not combine with partial sums";
+        else if (read_here)
+            why = "its partial result would be read in the same group";
+        else if (in_names(gs->resident, gs->n_resident, out) || in_names(gs->streamed, gs->n_streamed, out))
+            why = "its partial sums go through DRAM between tiles, so it cannot be resident or streamed";
+        else if (!stored)
+            why = "its result is neither an output nor read by another group";
+        if (why)
+            diag_error(d, gs->loc.file, gs->loc.line, "mapping.groups.%s.loop.rank: the loop "
+                       "over %s splits the reduction of einsum %s: %s", gs->name,
+                       c->ranks[r].name, es->name, why);
+    }
+}
+
 int engine_check(const EngineInput *in, Diag *d)
 {
     int errs0 = diag_count(d);
@@ -104,6 +146,8 @@ int engine_check(const EngineInput *in, Diag *d)
             if (r < 0 || c->ranks[r].kind != RANK_ROOT)
                 diag_error(d, gs->loc.file, gs->loc.line, "mapping.groups.%s.loop.rank: %s is "
                            "not a root rank of cascade %s", gs->name, gs->loop_rank, c->name);
+            else
+                check_reduced_loop(in, g, r, d);
         }
         if (gs->buffer) {
             const StorageSpec *lv = arch_find_level(a, gs->buffer);
@@ -492,7 +536,8 @@ static void einsum_scale(Ctx *x, int ei, double share, const char *src)
 
 /* ---- a group's steady state: the sums over its items ---------------------------------- */
 
-#define MAX_CLASSES 64   /* 2 tile kinds x 3 step kinds x 3 head kinds x 3 block kinds */
+#define MAX_CLASSES 64   /* 3 tile kinds x 3 step kinds x 3 head kinds x 3 block kinds, the
+                            first tile apart only with one step (plan_classes) */
 
 typedef struct {
     uint64_t *busy;          /* per unit: cycles held by the group's passes */
@@ -607,7 +652,10 @@ static void group_sums(Ctx *x, const PlanGroup *p, GroupCost *gc, bool account)
             PassShape s = plan_shape(in, p, i, ic->x);
             run_terms[i] += (double)s.terms * (double)cnt;
             all_terms[i] += (double)s.terms * (double)ic->count;
-            port[0] += (double)s.rd * (double)cnt;
+            /* Partial sums continued from the previous tile: read back into the unit. */
+            double reread = pa->reload >= 0 && !ic->first_tile
+                          ? (double)plan_words(in, p, pa->reload, ic->x) * (double)cnt : 0;
+            port[0] += (double)s.rd * (double)cnt + reread;
             port[1] += (double)s.wr * (double)cnt;
             uint64_t held = mul(x, mul(x, s.n, s.ivl), cnt);
             gc->busy[pa->unit] = add(x, gc->busy[pa->unit], held);
@@ -668,6 +716,10 @@ static void group_sums(Ctx *x, const PlanGroup *p, GroupCost *gc, bool account)
             const char *oname = c->tensors[e->out].name;
             uint64_t ou = outs >= 1.8e19 ? (x->overflow = 1, UINT64_MAX) : (uint64_t)outs;
             uint64_t pu = (uint64_t)psum_reads;
+            if (reread > 0 && buf) {   /* loaded into the buffer, read from there */
+                TrafficStat *tb = traffic(x, buf->name, oname);
+                tb->reads = add(x, tb->reads, reread >= 1.8e19 ? (x->overflow = 1, UINT64_MAX) : (uint64_t)reread);
+            }
             if (home == 0 && buf) {
                 TrafficStat *tb = traffic(x, buf->name, oname);
                 tb->writes = add(x, tb->writes, ou);

@@ -80,6 +80,10 @@ typedef struct {
     PlanDep deps[PLAN_MAX_DEPS];
     bool has_block;     /* the output / tensor has the block rank */
     int store;          /* ACT_EINSUM: index of the store of its output in this group, -1 */
+    int reload;         /* ACT_EINSUM that reduces the loop rank: index of the load of its
+                           partial sums from the previous tile (tiles after the first), -1 */
+    int reloads;        /* loads: the store whose results of the previous tile it reads
+                           back (partial sums; from the second tile on), -1 */
     uint64_t stream_div; /* loads: > 1 when consumers read it pass by pass (a slice per
                            pass streams through the buffer), the passes of a full item */
     bool maskable;      /* skipped at dead items (live.c): an Einsum that reads a masked
@@ -116,6 +120,7 @@ typedef struct {
     uint32_t max_skew;
     uint32_t max_lookback_steps; /* deepest DEP_REL (in steps) */
     bool pipelined;
+    bool has_reload;         /* an Einsum reduces the loop rank: partial sums reloaded */
     bool spilled;            /* the group's spill tensors go through DRAM */
     bool tile_db;            /* tile-resident loads double-buffered */
     bool bypass;             /* the bypass tensors skip the buffer */
@@ -157,6 +162,9 @@ static inline uint64_t plan_block_ext(const PlanGroup *p, bool last_tile, uint64
  * rank ("H -> HK, G"), every head when an input has no head rank (multi-query), else 1. */
 uint64_t engine_head_group(const EngineInput *in);
 bool engine_is_head_rank(const Cascade *c, int r);  /* H or one of its partitions */
+/* A loop over rank r in tiles of `tile` splits a reduction of e (over r, over its outer
+ * partition, or over an inner partition the tile is not a multiple of). */
+bool engine_splits_reduction(const EngineInput *in, const Einsum *e, int r, uint64_t tile);
 const SpatialSpec *engine_spatial_of(const MappingSpec *m, const char *unit);
 const BindingSpec *engine_binding_of(const MappingSpec *m, const char *einsum); /* or NULL */
 /* The spatial mapping Einsum `einsum` runs with on `unit`: its binding's own rows / cols
@@ -246,6 +254,7 @@ typedef struct {
     bool first_step, last_step;   /* the items are at step 0 / the last step */
     bool first_block;             /* the items are block 0 (residency starts) */
     bool first_tile_item;         /* step 0 and block 0 */
+    bool first_tile;              /* the items are in the first tile of their (b, h) */
     bool last_block;              /* the items are the last block of their step */
     uint64_t count;               /* items of this class in all (b, h) */
     uint64_t live;                /* of them, items not dead (all when unmasked) */

@@ -63,6 +63,19 @@ int engine_einsum_ranks(const Einsum *e, int *r)
     return n;
 }
 
+bool engine_splits_reduction(const EngineInput *in, const Einsum *e, int r, uint64_t tile)
+{
+    const Cascade *c = in->cascade;
+    for (int i = 0; r >= 0 && i < e->n_red; i++) {
+        int x = e->red_ranks[i];
+        /* An inner partition (m0 of M) is whole in tiles that are multiples of it. */
+        if (x == r || (c->ranks[x].parent == r &&
+                       (c->ranks[x].kind == RANK_OUTER || (in->sizes && tile % (uint64_t)in->sizes->size[x]))))
+            return true;
+    }
+    return false;
+}
+
 bool engine_is_head_rank(const Cascade *c, int r)
 {
     return c->head_rank >= 0 && (r == c->head_rank || c->ranks[r].parent == c->head_rank);

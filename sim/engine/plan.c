@@ -482,14 +482,18 @@ double plan_touches(const EngineInput *in, const PlanGroup *p, int a, int t, Ite
 int plan_classes(const PlanGroup *p, ItemClass *out, int max)
 {
     int n = 0;
-    for (int tk = 0; tk < 2; tk++) {                 /* full tiles, the last tile */
-        uint64_t ntiles = tk ? 1 : p->n_tiles - 1;
+    /* Full tiles, the last tile; with partial sums reloaded from the previous tile, the
+     * first full tile apart from the others. */
+    bool split = p->has_reload && p->n_tiles > 2;
+    for (int tk = split ? 0 : 1; tk < 3; tk++) {     /* first full tile, full tiles, last */
+        uint64_t ntiles = tk == 2 ? 1 : tk == 0 ? 1 : p->n_tiles - 1 - (split ? 1 : 0);
         if (!ntiles)
             continue;
-        uint64_t nb = tk ? p->nb_last : p->nb_full;
-        uint64_t blk_last = tk ? p->blk_last_last : p->blk_last_full;
-        uint64_t tile = tk ? p->tile_last : (p->tile ? p->tile : p->tile_last);
-        uint64_t t0 = tk ? p->n_tiles - 1 : 0, t1 = t0 + ntiles;
+        bool last_tile = tk == 2;
+        uint64_t nb = last_tile ? p->nb_last : p->nb_full;
+        uint64_t blk_last = last_tile ? p->blk_last_last : p->blk_last_full;
+        uint64_t tile = last_tile ? p->tile_last : (p->tile ? p->tile : p->tile_last);
+        uint64_t t0 = last_tile ? p->n_tiles - 1 : tk == 0 || !split ? 0 : 1, t1 = t0 + ntiles;
         for (uint64_t sk = 0; sk < 3; sk++) {        /* step 0, middle steps, last step */
             uint64_t nsteps;
             bool first = false, last = false;
@@ -535,6 +539,7 @@ int plan_classes(const PlanGroup *p, ItemClass *out, int max)
                     ic->last_step = last;
                     ic->first_block = first_head && bk == 0;
                     ic->first_tile_item = first && ic->first_block;
+                    ic->first_tile = t0 == 0 && t1 == 1;
                     ic->last_block = last_head && (bk == 2 || nbh == 1);
                     ic->count = smul(smul(smul(smul(p->bh, ntiles), nsteps), nblocks), nheads);
                     ic->live = ic->live_steps = ic->live_tiles = ic->count;
@@ -561,6 +566,8 @@ bool plan_runs(const PlanGroup *p, int a, const ItemClass *ic)
 {
     const PlanAct *pa = &p->act[a];
     if (pa->kind == ACT_LOAD) {
+        if (pa->reloads >= 0)
+            return !ic->first_tile;
         if (pa->res == RES_TILE)
             return ic->first_tile_item;
         if (pa->res == RES_STEP)
@@ -579,7 +586,7 @@ bool plan_runs(const PlanGroup *p, int a, const ItemClass *ic)
 static int add_act(PlanGroup *p, PlanAct a)
 {
     p->act = xrealloc(p->act, (size_t)(p->n_act + 1) * sizeof *p->act);
-    a.store = -1;
+    a.store = a.reload = a.reloads = -1;
     p->act[p->n_act] = a;
     return p->n_act++;
 }
@@ -916,6 +923,19 @@ static int plan_schedule(const EngineInput *in, PlanGroup *p, char *why, size_t 
             need += 1;          /* double-buffered: the next residency loads meanwhile */
         if (need > pa->copies)
             pa->copies = (uint32_t)need;
+        if (pa->reloads >= 0) {
+            /* A reload of residency q issues in slot q - copies + hi + 1, after the store of
+             * the same item a tile back (slot q - items per tile + its skew). */
+            int64_t room = (int64_t)(p->steps * nb_min) + hi - p->act[pa->reloads].skew;
+            if (room < 1) {
+                snprintf(why, n_why, "group %s: tiles of %" PRIu64 " items are too short to "
+                         "reload the partial sums of %s", p->gs->name, p->steps * nb_min,
+                         in->cascade->tensors[pa->tensor].name);
+                return 1;
+            }
+            if ((int64_t)pa->copies > room)
+                pa->copies = (uint32_t)room;
+        }
     }
     return 0;
 }
@@ -1128,6 +1148,35 @@ int plan_build(const EngineInput *in, int g, PlanOpts o, PlanGroup *p, char *why
                 p->act[k].copies = 1;
             }
     }
+    /* A loop over a rank an Einsum reduces (a GEMM's K): from the second tile on, the
+     * Einsum continues the partial sums the previous tile stored, loaded back from DRAM
+     * (engine_check refuses the cases this does not cover). */
+    for (int i = 0; i < n_ein && p->n_tiles > 1; i++) {
+        if (!engine_splits_reduction(in, &c->einsums[p->act[i].einsum], p->loop_rank, p->tile))
+            continue;
+        int sa = p->act[i].store;
+        if (sa < 0 || p->steps != 1 || p->nb_full != p->nb_last) {   /* engine_check refuses */
+            snprintf(why, n_why, "group %s: the tile %s = %" PRIu64 " splits the reduction of "
+                     "%s", gs->name, c->ranks[p->loop_rank].name, p->tile,
+                     c->einsums[p->act[i].einsum].name);
+            plan_free(p);
+            return 1;
+        }
+        PlanAct ld = { .kind = ACT_LOAD, .einsum = -1, .tensor = p->act[i].tensor, .unit = -1,
+                       .res = RES_ITEM, .copies = 1, .has_block = p->act[i].has_block };
+        int la = add_act(p, ld);
+        p->act[la].reloads = sa;
+        PlanAct *pa = &p->act[i];
+        if (pa->n_deps >= PLAN_MAX_DEPS) {
+            snprintf(why, n_why, "group %s: einsum %s reads more than %d tensors", gs->name,
+                     c->einsums[pa->einsum].name, PLAN_MAX_DEPS);
+            plan_free(p);
+            return 1;
+        }
+        pa->deps[pa->n_deps++] = (PlanDep){ .prod = la, .kind = DEP_REL };
+        pa->reload = la;
+        p->has_reload = true;
+    }
     for (int i = 0; i < p->n_act; i++) {
         PlanAct *pa = &p->act[i];
         for (int q = 0; q < pa->n_deps; q++) {
@@ -1265,8 +1314,9 @@ int plan_capacity(const EngineInput *in, PlanGroup *p, char *why, size_t n_why)
         uint64_t b = smul(bytes_of(in, words), copies);
         total = sadd(total, b);
         if (listed++ < 8)
-            buf_printf(&parts, "%s%s %" PRIu64 " B x%" PRIu64, listed > 1 ? ", " : "",
-                       c->tensors[engine_view_source(c, pa->tensor)].name, b / copies, copies);
+            buf_printf(&parts, "%s%s%s %" PRIu64 " B x%" PRIu64, listed > 1 ? ", " : "",
+                       c->tensors[engine_view_source(c, pa->tensor)].name,
+                       pa->reloads >= 0 ? " (partial sums read back)" : "", b / copies, copies);
     }
     /* Intermediates the mapping keeps in the buffer: resident ones for a tile, streamed
      * ones for a step (two copies: the step being produced and the one being read). */

@@ -341,13 +341,17 @@ static void issue_load(Sw *w, int a, uint64_t q, uint64_t dep_ready)
     Item it;
     decode(p, residency_first(p, pa->res, q), &it);
     uint64_t ready = dep_ready;
+    /* Partial sums (pa->reloads): the store of the same item a tile back was issued
+     * before this load (plan_schedule bounds the load's prefetch) on the same DRAM
+     * channel, which serves requests in issue order, so it has finished when this
+     * transfer starts. */
     if (q >= pa->copies) {
         const Rec *old = rec_find(w, a, q - pa->copies);
         if (old)
             ready = umax(ready, old->use_end);
     }
-    if (residency_dead(w, pa, q, &it)) {
-        /* Nothing live reads it: no transfer. */
+    if (residency_dead(w, pa, q, &it) || (pa->reloads >= 0 && it.tile == 0)) {
+        /* Nothing live reads it (or no partial sums yet): no transfer. */
         Rec *r = rec_at(w, a, q);
         *r = (Rec){ q, ready, ready, ready, 0 };
         return;
@@ -463,6 +467,8 @@ static uint64_t issue_einsum(Sw *w, int a, uint64_t item, const Item *it, uint64
      * have been through the port. */
     uint64_t port_done = 0;
     uint64_t port_need[2] = { s.rd, s.wr };
+    if (pa->reload >= 0 && it->tile)   /* partial sums from the previous tile */
+        port_need[0] = add(w, port_need[0], plan_words(w->in, p, pa->reload, it->x));
     if (w->port[0].n + w->port[1].n > 64) {
         /* No request starts before the earliest unit of the group can issue. */
         uint64_t floor = UINT64_MAX;
@@ -831,6 +837,9 @@ static bool alike(const PlanGroup *p, uint64_t i, uint64_t j)
     /* The last tile differs from the others only when it is ragged. */
     bool lta = a.tile == p->n_tiles - 1 && !tiles_uniform(p);
     bool ltb = b.tile == p->n_tiles - 1 && !tiles_uniform(p);
+    /* With partial sums reloaded, the first tile has no reloads. */
+    if (p->has_reload && (a.tile == 0) != (b.tile == 0))
+        return false;
     return sa == sb && ba == bb && a.nb == b.nb && lta == ltb && a.x.blk == b.x.blk &&
            a.x.chunk == b.x.chunk && a.x.tile == b.x.tile &&
            a.block == b.block && (a.step == b.step || (sa == 1 && sb == 1));
@@ -851,6 +860,10 @@ static uint64_t periods_allowed(const PlanGroup *p, uint64_t k, uint64_t per, ui
     uint64_t hi;
     Item it;
     decode(p, lo, &it);
+    /* With partial sums reloaded a (b, h)'s first tile differs from the others: steps and
+     * tiles repeat only from the second tile of one (b, h) on. */
+    if (level < 2 && p->has_reload && (it.tile == 0 || it.bh != k / p->items_per_bh))
+        return 0;
     if (level == 0) {
         /* Steps of one tile: middle steps only. */
         if (it.step < 1)
@@ -883,6 +896,11 @@ static uint64_t periods_allowed(const PlanGroup *p, uint64_t k, uint64_t per, ui
             uint64_t bh_first = it.bh * p->items_per_bh;
             uint64_t end_full = bh_first + (p->n_tiles - 1) * items_per_full_tile(p);
             hi = end_full > per ? end_full - per : 0;
+        }
+        if (p->has_reload) {   /* not into the next (b, h)'s first tile */
+            uint64_t bh_end = (it.bh + 1) * p->items_per_bh;
+            uint64_t lim = bh_end > per ? bh_end - per : 0;
+            hi = hi < lim ? hi : lim;
         }
     } else {
         hi = p->items > per ? p->items - per : 0;
@@ -1124,8 +1142,8 @@ void sched_run(const EngineInput *in, const PlanGroup *p, const SchedLimit *lim,
      * every few dozen steps), the tile starts and (b, h) starts for the outer levels. A
      * hash that matches beyond NFULL steps back keeps the current state as a candidate,
      * compared in full one period later. */
-    enum { NFULL = 8, NSTEP = 64 };
-    Snap steps[NFULL] = { 0 }, tiles[3] = { 0 }, bhs[2] = { 0 }, cand = { 0 };
+    enum { NFULL = 8, NSTEP = 64, NTILE = 8, NBH = 4 };
+    Snap steps[NFULL] = { 0 }, tiles[NTILE] = { 0 }, bhs[NBH] = { 0 }, cand = { 0 };
     uint64_t hk[NSTEP], hh[NSTEP], cand_per = 0;
     uint64_t n_steps_snap = 0, n_tiles_snap = 0, n_bh_snap = 0;
     Snap cur = { 0 };
@@ -1238,8 +1256,8 @@ void sched_run(const EngineInput *in, const PlanGroup *p, const SchedLimit *lim,
                 }
                 /* Level 1: tiles. */
                 if (!jumped && it.step == 0) {
-                    for (uint64_t c = 1; c <= 2 && c <= n_tiles_snap && !jumped; c++) {
-                        Snap *prev = &tiles[(n_tiles_snap - c) % 3];
+                    for (uint64_t c = 1; c <= NTILE && c <= n_tiles_snap && !jumped; c++) {
+                        Snap *prev = &tiles[(n_tiles_snap - c) % NTILE];
                         uint64_t per = k - prev->k;
                         uint64_t q = per % items_per_full_tile(p) ? 0 : periods_allowed(p, k, per, mlo, margin1, 1);
                         if (q && snap_equal(prev, &cur, &lambda)) {
@@ -1250,16 +1268,14 @@ void sched_run(const EngineInput *in, const PlanGroup *p, const SchedLimit *lim,
                     }
                 }
                 /* Level 2: (b, h). */
-                if (!jumped && it.step == 0 && it.tile == 0 && n_bh_snap >= 1) {
-                    Snap *prev = &bhs[(n_bh_snap - 1) % 2];
+                for (uint64_t c = 1; !jumped && it.step == 0 && it.tile == 0 && c <= NBH && c <= n_bh_snap; c++) {
+                    Snap *prev = &bhs[(n_bh_snap - c) % NBH];
                     uint64_t per = k - prev->k;
                     uint64_t q = periods_allowed(p, k, per, mlo, margin1, 2);
                     if (q && snap_equal(prev, &cur, &lambda)) {
-                        {
-                            jump(&w, q, per, lambda, prev, &cur);
-                            k += q * per;
-                            jumped = outer = true;
-                        }
+                        jump(&w, q, per, lambda, prev, &cur);
+                        k += q * per;
+                        jumped = outer = true;
                     }
                 }
                 if (jumped) {
@@ -1276,10 +1292,10 @@ void sched_run(const EngineInput *in, const PlanGroup *p, const SchedLimit *lim,
                     *dst = cur;
                     cur = tmp;
                     if (it.step == 0) {
-                        Snap *t = &tiles[n_tiles_snap++ % 3];
+                        Snap *t = &tiles[n_tiles_snap++ % NTILE];
                         snap_take(&w, k, t);
                         if (it.tile == 0)
-                            snap_take(&w, k, &bhs[n_bh_snap++ % 2]);
+                            snap_take(&w, k, &bhs[n_bh_snap++ % NBH]);
                     }
                 }
                 if (jumped) {
@@ -1304,9 +1320,9 @@ void sched_run(const EngineInput *in, const PlanGroup *p, const SchedLimit *lim,
     *overflow = w.overflow;
     for (int i = 0; i < NFULL; i++)
         snap_free(&steps[i]);
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < NTILE; i++)
         snap_free(&tiles[i]);
-    for (int i = 0; i < 2; i++)
+    for (int i = 0; i < NBH; i++)
         snap_free(&bhs[i]);
     for (int i = 0; i < NBLK; i++)
         snap_free(&blks[i]);

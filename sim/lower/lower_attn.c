@@ -76,7 +76,7 @@ static bool rule_broken(const AttnPos *x, int q, uint32_t op_a, uint64_t s_a, ui
                PRIu64 ") before %s (chunk %" PRIu64 ")%s", lower_attn_op_name(q, op_b), s_b, b,
                lower_attn_op_name(q, op_a), s_a, s_a == s_b ? ", which it reads (internal)"
                : ": it overlaps two chunks of one query block, and the RTL holds one copy of a "
-                 "block's registers (the reuse rules of tests/cosim/fusemax-reuse.cfg keep the "
+                 "block's registers (the reuse rules of mappings/fusemax-rtl.cfg keep the "
                  "schedule from doing so)");
     return true;
 }

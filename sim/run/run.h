@@ -143,4 +143,14 @@ typedef struct {
 } EvalRequest;
 Outcome run_eval(const EvalRequest *r, Diag *d);
 
+/* `einsim area-match`: prints the on-chip areas of `arch` (with `ov`) and `like`, and the
+ * size of `arch`'s level `level` (NULL: its largest SRAM level) that gives it the
+ * largest area not above `like`'s, with the --set that applies it. Errors (no area
+ * table, no such level, a match needing less than nothing) go to `d`. */
+typedef struct {
+    const char *arch, *like, *level;
+    Overrides ov;
+} AreaMatchRequest;
+Outcome run_area_match(const AreaMatchRequest *r, Diag *d);
+
 #endif

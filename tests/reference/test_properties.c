@@ -125,6 +125,7 @@ typedef struct {
 /* The shipped attention configurations. */
 static const Config attn[] = {
     { "models/fusemax.cfg", "mappings/fusemax.cfg" },
+    { "models/fusemax.cfg", "mappings/fusemax-rtl.cfg" },   /* with register-reuse rules */
     { "models/fusemax.cfg", "mappings/plus-arch.cfg" },
     { "models/flat.cfg", "mappings/plus-cascade.cfg" },
     { "models/flat.cfg", "mappings/flat.cfg" },
@@ -172,7 +173,7 @@ int main(void)
         }
     /* Lengths that are not multiples of the granule or block (mappings without a fixed
      * partition of M). */
-    for (int c = 3; c < N_ATTN; c++)
+    for (int c = 4; c < N_ATTN; c++)
         series(attn[c].arch, "workloads/bert.cfg", attn[c].map, "workload.seq", seqs_ragged, 6,
                one_bh, +1);
     /* Batch, heads, E and F. */
@@ -215,12 +216,13 @@ int main(void)
             snprintf(sq, sizeof sq, "workload.seq=%s", s ? "65536" : "4096");
             const char *fixed[] = { r, cc, c1, m0, "workload.batch=1", "workload.heads=2", NULL };
             static const char *const bs[] = { "1", "2", "4" };
-            series("models/fusemax.cfg", "workloads/bert.cfg", "mappings/fusemax.cfg",
-                   "workload.batch", bs, 3, fixed, +1);
             const char *fixed2[] = { r, cc, c1, m0, sq, NULL };
-            (void)fixed2;
-            Pt a = eval("models/fusemax.cfg", "workloads/bert.cfg", "mappings/fusemax.cfg", fixed2);
-            (void)a;
+            for (int m = 0; m < 2; m++) {
+                const char *map = m ? "mappings/fusemax-rtl.cfg" : "mappings/fusemax.cfg";
+                series("models/fusemax.cfg", "workloads/bert.cfg", map, "workload.batch", bs, 3,
+                       fixed, +1);
+                eval("models/fusemax.cfg", "workloads/bert.cfg", map, fixed2);
+            }
         }
     /* GEMM: OS, WS and IS on a 16 x 16 array and on the 256 x 256 one, every rank. */
     static const char *const gmaps[] = { "mappings/gemm-os.cfg", "mappings/gemm-ws.cfg",

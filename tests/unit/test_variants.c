@@ -383,6 +383,23 @@ static void test_gqa(void)
     CHECK_EQ_INT(m8.kv_reads, 2 * 32 * 8192 * E);
     CHECK_EQ_INT(g8.kv_reads, 2 * 8 * 8192 * E * 3 / 2);
     CHECK_EQ_INT(g8.kv_loaded, g8.kv_reads);
+    /* Long sequences with the query tile fixed: K and V are read G times less than for
+     * multi-head attention at every tile. Left free, the tile the buffer allows shrinks
+     * as G heads' per-query state (Q, RNV) grows; any order that keeps that state on chip
+     * passes K and V once per buffer-full of (head, query) pairs, whatever the grouping,
+     * so the free-tile ratio rises towards 1 with the length (0.625 at 16K, 0.85 at 64K). */
+    const char *t4[] = { GQA, "workload.seq=16384", "workload.ranks.G=4",
+                         "mapping.groups.attention.loop.tile=4096", NULL };
+    const char *t1[] = { GQA, "workload.seq=16384", "workload.ranks.G=1",
+                         "mapping.groups.attention.loop.tile=4096", NULL };
+    KvPoint f4 = run_kv("workloads/llama3-8b-gqa.cfg", t4);
+    KvPoint f1 = run_kv("workloads/llama3-8b-gqa.cfg", t1);
+    CHECK(f4.ok && f1.ok);
+    printf("gqa G=4 vs G=1, 16384 tokens, tiles of 4096 queries: K+V DRAM words %" PRIu64 " vs %"
+           PRIu64 " (cycle level %" PRIu64 " vs %" PRIu64 ")\n", f4.kv_reads, f1.kv_reads,
+           f4.kv_loaded, f1.kv_loaded);
+    CHECK_EQ_INT(4 * f4.kv_reads, f1.kv_reads);
+    CHECK_EQ_INT(4 * f4.kv_loaded, f1.kv_loaded);
     /* Falcon-7B, multi-query: 71 query heads, one K/V head, E = F = 64. At 512 tokens the
      * 71 heads' queries fit one tile: K and V are read once, as for one head. */
     const char *mq[] = { MQA, "workload.seq=512", NULL };
