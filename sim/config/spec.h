@@ -70,6 +70,10 @@ typedef struct {
     uint32_t reg_words;       /* register-file words per PE */
     uint32_t in_latency;      /* cycles of input registers before the first PE (default: 1
                                  for a 2D array, 0 for a 1D array) */
+    bool drain_local;         /* drain = "local": an output-stationary pass's results go to
+                                 PE-local output buffers that empty to the buffer behind the
+                                 next pass; "rows" (default, false): they leave through the
+                                 PE rows, one row per cycle, so a pass takes >= rows cycles */
     SrcLoc loc;
     SparseUnitSpec sparse;    /* N:M sparse mode (arch.UNIT.sparse), if any */
 } ComputeUnitSpec;

@@ -47,6 +47,34 @@ static WorkloadSpec layer_workload(const WorkloadSpec *w, int l, SparseOperandSp
     return lw;
 }
 
+/* The cascade c as layer workload lw runs it, in *copy (its Einsums in *einsums, owned
+ * by the caller): a prune Einsum whose output has no N:M structure on the layer (a layer
+ * that is not pruned, or a dense pattern) keeps every value, so it is made a copy, which
+ * the engine treats as a view of its operand: nothing computed, nothing moved. */
+static const Cascade *layer_cascade(const Cascade *c, const WorkloadSpec *lw, Cascade *copy,
+                                    Einsum **einsums)
+{
+    *einsums = NULL;
+    for (int e = 0; e < c->n_einsums; e++) {
+        if (c->einsums[e].red != RED_PRUNE)
+            continue;
+        bool sparse = false;
+        for (int k = 0; k < lw->n_sparse; k++)
+            sparse |= strcmp(lw->sparse[k].tensor, c->tensors[c->einsums[e].out].name) == 0;
+        if (sparse)
+            continue;
+        if (!*einsums) {
+            *einsums = xcalloc((size_t)c->n_einsums, sizeof **einsums);
+            memcpy(*einsums, c->einsums, (size_t)c->n_einsums * sizeof **einsums);
+            *copy = *c;
+            copy->einsums = *einsums;
+        }
+        (*einsums)[e].red = RED_NONE;
+        (*einsums)[e].n_red = 0;
+    }
+    return *einsums ? copy : c;
+}
+
 int run_layers_check(const ArchSpec *a, const WorkloadSpec *w, const MappingSpec *m,
                      const Cascade *c, Diag *d)
 {
@@ -67,10 +95,14 @@ int run_layers_check(const ArchSpec *a, const WorkloadSpec *w, const MappingSpec
                 diag_error(d, ls->loc.file, ls->loc.line, "workload.layers.%s.ranks: no size for "
                            "rank %s of cascade %s", ls->name, c->ranks[r].name, c->name);
         }
-        if (diag_count(d) == before && mapping_check(m, c, a, &lw, d, &b) == 0) {
-            EngineInput in = { a, &lw, m, c, &b };
+        Cascade lc;
+        Einsum *le;
+        const Cascade *cl = layer_cascade(c, &lw, &lc, &le);
+        if (diag_count(d) == before && mapping_check(m, cl, a, &lw, d, &b) == 0) {
+            EngineInput in = { a, &lw, m, cl, &b };
             engine_check(&in, d);
         }
+        free(le);
         errs += diag_count(d) > before;
     }
     free(sp);
@@ -180,10 +212,13 @@ void run_layers(const RunInputs *ri, bool cycle_level, LayersResult *out)
         RankBinding b;
         Diag d;
         diag_init(&d);
-        int bad = mapping_check(ri->mapping, ri->cascade, a, &lw, &d, &b);
+        Cascade lc;
+        Einsum *le;
+        const Cascade *c = layer_cascade(ri->cascade, &lw, &lc, &le);
+        int bad = mapping_check(ri->mapping, c, a, &lw, &d, &b);
         diag_free(&d);
         EINSIM_ASSERT(bad == 0);   /* run_layers_check passed */
-        EngineInput in = { a, &lw, ri->mapping, ri->cascade, &b };
+        EngineInput in = { a, &lw, ri->mapping, c, &b };
         LayerRun *lr = &out->layers[out->n_layers++];
         lr->name = ls->name;
         lr->repeat = ls->repeat;
@@ -194,6 +229,7 @@ void run_layers(const RunInputs *ri, bool cycle_level, LayersResult *out)
             sum->feasible = false;
             sum->too_large = one->too_large;
             snprintf(sum->reason, sizeof sum->reason, "layer %s: %.400s", ls->name, one->reason);
+            free(le);
             break;
         }
         lr->analytic = one->cycles;
@@ -227,6 +263,7 @@ void run_layers(const RunInputs *ri, bool cycle_level, LayersResult *out)
             cs->ran = l == 0 ? cy.ran : cs->ran && cy.ran;
             cs->overflow |= cy.overflow;
         }
+        free(le);
     }
     if (ov) {
         sum->feasible = false;
