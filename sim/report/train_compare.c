@@ -171,11 +171,11 @@ Outcome report_train_compare(const TrainCompareCommand *c, Diag *d)
         }
         layers_result_free(&base.lr);
     }
-    printf("columns after '|': dense = unpruned layers, wgrad = weight-gradient share,\n"
-           "  imbal = sparse passes' issue beyond N/M of dense (lanes, mux window, ragged groups, "
-           "idle PEs,\n  the results' drain floor), fill = cycle level beyond analytic (fill/drain, "
-           "start-up, waits),\n  dram = DRAM bandwidth; masks (mask generation), hazard "
-           "(accumulator hazards) and meta (metadata\n  bandwidth) are not modelled (0); "
+    printf("columns after '|': dense = unpruned layers, wgrad = weight-gradient share, masks = "
+           "mask generation,\n  imbal = sparse passes' issue beyond N/M of dense (lanes, mux "
+           "window, ragged groups, idle PEs,\n  the results' drain floor, accumulator hazards, "
+           "the metadata bandwidth), fill = cycle level\n  beyond analytic (fill/drain, start-up, "
+           "waits), dram = DRAM bandwidth; hazard and meta are not\n  separated from imbal (0); "
            "ideal%% + the gap columns = 100 / speedup\n");
     char bad[EMIT_FIELD_MAX], *text = emit_take(&csv, bad);
     if (!text) {

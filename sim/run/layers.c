@@ -315,7 +315,11 @@ void run_layers_attribute(const LayersResult *s, const LayersResult *d, const NM
             double cs = (double)ls->group_compute[g], cd = (double)ld->group_compute[g];
             sum_s += sg;
             sum_d += dg;
-            if (ls->group_macs[g] < ld->group_macs[g]) {
+            if (dg == 0 && sg > 0) {
+                /* Work only the pruned run does: the mask generation (its prune Einsums
+                 * keep every value, so do nothing, when the layer is dense). */
+                a->maskgen += rep * sg;
+            } else if (ls->group_macs[g] < ld->group_macs[g]) {
                 a->wg_share += rep * (rr - ideal) * dg;
                 a->imbalance += rep * (cs - rr * cd);
                 a->memory += rep * ((sg - cs) - rr * (dg - cd));

@@ -83,10 +83,11 @@ void layers_result_free(LayersResult *r);
  * groups of a sparse layer are expected to take their dense time (wg_share: their share
  * differs from what the ideal assumes); the excess of a sparse pass splits into its
  * compute (issue cycles beyond n/m of dense: idle lanes, PEs and rows, remap padding, the
- * result drain's floor) and its DRAM-bound excess; at the cycle level the layer's gap to
+ * result drain's floor, hazards, the metadata bound) and its DRAM-bound excess; at the cycle level the layer's gap to
  * its analytic time beyond the ideal share of dense's (start-up, fill and drain, waits)
- * is fill_drain. Not modelled on the general engine, so zero: mask generation,
- * accumulator hazards, the metadata bandwidth bound. */
+ * is fill_drain. A group that is idle in the dense run (its prune Einsums keep every
+ * value) is the mask generation (maskgen). Accumulator hazards and the metadata bound
+ * lengthen a pass's issue and are counted in imbalance (hazards and metadata stay 0). */
 typedef struct {
     double t_dense, t, ideal_ratio;
     double dense_layers, wg_share, maskgen, imbalance, hazards, fill_drain, metadata, memory;
