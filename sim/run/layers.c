@@ -47,21 +47,24 @@ static WorkloadSpec layer_workload(const WorkloadSpec *w, int l, SparseOperandSp
     return lw;
 }
 
-/* The cascade c as layer workload lw runs it, in *copy (its Einsums in *einsums, owned
- * by the caller): a prune Einsum whose output has no N:M structure on the layer (a layer
- * that is not pruned, or a dense pattern) keeps every value, so it is made a copy, which
- * the engine treats as a view of its operand: nothing computed, nothing moved. */
+bool run_prune_keeps_all(const Cascade *c, int e, const WorkloadSpec *w)
+{
+    if (c->einsums[e].red != RED_PRUNE)
+        return false;
+    for (int k = 0; k < w->n_sparse; k++)
+        if (strcmp(w->sparse[k].tensor, c->tensors[c->einsums[e].out].name) == 0)
+            return false;
+    return true;
+}
+
+/* The cascade c as layer workload lw runs it: c itself, or *copy with its Einsums in
+ * *einsums (owned by the caller) where a prune that keeps every value is a copy. */
 static const Cascade *layer_cascade(const Cascade *c, const WorkloadSpec *lw, Cascade *copy,
                                     Einsum **einsums)
 {
     *einsums = NULL;
     for (int e = 0; e < c->n_einsums; e++) {
-        if (c->einsums[e].red != RED_PRUNE)
-            continue;
-        bool sparse = false;
-        for (int k = 0; k < lw->n_sparse; k++)
-            sparse |= strcmp(lw->sparse[k].tensor, c->tensors[c->einsums[e].out].name) == 0;
-        if (sparse)
+        if (!run_prune_keeps_all(c, e, lw))
             continue;
         if (!*einsums) {
             *einsums = xcalloc((size_t)c->n_einsums, sizeof **einsums);

@@ -36,6 +36,12 @@ int run_inputs_load(RunInputs *ri, const char *arch, const char *wl, const char 
                      "and levels exist there, their costs and sizes may not be the ones it "
                      "was made for", m->name, m->written_for, ri->arch->name);
     ri->in = (EngineInput){ ri->arch, ri->workload, ri->mapping, ri->cascade, &ri->sizes };
+    if (!workload_is_training(ri->workload))
+        for (int e = 0; e < ri->cascade->n_einsums; e++)
+            if (run_prune_keeps_all(ri->cascade, e, ri->workload)) {
+                ri->cascade->einsums[e].red = RED_NONE;   /* a copy: a view of W */
+                ri->cascade->einsums[e].n_red = 0;
+            }
     /* A layer list gives its sizes per layer: each layer is bound and checked (run_layers
      * runs them; ri->sizes stays unbound). */
     if (workload_is_training(ri->workload))

@@ -30,6 +30,11 @@ int run_inputs_load(RunInputs *ri, const char *arch, const char *wl, const char 
                     const Overrides *ov, Diag *d);
 void run_inputs_free(RunInputs *ri);
 
+/* Is Einsum e of c a prune whose output has no N:M structure in workload w (a layer that
+ * is not pruned, a dense pattern)? It keeps every value, so a run makes it a copy, which
+ * the engine treats as a view of its operand: nothing computed, nothing moved. */
+bool run_prune_keeps_all(const Cascade *c, int e, const WorkloadSpec *w);
+
 /* The overrides a mapping loads with for workload w: `ov`, plus mapping.cascade = the
  * workload's cascade when it names one (workload.cascade) and `ov` sets none, so that a
  * masked variant runs on the mapping's binding and the mapping's effective group

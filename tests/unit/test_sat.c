@@ -159,20 +159,63 @@ static void test_mac_fx(void)
  * both levels into *lr; returns 0 on success. */
 static RunInputs ri;   /* the inputs of the last run_train (names in results point here) */
 
-static int run_train(const char *wl, const char *nm, LayersResult *lr)
+/* A training workload at pattern nm on `arch`, with one more override key = val when key
+ * is not NULL. */
+static int run_train_on(const char *arch, const char *wl, const char *nm, const char *key,
+                        const char *val, LayersResult *lr)
 {
     run_inputs_free(&ri);
-    Override o[1] = { { "workload.nm", nm, 1 } };
-    Overrides ov = { o, 1 };
+    Override o[2] = { { "workload.nm", nm, 1 }, { key, val, 2 } };
+    Overrides ov = { o, key ? 2 : 1 };
     Diag d;
     diag_init(&d);
-    int rc = run_inputs_load(&ri, "models/sat.cfg", wl, "mappings/sat.cfg", &ov, &d);
+    int rc = run_inputs_load(&ri, arch, wl, "mappings/sat.cfg", &ov, &d);
     if (rc == 0)
         run_layers(&ri, true, lr);
     else
         diag_print(&d, stderr);
     diag_free(&d);
     return rc;
+}
+
+static int run_train(const char *wl, const char *nm, LayersResult *lr)
+{
+    return run_train_on("models/sat.cfg", wl, nm, NULL, NULL, lr);
+}
+
+/* The unit's accumulators, metadata bandwidth and drain, from the architecture file, on
+ * BERT-base's QKV (group 2: its forward pass, 48 beats per output at 2:8, 192 dense) and
+ * attention-score GEMM (I = 64: 16 dense beats per output, fewer than the 32 rows). */
+static void test_unit_effects(void)
+{
+    const char *bert = "workloads/bert-base-train.cfg";
+    LayersResult base, x;
+    CHECK(run_train(bert, "2:8", &base) == 0);
+    /* One accumulator, busy 3 cycles per addition: every beat of an output waits 3 cycles
+     * (sparse_pe_timeline), so the passes take 3x, dense and sparse; 3 accumulators hide
+     * it again. */
+    CHECK(run_train_on("models/sat-1acc.cfg", bert, "2:8", NULL, NULL, &x) == 0);
+    CHECK_EQ_INT(x.layers[0].group_compute[2], 3 * base.layers[0].group_compute[2]);
+    CHECK_EQ_INT(x.layers[1].group_compute[2], 3 * base.layers[1].group_compute[2]);
+    layers_result_free(&x);
+    CHECK(run_train_on("models/sat-1acc.cfg", bert, "2:8", "arch.sat.sparse.accumulators", "3",
+                       &x) == 0);
+    CHECK_EQ_INT(x.layers[0].group_compute[2], base.layers[0].group_compute[2]);
+    layers_result_free(&x);
+    /* The metadata into the array: a pass of 32 weight rows x 192 kept pairs x 3 index
+     * bits (18432 bits) over 16 bits per cycle takes 1152 cycles, not 48. */
+    CHECK(run_train_on("models/sat.cfg", bert, "2:8", "arch.sat.sparse.meta_bits_per_cycle", "16",
+                       &x) == 0);
+    CHECK_EQ_INT(x.layers[0].group_compute[2], 24 * base.layers[0].group_compute[2]);
+    CHECK_EQ_INT(x.layers[1].group_compute[2], base.layers[1].group_compute[2]);   /* dense */
+    layers_result_free(&x);
+    /* Results through the rows: a pass takes at least 32 cycles, twice the attention
+     * score's 16; PE-local output buffers (models/sat.cfg) leave it at 16. */
+    CHECK(run_train_on("models/sat.cfg", bert, "2:8", "arch.sat.drain", "rows", &x) == 0);
+    CHECK_EQ_INT(x.layers[1].group_compute[2], 2 * base.layers[1].group_compute[2]);
+    CHECK_EQ_INT(x.layers[0].group_compute[2], base.layers[0].group_compute[2]);
+    layers_result_free(&x);
+    layers_result_free(&base);
 }
 
 /* One layer of the linear training cascade run on its own (ranks, N:M of WF and WB):
@@ -224,11 +267,16 @@ static void test_engine(void)
     const LayerRun *qkv = &lr.layers[0], *qkv_d = &dense.layers[0];
     CHECK_STR(qkv->name, "qkv");
     CHECK(qkv->sparse && !qkv_d->sparse);
-    CHECK_EQ_INT(qkv->n_groups, 3);
-    CHECK_EQ_INT(qkv->group_macs[0] * 4, qkv_d->group_macs[0]);
-    CHECK_EQ_INT(qkv_d->group_macs[0], 2304ULL * 768 * 4096);
-    CHECK_EQ_INT(qkv->group_compute[0] * 4, qkv_d->group_compute[0]);
-    CHECK_EQ_INT(qkv->group_macs[2], qkv_d->group_macs[2]);
+    CHECK_EQ_INT(qkv->n_groups, 5);
+    /* The masks: 2304 x 768 magnitudes each on the 32 comparators of the mask
+     * generator; nothing on the dense layer (the prunes keep every weight). */
+    CHECK_EQ_INT(qkv->group_compute[0], 2304ULL * 768 / 32);
+    CHECK_EQ_INT(qkv->group_compute[1], 2304ULL * 768 / 32);
+    CHECK_EQ_INT(qkv_d->group_cycles[0] + qkv_d->group_cycles[1], 0);
+    CHECK_EQ_INT(qkv->group_macs[2] * 4, qkv_d->group_macs[2]);
+    CHECK_EQ_INT(qkv_d->group_macs[2], 2304ULL * 768 * 4096);
+    CHECK_EQ_INT(qkv->group_compute[2] * 4, qkv_d->group_compute[2]);
+    CHECK_EQ_INT(qkv->group_macs[4], qkv_d->group_macs[4]);
     CHECK(!lr.layers[1].sparse);   /* attention scores are not pruned */
     /* The sums: cycles at both levels are the layers' x repeat; MACs issued below the
      * dense-equivalent; utilisation within 1. */
@@ -286,5 +334,6 @@ int main(void)
     test_remap();
     test_mac_fx();
     test_engine();
+    test_unit_effects();
     return CHECK_DONE();
 }
