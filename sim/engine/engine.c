@@ -849,6 +849,7 @@ static int group_options(Ctx *x, int g, GroupOption **out, char *why, size_t n_w
     GroupOption *opt = xcalloc((size_t)nc * 8, sizeof *opt);
     int n = 0;
     char why0[512] = "";
+    uint64_t crowded = UINT64_MAX;   /* the smallest tile that fits alone but not overlapped */
     GroupCost gc = gc_new(in->arch->n_units);
     for (int spilled = 0; spilled <= (gs->n_spill > 0); spilled++)
         for (int k = 0; k < 2 * nc; k++) {
@@ -863,10 +864,7 @@ static int group_options(Ctx *x, int g, GroupOption **out, char *why, size_t n_w
                 continue;
             }
             if (x->room && p.footprint_bytes > x->room[g]) {
-                if (!why0[0])
-                    snprintf(why0, sizeof why0, "mapping.overlap: group %s needs %" PRIu64 " bytes "
-                             "of %s beside the other overlapped groups' smallest tiles, which leave %" PRIu64,
-                             gs->name, p.footprint_bytes, plan_buffer(in, gs)->name, x->room[g]);
+                crowded = p.footprint_bytes < crowded ? p.footprint_bytes : crowded;
                 plan_free(&p);
                 continue;
             }
@@ -875,6 +873,10 @@ static int group_options(Ctx *x, int g, GroupOption **out, char *why, size_t n_w
             plan_free(&p);
         }
     gc_free(&gc);
+    if (n == 0 && crowded != UINT64_MAX)
+        snprintf(why0, sizeof why0, "mapping.overlap: group %s's smallest tile needs %" PRIu64 " bytes "
+                 "of %s; beside the other overlapped groups' smallest tiles there are %" PRIu64,
+                 gs->name, crowded, plan_buffer(in, gs)->name, x->room[g]);
     if (why0[0])
         snprintf(why, n_why, "%s", why0);
     qsort(opt, (size_t)n, sizeof *opt, option_cmp);
