@@ -511,7 +511,7 @@ static bool inline_cascade(void *ctx, Buf *b, const config_setting_t *s, int ind
 int config_load_mapping(const char *path, const Overrides *ov, Diag *d, MappingSpec **out)
 {
     static const char *const keys[] = { "name", "arch", "cascade", "partitions", "ragged",
-                                        "binding", "spatial", "groups", "search",
+                                        "overlap", "binding", "spatial", "groups", "search",
                                         NULL };
     *out = NULL;
     int before = diag_count(d);
@@ -526,6 +526,7 @@ int config_load_mapping(const char *path, const Overrides *ov, Diag *d, MappingS
         if (top) {
             m->loc = cfg_loc(&f, top);
             def_bool(top, "ragged", false);
+            def_bool(top, "overlap", false);
             cfg_apply_overrides(&f, top, "mapping", ov);
             config_setting_t *cg = config_setting_get_member(top, "cascade");
             if (cg && config_setting_is_group(cg))
@@ -541,6 +542,8 @@ int config_load_mapping(const char *path, const Overrides *ov, Diag *d, MappingS
             }
             load_cascade_ref(&L, &n);
             get_bool(&n, "ragged", false, &m->ragged);
+            get_bool(&n, "overlap", false, &m->overlap);
+            m->overlap_loc = cfg_loc(&f, config_setting_get_member(top, "overlap"));
             load_partitions(&L, &n);
             load_bindings(&L, &n);
             load_spatial(&L, &n);
