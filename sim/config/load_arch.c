@@ -463,7 +463,7 @@ static void load_sparse(ArchLoad *L, const Node *u, ComputeUnitSpec *cu)
 static void load_compute(ArchLoad *L, const Node *n)
 {
     static const char *const keys[] = { "name", "energy_class", "rows", "cols", "reg_words",
-                                        "in_latency", "ops", "sparse", NULL };
+                                        "in_latency", "drain", "ops", "sparse", NULL };
     ArchSpec *a = &L->box->a;
     config_setting_t *list;
     if (get_list(n, "compute", true, &list) != GET_OK)
@@ -499,6 +499,16 @@ static void load_compute(ArchLoad *L, const Node *n)
         int64_t inlat = rows > 1 ? 1 : 0;
         get_int(&u, "in_latency", false, 0, CFG_MAX_OP_CYCLES, &inlat);
         cu.in_latency = (uint32_t)inlat;
+        /* How an output-stationary pass's results leave the array. */
+        const char *drain = "rows";
+        if (get_str(&u, "drain", false, false, &drain) == GET_OK) {
+            cu.drain_local = strcmp(drain, "local") == 0;
+            if (!cu.drain_local && strcmp(drain, "rows") != 0)
+                cfg_err(L->f, config_setting_get_member(u.s, "drain"), "%s.drain: must be "
+                        "\"rows\" (results leave through the PE rows, one row per cycle) or "
+                        "\"local\" (PE-local output buffers emptied behind the next pass) "
+                        "(got \"%s\")", u.path, drain);
+        }
         Node ops;
         if (get_group(&u, "ops", true, &ops) == GET_OK) {
             check_keys(&ops, op_keys);

@@ -508,31 +508,10 @@ static bool inline_cascade(void *ctx, Buf *b, const config_setting_t *s, int ind
     return true;
 }
 
-/* mapping.training: the N:M training dataflow (output-stationary passes; how many
- * outputs each PE interleaves over its accumulators; whether mask generation overlaps the
- * weight-gradient pass). That the interleave fits the unit's accumulators is checked
- * by the training engine, which sees the architecture. */
-static void load_training(MappingLoad *L, const Node *n)
-{
-    static const char *const keys[] = { "interleave", "maskgen_overlap", NULL };
-    MappingSpec *m = &L->box->m;
-    Node g;
-    if (get_group(n, "training", false, &g) != GET_OK)
-        return;
-    check_keys(&g, keys);
-    int64_t il = 1;
-    get_int(&g, "interleave", true, 1, 64, &il);
-    m->training.interleave = (uint32_t)il;
-    get_bool(&g, "maskgen_overlap", false, &m->training.maskgen_overlap);
-    m->training.present = true;
-    m->training.loc = cfg_loc(L->f, g.s);
-    node_free(&g);
-}
-
 int config_load_mapping(const char *path, const Overrides *ov, Diag *d, MappingSpec **out)
 {
     static const char *const keys[] = { "name", "arch", "cascade", "partitions", "ragged",
-                                        "overlap", "binding", "spatial", "groups", "search", "training",
+                                        "overlap", "binding", "spatial", "groups", "search",
                                         NULL };
     *out = NULL;
     int before = diag_count(d);
@@ -548,9 +527,6 @@ int config_load_mapping(const char *path, const Overrides *ov, Diag *d, MappingS
             m->loc = cfg_loc(&f, top);
             def_bool(top, "ragged", false);
             def_bool(top, "overlap", false);
-            config_setting_t *tg = config_setting_get_member(top, "training");
-            if (tg && config_setting_is_group(tg))
-                def_bool(tg, "maskgen_overlap", false);
             cfg_apply_overrides(&f, top, "mapping", ov);
             config_setting_t *cg = config_setting_get_member(top, "cascade");
             if (cg && config_setting_is_group(cg))
@@ -573,7 +549,6 @@ int config_load_mapping(const char *path, const Overrides *ov, Diag *d, MappingS
             load_spatial(&L, &n);
             load_groups(&L, &n);
             load_search(&L, &n);
-            load_training(&L, &n);
             node_free(&n);
             if (diag_count(d) == before) {
                 Buf b = {0};

@@ -56,11 +56,39 @@ static bool group_elem(CfgFile *f, config_setting_t *el, char *lab, const char *
     return true;
 }
 
+/* The rank sizes of group rg (labelled `path`) into out[*n]: upper-case names, sizes in
+ * 1..CFG_MAX_RANK. Returns false after reporting an error. */
+static bool ranks_validate(CfgFile *f, config_setting_t *rg, const char *path, WorkloadBox *box,
+                           RankSize *out, int *n)
+{
+    bool ok = true;
+    char *lab = xasprintf("%s.ranks", path);
+    Node rn = node_make(f, rg, lab);
+    free(lab);
+    for (int i = 0; i < config_setting_length(rg); i++) {
+        config_setting_t *r = config_setting_get_elem(rg, (unsigned)i);
+        const char *name = config_setting_name(r);
+        int64_t size;
+        if (!cfg_is_rank_name(name)) {
+            cfg_err(f, r, "%s.ranks.%s: rank names are upper-case identifiers ([A-Z][A-Z0-9]*)",
+                    path, name);
+            ok = false;
+        } else if (get_int(&rn, name, true, 1, CFG_MAX_RANK, &size) == GET_OK) {
+            out[(*n)++] = (RankSize){ pool_add(&box->pool, name), (uint64_t)size, cfg_loc(f, r) };
+        } else {
+            ok = false;
+        }
+    }
+    node_free(&rn);
+    return ok;
+}
+
 /* workload.nm and workload.layers of a training workload (kind = "training"): the N:M
- * pattern of every prunable layer and the layer list of one iteration. */
+ * pattern of every prunable layer and the layer list of one iteration, each layer the
+ * rank sizes of the workload's cascade. */
 static void training_validate(CfgFile *f, const Node *n, WorkloadBox *box)
 {
-    static const char *const keys[] = { "name", "O", "I", "N", "repeat", "prunable", NULL };
+    static const char *const keys[] = { "name", "ranks", "repeat", "prunable", NULL };
     WorkloadSpec *w = &box->w;
     const char *s;
     if (get_str(n, "nm", true, false, &s) == GET_OK) {
@@ -91,22 +119,27 @@ static void training_validate(CfgFile *f, const Node *n, WorkloadBox *box)
         Node l;
         if (!group_elem(f, el, lab, "", keys, &l))
             continue;
-        TrainLayerSpec t = { .repeat = 1, .prunable = true, .loc = cfg_loc(f, el) };
-        int64_t o = 0, in = 0, cols = 0, rep = 1;
+        LayerSpec t = { .repeat = 1, .prunable = true, .loc = cfg_loc(f, el) };
+        int64_t rep = 1;
         int ok = get_name(&l, "name", true, &s) == GET_OK;
         if (ok)
             t.name = pool_add(&box->pool, s);
-        ok &= get_int(&l, "O", true, 1, CFG_MAX_RANK, &o) == GET_OK;
-        ok &= get_int(&l, "I", true, 1, CFG_MAX_RANK, &in) == GET_OK;
-        ok &= get_int(&l, "N", true, 1, CFG_MAX_RANK, &cols) == GET_OK;
+        config_setting_t *rg = config_setting_get_member(el, "ranks");
+        if (!rg || !config_setting_is_group(rg) || config_setting_length(rg) == 0) {
+            cfg_err(f, rg ? rg : el, "%s.ranks: give the layer's rank sizes (a group such "
+                    "as ranks = { O = 768; I = 768; N = 4096; })", l.path);
+            ok = 0;
+        } else {
+            t.ranks = xcalloc((size_t)config_setting_length(rg), sizeof *t.ranks);
+            ok &= ranks_validate(f, rg, l.path, box, t.ranks, &t.n_ranks);
+        }
         ok &= get_int(&l, "repeat", false, 1, 1 << 20, &rep) != GET_BAD;
         ok &= get_bool(&l, "prunable", false, &t.prunable) != GET_BAD;
-        t.o = (uint64_t)o;
-        t.i = (uint64_t)in;
-        t.n = (uint64_t)cols;
         t.repeat = (uint64_t)rep;
         if (ok)
             w->layers[w->n_layers++] = t;
+        else
+            free(t.ranks);
         node_free(&l);
     }
 }
@@ -115,8 +148,10 @@ static void training_validate(CfgFile *f, const Node *n, WorkloadBox *box)
  * M:M (N = M) mean no sparsity and are dropped, so they give the same numbers as no
  * entry. N > M, N or M out of 1..64 and a tensor listed twice are errors. Whether the
  * tensor and rank exist in the cascade, and whether a unit can run the pattern, is
- * checked when the cascade and the mapping are known (engine_check). */
-static void sparse_validate(CfgFile *f, const Node *n, WorkloadBox *box)
+ * checked when the cascade and the mapping are known (engine_check). In a training
+ * workload an entry without nm takes workload.nm on the prunable layers (n = m = 0
+ * here; the layer runner fills it). */
+static void sparse_validate(CfgFile *f, const Node *n, WorkloadBox *box, bool training)
 {
     static const char *const keys[] = { "tensor", "rank", "nm", NULL };
     WorkloadSpec *w = &box->w;
@@ -140,7 +175,9 @@ static void sparse_validate(CfgFile *f, const Node *n, WorkloadBox *box)
                     "(upper-case identifier)", l.path, r);
             ok = 0;
         }
-        if (get_str(&l, "nm", true, false, &nm) == GET_OK) {
+        if (training && !config_setting_get_member(el, "nm")) {
+            sp.n = sp.m = 0;   /* workload.nm, per layer */
+        } else if (get_str(&l, "nm", true, false, &nm) == GET_OK) {
             config_setting_t *ns = config_setting_get_member(el, "nm");
             int a = 0, b = 0;
             char tail;
@@ -166,7 +203,7 @@ static void sparse_validate(CfgFile *f, const Node *n, WorkloadBox *box)
                         "per tensor", l.path, t, w->sparse[k].loc.line);
                 ok = 0;
             }
-        if (ok && sp.n < sp.m) {
+        if (ok && (sp.n < sp.m || sp.m == 0)) {
             sp.tensor = pool_add(&box->pool, t);
             sp.rank = pool_add(&box->pool, r);
             char *meta = xasprintf("%s.meta", t);
@@ -270,11 +307,7 @@ static void workload_validate(CfgFile *f, config_setting_t *top, WorkloadBox *bo
         node_free(&rn);
     }
     bool training = w->kind && strcmp(w->kind, "training") == 0;
-    if (training && config_setting_get_member(top, "sparse"))
-        cfg_err(f, config_setting_get_member(top, "sparse"), "workload.sparse: a training "
-                "workload (kind = \"training\") gives its pattern with workload.nm");
-    else
-        sparse_validate(f, &n, box);
+    sparse_validate(f, &n, box, training);
     if (training)
         training_validate(f, &n, box);
     else {
@@ -334,6 +367,8 @@ void workload_free(WorkloadSpec *w)
         return;
     WorkloadBox *box = (WorkloadBox *)w;
     free(box->w.ranks);
+    for (int i = 0; i < box->w.n_layers; i++)
+        free(box->w.layers[i].ranks);
     free(box->w.layers);
     free(box->w.sparse);
     pool_free(&box->pool);

@@ -70,6 +70,10 @@ typedef struct {
     uint32_t reg_words;       /* register-file words per PE */
     uint32_t in_latency;      /* cycles of input registers before the first PE (default: 1
                                  for a 2D array, 0 for a 1D array) */
+    bool drain_local;         /* drain = "local": an output-stationary pass's results go to
+                                 PE-local output buffers that empty to the buffer behind the
+                                 next pass; "rows" (default, false): they leave through the
+                                 PE rows, one row per cycle, so a pass takes >= rows cycles */
     SrcLoc loc;
     SparseUnitSpec sparse;    /* N:M sparse mode (arch.UNIT.sparse), if any */
 } ComputeUnitSpec;
@@ -142,18 +146,28 @@ typedef struct {
     SrcLoc loc;
 } ArchSpec;
 
-/* One layer of a training workload: a GEMM with O outputs rows, reduction I and N
- * columns per sample (convolutions via im2col), run forward, backward-data and
- * weight-gradient; `repeat` identical copies. */
+/* One named rank size of a workload (e.g. E = 64). */
+typedef struct {
+    const char *name;  /* upper-case rank name as used by cascades */
+    uint64_t size;
+    SrcLoc loc;
+    bool if_present;   /* set by workload.seq (M and P): binds only a cascade that has it
+                          (self-attention written over P alone has no M) */
+} RankSize;
+
+/* One layer of a layer-list workload (kind = "training"): the sizes of the workload's
+ * cascade's ranks (`ranks = { ... }`), `repeat` identical copies; the cascade runs once
+ * per layer. */
 typedef struct {
     const char *name;
-    uint64_t o, i, n;      /* output channels, reduction (in channels x kh x kw), columns
-                              per sample (out_h x out_w or tokens); batch multiplies n */
+    RankSize *ranks;       /* the layer's rank sizes (owned by the spec) */
+    int n_ranks;
     uint64_t repeat;       /* identical layers */
-    bool prunable;         /* weights are N:M pruned (false: activation x activation
-                              GEMMs, first/last layers) */
+    bool prunable;         /* the workload's N:M operands without a pattern of their own
+                              take workload.nm (false: they run dense; activation x
+                              activation GEMMs, first and last layers) */
     SrcLoc loc;
-} TrainLayerSpec;
+} LayerSpec;
 
 /* An N:M-sparse operand of a workload (`workload.sparse`): tensor `tensor` of the cascade
  * keeps at most n of every m consecutive elements along rank `rank`, stored compressed
@@ -166,15 +180,6 @@ typedef struct {
     int n, m;              /* keep n of every m, 1 <= n < m <= 64 */
     SrcLoc loc;
 } SparseOperandSpec;
-
-/* One named rank size of a workload (e.g. E = 64). */
-typedef struct {
-    const char *name;  /* upper-case rank name as used by cascades */
-    uint64_t size;
-    SrcLoc loc;
-    bool if_present;   /* set by workload.seq (M and P): binds only a cascade that has it
-                          (self-attention written over P alone has no M) */
-} RankSize;
 
 typedef struct {
     const char *name;
@@ -189,7 +194,7 @@ typedef struct {
     SrcLoc loc;
     const char *nm;        /* training: N:M pattern of prunable layers ("2:8", "dense") */
     SrcLoc nm_loc;
-    TrainLayerSpec *layers; /* training: the layers of one iteration, in order */
+    LayerSpec *layers;     /* training: the layers of one iteration, in order */
     int n_layers;
     SparseOperandSpec *sparse; /* N:M-sparse operands (workload.sparse), in file order */
     int n_sparse;
@@ -318,12 +323,6 @@ typedef struct {
     int n_groups;
     const SearchSpec *search;  /* free choices when the mapping is a template, else NULL
                                   (`run` evaluates a template's written choices) */
-    struct {                   /* mapping.training: the N:M training dataflow */
-        bool present;
-        uint32_t interleave;   /* outputs interleaved per PE over its accumulators */
-        bool maskgen_overlap;  /* mask generation overlaps the weight-gradient pass */
-        SrcLoc loc;
-    } training;
     const char *effective_cfg; /* libconfig text after includes, overrides, defaults */
     const char *cascade_cfg;   /* the cascade group as `cascade = { ... };` lines (after
                                   `cascade.*` overrides) at one level of indentation, to

@@ -76,6 +76,12 @@ Outcome cosim_dense(const CosimOptions *o, Diag *d)
     char *libfile = NULL;
     if (run_inputs_load(&ri, arch, o->workload, o->mapping, &o->ov, d))
         goto done;
+    if (workload_is_training(ri.workload)) {
+        diag_error(d, o->workload, 0, "cosim: workload %s is a layer list (kind = "
+                   "\"training\"); the RTL runs one GEMM or attention at one size",
+                   ri.workload->name);
+        goto done;
+    }
     const Cascade *c = ri.cascade;
     if (strncmp(c->problem, "attention", 9) == 0) {   /* cosim_attention names what it runs */
         char *base = cosim_base_name(arch);

@@ -277,7 +277,7 @@ int engine_check(const EngineInput *in, Diag *d)
         if (g > 1 && hs % g) {
             /* Only a partition "H -> HK, G" can leave a partial group: at G's size. */
             SrcLoc loc = w->loc;
-            const char *gn = "G";
+            const char *gn = "the group size";
             for (int r = 0; r < c->n_ranks; r++)
                 if (c->ranks[r].parent == c->head_rank && c->ranks[r].kind == RANK_INNER)
                     gn = c->ranks[r].name;

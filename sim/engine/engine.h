@@ -15,7 +15,10 @@
  *   ivl  = the cycles before the unit issues its next pass: len, at least rows and cols
  *          when a stationary operand is preloaded from the buffer into double-buffered
  *          PE registers, at least rows when an output-stationary result drains to the
- *          buffer; lat when the mapping says the group is not pipelined.
+ *          buffer through the PE rows (the unit's drain = "rows", the default); on a unit
+ *          with an N:M sparse group, len covers its accumulator hazards and ivl its
+ *          metadata over meta_bits_per_cycle; lat when the mapping says the group is not
+ *          pipelined.
  * Tensors read from DRAM are loaded per tile (resident), per step (streamed) or per item
  * (otherwise), into `copies` buffers (double-buffered where a second copy fits); an
  * operand a consumer splits into passes along its ranks streams in per-pass slices.

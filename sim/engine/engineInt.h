@@ -208,6 +208,11 @@ uint64_t engine_nm_slots(const SparseUse *su, uint64_t ext);
 /* Terms of its temporal reduction a PE of unit u finishes per cycle for Einsum e: the
  * multiplier lanes of a sparse unit's PE for a MAC Einsum, else 1. */
 uint32_t engine_lanes(const Einsum *e, const ComputeUnitSpec *u);
+/* Issue cycles of one PE of a sparse unit reducing `outputs` outputs of `beats` beats
+ * each, interleaving them with the next pass's outputs over its `accumulators` (the
+ * accumulator hazards of sparse_pe_timeline, in the steady state of back-to-back passes;
+ * = outputs x beats when the accumulators hide the latency). */
+uint64_t engine_acc_span(const SparseUnitSpec *sp, uint64_t outputs, uint64_t beats);
 
 /* The choices the engine makes for a group (the mapping may fix the tile). */
 typedef struct {

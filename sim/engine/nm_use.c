@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "sparse/pe.h"
+#include "util/util.h"
 
 const SparseOperandSpec *engine_sparse_of(const EngineInput *in, int t)
 {
@@ -54,6 +55,19 @@ static bool is_mac(const Einsum *e)
 uint32_t engine_lanes(const Einsum *e, const ComputeUnitSpec *u)
 {
     return u && u->sparse.present && is_mac(e) ? u->sparse.lanes : 1;
+}
+
+uint64_t engine_acc_span(const SparseUnitSpec *sp, uint64_t outputs, uint64_t beats)
+{
+    SparsePeTiming tm = { sp->mult_latency, sp->adder_latency, sp->acc_latency };
+    uint32_t ie = sp->accumulators;
+    SparsePeSummary set;
+    sparse_pe_timeline(&tm, ie, beats, NULL, 0, &set);
+    /* `ie` outputs take set.issue_span cycles; an output, its share of them. */
+    uint64_t total;
+    if (!ck_mul_u64(outputs, set.issue_span, &total))
+        return UINT64_MAX;   /* saturates, like the plan's other quantities */
+    return (total + ie - 1) / ie;
 }
 
 int engine_sparse_use(const EngineInput *in, int ei, SparseUse *su, char *why, size_t n_why)

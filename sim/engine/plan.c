@@ -247,6 +247,7 @@ PassShape plan_shape(const EngineInput *in, const PlanGroup *p, int a, ItemExt x
             temporal = smul(temporal, ext);
         }
     }
+    uint64_t outs_pe = temporal;   /* outputs each PE finishes in one pass */
     if (ext_sparse) {
         /* Issued MACs: the kept values; beats: the unit's groups per beat (dense beats
          * when the unit gates the pruned products instead of skipping them). */
@@ -263,6 +264,12 @@ PassShape plan_shape(const EngineInput *in, const PlanGroup *p, int a, ItemExt x
         s.len = cdiv(smul(s.terms, cpt), smul((uint64_t)u->rows * u->cols, lanes));
     } else {
         s.len = smul(temporal, cpt);
+        /* Accumulator hazards: an output reduced in time adds each beat into its
+         * accumulator, busy acc_latency cycles; the PE interleaves `accumulators` outputs
+         * (of this pass and the unit's next ones) to hide it. */
+        uint64_t beats = temporal / (outs_pe ? outs_pe : 1);
+        if (u->sparse.present && lanes > 1 && !rows_reduced && beats > 1)
+            s.len = umax(s.len, smul(engine_acc_span(&u->sparse, outs_pe, beats), cpt));
     }
     if (s.len == 0)
         s.len = 1;
@@ -286,7 +293,9 @@ PassShape plan_shape(const EngineInput *in, const PlanGroup *p, int a, ItemExt x
         /* Double-buffered stationary registers: a stationary operand read from the buffer
          * is shifted in one row per cycle (rows cycles) and its shadow copy is held until
          * the swap has crossed the columns (cols cycles); an output-stationary result
-         * written to the buffer leaves one row per cycle per column (rows cycles). */
+         * written to the buffer leaves one row per cycle per column (rows cycles), unless
+         * the unit drains into PE-local output buffers behind the next pass (drain =
+         * "local"; the buffer's write port still carries the words). */
         uint64_t floor = 0;
         if (ext_rows && ext_cols) {
             if (rows_reduced) {
@@ -309,7 +318,7 @@ PassShape plan_shape(const EngineInput *in, const PlanGroup *p, int a, ItemExt x
                 }
             } else {
                 s.dataflow = DF_OS;
-                if (leaves)
+                if (leaves && !u->drain_local)
                     floor = u->rows;
             }
         }
@@ -327,6 +336,7 @@ PassShape plan_shape(const EngineInput *in, const PlanGroup *p, int a, ItemExt x
     if (p->n_act) {
         int seen[CASCADE_MAX_DIMS * 4], n_seen = 0;
         double rd = 0, wr = 0;
+        uint64_t meta = 0;   /* metadata words the unit reads in the item */
         for (int j = 0; j < e->n_nodes; j++) {
             if (e->nodes[j].kind != EX_ACCESS)
                 continue;
@@ -337,10 +347,19 @@ PassShape plan_shape(const EngineInput *in, const PlanGroup *p, int a, ItemExt x
             if (dup || n_seen >= (int)(sizeof seen / sizeof *seen))
                 continue;
             seen[n_seen++] = t;
-            if (plan_home(in, p, t) == 0 && !plan_forwarded(in, p, a, t)) {
-                double v = plan_touches(in, p, a, t, x, &s);
-                rd += v + (double)plan_meta_of(in, t, v);   /* an N:M operand's indices too */
-            }
+            double v = plan_touches(in, p, a, t, x, &s);
+            uint64_t mw = plan_meta_of(in, t, v);   /* an N:M operand's indices */
+            if (plan_home(in, p, t) == 0 && !plan_forwarded(in, p, a, t))
+                rd += v + (double)mw;
+            meta = sadd(meta, mw);
+        }
+        /* The indices enter the array at the unit's metadata bandwidth: a pass takes at
+         * least its share of them over meta_bits_per_cycle. */
+        if (meta && u->sparse.present && s.n) {
+            uint64_t mc = cdiv(smul(meta, in->workload->dtype_bits),
+                               smul(u->sparse.meta_bits_per_cycle, s.n));
+            s.ivl = umax(s.ivl, mc);
+            s.lat = umax(s.lat, mc);
         }
         double outs = plan_touches(in, p, a, e->out, x, &s);
         if (rows_reduced && u->rows > 1 && ext_rows > u->rows) {

@@ -4,7 +4,7 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "engine/train.h"
+#include "run/run.h"
 #include "util/emit.h"
 #include "util/util.h"
 
@@ -27,70 +27,24 @@ static uint64_t macs(const EngineResult *a)
     return n;
 }
 
-static double pct(double x, double of) { return of > 0 ? 100.0 * x / of : 0.0; }
 
-/* The gap between BDWP's ideal and the modelled time, as % of the dense iteration. */
-static void attribution_txt(Buf *b, const TrainAttribution *a, const char *level)
+/* stats.txt section of a layer list: every layer (one instance) at both levels, and its
+ * mapping groups' analytic cycles. */
+static void layers_txt(Buf *b, const LayersResult *t, const EngineResult *a, bool cyc)
 {
-    double td = a->t_dense;
-    buf_printf(b, "  Gap to ideal (%s level, %% of the dense iteration):\n", level);
-    buf_printf(b, "    ideal (1 + 2N/M)/3      %8.3f %%\n", 100.0 * a->ideal_ratio);
-    const char *names[] = { "dense (unpruned) layers", "weight-gradient share", "mask generation",
-                            "load imbalance", "accumulator hazards", "fill/drain + latency",
-                            "metadata bandwidth", "DRAM bandwidth" };
-    double v[] = { a->dense_layers, a->wg_share, a->maskgen, a->imbalance, a->hazards,
-                   a->fill_drain, a->metadata, a->memory };
-    for (int i = 0; i < 8; i++)
-        buf_printf(b, "    + %-22s %+8.3f %%\n", names[i], pct(v[i], td));
-    buf_printf(b, "    = this setting          %8.3f %% -> speedup %.4fx (ideal %.4fx)\n",
-               pct(a->t, td), a->t > 0 ? td / a->t : 0.0, a->ideal_ratio > 0 ? 1.0 / a->ideal_ratio : 0.0);
-}
-
-/* stats.txt section of a training run: summary, attribution, per layer and pass. */
-static void train_txt(Buf *b, const TrainResult *t, bool cyc)
-{
-    buf_printf(b, "\nN:M sparse training\n-------------------\n");
-    buf_printf(b, "  Pattern         : %s on prunable layers, run as %s on unit %s (%llu PEs x "
-                  "%llu lanes)\n", t->nm, t->nm_hw, t->unit, ull(t->pes), ull(t->lanes));
-    buf_printf(b, "  MACs            : issued %llu, dense-equivalent %llu (issued/dense %.4f)\n",
-               ull(t->macs_issued), ull(t->macs_dense),
-               t->macs_dense ? (double)t->macs_issued / (double)t->macs_dense : 0.0);
-    double peak = (double)t->pes * (double)t->lanes;
-    uint64_t cyc_n = cyc ? t->cycle : t->analytic;
-    buf_printf(b, "  Throughput      : hardware utilization %.4f (issued MACs / peak); effective "
-                  "%.4fx the dense peak (dense-equivalent MACs / peak)\n",
-               cyc_n ? (double)t->macs_issued / (peak * (double)cyc_n) : 0.0,
-               cyc_n ? (double)t->macs_dense / (peak * (double)cyc_n) : 0.0);
-    buf_printf(b, "  Dense iteration : %llu cycles analytic", ull(t->dense_analytic));
-    if (cyc)
-        buf_printf(b, ", %llu cycle level", ull(t->dense_cycle));
-    buf_printf(b, "\n  Speedup         : %.4fx analytic", t->analytic ? (double)t->dense_analytic /
-                                                                       (double)t->analytic : 0.0);
-    if (cyc)
-        buf_printf(b, ", %.4fx cycle level", t->cycle ? (double)t->dense_cycle / (double)t->cycle : 0.0);
-    buf_printf(b, " over dense\n  Mask generation : %llu cycles (both masks, every iteration)\n",
-               ull(t->maskgen_cycles));
-    attribution_txt(b, &t->attr_analytic, "analytic");
-    if (cyc)
-        attribution_txt(b, &t->attr_cycle, "cycle");
-    buf_printf(b, "\nLayers and passes (one instance; the totals multiply by rep)\n");
-    buf_printf(b, "-------------------------------------------------------------\n");
-    buf_printf(b, "  %-16s %5s %-9s %-7s %14s %14s %10s %14s %16s %18s %18s\n", "layer", "rep",
-               "pass", "mode", "analytic cyc", "cycle cyc", "hazard", "energy pJ", "DRAM bytes",
-               "MACs issued", "MACs dense-eq");
+    buf_printf(b, "\nLayers (one instance; the totals multiply by rep)\n");
+    buf_printf(b, "-------------------------------------------------\n");
+    buf_printf(b, "  %-16s %5s %-6s %14s %14s", "layer", "rep", "N:M", "analytic cyc", "cycle cyc");
+    for (int g = 0; g < a->n_groups && g < RUN_LAYER_GROUPS; g++)
+        buf_printf(b, " %16s", a->groups[g].name);
+    buf_printf(b, "\n");
     for (int l = 0; l < t->n_layers; l++) {
-        const TrainLayerStat *ls = &t->layers[l];
-        for (int p = 0; p < PASS__COUNT; p++) {
-            const TrainPassStat *s = &ls->pass[p];
-            buf_printf(b, "  %-16s %5llu %-9s %-7s %14llu %14llu %10llu %14.6e %16llu %18llu %18llu\n",
-                       ls->name, ull(ls->repeat), train_pass_name[p], s->sparse ? t->nm_hw : "dense",
-                       ull(s->analytic), cyc ? ull(s->cycle) : 0ULL, cyc ? ull(s->hazard) : 0ULL,
-                       s->energy_pj, ull(s->dram_bytes), ull(s->macs_issued), ull(s->macs_dense));
-        }
-        if (ls->sparse)
-            buf_printf(b, "  %-16s %5llu %-9s %-7s %14llu %14llu %10s %14.6e %16s %18s %18s\n",
-                       ls->name, ull(ls->repeat), "masks", t->nm, ull(ls->maskgen_exposed_analytic),
-                       cyc ? ull(ls->maskgen_exposed_cycle) : 0ULL, "-", ls->maskgen_pj, "-", "-", "-");
+        const LayerRun *ls = &t->layers[l];
+        buf_printf(b, "  %-16s %5llu %-6s %14llu %14llu", ls->name, ull(ls->repeat),
+                   ls->sparse ? "sparse" : "dense", ull(ls->analytic), cyc ? ull(ls->cycle) : 0ULL);
+        for (int g = 0; g < ls->n_groups; g++)
+            buf_printf(b, " %16llu", ull(ls->group_cycles[g]));
+        buf_printf(b, "\n");
     }
 }
 
@@ -180,16 +134,12 @@ char *report_stats_txt(const RunReport *r)
                    ull(cy->dependency), ull(cy->bandwidth), ull(cy->buffer_bandwidth));
         buf_printf(&b, "  Energy          : %.6e pJ (leakage over the cycle-level time)\n",
                    energy_at_cycles(r->energy, a->cycles, cy->cycles));
-        if (r->train)
-            buf_printf(&b, "  (training: dependency = accumulator-hazard bubbles from the sparse PE "
-                           "timeline; fill/drain = array skew + PE pipeline latency per pass)\n");
-        else
-            buf_printf(&b, "  Timeline        : %llu steps, %llu simulated, the rest extrapolated from "
-                           "the steady state\n", ull(cy->steps_total), ull(cy->steps_simulated));
+        buf_printf(&b, "  Timeline        : %llu steps, %llu simulated, the rest extrapolated from "
+                       "the steady state\n", ull(cy->steps_total), ull(cy->steps_simulated));
     }
-    if (r->train)
-        train_txt(&b, r->train, cy != NULL);
-    else {
+    if (r->layers)
+        layers_txt(&b, r->layers, a, cy != NULL);
+    {
         buf_printf(&b, "\nFused groups (analytic)\n-----------------------\n");
         buf_printf(&b, "  %-12s %16s %16s %16s %10s %8s %14s %s\n", "group", "compute cyc",
                    "memory cyc", "cycles", "tile", "tiles", "on-chip bytes", "spill");
@@ -292,71 +242,22 @@ static void json_area_roofline(Emit *b, const RunReport *r)
                ac->dram_bytes_per_s);
 }
 
-static void attribution_json(Emit *b, const TrainAttribution *a)
+/* "layers" of a layer list: every layer (one instance), its groups' analytic cycles. */
+static void layers_json(Emit *b, const LayersResult *t, const EngineResult *a, bool cyc)
 {
-    emit_printf(b, "{ \"t_dense\": %.17g, \"t\": %.17g, \"ideal_ratio\": %.17g, "
-                  "\"dense_layers\": %.17g, \"wg_share\": %.17g, \"maskgen\": %.17g, "
-                  "\"imbalance\": %.17g, \"hazards\": %.17g, \"fill_drain\": %.17g, "
-                  "\"metadata\": %.17g, \"memory\": %.17g }",
-               a->t_dense, a->t, a->ideal_ratio, a->dense_layers, a->wg_share, a->maskgen,
-               a->imbalance, a->hazards, a->fill_drain, a->metadata, a->memory);
-}
-
-/* "training" (summary, attribution) and "layers" (per layer and pass) of a training run. */
-static void train_json(Emit *b, const TrainResult *t, bool cyc)
-{
-    emit_printf(b, "\n  \"training\": { \"nm\": ");
-    emit_json_str(b, t->nm);
-    emit_printf(b, ", \"nm_hw\": ");
-    emit_json_str(b, t->nm_hw);
-    emit_printf(b, ", \"unit\": ");
-    emit_json_str(b, t->unit);
-    double peak = (double)t->pes * (double)t->lanes;
-    emit_printf(b, ",\n    \"cycles_analytic\": %llu, \"dense_cycles_analytic\": %llu, "
-                  "\"speedup_analytic\": %.17g,\n    \"hw_utilization_analytic\": %.17g, "
-                  "\"effective_throughput_analytic\": %.17g, \"maskgen_cycles\": %llu,\n"
-                  "    \"attribution_analytic\": ",
-               ull(t->analytic), ull(t->dense_analytic),
-               t->analytic ? (double)t->dense_analytic / (double)t->analytic : 0.0,
-               t->analytic ? (double)t->macs_issued / (peak * (double)t->analytic) : 0.0,
-               t->analytic ? (double)t->macs_dense / (peak * (double)t->analytic) : 0.0,
-               ull(t->maskgen_cycles));
-    attribution_json(b, &t->attr_analytic);
-    if (cyc) {
-        emit_printf(b, ",\n    \"cycles_cycle\": %llu, \"dense_cycles_cycle\": %llu, "
-                      "\"speedup_cycle\": %.17g,\n    \"hw_utilization_cycle\": %.17g, "
-                      "\"effective_throughput_cycle\": %.17g,\n    \"attribution_cycle\": ",
-                   ull(t->cycle), ull(t->dense_cycle),
-                   t->cycle ? (double)t->dense_cycle / (double)t->cycle : 0.0,
-                   t->cycle ? (double)t->macs_issued / (peak * (double)t->cycle) : 0.0,
-                   t->cycle ? (double)t->macs_dense / (peak * (double)t->cycle) : 0.0);
-        attribution_json(b, &t->attr_cycle);
-    }
-    emit_printf(b, " },\n  \"layers\": [");
+    emit_printf(b, "\n  \"layers\": [");
     for (int l = 0; l < t->n_layers; l++) {
-        const TrainLayerStat *ls = &t->layers[l];
+        const LayerRun *ls = &t->layers[l];
         emit_printf(b, "%s\n    { \"name\": ", l ? "," : "");
         emit_json_str(b, ls->name);
-        emit_printf(b, ", \"repeat\": %llu, \"prunable\": %s, \"sparse\": %s, "
-                      "\"cycles_analytic\": %llu, \"cycles_cycle\": %llu, \"energy_pj\": %.17g, "
-                      "\"maskgen_cycles\": %llu, \"maskgen_energy_pj\": %.17g, \"passes\": [",
-                   ull(ls->repeat), ls->prunable ? "true" : "false", ls->sparse ? "true" : "false",
-                   ull(ls->analytic), cyc ? ull(ls->cycle) : 0ULL, ls->energy_pj,
-                   ull(ls->maskgen_cycles), ls->maskgen_pj);
-        for (int p = 0; p < PASS__COUNT; p++) {
-            const TrainPassStat *s = &ls->pass[p];
-            emit_printf(b, "%s\n      { \"pass\": \"%s\", \"mode\": \"%s\", \"rows\": %llu, "
-                          "\"cols\": %llu, \"reduction\": %llu, \"cycles_analytic\": %llu, "
-                          "\"cycles_cycle\": %llu, \"compute\": %llu, \"metadata\": %llu, "
-                          "\"memory\": %llu, \"hazard\": %llu, \"fill_drain\": %llu, "
-                          "\"macs_issued\": %llu, \"macs_dense\": %llu, \"dram_bytes\": %llu, "
-                          "\"meta_bits\": %llu, \"energy_pj\": %.17g }",
-                       p ? "," : "", train_pass_name[p], s->sparse ? t->nm_hw : "dense",
-                       ull(s->rows), ull(s->cols), ull(s->red), ull(s->analytic),
-                       cyc ? ull(s->cycle) : 0ULL, ull(s->compute), ull(s->meta), ull(s->memory),
-                       cyc ? ull(s->hazard) : 0ULL, cyc ? ull(s->fill) : 0ULL,
-                       ull(s->macs_issued), ull(s->macs_dense), ull(s->dram_bytes),
-                       ull(s->meta_bits), s->energy_pj);
+        emit_printf(b, ", \"repeat\": %llu, \"sparse\": %s, \"cycles_analytic\": %llu, "
+                      "\"cycles_cycle\": %llu, \"groups\": [", ull(ls->repeat),
+                   ls->sparse ? "true" : "false", ull(ls->analytic), cyc ? ull(ls->cycle) : 0ULL);
+        for (int g = 0; g < ls->n_groups && g < a->n_groups; g++) {
+            emit_printf(b, "%s{ \"name\": ", g ? ", " : " ");
+            emit_json_str(b, a->groups[g].name);
+            emit_printf(b, ", \"cycles\": %llu, \"compute_cycles\": %llu, \"macs\": %llu }",
+                       ull(ls->group_cycles[g]), ull(ls->group_compute[g]), ull(ls->group_macs[g]));
         }
         emit_printf(b, " ] }");
     }
@@ -482,9 +383,9 @@ char *report_stats_json(const RunReport *r, char *bad)
         emit_printf(&b, " }");
     }
     uint64_t m = macs(a);
-    if (r->train && a->feasible) {
+    if (r->layers && a->feasible) {
         emit_printf(&b, "\n  ],");
-        train_json(&b, r->train, cy != NULL);
+        layers_json(&b, r->layers, a, cy != NULL);
     } else {
         emit_printf(&b, "\n  ]");
     }

@@ -19,7 +19,7 @@ typedef struct RunReport {
     const EngineResult *analytic;
     const CycleResult *cycle;  /* NULL when only the analytic level ran */
     const EnergyReport *energy;
-    const struct TrainResult *train;  /* training workloads: per layer and pass (else NULL) */
+    const struct LayersResult *layers; /* layer lists: every layer (else NULL) */
     uint64_t seq;              /* attention: the sequence length (report_seq_of), else 0 */
 } RunReport;
 

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "energy/energy.h"
-#include "engine/train.h"
+#include "sparse/pe.h"
 #include "util/output.h"
 #include "util/emit.h"
 #include "util/util.h"
@@ -19,8 +19,46 @@ typedef struct {
     double energy_pj;
     char nm_hw[16];
     double util, eff;
-    TrainAttribution at;
+    LayersResult lr;          /* owned */
 } TrainPoint;
+
+/* The pattern the mapping's first sparse-capable unit runs nm as ("dense" when dense). */
+static void hw_pattern(const RunInputs *ri, const char *nm, char *out, size_t n)
+{
+    NMPattern p;
+    snprintf(out, n, "dense");
+    if (nm_parse(nm, &p) != 0 || p.dense)
+        return;
+    for (int b = 0; b < ri->mapping->n_bindings; b++) {
+        const ComputeUnitSpec *u = arch_find_unit(ri->arch, ri->mapping->bindings[b].unit);
+        NMRemap rm;
+        if (u && u->sparse.present &&
+            nm_remap(&p, u->sparse.pat_n, u->sparse.pat_m, u->sparse.n_patterns, u->name, &rm) == 0) {
+            snprintf(out, n, "%d:%d", rm.hw_n, rm.hw_m);
+            return;
+        }
+    }
+    nm_format(&p, out, n);
+}
+
+/* Peak MACs per cycle of the units the mapping binds (PEs x lanes, each unit once). */
+static double peak_macs(const RunInputs *ri)
+{
+    double peak = 0;
+    const ComputeUnitSpec *seen[ENGINE_MAX_UNITS];
+    int n = 0;
+    for (int b = 0; b < ri->mapping->n_bindings; b++) {
+        const ComputeUnitSpec *u = arch_find_unit(ri->arch, ri->mapping->bindings[b].unit);
+        bool dup = !u;
+        for (int k = 0; k < n && !dup; k++)
+            dup = seen[k] == u;
+        if (dup || n == ENGINE_MAX_UNITS)
+            continue;
+        seen[n++] = u;
+        peak += (double)u->rows * u->cols * (u->sparse.present ? u->sparse.lanes : 1);
+    }
+    return peak;
+}
 
 /* One (workload, pattern) run; errors (e.g. an unsupported pattern) go to d. */
 static void train_point(const char *arch, const char *wl, const char *map, const Overrides *sets,
@@ -34,34 +72,32 @@ static void train_point(const char *arch, const char *wl, const char *map, const
     v[sets->n] = (Override){ "workload.nm", nm, sets->n + 1 };
     Overrides ov = { v, sets->n + 1 };
     RunInputs ri;
-    EngineResult *res = xcalloc(1, sizeof *res);
-    CycleResult cy;
-    TrainResult tr = { 0 };
     if (run_inputs_load(&ri, arch, wl, map, &ov, d) == 0) {
-        if (!workload_is_training(ri.workload))
-            diag_error(d, wl, 0, "workload %s is not a training workload (kind = \"training\")",
-                       ri.workload->name);
-        else {
-            train_run(&ri.in, cycle_level, &tr, res, &cy);
-            if (!tr.feasible) {
-                diag_error(d, map, 0, "%s at %s: infeasible: %s", ri.workload->name, nm, tr.reason);
+        if (!workload_is_training(ri.workload)) {
+            diag_error(d, wl, 0, "workload %s is not a training workload (kind = \"training\" "
+                       "with a cascade and its layers)", ri.workload->name);
+        } else {
+            run_layers(&ri, cycle_level, &pt->lr);
+            const EngineResult *res = pt->lr.sum;
+            if (!res->feasible) {
+                diag_error(d, map, 0, "%s at %s: infeasible: %s", ri.workload->name, nm, res->reason);
             } else {
                 EnergyReport er;
                 energy_price(res, ri.arch, &er);
                 pt->ok = true;
-                pt->cycles = cycle_level ? tr.cycle : tr.analytic;
+                pt->cycles = cycle_level ? pt->lr.cy.cycles : res->cycles;
                 pt->energy_pj = er.total_pj;
-                snprintf(pt->nm_hw, sizeof pt->nm_hw, "%s", tr.nm_hw);
-                double peak = (double)tr.pes * (double)tr.lanes * (double)pt->cycles;
-                pt->util = peak > 0 ? (double)tr.macs_issued / peak : 0;
-                pt->eff = peak > 0 ? (double)tr.macs_dense / peak : 0;
-                pt->at = cycle_level ? tr.attr_cycle : tr.attr_analytic;
+                hw_pattern(&ri, nm, pt->nm_hw, sizeof pt->nm_hw);
+                double issued = 0;
+                for (int i = 0; i < res->n_einsums; i++)
+                    issued += (double)res->einsums[i].ops[OP_MAC];
+                double peak = peak_macs(&ri) * (double)pt->cycles;
+                pt->util = peak > 0 ? issued / peak : 0;
+                pt->eff = peak > 0 ? (double)res->macs_dense_equivalent / peak : 0;
             }
         }
     }
-    train_result_free(&tr);
     run_inputs_free(&ri);
-    free(res);
     free(v);
 }
 
@@ -82,6 +118,7 @@ Outcome report_train_compare(const TrainCompareCommand *c, Diag *d)
         TrainPoint base;
         train_point(c->arch, c->workloads[w], c->mapping, &c->ov, "dense", c->cycle_level, d, &base);
         if (!base.ok) {
+            layers_result_free(&base.lr);
             failures++;
             continue;
         }
@@ -93,6 +130,11 @@ Outcome report_train_compare(const TrainCompareCommand *c, Diag *d)
                 pt = base;
             else
                 train_point(c->arch, c->workloads[w], c->mapping, &c->ov, c->nms[k], c->cycle_level, d, &pt);
+            LayersAttribution at;
+            if (pt.ok)
+                run_layers_attribute(&pt.lr, &base.lr, &p, c->cycle_level, &at);
+            if (!p.dense)
+                layers_result_free(&pt.lr);
             char name[64];
             snprintf(name, sizeof name, "%s", c->workloads[w]);
             const char *slash = strrchr(name, '/');
@@ -107,12 +149,11 @@ Outcome report_train_compare(const TrainCompareCommand *c, Diag *d)
                 failures++;
                 continue;
             }
-            const TrainAttribution *at = &pt.at;
-            double td = at->t_dense > 0 ? at->t_dense : 1;
-            double g[8] = { at->dense_layers, at->wg_share, at->maskgen, at->imbalance,
-                            at->hazards, at->fill_drain, at->metadata, at->memory };
+            double td = at.t_dense > 0 ? at.t_dense : 1;
+            double g[8] = { at.dense_layers, at.wg_share, at.maskgen, at.imbalance,
+                            at.hazards, at.fill_drain, at.metadata, at.memory };
             double speed = pt.cycles ? (double)base.cycles / (double)pt.cycles : 0;
-            double ideal = 1.0 / at->ideal_ratio;
+            double ideal = 1.0 / at.ideal_ratio;
             double er = base.energy_pj > 0 ? pt.energy_pj / base.energy_pj : 0;
             printf("%-16s %-5s %-5s %14llu %7.3fx %6.3fx %7.4f %6.4f %6.3f |", shortname, c->nms[k],
                    pt.nm_hw, (unsigned long long)pt.cycles, speed, ideal, er, pt.util, pt.eff);
@@ -128,12 +169,14 @@ Outcome report_train_compare(const TrainCompareCommand *c, Diag *d)
                 emit_printf(&csv, ",%.17g", 100.0 * g[i] / td);
             emit_printf(&csv, "\n");
         }
+        layers_result_free(&base.lr);
     }
     printf("columns after '|': dense = unpruned layers, wgrad = weight-gradient share, masks = "
-           "mask generation,\n  imbal = load imbalance (lanes, mux window, ragged groups, idle "
-           "PEs), hazard = accumulator hazards,\n  fill = fill/drain + pipeline latency, meta = "
-           "metadata bandwidth, dram = DRAM bandwidth;\n  ideal%% + the gap columns = 100 / "
-           "speedup\n");
+           "mask generation,\n  imbal = sparse passes' issue beyond N/M of dense (lanes, mux "
+           "window, ragged groups, idle PEs,\n  the results' drain floor, accumulator hazards, "
+           "the metadata bandwidth), fill = cycle level\n  beyond analytic (fill/drain, start-up, "
+           "waits), dram = DRAM bandwidth; hazard and meta are not\n  separated from imbal (0); "
+           "ideal%% + the gap columns = 100 / speedup\n");
     char bad[EMIT_FIELD_MAX], *text = emit_take(&csv, bad);
     if (!text) {
         diag_error(d, c->mapping, 0, "train-compare.csv: %s is not a finite number (the inputs "

@@ -171,15 +171,13 @@ Outcome run_check(const CheckRequest *req, Diag *d)
     config_check_overrides(&ov, used, d);
     if (map && map_cascade && arch && diag_count(d) == 0) {
         RankBinding b;
-        /* A training workload's sizes are per layer: the training engine checks it. */
+        /* A layer list's sizes are per layer: each layer is bound and checked. */
         bool training = workload_is_training(wl);
-        if (mapping_check(map, map_cascade, arch, training ? NULL : wl, d, &b) == 0 && wl &&
-            (map->n_groups || training)) {
+        if (training) {
+            run_layers_check(arch, wl, map, map_cascade, d);
+        } else if (mapping_check(map, map_cascade, arch, wl, d, &b) == 0 && wl && map->n_groups) {
             EngineInput in = { arch, wl, map, map_cascade, &b };
-            if (training)
-                train_check(&in, d);
-            else
-                engine_check(&in, d);
+            engine_check(&in, d);
         }
         if (diag_count(d) == 0 && wl && !training) {
             printf("bound:");

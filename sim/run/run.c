@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "cascade/mask.h"
-#include "energy/train_energy.h"
 #include "mapping/mapping.h"
 #include "util/util.h"
 
@@ -36,14 +35,19 @@ int run_inputs_load(RunInputs *ri, const char *arch, const char *wl, const char 
                      "mapping %s was written for architecture %s, but runs on %s: its units "
                      "and levels exist there, their costs and sizes may not be the ones it "
                      "was made for", m->name, m->written_for, ri->arch->name);
-    /* A training workload gives its sizes per layer: the training engine binds them. */
-    bool training = workload_is_training(ri->workload);
-    if (mapping_check(ri->mapping, ri->cascade, ri->arch, training ? NULL : ri->workload, d,
-                      &ri->sizes))
-        return 1;
     ri->in = (EngineInput){ ri->arch, ri->workload, ri->mapping, ri->cascade, &ri->sizes };
-    if (training)
-        return train_check(&ri->in, d) ? 1 : 0;
+    if (!workload_is_training(ri->workload))
+        for (int e = 0; e < ri->cascade->n_einsums; e++)
+            if (run_prune_keeps_all(ri->cascade, e, ri->workload)) {
+                ri->cascade->einsums[e].red = RED_NONE;   /* a copy: a view of W */
+                ri->cascade->einsums[e].n_red = 0;
+            }
+    /* A layer list gives its sizes per layer: each layer is bound and checked (run_layers
+     * runs them; ri->sizes stays unbound). */
+    if (workload_is_training(ri->workload))
+        return run_layers_check(ri->arch, ri->workload, ri->mapping, ri->cascade, d) ? 1 : 0;
+    if (mapping_check(ri->mapping, ri->cascade, ri->arch, ri->workload, d, &ri->sizes))
+        return 1;
     return engine_check(&ri->in, d) ? 1 : 0;
 }
 
@@ -77,8 +81,10 @@ void run_evaluate(const RunInputs *ri, bool cycle_level, RunResult *out)
     out->res = xcalloc(1, sizeof *out->res);
     out->training = workload_is_training(ri->workload);
     if (out->training) {
-        train_run(&ri->in, cycle_level, &out->tr, out->res, &out->cy);
-        energy_price_training(&out->tr, ri->arch);
+        run_layers(ri, cycle_level, &out->lr);
+        *out->res = *out->lr.sum;
+        if (cycle_level)
+            out->cy = out->lr.cy;
     } else {
         engine_analytic(&ri->in, out->res);
         if (cycle_level)
@@ -90,7 +96,7 @@ void run_evaluate(const RunInputs *ri, bool cycle_level, RunResult *out)
 
 void run_result_free(RunResult *r)
 {
-    train_result_free(&r->tr);
+    layers_result_free(&r->lr);
     free(r->res);
     memset(r, 0, sizeof *r);
 }

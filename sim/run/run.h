@@ -1,5 +1,5 @@
-/* run.h — one evaluation: its inputs loaded and cross-checked, the engine (or the training
- * engine) run at the requested level and the counts priced; and the two commands that
+/* run.h — one evaluation: its inputs loaded and cross-checked, the engine run at the
+ * requested level (once per layer for a layer list) and the counts priced; and the two commands that
  * need nothing more: `einsim check` (validate files, print a summary) and `einsim eval`
  * (a cascade on random data against its direct reference). Presenting results (stats
  * files, tables) is sim/report's job. */
@@ -13,7 +13,6 @@
 #include "config/config.h"
 #include "energy/energy.h"
 #include "engine/engine.h"
-#include "engine/train.h"
 #include "sparse/nm.h"
 
 typedef struct RunInputs {
@@ -31,6 +30,11 @@ int run_inputs_load(RunInputs *ri, const char *arch, const char *wl, const char 
                     const Overrides *ov, Diag *d);
 void run_inputs_free(RunInputs *ri);
 
+/* Is Einsum e of c a prune whose output has no N:M structure in workload w (a layer that
+ * is not pruned, a dense pattern)? It keeps every value, so a run makes it a copy, which
+ * the engine treats as a view of its operand: nothing computed, nothing moved. */
+bool run_prune_keeps_all(const Cascade *c, int e, const WorkloadSpec *w);
+
 /* The overrides a mapping loads with for workload w: `ov`, plus mapping.cascade = the
  * workload's cascade when it names one (workload.cascade) and `ov` sets none, so that a
  * masked variant runs on the mapping's binding and the mapping's effective group
@@ -46,13 +50,64 @@ Overrides run_mapping_overrides(const WorkloadSpec *w, const Overrides *ov, Over
 struct AttnOrder;
 int run_attn_order(const RunInputs *ri, struct AttnOrder *o, Diag *d);
 
+/* A layer-list workload (kind = "training"): the cascade (the workload's, else the
+ * mapping's) runs once per layer on the engine with the layer's rank sizes; the workload's sparse operands
+ * without a pattern of their own take workload.nm on the prunable layers. */
+bool workload_is_training(const WorkloadSpec *w);
+/* Checks every layer's binding (mapping_check, engine_check). Returns the error count. */
+int run_layers_check(const ArchSpec *a, const WorkloadSpec *w, const MappingSpec *m,
+                     const Cascade *c, Diag *d);
+
+#define RUN_LAYER_GROUPS 16
+typedef struct {
+    const char *name;
+    uint64_t repeat;
+    bool sparse;                 /* some operand ran N:M-sparse */
+    uint64_t analytic, cycle;    /* one instance (cycle: 0 at the analytic level) */
+    int n_groups;                /* the mapping's groups (at most RUN_LAYER_GROUPS kept) */
+    uint64_t group_cycles[RUN_LAYER_GROUPS], group_compute[RUN_LAYER_GROUPS];  /* analytic */
+    uint64_t group_macs[RUN_LAYER_GROUPS];   /* MACs issued by the group's Einsums */
+} LayerRun;
+typedef struct LayersResult {
+    LayerRun *layers;            /* owned */
+    int n_layers;
+    EngineResult *sum;           /* owned: the iteration (every layer x its repeat) */
+    CycleResult cy;              /* the same at the cycle level (ran = false otherwise) */
+} LayersResult;
+/* Runs every layer (analytic, and the cycle level too when `cycle_level`) and sums them;
+ * a layer that does not fit makes the sum infeasible with its reason. Free with
+ * layers_result_free. */
+void run_layers(const RunInputs *ri, bool cycle_level, LayersResult *out);
+void layers_result_free(LayersResult *r);
+
+/* Where the gap between the ideal BDWP time and a layer list's time at pattern p goes,
+ * in cycles of the whole iteration, from its run `s` and the same run with every layer
+ * dense `d` (both at the level `cyc`): t = ideal x t_dense + the items (exactly, up to
+ * rounding). Per layer and mapping group (analytic): a group whose Einsums issue fewer
+ * MACs than dense is a sparse pass, expected to take n/m of its dense time; the other
+ * groups of a sparse layer are expected to take their dense time (wg_share: their share
+ * differs from what the ideal assumes); the excess of a sparse pass splits into its
+ * compute (issue cycles beyond n/m of dense: idle lanes, PEs and rows, remap padding, the
+ * result drain's floor, hazards, the metadata bound) and its DRAM-bound excess; at the cycle level the layer's gap to
+ * its analytic time beyond the ideal share of dense's (start-up, fill and drain, waits)
+ * is fill_drain. A group that is idle in the dense run (its prune Einsums keep every
+ * value) is the mask generation (maskgen). Accumulator hazards and the metadata bound
+ * lengthen a pass's issue and are counted in imbalance (hazards and metadata stay 0). */
+typedef struct {
+    double t_dense, t, ideal_ratio;
+    double dense_layers, wg_share, maskgen, imbalance, hazards, fill_drain, metadata, memory;
+} LayersAttribution;
+void run_layers_attribute(const LayersResult *s, const LayersResult *d, const NMPattern *p,
+                          bool cyc, LayersAttribution *a);
+
 /* The results of one evaluation. */
 typedef struct {
-    bool training;       /* the workload is a training workload (tr is filled) */
+    bool training;       /* the workload is a layer list (lr is filled; res and cy are
+                            its sums) */
     EngineResult *res;   /* owned */
     CycleResult cy;      /* ran = false at the analytic level */
     EnergyReport er;     /* zero when infeasible */
-    TrainResult tr;      /* training only */
+    LayersResult lr;     /* layer lists only */
 } RunResult;
 
 /* Evaluates loaded inputs at the analytic level, and the cycle level too when

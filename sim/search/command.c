@@ -135,8 +135,13 @@ Outcome search_command(const SearchCommand *c, Diag *d)
     Outcome rc = OUTCOME_INPUT;
     RunInputs ri;
     Mapspace *ms = NULL;
-    if (run_inputs_load(&ri, c->arch, c->workload, c->mapping, &c->ov, d) == 0 &&
-        mapspace_new(&ri.in, d, &ms) == 0) {
+    int not_run = run_inputs_load(&ri, c->arch, c->workload, c->mapping, &c->ov, d);
+    if (!not_run && workload_is_training(ri.workload)) {
+        diag_error(d, c->workload, 0, "workload %s is a layer list (kind = \"training\"); the "
+                   "mapper searches one run at one size", ri.workload->name);
+        not_run = 1;
+    }
+    if (!not_run && mapspace_new(&ri.in, d, &ms) == 0) {
         uint32_t *tch = xcalloc((size_t)mapspace_dims(ms) + 1, sizeof *tch);
         mapspace_template_choice(ms, tch);
         uint64_t tcyc = 0;

@@ -344,7 +344,7 @@ int sweep_run_point(const Sweep *sw, uint64_t id, int csv_fd, bool *feasible, Di
         char *prefix = row_prefix(sw, id);
         uint64_t h = fingerprint(sw, &ri, prefix);
         /* The evaluation `einsim run` makes at the sweep's level, energy priced (a
-         * training workload runs its own engine). */
+         * training workload runs each of its layers). */
         run_evaluate(&ri, sw->level != SWEEP_ANALYTIC, &rr);
         const EngineResult *res = rr.res;
         PointInputs p;
@@ -352,7 +352,7 @@ int sweep_run_point(const Sweep *sw, uint64_t id, int csv_fd, bool *feasible, Di
         RunReport rep = { ri.arch->name, p.file[SWEEP_KEY_ARCH], ri.workload->name,
                           p.file[SWEEP_KEY_WORKLOAD], ri.mapping->name,
                           p.file[SWEEP_KEY_MAPPING], ri.cascade->name, ri.arch->clock_mhz, res,
-                          &rr.cy, &rr.er, rr.training ? &rr.tr : NULL,
+                          &rr.cy, &rr.er, rr.training ? &rr.lr : NULL,
                           report_seq_of(ri.workload) };
         RunFiles f;
         int bad = report_run_files(&rep, &ri, &f, d);

@@ -127,7 +127,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         RunReport rep = { ri.arch->name, t->arch, ri.workload->name, t->workload,
                           ri.mapping->name, t->mapping, ri.cascade->name, ri.arch->clock_mhz,
-                          r, &rr.cy, &rr.er, rr.training ? &rr.tr : NULL };
+                          r, &rr.cy, &rr.er, rr.training ? &rr.lr : NULL };
         char bad[EMIT_FIELD_MAX];
         char *txt = report_stats_txt(&rep), *json = report_stats_json(&rep, bad),
              *row = report_csv_row(&rep, bad);

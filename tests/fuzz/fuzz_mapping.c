@@ -36,7 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         run_evaluate(&ri, true, &rr);
         RunReport rep = { ri.arch->name, pairs[pair][0], ri.workload->name, pairs[pair][1],
                           ri.mapping->name, path, ri.cascade->name, ri.arch->clock_mhz, rr.res,
-                          &rr.cy, &rr.er, rr.training ? &rr.tr : NULL };
+                          &rr.cy, &rr.er, rr.training ? &rr.lr : NULL };
         char bad[EMIT_FIELD_MAX];
         char *txt = report_stats_txt(&rep), *json = report_stats_json(&rep, bad),
              *row = report_csv_row(&rep, bad);

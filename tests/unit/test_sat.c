@@ -1,12 +1,12 @@
 /* test_sat.c — N:M sparse training: BDWP arithmetic, mask generation, the sparse PE
  * timeline (accumulator hazards), pattern remapping, the fixed-point N:M MAC, and the
- * training engine on the shipped SAT model. */
+ * shipped training workloads (layer lists) on the shipped SAT model. */
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "energy/energy.h"
-#include "energy/train_energy.h"
-#include "engine/train.h"
 #include "run/run.h"
 #include "func/fixed.h"
 #include "sparse/pe.h"
@@ -155,81 +155,174 @@ static void test_mac_fx(void)
     (void)pos;
 }
 
-/* Runs a shipped training workload at pattern nm; returns 0 on success. */
+/* Runs a shipped training workload (a layer list) at pattern nm on mappings/sat.cfg at
+ * both levels into *lr; returns 0 on success. */
 static RunInputs ri;   /* the inputs of the last run_train (names in results point here) */
 
-static int run_train(const char *arch, const char *wl, const char *nm, const char *extra,
-                     TrainResult *tr, EngineResult *r, CycleResult *cy)
+/* A training workload at pattern nm on `arch`, with one more override key = val when key
+ * is not NULL. */
+static int run_train_on(const char *arch, const char *wl, const char *nm, const char *key,
+                        const char *val, LayersResult *lr)
 {
     run_inputs_free(&ri);
-    char *kv = xasprintf("%s", nm);
-    Override o[2] = { { "workload.nm", kv, 1 }, { "mapping.training.interleave", extra ? extra : "4", 2 } };
-    Overrides ov = { o, 2 };
+    Override o[2] = { { "workload.nm", nm, 1 }, { key, val, 2 } };
+    Overrides ov = { o, key ? 2 : 1 };
     Diag d;
     diag_init(&d);
     int rc = run_inputs_load(&ri, arch, wl, "mappings/sat.cfg", &ov, &d);
-    if (rc == 0) {
-        train_run(&ri.in, true, tr, r, cy);
-        energy_price_training(tr, ri.arch);
+    if (rc == 0)
+        run_layers(&ri, true, lr);
+    else
+        diag_print(&d, stderr);
+    diag_free(&d);
+    return rc;
+}
+
+static int run_train(const char *wl, const char *nm, LayersResult *lr)
+{
+    return run_train_on("models/sat.cfg", wl, nm, NULL, NULL, lr);
+}
+
+/* The unit's accumulators, metadata bandwidth and drain, from the architecture file, on
+ * BERT-base's QKV (group 2: its forward pass, 48 beats per output at 2:8, 192 dense) and
+ * attention-score GEMM (I = 64: 16 dense beats per output, fewer than the 32 rows). */
+static void test_unit_effects(void)
+{
+    const char *bert = "workloads/bert-base-train.cfg";
+    LayersResult base, x;
+    CHECK(run_train(bert, "2:8", &base) == 0);
+    /* One accumulator, busy 3 cycles per addition: every beat of an output waits 3 cycles
+     * (sparse_pe_timeline), so the passes take 3x, dense and sparse; 3 accumulators hide
+     * it again. */
+    CHECK(run_train_on("models/sat-1acc.cfg", bert, "2:8", NULL, NULL, &x) == 0);
+    CHECK_EQ_INT(x.layers[0].group_compute[2], 3 * base.layers[0].group_compute[2]);
+    CHECK_EQ_INT(x.layers[1].group_compute[2], 3 * base.layers[1].group_compute[2]);
+    layers_result_free(&x);
+    CHECK(run_train_on("models/sat-1acc.cfg", bert, "2:8", "arch.sat.sparse.accumulators", "3",
+                       &x) == 0);
+    CHECK_EQ_INT(x.layers[0].group_compute[2], base.layers[0].group_compute[2]);
+    layers_result_free(&x);
+    /* The metadata into the array: a pass of 32 weight rows x 192 kept pairs x 3 index
+     * bits (18432 bits) over 16 bits per cycle takes 1152 cycles, not 48. */
+    CHECK(run_train_on("models/sat.cfg", bert, "2:8", "arch.sat.sparse.meta_bits_per_cycle", "16",
+                       &x) == 0);
+    CHECK_EQ_INT(x.layers[0].group_compute[2], 24 * base.layers[0].group_compute[2]);
+    CHECK_EQ_INT(x.layers[1].group_compute[2], base.layers[1].group_compute[2]);   /* dense */
+    layers_result_free(&x);
+    /* Results through the rows: a pass takes at least 32 cycles, twice the attention
+     * score's 16; PE-local output buffers (models/sat.cfg) leave it at 16. */
+    CHECK(run_train_on("models/sat.cfg", bert, "2:8", "arch.sat.drain", "rows", &x) == 0);
+    CHECK_EQ_INT(x.layers[1].group_compute[2], 2 * base.layers[1].group_compute[2]);
+    CHECK_EQ_INT(x.layers[0].group_compute[2], base.layers[0].group_compute[2]);
+    layers_result_free(&x);
+    layers_result_free(&base);
+}
+
+/* One layer of the linear training cascade run on its own (ranks, N:M of WF and WB):
+ * its cycles at one level. */
+static uint64_t layer_alone(const char *layer_ranks, const char *nm, bool cyc)
+{
+    RunInputs one;
+    char *path = xasprintf("%s/einsim-test-sat-%ld.cfg", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
+                           (long)getpid());
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (!f) {
+        free(path);
+        return 0;
+    }
+    fprintf(f, "workload = { name = \"one\"; kind = \"gemm\"; ranks = { %s }; sparse = ( "
+               "{ tensor = \"WF\"; rank = \"I\"; nm = \"%s\"; }, { tensor = \"WB\"; rank = "
+               "\"O\"; nm = \"%s\"; } ); };\n", layer_ranks, nm, nm);
+    fclose(f);
+    Overrides ov = { NULL, 0 };
+    Diag d;
+    diag_init(&d);
+    uint64_t cycles = 0;
+    if (run_inputs_load(&one, "models/sat.cfg", path, "mappings/sat.cfg", &ov, &d) == 0) {
+        RunResult rr;
+        run_evaluate(&one, cyc, &rr);
+        cycles = cyc ? rr.cy.cycles : rr.res->cycles;
+        run_result_free(&rr);
     } else {
         diag_print(&d, stderr);
     }
+    CHECK(cycles > 0);
     diag_free(&d);
-    free(kv);
-    return rc;
+    run_inputs_free(&one);
+    remove(path);
+    free(path);
+    return cycles;
 }
 
 static void test_engine(void)
 {
-    static EngineResult r;
-    CycleResult cy;
-    TrainResult tr;
-    /* BERT-base at 2:8: QKV forward issues exactly a quarter of the dense MACs (768 is a
-     * multiple of 8) and runs 4x faster than dense (2 groups of 8 per beat vs 4 lanes). */
-    CHECK(run_train("models/sat.cfg", "workloads/bert-base-train.cfg", "2:8", NULL, &tr, &r, &cy) == 0);
-    CHECK(tr.feasible);
-    const TrainLayerStat *qkv = &tr.layers[0];
+    LayersResult lr, dense;
+    /* BERT-base at 2:8: QKV's forward issues exactly a quarter of the dense MACs (768 is a
+     * multiple of 8) and runs 4x faster than dense (2 groups of 8 per beat against 4
+     * lanes); its weight gradient is dense. */
+    CHECK(run_train("workloads/bert-base-train.cfg", "dense", &dense) == 0);
+    CHECK(run_train("workloads/bert-base-train.cfg", "2:8", &lr) == 0);
+    CHECK(lr.sum->feasible && dense.sum->feasible);
+    const LayerRun *qkv = &lr.layers[0], *qkv_d = &dense.layers[0];
     CHECK_STR(qkv->name, "qkv");
-    CHECK(qkv->sparse);
-    CHECK_EQ_INT(qkv->pass[PASS_FWD].macs_issued * 4, qkv->pass[PASS_FWD].macs_dense);
-    CHECK_EQ_INT(qkv->pass[PASS_FWD].macs_dense, 2304ULL * 768 * 128 * 32);
-    CHECK_EQ_INT(qkv->pass[PASS_FWD].compute * 4, qkv->dense_ref[PASS_FWD].compute);
-    CHECK_EQ_INT(qkv->pass[PASS_WG].macs_issued, qkv->pass[PASS_WG].macs_dense);
-    CHECK(!tr.layers[1].sparse);   /* attention scores are not pruned */
-    CHECK_EQ_INT(r.macs_dense_equivalent, tr.macs_dense);
-    CHECK(tr.macs_issued < tr.macs_dense);
-    CHECK(r.utilization[0] > 0 && r.utilization[0] <= 1.0);
-    CHECK(cy.utilization[0] > 0 && cy.utilization[0] <= 1.0);
-    CHECK(tr.cycle >= tr.analytic);
-    CHECK(qkv->maskgen_groups == 2304ULL * 96 + 768ULL * 288);
-    /* The attribution adds up to the modelled time. */
-    const TrainAttribution *a = &tr.attr_cycle;
-    double sum = a->ideal_ratio * a->t_dense + a->dense_layers + a->wg_share + a->maskgen +
-                 a->imbalance + a->hazards + a->fill_drain + a->metadata + a->memory;
-    CHECK_NEAR(sum / a->t, 1.0, 1e-9);
-    CHECK_NEAR(a->t, (double)tr.cycle, 0.5);
-    CHECK_NEAR(a->t_dense, (double)tr.dense_cycle, 0.5);
-    CHECK(qkv->energy_pj > 0 && qkv->pass[PASS_FWD].energy_pj < qkv->dense_ref[PASS_FWD].energy_pj);
-    train_result_free(&tr);
-
-    /* One accumulator, no interleaving: 2 hazard bubbles per beat in every pass. */
-    CHECK(run_train("models/sat-1acc.cfg", "workloads/bert-base-train.cfg", "2:8", "1", &tr, &r, &cy) == 0);
-    CHECK(tr.feasible);
-    qkv = &tr.layers[0];
-    CHECK_EQ_INT(qkv->pass[PASS_FWD].hazard, 2 * qkv->pass[PASS_FWD].compute);
-    CHECK(cy.dependency > 0);
-    train_result_free(&tr);
-    /* Interleave 4 on one accumulator does not fit: infeasible with the reason. */
-    CHECK(run_train("models/sat-1acc.cfg", "workloads/bert-base-train.cfg", "2:8", "4", &tr, &r, &cy) == 0);
-    CHECK(!tr.feasible && !r.feasible);
-    CHECK_CONTAINS(r.reason, "has 1 accumulators per PE");
-    train_result_free(&tr);
-    /* Dense setting: issued = dense, no mask generation. */
-    CHECK(run_train("models/sat.cfg", "workloads/resnet50-train.cfg", "dense", NULL, &tr, &r, &cy) == 0);
-    CHECK_EQ_INT(tr.macs_issued, tr.macs_dense);
-    CHECK_EQ_INT(tr.maskgen_cycles, 0);
-    CHECK_EQ_INT(tr.cycle, tr.dense_cycle);
-    train_result_free(&tr);
+    CHECK(qkv->sparse && !qkv_d->sparse);
+    CHECK_EQ_INT(qkv->n_groups, 5);
+    /* The masks: 2304 x 768 magnitudes each on the 32 comparators of the mask
+     * generator; nothing on the dense layer (the prunes keep every weight). */
+    CHECK_EQ_INT(qkv->group_compute[0], 2304ULL * 768 / 32);
+    CHECK_EQ_INT(qkv->group_compute[1], 2304ULL * 768 / 32);
+    CHECK_EQ_INT(qkv_d->group_cycles[0] + qkv_d->group_cycles[1], 0);
+    CHECK_EQ_INT(qkv->group_macs[2] * 4, qkv_d->group_macs[2]);
+    CHECK_EQ_INT(qkv_d->group_macs[2], 2304ULL * 768 * 4096);
+    CHECK_EQ_INT(qkv->group_compute[2] * 4, qkv_d->group_compute[2]);
+    CHECK_EQ_INT(qkv->group_macs[4], qkv_d->group_macs[4]);
+    CHECK(!lr.layers[1].sparse);   /* attention scores are not pruned */
+    /* The sums: cycles at both levels are the layers' x repeat; MACs issued below the
+     * dense-equivalent; utilisation within 1. */
+    uint64_t an = 0, cy = 0;
+    for (int l = 0; l < lr.n_layers; l++) {
+        an += lr.layers[l].repeat * lr.layers[l].analytic;
+        cy += lr.layers[l].repeat * lr.layers[l].cycle;
+    }
+    CHECK_EQ_INT(lr.sum->cycles, an);
+    CHECK_EQ_INT(lr.cy.cycles, cy);
+    uint64_t issued = 0;
+    for (int i = 0; i < lr.sum->n_einsums; i++)
+        issued += lr.sum->einsums[i].ops[OP_MAC];
+    CHECK_EQ_INT(lr.sum->macs_dense_equivalent, dense.sum->macs_dense_equivalent);
+    CHECK(issued < lr.sum->macs_dense_equivalent);
+    CHECK(lr.sum->utilization[0] > 0 && lr.sum->utilization[0] <= 1.0);
+    CHECK(lr.cy.utilization[0] > 0 && lr.cy.utilization[0] <= 1.0);
+    CHECK(lr.cy.cycles >= lr.sum->cycles);
+    /* A layer of the list is the cascade run alone with the layer's sizes. */
+    CHECK_EQ_INT(lr.layers[4].analytic,
+                 layer_alone("O = 3072; I = 768; N = 4096;", "2:8", false));
+    CHECK_EQ_INT(lr.layers[4].cycle,
+                 layer_alone("O = 3072; I = 768; N = 4096;", "2:8", true));
+    /* The attribution adds up to the modelled time at both levels. */
+    NMPattern p = pat("2:8");
+    for (int cyc = 0; cyc < 2; cyc++) {
+        LayersAttribution a;
+        run_layers_attribute(&lr, &dense, &p, cyc, &a);
+        double sum = a.ideal_ratio * a.t_dense + a.dense_layers + a.wg_share + a.maskgen +
+                     a.imbalance + a.hazards + a.fill_drain + a.metadata + a.memory;
+        CHECK_NEAR(sum / a.t, 1.0, 1e-9);
+        CHECK_NEAR(a.t, (double)(cyc ? lr.cy.cycles : lr.sum->cycles), 0.5);
+        CHECK_NEAR(a.t_dense, (double)(cyc ? dense.cy.cycles : dense.sum->cycles), 0.5);
+        CHECK(a.dense_layers > 0);   /* the attention GEMMs */
+    }
+    layers_result_free(&lr);
+    layers_result_free(&dense);
+    /* Dense setting: issued = dense-equivalent. */
+    CHECK(run_train("workloads/resnet50-train.cfg", "dense", &lr) == 0);
+    issued = 0;
+    for (int i = 0; i < lr.sum->n_einsums; i++)
+        issued += lr.sum->einsums[i].ops[OP_MAC];
+    CHECK_EQ_INT(issued, lr.sum->macs_dense_equivalent);
+    for (int l = 0; l < lr.n_layers; l++)
+        CHECK(!lr.layers[l].sparse);
+    layers_result_free(&lr);
     run_inputs_free(&ri);
 }
 
@@ -241,5 +334,6 @@ int main(void)
     test_remap();
     test_mac_fx();
     test_engine();
+    test_unit_effects();
     return CHECK_DONE();
 }
