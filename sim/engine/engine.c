@@ -343,6 +343,8 @@ typedef struct {
     uint64_t dense_macs;    /* MACs of every Einsum as if dense */
     const uint64_t *room;   /* overlapped groups: per group, the buffer bytes its tile may
                                take (ov_room); NULL: the whole buffer */
+    struct OptLeast *least; /* when set, group_options records its options' least use of
+                               each resource there */
 } Ctx;
 
 static void infeasible(Ctx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -795,6 +797,28 @@ static void group_sums(Ctx *x, const PlanGroup *p, GroupCost *gc, bool account)
 /* ---- the DRAM-level tile of a group ------------------------------------------------------ */
 
 
+/* The least each resource is used by any of a group's options (the cycle level may take
+ * another option than the analytic level's: a bound over groups that overlap must hold
+ * for every choice). */
+typedef struct OptLeast {
+    uint64_t *unit;          /* per unit: busy cycles less the last pass's tail */
+    uint64_t port, cycles;
+    double dram_bytes;
+    bool any;
+} OptLeast;
+
+static void least_add(OptLeast *l, const GroupCost *gc, int n_units)
+{
+    for (int u = 0; u < n_units; u++) {
+        uint64_t b = gc->busy[u] - (gc->tail[u] < gc->busy[u] ? gc->tail[u] : gc->busy[u]);
+        l->unit[u] = !l->any || b < l->unit[u] ? b : l->unit[u];
+    }
+    l->port = !l->any || gc->port < l->port ? gc->port : l->port;
+    l->cycles = !l->any || gc->cycles < l->cycles ? gc->cycles : l->cycles;
+    l->dram_bytes = !l->any || gc->dram_bytes < l->dram_bytes ? gc->dram_bytes : l->dram_bytes;
+    l->any = true;
+}
+
 /* The options the engine may choose for a group: its DRAM-level tile (the mapping's, or
  * one of a ladder of the granule times powers of two and the whole rank, the same for
  * every buffer size, so a larger buffer only adds options), the spill tensors in DRAM
@@ -869,6 +893,8 @@ static int group_options(Ctx *x, int g, GroupOption **out, char *why, size_t n_w
                 continue;
             }
             group_sums(x, &p, &gc, false);
+            if (x->least)
+                least_add(x->least, &gc, in->arch->n_units);
             opt[n++] = (GroupOption){ o, gc.cycles, gc.dram_bytes, p.steps * p.nb_full, p.footprint_bytes };
             plan_free(&p);
         }
@@ -976,23 +1002,26 @@ static void ov_free(OverlapSum *o)
     free(o->held);
 }
 
-static void ov_add(Ctx *x, OverlapSum *o, const PlanGroup *p, const GroupCost *gc)
+/* Adds group p, whose options use each resource at least as *l says. */
+static void ov_add(Ctx *x, OverlapSum *o, const PlanGroup *p, const OptLeast *l)
 {
     const ArchSpec *a = x->in->arch;
     for (int u = 0; u < a->n_units; u++)
-        o->unit[u] = add(x, o->unit[u], gc->busy[u] - (gc->tail[u] < gc->busy[u] ? gc->tail[u] : gc->busy[u]));
+        o->unit[u] = add(x, o->unit[u], l->unit[u]);
     const StorageSpec *buf = plan_buffer(x->in, p->gs);
     if (buf) {
-        int l = (int)(buf - a->levels);
-        o->port[l] = add(x, o->port[l], gc->port);
-        o->held[l] = add(x, o->held[l], p->footprint_bytes);
+        int lv = (int)(buf - a->levels);
+        o->port[lv] = add(x, o->port[lv], l->port);
+        o->held[lv] = add(x, o->held[lv], p->footprint_bytes);
     }
-    o->dram_bytes += gc->dram_bytes;
-    o->chain += (double)gc->cycles;
+    o->dram_bytes += l->dram_bytes;
+    o->chain += (double)l->cycles;
 }
 
 /* The overlapped groups' bound: the busiest resource, or one instance's trip through the
- * groups; *memory says whether the DRAM channel is that resource. */
+ * groups, each group counted with the least its options use (so it bounds the cycle
+ * level whichever option that takes); *memory says whether the DRAM channel is that
+ * resource. */
 static void ov_bound(Ctx *x, const OverlapSum *o, uint64_t *cycles, bool *memory)
 {
     const ArchSpec *a = x->in->arch;
@@ -1123,10 +1152,18 @@ void engine_analytic(const EngineInput *in, EngineResult *out)
         memset(st, 0, sizeof *st);
         st->name = gs->name;
         PlanGroup p;
-        if (!choose_plan(&x, g, &p, st))
+        OptLeast least = { .unit = in->mapping->overlap ? xcalloc((size_t)a->n_units, sizeof(uint64_t)) : NULL };
+        x.least = least.unit ? &least : NULL;
+        bool chosen = choose_plan(&x, g, &p, st);
+        x.least = NULL;
+        if (!chosen) {
+            free(least.unit);
             break;
+        }
         group_sums(&x, &p, &gc, true);
-        ov_add(&x, &ov, &p, &gc);
+        if (in->mapping->overlap)
+            ov_add(&x, &ov, &p, &least);
+        free(least.unit);
         plan_free(&p);
         st->compute_cycles = gc.compute;
         st->memory_cycles = gc.memory;

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "sets.h"
 #include "run/run.h"
 
 typedef struct {
@@ -28,15 +29,8 @@ static int n_points, n_pairs;
 /* Evaluates with up to 12 "key=value" overrides (NULL-terminated). */
 static Pt eval(const char *arch, const char *wl, const char *map, const char *const *sets)
 {
-    Override ov[12];
-    char keys[12][96];
-    int n = 0;
-    for (; sets && sets[n]; n++) {
-        const char *eq = strchr(sets[n], '=');
-        snprintf(keys[n], sizeof keys[n], "%.*s", (int)(eq - sets[n]), sets[n]);
-        ov[n] = (Override){ keys[n], eq + 1, n + 1 };
-    }
-    Overrides o = { ov, n };
+    static TestSets ts;
+    Overrides o = test_sets(&ts, sets);
     Diag d;
     diag_init(&d);
     RunInputs ri = { 0 };

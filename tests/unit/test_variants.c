@@ -9,9 +9,9 @@
 #include <string.h>
 
 #include "check.h"
+#include "sets.h"
 #include "run/run.h"
 
-#define MAX_SETS 8
 
 typedef struct {
     bool ok;
@@ -28,15 +28,8 @@ typedef struct {
  * keys are kept in static storage (one load at a time). */
 static int load(RunInputs *ri, const char *wl, const char *map, const char *const *sets)
 {
-    static char key[MAX_SETS][96];
-    Override ov[MAX_SETS];
-    int n = 0;
-    for (; sets && sets[n] && n < MAX_SETS; n++) {
-        const char *eq = strchr(sets[n], '=');
-        snprintf(key[n], sizeof key[n], "%.*s", (int)(eq - sets[n]), sets[n]);
-        ov[n] = (Override){ key[n], eq + 1, n + 1 };
-    }
-    Overrides o = { ov, n };
+    static TestSets ts;
+    Overrides o = test_sets(&ts, sets);
     Diag d;
     diag_init(&d);
     int rc = run_inputs_load(ri, "models/fusemax.cfg", wl, map, &o, &d);
