@@ -23,6 +23,7 @@
 typedef struct LiveCache LiveCache;
 #define PLAN_MAX_MASKED 64   /* the Einsums of a cascade */
 #define PLAN_DENS_DEN 64     /* a workload's density is modelled in steps of 1/64 */
+#define PLAN_ROUTE_DEN 4096  /* a routing density (head routing) in steps of 1/4096 */
 
 /* What one Einsum does in one item on its unit. */
 typedef struct {
@@ -145,12 +146,13 @@ typedef struct {
                                 evenly, the same steps for every block); PLAN_DENS_DEN
                                 when there is none */
     /* Head routing (live.c): a where clause tests a choice of heads per element of the
-     * block rank (SELH[h, p]). Each head's items hold only the blocks routed to it,
-     * gathered in order: route_num of every PLAN_DENS_DEN blocks, spread evenly (the
-     * same blocks in every head), so the rank's extent per head is route_size. */
+     * block rank (SELH[h, p]). Each head's items hold only the elements routed to it,
+     * gathered in order into full blocks and tiles: route_num of every PLAN_ROUTE_DEN,
+     * spread evenly over the positions (the same share in every head), so the rank's
+     * extent per head is route_size. */
     int route_rank;          /* the routed rank (the block and loop rank), or -1 */
-    uint64_t route_num;      /* kept blocks per PLAN_DENS_DEN */
-    uint64_t route_size;     /* elements of the kept blocks of one head */
+    uint64_t route_num;      /* routed elements per PLAN_ROUTE_DEN (>= 1) */
+    uint64_t route_size;     /* routed elements of one head */
     double route_share;      /* route_size / the rank's size (1 without routing) */
     bool route_given;        /* the density is the workload's (else the topk's k / H) */
     uint64_t footprint_bytes; /* the group's buffer bytes (every copy) */

@@ -146,12 +146,6 @@ static uint64_t umin(uint64_t a, uint64_t b) { return a < b ? a : b; }
 
 /* ---- head routing ------------------------------------------------------------------------ */
 
-/* Kept units of [0, s) when n of every PLAN_DENS_DEN are kept, spread evenly. */
-static uint64_t kept_of(uint64_t n, uint64_t s)
-{
-    return s / PLAN_DENS_DEN * n + s % PLAN_DENS_DEN * n / PLAN_DENS_DEN;
-}
-
 /* The ranks an access's indices use: a bit per rank. */
 static uint64_t access_ranks(const ExprNode *x, int ndim)
 {
@@ -247,25 +241,15 @@ int live_route_init(const EngineInput *in, PlanGroup *p, char *why, size_t n_why
                  c->ranks[r].name, c->ranks[r].name);
         return 1;
     }
-    uint64_t n = (uint64_t)llround(d * PLAN_DENS_DEN);
-    p->route_num = n < 1 ? 1 : n > PLAN_DENS_DEN ? PLAN_DENS_DEN : n;
+    uint64_t n = (uint64_t)llround(d * PLAN_ROUTE_DEN);
+    p->route_num = n < 1 ? 1 : n > PLAN_ROUTE_DEN ? PLAN_ROUTE_DEN : n;
     p->route_rank = r;
     p->route_given = given;
-    /* The kept blocks of one head, gathered: their elements (a ragged last block counts
-     * its own extent when kept). */
-    uint64_t size = (uint64_t)in->sizes->size[r], nb = (size + p->block - 1) / p->block;
-    uint64_t kept = kept_of(p->route_num, nb);
-    bool last = kept > kept_of(p->route_num, nb - 1);
-    p->route_size = (kept - last) * p->block + (last ? size - (nb - 1) * p->block : 0);
+    /* The routed elements of one head, gathered into full blocks and tiles. */
+    uint64_t size = (uint64_t)in->sizes->size[r];
+    p->route_size = (size * p->route_num + PLAN_ROUTE_DEN - 1) / PLAN_ROUTE_DEN;
     p->route_share = (double)p->route_size / (double)size;
     return 0;
-}
-
-/* The block of the full rank that kept block j (gathered order) is. */
-static uint64_t route_block(const PlanGroup *p, uint64_t j)
-{
-    uint64_t n = p->route_num, t = j + 1, a = (t - 1) / n, r = t - a * n;
-    return a * PLAN_DENS_DEN + (r * PLAN_DENS_DEN + n - 1) / n - 1;
 }
 
 static uint64_t tile_ext(const PlanGroup *p, uint64_t t)
@@ -307,13 +291,13 @@ static void box_ranges(const PlanGroup *p, const LiveBox *bx, int64_t *lo, int64
         lo[B] = (int64_t)(bx->b0 * p->block);
         hi[B] = (int64_t)umin((uint64_t)sz->size[B], bx->b1 * p->block);
     }
-    /* Routed heads: the items hold the kept blocks only, gathered; the rules see the
-     * positions of the first and last of them (a bounding range). */
+    /* Routed heads: the items hold the routed elements only, gathered, element g of a
+     * head at position g / d (spread evenly); the rules see the positions. */
     if (p->route_rank >= 0) {
         int R = p->route_rank;
-        uint64_t j0 = (uint64_t)lo[R] / p->block, j1 = ((uint64_t)hi[R] - 1) / p->block;
-        lo[R] = (int64_t)(route_block(p, j0) * p->block);
-        hi[R] = (int64_t)umin((uint64_t)sz->size[R], (route_block(p, j1) + 1) * p->block);
+        uint64_t n = p->route_num;
+        lo[R] = (int64_t)((uint64_t)lo[R] * PLAN_ROUTE_DEN / n);
+        hi[R] = (int64_t)umin((uint64_t)sz->size[R], ((uint64_t)hi[R] * PLAN_ROUTE_DEN + n - 1) / n);
     }
 }
 
