@@ -764,7 +764,7 @@ static void group_sums(Ctx *x, const PlanGroup *p, GroupCost *gc, bool account)
                 staged += (double)mx * (double)ic->live;
             }
     }
-    /* Routed heads: every Einsum of the group runs the kept blocks only. */
+    /* Routed heads: every Einsum of the group runs the routed elements only. */
     const char *src = p->route_rank >= 0 ? (p->route_given ? "workload.density, routed heads"
                                                            : "routing k/H")
                     : p->data_masked ? "workload.density" : "rules";

@@ -303,9 +303,9 @@ void live_blocks(const PlanGroup *p, uint64_t tile, uint64_t step, uint8_t *live
  * whose liveness is uniform (every item dead, or every item live by the rules); returns
  * `step` when that step is mixed. *all_dead tells which. */
 uint64_t live_uniform_until(const PlanGroup *p, uint64_t tile, uint64_t step, bool *all_dead);
-/* Head routing. The rank other than the heads that Einsum e's where clause tests a
- * choice of heads at (SELH[h, p]: P), -1 when it tests none that way; *tensor (may be
- * NULL) the tensor it tests, -1 when none. */
+/* Head routing. The rank other than the heads at which Einsum e's where clause keeps
+ * what a choice of heads chooses (SELH[h, p], alone or and-ed with rules: P); -1 when
+ * it tests no tensor that way; *tensor (may be NULL) the tensor it tests, -1 when none. */
 int live_route_rank(const Cascade *c, int e, int *tensor);
 /* The share of (head, block) items a routing through choice tensor `tensor` keeps: the
  * workload's density (*given), else k / H of the topk over the heads that writes it;

@@ -53,7 +53,7 @@ int live_init(const EngineInput *in, PlanGroup *p, char *why, size_t n_why)
         MaskKind k = cascade_work_mask_kind(c, p->act[i].einsum);
         if (k == MASK_NONE || p->n_masked == PLAN_MAX_MASKED)
             continue;
-        /* Head routing: the items hold the routed blocks only (live_route_init); in a
+        /* Head routing: the items hold the routed elements only (live_route_init); in a
          * group whose items hold every head it masks part of each item (a full cost). */
         bool routed = live_route_rank(c, p->act[i].einsum, NULL) >= 0;
         if (routed && p->heads_in_item)
@@ -157,8 +157,10 @@ static uint64_t access_ranks(const ExprNode *x, int ndim)
     return m;
 }
 
-/* A tensor the predicate subtree n tests, -1 when none (the first found). */
-static int pred_tensor(const Einsum *e, int n)
+/* The access node of a tensor the predicate subtree n tests, -1 when none (the first
+ * found); *plain = false when it is under a negation or a disjunction (then it does not
+ * simply keep what the tensor chooses). */
+static int pred_tensor(const Einsum *e, int n, bool *plain)
 {
     if (n < 0)
         return -1;
@@ -167,17 +169,21 @@ static int pred_tensor(const Einsum *e, int n)
         return (int)(x - e->nodes);
     if (x->kind == EX_CMP)
         return -1;
-    int a = pred_tensor(e, x->a);
-    return a >= 0 ? a : pred_tensor(e, x->b);
+    int a = pred_tensor(e, x->a, plain);
+    a = a >= 0 ? a : pred_tensor(e, x->b, plain);
+    if (a >= 0 && x->kind != EX_AND)
+        *plain = false;
+    return a;
 }
 
 int live_route_rank(const Cascade *c, int e, int *tensor)
 {
     const Einsum *x = &c->einsums[e];
-    int n = pred_tensor(x, x->where);
+    bool plain = true;
+    int n = pred_tensor(x, x->where, &plain);
     if (tensor)
         *tensor = n >= 0 ? x->nodes[n].tensor : -1;
-    if (n < 0 || c->head_rank < 0)
+    if (n < 0 || !plain || c->head_rank < 0)
         return -1;
     const ExprNode *a = &x->nodes[n];
     uint64_t m = access_ranks(a, c->tensors[a->tensor].ndim), heads = 0;

@@ -633,6 +633,58 @@ int engine_group_of(const EngineInput *in, int e)
     return -1;
 }
 
+/* Group g reads input t (through views); g < 0: any group. */
+static bool group_reads(const EngineInput *in, int g, int t)
+{
+    const Cascade *c = in->cascade;
+    if (g < 0)
+        return true;
+    for (int e = 0; e < c->n_einsums; e++) {
+        const Einsum *x = &c->einsums[e];
+        if (engine_group_of(in, e) != g || engine_view_source(c, x->out) != x->out)
+            continue;
+        for (int j = 0; j < x->n_nodes; j++)
+            if (x->nodes[j].kind == EX_ACCESS && engine_view_source(c, x->nodes[j].tensor) == t)
+                return true;
+    }
+    return false;
+}
+
+uint64_t engine_head_group(const EngineInput *in, int g)
+{
+    const Cascade *c = in->cascade;
+    int h = c->head_rank;
+    if (h < 0)
+        return 1;
+    for (int r = 0; r < c->n_ranks; r++)
+        if (c->ranks[r].parent == h && c->ranks[r].kind == RANK_INNER)
+            return (uint64_t)in->sizes->size[r];
+    for (int t = 0; t < c->n_tensors; t++) {
+        if (!c->tensors[t].is_input || !group_reads(in, g, t))
+            continue;
+        bool headed = false;
+        for (int k = 0; k < c->tensors[t].ndim; k++)
+            headed |= engine_is_head_rank(c, c->tensors[t].dim_rank[k]);
+        if (!headed)
+            return (uint64_t)in->sizes->size[h];
+    }
+    return 1;
+}
+
+bool engine_reduces_heads(const EngineInput *in, int g)
+{
+    const Cascade *c = in->cascade;
+    for (int e = 0; e < c->n_einsums; e++) {
+        const Einsum *x = &c->einsums[e];
+        if (engine_group_of(in, e) != g)
+            continue;
+        for (int k = 0; k < x->n_red; k++)
+            if (engine_is_head_rank(c, x->red_ranks[k]))
+                return true;
+    }
+    return false;
+}
+
 /* Step offset at which consumer Einsum e reads tensor t through access node j:
  * 0 / -1 ... relative, or DEP_TILE_FIRST when t has no iterative dimension but is
  * produced once per tile. Returns false when the access reads an initial value only

@@ -23,6 +23,30 @@ typedef struct {
     char cascade[64];
 } Point;
 
+/* The analytic cycles of the group "attention" and of the others, the attention's MACs,
+ * and BQK's density and its source (1 and NULL when it has none). */
+static void split_groups(const EngineResult *r, uint64_t *attn, uint64_t *other, uint64_t *macs,
+                         double *density, const char **src)
+{
+    *attn = *other = *macs = 0;
+    *density = 1;
+    *src = NULL;
+    for (int g = 0; g < r->n_groups; g++)
+        if (strcmp(r->groups[g].name, "attention") == 0)
+            *attn = r->groups[g].cycles;
+        else
+            *other += r->groups[g].cycles;
+    for (int i = 0; i < r->n_einsums; i++) {
+        const EinsumStat *e = &r->einsums[i];
+        if (e->group >= 0 && strcmp(r->groups[e->group].name, "attention") == 0)
+            *macs += e->ops[OP_MAC];
+        if (strcmp(e->name, "BQK") == 0) {
+            *density = e->density;
+            *src = e->density_source;
+        }
+    }
+}
+
 /* Loads models/fusemax.cfg, workload wl and mapping map with the --set pairs ("key=value",
  * NULL-terminated) into *ri; returns run_inputs_load's code (diagnostics printed). The
  * keys are kept in static storage (one load at a time). */
@@ -63,17 +87,8 @@ static Point run_map(const char *wl, const char *map, bool cycle, const char *co
     pt.cycle_cycles = rr.cy.cycles;
     pt.dram = rr.res->dram_bytes;
     pt.energy = rr.er.total_pj;
-    pt.density_bqk = 1;
-    for (int g = 0; g < rr.res->n_groups; g++)
-        if (strcmp(rr.res->groups[g].name, "attention") == 0)
-            pt.attn_cycles = rr.res->groups[g].cycles;
-        else
-            pt.other_cycles += rr.res->groups[g].cycles;
-    for (int i = 0; i < rr.res->n_einsums; i++)
-        if (strcmp(rr.res->einsums[i].name, "BQK") == 0) {
-            pt.density_bqk = rr.res->einsums[i].density;
-            pt.density_src = rr.res->einsums[i].density_source;
-        }
+    uint64_t macs;
+    split_groups(rr.res, &pt.attn_cycles, &pt.other_cycles, &macs, &pt.density_bqk, &pt.density_src);
     run_result_free(&rr);
     run_inputs_free(&ri);
     return pt;
@@ -315,21 +330,8 @@ static KvPoint run_kv_map(const char *wl, const char *map, const char *const *se
         if (!strcmp(t->level, "DRAM") && (!strcmp(t->tensor, "K") || !strcmp(t->tensor, "V")))
             k.kv_reads += t->reads;
     }
-    k.density_bqk = 1;
-    for (int g = 0; g < rr.res->n_groups; g++)
-        if (strcmp(rr.res->groups[g].name, "attention") == 0)
-            k.attn_cycles = rr.res->groups[g].cycles;
-        else
-            k.other_cycles += rr.res->groups[g].cycles;
-    for (int i = 0; i < rr.res->n_einsums; i++) {
-        const EinsumStat *e = &rr.res->einsums[i];
-        if (e->group >= 0 && strcmp(rr.res->groups[e->group].name, "attention") == 0)
-            k.attn_macs += e->ops[OP_MAC];
-        if (strcmp(e->name, "BQK") == 0) {
-            k.density_bqk = e->density;
-            k.density_src = e->density_source;
-        }
-    }
+    split_groups(rr.res, &k.attn_cycles, &k.other_cycles, &k.attn_macs, &k.density_bqk,
+                 &k.density_src);
     if (k.ok) {
         /* The traced cycle level: every request of the analytic level's plan (nothing
          * extrapolated). */
