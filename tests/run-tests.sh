@@ -194,7 +194,7 @@ expect_rc 1 "eval --ref missing" eval workloads/cascades/attention-causal.cfg --
 C=workloads/cascades
 for v in "attention-causal M0=4" "attention-causal-3pass" "attention-window M0=4 W=5" \
          "attention-bigbird M0=4 P0=4" "attention-topk M0=4 P0=4 KB=2" \
-         "attention-gqa M0=4 H=4 G=2" "attention-mqa M0=4 H=3" "moh-attention H=4 D=4 KH=2" \
+         "attention-gqa M0=4 H=4 G=2" "attention-mqa M0=4 H=3" "moh-attention M0=4 H=4 D=4 KH=2" \
          "linear-attention"; do
   set -- $v; name=$1; shift; extra=()
   for r in "$@"; do extra+=(--rank "$r"); done

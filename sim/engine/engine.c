@@ -273,7 +273,7 @@ int engine_check(const EngineInput *in, Diag *d)
     /* Shared heads: each key/value head serves G whole query heads, and an item is one
      * query head (heads are neither spread over a unit nor tiled). */
     if (c->head_rank >= 0 && in->sizes) {
-        uint64_t hs = (uint64_t)in->sizes->size[c->head_rank], g = engine_head_group(in);
+        uint64_t hs = (uint64_t)in->sizes->size[c->head_rank], g = engine_head_group(in, -1);
         if (g > 1 && hs % g) {
             /* Only a partition "H -> HK, G" can leave a partial group: at G's size. */
             SrcLoc loc = w->loc;
@@ -310,8 +310,18 @@ int engine_check(const EngineInput *in, Diag *d)
                            "heads (%s) are not a rank the engine tiles", gs->name, gs->loop_rank);
         }
     }
-    /* A data mask (a block-mask file, a topk choice) is modelled from its density. */
-    for (int i = 0; i < c->n_einsums && !(w->density > 0); i++)
+    /* A data mask (a block-mask file, a topk choice) is modelled from its density; a
+     * topk's choice of heads (routing) keeps k / H of them unless the workload says. */
+    bool routes = false, other = false;
+    for (int i = 0; i < c->n_einsums && in->sizes; i++) {
+        int t, r = live_route_rank(c, i, &t);
+        bool given;
+        if (t >= 0 && r >= 0 && live_route_density(in, t, &given) > 0)
+            routes = true;
+        else if (t >= 0)
+            other = true;
+    }
+    for (int i = 0; i < c->n_einsums && !(w->density > 0) && !(routes && !other); i++)
         if (cascade_work_mask_kind(c, i) == MASK_DATA) {
             diag_error(d, w->loc.file, w->loc.line, "workload %s: einsum %s of cascade %s is "
                        "masked by data (a block-mask file or a topk choice), which the engine "
@@ -758,11 +768,17 @@ static void group_sums(Ctx *x, const PlanGroup *p, GroupCost *gc, bool account)
                 staged += (double)mx * (double)ic->live;
             }
     }
-    if (account && p->n_masked)
-        for (int i = 0; i < p->n_act; i++)
-            if (p->act[i].kind == ACT_EINSUM && p->act[i].maskable && all_terms[i] > 0)
-                einsum_scale(x, p->act[i].einsum, run_terms[i] / all_terms[i],
-                             p->data_masked ? "workload.density" : "rules");
+    /* Routed heads: every Einsum of the group runs the routed elements only. */
+    const char *src = p->route_rank >= 0 ? (p->route_given ? "workload.density, routed heads"
+                                                           : "routing k/H")
+                    : p->data_masked ? "workload.density" : "rules";
+    if (account && (p->n_masked || p->route_rank >= 0))
+        for (int i = 0; i < p->n_act; i++) {
+            bool m = p->act[i].maskable && all_terms[i] > 0;
+            if (p->act[i].kind == ACT_EINSUM && (m || p->route_rank >= 0))
+                einsum_scale(x, p->act[i].einsum,
+                             p->route_share * (m ? run_terms[i] / all_terms[i] : 1), src);
+        }
     free(run_terms);
     free(all_terms);
     gc->compute = 0;

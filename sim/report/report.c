@@ -77,6 +77,16 @@ static int energy_levels(const RunReport *r, LevelEnergy *lv, int max)
     return n;
 }
 
+
+/* What an Einsum's density_source means, for stats.txt. */
+static const char *source_text(const char *src)
+{
+    return strcmp(src, "rules") == 0 ? "rules (decided from the mask's indices)"
+         : strcmp(src, "workload.density") == 0 ? "workload.density (a data mask; kept steps spread evenly)"
+         : strcmp(src, "routing k/H") == 0 ? "routing k/H (the router's topk keeps k of H heads per token)"
+         : "workload.density (routed heads: kept (head, block) items gathered)";
+}
+
 static void energy_levels_txt(Buf *b, const RunReport *r)
 {
     LevelEnergy lv[ENGINE_MAX_ITEMS];
@@ -171,9 +181,7 @@ char *report_stats_txt(const RunReport *r)
         for (int i = 0; i < a->n_einsums; i++)
             if (a->einsums[i].density_source)
                 buf_printf(&b, "  %-8s %10.6f  %s\n", a->einsums[i].name, a->einsums[i].density,
-                           strcmp(a->einsums[i].density_source, "rules") == 0
-                               ? "rules (decided from the mask's indices)"
-                               : "workload.density (a data mask; kept steps spread evenly)");
+                           source_text(a->einsums[i].density_source));
     }
     buf_printf(&b, "\nBuffer traffic (words)\n----------------------\n");
     buf_printf(&b, "  %-14s %-8s %18s %18s %18s %20s\n", "level", "tensor", "reads", "writes",
