@@ -23,6 +23,10 @@ typedef struct {
     double total_pj;
     double leak_pj;     /* leakage, part of total_pj: static energy over the analytic time */
     double einsum_pj[ENGINE_MAX_ITEMS];  /* compute energy of each Einsum (r->einsums order) */
+    double traffic_pj[ENGINE_MAX_ITEMS]; /* energy of each r->traffic row: its share of its
+                                            level's read and write energy (by words) */
+    double reg_traffic_pj[ENGINE_MAX_ITEMS]; /* each r->reg_traffic row: its share of its
+                                                unit's reg_read and reg_write energy */
     ArchCost arch;      /* area (when the table has one) and roofline roofs (area.h) */
 } EnergyReport;
 

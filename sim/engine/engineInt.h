@@ -142,6 +142,9 @@ typedef struct {
                                 evenly, the same steps for every block); PLAN_DENS_DEN
                                 when there is none */
     uint64_t footprint_bytes; /* the group's buffer bytes (every copy) */
+    int footprint_level;     /* the arch level that holds them (-1: none) */
+    uint64_t reg_need[ENGINE_MAX_UNITS]; /* words per PE the group needs in each 2D unit's
+                                            registers (0: unit unused or not checked) */
     uint64_t port_words;     /* words per cycle of each of the buffer's read and write
                                 ports (row width x banks); 0: no buffer */
 } PlanGroup;
@@ -291,6 +294,8 @@ uint64_t live_pattern_period(const PlanGroup *p);
 /* Buffer bytes and PE-register words the plan needs; 0, or 1 with the reason (tensor,
  * level, bytes needed and available) in `why`. */
 int plan_capacity(const EngineInput *in, PlanGroup *p, char *why, size_t n_why);
+/* Tensor t (or the tensor it views) is in the group's reg_bypass. */
+bool plan_reg_bypass(const EngineInput *in, const PlanGroup *p, int t);
 
 /* The cycle level of one group: runs the sweep. Returns the cycles; fills the stall
  * split. Sets *overflow on 64-bit overflow.
