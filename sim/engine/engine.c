@@ -913,20 +913,16 @@ static int group_options(Ctx *x, int g, GroupOption **out, char *why, size_t n_w
     return n;
 }
 
-/* out->levels: every storage level, then the compute units with PE registers, with
- * their capacity; the groups' footprints are noted by level_use_note. */
-static void level_use_init(Ctx *x)
+void engine_levels_init(const ArchSpec *a, uint32_t dtype_bits, bool regs, EngineResult *r)
 {
-    const ArchSpec *a = x->in->arch;
-    EngineResult *r = x->r;
     for (int i = 0; i < a->n_levels && r->n_levels < ENGINE_MAX_ITEMS; i++)
         r->levels[r->n_levels++] = (LevelUse){ a->levels[i].name, false, a->levels[i].size_bytes,
                                                0, false, 0 };
-    for (int u = 0; u < a->n_units && r->n_levels < ENGINE_MAX_ITEMS; u++) {
+    for (int u = 0; regs && u < a->n_units && r->n_levels < ENGINE_MAX_ITEMS; u++) {
         const ComputeUnitSpec *cu = &a->units[u];
+        double bytes = ceil((double)cu->reg_words * cu->rows * cu->cols * dtype_bits / 8.0);
         if (cu->reg_words)
-            r->levels[r->n_levels++] = (LevelUse){
-                cu->name, true, (uint64_t)bytes_of(x->in, (double)cu->reg_words * cu->rows * cu->cols), 0, false, 0 };
+            r->levels[r->n_levels++] = (LevelUse){ cu->name, true, (uint64_t)bytes, 0, false, 0 };
     }
 }
 
@@ -1044,7 +1040,7 @@ void engine_analytic(const EngineInput *in, EngineResult *out)
     const ArchSpec *a = in->arch;
     einsum_work(&x);
     uint64_t memory_bound_cycles = 0;
-    level_use_init(&x);
+    engine_levels_init(a, in->workload->dtype_bits, true, out);
     GroupCost gc = gc_new(a->n_units);
     for (int g = 0; g < in->mapping->n_groups && out->feasible; g++) {
         const GroupSpec *gs = &in->mapping->groups[g];

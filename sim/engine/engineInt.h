@@ -294,6 +294,9 @@ uint64_t live_pattern_period(const PlanGroup *p);
 /* Buffer bytes and PE-register words the plan needs; 0, or 1 with the reason (tensor,
  * level, bytes needed and available) in `why`. */
 int plan_capacity(const EngineInput *in, PlanGroup *p, char *why, size_t n_why);
+/* r->levels: every storage level of a, then (with `regs`) each compute unit with PE
+ * registers, with their capacity and nothing used yet. */
+void engine_levels_init(const ArchSpec *a, uint32_t dtype_bits, bool regs, EngineResult *r);
 /* Tensor t (or the tensor it views) is in the group's reg_bypass. */
 bool plan_reg_bypass(const EngineInput *in, const PlanGroup *p, int t);
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/engineInt.h"
 #include "sparse/pe.h"
 #include "util/util.h"
 
@@ -499,6 +500,8 @@ static void fill_engine_result(TCtx *x, EngineResult *r, CycleResult *cy, bool c
         TrafficStat *t = &r->traffic[i];
         t->bytes = tcast(x, ceil((double)(t->reads + t->writes + t->fills) * x->word_bytes));
     }
+    /* Capacities only: the training model tracks no footprint and no PE register access. */
+    engine_levels_init(a, x->word_bits, false, r);
     const char *uc = x->u->energy_class;
     add_action(r, x->u->name, uc, "mac", act[TA_MAC]);
     add_action(r, x->u->name, uc, "mux", act[TA_MUX]);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tests/report/run.sh — `einsim report` end to end: plots produced and non-trivial, the
-# HTML self-contained with its tables, deterministic output, bad inputs rejected.
+# HTML self-contained with its tables, deterministic output, bad inputs rejected; the
+# CSV column set of stats.csv, compare.csv and sweep.csv.
 # Usage: tests/report/run.sh EINSIM TMPDIR. Ends with "N passed, N failed".
 set -u
 EINSIM=${1:?usage: run.sh EINSIM TMPDIR}
