@@ -5,8 +5,7 @@
 
 #include "util/util.h"
 
-/* The priced energy of a component's action (0 when it has none). */
-static double item_pj(const EnergyReport *er, const char *comp, const char *action)
+double energy_action_pj(const EnergyReport *er, const char *comp, const char *action)
 {
     for (int i = 0; i < er->n; i++)
         if (strcmp(er->items[i].component, comp) == 0 && strcmp(er->items[i].action, action) == 0)
@@ -28,8 +27,8 @@ static void rows_pj(const EnergyReport *er, const TrafficStat *rows, int n, cons
                 wsum += (double)rows[j].writes + (double)rows[j].fills;
             }
         double w = (double)rows[i].writes + (double)rows[i].fills;
-        out[i] = (rsum > 0 ? item_pj(er, rows[i].level, rd) * ((double)rows[i].reads / rsum) : 0) +
-                 (wsum > 0 ? item_pj(er, rows[i].level, wr) * (w / wsum) : 0);
+        double pr = energy_action_pj(er, rows[i].level, rd), pw = energy_action_pj(er, rows[i].level, wr);
+        out[i] = (rsum > 0 ? pr * ((double)rows[i].reads / rsum) : 0) + (wsum > 0 ? pw * (w / wsum) : 0);
     }
 }
 

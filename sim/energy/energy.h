@@ -36,6 +36,9 @@ typedef struct {
  * the area of `a` into out->arch (area_price). */
 void energy_price(const EngineResult *r, const ArchSpec *a, EnergyReport *out);
 
+/* The priced energy of one action of a component (pJ; 0 when it has none). */
+double energy_action_pj(const EnergyReport *er, const char *comp, const char *action);
+
 /* Leakage: a "leak" entry of an energy class is pJ per cycle per PE (compute classes) or
  * per KiB of capacity (storage classes; per cycle for DRAM, which has no size), charged
  * over the run's cycles as the component's "leak" action. */

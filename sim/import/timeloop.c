@@ -508,15 +508,6 @@ static char *tl_mapping_text(const Tl *x)
 
 /* ---- einsim's counts in Timeloop's terms ------------------------------------------------- */
 
-static double energy_of(const EnergyReport *er, const char *comp, const char *act)
-{
-    double pj = 0;
-    for (int i = 0; i < er->n; i++)
-        if (strcmp(er->items[i].component, comp) == 0 && strcmp(er->items[i].action, act) == 0)
-            pj += er->items[i].pj;
-    return pj;
-}
-
 /* levels.csv: the run's per-level rows (stats.txt's "Per level" section: reads, fills,
  * updates and energy per level and data space), innermost level first as Timeloop
  * prints them, the array's PE registers under the register file's name; then the
@@ -540,8 +531,8 @@ static char *tl_levels_csv(const Tl *x, const RunResult *rr, char *bad)
                             ts->reads, ts->fills, ts->writes, er->traffic_pj[i]);
         }
     uint64_t macs = r->einsums[0].ops[OP_MAC];
-    emit_printf(&e, "compute,,%" PRIu64 ",,,%.17g\n", macs, energy_of(er, "array2d", "mac") +
-                energy_of(er, "array2d", "add"));
+    emit_printf(&e, "compute,,%" PRIu64 ",,,%.17g\n", macs, energy_action_pj(er, "array2d", "mac") +
+                energy_action_pj(er, "array2d", "add"));
     emit_printf(&e, "cycles,analytic,%" PRIu64 ",,,\n", r->cycles);
     if (rr->cy.ran)
         emit_printf(&e, "cycles,cycle,%" PRIu64 ",,,\n", rr->cy.cycles);
