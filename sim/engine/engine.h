@@ -87,7 +87,8 @@ typedef struct {
 typedef struct {
     const char *level;         /* storage level name, or the compute unit's name */
     bool regfile;              /* the PE registers of a compute unit */
-    uint64_t capacity_bytes;   /* all instances (the unit's PEs); 0: no size (DRAM) */
+    uint64_t capacity_bytes;   /* a storage level's size (one instance; 0 for DRAM), a
+                                  unit's registers in all its PEs */
     uint64_t used_bytes;       /* the largest footprint of a group, every copy */
     bool tracked;              /* used_bytes is modelled: a group's buffer, a 2D unit's PE
                                   registers; not DRAM, staging levels, 1D units */
