@@ -22,7 +22,7 @@
 # Ends with "N passed, N failed" and exits non-zero when anything failed.
 set -u
 update=0
-if [ "${1:-}" = "--update-golden" ]; then update=1; shift; fi
+if [ "${1:-}" = "--update-golden" ]; then update=1; shift; export EINSIM_UPDATE_GOLDEN=1; fi
 B=${1:?usage: run-tests.sh [--update-golden] BUILD_DIR}
 EINSIM=$B/bin/einsim
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
@@ -557,6 +557,10 @@ if [ "$rc" = 1 ] && grep -q 'latency_cycles = 1' "$tmp/err"; then ok; else bad "
 rc=$?
 if [ "$rc" = 1 ] && grep -q 'a multiple of the rows' "$tmp/err"; then ok; else bad "cosim dense ragged attention: exit $rc"; fi
 
+# ---- every CSV written above: numbers are bare numbers (tests/report/csv_cells.py) ----------
+python3 tests/report/csv_cells.py "$tmp" stats.csv compare.csv sweep.csv train-compare.csv pareto.csv \
+  levels.csv COMPUTE_REPORT.csv >"$tmp/csv.out" 2>&1
+counts "csv    tests/report/csv_cells.py" "$tmp/csv.out"
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -282,8 +282,8 @@ static void load_spatial(MappingLoad *L, const Node *n)
 static void load_groups(MappingLoad *L, const Node *n)
 {
     static const char *const keys[] = { "name", "stages", "loop", "buffer", "resident",
-                                         "streamed", "spill", "bypass", "block", "pipelined",
-                                         "reuse", NULL };
+                                         "streamed", "spill", "bypass", "reg_bypass", "block",
+                                         "pipelined", "reuse", NULL };
     static const char *const reuse_keys[] = { "einsum", "copies", "after", NULL };
     static const char *const loop_keys[] = { "rank", "granule", "tile", NULL };
     MappingSpec *m = &L->box->m;
@@ -361,6 +361,7 @@ static void load_groups(MappingLoad *L, const Node *n)
         get_names(L, &g, "streamed", false, &gs->streamed, &gs->n_streamed);
         get_names(L, &g, "spill", false, &gs->spill, &gs->n_spill);
         get_names(L, &g, "bypass", false, &gs->bypass, &gs->n_bypass);
+        get_names(L, &g, "reg_bypass", false, &gs->reg_bypass, &gs->n_reg_bypass);
         config_setting_t *rl;
         if (get_list(&g, "reuse", false, &rl) == GET_OK) {
             char *rlab = xasprintf("%s.reuse", g.path);

@@ -273,6 +273,10 @@ typedef struct {
     const char **bypass;     /* tensors that skip the buffer: read from DRAM at every use,
                                 written to DRAM from the unit (Timeloop's bypass) */
     int n_bypass;
+    const char **reg_bypass; /* operands the PE registers do not keep: read from their
+                                level at every term that uses them (Timeloop's bypass at
+                                the register file) */
+    int n_reg_bypass;
     uint64_t block;          /* elements of the block rank one item covers (its operands'
                                 residency); 0 = the unit's columns */
     bool pipelined;          /* consecutive array passes and stage hand-offs overlap, so

@@ -156,6 +156,9 @@ typedef struct {
     double route_share;      /* route_size / the rank's size (1 without routing) */
     bool route_given;        /* the density is the workload's (else the topk's k / H) */
     uint64_t footprint_bytes; /* the group's buffer bytes (every copy) */
+    int footprint_level;     /* the arch level that holds them (-1: none) */
+    uint64_t reg_need[ENGINE_MAX_UNITS]; /* words per PE the group needs in each 2D unit's
+                                            registers (0: unit unused or not checked) */
     uint64_t port_words;     /* words per cycle of each of the buffer's read and write
                                 ports (row width x banks); 0: no buffer */
 } PlanGroup;
@@ -325,6 +328,11 @@ uint64_t live_pattern_period(const PlanGroup *p);
 /* Buffer bytes and PE-register words the plan needs; 0, or 1 with the reason (tensor,
  * level, bytes needed and available) in `why`. */
 int plan_capacity(const EngineInput *in, PlanGroup *p, char *why, size_t n_why);
+/* r->levels: every storage level of a, then (with `regs`) each compute unit with PE
+ * registers, with their capacity and nothing used yet. */
+void engine_levels_init(const ArchSpec *a, uint32_t dtype_bits, bool regs, EngineResult *r);
+/* Tensor t (or the tensor it views) is in the group's reg_bypass. */
+bool plan_reg_bypass(const EngineInput *in, const PlanGroup *p, int t);
 
 /* The cycle level of one group: runs the sweep. Returns the cycles; fills the stall
  * split. Sets *overflow on 64-bit overflow.

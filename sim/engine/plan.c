@@ -464,9 +464,17 @@ bool plan_forwarded(const EngineInput *in, const PlanGroup *p, int a, int t)
     return false;
 }
 
+bool plan_reg_bypass(const EngineInput *in, const PlanGroup *p, int t)
+{
+    const Cascade *c = in->cascade;
+    return in_names(p->gs->reg_bypass, p->gs->n_reg_bypass, c->tensors[t].name) ||
+           in_names(p->gs->reg_bypass, p->gs->n_reg_bypass, c->tensors[engine_view_source(c, t)].name);
+}
+
 /* Elements of tensor t touched by one item of Einsum actor `a`, times the passes that
  * re-read them (a pass reads each operand element it touches once: the stationary
- * operand once per pass, a streamed one once per pass along the spatial rank it lacks). */
+ * operand once per pass, a streamed one once per pass along the spatial rank it lacks;
+ * an operand the PE registers bypass at every term, so along its temporal ranks too). */
 double plan_touches(const EngineInput *in, const PlanGroup *p, int a, int t, ItemExt x,
                            const PassShape *s)
 {
@@ -485,6 +493,7 @@ double plan_touches(const EngineInput *in, const PlanGroup *p, int a, int t, Ite
     const CascadeTensor *ct = &c->tensors[t];
     const SparseOperandSpec *nm = engine_sparse_of(in, t);
     int sr = nm ? cascade_find_rank(c, nm->rank) : -1;
+    bool every_term = plan_reg_bypass(in, p, t);
     for (int k = 0; k < nr; k++) {
         bool has = false;
         for (int d = 0; d < ct->ndim && !has; d++) {
@@ -500,6 +509,8 @@ double plan_touches(const EngineInput *in, const PlanGroup *p, int a, int t, Ite
             rereads *= (double)((ext + u->rows - 1) / u->rows);
         else if (r[k] == rc)
             rereads *= (double)((ext + u->cols - 1) / u->cols);
+        else if (every_term)
+            rereads *= (double)ext;
     }
     (void)s;
     return elems * rereads;
@@ -1428,6 +1439,7 @@ int plan_capacity(const EngineInput *in, PlanGroup *p, char *why, size_t n_why)
     if (listed > 8)
         buf_printf(&parts, ", ...");
     p->footprint_bytes = total;
+    p->footprint_level = buf ? (int)(buf - a->levels) : -1;
     if (buf && total > buf->size_bytes) {
         if (p->loop_rank >= 0) {
             /* "the tile P = 1024 needs" */
@@ -1477,6 +1489,8 @@ int plan_capacity(const EngineInput *in, PlanGroup *p, char *why, size_t n_why)
         if (!used)
             continue;
         need = sadd(need, 2);
+        if (u < ENGINE_MAX_UNITS)
+            p->reg_need[u] = need;
         if (need > cu->reg_words) {
             if (worst_t >= 0)
                 snprintf(why, n_why, "group %s: tensor %s needs %" PRIu64 " words per PE in the "
