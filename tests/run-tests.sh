@@ -453,7 +453,8 @@ printf '# arch: fusemax-4x4\n# exit: abc\n-w workloads/gemm.cfg -m mappings/gemm
 printf '# arch: ../models/fusemax-4x4\n-w workloads/gemm.cfg -m mappings/gemm-os.cfg\n' >"$tmp/cases/escape.case"
 printf '# arch: fusemax-4x4\n# variant: faulty\n-w workloads/gemm.cfg -m mappings/gemm-os.cfg\n' >"$tmp/cases/variant.case"
 printf '# arch: fusemax-4x4\n-w workloads/*.cfg -m mappings/gemm-os.cfg\n' >"$tmp/cases/glob.case"
-for c in exit escape variant; do
+printf '# arch: gemmcore-4x4\n# rtl: rtl/../tests/x.f\n-w workloads/gemm.cfg -m mappings/gemm-os.cfg\n' >"$tmp/cases/rtl.case"
+for c in exit escape variant rtl; do
   if bash tests/cosim/run-cosim.sh --check-case "$tmp/cases/$c.case" >"$tmp/out" 2>&1; then
     bad "run-cosim.sh accepts the malformed case $c.case"
   elif grep -q "^FAIL: case $tmp/cases/$c.case: '# " "$tmp/out"; then ok

@@ -57,7 +57,8 @@ static const char *op_name(int q, uint32_t op)
 }
 
 Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *libfile,
-                        uint64_t seed, bool timing, const char *waves, Diag *d)
+                        const char *build, uint64_t seed, bool timing, const char *waves,
+                        Diag *d)
 {
     const Cascade *c = ri->cascade;
     Outcome rc = OUTCOME_INPUT;
@@ -131,7 +132,7 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
 
     char err[512];
     if (cosim_open(libfile, &lib, err, sizeof err)) {
-        cosim_open_error(d, libfile, err, arch_path);
+        cosim_open_error(d, libfile, err, build);
         goto done;
     }
     h = cosim_create_model(&lib, libfile, waves, d);

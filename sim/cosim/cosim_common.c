@@ -325,12 +325,67 @@ char *cosim_base_name(const char *path)
     return xasprintf("%.*s", (int)(dot ? dot - s : (long)strlen(s)), s);
 }
 
-void cosim_open_error(Diag *d, const char *libfile, const char *err, const char *arch)
+int cosim_lib_path(const CosimOptions *o, char **lib, char **build, Diag *d)
 {
-    char *base = cosim_base_name(arch);
-    diag_error(d, libfile, 0, "cannot load the RTL bridge: %s (build it with `make cosim-lib "
-               "ARCH=%s` for models/%s.cfg, or give --rtl-lib)", err, base, base);
+    char *top = NULL, *base = cosim_base_name(o->arch), *extra = NULL;
+    *lib = *build = NULL;
+    if (o->rtl_list) {
+        FILE *f = fopen(o->rtl_list, "r");
+        if (!f) {
+            diag_error(d, o->rtl_list, 0, "cannot read the RTL source list: %s", strerror(errno));
+            free(base);
+            return 1;
+        }
+        char line[1024];
+        int ln = 0, bad = 0;
+        while (!top && !bad && fgets(line, sizeof line, f)) {
+            ln++;
+            if (strncmp(line, "--top-module", 12) != 0)
+                continue;
+            char name[256];
+            if (sscanf(line + 12, " %255[A-Za-z0-9_$]", name) == 1 && !(name[0] >= '0' && name[0] <= '9'))
+                top = xstrdup(name);
+            else {
+                diag_error(d, o->rtl_list, ln, "--top-module expects a module name");
+                bad = 1;
+            }
+        }
+        fclose(f);
+        if (!top && !bad)
+            diag_error(d, o->rtl_list, 0, "the RTL source list has no --top-module NAME line");
+        if (!top) {
+            free(base);
+            return 1;
+        }
+        extra = xasprintf(" RTL_LIST=%s", o->rtl_list);
+    } else if (o->rtl_top) {
+        size_t n = strspn(o->rtl_top, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_0123456789");
+        if (n == 0 || o->rtl_top[n] || (o->rtl_top[0] >= '0' && o->rtl_top[0] <= '9')) {
+            diag_error(d, NULL, 0, "--rtl-top '%s' is not a module name", o->rtl_top);
+            free(base);
+            return 1;
+        }
+        top = xstrdup(o->rtl_top);
+        extra = xasprintf(" RTL_TOP=%s RTL_SRCS='FILES'", top);
+    }
+    bool dflt = !top || strcmp(top, "einsim_top") == 0;
+    *lib = o->lib ? xstrdup(o->lib)
+                  : xasprintf("build/cosim/%s/%s%s%s/libeinsim_cosim.so", base, dflt ? "" : top,
+                              dflt ? "" : "/", o->variant);
+    bool fault = strcmp(o->variant, "normal") != 0;
+    *build = xasprintf("make cosim-lib ARCH=%s%s%s%s` for models/%s.cfg", base,
+                       fault ? " RTL_VARIANT=" : "", fault ? o->variant : "", extra ? extra : "",
+                       base);
+    free(top);
+    free(extra);
     free(base);
+    return 0;
+}
+
+void cosim_open_error(Diag *d, const char *libfile, const char *err, const char *build)
+{
+    diag_error(d, libfile, 0, "cannot load the RTL bridge: %s (build it with `%s, or give "
+               "--rtl-lib)", err, build);
 }
 
 double cosim_now_s(void)

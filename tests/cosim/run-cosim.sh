@@ -9,7 +9,8 @@
 #   tests/cosim/run-cosim.sh --check-case CASE...  only read the cases (no RTL, no run);
 #                                              each malformed one fails
 # A case file holds "# arch: NAME" (models/NAME.cfg; NAME is letters, digits, _ - .
-# and names a file of models/), optional "# variant: normal|fault", "# exit: N" (a
+# and names a file of models/), optional "# rtl: LIST" (the core's source list, a file
+# under rtl/; default rtl/einsim_top.v), "# variant: normal|fault", "# exit: N" (a
 # number), "# expect: TEXT" lines (stdout must contain each) and one line of
 # `einsim cosim` arguments, split at blanks and never glob-expanded. A case that breaks
 # these rules fails before anything is built. The bridge library is built (cached) with
@@ -26,10 +27,11 @@ trap 'rm -rf "$tmp"' EXIT
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 
-build_lib() { # build_lib ARCH VARIANT -> prints build seconds
-  local t0 t1
+build_lib() { # build_lib ARCH VARIANT [LIST] -> prints build seconds
+  local t0 t1 list=()
+  [ -n "${3:-}" ] && list=(RTL_LIST="$3")
   t0=$(date +%s.%N)
-  if ! make -s --no-print-directory cosim-lib ARCH="$1" RTL_VARIANT="$2" SAN="$san" >"$tmp/build" 2>&1; then
+  if ! make -s --no-print-directory cosim-lib ARCH="$1" RTL_VARIANT="$2" "${list[@]}" SAN="$san" >"$tmp/build" 2>&1; then
     sed 's/^/    /' "$tmp/build" | tail -20; return 1
   fi
   t1=$(date +%s.%N)
@@ -43,6 +45,7 @@ parse_case() {
   name=$(basename "$f" .case)
   arch=$(sed -nE 's/^# arch: (.*)/\1/p' "$f" | head -1)
   variant=$(sed -nE 's/^# variant: (.*)/\1/p' "$f" | head -1); variant=${variant:-normal}
+  rtl=$(sed -nE 's/^# rtl: (.*)/\1/p' "$f" | head -1)
   want=$(sed -nE 's/^# exit: *(.*)/\1/p' "$f" | head -1); want=${want:-0}
   line=$(grep -v '^#' "$f" | grep -v '^[[:space:]]*$' | head -1)
   read -r -a argv <<<"$line"
@@ -50,6 +53,9 @@ parse_case() {
     echo "case $f: '# arch: $arch' must name a file models/NAME.cfg (NAME: letters, digits, _ - .)"; return 1
   fi
   case "$variant" in normal|fault) ;; *) echo "case $f: '# variant: $variant' must be normal or fault"; return 1;; esac
+  if [ -n "$rtl" ] && { ! [[ "$rtl" =~ ^rtl/[A-Za-z0-9_./-]+$ ]] || [[ "$rtl" == *..* ]] || [ ! -f "$rtl" ]; }; then
+    echo "case $f: '# rtl: $rtl' must name a source list under rtl/"; return 1
+  fi
   if ! [[ "$want" =~ ^[0-9]+$ ]] || [ "$want" -gt 255 ]; then
     echo "case $f: '# exit: $want' must be an exit code (0..255)"; return 1
   fi
@@ -57,12 +63,13 @@ parse_case() {
 }
 
 run_case() { # run_case FILE [WAVEDIR]
-  local f=$1 wdir=${2:-} name arch variant want argv t secs why
+  local f=$1 wdir=${2:-} name arch variant rtl want argv t secs why
   if ! why=$(parse_case "$f"); then bad "cosim $(basename "$f" .case): $why"; return; fi
   parse_case "$f"
-  if ! secs=$(build_lib "$arch" "$variant"); then bad "cosim $name: RTL build failed"; return; fi
+  if ! secs=$(build_lib "$arch" "$variant" "$rtl"); then bad "cosim $name: RTL build failed"; return; fi
   local extra=()
   [ -n "$wdir" ] && extra=(--waves "$wdir")
+  [ -n "$rtl" ] && extra+=(--rtl "$rtl")
   t=$(date +%s.%N)
   "$EINSIM" cosim -a "models/$arch.cfg" "${argv[@]}" --variant "$variant" "${extra[@]}" >"$tmp/out" 2>"$tmp/err"
   local rc=$? why=""
@@ -74,7 +81,7 @@ run_case() { # run_case FILE [WAVEDIR]
   grep -qE 'runtime error|AddressSanitizer|LeakSanitizer' "$tmp/err" && why="$why; sanitizer report"
   if [ -z "$why" ]; then
     ok
-    printf 'cosim  %-18s %-14s ok   (build %5ss, run %5ss) %s\n' "$name" "$arch/$variant" "$secs" "$t" \
+    printf 'cosim  %-18s %-14s ok   (build %5ss, run %5ss) %s\n' "$name" "$arch/${rtl:+$(basename "$(dirname "$rtl")")/}$variant" "$secs" "$t" \
       "$(grep -E '^  cycles' "$tmp/out" | sed -E 's/ +/ /g')"
   else
     bad "cosim $name: $why"; sed 's/^/    /' "$tmp/out" | head -20; sed 's/^/    /' "$tmp/err" | head -10
@@ -85,7 +92,7 @@ if [ "$check_only" = 1 ]; then
   for f in "$@"; do
     if why=$(parse_case "$f"); then
       ok; parse_case "$f"
-      printf 'case %s: arch %s, variant %s, exit %s, %d arguments:' "$name" "$arch" "$variant" "$want" ${#argv[@]}
+      printf 'case %s: arch %s, rtl %s, variant %s, exit %s, %d arguments:' "$name" "$arch" "${rtl:-default}" "$variant" "$want" ${#argv[@]}
       printf ' [%s]' "${argv[@]}"; echo
     else bad "$why"; fi
   done
