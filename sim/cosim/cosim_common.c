@@ -149,7 +149,8 @@ static char *model_gtkw(const Trace *t, uint64_t offset, uint64_t span)
 }
 
 /* RTL signals shown by rtl.gtkw, grouped; every name exists in the FST (tested). The
- * bridge names the model einsim_top, so its top module's scope is einsim_top.einsim_top.
+ * bridge names the model einsim_top, so its top module's scope is einsim_top.TOP
+ * (einsim_top.einsim_top for the default core).
  * Width 1 is a bit; COLS is one bit per array column. */
 enum { COLS = -1 };
 typedef struct {
@@ -202,13 +203,19 @@ static const RtlGroup attn_groups[] = {
     { "1D queue and array", SIGS(rtl_attn_1d) },
 };
 
-static char *rtl_gtkw(const RtlGeom *g, bool attention, uint64_t offset, uint64_t span)
+/* Another core than einsim_top: only the contract's ports are known to exist. */
+static const RtlGroup core_groups[] = { { "top (the core contract's ports)", SIGS(rtl_top) } };
+
+static char *rtl_gtkw(const RtlGeom *g, bool attention, const char *top, uint64_t offset,
+                      uint64_t span)
 {
     Buf b = {0};
     gtkw_header(&b, "RTL waves", "rtl.fst", "rtl.gtkw", offset, span);
-    const RtlGroup *gr = attention ? attn_groups : gemm_groups;
-    int ng = attention ? (int)(sizeof attn_groups / sizeof attn_groups[0])
-                       : (int)(sizeof gemm_groups / sizeof gemm_groups[0]);
+    const RtlGroup *gr = top ? core_groups : attention ? attn_groups : gemm_groups;
+    int ng = top ? 1 : attention ? (int)(sizeof attn_groups / sizeof attn_groups[0])
+                                 : (int)(sizeof gemm_groups / sizeof gemm_groups[0]);
+    if (!top)
+        top = "einsim_top";
     for (int i = 0; i < ng; i++) {
         char *names[16];
         int ops[16];
@@ -216,8 +223,8 @@ static char *rtl_gtkw(const RtlGeom *g, bool attention, uint64_t offset, uint64_
         for (int k = 0; k < gr[i].n; k++) {
             int w = gr[i].sigs[k].width == COLS ? (int)g->cols : gr[i].sigs[k].width;
             ops[k] = gr[i].sigs[k].ops;
-            names[k] = w == 1 ? xasprintf("einsim_top.einsim_top.%s", gr[i].sigs[k].name)
-                              : xasprintf("einsim_top.einsim_top.%s[%d:0]", gr[i].sigs[k].name,
+            names[k] = w == 1 ? xasprintf("einsim_top.%s.%s", top, gr[i].sigs[k].name)
+                              : xasprintf("einsim_top.%s.%s[%d:0]", top, gr[i].sigs[k].name,
                                           w - 1);
         }
         gtkw_group(&b, gr[i].group, names, ops, gr[i].n);
@@ -325,10 +332,10 @@ char *cosim_base_name(const char *path)
     return xasprintf("%.*s", (int)(dot ? dot - s : (long)strlen(s)), s);
 }
 
-int cosim_lib_path(const CosimOptions *o, char **lib, char **build, Diag *d)
+int cosim_lib_path(const CosimOptions *o, char **lib, char **build, char **top_out, Diag *d)
 {
     char *top = NULL, *base = cosim_base_name(o->arch), *extra = NULL;
-    *lib = *build = NULL;
+    *lib = *build = *top_out = NULL;
     if (o->rtl_list) {
         FILE *f = fopen(o->rtl_list, "r");
         if (!f) {
@@ -376,7 +383,9 @@ int cosim_lib_path(const CosimOptions *o, char **lib, char **build, Diag *d)
     *build = xasprintf("make cosim-lib ARCH=%s%s%s%s` for models/%s.cfg", base,
                        fault ? " RTL_VARIANT=" : "", fault ? o->variant : "", extra ? extra : "",
                        base);
-    free(top);
+    *top_out = dflt ? NULL : top;
+    if (dflt)
+        free(top);
     free(extra);
     free(base);
     return 0;
@@ -461,7 +470,7 @@ CosimHandle *cosim_create_model(const CosimLib *lib, const char *libfile, const 
 }
 
 int cosim_waves_write(Diag *d, const char *dir, const RtlGeom *g, const TileProg *p,
-                      const AttnProg *attn, uint64_t offset)
+                      const AttnProg *attn, const char *top, uint64_t offset)
 {
     Trace tr = { .n = 0 };
     /* The first window of activity: from start to the end of the first tile (of each
@@ -489,7 +498,7 @@ int cosim_waves_write(Diag *d, const char *dir, const RtlGeom *g, const TileProg
     }
     rc = rc || write_text(d, dir, "model.vcd", trace_vcd(&tr, offset)) ||
          write_text(d, dir, "model.gtkw", model_gtkw(&tr, offset, span)) ||
-         write_text(d, dir, "rtl.gtkw", rtl_gtkw(g, attn != NULL, offset, span));
+         write_text(d, dir, "rtl.gtkw", rtl_gtkw(g, attn != NULL, top, offset, span));
     trace_free(&tr);
     return rc;
 }

@@ -83,14 +83,14 @@ Outcome cosim_dense(const CosimOptions *o, Diag *d)
     FuncEval *fq = NULL;
     double **in = NULL;
     MismatchList mm = { 0 };
-    char *libfile = NULL, *build = NULL;
+    char *libfile = NULL, *build = NULL, *top = NULL;
     if (run_inputs_load(&ri, arch, o->workload, o->mapping, &o->ov, d))
         goto done;
     const Cascade *c = ri.cascade;
-    if (cosim_lib_path(o, &libfile, &build, d))
+    if (cosim_lib_path(o, &libfile, &build, &top, d))
         goto done;
     if (strncmp(c->problem, "attention", 9) == 0) {   /* cosim_attention names what it runs */
-        rc = cosim_attention(&ri, arch, libfile, build, seed, timing, waves, d);
+        rc = cosim_attention(&ri, arch, libfile, build, top, seed, timing, waves, d);
         goto done;
     }
     int tA = cascade_find_tensor(c, "A"), tB = cascade_find_tensor(c, "B"),
@@ -261,7 +261,7 @@ Outcome cosim_dense(const CosimOptions *o, Diag *d)
         cosim_print_timing(rtl_cycles, run.seconds, prog.cycles, t_timing, t_values);
     printf("%s\n", mm.n ? "FAIL" : "PASS");
     rc = mm.n ? OUTCOME_MISMATCH : OUTCOME_OK;
-    if (waves && cosim_waves_write(d, waves, &g, &prog, NULL, run.offset))
+    if (waves && cosim_waves_write(d, waves, &g, &prog, NULL, top, run.offset))
         rc = OUTCOME_INPUT;
 
 done:
@@ -278,6 +278,7 @@ done:
     free(res);
     free(libfile);
     free(build);
+    free(top);
     run_inputs_free(&ri);
     return diag_count(d) ? OUTCOME_INPUT : rc;
 }

@@ -116,6 +116,9 @@ if [ "$waves" = 1 ]; then
   f=$2
   [ -f "$f" ] || f=tests/cosim/$f.case
   [ -f "$f" ] || { echo "make waves: no case $2 (give tests/cosim/NAME.case or NAME)"; exit 1; }
+  parse_case "$f" >/dev/null || { echo "make waves: $(parse_case "$f")"; exit 1; }
+  top=einsim_top
+  [ -n "$rtl" ] && top=$(sed -nE 's/^--top-module[[:space:]]+([A-Za-z_][A-Za-z0-9_]*)[[:space:]]*$/\1/p' "$rtl" | head -1)
   name=$(basename "$f" .case)
   dir=build/waves/$name
   rm -rf "$dir"
@@ -139,20 +142,29 @@ if [ "$waves" = 1 ]; then
         grep -qE '^[0-9]+ [A-Z_0-9]+$' "$dir/$ff" 2>/dev/null || missing="$missing ${pair%%:*}:filter $ff"
       done < <(grep -E '^\^' "$dir/${pair%%:*}")
     done
-    read -r ts_r busy_r < <(awk -v sig=einsim_top.einsim_top.busy_o -f tests/cosim/vcd-first.awk "$tmp/rtl.vcd")
-    read -r ts_m busy_m < <(awk -v sig=model.array2d_busy -f tests/cosim/vcd-first.awk "$tmp/model2.vcd")
+    # Every opcode the RTL's header defines (`define EINSIM_OP_<SPACE>_<NAME> <VALUE>) is
+    # in the filter of its space (filter-<space>.txt) as "<VALUE> <NAME>".
+    nops=0
+    while read -r _ macro value; do
+      sp=${macro#EINSIM_OP_}; op=${sp#*_}; sp=${sp%%_*}
+      nops=$((nops + 1))
+      grep -qxF "$value $op" "$dir/filter-${sp,,}.txt" 2>/dev/null || missing="$missing filter-${sp,,}.txt:$value $op"
+    done < <(grep -E '^`define EINSIM_OP_[A-Z0-9]+_[A-Z_0-9]+ [0-9]+$' "build/cosim/$arch/einsim_params.vh")
+    [ "$nops" -gt 0 ] || missing="$missing (no opcode in build/cosim/$arch/einsim_params.vh)"
+    read -r ts_r busy_r fall_r < <(awk -v sig="einsim_top.$top.busy_o" -f tests/cosim/vcd-first.awk "$tmp/rtl.vcd")
+    read -r ts_m busy_m _ < <(awk -v sig=model.array2d_busy -f tests/cosim/vcd-first.awk "$tmp/model2.vcd")
     view=""
     for g in rtl.gtkw model.gtkw; do
       mark=$(sed -nE 's/^\*[-0-9.]+ ([0-9]+).*/\1/p' "$dir/$g")
       from=$(sed -nE 's/^\[timestart\] ([0-9]+)/\1/p' "$dir/$g")
-      if [ "$ts_r $ts_m" != "1ns 1ns" ] || [ -z "$mark" ] || [ -z "$from" ] || [ "$busy_r" = - ] \
+      if [ "$ts_r $ts_m" != "1ns 1ns" ] || [ -z "$mark" ] || [ -z "$from" ] || [ "$busy_r" = - ] || [ "$fall_r" = - ] \
          || [ $((busy_r + 1)) != "$mark" ] || [ "$busy_m" != "$mark" ] || [ "$from" -ge "$busy_r" ]; then
-        view="$view $g (timescales $ts_r / $ts_m, busy_o at $busy_r, model busy at $busy_m, marker $mark, start $from)"
+        view="$view $g (timescales $ts_r / $ts_m, busy_o from $busy_r to $fall_r, model busy at $busy_m, marker $mark, start $from)"
       fi
     done
     if [ -n "$missing" ]; then bad "waves $dir: signals or filters in the save files but not in the traces:$missing"
     elif [ -n "$view" ]; then bad "waves $dir: view does not open on the run:$view"
-    else ok; echo "waves  $dir: rtl.fst, model.vcd (1ns), rtl.gtkw, model.gtkw open at $mark ns, busy_o from $busy_r ns (view: gtkwave $dir/rtl.gtkw)"; fi
+    else ok; echo "waves  $dir: rtl.fst, model.vcd (1ns), rtl.gtkw, model.gtkw open at $mark ns, busy_o from $busy_r to $fall_r ns, filters name all $nops opcodes (view: gtkwave $dir/rtl.gtkw)"; fi
   else bad "waves $dir: fst2vcd / vcd2fst could not read the files"; fi
   echo "$pass passed, $fail failed"
   [ "$fail" = 0 ]; exit
