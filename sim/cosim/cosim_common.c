@@ -332,6 +332,13 @@ char *cosim_base_name(const char *path)
     return xasprintf("%.*s", (int)(dot ? dot - s : (long)strlen(s)), s);
 }
 
+/* A Verilog module name as the make rules accept it: [A-Za-z_][A-Za-z0-9_]*. */
+static bool module_name(const char *s, size_t n)
+{
+    static const char word[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_0123456789";
+    return n > 0 && !(s[0] >= '0' && s[0] <= '9') && strspn(s, word) >= n;
+}
+
 int cosim_lib_path(const CosimOptions *o, char **lib, char **build, char **top_out, Diag *d)
 {
     char *top = NULL, *base = cosim_base_name(o->arch), *extra = NULL;
@@ -347,13 +354,14 @@ int cosim_lib_path(const CosimOptions *o, char **lib, char **build, char **top_o
         int ln = 0, bad = 0;
         while (!top && !bad && fgets(line, sizeof line, f)) {
             ln++;
-            if (strncmp(line, "--top-module", 12) != 0)
+            if (strncmp(line, "--top-module", 12) != 0 || !strchr(" \t", line[12]))
                 continue;
-            char name[256];
-            if (sscanf(line + 12, " %255[A-Za-z0-9_$]", name) == 1 && !(name[0] >= '0' && name[0] <= '9'))
-                top = xstrdup(name);
+            char *name = line + 12 + strspn(line + 12, " \t");
+            size_t n = strcspn(name, " \t\r\n");
+            if (module_name(name, n) && name[n + strspn(name + n, " \t\r\n")] == '\0')
+                top = xasprintf("%.*s", (int)n, name);
             else {
-                diag_error(d, o->rtl_list, ln, "--top-module expects a module name");
+                diag_error(d, o->rtl_list, ln, "--top-module expects one module name");
                 bad = 1;
             }
         }
@@ -366,8 +374,7 @@ int cosim_lib_path(const CosimOptions *o, char **lib, char **build, char **top_o
         }
         extra = xasprintf(" RTL_LIST=%s", o->rtl_list);
     } else if (o->rtl_top) {
-        size_t n = strspn(o->rtl_top, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_0123456789");
-        if (n == 0 || o->rtl_top[n] || (o->rtl_top[0] >= '0' && o->rtl_top[0] <= '9')) {
+        if (!module_name(o->rtl_top, strlen(o->rtl_top))) {
             diag_error(d, NULL, 0, "--rtl-top '%s' is not a module name", o->rtl_top);
             free(base);
             return 1;
