@@ -59,10 +59,13 @@ for seq in 1024 65536; do
   printf '%-66s %12s evaluated mappings/s/core (median of 5)\n' "(d) mapper, bert $seq tokens, fusemax-template, -j 1" \
     "$(printf '%s\n' "${rates[@]}" | median)"
 done
-# (e) RTL simulation speed against the C model on the same case, medians of 5 runs:
-#     - GEMM: 8x8 array, output-stationary K=160 M=N=96 (144 tiles, 23k cycles; the
-#       largest that fits the 8x8 model's 32K-word buffer);
-#     - attention: FuseMax 1-pass on the 8x8 array + 8-PE 1D array, seq 256, E = F = 32.
+# (e) RTL simulation speed against the C model on the same case, medians of 5 runs, at
+#     8x8 and 16x16 (models/fusemax-NxN.cfg, and models/gemmcore-NxN.cfg for the GEMM-only
+#     core rtl/gemm/):
+#     - GEMM: output-stationary K=160 M=N=96 (144 tiles, 23k cycles at 8x8; the largest
+#       that fits the models' 32K-word buffer);
+#     - attention: FuseMax 1-pass on the NxN array + N-PE 1D array, seq 256, E = F = 32,
+#       M0 = N.
 #     "C timing model" is the tile-level timing rules plus the engine's cycle level,
 #     "C functional model" the fixed-point values; cycles/s counts the run's cycles.
 # rtl_build ARCH [LIST]: a clean Verilator build of the core (rtl/einsim_top.v, or the
@@ -129,7 +132,7 @@ vp_speed() { # vp_speed LABEL ARCH EINSIM-RUN-ARGS... (after rtl_speed set last_
 GEMM_CASE=(-w workloads/gemm.cfg -m mappings/gemm-os.cfg --set workload.ranks.K=160 --set workload.ranks.M=96
            --set workload.ranks.N=96)
 ATTN_CASE=(-w workloads/bert.cfg -m mappings/fusemax.cfg --set workload.seq=256 --set workload.ranks.E=32
-           --set workload.ranks.F=32 --set workload.batch=1 --set workload.heads=1 --set mapping.partitions.M0=8)
+           --set workload.ranks.F=32 --set workload.batch=1 --set workload.heads=1)
 for n in 8 16; do
   rtl_build fusemax-${n}x$n
   rtl_build gemmcore-${n}x$n rtl/gemm/sources.f
@@ -139,5 +142,6 @@ for n in 8 16; do
     --rtl rtl/gemm/sources.f "${GEMM_CASE[@]}"
   rtl_speed "${n}x$n FuseMax attention seq 256 E=F=32" fusemax-${n}x$n "${ATTN_CASE[@]}" \
     --set mapping.partitions.M0=$n
-  [ "$n" = 8 ] && vp_speed "8x8 FuseMax attention seq 256 E=F=32" fusemax-8x8 "${ATTN_CASE[@]}"
+  [ "$n" = 8 ] && vp_speed "8x8 FuseMax attention seq 256 E=F=32" fusemax-8x8 "${ATTN_CASE[@]}" \
+    --set mapping.partitions.M0=8
 done
