@@ -464,7 +464,8 @@ printf '# arch: fusemax-4x4\n# exit: abc\n-w workloads/gemm.cfg -m mappings/gemm
 printf '# arch: ../models/fusemax-4x4\n-w workloads/gemm.cfg -m mappings/gemm-os.cfg\n' >"$tmp/cases/escape.case"
 printf '# arch: fusemax-4x4\n# variant: faulty\n-w workloads/gemm.cfg -m mappings/gemm-os.cfg\n' >"$tmp/cases/variant.case"
 printf '# arch: fusemax-4x4\n-w workloads/*.cfg -m mappings/gemm-os.cfg\n' >"$tmp/cases/glob.case"
-for c in exit escape variant; do
+printf '# arch: gemmcore-4x4\n# rtl: rtl/../tests/x.f\n-w workloads/gemm.cfg -m mappings/gemm-os.cfg\n' >"$tmp/cases/rtl.case"
+for c in exit escape variant rtl; do
   if bash tests/cosim/run-cosim.sh --check-case "$tmp/cases/$c.case" >"$tmp/out" 2>&1; then
     bad "run-cosim.sh accepts the malformed case $c.case"
   elif grep -q "^FAIL: case $tmp/cases/$c.case: '# " "$tmp/out"; then ok
@@ -550,6 +551,27 @@ if [ "$rc" = 1 ] && grep -q 'overlaps two chunks of one query block' "$tmp/err";
   --set arch.Staging.latency_cycles=1 >"$tmp/out" 2>"$tmp/err"
 rc=$?
 if [ "$rc" = 1 ] && grep -q 'latency_cycles = 1' "$tmp/err"; then ok; else bad "cosim attention staging latency: exit $rc"; fi
+# A core's source list must name its top; --rtl-top a module name; a missing bridge names
+# the make command that builds it from the list; attention refuses in_latency other than
+# the default core's 1.
+gemm_small="-w workloads/gemm.cfg -m mappings/gemm-os.cfg --set workload.ranks.K=8 --set workload.ranks.M=8 --set workload.ranks.N=8"
+printf 'rtl/gemm/einsim_gemm_top.v\n' >"$tmp/notop.f"
+printf -- '--top-module a b\n' >"$tmp/twotop.f"
+printf -- '--top-module my_core\n' >"$tmp/mycore.f"
+"$EINSIM" cosim -a models/gemmcore-4x4.cfg $gemm_small --rtl "$tmp/notop.f" >"$tmp/out" 2>"$tmp/err"; rc=$?
+if [ "$rc" = 1 ] && grep -q 'no --top-module NAME line' "$tmp/err"; then ok; else bad "cosim --rtl without a top: exit $rc"; fi
+"$EINSIM" cosim -a models/gemmcore-4x4.cfg $gemm_small --rtl "$tmp/twotop.f" >"$tmp/out" 2>"$tmp/err"; rc=$?
+if [ "$rc" = 1 ] && grep -q "twotop.f:1: error: --top-module expects one module name" "$tmp/err"; then ok
+else bad "cosim --rtl with a bad top: exit $rc"; fi
+expect_rc 1 "cosim --rtl-top not a module name" cosim -a models/gemmcore-4x4.cfg $gemm_small --rtl-top ../x
+"$EINSIM" cosim -a models/gemmcore-4x4.cfg $gemm_small --rtl "$tmp/mycore.f" --variant fault >"$tmp/out" 2>"$tmp/err"; rc=$?
+if [ "$rc" = 1 ] && grep -qF "build/cosim/gemmcore-4x4/my_core/fault/libeinsim_cosim.so: error: cannot load the RTL bridge" "$tmp/err" \
+   && grep -qF "make cosim-lib ARCH=gemmcore-4x4 RTL_VARIANT=fault RTL_LIST=$tmp/mycore.f" "$tmp/err"; then ok
+else bad "cosim --rtl missing bridge: exit $rc"; sed 's/^/    /' "$tmp/err"; fi
+"$EINSIM" cosim -a models/fusemax-4x4.cfg $attn_small --set workload.seq=16 \
+  --set arch.array2d.in_latency=3 >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ "$rc" = 1 ] && grep -q 'in_latency = 3' "$tmp/err"; then ok; else bad "cosim attention in_latency: exit $rc"; fi
 # Only the causal cascade pads a ragged seq (its mask hides the padded keys); dense
 # attention with a partial last chunk is refused.
 "$EINSIM" cosim -a models/fusemax-4x4.cfg $attn_small --set workload.seq=30 --set mapping.ragged=true \

@@ -27,7 +27,7 @@ typedef enum {
 } OpKind;
 extern const char *const op_kind_name[OP__COUNT]; /* "mac", "add", "max", "div", "exp" */
 
-/* Fixed-point arithmetic of the functional model and the RTL (DESIGN §7). */
+/* Fixed-point arithmetic of the functional model and the RTL (sim/func/fixed.h). */
 typedef struct {
     int word_bits;   /* operand / stored-tensor width, 2..32 */
     int frac_bits;   /* fractional bits of stored values, 0..word_bits-2 */
@@ -104,7 +104,7 @@ typedef struct {
     SrcLoc loc;
 } EnergyEntry;
 
-/* What one area entry is counted per (DESIGN §5: area comes from a table like energy). */
+/* What one area entry is counted per (area comes from a table, like energy). */
 typedef enum {
     AREA_PER_PE,       /* one PE of a compute unit (datapath, without its register file) */
     AREA_PER_REG_BIT,  /* one register-file bit of a PE (x reg_words x word_bits per PE) */

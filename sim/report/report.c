@@ -1,4 +1,4 @@
-/* report.c — stats.txt (Timeloop-like), stats.json (DESIGN §9 keys) and CSV rows. */
+/* report.c — stats.txt (Timeloop-like), stats.json (keys in sim/report/README.md) and CSV rows. */
 #include "report/report.h"
 
 #include <inttypes.h>

@@ -1,4 +1,4 @@
-/* test_published.c — the analytic level against published numbers (DESIGN §6 and the
+/* test_published.c — the analytic level against published numbers (mappings/README.md and the
  * FuseMax array-size sweep), from the shipped model, workload and mapping files alone:
  * every value within 1 % (energy within 5 %), FLAT's on-chip/spill switch, and an
  * infeasible mapping reported with its reason. */
