@@ -44,7 +44,7 @@ static int is_rank_name(const char *s)
 static int is_reserved(const char *w)
 {
     static const char *const words[] = { "exp", "max", "min", "sum", "prune", "topk", "inf",
-                                         "select", "where", NULL };
+                                         "select", "where", "sqrt", NULL };
     for (int i = 0; words[i]; i++)
         if (strcmp(w, words[i]) == 0)
             return 1;
@@ -524,7 +524,8 @@ static void count_ops(Einsum *e)
         switch (e->nodes[i].kind) {
         case EX_ADD: case EX_SUB: case EX_NEG: e->map_ops[OP_ADD]++; break;
         case EX_MUL: e->map_ops[OP_MAC]++; break;
-        case EX_DIV: e->map_ops[OP_DIV]++; break;
+        /* A square root runs on the divider (a digit-recurrence divide/sqrt unit). */
+        case EX_DIV: case EX_SQRT: e->map_ops[OP_DIV]++; break;
         case EX_MAX: case EX_MIN: e->map_ops[OP_MAX]++; break;
         case EX_EXP: e->map_ops[OP_EXP]++; break;
         case EX_SELECT: e->map_ops[OP_MAX]++; break; /* a compare and a multiplexer */

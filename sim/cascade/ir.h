@@ -60,7 +60,7 @@ typedef enum { CMP_LT, CMP_LE, CMP_GT, CMP_GE, CMP_EQ, CMP_NE } CmpOp;
  * in a predicate is a test: true where the element is present and nonzero. */
 typedef enum {
     EX_NUM, EX_ACCESS, EX_NEG, EX_ADD, EX_SUB, EX_MUL, EX_DIV, EX_MAX, EX_MIN, EX_EXP,
-    EX_SELECT, EX_SIZE, EX_CMP, EX_AND, EX_OR, EX_NOT
+    EX_SQRT, EX_SELECT, EX_SIZE, EX_CMP, EX_AND, EX_OR, EX_NOT
 } ExprKind;
 
 typedef struct {
