@@ -81,6 +81,10 @@ typedef struct {
 
 typedef enum { RED_NONE, RED_SUM, RED_MAX, RED_MIN, RED_PRUNE, RED_TOPK } ReduceKind;
 
+/* What a tensor is in a model, as the cascade declares it (`weights`, `kv_cache`);
+ * everything else is an activation. Reports split DRAM traffic by it. */
+typedef enum { ROLE_ACTIVATION, ROLE_WEIGHT, ROLE_KV_CACHE, ROLE__COUNT } TensorRole;
+
 typedef struct {
     char *name;
     int ndim;
@@ -92,6 +96,7 @@ typedef struct {
     bool has_init;     /* recurrent tensors: initial slice (index 0 of recur_dim) */
     double init_value;
     int data;          /* inputs read from a file: index into Cascade.data, else -1 */
+    TensorRole role;   /* what the tensor is in a model (the cascade's weights / kv_cache) */
     SrcLoc loc;
 } CascadeTensor;
 
@@ -142,6 +147,7 @@ typedef struct Cascade {
     int *order;              /* evaluation order: a topological order of Einsums,
                                 loop-carried (v+1) edges excluded */
     int iter_rank;           /* the iterative rank (has v+1 recurrences), else -1 */
+    bool has_roles;          /* the cascade declares weights or a KV cache */
     int head_rank;           /* the rank named H when the cascade declares it (heads are
                                 then explicit, not an implicit outer rank), else -1 */
     CascadeData *data;       /* inputs read from files */
