@@ -57,7 +57,8 @@ deps: $(DEPS_STAMP)
 DEMO_SEQ := 1024,4096,16384,65536,262144,1048576
 demo: $(BIN)
 	$(Q)$(BIN) compare -p models/flat.cfg:mappings/unfused.cfg -p models/flat.cfg:mappings/flat.cfg \
-	    -p models/fusemax.cfg:mappings/fusemax.cfg -w workloads/bert.cfg --seq $(DEMO_SEQ) -o build/demo
+	    -p models/flat.cfg:mappings/flat-overlap.cfg -p models/fusemax.cfg:mappings/fusemax.cfg \
+	    -w workloads/bert.cfg --seq $(DEMO_SEQ) -o build/demo
 	$(Q)$(BIN) eval workloads/cascades/attention-1pass.cfg -a models/fusemax.cfg \
 	    --rank M=200 --rank P=64 --rank E=64 --rank F=64 --rank M0=64 --seed 1
 	$(Q)$(BIN) report build/demo -o build/demo/report --title "einsim demo: unfused vs FLAT vs FuseMax on BERT" >/dev/null
@@ -147,7 +148,7 @@ help:
 	@echo "make demo-sparse  N:M sparse training: speedup and energy ratio over dense for"
 	@echo "                dense, 4:8, 2:8, 1:8, 2:4 on ResNet-50, ViT-B/16, BERT-base (SAT model)"
 	@echo "make test       sanitizer build + unit, CLI, bad-input and golden tests"
-	@echo "make paper      FuseMax-style comparison (4 models x 6 lengths x 5 mappings) and the"
+	@echo "make paper      FuseMax-style comparison (4 models x 6 lengths x 6 mappings) and the"
 	@echo "                array-size sweep: CSV + plots + HTML under build/paper"
 	@echo "make bench      wall time and peak memory of the benchmark runs"
 	@echo "make install PREFIX=DIR  einsim, einsim-vp, einsim-vp-two, shipped models/mappings/"

@@ -4,7 +4,7 @@
 #   scripts/paper.sh EINSIM OUTDIR
 #
 # (a) OUTDIR/comparison: 4 models (BERT, TrXL, T5, XLM) x 6 sequence lengths (1K..1M) x
-#     the five configurations (unfused, FLAT, FuseMax, +cascade, +architecture), with
+#     six configurations (unfused, FLAT fused and overlapped, FuseMax, +cascade, +architecture), with
 #     speedup and energy ratio against unfused, utilisation, DRAM traffic and geometric
 #     means: einsim compare, then einsim report.
 # (b) OUTDIR/array-size: FuseMax with an N x N 2D array and an N-PE 1D array
@@ -24,10 +24,10 @@ mkdir -p "$OUT/comparison"
 "$EINSIM" compare \
   -p models/flat.cfg:mappings/unfused.cfg -p models/flat.cfg:mappings/flat.cfg \
   -p models/fusemax.cfg:mappings/fusemax.cfg -p models/flat.cfg:mappings/plus-cascade.cfg \
-  -p models/fusemax.cfg:mappings/plus-arch.cfg \
+  -p models/fusemax.cfg:mappings/plus-arch.cfg -p models/flat.cfg:mappings/flat-overlap.cfg \
   -w "$wl_list" --seq "$SEQS" -o "$OUT/comparison" >"$OUT/comparison/compare.txt"
 "$EINSIM" report "$OUT/comparison" -o "$OUT/comparison/report" \
-  --title "FuseMax-style comparison: 4 models x 6 sequence lengths x 5 configurations" >/dev/null
+  --title "FuseMax-style comparison: 4 models x 6 sequence lengths x 6 configurations" >/dev/null
 
 # ---- (b) array-size sweep (the shipped sweep file, analytic level) -------------------------
 rm -rf "$OUT/array-size"

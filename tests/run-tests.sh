@@ -264,6 +264,11 @@ expect_rc 4 "infeasible run" run -a models/fusemax.cfg -w workloads/bert.cfg -m 
   --set arch.GlobalBuffer.size_kb=64 -o "$tmp/inf"
 if grep -q '"feasible": false' "$tmp/inf/stats.json" && grep -q 'the tile P = 256 needs' "$tmp/inf/stats.json"
 then ok; else bad "infeasible stats.json"; fi
+# Overlapped groups share the buffer: their smallest tiles together must fit.
+expect_rc 4 "overlapped groups crowd the buffer" run -a models/flat.cfg -w workloads/bert.cfg \
+  -m mappings/flat-overlap.cfg --set arch.GlobalBuffer.size_kb=384 --set workload.seq=65536 -o "$tmp/ovc"
+if grep -q "mapping.overlap: group qk's smallest tile needs 196608 bytes" "$tmp/ovc/stats.json"
+then ok; else bad "overlapped groups: the buffer they share in stats.json"; fi
 expect_rc 0 "run --level cycle" run -a models/fusemax.cfg -w workloads/bert.cfg -m mappings/fusemax.cfg --level cycle
 expect_rc 0 "run --level analytic" run -a models/fusemax.cfg -w workloads/bert.cfg -m mappings/fusemax.cfg --level analytic
 expect_rc 1 "run --level bogus" run -a models/fusemax.cfg -w workloads/bert.cfg -m mappings/fusemax.cfg --level fast

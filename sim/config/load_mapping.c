@@ -538,7 +538,7 @@ static void load_training(MappingLoad *L, const Node *n)
 int config_load_mapping(const char *path, const Overrides *ov, Diag *d, MappingSpec **out)
 {
     static const char *const keys[] = { "name", "arch", "cascade", "partitions", "ragged",
-                                        "binding", "spatial", "groups", "search", "training",
+                                        "overlap", "binding", "spatial", "groups", "search", "training",
                                         NULL };
     *out = NULL;
     int before = diag_count(d);
@@ -553,6 +553,7 @@ int config_load_mapping(const char *path, const Overrides *ov, Diag *d, MappingS
         if (top) {
             m->loc = cfg_loc(&f, top);
             def_bool(top, "ragged", false);
+            def_bool(top, "overlap", false);
             config_setting_t *tg = config_setting_get_member(top, "training");
             if (tg && config_setting_is_group(tg))
                 def_bool(tg, "maskgen_overlap", false);
@@ -571,6 +572,8 @@ int config_load_mapping(const char *path, const Overrides *ov, Diag *d, MappingS
             }
             load_cascade_ref(&L, &n);
             get_bool(&n, "ragged", false, &m->ragged);
+            get_bool(&n, "overlap", false, &m->overlap);
+            m->overlap_loc = cfg_loc(&f, config_setting_get_member(top, "overlap"));
             load_partitions(&L, &n);
             load_bindings(&L, &n);
             load_spatial(&L, &n);

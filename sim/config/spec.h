@@ -307,6 +307,9 @@ typedef struct {
     int n_partitions;
     bool ragged;               /* partitions may leave a partial last chunk (else they
                                   must divide their rank exactly) */
+    bool overlap;              /* the groups run concurrently, software-pipelined over the
+                                  (batch, head) instances; else one after another */
+    SrcLoc overlap_loc;
     BindingSpec *bindings;
     int n_bindings;
     SpatialSpec *spatial;      /* at most one per unit */

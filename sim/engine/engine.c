@@ -341,6 +341,8 @@ typedef struct {
     int table_full;
     bool sparse_work;       /* an Einsum runs an N:M-sparse operand */
     uint64_t dense_macs;    /* MACs of every Einsum as if dense */
+    const uint64_t *room;   /* overlapped groups: per group, the buffer bytes its tile may
+                               take (ov_room); NULL: the whole buffer */
 } Ctx;
 
 static void infeasible(Ctx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -802,6 +804,7 @@ typedef struct {
     uint64_t cycles;        /* analytic */
     double dram_bytes;
     uint64_t cost;          /* items of a full tile: what the cycle level simulates */
+    uint64_t footprint;     /* bytes of the group's buffer it holds */
 } GroupOption;
 
 /* Orders options by fewest analytic cycles, then double-buffered tiles (the next tile's
@@ -846,6 +849,7 @@ static int group_options(Ctx *x, int g, GroupOption **out, char *why, size_t n_w
     GroupOption *opt = xcalloc((size_t)nc * 8, sizeof *opt);
     int n = 0;
     char why0[512] = "";
+    uint64_t crowded = UINT64_MAX;   /* the smallest tile that fits alone but not overlapped */
     GroupCost gc = gc_new(in->arch->n_units);
     for (int spilled = 0; spilled <= (gs->n_spill > 0); spilled++)
         for (int k = 0; k < 2 * nc; k++) {
@@ -859,11 +863,20 @@ static int group_options(Ctx *x, int g, GroupOption **out, char *why, size_t n_w
                 plan_free(&p);
                 continue;
             }
+            if (x->room && p.footprint_bytes > x->room[g]) {
+                crowded = p.footprint_bytes < crowded ? p.footprint_bytes : crowded;
+                plan_free(&p);
+                continue;
+            }
             group_sums(x, &p, &gc, false);
-            opt[n++] = (GroupOption){ o, gc.cycles, gc.dram_bytes, p.steps * p.nb_full };
+            opt[n++] = (GroupOption){ o, gc.cycles, gc.dram_bytes, p.steps * p.nb_full, p.footprint_bytes };
             plan_free(&p);
         }
     gc_free(&gc);
+    if (n == 0 && crowded != UINT64_MAX)
+        snprintf(why0, sizeof why0, "mapping.overlap: group %s's smallest tile needs %" PRIu64 " bytes "
+                 "of %s; beside the other overlapped groups' smallest tiles there are %" PRIu64,
+                 gs->name, crowded, plan_buffer(in, gs)->name, x->room[g]);
     if (why0[0])
         snprintf(why, n_why, "%s", why0);
     qsort(opt, (size_t)n, sizeof *opt, option_cmp);
@@ -928,17 +941,178 @@ static int traffic_order(const EngineInput *in, const char *name)
     return 2 * cascade_find_tensor(in->cascade, name);
 }
 
+/* The (batch, head) instances: batch x heads, or the batch alone when the cascade indexes
+ * its heads (rank H counts them among its ranks). */
+static uint64_t instances(Ctx *x)
+{
+    const EngineInput *in = x->in;
+    return mul(x, in->workload->batch, in->cascade->head_rank >= 0 ? 1 : in->workload->heads);
+}
+
+/* ---- overlapped groups ----------------------------------------------------------------- */
+
+/* With `mapping.overlap`, the groups run concurrently, pipelined over the (batch, head)
+ * instances: each unit, each buffer's ports and the DRAM channel serve all of them, and
+ * the groups' tiles share the buffers. Sums over the groups of what each resource does. */
+typedef struct {
+    uint64_t *unit;          /* per unit: busy cycles (the groups' passes) */
+    uint64_t *port;          /* per storage level: cycles of its busier port */
+    uint64_t *held;          /* per storage level: bytes the groups' tiles hold */
+    double dram_bytes;
+    double chain;            /* the groups' own cycles, one after another */
+} OverlapSum;
+
+static OverlapSum ov_new(const ArchSpec *a)
+{
+    return (OverlapSum){ .unit = xcalloc((size_t)a->n_units, sizeof(uint64_t)),
+                         .port = xcalloc((size_t)a->n_levels, sizeof(uint64_t)),
+                         .held = xcalloc((size_t)a->n_levels, sizeof(uint64_t)) };
+}
+
+static void ov_free(OverlapSum *o)
+{
+    free(o->unit);
+    free(o->port);
+    free(o->held);
+}
+
+static void ov_add(Ctx *x, OverlapSum *o, const PlanGroup *p, const GroupCost *gc)
+{
+    const ArchSpec *a = x->in->arch;
+    for (int u = 0; u < a->n_units; u++)
+        o->unit[u] = add(x, o->unit[u], gc->busy[u] - (gc->tail[u] < gc->busy[u] ? gc->tail[u] : gc->busy[u]));
+    const StorageSpec *buf = plan_buffer(x->in, p->gs);
+    if (buf) {
+        int l = (int)(buf - a->levels);
+        o->port[l] = add(x, o->port[l], gc->port);
+        o->held[l] = add(x, o->held[l], p->footprint_bytes);
+    }
+    o->dram_bytes += gc->dram_bytes;
+    o->chain += (double)gc->cycles;
+}
+
+/* The overlapped groups' bound: the busiest resource, or one instance's trip through the
+ * groups; *memory says whether the DRAM channel is that resource. */
+static void ov_bound(Ctx *x, const OverlapSum *o, uint64_t *cycles, bool *memory)
+{
+    const ArchSpec *a = x->in->arch;
+    for (int l = 0; l < a->n_levels; l++)    /* ov_room shares the buffers out */
+        EINSIM_ASSERT(!a->levels[l].size_bytes || o->held[l] <= a->levels[l].size_bytes);
+    uint64_t c = 0;
+    for (int u = 0; u < a->n_units; u++)
+        c = o->unit[u] > c ? o->unit[u] : c;
+    for (int l = 0; l < a->n_levels; l++)
+        c = o->port[l] > c ? o->port[l] : c;
+    double trip = ceil(o->chain / (double)(x->bh ? x->bh : 1));
+    uint64_t t = trip < 1.8e19 ? (uint64_t)trip : (x->overflow = 1, UINT64_MAX);
+    c = t > c ? t : c;
+    double bpc = a->levels[0].bandwidth_gibps * 1073741824.0 / (a->clock_mhz * 1e6);
+    double mem = ceil(o->dram_bytes / bpc);
+    uint64_t m = mem < 1.8e19 ? (uint64_t)mem : (x->overflow = 1, UINT64_MAX);
+    *memory = m > c;
+    *cycles = m > c ? m : c;
+}
+
+/* The cycle level of overlapped groups: a software pipeline over the N (batch, head)
+ * instances in beats. In beat k, group g works on instance k - g (when that exists), so
+ * the beats are N + G - 1. A group's block takes d[g] cycles alone (its schedule over one
+ * instance), holds its units (hold[g * n_units + u]) and keeps each shared resource r
+ * (the DRAM channel, a level's ports) busy w[g * n_res + r] cycles; inside a beat the
+ * blocks share those resources. A beat lasts as long as its busiest unit (the blocks
+ * holding it one after another), its busiest shared resource or its longest block. So
+ * every unit, port and the channel do at least their work, and an instance crosses the
+ * groups in at least the sum of their d: the analytic bound holds. */
+static double ov_beat(int lo, int hi, const double *d, const bool *hold, int n_units,
+                      const double *w, int n_res)
+{
+    double len = 0;
+    for (int u = 0; u < n_units; u++) {
+        double busy = 0;
+        for (int g = lo; g <= hi; g++)
+            busy += hold[g * n_units + u] ? d[g] : 0;
+        len = busy > len ? busy : len;
+    }
+    for (int r = 0; r < n_res; r++) {
+        double busy = 0;
+        for (int g = lo; g <= hi; g++)
+            busy += w[g * n_res + r];
+        len = busy > len ? busy : len;
+    }
+    for (int g = lo; g <= hi; g++)
+        len = d[g] > len ? d[g] : len;
+    return len;
+}
+
+static double ov_schedule(int G, uint64_t N, const double *d, const bool *hold, int n_units,
+                          const double *w, int n_res)
+{
+    /* The beats with every group (k = G - 1 .. N - 1) are alike: count them once. */
+    double t = N >= (uint64_t)G ? (double)(N - (uint64_t)G + 1) * ov_beat(0, G - 1, d, hold, n_units, w, n_res) : 0;
+    uint64_t n_beats = N + (uint64_t)G - 1;
+    for (uint64_t k = 0; k < n_beats; k++) {
+        if (N >= (uint64_t)G && k == (uint64_t)G - 1)
+            k = N;   /* past the full beats */
+        if (k >= n_beats)
+            break;
+        int lo = k >= N ? (int)(k - N + 1) : 0;
+        int hi = k < (uint64_t)G - 1 ? (int)k : G - 1;
+        t += ov_beat(lo, hi, d, hold, n_units, w, n_res);
+    }
+    return t;
+}
+
+/* Overlapped groups hold their tiles at the same time, so they share their buffer: each
+ * group gets room for its smallest tile and a part of what those leave in proportion to
+ * it (room, per group; UINT64_MAX for a group without a bounded buffer). The parts grow
+ * with the buffer, so a larger buffer only adds options to every group. */
+static void ov_room(Ctx *x, uint64_t *room)
+{
+    const EngineInput *in = x->in;
+    int G = in->mapping->n_groups;
+    uint64_t *least = xcalloc((size_t)G, sizeof *least);
+    char why[512];
+    GroupOption *opt;
+    x->room = NULL;
+    for (int g = 0; g < G; g++) {
+        int n = group_options(x, g, &opt, why, sizeof why);
+        least[g] = n ? UINT64_MAX : 0;
+        for (int k = 0; k < n; k++)
+            least[g] = opt[k].footprint < least[g] ? opt[k].footprint : least[g];
+        free(opt);
+    }
+    for (int g = 0; g < G; g++) {
+        const StorageSpec *buf = plan_buffer(in, &in->mapping->groups[g]);
+        room[g] = UINT64_MAX;
+        if (!buf || !buf->size_bytes)
+            continue;
+        uint64_t all = 0;
+        for (int h = 0; h < G; h++)
+            if (plan_buffer(in, &in->mapping->groups[h]) == buf)
+                all = add(x, all, least[h]);
+        if (all > buf->size_bytes)   /* what the others' smallest tiles leave, too little */
+            room[g] = buf->size_bytes - (all - least[g] < buf->size_bytes ? all - least[g] : buf->size_bytes);
+        else
+            room[g] = least[g] + (uint64_t)floor((double)(buf->size_bytes - all) * ((double)least[g] / (double)all));
+    }
+    free(least);
+}
+
 void engine_analytic(const EngineInput *in, EngineResult *out)
 {
     memset(out, 0, sizeof *out);
     out->feasible = true;
     Ctx x = { in, out, 0, 0, 0, false, 0 };
-    /* A cascade that indexes its heads (rank H) counts them among its ranks. */
-    x.bh = mul(&x, in->workload->batch, in->cascade->head_rank >= 0 ? 1 : in->workload->heads);
+    x.bh = instances(&x);
     const ArchSpec *a = in->arch;
     einsum_work(&x);
+    uint64_t *room = in->mapping->overlap ? xcalloc((size_t)in->mapping->n_groups, sizeof *room) : NULL;
+    if (room) {
+        ov_room(&x, room);
+        x.room = room;
+    }
     uint64_t memory_bound_cycles = 0;
     GroupCost gc = gc_new(a->n_units);
+    OverlapSum ov = ov_new(a);
     for (int g = 0; g < in->mapping->n_groups && out->feasible; g++) {
         const GroupSpec *gs = &in->mapping->groups[g];
         if (out->n_groups >= ENGINE_MAX_GROUPS) {
@@ -952,6 +1126,7 @@ void engine_analytic(const EngineInput *in, EngineResult *out)
         if (!choose_plan(&x, g, &p, st))
             break;
         group_sums(&x, &p, &gc, true);
+        ov_add(&x, &ov, &p, &gc);
         plan_free(&p);
         st->compute_cycles = gc.compute;
         st->memory_cycles = gc.memory;
@@ -964,6 +1139,11 @@ void engine_analytic(const EngineInput *in, EngineResult *out)
         out->dram_bytes = add(&x, out->dram_bytes, st->dram_bytes);
     }
     gc_free(&gc);
+    bool ov_memory = false;
+    if (in->mapping->overlap && out->feasible)
+        ov_bound(&x, &ov, &out->cycles, &ov_memory);
+    ov_free(&ov);
+    free(room);
     if (x.sparse_work)   /* after the groups: masks scale it */
         out->macs_dense_equivalent = x.dense_macs;
     if (x.overflow) {
@@ -994,7 +1174,8 @@ void engine_analytic(const EngineInput *in, EngineResult *out)
     out->seconds = (double)out->cycles / (a->clock_mhz * 1e6);
     /* Memory-bound when the groups whose DRAM time exceeds their compute make up more than
      * half of the time (compared without doubling, which could overflow). */
-    out->bound = memory_bound_cycles > out->cycles - memory_bound_cycles ? "memory" : "compute";
+    out->bound = in->mapping->overlap ? (ov_memory ? "memory" : "compute")
+               : memory_bound_cycles > out->cycles - memory_bound_cycles ? "memory" : "compute";
     out->n_units = a->n_units < ENGINE_MAX_UNITS ? a->n_units : ENGINE_MAX_UNITS;
     for (int u = 0; u < out->n_units; u++) {
         const ComputeUnitSpec *cu = &a->units[u];
@@ -1021,6 +1202,18 @@ void engine_cycle(const EngineInput *in, const EngineResult *r, CycleResult *out
     EngineResult *scratch = xcalloc(1, sizeof *scratch);
     Ctx x = { in, scratch, 0, 0, 0 };
     GroupCost gc = gc_new(a->n_units);
+    /* Overlapped groups: each group's cycles, units and shared-resource work. */
+    bool ov = in->mapping->overlap;
+    int n_res = 1 + a->n_levels;   /* the DRAM channel, each level's ports */
+    double *ov_d = ov ? xcalloc((size_t)r->n_groups, sizeof *ov_d) : NULL;
+    double *ov_w = ov ? xcalloc((size_t)r->n_groups * (size_t)n_res, sizeof *ov_w) : NULL;
+    bool *ov_hold = ov ? xcalloc((size_t)r->n_groups * (size_t)a->n_units, sizeof *ov_hold) : NULL;
+    uint64_t n_inst = instances(&x);
+    uint64_t *room = ov ? xcalloc((size_t)r->n_groups, sizeof *room) : NULL;
+    if (room) {
+        ov_room(&x, room);
+        x.room = room;
+    }
     for (int g = 0; g < r->n_groups && !overflow; g++) {
         /* The cycle level takes the option with the fewest cycles (the first in the
          * analytic order among equals). Options are swept cheapest first (fewest items
@@ -1069,6 +1262,15 @@ void engine_cycle(const EngineInput *in, const EngineResult *r, CycleResult *out
                 bs = so;
                 best_bound = opt[k].cycles;
                 best_mem = gc.memory > gc.compute;
+                if (ov) {
+                    ov_d[g] = (double)so.cycles / (double)n_inst;
+                    ov_w[g * n_res] = (double)gc.memory / (double)n_inst;
+                    const StorageSpec *buf = plan_buffer(in, p.gs);
+                    if (buf)
+                        ov_w[g * n_res + 1 + (buf - a->levels)] = (double)gc.port / (double)n_inst;
+                    for (int u = 0; u < a->n_units; u++)
+                        ov_hold[g * a->n_units + u] = gc.busy[u] > 0;
+                }
             }
             plan_free(&p);
             if (of) {
@@ -1101,6 +1303,20 @@ void engine_cycle(const EngineInput *in, const EngineResult *r, CycleResult *out
     }
     gc_free(&gc);
     free(scratch);
+    if (ov && !overflow && !x.overflow) {
+        /* The groups' own stalls are not the total's: its gap to the analytic bound is
+         * the DRAM channel's when that bounds it, else the pipeline's fill and drain. */
+        double t = ceil(ov_schedule(r->n_groups, n_inst, ov_d, ov_hold, a->n_units, ov_w, n_res));
+        /* At least the bound in exact arithmetic; floating rounding may lose a cycle. */
+        EINSIM_ASSERT(t + 1 + 1e-9 * t >= (double)r->cycles);
+        total = t < (double)r->cycles ? r->cycles : t < 1.8e19 ? (uint64_t)t : (overflow = true, 0);
+        dep = port = 0;
+        bw = strcmp(r->bound, "memory") == 0 ? total - r->cycles : 0;
+    }
+    free(ov_d);
+    free(ov_w);
+    free(ov_hold);
+    free(room);
     if (overflow || x.overflow) {
         out->ran = false;
         out->overflow = true;

@@ -178,7 +178,9 @@ typedef struct {
     /* Optional: called for every request of the cycle level's schedule in issue order
      * (the steady state is then simulated in full, not extrapolated: use it for runs of
      * the size a platform or an RTL executes). The cycle level runs the analytic level's
-     * own option (tile, spilling, buffering), so the events describe that plan. */
+     * own option (tile, spilling, buffering), so the events describe that plan. Each
+     * group's events are timed from its own start (with mapping.overlap too: the groups'
+     * own schedules, not the pipeline's). */
     void (*trace)(void *ctx, const EngineEvent *ev);
     void *trace_ctx;
     /* For tests of the search: the cycle level without its cutoff and without block-level

@@ -32,6 +32,7 @@ static const Triple triples[] = {
     { "models/fusemax.cfg", "workloads/gemm.cfg", "mappings/gemm-ws.cfg", "array2d", 1 },
     { "models/fusemax.cfg", "workloads/gemm.cfg", "mappings/gemm-os-k.cfg", "array2d", 1 },
     { "models/fusemax.cfg", "workloads/bert.cfg", "mappings/fusemax-rtl.cfg", "array2d", 0 },
+    { "models/flat.cfg", "workloads/bert.cfg", "mappings/flat-overlap.cfg", "array2d", 0 },
     { "models/sat.cfg", "workloads/resnet50-train.cfg", "mappings/sat.cfg", "sat", 2 },
 };
 

@@ -120,6 +120,7 @@ static void pair(const Pt *a, const Pt *b, int dir, const char *what, const char
 
 typedef struct {
     const char *arch, *map;
+    const char *set;    /* one more override, or NULL */
 } Config;
 
 /* The shipped attention configurations. */
@@ -131,8 +132,22 @@ static const Config attn[] = {
     { "models/flat.cfg", "mappings/flat.cfg" },
     { "models/flat.cfg", "mappings/unfused.cfg" },
     { "models/fusemax.cfg", "mappings/fusemax-linear.cfg" },
+    { "models/flat.cfg", "mappings/flat-overlap.cfg" },     /* groups overlapped */
+    { "models/flat.cfg", "mappings/unfused.cfg", "mapping.overlap=true" },
 };
 #define N_ATTN (int)(sizeof attn / sizeof attn[0])
+
+/* The fixed overrides of a series on configuration c: c's own, then `fixed`. */
+static const char *const *with_set(const Config *c, const char *const *fixed, const char **buf)
+{
+    int n = 0;
+    if (c->set)
+        buf[n++] = c->set;
+    for (int k = 0; fixed && fixed[k] && n < 10; k++)
+        buf[n++] = fixed[k];
+    buf[n] = NULL;
+    return buf;
+}
 
 /* A series of one key's values (more work or more resources as the index grows). */
 static void series(const char *arch, const char *wl, const char *map, const char *key,
@@ -161,6 +176,7 @@ static void series(const char *arch, const char *wl, const char *map, const char
 
 int main(void)
 {
+    const char *fb[12];
     static const char *const seqs[] = { "256", "512", "1024", "2048", "4096", "8192", "16384",
                                         "65536", "262144", "1048576" };
     static const char *const seqs_ragged[] = { "1000", "1001", "1023", "1024", "1025", "1100" };
@@ -168,24 +184,23 @@ int main(void)
     static const char *const wls[] = { "workloads/bert.cfg", "workloads/xlm.cfg" };
     for (int c = 0; c < N_ATTN; c++)
         for (int w = 0; w < 2; w++) {
-            series(attn[c].arch, wls[w], attn[c].map, "workload.seq", seqs, 10, one_bh, +1);
-            series(attn[c].arch, wls[w], attn[c].map, "workload.seq", seqs, 7, NULL, +1);
+            series(attn[c].arch, wls[w], attn[c].map, "workload.seq", seqs, 10, with_set(&attn[c], one_bh, fb), +1);
+            series(attn[c].arch, wls[w], attn[c].map, "workload.seq", seqs, 7, with_set(&attn[c], NULL, fb), +1);
         }
     /* Lengths that are not multiples of the granule or block (mappings without a fixed
      * partition of M). */
     for (int c = 4; c < N_ATTN; c++)
-        series(attn[c].arch, "workloads/bert.cfg", attn[c].map, "workload.seq", seqs_ragged, 6,
-               one_bh, +1);
+        series(attn[c].arch, "workloads/bert.cfg", attn[c].map, "workload.seq", seqs_ragged, 6, with_set(&attn[c], one_bh, fb), +1);
     /* Batch, heads, E and F. */
     static const char *const small[] = { "1", "2", "3", "4", "8" };
     static const char *const widths[] = { "16", "32", "48", "64", "128" };
     static const char *const at4k[] = { "workload.seq=4096", NULL };
     static const char *const at4k1[] = { "workload.seq=4096", "workload.batch=1", "workload.heads=1", NULL };
     for (int c = 0; c < N_ATTN; c++) {
-        series(attn[c].arch, "workloads/bert.cfg", attn[c].map, "workload.batch", small, 5, at4k, +1);
-        series(attn[c].arch, "workloads/bert.cfg", attn[c].map, "workload.heads", small, 5, at4k, +1);
-        series(attn[c].arch, "workloads/bert.cfg", attn[c].map, "workload.ranks.E", widths, 5, at4k1, +1);
-        series(attn[c].arch, "workloads/bert.cfg", attn[c].map, "workload.ranks.F", widths, 5, at4k1, +1);
+        series(attn[c].arch, "workloads/bert.cfg", attn[c].map, "workload.batch", small, 5, with_set(&attn[c], at4k, fb), +1);
+        series(attn[c].arch, "workloads/bert.cfg", attn[c].map, "workload.heads", small, 5, with_set(&attn[c], at4k, fb), +1);
+        series(attn[c].arch, "workloads/bert.cfg", attn[c].map, "workload.ranks.E", widths, 5, with_set(&attn[c], at4k1, fb), +1);
+        series(attn[c].arch, "workloads/bert.cfg", attn[c].map, "workload.ranks.F", widths, 5, with_set(&attn[c], at4k1, fb), +1);
     }
     /* Buffer size and DRAM bandwidth. */
     static const char *const kbs[] = { "256", "512", "1024", "2048", "4096", "8192", "16384",
@@ -197,12 +212,12 @@ int main(void)
     for (int c = 0; c < N_ATTN; c++)
         for (int l = 0; l < 3; l++) {
             series(attn[c].arch, "workloads/bert.cfg", attn[c].map, "arch.GlobalBuffer.size_kb",
-                   kbs, 9, lens[l], -1);
+                   kbs, 9, with_set(&attn[c], lens[l], fb), -1);
             series(attn[c].arch, "workloads/bert.cfg", attn[c].map, "arch.DRAM.bandwidth_gibps",
-                   bws, 7, lens[l], -1);
+                   bws, 7, with_set(&attn[c], lens[l], fb), -1);
             static const char *const banks[] = { "1", "2", "4", "8" };
             series(attn[c].arch, "workloads/bert.cfg", attn[c].map, "arch.GlobalBuffer.banks",
-                   banks, 4, lens[l], -1);
+                   banks, 4, with_set(&attn[c], lens[l], fb), -1);
         }
     /* Array sizes 4 .. 512 (FuseMax; rows, columns, 1D columns and M0 together). */
     static const char *const ns[] = { "4", "8", "16", "32", "64", "128", "256", "512" };
