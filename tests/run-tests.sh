@@ -187,6 +187,17 @@ expect_rc 0 "eval --ref" eval workloads/cascades/attention-causal.cfg --ref work
 expect_rc 5 "eval --ref on a wrong cascade" eval tests/bad/eval-wrong-causal.cfg --ref workloads/cascades/attention-causal-3pass.cfg "${evalargs[@]}"
 expect_rc 5 "eval --tol-lsb 0" eval workloads/cascades/attention-causal.cfg --tol-lsb 0 "${evalargs[@]}"
 expect_rc 5 "eval --tol 0" eval workloads/cascades/attention-causal.cfg --tol 0 "${evalargs[@]}"
+# The decoder layers against their direct references (softmax written out), inputs in
+# [-0.25, 0.25) so that the 8-fractional-bit fixed point keeps RMSNorm's range.
+layerargs=(--rank D=16 --rank E=8 --rank HQ=4 --rank HKV=2 --rank I=24 --rank M=16 --rank M0=4
+           --range -0.25,0.25)
+expect_rc 0 "eval --ref, Llama prefill layer" eval workloads/cascades/llama-prefill.cfg \
+  --ref workloads/cascades/llama-prefill-ref.cfg "${layerargs[@]}" --rank P=16
+expect_rc 0 "eval --ref, Llama decode layer" eval workloads/cascades/llama-decode.cfg \
+  --ref workloads/cascades/llama-decode-ref.cfg "${layerargs[@]}" --rank N=3
+expect_rc 0 "eval --ref, encoder layer" eval workloads/cascades/encoder-layer.cfg \
+  --ref workloads/cascades/encoder-layer-ref.cfg --rank A=3 --rank D=16 --rank E=8 --rank F=24 \
+  --rank M=16 --rank P=16 --rank M0=4
 expect_rc 0 "eval --tol loose" eval workloads/cascades/linear-attention.cfg --tol 1e-6 --tol-lsb 400 --rank E=8 --rank F=8 --rank P=32
 expect_rc 1 "eval --tol negative" eval workloads/cascades/attention-causal.cfg --tol -1 "${evalargs[@]}"
 expect_rc 1 "eval --ref missing" eval workloads/cascades/attention-causal.cfg --ref does/not/exist.cfg "${evalargs[@]}"

@@ -196,6 +196,9 @@ static void load_bindings(MappingLoad *L, const Node *n)
         const char *rows = NULL, *cols = NULL;
         get_str(&b, "rows", false, false, &rows);
         get_str(&b, "cols", false, false, &cols);
+        if (rows && cols && strcmp(rows, cols) == 0)
+            cfg_err(L->f, el, "%s: rank %s is mapped to both the rows and the columns of "
+                    "unit %s", b.path, rows, unit ? unit : "?");
         if (ok && (rows || cols)) {
             bs.has_spatial = true;
             bs.spatial = (SpatialSpec){ pool_add(&L->box->pool, unit),
@@ -266,6 +269,9 @@ static void load_spatial(MappingLoad *L, const Node *n)
         if (get_str(&g, "unit", true, false, &unit) == GET_OK) {
             get_str(&g, "rows", false, false, &rows);
             get_str(&g, "cols", false, false, &cols);
+            if (rows && cols && strcmp(rows, cols) == 0)
+                cfg_err(L->f, g.s, "%s: rank %s is mapped to both the rows and the columns of "
+                        "unit %s", g.path, rows, unit);
             for (int k = 0; k < m->n_spatial; k++)
                 if (strcmp(m->spatial[k].unit, unit) == 0)
                     cfg_err(L->f, g.s, "%s.unit: unit '%s' already has a spatial mapping",

@@ -177,6 +177,10 @@ char *report_stats_txt(const RunReport *r)
     buf_printf(&b, "  Energy          : %.6e pJ\n", energy);
     buf_printf(&b, "  EDP             : %.6e pJ*s\n", energy * a->seconds);
     buf_printf(&b, "  DRAM traffic    : %llu bytes\n", ull(a->dram_bytes));
+    if (r->split && r->split->declared)
+        buf_printf(&b, "  DRAM by role    : weights %llu, KV cache %llu, activations %llu bytes\n",
+                   ull(r->split->bytes[ROLE_WEIGHT]), ull(r->split->bytes[ROLE_KV_CACHE]),
+                   ull(r->split->bytes[ROLE_ACTIVATION]));
     for (int u = 0; u < a->n_units; u++)
         buf_printf(&b, "  Utilization     : %-12s %.4f\n", a->unit_name[u], a->utilization[u]);
     if (r->energy->arch.modelled)
@@ -403,6 +407,10 @@ char *report_stats_json(const RunReport *r, char *bad)
     }
     emit_printf(&b, " },\n    \"bound\": ");
     emit_json_str(&b, a->feasible ? a->bound : "");
+    if (r->split && r->split->declared)
+        emit_printf(&b, ",\n    \"dram_bytes_by_role\": { \"weights\": %llu, \"kv_cache\": %llu, "
+                       "\"activations\": %llu }", ull(r->split->bytes[ROLE_WEIGHT]),
+                    ull(r->split->bytes[ROLE_KV_CACHE]), ull(r->split->bytes[ROLE_ACTIVATION]));
     emit_printf(&b, "\n  },");
     const CycleResult *cy = r->cycle && r->cycle->ran ? r->cycle : NULL;
     if (cy) {

@@ -355,7 +355,7 @@ int sweep_run_point(const Sweep *sw, uint64_t id, int csv_fd, bool *feasible, Di
                           p.file[SWEEP_KEY_WORKLOAD], ri.mapping->name,
                           p.file[SWEEP_KEY_MAPPING], ri.cascade->name, ri.arch->clock_mhz, res,
                           &rr.cy, &rr.er, rr.training ? &rr.lr : NULL,
-                          report_seq_of(ri.workload) };
+                          report_seq_of(ri.workload), &rr.split };
         RunFiles f;
         int bad = report_run_files(&rep, &ri, &f, d);
         char *row = bad ? NULL : xasprintf("%.*s%s\n", (int)strlen(f.row) - 1, f.row, extra);
