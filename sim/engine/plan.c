@@ -701,6 +701,25 @@ uint64_t engine_head_group(const EngineInput *in, int g)
     return 1;
 }
 
+/* True when an Einsum of group g has a rank of the cascade's explicit heads (H or a
+ * partition of it), free or reduced. */
+static bool group_has_heads(const EngineInput *in, int g)
+{
+    const Cascade *c = in->cascade;
+    for (int e = 0; e < c->n_einsums; e++) {
+        const Einsum *x = &c->einsums[e];
+        if (engine_group_of(in, e) != g)
+            continue;
+        for (int k = 0; k < x->n_free; k++)
+            if (engine_is_head_rank(c, x->free_ranks[k]))
+                return true;
+        for (int k = 0; k < x->n_red; k++)
+            if (engine_is_head_rank(c, x->red_ranks[k]))
+                return true;
+    }
+    return false;
+}
+
 bool engine_reduces_heads(const EngineInput *in, int g)
 {
     const Cascade *c = in->cascade;
@@ -1047,8 +1066,11 @@ int plan_build(const EngineInput *in, int g, PlanOpts o, PlanGroup *p, char *why
     p->tile_db = o.tile_db;
     p->bypass = o.bypass;
     p->heads_in_item = c->head_rank >= 0 && engine_reduces_heads(in, g);
-    p->hgroup = p->heads_in_item ? 1 : engine_head_group(in, g);
-    p->bh = smul(in->workload->batch, c->head_rank < 0 ? in->workload->heads : p->heads_in_item ? 1
+    /* The cascade's explicit heads repeat only the groups whose Einsums have them. */
+    bool headless = c->head_rank >= 0 && !group_has_heads(in, g);
+    p->hgroup = p->heads_in_item || headless ? 1 : engine_head_group(in, g);
+    p->bh = smul(in->workload->batch, c->head_rank < 0 ? in->workload->heads
+                                      : p->heads_in_item || headless ? 1
                                       : (uint64_t)in->sizes->size[c->head_rank] / p->hgroup);
     p->bytes_per_cycle = a->levels[0].bandwidth_gibps * 1073741824.0 / (a->clock_mhz * 1e6);
     p->dram_latency = a->levels[0].latency_cycles;

@@ -15,7 +15,8 @@
  *   - one fused group: the hand-off goes through the buffer, so the chain moves Z's bytes
  *     neither out nor in; the analytic level is the two Einsums' time on the shared unit,
  *     the cycle level lies between it and the two runs alone (no DRAM round trip);
- * at several sizes (ragged tiles and blocks included). */
+ * at several sizes (ragged tiles and blocks included). And the cascade's explicit heads
+ * (heads.cfg) repeat only the groups whose Einsums have them. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -80,8 +81,81 @@ static Res run(const char *map, uint64_t k, uint64_t m, uint64_t n, uint64_t j)
     return r;
 }
 
+/* The cascade's explicit heads (rank H, heads.cfg) repeat only the groups whose Einsums
+ * have them: the shared projection A costs the same cycles, ops and DRAM traffic of its
+ * inputs at every H; the per-head group B grows with H. */
+typedef struct {
+    bool ok;
+    uint64_t g_cycles[2], a_ops, b_ops, x_rd, u_rd, a_wr, cycle;
+} HeadRes;
+
+static HeadRes run_heads(uint64_t h)
+{
+    HeadRes r = { 0 };
+    char s[32];
+    snprintf(s, sizeof s, "%" PRIu64, h);
+    Override ov[1] = { { "workload.ranks.H", s, 1 } };
+    Overrides o = { ov, 1 };
+    Diag d;
+    diag_init(&d);
+    RunInputs ri = { 0 };
+    if (run_inputs_load(&ri, ARCH, DIR "workload-heads.cfg", DIR "map-heads.cfg", &o, &d) == 0) {
+        RunResult rr;
+        run_evaluate(&ri, true, &rr);
+        r.ok = rr.res->feasible && rr.cy.ran && rr.res->n_groups == 2;
+        for (int g = 0; g < rr.res->n_groups && g < 2; g++)
+            r.g_cycles[g] = rr.res->groups[g].cycles;
+        for (int i = 0; i < rr.res->n_einsums; i++) {
+            const EinsumStat *e = &rr.res->einsums[i];
+            *(strcmp(e->name, "A") == 0 ? &r.a_ops : &r.b_ops) = e->ops[OP_MAC];
+        }
+        for (int i = 0; i < rr.res->n_traffic; i++) {
+            const TrafficStat *t = &rr.res->traffic[i];
+            if (strcmp(t->level, "DRAM") != 0)
+                continue;
+            if (strcmp(t->tensor, "X") == 0)
+                r.x_rd = t->reads;
+            if (strcmp(t->tensor, "U") == 0)
+                r.u_rd = t->reads;
+            if (strcmp(t->tensor, "A") == 0)
+                r.a_wr = t->writes;
+        }
+        r.cycle = rr.cy.cycles;
+        CHECK(r.cycle >= rr.res->cycles);
+        run_result_free(&rr);
+    }
+    if (diag_count(&d))
+        diag_print(&d, stderr);
+    CHECK(r.ok);
+    diag_free(&d);
+    run_inputs_free(&ri);
+    return r;
+}
+
+static void test_heads(void)
+{
+    HeadRes one = run_heads(1);
+    for (uint64_t h = 2; h <= 8; h *= 2) {
+        HeadRes r = run_heads(h);
+        if (!one.ok || !r.ok)
+            return;
+        CHECK_EQ_INT(r.g_cycles[0], one.g_cycles[0]);   /* the shared group: once */
+        CHECK_EQ_INT(r.a_ops, one.a_ops);
+        CHECK_EQ_INT(r.x_rd, one.x_rd);
+        CHECK_EQ_INT(r.u_rd, one.u_rd);
+        CHECK_EQ_INT(r.a_wr, one.a_wr);
+        CHECK_EQ_INT(r.b_ops, h * one.b_ops);            /* the per-head group: H times */
+        CHECK(r.g_cycles[1] >= h * one.g_cycles[1] - h);
+        CHECK(r.cycle > one.cycle);
+        printf("heads H=%" PRIu64 ": shared group %" PRIu64 " cycles (H=1: %" PRIu64
+               "), per-head group %" PRIu64 " (H=1: %" PRIu64 ")\n", h, r.g_cycles[0],
+               one.g_cycles[0], r.g_cycles[1], one.g_cycles[1]);
+    }
+}
+
 int main(void)
 {
+    test_heads();
     static const uint64_t sizes[][4] = {
         { 64, 32, 64, 48 },    /* K, M, N, J: whole blocks */
         { 96, 40, 80, 24 },    /* ragged row passes (M), column blocks (N) and tiles */
