@@ -702,19 +702,19 @@ uint64_t engine_head_group(const EngineInput *in, int g)
 }
 
 /* True when an Einsum of group g has a rank of the cascade's explicit heads (H or a
- * partition of it), free or reduced. */
-static bool group_has_heads(const EngineInput *in, int g)
+ * partition of it): among its reduced ranks, or, unless `reduced_only`, its free ones. */
+static bool group_head_ranks(const EngineInput *in, int g, bool reduced_only)
 {
     const Cascade *c = in->cascade;
     for (int e = 0; e < c->n_einsums; e++) {
         const Einsum *x = &c->einsums[e];
         if (engine_group_of(in, e) != g)
             continue;
-        for (int k = 0; k < x->n_free; k++)
-            if (engine_is_head_rank(c, x->free_ranks[k]))
-                return true;
         for (int k = 0; k < x->n_red; k++)
             if (engine_is_head_rank(c, x->red_ranks[k]))
+                return true;
+        for (int k = 0; !reduced_only && k < x->n_free; k++)
+            if (engine_is_head_rank(c, x->free_ranks[k]))
                 return true;
     }
     return false;
@@ -722,16 +722,7 @@ static bool group_has_heads(const EngineInput *in, int g)
 
 bool engine_reduces_heads(const EngineInput *in, int g)
 {
-    const Cascade *c = in->cascade;
-    for (int e = 0; e < c->n_einsums; e++) {
-        const Einsum *x = &c->einsums[e];
-        if (engine_group_of(in, e) != g)
-            continue;
-        for (int k = 0; k < x->n_red; k++)
-            if (engine_is_head_rank(c, x->red_ranks[k]))
-                return true;
-    }
-    return false;
+    return group_head_ranks(in, g, true);
 }
 
 /* Step offset at which consumer Einsum e reads tensor t through access node j:
@@ -1067,7 +1058,7 @@ int plan_build(const EngineInput *in, int g, PlanOpts o, PlanGroup *p, char *why
     p->bypass = o.bypass;
     p->heads_in_item = c->head_rank >= 0 && engine_reduces_heads(in, g);
     /* The cascade's explicit heads repeat only the groups whose Einsums have them. */
-    bool headless = c->head_rank >= 0 && !group_has_heads(in, g);
+    bool headless = c->head_rank >= 0 && !group_head_ranks(in, g, false);
     p->hgroup = p->heads_in_item || headless ? 1 : engine_head_group(in, g);
     p->bh = smul(in->workload->batch, c->head_rank < 0 ? in->workload->heads
                                       : p->heads_in_item || headless ? 1
