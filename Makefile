@@ -49,7 +49,7 @@ include sim/cosim/nm.mk
 include sim/systemc/systemc.mk
 include tests/fuzz/fuzz.mk
 
-.PHONY: all deps demo demo-sparse demo-variants test bench clean help paper install
+.PHONY: all deps demo demo-llm demo-sparse demo-variants test bench clean help paper install
 all: $(BIN)
 
 deps: $(DEPS_STAMP)
@@ -96,6 +96,11 @@ demo-variants: $(BIN)
 	    --title "einsim demo: attention variants on FuseMax (Llama 2 7B shapes)" >/dev/null
 	@echo "report: $(CURDIR)/build/demo-variants/report/report.html"
 
+# make demo-llm: one Llama 3 8B decoder layer on FuseMax, prefill of 8K tokens and decode
+# at batch 1, 16 and 64 against an 8K KV cache (scripts/demo-llm.sh; runs in build/demo-llm).
+demo-llm: $(BIN)
+	$(Q)bash scripts/demo-llm.sh $(BIN) build/demo-llm
+
 # make paper: the FuseMax-style comparison and the array-size sweep (CSV, plots, HTML)
 # under build/paper/ (scripts/paper.sh).
 paper: $(BIN)
@@ -138,6 +143,8 @@ help:
 	@echo "                then the 1-pass cascade on random data against softmax(QK^T)V"
 	@echo "make demo-variants  dense vs causal vs sliding-window vs block-sparse attention on"
 	@echo "                FuseMax, Llama 2 7B shapes, 4K..1M tokens (build/demo-variants)"
+	@echo "make demo-llm   one Llama 3 8B layer on FuseMax: prefill 8K tokens, decode at batch"
+	@echo "                1/16/64 with an 8K KV cache; DRAM bytes by weights/KV cache/activations"
 	@echo "make demo-sparse  N:M sparse training: speedup and energy ratio over dense for"
 	@echo "                dense, 4:8, 2:8, 1:8, 2:4 on ResNet-50, ViT-B/16, BERT-base (SAT model)"
 	@echo "make test       sanitizer build + unit, CLI, bad-input and golden tests"
@@ -151,9 +158,11 @@ help:
 	@echo "                (config cascade mapping nmweights engine) N seconds each (default 60)"
 	@echo "make cosim      RTL vs C model co-simulation cases (tests/cosim; part of make test)"
 	@echo "make cosim-large  the same plus the 32x32 cases"
-	@echo "make cosim-lib [ARCH=fusemax-8x8] [RTL_VARIANT=fault]  build one Verilated bridge"
-	@echo "                (ARCH: NAME of models/NAME.cfg, or that path)"
-	@echo "make lint-rtl   verilator -Wall and iverilog lint of rtl/"
+	@echo "make cosim-lib [ARCH=fusemax-8x8] [RTL_VARIANT=fault] [RTL_LIST=FILE | RTL_TOP=TOP"
+	@echo "                RTL_SRCS=\"FILES\"]  build one Verilated bridge (ARCH: NAME of"
+	@echo "                models/NAME.cfg, or that path; the core: a source list such as"
+	@echo "                rtl/gemm/sources.f, or its top and files; default rtl/einsim_top.v)"
+	@echo "make lint-rtl   verilator -Wall and iverilog lint of rtl/ and rtl/gemm/"
 	@echo "make waves [CASE=NAME]  RTL FST + C model VCD (both in ns), .gtkw views and opcode"
 	@echo "                filters of tests/cosim/NAME.case in build/waves/NAME (default: the"
 	@echo "                GEMM and attention cases of make test)"

@@ -1,8 +1,12 @@
 // einsim_fx.vh — the fixed-point operations of sim/func/fixed.h as Verilog functions,
 // bit-exact with fx_* in sim/func/fixed.c. Included inside a module that defines the
 // localparams W (word bits), F (fractional bits) and A (accumulator bits); every
-// intermediate is an XW-bit signed value, wide enough for a product plus an accumulator.
-localparam integer XW = 80;
+// intermediate is an XW-bit signed value, wide enough for a product plus an accumulator
+// (A + 1 or 2W + 1 bits; W + F < 2W bounds the shifted words, the exp's argument times
+// log2(e) and the divider's dividend) and no wider: at W = 16, A = 32 it is 34 bits, one
+// 64-bit word for Verilator, where 80 bits made every PE's exp sequence and MAC
+// functions multi-word arithmetic (VL_MULS_WWW) evaluated each cycle.
+localparam integer XW = ((A > 2 * W) ? A : 2 * W) + 2;
 
 function automatic signed [W-1:0] fx_satw(input signed [XW-1:0] x);
   localparam signed [XW-1:0] HI = (XW'(1) <<< (W - 1)) - XW'(1);

@@ -76,6 +76,14 @@ module einsim_top (
   localparam integer FAULT = 0;
 `endif
 
+  // Operands reach the array through one register (the operand register): the
+  // architecture's array2d in_latency must say so (rtl/gemm/ implements other depths).
+`ifdef VERILATOR
+  generate if (`EINSIM_IN_LATENCY != 1) begin : g_in_latency
+    $error("einsim_top has in_latency 1; the architecture says %0d", `EINSIM_IN_LATENCY);
+  end endgenerate
+`endif
+
   assign p_rows_o       = R;
   assign p_cols_o       = C;
   assign p_word_bits_o  = W;

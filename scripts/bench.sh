@@ -8,7 +8,8 @@
 #   (c) einsim sweep of workloads/sweeps/array-size.cfg (see the end of this file)
 #   (d) einsim search: evaluated mappings per second per core on the FuseMax template
 #   (e) RTL simulation speed (Verilator) against the C model on the same GEMM and
-#       attention cases
+#       attention cases, at 8x8 and 16x16, on rtl/einsim_top.v and on the GEMM-only core
+#       rtl/gemm/; the Verilator build time of each core and size (a clean build)
 #   (f) the SystemC virtual platform (einsim-vp) on the same cases, LT and AT, next to (e)
 set -euo pipefail
 EINSIM=${1:-build/bin/einsim}
@@ -58,20 +59,48 @@ for seq in 1024 65536; do
   printf '%-66s %12s evaluated mappings/s/core (median of 5)\n' "(d) mapper, bert $seq tokens, fusemax-template, -j 1" \
     "$(printf '%s\n' "${rates[@]}" | median)"
 done
-# (e) RTL simulation speed against the C model on the same case, medians of 5 runs:
-#     - GEMM: 8x8 array, output-stationary K=160 M=N=96 (144 tiles, 23k cycles; the
-#       largest that fits the 8x8 model's 32K-word buffer);
-#     - attention: FuseMax 1-pass on the 8x8 array + 8-PE 1D array, seq 256, E = F = 32.
+# (e) RTL simulation speed against the C model on the same case, medians of 5 runs, at
+#     8x8 and 16x16 (models/fusemax-NxN.cfg, and models/gemmcore-NxN.cfg for the GEMM-only
+#     core rtl/gemm/):
+#     - GEMM: output-stationary K=160 M=N=96 (144 tiles, 23k cycles at 8x8; the largest
+#       that fits the models' 32K-word buffer);
+#     - attention: FuseMax 1-pass on the NxN array + N-PE 1D array, seq 256, E = F = 32,
+#       M0 = N.
 #     "C timing model" is the tile-level timing rules plus the engine's cycle level,
 #     "C functional model" the fixed-point values; cycles/s counts the run's cycles.
-rtl_speed() { # rtl_speed LABEL ARCH EINSIM-COSIM-ARGS...
-  local label=$1 arch=$2; shift 2
-  if ! [ -f "build/cosim/$arch/normal/libeinsim_cosim.so" ] && ! make -s cosim-lib ARCH="$arch" >/dev/null 2>&1; then
-    echo "(e) $label: skipped (the Verilated $arch model could not be built)"; return
+# rtl_build ARCH [LIST]: a clean Verilator build of the core (rtl/einsim_top.v, or the
+# source list LIST) for models/ARCH.cfg, timed (the shared runtime objects are built
+# once before and not counted); prints the build time and leaves the library cached.
+rtl_build() {
+  local arch=$1 list=${2:-} dir sel=() t0 t1
+  dir=build/cosim/$arch/normal
+  if [ -n "$list" ]; then
+    sel=(RTL_LIST="$list")
+    dir=build/cosim/$arch/$(sed -nE 's/^--top-module[[:space:]]+([A-Za-z_0-9]+).*/\1/p' "$list")/normal
+  fi
+  make -s build/cosim/runtime/verilated.o "build/cosim/$arch/einsim_params.vh" >/dev/null 2>&1 || true
+  rm -rf "$dir"
+  t0=$(date +%s.%N)
+  if make -s cosim-lib ARCH="$arch" "${sel[@]}" >/dev/null 2>&1; then
+    t1=$(date +%s.%N)
+    awk -v a="$t0" -v b="$t1" -v l="$arch${list:+ ($list)}" \
+      'BEGIN{printf "(e) Verilator build, %s: %.0f s (clean build, -j 2)\n", l, b - a}'
+  else echo "(e) Verilator build, $arch${list:+ ($list)}: failed"; fi
+}
+rtl_speed() { # rtl_speed LABEL ARCH [--rtl LIST] EINSIM-COSIM-ARGS...
+  local label=$1 arch=$2 sel=() dir; shift 2
+  dir=build/cosim/$arch/normal
+  if [ "${1:-}" = --rtl ]; then
+    sel=(--rtl "$2")
+    dir=build/cosim/$arch/$(sed -nE 's/^--top-module[[:space:]]+([A-Za-z_0-9]+).*/\1/p' "$2")/normal
+    shift 2
+  fi
+  if ! [ -f "$dir/libeinsim_cosim.so" ]; then
+    echo "(e) $label: skipped (no $dir/libeinsim_cosim.so)"; return
   fi
   local tmpc; tmpc=$(mktemp)
   for _ in 1 2 3 4 5; do
-    "$EINSIM" cosim -a "models/$arch.cfg" "$@" --timing \
+    "$EINSIM" cosim -a "models/$arch.cfg" "$@" "${sel[@]}" --timing \
       | sed -nE 's/.*RTL ([0-9]+) cycles in [0-9.]+ s = ([0-9]+) cycles\/s; C timing model .* s = ([0-9]+) cycles\/s; C functional model .* s = ([0-9]+) cycles\/s/\1 \2 \3 \4/p'
   done > "$tmpc"
   local cyc rtl cm fm
@@ -103,8 +132,16 @@ vp_speed() { # vp_speed LABEL ARCH EINSIM-RUN-ARGS... (after rtl_speed set last_
 GEMM_CASE=(-w workloads/gemm.cfg -m mappings/gemm-os.cfg --set workload.ranks.K=160 --set workload.ranks.M=96
            --set workload.ranks.N=96)
 ATTN_CASE=(-w workloads/bert.cfg -m mappings/fusemax.cfg --set workload.seq=256 --set workload.ranks.E=32
-           --set workload.ranks.F=32 --set workload.batch=1 --set workload.heads=1 --set mapping.partitions.M0=8)
-rtl_speed "8x8 OS GEMM K=160 M=N=96" fusemax-8x8 "${GEMM_CASE[@]}"
-vp_speed "8x8 OS GEMM K=160 M=N=96" fusemax-8x8 "${GEMM_CASE[@]}"
-rtl_speed "8x8 FuseMax attention seq 256 E=F=32" fusemax-8x8 "${ATTN_CASE[@]}"
-vp_speed "8x8 FuseMax attention seq 256 E=F=32" fusemax-8x8 "${ATTN_CASE[@]}"
+           --set workload.ranks.F=32 --set workload.batch=1 --set workload.heads=1)
+for n in 8 16; do
+  rtl_build fusemax-${n}x$n
+  rtl_build gemmcore-${n}x$n rtl/gemm/sources.f
+  rtl_speed "${n}x$n OS GEMM K=160 M=N=96" fusemax-${n}x$n "${GEMM_CASE[@]}"
+  [ "$n" = 8 ] && vp_speed "8x8 OS GEMM K=160 M=N=96" fusemax-8x8 "${GEMM_CASE[@]}"
+  rtl_speed "${n}x$n OS GEMM K=160 M=N=96, GEMM-only core rtl/gemm/" gemmcore-${n}x$n \
+    --rtl rtl/gemm/sources.f "${GEMM_CASE[@]}"
+  rtl_speed "${n}x$n FuseMax attention seq 256 E=F=32" fusemax-${n}x$n "${ATTN_CASE[@]}" \
+    --set mapping.partitions.M0=$n
+  [ "$n" = 8 ] && vp_speed "8x8 FuseMax attention seq 256 E=F=32" fusemax-8x8 "${ATTN_CASE[@]}" \
+    --set mapping.partitions.M0=8
+done

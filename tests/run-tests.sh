@@ -22,7 +22,7 @@
 # Ends with "N passed, N failed" and exits non-zero when anything failed.
 set -u
 update=0
-if [ "${1:-}" = "--update-golden" ]; then update=1; shift; fi
+if [ "${1:-}" = "--update-golden" ]; then update=1; shift; export EINSIM_UPDATE_GOLDEN=1; fi
 B=${1:?usage: run-tests.sh [--update-golden] BUILD_DIR}
 EINSIM=$B/bin/einsim
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
@@ -187,6 +187,17 @@ expect_rc 0 "eval --ref" eval workloads/cascades/attention-causal.cfg --ref work
 expect_rc 5 "eval --ref on a wrong cascade" eval tests/bad/eval-wrong-causal.cfg --ref workloads/cascades/attention-causal-3pass.cfg "${evalargs[@]}"
 expect_rc 5 "eval --tol-lsb 0" eval workloads/cascades/attention-causal.cfg --tol-lsb 0 "${evalargs[@]}"
 expect_rc 5 "eval --tol 0" eval workloads/cascades/attention-causal.cfg --tol 0 "${evalargs[@]}"
+# The decoder layers against their direct references (softmax written out), inputs in
+# [-0.25, 0.25) so that the 8-fractional-bit fixed point keeps RMSNorm's range.
+layerargs=(--rank D=16 --rank E=8 --rank HQ=4 --rank HKV=2 --rank I=24 --rank M=16 --rank M0=4
+           --range -0.25,0.25)
+expect_rc 0 "eval --ref, Llama prefill layer" eval workloads/cascades/llama-prefill.cfg \
+  --ref workloads/cascades/llama-prefill-ref.cfg "${layerargs[@]}" --rank P=16
+expect_rc 0 "eval --ref, Llama decode layer" eval workloads/cascades/llama-decode.cfg \
+  --ref workloads/cascades/llama-decode-ref.cfg "${layerargs[@]}" --rank N=3
+expect_rc 0 "eval --ref, encoder layer" eval workloads/cascades/encoder-layer.cfg \
+  --ref workloads/cascades/encoder-layer-ref.cfg --rank A=3 --rank D=16 --rank E=8 --rank F=24 \
+  --rank M=16 --rank P=16 --rank M0=4
 expect_rc 0 "eval --tol loose" eval workloads/cascades/linear-attention.cfg --tol 1e-6 --tol-lsb 400 --rank E=8 --rank F=8 --rank P=32
 expect_rc 1 "eval --tol negative" eval workloads/cascades/attention-causal.cfg --tol -1 "${evalargs[@]}"
 expect_rc 1 "eval --ref missing" eval workloads/cascades/attention-causal.cfg --ref does/not/exist.cfg "${evalargs[@]}"
@@ -194,7 +205,7 @@ expect_rc 1 "eval --ref missing" eval workloads/cascades/attention-causal.cfg --
 C=workloads/cascades
 for v in "attention-causal M0=4" "attention-causal-3pass" "attention-window M0=4 W=5" \
          "attention-bigbird M0=4 P0=4" "attention-topk M0=4 P0=4 KB=2" \
-         "attention-gqa M0=4 H=4 G=2" "attention-mqa M0=4 H=3" "moh-attention H=4 D=4 KH=2" \
+         "attention-gqa M0=4 H=4 G=2" "attention-mqa M0=4 H=3" "moh-attention M0=4 H=4 D=4 KH=2" \
          "linear-attention"; do
   set -- $v; name=$1; shift; extra=()
   for r in "$@"; do extra+=(--rank "$r"); done
@@ -464,7 +475,8 @@ printf '# arch: fusemax-4x4\n# exit: abc\n-w workloads/gemm.cfg -m mappings/gemm
 printf '# arch: ../models/fusemax-4x4\n-w workloads/gemm.cfg -m mappings/gemm-os.cfg\n' >"$tmp/cases/escape.case"
 printf '# arch: fusemax-4x4\n# variant: faulty\n-w workloads/gemm.cfg -m mappings/gemm-os.cfg\n' >"$tmp/cases/variant.case"
 printf '# arch: fusemax-4x4\n-w workloads/*.cfg -m mappings/gemm-os.cfg\n' >"$tmp/cases/glob.case"
-for c in exit escape variant; do
+printf '# arch: gemmcore-4x4\n# rtl: rtl/../tests/x.f\n-w workloads/gemm.cfg -m mappings/gemm-os.cfg\n' >"$tmp/cases/rtl.case"
+for c in exit escape variant rtl; do
   if bash tests/cosim/run-cosim.sh --check-case "$tmp/cases/$c.case" >"$tmp/out" 2>&1; then
     bad "run-cosim.sh accepts the malformed case $c.case"
   elif grep -q "^FAIL: case $tmp/cases/$c.case: '# " "$tmp/out"; then ok
@@ -550,6 +562,27 @@ if [ "$rc" = 1 ] && grep -q 'overlaps two chunks of one query block' "$tmp/err";
   --set arch.Staging.latency_cycles=1 >"$tmp/out" 2>"$tmp/err"
 rc=$?
 if [ "$rc" = 1 ] && grep -q 'latency_cycles = 1' "$tmp/err"; then ok; else bad "cosim attention staging latency: exit $rc"; fi
+# A core's source list must name its top; --rtl-top a module name; a missing bridge names
+# the make command that builds it from the list; attention refuses in_latency other than
+# the default core's 1.
+gemm_small="-w workloads/gemm.cfg -m mappings/gemm-os.cfg --set workload.ranks.K=8 --set workload.ranks.M=8 --set workload.ranks.N=8"
+printf 'rtl/gemm/einsim_gemm_top.v\n' >"$tmp/notop.f"
+printf -- '--top-module a b\n' >"$tmp/twotop.f"
+printf -- '--top-module my_core\n' >"$tmp/mycore.f"
+"$EINSIM" cosim -a models/gemmcore-4x4.cfg $gemm_small --rtl "$tmp/notop.f" >"$tmp/out" 2>"$tmp/err"; rc=$?
+if [ "$rc" = 1 ] && grep -q 'no --top-module NAME line' "$tmp/err"; then ok; else bad "cosim --rtl without a top: exit $rc"; fi
+"$EINSIM" cosim -a models/gemmcore-4x4.cfg $gemm_small --rtl "$tmp/twotop.f" >"$tmp/out" 2>"$tmp/err"; rc=$?
+if [ "$rc" = 1 ] && grep -q "twotop.f:1: error: --top-module expects one module name" "$tmp/err"; then ok
+else bad "cosim --rtl with a bad top: exit $rc"; fi
+expect_rc 1 "cosim --rtl-top not a module name" cosim -a models/gemmcore-4x4.cfg $gemm_small --rtl-top ../x
+"$EINSIM" cosim -a models/gemmcore-4x4.cfg $gemm_small --rtl "$tmp/mycore.f" --variant fault >"$tmp/out" 2>"$tmp/err"; rc=$?
+if [ "$rc" = 1 ] && grep -qF "build/cosim/gemmcore-4x4/my_core/fault/libeinsim_cosim.so: error: cannot load the RTL bridge" "$tmp/err" \
+   && grep -qF "make cosim-lib ARCH=gemmcore-4x4 RTL_VARIANT=fault RTL_LIST=$tmp/mycore.f" "$tmp/err"; then ok
+else bad "cosim --rtl missing bridge: exit $rc"; sed 's/^/    /' "$tmp/err"; fi
+"$EINSIM" cosim -a models/fusemax-4x4.cfg $attn_small --set workload.seq=16 \
+  --set arch.array2d.in_latency=3 >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ "$rc" = 1 ] && grep -q 'in_latency = 3' "$tmp/err"; then ok; else bad "cosim attention in_latency: exit $rc"; fi
 # Only the causal cascade pads a ragged seq (its mask hides the padded keys); dense
 # attention with a partial last chunk is refused.
 "$EINSIM" cosim -a models/fusemax-4x4.cfg $attn_small --set workload.seq=30 --set mapping.ragged=true \
@@ -557,6 +590,10 @@ if [ "$rc" = 1 ] && grep -q 'latency_cycles = 1' "$tmp/err"; then ok; else bad "
 rc=$?
 if [ "$rc" = 1 ] && grep -q 'a multiple of the rows' "$tmp/err"; then ok; else bad "cosim dense ragged attention: exit $rc"; fi
 
+# ---- every CSV written above: numbers are bare numbers (tests/report/csv_cells.py) ----------
+python3 tests/report/csv_cells.py "$tmp" stats.csv compare.csv sweep.csv train-compare.csv pareto.csv \
+  levels.csv COMPUTE_REPORT.csv >"$tmp/csv.out" 2>&1
+counts "csv    tests/report/csv_cells.py" "$tmp/csv.out"
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -44,7 +44,7 @@ static int is_rank_name(const char *s)
 static int is_reserved(const char *w)
 {
     static const char *const words[] = { "exp", "max", "min", "sum", "prune", "topk", "inf",
-                                         "select", "where", NULL };
+                                         "select", "where", "sqrt", NULL };
     for (int i = 0; words[i]; i++)
         if (strcmp(w, words[i]) == 0)
             return 1;
@@ -524,7 +524,8 @@ static void count_ops(Einsum *e)
         switch (e->nodes[i].kind) {
         case EX_ADD: case EX_SUB: case EX_NEG: e->map_ops[OP_ADD]++; break;
         case EX_MUL: e->map_ops[OP_MAC]++; break;
-        case EX_DIV: e->map_ops[OP_DIV]++; break;
+        /* A square root runs on the divider (a digit-recurrence divide/sqrt unit). */
+        case EX_DIV: case EX_SQRT: e->map_ops[OP_DIV]++; break;
         case EX_MAX: case EX_MIN: e->map_ops[OP_MAX]++; break;
         case EX_EXP: e->map_ops[OP_EXP]++; break;
         case EX_SELECT: e->map_ops[OP_MAX]++; break; /* a compare and a multiplexer */
@@ -820,6 +821,24 @@ int cascade_build(const CascadeSrc *src, Diag *d, Cascade **out)
     }
     if (src->n_outputs == 0)
         diag_error(d, src->loc.file, src->loc.line, "cascade %s: no outputs", c->name);
+    /* Roles: each a tensor of the cascade, at most one role each. */
+    for (int k = 0; k < 2; k++) {
+        const CascadeLine *lines = k ? src->kv_cache : src->weights;
+        int n = k ? src->n_kv_cache : src->n_weights;
+        for (int i = 0; i < n; i++) {
+            int ti = cascade_find_tensor(c, lines[i].text);
+            if (ti < 0)
+                diag_error(d, lines[i].loc.file, lines[i].loc.line, "%s: '%s' is not a tensor "
+                           "of cascade %s", k ? "kv_cache" : "weights", lines[i].text, c->name);
+            else if (c->tensors[ti].role != ROLE_ACTIVATION)
+                diag_error(d, lines[i].loc.file, lines[i].loc.line, "%s: '%s' is already "
+                           "listed as %s", k ? "kv_cache" : "weights", lines[i].text,
+                           c->tensors[ti].role == ROLE_WEIGHT ? "a weight" : "KV cache");
+            else
+                c->tensors[ti].role = k ? ROLE_KV_CACHE : ROLE_WEIGHT;
+        }
+        c->has_roles |= n > 0;
+    }
     if (diag_count(d) > errs0)
         goto fail;
 

@@ -60,7 +60,7 @@ typedef enum { CMP_LT, CMP_LE, CMP_GT, CMP_GE, CMP_EQ, CMP_NE } CmpOp;
  * in a predicate is a test: true where the element is present and nonzero. */
 typedef enum {
     EX_NUM, EX_ACCESS, EX_NEG, EX_ADD, EX_SUB, EX_MUL, EX_DIV, EX_MAX, EX_MIN, EX_EXP,
-    EX_SELECT, EX_SIZE, EX_CMP, EX_AND, EX_OR, EX_NOT
+    EX_SQRT, EX_SELECT, EX_SIZE, EX_CMP, EX_AND, EX_OR, EX_NOT
 } ExprKind;
 
 typedef struct {
@@ -81,6 +81,10 @@ typedef struct {
 
 typedef enum { RED_NONE, RED_SUM, RED_MAX, RED_MIN, RED_PRUNE, RED_TOPK } ReduceKind;
 
+/* What a tensor is in a model, as the cascade declares it (`weights`, `kv_cache`);
+ * everything else is an activation. Reports split DRAM traffic by it. */
+typedef enum { ROLE_ACTIVATION, ROLE_WEIGHT, ROLE_KV_CACHE, ROLE__COUNT } TensorRole;
+
 typedef struct {
     char *name;
     int ndim;
@@ -92,6 +96,7 @@ typedef struct {
     bool has_init;     /* recurrent tensors: initial slice (index 0 of recur_dim) */
     double init_value;
     int data;          /* inputs read from a file: index into Cascade.data, else -1 */
+    TensorRole role;   /* what the tensor is in a model (the cascade's weights / kv_cache) */
     SrcLoc loc;
 } CascadeTensor;
 
@@ -142,6 +147,7 @@ typedef struct Cascade {
     int *order;              /* evaluation order: a topological order of Einsums,
                                 loop-carried (v+1) edges excluded */
     int iter_rank;           /* the iterative rank (has v+1 recurrences), else -1 */
+    bool has_roles;          /* the cascade declares weights or a KV cache */
     int head_rank;           /* the rank named H when the cascade declares it (heads are
                                 then explicit, not an implicit outer rank), else -1 */
     CascadeData *data;       /* inputs read from files */

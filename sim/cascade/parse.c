@@ -537,6 +537,8 @@ static int parse_primary(Parser *p)
         }
         if (tok_is_word(p, "exp"))
             return parse_call(p, EX_EXP, col, 1);
+        if (tok_is_word(p, "sqrt"))
+            return parse_call(p, EX_SQRT, col, 1);
         if (tok_is_word(p, "max"))
             return parse_call(p, EX_MAX, col, 2);
         if (tok_is_word(p, "min"))

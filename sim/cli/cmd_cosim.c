@@ -18,8 +18,14 @@ static const CliOpt cosim_opts[] = {
     { "--variant", "NAME", "RTL build variant: normal (default) or fault", 0 },
     { "--timing", NULL, "also print wall-clock speeds of the RTL simulation and of the C\n"
                         "model (not deterministic; for make bench)", 0 },
-    { "--rtl-lib", "FILE", "bridge library (default build/cosim/ARCH/VARIANT/libeinsim_cosim.so,\n"
-                           "ARCH the architecture file's base name; `make cosim-lib` builds it)",
+    { "--rtl", "LIST", "the RTL core's source list (one file per line, -IDIR, --top-module\n"
+                       "TOP; make cosim-lib RTL_LIST=LIST builds it): runs the bridge built for\n"
+                       "TOP (default: rtl/einsim_top.v)", 0 },
+    { "--rtl-top", "TOP", "the RTL core's top module, built with make cosim-lib RTL_TOP=TOP\n"
+                          "RTL_SRCS='FILES' (default einsim_top)", 0 },
+    { "--rtl-lib", "FILE", "bridge library (default build/cosim/ARCH/[TOP/]VARIANT/\n"
+                           "libeinsim_cosim.so, ARCH the architecture file's base name, TOP/\n"
+                           "only for a top other than einsim_top; `make cosim-lib` builds it)",
       0 },
     { NULL, NULL, NULL, 0 },
 };
@@ -86,6 +92,7 @@ int cmd_cosim(int argc, char **argv)
 {
     SetList sets = {0};
     const char *arch = NULL, *wl = NULL, *map = NULL, *waves = NULL, *lib_path = NULL;
+    const char *rtl_list = NULL, *rtl_top = NULL;
     const char *variant = "normal";
     uint64_t seed = 1;
     int rc = EXIT_INPUT;
@@ -115,6 +122,10 @@ int cmd_cosim(int argc, char **argv)
             variant = v;
         } else if (strcmp(a, "--rtl-lib") == 0) {
             lib_path = v;
+        } else if (strcmp(a, "--rtl") == 0) {
+            rtl_list = v;
+        } else if (strcmp(a, "--rtl-top") == 0) {
+            rtl_top = v;
         } else if (strcmp(a, "--seed") == 0) {
             if (cli_parse_u64(v, &seed)) {
                 fprintf(stderr, "einsim cosim: error: --seed expects a non-negative integer\n");
@@ -134,7 +145,7 @@ int cmd_cosim(int argc, char **argv)
     Diag d;
     diag_init(&d);
     CosimOptions o = { arch, wl, map, cli_overrides(&sets), seed, waves, variant, lib_path,
-                       timing };
+                       rtl_list, rtl_top, timing };
     rc = cli_finish(&d, cosim_dense(&o, &d));
 out:
     cli_free_sets(&sets);

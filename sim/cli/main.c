@@ -48,8 +48,8 @@ static const Command commands[] = {
       "SCALE-Sim (topology + config) or Timeloop (libconfig spec)\ninputs as einsim files, "
       "run; per-layer or per-level CSV" },
     { &cosim_spec, cmd_cosim,
-      "run the Verilated RTL and the C model on one GEMM mapping;\ncompare values and "
-      "per-tile cycles (exit 3 on mismatch)" },
+      "run a Verilated RTL core and the C model on one GEMM or\nFuseMax attention mapping; "
+      "compare values and per-tile cycles\n(exit 3 on mismatch)" },
     { &area_match_spec, cmd_area_match,
       "iso-area: the size of a storage level that gives an\narchitecture another's on-chip area" },
     { &rtl_params_spec, cmd_rtl_params, "the Verilog parameter header of an architecture" },

@@ -82,6 +82,10 @@ typedef struct {
     int n_outputs;
     const CascadeLine *einsums;       /* in the order written */
     int n_einsums;
+    const CascadeLine *weights;       /* tensors that are a model's weights (optional) */
+    int n_weights;
+    const CascadeLine *kv_cache;      /* tensors that are its KV cache (optional) */
+    int n_kv_cache;
     const CascadeDataSrc *data;       /* inputs read from files */
     int n_data;
 } CascadeSrc;

@@ -14,7 +14,7 @@
 typedef struct {
     CascadeSrc src;    /* first member: a CascadeSrc * is a SrcBox * */
     StrPool pool;      /* texts, names and file names */
-    CascadeLine *lines[5];
+    CascadeLine *lines[7];
     CascadeDataSrc *data;
 } SrcBox;
 
@@ -83,7 +83,7 @@ void cascade_src_free(CascadeSrc *src)
     SrcBox *box = (SrcBox *)src;
     if (!box)
         return;
-    for (int i = 0; i < 5; i++)
+    for (int i = 0; i < 7; i++)
         free(box->lines[i]);
     free(box->data);
     pool_free(&box->pool);
@@ -93,7 +93,8 @@ void cascade_src_free(CascadeSrc *src)
 int config_read_cascade(const char *path, const Overrides *ov, Diag *d, CascadeSrc **out)
 {
     static const char *const keys[] = { "name", "problem", "ranks", "partitions", "inputs",
-                                        "outputs", "einsums", "data", NULL };
+                                        "outputs", "einsums", "data", "weights", "kv_cache",
+                                        NULL };
     *out = NULL;
     int before = diag_count(d);
     SrcBox *box = xcalloc(1, sizeof *box);
@@ -134,6 +135,10 @@ int config_read_cascade(const char *path, const Overrides *ov, Diag *d, CascadeS
                 read_lines(&f, &n, "outputs", true, &src->n_outputs, &box->pool);
             src->einsums = box->lines[4] =
                 read_lines(&f, &n, "einsums", true, &src->n_einsums, &box->pool);
+            src->weights = box->lines[5] =
+                read_lines(&f, &n, "weights", false, &src->n_weights, &box->pool);
+            src->kv_cache = box->lines[6] =
+                read_lines(&f, &n, "kv_cache", false, &src->n_kv_cache, &box->pool);
             src->data = box->data = read_data(&f, &n, &src->n_data, &box->pool);
             node_free(&n);
         }

@@ -196,6 +196,9 @@ static void load_bindings(MappingLoad *L, const Node *n)
         const char *rows = NULL, *cols = NULL;
         get_str(&b, "rows", false, false, &rows);
         get_str(&b, "cols", false, false, &cols);
+        if (rows && cols && strcmp(rows, cols) == 0)
+            cfg_err(L->f, el, "%s: rank %s is mapped to both the rows and the columns of "
+                    "unit %s", b.path, rows, unit ? unit : "?");
         if (ok && (rows || cols)) {
             bs.has_spatial = true;
             bs.spatial = (SpatialSpec){ pool_add(&L->box->pool, unit),
@@ -266,6 +269,9 @@ static void load_spatial(MappingLoad *L, const Node *n)
         if (get_str(&g, "unit", true, false, &unit) == GET_OK) {
             get_str(&g, "rows", false, false, &rows);
             get_str(&g, "cols", false, false, &cols);
+            if (rows && cols && strcmp(rows, cols) == 0)
+                cfg_err(L->f, g.s, "%s: rank %s is mapped to both the rows and the columns of "
+                        "unit %s", g.path, rows, unit);
             for (int k = 0; k < m->n_spatial; k++)
                 if (strcmp(m->spatial[k].unit, unit) == 0)
                     cfg_err(L->f, g.s, "%s.unit: unit '%s' already has a spatial mapping",
@@ -282,8 +288,8 @@ static void load_spatial(MappingLoad *L, const Node *n)
 static void load_groups(MappingLoad *L, const Node *n)
 {
     static const char *const keys[] = { "name", "stages", "loop", "buffer", "resident",
-                                         "streamed", "spill", "bypass", "block", "pipelined",
-                                         "reuse", NULL };
+                                         "streamed", "spill", "bypass", "reg_bypass", "block",
+                                         "pipelined", "reuse", NULL };
     static const char *const reuse_keys[] = { "einsum", "copies", "after", NULL };
     static const char *const loop_keys[] = { "rank", "granule", "tile", NULL };
     MappingSpec *m = &L->box->m;
@@ -361,6 +367,7 @@ static void load_groups(MappingLoad *L, const Node *n)
         get_names(L, &g, "streamed", false, &gs->streamed, &gs->n_streamed);
         get_names(L, &g, "spill", false, &gs->spill, &gs->n_spill);
         get_names(L, &g, "bypass", false, &gs->bypass, &gs->n_bypass);
+        get_names(L, &g, "reg_bypass", false, &gs->reg_bypass, &gs->n_reg_bypass);
         config_setting_t *rl;
         if (get_list(&g, "reuse", false, &rl) == GET_OK) {
             char *rlab = xasprintf("%s.reuse", g.path);

@@ -10,7 +10,7 @@
  *     indices = [ 1, 6, ... ];         # the in-group index of each value
  *   };
  *
- * The indices of a group must be strictly increasing and below M (DESIGN §7); a
+ * The indices of a group must be strictly increasing and below M; a
  * repeated, unsorted or out-of-range index is an error at its own line. Values are
  * rounded to the architecture's fixed-point format by whoever uses them. */
 #ifndef EINSIM_NMWEIGHTS_H

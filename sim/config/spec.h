@@ -27,7 +27,7 @@ typedef enum {
 } OpKind;
 extern const char *const op_kind_name[OP__COUNT]; /* "mac", "add", "max", "div", "exp" */
 
-/* Fixed-point arithmetic of the functional model and the RTL (DESIGN §7). */
+/* Fixed-point arithmetic of the functional model and the RTL (sim/func/fixed.h). */
 typedef struct {
     int word_bits;   /* operand / stored-tensor width, 2..32 */
     int frac_bits;   /* fractional bits of stored values, 0..word_bits-2 */
@@ -104,7 +104,7 @@ typedef struct {
     SrcLoc loc;
 } EnergyEntry;
 
-/* What one area entry is counted per (DESIGN §5: area comes from a table like energy). */
+/* What one area entry is counted per (area comes from a table, like energy). */
 typedef enum {
     AREA_PER_PE,       /* one PE of a compute unit (datapath, without its register file) */
     AREA_PER_REG_BIT,  /* one register-file bit of a PE (x reg_words x word_bits per PE) */
@@ -273,6 +273,10 @@ typedef struct {
     const char **bypass;     /* tensors that skip the buffer: read from DRAM at every use,
                                 written to DRAM from the unit (Timeloop's bypass) */
     int n_bypass;
+    const char **reg_bypass; /* operands the PE registers do not keep: read from their
+                                level at every term that uses them (Timeloop's bypass at
+                                the register file) */
+    int n_reg_bypass;
     uint64_t block;          /* elements of the block rank one item covers (its operands'
                                 residency); 0 = the unit's columns */
     bool pipelined;          /* consecutive array passes and stage hand-offs overlap, so

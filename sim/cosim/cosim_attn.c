@@ -57,7 +57,8 @@ static const char *op_name(int q, uint32_t op)
 }
 
 Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *libfile,
-                        uint64_t seed, bool timing, const char *waves, Diag *d)
+                        const char *build, const char *top, uint64_t seed, bool timing,
+                        const char *waves, Diag *d)
 {
     const Cascade *c = ri->cascade;
     Outcome rc = OUTCOME_INPUT;
@@ -131,7 +132,7 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
 
     char err[512];
     if (cosim_open(libfile, &lib, err, sizeof err)) {
-        cosim_open_error(d, libfile, err, arch_path);
+        cosim_open_error(d, libfile, err, build);
         goto done;
     }
     h = cosim_create_model(&lib, libfile, waves, d);
@@ -278,7 +279,7 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
         cosim_print_timing(rtl_cycles, run.seconds, prog.cycles, t_model, t_values);
     printf("%s\n", mm.n ? "FAIL" : "PASS");
     rc = mm.n ? OUTCOME_MISMATCH : OUTCOME_OK;
-    if (waves && cosim_waves_write(d, waves, &g, NULL, &prog, run.offset))
+    if (waves && cosim_waves_write(d, waves, &g, NULL, &prog, top, run.offset))
         rc = OUTCOME_INPUT;
 
 done:

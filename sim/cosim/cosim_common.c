@@ -149,7 +149,8 @@ static char *model_gtkw(const Trace *t, uint64_t offset, uint64_t span)
 }
 
 /* RTL signals shown by rtl.gtkw, grouped; every name exists in the FST (tested). The
- * bridge names the model einsim_top, so its top module's scope is einsim_top.einsim_top.
+ * bridge names the model einsim_top, so its top module's scope is einsim_top.TOP
+ * (einsim_top.einsim_top for the default core).
  * Width 1 is a bit; COLS is one bit per array column. */
 enum { COLS = -1 };
 typedef struct {
@@ -202,13 +203,19 @@ static const RtlGroup attn_groups[] = {
     { "1D queue and array", SIGS(rtl_attn_1d) },
 };
 
-static char *rtl_gtkw(const RtlGeom *g, bool attention, uint64_t offset, uint64_t span)
+/* Another core than einsim_top: only the contract's ports are known to exist. */
+static const RtlGroup core_groups[] = { { "top (the core contract's ports)", SIGS(rtl_top) } };
+
+static char *rtl_gtkw(const RtlGeom *g, bool attention, const char *top, uint64_t offset,
+                      uint64_t span)
 {
     Buf b = {0};
     gtkw_header(&b, "RTL waves", "rtl.fst", "rtl.gtkw", offset, span);
-    const RtlGroup *gr = attention ? attn_groups : gemm_groups;
-    int ng = attention ? (int)(sizeof attn_groups / sizeof attn_groups[0])
-                       : (int)(sizeof gemm_groups / sizeof gemm_groups[0]);
+    const RtlGroup *gr = top ? core_groups : attention ? attn_groups : gemm_groups;
+    int ng = top ? 1 : attention ? (int)(sizeof attn_groups / sizeof attn_groups[0])
+                                 : (int)(sizeof gemm_groups / sizeof gemm_groups[0]);
+    if (!top)
+        top = "einsim_top";
     for (int i = 0; i < ng; i++) {
         char *names[16];
         int ops[16];
@@ -216,8 +223,8 @@ static char *rtl_gtkw(const RtlGeom *g, bool attention, uint64_t offset, uint64_
         for (int k = 0; k < gr[i].n; k++) {
             int w = gr[i].sigs[k].width == COLS ? (int)g->cols : gr[i].sigs[k].width;
             ops[k] = gr[i].sigs[k].ops;
-            names[k] = w == 1 ? xasprintf("einsim_top.einsim_top.%s", gr[i].sigs[k].name)
-                              : xasprintf("einsim_top.einsim_top.%s[%d:0]", gr[i].sigs[k].name,
+            names[k] = w == 1 ? xasprintf("einsim_top.%s.%s", top, gr[i].sigs[k].name)
+                              : xasprintf("einsim_top.%s.%s[%d:0]", top, gr[i].sigs[k].name,
                                           w - 1);
         }
         gtkw_group(&b, gr[i].group, names, ops, gr[i].n);
@@ -325,12 +332,76 @@ char *cosim_base_name(const char *path)
     return xasprintf("%.*s", (int)(dot ? dot - s : (long)strlen(s)), s);
 }
 
-void cosim_open_error(Diag *d, const char *libfile, const char *err, const char *arch)
+/* A Verilog module name as the make rules accept it: [A-Za-z_][A-Za-z0-9_]*. */
+static bool module_name(const char *s, size_t n)
 {
-    char *base = cosim_base_name(arch);
-    diag_error(d, libfile, 0, "cannot load the RTL bridge: %s (build it with `make cosim-lib "
-               "ARCH=%s` for models/%s.cfg, or give --rtl-lib)", err, base, base);
+    static const char word[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_0123456789";
+    return n > 0 && !(s[0] >= '0' && s[0] <= '9') && strspn(s, word) >= n;
+}
+
+int cosim_lib_path(const CosimOptions *o, char **lib, char **build, char **top_out, Diag *d)
+{
+    char *top = NULL, *base = cosim_base_name(o->arch), *extra = NULL;
+    *lib = *build = *top_out = NULL;
+    if (o->rtl_list) {
+        FILE *f = fopen(o->rtl_list, "r");
+        if (!f) {
+            diag_error(d, o->rtl_list, 0, "cannot read the RTL source list: %s", strerror(errno));
+            free(base);
+            return 1;
+        }
+        char line[1024];
+        int ln = 0, bad = 0;
+        while (!top && !bad && fgets(line, sizeof line, f)) {
+            ln++;
+            if (strncmp(line, "--top-module", 12) != 0 || !strchr(" \t", line[12]))
+                continue;
+            char *name = line + 12 + strspn(line + 12, " \t");
+            size_t n = strcspn(name, " \t\r\n");
+            if (module_name(name, n) && name[n + strspn(name + n, " \t\r\n")] == '\0')
+                top = xasprintf("%.*s", (int)n, name);
+            else {
+                diag_error(d, o->rtl_list, ln, "--top-module expects one module name");
+                bad = 1;
+            }
+        }
+        fclose(f);
+        if (!top && !bad)
+            diag_error(d, o->rtl_list, 0, "the RTL source list has no --top-module NAME line");
+        if (!top) {
+            free(base);
+            return 1;
+        }
+        extra = xasprintf(" RTL_LIST=%s", o->rtl_list);
+    } else if (o->rtl_top) {
+        if (!module_name(o->rtl_top, strlen(o->rtl_top))) {
+            diag_error(d, NULL, 0, "--rtl-top '%s' is not a module name", o->rtl_top);
+            free(base);
+            return 1;
+        }
+        top = xstrdup(o->rtl_top);
+        extra = xasprintf(" RTL_TOP=%s RTL_SRCS='FILES'", top);
+    }
+    bool dflt = !top || strcmp(top, "einsim_top") == 0;
+    *lib = o->lib ? xstrdup(o->lib)
+                  : xasprintf("build/cosim/%s/%s%s%s/libeinsim_cosim.so", base, dflt ? "" : top,
+                              dflt ? "" : "/", o->variant);
+    bool fault = strcmp(o->variant, "normal") != 0;
+    *build = xasprintf("make cosim-lib ARCH=%s%s%s%s` for models/%s.cfg", base,
+                       fault ? " RTL_VARIANT=" : "", fault ? o->variant : "", extra ? extra : "",
+                       base);
+    *top_out = dflt ? NULL : top;
+    if (dflt)
+        free(top);
+    free(extra);
     free(base);
+    return 0;
+}
+
+void cosim_open_error(Diag *d, const char *libfile, const char *err, const char *build)
+{
+    diag_error(d, libfile, 0, "cannot load the RTL bridge: %s (build it with `%s, or give "
+               "--rtl-lib)", err, build);
 }
 
 double cosim_now_s(void)
@@ -406,7 +477,7 @@ CosimHandle *cosim_create_model(const CosimLib *lib, const char *libfile, const 
 }
 
 int cosim_waves_write(Diag *d, const char *dir, const RtlGeom *g, const TileProg *p,
-                      const AttnProg *attn, uint64_t offset)
+                      const AttnProg *attn, const char *top, uint64_t offset)
 {
     Trace tr = { .n = 0 };
     /* The first window of activity: from start to the end of the first tile (of each
@@ -434,7 +505,7 @@ int cosim_waves_write(Diag *d, const char *dir, const RtlGeom *g, const TileProg
     }
     rc = rc || write_text(d, dir, "model.vcd", trace_vcd(&tr, offset)) ||
          write_text(d, dir, "model.gtkw", model_gtkw(&tr, offset, span)) ||
-         write_text(d, dir, "rtl.gtkw", rtl_gtkw(g, attn != NULL, offset, span));
+         write_text(d, dir, "rtl.gtkw", rtl_gtkw(g, attn != NULL, top, offset, span));
     trace_free(&tr);
     return rc;
 }

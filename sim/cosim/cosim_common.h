@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "cosim/cosim.h"
+#include "cosim/dense.h"
 #include "lower/lower.h"
 #include "lower/lower_attn.h"
 #include "run/run.h"
@@ -43,9 +44,16 @@ char *cosim_busy_check(const CosimRun *r);
 void cosim_print_busy(const CosimRun *r);
 /* Base name of a path without its extension, in a new string. */
 char *cosim_base_name(const char *path);
-/* "cannot load the RTL bridge" at libfile, with the make command that builds it for the
- * architecture file arch (models/NAME.cfg: make cosim-lib ARCH=NAME). */
-void cosim_open_error(Diag *d, const char *libfile, const char *err, const char *arch);
+/* Where the bridge of one RTL core is: opts->lib, else the library `make cosim-lib`
+ * builds for architecture file opts->arch (models/NAME.cfg), variant opts->variant and the
+ * core's top (opts->rtl_list's --top-module line, else opts->rtl_top, else einsim_top):
+ * build/cosim/NAME/[TOP/]VARIANT/libeinsim_cosim.so, TOP/ only for a top other than
+ * einsim_top. Sets *lib, *build (that make command, for errors) and *top (NULL for
+ * einsim_top), to free. Returns 0, or 1 with an error in d (a list without a valid
+ * --top-module line, a top that is not a module name). */
+int cosim_lib_path(const CosimOptions *opts, char **lib, char **build, char **top, Diag *d);
+/* "cannot load the RTL bridge" at libfile, with the make command `build` that builds it. */
+void cosim_open_error(Diag *d, const char *libfile, const char *err, const char *build);
 /* Monotonic wall clock, seconds. */
 double cosim_now_s(void);
 /* The --timing line: the RTL's speed and the C models' on the same run (cycles of the C
@@ -53,13 +61,16 @@ double cosim_now_s(void);
 void cosim_print_timing(uint64_t rtl_cycles, double t_rtl, uint64_t c_cycles, double t_timing,
                         double t_values);
 /* Writes DIR/model.vcd and DIR/model.gtkw, DIR/rtl.gtkw of a GEMM tile program (attn
- * NULL) or of an attention program (p NULL). Returns 0, or 1 with an error in d. */
+ * NULL) or of an attention program (p NULL); top names a core other than einsim_top (its
+ * view then shows the contract's ports), or is NULL. Returns 0, or 1 with an error in d. */
 int cosim_waves_write(Diag *d, const char *dir, const RtlGeom *g, const TileProg *p,
-                      const AttnProg *attn, uint64_t offset);
+                      const AttnProg *attn, const char *top, uint64_t offset);
 
-/* Runs the attention co-simulation of ri on the bridge at libfile and prints the summary;
- * waves non-NULL writes the RTL and C model traces there (cosim_attn.c). */
+/* Runs the attention co-simulation of ri on the bridge at libfile (built by `build`, for
+ * the core top, NULL for einsim_top) and prints the summary; waves non-NULL writes the RTL
+ * and C model traces there (cosim_attn.c). */
 Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *libfile,
-                        uint64_t seed, bool timing, const char *waves, Diag *d);
+                        const char *build, const char *top, uint64_t seed, bool timing,
+                        const char *waves, Diag *d);
 
 #endif

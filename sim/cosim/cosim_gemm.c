@@ -37,11 +37,13 @@ Outcome cosim_rtl_params(const char *arch, const Overrides *ov, const char *out,
     return diag_count(d) ? OUTCOME_INPUT : rc;
 }
 
-/* One mismatch: what, the tile and the cycle it concerns. */
+/* One mismatch: what, the tile and the cycle it concerns, and whether it is an output
+ * value (else a cycle). */
 typedef struct {
     char *what;
     int tile;
     uint64_t cycle;
+    bool value;
 } Mismatch;
 
 typedef struct {
@@ -55,13 +57,21 @@ static void add_mismatch(MismatchList *l, int tile, uint64_t cycle, char *what)
         l->cap = l->cap ? 2 * l->cap : 64;
         l->v = xrealloc(l->v, l->cap * sizeof *l->v);
     }
-    l->v[l->n++] = (Mismatch){ what, tile, cycle };
+    l->v[l->n++] = (Mismatch){ what, tile, cycle, false };
+}
+
+static void print_mismatch(const char *label, const Mismatch *m)
+{
+    if (m->tile >= 0)
+        printf("  %s tile %d cycle %" PRIu64 ": %s\n", label, m->tile, m->cycle, m->what);
+    else
+        printf("  %s run cycle %" PRIu64 ": %s\n", label, m->cycle, m->what);
 }
 
 Outcome cosim_dense(const CosimOptions *o, Diag *d)
 {
     Outcome rc = OUTCOME_INPUT;
-    const char *arch = o->arch, *lib_path = o->lib, *waves = o->waves;
+    const char *arch = o->arch, *waves = o->waves;
     uint64_t seed = o->seed;
     bool timing = o->timing;
     RunInputs ri;
@@ -73,7 +83,7 @@ Outcome cosim_dense(const CosimOptions *o, Diag *d)
     FuncEval *fq = NULL;
     double **in = NULL;
     MismatchList mm = { 0 };
-    char *libfile = NULL;
+    char *libfile = NULL, *build = NULL, *top = NULL;
     if (run_inputs_load(&ri, arch, o->workload, o->mapping, &o->ov, d))
         goto done;
     if (workload_is_training(ri.workload)) {
@@ -83,12 +93,10 @@ Outcome cosim_dense(const CosimOptions *o, Diag *d)
         goto done;
     }
     const Cascade *c = ri.cascade;
+    if (cosim_lib_path(o, &libfile, &build, &top, d))
+        goto done;
     if (strncmp(c->problem, "attention", 9) == 0) {   /* cosim_attention names what it runs */
-        char *base = cosim_base_name(arch);
-        libfile = lib_path ? xstrdup(lib_path)
-                           : xasprintf("build/cosim/%s/%s/libeinsim_cosim.so", base, o->variant);
-        free(base);
-        rc = cosim_attention(&ri, arch, libfile, seed, timing, waves, d);
+        rc = cosim_attention(&ri, arch, libfile, build, top, seed, timing, waves, d);
         goto done;
     }
     int tA = cascade_find_tensor(c, "A"), tB = cascade_find_tensor(c, "B"),
@@ -146,16 +154,9 @@ Outcome cosim_dense(const CosimOptions *o, Diag *d)
     double t_values = cosim_now_s() - t_c0 - t_timing;
 
     /* RTL. */
-    if (lib_path) {
-        libfile = xstrdup(lib_path);
-    } else {
-        char *base = cosim_base_name(arch);
-        libfile = xasprintf("build/cosim/%s/%s/libeinsim_cosim.so", base, o->variant);
-        free(base);
-    }
     char err[512];
     if (cosim_open(libfile, &lib, err, sizeof err)) {
-        cosim_open_error(d, libfile, err, arch);
+        cosim_open_error(d, libfile, err, build);
         goto done;
     }
     h = cosim_create_model(&lib, libfile, waves, d);
@@ -207,6 +208,7 @@ Outcome cosim_dense(const CosimOptions *o, Diag *d)
                 add_mismatch(&mm, t, prog.t[t].end_cyc,
                              xasprintf("Z[%" PRIu64 ", %" PRIu64 "] = %" PRId64 " in the RTL, %"
                                        PRId64 " in the C model", m, n, got, want));
+                mm.v[mm.n - 1].value = true;
             }
         }
     /* Tile stamps. */
@@ -245,18 +247,27 @@ Outcome cosim_dense(const CosimOptions *o, Diag *d)
         printf("  C cycle level  : %" PRIu64 " cycles (engine, whole run, data on chip; analytic %"
                PRIu64 ")\n", cy.cycles, res->cycles);
     printf("  mismatches     : %zu\n", mm.n);
+    /* The earliest (by cycle, then in list order) of all, and of the values: where a
+     * designer starts looking. */
+    const Mismatch *first = NULL, *first_value = NULL;
     for (size_t i = 0; i < mm.n; i++) {
-        if (mm.v[i].tile >= 0)
-            printf("  MISMATCH tile %d cycle %" PRIu64 ": %s\n", mm.v[i].tile, mm.v[i].cycle,
-                   mm.v[i].what);
-        else
-            printf("  MISMATCH run cycle %" PRIu64 ": %s\n", mm.v[i].cycle, mm.v[i].what);
+        const Mismatch *x = &mm.v[i];
+        if (!first || x->cycle < first->cycle)
+            first = x;
+        if (x->value && (!first_value || x->cycle < first_value->cycle))
+            first_value = x;
     }
+    if (first)
+        print_mismatch("first mismatch :", first);
+    if (first_value)
+        print_mismatch("first value    :", first_value);
+    for (size_t i = 0; i < mm.n; i++)
+        print_mismatch("MISMATCH", &mm.v[i]);
     if (timing)
         cosim_print_timing(rtl_cycles, run.seconds, prog.cycles, t_timing, t_values);
     printf("%s\n", mm.n ? "FAIL" : "PASS");
     rc = mm.n ? OUTCOME_MISMATCH : OUTCOME_OK;
-    if (waves && cosim_waves_write(d, waves, &g, &prog, NULL, run.offset))
+    if (waves && cosim_waves_write(d, waves, &g, &prog, NULL, top, run.offset))
         rc = OUTCOME_INPUT;
 
 done:
@@ -272,6 +283,8 @@ done:
     lower_free(&prog);
     free(res);
     free(libfile);
+    free(build);
+    free(top);
     run_inputs_free(&ri);
     return diag_count(d) ? OUTCOME_INPUT : rc;
 }

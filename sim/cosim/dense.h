@@ -21,7 +21,10 @@ typedef struct {
     uint64_t seed;           /* input data seed */
     const char *waves;       /* NULL, or the directory for rtl.fst, model.vcd, *.gtkw */
     const char *variant;     /* RTL build variant: "normal" or "fault" */
-    const char *lib;         /* bridge library; NULL: build/cosim/ARCH/VARIANT/... */
+    const char *lib;         /* bridge library; NULL: build/cosim/ARCH/[TOP/]VARIANT/... */
+    const char *rtl_list;    /* NULL, or the RTL core's source list (its --top-module line
+                                names TOP) */
+    const char *rtl_top;     /* NULL, or TOP (default einsim_top) */
     bool timing;             /* also print wall-clock speeds (not deterministic) */
 } CosimOptions;
 

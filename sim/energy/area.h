@@ -1,6 +1,6 @@
 /* area.h — area of an architecture from its area table, and the roofs of its roofline.
  *
- * Area is priced the way energy is (DESIGN §5): the architecture's components times the
+ * Area is priced the way energy is: the architecture's components times the
  * per-class entries of the table (models/energy/45nm.cfg `area`): PEs x area per PE,
  * PE register bits x area per bit, storage KiB x area per KiB. DRAM is off chip.
  * Not modelled: wiring between the arrays, control, the network-on-chip, I/O. */

@@ -5,6 +5,33 @@
 
 #include "util/util.h"
 
+double energy_action_pj(const EnergyReport *er, const char *comp, const char *action)
+{
+    for (int i = 0; i < er->n; i++)
+        if (strcmp(er->items[i].component, comp) == 0 && strcmp(er->items[i].action, action) == 0)
+            return er->items[i].pj;
+    return 0;
+}
+
+/* The energy of each traffic row: its share, by words, of its level's `rd` energy (its
+ * reads) and `wr` energy (its writes and fills). The shares of a level's rows add up to
+ * its priced actions, so the rows and the action table agree. */
+static void rows_pj(const EnergyReport *er, const TrafficStat *rows, int n, const char *rd,
+                    const char *wr, double *out)
+{
+    for (int i = 0; i < n; i++) {
+        double rsum = 0, wsum = 0;
+        for (int j = 0; j < n; j++)
+            if (strcmp(rows[j].level, rows[i].level) == 0) {
+                rsum += (double)rows[j].reads;
+                wsum += (double)rows[j].writes + (double)rows[j].fills;
+            }
+        double w = (double)rows[i].writes + (double)rows[i].fills;
+        double pr = energy_action_pj(er, rows[i].level, rd), pw = energy_action_pj(er, rows[i].level, wr);
+        out[i] = (rsum > 0 ? pr * ((double)rows[i].reads / rsum) : 0) + (wsum > 0 ? pw * (w / wsum) : 0);
+    }
+}
+
 void energy_price(const EngineResult *r, const ArchSpec *arch, EnergyReport *out)
 {
     const EnergySpec *e = &arch->energy;
@@ -60,6 +87,8 @@ void energy_price(const EngineResult *r, const ArchSpec *arch, EnergyReport *out
         out->total_pj += it->pj;
         out->leak_pj += it->pj;
     }
+    rows_pj(out, r->traffic, r->n_traffic, "read", "write", out->traffic_pj);
+    rows_pj(out, r->reg_traffic, r->n_reg_traffic, "reg_read", "reg_write", out->reg_traffic_pj);
 }
 
 double energy_at_cycles(const EnergyReport *er, uint64_t analytic_cycles, uint64_t cycles)

@@ -23,6 +23,10 @@ typedef struct {
     double total_pj;
     double leak_pj;     /* leakage, part of total_pj: static energy over the analytic time */
     double einsum_pj[ENGINE_MAX_ITEMS];  /* compute energy of each Einsum (r->einsums order) */
+    double traffic_pj[ENGINE_MAX_ITEMS]; /* energy of each r->traffic row: its share of its
+                                            level's read and write energy (by words) */
+    double reg_traffic_pj[ENGINE_MAX_ITEMS]; /* each r->reg_traffic row: its share of its
+                                                unit's reg_read and reg_write energy */
     ArchCost arch;      /* area (when the table has one) and roofline roofs (area.h) */
 } EnergyReport;
 
@@ -31,6 +35,9 @@ typedef struct {
  * unit; an op without its own entry is charged as the unit's MACs for it). Also prices
  * the area of `a` into out->arch (area_price). */
 void energy_price(const EngineResult *r, const ArchSpec *a, EnergyReport *out);
+
+/* The priced energy of one action of a component (pJ; 0 when it has none). */
+double energy_action_pj(const EnergyReport *er, const char *comp, const char *action);
 
 /* Leakage: a "leak" entry of an energy class is pJ per cycle per PE (compute classes) or
  * per KiB of capacity (storage classes; per cycle for DRAM, which has no size), charged

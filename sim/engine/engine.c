@@ -155,15 +155,26 @@ int engine_check(const EngineInput *in, Diag *d)
                 diag_error(d, gs->loc.file, gs->loc.line, "mapping.groups.%s.buffer: %s is not "
                            "an on-chip storage level of %s", gs->name, gs->buffer, a->name);
         }
-        const char *const *lists[3] = { gs->resident, gs->streamed, gs->spill };
-        int counts[3] = { gs->n_resident, gs->n_streamed, gs->n_spill };
-        for (int l = 0; l < 3; l++)
+        const char *const *lists[4] = { gs->resident, gs->streamed, gs->spill, gs->reg_bypass };
+        int counts[4] = { gs->n_resident, gs->n_streamed, gs->n_spill, gs->n_reg_bypass };
+        for (int l = 0; l < 4; l++)
             for (int k = 0; k < counts[l]; k++)
                 if (cascade_find_tensor(c, lists[l][k]) < 0)
                     diag_error(d, gs->loc.file, gs->loc.line, "mapping.groups.%s: tensor %s is "
                                "not in cascade %s", gs->name, lists[l][k], c->name);
         for (int k = 0; k < gs->n_reuse; k++)
             check_reuse(m, gs, &gs->reuse[k], d);
+        /* The PE registers bypass operands only: a result accumulates in them. */
+        for (int s = 0; s < gs->n_stages; s++)
+            for (int k = 0; k < gs->stages[s].n_einsums; k++) {
+                int ei = cascade_find_einsum(c, gs->stages[s].einsums[k]);
+                if (ei >= 0 && in_names(gs->reg_bypass, gs->n_reg_bypass,
+                                        c->tensors[c->einsums[ei].out].name))
+                    diag_error(d, gs->loc.file, gs->loc.line, "mapping.groups.%s.reg_bypass: %s is "
+                               "the result of einsum %s; only its operands can bypass the PE "
+                               "registers", gs->name, c->tensors[c->einsums[ei].out].name,
+                               c->einsums[ei].name);
+            }
         for (int k = 0; k < gs->n_spill; k++)
             if (!in_names(gs->resident, gs->n_resident, gs->spill[k]))
                 diag_error(d, gs->loc.file, gs->loc.line, "mapping.groups.%s.spill: %s must also "
@@ -273,7 +284,7 @@ int engine_check(const EngineInput *in, Diag *d)
     /* Shared heads: each key/value head serves G whole query heads, and an item is one
      * query head (heads are neither spread over a unit nor tiled). */
     if (c->head_rank >= 0 && in->sizes) {
-        uint64_t hs = (uint64_t)in->sizes->size[c->head_rank], g = engine_head_group(in);
+        uint64_t hs = (uint64_t)in->sizes->size[c->head_rank], g = engine_head_group(in, -1);
         if (g > 1 && hs % g) {
             /* Only a partition "H -> HK, G" can leave a partial group: at G's size. */
             SrcLoc loc = w->loc;
@@ -310,8 +321,18 @@ int engine_check(const EngineInput *in, Diag *d)
                            "heads (%s) are not a rank the engine tiles", gs->name, gs->loop_rank);
         }
     }
-    /* A data mask (a block-mask file, a topk choice) is modelled from its density. */
-    for (int i = 0; i < c->n_einsums && !(w->density > 0); i++)
+    /* A data mask (a block-mask file, a topk choice) is modelled from its density; a
+     * topk's choice of heads (routing) keeps k / H of them unless the workload says. */
+    bool routes = false, other = false;
+    for (int i = 0; i < c->n_einsums && in->sizes; i++) {
+        int t, r = live_route_rank(c, i, &t);
+        bool given;
+        if (t >= 0 && r >= 0 && live_route_density(in, t, &given) > 0)
+            routes = true;
+        else if (t >= 0)
+            other = true;
+    }
+    for (int i = 0; i < c->n_einsums && !(w->density > 0) && !(routes && !other); i++)
         if (cascade_work_mask_kind(c, i) == MASK_DATA) {
             diag_error(d, w->loc.file, w->loc.line, "workload %s: einsum %s of cascade %s is "
                        "masked by data (a block-mask file or a topk choice), which the engine "
@@ -343,6 +364,8 @@ typedef struct {
     uint64_t dense_macs;    /* MACs of every Einsum as if dense */
     const uint64_t *room;   /* overlapped groups: per group, the buffer bytes its tile may
                                take (ov_room); NULL: the whole buffer */
+    struct OptLeast *least; /* when set, group_options records its options' least use of
+                               each resource there */
 } Ctx;
 
 static void infeasible(Ctx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -429,6 +452,32 @@ static TrafficStat *traffic(Ctx *x, const char *level, const char *tensor)
     t->level = level;
     t->tensor = tensor;
     return t;
+}
+
+/* PE register accesses of unit u on tensor `name`: the priced action (reg_read for
+ * REG_READ, reg_write for the others) and the unit's row of reg_traffic. */
+typedef enum { REG_READ, REG_UPDATE, REG_FILL } RegAccess;
+static void reg_access(Ctx *x, const ComputeUnitSpec *u, const char *name, RegAccess k, double n)
+{
+    EngineResult *r = x->r;
+    if (n <= 0)
+        return;
+    count_action(x, u->name, u->energy_class, k == REG_READ ? "reg_read" : "reg_write", n);
+    TrafficStat *t = NULL;
+    for (int i = 0; i < r->n_reg_traffic && !t; i++)
+        if (strcmp(r->reg_traffic[i].level, u->name) == 0 && strcmp(r->reg_traffic[i].tensor, name) == 0)
+            t = &r->reg_traffic[i];
+    if (!t) {
+        if (r->n_reg_traffic >= ENGINE_MAX_ITEMS) {
+            x->table_full = 1;
+            return;
+        }
+        t = &r->reg_traffic[r->n_reg_traffic++];
+        *t = (TrafficStat){ u->name, name, 0, 0, 0, 0 };
+    }
+    uint64_t nu = n >= 1.8e19 ? (x->overflow = 1, UINT64_MAX) : (uint64_t)n;
+    uint64_t *f = k == REG_READ ? &t->reads : k == REG_UPDATE ? &t->writes : &t->fills;
+    *f = add(x, *f, nu);
 }
 
 /* The terms Einsum i issues of its `terms` dense ones (all (b, h)): with an N:M-sparse
@@ -707,7 +756,7 @@ static void group_sums(Ctx *x, const PlanGroup *p, GroupCost *gc, bool account)
                     TrafficStat *ts = traffic(x, stg->name, name);
                     ts->reads = add(x, ts->reads, nu);
                 } else if (home == 1) {
-                    count_action(x, u->name, u->energy_class, "reg_read", n);
+                    reg_access(x, u, name, REG_READ, n);
                 }
             }
             /* The output: written where it lives; a reduction split over passes along
@@ -730,22 +779,27 @@ static void group_sums(Ctx *x, const PlanGroup *p, GroupCost *gc, bool account)
                 TrafficStat *ts = traffic(x, stg->name, oname);
                 ts->writes = add(x, ts->writes, ou);
             } else if (home == 1 && s.dataflow != DF_OS) {
-                count_action(x, u->name, u->energy_class, "reg_write", outs);
-                count_action(x, u->name, u->energy_class, "reg_read", psum_reads);
+                reg_access(x, u, oname, REG_UPDATE, outs);
+                reg_access(x, u, oname, REG_READ, psum_reads);
             }
             /* The PE register file per term, from the dataflow: an output-stationary
-             * result is read and written back by every term (it accumulates, or a map
-             * rewrites it in place); a stationary operand is read by every term, after
-             * being written once per pass. */
+             * result is written back by every term, and read by every term but the
+             * first of each output when the Einsum reduces (the accumulator starts
+             * from zero: rtl/einsim_pe.v takes 0, not the register, at an output's first
+             * term); a map rewrites it in place, reading it at every term. A
+             * stationary operand is read by every term, after being written (filled)
+             * once per pass. */
             double terms = (double)s.terms * (double)cnt;
             if (s.dataflow == DF_OS) {
-                count_action(x, u->name, u->energy_class, "reg_read", terms);
-                count_action(x, u->name, u->energy_class, "reg_write", terms);
-            } else if (s.dataflow == DF_STATIONARY) {
-                count_action(x, u->name, u->energy_class, "reg_read", terms);
+                bool reduces = terms > outs;
+                reg_access(x, u, oname, REG_READ, reduces ? terms - outs : terms);
+                reg_access(x, u, oname, REG_UPDATE, terms);
+            } else if (s.dataflow == DF_STATIONARY && !plan_reg_bypass(in, p, s.stationary)) {
+                const char *sname = c->tensors[engine_view_source(c, s.stationary)].name;
+                reg_access(x, u, sname, REG_READ, terms);
                 if (plan_home(in, p, s.stationary) != 1)
-                    count_action(x, u->name, u->energy_class, "reg_write",
-                                 plan_touches(in, p, i, s.stationary, ic->x, &s) * (double)cnt);
+                    reg_access(x, u, sname, REG_FILL,
+                               plan_touches(in, p, i, s.stationary, ic->x, &s) * (double)cnt);
             }
         }
         if (!p->pipelined)
@@ -756,11 +810,17 @@ static void group_sums(Ctx *x, const PlanGroup *p, GroupCost *gc, bool account)
                 staged += (double)mx * (double)ic->live;
             }
     }
-    if (account && p->n_masked)
-        for (int i = 0; i < p->n_act; i++)
-            if (p->act[i].kind == ACT_EINSUM && p->act[i].maskable && all_terms[i] > 0)
-                einsum_scale(x, p->act[i].einsum, run_terms[i] / all_terms[i],
-                             p->data_masked ? "workload.density" : "rules");
+    /* Routed heads: every Einsum of the group runs the routed elements only. */
+    const char *src = p->route_rank >= 0 ? (p->route_given ? "workload.density, routed heads"
+                                                           : "routing k/H")
+                    : p->data_masked ? "workload.density" : "rules";
+    if (account && (p->n_masked || p->route_rank >= 0))
+        for (int i = 0; i < p->n_act; i++) {
+            bool m = p->act[i].maskable && all_terms[i] > 0;
+            if (p->act[i].kind == ACT_EINSUM && (m || p->route_rank >= 0))
+                einsum_scale(x, p->act[i].einsum,
+                             p->route_share * (m ? run_terms[i] / all_terms[i] : 1), src);
+        }
     free(run_terms);
     free(all_terms);
     gc->compute = 0;
@@ -794,6 +854,28 @@ static void group_sums(Ctx *x, const PlanGroup *p, GroupCost *gc, bool account)
 
 /* ---- the DRAM-level tile of a group ------------------------------------------------------ */
 
+
+/* The least each resource is used by any of a group's options (the cycle level may take
+ * another option than the analytic level's: a bound over groups that overlap must hold
+ * for every choice). */
+typedef struct OptLeast {
+    uint64_t *unit;          /* per unit: busy cycles less the last pass's tail */
+    uint64_t port, cycles;
+    double dram_bytes;
+    bool any;
+} OptLeast;
+
+static void least_add(OptLeast *l, const GroupCost *gc, int n_units)
+{
+    for (int u = 0; u < n_units; u++) {
+        uint64_t b = gc->busy[u] - (gc->tail[u] < gc->busy[u] ? gc->tail[u] : gc->busy[u]);
+        l->unit[u] = !l->any || b < l->unit[u] ? b : l->unit[u];
+    }
+    l->port = !l->any || gc->port < l->port ? gc->port : l->port;
+    l->cycles = !l->any || gc->cycles < l->cycles ? gc->cycles : l->cycles;
+    l->dram_bytes = !l->any || gc->dram_bytes < l->dram_bytes ? gc->dram_bytes : l->dram_bytes;
+    l->any = true;
+}
 
 /* The options the engine may choose for a group: its DRAM-level tile (the mapping's, or
  * one of a ladder of the granule times powers of two and the whole rank, the same for
@@ -869,6 +951,8 @@ static int group_options(Ctx *x, int g, GroupOption **out, char *why, size_t n_w
                 continue;
             }
             group_sums(x, &p, &gc, false);
+            if (x->least)
+                least_add(x->least, &gc, in->arch->n_units);
             opt[n++] = (GroupOption){ o, gc.cycles, gc.dram_bytes, p.steps * p.nb_full, p.footprint_bytes };
             plan_free(&p);
         }
@@ -882,6 +966,47 @@ static int group_options(Ctx *x, int g, GroupOption **out, char *why, size_t n_w
     qsort(opt, (size_t)n, sizeof *opt, option_cmp);
     *out = opt;
     return n;
+}
+
+void engine_levels_init(const ArchSpec *a, uint32_t dtype_bits, bool regs, EngineResult *r)
+{
+    for (int i = 0; i < a->n_levels && r->n_levels < ENGINE_MAX_ITEMS; i++)
+        r->levels[r->n_levels++] = (LevelUse){ a->levels[i].name, false, a->levels[i].size_bytes,
+                                               0, false, 0 };
+    for (int u = 0; regs && u < a->n_units && r->n_levels < ENGINE_MAX_ITEMS; u++) {
+        const ComputeUnitSpec *cu = &a->units[u];
+        double bytes = ceil((double)cu->reg_words * cu->rows * cu->cols * dtype_bits / 8.0);
+        if (cu->reg_words)
+            r->levels[r->n_levels++] = (LevelUse){ cu->name, true, (uint64_t)bytes, 0, false, 0 };
+    }
+}
+
+/* The footprints of a group's chosen plan: its buffer's bytes and each 2D unit's
+ * register words (all its PEs); a level keeps the largest of any group, or their sum
+ * when the groups overlap (they hold their tiles at the same time). */
+static void level_use_note(Ctx *x, const PlanGroup *p)
+{
+    const ArchSpec *a = x->in->arch;
+    EngineResult *r = x->r;
+    for (int i = 0; i < r->n_levels; i++) {
+        LevelUse *lu = &r->levels[i];
+        uint64_t used;
+        if (!lu->regfile) {
+            if (p->footprint_level < 0 || strcmp(a->levels[p->footprint_level].name, lu->level) != 0)
+                continue;
+            used = p->footprint_bytes;
+        } else {
+            int u = (int)(arch_find_unit(a, lu->level) - a->units);
+            if (u >= ENGINE_MAX_UNITS || !p->reg_need[u])
+                continue;
+            const ComputeUnitSpec *cu = &a->units[u];
+            used = (uint64_t)bytes_of(x->in, (double)p->reg_need[u] * cu->rows * cu->cols);
+        }
+        lu->tracked = true;
+        lu->used_bytes = x->in->mapping->overlap ? add(x, lu->used_bytes, used)
+                       : used > lu->used_bytes ? used : lu->used_bytes;
+        lu->utilization = lu->capacity_bytes ? (double)lu->used_bytes / (double)lu->capacity_bytes : 0;
+    }
 }
 
 /* Chooses group g's option (the first of group_options) and builds its plan into *best.
@@ -909,6 +1034,7 @@ static int choose_plan(Ctx *x, int g, PlanGroup *best, GroupStat *st)
     st->tile_db = best->tile_db;
     st->bypass = best->bypass;
     st->footprint_bytes = best->footprint_bytes;
+    level_use_note(x, best);
     return 1;
 }
 
@@ -939,6 +1065,26 @@ static int traffic_order(const EngineInput *in, const char *name)
         if (strcmp(in->workload->sparse[i].meta, name) == 0)
             return 2 * cascade_find_tensor(in->cascade, in->workload->sparse[i].tensor) + 1;
     return 2 * cascade_find_tensor(in->cascade, name);
+}
+
+/* Rows in a fixed order: storage levels outermost first (units in file order for
+ * register rows), tensors in cascade order. */
+static void sort_rows(const EngineInput *in, TrafficStat *rows, int n, bool regs)
+{
+    const ArchSpec *a = in->arch;
+    for (int i = 1; i < n; i++)
+        for (int j = i; j > 0; j--) {
+            TrafficStat *p0 = &rows[j - 1], *p1 = &rows[j];
+            int l0 = regs ? (int)(arch_find_unit(a, p0->level) - a->units)
+                          : (int)(arch_find_level(a, p0->level) - a->levels);
+            int l1 = regs ? (int)(arch_find_unit(a, p1->level) - a->units)
+                          : (int)(arch_find_level(a, p1->level) - a->levels);
+            if (l0 < l1 || (l0 == l1 && traffic_order(in, p0->tensor) <= traffic_order(in, p1->tensor)))
+                break;
+            TrafficStat tmp = *p0;
+            *p0 = *p1;
+            *p1 = tmp;
+        }
 }
 
 /* The (batch, head) instances: batch x heads, or the batch alone when the cascade indexes
@@ -976,23 +1122,26 @@ static void ov_free(OverlapSum *o)
     free(o->held);
 }
 
-static void ov_add(Ctx *x, OverlapSum *o, const PlanGroup *p, const GroupCost *gc)
+/* Adds group p, whose options use each resource at least as *l says. */
+static void ov_add(Ctx *x, OverlapSum *o, const PlanGroup *p, const OptLeast *l)
 {
     const ArchSpec *a = x->in->arch;
     for (int u = 0; u < a->n_units; u++)
-        o->unit[u] = add(x, o->unit[u], gc->busy[u] - (gc->tail[u] < gc->busy[u] ? gc->tail[u] : gc->busy[u]));
+        o->unit[u] = add(x, o->unit[u], l->unit[u]);
     const StorageSpec *buf = plan_buffer(x->in, p->gs);
     if (buf) {
-        int l = (int)(buf - a->levels);
-        o->port[l] = add(x, o->port[l], gc->port);
-        o->held[l] = add(x, o->held[l], p->footprint_bytes);
+        int lv = (int)(buf - a->levels);
+        o->port[lv] = add(x, o->port[lv], l->port);
+        o->held[lv] = add(x, o->held[lv], p->footprint_bytes);
     }
-    o->dram_bytes += gc->dram_bytes;
-    o->chain += (double)gc->cycles;
+    o->dram_bytes += l->dram_bytes;
+    o->chain += (double)l->cycles;
 }
 
 /* The overlapped groups' bound: the busiest resource, or one instance's trip through the
- * groups; *memory says whether the DRAM channel is that resource. */
+ * groups, each group counted with the least its options use (so it bounds the cycle
+ * level whichever option that takes); *memory says whether the DRAM channel is that
+ * resource. */
 static void ov_bound(Ctx *x, const OverlapSum *o, uint64_t *cycles, bool *memory)
 {
     const ArchSpec *a = x->in->arch;
@@ -1111,6 +1260,7 @@ void engine_analytic(const EngineInput *in, EngineResult *out)
         x.room = room;
     }
     uint64_t memory_bound_cycles = 0;
+    engine_levels_init(a, in->workload->dtype_bits, true, out);
     GroupCost gc = gc_new(a->n_units);
     OverlapSum ov = ov_new(a);
     for (int g = 0; g < in->mapping->n_groups && out->feasible; g++) {
@@ -1123,10 +1273,18 @@ void engine_analytic(const EngineInput *in, EngineResult *out)
         memset(st, 0, sizeof *st);
         st->name = gs->name;
         PlanGroup p;
-        if (!choose_plan(&x, g, &p, st))
+        OptLeast least = { .unit = in->mapping->overlap ? xcalloc((size_t)a->n_units, sizeof(uint64_t)) : NULL };
+        x.least = least.unit ? &least : NULL;
+        bool chosen = choose_plan(&x, g, &p, st);
+        x.least = NULL;
+        if (!chosen) {
+            free(least.unit);
             break;
+        }
         group_sums(&x, &p, &gc, true);
-        ov_add(&x, &ov, &p, &gc);
+        if (in->mapping->overlap)
+            ov_add(&x, &ov, &p, &least);
+        free(least.unit);
         plan_free(&p);
         st->compute_cycles = gc.compute;
         st->memory_cycles = gc.memory;
@@ -1152,18 +1310,8 @@ void engine_analytic(const EngineInput *in, EngineResult *out)
     }
     if (x.table_full)
         infeasible(&x, "the result has more rows than einsim's tables hold (%d)", ENGINE_MAX_ITEMS);
-    /* Rows in a fixed order: storage levels outermost first, tensors in cascade order. */
-    for (int i = 1; i < out->n_traffic; i++)
-        for (int j = i; j > 0; j--) {
-            TrafficStat *p0 = &out->traffic[j - 1], *p1 = &out->traffic[j];
-            int l0 = (int)(arch_find_level(a, p0->level) - a->levels);
-            int l1 = (int)(arch_find_level(a, p1->level) - a->levels);
-            if (l0 < l1 || (l0 == l1 && traffic_order(in, p0->tensor) <= traffic_order(in, p1->tensor)))
-                break;
-            TrafficStat tmp = *p0;
-            *p0 = *p1;
-            *p1 = tmp;
-        }
+    sort_rows(in, out->traffic, out->n_traffic, false);
+    sort_rows(in, out->reg_traffic, out->n_reg_traffic, true);
     for (int i = 0; i < out->n_traffic; i++) {
         TrafficStat *t = &out->traffic[i];
         uint64_t words = add(&x, add(&x, t->reads, t->writes), t->fills);

@@ -85,6 +85,19 @@ typedef struct {
     uint64_t bytes;            /* (reads + writes + fills) × bytes per word */
 } TrafficStat;
 
+/* One storage level, or the PE registers of a compute unit (Timeloop's innermost level),
+ * as a whole: its capacity and the largest footprint a fused group keeps in it. */
+typedef struct {
+    const char *level;         /* storage level name, or the compute unit's name */
+    bool regfile;              /* the PE registers of a compute unit */
+    uint64_t capacity_bytes;   /* a storage level's size (one instance; 0 for DRAM), a
+                                  unit's registers in all its PEs */
+    uint64_t used_bytes;       /* the largest footprint of a group, every copy */
+    bool tracked;              /* used_bytes is modelled: a group's buffer, a 2D unit's PE
+                                  registers; not DRAM, staging levels, 1D units */
+    double utilization;        /* used / capacity; 0 when not tracked */
+} LevelUse;
+
 typedef struct {
     const char *name;
     uint64_t compute_cycles;   /* stages, all (b, h) */
@@ -130,6 +143,14 @@ typedef struct {
     int n_groups;
     TrafficStat traffic[ENGINE_MAX_ITEMS];
     int n_traffic;
+    /* PE register accesses per compute unit (level = the unit's name) and tensor: reads by
+     * the PEs, writes (updates) by their compute, fills (a stationary operand preloaded
+     * from its level). Their energy is the unit's reg_read / reg_write actions. */
+    TrafficStat reg_traffic[ENGINE_MAX_ITEMS];
+    int n_reg_traffic;
+    LevelUse levels[ENGINE_MAX_ITEMS]; /* storage levels outermost first, then the units
+                                          with PE registers, in file order */
+    int n_levels;
     ActionCount actions[ENGINE_MAX_ITEMS];
     int n_actions;
     uint64_t macs_dense_equivalent; /* N:M sparse work: the dense MACs it stands for

@@ -23,6 +23,7 @@
 typedef struct LiveCache LiveCache;
 #define PLAN_MAX_MASKED 64   /* the Einsums of a cascade */
 #define PLAN_DENS_DEN 64     /* a workload's density is modelled in steps of 1/64 */
+#define PLAN_ROUTE_DEN 4096  /* a routing density (head routing) in steps of 1/4096 */
 
 /* What one Einsum does in one item on its unit. */
 typedef struct {
@@ -110,7 +111,10 @@ typedef struct {
     uint64_t nb_full, nb_last;  /* blocks of a full tile and of the last tile */
     uint64_t blk_last_full, blk_last_last; /* extent of the last block of each */
     uint64_t tile_last;      /* extent of the last tile */
-    uint64_t bh;             /* batch x heads (explicit heads: batch x K/V heads) */
+    uint64_t bh;             /* batch x heads (explicit heads: batch x K/V heads; batch
+                                alone when the items hold every head) */
+    bool heads_in_item;      /* an Einsum of the group reduces over the explicit heads (a
+                                router choosing among them): each item holds every head */
     uint64_t hgroup;         /* query heads whose items share one K/V head's residencies:
                                 a tile's blocks are hgroup x the blocks of one head,
                                 head-major (1 without shared heads) */
@@ -141,7 +145,20 @@ typedef struct {
     uint64_t dens_num;       /* data masks: live steps per PLAN_DENS_DEN steps (spread
                                 evenly, the same steps for every block); PLAN_DENS_DEN
                                 when there is none */
+    /* Head routing (live.c): a where clause tests a choice of heads per element of the
+     * block rank (SELH[h, p]). Each head's items hold only the elements routed to it,
+     * gathered in order into full blocks and tiles: route_num of every PLAN_ROUTE_DEN,
+     * spread evenly over the positions (the same share in every head), so the rank's
+     * extent per head is route_size. */
+    int route_rank;          /* the routed rank (the block and loop rank), or -1 */
+    uint64_t route_num;      /* routed elements per PLAN_ROUTE_DEN (>= 1) */
+    uint64_t route_size;     /* routed elements of one head */
+    double route_share;      /* route_size / the rank's size (1 without routing) */
+    bool route_given;        /* the density is the workload's (else the topk's k / H) */
     uint64_t footprint_bytes; /* the group's buffer bytes (every copy) */
+    int footprint_level;     /* the arch level that holds them (-1: none) */
+    uint64_t reg_need[ENGINE_MAX_UNITS]; /* words per PE the group needs in each 2D unit's
+                                            registers (0: unit unused or not checked) */
     uint64_t port_words;     /* words per cycle of each of the buffer's read and write
                                 ports (row width x banks); 0: no buffer */
 } PlanGroup;
@@ -158,9 +175,13 @@ static inline uint64_t plan_block_ext(const PlanGroup *p, bool last_tile, uint64
 }
 
 /* Helpers shared by the engine's files. */
-/* Query heads that share one key/value head: the inner partition G of an explicit head
- * rank ("H -> HK, G"), every head when an input has no head rank (multi-query), else 1. */
-uint64_t engine_head_group(const EngineInput *in);
+/* Query heads that share one key/value head in group g (g < 0: the cascade): the inner
+ * partition G of an explicit head rank ("H -> HK, G"), every head when an input the
+ * group reads has no head rank (multi-query), else 1. */
+uint64_t engine_head_group(const EngineInput *in, int g);
+/* An Einsum of group g reduces over the heads (a router's choice among them): each of
+ * the group's items then holds every head. */
+bool engine_reduces_heads(const EngineInput *in, int g);
 bool engine_is_head_rank(const Cascade *c, int r);  /* H or one of its partitions */
 /* A loop over rank r in tiles of `tile` splits a reduction of e (over r, over its outer
  * partition, or over an inner partition the tile is not a multiple of). */
@@ -290,12 +311,28 @@ void live_blocks(const PlanGroup *p, uint64_t tile, uint64_t step, uint8_t *live
  * whose liveness is uniform (every item dead, or every item live by the rules); returns
  * `step` when that step is mixed. *all_dead tells which. */
 uint64_t live_uniform_until(const PlanGroup *p, uint64_t tile, uint64_t step, bool *all_dead);
+/* Head routing. The rank other than the heads at which Einsum e's where clause keeps
+ * what a choice of heads chooses (SELH[h, p], alone or and-ed with rules: P); -1 when
+ * it tests no tensor that way; *tensor (may be NULL) the tensor it tests, -1 when none. */
+int live_route_rank(const Cascade *c, int e, int *tensor);
+/* The share of (head, block) items a routing through choice tensor `tensor` keeps: the
+ * workload's density (*given), else k / H of the topk over the heads that writes it;
+ * 0 when neither. */
+double live_route_density(const EngineInput *in, int tensor, bool *given);
+/* Sets p's routing (route_*): 0, or 1 with the reason (no density; the routed rank not
+ * the group's block and loop rank). plan_build calls it before it tiles the group. */
+int live_route_init(const EngineInput *in, PlanGroup *p, char *why, size_t n_why);
 /* Steps after which the density pattern repeats (1 without data masks). */
 uint64_t live_pattern_period(const PlanGroup *p);
 
 /* Buffer bytes and PE-register words the plan needs; 0, or 1 with the reason (tensor,
  * level, bytes needed and available) in `why`. */
 int plan_capacity(const EngineInput *in, PlanGroup *p, char *why, size_t n_why);
+/* r->levels: every storage level of a, then (with `regs`) each compute unit with PE
+ * registers, with their capacity and nothing used yet. */
+void engine_levels_init(const ArchSpec *a, uint32_t dtype_bits, bool regs, EngineResult *r);
+/* Tensor t (or the tensor it views) is in the group's reg_bypass. */
+bool plan_reg_bypass(const EngineInput *in, const PlanGroup *p, int t);
 
 /* The cycle level of one group: runs the sweep. Returns the cycles; fills the stall
  * split. Sets *overflow on 64-bit overflow.

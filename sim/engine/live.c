@@ -53,8 +53,13 @@ int live_init(const EngineInput *in, PlanGroup *p, char *why, size_t n_why)
         MaskKind k = cascade_work_mask_kind(c, p->act[i].einsum);
         if (k == MASK_NONE || p->n_masked == PLAN_MAX_MASKED)
             continue;
+        /* Head routing: the items hold the routed elements only (live_route_init); in a
+         * group whose items hold every head it masks part of each item (a full cost). */
+        bool routed = live_route_rank(c, p->act[i].einsum, NULL) >= 0;
+        if (routed && p->heads_in_item)
+            continue;
         p->masked[p->n_masked++] = p->act[i].einsum;
-        if (k == MASK_DATA) {
+        if (k == MASK_DATA && !routed && p->route_rank < 0) {
             data = true;
             data_e = p->act[i].einsum;
         }
@@ -139,6 +144,120 @@ uint64_t live_pattern_period(const PlanGroup *p)
 
 static uint64_t umin(uint64_t a, uint64_t b) { return a < b ? a : b; }
 
+/* ---- head routing ------------------------------------------------------------------------ */
+
+/* The ranks an access's indices use: a bit per rank. */
+static uint64_t access_ranks(const ExprNode *x, int ndim)
+{
+    uint64_t m = 0;
+    for (int k = 0; k < ndim; k++)
+        for (int i = 0; i < x->idx[k].n; i++)
+            if (x->idx[k].t[i].rank >= 0)
+                m |= (uint64_t)1 << x->idx[k].t[i].rank;
+    return m;
+}
+
+/* The access node of a tensor the predicate subtree n tests, -1 when none (the first
+ * found); *plain = false when it is under a negation or a disjunction (then it does not
+ * simply keep what the tensor chooses). */
+static int pred_tensor(const Einsum *e, int n, bool *plain)
+{
+    if (n < 0)
+        return -1;
+    const ExprNode *x = &e->nodes[n];
+    if (x->kind == EX_ACCESS)
+        return (int)(x - e->nodes);
+    if (x->kind == EX_CMP)
+        return -1;
+    int a = pred_tensor(e, x->a, plain);
+    a = a >= 0 ? a : pred_tensor(e, x->b, plain);
+    if (a >= 0 && x->kind != EX_AND)
+        *plain = false;
+    return a;
+}
+
+int live_route_rank(const Cascade *c, int e, int *tensor)
+{
+    const Einsum *x = &c->einsums[e];
+    bool plain = true;
+    int n = pred_tensor(x, x->where, &plain);
+    if (tensor)
+        *tensor = n >= 0 ? x->nodes[n].tensor : -1;
+    if (n < 0 || !plain || c->head_rank < 0)
+        return -1;
+    const ExprNode *a = &x->nodes[n];
+    uint64_t m = access_ranks(a, c->tensors[a->tensor].ndim), heads = 0;
+    for (int r = 0; r < c->n_ranks; r++)
+        if (engine_is_head_rank(c, r))
+            heads |= (uint64_t)1 << r;
+    if (!(m & heads))
+        return -1;
+    m &= ~heads;
+    int it = c->iter_rank, other = -1;
+    for (int r = 0; r < c->n_ranks; r++) {
+        if (!(m & ((uint64_t)1 << r)))
+            continue;
+        if (other >= 0 || (it >= 0 && (r == it || r == c->ranks[it].parent || r == c->ranks[it].partner)))
+            return -1;
+        other = r;
+    }
+    return other;
+}
+
+double live_route_density(const EngineInput *in, int tensor, bool *given)
+{
+    const Cascade *c = in->cascade;
+    *given = in->workload->density > 0;
+    if (*given)
+        return in->workload->density;
+    int w = tensor >= 0 ? c->tensors[engine_view_source(c, tensor)].writer : -1;
+    const Einsum *e = w >= 0 ? &c->einsums[w] : NULL;
+    if (!e || e->red != RED_TOPK || e->n_red != 1 || !engine_is_head_rank(c, e->red_ranks[0]))
+        return 0;
+    int64_t k = einsum_topk_k(e, in->sizes), h = in->sizes->size[e->red_ranks[0]];
+    return h > 0 && k > 0 && k <= h ? (double)k / (double)h : 0;
+}
+
+int live_route_init(const EngineInput *in, PlanGroup *p, char *why, size_t n_why)
+{
+    const Cascade *c = in->cascade;
+    p->route_rank = -1;
+    p->route_share = 1;
+    if (p->heads_in_item)   /* each item holds every head: routing masks part of it */
+        return 0;
+    int e = -1, t = -1, r = -1;
+    for (int i = 0; i < p->n_act && r < 0; i++)
+        if (p->act[i].kind == ACT_EINSUM && (r = live_route_rank(c, p->act[i].einsum, &t)) >= 0)
+            e = p->act[i].einsum;
+    if (r < 0)
+        return 0;
+    bool given;
+    double d = live_route_density(in, t, &given);
+    if (!(d > 0)) {
+        snprintf(why, n_why, "einsum %s of cascade %s is routed by data (%s chooses heads, not "
+                 "with a topk over them): give the share of the (head, %s) items it keeps as "
+                 "workload.density", c->einsums[e].name, c->name, c->tensors[t].name,
+                 c->ranks[r].name);
+        return 1;
+    }
+    if (r != p->block_rank || (p->loop_rank >= 0 && p->loop_rank != r)) {
+        snprintf(why, n_why, "einsum %s of cascade %s routes each %s to a share of the heads: "
+                 "the mapping must spread %s over the columns of the group's 2D unit (its "
+                 "blocks) and tile the group over it", c->einsums[e].name, c->name,
+                 c->ranks[r].name, c->ranks[r].name);
+        return 1;
+    }
+    uint64_t n = (uint64_t)llround(d * PLAN_ROUTE_DEN);
+    p->route_num = n < 1 ? 1 : n > PLAN_ROUTE_DEN ? PLAN_ROUTE_DEN : n;
+    p->route_rank = r;
+    p->route_given = given;
+    /* The routed elements of one head, gathered into full blocks and tiles. */
+    uint64_t size = (uint64_t)in->sizes->size[r];
+    p->route_size = (size * p->route_num + PLAN_ROUTE_DEN - 1) / PLAN_ROUTE_DEN;
+    p->route_share = (double)p->route_size / (double)size;
+    return 0;
+}
+
 static uint64_t tile_ext(const PlanGroup *p, uint64_t t)
 {
     return t + 1 == p->n_tiles ? p->tile_last : p->tile ? p->tile : p->tile_last;
@@ -177,6 +296,14 @@ static void box_ranges(const PlanGroup *p, const LiveBox *bx, int64_t *lo, int64
     if (B >= 0 && B != L) {
         lo[B] = (int64_t)(bx->b0 * p->block);
         hi[B] = (int64_t)umin((uint64_t)sz->size[B], bx->b1 * p->block);
+    }
+    /* Routed heads: the items hold the routed elements only, gathered, element g of a
+     * head at position g / d (spread evenly); the rules see the positions. */
+    if (p->route_rank >= 0) {
+        int R = p->route_rank;
+        uint64_t n = p->route_num;
+        lo[R] = (int64_t)((uint64_t)lo[R] * PLAN_ROUTE_DEN / n);
+        hi[R] = (int64_t)umin((uint64_t)sz->size[R], ((uint64_t)hi[R] * PLAN_ROUTE_DEN + n - 1) / n);
     }
 }
 

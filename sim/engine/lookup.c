@@ -80,24 +80,3 @@ bool engine_is_head_rank(const Cascade *c, int r)
 {
     return c->head_rank >= 0 && (r == c->head_rank || c->ranks[r].parent == c->head_rank);
 }
-
-uint64_t engine_head_group(const EngineInput *in)
-{
-    const Cascade *c = in->cascade;
-    int h = c->head_rank;
-    if (h < 0)
-        return 1;
-    for (int r = 0; r < c->n_ranks; r++)
-        if (c->ranks[r].parent == h && c->ranks[r].kind == RANK_INNER)
-            return (uint64_t)in->sizes->size[r];
-    for (int t = 0; t < c->n_tensors; t++) {
-        if (!c->tensors[t].is_input)
-            continue;
-        bool headed = false;
-        for (int k = 0; k < c->tensors[t].ndim; k++)
-            headed |= engine_is_head_rank(c, c->tensors[t].dim_rank[k]);
-        if (!headed)
-            return (uint64_t)in->sizes->size[h];
-    }
-    return 1;
-}

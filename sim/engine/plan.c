@@ -77,14 +77,23 @@ static bool loop_part_ext(const EngineInput *in, const PlanGroup *p, int r, Item
     return true;
 }
 
+/* Extent of rank r for one (batch, head) of plan p: its size, the kept elements of a
+ * routed rank. */
+static uint64_t rank_size(const EngineInput *in, const PlanGroup *p, int r)
+{
+    return r == p->route_rank ? p->route_size : (uint64_t)in->sizes->size[r];
+}
+
 /* Extent of rank r inside one item (or residency) of plan p. */
 static uint64_t item_rank_ext(const EngineInput *in, const PlanGroup *p, int r, Residency res,
                               ItemExt x)
 {
     const Cascade *c = in->cascade;
-    uint64_t full = (uint64_t)in->sizes->size[r];
+    uint64_t full = rank_size(in, p, r);
     int it = c->iter_rank;
     bool stepwise = res != RES_TILE && p->steps > 1 && it >= 0;
+    if (engine_is_head_rank(c, r) && p->heads_in_item)
+        return full;
     if (engine_is_head_rank(c, r))   /* an item is one query head; a residency its group */
         return r == c->head_rank || c->ranks[r].kind == RANK_INNER
                ? (res == RES_ITEM ? 1 : p->hgroup) : 1;
@@ -455,9 +464,17 @@ bool plan_forwarded(const EngineInput *in, const PlanGroup *p, int a, int t)
     return false;
 }
 
+bool plan_reg_bypass(const EngineInput *in, const PlanGroup *p, int t)
+{
+    const Cascade *c = in->cascade;
+    return in_names(p->gs->reg_bypass, p->gs->n_reg_bypass, c->tensors[t].name) ||
+           in_names(p->gs->reg_bypass, p->gs->n_reg_bypass, c->tensors[engine_view_source(c, t)].name);
+}
+
 /* Elements of tensor t touched by one item of Einsum actor `a`, times the passes that
  * re-read them (a pass reads each operand element it touches once: the stationary
- * operand once per pass, a streamed one once per pass along the spatial rank it lacks). */
+ * operand once per pass, a streamed one once per pass along the spatial rank it lacks;
+ * an operand the PE registers bypass at every term, so along its temporal ranks too). */
 double plan_touches(const EngineInput *in, const PlanGroup *p, int a, int t, ItemExt x,
                            const PassShape *s)
 {
@@ -476,6 +493,7 @@ double plan_touches(const EngineInput *in, const PlanGroup *p, int a, int t, Ite
     const CascadeTensor *ct = &c->tensors[t];
     const SparseOperandSpec *nm = engine_sparse_of(in, t);
     int sr = nm ? cascade_find_rank(c, nm->rank) : -1;
+    bool every_term = plan_reg_bypass(in, p, t);
     for (int k = 0; k < nr; k++) {
         bool has = false;
         for (int d = 0; d < ct->ndim && !has; d++) {
@@ -491,6 +509,8 @@ double plan_touches(const EngineInput *in, const PlanGroup *p, int a, int t, Ite
             rereads *= (double)((ext + u->rows - 1) / u->rows);
         else if (r[k] == rc)
             rereads *= (double)((ext + u->cols - 1) / u->cols);
+        else if (every_term)
+            rereads *= (double)ext;
     }
     (void)s;
     return elems * rereads;
@@ -641,6 +661,58 @@ int engine_group_of(const EngineInput *in, int e)
             }
     }
     return -1;
+}
+
+/* Group g reads input t (through views); g < 0: any group. */
+static bool group_reads(const EngineInput *in, int g, int t)
+{
+    const Cascade *c = in->cascade;
+    if (g < 0)
+        return true;
+    for (int e = 0; e < c->n_einsums; e++) {
+        const Einsum *x = &c->einsums[e];
+        if (engine_group_of(in, e) != g || engine_view_source(c, x->out) != x->out)
+            continue;
+        for (int j = 0; j < x->n_nodes; j++)
+            if (x->nodes[j].kind == EX_ACCESS && engine_view_source(c, x->nodes[j].tensor) == t)
+                return true;
+    }
+    return false;
+}
+
+uint64_t engine_head_group(const EngineInput *in, int g)
+{
+    const Cascade *c = in->cascade;
+    int h = c->head_rank;
+    if (h < 0)
+        return 1;
+    for (int r = 0; r < c->n_ranks; r++)
+        if (c->ranks[r].parent == h && c->ranks[r].kind == RANK_INNER)
+            return (uint64_t)in->sizes->size[r];
+    for (int t = 0; t < c->n_tensors; t++) {
+        if (!c->tensors[t].is_input || !group_reads(in, g, t))
+            continue;
+        bool headed = false;
+        for (int k = 0; k < c->tensors[t].ndim; k++)
+            headed |= engine_is_head_rank(c, c->tensors[t].dim_rank[k]);
+        if (!headed)
+            return (uint64_t)in->sizes->size[h];
+    }
+    return 1;
+}
+
+bool engine_reduces_heads(const EngineInput *in, int g)
+{
+    const Cascade *c = in->cascade;
+    for (int e = 0; e < c->n_einsums; e++) {
+        const Einsum *x = &c->einsums[e];
+        if (engine_group_of(in, e) != g)
+            continue;
+        for (int k = 0; k < x->n_red; k++)
+            if (engine_is_head_rank(c, x->red_ranks[k]))
+                return true;
+    }
+    return false;
 }
 
 /* Step offset at which consumer Einsum e reads tensor t through access node j:
@@ -967,14 +1039,16 @@ int plan_build(const EngineInput *in, int g, PlanOpts o, PlanGroup *p, char *why
     const MappingSpec *m = in->mapping;
     const GroupSpec *gs = &m->groups[g];
     memset(p, 0, sizeof *p);
+    p->route_rank = -1;
     p->group = g;
     p->gs = gs;
     p->pipelined = gs->pipelined;
     p->spilled = o.spilled;
     p->tile_db = o.tile_db;
     p->bypass = o.bypass;
-    p->hgroup = engine_head_group(in);
-    p->bh = smul(in->workload->batch, c->head_rank < 0 ? in->workload->heads
+    p->heads_in_item = c->head_rank >= 0 && engine_reduces_heads(in, g);
+    p->hgroup = p->heads_in_item ? 1 : engine_head_group(in, g);
+    p->bh = smul(in->workload->batch, c->head_rank < 0 ? in->workload->heads : p->heads_in_item ? 1
                                       : (uint64_t)in->sizes->size[c->head_rank] / p->hgroup);
     p->bytes_per_cycle = a->levels[0].bandwidth_gibps * 1073741824.0 / (a->clock_mhz * 1e6);
     p->dram_latency = a->levels[0].latency_cycles;
@@ -1042,7 +1116,11 @@ int plan_build(const EngineInput *in, int g, PlanOpts o, PlanGroup *p, char *why
     }
     /* Tiles and blocks. */
     p->loop_rank = gs->loop_rank ? cascade_find_rank(c, gs->loop_rank) : -1;
-    uint64_t lsize = p->loop_rank >= 0 ? (uint64_t)in->sizes->size[p->loop_rank] : 1;
+    if (live_route_init(in, p, why, n_why)) {
+        plan_free(p);
+        return 1;
+    }
+    uint64_t lsize = p->loop_rank >= 0 ? rank_size(in, p, p->loop_rank) : 1;
     p->tile = p->loop_rank >= 0 ? (tile && tile < lsize ? tile : lsize) : 0;
     p->n_tiles = p->loop_rank >= 0 ? cdiv(lsize, p->tile) : 1;
     p->tile_last = p->loop_rank >= 0 ? lsize - (p->n_tiles - 1) * p->tile : 1;
@@ -1053,7 +1131,7 @@ int plan_build(const EngineInput *in, int g, PlanOpts o, PlanGroup *p, char *why
     } else if (p->block_rank == p->loop_rank) {
         bsize_full = p->tile, bsize_last = p->tile_last;
     } else {
-        bsize_full = bsize_last = (uint64_t)in->sizes->size[p->block_rank];
+        bsize_full = bsize_last = rank_size(in, p, p->block_rank);
     }
     p->nb_full = cdiv(bsize_full, p->block);
     p->nb_last = cdiv(bsize_last, p->block);
@@ -1361,6 +1439,7 @@ int plan_capacity(const EngineInput *in, PlanGroup *p, char *why, size_t n_why)
     if (listed > 8)
         buf_printf(&parts, ", ...");
     p->footprint_bytes = total;
+    p->footprint_level = buf ? (int)(buf - a->levels) : -1;
     if (buf && total > buf->size_bytes) {
         if (p->loop_rank >= 0) {
             /* "the tile P = 1024 needs" */
@@ -1410,6 +1489,8 @@ int plan_capacity(const EngineInput *in, PlanGroup *p, char *why, size_t n_why)
         if (!used)
             continue;
         need = sadd(need, 2);
+        if (u < ENGINE_MAX_UNITS)
+            p->reg_need[u] = need;
         if (need > cu->reg_words) {
             if (worst_t >= 0)
                 snprintf(why, n_why, "group %s: tensor %s needs %" PRIu64 " words per PE in the "

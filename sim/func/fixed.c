@@ -141,6 +141,23 @@ int64_t fx_div(const FxFormat *f, int64_t a, int64_t b)
     return sat_w(f, num / b);                        /* C division truncates toward zero */
 }
 
+int64_t fx_sqrt(const FxFormat *f, int64_t x)
+{
+    assert_word(f, x);
+    if (x <= 0)
+        return 0;
+    /* x / 2^F = v: sqrt(v) * 2^F = sqrt(x * 2^F), the integer square root of x << F. */
+    uint64_t n = (uint64_t)x << f->F, r = 0;
+    for (uint64_t bit = (uint64_t)1 << 62; bit; bit >>= 2)
+        if (n >= r + bit) {
+            n -= r + bit;
+            r = (r >> 1) + bit;
+        } else {
+            r >>= 1;
+        }
+    return sat_w(f, (int64_t)r);
+}
+
 int64_t fx_max(int64_t a, int64_t b) { return a > b ? a : b; }
 int64_t fx_min(int64_t a, int64_t b) { return a < b ? a : b; }
 

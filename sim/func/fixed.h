@@ -16,6 +16,7 @@
  *   from_acc(acc)      = sat_W(round_shift(acc, F))
  *   div(a, b)          = sat_W(trunc_toward_zero(a * 2^F / b)); b = 0 gives max for
  *                        a > 0, min for a < 0, 0 for a = 0
+ *   sqrt(x)            = floor(sqrt(x * 2^F)) for x > 0 (exact), 0 for x <= 0
  *   exp(x)             = 0 for x = -2^(W-1) (the minimum word stands for -inf; this
  *                        is a special case checked first), otherwise 1 + T MACs
  *                        (T = exp_terms):
@@ -64,6 +65,9 @@ int64_t fx_div(const FxFormat *f, int64_t a, int64_t b);
 int64_t fx_max(int64_t a, int64_t b);
 int64_t fx_min(int64_t a, int64_t b);
 int64_t fx_exp(const FxFormat *f, int64_t x);
+/* Square root of a word, rounded down (the exact floor of sqrt(x) in the word's
+ * fixed-point format); the square root of a negative word is 0. */
+int64_t fx_sqrt(const FxFormat *f, int64_t x);
 int64_t fx_mac(const FxFormat *f, int64_t acc, int64_t a, int64_t b);
 /* n MACs in order: acc = mac(acc, a[i * sa], b[i * sb]) for i = 0 .. n-1 (saturating
  * after each, exactly as n calls of fx_mac). */

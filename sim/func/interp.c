@@ -283,6 +283,7 @@ static double eval_d(const FuncEval *f, const Einsum *e, int n, const int64_t *v
     }
     case EX_NEG: return -eval_d(f, e, nd->a, var, ok);
     case EX_EXP: return exp(eval_d(f, e, nd->a, var, ok));
+    case EX_SQRT: return sqrt(eval_d(f, e, nd->a, var, ok));
     case EX_SELECT: return eval_d(f, e, pred_eval(f, e, nd->c, var) ? nd->a : nd->b, var, ok);
     default: break;
     }
@@ -321,6 +322,7 @@ static int64_t eval_q(const FuncEval *f, const Einsum *e, int n, const int64_t *
     }
     case EX_NEG: return fx_sub(fx, 0, eval_q(f, e, nd->a, var, ok));
     case EX_EXP: return fx_exp(fx, eval_q(f, e, nd->a, var, ok));
+    case EX_SQRT: return fx_sqrt(fx, eval_q(f, e, nd->a, var, ok));
     case EX_SELECT: return eval_q(f, e, pred_eval(f, e, nd->c, var) ? nd->a : nd->b, var, ok);
     default: break;
     }

@@ -291,13 +291,13 @@ static int ref_moh(const Cascade *c, const RankBinding *b, double *const *in, co
     Ref Q, K, V, X, WR, AV, SELH;
     if (need(c, b, in, d, "Q", &Q, "E", "P", "H", NULL) | need(c, b, in, d, "K", &K, "E", "M", "H", NULL) |
         need(c, b, in, d, "V", &V, "F", "M", "H", NULL) | need(c, b, in, d, "X", &X, "D", "P", NULL) |
-        need(c, b, in, d, "WR", &WR, "D", "H", NULL) | need(c, b, in, d, "AV", &AV, "F", "P", NULL) |
+        need(c, b, in, d, "WR", &WR, "D", "H", NULL) | need(c, b, in, d, "AV", &AV, "F", "P", "H", NULL) |
         need(c, b, in, d, "SELH", &SELH, "H", "P", NULL) || !need_rank(c, b, d, "KH"))
         return 1;
     int64_t E = size_of(c, b, "E"), F = size_of(c, b, "F"), M = size_of(c, b, "M"),
             P = size_of(c, b, "P"), H = size_of(c, b, "H"), D = size_of(c, b, "D"),
             KH = size_of(c, b, "KH");
-    double *out = add_out(r, AV.t, (size_t)(F * P));
+    double *out = add_out(r, AV.t, (size_t)(F * P * H));
     double *rl = xmalloc((size_t)H * sizeof *rl), *s = xmalloc((size_t)M * sizeof *s);
     double *head = xmalloc((size_t)F * sizeof *head);
     uint8_t *sel = xmalloc((size_t)H), *kept = xmalloc((size_t)M);
@@ -319,10 +319,9 @@ static int ref_moh(const Cascade *c, const RankBinding *b, double *const *in, co
         }
         for (int64_t h = 0; h < H; h++)
             den += exp(rl[h] - mx);
-        for (int64_t f = 0; f < F; f++)
-            out[f * AV.stride[0] + p * AV.stride[1]] = 0;
-        int any = 0;
         for (int64_t h = 0; h < H; h++) {
+            for (int64_t f = 0; !sel[h] && f < F; f++)   /* an unchosen head: no output */
+                out[f * AV.stride[0] + p * AV.stride[1] + h * AV.stride[2]] = NAN;
             if (!sel[h])
                 continue;
             for (int64_t m = 0; m < M; m++) {
@@ -336,11 +335,8 @@ static int ref_moh(const Cascade *c, const RankBinding *b, double *const *in, co
             softmax_row(s, kept, M, V.v + h * V.stride[2], V.stride[0], V.stride[1], F, head, 1);
             double gate = exp(rl[h] - mx) / den;
             for (int64_t f = 0; f < F; f++)
-                out[f * AV.stride[0] + p * AV.stride[1]] += gate * head[f];
-            any = 1;
+                out[f * AV.stride[0] + p * AV.stride[1] + h * AV.stride[2]] = gate * head[f];
         }
-        for (int64_t f = 0; !any && f < F; f++)
-            out[f * AV.stride[0] + p * AV.stride[1]] = NAN;
     }
     free(rl);
     free(s);

@@ -22,8 +22,8 @@
  *   moh-attention        causal per-head attention Q[E,P,H] K[E,M,H] V[F,M,H]; token p
  *                        runs the KH heads h with the largest router logit
  *                        RL = sum_d X[D,P] WR[D,H] (ties: the lower head; the choice is
- *                        the cascade's SELH[H, P]) and AV[F,P] = sum over them of
- *                        softmax_h(RL)[h, p] times the head's output
+ *                        the cascade's SELH[H, P]) and AV[F,P,H] = softmax_h(RL)[h, p]
+ *                        times head h's output for those heads (no value for the others)
  *   linear-attention     causal Q[E,P] K[E,P] V[F,P] -> AV[F,P] =
  *                        sum_{m<=p} (phi(q_p).phi(k_m)) v_m / sum_{m<=p} phi(q_p).phi(k_m),
  *                        phi(x) = elu(x) + 1

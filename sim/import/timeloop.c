@@ -494,75 +494,45 @@ static char *tl_mapping_text(const Tl *x)
             buf_printf(&b, nbyp++ ? ", \"%s\"" : " bypass = [ \"%s\"", x->sp[s].name);
     if (nbyp)
         buf_printf(&b, " ];");
+    /* The register file keeps the output only: it bypasses every operand, which the PEs
+     * then read from the next level at every point that uses it. */
+    int nreg = 0;
+    for (int s = 0; s < x->n_sp; s++)
+        if (!x->kept[0][s])
+            buf_printf(&b, nreg++ ? ", \"%s\"" : "\n      reg_bypass = [ \"%s\"", x->sp[s].name);
+    if (nreg)
+        buf_printf(&b, " ];");
     buf_printf(&b, " }\n  );\n};\n");
     return buf_take(&b);
 }
 
 /* ---- einsim's counts in Timeloop's terms ------------------------------------------------- */
 
-static double action_count(const EngineResult *r, const char *comp, const char *act)
-{
-    double n = 0;
-    for (int i = 0; i < r->n_actions; i++)
-        if (strcmp(r->actions[i].component, comp) == 0 && strcmp(r->actions[i].action, act) == 0)
-            n += r->actions[i].count;
-    return n;
-}
-
-static double energy_of(const EnergyReport *er, const char *comp, const char *act)
-{
-    double pj = 0;
-    for (int i = 0; i < er->n; i++)
-        if (strcmp(er->items[i].component, comp) == 0 && (!act || strcmp(er->items[i].action, act) == 0))
-            pj += er->items[i].pj;
-    return pj;
-}
-
-static const TrafficStat *traffic_row(const EngineResult *r, const char *level, const char *tensor)
-{
-    for (int i = 0; i < r->n_traffic; i++)
-        if (strcmp(r->traffic[i].level, level) == 0 && strcmp(r->traffic[i].tensor, tensor) == 0)
-            return &r->traffic[i];
-    return NULL;
-}
-
-/* levels.csv: per level and data space, einsim's scalar reads, fills and updates (the
- * register file's from the array's register accesses: it holds the output only) and
- * their energy; then the compute and the totals. */
+/* levels.csv: the run's per-level rows (stats.txt's "Per level" section: reads, fills,
+ * updates and energy per level and data space), innermost level first as Timeloop
+ * prints them, the array's PE registers under the register file's name; then the
+ * computes and the totals. */
 static char *tl_levels_csv(const Tl *x, const RunResult *rr, char *bad)
 {
     const EngineResult *r = rr->res;
     const EnergyReport *er = &rr->er;
-    const TimeloopSpec *t = x->t;
     Emit e = { 0 };
     emit_printf(&e, "level,dataspace,reads,fills,updates,energy_pj\n");
-    double rf_r = action_count(r, "array2d", "reg_read"), rf_w = action_count(r, "array2d", "reg_write");
-    emit_printf(&e, "%s,%s,%.0f,0,%.0f,%.17g\n", t->levels[0].name, x->sp[x->out].name, rf_r, rf_w,
-                energy_of(er, "array2d", "reg_read") + energy_of(er, "array2d", "reg_write"));
-    for (int l = 1; l < 3; l++) {
-        const TlStorage *lv = &t->levels[l];
-        double pj_r = 0, pj_w = 0;
-        for (int i = 0; i < er->n; i++)
-            if (strcmp(er->items[i].component, lv->name) == 0) {
-                if (strcmp(er->items[i].action, "read") == 0)
-                    pj_r = er->items[i].pj / er->items[i].count;
-                else if (strcmp(er->items[i].action, "write") == 0)
-                    pj_w = er->items[i].pj / er->items[i].count;
-            }
-        for (int s = 0; s < x->n_sp; s++) {
-            const TrafficStat *ts = traffic_row(r, lv->name, x->sp[s].name);
-            if (!ts)
-                continue;
-            /* Energy per word: the level's price per access over the words per access. */
-            double words = (double)lv->block_size;
-            double pj = (pj_r * (double)ts->reads + pj_w * (double)(ts->writes + ts->fills)) / words;
-            emit_printf(&e, "%s,%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.17g\n", lv->name, x->sp[s].name,
-                        ts->reads, ts->fills, ts->writes, pj);
-        }
+    for (int i = 0; i < r->n_reg_traffic; i++) {
+        const TrafficStat *ts = &r->reg_traffic[i];
+        emit_printf(&e, "%s,%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.17g\n", x->t->levels[0].name,
+                    ts->tensor, ts->reads, ts->fills, ts->writes, er->reg_traffic_pj[i]);
     }
+    for (int l = 1; l < 3; l++)
+        for (int i = 0; i < r->n_traffic; i++) {
+            const TrafficStat *ts = &r->traffic[i];
+            if (strcmp(ts->level, x->t->levels[l].name) == 0)
+                emit_printf(&e, "%s,%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.17g\n", ts->level, ts->tensor,
+                            ts->reads, ts->fills, ts->writes, er->traffic_pj[i]);
+        }
     uint64_t macs = r->einsums[0].ops[OP_MAC];
-    emit_printf(&e, "compute,,%" PRIu64 ",,,%.17g\n", macs, energy_of(er, "array2d", "mac") +
-                energy_of(er, "array2d", "add"));
+    emit_printf(&e, "compute,,%" PRIu64 ",,,%.17g\n", macs, energy_action_pj(er, "array2d", "mac") +
+                energy_action_pj(er, "array2d", "add"));
     emit_printf(&e, "cycles,analytic,%" PRIu64 ",,,\n", r->cycles);
     if (rr->cy.ran)
         emit_printf(&e, "cycles,cycle,%" PRIu64 ",,,\n", rr->cy.cycles);
@@ -583,23 +553,7 @@ Outcome import_timeloop(const TimeloopImport *q, Diag *d)
         check_problem(&x);
     if (!diag_count(d))
         check_mapping(&x);
-    /* Accounting differences einsim's model has for an expressible mapping: said here. */
     if (!diag_count(d)) {
-        for (int s = 0; s < x.n_sp; s++) {
-            const TlSpace *sp = &x.sp[s];
-            if (sp->output || !x.kept[1][s] || !strchr(sp->ranks, x.row_rank[0]) ||
-                !strchr(sp->ranks, x.col_rank[0]))
-                continue;
-            bool has_red = false;
-            for (const char *p = sp->ranks; *p; p++)
-                has_red |= strchr(x.sp[x.out].ranks, *p) == NULL;
-            if (!has_red)
-                diag_warning(d, t->mapping_loc.file, t->mapping_loc.line,
-                             "%s bypasses %s, which Timeloop then reads from %s at every point; einsim "
-                             "reads each element once per pass and holds it in the PE, so %s's reads "
-                             "of %s differ (sim/import/README.md, \"Timeloop\")",
-                             t->levels[0].name, sp->name, t->levels[1].name, t->levels[1].name, sp->name);
-        }
         for (int l = 0; l < 3; l++)
             if (t->levels[l].access_pj < 0)
                 diag_warning(d, t->levels[l].loc.file, t->levels[l].loc.line, "%s has no "

@@ -40,7 +40,7 @@ int lower_geom(const ArchSpec *a, RtlGeom *g, Diag *d)
     }
     *g = (RtlGeom){ u->rows, u->cols, (uint32_t)a->arith.word_bits, (uint32_t)a->arith.frac_bits,
                     (uint32_t)a->arith.acc_bits, (uint32_t)words, (uint32_t)words,
-                    LOWER_IMEM_TILES, 0 };
+                    LOWER_IMEM_TILES, 0, u->in_latency };
     /* The engine's hand-off between units: the first regfile level's latency. */
     for (int i = 0; i < a->n_levels; i++)
         if (a->levels[i].cls == STORE_REGFILE) {
@@ -77,6 +77,8 @@ char *lower_rtl_params(const RtlGeom *g, const ArchSpec *a)
     buf_printf(&b, "`define EINSIM_GLB_WORDS %u\n", g->glb_words);
     buf_printf(&b, "`define EINSIM_ZBUF_WORDS %u\n", g->zbuf_words);
     buf_printf(&b, "`define EINSIM_IMEM_TILES %u\n", g->tiles);
+    buf_printf(&b, "// Register stages from a buffer read to the first PE (array2d in_latency)\n");
+    buf_printf(&b, "`define EINSIM_IN_LATENCY %u\n", g->in_latency);
     /* Attention: the exp sequence's constants (fx_format_init) and capacities. */
     FxFormat fx;
     if (fx_format_init(&fx, &a->arith) == 0) {
@@ -164,7 +166,7 @@ void lower_predict(const RtlGeom *g, TileProg *p)
         uint64_t fill = ws ? R + t->n - 2 : (uint64_t)t->m + t->n - 2;
         uint64_t ivl = ws ? umax(len, umax(R, C)) : umax(len, R);
         t->start_cyc = s;
-        t->end_cyc = s + 1 + len + fill;
+        t->end_cyc = s + g->in_latency + len + fill;
         p->cycles = umax(p->cycles, t->end_cyc);
         s += ivl;
     }

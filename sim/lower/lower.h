@@ -8,7 +8,7 @@
  * encoded in four 64-bit words. Timing rules (one pass of the cycle level's array model,
  * with pipelined issue): tile 0 starts at cycle 0; tile t+1 starts ivl_t cycles after
  * tile t, ivl = max(len, R) for OS (len = k) and max(len, R, C) for WS (len = m);
- *   end = start + 1 (operand register) + len + fill,
+ *   end = start + in_latency (operand register(s): array2d's in_latency) + len + fill,
  *   fill = m + n - 2 (OS: skew to the farthest PE used), R + n - 2 (WS: partial sums
  *   cross every row).
  * The run takes the latest end. These are derived from the array model (rows + cols - 2
@@ -40,6 +40,8 @@ typedef struct {
     uint32_t tiles;               /* instruction memory, tiles */
     uint32_t stg;                 /* latency of the staging level between the arrays (the
                                      architecture's regfile level; 0 without one) */
+    uint32_t in_latency;          /* array2d's in_latency: buffer read to the first PE, in
+                                     register stages (1 on rtl/einsim_top.v) */
 } RtlGeom;
 
 typedef struct {

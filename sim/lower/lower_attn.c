@@ -181,6 +181,12 @@ int lower_attn(const RtlGeom *g, uint64_t T, uint64_t E, uint64_t F, uint64_t M,
                    "latency_cycles = %u", ATTN_STG, g->stg);
         return 1;
     }
+    if (g->in_latency != 1) {
+        diag_error(d, NULL, 0, "cosim: attention runs on rtl/einsim_top.v, whose operands reach "
+                   "the array through one register; the architecture's array2d says in_latency "
+                   "= %u", g->in_latency);
+        return 1;
+    }
     p->E = E, p->F = F, p->M = M, p->P = P, p->R = R, p->C = C, p->T = T;
     p->Mp = Mp, p->Pp = Pp, p->causal = causal;
     p->nb = Pp / C;

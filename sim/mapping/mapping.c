@@ -60,7 +60,25 @@ int mapping_check(const MappingSpec *m, const Cascade *c, const ArchSpec *a,
             h_given |= strcmp(w->ranks[i].name, "H") == 0;
         if (c->head_rank >= 0 && !h_given)
             all[n++] = (RankSize){ "H", w->heads, w->loc };
-        if (cascade_bind(c, all, n, false, d, b) == 0 && !m->ragged)
+        bool sized = cascade_bind(c, all, n, false, d, b) == 0;
+        /* A workload's partition size (HQ -> G, HKV: the key/value heads) divides its
+         * rank, ragged or not (it is the problem's structure, not a chunking); the shared
+         * heads of rank H have their own check (engine_check). */
+        for (int i = 0; sized && i < w->n_ranks; i++) {
+            int r = cascade_find_rank(c, w->ranks[i].name);
+            if (r < 0 || c->ranks[r].kind != RANK_INNER || c->ranks[r].parent == c->head_rank)
+                continue;
+            int parent = c->ranks[r].parent;
+            if (b->size[parent] % b->size[r] != 0)
+                diag_error(d, w->ranks[i].loc.file, w->ranks[i].loc.line,
+                           "workload %s: %s = %lld is not a multiple of %s = %lld (cascade "
+                           "%s splits %s into %s x %s): a partial last group is not "
+                           "modelled", w->name, c->ranks[parent].name,
+                           (long long)b->size[parent], w->ranks[i].name,
+                           (long long)b->size[r], c->name, c->ranks[parent].name,
+                           c->ranks[c->ranks[r].partner].name, w->ranks[i].name);
+        }
+        if (sized && !m->ragged)
             for (int i = 0; i < m->n_partitions; i++) {
                 int r = cascade_find_rank(c, m->partitions[i].name);
                 int parent = c->ranks[r].parent;

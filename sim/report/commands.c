@@ -74,7 +74,7 @@ Outcome report_run(const RunCommand *c, Diag *d)
         RunReport rep = { ri.arch->name, c->arch, ri.workload->name, c->workload,
                           ri.mapping->name, c->mapping, ri.cascade->name, ri.arch->clock_mhz,
                           rr.res, &rr.cy, &rr.er, rr.training ? &rr.lr : NULL,
-                          report_seq_of(ri.workload) };
+                          report_seq_of(ri.workload), &rr.split };
         RunFiles f;
         if (report_run_files(&rep, &ri, &f, d) == 0) {
             fputs(f.txt, stdout);

@@ -72,7 +72,7 @@ Outcome report_compare(const CompareCommand *c, Diag *d)
                 RunReport rep = { ri.arch->name, c->arch[p], ri.workload->name,
                                   c->workloads[w], ri.mapping->name, c->mapping[p],
                                   ri.cascade->name, ri.arch->clock_mhz, res, cy, &rr.er, NULL,
-                                  report_seq_of(ri.workload) };
+                                  report_seq_of(ri.workload), &rr.split };
                 RunFiles f;
                 if (report_run_files(&rep, &ri, &f, d)) {
                     run_result_free(&rr);

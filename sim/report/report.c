@@ -1,4 +1,4 @@
-/* report.c — stats.txt (Timeloop-like), stats.json (DESIGN §9 keys) and CSV rows. */
+/* report.c — stats.txt (Timeloop-like), stats.json (keys in sim/report/README.md) and CSV rows. */
 #include "report/report.h"
 
 #include <inttypes.h>
@@ -77,6 +77,16 @@ static int energy_levels(const RunReport *r, LevelEnergy *lv, int max)
     return n;
 }
 
+
+/* What an Einsum's density_source means, for stats.txt. */
+static const char *source_text(const char *src)
+{
+    return strcmp(src, "rules") == 0 ? "rules (decided from the mask's indices)"
+         : strcmp(src, "workload.density") == 0 ? "workload.density (a data mask; kept steps spread evenly)"
+         : strcmp(src, "routing k/H") == 0 ? "routing k/H (the router's topk keeps k of H heads per token)"
+         : "workload.density (routed heads: kept (head, block) items gathered)";
+}
+
 static void energy_levels_txt(Buf *b, const RunReport *r)
 {
     LevelEnergy lv[ENGINE_MAX_ITEMS];
@@ -90,6 +100,55 @@ static void energy_levels_txt(Buf *b, const RunReport *r)
                    lv[k].leak_pj, total > 0 ? 100.0 * lv[k].pj / total : 0.0);
     uint64_t m = macs(r->analytic);
     buf_printf(b, "  pJ per MAC      : %.6g (%llu MACs)\n", m ? total / (double)m : 0.0, ull(m));
+}
+
+/* The energy of one LevelUse: a storage level's every action (leakage too), a unit's PE
+ * registers' reg_read and reg_write. */
+static double level_pj(const LevelUse *lu, const LevelEnergy *lv, int n)
+{
+    for (int k = 0; k < n; k++)
+        if (strcmp(lv[k].name, lu->level) == 0)
+            return lu->regfile ? lv[k].reg_pj : lv[k].pj;
+    return 0;
+}
+
+/* The per-level section, Timeloop's view: per level and data space the words read,
+ * filled and updated (einsim's writes) and their energy; per level its energy and
+ * capacity use; the totals. Names are stats.json's keys. */
+static void per_level_txt(Buf *b, const RunReport *r)
+{
+    const EngineResult *a = r->analytic;
+    const EnergyReport *er = r->energy;
+    buf_printf(b, "\nPer level (Timeloop's names; words, pJ)\n---------------------------------------\n");
+    buf_printf(b, "  %-14s %-8s %18s %18s %18s %16s\n", "level", "tensor", "reads", "fills",
+               "updates", "energy_pj");
+    for (int k = 0; k < 2; k++) {
+        const TrafficStat *rows = k ? a->reg_traffic : a->traffic;
+        const double *pj = k ? er->reg_traffic_pj : er->traffic_pj;
+        for (int i = 0; i < (k ? a->n_reg_traffic : a->n_traffic); i++)
+            buf_printf(b, "  %-14s %-8s %18llu %18llu %18llu %16.6e\n", rows[i].level, rows[i].tensor,
+                       ull(rows[i].reads), ull(rows[i].fills), ull(rows[i].writes), pj[i]);
+    }
+    LevelEnergy lv[ENGINE_MAX_ITEMS];
+    int n = energy_levels(r, lv, ENGINE_MAX_ITEMS);
+    buf_printf(b, "\n  %-14s %-12s %16s %16s %16s %12s\n", "level", "kind", "energy_pj",
+               "capacity_bytes", "used_bytes", "utilization");
+    for (int i = 0; i < a->n_levels; i++) {
+        const LevelUse *lu = &a->levels[i];
+        char cap[32] = "-", used[32] = "-", util[32] = "-";
+        if (lu->capacity_bytes)
+            snprintf(cap, sizeof cap, "%llu", ull(lu->capacity_bytes));
+        if (lu->tracked)
+            snprintf(used, sizeof used, "%llu", ull(lu->used_bytes));
+        if (lu->tracked && lu->capacity_bytes)
+            snprintf(util, sizeof util, "%.4f", lu->utilization);
+        buf_printf(b, "  %-14s %-12s %16.6e %16s %16s %12s\n", lu->level,
+                   lu->regfile ? "PE registers" : "storage", level_pj(lu, lv, n), cap, used, util);
+    }
+    uint64_t m = macs(a);
+    buf_printf(b, "\n  energy_pj       : %.6e\n  macs            : %llu\n  pj_per_mac      : %.6g\n"
+                  "  edp_pj_s        : %.6e\n", er->total_pj, ull(m),
+               m ? er->total_pj / (double)m : 0.0, er->total_pj * a->seconds);
 }
 
 char *report_stats_txt(const RunReport *r)
@@ -118,6 +177,10 @@ char *report_stats_txt(const RunReport *r)
     buf_printf(&b, "  Energy          : %.6e pJ\n", energy);
     buf_printf(&b, "  EDP             : %.6e pJ*s\n", energy * a->seconds);
     buf_printf(&b, "  DRAM traffic    : %llu bytes\n", ull(a->dram_bytes));
+    if (r->split && r->split->declared)
+        buf_printf(&b, "  DRAM by role    : weights %llu, KV cache %llu, activations %llu bytes\n",
+                   ull(r->split->bytes[ROLE_WEIGHT]), ull(r->split->bytes[ROLE_KV_CACHE]),
+                   ull(r->split->bytes[ROLE_ACTIVATION]));
     for (int u = 0; u < a->n_units; u++)
         buf_printf(&b, "  Utilization     : %-12s %.4f\n", a->unit_name[u], a->utilization[u]);
     if (r->energy->arch.modelled)
@@ -171,9 +234,7 @@ char *report_stats_txt(const RunReport *r)
         for (int i = 0; i < a->n_einsums; i++)
             if (a->einsums[i].density_source)
                 buf_printf(&b, "  %-8s %10.6f  %s\n", a->einsums[i].name, a->einsums[i].density,
-                           strcmp(a->einsums[i].density_source, "rules") == 0
-                               ? "rules (decided from the mask's indices)"
-                               : "workload.density (a data mask; kept steps spread evenly)");
+                           source_text(a->einsums[i].density_source));
     }
     buf_printf(&b, "\nBuffer traffic (words)\n----------------------\n");
     buf_printf(&b, "  %-14s %-8s %18s %18s %18s %20s\n", "level", "tensor", "reads", "writes",
@@ -193,6 +254,7 @@ char *report_stats_txt(const RunReport *r)
                    energy > 0 ? 100.0 * it->pj / energy : 0.0);
     }
     energy_levels_txt(&b, r);
+    per_level_txt(&b, r);
     const ArchCost *ac = &r->energy->arch;
     if (ac->modelled) {
         buf_printf(&b, "\nArea (um^2; DRAM is off chip)\n-----------------------------\n");
@@ -264,6 +326,57 @@ static void layers_json(Emit *b, const LayersResult *t, const EngineResult *a, b
     emit_printf(b, "\n  ]");
 }
 
+/* "levels": per_level_txt's numbers, under the same names. */
+static void per_level_json(Emit *b, const RunReport *r)
+{
+    const EngineResult *a = r->analytic;
+    const EnergyReport *er = r->energy;
+    LevelEnergy lv[ENGINE_MAX_ITEMS];
+    int n = a->feasible ? energy_levels(r, lv, ENGINE_MAX_ITEMS) : 0;
+    emit_printf(b, "\n  \"levels\": [");
+    for (int i = 0; a->feasible && i < a->n_levels; i++) {
+        const LevelUse *lu = &a->levels[i];
+        emit_printf(b, "%s\n    { \"level\": ", i ? "," : "");
+        emit_json_str(b, lu->level);
+        emit_printf(b, ", \"kind\": \"%s\", \"energy_pj\": %.17g, \"capacity_bytes\": ",
+                    lu->regfile ? "PE registers" : "storage", level_pj(lu, lv, n));
+        if (lu->capacity_bytes)
+            emit_printf(b, "%llu", ull(lu->capacity_bytes));
+        else
+            emit_printf(b, "null");
+        if (lu->tracked)
+            emit_printf(b, ", \"used_bytes\": %llu", ull(lu->used_bytes));
+        else
+            emit_printf(b, ", \"used_bytes\": null");
+        if (lu->tracked && lu->capacity_bytes)
+            emit_printf(b, ", \"utilization\": %.17g", lu->utilization);
+        else
+            emit_printf(b, ", \"utilization\": null");
+        emit_printf(b, ",\n      \"dataspaces\": [");
+        int shown = 0;
+        for (int k = 0; k < 2; k++) {
+            const TrafficStat *rows = k ? a->reg_traffic : a->traffic;
+            const double *pj = k ? er->reg_traffic_pj : er->traffic_pj;
+            for (int j = 0; j < (k ? a->n_reg_traffic : a->n_traffic); j++) {
+                if ((k == 1) != lu->regfile || strcmp(rows[j].level, lu->level) != 0)
+                    continue;
+                emit_printf(b, "%s\n        { \"tensor\": ", shown++ ? "," : "");
+                emit_json_str(b, rows[j].tensor);
+                emit_printf(b, ", \"reads\": %llu, \"fills\": %llu, \"updates\": %llu, "
+                               "\"energy_pj\": %.17g }", ull(rows[j].reads), ull(rows[j].fills),
+                            ull(rows[j].writes), pj[j]);
+            }
+        }
+        emit_printf(b, " ] }");
+    }
+    emit_printf(b, "\n  ],");
+    uint64_t m = macs(a);
+    double e = a->feasible ? er->total_pj : 0;
+    emit_printf(b, "\n  \"level_totals\": { \"energy_pj\": %.17g, \"macs\": %llu, "
+                   "\"pj_per_mac\": %.17g, \"edp_pj_s\": %.17g }",
+                e, ull(m), m ? e / (double)m : 0.0, e * a->seconds);
+}
+
 char *report_stats_json(const RunReport *r, char *bad)
 {
     const EngineResult *a = r->analytic;
@@ -294,6 +407,10 @@ char *report_stats_json(const RunReport *r, char *bad)
     }
     emit_printf(&b, " },\n    \"bound\": ");
     emit_json_str(&b, a->feasible ? a->bound : "");
+    if (r->split && r->split->declared)
+        emit_printf(&b, ",\n    \"dram_bytes_by_role\": { \"weights\": %llu, \"kv_cache\": %llu, "
+                       "\"activations\": %llu }", ull(r->split->bytes[ROLE_WEIGHT]),
+                    ull(r->split->bytes[ROLE_KV_CACHE]), ull(r->split->bytes[ROLE_ACTIVATION]));
     emit_printf(&b, "\n  },");
     const CycleResult *cy = r->cycle && r->cycle->ran ? r->cycle : NULL;
     if (cy) {
@@ -337,7 +454,9 @@ char *report_stats_json(const RunReport *r, char *bad)
         emit_printf(&b, ", \"reads\": %llu, \"writes\": %llu, \"fills\": %llu, \"bytes\": %llu }",
                    ull(t->reads), ull(t->writes), ull(t->fills), ull(t->bytes));
     }
-    emit_printf(&b, "\n  ],\n  \"energy_breakdown_pj\": {");
+    emit_printf(&b, "\n  ],");
+    per_level_json(&b, r);
+    emit_printf(&b, ",\n  \"energy_breakdown_pj\": {");
     for (int i = 0; a->feasible && i < r->energy->n; i++) {
         const EnergyItem *it = &r->energy->items[i];
         char key[96];

@@ -8,6 +8,7 @@
 
 #include "energy/energy.h"
 #include "engine/engine.h"
+#include "run/run.h"
 #include "util/emit.h"
 
 typedef struct RunReport {
@@ -21,6 +22,7 @@ typedef struct RunReport {
     const EnergyReport *energy;
     const struct LayersResult *layers; /* layer lists: every layer (else NULL) */
     uint64_t seq;              /* attention: the sequence length (report_seq_of), else 0 */
+    const DramSplit *split;    /* NULL, or the DRAM bytes by role (printed when declared) */
 } RunReport;
 
 /* The sequence length of an attention workload (its rank M), else 0. */

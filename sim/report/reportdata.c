@@ -3,8 +3,8 @@
  * Inputs, recognised by their files:
  *   - a compare directory: compare.csv, run directories DIR/RUN_DIR/ (its run_dir
  *     column; older files: DIR/WORKLOAD-SEQ-MAPPING/);
- *   - a sweep directory: sweep.csv (a `point` column, one column per axis key, then the
- *     run CSV's columns), run directories DIR/points/POINT/;
+ *   - a sweep directory: sweep.csv (the run CSV's columns, then a `point` column and one
+ *     column per axis key), run directories DIR/points/POINT/;
  *   - a CSV of either kind (run directories looked up beside it when present);
  *   - one run directory: stats.csv and stats.json.
  * Each run's stats.json (when present) adds the energy breakdowns, area and roofline. */
@@ -275,17 +275,20 @@ static bool names_input(const char *key)
     return !strcmp(key, "arch_file") || !strcmp(key, "mapping_file");
 }
 
-/* The sweep axes of a sweep CSV (the columns between `point` and the run CSV's first,
- * `workload`) that tell runs apart in a plot: those with two or more values, other than
- * the workload file and workload.seq (each workload has its own plots, the sequence
+/* The sweep axes of a sweep CSV (the columns after `point`, which follows the run CSV's
+ * columns; in sweep.csv files written before that order, the columns between `point`
+ * and `workload`) that tell runs apart in a plot: those with two or more values, other
+ * than the workload file and workload.seq (each workload has its own plots, the sequence
  * length is their x axis) and the architecture and mapping files (their names are in
  * every series). Zipped keys whose values are equal in every row are shown once, under
  * the first key. Also sets each row's Row.match. */
 static void find_axes(Data *D, const CsvTable *t)
 {
-    int first = csv_col(t, "point") + 1, last = csv_col(t, "workload"); /* the run columns */
-    if (first <= 0 || last < first)
+    int first = csv_col(t, "point") + 1, last = csv_col(t, "workload");
+    if (first <= 0)
         last = first = 0;
+    else if (last < first)
+        last = t->ncols;
     for (int i = 0; i < D->n; i++) {
         Buf m = {0};
         buf_printf(&m, "%s\037%" PRIu64, D->r[i].workload, D->r[i].has_seq ? D->r[i].seq : 0);

@@ -112,6 +112,30 @@ int run_layers_check(const ArchSpec *a, const WorkloadSpec *w, const MappingSpec
     return errs;
 }
 
+/* acc += rep x one, row by row (level, tensor). */
+static void add_traffic(TrafficStat *acc, int *n_acc, const TrafficStat *one, int n_one,
+                        uint64_t rep, bool *ov)
+{
+    uint64_t t;
+#define ADD(dst, v) (ck_mul_u64((v), rep, &t) && ck_add_u64((dst), t, &(dst)) ? (void)0 : (void)(*ov = true))
+    for (int i = 0; i < n_one; i++) {
+        const TrafficStat *s = &one[i];
+        int k = 0;
+        while (k < *n_acc && !(strcmp(acc[k].level, s->level) == 0 &&
+                               strcmp(acc[k].tensor, s->tensor) == 0))
+            k++;
+        if (k == *n_acc) {
+            EINSIM_ASSERT(k < ENGINE_MAX_ITEMS);
+            acc[(*n_acc)++] = (TrafficStat){ s->level, s->tensor, 0, 0, 0, 0 };
+        }
+        ADD(acc[k].reads, s->reads);
+        ADD(acc[k].writes, s->writes);
+        ADD(acc[k].fills, s->fills);
+        ADD(acc[k].bytes, s->bytes);
+    }
+#undef ADD
+}
+
 /* acc += rep x one (counts of the same cascade, mapping and architecture). */
 static void add_result(EngineResult *acc, const EngineResult *one, uint64_t rep, bool *ov)
 {
@@ -164,20 +188,22 @@ static void add_result(EngineResult *acc, const EngineResult *one, uint64_t rep,
         if (s->footprint_bytes > a->footprint_bytes)
             a->footprint_bytes = s->footprint_bytes;
     }
-    for (int i = 0; i < one->n_traffic; i++) {
-        const TrafficStat *s = &one->traffic[i];
-        int k = 0;
-        while (k < acc->n_traffic && !(strcmp(acc->traffic[k].level, s->level) == 0 &&
-                                       strcmp(acc->traffic[k].tensor, s->tensor) == 0))
-            k++;
-        if (k == acc->n_traffic) {
-            EINSIM_ASSERT(k < ENGINE_MAX_ITEMS);
-            acc->traffic[acc->n_traffic++] = (TrafficStat){ s->level, s->tensor, 0, 0, 0, 0 };
+    add_traffic(acc->traffic, &acc->n_traffic, one->traffic, one->n_traffic, rep, ov);
+    add_traffic(acc->reg_traffic, &acc->n_reg_traffic, one->reg_traffic, one->n_reg_traffic,
+                rep, ov);
+    if (acc->n_levels == 0) {        /* the same architecture: the same levels */
+        acc->n_levels = one->n_levels;
+        memcpy(acc->levels, one->levels, (size_t)one->n_levels * sizeof one->levels[0]);
+    }
+    for (int i = 0; i < one->n_levels; i++) {   /* the largest footprint of any layer */
+        LevelUse *a = &acc->levels[i];
+        const LevelUse *s = &one->levels[i];
+        EINSIM_ASSERT(strcmp(a->level, s->level) == 0);
+        if (s->used_bytes > a->used_bytes) {
+            a->used_bytes = s->used_bytes;
+            a->utilization = s->utilization;
         }
-        ADD(acc->traffic[k].reads, s->reads);
-        ADD(acc->traffic[k].writes, s->writes);
-        ADD(acc->traffic[k].fills, s->fills);
-        ADD(acc->traffic[k].bytes, s->bytes);
+        a->tracked |= s->tracked;
     }
     for (int i = 0; i < one->n_actions; i++) {
         const ActionCount *s = &one->actions[i];

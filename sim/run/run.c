@@ -92,6 +92,20 @@ void run_evaluate(const RunInputs *ri, bool cycle_level, RunResult *out)
     }
     if (out->res->feasible)
         energy_price(out->res, ri->arch, &out->er);
+    run_dram_split(ri, out->res, &out->split);
+}
+
+void run_dram_split(const RunInputs *ri, const EngineResult *res, DramSplit *s)
+{
+    memset(s, 0, sizeof *s);
+    const Cascade *c = ri->cascade;
+    s->declared = c && c->has_roles && res->feasible;
+    for (int i = 0; s->declared && i < res->n_traffic; i++) {
+        const TrafficStat *t = &res->traffic[i];
+        int ti = cascade_find_tensor(c, t->tensor);
+        if (strcmp(t->level, ri->arch->levels[0].name) == 0)
+            s->bytes[ti >= 0 ? c->tensors[ti].role : ROLE_ACTIVATION] += t->bytes;
+    }
 }
 
 void run_result_free(RunResult *r)

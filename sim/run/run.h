@@ -101,6 +101,14 @@ void run_layers_attribute(const LayersResult *s, const LayersResult *d, const NM
                           bool cyc, LayersAttribution *a);
 
 /* The results of one evaluation. */
+/* A run's DRAM bytes by the role of each tensor (a model's weights, its KV cache, the
+ * activations: everything else), from the per-tensor traffic; `declared` only when the
+ * cascade names its weights or KV cache. Computed by the run layer (run_evaluate). */
+typedef struct {
+    bool declared;
+    uint64_t bytes[ROLE__COUNT];   /* indexed by TensorRole */
+} DramSplit;
+
 typedef struct {
     bool training;       /* the workload is a layer list (lr is filled; res and cy are
                             its sums) */
@@ -108,12 +116,16 @@ typedef struct {
     CycleResult cy;      /* ran = false at the analytic level */
     EnergyReport er;     /* zero when infeasible */
     LayersResult lr;     /* layer lists only */
+    DramSplit split;     /* DRAM bytes by tensor role (declared when the cascade has roles) */
 } RunResult;
 
 /* Evaluates loaded inputs at the analytic level, and the cycle level too when
  * `cycle_level`; prices the energy of a feasible result. Free with run_result_free. */
 void run_evaluate(const RunInputs *ri, bool cycle_level, RunResult *out);
 void run_result_free(RunResult *r);
+/* The DRAM bytes of a result by the role of each tensor (outermost level's traffic rows),
+ * declared when the cascade names weights or a KV cache and the result is feasible. */
+void run_dram_split(const RunInputs *ri, const EngineResult *res, DramSplit *s);
 
 /* `einsim check`: validates each file on its own, then the cross-references between the
  * first architecture, workload and mapping; prints a summary per file on stdout and,

@@ -906,6 +906,8 @@ char *mapspace_mapping_text(const Mapspace *ms, const uint32_t *choice, const ch
         put_names(&b, "resident", gs->resident, gs->n_resident);
         put_names(&b, "streamed", gs->streamed, gs->n_streamed);
         put_names(&b, "spill", gs->spill, gs->n_spill);
+        put_names(&b, "bypass", gs->bypass, gs->n_bypass);
+        put_names(&b, "reg_bypass", gs->reg_bypass, gs->n_reg_bypass);
         buf_printf(&b, "      pipelined = %s;\n    }%s\n", gs->pipelined ? "true" : "false",
                    g + 1 < m->n_groups ? "," : "");
     }

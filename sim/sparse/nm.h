@@ -2,7 +2,7 @@
  *
  * N:M keeps at most N non-zeros in every group of M consecutive elements along a
  * rank. Mask generation keeps the N largest magnitudes of each group; when two
- * magnitudes tie the lower in-group index wins (DESIGN §7). A final group shorter than
+ * magnitudes tie the lower in-group index wins. A final group shorter than
  * M (rank size not a multiple of M) keeps min(N, its length) elements by the same rule.
  * A NaN ranks above every number (it is kept, so it propagates); -0.0 ties with 0.0.
  * Compressed metadata is, per group, N in-group indices that must be strictly

@@ -84,16 +84,18 @@ char *sweep_csv_header(const Sweep *sw)
 {
     static const char *const pick_col[4] = { NULL, "arch_file", "workload_file", "mapping_file" };
     Emit e = { 0 };
-    emit_printf(&e, "point,");
+    /* The run CSV's columns (report.h), then the point and the sweep axes. */
+    char *run = report_csv_header();
+    run[strlen(run) - 1] = '\0';   /* its newline */
+    emit_printf(&e, "%s,point", run);
+    free(run);
     for (int a = 0; a < sw->sp->n_axes; a++)
         for (int k = 0; k < sw->sp->axes[a].n_keys; k++) {
             const SweepKey *key = &sw->sp->axes[a].keys[k];
-            emit_csv_field(&e, key->kind == SWEEP_KEY_SET ? key->key : pick_col[key->kind]);
             emit_printf(&e, ",");
+            emit_csv_field(&e, key->kind == SWEEP_KEY_SET ? key->key : pick_col[key->kind]);
         }
-    char *run = report_csv_header();
-    emit_printf(&e, "%s", run);
-    free(run);
+    emit_printf(&e, "\n");
     char bad[EMIT_FIELD_MAX];
     return emit_take(&e, bad);  /* no numbers: never NULL */
 }
@@ -256,31 +258,31 @@ static int point_load(const Sweep *sw, uint64_t id, RunInputs *ri, Diag *d)
     return rc;
 }
 
-/* The CSV text that precedes the run's columns: "id,axis values,". */
-static char *row_prefix(const Sweep *sw, uint64_t id)
+/* The CSV text that follows the run's columns: ",id,axis values". */
+static char *row_extra(const Sweep *sw, uint64_t id)
 {
     const SweepSpec *sp = sw->sp;
     int *idx = xcalloc((size_t)sp->n_axes + 1, sizeof *idx);
     sweep_point_index(sp, id, idx);
     Emit e = { 0 };
     char *name = sweep_point_name(sw, id);
-    emit_printf(&e, "%s,", name);
+    emit_printf(&e, ",%s", name);
     free(name);
     for (int a = 0; a < sp->n_axes; a++)
         for (int k = 0; k < sp->axes[a].n_keys; k++) {
-            emit_csv_field(&e, sp->axes[a].keys[k].text[idx[a]]);
             emit_printf(&e, ",");
+            emit_csv_field(&e, sp->axes[a].keys[k].text[idx[a]]);
         }
     free(idx);
     char bad[EMIT_FIELD_MAX];
     return emit_take(&e, bad);  /* no numbers: never NULL */
 }
 
-static uint64_t fingerprint(const Sweep *sw, const RunInputs *ri, const char *prefix)
+static uint64_t fingerprint(const Sweep *sw, const RunInputs *ri, const char *extra)
 {
     uint64_t h = UINT64_C(14695981039346656037);
     h = fnv1a(h, sweep_level_name[sw->level]);
-    h = fnv1a(h, prefix);
+    h = fnv1a(h, extra);
     h = fnv1a(h, ri->arch->effective_cfg);
     h = fnv1a(h, ri->workload->effective_cfg);
     h = fnv1a(h, ri->mapping->effective_cfg);
@@ -294,9 +296,9 @@ int sweep_check_points(Sweep *sw, uint64_t only, Diag *d)
     for (uint64_t id = lo; id <= hi && diag_count(d) < DIAG_MAX; id++) {
         RunInputs ri;
         if (point_load(sw, id, &ri, d) == 0) {
-            char *prefix = row_prefix(sw, id);
-            sw->hash[id - 1] = fingerprint(sw, &ri, prefix);
-            free(prefix);
+            char *extra = row_extra(sw, id);
+            sw->hash[id - 1] = fingerprint(sw, &ri, extra);
+            free(extra);
         } else {
             bad++;
         }
@@ -341,8 +343,8 @@ int sweep_run_point(const Sweep *sw, uint64_t id, int csv_fd, bool *feasible, Di
     RunResult rr = { 0 };
     char *dir = sweep_point_dir(sw, id);
     if (point_load(sw, id, &ri, d) == 0) {
-        char *prefix = row_prefix(sw, id);
-        uint64_t h = fingerprint(sw, &ri, prefix);
+        char *extra = row_extra(sw, id);
+        uint64_t h = fingerprint(sw, &ri, extra);
         /* The evaluation `einsim run` makes at the sweep's level, energy priced (a
          * training workload runs each of its layers). */
         run_evaluate(&ri, sw->level != SWEEP_ANALYTIC, &rr);
@@ -353,10 +355,10 @@ int sweep_run_point(const Sweep *sw, uint64_t id, int csv_fd, bool *feasible, Di
                           p.file[SWEEP_KEY_WORKLOAD], ri.mapping->name,
                           p.file[SWEEP_KEY_MAPPING], ri.cascade->name, ri.arch->clock_mhz, res,
                           &rr.cy, &rr.er, rr.training ? &rr.lr : NULL,
-                          report_seq_of(ri.workload) };
+                          report_seq_of(ri.workload), &rr.split };
         RunFiles f;
         int bad = report_run_files(&rep, &ri, &f, d);
-        char *row = bad ? NULL : xasprintf("%s%s", prefix, f.row);
+        char *row = bad ? NULL : xasprintf("%.*s%s\n", (int)strlen(f.row) - 1, f.row, extra);
         char *name = sweep_point_name(sw, id);
         char *marker = bad ? NULL : xasprintf("%s %s %016" PRIx64 "\n%s", MARKER_MAGIC, name, h, row);
         char *mpath = path_join(dir, "done");
@@ -381,7 +383,7 @@ int sweep_run_point(const Sweep *sw, uint64_t id, int csv_fd, bool *feasible, Di
         free(row);
         report_run_files_free(&f);
         free(p.ov);
-        free(prefix);
+        free(extra);
     }
     run_result_free(&rr);
     run_inputs_free(&ri);

@@ -1,6 +1,6 @@
-# vcd-first.awk -v sig=SCOPE.NAME — the VCD's timescale and the first time the 1-bit
-# signal SCOPE.NAME (full name, as vcd-names.awk prints it) is 1: "TIMESCALE TIME", or
-# "TIMESCALE -" if it never is.
+# vcd-first.awk -v sig=SCOPE.NAME — the VCD's timescale, the first time the 1-bit
+# signal SCOPE.NAME (full name, as vcd-names.awk prints it) is 1 and the first time it
+# is 0 again after that: "TIMESCALE RISE FALL", "-" for a time that never comes.
 /^\$timescale/ { ts = ""; while ($0 !~ /\$end/ || ts == "") { for (i = 1; i <= NF; i++)
                    if ($i != "$timescale" && $i != "$end") ts = ts $i; if ($0 ~ /\$end/) break;
                    if ((getline) <= 0) break } next }
@@ -8,5 +8,6 @@
 /^\$upscope/ { d--; next }
 /^\$var/ { n = ""; for (i = 1; i <= d; i++) n = n stack[i] "."; if (n $5 == sig) id = $4; next }
 /^#/ { t = substr($0, 2); next }
-id != "" && $0 == "1" id { print ts, t; found = 1; exit }
-END { if (!found) print ts, "-" }
+id != "" && rise == "" && $0 == "1" id { rise = t; next }
+id != "" && rise != "" && $0 == "0" id { fall = t; exit }
+END { print ts, (rise == "" ? "-" : rise), (fall == "" ? "-" : fall) }

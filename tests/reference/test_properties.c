@@ -9,13 +9,15 @@
  *   - the same inputs give the same numbers;
  *   - the cycle level's branch and bound (cutoff, block-level periods) gives exactly the
  *     cycles and stall split of the exhaustive search over the same options;
- * on dense attention, GEMM, and grouped-query / multi-query attention (causal). 
+ * on dense attention, GEMM, grouped-query / multi-query attention (causal) and mixture
+ * of heads (routed, with its router).
  * Prints how many points and pairs it checked. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "check.h"
+#include "sets.h"
 #include "run/run.h"
 
 typedef struct {
@@ -28,15 +30,8 @@ static int n_points, n_pairs;
 /* Evaluates with up to 12 "key=value" overrides (NULL-terminated). */
 static Pt eval(const char *arch, const char *wl, const char *map, const char *const *sets)
 {
-    Override ov[12];
-    char keys[12][96];
-    int n = 0;
-    for (; sets && sets[n]; n++) {
-        const char *eq = strchr(sets[n], '=');
-        snprintf(keys[n], sizeof keys[n], "%.*s", (int)(eq - sets[n]), sets[n]);
-        ov[n] = (Override){ keys[n], eq + 1, n + 1 };
-    }
-    Overrides o = { ov, n };
+    static TestSets ts;
+    Overrides o = test_sets(&ts, sets);
     Diag d;
     diag_init(&d);
     RunInputs ri = { 0 };
@@ -285,6 +280,25 @@ int main(void)
            gseqs, 5, mq4, +1);
     series("models/fusemax.cfg", "workloads/falcon-7b-mqa.cfg", "mappings/fusemax.cfg",
            "workload.heads", small, 5, mq1k, +1);
+    /* Mixture of heads (the router's group before the attention, whose (head, query
+     * block) items keep KH / H or the workload's density): length, heads, batch, heads
+     * kept per token and density (more work), buffer and bandwidth (more resources). */
+#define MOH_W "workloads/moh-llama3-8b.cfg"
+#define MOH_M "mappings/fusemax-moh.cfg"
+    static const char *const mh8[] = { "workload.heads=8", "workload.ranks.KH=2", NULL };
+    static const char *const mh2k[] = { "workload.seq=2048", "workload.ranks.KH=1",
+                                        "workload.density=0.25", NULL };
+    static const char *const mh2k8[] = { "workload.seq=2048", "workload.heads=8",
+                                         "workload.ranks.KH=2", NULL };
+    static const char *const mkhs[] = { "1", "2", "4", "6", "8" };
+    static const char *const mdens[] = { "0.125", "0.25", "0.5", "0.75", "1" };
+    series("models/fusemax.cfg", MOH_W, MOH_M, "workload.seq", gseqs, 6, mh8, +1);
+    series("models/fusemax.cfg", MOH_W, MOH_M, "workload.heads", gheads, 4, mh2k, +1);
+    series("models/fusemax.cfg", MOH_W, MOH_M, "workload.batch", small, 3, mh2k8, +1);
+    series("models/fusemax.cfg", MOH_W, MOH_M, "workload.ranks.KH", mkhs, 5, mh2k8, +1);
+    series("models/fusemax.cfg", MOH_W, MOH_M, "workload.density", mdens, 5, mh2k8, +1);
+    series("models/fusemax.cfg", MOH_W, MOH_M, "arch.GlobalBuffer.size_kb", gkbs, 5, mh2k8, -1);
+    series("models/fusemax.cfg", MOH_W, MOH_M, "arch.DRAM.bandwidth_gibps", bws, 7, mh2k8, -1);
     /* Determinism: the same inputs twice. */
     static const char *const det[] = { "workload.seq=16384", NULL };
     Pt d1 = eval("models/fusemax.cfg", "workloads/bert.cfg", "mappings/fusemax.cfg", det);
@@ -294,6 +308,10 @@ int main(void)
     Pt g1 = eval("models/fusemax.cfg", "workloads/llama3-8b-gqa.cfg", "mappings/fusemax.cfg", gdet);
     Pt g2 = eval("models/fusemax.cfg", "workloads/llama3-8b-gqa.cfg", "mappings/fusemax.cfg", gdet);
     CHECK(g1.ok && g1.analytic == g2.analytic && g1.cycle == g2.cycle);
+    static const char *const mdet[] = { "workload.seq=4096", NULL };
+    Pt m1 = eval("models/fusemax.cfg", MOH_W, MOH_M, mdet);
+    Pt m2 = eval("models/fusemax.cfg", MOH_W, MOH_M, mdet);
+    CHECK(m1.ok && m1.analytic == m2.analytic && m1.cycle == m2.cycle);
     printf("properties: %d evaluations, %d ordered pairs checked\n", n_points, n_pairs);
     return CHECK_DONE();
 }

@@ -1,4 +1,4 @@
-/* test_published.c — the analytic level against published numbers (DESIGN §6 and the
+/* test_published.c — the analytic level against published numbers (mappings/README.md and the
  * FuseMax array-size sweep), from the shipped model, workload and mapping files alone:
  * every value within 1 % (energy within 5 %), FLAT's on-chip/spill switch, and an
  * infeasible mapping reported with its reason. */
@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "sets.h"
 #include "energy/energy.h"
 #include "run/run.h"
 
@@ -19,15 +20,8 @@ static double paper_exp_pj; /* energy of dedicated exp units in the last run */
 static int run(const char *arch, const char *wl, const char *map, const char *const *sets,
                double *energy_pj)
 {
-    Override ov[8];
-    char keys[8][64];
-    int n = 0;
-    for (; sets && sets[n]; n++) {
-        const char *eq = strchr(sets[n], '=');
-        snprintf(keys[n], sizeof keys[n], "%.*s", (int)(eq - sets[n]), sets[n]);
-        ov[n] = (Override){ keys[n], eq + 1, n + 1 };
-    }
-    Overrides o = { ov, n };
+    static TestSets ts;
+    Overrides o = test_sets(&ts, sets);
     Diag d;
     diag_init(&d);
     run_inputs_free(&ri);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tests/report/run.sh — `einsim report` end to end: plots produced and non-trivial, the
-# HTML self-contained with its tables, deterministic output, bad inputs rejected.
+# HTML self-contained with its tables, deterministic output, bad inputs rejected; the
+# CSV column set of stats.csv, compare.csv and sweep.csv.
 # Usage: tests/report/run.sh EINSIM TMPDIR. Ends with "N passed, N failed".
 set -u
 EINSIM=${1:?usage: run.sh EINSIM TMPDIR}
@@ -87,8 +88,8 @@ for n in 64 128 256; do
   "$EINSIM" run -a models/fusemax.cfg -w workloads/bert.cfg -m mappings/fusemax.cfg --level analytic \
     --set workload.seq=16384 --set arch.array2d.rows=$n --set arch.array2d.cols=$n \
     --set arch.array1d.cols=$n --set mapping.partitions.M0=$n -o "$T/sw/points/p$n" >/dev/null 2>&1
-  [ -n "$hdr" ] || { hdr=$(head -1 "$T/sw/points/p$n/stats.csv"); echo "point,arch.array2d.rows,arch.array2d.cols,$hdr" >"$T/sw/sweep.csv"; }
-  echo "p$n,$n,$n,$(sed -n 2p "$T/sw/points/p$n/stats.csv")" >>"$T/sw/sweep.csv"
+  [ -n "$hdr" ] || { hdr=$(head -1 "$T/sw/points/p$n/stats.csv"); echo "$hdr,point,arch.array2d.rows,arch.array2d.cols" >"$T/sw/sweep.csv"; }
+  echo "$(sed -n 2p "$T/sw/points/p$n/stats.csv"),p$n,$n,$n" >>"$T/sw/sweep.csv"
 done
 "$EINSIM" report "$T/sw" >/dev/null 2>"$T/err"; rc=$?
 check "sweep dir exits 0 (got $rc)" '[ "$rc" = 0 ] && clean "$T/err"'
@@ -119,6 +120,15 @@ check "two-axis sweep: runs table has the axis column" 'grep -q "<th>arch.Global
 check "two-axis sweep: fusemax vs flat drawn" '[ -s "$T/two/report/fusemax-vs-flat-bert.png" ] && [ "$(ndata "$T/two/report/fusemax-vs-flat-bert.dat")" = 8 ]'
 # Its value at 1K is FLAT's time over FuseMax's, as the runs reported them (compare: 6.649x).
 check "fusemax vs flat: speedup at 1K" 'grep -qE "^1024 6\.649" "$T/two/report/fusemax-vs-flat-bert.dat"'
+
+# One column set (sim/report/README.md, "CSV columns"): stats.csv's; compare.csv and
+# sweep.csv append their extras after it (golden: tests/report/csv-columns.golden).
+{ echo "stats.csv: $(head -1 "$T/run/stats.csv")"; echo "compare.csv: $(head -1 "$T/cmp/compare.csv")"
+  echo "sweep.csv: $(head -1 "$T/two/sweep.csv")"; } >"$T/csv.columns"
+if [ "${EINSIM_UPDATE_GOLDEN:-0}" = 1 ]; then cp "$T/csv.columns" tests/report/csv-columns.golden; fi
+check "csv columns (golden)" 'cmp -s "$T/csv.columns" tests/report/csv-columns.golden || { diff tests/report/csv-columns.golden "$T/csv.columns"; false; }'
+common=$(head -1 "$T/run/stats.csv")
+check "compare.csv and sweep.csv start with the common columns" '[ "$(head -1 "$T/cmp/compare.csv" | cut -c1-${#common})" = "$common" ] && [ "$(head -1 "$T/two/sweep.csv" | cut -c1-${#common})" = "$common" ]'
 
 # Bad input: exit 1 with a clear message, no sanitizer report.
 expect_err() { # expect_err DESCRIPTION TEXT ARGS...

@@ -411,7 +411,7 @@ static void test_block_class(void)
         { "workloads/cascades/attention-blockmask.cfg", "E=2 F=2 M=64 P=64 M0=1 P0=1", 0 },
         { "workloads/cascades/attention-topk.cfg", "E=2 F=2 M=32 P=32 M0=4 P0=4 KB=2", 0 },
         { "workloads/cascades/attention-gqa.cfg", "E=2 F=2 M=12 P=12 M0=4 H=4 G=2", 0 },
-        { "workloads/cascades/moh-attention.cfg", "E=2 F=2 M=8 P=8 H=4 D=2 KH=2", 0 },
+        { "workloads/cascades/moh-attention.cfg", "E=2 F=2 M=8 P=8 M0=4 H=4 D=2 KH=2", 0 },
     };
     uint64_t seed = 99;
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {

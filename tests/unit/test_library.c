@@ -153,8 +153,8 @@ static void test_variants(void)
           { "E=8 F=8 M=20 P=20 M0=8 H=3", "E=16 F=8 M=33 P=33 M0=8 H=2",
             "E=4 F=4 M=4 P=4 M0=8 H=5", NULL } },
         { "workloads/cascades/moh-attention.cfg",
-          { "E=8 F=8 M=16 P=16 H=6 D=8 KH=4", "E=8 F=8 M=12 P=12 H=4 D=16 KH=1",
-            "E=4 F=4 M=9 P=9 H=8 D=8 KH=8", NULL } },
+          { "E=8 F=8 M=16 P=16 M0=4 H=6 D=8 KH=4", "E=8 F=8 M=12 P=12 M0=4 H=4 D=16 KH=1",
+            "E=4 F=4 M=9 P=9 M0=4 H=8 D=8 KH=8", NULL } },
         { "workloads/cascades/linear-attention.cfg",
           { "E=4 F=4 P=8", "E=4 F=4 P=16", "E=2 F=8 P=16", NULL } },
     };

@@ -51,7 +51,8 @@ static void test_pair_last(void)
 static RtlGeom geom(uint32_t r, uint32_t c)
 {
     return (RtlGeom){ .rows = r, .cols = c, .word_bits = 16, .frac_bits = 8, .acc_bits = 32,
-                      .glb_words = 32768, .zbuf_words = 32768, .tiles = 4096, .stg = ATTN_STG };
+                      .glb_words = 32768, .zbuf_words = 32768, .tiles = 4096, .stg = ATTN_STG,
+                      .in_latency = 1 };
 }
 
 static void put(AttnOrder *o, int q, uint32_t op, uint64_t s, uint64_t b)
@@ -296,6 +297,16 @@ static void test_causal(void)
         diag_free(&d);
         lower_attn_order_free(&o);
     }
+    /* Attention runs on rtl/einsim_top.v only: one operand register (in_latency 1). */
+    g.in_latency = 3;
+    AttnOrder o = order_of(4, 4, false);
+    AttnProg p;
+    Diag d;
+    diag_init(&d);
+    CHECK(lower_attn(&g, 5, 8, 8, 16, 16, 4, false, &o, &p, &d) == 1);
+    CHECK_EQ_INT(diag_count(&d), 1);
+    diag_free(&d);
+    lower_attn_order_free(&o);
 }
 
 static void test_errors(void)

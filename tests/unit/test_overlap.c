@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "sets.h"
 #include "energy/energy.h"
 #include "run/run.h"
 
@@ -31,15 +32,8 @@ typedef struct {
 /* Evaluates with overrides "key=value" (NULL-terminated), both levels. */
 static Res eval(const char *arch, const char *wl, const char *map, const char *const *sets)
 {
-    Override ov[8];
-    char keys[8][64];
-    int n = 0;
-    for (; sets[n]; n++) {
-        const char *eq = strchr(sets[n], '=');
-        snprintf(keys[n], sizeof keys[n], "%.*s", (int)(eq - sets[n]), sets[n]);
-        ov[n] = (Override){ keys[n], eq + 1, n + 1 };
-    }
-    Overrides o = { ov, n };
+    static TestSets ts;
+    Overrides o = test_sets(&ts, sets);
     Diag d;
     diag_init(&d);
     RunInputs ri = { 0 };

@@ -9,9 +9,9 @@
 #include <string.h>
 
 #include "check.h"
+#include "sets.h"
 #include "run/run.h"
 
-#define MAX_SETS 8
 
 typedef struct {
     bool ok;
@@ -23,20 +23,37 @@ typedef struct {
     char cascade[64];
 } Point;
 
+/* The analytic cycles of the group "attention" and of the others, the attention's MACs,
+ * and BQK's density and its source (1 and NULL when it has none). */
+static void split_groups(const EngineResult *r, uint64_t *attn, uint64_t *other, uint64_t *macs,
+                         double *density, const char **src)
+{
+    *attn = *other = *macs = 0;
+    *density = 1;
+    *src = NULL;
+    for (int g = 0; g < r->n_groups; g++)
+        if (strcmp(r->groups[g].name, "attention") == 0)
+            *attn = r->groups[g].cycles;
+        else
+            *other += r->groups[g].cycles;
+    for (int i = 0; i < r->n_einsums; i++) {
+        const EinsumStat *e = &r->einsums[i];
+        if (e->group >= 0 && strcmp(r->groups[e->group].name, "attention") == 0)
+            *macs += e->ops[OP_MAC];
+        if (strcmp(e->name, "BQK") == 0) {
+            *density = e->density;
+            *src = e->density_source;
+        }
+    }
+}
+
 /* Loads models/fusemax.cfg, workload wl and mapping map with the --set pairs ("key=value",
  * NULL-terminated) into *ri; returns run_inputs_load's code (diagnostics printed). The
  * keys are kept in static storage (one load at a time). */
 static int load(RunInputs *ri, const char *wl, const char *map, const char *const *sets)
 {
-    static char key[MAX_SETS][96];
-    Override ov[MAX_SETS];
-    int n = 0;
-    for (; sets && sets[n] && n < MAX_SETS; n++) {
-        const char *eq = strchr(sets[n], '=');
-        snprintf(key[n], sizeof key[n], "%.*s", (int)(eq - sets[n]), sets[n]);
-        ov[n] = (Override){ key[n], eq + 1, n + 1 };
-    }
-    Overrides o = { ov, n };
+    static TestSets ts;
+    Overrides o = test_sets(&ts, sets);
     Diag d;
     diag_init(&d);
     int rc = run_inputs_load(ri, "models/fusemax.cfg", wl, map, &o, &d);
@@ -63,17 +80,8 @@ static Point run_map(const char *wl, const char *map, bool cycle, const char *co
     pt.cycle_cycles = rr.cy.cycles;
     pt.dram = rr.res->dram_bytes;
     pt.energy = rr.er.total_pj;
-    pt.density_bqk = 1;
-    for (int g = 0; g < rr.res->n_groups; g++)
-        if (strcmp(rr.res->groups[g].name, "attention") == 0)
-            pt.attn_cycles = rr.res->groups[g].cycles;
-        else
-            pt.other_cycles += rr.res->groups[g].cycles;
-    for (int i = 0; i < rr.res->n_einsums; i++)
-        if (strcmp(rr.res->einsums[i].name, "BQK") == 0) {
-            pt.density_bqk = rr.res->einsums[i].density;
-            pt.density_src = rr.res->einsums[i].density_source;
-        }
+    uint64_t macs;
+    split_groups(rr.res, &pt.attn_cycles, &pt.other_cycles, &macs, &pt.density_bqk, &pt.density_src);
     run_result_free(&rr);
     run_inputs_free(&ri);
     return pt;
@@ -278,6 +286,10 @@ typedef struct {
     double energy;
     uint64_t kv_reads;          /* traffic rows: DRAM reads of K and V */
     uint64_t kv_loaded;         /* cycle level: words of its loads of K and V (BK, BV) */
+    uint64_t attn_macs;         /* MACs of the Einsums of the group "attention" */
+    uint64_t attn_cycles, other_cycles; /* analytic: the group "attention", the others */
+    double density_bqk;
+    const char *density_src;
     const Cascade *c;
 } KvPoint;
 
@@ -291,11 +303,11 @@ static void on_load(void *ctx, const EngineEvent *ev)
         k->kv_loaded += ev->words;
 }
 
-static KvPoint run_kv(const char *wl, const char *const *sets)
+static KvPoint run_kv_map(const char *wl, const char *map, const char *const *sets)
 {
     KvPoint k = { 0 };
     RunInputs ri;
-    if (load(&ri, wl, "mappings/fusemax.cfg", sets)) {
+    if (load(&ri, wl, map, sets)) {
         run_inputs_free(&ri);
         return k;
     }
@@ -311,6 +323,8 @@ static KvPoint run_kv(const char *wl, const char *const *sets)
         if (!strcmp(t->level, "DRAM") && (!strcmp(t->tensor, "K") || !strcmp(t->tensor, "V")))
             k.kv_reads += t->reads;
     }
+    split_groups(rr.res, &k.attn_cycles, &k.other_cycles, &k.attn_macs, &k.density_bqk,
+                 &k.density_src);
     if (k.ok) {
         /* The traced cycle level: every request of the analytic level's plan (nothing
          * extrapolated). */
@@ -325,6 +339,11 @@ static KvPoint run_kv(const char *wl, const char *const *sets)
     run_result_free(&rr);
     run_inputs_free(&ri);
     return k;
+}
+
+static KvPoint run_kv(const char *wl, const char *const *sets)
+{
+    return run_kv_map(wl, "mappings/fusemax.cfg", sets);
 }
 
 #define GQA "workload.cascade=workloads/cascades/attention-gqa.cfg"
@@ -417,6 +436,91 @@ static void test_gqa(void)
     CHECK(q.cycles <= h.cycles && q.energy < h.energy);
 }
 
+/* Mixture of heads (MoH-LLaMA3-8B's shapes with 8 heads): each token runs KH of the H
+ * heads, so each head's attention keeps KH / H of its (head, query block) items, the
+ * routed queries gathered into full blocks and tiles. Against causal multi-head
+ * attention of the same shapes, at both levels: the attention's MACs and cycles scale
+ * with the kept share, K and V are read once per head while one tile holds a head's
+ * routed queries and once per tile of them beyond, the router (scores X.WR per token
+ * and head on the 2D array, softmax and top-k on the 1D array) is a group of its own,
+ * more heads kept or more tokens never cost less, and KH = H is multi-head attention
+ * plus the router and the gate's multiply. */
+static void test_moh(void)
+{
+    static const char *const khs[] = { "workload.ranks.KH=8", "workload.ranks.KH=6",
+                                       "workload.ranks.KH=2" };
+    static const double dv[] = { 1, 0.75, 0.25 };
+    static const char *const seqs[] = { "workload.seq=8192", "workload.seq=16384" };
+    static const char *const tiles[] = { NULL, "mapping.groups.attention.loop.tile=4096" };
+    const uint64_t E = 128;
+    for (int q = 0; q < 2; q++) {
+        const char *cs[] = { "workload.heads=8", seqs[q], tiles[q], NULL };
+        KvPoint mha = run_kv("workloads/llama2-7b-causal.cfg", cs);
+        CHECK(mha.ok);
+        uint64_t seq = q ? 16384 : 8192, prev = 0, prev_cy = 0, prev_kv = 0, prev_mac = 0;
+        uint64_t router = 0;
+        for (int k = 0; k < 3; k++) {
+            const char *s[] = { "workload.heads=8", seqs[q], khs[k], tiles[q], NULL };
+            KvPoint p = run_kv_map("workloads/moh-llama3-8b.cfg", "mappings/fusemax-moh.cfg", s);
+            CHECK(p.ok);
+            double rm = (double)p.attn_macs / (double)mha.attn_macs;
+            double ra = (double)p.attn_cycles / (double)mha.cycles;
+            double rc = (double)(p.cycle_cycles - p.other_cycles) / (double)mha.cycle_cycles;
+            double rkv = (double)p.kv_reads / (double)mha.kv_reads;
+            printf("moh %" PRIu64 " tokens%s KH/H=%.2f: attention MACs %.4f, cycles %.4f (cycle "
+                   "level %.4f), K+V words %.4f (%" PRIu64 ", cycle level %" PRIu64 ") of causal "
+                   "MHA; router %" PRIu64 " cycles, %.4f of the total\n", seq,
+                   tiles[q] ? " (tiles of 4096)" : "", dv[k], rm, ra, rc, rkv, p.kv_reads,
+                   p.kv_loaded, p.other_cycles, (double)p.other_cycles / (double)p.cycles);
+            CHECK(rm >= dv[k] && rm <= dv[k] + 0.04);
+            CHECK(ra >= dv[k] && ra <= dv[k] + 0.06);
+            CHECK(rc >= dv[k] - 0.01 && rc <= dv[k] + 0.1);
+            CHECK_NEAR(p.density_bqk, dv[k] * mha.density_bqk, 0.03);
+            CHECK_STR(p.density_src, "routing k/H");
+            CHECK_EQ_INT(p.kv_loaded, p.kv_reads);
+            CHECK(p.cycle_cycles >= p.cycles);
+            CHECK_EQ_INT(p.cycles, p.attn_cycles + p.other_cycles);
+            CHECK(p.other_cycles > 0 && (k == 0 || p.other_cycles == router));
+            router = p.other_cycles;   /* the router's work does not depend on KH */
+            if (!tiles[q]) {
+                CHECK_EQ_INT(p.kv_reads, 2 * 8 * seq * E);   /* once per head */
+            } else {
+                /* Tiles of 4096 routed queries: K and V up to each tile's last query. */
+                double n = (double)seq / 4096;
+                CHECK_NEAR(rkv, (dv[k] * n + 1) / (n + 1), 0.03);
+            }
+            if (k == 0) {
+                /* KH = H: multi-head attention, plus the router and the gating (one
+                 * multiply per output element). */
+                CHECK_EQ_INT(p.attn_macs, mha.attn_macs + 8 * seq * E);
+                CHECK_EQ_INT(p.kv_reads, mha.kv_reads);
+                CHECK(p.attn_cycles >= mha.cycles && p.attn_cycles <= mha.cycles + mha.cycles / 25);
+                CHECK(p.cycles > mha.cycles && p.cycle_cycles > mha.cycle_cycles);
+            } else {
+                CHECK(p.cycles < prev && p.cycle_cycles < prev_cy);
+                CHECK(p.attn_macs < prev_mac && p.kv_reads <= prev_kv);
+            }
+            prev = p.cycles;
+            prev_cy = p.cycle_cycles;
+            prev_kv = p.kv_reads;
+            prev_mac = p.attn_macs;
+        }
+    }
+    /* More tokens never cost less; a density given in the workload replaces k / H. */
+    const char *a[] = { "workload.heads=8", "workload.seq=4096", "workload.ranks.KH=2", NULL };
+    const char *b[] = { "workload.heads=8", "workload.seq=8192", "workload.ranks.KH=2", NULL };
+    const char *g[] = { "workload.heads=8", "workload.seq=8192", "workload.ranks.KH=2",
+                        "workload.density=0.5", NULL };
+    KvPoint pa = run_kv_map("workloads/moh-llama3-8b.cfg", "mappings/fusemax-moh.cfg", a);
+    KvPoint pb = run_kv_map("workloads/moh-llama3-8b.cfg", "mappings/fusemax-moh.cfg", b);
+    KvPoint pg = run_kv_map("workloads/moh-llama3-8b.cfg", "mappings/fusemax-moh.cfg", g);
+    CHECK(pa.ok && pb.ok && pg.ok);
+    CHECK(pa.cycles < pb.cycles && pa.cycle_cycles < pb.cycle_cycles && pa.energy < pb.energy);
+    CHECK_STR(pg.density_src, "workload.density, routed heads");
+    CHECK(pg.attn_macs > pb.attn_macs && pg.cycles > pb.cycles);
+    CHECK_NEAR((double)pg.attn_macs / (double)pb.attn_macs, 2, 0.15);
+}
+
 /* Input errors: a data mask without a density; the dense cascade is never used silently. */
 static void test_errors(void)
 {
@@ -454,6 +558,7 @@ int main(void)
     test_topk();
     test_linear();
     test_gqa();
+    test_moh();
     test_errors();
     return CHECK_DONE();
 }
