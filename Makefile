@@ -101,8 +101,8 @@ demo-variants: $(BIN)
 demo-llm: $(BIN)
 	$(Q)bash scripts/demo-llm.sh $(BIN) build/demo-llm
 
-# make paper: the FuseMax-style comparison and the array-size sweep (CSV, plots, HTML)
-# under build/paper/ (scripts/paper.sh).
+# make paper: the FuseMax-style comparison, the array-size sweep and end to end with the
+# paper's headline table (CSV, plots, HTML) under build/paper/ (scripts/paper.sh).
 paper: $(BIN)
 	$(Q)bash scripts/paper.sh $(BIN) build/paper
 
@@ -148,8 +148,9 @@ help:
 	@echo "make demo-sparse  N:M sparse training: speedup and energy ratio over dense for"
 	@echo "                dense, 4:8, 2:8, 1:8, 2:4 on ResNet-50, ViT-B/16, BERT-base (SAT model)"
 	@echo "make test       sanitizer build + unit, CLI, bad-input and golden tests"
-	@echo "make paper      FuseMax-style comparison (4 models x 6 lengths x 6 mappings) and the"
-	@echo "                array-size sweep: CSV + plots + HTML under build/paper"
+	@echo "make paper      FuseMax-style comparison (4 models x 6 lengths x 6 mappings), the"
+	@echo "                array-size sweep, end to end (+ linear layers) and the paper's"
+	@echo "                headline table: CSV + plots + HTML under build/paper"
 	@echo "make bench      wall time and peak memory of the benchmark runs"
 	@echo "make install PREFIX=DIR  einsim, einsim-vp, einsim-vp-two, shipped models/mappings/"
 	@echo "                workloads (share/einsim),"

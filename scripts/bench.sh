@@ -6,6 +6,8 @@
 #   (b) the slowest single runs at both levels: BERT and XLM at 1M tokens on FuseMax, and
 #       +architecture (every step exposed) on XLM at 1M tokens
 #   (c) einsim sweep of workloads/sweeps/array-size.cfg (see the end of this file)
+#   (c') make paper (scripts/paper.sh: 144 attention points, 48 linear-layer points, the
+#       array-size sweep, three reports with their plots, headline.csv and e2e.csv)
 #   (d) einsim search: evaluated mappings per second per core on the FuseMax template
 #   (e) RTL simulation speed (Verilator) against the C model on the same GEMM and
 #       attention cases, at 8x8 and 16x16, on rtl/einsim_top.v and on the GEMM-only core
@@ -48,6 +50,8 @@ measure "(b) xlm, 1M tokens, +architecture, both levels" \
 BENCH_SWEEP_DIR=build/bench/sweep-array-size
 measure "(c) sweep array-size.cfg: 24 points into an empty directory" \
   bash -c "rm -rf $BENCH_SWEEP_DIR && '$EINSIM' sweep workloads/sweeps/array-size.cfg -o $BENCH_SWEEP_DIR 2>/dev/null"
+measure "(c') make paper: attention, linear layers, sweep, reports, headline" \
+  bash scripts/paper.sh "$EINSIM" build/bench/paper
 # (d) the mapper: evaluated mappings per second per core on the FuseMax template (P1 tile,
 #     binding and stage order free), 1,000,000 evaluations, one thread; the median of 5.
 for seq in 1024 65536; do

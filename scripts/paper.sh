@@ -10,6 +10,12 @@
 # (b) OUTDIR/array-size: FuseMax with an N x N 2D array and an N-PE 1D array
 #     (N = 16..512, M0 = N), the four models at 256K tokens, analytic level: latency and
 #     area: `einsim sweep workloads/sweeps/array-size.cfg`, then einsim report.
+# (c) end to end: the linear layers of the same encoder layers (Q, K, V and Z
+#     projections, FFN1, FFN2) on FuseMax's and FLAT's architectures with the mappings
+#     einsim's mapper chose for them (mappings/linear-ARCH-MODEL.cfg, reproduced by
+#     scripts/linear-mappings.sh), added to (a)'s attention: OUTDIR/e2e.csv, the paper's
+#     headline ratios OUTDIR/headline.csv (scripts/headline.py), the end-to-end plots
+#     (OUTDIR/e2e/report) and OUTDIR/index.html (the headline table first).
 set -euo pipefail
 EINSIM=${1:?usage: paper.sh EINSIM OUTDIR}
 OUT=${2:?usage: paper.sh EINSIM OUTDIR}
@@ -35,8 +41,30 @@ rm -rf "$OUT/array-size"
 "$EINSIM" report "$OUT/array-size" -o "$OUT/array-size/report" \
   --title "FuseMax array-size sweep: 16x16 to 512x512 at 256K tokens" >/dev/null
 
+# ---- (c) linear layers, end to end, headline -----------------------------------------------
+lin_csvs=()
+for m in "${MODELS[@]}"; do
+  rm -rf "$OUT/linear/$m"
+  mkdir -p "$OUT/linear/$m"
+  "$EINSIM" compare -p "models/fusemax.cfg:mappings/linear-fusemax-$m.cfg" \
+    -p "models/flat.cfg:mappings/linear-flat-$m.cfg" -w "workloads/$m-linear.cfg" \
+    --seq "$SEQS" -o "$OUT/linear/$m" >"$OUT/linear/$m/compare.txt"
+  lin_csvs+=("$OUT/linear/$m/compare.csv")
+done
+rm -rf "$OUT/e2e"
+python3 scripts/headline.py "$OUT" "$OUT/comparison/compare.csv" "${lin_csvs[@]}" \
+  >"$OUT/headline.txt"
+"$EINSIM" report "$OUT/e2e" -o "$OUT/e2e/report" --baseline unfused \
+  --title "FuseMax-style end to end (attention + linear layers): 4 models x 6 lengths" >/dev/null
+python3 scripts/headline.py --html "$OUT"
+
 # ---- summary -------------------------------------------------------------------------------
 echo "(a) $(($(wc -l <"$OUT/comparison/compare.csv") - 1)) points: $OUT/comparison/compare.csv"
 echo "    $OUT/comparison/report/report.html"
 echo "(b) $(($(wc -l <"$OUT/array-size/sweep.csv") - 1)) points: $OUT/array-size/sweep.csv"
 echo "    $OUT/array-size/report/report.html"
+echo "(c) $(($(wc -l <"$OUT/e2e.csv") - 1)) end-to-end points: $OUT/e2e.csv"
+echo "    $OUT/e2e/report/report.html"
+echo "headline (arithmetic means over the 4 models x 6 lengths): $OUT/headline.csv"
+cat "$OUT/headline.txt"
+echo "    $OUT/index.html"

@@ -6,6 +6,8 @@
 #   links    tests/links/check.py: every relative link of README.md and the topic READMEs
 #            points to an existing file and heading; README.md links every topic file
 #   guide    tests/guide/run.sh: the README's first experiment, files and commands as written
+#   paper    tests/paper/run.sh: make paper's headline (each row within 5 % of FuseMax's),
+#            end-to-end table and page; the shipped linear mappings are the mapper's choice
 #   bad      every tests/bad/*.cfg and every input tests/bad/generate.py writes: runs
 #            `einsim check FILE` (or the command in its "# args:" line, FILE standing for
 #            the file) within 60 s and expects exit code 1 (or "# exit: N"), each
@@ -349,6 +351,10 @@ else pass=$((pass + rp)); fail=$((fail + rf)); echo "report $rp passed, $rf fail
 # ---- the README's first experiment (tests/guide/run.sh prints its own counts) -------------
 bash tests/guide/run.sh "$EINSIM" "$tmp/guide" >"$tmp/guide.out" 2>&1
 counts "guide  tests/guide/run.sh" "$tmp/guide.out"
+
+# ---- make paper (tests/paper/run.sh prints its own counts) ---------------------------------
+bash tests/paper/run.sh "$EINSIM" "$tmp/paper" >"$tmp/paper.out" 2>&1
+counts "paper  tests/paper/run.sh" "$tmp/paper.out"
 # ---- sweeps (tests/sweep/run.sh prints its own counts) -------------------------------------------
 bash tests/sweep/run.sh "$EINSIM" "$tmp/sweep" >"$tmp/sweep.out" 2>&1
 line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$tmp/sweep.out" | tail -1)

@@ -701,7 +701,9 @@ uint64_t engine_head_group(const EngineInput *in, int g)
     return 1;
 }
 
-bool engine_reduces_heads(const EngineInput *in, int g)
+/* True when an Einsum of group g has a rank of the cascade's explicit heads (H or a
+ * partition of it): among its reduced ranks, or, unless `reduced_only`, its free ones. */
+static bool group_head_ranks(const EngineInput *in, int g, bool reduced_only)
 {
     const Cascade *c = in->cascade;
     for (int e = 0; e < c->n_einsums; e++) {
@@ -711,8 +713,16 @@ bool engine_reduces_heads(const EngineInput *in, int g)
         for (int k = 0; k < x->n_red; k++)
             if (engine_is_head_rank(c, x->red_ranks[k]))
                 return true;
+        for (int k = 0; !reduced_only && k < x->n_free; k++)
+            if (engine_is_head_rank(c, x->free_ranks[k]))
+                return true;
     }
     return false;
+}
+
+bool engine_reduces_heads(const EngineInput *in, int g)
+{
+    return group_head_ranks(in, g, true);
 }
 
 /* Step offset at which consumer Einsum e reads tensor t through access node j:
@@ -1047,8 +1057,11 @@ int plan_build(const EngineInput *in, int g, PlanOpts o, PlanGroup *p, char *why
     p->tile_db = o.tile_db;
     p->bypass = o.bypass;
     p->heads_in_item = c->head_rank >= 0 && engine_reduces_heads(in, g);
-    p->hgroup = p->heads_in_item ? 1 : engine_head_group(in, g);
-    p->bh = smul(in->workload->batch, c->head_rank < 0 ? in->workload->heads : p->heads_in_item ? 1
+    /* The cascade's explicit heads repeat only the groups whose Einsums have them. */
+    bool headless = c->head_rank >= 0 && !group_head_ranks(in, g, false);
+    p->hgroup = p->heads_in_item || headless ? 1 : engine_head_group(in, g);
+    p->bh = smul(in->workload->batch, c->head_rank < 0 ? in->workload->heads
+                                      : p->heads_in_item || headless ? 1
                                       : (uint64_t)in->sizes->size[c->head_rank] / p->hgroup);
     p->bytes_per_cycle = a->levels[0].bandwidth_gibps * 1073741824.0 / (a->clock_mhz * 1e6);
     p->dram_latency = a->levels[0].latency_cycles;

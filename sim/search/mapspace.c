@@ -238,8 +238,16 @@ static int unit_reason(Mapspace *ms, int e, int u)
         if (ops[o] && cu->op_cycles[o] == 0)
             return reason_add(ms, xasprintf("op unsupported by unit: einsum %s needs '%s', which "
                                             "%s lacks", es->name, op_kind_name[o], cu->name));
-    for (int i = 0; i < ms->in.mapping->n_spatial; i++) {
-        const SpatialSpec *sp = &ms->in.mapping->spatial[i];
+    /* The Einsum's own dataflow where its binding gives one for this unit, else the
+     * unit's. */
+    const MappingSpec *m = ms->in.mapping;
+    const SpatialSpec *own = NULL;
+    for (int i = 0; i < m->n_bindings; i++)
+        if (strcmp(m->bindings[i].einsum, es->name) == 0 && m->bindings[i].has_spatial &&
+            strcmp(m->bindings[i].spatial.unit, cu->name) == 0)
+            own = &m->bindings[i].spatial;
+    for (int i = 0; i < (own ? 1 : m->n_spatial); i++) {
+        const SpatialSpec *sp = own ? own : &m->spatial[i];
         if (strcmp(sp->unit, cu->name) != 0)
             continue;
         const char *dims[2] = { sp->rows, sp->cols };

@@ -15,7 +15,8 @@
  *   - one fused group: the hand-off goes through the buffer, so the chain moves Z's bytes
  *     neither out nor in; the analytic level is the two Einsums' time on the shared unit,
  *     the cycle level lies between it and the two runs alone (no DRAM round trip);
- * at several sizes (ragged tiles and blocks included). */
+ * at several sizes (ragged tiles and blocks included). And the cascade's explicit heads
+ * (heads.cfg) repeat only the groups whose Einsums have them. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -34,6 +35,38 @@ typedef struct {
     uint64_t unit_time;               /* the sum over groups of the compute cycles */
 } Res;
 
+/* One evaluation at both levels of the test's architecture; ok when it loaded and is
+ * feasible. Close with eval_close (the result refers to the inputs). */
+typedef struct {
+    RunInputs ri;
+    RunResult rr;
+    bool loaded, ok;
+} Eval;
+
+static void eval_open(Eval *ev, const char *workload, const char *map, Override *ov, int n)
+{
+    Overrides o = { ov, n };
+    Diag d;
+    diag_init(&d);
+    memset(ev, 0, sizeof *ev);
+    if (run_inputs_load(&ev->ri, ARCH, workload, map, &o, &d) == 0) {
+        run_evaluate(&ev->ri, true, &ev->rr);
+        ev->loaded = true;
+        ev->ok = ev->rr.res->feasible && ev->rr.cy.ran;
+    }
+    if (diag_count(&d))
+        diag_print(&d, stderr);
+    CHECK(ev->ok);
+    diag_free(&d);
+}
+
+static void eval_close(Eval *ev)
+{
+    if (ev->loaded)
+        run_result_free(&ev->rr);
+    run_inputs_free(&ev->ri);
+}
+
 static Res run(const char *map, uint64_t k, uint64_t m, uint64_t n, uint64_t j)
 {
     Res r = { 0 };
@@ -43,45 +76,103 @@ static Res run(const char *map, uint64_t k, uint64_t m, uint64_t n, uint64_t j)
         snprintf(s[i], sizeof s[i], "%" PRIu64, v[i]);
     Override ov[4] = { { "workload.ranks.K", s[0], 1 }, { "workload.ranks.M", s[1], 2 },
                        { "workload.ranks.N", s[2], 3 }, { "workload.ranks.J", s[3], 4 } };
-    Overrides o = { ov, 4 };
-    Diag d;
-    diag_init(&d);
-    RunInputs ri = { 0 };
-    if (run_inputs_load(&ri, ARCH, DIR "workload.cfg", map, &o, &d) == 0) {
-        RunResult rr;
-        run_evaluate(&ri, true, &rr);
-        r.ok = rr.res->feasible && rr.cy.ran;
-        r.analytic = rr.res->cycles;
-        r.cycle = rr.cy.cycles;
-        r.dram = rr.res->dram_bytes;
-        for (int i = 0; i < rr.res->n_einsums; i++) {
-            const EinsumStat *e = &rr.res->einsums[i];
+    Eval ev;
+    eval_open(&ev, DIR "workload.cfg", map, ov, 4);
+    if (ev.ok) {
+        const EngineResult *res = ev.rr.res;
+        r.ok = true;
+        r.analytic = res->cycles;
+        r.cycle = ev.rr.cy.cycles;
+        r.dram = res->dram_bytes;
+        for (int i = 0; i < res->n_einsums; i++) {
+            const EinsumStat *e = &res->einsums[i];
             if (strcmp(e->name, "Z") == 0)
                 r.z_cyc = e->cycles;
             if (strcmp(e->name, "Y") == 0)
                 r.y_cyc = e->cycles;
         }
-        for (int i = 0; i < rr.res->n_traffic; i++) {
-            const TrafficStat *t = &rr.res->traffic[i];
+        for (int i = 0; i < res->n_traffic; i++) {
+            const TrafficStat *t = &res->traffic[i];
             if (strcmp(t->tensor, "Z") == 0 && strcmp(t->level, "DRAM") == 0) {
                 r.z_dram_rd += t->reads;
                 r.z_dram_wr += t->writes;
             }
         }
-        for (int g = 0; g < rr.res->n_groups; g++)
-            r.unit_time += rr.res->groups[g].compute_cycles;
-        run_result_free(&rr);
+        for (int g = 0; g < res->n_groups; g++)
+            r.unit_time += res->groups[g].compute_cycles;
     }
-    if (diag_count(&d))
-        diag_print(&d, stderr);
-    CHECK(r.ok);
-    diag_free(&d);
-    run_inputs_free(&ri);
+    eval_close(&ev);
     return r;
+}
+
+/* The cascade's explicit heads (rank H, heads.cfg) repeat only the groups whose Einsums
+ * have them: the shared projection A costs the same cycles, ops and DRAM traffic of its
+ * inputs at every H; the per-head group B grows with H. */
+typedef struct {
+    bool ok;
+    uint64_t g_cycles[2], a_ops, b_ops, x_rd, u_rd, a_wr, cycle;
+} HeadRes;
+
+static HeadRes run_heads(uint64_t h)
+{
+    HeadRes r = { 0 };
+    char s[32];
+    snprintf(s, sizeof s, "%" PRIu64, h);
+    Override ov[1] = { { "workload.ranks.H", s, 1 } };
+    Eval ev;
+    eval_open(&ev, DIR "workload-heads.cfg", DIR "map-heads.cfg", ov, 1);
+    if (ev.ok) {
+        const EngineResult *res = ev.rr.res;
+        r.ok = res->n_groups == 2;
+        for (int g = 0; g < res->n_groups && g < 2; g++)
+            r.g_cycles[g] = res->groups[g].cycles;
+        for (int i = 0; i < res->n_einsums; i++) {
+            const EinsumStat *e = &res->einsums[i];
+            *(strcmp(e->name, "A") == 0 ? &r.a_ops : &r.b_ops) = e->ops[OP_MAC];
+        }
+        for (int i = 0; i < res->n_traffic; i++) {
+            const TrafficStat *t = &res->traffic[i];
+            if (strcmp(t->level, "DRAM") != 0)
+                continue;
+            if (strcmp(t->tensor, "X") == 0)
+                r.x_rd = t->reads;
+            if (strcmp(t->tensor, "U") == 0)
+                r.u_rd = t->reads;
+            if (strcmp(t->tensor, "A") == 0)
+                r.a_wr = t->writes;
+        }
+        r.cycle = ev.rr.cy.cycles;
+        CHECK(r.cycle >= res->cycles);
+    }
+    CHECK(r.ok);
+    eval_close(&ev);
+    return r;
+}
+
+static void test_heads(void)
+{
+    HeadRes one = run_heads(1);
+    for (uint64_t h = 2; h <= 8; h *= 2) {
+        HeadRes r = run_heads(h);
+        if (!one.ok || !r.ok)
+            return;
+        CHECK_EQ_INT(r.g_cycles[0], one.g_cycles[0]);   /* the shared group: once */
+        CHECK_EQ_INT(r.a_ops, one.a_ops);
+        CHECK_EQ_INT(r.x_rd, one.x_rd);
+        CHECK_EQ_INT(r.u_rd, one.u_rd);
+        CHECK_EQ_INT(r.a_wr, one.a_wr);
+        CHECK_EQ_INT(r.b_ops, h * one.b_ops);            /* the per-head group: H times */
+        CHECK(r.g_cycles[1] >= h * one.g_cycles[1] - h);
+        CHECK(r.cycle > one.cycle);
+        printf("heads H=%" PRIu64 ": shared group %" PRIu64 " cycles (H=1: %" PRIu64
+               "), per-head group %" PRIu64 " (H=1: %" PRIu64 ")\n", h, r.g_cycles[0],
+               one.g_cycles[0], r.g_cycles[1], one.g_cycles[1]);
+    }
 }
 
 int main(void)
 {
+    test_heads();
     static const uint64_t sizes[][4] = {
         { 64, 32, 64, 48 },    /* K, M, N, J: whole blocks */
         { 96, 40, 80, 24 },    /* ragged row passes (M), column blocks (N) and tiles */
