@@ -161,19 +161,25 @@ def main():
     # The end-to-end points as einsim compare rows (the columns `einsim report` plots).
     d = os.path.join(out, "e2e")
     os.makedirs(d, exist_ok=True)
-    cols = ["workload", "seq", "arch", "mapping", "feasible", "cycles", "seconds",
-            "energy_pj", "dram_bytes", "speedup", "energy_ratio"]
+    # The columns of einsim compare's CSV; those the end-to-end sum has no value for
+    # (utilisation, the cycle level, run directories) stay empty.
+    cols = list(attn_rows[0].keys())
     arch = {"unfused": "flat", "flat": "flat", "fusemax": "fusemax"}
     with open(os.path.join(d, "compare.csv.tmp"), "w", newline="") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(cols)
+        w = csv.DictWriter(f, fieldnames=cols, restval="", lineterminator="\n")
+        w.writeheader()
         for m, s, cfg in pts:
             base = cfg["unfused"]
             for c in ("unfused", "flat", "fusemax"):
                 ta, ea, tl, el, cyc, dram = cfg[c]
-                w.writerow([m, s, arch[c], c, 1, cyc, f"{ta + tl:.9g}", f"{(ea + el) * 1e12:.9g}",
-                            dram, f"{(base[0] + base[2]) / (ta + tl):.9g}",
-                            f"{(ea + el) / (base[1] + base[3]):.9g}"])
+                area = attn[(m, s, "fusemax" if c == "fusemax" else "unfused")]["area_um2"]
+                w.writerow({"workload": m, "seq": s, "arch": arch[c], "mapping": c,
+                            "feasible": 1, "cycles": cyc, "seconds": f"{ta + tl:.9g}",
+                            "energy_pj": f"{(ea + el) * 1e12:.9g}",
+                            "edp_pj_s": f"{(ea + el) * 1e12 * (ta + tl):.9g}",
+                            "dram_bytes": dram, "area_um2": area,
+                            "speedup": f"{(base[0] + base[2]) / (ta + tl):.9g}",
+                            "energy_ratio": f"{(ea + el) / (base[1] + base[3]):.9g}"})
     os.replace(os.path.join(d, "compare.csv.tmp"), os.path.join(d, "compare.csv"))
     width = max(len(n) for n, _ in PAPER)
     for name, paper in PAPER:

@@ -217,36 +217,40 @@ static void check_mapping(Tl *x)
     for (int s = 0; s < x->n_sp; s++)
         if (x->kept[0][s] != (s == x->out))
             REFUSE(dt[0] ? dt[0]->loc : t->mapping_loc, "mapping: %s %s %s: einsim imports an "
-                   "output-stationary register file (it keeps %s and nothing else; weight- and "
-                   "input-stationary register files, and register files holding several data spaces, "
-                   "are not imported)", t->levels[0].name, x->kept[0][s] ? "keeps" : "bypasses",
+                   "output-stationary register file (it keeps %s and nothing else; einsim's PE registers "
+                   "hold no tile of an operand: weight- and input-stationary register files, and register "
+                   "files holding several data spaces, are not imported)", t->levels[0].name, x->kept[0][s] ? "keeps" : "bypasses",
                    x->sp[s].name, x->sp[x->out].name);
     if (spa[0] || spa[2]) {
         const TlDirective *d = spa[0] ? spa[0] : spa[2];
         REFUSE(d->loc, "mapping: spatial factors at %s: einsim imports spatial factors at the shared "
                "buffer (the array below it)", t->levels[d->target].name);
     }
-    if (diag_count(x->d))
-        return;
-    /* Register file: the whole reduction, one output per PE. */
-    if (tmp[0])
+    /* Every construct einsim lacks is named, not only the first: the loops below and the
+     * array are checked whatever the keep lists said. */
+    /* Register file: the whole reduction, one output per PE: its other factors would be a
+     * tile of outputs held and looped over in the PE. */
+    if (tmp[0]) {
+        char fs[TL_MAX_DIMS * 24] = "";
+        int64_t tile = 1;
         for (int k = 0; k < tmp[0]->n_factors; k++) {
             const char *r = tmp[0]->rank[k];
-            if (tmp[0]->factor[k] > 1 && !is_reduction(x, r))
-                REFUSE(tmp[0]->loc, "mapping: %s temporal factor %s%" PRId64 ": the register file would hold "
-                       "%" PRId64 " outputs; einsim's output-stationary PE holds one", t->levels[0].name, r,
-                       tmp[0]->factor[k], tmp[0]->factor[k]);
-            else if (is_reduction(x, r) && tmp[0]->factor[k] != dim_size(t, r))
+            if (tmp[0]->factor[k] > 1 && !is_reduction(x, r)) {
+                tile *= tmp[0]->factor[k];
+                snprintf(fs + strlen(fs), sizeof fs - strlen(fs), "%s%s%" PRId64, *fs ? " " : "", r,
+                         tmp[0]->factor[k]);
+            } else if (is_reduction(x, r) && tmp[0]->factor[k] != dim_size(t, r)) {
                 REFUSE(tmp[0]->loc, "mapping: %s temporal factor %s%" PRId64 ": the reduction over %s is "
                        "split above the register file (%" PRId64 " in all); einsim's pass covers the whole "
                        "reduction", t->levels[0].name, r, tmp[0]->factor[k], r, dim_size(t, r));
+            }
         }
-    if (tmp[1])
-        for (int k = 0; k < tmp[1]->n_factors; k++)
-            if (tmp[1]->factor[k] > 1)
-                REFUSE(tmp[1]->loc, "mapping: %s temporal factor %s%" PRId64 ": not imported (give the "
-                       "loops above the array at DRAM; einsim iterates the blocks of a DRAM tile itself)",
-                       t->levels[1].name, tmp[1]->rank[k], tmp[1]->factor[k]);
+        if (*fs)
+            REFUSE(tmp[0]->loc, "mapping: %s temporal factors %s: the register file would hold a tile of %"
+                   PRId64 " outputs per PE, looped over inside the PE; einsim's output-stationary PE holds "
+                   "one output (a tile of outputs in the PE and the PE-level loop order are not modelled)",
+                   t->levels[0].name, fs, tile);
+    }
     /* The array: at most one rank on X and one on Y, each spanning its axis. */
     x->row_rank = x->col_rank = NULL;
     if (spa[1]) {
@@ -284,6 +288,17 @@ static void check_mapping(Tl *x)
             else
                 x->row_rank = r;
         }
+    }
+    if (tmp[1]) {
+        char fs[TL_MAX_DIMS * 24] = "";
+        for (int k = 0; k < tmp[1]->n_factors; k++)
+            if (tmp[1]->factor[k] > 1)
+                snprintf(fs + strlen(fs), sizeof fs - strlen(fs), "%s%s%" PRId64, *fs ? " " : "",
+                         tmp[1]->rank[k], tmp[1]->factor[k]);
+        if (*fs)
+            REFUSE(tmp[1]->loc, "mapping: %s temporal factors %s: not imported (einsim has no loops at the "
+                   "buffer level: give the loops above the array at DRAM; einsim iterates the blocks of a "
+                   "DRAM tile itself)", t->levels[1].name, fs);
     }
     if (diag_count(x->d))
         return;

@@ -42,6 +42,9 @@ def check_file(path):
                 problems.append(f"{path}:{n}: cell with '%': {cell}")
         if header[:3] == ["workload", "seq", "arch"]:
             for col in NUMBER_COLUMNS:
+                if col not in header:
+                    problems.append(f"{path}: no column {col}")
+                    continue
                 i = header.index(col)
                 if i < len(row) and row[i] != "" and not is_number(row[i]):
                     problems.append(f"{path}:{n}: column {col} is not a number: {row[i]}")
