@@ -69,3 +69,27 @@ function automatic signed [W-1:0] fx_div(input signed [W-1:0] a, input signed [W
   else
     fx_div = fx_satw((fx_xw(a) <<< F) / fx_xw(b));   // Verilog signed '/' truncates toward 0
 endfunction
+
+// The last cycle of einsim_fxexp's sequence, from its state (y, f, k, zero) and the
+// coefficient C[0]: y = from_acc(mac(C[0] * 2^F, y, f)), then y * 2^k saturated (k >= 0),
+// or y rounded right by -k (0 once -k > W + F); 0 when the argument was -inf or y is 0.
+function automatic signed [W-1:0] fx_exp_fin(input signed [W-1:0] y, input signed [W-1:0] f,
+                                             input signed [XW-1:0] k, input zero,
+                                             input signed [W-1:0] c0);
+  reg signed [W-1:0]  yd;
+  reg signed [XW-1:0] yx, ny;
+  begin
+    yd = fx_from_acc(fx_mac(A'(fx_xw(c0) <<< F), y, f));
+    yx = fx_xw(yd);
+    ny = -k;
+    if (zero || yd == {W{1'b0}})
+      fx_exp_fin = {W{1'b0}};
+    else if (k >= 0)
+      fx_exp_fin = (k >= XW'(W)) ? (yd[W-1] ? {1'b1, {(W-1){1'b0}}} : {1'b0, {(W-1){1'b1}}})
+                                 : fx_satw(yx <<< k[7:0]);
+    else if (ny > XW'(W) + XW'(F))
+      fx_exp_fin = {W{1'b0}};
+    else
+      fx_exp_fin = fx_satw((yx + (XW'(1) <<< (ny[7:0] - 8'd1))) >>> ny[7:0]);
+  end
+endfunction

@@ -4,8 +4,11 @@
 //   cycle 0      x = sub(a, b)
 //   cycle 1      t = mac(0, x, LOG2E); k = floor(t / 2^2F); f = the F bits below; y = C[T]
 //   cycle 2+s    y = from_acc(mac(C[T-1-s] * 2^F, y, f)), s = 0 .. T-1
-// The result (res_o) is valid in cycle T + 1: y * 2^k saturated, or y rounded right by
-// -k (0 once -k > W + F), and 0 when x is the minimum word (-inf).
+// The last step (s = T - 1, cycle T + 1) and the scaling by 2^k are combinational: the
+// PE that owns the sequence computes them with fx_exp_fin (einsim_fx.vh) from the state
+// put out here (y_o, f_o, k_o, zero_o) where it writes the result, so that they are
+// evaluated only in that cycle. Every step is inside the enabled clocked block: an idle
+// sequence costs the simulator nothing.
 module einsim_fxexp #(
   // word, fractional and accumulator bits; exp terms
   parameter integer W = 16,
@@ -22,52 +25,34 @@ module einsim_fxexp #(
   input  wire [7:0]          cnt_i,     // which cycle (0 .. T + 1)
   input  wire signed [W-1:0] a_i,
   input  wire signed [W-1:0] b_i,
-  output wire signed [W-1:0] res_o
+  // the state after cycle cnt: y (the Horner value), f, k, and the -inf flag
+  output reg  signed [W-1:0] y_o,
+  output reg  signed [W-1:0] f_o,
+  output reg  signed [((A > 2 * W) ? A : 2 * W) + 1:0] k_o,
+  output reg                 zero_o
 );
 `include "einsim_fx.vh"
   localparam signed [W-1:0] WMIN = {1'b1, {(W-1){1'b0}}};
-  localparam integer WF = W + F;
 
-  reg  signed [W-1:0]  x_q, y_q, f_q;
-  reg  signed [XW-1:0] k_q;
-  reg                  zero_q;
+  localparam signed [XW-1:0] FMASK = (XW'(1) <<< F) - XW'(1);
 
-  wire signed [XW-1:0] t = fx_xw(x_q) * XW'(LOG2E);
-  wire signed [XW-1:0] k = t >>> (2 * F);
-  wire signed [W-1:0]  fr = W'((t >>> F) & ((XW'(1) <<< F) - XW'(1)));
-  wire [7:0]           ci = 8'(T + 1) - cnt_i;       // coefficient of this Horner step
-  wire signed [W-1:0]  cf = COEF[ci*32 +: W];
-  wire signed [W-1:0]  y_d = fx_from_acc(fx_mac(A'(fx_xw(cf) <<< F), y_q, f_q));
-
-  // y * 2^k (k >= 0) or round_shift(y, -k), on the last Horner result
-  wire signed [XW-1:0] ny = -k_q;
-  wire signed [XW-1:0] yx = fx_xw(y_d);
-  reg  signed [W-1:0]  fin;
-  always @* begin
-    if (zero_q || y_d == {W{1'b0}})
-      fin = {W{1'b0}};
-    else if (k_q >= 0)
-      fin = (k_q >= XW'(W)) ? (y_d[W-1] ? WMIN : ~WMIN) : fx_satw(yx <<< k_q[7:0]);
-    else if (ny > XW'(WF))
-      fin = {W{1'b0}};
-    else
-      fin = fx_satw((yx + (XW'(1) <<< (ny[7:0] - 8'd1))) >>> ny[7:0]);
-  end
-  assign res_o = fin;
+  reg signed [W-1:0]  x_q;
 
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      x_q <= {W{1'b0}}; y_q <= {W{1'b0}}; f_q <= {W{1'b0}}; k_q <= {XW{1'b0}}; zero_q <= 1'b0;
+      x_q <= {W{1'b0}}; y_o <= {W{1'b0}}; f_o <= {W{1'b0}}; k_o <= {XW{1'b0}}; zero_o <= 1'b0;
     end else if (en_i) begin
       if (cnt_i == 8'd0) begin
         x_q <= fx_sub(a_i, b_i);
       end else if (cnt_i == 8'd1) begin
-        k_q <= k;
-        f_q <= fr;
-        y_q <= COEF[T*32 +: W];
-        zero_q <= x_q == WMIN;
+        // t = x * LOG2E; k = floor(t / 2^2F), f = the F bits below
+        k_o <= (fx_xw(x_q) * XW'(LOG2E)) >>> (2 * F);
+        f_o <= W'(((fx_xw(x_q) * XW'(LOG2E)) >>> F) & FMASK);
+        y_o <= COEF[T*32 +: W];
+        zero_o <= x_q == WMIN;
       end else begin
-        y_q <= y_d;
+        // Horner step with coefficient C[T + 1 - cnt]
+        y_o <= fx_from_acc(fx_mac(A'(fx_xw(COEF[(8'(T + 1) - cnt_i)*32 +: W]) <<< F), y_o, f_o));
       end
     end
   end

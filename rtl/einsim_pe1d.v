@@ -2,7 +2,7 @@
 // query j of each block (register files indexed by block, and by block and f), one
 // operation per cycle:
 //   RM   (1): rmo[b] = first ? -inf : rm[b]; rm[b] = max(rmo[b], lm[b])
-//   PRM  (2): prm[b] = exp(sub(rmo[b], rm[b]))          (einsim_fxexp, T + 2 cycles)
+//   PRM  (2): prm[b] = exp(sub(rmo[b], rm[b]))          (einsim_fxexp and fx_exp_fin, T + 2 cycles)
 //   SPD  (3): spd[b] = mul(first ? 0 : rd[b], prm[b])
 //   RD   (4): rd[b]  = add(sld[b], spd[b])
 //   SPNV (5): spnv[b, f] = mul(first ? 0 : rnv[b, f], prm[b])     (f = cycle, F cycles)
@@ -58,10 +58,12 @@ module einsim_pe1d #(
   wire signed [W-1:0] rm_old = first_i ? WMIN : rm_q[blk_i];
   wire signed [W-1:0] rd_old = first_i ? {W{1'b0}} : rd_q[blk_i];
   wire signed [W-1:0] rnv_old = first_i ? {W{1'b0}} : rnv_q[bf];
-  wire signed [W-1:0] ex;
+  wire signed [W-1:0]  ey, ef;
+  wire signed [XW-1:0] ek;
+  wire                 ez;
   einsim_fxexp #(.W(W), .F(F), .A(A), .T(T), .LOG2E(LOG2E), .COEF(COEF)) u_exp (
     .clk_i(clk_i), .rst_ni(rst_ni), .en_i(iss_i && op_i == 8'(`EINSIM_OP_A1_PRM)), .cnt_i(cnt_i),
-    .a_i(rmo_q[blk_i]), .b_i(rm_q[blk_i]), .res_o(ex)
+    .a_i(rmo_q[blk_i]), .b_i(rm_q[blk_i]), .y_o(ey), .f_o(ef), .k_o(ek), .zero_o(ez)
   );
   assign rm2d_o = rm_q[blk2d_i];
   assign av_o = fx_div(rnv_q[bf], rd_q[blk_i]);
@@ -72,7 +74,7 @@ module einsim_pe1d #(
         8'(`EINSIM_OP_A1_RM): begin
           rmo_q[blk_i] <= rm_old; rm_q[blk_i] <= fx_max(rm_old, lm_q[blk_i]);
         end
-        8'(`EINSIM_OP_A1_PRM): if (last_i) prm_q[blk_i] <= ex;
+        8'(`EINSIM_OP_A1_PRM): if (last_i) prm_q[blk_i] <= fx_exp_fin(ey, ef, ek, ez, COEF[0 +: W]);
         8'(`EINSIM_OP_A1_SPD): spd_q[blk_i] <= fx_mul(rd_old, prm_q[blk_i]);
         8'(`EINSIM_OP_A1_RD): rd_q[blk_i] <= fx_add(sld_q[blk_i], spd_q[blk_i]);
         8'(`EINSIM_OP_A1_SPNV): spnv_q[bf] <= fx_mul(rnv_old, prm_q[blk_i]);

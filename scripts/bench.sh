@@ -10,7 +10,8 @@
 #       array-size sweep, three reports with their plots, headline.csv and e2e.csv)
 #   (d) einsim search: evaluated mappings per second per core on the FuseMax template
 #   (e) RTL simulation speed (Verilator) against the C model on the same GEMM and
-#       attention cases, at 8x8 and 16x16, on rtl/einsim_top.v and on the GEMM-only core
+#       attention cases, at 8x8 and 16x16 (and 32x32 with BENCH_RTL_LARGE=1: its clean
+#       build takes several minutes), on rtl/einsim_top.v and on the GEMM-only core
 #       rtl/gemm/; the Verilator build time of each core and size (a clean build)
 #   (f) the SystemC virtual platform (einsim-vp) on the same cases, LT and AT, next to (e)
 set -euo pipefail
@@ -64,8 +65,8 @@ for seq in 1024 65536; do
     "$(printf '%s\n' "${rates[@]}" | median)"
 done
 # (e) RTL simulation speed against the C model on the same case, medians of 5 runs, at
-#     8x8 and 16x16 (models/fusemax-NxN.cfg, and models/gemmcore-NxN.cfg for the GEMM-only
-#     core rtl/gemm/):
+#     8x8 and 16x16, and 32x32 with BENCH_RTL_LARGE=1 (models/fusemax-NxN.cfg, and
+#     models/gemmcore-NxN.cfg for the GEMM-only core rtl/gemm/, which has no 32x32 model):
 #     - GEMM: output-stationary K=160 M=N=96 (144 tiles, 23k cycles at 8x8; the largest
 #       that fits the models' 32K-word buffer);
 #     - attention: FuseMax 1-pass on the NxN array + N-PE 1D array, seq 256, E = F = 32,
@@ -137,13 +138,15 @@ GEMM_CASE=(-w workloads/gemm.cfg -m mappings/gemm-os.cfg --set workload.ranks.K=
            --set workload.ranks.N=96)
 ATTN_CASE=(-w workloads/bert.cfg -m mappings/fusemax.cfg --set workload.seq=256 --set workload.ranks.E=32
            --set workload.ranks.F=32 --set workload.batch=1 --set workload.heads=1)
-for n in 8 16; do
+RTL_SIZES="8 16"
+[ "${BENCH_RTL_LARGE:-0}" = 1 ] && RTL_SIZES="8 16 32"
+for n in $RTL_SIZES; do
   rtl_build fusemax-${n}x$n
-  rtl_build gemmcore-${n}x$n rtl/gemm/sources.f
+  [ -f models/gemmcore-${n}x$n.cfg ] && rtl_build gemmcore-${n}x$n rtl/gemm/sources.f
   rtl_speed "${n}x$n OS GEMM K=160 M=N=96" fusemax-${n}x$n "${GEMM_CASE[@]}"
   [ "$n" = 8 ] && vp_speed "8x8 OS GEMM K=160 M=N=96" fusemax-8x8 "${GEMM_CASE[@]}"
-  rtl_speed "${n}x$n OS GEMM K=160 M=N=96, GEMM-only core rtl/gemm/" gemmcore-${n}x$n \
-    --rtl rtl/gemm/sources.f "${GEMM_CASE[@]}"
+  [ -f models/gemmcore-${n}x$n.cfg ] && rtl_speed "${n}x$n OS GEMM K=160 M=N=96, GEMM-only core rtl/gemm/" \
+    gemmcore-${n}x$n --rtl rtl/gemm/sources.f "${GEMM_CASE[@]}"
   rtl_speed "${n}x$n FuseMax attention seq 256 E=F=32" fusemax-${n}x$n "${ATTN_CASE[@]}" \
     --set mapping.partitions.M0=$n
   [ "$n" = 8 ] && vp_speed "8x8 FuseMax attention seq 256 E=F=32" fusemax-8x8 "${ATTN_CASE[@]}" \

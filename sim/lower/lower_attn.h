@@ -2,7 +2,7 @@
  * the fusemax.cfg binding) to the accelerator's two attention tile queues, and the C
  * model's prediction of every tile's start and end cycle.
  *
- * The 2D Einsums run on the accelerator's one R x C systolic array (rtl/einsim_pe.v,
+ * The 2D Einsums run on the accelerator's one R x C systolic array (rtl/einsim_array.v,
  * the same PEs as GEMM); the 1D Einsums on a C-PE 1D array below it. Each array is fed
  * by its own in-order tile queue. A tile is one Einsum on one block of C queries (2D: R
  * keys of chunk m1 down the rows, the block's C queries across the columns; 1D: one
