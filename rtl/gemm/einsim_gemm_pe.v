@@ -1,7 +1,7 @@
 // einsim_gemm_pe.v — the PE of the GEMM-only array (rtl/gemm/): a saturating MAC with an
 // output-stationary accumulator and a double-buffered stationary weight, and nothing
-// else (no attention tag, score registers or exp sequence: see rtl/einsim_pe.v for the
-// PE of the default top). Dataflow is ws_i:
+// else (no attention tag, score registers or exp sequence: see rtl/einsim_array.v for the
+// PEs of the default top). Dataflow is ws_i:
 //   OS   acc = mac(first ? 0 : acc, a, b); the result leaves on res_o at the last element
 //   WS   ps_o = mac(ps_i, a, w), w the stationary weight (shadow loaded by wld_i,
 //        active from the tile's first element)

@@ -785,7 +785,7 @@ static void group_sums(Ctx *x, const PlanGroup *p, GroupCost *gc, bool account)
             /* The PE register file per term, from the dataflow: an output-stationary
              * result is written back by every term, and read by every term but the
              * first of each output when the Einsum reduces (the accumulator starts
-             * from zero: rtl/einsim_pe.v takes 0, not the register, at an output's first
+             * from zero: rtl/einsim_array.v takes 0, not the register, at an output's first
              * term); a map rewrites it in place, reading it at every term. A
              * stationary operand is read by every term, after being written (filled)
              * once per pass. */
