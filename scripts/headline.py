@@ -16,7 +16,7 @@ FLAT is, per point, the faster of its two configurations (fused as FLAT's paper 
 overlapped as the FuseMax evaluation runs it from 256K tokens); the unfused baseline and
 FLAT run their linear layers on FLAT's architecture, FuseMax on its own.
 """
-import base64, csv, html, os, sys
+import base64, contextlib, csv, html, os, sys
 
 # FuseMax (Nayak et al., MICRO 2024), abstract and Section 7: means over BERT, TrXL, T5,
 # XLM at 1K..1M tokens, and at 1M tokens for the last two.
@@ -28,6 +28,15 @@ PAPER = [
     ("e2e_speedup_vs_flat_1M", 7.5), ("e2e_speedup_vs_unfused_1M", 10.0),
 ]
 MODELS = ["bert", "trxl", "t5", "xlm"]
+
+
+@contextlib.contextmanager
+def written(path):
+    """Opens path's temporary sibling for writing; renames it over path when done."""
+    tmp = path + ".tmp"
+    with open(tmp, "w", newline="") as f:
+        yield f
+    os.replace(tmp, path)
 
 
 def load(path):
@@ -85,10 +94,8 @@ attention. Per point: e2e.csv; attention alone: comparison/compare.csv.</p>
 <a href="array-size/report/report.html">array size</a>.</p>
 </body></html>
 """
-    tmp = os.path.join(out, "index.html.tmp")
-    with open(tmp, "w") as f:
+    with written(os.path.join(out, "index.html")) as f:
         f.write(page)
-    os.replace(tmp, os.path.join(out, "index.html"))
 
 
 def main():
@@ -103,7 +110,8 @@ def main():
     for path in sys.argv[3:]:
         lin.update(load(path)[1])
     seqs = sorted({int(r["seq"]) for r in attn_rows})
-    pts = []   # per (model, seq): {config: (attention t, E, linear t, E)}
+    # per (model, seq): {config: (attention s, J, linear s, J, cycles, DRAM bytes)}
+    pts = []
     for m in MODELS:
         for s in seqs:
             def run(table, key):
@@ -119,7 +127,7 @@ def main():
                    "flat": fl if fl[0] <= fo[0] else fo,
                    "fusemax": point("fusemax", "linear-fusemax")}
             pts.append((m, s, cfg))
-    with open(os.path.join(out, "e2e.csv.tmp"), "w") as f:
+    with written(os.path.join(out, "e2e.csv")) as f:
         f.write("model,seq,config,attention_latency_s,attention_energy_j,linear_latency_s,"
                 "linear_energy_j,latency_s,energy_j\n")
         for m, s, cfg in pts:
@@ -127,7 +135,6 @@ def main():
                 ta, ea, tl, el = cfg[c][:4]
                 f.write(f"{m},{s},{c},{ta:.9g},{ea:.9g},{tl:.9g},{el:.9g},"
                         f"{ta + tl:.9g},{ea + el:.9g}\n")
-    os.replace(os.path.join(out, "e2e.csv.tmp"), os.path.join(out, "e2e.csv"))
 
     def mean(xs):
         return sum(xs) / len(xs)
@@ -152,11 +159,10 @@ def main():
             ours[f"{pre}_speedup_vs_{base}"] = ratio(base, e2e, False)
             ours[f"{pre}_energy_vs_{base}"] = ratio(base, e2e, True)
         ours[f"e2e_speedup_vs_{base}_1M"] = ratio(base, True, False, only=max(seqs))
-    with open(os.path.join(out, "headline.csv.tmp"), "w") as f:
+    with written(os.path.join(out, "headline.csv")) as f:
         f.write("comparison,paper,einsim,rel_err\n")
         for name, paper in PAPER:
             f.write(f"{name},{paper:g},{ours[name]:.4f},{(ours[name] - paper) / paper:+.4f}\n")
-    os.replace(os.path.join(out, "headline.csv.tmp"), os.path.join(out, "headline.csv"))
 
     # The end-to-end points as einsim compare rows (the columns `einsim report` plots).
     d = os.path.join(out, "e2e")
@@ -165,7 +171,7 @@ def main():
     # (utilisation, the cycle level, run directories) stay empty.
     cols = list(attn_rows[0].keys())
     arch = {"unfused": "flat", "flat": "flat", "fusemax": "fusemax"}
-    with open(os.path.join(d, "compare.csv.tmp"), "w", newline="") as f:
+    with written(os.path.join(d, "compare.csv")) as f:
         w = csv.DictWriter(f, fieldnames=cols, restval="", lineterminator="\n")
         w.writeheader()
         for m, s, cfg in pts:
@@ -180,7 +186,6 @@ def main():
                             "dram_bytes": dram, "area_um2": area,
                             "speedup": f"{(base[0] + base[2]) / (ta + tl):.9g}",
                             "energy_ratio": f"{(ea + el) / (base[1] + base[3]):.9g}"})
-    os.replace(os.path.join(d, "compare.csv.tmp"), os.path.join(d, "compare.csv"))
     width = max(len(n) for n, _ in PAPER)
     for name, paper in PAPER:
         print(f"  {name:<{width}}  paper {paper:5g}  einsim {ours[name]:7.3f}  "
