@@ -13,13 +13,17 @@ Usage: check_timeloop.py EINSIM TMPDIR.
      the buffer's spatial (X and Y) and temporal, and DRAM's loops in random orders,
      random keep lists): the same comparison with Timeloop's counts where Timeloop
      evaluated the mapping, and a refusal where Timeloop refused it (it does not fit).
+     The GEMM's counts are also those of einsim's own output-stationary mapping of it
+     (gemm-classic-mapping.cfg, not a loop nest) on the imported files.
   3. The import is deterministic (a second import writes the same files), and writes no
      warning when every energy is given.
 Prints one line per failure and ends with "N passed, N failed"."""
 import csv
 import filecmp
 import glob
+import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -86,6 +90,29 @@ def main(einsim, tmp):
         check(p.stderr == "", f"import {spec}: no warning, got {p.stderr[-400:]}")
         if p.returncode == 0:
             compare(spec, os.path.join(out, "levels.csv"), os.path.join(HERE, reference))
+    # The GEMM in einsim's own output-stationary form, on the imported files: the same counts.
+    out = os.path.join(tmp, NAMED[1][0])
+    shutil.copy(os.path.join(HERE, "gemm-classic-mapping.cfg"), os.path.join(out, "classic.cfg"))
+    run = os.path.join(tmp, "classic-run")
+    p = subprocess.run([einsim, "run", "-a", os.path.join(out, "arch.cfg"), "-w",
+                        os.path.join(out, "workload.cfg"), "-m", os.path.join(out, "classic.cfg"),
+                        "-o", run], capture_output=True, text=True)
+    check(p.returncode == 0, f"run gemm-classic-mapping.cfg: exit {p.returncode}: {p.stderr[-600:]}")
+    if p.returncode == 0:
+        with open(os.path.join(run, "stats.json")) as f:
+            st = json.load(f)
+        rows = ["level,dataspace,reads,fills,updates,energy_pj"]
+        for lv in st["levels"]:
+            name = "RegisterFile" if lv["kind"] == "PE registers" else lv["level"]
+            rows += [f"{name},{d['tensor']},{d['reads']},{d['fills']},{d['updates']},{d['energy_pj']!r}"
+                     for d in lv["dataspaces"]]
+        rows.append(f"compute,,{st['macs']['issued']},,,{sum(v for k, v in st['energy_breakdown_pj'].items() if k.startswith('array2d.') and not k.startswith('array2d.reg'))!r}")
+        rows.append(f"cycles,analytic,{st['analytic']['cycles']},,,")
+        rows.append(f"energy,total,,,,{st['analytic']['energy_pj']!r}")
+        levels = os.path.join(tmp, "classic-levels.csv")
+        with open(levels, "w") as f:
+            f.write("\n".join(rows) + "\n")
+        compare("gemm-classic-mapping", levels, os.path.join(HERE, NAMED[1][1]))
     # Deterministic: the CNN layer imported again writes the same files.
     again = os.path.join(tmp, "again")
     p = imp(os.path.join(HERE, NAMED[0][0]), again)
