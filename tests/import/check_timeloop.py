@@ -3,8 +3,8 @@
 
 Usage: check_timeloop.py EINSIM TMPDIR.
   1. Timeloop's sample CNN layer (sample-cnn-layer.cfg), the 512x512x64 GEMM on 32x32
-     PEs and three variants of it (a tile of outputs in each register file, part of an
-     axis, loops at the buffer), each with the per-access energies Timeloop used:
+     PEs and four variants of it (a tile of outputs in each register file, part of an
+     axis, loops at the buffer, the reduction split at DRAM), each with the per-access energies Timeloop used:
      einsim's levels.csv against Timeloop's own counts (reference-*.csv, source in their
      headers): the analytic cycles, the computes, every read, fill and update of every
      level and data space are equal, and so is the energy of each, and the total.
@@ -32,7 +32,8 @@ NAMED = [("sample-cnn-layer.cfg", "reference-cnn.csv"),
          ("gemm-512x512x64-32x32.cfg", "reference-gemm.csv"),
          ("gemm-rf-tile.cfg", "reference-gemm-rf-tile.csv"),
          ("gemm-partial-axis.cfg", "reference-gemm-partial-axis.csv"),
-         ("gemm-buffer-loops.cfg", "reference-gemm-buffer-loops.csv")]
+         ("gemm-buffer-loops.cfg", "reference-gemm-buffer-loops.csv"),
+         ("gemm-dram-reduction.cfg", "reference-gemm-dram-reduction.csv")]
 FILES = ("arch.cfg", "energy.cfg", "cascade.cfg", "workload.cfg", "mapping.cfg", "levels.csv")
 
 
