@@ -48,19 +48,24 @@ static int nest_einsum(const EngineInput *in, const GroupSpec *gs)
     return cascade_find_einsum(in->cascade, gs->stages[0].einsums[0]);
 }
 
-/* The tensors Einsum e touches: its output first, then each operand once. */
+/* The tensors Einsum e touches: its output first, then each operand once, the first
+ * NEST_MAX_TENSORS into t; returns how many there are in all (t may be NULL). */
 static int einsum_tensors(const Einsum *e, int *t)
 {
-    int n = 0;
-    t[n++] = e->out;
+    int n = 1;
+    if (t)
+        t[0] = e->out;
     for (int i = 0; i < e->n_nodes; i++) {
         if (e->nodes[i].kind != EX_ACCESS)
             continue;
-        bool seen = false;
-        for (int k = 0; k < n; k++)
-            seen |= t[k] == e->nodes[i].tensor;
-        if (!seen && n < NEST_MAX_TENSORS)
-            t[n++] = e->nodes[i].tensor;
+        bool seen = e->nodes[i].tensor == e->out;
+        for (int j = 0; j < i && !seen; j++)
+            seen = e->nodes[j].kind == EX_ACCESS && e->nodes[j].tensor == e->nodes[i].tensor;
+        if (seen)
+            continue;
+        if (t && n < NEST_MAX_TENSORS)
+            t[n] = e->nodes[i].tensor;
+        n++;
     }
     return n;
 }
@@ -151,6 +156,17 @@ int nest_check(const EngineInput *in, int g, Diag *d)
              "cascade without an iterative rank", e->name);
     int t[NEST_MAX_TENSORS];
     int nt = einsum_tensors(e, t);
+    if (nt > NEST_MAX_TENSORS) {
+        NERR(e->loc, "einsum %s: %d tensors; a loop nest maps at most %d", e->name, nt,
+             NEST_MAX_TENSORS);
+        return diag_count(d) - errs0;
+    }
+    int n_loops = 0;
+    for (int l = 0; l < gs->n_nest; l++)
+        n_loops += gs->nest[l].n_temporal + gs->nest[l].n_spatial_x + gs->nest[l].n_spatial_y;
+    if (n_loops > NEST_MAX_LOOPS)
+        NERR(gs->loc, "group %s: %d loops in the nest; einsim evaluates at most %d", gs->name,
+             n_loops, NEST_MAX_LOOPS);
     for (int i = 0; i < e->n_nodes; i++) {
         const ExprNode *x = &e->nodes[i];
         if (x->kind != EX_ACCESS)
