@@ -381,6 +381,10 @@ int nest_analyze(const EngineInput *in, int g, NestCounts *nc, char *why, size_t
                 dram_loops = mul_of(dram_loops, v[i].f, &of);
         nc->events[k] = dram_loops;
     }
+    for (int l = 0; l < nc->n_lv - 1; l++)
+        for (int k = 0; k < nc->n_t; k++)
+            if (nc->keep[l][k])
+                of |= !ck_add_u64(nc->words[l], nc->tile[l][k], &nc->words[l]);
     if (of) {
         nc->overflow = true;
         snprintf(why, n_why, "workload too large: the loop nest's counts overflow 64 bits");
@@ -390,11 +394,7 @@ int nest_analyze(const EngineInput *in, int g, NestCounts *nc, char *why, size_t
      * level under DRAM's when they fit: double buffering). */
     double wbytes = in->workload->dtype_bits / 8.0;
     for (int l = 0; l < nc->n_lv - 1; l++) {
-        uint64_t words = 0;
-        for (int k = 0; k < nc->n_t; k++)
-            if (nc->keep[l][k])
-                words += nc->tile[l][k];
-        nc->words[l] = words;
+        uint64_t words = nc->words[l];
         if (l == 0 && words > nc->unit->reg_words) {
             snprintf(why, n_why, "group %s: the PE registers of %s hold %u words; the nest keeps "
                      "%llu per PE", gs->name, nc->unit->name, nc->unit->reg_words,
