@@ -361,12 +361,9 @@ int nest_analyze(const EngineInput *in, int g, NestCounts *nc, char *why, size_t
                 if (l < nc->n_lv - 1)
                     nc->fills[l][k] = res[l] - first[l];
             } else {
-                if (prev < 0)
-                    nc->reads[l][k] = from;
-                else {
+                if (prev >= 0)
                     nc->fills[prev][k] = res[prev];
-                    nc->reads[l][k] = from;
-                }
+                nc->reads[l][k] = from;
             }
             prev = l;
         }
