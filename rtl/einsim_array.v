@@ -146,6 +146,12 @@ module einsim_array #(
   reg  [CTW-1:0]      res_ct [0:C-1];
   reg                 avb, alb;
   reg  [XTW-1:0]      xtb;
+  // ---- the row inputs at the left edge, one entry per row (read by the loop with the row
+  // index as an array index, not as a variable part-select of the packed edge vectors)
+  wire signed [W-1:0] a_e [0:R-1];
+  wire [2:0]          fl_e [0:R-1];
+  wire [RTW-1:0]      rt_e [0:R-1];
+  wire [XTW-1:0]      xt_e [0:R-1];
 
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -159,11 +165,15 @@ module einsim_array #(
   genvar gi, gj;
   generate
     for (gi = 0; gi < R; gi = gi + 1) begin : g_row
+      assign a_e[gi]  = a_i[gi*W +: W];
+      assign fl_e[gi] = {av_i[gi], afirst_i[gi], alast_i[gi]};
+      assign rt_e[gi] = rtag_i[gi*RTW +: RTW];
+      assign xt_e[gi] = xtag_i[gi*XTW +: XTW];
       always @(posedge clk_i) begin
-        ha[RHW'(gi*D) + RHW'(ptr_q)]  <= a_i[gi*W +: W];
-        hfl[RHW'(gi*D) + RHW'(ptr_q)] <= {av_i[gi], afirst_i[gi], alast_i[gi]};
-        hrt[RHW'(gi*D) + RHW'(ptr_q)] <= rtag_i[gi*RTW +: RTW];
-        hxt[RHW'(gi*D) + RHW'(ptr_q)] <= xtag_i[gi*XTW +: XTW];
+        ha[RHW'(gi*D) + RHW'(ptr_q)]  <= a_e[gi];
+        hfl[RHW'(gi*D) + RHW'(ptr_q)] <= fl_e[gi];
+        hrt[RHW'(gi*D) + RHW'(ptr_q)] <= rt_e[gi];
+        hxt[RHW'(gi*D) + RHW'(ptr_q)] <= xt_e[gi];
       end
       always @(posedge clk_i or negedge rst_ni) begin
         if (!rst_ni) wsr_q[gi] <= {C*W{1'b0}};
@@ -241,8 +251,7 @@ module einsim_array #(
         rh = RHW'(i * D) + RHW'(hs);
         rlive = j == 0 || age_q >= (HB+1)'(j);
         if (j == 0) begin
-          a_in = a_i[i*W +: W]; av_in = av_i[i]; af_in = afirst_i[i]; al_in = alast_i[i];
-          xt_in = xtag_i[i*XTW +: XTW];
+          a_in = a_e[i]; {av_in, af_in, al_in} = fl_e[i]; xt_in = xt_e[i];
         end else if (rlive) begin
           a_in = ha[rh]; {av_in, af_in, al_in} = hfl[rh]; xt_in = hxt[rh];
         end else begin
@@ -336,7 +345,7 @@ module einsim_array #(
             if (al_in) begin
               // GEMM OS: the result leaves on the column bus, with the PE's row tag
               res[j] = sat; resv[j] = 1'b1; res_ct[j] = ct_in;
-              res_rt[j] = j == 0 ? rtag_i[i*RTW +: RTW] : hrt[rh];
+              res_rt[j] = j == 0 ? rt_e[i] : hrt[rh];
             end
           end
         end
