@@ -234,10 +234,15 @@ module einsim_array #(
   reg signed [A-1:0]   sat;      // the MAC's result
   reg signed [W-1:0]   mx;
   reg signed [W-1:0]   ey, ef;   // SLN: the exp state y, f held in the accumulator
+  reg signed [A-1:0]   psv, accv;  // the PE's next partial sum, accumulator, weight
+  reg signed [W-1:0]   wv;
+  reg                  swe;        // and score-register write
+  reg signed [W-1:0]   swd;
   always @* begin
     mb = {W{1'b0}}; base = {A{1'b0}}; sum = {XW{1'b0}}; mx = {W{1'b0}}; cur = {W{1'b0}};
     ey = {W{1'b0}}; ef = {W{1'b0}}; ecnt = 8'd0; rh = {RHW{1'b0}}; ch = {CHW{1'b0}};
     rlive = 1'b0; clive = 1'b0; hs = {HB{1'b0}};
+    psv = {A{1'b0}}; accv = {A{1'b0}}; wv = {W{1'b0}}; swe = 1'b0; swd = {W{1'b0}};
     avb = 1'b0; alb = 1'b0; xtb = {XTW{1'b0}};
     for (j = 0; j < C; j = j + 1) begin
       res[j] = {A{1'b0}}; resv[j] = 1'b0; res_rt[j] = {RTW{1'b0}}; res_ct[j] = {CTW{1'b0}};
@@ -278,14 +283,13 @@ module einsim_array #(
         // reduction as in the fixed-point interpreter's `where`.
         masked = xt_in[XTW-2] && i > j && !(FAULT != 0 && i == R - 1 && j == 0);
         psa = (attn && i == 0) ? (xop == X_LM ? {{(A-W){1'b1}}, WMIN} : {A{1'b0}}) : ps_in;
-        ps_n[p] = ps_q[p]; acc_n[p] = acc_q[p]; w_n[p] = w_q[p];
-        s_we[p] = 1'b0; s_wa[p] = xt_in[3 +: BW + 1]; s_wd[p] = {W{1'b0}};
+        psv = ps_q[p]; accv = acc_q[p]; wv = w_q[p]; swe = 1'b0; swd = {W{1'b0}};
         sat = {A{1'b0}};
         // The MAC (GEMM OS / WS, BQK, SLNV), for a MAC or for the bottom row's sums.
         if ((av_in && (!attn || xop == X_BQK || xop == X_SLNV)) || i == R - 1) begin
           mb   = attn ? (xop == X_SLNV ? cur : b_in)
-                      : (ws_i ? (af_in ? wsr_q[i][j*W +: W] : w_q[p]) : b_in);
-          base = (attn ? xop == X_SLNV : ws_i) ? psa : (af_in ? {A{1'b0}} : acc_q[p]);
+                      : (ws_i ? (af_in ? wsr_q[i][j*W +: W] : wv) : b_in);
+          base = (attn ? xop == X_SLNV : ws_i) ? psa : (af_in ? {A{1'b0}} : accv);
           sum  = fx_xa(base) + fx_xw(a_in) * fx_xw(mb)
                + ((FAULT != 0 && i == FAULT_ROW && j == FAULT_COL) ? (XW'(1) <<< FAULT_SHIFT) : XW'(0));
           sat  = fx_sata(sum);
@@ -304,44 +308,44 @@ module einsim_array #(
           if (attn) begin
             case (xop)
               X_BQK: begin
-                acc_n[p] = sat;
+                accv = sat;
                 if (al_in) begin
-                  s_we[p] = 1'b1; s_wd[p] = masked ? WMIN : fx_from_acc(sat);
+                  swe = 1'b1; swd = masked ? WMIN : fx_from_acc(sat);
                 end
               end
               X_LM: begin
                 mx = fx_max(psa[W-1:0], cur);
-                ps_n[p] = {{(A-W){mx[W-1]}}, mx};
+                psv = {{(A-W){mx[W-1]}}, mx};
               end
-              X_SLD:  ps_n[p] = fx_acc_add(psa, cur);
-              X_SLNV: ps_n[p] = sat;
+              X_SLD:  psv = fx_acc_add(psa, cur);
+              X_SLNV: psv = sat;
               X_SLN: begin
                 // the exp sequence (einsim_fxexp), element ecnt of T + 2; x, then k in the
                 // weight register, {f, y} in the accumulator
                 ecnt = xt_in[4 + BW +: 8];
-                ey = acc_q[p][W-1:0];
-                ef = W'(acc_q[p][W +: F]);
+                ey = accv[W-1:0];
+                ef = W'(accv[W +: F]);
                 if (ecnt == 8'd0) begin
-                  w_n[p] = fx_sub(cur, b_in);
+                  wv = fx_sub(cur, b_in);
                 end else if (ecnt == 8'd1) begin
-                  ef = fx_exp_f(w_q[p]);
-                  w_n[p] = w_q[p] == WMIN ? WMIN : W'(fx_exp_k(w_q[p]));
-                  acc_n[p] = A'({ef[F-1:0], COEF[T*32 +: W]});
+                  ef = fx_exp_f(wv);
+                  wv = wv == WMIN ? WMIN : W'(fx_exp_k(wv));
+                  accv = A'({ef[F-1:0], COEF[T*32 +: W]});
                 end else begin
-                  acc_n[p] = A'({ef[F-1:0], fx_exp_step(ey, ef, COEF[(8'(T + 1) - ecnt)*32 +: W])});
+                  accv = A'({ef[F-1:0], fx_exp_step(ey, ef, COEF[(8'(T + 1) - ecnt)*32 +: W])});
                 end
                 if (al_in) begin
-                  s_we[p] = 1'b1;
-                  s_wd[p] = masked ? {W{1'b0}} : fx_exp_fin(ey, ef, fx_xw(w_q[p]), 1'b0, COEF[0 +: W]);
+                  swe = 1'b1;
+                  swd = masked ? {W{1'b0}} : fx_exp_fin(ey, ef, fx_xw(w_q[p]), 1'b0, COEF[0 +: W]);
                 end
               end
               default: ;
             endcase
           end else if (ws_i) begin
-            ps_n[p] = sat;
-            if (af_in) w_n[p] = wsr_q[i][j*W +: W];
+            psv = sat;
+            if (af_in) wv = wsr_q[i][j*W +: W];
           end else begin
-            acc_n[p] = sat;
+            accv = sat;
             if (al_in) begin
               // GEMM OS: the result leaves on the column bus, with the PE's row tag
               res[j] = sat; resv[j] = 1'b1; res_ct[j] = ct_in;
@@ -349,6 +353,9 @@ module einsim_array #(
             end
           end
         end
+        // the PE's next state and score-register write
+        ps_n[p] = psv; acc_n[p] = accv; w_n[p] = wv;
+        s_we[p] = swe; s_wa[p] = xt_in[3 +: BW + 1]; s_wd[p] = swd;
       end
     end
   end
