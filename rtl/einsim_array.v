@@ -147,11 +147,16 @@ module einsim_array #(
   reg                 avb, alb;
   reg  [XTW-1:0]      xtb;
   // ---- the row inputs at the left edge, one entry per row (read by the loop with the row
-  // index as an array index, not as a variable part-select of the packed edge vectors)
+  // index as an array index, not as a variable part-select of the packed edge vectors,
+  // which the simulator evaluates slowly where it does not unroll the loop)
   wire signed [W-1:0] a_e [0:R-1];
   wire [2:0]          fl_e [0:R-1];
   wire [RTW-1:0]      rt_e [0:R-1];
   wire [XTW-1:0]      xt_e [0:R-1];
+  // and at the top edge, one entry per column
+  wire signed [W-1:0] b_e [0:C-1];
+  wire [CTW-1:0]      ct_e [0:C-1];
+  wire signed [A-1:0] ps_e [0:C-1];
 
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -194,9 +199,12 @@ module einsim_array #(
       end
     end
     for (gj = 0; gj < C; gj = gj + 1) begin : g_col
+      assign b_e[gj]  = b_i[gj*W +: W];
+      assign ct_e[gj] = ctag_i[gj*CTW +: CTW];
+      assign ps_e[gj] = ps_i[gj*A +: A];
       always @(posedge clk_i) begin
-        hb[CHW'(gj*D) + CHW'(ptr_q)]  <= b_i[gj*W +: W];
-        hct[CHW'(gj*D) + CHW'(ptr_q)] <= ctag_i[gj*CTW +: CTW];
+        hb[CHW'(gj*D) + CHW'(ptr_q)]  <= b_e[gj];
+        hct[CHW'(gj*D) + CHW'(ptr_q)] <= ct_e[gj];
       end
       assign ps_o[gj*A +: A]         = psb[gj];
       assign ctag_o[gj*CTW +: CTW]   = ctb[gj];
@@ -268,7 +276,7 @@ module einsim_array #(
         ch = CHW'(j * D) + CHW'(hs);
         clive = i == 0 || age_q >= (HB+1)'(i);
         if (i == 0) begin
-          b_in = b_i[j*W +: W]; ct_in = ctag_i[j*CTW +: CTW]; ps_in = ps_i[j*A +: A];
+          b_in = b_e[j]; ct_in = ct_e[j]; ps_in = ps_e[j];
         end else begin
           b_in = clive ? hb[ch] : {W{1'b0}}; ct_in = clive ? hct[ch] : {CTW{1'b0}};
           ps_in = ps_q[p - PW'(C)];
