@@ -24,13 +24,19 @@ typedef struct {
     int n_arrays;
 } MappingBox;
 
+/* Allocates n + 1 zeroed elements of `size` bytes owned by the box. */
+static void *box_alloc(MappingBox *box, size_t n, size_t size)
+{
+    void *a = xcalloc(n + 1, size);
+    box->arrays = xrealloc(box->arrays, (size_t)(box->n_arrays + 1) * sizeof *box->arrays);
+    box->arrays[box->n_arrays++] = a;
+    return a;
+}
+
 /* Allocates a zeroed array of n + 1 name pointers owned by the box. */
 static const char **new_names(MappingBox *box, int n)
 {
-    const char **a = xcalloc((size_t)n + 1, sizeof *a);
-    box->arrays = xrealloc(box->arrays, (size_t)(box->n_arrays + 1) * sizeof *box->arrays);
-    box->arrays[box->n_arrays++] = (void *)a;
-    return a;
+    return box_alloc(box, (size_t)n, sizeof(const char *));
 }
 
 static const char *const op_keys[] = { "mac", "add", "max", "div", "exp", NULL };
@@ -284,12 +290,81 @@ static void load_spatial(MappingLoad *L, const Node *n)
     }
 }
 
+/* A nest level's loops: "P=8 C=2 K=16" (rank=factor, innermost first). */
+static void get_loops(MappingLoad *L, const Node *n, const char *key, NestLoop **out, int *count)
+{
+    const char *s;
+    *out = NULL;
+    *count = 0;
+    if (get_str(n, key, false, true, &s) != GET_OK)
+        return;
+    size_t len = strlen(s);
+    *out = box_alloc(L->box, len / 2 + 1, sizeof **out);
+    for (const char *p = s; *p;) {
+        while (*p == ' ')
+            p++;
+        if (!*p)
+            break;
+        const char *eq = p;
+        while (*eq && *eq != '=' && *eq != ' ')
+            eq++;
+        char *end = NULL;
+        unsigned long long f = *eq == '=' && eq > p ? strtoull(eq + 1, &end, 10) : 0;
+        if (!end || end == eq + 1 || (*end && *end != ' ') || f < 1 || f > CFG_MAX_RANK ||
+            eq[1] == '-' || eq[1] == '+') {
+            cfg_err(L->f, config_setting_get_member(n->s, key), "%s.%s: expected loops as "
+                    "RANK=FACTOR separated by spaces, innermost first (e.g. \"P=8 C=2\"), "
+                    "factors 1 to %lld: '%s'", n->path, key, (long long)CFG_MAX_RANK, s);
+            *count = 0;
+            return;
+        }
+        char *name = xasprintf("%.*s", (int)(eq - p), p);
+        (*out)[(*count)++] = (NestLoop){ pool_add(&L->box->pool, name), (uint64_t)f };
+        free(name);
+        p = end;
+    }
+}
+
+/* group.nest: the loop nest per level, innermost level first. */
+static void load_nest(MappingLoad *L, const Node *g, GroupSpec *gs)
+{
+    static const char *const keys[] = { "level", "keep", "temporal", "spatial_x", "spatial_y",
+                                         NULL };
+    config_setting_t *list;
+    if (get_list(g, "nest", false, &list) != GET_OK)
+        return;
+    char *lab = xasprintf("%s.nest", g->path);
+    int len = cfg_count_limit(L->f, list, lab, config_setting_length(list), LIMIT_LEVELS + 1,
+                              "nest levels");
+    if (len == 0)
+        cfg_err(L->f, list, "%s: at least one level", lab);
+    gs->nest = box_alloc(L->box, (size_t)len, sizeof *gs->nest);
+    for (int i = 0; i < len; i++) {
+        Node v;
+        if (!elem_group(L, config_setting_get_elem(list, (unsigned)i), lab, i, &v))
+            continue;
+        check_keys(&v, keys);
+        NestLevelSpec *nl = &gs->nest[gs->n_nest++];
+        nl->loc = cfg_loc(L->f, v.s);
+        const char *s;
+        nl->level = get_str(&v, "level", true, false, &s) == GET_OK ? pool_add(&L->box->pool, s)
+                                                                   : "";
+        nl->keep_all = !config_setting_get_member(v.s, "keep");
+        get_names(L, &v, "keep", false, &nl->keep, &nl->n_keep);
+        get_loops(L, &v, "temporal", &nl->temporal, &nl->n_temporal);
+        get_loops(L, &v, "spatial_x", &nl->spatial_x, &nl->n_spatial_x);
+        get_loops(L, &v, "spatial_y", &nl->spatial_y, &nl->n_spatial_y);
+        node_free(&v);
+    }
+    free(lab);
+}
+
 /* mapping.groups: fused groups with their stages, DRAM-level loop and buffering. */
 static void load_groups(MappingLoad *L, const Node *n)
 {
     static const char *const keys[] = { "name", "stages", "loop", "buffer", "resident",
                                          "streamed", "spill", "bypass", "reg_bypass", "block",
-                                         "pipelined", "reuse", NULL };
+                                         "pipelined", "reuse", "nest", NULL };
     static const char *const reuse_keys[] = { "einsum", "copies", "after", NULL };
     static const char *const loop_keys[] = { "rank", "granule", "tile", NULL };
     MappingSpec *m = &L->box->m;
@@ -391,6 +466,7 @@ static void load_groups(MappingLoad *L, const Node *n)
             }
             free(rlab);
         }
+        load_nest(L, &g, gs);
         if ((gs->n_resident || gs->n_streamed) && !gs->buffer)
             cfg_err(L->f, g.s, "%s.buffer: required when the group keeps tensors on chip", g.path);
         node_free(&g);

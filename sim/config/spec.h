@@ -252,6 +252,28 @@ typedef struct {
     SrcLoc loc;
 } ReuseSpec;
 
+/* One loop of a loop nest: a rank and its factor at that level. */
+typedef struct {
+    const char *rank;        /* cascade rank name */
+    uint64_t factor;         /* >= 1 */
+} NestLoop;
+
+/* One level of a group's loop nest (`nest`), Timeloop's kind of mapping: the level (the
+ * PE registers of the group's unit, or a storage level), the tensors it keeps, its
+ * temporal loops (innermost first) and the spatial loops that fan its data out to the
+ * level below over the unit's PE columns (x) and rows (y). */
+typedef struct {
+    const char *level;       /* unit name (its PE registers) or storage level name */
+    const char **keep;       /* tensors the level holds (keep_all: every tensor) */
+    int n_keep;
+    bool keep_all;           /* `keep` absent: the level keeps every tensor */
+    NestLoop *temporal;      /* innermost first */
+    int n_temporal;
+    NestLoop *spatial_x, *spatial_y;
+    int n_spatial_x, n_spatial_y;
+    SrcLoc loc;
+} NestLevelSpec;
+
 /* A fused group: Einsums that run together on chip. Tensors that cross group
  * boundaries, the cascade's inputs and its outputs go through DRAM. */
 typedef struct {
@@ -284,6 +306,9 @@ typedef struct {
                                 (cycle level); false pays them on every step */
     ReuseSpec *reuse;        /* register-reuse rules (none: every item its own registers) */
     int n_reuse;
+    NestLevelSpec *nest;     /* a loop nest per level, innermost level first (a group of
+                                one Einsum; replaces loop, spatial and residency), or NULL */
+    int n_nest;
     SrcLoc loc;
 } GroupSpec;
 

@@ -10,6 +10,7 @@
 
 #include "cascade/mask.h"
 #include "engine/engineInt.h"
+#include "engine/nest.h"
 #include "util/util.h"
 
 /* ---- lookups -------------------------------------------------------------------------- */
@@ -141,6 +142,11 @@ int engine_check(const EngineInput *in, Diag *d)
                                "mapping.groups.%s: einsum %s is scheduled but not bound",
                                gs->name, name);
             }
+        if (gs->n_nest) {   /* a loop nest replaces the rest of the group's keys */
+            if (diag_count(d) == errs0 && in->sizes)
+                nest_check(in, g, d);
+            continue;
+        }
         if (gs->loop_rank) {
             int r = cascade_find_rank(c, gs->loop_rank);
             if (r < 0 || c->ranks[r].kind != RANK_ROOT)
@@ -1095,6 +1101,65 @@ static uint64_t instances(Ctx *x)
     return mul(x, in->workload->batch, in->cascade->head_rank >= 0 ? 1 : in->workload->heads);
 }
 
+/* ---- groups mapped by a loop nest (nest.c) ---------------------------------------------- */
+
+/* Group g's loop nest into the result: its accesses per level and tensor, its Einsum's
+ * cycles, the levels' use, and *cost. Returns false when it does not fit (infeasible). */
+static bool nest_group(Ctx *x, int g, GroupStat *st, NestCounts *nc, NestCost *cost)
+{
+    const EngineInput *in = x->in;
+    char why[512];
+    if (nest_analyze(in, g, nc, why, sizeof why)) {
+        if (nc->overflow)
+            x->overflow = 1;
+        else
+            infeasible(x, "%s", why);
+        return false;
+    }
+    nest_costs(in, nc, x->bh, cost);
+    if (cost->overflow)
+        x->overflow = 1;
+    double bh = (double)x->bh;
+    for (int k = 0; k < nc->n_t; k++) {
+        const char *name = in->cascade->tensors[nc->tensor[k]].name;
+        reg_access(x, nc->unit, name, REG_READ, (double)nc->reads[0][k] * bh);
+        reg_access(x, nc->unit, name, REG_UPDATE, (double)nc->updates[0][k] * bh);
+        reg_access(x, nc->unit, name, REG_FILL, (double)nc->fills[0][k] * bh);
+        for (int l = 1; l < nc->n_lv; l++) {
+            if (!nc->reads[l][k] && !nc->updates[l][k] && !nc->fills[l][k])
+                continue;
+            TrafficStat *t = traffic(x, nc->level[l]->name, name);
+            t->reads = add(x, t->reads, mul(x, nc->reads[l][k], x->bh));
+            t->writes = add(x, t->writes, mul(x, nc->updates[l][k], x->bh));
+            t->fills = add(x, t->fills, mul(x, nc->fills[l][k], x->bh));
+        }
+    }
+    EinsumStat *es = &x->r->einsums[nc->einsum];
+    es->cycles = add(x, es->cycles, cost->compute);
+    st->compute_cycles = cost->compute > cost->port ? cost->compute : cost->port;
+    st->memory_cycles = cost->memory;
+    st->cycles = cost->cycles;
+    st->dram_bytes = cost->dram_bytes < 1.8e19 ? (uint64_t)ceil(cost->dram_bytes)
+                                               : (x->overflow = 1, UINT64_MAX);
+    if (nc->n_lv > 2)   /* the on-chip level under DRAM */
+        st->footprint_bytes = (uint64_t)bytes_of(in, (double)nc->words[nc->n_lv - 2]);
+    for (int i = 0; i < x->r->n_levels; i++) {
+        LevelUse *lu = &x->r->levels[i];
+        double used = -1;
+        for (int l = 0; l < nc->n_lv - 1; l++)
+            if (l == 0 ? lu->regfile && strcmp(lu->level, nc->unit->name) == 0
+                       : !lu->regfile && strcmp(lu->level, nc->level[l]->name) == 0)
+                used = bytes_of(in, (double)nc->words[l] *
+                                    (l == 0 ? (double)nc->pes : 1));
+        if (used < 0)
+            continue;
+        lu->tracked = true;
+        lu->used_bytes = (uint64_t)used > lu->used_bytes ? (uint64_t)used : lu->used_bytes;
+        lu->utilization = lu->capacity_bytes ? (double)lu->used_bytes / (double)lu->capacity_bytes : 0;
+    }
+    return true;
+}
+
 /* ---- overlapped groups ----------------------------------------------------------------- */
 
 /* With `mapping.overlap`, the groups run concurrently, pipelined over the (batch, head)
@@ -1272,6 +1337,17 @@ void engine_analytic(const EngineInput *in, EngineResult *out)
         GroupStat *st = &out->groups[out->n_groups++];
         memset(st, 0, sizeof *st);
         st->name = gs->name;
+        if (gs->n_nest) {
+            NestCounts nc;
+            NestCost cost;
+            if (!nest_group(&x, g, st, &nc, &cost))
+                break;
+            if (cost.memory > st->compute_cycles)
+                memory_bound_cycles = add(&x, memory_bound_cycles, st->cycles);
+            out->cycles = add(&x, out->cycles, st->cycles);
+            out->dram_bytes = add(&x, out->dram_bytes, st->dram_bytes);
+            continue;
+        }
         PlanGroup p;
         OptLeast least = { .unit = in->mapping->overlap ? xcalloc((size_t)a->n_units, sizeof(uint64_t)) : NULL };
         x.least = least.unit ? &least : NULL;
@@ -1370,6 +1446,26 @@ void engine_cycle(const EngineInput *in, const EngineResult *r, CycleResult *out
          * bound reaches it is skipped, and a sweep stops as soon as it provably reaches
          * it (SchedLimit), so a larger buffer only adds options. */
         char why[512];
+        if (in->mapping->groups[g].n_nest) {
+            NestCounts nc;
+            NestCost cost;
+            int rc = nest_analyze(in, g, &nc, why, sizeof why);
+            EINSIM_ASSERT(rc == 0);
+            nest_costs(in, &nc, n_inst, &cost);
+            uint64_t wait;
+            bool of = false;
+            uint64_t cyc = nest_cycle(in, &nc, &cost, n_inst, g, &wait, &of);
+            if (of || !ck_add_u64(total, cyc, &total)) {
+                overflow = true;
+                break;
+            }
+            EINSIM_ASSERT(cyc >= cost.cycles);
+            uint64_t gap = cyc - cost.cycles;
+            bw += cost.memory > cost.compute ? gap : wait < gap ? wait : gap;
+            out->steps_total += nc.iters * n_inst;
+            out->steps_simulated += nc.iters * n_inst;
+            continue;
+        }
         GroupOption *opt;
         int n = group_options(&x, g, &opt, why, sizeof why);
         EINSIM_ASSERT(n > 0);

@@ -53,9 +53,8 @@ typedef struct {
     const TlSpace *sp;
     int n_sp;
     int64_t rows, cols;               /* the array */
-    const char *row_rank, *col_rank;  /* spatial ranks on Y (rows) and X (columns) */
-    char loop_rank[4];                /* DRAM loop ("" for none) */
-    int64_t loop_tile;
+    char temporal[3][TL_MAX_DIMS * 24]; /* per level: einsim's "R=f ..." loops, innermost first */
+    char spatial_x[TL_MAX_DIMS * 24], spatial_y[TL_MAX_DIMS * 24]; /* at the buffer */
     bool kept[3][TL_MAX_SPACES];      /* per level: data space kept */
     int out;                          /* index of the output data space */
 } Tl;
@@ -74,11 +73,6 @@ static int space_of(const Tl *x, const char *name)
         if (strcmp(x->sp[i].name, name) == 0)
             return i;
     return -1;
-}
-
-static bool is_reduction(const Tl *x, const char *r)
-{
-    return strchr(x->sp[x->out].ranks, r[0]) == NULL;
 }
 
 #define REFUSE(loc, ...) diag_error(x->d, (loc).file, (loc).line, __VA_ARGS__)
@@ -214,156 +208,40 @@ static void check_mapping(Tl *x)
         if (!x->kept[2][s])
             REFUSE(dt[2] ? dt[2]->loc : t->mapping_loc, "mapping: DRAM bypasses %s: the outermost level "
                    "holds every data space", x->sp[s].name);
-    for (int s = 0; s < x->n_sp; s++)
-        if (x->kept[0][s] != (s == x->out))
-            REFUSE(dt[0] ? dt[0]->loc : t->mapping_loc, "mapping: %s %s %s: einsim imports an "
-                   "output-stationary register file (it keeps %s and nothing else; einsim's PE registers "
-                   "hold no tile of an operand: weight- and input-stationary register files, and register "
-                   "files holding several data spaces, are not imported)", t->levels[0].name, x->kept[0][s] ? "keeps" : "bypasses",
-                   x->sp[s].name, x->sp[x->out].name);
     if (spa[0] || spa[2]) {
         const TlDirective *d = spa[0] ? spa[0] : spa[2];
         REFUSE(d->loc, "mapping: spatial factors at %s: einsim imports spatial factors at the shared "
                "buffer (the array below it)", t->levels[d->target].name);
     }
-    /* Every construct einsim lacks is named, not only the first: the loops below and the
-     * array are checked whatever the keep lists said. */
-    /* Register file: the whole reduction, one output per PE: its other factors would be a
-     * tile of outputs held and looped over in the PE. */
-    if (tmp[0]) {
-        char fs[TL_MAX_DIMS * 24] = "";
-        int64_t tile = 1;
-        for (int k = 0; k < tmp[0]->n_factors; k++) {
-            const char *r = tmp[0]->rank[k];
-            if (tmp[0]->factor[k] > 1 && !is_reduction(x, r)) {
-                tile *= tmp[0]->factor[k];
-                snprintf(fs + strlen(fs), sizeof fs - strlen(fs), "%s%s%" PRId64, *fs ? " " : "", r,
-                         tmp[0]->factor[k]);
-            } else if (is_reduction(x, r) && tmp[0]->factor[k] != dim_size(t, r)) {
-                REFUSE(tmp[0]->loc, "mapping: %s temporal factor %s%" PRId64 ": the reduction over %s is "
-                       "split above the register file (%" PRId64 " in all); einsim's pass covers the whole "
-                       "reduction", t->levels[0].name, r, tmp[0]->factor[k], r, dim_size(t, r));
-            }
-        }
-        if (*fs)
-            REFUSE(tmp[0]->loc, "mapping: %s temporal factors %s: the register file would hold a tile of %"
-                   PRId64 " outputs per PE, looped over inside the PE; einsim's output-stationary PE holds "
-                   "one output (a tile of outputs in the PE and the PE-level loop order are not modelled)",
-                   t->levels[0].name, fs, tile);
-    }
-    /* The array: at most one rank on X and one on Y, each spanning its axis. */
-    x->row_rank = x->col_rank = NULL;
-    if (spa[1]) {
-        const TlDirective *d = spa[1];
-        int split = d->split >= 0 ? d->split : (int)strlen(d->permutation);
-        int nx = 0, ny = 0;
-        const char *perm = d->permutation;
-        for (int k = 0; k < d->n_factors; k++) {
-            if (d->factor[k] == 1)
+    /* The loops of each level, innermost first (the permutation's order), and the spatial
+     * ones over X (the permutation's first `split` ranks) and Y. */
+    for (int l = 0; l < 3; l++) {
+        const TlDirective *ds[2] = { tmp[l], spa[l] };
+        for (int k = 0; k < 2; k++) {
+            const TlDirective *d = ds[k];
+            if (!d)
                 continue;
-            const char *r = d->rank[k];
-            const char *at = strchr(perm, r[0]);
-            if (!at) {
-                REFUSE(d->loc, "mapping: spatial factor %s%" PRId64 ": %s is not in the permutation",
-                       r, d->factor[k], r);
-                continue;
+            int split = d->split >= 0 ? d->split : (int)strlen(d->permutation);
+            for (int j = 0; j < d->n_factors; j++)
+                if (d->factor[j] > 1 && !strchr(d->permutation, d->rank[j][0]))
+                    REFUSE(d->loc, "mapping: factor %s%" PRId64 ": %s is not in the permutation (give "
+                           "every rank with a factor there)", d->rank[j], d->factor[j], d->rank[j]);
+            int64_t xs = 1, ys = 1;
+            for (const char *p = d->permutation; *p; p++) {
+                char r[2] = { *p, 0 };
+                int64_t f = factor_of(d, r);
+                if (f == 1)
+                    continue;
+                bool on_x = p - d->permutation < split;
+                char *buf = k == 0 ? x->temporal[l] : on_x ? x->spatial_x : x->spatial_y;
+                size_t n = strlen(buf);
+                snprintf(buf + n, sizeof x->spatial_x - n, "%s%s=%" PRId64, n ? " " : "", r, f);
+                if (k == 1)
+                    *(on_x ? &xs : &ys) *= f;
             }
-            bool on_x = at - perm < split;
-            int64_t axis = on_x ? x->cols : x->rows;
-            if (is_reduction(x, r))
-                REFUSE(d->loc, "mapping: spatial factor %s%" PRId64 ": a spatial reduction is not an "
-                       "output-stationary array", r, d->factor[k]);
-            else if (d->factor[k] != axis && d->factor[k] != dim_size(t, r))
-                REFUSE(d->loc, "mapping: spatial factor %s%" PRId64 " uses %" PRId64 " of the %" PRId64
-                       " PEs along %s: einsim spreads a rank over the whole axis (or the whole rank)",
-                       r, d->factor[k], d->factor[k], axis, on_x ? "X" : "Y");
-            else if (d->factor[k] > axis)
-                REFUSE(d->loc, "mapping: spatial factor %s%" PRId64 " exceeds the %" PRId64 " PEs along %s",
-                       r, d->factor[k], axis, on_x ? "X" : "Y");
-            if (on_x ? nx++ : ny++)
-                REFUSE(d->loc, "mapping: two ranks on %s: einsim spreads one rank over each axis",
-                       on_x ? "X" : "Y");
-            else if (on_x)
-                x->col_rank = r;
-            else
-                x->row_rank = r;
-        }
-    }
-    if (tmp[1]) {
-        char fs[TL_MAX_DIMS * 24] = "";
-        for (int k = 0; k < tmp[1]->n_factors; k++)
-            if (tmp[1]->factor[k] > 1)
-                snprintf(fs + strlen(fs), sizeof fs - strlen(fs), "%s%s%" PRId64, *fs ? " " : "",
-                         tmp[1]->rank[k], tmp[1]->factor[k]);
-        if (*fs)
-            REFUSE(tmp[1]->loc, "mapping: %s temporal factors %s: not imported (einsim has no loops at the "
-                   "buffer level: give the loops above the array at DRAM; einsim iterates the blocks of a "
-                   "DRAM tile itself)", t->levels[1].name, fs);
-    }
-    if (diag_count(x->d))
-        return;
-    /* Every output rank on the array, or of size 1. */
-    const char *orr = x->sp[x->out].ranks;
-    for (const char *p = orr; *p; p++) {
-        char r[2] = { *p, 0 };
-        bool on = (x->row_rank && x->row_rank[0] == *p) || (x->col_rank && x->col_rank[0] == *p);
-        if (!on && dim_size(t, r) > 1)
-            REFUSE(spa[1] ? spa[1]->loc : t->mapping_loc, "mapping: output rank %s (%" PRId64 ") is not "
-                   "on the array: einsim's output-stationary PE holds one output", r, dim_size(t, r));
-    }
-    if (!x->row_rank || !x->col_rank)
-        REFUSE(spa[1] ? spa[1]->loc : t->mapping_loc, "mapping: einsim imports a mapping with one output "
-               "rank on X and one on Y of the array");
-    if (diag_count(x->d))
-        return;
-    /* DRAM: the loops with a factor, outermost first, must be einsim's order: the DRAM
-     * loop, then the blocks of the column rank, then the passes over the row rank. */
-    x->loop_rank[0] = '\0';
-    if (tmp[2]) {
-        const TlDirective *d = tmp[2];
-        const char *perm = d->permutation;
-        char order[TL_MAX_DIMS + 1];
-        int n = 0;
-        for (int k = (int)strlen(perm) - 1; k >= 0; k--) {
-            char r[2] = { perm[k], 0 };
-            if (factor_of(d, r) > 1)
-                order[n++] = perm[k];
-        }
-        order[n] = '\0';
-        for (int k = 0; k < d->n_factors; k++)
-            if (d->factor[k] > 1 && !strchr(perm, d->rank[k][0]))
-                REFUSE(d->loc, "mapping: DRAM factor %s%" PRId64 ": %s is not in the permutation",
-                       d->rank[k], d->factor[k], d->rank[k]);
-        for (int k = 0; k < n; k++) {
-            char r[2] = { order[k], 0 };
-            if (is_reduction(x, r))
-                REFUSE(d->loc, "mapping: DRAM factor %s%" PRId64 ": the reduction is split at DRAM; "
-                       "einsim's pass covers the whole reduction", r, factor_of(d, r));
-        }
-        if (n > 0 && !diag_count(x->d)) {
-            x->loop_rank[0] = order[0];
-            x->loop_rank[1] = '\0';
-            x->loop_tile = dim_size(t, x->loop_rank) / factor_of(d, x->loop_rank);
-            /* After the loop rank: the column rank, then the row rank. */
-            const char *rest = order + 1;
-            char want[3];
-            int w = 0;
-            if (x->col_rank[0] != order[0])
-                want[w++] = x->col_rank[0];
-            if (x->row_rank[0] != order[0])
-                want[w++] = x->row_rank[0];
-            want[w] = '\0';
-            int j = 0;
-            for (const char *p = rest; *p; p++) {
-                while (want[j] && want[j] != *p)
-                    j++;
-                if (!want[j]) {
-                    REFUSE(d->loc, "mapping: DRAM loop order %s (outermost first): einsim runs the DRAM "
-                           "loop (%c), then the blocks of the X rank (%s), then the passes over the Y "
-                           "rank (%s)", order, order[0], x->col_rank, x->row_rank);
-                    break;
-                }
-            }
+            if (k == 1 && (xs > x->cols || ys > x->rows))
+                REFUSE(d->loc, "mapping: the spatial factors use %" PRId64 " x %" PRId64 " PEs (X by Y) of the "
+                       "%" PRId64 " x %" PRId64 " array", xs, ys, x->cols, x->rows);
         }
     }
 }
@@ -473,51 +351,40 @@ static char *tl_workload_text(const Tl *x)
     return buf_take(&b);
 }
 
+/* Names of the data spaces level l keeps, as a libconfig list. */
+static void keep_list(Buf *b, const Tl *x, int l)
+{
+    buf_printf(b, "keep = [");
+    for (int s = 0, n = 0; s < x->n_sp; s++)
+        if (x->kept[l][s])
+            buf_printf(b, "%s \"%s\"", n++ ? "," : "", x->sp[s].name);
+    buf_printf(b, " ];");
+}
+
 static char *tl_mapping_text(const Tl *x)
 {
+    const TimeloopSpec *t = x->t;
     Buf b = { 0 };
-    buf_printf(&b, "# The Timeloop mapping as einsim's: output stationary, %s on the array's rows (Y),\n"
-                   "# %s on its columns (X).\n"
+    buf_printf(&b, "# The Timeloop mapping as einsim's loop nest: per level, innermost first, what it keeps\n"
+                   "# and its loops (innermost first); the buffer's spatial loops over the array's X\n"
+                   "# (columns) and Y (rows).\n"
                    "mapping = {\n  name = \"timeloop-import\";\n  cascade = \"cascade.cfg\";\n"
                    "  binding = ( { einsum = \"%s\"; unit = \"array2d\";%s } );%s\n"
-                   "  spatial = ( { unit = \"array2d\"; rows = \"%s\"; cols = \"%s\"; } );\n"
-                   "  groups = (\n    { name = \"layer\"; stages = ( [ \"%s\" ] );\n",
-               x->row_rank, x->col_rank, x->sp[x->out].name,
-               x->gemm ? " cost = { add = 0; };" : "",
-               x->gemm ? "   # the addend's add: one compute per point" : "", x->row_rank,
-               x->col_rank, x->sp[x->out].name);
-    if (x->loop_rank[0])
-        buf_printf(&b, "      loop = { rank = \"%s\"; granule = %" PRId64 "; tile = %" PRId64 "; };\n",
-                   x->loop_rank, x->loop_tile, x->loop_tile);
-    buf_printf(&b, "      buffer = \"%s\";", x->t->levels[1].name);
-    /* Kept for a whole DRAM tile: the operands indexed by the loop rank and by no other
-     * rank of the array (they do not change from block to block within the tile). */
-    int nres = 0, nbyp = 0;
-    for (int s = 0; s < x->n_sp; s++) {
-        const TlSpace *sp = &x->sp[s];
-        if (!x->kept[1][s] || sp->output || !x->loop_rank[0] || !strchr(sp->ranks, x->loop_rank[0]))
-            continue;
-        if ((strchr(sp->ranks, x->col_rank[0]) && x->col_rank[0] != x->loop_rank[0]) ||
-            (strchr(sp->ranks, x->row_rank[0]) && x->row_rank[0] != x->loop_rank[0]))
-            continue;
-        buf_printf(&b, nres++ ? ", \"%s\"" : " resident = [ \"%s\"", sp->name);
+                   "  groups = (\n    { name = \"layer\"; stages = ( [ \"%s\" ] );\n      nest = (\n",
+               x->sp[x->out].name, x->gemm ? " cost = { add = 0; };" : "",
+               x->gemm ? "   # the addend's add: one compute per point" : "", x->sp[x->out].name);
+    for (int l = 0; l < 3; l++) {
+        buf_printf(&b, "        { level = \"%s\"; ", l == 0 ? "array2d" : t->levels[l].name);
+        keep_list(&b, x, l);
+        if (x->temporal[l][0])
+            buf_printf(&b, " temporal = \"%s\";", x->temporal[l]);
+        if (l == 1 && x->spatial_x[0])
+            buf_printf(&b, " spatial_x = \"%s\";", x->spatial_x);
+        if (l == 1 && x->spatial_y[0])
+            buf_printf(&b, " spatial_y = \"%s\";", x->spatial_y);
+        buf_printf(&b, " }%s   # %s\n", l < 2 ? "," : "", t->levels[l].name);
     }
-    if (nres)
-        buf_printf(&b, " ];");
-    for (int s = 0; s < x->n_sp; s++)
-        if (!x->kept[1][s])
-            buf_printf(&b, nbyp++ ? ", \"%s\"" : " bypass = [ \"%s\"", x->sp[s].name);
-    if (nbyp)
-        buf_printf(&b, " ];");
-    /* The register file keeps the output only: it bypasses every operand, which the PEs
-     * then read from the next level at every point that uses it. */
-    int nreg = 0;
-    for (int s = 0; s < x->n_sp; s++)
-        if (!x->kept[0][s])
-            buf_printf(&b, nreg++ ? ", \"%s\"" : "\n      reg_bypass = [ \"%s\"", x->sp[s].name);
-    if (nreg)
-        buf_printf(&b, " ];");
-    buf_printf(&b, " }\n  );\n};\n");
+    buf_printf(&b, "      ); }\n  );\n};\n");
     return buf_take(&b);
 }
 
@@ -617,11 +484,11 @@ Outcome import_timeloop(const TimeloopImport *q, Diag *d)
             bad = outdir_write(o, "levels.csv", csv, strlen(csv), d) || report_write_run_dir(&f, rundir, d);
             report_run_files_free(&f);
             if (!bad) {
-                printf("Timeloop import: %" PRId64 " x %" PRId64 " array (%s on Y, %s on X), %s problem; cycles %" PRIu64
-                       " (analytic) / %" PRIu64 " (cycle level)\n\n%s\nwrote %s/levels.csv and the run "
-                       "in %s/run/; again:\n  einsim run -a %s -w %s -m %s\n",
-                       x.rows, x.cols, x.row_rank, x.col_rank, t->shape, rr.res->cycles, rr.cy.cycles, csv,
-                       dir, dir, arch, wl, map);
+                printf("Timeloop import: %" PRId64 " x %" PRId64 " array (X: %s, Y: %s), %s problem; cycles %"
+                       PRIu64 " (analytic) / %" PRIu64 " (cycle level)\n\n%s\nwrote %s/levels.csv and the "
+                       "run in %s/run/; again:\n  einsim run -a %s -w %s -m %s\n",
+                       x.rows, x.cols, x.spatial_x[0] ? x.spatial_x : "-", x.spatial_y[0] ? x.spatial_y : "-",
+                       t->shape, rr.res->cycles, rr.cy.cycles, csv, dir, dir, arch, wl, map);
                 rc = OUTCOME_OK;
             }
         }

@@ -110,8 +110,11 @@ Outcome report_compare(const CompareCommand *c, Diag *d)
                            label, res->reason);
                 } else {
                     double sp = base.feasible ? base.seconds / pt.seconds : 0;
-                    double er_ = base.feasible ? pt.energy / base.energy : 0;
-                    printf("%-8s %9s %-14s %13.6g %8.3fx %13.6g %13.6e %8.3f %-30s %16llu %-8s\n",
+                    /* No ratio to a baseline without energy (an energy table of zeros). */
+                    char er_[16] = "-";
+                    if (base.feasible && base.energy > 0)
+                        snprintf(er_, sizeof er_, "%.3f", pt.energy / base.energy);
+                    printf("%-8s %9s %-14s %13.6g %8.3fx %13.6g %13.6e %8s %-30s %16llu %-8s\n",
                            ri.workload->name, seq_txt, label, pt.seconds, sp,
                            cy->seconds, pt.energy, er_, util, (unsigned long long)res->dram_bytes,
                            res->bound);
@@ -129,9 +132,13 @@ Outcome report_compare(const CompareCommand *c, Diag *d)
                 }
                 free(row);
                 if (base.feasible && pt.feasible)
-                    emit_printf(&csv, "%.17g,%.17g,", base.seconds / pt.seconds, pt.energy / base.energy);
+                    emit_printf(&csv, "%.17g,", base.seconds / pt.seconds);
                 else
-                    emit_printf(&csv, ",,");
+                    emit_printf(&csv, ",");
+                if (base.feasible && pt.feasible && base.energy > 0)
+                    emit_printf(&csv, "%.17g,", pt.energy / base.energy);
+                else
+                    emit_printf(&csv, ",");
                 emit_csv_field(&csv, rdir);
                 emit_printf(&csv, "\n");
                 if (c->outdir) {

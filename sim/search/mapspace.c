@@ -382,6 +382,11 @@ static int check_search(Mapspace *ms, Diag *d)
         diag_error(d, m->loc.file, m->loc.line, "mapping %s: the mapper handles at most %d "
                    "einsums and %d units", m->name, MS_MAX_EINSUMS, MS_MAX_UNITS);
     for (int g = 0; g < m->n_groups; g++)
+        if (m->groups[g].n_nest)
+            diag_error(d, m->groups[g].loc.file, m->groups[g].loc.line, "mapping %s: group %s is "
+                       "a loop nest; the mapper does not search loop nests", m->name,
+                       m->groups[g].name);
+    for (int g = 0; g < m->n_groups; g++)
         if (m->groups[g].n_stages > MS_MAX_STAGES)
             diag_error(d, m->groups[g].loc.file, m->groups[g].loc.line, "mapping.groups.%s: the "
                        "mapper handles at most %d stages per group", m->groups[g].name,

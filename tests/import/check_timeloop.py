@@ -2,26 +2,39 @@
 """check_timeloop.py — `einsim import timeloop` against Timeloop v3 (tests/import/timeloop/).
 
 Usage: check_timeloop.py EINSIM TMPDIR.
-  1. The 512x512x64 GEMM on 32x32 PEs (with the per-access energies Timeloop used):
-     einsim's levels.csv against Timeloop's counts (reference-gemm.csv, source in its
-     header): the analytic cycles, the computes, every read, fill and update are equal,
-     and so is the energy of each level and data space, and the total.
-  2. The import is deterministic (a second import writes the same files).
-  3. Timeloop's sample CNN layer is refused, at the line of each construct einsim lacks
-     (the register file's keep list and its tile of outputs, two ranks and part of an
-     axis on Y, loops at the buffer), and nothing is written. Timeloop's own numbers for
-     it are in reference-cnn.csv (source in its header): the import does not run it, so
-     they are not compared; this check fails when the import stops refusing, so that
-     the comparison is written then.
+  1. Timeloop's sample CNN layer (sample-cnn-layer.cfg), the 512x512x64 GEMM on 32x32
+     PEs and four variants of it (a tile of outputs in each register file, part of an
+     axis, loops at the buffer, the reduction split at DRAM), each with the per-access energies Timeloop used:
+     einsim's levels.csv against Timeloop's own counts (reference-*.csv, source in their
+     headers): the analytic cycles, the computes, every read, fill and update of every
+     level and data space are equal, and so is the energy of each, and the total.
+  2. The 40 random specifications of timeloop/cases/ (gen_cases.py, seed 1: gemm and
+     1 x 1 cnn-layer problems, every rank split at random over the register file's,
+     the buffer's spatial (X and Y) and temporal, and DRAM's loops in random orders,
+     random keep lists): the same comparison with Timeloop's counts where Timeloop
+     evaluated the mapping, and a refusal where Timeloop refused it (it does not fit).
+     The GEMM's counts are also those of einsim's own output-stationary mapping of it
+     (gemm-classic-mapping.cfg, not a loop nest) on the imported files.
+  3. The import is deterministic (a second import writes the same files), and writes no
+     warning when every energy is given.
 Prints one line per failure and ends with "N passed, N failed"."""
 import csv
 import filecmp
+import glob
+import json
 import os
+import shutil
 import subprocess
 import sys
 
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "timeloop")
-PJ = {"RegisterFile": 0.981155778894472363, "GlobalBuffer": 4.19095477386934689, "DRAM": 200.0}
+NAMED = [("sample-cnn-layer.cfg", "reference-cnn.csv"),
+         ("gemm-512x512x64-32x32.cfg", "reference-gemm.csv"),
+         ("gemm-rf-tile.cfg", "reference-gemm-rf-tile.csv"),
+         ("gemm-partial-axis.cfg", "reference-gemm-partial-axis.csv"),
+         ("gemm-buffer-loops.cfg", "reference-gemm-buffer-loops.csv"),
+         ("gemm-dram-reduction.cfg", "reference-gemm-dram-reduction.csv")]
+FILES = ("arch.cfg", "energy.cfg", "cascade.cfg", "workload.cfg", "mapping.cfg", "levels.csv")
 
 
 def rows_of(path):
@@ -44,62 +57,89 @@ def main(einsim, tmp):
         """Equal up to Timeloop's 2 decimals, for a sum of `rounded` printed values."""
         return abs(float(a) - float(b)) <= 1e-9 * max(1.0, abs(float(b))) + 0.006 * rounded
 
-    spec = os.path.join(HERE, "gemm-512x512x64-32x32.cfg")
-    outs = []
-    for k in (1, 2):
-        out = os.path.join(tmp, f"gemm{k}")
-        p = subprocess.run([einsim, "import", "timeloop", spec, "-o", out], capture_output=True, text=True)
-        check(p.returncode == 0, f"import gemm: exit {p.returncode}: {p.stderr[-600:]}")
-        outs.append(out)
-        if p.returncode != 0:
-            print(f"{passed} passed, {failed} failed")
-            return 1
-    check(p.stderr == "", f"import gemm: no warning, got {p.stderr[-400:]}")
-    for name in ("arch.cfg", "energy.cfg", "cascade.cfg", "workload.cfg", "mapping.cfg", "levels.csv"):
-        check(filecmp.cmp(os.path.join(outs[0], name), os.path.join(outs[1], name), shallow=False),
-              f"import gemm: {name} differs between two imports")
-    ein = rows_of(os.path.join(outs[0], "levels.csv"))
-    ref = rows_of(os.path.join(HERE, "reference-gemm.csv"))
-    for key, r in ref.items():
-        e = ein.get(key)
-        check(e is not None, f"levels.csv has no row {key}")
-        if e is None:
-            continue
-        if key[0] == "cycles":
-            check(e["reads"] == r["reads"], f"analytic cycles {e['reads']}, Timeloop {r['reads']}")
-            continue
-        for col in ("reads", "fills", "updates"):
-            check(e[col] == r[col], f"{key} {col}: einsim {e[col]}, Timeloop {r[col]}")
-        if key[0] in PJ:
-            # Every access priced at the level's per-access energy, as Timeloop prices it.
-            priced = (int(e["reads"]) + int(e["fills"]) + int(e["updates"])) * PJ[key[0]]
-            check(close(e["energy_pj"], priced), f"{key} energy {e['energy_pj']}, {priced} at its counts")
-        check(close(e["energy_pj"], r["energy_pj"]), f"{key} energy: einsim {e['energy_pj']}, "
-              f"Timeloop {r['energy_pj']}")
-    # The total: Timeloop's levels and computes add up to einsim's total energy.
-    total = sum(float(r["energy_pj"]) for key, r in ref.items() if key[0] != "cycles")
-    check(close(ein[("energy", "total")]["energy_pj"], total, len(ref)),
-          f"total energy: einsim {ein[('energy', 'total')]['energy_pj']}, Timeloop {total}")
+    def imp(spec, out):
+        return subprocess.run([einsim, "import", "timeloop", spec, "-o", out], capture_output=True, text=True)
 
-    # Timeloop's sample CNN layer: refused, each construct einsim lacks at its line.
-    cnn = os.path.join(HERE, "sample-cnn-layer.cfg")
-    p = subprocess.run([einsim, "import", "timeloop", cnn, "-o", os.path.join(tmp, "cnn")],
-                       capture_output=True, text=True)
-    check(p.returncode == 1, f"import sample-cnn-layer: exit {p.returncode}, want 1")
-    for want in ("sample-cnn-layer.cfg:17: error: mapping: RegisterFile keeps Weights",
-                 "sample-cnn-layer.cfg:20: error: mapping: RegisterFile temporal factors P8 K16: the "
-                 "register file would hold a tile of 128 outputs per PE",
-                 "sample-cnn-layer.cfg:21: error: mapping: spatial factor Q2 uses 2 of the 16 PEs along Y",
-                 "sample-cnn-layer.cfg:21: error: mapping: spatial factor K8 uses 8 of the 16 PEs along Y",
-                 "sample-cnn-layer.cfg:21: error: mapping: two ranks on Y",
-                 "sample-cnn-layer.cfg:22: error: mapping: GlobalBuffer temporal factors Q7 K2: not imported"):
-        check(want in p.stderr, f"import sample-cnn-layer: no '{want}' in {p.stderr[-800:]}")
-    check(p.stderr.count(": error: ") == 6, f"import sample-cnn-layer: {p.stderr.count(': error: ')} "
-          "errors, want 6")
-    check(not os.path.exists(os.path.join(tmp, "cnn")), "a refused import wrote its directory")
-    # Timeloop's numbers for it, kept for the comparison: its own computes are the layer's.
-    cref = rows_of(os.path.join(HERE, "reference-cnn.csv"))
-    check(cref[("compute", "")]["reads"] == str(56 * 56 * 2 * 256 * 1), "reference-cnn.csv: computes")
+    def compare(name, levels, reference):
+        ein, ref = rows_of(levels), rows_of(reference)
+        for key, r in ref.items():
+            e = ein.get(key)
+            check(e is not None, f"{name}: levels.csv has no row {key}")
+            if e is None:
+                continue
+            if key[0] == "cycles":
+                check(e["reads"] == r["reads"], f"{name}: analytic cycles {e['reads']}, Timeloop {r['reads']}")
+                continue
+            for col in ("reads", "fills", "updates"):
+                check(e[col] == r[col], f"{name}: {key} {col}: einsim {e[col]}, Timeloop {r[col]}")
+            check(close(e["energy_pj"], r["energy_pj"]), f"{name}: {key} energy: einsim "
+                  f"{e['energy_pj']}, Timeloop {r['energy_pj']}")
+        # No access einsim counts that Timeloop does not.
+        for key, e in ein.items():
+            if key not in ref and key[0] not in ("cycles", "energy"):
+                check(e["reads"] == e["fills"] == e["updates"] == "0", f"{name}: einsim counts {key} "
+                      f"({e['reads']}, {e['fills']}, {e['updates']}), Timeloop has no such row")
+        # The total: Timeloop's levels and computes add up to einsim's total energy.
+        total = sum(float(r["energy_pj"]) for key, r in ref.items() if key[0] != "cycles")
+        check(close(ein[("energy", "total")]["energy_pj"], total, len(ref)),
+              f"{name}: total energy: einsim {ein[('energy', 'total')]['energy_pj']}, Timeloop {total}")
+
+    for spec, reference in NAMED:
+        out = os.path.join(tmp, spec)
+        p = imp(os.path.join(HERE, spec), out)
+        check(p.returncode == 0, f"import {spec}: exit {p.returncode}: {p.stderr[-600:]}")
+        check(p.stderr == "", f"import {spec}: no warning, got {p.stderr[-400:]}")
+        if p.returncode == 0:
+            compare(spec, os.path.join(out, "levels.csv"), os.path.join(HERE, reference))
+    # The GEMM in einsim's own output-stationary form, on the imported files: the same counts.
+    out = os.path.join(tmp, NAMED[1][0])
+    shutil.copy(os.path.join(HERE, "gemm-classic-mapping.cfg"), os.path.join(out, "classic.cfg"))
+    run = os.path.join(tmp, "classic-run")
+    p = subprocess.run([einsim, "run", "-a", os.path.join(out, "arch.cfg"), "-w",
+                        os.path.join(out, "workload.cfg"), "-m", os.path.join(out, "classic.cfg"),
+                        "-o", run], capture_output=True, text=True)
+    check(p.returncode == 0, f"run gemm-classic-mapping.cfg: exit {p.returncode}: {p.stderr[-600:]}")
+    if p.returncode == 0:
+        with open(os.path.join(run, "stats.json")) as f:
+            st = json.load(f)
+        rows = ["level,dataspace,reads,fills,updates,energy_pj"]
+        for lv in st["levels"]:
+            name = "RegisterFile" if lv["kind"] == "PE registers" else lv["level"]
+            rows += [f"{name},{d['tensor']},{d['reads']},{d['fills']},{d['updates']},{d['energy_pj']!r}"
+                     for d in lv["dataspaces"]]
+        rows.append(f"compute,,{st['macs']['issued']},,,{sum(v for k, v in st['energy_breakdown_pj'].items() if k.startswith('array2d.') and not k.startswith('array2d.reg'))!r}")
+        rows.append(f"cycles,analytic,{st['analytic']['cycles']},,,")
+        rows.append(f"energy,total,,,,{st['analytic']['energy_pj']!r}")
+        levels = os.path.join(tmp, "classic-levels.csv")
+        with open(levels, "w") as f:
+            f.write("\n".join(rows) + "\n")
+        compare("gemm-classic-mapping", levels, os.path.join(HERE, NAMED[1][1]))
+    # Deterministic: the CNN layer imported again writes the same files.
+    again = os.path.join(tmp, "again")
+    p = imp(os.path.join(HERE, NAMED[0][0]), again)
+    for name in FILES:
+        check(p.returncode == 0 and filecmp.cmp(os.path.join(tmp, NAMED[0][0], name),
+                                                os.path.join(again, name), shallow=False),
+              f"import {NAMED[0][0]}: {name} differs between two imports")
+
+    cases = sorted(glob.glob(os.path.join(HERE, "cases", "case-*.cfg")))
+    check(len(cases) == 40, f"{len(cases)} random cases, want 40")
+    evaluated = 0
+    for spec in cases:
+        n = os.path.basename(spec)[5:7]
+        out = os.path.join(tmp, f"case-{n}")
+        p = imp(spec, out)
+        ref = os.path.join(HERE, "cases", f"reference-{n}.csv")
+        if os.path.exists(ref):
+            evaluated += 1
+            check(p.returncode == 0, f"case {n}: exit {p.returncode}: {p.stderr[-600:]}")
+            if p.returncode == 0:
+                compare(f"case {n}", os.path.join(out, "levels.csv"), ref)
+        else:
+            # Timeloop refused it: the mapping does not fit a level; einsim says so too.
+            check(p.returncode == 1 and "does not fit" in p.stderr,
+                  f"case {n}: Timeloop refused it, einsim exit {p.returncode}: {p.stderr[-400:]}")
+    check(evaluated >= 30, f"only {evaluated} random cases evaluated by Timeloop")
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 
