@@ -70,16 +70,36 @@ function automatic signed [W-1:0] fx_div(input signed [W-1:0] a, input signed [W
     fx_div = fx_satw((fx_xw(a) <<< F) / fx_xw(b));   // Verilog signed '/' truncates toward 0
 endfunction
 
-// The last cycle of einsim_fxexp's sequence, from its state (y, f, k, zero) and the
-// coefficient C[0]: y = from_acc(mac(C[0] * 2^F, y, f)), then y * 2^k saturated (k >= 0),
-// or y rounded right by -k (0 once -k > W + F); 0 when the argument was -inf or y is 0.
+// The exp sequence (fx_exp of sim/func/fixed.c) after x = sub(a, b), one operation per
+// cycle as a PE's MAC datapath executes it (einsim_fxexp, and the 2D PEs in SLN):
+//   t = mac(0, x, LOG2E): k = floor(t / 2^2F) (fx_exp_k), f = the F bits below (fx_exp_f),
+//   y = C[T]; then T Horner steps y = from_acc(mac(C[s] * 2^F, y, f)) (fx_exp_step), s = T-1
+//   .. 0, the last with the scaling by 2^k (fx_exp_fin). The including module defines
+//   LOG2E (round(log2(e) 2^F)).
+function automatic signed [XW-1:0] fx_exp_k(input signed [W-1:0] x);
+  fx_exp_k = (fx_xw(x) * XW'(LOG2E)) >>> (2 * F);
+endfunction
+
+function automatic signed [W-1:0] fx_exp_f(input signed [W-1:0] x);
+  localparam signed [XW-1:0] FMASK = (XW'(1) <<< F) - XW'(1);
+  fx_exp_f = W'(((fx_xw(x) * XW'(LOG2E)) >>> F) & FMASK);
+endfunction
+
+function automatic signed [W-1:0] fx_exp_step(input signed [W-1:0] y, input signed [W-1:0] f,
+                                              input signed [W-1:0] c);
+  fx_exp_step = fx_from_acc(fx_mac(A'(fx_xw(c) <<< F), y, f));
+endfunction
+
+// The last step, from the state (y, f, k, zero) and the coefficient C[0]: y =
+// fx_exp_step(y, f, C[0]), then y * 2^k saturated (k >= 0), or y rounded right by -k
+// (0 once -k > W + F); 0 when the argument was -inf or y is 0.
 function automatic signed [W-1:0] fx_exp_fin(input signed [W-1:0] y, input signed [W-1:0] f,
                                              input signed [XW-1:0] k, input zero,
                                              input signed [W-1:0] c0);
   reg signed [W-1:0]  yd;
   reg signed [XW-1:0] yx, ny;
   begin
-    yd = fx_from_acc(fx_mac(A'(fx_xw(c0) <<< F), y, f));
+    yd = fx_exp_step(y, f, c0);
     yx = fx_xw(yd);
     ny = -k;
     if (zero || yd == {W{1'b0}})

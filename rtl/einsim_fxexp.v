@@ -34,8 +34,6 @@ module einsim_fxexp #(
 `include "einsim_fx.vh"
   localparam signed [W-1:0] WMIN = {1'b1, {(W-1){1'b0}}};
 
-  localparam signed [XW-1:0] FMASK = (XW'(1) <<< F) - XW'(1);
-
   reg signed [W-1:0]  x_q;
 
   always @(posedge clk_i or negedge rst_ni) begin
@@ -46,13 +44,13 @@ module einsim_fxexp #(
         x_q <= fx_sub(a_i, b_i);
       end else if (cnt_i == 8'd1) begin
         // t = x * LOG2E; k = floor(t / 2^2F), f = the F bits below
-        k_o <= (fx_xw(x_q) * XW'(LOG2E)) >>> (2 * F);
-        f_o <= W'(((fx_xw(x_q) * XW'(LOG2E)) >>> F) & FMASK);
+        k_o <= fx_exp_k(x_q);
+        f_o <= fx_exp_f(x_q);
         y_o <= COEF[T*32 +: W];
         zero_o <= x_q == WMIN;
       end else begin
         // Horner step with coefficient C[T + 1 - cnt]
-        y_o <= fx_from_acc(fx_mac(A'(fx_xw(COEF[(8'(T + 1) - cnt_i)*32 +: W]) <<< F), y_o, f_o));
+        y_o <= fx_exp_step(y_o, f_o, COEF[(8'(T + 1) - cnt_i)*32 +: W]);
       end
     end
   end
