@@ -48,19 +48,24 @@ static int nest_einsum(const EngineInput *in, const GroupSpec *gs)
     return cascade_find_einsum(in->cascade, gs->stages[0].einsums[0]);
 }
 
-/* The tensors Einsum e touches: its output first, then each operand once. */
+/* The tensors Einsum e touches: its output first, then each operand once, the first
+ * NEST_MAX_TENSORS into t; returns how many there are in all (t may be NULL). */
 static int einsum_tensors(const Einsum *e, int *t)
 {
-    int n = 0;
-    t[n++] = e->out;
+    int n = 1;
+    if (t)
+        t[0] = e->out;
     for (int i = 0; i < e->n_nodes; i++) {
         if (e->nodes[i].kind != EX_ACCESS)
             continue;
-        bool seen = false;
-        for (int k = 0; k < n; k++)
-            seen |= t[k] == e->nodes[i].tensor;
-        if (!seen && n < NEST_MAX_TENSORS)
-            t[n++] = e->nodes[i].tensor;
+        bool seen = e->nodes[i].tensor == e->out;
+        for (int j = 0; j < i && !seen; j++)
+            seen = e->nodes[j].kind == EX_ACCESS && e->nodes[j].tensor == e->nodes[i].tensor;
+        if (seen)
+            continue;
+        if (t && n < NEST_MAX_TENSORS)
+            t[n] = e->nodes[i].tensor;
+        n++;
     }
     return n;
 }
@@ -151,6 +156,17 @@ int nest_check(const EngineInput *in, int g, Diag *d)
              "cascade without an iterative rank", e->name);
     int t[NEST_MAX_TENSORS];
     int nt = einsum_tensors(e, t);
+    if (nt > NEST_MAX_TENSORS) {
+        NERR(e->loc, "einsum %s: %d tensors; a loop nest maps at most %d", e->name, nt,
+             NEST_MAX_TENSORS);
+        return diag_count(d) - errs0;
+    }
+    int n_loops = 0;
+    for (int l = 0; l < gs->n_nest; l++)
+        n_loops += gs->nest[l].n_temporal + gs->nest[l].n_spatial_x + gs->nest[l].n_spatial_y;
+    if (n_loops > NEST_MAX_LOOPS)
+        NERR(gs->loc, "group %s: %d loops in the nest; einsim evaluates at most %d", gs->name,
+             n_loops, NEST_MAX_LOOPS);
     for (int i = 0; i < e->n_nodes; i++) {
         const ExprNode *x = &e->nodes[i];
         if (x->kind != EX_ACCESS)
@@ -345,12 +361,9 @@ int nest_analyze(const EngineInput *in, int g, NestCounts *nc, char *why, size_t
                 if (l < nc->n_lv - 1)
                     nc->fills[l][k] = res[l] - first[l];
             } else {
-                if (prev < 0)
-                    nc->reads[l][k] = from;
-                else {
+                if (prev >= 0)
                     nc->fills[prev][k] = res[prev];
-                    nc->reads[l][k] = from;
-                }
+                nc->reads[l][k] = from;
             }
             prev = l;
         }
@@ -365,6 +378,10 @@ int nest_analyze(const EngineInput *in, int g, NestCounts *nc, char *why, size_t
                 dram_loops = mul_of(dram_loops, v[i].f, &of);
         nc->events[k] = dram_loops;
     }
+    for (int l = 0; l < nc->n_lv - 1; l++)
+        for (int k = 0; k < nc->n_t; k++)
+            if (nc->keep[l][k])
+                of |= !ck_add_u64(nc->words[l], nc->tile[l][k], &nc->words[l]);
     if (of) {
         nc->overflow = true;
         snprintf(why, n_why, "workload too large: the loop nest's counts overflow 64 bits");
@@ -374,11 +391,7 @@ int nest_analyze(const EngineInput *in, int g, NestCounts *nc, char *why, size_t
      * level under DRAM's when they fit: double buffering). */
     double wbytes = in->workload->dtype_bits / 8.0;
     for (int l = 0; l < nc->n_lv - 1; l++) {
-        uint64_t words = 0;
-        for (int k = 0; k < nc->n_t; k++)
-            if (nc->keep[l][k])
-                words += nc->tile[l][k];
-        nc->words[l] = words;
+        uint64_t words = nc->words[l];
         if (l == 0 && words > nc->unit->reg_words) {
             snprintf(why, n_why, "group %s: the PE registers of %s hold %u words; the nest keeps "
                      "%llu per PE", gs->name, nc->unit->name, nc->unit->reg_words,

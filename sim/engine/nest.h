@@ -6,8 +6,8 @@
 #include "util/limits.h"
 
 #define NEST_MAX_LEVELS (LIMIT_LEVELS + 1)
-#define NEST_MAX_TENSORS 8
-#define NEST_MAX_LOOPS 256
+#define NEST_MAX_TENSORS LIMIT_NEST_TENSORS
+#define NEST_MAX_LOOPS LIMIT_NEST_LOOPS
 
 /* Counts of one group per (batch, head). Tensor k = 0 is the output. */
 typedef struct {

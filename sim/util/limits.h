@@ -21,6 +21,8 @@
 #define LIMIT_EXPR_DEPTH 256          /* nesting of one Einsum's expression tree */
 #define LIMIT_GROUPS 16               /* fused groups of a mapping */
 #define LIMIT_STAGES 64               /* stages of one fused group */
+#define LIMIT_NEST_LOOPS 256          /* loops of a group's loop nest, all levels */
+#define LIMIT_NEST_TENSORS 8          /* tensors of the Einsum of a loop-nest group */
 #define LIMIT_CHECK_FILES 256         /* files of one `einsim check` */
 #define LIMIT_RESULT_BYTES (1 << 30)  /* a CSV, stats.json or plot read by `einsim report` */
 

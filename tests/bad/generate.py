@@ -157,3 +157,18 @@ with open(os.path.join(out, "gen-nul-byte.cfg"), "wb") as f:
 # Groups nested 65 deep.
 write("gen-nesting-65.cfg", ["gen-nesting-65.cfg:2: error: groups and lists nested deeper than 64 "
                              "(limit)"], "x = " + "{ a = " * 65 + "1;" + " };" * 65 + "\n")
+
+# A loop nest of 261 loops (limit 256: NEST_MAX_LOOPS, sim/engine/nest.h).
+gemm = os.path.abspath("workloads/cascades/gemm.cfg")
+write("gen-nest-loops.cfg", ["gen-nest-loops.cfg:6: error: group g: 261 loops in the nest; einsim "
+                             "evaluates at most 256"],
+      f'mapping = {{ name = "nest"; cascade = "{gemm}";\n'
+      '  binding = ( { einsum = "Z"; unit = "array2d"; } );\n'
+      '  groups = (\n'
+      '    { name = "g"; stages = ( [ "Z" ] ); nest = (\n'
+      '      { level = "array2d"; keep = [ "Z" ]; temporal = "K=64"; },\n'
+      '      { level = "GlobalBuffer"; spatial_x = "M=16"; spatial_y = "N=16"; temporal = "'
+      + " ".join(["M=1"] * 256) + '"; },\n'
+      '      { level = "DRAM"; temporal = "N=4 M=4"; } ); } ); };\n',
+      args="run -a models/fusemax-16x16.cfg -w workloads/gemm.cfg -m FILE --set workload.ranks.K=64 "
+           "--set workload.ranks.M=64 --set workload.ranks.N=64")
