@@ -406,16 +406,6 @@ static uint64_t add(Ctx *x, uint64_t a, uint64_t b)
     return r;
 }
 
-static uint64_t cost_per_term(const Einsum *e, const ComputeUnitSpec *u, const BindingSpec *b)
-{
-    uint32_t ops[OP__COUNT];
-    einsum_unit_ops(e, ops);
-    uint64_t cyc = 0;
-    for (int o = 0; o < OP__COUNT; o++)
-        cyc += (uint64_t)ops[o] * (uint64_t)(b && b->cost[o] >= 0 ? (uint32_t)b->cost[o] : u->op_cycles[o]);
-    return cyc;
-}
-
 static void count_action(Ctx *x, const char *comp, const char *cls, const char *action, double n)
 {
     EngineResult *r = x->r;
@@ -506,7 +496,7 @@ static uint64_t pe_cycles_of(Ctx *x, const Einsum *e, const ComputeUnitSpec *u,
                              const BindingSpec *b, uint64_t issued)
 {
     uint64_t lanes = engine_lanes(e, u);
-    uint64_t pc = mul(x, issued, cost_per_term(e, u, b));
+    uint64_t pc = mul(x, issued, engine_cost_per_term(e, u, b));
     return pc / lanes + (pc % lanes != 0);
 }
 
@@ -847,7 +837,7 @@ static void group_sums(Ctx *x, const PlanGroup *p, GroupCost *gc, bool account)
         gc->port = cu > gc->port ? cu : gc->port;
     }
     gc->compute = gc->port > gc->compute ? gc->port : gc->compute;
-    double bpc = a->levels[0].bandwidth_gibps * 1073741824.0 / (a->clock_mhz * 1e6);
+    double bpc = engine_dram_bytes_per_cycle(a);
     double mem = ceil(gc->dram_bytes / bpc);
     if (!(mem < 1.8e19)) {
         x->overflow = 1;
@@ -1220,7 +1210,7 @@ static void ov_bound(Ctx *x, const OverlapSum *o, uint64_t *cycles, bool *memory
     double trip = ceil(o->chain / (double)(x->bh ? x->bh : 1));
     uint64_t t = trip < 1.8e19 ? (uint64_t)trip : (x->overflow = 1, UINT64_MAX);
     c = t > c ? t : c;
-    double bpc = a->levels[0].bandwidth_gibps * 1073741824.0 / (a->clock_mhz * 1e6);
+    double bpc = engine_dram_bytes_per_cycle(a);
     double mem = ceil(o->dram_bytes / bpc);
     uint64_t m = mem < 1.8e19 ? (uint64_t)mem : (x->overflow = 1, UINT64_MAX);
     *memory = m > c;

@@ -187,6 +187,13 @@ bool engine_is_head_rank(const Cascade *c, int r);  /* H or one of its partition
  * partition, or over an inner partition the tile is not a multiple of). */
 bool engine_splits_reduction(const EngineInput *in, const Einsum *e, int r, uint64_t tile);
 const SpatialSpec *engine_spatial_of(const MappingSpec *m, const char *unit);
+/* Cycles of one term of Einsum e on unit u: its ops at the unit's costs, or the binding's. */
+uint64_t engine_cost_per_term(const Einsum *e, const ComputeUnitSpec *u, const BindingSpec *b);
+/* Bytes the DRAM channel (the architecture's first level) moves per clock cycle. */
+double engine_dram_bytes_per_cycle(const ArchSpec *a);
+/* Words per cycle of each of storage level s's read and write ports (row width x banks,
+ * at least 1). */
+uint64_t engine_port_words(const StorageSpec *s, uint32_t dtype_bits);
 const BindingSpec *engine_binding_of(const MappingSpec *m, const char *einsum); /* or NULL */
 /* The spatial mapping Einsum `einsum` runs with on `unit`: its binding's own rows / cols
  * when it gives them, else the unit's (mapping.spatial); NULL when neither. */

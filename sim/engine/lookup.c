@@ -1,9 +1,11 @@
 /* lookup.c — what the engine's files look up in the specs: a unit's (or one Einsum's)
  * spatial mapping, the source of a view, the iteration ranks of an Einsum, the heads
- * that share a key/value head. */
+ * that share a key/value head, a term's cycles, the DRAM's and a buffer's rates. */
 #include "engine/engineInt.h"
 
 #include <string.h>
+
+#include "util/util.h"
 
 const BindingSpec *engine_binding_of(const MappingSpec *m, const char *einsum)
 {
@@ -79,4 +81,27 @@ bool engine_splits_reduction(const EngineInput *in, const Einsum *e, int r, uint
 bool engine_is_head_rank(const Cascade *c, int r)
 {
     return c->head_rank >= 0 && (r == c->head_rank || c->ranks[r].parent == c->head_rank);
+}
+
+uint64_t engine_cost_per_term(const Einsum *e, const ComputeUnitSpec *u, const BindingSpec *b)
+{
+    uint32_t ops[OP__COUNT];
+    einsum_unit_ops(e, ops);
+    uint64_t cyc = 0;
+    for (int o = 0; o < OP__COUNT; o++)
+        cyc += (uint64_t)ops[o] * (uint64_t)(b && b->cost[o] >= 0 ? (uint32_t)b->cost[o] : u->op_cycles[o]);
+    return cyc;
+}
+
+double engine_dram_bytes_per_cycle(const ArchSpec *a)
+{
+    return a->levels[0].bandwidth_gibps * 1073741824.0 / (a->clock_mhz * 1e6);
+}
+
+uint64_t engine_port_words(const StorageSpec *s, uint32_t dtype_bits)
+{
+    uint64_t w;
+    if (!ck_mul_u64((uint64_t)s->width_bits / dtype_bits, s->banks, &w))
+        w = UINT64_MAX;
+    return w ? w : 1;
 }

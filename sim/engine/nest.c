@@ -18,11 +18,14 @@
  * from above the registers, C / the spatial factors over ranks it lacks, whose PEs share
  * one read), and every other level that keeps it is filled res(t, l) times from the next
  * level out that keeps it, which is read as often (divided again by the PEs that share
- * the data when the fill crosses the spatial loops). The output is updated C times in the
- * innermost level keeping it, read at every update but each element's first of a
- * residency (C - res), and each outer level keeping it receives the inner one's res as
- * updates. Reductions complete inside the innermost level that keeps the output (checked):
- * no partial sums travel. These are Timeloop's counts for such nests.
+ * the data when the fill crosses the spatial loops). The output is updated by every
+ * compute in the innermost level keeping it (from above the registers, once per group of
+ * PEs that add their partial sums), read at every update but the first of each partial
+ * sum (minus first, the residencies that start one), and each outer level
+ * keeping it receives the inner one's tiles as updates (once per group of PEs that add
+ * their partial sums, a spatial reduction). A reduction split above a level that keeps
+ * the output sends each partial sum up and, when it resumes, back down: a read above, a
+ * fill below (res - first). These are Timeloop's counts for such nests.
  *
  * Cycles. The analytic level: the temporal iterations x cycles per term on the unit, the
  * words through each buffer's ports over their width, the DRAM bytes over its bandwidth —
@@ -367,16 +370,9 @@ int nest_analyze(const EngineInput *in, int g, NestCounts *nc, char *why, size_t
             }
             prev = l;
         }
-        /* The DRAM transfers of t: events over the DRAM level's iterations. */
-        uint64_t dram_loops = 1;   /* the DRAM level's factors down to t's innermost */
-        int last = -1;
-        for (int i = 0; i < nl; i++)
-            if (v[i].level == nc->n_lv - 1 && v[i].f > 1 && has_rank(t, v[i].rank))
-                last = i;
-        for (int i = 0; i <= last; i++)
-            if (v[i].level == nc->n_lv - 1)
-                dram_loops = mul_of(dram_loops, v[i].f, &of);
-        nc->events[k] = dram_loops;
+        /* The DRAM transfers of t: the DRAM level's iterations where its tile under DRAM
+         * changes (the loops above that tile are the DRAM level's). */
+        nc->events[k] = changes_of(v, nl, t, nc->n_lv - 2, false, &of);
     }
     for (int l = 0; l < nc->n_lv - 1; l++)
         for (int k = 0; k < nc->n_t; k++)
@@ -422,30 +418,20 @@ static uint64_t xfer(double bytes, double bpc)
 
 void nest_costs(const EngineInput *in, const NestCounts *nc, uint64_t bh, NestCost *out)
 {
-    const ArchSpec *a = in->arch;
     double wbytes = in->workload->dtype_bits / 8.0;
     memset(out, 0, sizeof *out);
     const Einsum *e = &in->cascade->einsums[nc->einsum];
     const BindingSpec *b = engine_binding_of(in->mapping, e->name);
-    uint32_t ops[OP__COUNT];
-    einsum_unit_ops(e, ops);
-    uint64_t per_term = 0;
-    for (int o = 0; o < OP__COUNT; o++)
-        per_term += (uint64_t)ops[o] * (b && b->cost[o] >= 0 ? (uint64_t)b->cost[o] : nc->unit->op_cycles[o]);
     bool of = false;
-    out->compute = mul_of(mul_of(nc->temporal, per_term, &of), bh, &of);
+    out->compute = mul_of(mul_of(nc->temporal, engine_cost_per_term(e, nc->unit, b), &of), bh, &of);
     double dram = 0;
     for (int k = 0; k < nc->n_t; k++)
         dram += (double)(nc->reads[nc->n_lv - 1][k] + nc->updates[nc->n_lv - 1][k]);
     out->dram_bytes = dram * wbytes * (double)bh;
-    double bpc = a->levels[0].bandwidth_gibps * 1073741824.0 / (a->clock_mhz * 1e6);
-    double mem = ceil(out->dram_bytes / bpc);
+    double mem = ceil(out->dram_bytes / engine_dram_bytes_per_cycle(in->arch));
     out->memory = mem < 1.8e19 ? (uint64_t)mem : (of = true, UINT64_MAX);
     for (int l = 1; l < nc->n_lv - 1; l++) {
-        const StorageSpec *s = nc->level[l];
-        uint64_t pw = (uint64_t)s->width_bits / in->workload->dtype_bits * s->banks;
-        if (pw == 0)
-            pw = 1;
+        uint64_t pw = engine_port_words(nc->level[l], in->workload->dtype_bits);
         uint64_t rd = 0, wr = 0;
         for (int k = 0; k < nc->n_t; k++) {
             rd += nc->reads[l][k];
@@ -509,8 +495,7 @@ uint64_t nest_cycle(const EngineInput *in, const NestCounts *nc, const NestCost 
                     int g, uint64_t *dram_wait, bool *overflow)
 {
     const ArchSpec *a = in->arch;
-    Chan ch = { in, nc, g, a->levels[0].bandwidth_gibps * 1073741824.0 / (a->clock_mhz * 1e6),
-                in->workload->dtype_bits / 8.0, 0 };
+    Chan ch = { in, nc, g, engine_dram_bytes_per_cycle(a), in->workload->dtype_bits / 8.0, 0 };
     uint64_t lat = in->data_on_chip ? 0 : a->levels[0].latency_cycles;
     uint64_t N = nc->iters;
     /* Per (b, h): each iteration's share of the compute and buffer-port time. */

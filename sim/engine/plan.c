@@ -170,16 +170,6 @@ uint64_t plan_words(const EngineInput *in, const PlanGroup *p, int a, ItemExt x)
 
 /* ---- pass shapes ----------------------------------------------------------------------- */
 
-static uint64_t cost_per_term(const Einsum *e, const ComputeUnitSpec *u, const BindingSpec *b)
-{
-    uint32_t ops[OP__COUNT];
-    einsum_unit_ops(e, ops);
-    uint64_t cyc = 0;
-    for (int o = 0; o < OP__COUNT; o++)
-        cyc += (uint64_t)ops[o] * (uint64_t)(b && b->cost[o] >= 0 ? (uint32_t)b->cost[o] : u->op_cycles[o]);
-    return cyc;
-}
-
 /* Does any Einsum of the group on a unit other than `unit` read tensor t? And does any
  * consumer at all outside the same unit (other units, other groups, the output)? */
 static bool read_off_unit(const EngineInput *in, const PlanGroup *p, int t, int unit)
@@ -266,7 +256,7 @@ PassShape plan_shape(const EngineInput *in, const PlanGroup *p, int a, ItemExt x
     } else {
         temporal = smul(temporal, cdiv(t_red, lanes));
     }
-    uint64_t cpt = cost_per_term(e, u, b);
+    uint64_t cpt = engine_cost_per_term(e, u, b);
     if (!sp) {
         /* No spatial mapping: the unit's PEs share the terms evenly, one pass. */
         s.n = 1;
@@ -1063,13 +1053,11 @@ int plan_build(const EngineInput *in, int g, PlanOpts o, PlanGroup *p, char *why
     p->bh = smul(in->workload->batch, c->head_rank < 0 ? in->workload->heads
                                       : p->heads_in_item || headless ? 1
                                       : (uint64_t)in->sizes->size[c->head_rank] / p->hgroup);
-    p->bytes_per_cycle = a->levels[0].bandwidth_gibps * 1073741824.0 / (a->clock_mhz * 1e6);
+    p->bytes_per_cycle = engine_dram_bytes_per_cycle(a);
     p->dram_latency = a->levels[0].latency_cycles;
     p->handoff_latency = handoff_latency(a);
     const StorageSpec *buf = plan_buffer(in, gs);
-    p->port_words = buf ? smul((uint64_t)buf->width_bits / in->workload->dtype_bits, buf->banks) : 0;
-    if (buf && p->port_words == 0)
-        p->port_words = 1;
+    p->port_words = buf ? engine_port_words(buf, in->workload->dtype_bits) : 0;
     why[0] = 0;
 
     /* Einsum actors in stage order. */

@@ -8,15 +8,12 @@
  *     and meshX as its columns; the register file's entries as the PEs' reg_words;
  *   - the problem shapes gemm (D[m, n] = A[m, k] B[n, k] + C[m, n], C read-only) and
  *     cnn-layer with a 1 x 1 window;
- *   - an output-stationary mapping: the register file keeps the output over the whole
- *     reduction; the buffer's spatial factors put two output ranks on the array's Y
- *     (rows) and X (columns); DRAM temporal factors become einsim's DRAM loop (the
- *     outermost rank with a factor), its blocks and its passes, in that order; data
- *     spaces the buffer bypasses go to DRAM directly;
+ *   - the mapping as einsim's loop nest (mappings/README.md, "Loop-nest groups"): per
+ *     level its keep list, its temporal factors in its permutation's order, and the
+ *     buffer's spatial factors over the array's X (columns) and Y (rows) by `split`;
  *   - per-access energies from `vector-access-energy` and the arithmetic's `energy`.
- * Everything else is refused at the file:line of the construct, naming it. Where the
- * translation is exact in structure but einsim counts an access differently, the import
- * says so in a warning at the directive (never silently). */
+ * Everything else is refused at the file:line of the construct, naming it; a level
+ * without an energy is priced at 0 with a warning. */
 #include "import/import.h"
 
 #include <inttypes.h>
