@@ -369,7 +369,7 @@ static void issue_load(Sw *w, int a, uint64_t q, uint64_t dep_ready)
     if (w->in->trace)
         w->in->trace(w->in->trace_ctx, &(EngineEvent){
             EV_LOAD, p->group, -1, pa->tensor, NULL, it.bh, it.tile, it.step, it.block, 0, 0,
-            plan_words(w->in, p, a, it.x), start, r->end });
+            plan_words(w->in, p, a, it.x), start, r->end, pa->copies });
 }
 
 /* When the value dependency d of actor a at item `item` is usable. A load streamed pass
