@@ -13,7 +13,7 @@
 // Loads write the R beats into the global buffer (wr_*_o); stores read the accumulator
 // buffer (zr_addr_o / zr_data_i, BW words a cycle) and send its low W bits of each word.
 // loads_o / stores_o count the completed loads (last beat written) and stores (B
-// response); quiet_o says that after this clock edge nothing is pending; act_o that a
+// response), fill_o the words of the oldest load in flight written so far; quiet_o says that after this clock edge nothing is pending; act_o that a
 // transfer completes at this edge.
 module einsim_dma #(
   parameter integer W = 16,         // buffer / DRAM word bits
@@ -42,6 +42,7 @@ module einsim_dma #(
   output wire              rready_o,
   input  wire [BW*W-1:0]   rdata_i,
   input  wire              rlast_i,
+  input  wire [31:0]       rwords_i,      // words in this beat (1 .. BW: the DRAM's pace)
   output wire              awvalid_o,
   input  wire              awready_i,
   output wire [31:0]       awaddr_o,
@@ -62,6 +63,7 @@ module einsim_dma #(
   // status and counters (per tensor 0..2)
   output reg  [31:0]       loads_o,
   output reg  [31:0]       stores_o,
+  output wire [31:0]       fill_o,        // words of the oldest load in flight written so far
   output wire              quiet_o,
   output wire              act_o,
   output reg  [3*64-1:0]   fills_o,       // words written into the global buffer
@@ -106,11 +108,12 @@ module einsim_dma #(
   wire [65:0] cur  = {w0[9:8], w1[63:32], w0[63:32]};
   wire [65:0] lh   = (lq_n != 0) ? lq[lq_h] : cur;
   assign rready_o  = 1'b1;
+  assign fill_o    = (lq_n != 0) ? l_done_w : 32'd0;
   wire   r_hs      = rvalid_i && (lq_n != 0 || ar_hs);
   wire [31:0] l_left = lh[31:0] - l_done_w;
   assign gw_en_o   = r_hs;
   assign gw_addr_o = lh[63:32] + l_done_w;
-  assign gw_n_o    = (l_left < BW) ? l_left : BW;
+  assign gw_n_o    = (rwords_i < l_left) ? rwords_i : l_left;
   assign gw_data_o = rdata_i;
 
   // write data: the head store (or the store issuing now, when none is queued)

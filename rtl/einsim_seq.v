@@ -37,6 +37,7 @@ module einsim_seq #(
   // completion at this edge; the tiles finished issuing, and whether tile qtile_i ended
   input  wire [31:0]       dma_loads_i,
   input  wire [31:0]       dma_stores_i,
+  input  wire [31:0]       dma_fill_i,    // words of the oldest load in flight written so far
   input  wire              dma_quiet_i,
   input  wire              dma_act_i,
   output wire [31:0]       tiles_done_o,
@@ -80,7 +81,13 @@ module einsim_seq #(
   wire [63:0] w3 = pc_ok ? imem[{pc_q[29:0], 2'd3}] : 64'd0;
   wire [7:0]  op = w0[7:0];
   // a tile's first stream cycle waits for the loads and stores it needs (word 3)
-  wire        deps_ok = dma_loads_i >= {8'd0, w3[39:16]} && dma_stores_i >= {8'd0, w3[63:40]};
+  // (need_loads w3[31:16], need_stores w3[47:32]; need_rows w3[63:48] > 0: the last of
+  // the loads may still be arriving once its first need_rows x n words are in)
+  wire [31:0] need_l = {16'd0, w3[31:16]};
+  wire        loads_ok = dma_loads_i >= need_l ||
+                         (w3[63:48] != 16'd0 && dma_loads_i + 32'd1 == need_l &&
+                          dma_fill_i >= {16'd0, w3[63:48]} * {16'd0, w0[47:32]});
+  wire        deps_ok = loads_ok && dma_stores_i >= {16'd0, w3[47:32]};
   wire        is_tile = run_q && (op == OP_OS || op == OP_WS) && (cnt_q != 32'd0 || deps_ok);
   reg  [TILES-1:0] tile_ended_q;
   assign tiles_done_o = pc_q;

@@ -38,6 +38,7 @@ module einsim_gemm_top (
   output wire        m_rready_o,
   input  wire [`EINSIM_DMA_BEAT_WORDS*`EINSIM_WORD_BITS-1:0] m_rdata_i,
   input  wire        m_rlast_i,
+  input  wire [31:0] m_rwords_i,
   output wire        m_awvalid_o,
   input  wire        m_awready_i,
   output wire [31:0] m_awaddr_o,
@@ -105,7 +106,7 @@ module einsim_gemm_top (
 
   // ---- DMA (rtl/einsim_dma.v): the DMA program (ld_sel 7) over the memory port --------
   localparam integer DBW = `EINSIM_DMA_BEAT_WORDS;
-  wire [31:0]       dma_loads, dma_stores, tiles_done, gw_addr, gw_n, dz_addr;
+  wire [31:0]       dma_loads, dma_stores, dma_fill, tiles_done, gw_addr, gw_n, dz_addr;
   wire              dma_quiet, dma_act, dma_qended, gw_en;
   wire [TIDW-1:0]   dma_qtile;
   wire [DBW*W-1:0]  gw_data;
@@ -117,13 +118,13 @@ module einsim_gemm_top (
     .ld_we_i(ld_we_i && ld_sel_i == 4'd7), .ld_addr_i(ld_addr_i), .ld_data_i(ld_data_i),
     .tiles_done_i(tiles_done), .qtile_o(dma_qtile), .qended_i(dma_qended),
     .arvalid_o(m_arvalid_o), .arready_i(m_arready_i), .araddr_o(m_araddr_o), .arlen_o(m_arlen_o),
-    .rvalid_i(m_rvalid_i), .rready_o(m_rready_o), .rdata_i(m_rdata_i), .rlast_i(m_rlast_i),
+    .rvalid_i(m_rvalid_i), .rready_o(m_rready_o), .rdata_i(m_rdata_i), .rlast_i(m_rlast_i), .rwords_i(m_rwords_i),
     .awvalid_o(m_awvalid_o), .awready_i(m_awready_i), .awaddr_o(m_awaddr_o), .awlen_o(m_awlen_o),
     .wvalid_o(m_wvalid_o), .wready_i(m_wready_i), .wdata_o(m_wdata_o), .wlast_o(m_wlast_o),
     .bvalid_i(m_bvalid_i), .bready_o(m_bready_o),
     .gw_en_o(gw_en), .gw_addr_o(gw_addr), .gw_n_o(gw_n), .gw_data_o(gw_data),
     .zr_addr_o(dz_addr), .zr_data_i(dz_data),
-    .loads_o(dma_loads), .stores_o(dma_stores), .quiet_o(dma_quiet), .act_o(dma_act),
+    .loads_o(dma_loads), .stores_o(dma_stores), .fill_o(dma_fill), .quiet_o(dma_quiet), .act_o(dma_act),
     .fills_o(c_fills), .dram_rd_o(c_drd), .dram_wr_o(c_dwr), .zreads_o(c_zrd)
   );
 
@@ -140,7 +141,7 @@ module einsim_gemm_top (
     .ld_we_i(ld_we_i && ld_sel_i == 4'd2), .ld_addr_i(ld_addr_i), .ld_data_i(ld_data_i),
     .dbg_end_i(rd_sel_i == 4'd3), .dbg_addr_i(rd_addr_i), .dbg_data_o(stamp),
     .end_v_i(end_v), .end_tid_i(end_tid),
-    .dma_loads_i(dma_loads), .dma_stores_i(dma_stores), .dma_quiet_i(dma_quiet),
+    .dma_loads_i(dma_loads), .dma_stores_i(dma_stores), .dma_fill_i(dma_fill), .dma_quiet_i(dma_quiet),
     .dma_act_i(dma_act), .tiles_done_o(tiles_done), .qtile_i(dma_qtile), .qended_o(dma_qended),
     .iss_v_o(iss_v), .wld_o(wld), .ws_o(ws), .cnt_o(cnt), .tid_o(tid),
     .m_o(m), .n_o(n), .k_o(k), .a_o(a_base), .b_o(b_base), .z_o(z_base),

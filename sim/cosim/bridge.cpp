@@ -38,8 +38,11 @@
 // core issues them. A transfer of w words (b = ceil(w * word_bits / 8) bytes) accepted in
 // cycle c starts at s = max(c, the end of the previous transfer) and occupies the channel
 // for ceil(b / bytes_per_cycle) cycles (the engine's DRAM rule, sim/engine/sched.c). A
-// read's beats (beat_words words each, in address order) arrive from cycle s + latency
-// on, one per cycle, the last in cycle s + cycles + latency - 1; a write takes one beat
+// read's words arrive in address order at the channel's pace, shifted by the latency: in
+// cycle s + latency + i, a beat of the words (at most beat_words) whose first W words
+// take ceil(ceil(W * word_bits / 8) / bytes_per_cycle) <= i + 1 cycles, so the first W
+// words are in the core from cycle s + latency + that many cycles, the last from
+// s + cycles + latency (the engine's arrival of a prefix and of the whole); a write takes one beat
 // per cycle from cycle s on and answers on B in cycle s + cycles - 1 (or with its last
 // beat, if that comes later).
 struct DramXfer {
@@ -127,6 +130,7 @@ static void dram_cycle(CosimHandle *h, uint64_t c)
     t->m_awready_i = 1;
     t->m_rvalid_i = 0;
     t->m_rlast_i = 0;
+    t->m_rwords_i = 0;
     t->m_wready_i = 0;
     t->m_bvalid_i = 0;
     clear_bits(t->m_rdata_i);
@@ -145,16 +149,22 @@ static void dram_cycle(CosimHandle *h, uint64_t c)
         d.wr.push_back(x);
     }
     if (!d.rd.empty()) {
+        // the words whose bytes the channel has moved by the end of this cycle
         DramXfer &x = d.rd.front();
-        uint64_t nb = (x.words + bw - 1) / bw, k = x.sent;
-        uint64_t when = k + 1 < nb ? x.start + d.latency + k : x.start + x.cyc + d.latency - 1;
-        if (c >= when && t->m_rready_o) {
-            for (uint32_t p = 0; p < bw && k * bw + p < x.words; p++)
-                put_bits(t->m_rdata_i, p * wb, wb, d.at(x.addr + k * bw + p));
-            t->m_rvalid_i = 1;
-            t->m_rlast_i = k + 1 == nb;
-            if (++x.sent == nb)
-                d.rd.pop_front();
+        if (c >= x.start + d.latency) {
+            uint64_t i = c - x.start - d.latency, n = 0;
+            while (x.sent + n < x.words && n < bw && d.cycles_of(x.sent + n + 1) <= i + 1)
+                n++;
+            if (n && t->m_rready_o) {
+                for (uint32_t p = 0; p < n; p++)
+                    put_bits(t->m_rdata_i, p * wb, wb, d.at(x.addr + x.sent + p));
+                t->m_rvalid_i = 1;
+                t->m_rwords_i = (uint32_t)n;
+                x.sent += n;
+                t->m_rlast_i = x.sent == x.words;
+                if (x.sent == x.words)
+                    d.rd.pop_front();
+            }
         }
     }
     if (!d.wr.empty()) {
@@ -245,6 +255,7 @@ CosimHandle *einsim_cosim_create(const char *fst_path)
     h->top->m_awready_i = 0;
     h->top->m_rvalid_i = 0;
     h->top->m_rlast_i = 0;
+    h->top->m_rwords_i = 0;
     h->top->m_wready_i = 0;
     h->top->m_bvalid_i = 0;
     clear_bits(h->top->m_rdata_i);

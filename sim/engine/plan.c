@@ -802,6 +802,47 @@ static uint64_t stream_slices(const EngineInput *in, const PlanGroup *p, int a, 
     return div ? div : 1;
 }
 
+uint64_t plan_stationary_words(const EngineInput *in, const PlanGroup *p, int a, int ld,
+                               ItemExt x, uint64_t pass, uint64_t n)
+{
+    const Cascade *c = in->cascade;
+    const PlanAct *pa = &p->act[a];
+    const Einsum *e = &c->einsums[pa->einsum];
+    const ComputeUnitSpec *u = &in->arch->units[pa->unit];
+    const SpatialSpec *sp = engine_spatial_for(in->mapping, e->name, u->name);
+    int rr = sp && sp->rows && u->rows > 1 ? cascade_find_rank(c, sp->rows) : -1;
+    int rc = sp && sp->cols ? cascade_find_rank(c, sp->cols) : -1;
+    int src = engine_view_source(c, p->act[ld].tensor);
+    uint64_t words = plan_words(in, p, ld, x);
+    uint64_t er = 1, ec = 1, ur = 1, uc = 1;
+    for (int d = 0; d < c->tensors[src].ndim; d++) {
+        int dr = c->tensors[src].dim_rank[d];
+        if (rr >= 0 && (dr == rr || c->ranks[rr].parent == dr))
+            er = item_rank_ext(in, p, rr, RES_ITEM, x), ur = u->rows;
+        else if (rc >= 0 && (dr == rc || c->ranks[rc].parent == dr))
+            ec = item_rank_ext(in, p, rc, RES_ITEM, x), uc = u->cols;
+    }
+    uint64_t dr_ = cdiv(er, ur), dc = cdiv(ec, uc), tiles = smul(dr_, dc);
+    if (!tiles || !n)
+        return words;
+    /* pass -> tile: one tile per pass, or the passes spread evenly over the tiles */
+    uint64_t t = n == tiles ? pass : (uint64_t)((double)pass * (double)tiles / (double)n);
+    if (t >= tiles)
+        t = tiles - 1;
+    uint64_t tc = t / dr_, tr = t % dr_;
+    uint64_t cols_before = tc * uc < ec ? tc * uc : ec;
+    uint64_t cols_cur = ec - cols_before < uc ? ec - cols_before : uc;
+    uint64_t rows_thr = (tr + 1) * ur < er ? (tr + 1) * ur : er;
+    /* words per element of the stationary (rows x cols) plane, times the elements */
+    uint64_t plane = smul(er, ec);
+    uint64_t elems = sadd(smul(cols_before, er), smul(cols_cur, rows_thr));
+    if (!plane)
+        return words;
+    if (words % plane == 0)
+        return smul(words / plane, elems);
+    return (uint64_t)((double)words / (double)plane * (double)elems + 0.5);
+}
+
 /* The latency cover consumer a takes (items after a producer on another unit), at
  * most cap. */
 static int64_t act_cover(const PlanGroup *p, int a, const uint64_t *lat, uint64_t item_time,

@@ -202,8 +202,8 @@ void lower_encode(const TileInstr *t, uint64_t w[4])
            (uint64_t)(t->k & 0xffff) << 48;
     w[1] = (uint64_t)t->a | (uint64_t)t->b << 32;
     w[2] = (uint64_t)t->z | (uint64_t)(t->lda & 0xffff) << 32 | (uint64_t)(t->ldb & 0xffff) << 48;
-    w[3] = (uint64_t)(t->ldz & 0xffff) | (uint64_t)(t->need_loads & 0xffffff) << 16 |
-           (uint64_t)(t->need_stores & 0xffffff) << 40;
+    w[3] = (uint64_t)(t->ldz & 0xffff) | (uint64_t)(t->need_loads & 0xffff) << 16 |
+           (uint64_t)(t->need_stores & 0xffff) << 32 | (uint64_t)(t->need_rows & 0xffff) << 48;
 }
 
 int lower_tile_of(const RtlGeom *g, const TileProg *p, uint64_t m, uint64_t n)
@@ -347,6 +347,10 @@ int lower_gemm_dram(const RtlGeom *g, bool ws, uint64_t K, uint64_t M, uint64_t 
                 }
                 t.need_loads = need_l;
                 t.need_stores = need_s;
+                /* WS: the weights of K blocks 0 .. q (B's first rows) suffice, the rest of
+                 * the block may still be arriving (the engine's rule for a streamed
+                 * stationary operand) */
+                t.need_rows = ws && (uint64_t)b_load[j] + 1 == need_l ? (uint32_t)umin(K, (q + 1) * R) : 0;
                 t.ready_cyc = q == 0 ? x->start : 0;
                 p->t[p->n++] = t;
             }
@@ -378,7 +382,7 @@ int lower_gemm_dram(const RtlGeom *g, bool ws, uint64_t K, uint64_t M, uint64_t 
                    " stores; the GEMM has %" PRIu64 " blocks", n_items, n_stores, nbk);
         goto out;
     }
-    if ((uint64_t)dp->n + 1 > g->dma_cmds) {
+    if ((uint64_t)dp->n + 1 > g->dma_cmds || n_loads > 65535 || n_stores > 65535) {
         diag_error(d, NULL, 0, "cosim: %d DMA commands exceed the RTL's DMA program (%u)", dp->n,
                    g->dma_cmds - 1);
         goto out;

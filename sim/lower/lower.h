@@ -59,6 +59,8 @@ typedef struct {
     uint32_t a, b, z;             /* buffer word addresses */
     uint32_t lda, ldb, ldz;       /* row strides in words (16-bit fields) */
     uint32_t need_loads, need_stores; /* DMA loads / stores complete before it starts */
+    uint32_t need_rows;           /* > 0: of the last needed load, its first need_rows x n
+                                     words suffice (16-bit fields) */
     uint64_t ready_cyc;           /* earliest start (the engine's schedule; 0 on chip) */
     uint64_t start_cyc, end_cyc;  /* predicted by lower_predict */
 } TileInstr;
