@@ -11,6 +11,7 @@
 
 #include "cosim/cosim.h"
 #include "cosim/cosim_common.h"
+#include "cosim/dram_lower.h"
 #include "engine/engine.h"
 #include "func/interp.h"
 #include "lower/lower.h"
@@ -180,7 +181,7 @@ Outcome cosim_dense(const CosimOptions *o, Diag *d)
                    "did not run (%s)", res->feasible ? "overflow" : res->reason);
         goto done;
     }
-    if (lower_gemm_dram(&g, ws, K, M, N, evs.v, evs.n, tA, tB, tZ, &prog, &dma, d))
+    if (dram_lower_gemm(&g, ws, K, M, N, evs.v, evs.n, tA, tB, tZ, &prog, &dma, d))
         goto done;
     double t_timing = cosim_now_s() - t_c0;
     FxFormat fx;

@@ -21,7 +21,6 @@
 #include <stdint.h>
 
 #include "config/spec.h"
-#include "engine/engine.h"
 #include "lower/opcodes.h"
 #include "util/diag.h"
 #include "util/util.h"
@@ -72,7 +71,7 @@ typedef struct {
     uint32_t a_base, b_base;      /* global-buffer addresses of A (K x M) and B (K x N) */
     uint64_t K, M, N;
     bool ws;
-    bool nmajor;                  /* OS tiles in N-block-major order (lower_gemm_dram) */
+    bool nmajor;                  /* OS tiles in N-block-major order (dram_lower_gemm) */
 } TileProg;
 
 /* The DMA program (rtl/README.md, "DRAM and the DMA program"): commands executed in
@@ -118,19 +117,6 @@ void lower_encode(const TileInstr *t, uint64_t w[4]);
 int lower_tile_of(const RtlGeom *g, const TileProg *p, uint64_t m, uint64_t n);
 void lower_free(TileProg *p);
 
-/* Lowers the GEMM with its data in DRAM from the engine's schedule (the events of
- * engine_cycle's trace, data_on_chip = false): the DMA program of its loads and stores in
- * the order the DRAM channel serves them, and the tile program of its passes in issue
- * order, each tile waiting for the loads (and the stores two items back) the engine's
- * item waits for. DRAM holds A (K x M row-major) at 0, B by blocks of C columns (block j:
- * K x nb row-major) after it, Z by blocks (M x nb) after B; the global buffer A at 0 and
- * the engine's copies of a B block after it; the accumulator buffer Z by blocks. The
- * prediction is the tile rules with each item's first tile ready at the engine's item
- * start, and the run's end the later of the last tile's end and the last transfer's.
- * Returns 0, or 1 with an error in d (a schedule the lowering does not support). */
-int lower_gemm_dram(const RtlGeom *g, bool ws, uint64_t K, uint64_t M, uint64_t N,
-                    const EngineEvent *ev, int n_ev, int tA, int tB, int tZ, TileProg *p,
-                    DmaProg *dp, Diag *d);
 /* The four words of DMA command c (an END command when c is NULL). */
 void lower_dma_encode(const DmaCmd *c, uint64_t w[4]);
 /* DRAM word address of Z[m, n] in dp's layout. */
