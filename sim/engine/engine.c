@@ -837,8 +837,7 @@ static void group_sums(Ctx *x, const PlanGroup *p, GroupCost *gc, bool account)
         gc->port = cu > gc->port ? cu : gc->port;
     }
     gc->compute = gc->port > gc->compute ? gc->port : gc->compute;
-    double bpc = engine_dram_bytes_per_cycle(a);
-    double mem = ceil(gc->dram_bytes / bpc);
+    double mem = engine_dram_cycles(in, gc->dram_bytes);
     if (!(mem < 1.8e19)) {
         x->overflow = 1;
         gc->memory = UINT64_MAX;
@@ -1210,8 +1209,7 @@ static void ov_bound(Ctx *x, const OverlapSum *o, uint64_t *cycles, bool *memory
     double trip = ceil(o->chain / (double)(x->bh ? x->bh : 1));
     uint64_t t = trip < 1.8e19 ? (uint64_t)trip : (x->overflow = 1, UINT64_MAX);
     c = t > c ? t : c;
-    double bpc = engine_dram_bytes_per_cycle(a);
-    double mem = ceil(o->dram_bytes / bpc);
+    double mem = engine_dram_cycles(x->in, o->dram_bytes);
     uint64_t m = mem < 1.8e19 ? (uint64_t)mem : (x->overflow = 1, UINT64_MAX);
     *memory = m > c;
     *cycles = m > c ? m : c;
