@@ -103,7 +103,8 @@ module einsim_array #(
 );
 `include "einsim_fx.vh"
   localparam integer N = R * C;
-  localparam integer PW = (N > 1) ? $clog2(N) : 1;   // PE index bits
+  localparam integer RB = (R > 1) ? $clog2(R) : 1;   // row index bits
+  localparam integer BPW = $clog2(2 * N);             // banked PE index bits
   // history depth (a power of two >= R, C) and its index bits
   localparam integer HB = (((R > C) ? R : C) > 2) ? $clog2((R > C) ? R : C) : 1;
   localparam integer D = 1 << HB;
@@ -123,21 +124,20 @@ module einsim_array #(
   reg  [XTW-1:0]      hxt [0:R*D-1];
   reg  signed [W-1:0] hb [0:C*D-1];
   reg  [CTW-1:0]      hct [0:C*D-1];
-  // ---- PE state (index p = i * C + j), written only by g_pe: partial sum, accumulator,
-  // active weight; the shadow weights per row; the score registers (PE p's at p * SN)
-  reg  signed [A-1:0] ps_q [0:N-1];
-  reg  signed [A-1:0] acc_q [0:N-1];
-  reg  signed [W-1:0] w_q [0:N-1];
+  // ---- PE state, two banks (PE p's word of bank b at b * N + p, p = i * C + j): bank bq_q
+  // holds the current state, the clocked loop writes the next into the other, and bq_q
+  // flips at the clock. Partial sum, accumulator, active weight; the GEMM OS result that
+  // the row flow brings to column j at the next cycle ({valid, row}, for j >= 1); the
+  // shadow weights per row; the score registers (PE p's at p * SN; one bank: the tag's
+  // bank bit already separates BQK's writes from SLN / SLD / SLNV's reads)
+  reg                 bq_q;
+  reg  signed [A-1:0] ps_q [0:2*N-1];
+  reg  signed [A-1:0] acc_q [0:2*N-1];
+  reg  signed [W-1:0] w_q [0:2*N-1];
+  reg  [RB:0]         fin_q [0:2*C-1];
   reg  [C*W-1:0]      wsr_q [0:R-1];
   reg  signed [W-1:0] s_q [0:N*SN-1];
-  // ---- their next values and the score-register write of each PE (combinational) --------
-  reg  signed [A-1:0] ps_n [0:N-1];
-  reg  signed [A-1:0] acc_n [0:N-1];
-  reg  signed [W-1:0] w_n [0:N-1];
-  reg                 s_we [0:N-1];
-  reg  [BW:0]         s_wa [0:N-1];
-  reg  signed [W-1:0] s_wd [0:N-1];
-  // ---- the column outputs
+  // ---- the column outputs (combinational)
   reg  signed [A-1:0] psb [0:C-1];
   reg  [CTW-1:0]      ctb [0:C-1];
   reg  signed [A-1:0] res [0:C-1];
@@ -184,19 +184,6 @@ module einsim_array #(
         if (!rst_ni) wsr_q[gi] <= {C*W{1'b0}};
         else if (wld_i[gi]) wsr_q[gi] <= wdata_i;
       end
-      for (gj = 0; gj < C; gj = gj + 1) begin : g_pe
-        localparam integer P = gi * C + gj;
-        // The PE's score registers (no reset: every word is written by BQK before it is
-        // read).
-        always @(posedge clk_i) if (s_we[P]) s_q[SQW'(P*SN) + SQW'(s_wa[P])] <= s_wd[P];
-        always @(posedge clk_i or negedge rst_ni) begin
-          if (!rst_ni) begin
-            ps_q[P] <= {A{1'b0}}; acc_q[P] <= {A{1'b0}}; w_q[P] <= {W{1'b0}};
-          end else begin
-            ps_q[P] <= ps_n[P]; acc_q[P] <= acc_n[P]; w_q[P] <= w_n[P];
-          end
-        end
-      end
     end
     for (gj = 0; gj < C; gj = gj + 1) begin : g_col
       assign b_e[gj]  = b_i[gj*W +: W];
@@ -218,152 +205,261 @@ module einsim_array #(
   assign alast_bot_o = alb;
   assign xtag_bot_o  = xtb;
 
-  // ---- the PEs' datapath: one loop over the array --------------------------------------
-  integer i, j;
-  reg [PW-1:0]         p;
+  // ---- the PEs' MAC: sat_A(base + a b), plus the fault's LSB in PE (FAULT_ROW, FAULT_COL)
+  function automatic signed [A-1:0] pe_mac(input signed [A-1:0] mbase, input signed [W-1:0] ma,
+                                           input signed [W-1:0] mw, input integer mrow,
+                                           input integer mcol);
+    pe_mac = fx_sata(fx_xa(mbase) + fx_xw(ma) * fx_xw(mw)
+                     + ((FAULT != 0 && mrow == FAULT_ROW && mcol == FAULT_COL)
+                        ? (XW'(1) <<< FAULT_SHIFT) : XW'(0)));
+  endfunction
+
+  // ---- the PEs' next state: one clocked loop over the array ------------------------------
+  // The loop reads the current bank and writes every PE's next state into the other one
+  // with blocking assignments (nothing outside this block reads that bank before bq_q
+  // flips), and a score register when the element writes one. Its temporaries live only
+  // in this block, so the simulator keeps them in machine registers.
+  /* verilator tracing_off */
+  integer              i, j, q;
+  reg [BPW-1:0]        pc, pn;   // the PE's word in the current and in the next bank
+  reg [BPW-1:0]        cb, nb;   // the banks' first words
   reg [RHW-1:0]        rh;       // the PE's row and column history entries
   reg [CHW-1:0]        ch;
   reg [HB-1:0]         hs;       // an entry of a history: the one written d cycles ago
-  reg                  rlive, clive;
+  reg                  clive;
   // the PE's inputs: from the left, from above
   reg signed [W-1:0]   a_in, b_in;
   reg                  av_in, af_in, al_in;
   reg [XTW-1:0]        xt_in;
-  reg [CTW-1:0]        ct_in;
   reg signed [A-1:0]   ps_in;
   reg [2:0]            xop;
   reg [7:0]            ecnt;     // SLN: the element's step of the exp sequence
   reg                  attn, masked;
-  reg signed [W-1:0]   cur;      // the score the element reads (s[bank, blk] of its tag)
+  reg [SQW-1:0]        sa;       // the element's score register s[bank, blk]
+  reg signed [W-1:0]   cur;      // and the score it holds
   reg signed [A-1:0]   psa;      // the partial sum a column reduction starts from
   reg signed [W-1:0]   mb;       // the MAC's second operand
   reg signed [A-1:0]   base;     // the MAC's accumulator input
-  reg signed [XW-1:0]  sum;
   reg signed [A-1:0]   sat;      // the MAC's result
   reg signed [W-1:0]   mx;
   reg signed [W-1:0]   ey, ef;   // SLN: the exp state y, f held in the accumulator
   reg signed [A-1:0]   psv, accv;  // the PE's next partial sum, accumulator, weight
   reg signed [W-1:0]   wv;
-  reg                  swe;        // and score-register write
-  reg signed [W-1:0]   swd;
-  always @* begin
-    mb = {W{1'b0}}; base = {A{1'b0}}; sum = {XW{1'b0}}; mx = {W{1'b0}}; cur = {W{1'b0}};
-    ey = {W{1'b0}}; ef = {W{1'b0}}; ecnt = 8'd0; rh = {RHW{1'b0}}; ch = {CHW{1'b0}};
-    rlive = 1'b0; clive = 1'b0; hs = {HB{1'b0}};
-    psv = {A{1'b0}}; accv = {A{1'b0}}; wv = {W{1'b0}}; swe = 1'b0; swd = {W{1'b0}};
-    avb = 1'b0; alb = 1'b0; xtb = {XTW{1'b0}};
-    for (j = 0; j < C; j = j + 1) begin
-      res[j] = {A{1'b0}}; resv[j] = 1'b0; res_rt[j] = {RTW{1'b0}}; res_ct[j] = {CTW{1'b0}};
-      psb[j] = {A{1'b0}}; ctb[j] = {CTW{1'b0}};
-    end
-    for (i = 0; i < R; i = i + 1) begin
-      for (j = 0; j < C; j = j + 1) begin
-        p = PW'(i * C + j);
-        // the row inputs: the array's edge for column 0, else row i's input of j cycles ago
-        hs = ptr_q - HB'(j);
-        rh = RHW'(i * D) + RHW'(hs);
-        rlive = j == 0 || age_q >= (HB+1)'(j);
-        if (j == 0) begin
-          a_in = a_e[i]; {av_in, af_in, al_in} = fl_e[i]; xt_in = xt_e[i];
-        end else if (rlive) begin
-          a_in = ha[rh]; {av_in, af_in, al_in} = hfl[rh]; xt_in = hxt[rh];
-        end else begin
-          a_in = {W{1'b0}}; av_in = 1'b0; af_in = 1'b0; al_in = 1'b0; xt_in = {XTW{1'b0}};
-        end
-        // the column inputs: the array's edge for row 0, else column j's input of i cycles
-        // ago and the partial sum of the PE above
-        hs = ptr_q - HB'(i);
-        ch = CHW'(j * D) + CHW'(hs);
-        clive = i == 0 || age_q >= (HB+1)'(i);
-        if (i == 0) begin
-          b_in = b_e[j]; ct_in = ct_e[j]; ps_in = ps_e[j];
-        end else begin
-          b_in = clive ? hb[ch] : {W{1'b0}}; ct_in = clive ? hct[ch] : {CTW{1'b0}};
-          ps_in = ps_q[p - PW'(C)];
-        end
-        xop  = xt_in[2:0];
-        attn = xop != X_GEMM;
-        if (attn) cur = s_q[SQW'(p) * SQW'(SN) + SQW'(xt_in[3 +: BW + 1])];
-        // Causal mask: in a diagonal tile (the tag's mask bit; key chunk and query block
-        // start at the same index) the PE's key is after its query when its row is greater
-        // than its column. BQK then writes -inf (the identity of LM's max) and SLN writes 0
-        // (nothing for SLD and SLNV to add), so the masked score is absent from every
-        // reduction as in the fixed-point interpreter's `where`.
-        masked = xt_in[XTW-2] && i > j && !(FAULT != 0 && i == R - 1 && j == 0);
-        psa = (attn && i == 0) ? (xop == X_LM ? {{(A-W){1'b1}}, WMIN} : {A{1'b0}}) : ps_in;
-        psv = ps_q[p]; accv = acc_q[p]; wv = w_q[p]; swe = 1'b0; swd = {W{1'b0}};
-        sat = {A{1'b0}};
-        // The MAC (GEMM OS / WS, BQK, SLNV), for a MAC or for the bottom row's sums.
-        if ((av_in && (!attn || xop == X_BQK || xop == X_SLNV)) || i == R - 1) begin
-          mb   = attn ? (xop == X_SLNV ? cur : b_in)
-                      : (ws_i ? (af_in ? wsr_q[i][j*W +: W] : wv) : b_in);
-          base = (attn ? xop == X_SLNV : ws_i) ? psa : (af_in ? {A{1'b0}} : accv);
-          sum  = fx_xa(base) + fx_xw(a_in) * fx_xw(mb)
-               + ((FAULT != 0 && i == FAULT_ROW && j == FAULT_COL) ? (XW'(1) <<< FAULT_SHIFT) : XW'(0));
-          sat  = fx_sata(sum);
-        end
-        if (i == R - 1) begin
-          // the bottom row's next partial sum leaves the array (no output register), with
-          // its column tag; the row flow entering PE (R-1, C-1) leaves beside it
-          mx  = fx_max(psa[W-1:0], cur);
-          psb[j] = xop == X_LM ? {{(A-W){mx[W-1]}}, mx} : xop == X_SLD ? fx_acc_add(psa, cur) : sat;
-          ctb[j] = ct_in;
-          if (j == C - 1) begin
-            avb = av_in; alb = al_in; xtb = xt_in;
-          end
-        end
-        if (av_in) begin
-          if (attn) begin
-            case (xop)
-              X_BQK: begin
-                accv = sat;
-                if (al_in) begin
-                  swe = 1'b1; swd = masked ? WMIN : fx_from_acc(sat);
-                end
-              end
-              X_LM: begin
-                mx = fx_max(psa[W-1:0], cur);
-                psv = {{(A-W){mx[W-1]}}, mx};
-              end
-              X_SLD:  psv = fx_acc_add(psa, cur);
-              X_SLNV: psv = sat;
-              X_SLN: begin
-                // the exp sequence (einsim_fxexp), element ecnt of T + 2; x, then k in the
-                // weight register, {f, y} in the accumulator
-                ecnt = xt_in[4 + BW +: 8];
-                ey = accv[W-1:0];
-                ef = W'(accv[W +: F]);
-                if (ecnt == 8'd0) begin
-                  wv = fx_sub(cur, b_in);
-                end else if (ecnt == 8'd1) begin
-                  ef = fx_exp_f(wv);
-                  wv = wv == WMIN ? WMIN : W'(fx_exp_k(wv));
-                  accv = A'({ef[F-1:0], COEF[T*32 +: W]});
-                end else begin
-                  accv = A'({ef[F-1:0], fx_exp_step(ey, ef, COEF[(8'(T + 1) - ecnt)*32 +: W])});
-                end
-                if (al_in) begin
-                  swe = 1'b1;
-                  swd = masked ? {W{1'b0}} : fx_exp_fin(ey, ef, fx_xw(w_q[p]), 1'b0, COEF[0 +: W]);
-                end
-              end
-              default: ;
-            endcase
-          end else if (ws_i) begin
-            psv = sat;
-            if (af_in) wv = wsr_q[i][j*W +: W];
+  /* verilator tracing_on */
+  /* verilator lint_off BLKSEQ */
+  always @(posedge clk_i or negedge rst_ni) begin
+    // every temporary first assigned outside any branch: the simulator then keeps it local
+    i = 0; j = 0; q = 0; pc = {BPW{1'b0}}; pn = {BPW{1'b0}}; cb = {BPW{1'b0}}; nb = {BPW{1'b0}};
+    rh = {RHW{1'b0}}; ch = {CHW{1'b0}}; hs = {HB{1'b0}}; clive = 1'b0;
+    a_in = {W{1'b0}}; b_in = {W{1'b0}}; av_in = 1'b0; af_in = 1'b0; al_in = 1'b0;
+    xt_in = {XTW{1'b0}}; ps_in = {A{1'b0}}; xop = 3'd0; ecnt = 8'd0; attn = 1'b0;
+    masked = 1'b0; sa = {SQW{1'b0}}; cur = {W{1'b0}}; psa = {A{1'b0}}; mb = {W{1'b0}};
+    base = {A{1'b0}}; sat = {A{1'b0}}; mx = {W{1'b0}}; ey = {W{1'b0}}; ef = {W{1'b0}};
+    psv = {A{1'b0}}; accv = {A{1'b0}}; wv = {W{1'b0}};
+    if (!rst_ni) begin
+      bq_q <= 1'b0;
+      for (q = 0; q < N; q = q + 1) begin
+        ps_q[q] = {A{1'b0}}; acc_q[q] = {A{1'b0}}; w_q[q] = {W{1'b0}};
+      end
+      for (q = 0; q < C; q = q + 1) fin_q[q] = {(RB+1){1'b0}};
+    end else begin
+      bq_q <= !bq_q;
+      cb = bq_q ? BPW'(N) : {BPW{1'b0}};
+      nb = bq_q ? {BPW{1'b0}} : BPW'(N);
+      for (j = 0; j < C; j = j + 1) fin_q[(bq_q ? 0 : C) + j] = {(RB+1){1'b0}};
+      for (i = 0; i < R; i = i + 1) begin
+        for (j = 0; j < C; j = j + 1) begin
+          pc = cb + BPW'(i * C + j);
+          pn = nb + BPW'(i * C + j);
+          psv = ps_q[pc]; accv = acc_q[pc]; wv = w_q[pc];
+          // the row inputs: the array's edge for column 0, else row i's input of j cycles
+          // ago (0 when that is before the last reset)
+          hs = ptr_q - HB'(j);
+          rh = RHW'(i * D) + RHW'(hs);
+          if (j == 0) begin
+            a_in = a_e[i]; {av_in, af_in, al_in} = fl_e[i]; xt_in = xt_e[i];
+          end else if (age_q >= (HB+1)'(j)) begin
+            a_in = ha[rh]; {av_in, af_in, al_in} = hfl[rh]; xt_in = hxt[rh];
           end else begin
-            accv = sat;
-            if (al_in) begin
-              // GEMM OS: the result leaves on the column bus, with the PE's row tag
-              res[j] = sat; resv[j] = 1'b1; res_ct[j] = ct_in;
-              res_rt[j] = j == 0 ? rt_e[i] : hrt[rh];
+            a_in = {W{1'b0}}; av_in = 1'b0; af_in = 1'b0; al_in = 1'b0; xt_in = {XTW{1'b0}};
+          end
+          // an idle PE keeps its state: nothing else to compute
+          if (av_in) begin
+            // the column inputs: the array's edge for row 0, else column j's input of i
+            // cycles ago and the partial sum of the PE above
+            hs = ptr_q - HB'(i);
+            ch = CHW'(j * D) + CHW'(hs);
+            clive = age_q >= (HB+1)'(i);
+            if (i == 0) begin
+              b_in = b_e[j]; ps_in = ps_e[j];
+            end else begin
+              b_in = clive ? hb[ch] : {W{1'b0}};
+              ps_in = ps_q[pc - BPW'(C)];
+            end
+            xop  = xt_in[2:0];
+            attn = xop != X_GEMM;
+            sa   = SQW'(i * C + j) * SQW'(SN) + SQW'(xt_in[3 +: BW + 1]);
+            cur  = attn ? s_q[sa] : {W{1'b0}};
+            // Causal mask: in a diagonal tile (the tag's mask bit; key chunk and query block
+            // start at the same index) the PE's key is after its query when its row is
+            // greater than its column. BQK then writes -inf (the identity of LM's max) and
+            // SLN writes 0 (nothing for SLD and SLNV to add), so the masked score is absent
+            // from every reduction as in the fixed-point interpreter's `where`.
+            masked = xt_in[XTW-2] && i > j && !(FAULT != 0 && i == R - 1 && j == 0);
+            psa = (attn && i == 0) ? (xop == X_LM ? {{(A-W){1'b1}}, WMIN} : {A{1'b0}}) : ps_in;
+            sat = {A{1'b0}};
+            // the MAC (GEMM OS / WS, BQK, SLNV)
+            if (!attn || xop == X_BQK || xop == X_SLNV) begin
+              mb   = attn ? (xop == X_SLNV ? cur : b_in)
+                          : (ws_i ? (af_in ? wsr_q[i][j*W +: W] : wv) : b_in);
+              base = (attn ? xop == X_SLNV : ws_i) ? psa : (af_in ? {A{1'b0}} : accv);
+              sat  = pe_mac(base, a_in, mb, i, j);
+            end
+            if (attn) begin
+              case (xop)
+                X_BQK: begin
+                  accv = sat;
+                  if (al_in) s_q[sa] = masked ? WMIN : fx_from_acc(sat);
+                end
+                X_LM: begin
+                  mx = fx_max(psa[W-1:0], cur);
+                  psv = {{(A-W){mx[W-1]}}, mx};
+                end
+                X_SLD:  psv = fx_acc_add(psa, cur);
+                X_SLNV: psv = sat;
+                X_SLN: begin
+                  // the exp sequence (einsim_fxexp), element ecnt of T + 2; x, then k in the
+                  // weight register, {f, y} in the accumulator
+                  ecnt = xt_in[4 + BW +: 8];
+                  ey = accv[W-1:0];
+                  ef = W'(accv[W +: F]);
+                  if (ecnt == 8'd0) begin
+                    wv = fx_sub(cur, b_in);
+                  end else if (ecnt == 8'd1) begin
+                    ef = fx_exp_f(wv);
+                    wv = wv == WMIN ? WMIN : W'(fx_exp_k(wv));
+                    accv = A'({ef[F-1:0], COEF[T*32 +: W]});
+                  end else begin
+                    accv = A'({ef[F-1:0], fx_exp_step(ey, ef, COEF[(8'(T + 1) - ecnt)*32 +: W])});
+                  end
+                  if (al_in)
+                    s_q[sa] = masked ? {W{1'b0}}
+                                     : fx_exp_fin(ey, ef, fx_xw(w_q[pc]), 1'b0, COEF[0 +: W]);
+                end
+                default: ;
+              endcase
+            end else if (ws_i) begin
+              psv = sat;
+              if (af_in) wv = wsr_q[i][j*W +: W];
+            end else begin
+              accv = sat;
+              // GEMM OS: this row's last element reaches column j + 1 at the next cycle,
+              // where its result leaves on the column bus
+              if (al_in && j < C - 1) fin_q[(bq_q ? 0 : C) + j + 1] = {1'b1, RB'(i)};
             end
           end
+          ps_q[pn] = psv; acc_q[pn] = accv; w_q[pn] = wv;
         end
-        // the PE's next state and score-register write
-        ps_n[p] = psv; acc_n[p] = accv; w_n[p] = wv;
-        s_we[p] = swe; s_wa[p] = xt_in[3 +: BW + 1]; s_wd[p] = swd;
+      end
+    end
+  end
+  /* verilator lint_on BLKSEQ */
+
+  // ---- the array's outputs (combinational, from the current bank and the inputs): the
+  // GEMM OS result of each column (the PE whose row's last element is there: at most one
+  // per column), and the bottom row's next partial sums with its column tags
+  /* verilator tracing_off */
+  integer              oi, oj;
+  reg                  ofv;      // column oj has a result: the one of row ofi
+  reg [RB:0]           ofr;
+  reg [RB-1:0]         ofi;
+  reg [BPW-1:0]        opc;
+  reg [RHW-1:0]        orh;
+  reg [CHW-1:0]        och;
+  reg [HB-1:0]         ohs;
+  reg                  orl, ocl;
+  reg signed [W-1:0]   oa, ob, ocur, omb, omx;
+  reg                  oav, oaf, oal;
+  reg [XTW-1:0]        oxt;
+  reg [CTW-1:0]        oct;
+  reg [RTW-1:0]        ort;
+  reg [2:0]            oxop;
+  reg                  oattn;
+  reg signed [A-1:0]   ops, opsa, obase;
+  /* verilator tracing_on */
+  always @* begin
+    avb = 1'b0; alb = 1'b0; xtb = {XTW{1'b0}};
+    ofr = {(RB+1){1'b0}}; opc = {BPW{1'b0}}; orh = {RHW{1'b0}}; och = {CHW{1'b0}};
+    ohs = {HB{1'b0}}; orl = 1'b0; ocl = 1'b0; oa = {W{1'b0}}; ob = {W{1'b0}};
+    oav = 1'b0; oaf = 1'b0; oal = 1'b0; oxt = {XTW{1'b0}}; oct = {CTW{1'b0}};
+    ort = {RTW{1'b0}}; ops = {A{1'b0}};
+    for (oj = 0; oj < C; oj = oj + 1) begin
+      // -- the column's GEMM OS result
+      ofv = 1'b0; ofi = {RB{1'b0}};
+      if (oj == 0) begin
+        for (oi = 0; oi < R; oi = oi + 1)
+          if (fl_e[oi][2] && fl_e[oi][0] && xt_e[oi][2:0] == X_GEMM) begin
+            ofv = 1'b1; ofi = RB'(oi);
+          end
+      end else begin
+        ofr = fin_q[(bq_q ? C : 0) + oj];
+        ofv = ofr[RB]; ofi = ofr[RB-1:0];
+      end
+      res[oj] = {A{1'b0}}; resv[oj] = 1'b0; res_rt[oj] = {RTW{1'b0}}; res_ct[oj] = {CTW{1'b0}};
+      if (ofv && !ws_i) begin
+        ohs = ptr_q - HB'(oj);
+        orh = RHW'(ofi) * RHW'(D) + RHW'(ohs);
+        if (oj == 0) begin
+          oa = a_e[ofi]; oaf = fl_e[ofi][1]; ort = rt_e[ofi];
+        end else begin
+          oa = ha[orh]; oaf = hfl[orh][1]; ort = hrt[orh];
+        end
+        ohs = ptr_q - HB'(ofi);
+        och = CHW'(oj * D) + CHW'(ohs);
+        ocl = age_q >= (HB+1)'(ofi);
+        if (ofi == {RB{1'b0}}) begin
+          ob = b_e[oj]; oct = ct_e[oj];
+        end else begin
+          ob = ocl ? hb[och] : {W{1'b0}}; oct = ocl ? hct[och] : {CTW{1'b0}};
+        end
+        opc = (bq_q ? BPW'(N) : {BPW{1'b0}}) + BPW'(ofi) * BPW'(C) + BPW'(oj);
+        res[oj] = pe_mac(oaf ? {A{1'b0}} : acc_q[opc], oa, ob, 32'(ofi), oj);
+        resv[oj] = 1'b1; res_rt[oj] = ort; res_ct[oj] = oct;
+      end
+      // -- the bottom row's PE (R-1, oj): its next partial sum (no output register)
+      ohs = ptr_q - HB'(oj);
+      orh = RHW'((R - 1) * D) + RHW'(ohs);
+      orl = oj == 0 || age_q >= (HB+1)'(oj);
+      if (oj == 0) begin
+        oa = a_e[R-1]; {oav, oaf, oal} = fl_e[R-1]; oxt = xt_e[R-1];
+      end else if (orl) begin
+        oa = ha[orh]; {oav, oaf, oal} = hfl[orh]; oxt = hxt[orh];
+      end else begin
+        oa = {W{1'b0}}; oav = 1'b0; oaf = 1'b0; oal = 1'b0; oxt = {XTW{1'b0}};
+      end
+      ohs = ptr_q - HB'(R - 1);
+      och = CHW'(oj * D) + CHW'(ohs);
+      ocl = R == 1 || age_q >= (HB+1)'(R - 1);
+      opc = (bq_q ? BPW'(N) : {BPW{1'b0}}) + BPW'((R - 1) * C) + BPW'(oj);
+      if (R == 1) begin
+        ob = b_e[oj]; oct = ct_e[oj]; ops = ps_e[oj];
+      end else begin
+        ob = ocl ? hb[och] : {W{1'b0}}; oct = ocl ? hct[och] : {CTW{1'b0}};
+        ops = ps_q[opc - BPW'(C)];
+      end
+      oxop  = oxt[2:0];
+      oattn = oxop != X_GEMM;
+      ocur  = oattn ? s_q[SQW'((R - 1) * C + oj) * SQW'(SN) + SQW'(oxt[3 +: BW + 1])] : {W{1'b0}};
+      opsa  = (oattn && R == 1) ? (oxop == X_LM ? {{(A-W){1'b1}}, WMIN} : {A{1'b0}}) : ops;
+      omb   = oattn ? (oxop == X_SLNV ? ocur : ob)
+                    : (ws_i ? (oaf ? wsr_q[R-1][oj*W +: W] : w_q[opc]) : ob);
+      obase = (oattn ? oxop == X_SLNV : ws_i) ? opsa : (oaf ? {A{1'b0}} : acc_q[opc]);
+      omx   = fx_max(opsa[W-1:0], ocur);
+      psb[oj] = oxop == X_LM ? {{(A-W){omx[W-1]}}, omx}
+              : oxop == X_SLD ? fx_acc_add(opsa, ocur) : pe_mac(obase, oa, omb, R - 1, oj);
+      ctb[oj] = oct;
+      if (oj == C - 1) begin
+        avb = oav; alb = oal; xtb = oxt;
       end
     end
   end
