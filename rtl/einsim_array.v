@@ -215,47 +215,141 @@ module einsim_array #(
   endfunction
 
   // ---- the PEs' next state: one clocked loop over the array ------------------------------
-  // The loop reads the current bank and writes every PE's next state into the other one
-  // with blocking assignments (nothing outside this block reads that bank before bq_q
-  // flips), and a score register when the element writes one. Its temporaries live only
-  // in this block, so the simulator keeps them in machine registers.
-  /* verilator tracing_off */
-  integer              i, j, q;
-  reg [BPW-1:0]        pc, pn;   // the PE's word in the current and in the next bank
-  reg [BPW-1:0]        cb, nb;   // the banks' first words
-  reg [RHW-1:0]        rh;       // the PE's row and column history entries
-  reg [CHW-1:0]        ch;
-  reg [HB-1:0]         hs;       // an entry of a history: the one written d cycles ago
-  reg                  clive;
-  // the PE's inputs: from the left, from above
-  reg signed [W-1:0]   a_in, b_in;
-  reg                  av_in, af_in, al_in;
-  reg [XTW-1:0]        xt_in;
-  reg signed [A-1:0]   ps_in;
-  reg [2:0]            xop;
-  reg [7:0]            ecnt;     // SLN: the element's step of the exp sequence
-  reg                  attn, masked;
-  reg [SQW-1:0]        sa;       // the element's score register s[bank, blk]
-  reg signed [W-1:0]   cur;      // and the score it holds
-  reg signed [A-1:0]   psa;      // the partial sum a column reduction starts from
-  reg signed [W-1:0]   mb;       // the MAC's second operand
-  reg signed [A-1:0]   base;     // the MAC's accumulator input
-  reg signed [A-1:0]   sat;      // the MAC's result
-  reg signed [W-1:0]   mx;
-  reg signed [W-1:0]   ey, ef;   // SLN: the exp state y, f held in the accumulator
-  reg signed [A-1:0]   psv, accv;  // the PE's next partial sum, accumulator, weight
-  reg signed [W-1:0]   wv;
-  /* verilator tracing_on */
+  // The loop (the task step_pes, run at every clock) reads the current bank and writes
+  // every PE's next state into the other one with blocking assignments (nothing outside
+  // this block reads that bank before bq_q flips), and a score register when the element
+  // writes one. Its temporaries are the task's own variables, which the simulator keeps in
+  // machine registers (module-level ones would be stores to memory).
   /* verilator lint_off BLKSEQ */
+  task automatic step_pes;
+    integer              i, j;
+    reg [BPW-1:0]        pc, pn;   // the PE's word in the current and in the next bank
+    reg [BPW-1:0]        cb, nb;   // the banks' first words
+    reg [RHW-1:0]        rh;       // the PE's row and column history entries
+    reg [CHW-1:0]        ch;
+    reg [HB-1:0]         hs;       // an entry of a history: the one written d cycles ago
+    reg                  clive;
+    // the PE's inputs: from the left, from above
+    reg signed [W-1:0]   a_in, b_in;
+    reg                  av_in, af_in, al_in;
+    reg [XTW-1:0]        xt_in;
+    reg signed [A-1:0]   ps_in;
+    reg [2:0]            xop;
+    reg [7:0]            ecnt;     // SLN: the element's step of the exp sequence
+    reg                  attn, masked;
+    reg [SQW-1:0]        sa;       // the element's score register s[bank, blk]
+    reg signed [W-1:0]   cur;      // and the score it holds
+    reg signed [A-1:0]   psa;      // the partial sum a column reduction starts from
+    reg signed [W-1:0]   mb;       // the MAC's second operand
+    reg signed [A-1:0]   base;     // the MAC's accumulator input
+    reg signed [A-1:0]   sat;      // the MAC's result
+    reg signed [W-1:0]   mx;
+    reg signed [W-1:0]   ey, ef;   // SLN: the exp state y, f held in the accumulator
+    reg signed [A-1:0]   psv, accv;  // the PE's next partial sum, accumulator, weight
+    reg signed [W-1:0]   wv;
+    begin
+    cb = bq_q ? BPW'(N) : {BPW{1'b0}};
+    nb = bq_q ? {BPW{1'b0}} : BPW'(N);
+    for (j = 0; j < C; j = j + 1) fin_q[(bq_q ? 0 : C) + j] = {(RB+1){1'b0}};
+    for (i = 0; i < R; i = i + 1) begin
+      for (j = 0; j < C; j = j + 1) begin
+        pc = cb + BPW'(i * C + j);
+        pn = nb + BPW'(i * C + j);
+        psv = ps_q[pc]; accv = acc_q[pc]; wv = w_q[pc];
+        // the row inputs: the array's edge for column 0, else row i's input of j cycles
+        // ago (0 when that is before the last reset)
+        hs = ptr_q - HB'(j);
+        rh = RHW'(i * D) + RHW'(hs);
+        if (j == 0) begin
+          a_in = a_e[i]; {av_in, af_in, al_in} = fl_e[i]; xt_in = xt_e[i];
+        end else if (age_q >= (HB+1)'(j)) begin
+          a_in = ha[rh]; {av_in, af_in, al_in} = hfl[rh]; xt_in = hxt[rh];
+        end else begin
+          a_in = {W{1'b0}}; av_in = 1'b0; af_in = 1'b0; al_in = 1'b0; xt_in = {XTW{1'b0}};
+        end
+        // an idle PE keeps its state: nothing else to compute
+        if (av_in) begin
+          // the column inputs: the array's edge for row 0, else column j's input of i
+          // cycles ago and the partial sum of the PE above
+          hs = ptr_q - HB'(i);
+          ch = CHW'(j * D) + CHW'(hs);
+          clive = age_q >= (HB+1)'(i);
+          if (i == 0) begin
+            b_in = b_e[j]; ps_in = ps_e[j];
+          end else begin
+            b_in = clive ? hb[ch] : {W{1'b0}};
+            ps_in = ps_q[pc - BPW'(C)];
+          end
+          xop  = xt_in[2:0];
+          attn = xop != X_GEMM;
+          sa   = SQW'(i * C + j) * SQW'(SN) + SQW'(xt_in[3 +: BW + 1]);
+          cur  = attn ? s_q[sa] : {W{1'b0}};
+          // Causal mask: in a diagonal tile (the tag's mask bit; key chunk and query block
+          // start at the same index) the PE's key is after its query when its row is
+          // greater than its column. BQK then writes -inf (the identity of LM's max) and
+          // SLN writes 0 (nothing for SLD and SLNV to add), so the masked score is absent
+          // from every reduction as in the fixed-point interpreter's `where`.
+          masked = xt_in[XTW-2] && i > j && !(FAULT != 0 && i == R - 1 && j == 0);
+          psa = (attn && i == 0) ? (xop == X_LM ? {{(A-W){1'b1}}, WMIN} : {A{1'b0}}) : ps_in;
+          sat = {A{1'b0}};
+          // the MAC (GEMM OS / WS, BQK, SLNV)
+          if (!attn || xop == X_BQK || xop == X_SLNV) begin
+            mb   = attn ? (xop == X_SLNV ? cur : b_in)
+                        : (ws_i ? (af_in ? wsr_q[i][j*W +: W] : wv) : b_in);
+            base = (attn ? xop == X_SLNV : ws_i) ? psa : (af_in ? {A{1'b0}} : accv);
+            sat  = pe_mac(base, a_in, mb, i, j);
+          end
+          if (attn) begin
+            case (xop)
+              X_BQK: begin
+                accv = sat;
+                if (al_in) s_q[sa] = masked ? WMIN : fx_from_acc(sat);
+              end
+              X_LM: begin
+                mx = fx_max(psa[W-1:0], cur);
+                psv = {{(A-W){mx[W-1]}}, mx};
+              end
+              X_SLD:  psv = fx_acc_add(psa, cur);
+              X_SLNV: psv = sat;
+              X_SLN: begin
+                // the exp sequence (einsim_fxexp), element ecnt of T + 2; x, then k in the
+                // weight register, {f, y} in the accumulator
+                ecnt = xt_in[4 + BW +: 8];
+                ey = accv[W-1:0];
+                ef = W'(accv[W +: F]);
+                if (ecnt == 8'd0) begin
+                  wv = fx_sub(cur, b_in);
+                end else if (ecnt == 8'd1) begin
+                  ef = fx_exp_f(wv);
+                  wv = wv == WMIN ? WMIN : W'(fx_exp_k(wv));
+                  accv = A'({ef[F-1:0], COEF[T*32 +: W]});
+                end else begin
+                  accv = A'({ef[F-1:0], fx_exp_step(ey, ef, COEF[(8'(T + 1) - ecnt)*32 +: W])});
+                end
+                if (al_in)
+                  s_q[sa] = masked ? {W{1'b0}}
+                                   : fx_exp_fin(ey, ef, fx_xw(w_q[pc]), 1'b0, COEF[0 +: W]);
+              end
+              default: ;
+            endcase
+          end else if (ws_i) begin
+            psv = sat;
+            if (af_in) wv = wsr_q[i][j*W +: W];
+          end else begin
+            accv = sat;
+            // GEMM OS: this row's last element reaches column j + 1 at the next cycle,
+            // where its result leaves on the column bus
+            if (al_in && j < C - 1) fin_q[(bq_q ? 0 : C) + j + 1] = {1'b1, RB'(i)};
+          end
+        end
+        ps_q[pn] = psv; acc_q[pn] = accv; w_q[pn] = wv;
+      end
+    end
+    end
+  endtask
+
+  integer q;
   always @(posedge clk_i or negedge rst_ni) begin
-    // every temporary first assigned outside any branch: the simulator then keeps it local
-    i = 0; j = 0; q = 0; pc = {BPW{1'b0}}; pn = {BPW{1'b0}}; cb = {BPW{1'b0}}; nb = {BPW{1'b0}};
-    rh = {RHW{1'b0}}; ch = {CHW{1'b0}}; hs = {HB{1'b0}}; clive = 1'b0;
-    a_in = {W{1'b0}}; b_in = {W{1'b0}}; av_in = 1'b0; af_in = 1'b0; al_in = 1'b0;
-    xt_in = {XTW{1'b0}}; ps_in = {A{1'b0}}; xop = 3'd0; ecnt = 8'd0; attn = 1'b0;
-    masked = 1'b0; sa = {SQW{1'b0}}; cur = {W{1'b0}}; psa = {A{1'b0}}; mb = {W{1'b0}};
-    base = {A{1'b0}}; sat = {A{1'b0}}; mx = {W{1'b0}}; ey = {W{1'b0}}; ef = {W{1'b0}};
-    psv = {A{1'b0}}; accv = {A{1'b0}}; wv = {W{1'b0}};
     if (!rst_ni) begin
       bq_q <= 1'b0;
       for (q = 0; q < N; q = q + 1) begin
@@ -264,103 +358,7 @@ module einsim_array #(
       for (q = 0; q < C; q = q + 1) fin_q[q] = {(RB+1){1'b0}};
     end else begin
       bq_q <= !bq_q;
-      cb = bq_q ? BPW'(N) : {BPW{1'b0}};
-      nb = bq_q ? {BPW{1'b0}} : BPW'(N);
-      for (j = 0; j < C; j = j + 1) fin_q[(bq_q ? 0 : C) + j] = {(RB+1){1'b0}};
-      for (i = 0; i < R; i = i + 1) begin
-        for (j = 0; j < C; j = j + 1) begin
-          pc = cb + BPW'(i * C + j);
-          pn = nb + BPW'(i * C + j);
-          psv = ps_q[pc]; accv = acc_q[pc]; wv = w_q[pc];
-          // the row inputs: the array's edge for column 0, else row i's input of j cycles
-          // ago (0 when that is before the last reset)
-          hs = ptr_q - HB'(j);
-          rh = RHW'(i * D) + RHW'(hs);
-          if (j == 0) begin
-            a_in = a_e[i]; {av_in, af_in, al_in} = fl_e[i]; xt_in = xt_e[i];
-          end else if (age_q >= (HB+1)'(j)) begin
-            a_in = ha[rh]; {av_in, af_in, al_in} = hfl[rh]; xt_in = hxt[rh];
-          end else begin
-            a_in = {W{1'b0}}; av_in = 1'b0; af_in = 1'b0; al_in = 1'b0; xt_in = {XTW{1'b0}};
-          end
-          // an idle PE keeps its state: nothing else to compute
-          if (av_in) begin
-            // the column inputs: the array's edge for row 0, else column j's input of i
-            // cycles ago and the partial sum of the PE above
-            hs = ptr_q - HB'(i);
-            ch = CHW'(j * D) + CHW'(hs);
-            clive = age_q >= (HB+1)'(i);
-            if (i == 0) begin
-              b_in = b_e[j]; ps_in = ps_e[j];
-            end else begin
-              b_in = clive ? hb[ch] : {W{1'b0}};
-              ps_in = ps_q[pc - BPW'(C)];
-            end
-            xop  = xt_in[2:0];
-            attn = xop != X_GEMM;
-            sa   = SQW'(i * C + j) * SQW'(SN) + SQW'(xt_in[3 +: BW + 1]);
-            cur  = attn ? s_q[sa] : {W{1'b0}};
-            // Causal mask: in a diagonal tile (the tag's mask bit; key chunk and query block
-            // start at the same index) the PE's key is after its query when its row is
-            // greater than its column. BQK then writes -inf (the identity of LM's max) and
-            // SLN writes 0 (nothing for SLD and SLNV to add), so the masked score is absent
-            // from every reduction as in the fixed-point interpreter's `where`.
-            masked = xt_in[XTW-2] && i > j && !(FAULT != 0 && i == R - 1 && j == 0);
-            psa = (attn && i == 0) ? (xop == X_LM ? {{(A-W){1'b1}}, WMIN} : {A{1'b0}}) : ps_in;
-            sat = {A{1'b0}};
-            // the MAC (GEMM OS / WS, BQK, SLNV)
-            if (!attn || xop == X_BQK || xop == X_SLNV) begin
-              mb   = attn ? (xop == X_SLNV ? cur : b_in)
-                          : (ws_i ? (af_in ? wsr_q[i][j*W +: W] : wv) : b_in);
-              base = (attn ? xop == X_SLNV : ws_i) ? psa : (af_in ? {A{1'b0}} : accv);
-              sat  = pe_mac(base, a_in, mb, i, j);
-            end
-            if (attn) begin
-              case (xop)
-                X_BQK: begin
-                  accv = sat;
-                  if (al_in) s_q[sa] = masked ? WMIN : fx_from_acc(sat);
-                end
-                X_LM: begin
-                  mx = fx_max(psa[W-1:0], cur);
-                  psv = {{(A-W){mx[W-1]}}, mx};
-                end
-                X_SLD:  psv = fx_acc_add(psa, cur);
-                X_SLNV: psv = sat;
-                X_SLN: begin
-                  // the exp sequence (einsim_fxexp), element ecnt of T + 2; x, then k in the
-                  // weight register, {f, y} in the accumulator
-                  ecnt = xt_in[4 + BW +: 8];
-                  ey = accv[W-1:0];
-                  ef = W'(accv[W +: F]);
-                  if (ecnt == 8'd0) begin
-                    wv = fx_sub(cur, b_in);
-                  end else if (ecnt == 8'd1) begin
-                    ef = fx_exp_f(wv);
-                    wv = wv == WMIN ? WMIN : W'(fx_exp_k(wv));
-                    accv = A'({ef[F-1:0], COEF[T*32 +: W]});
-                  end else begin
-                    accv = A'({ef[F-1:0], fx_exp_step(ey, ef, COEF[(8'(T + 1) - ecnt)*32 +: W])});
-                  end
-                  if (al_in)
-                    s_q[sa] = masked ? {W{1'b0}}
-                                     : fx_exp_fin(ey, ef, fx_xw(w_q[pc]), 1'b0, COEF[0 +: W]);
-                end
-                default: ;
-              endcase
-            end else if (ws_i) begin
-              psv = sat;
-              if (af_in) wv = wsr_q[i][j*W +: W];
-            end else begin
-              accv = sat;
-              // GEMM OS: this row's last element reaches column j + 1 at the next cycle,
-              // where its result leaves on the column bus
-              if (al_in && j < C - 1) fin_q[(bq_q ? 0 : C) + j + 1] = {1'b1, RB'(i)};
-            end
-          end
-          ps_q[pn] = psv; acc_q[pn] = accv; w_q[pn] = wv;
-        end
-      end
+      step_pes;
     end
   end
   /* verilator lint_on BLKSEQ */
