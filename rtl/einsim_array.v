@@ -174,12 +174,6 @@ module einsim_array #(
       assign fl_e[gi] = {av_i[gi], afirst_i[gi], alast_i[gi]};
       assign rt_e[gi] = rtag_i[gi*RTW +: RTW];
       assign xt_e[gi] = xtag_i[gi*XTW +: XTW];
-      always @(posedge clk_i) begin
-        ha[RHW'(gi*D) + RHW'(ptr_q)]  <= a_e[gi];
-        hfl[RHW'(gi*D) + RHW'(ptr_q)] <= fl_e[gi];
-        hrt[RHW'(gi*D) + RHW'(ptr_q)] <= rt_e[gi];
-        hxt[RHW'(gi*D) + RHW'(ptr_q)] <= xt_e[gi];
-      end
       always @(posedge clk_i or negedge rst_ni) begin
         if (!rst_ni) wsr_q[gi] <= {C*W{1'b0}};
         else if (wld_i[gi]) wsr_q[gi] <= wdata_i;
@@ -189,10 +183,6 @@ module einsim_array #(
       assign b_e[gj]  = b_i[gj*W +: W];
       assign ct_e[gj] = ctag_i[gj*CTW +: CTW];
       assign ps_e[gj] = ps_i[gj*A +: A];
-      always @(posedge clk_i) begin
-        hb[CHW'(gj*D) + CHW'(ptr_q)]  <= b_e[gj];
-        hct[CHW'(gj*D) + CHW'(ptr_q)] <= ct_e[gj];
-      end
       assign ps_o[gj*A +: A]         = psb[gj];
       assign ctag_o[gj*CTW +: CTW]   = ctb[gj];
       assign res_o[gj*A +: A]        = res[gj];
@@ -248,103 +238,115 @@ module einsim_array #(
     reg signed [A-1:0]   psv, accv;  // the PE's next partial sum, accumulator, weight
     reg signed [W-1:0]   wv;
     begin
-    cb = bq_q ? BPW'(N) : {BPW{1'b0}};
-    nb = bq_q ? {BPW{1'b0}} : BPW'(N);
-    for (j = 0; j < C; j = j + 1) fin_q[(bq_q ? 0 : C) + j] = {(RB+1){1'b0}};
-    for (i = 0; i < R; i = i + 1) begin
-      for (j = 0; j < C; j = j + 1) begin
-        pc = cb + BPW'(i * C + j);
-        pn = nb + BPW'(i * C + j);
-        psv = ps_q[pc]; accv = acc_q[pc]; wv = w_q[pc];
-        // the row inputs: the array's edge for column 0, else row i's input of j cycles
-        // ago (0 when that is before the last reset)
-        hs = ptr_q - HB'(j);
-        rh = RHW'(i * D) + RHW'(hs);
-        if (j == 0) begin
-          a_in = a_e[i]; {av_in, af_in, al_in} = fl_e[i]; xt_in = xt_e[i];
-        end else if (age_q >= (HB+1)'(j)) begin
-          a_in = ha[rh]; {av_in, af_in, al_in} = hfl[rh]; xt_in = hxt[rh];
-        end else begin
-          a_in = {W{1'b0}}; av_in = 1'b0; af_in = 1'b0; al_in = 1'b0; xt_in = {XTW{1'b0}};
-        end
-        // an idle PE keeps its state: nothing else to compute
-        if (av_in) begin
-          // the column inputs: the array's edge for row 0, else column j's input of i
-          // cycles ago and the partial sum of the PE above
-          hs = ptr_q - HB'(i);
-          ch = CHW'(j * D) + CHW'(hs);
-          clive = age_q >= (HB+1)'(i);
-          if (i == 0) begin
-            b_in = b_e[j]; ps_in = ps_e[j];
-          end else begin
-            b_in = clive ? hb[ch] : {W{1'b0}};
-            ps_in = ps_q[pc - BPW'(C)];
-          end
-          xop  = xt_in[2:0];
-          attn = xop != X_GEMM;
-          sa   = SQW'(i * C + j) * SQW'(SN) + SQW'(xt_in[3 +: BW + 1]);
-          cur  = attn ? s_q[sa] : {W{1'b0}};
-          // Causal mask: in a diagonal tile (the tag's mask bit; key chunk and query block
-          // start at the same index) the PE's key is after its query when its row is
-          // greater than its column. BQK then writes -inf (the identity of LM's max) and
-          // SLN writes 0 (nothing for SLD and SLNV to add), so the masked score is absent
-          // from every reduction as in the fixed-point interpreter's `where`.
-          masked = xt_in[XTW-2] && i > j && !(FAULT != 0 && i == R - 1 && j == 0);
-          psa = (attn && i == 0) ? (xop == X_LM ? {{(A-W){1'b1}}, WMIN} : {A{1'b0}}) : ps_in;
-          sat = {A{1'b0}};
-          // the MAC (GEMM OS / WS, BQK, SLNV)
-          if (!attn || xop == X_BQK || xop == X_SLNV) begin
-            mb   = attn ? (xop == X_SLNV ? cur : b_in)
-                        : (ws_i ? (af_in ? wsr_q[i][j*W +: W] : wv) : b_in);
-            base = (attn ? xop == X_SLNV : ws_i) ? psa : (af_in ? {A{1'b0}} : accv);
-            sat  = pe_mac(base, a_in, mb, i, j);
-          end
-          if (attn) begin
-            case (xop)
-              X_BQK: begin
-                accv = sat;
-                if (al_in) s_q[sa] = masked ? WMIN : fx_from_acc(sat);
-              end
-              X_LM: begin
-                mx = fx_max(psa[W-1:0], cur);
-                psv = {{(A-W){mx[W-1]}}, mx};
-              end
-              X_SLD:  psv = fx_acc_add(psa, cur);
-              X_SLNV: psv = sat;
-              X_SLN: begin
-                // the exp sequence (einsim_fxexp), element ecnt of T + 2; x, then k in the
-                // weight register, {f, y} in the accumulator
-                ecnt = xt_in[4 + BW +: 8];
-                ey = accv[W-1:0];
-                ef = W'(accv[W +: F]);
-                if (ecnt == 8'd0) begin
-                  wv = fx_sub(cur, b_in);
-                end else if (ecnt == 8'd1) begin
-                  ef = fx_exp_f(wv);
-                  wv = wv == WMIN ? WMIN : W'(fx_exp_k(wv));
-                  accv = A'({ef[F-1:0], COEF[T*32 +: W]});
-                end else begin
-                  accv = A'({ef[F-1:0], fx_exp_step(ey, ef, COEF[(8'(T + 1) - ecnt)*32 +: W])});
-                end
-                if (al_in)
-                  s_q[sa] = masked ? {W{1'b0}}
-                                   : fx_exp_fin(ey, ef, fx_xw(w_q[pc]), 1'b0, COEF[0 +: W]);
-              end
-              default: ;
-            endcase
-          end else if (ws_i) begin
-            psv = sat;
-            if (af_in) wv = wsr_q[i][j*W +: W];
-          end else begin
-            accv = sat;
-            // GEMM OS: this row's last element reaches column j + 1 at the next cycle,
-            // where its result leaves on the column bus
-            if (al_in && j < C - 1) fin_q[(bq_q ? 0 : C) + j + 1] = {1'b1, RB'(i)};
-          end
-        end
-        ps_q[pn] = psv; acc_q[pn] = accv; w_q[pn] = wv;
+      // this cycle's inputs into the row and column histories, at the entry ptr_q: the loop
+      // and the outputs read the entries 1 .. D - 1 cycles old, never this one
+      for (i = 0; i < R; i = i + 1) begin
+        ha[RHW'(i * D) + RHW'(ptr_q)]  = a_e[i];
+        hfl[RHW'(i * D) + RHW'(ptr_q)] = fl_e[i];
+        hrt[RHW'(i * D) + RHW'(ptr_q)] = rt_e[i];
+        hxt[RHW'(i * D) + RHW'(ptr_q)] = xt_e[i];
       end
-    end
+      for (j = 0; j < C; j = j + 1) begin
+        hb[CHW'(j * D) + CHW'(ptr_q)]  = b_e[j];
+        hct[CHW'(j * D) + CHW'(ptr_q)] = ct_e[j];
+      end
+      cb = bq_q ? BPW'(N) : {BPW{1'b0}};
+      nb = bq_q ? {BPW{1'b0}} : BPW'(N);
+      for (j = 0; j < C; j = j + 1) fin_q[(bq_q ? 0 : C) + j] = {(RB+1){1'b0}};
+      for (i = 0; i < R; i = i + 1) begin
+        for (j = 0; j < C; j = j + 1) begin
+          pc = cb + BPW'(i * C + j);
+          pn = nb + BPW'(i * C + j);
+          psv = ps_q[pc]; accv = acc_q[pc]; wv = w_q[pc];
+          // the row inputs: the array's edge for column 0, else row i's input of j cycles
+          // ago (0 when that is before the last reset)
+          hs = ptr_q - HB'(j);
+          rh = RHW'(i * D) + RHW'(hs);
+          if (j == 0) begin
+            a_in = a_e[i]; {av_in, af_in, al_in} = fl_e[i]; xt_in = xt_e[i];
+          end else if (age_q >= (HB+1)'(j)) begin
+            a_in = ha[rh]; {av_in, af_in, al_in} = hfl[rh]; xt_in = hxt[rh];
+          end else begin
+            a_in = {W{1'b0}}; av_in = 1'b0; af_in = 1'b0; al_in = 1'b0; xt_in = {XTW{1'b0}};
+          end
+          // an idle PE keeps its state: nothing else to compute
+          if (av_in) begin
+            // the column inputs: the array's edge for row 0, else column j's input of i
+            // cycles ago and the partial sum of the PE above
+            hs = ptr_q - HB'(i);
+            ch = CHW'(j * D) + CHW'(hs);
+            clive = age_q >= (HB+1)'(i);
+            if (i == 0) begin
+              b_in = b_e[j]; ps_in = ps_e[j];
+            end else begin
+              b_in = clive ? hb[ch] : {W{1'b0}};
+              ps_in = ps_q[pc - BPW'(C)];
+            end
+            xop  = xt_in[2:0];
+            attn = xop != X_GEMM;
+            sa   = SQW'(i * C + j) * SQW'(SN) + SQW'(xt_in[3 +: BW + 1]);
+            cur  = attn ? s_q[sa] : {W{1'b0}};
+            // Causal mask: in a diagonal tile (the tag's mask bit; key chunk and query block
+            // start at the same index) the PE's key is after its query when its row is
+            // greater than its column. BQK then writes -inf (the identity of LM's max) and
+            // SLN writes 0 (nothing for SLD and SLNV to add), so the masked score is absent
+            // from every reduction as in the fixed-point interpreter's `where`.
+            masked = xt_in[XTW-2] && i > j && !(FAULT != 0 && i == R - 1 && j == 0);
+            psa = (attn && i == 0) ? (xop == X_LM ? {{(A-W){1'b1}}, WMIN} : {A{1'b0}}) : ps_in;
+            sat = {A{1'b0}};
+            // the MAC (GEMM OS / WS, BQK, SLNV)
+            if (!attn || xop == X_BQK || xop == X_SLNV) begin
+              mb   = attn ? (xop == X_SLNV ? cur : b_in)
+                          : (ws_i ? (af_in ? wsr_q[i][j*W +: W] : wv) : b_in);
+              base = (attn ? xop == X_SLNV : ws_i) ? psa : (af_in ? {A{1'b0}} : accv);
+              sat  = pe_mac(base, a_in, mb, i, j);
+            end
+            if (attn) begin
+              case (xop)
+                X_BQK: begin
+                  accv = sat;
+                  if (al_in) s_q[sa] = masked ? WMIN : fx_from_acc(sat);
+                end
+                X_LM: begin
+                  mx = fx_max(psa[W-1:0], cur);
+                  psv = {{(A-W){mx[W-1]}}, mx};
+                end
+                X_SLD:  psv = fx_acc_add(psa, cur);
+                X_SLNV: psv = sat;
+                X_SLN: begin
+                  // the exp sequence (einsim_fxexp), element ecnt of T + 2; x, then k in the
+                  // weight register, {f, y} in the accumulator
+                  ecnt = xt_in[4 + BW +: 8];
+                  ey = accv[W-1:0];
+                  ef = W'(accv[W +: F]);
+                  if (ecnt == 8'd0) begin
+                    wv = fx_sub(cur, b_in);
+                  end else if (ecnt == 8'd1) begin
+                    ef = fx_exp_f(wv);
+                    wv = wv == WMIN ? WMIN : W'(fx_exp_k(wv));
+                    accv = A'({ef[F-1:0], COEF[T*32 +: W]});
+                  end else begin
+                    accv = A'({ef[F-1:0], fx_exp_step(ey, ef, COEF[(8'(T + 1) - ecnt)*32 +: W])});
+                  end
+                  if (al_in)
+                    s_q[sa] = masked ? {W{1'b0}}
+                                     : fx_exp_fin(ey, ef, fx_xw(w_q[pc]), 1'b0, COEF[0 +: W]);
+                end
+                default: ;
+              endcase
+            end else if (ws_i) begin
+              psv = sat;
+              if (af_in) wv = wsr_q[i][j*W +: W];
+            end else begin
+              accv = sat;
+              // GEMM OS: this row's last element reaches column j + 1 at the next cycle,
+              // where its result leaves on the column bus
+              if (al_in && j < C - 1) fin_q[(bq_q ? 0 : C) + j + 1] = {1'b1, RB'(i)};
+            end
+          end
+          ps_q[pn] = psv; acc_q[pn] = accv; w_q[pn] = wv;
+        end
+      end
     end
   endtask
 
