@@ -12,7 +12,7 @@
 //             top); at the last element s[bank, blk] = from_acc(acc)
 //   LM   (2)  ps = max(ps_above, s[bank, blk])          (column max, top row from -inf)
 //   SLN  (3)  s[bank, blk] = exp(sub(s[bank, blk], b)), b = RM[p] from the top of the
-//             column: the exp sequence of einsim_fxexp (x, then k / f / y = C[T], then
+//             column: the exp sequence of einsim_fx.vh (x, then k / f / y = C[T], then
 //             the Horner steps, elements cnt = 0 .. T + 1; fx_exp_fin at the last)
 //   SLD  (4)  ps = acc_add(ps_above, s[bank, blk])      (column sum, top row from 0)
 //   SLNV (5)  ps = mac(ps_above, a, s[bank, blk])       (weight-stationary: the score is
@@ -31,19 +31,24 @@
 //   written once per cycle at a moving pointer, and PE (i, j) reads the entry j (i)
 //   cycles old: the same values as R x C registers passed along, without copying them
 //   every cycle. An entry older than the last reset reads as 0, as the registers would.
-// * The PEs' next state (partial sum, accumulator, weight) is computed by one
-//   combinational loop over the array, which the simulator compiles once (a loop, not
-//   R x C copies of a PE), and each PE's registers are a few lines of the generate block
-//   g_pe (non-blocking, so the array's outputs and its state change at the clock edge as
-//   registers do). A PE computes only what its element needs (the MAC only for a MAC,
-//   the exp step only in SLN, its score register read only in attention): an idle PE
-//   costs a few comparisons.
+// * The PEs' state (partial sum, accumulator, weight) is held in two banks: bank bq_q is
+//   the current one, and at each clock one loop over the array (the task step_pes, which
+//   the simulator compiles once: a loop, not R x C copies of a PE, its temporaries the
+//   task's own and so kept in machine registers) reads it and writes every PE's next
+//   state into the other bank, which only the loop reads; bq_q then flips, so the
+//   array's outputs and its state change at the clock edge as registers do. A PE computes
+//   only what its element needs (an idle PE keeps its state; the MAC only for a MAC, the
+//   exp step only in SLN, its score register only in attention).
+// * The outputs (the column result buses and the bottom row's next partial sums) are a
+//   combinational block over the columns, from the current bank and the inputs: the
+//   result of column j is the MAC of the one row whose last element is there, which the
+//   loop records (fin_q) a cycle ahead from column j - 1 (column 0 looks at the edge).
 // * The exp sequence keeps its state in the PE's accumulator and weight registers, which
 //   no other op uses during an SLN tile (BQK and GEMM OS start from 0 at their first
 //   element, GEMM WS loads its weight at its first): after x = sub(s, RM) (in the weight
 //   register), the accumulator holds {f, y} and the weight register k, or the most
 //   negative word when x was -inf (fx_exp_fin then gives 0).
-// * The shadow weights of GEMM WS are one register per row (C words), loaded at once.
+// * The shadow weights of GEMM WS are one word per PE, a row of C loaded at once.
 // Per column, the GEMM OS results of the PEs that finish a tile this cycle are gathered on
 // a column result bus (at most one PE per column finishes per cycle: the sequencer's issue
 // interval guarantees it). The bottom row's next partial sums leave on ps_o (GEMM WS
@@ -128,14 +133,14 @@ module einsim_array #(
   // holds the current state, the clocked loop writes the next into the other, and bq_q
   // flips at the clock. Partial sum, accumulator, active weight; the GEMM OS result that
   // the row flow brings to column j at the next cycle ({valid, row}, for j >= 1); the
-  // shadow weights per row; the score registers (PE p's at p * SN; one bank: the tag's
+  // shadow weights; the score registers (PE p's at p * SN; one bank: the tag's
   // bank bit already separates BQK's writes from SLN / SLD / SLNV's reads)
   reg                 bq_q;
   reg  signed [A-1:0] ps_q [0:2*N-1];
   reg  signed [A-1:0] acc_q [0:2*N-1];
   reg  signed [W-1:0] w_q [0:2*N-1];
   reg  [RB:0]         fin_q [0:2*C-1];
-  reg  [C*W-1:0]      wsr_q [0:R-1];
+  reg  signed [W-1:0] wsr_q [0:N-1];   // PE p's shadow weight (row i's at i * C)
   reg  signed [W-1:0] s_q [0:N*SN-1];
   // ---- the column outputs (combinational)
   reg  signed [A-1:0] psb [0:C-1];
@@ -174,9 +179,13 @@ module einsim_array #(
       assign fl_e[gi] = {av_i[gi], afirst_i[gi], alast_i[gi]};
       assign rt_e[gi] = rtag_i[gi*RTW +: RTW];
       assign xt_e[gi] = xtag_i[gi*XTW +: XTW];
+      integer k;
       always @(posedge clk_i or negedge rst_ni) begin
-        if (!rst_ni) wsr_q[gi] <= {C*W{1'b0}};
-        else if (wld_i[gi]) wsr_q[gi] <= wdata_i;
+        if (!rst_ni) begin
+          for (k = 0; k < C; k = k + 1) wsr_q[gi*C + k] <= {W{1'b0}};
+        end else if (wld_i[gi]) begin
+          for (k = 0; k < C; k = k + 1) wsr_q[gi*C + k] <= wdata_i[k*W +: W];
+        end
       end
     end
     for (gj = 0; gj < C; gj = gj + 1) begin : g_col
@@ -296,8 +305,14 @@ module einsim_array #(
             sat = {A{1'b0}};
             // the MAC (GEMM OS / WS, BQK, SLNV)
             if (!attn || xop == X_BQK || xop == X_SLNV) begin
-              mb   = attn ? (xop == X_SLNV ? cur : b_in)
-                          : (ws_i ? (af_in ? wsr_q[i][j*W +: W] : wv) : b_in);
+              if (attn)
+                mb = xop == X_SLNV ? cur : b_in;
+              else if (!ws_i)
+                mb = b_in;
+              else if (af_in)
+                mb = wsr_q[i * C + j];
+              else
+                mb = wv;
               base = (attn ? xop == X_SLNV : ws_i) ? psa : (af_in ? {A{1'b0}} : accv);
               sat  = pe_mac(base, a_in, mb, i, j);
             end
@@ -314,7 +329,7 @@ module einsim_array #(
                 X_SLD:  psv = fx_acc_add(psa, cur);
                 X_SLNV: psv = sat;
                 X_SLN: begin
-                  // the exp sequence (einsim_fxexp), element ecnt of T + 2; x, then k in the
+                  // the exp sequence (einsim_fx.vh), element ecnt of T + 2; x, then k in the
                   // weight register, {f, y} in the accumulator
                   ecnt = xt_in[4 + BW +: 8];
                   ey = accv[W-1:0];
@@ -336,7 +351,7 @@ module einsim_array #(
               endcase
             end else if (ws_i) begin
               psv = sat;
-              if (af_in) wv = wsr_q[i][j*W +: W];
+              if (af_in) wv = wsr_q[i * C + j];
             end else begin
               accv = sat;
               // GEMM OS: this row's last element reaches column j + 1 at the next cycle,
@@ -451,8 +466,14 @@ module einsim_array #(
       oattn = oxop != X_GEMM;
       ocur  = oattn ? s_q[SQW'((R - 1) * C + oj) * SQW'(SN) + SQW'(oxt[3 +: BW + 1])] : {W{1'b0}};
       opsa  = (oattn && R == 1) ? (oxop == X_LM ? {{(A-W){1'b1}}, WMIN} : {A{1'b0}}) : ops;
-      omb   = oattn ? (oxop == X_SLNV ? ocur : ob)
-                    : (ws_i ? (oaf ? wsr_q[R-1][oj*W +: W] : w_q[opc]) : ob);
+      if (oattn)
+        omb = oxop == X_SLNV ? ocur : ob;
+      else if (!ws_i)
+        omb = ob;
+      else if (oaf)
+        omb = wsr_q[(R - 1) * C + oj];
+      else
+        omb = w_q[opc];
       obase = (oattn ? oxop == X_SLNV : ws_i) ? opsa : (oaf ? {A{1'b0}} : acc_q[opc]);
       omx   = fx_max(opsa[W-1:0], ocur);
       psb[oj] = oxop == X_LM ? {{(A-W){omx[W-1]}}, omx}

@@ -1,7 +1,7 @@
 // einsim_attn.v — the attention side of the accelerator (FuseMax 1-pass, rtl/README.md
 // "Attention"): the Q/K/V buffer, the output buffer, the two tile queues (einsim_aseq)
 // with their done flags and end stamps, the deskew of the 2D array's bottom row, the
-// staging registers (STG) and the C-PE 1D array (einsim_pe1d). The 2D work runs on the
+// staging registers (STG) and the C-PE 1D array. The 2D work runs on the
 // accelerator's one PE array (einsim_array in einsim_top): this module puts out one
 // stream element per cycle (row operands: K or V rows; column operands: Q, or RM for
 // SLN; the attention tag) into the top's operand register and skew lines, and takes
