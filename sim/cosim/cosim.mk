@@ -6,8 +6,8 @@
 #   build/cosim/ARCH/TOP/VARIANT/libeinsim_cosim.so   the same for a core whose top is not
 #                                   einsim_top (RTL_LIST=FILE, or RTL_TOP=TOP RTL_SRCS=...)
 # VARIANT is normal or fault (+define+EINSIM_FAULT_ACC +define+EINSIM_FAULT_STALL).
-# Builds are cached: nothing is rebuilt unless the core's sources, the bridge or the
-# model file changed.
+# Builds are cached: nothing is rebuilt unless the core's sources, the bridge, the model
+# file or this file (the Verilator flags) changed.
 LDLIBS += -ldl
 
 VERILATOR ?= verilator
@@ -80,7 +80,7 @@ build/cosim/%/einsim_params.vh: models/%.cfg models/fusemax.cfg sim/lower/lower.
 # cosim_variant NAME DEFINES
 define cosim_variant
 build/cosim/%/$(RTL_DIR)$(1)/libeinsim_cosim.so: build/cosim/%/einsim_params.vh $(RTL_SRCS) $(RTL_INCS) \
-    $(RTL_LIST) sim/cosim/bridge.cpp sim/cosim/cosim.h $(COSIM_RT)
+    $(RTL_LIST) sim/cosim/bridge.cpp sim/cosim/cosim.h sim/cosim/cosim.mk $(COSIM_RT)
 	$(Q)rm -rf $$(@D)/obj && mkdir -p $$(@D)
 	@$$(if $(Q),echo "  VERILATE $$(@D)")
 	$(Q)$(VERILATOR) $(COSIM_VFLAGS) $(2) -Ibuild/cosim/$$* -Mdir $$(@D)/obj $(RTL_SRCS)
