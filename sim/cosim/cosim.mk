@@ -47,10 +47,7 @@ RTL_INCS := $(sort $(wildcard $(addsuffix /*.vh,$(RTL_INCDIRS))))
 # (rtl/README.md, "Build times and speed").
 VL_FLAGS := --cc -Wall -O3 --x-assign fast --x-initial fast --trace-fst --timescale 1ns/1ns \
   --output-split 50000 --output-split-cfuncs 1000 -CFLAGS -fPIC
-# --unroll-stmts 200000: Verilator then unrolls the PE loop over the columns at 32x32 too
-# (its default limit kept it rolled there): 0.82x the instructions per cycle of the 32x32
-# GEMM, 0.85x of attention, the same build time (rtl/README.md, "Build times and speed").
-COSIM_VFLAGS = $(VL_FLAGS) --unroll-stmts 200000 --top-module $(RTL_TOP) $(addprefix -I,$(RTL_INCDIRS))
+COSIM_VFLAGS = $(VL_FLAGS) --top-module $(RTL_TOP) $(addprefix -I,$(RTL_INCDIRS))
 COSIM_OPT := OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2
 COSIM_RT_OBJS := verilated.o verilated_threads.o verilated_fst_c.o
 COSIM_RT := $(addprefix build/cosim/runtime/,$(COSIM_RT_OBJS))
