@@ -12,7 +12,7 @@
 //             top); at the last element s[bank, blk] = from_acc(acc)
 //   LM   (2)  ps = max(ps_above, s[bank, blk])          (column max, top row from -inf)
 //   SLN  (3)  s[bank, blk] = exp(sub(s[bank, blk], b)), b = RM[p] from the top of the
-//             column: the exp sequence of einsim_fxexp (x, then k / f / y = C[T], then
+//             column: the exp sequence of einsim_fx.vh (x, then k / f / y = C[T], then
 //             the Horner steps, elements cnt = 0 .. T + 1; fx_exp_fin at the last)
 //   SLD  (4)  ps = acc_add(ps_above, s[bank, blk])      (column sum, top row from 0)
 //   SLNV (5)  ps = mac(ps_above, a, s[bank, blk])       (weight-stationary: the score is
@@ -31,19 +31,24 @@
 //   written once per cycle at a moving pointer, and PE (i, j) reads the entry j (i)
 //   cycles old: the same values as R x C registers passed along, without copying them
 //   every cycle. An entry older than the last reset reads as 0, as the registers would.
-// * The PEs' next state (partial sum, accumulator, weight) is computed by one
-//   combinational loop over the array, which the simulator compiles once (a loop, not
-//   R x C copies of a PE), and each PE's registers are a few lines of the generate block
-//   g_pe (non-blocking, so the array's outputs and its state change at the clock edge as
-//   registers do). A PE computes only what its element needs (the MAC only for a MAC,
-//   the exp step only in SLN, its score register read only in attention): an idle PE
-//   costs a few comparisons.
+// * The PEs' state (partial sum, accumulator, weight) is held in two banks: bank bq_q is
+//   the current one, and at each clock one loop over the array (the task step_pes, which
+//   the simulator compiles once: a loop, not R x C copies of a PE, its temporaries the
+//   task's own and so kept in machine registers) reads it and writes every PE's next
+//   state into the other bank, which only the loop reads; bq_q then flips, so the
+//   array's outputs and its state change at the clock edge as registers do. A PE computes
+//   only what its element needs (an idle PE keeps its state; the MAC only for a MAC, the
+//   exp step only in SLN, its score register only in attention).
+// * The outputs (the column result buses and the bottom row's next partial sums) are a
+//   combinational block over the columns, from the current bank and the inputs: the
+//   result of column j is the MAC of the one row whose last element is there, which the
+//   loop records (fin_q) a cycle ahead from column j - 1 (column 0 looks at the edge).
 // * The exp sequence keeps its state in the PE's accumulator and weight registers, which
 //   no other op uses during an SLN tile (BQK and GEMM OS start from 0 at their first
 //   element, GEMM WS loads its weight at its first): after x = sub(s, RM) (in the weight
 //   register), the accumulator holds {f, y} and the weight register k, or the most
 //   negative word when x was -inf (fx_exp_fin then gives 0).
-// * The shadow weights of GEMM WS are one register per row (C words), loaded at once.
+// * The shadow weights of GEMM WS are one word per PE, a row of C loaded at once.
 // Per column, the GEMM OS results of the PEs that finish a tile this cycle are gathered on
 // a column result bus (at most one PE per column finishes per cycle: the sequencer's issue
 // interval guarantees it). The bottom row's next partial sums leave on ps_o (GEMM WS
@@ -103,7 +108,8 @@ module einsim_array #(
 );
 `include "einsim_fx.vh"
   localparam integer N = R * C;
-  localparam integer PW = (N > 1) ? $clog2(N) : 1;   // PE index bits
+  localparam integer RB = (R > 1) ? $clog2(R) : 1;   // row index bits
+  localparam integer BPW = $clog2(2 * N);             // banked PE index bits
   // history depth (a power of two >= R, C) and its index bits
   localparam integer HB = (((R > C) ? R : C) > 2) ? $clog2((R > C) ? R : C) : 1;
   localparam integer D = 1 << HB;
@@ -123,21 +129,20 @@ module einsim_array #(
   reg  [XTW-1:0]      hxt [0:R*D-1];
   reg  signed [W-1:0] hb [0:C*D-1];
   reg  [CTW-1:0]      hct [0:C*D-1];
-  // ---- PE state (index p = i * C + j), written only by g_pe: partial sum, accumulator,
-  // active weight; the shadow weights per row; the score registers (PE p's at p * SN)
-  reg  signed [A-1:0] ps_q [0:N-1];
-  reg  signed [A-1:0] acc_q [0:N-1];
-  reg  signed [W-1:0] w_q [0:N-1];
-  reg  [C*W-1:0]      wsr_q [0:R-1];
+  // ---- PE state, two banks (PE p's word of bank b at b * N + p, p = i * C + j): bank bq_q
+  // holds the current state, the clocked loop writes the next into the other, and bq_q
+  // flips at the clock. Partial sum, accumulator, active weight; the GEMM OS result that
+  // the row flow brings to column j at the next cycle ({valid, row}, for j >= 1); the
+  // shadow weights; the score registers (PE p's at p * SN; one bank: the tag's
+  // bank bit already separates BQK's writes from SLN / SLD / SLNV's reads)
+  reg                 bq_q;
+  reg  signed [A-1:0] ps_q [0:2*N-1];
+  reg  signed [A-1:0] acc_q [0:2*N-1];
+  reg  signed [W-1:0] w_q [0:2*N-1];
+  reg  [RB:0]         fin_q [0:2*C-1];
+  reg  signed [W-1:0] wsr_q [0:N-1];   // PE p's shadow weight (row i's at i * C)
   reg  signed [W-1:0] s_q [0:N*SN-1];
-  // ---- their next values and the score-register write of each PE (combinational) --------
-  reg  signed [A-1:0] ps_n [0:N-1];
-  reg  signed [A-1:0] acc_n [0:N-1];
-  reg  signed [W-1:0] w_n [0:N-1];
-  reg                 s_we [0:N-1];
-  reg  [BW:0]         s_wa [0:N-1];
-  reg  signed [W-1:0] s_wd [0:N-1];
-  // ---- the column outputs
+  // ---- the column outputs (combinational)
   reg  signed [A-1:0] psb [0:C-1];
   reg  [CTW-1:0]      ctb [0:C-1];
   reg  signed [A-1:0] res [0:C-1];
@@ -174,27 +179,12 @@ module einsim_array #(
       assign fl_e[gi] = {av_i[gi], afirst_i[gi], alast_i[gi]};
       assign rt_e[gi] = rtag_i[gi*RTW +: RTW];
       assign xt_e[gi] = xtag_i[gi*XTW +: XTW];
-      always @(posedge clk_i) begin
-        ha[RHW'(gi*D) + RHW'(ptr_q)]  <= a_e[gi];
-        hfl[RHW'(gi*D) + RHW'(ptr_q)] <= fl_e[gi];
-        hrt[RHW'(gi*D) + RHW'(ptr_q)] <= rt_e[gi];
-        hxt[RHW'(gi*D) + RHW'(ptr_q)] <= xt_e[gi];
-      end
+      integer k;
       always @(posedge clk_i or negedge rst_ni) begin
-        if (!rst_ni) wsr_q[gi] <= {C*W{1'b0}};
-        else if (wld_i[gi]) wsr_q[gi] <= wdata_i;
-      end
-      for (gj = 0; gj < C; gj = gj + 1) begin : g_pe
-        localparam integer P = gi * C + gj;
-        // The PE's score registers (no reset: every word is written by BQK before it is
-        // read).
-        always @(posedge clk_i) if (s_we[P]) s_q[SQW'(P*SN) + SQW'(s_wa[P])] <= s_wd[P];
-        always @(posedge clk_i or negedge rst_ni) begin
-          if (!rst_ni) begin
-            ps_q[P] <= {A{1'b0}}; acc_q[P] <= {A{1'b0}}; w_q[P] <= {W{1'b0}};
-          end else begin
-            ps_q[P] <= ps_n[P]; acc_q[P] <= acc_n[P]; w_q[P] <= w_n[P];
-          end
+        if (!rst_ni) begin
+          for (k = 0; k < C; k = k + 1) wsr_q[gi*C + k] <= {W{1'b0}};
+        end else if (wld_i[gi]) begin
+          for (k = 0; k < C; k = k + 1) wsr_q[gi*C + k] <= wdata_i[k*W +: W];
         end
       end
     end
@@ -202,10 +192,6 @@ module einsim_array #(
       assign b_e[gj]  = b_i[gj*W +: W];
       assign ct_e[gj] = ctag_i[gj*CTW +: CTW];
       assign ps_e[gj] = ps_i[gj*A +: A];
-      always @(posedge clk_i) begin
-        hb[CHW'(gj*D) + CHW'(ptr_q)]  <= b_e[gj];
-        hct[CHW'(gj*D) + CHW'(ptr_q)] <= ct_e[gj];
-      end
       assign ps_o[gj*A +: A]         = psb[gj];
       assign ctag_o[gj*CTW +: CTW]   = ctb[gj];
       assign res_o[gj*A +: A]        = res[gj];
@@ -218,152 +204,283 @@ module einsim_array #(
   assign alast_bot_o = alb;
   assign xtag_bot_o  = xtb;
 
-  // ---- the PEs' datapath: one loop over the array --------------------------------------
-  integer i, j;
-  reg [PW-1:0]         p;
-  reg [RHW-1:0]        rh;       // the PE's row and column history entries
-  reg [CHW-1:0]        ch;
-  reg [HB-1:0]         hs;       // an entry of a history: the one written d cycles ago
-  reg                  rlive, clive;
-  // the PE's inputs: from the left, from above
-  reg signed [W-1:0]   a_in, b_in;
-  reg                  av_in, af_in, al_in;
-  reg [XTW-1:0]        xt_in;
-  reg [CTW-1:0]        ct_in;
-  reg signed [A-1:0]   ps_in;
-  reg [2:0]            xop;
-  reg [7:0]            ecnt;     // SLN: the element's step of the exp sequence
-  reg                  attn, masked;
-  reg signed [W-1:0]   cur;      // the score the element reads (s[bank, blk] of its tag)
-  reg signed [A-1:0]   psa;      // the partial sum a column reduction starts from
-  reg signed [W-1:0]   mb;       // the MAC's second operand
-  reg signed [A-1:0]   base;     // the MAC's accumulator input
-  reg signed [XW-1:0]  sum;
-  reg signed [A-1:0]   sat;      // the MAC's result
-  reg signed [W-1:0]   mx;
-  reg signed [W-1:0]   ey, ef;   // SLN: the exp state y, f held in the accumulator
-  reg signed [A-1:0]   psv, accv;  // the PE's next partial sum, accumulator, weight
-  reg signed [W-1:0]   wv;
-  reg                  swe;        // and score-register write
-  reg signed [W-1:0]   swd;
-  always @* begin
-    mb = {W{1'b0}}; base = {A{1'b0}}; sum = {XW{1'b0}}; mx = {W{1'b0}}; cur = {W{1'b0}};
-    ey = {W{1'b0}}; ef = {W{1'b0}}; ecnt = 8'd0; rh = {RHW{1'b0}}; ch = {CHW{1'b0}};
-    rlive = 1'b0; clive = 1'b0; hs = {HB{1'b0}};
-    psv = {A{1'b0}}; accv = {A{1'b0}}; wv = {W{1'b0}}; swe = 1'b0; swd = {W{1'b0}};
-    avb = 1'b0; alb = 1'b0; xtb = {XTW{1'b0}};
-    for (j = 0; j < C; j = j + 1) begin
-      res[j] = {A{1'b0}}; resv[j] = 1'b0; res_rt[j] = {RTW{1'b0}}; res_ct[j] = {CTW{1'b0}};
-      psb[j] = {A{1'b0}}; ctb[j] = {CTW{1'b0}};
-    end
-    for (i = 0; i < R; i = i + 1) begin
+  // ---- the PEs' MAC: sat_A(base + a b), plus the fault's LSB in PE (FAULT_ROW, FAULT_COL)
+  function automatic signed [A-1:0] pe_mac(input signed [A-1:0] mbase, input signed [W-1:0] ma,
+                                           input signed [W-1:0] mw, input integer mrow,
+                                           input integer mcol);
+    pe_mac = fx_sata(fx_xa(mbase) + fx_xw(ma) * fx_xw(mw)
+                     + ((FAULT != 0 && mrow == FAULT_ROW && mcol == FAULT_COL)
+                        ? (XW'(1) <<< FAULT_SHIFT) : XW'(0)));
+  endfunction
+
+  // ---- the PEs' next state: one clocked loop over the array ------------------------------
+  // The loop (the task step_pes, run at every clock) reads the current bank and writes
+  // every PE's next state into the other one with blocking assignments (nothing outside
+  // this block reads that bank before bq_q flips), and a score register when the element
+  // writes one. Its temporaries are the task's own variables, which the simulator keeps in
+  // machine registers (module-level ones would be stores to memory).
+  /* verilator lint_off BLKSEQ */
+  task automatic step_pes;
+    integer              i, j;
+    reg [BPW-1:0]        pc, pn;   // the PE's word in the current and in the next bank
+    reg [BPW-1:0]        cb, nb;   // the banks' first words
+    reg [RHW-1:0]        rh;       // the PE's row and column history entries
+    reg [CHW-1:0]        ch;
+    reg [HB-1:0]         hs;       // an entry of a history: the one written d cycles ago
+    reg                  clive;
+    // the PE's inputs: from the left, from above
+    reg signed [W-1:0]   a_in, b_in;
+    reg                  av_in, af_in, al_in;
+    reg [XTW-1:0]        xt_in;
+    reg signed [A-1:0]   ps_in;
+    reg [2:0]            xop;
+    reg [7:0]            ecnt;     // SLN: the element's step of the exp sequence
+    reg                  attn, masked;
+    reg [SQW-1:0]        sa;       // the element's score register s[bank, blk]
+    reg signed [W-1:0]   cur;      // and the score it holds
+    reg signed [A-1:0]   psa;      // the partial sum a column reduction starts from
+    reg signed [W-1:0]   mb;       // the MAC's second operand
+    reg signed [A-1:0]   base;     // the MAC's accumulator input
+    reg signed [A-1:0]   sat;      // the MAC's result
+    reg signed [W-1:0]   mx;
+    reg signed [W-1:0]   ey, ef;   // SLN: the exp state y, f held in the accumulator
+    reg signed [A-1:0]   psv, accv;  // the PE's next partial sum, accumulator, weight
+    reg signed [W-1:0]   wv;
+    begin
+      // this cycle's inputs into the row and column histories, at the entry ptr_q: the loop
+      // and the outputs read the entries 1 .. D - 1 cycles old, never this one
+      for (i = 0; i < R; i = i + 1) begin
+        ha[RHW'(i * D) + RHW'(ptr_q)]  = a_e[i];
+        hfl[RHW'(i * D) + RHW'(ptr_q)] = fl_e[i];
+        hrt[RHW'(i * D) + RHW'(ptr_q)] = rt_e[i];
+        hxt[RHW'(i * D) + RHW'(ptr_q)] = xt_e[i];
+      end
       for (j = 0; j < C; j = j + 1) begin
-        p = PW'(i * C + j);
-        // the row inputs: the array's edge for column 0, else row i's input of j cycles ago
-        hs = ptr_q - HB'(j);
-        rh = RHW'(i * D) + RHW'(hs);
-        rlive = j == 0 || age_q >= (HB+1)'(j);
-        if (j == 0) begin
-          a_in = a_e[i]; {av_in, af_in, al_in} = fl_e[i]; xt_in = xt_e[i];
-        end else if (rlive) begin
-          a_in = ha[rh]; {av_in, af_in, al_in} = hfl[rh]; xt_in = hxt[rh];
-        end else begin
-          a_in = {W{1'b0}}; av_in = 1'b0; af_in = 1'b0; al_in = 1'b0; xt_in = {XTW{1'b0}};
-        end
-        // the column inputs: the array's edge for row 0, else column j's input of i cycles
-        // ago and the partial sum of the PE above
-        hs = ptr_q - HB'(i);
-        ch = CHW'(j * D) + CHW'(hs);
-        clive = i == 0 || age_q >= (HB+1)'(i);
-        if (i == 0) begin
-          b_in = b_e[j]; ct_in = ct_e[j]; ps_in = ps_e[j];
-        end else begin
-          b_in = clive ? hb[ch] : {W{1'b0}}; ct_in = clive ? hct[ch] : {CTW{1'b0}};
-          ps_in = ps_q[p - PW'(C)];
-        end
-        xop  = xt_in[2:0];
-        attn = xop != X_GEMM;
-        if (attn) cur = s_q[SQW'(p) * SQW'(SN) + SQW'(xt_in[3 +: BW + 1])];
-        // Causal mask: in a diagonal tile (the tag's mask bit; key chunk and query block
-        // start at the same index) the PE's key is after its query when its row is greater
-        // than its column. BQK then writes -inf (the identity of LM's max) and SLN writes 0
-        // (nothing for SLD and SLNV to add), so the masked score is absent from every
-        // reduction as in the fixed-point interpreter's `where`.
-        masked = xt_in[XTW-2] && i > j && !(FAULT != 0 && i == R - 1 && j == 0);
-        psa = (attn && i == 0) ? (xop == X_LM ? {{(A-W){1'b1}}, WMIN} : {A{1'b0}}) : ps_in;
-        psv = ps_q[p]; accv = acc_q[p]; wv = w_q[p]; swe = 1'b0; swd = {W{1'b0}};
-        sat = {A{1'b0}};
-        // The MAC (GEMM OS / WS, BQK, SLNV), for a MAC or for the bottom row's sums.
-        if ((av_in && (!attn || xop == X_BQK || xop == X_SLNV)) || i == R - 1) begin
-          mb   = attn ? (xop == X_SLNV ? cur : b_in)
-                      : (ws_i ? (af_in ? wsr_q[i][j*W +: W] : wv) : b_in);
-          base = (attn ? xop == X_SLNV : ws_i) ? psa : (af_in ? {A{1'b0}} : accv);
-          sum  = fx_xa(base) + fx_xw(a_in) * fx_xw(mb)
-               + ((FAULT != 0 && i == FAULT_ROW && j == FAULT_COL) ? (XW'(1) <<< FAULT_SHIFT) : XW'(0));
-          sat  = fx_sata(sum);
-        end
-        if (i == R - 1) begin
-          // the bottom row's next partial sum leaves the array (no output register), with
-          // its column tag; the row flow entering PE (R-1, C-1) leaves beside it
-          mx  = fx_max(psa[W-1:0], cur);
-          psb[j] = xop == X_LM ? {{(A-W){mx[W-1]}}, mx} : xop == X_SLD ? fx_acc_add(psa, cur) : sat;
-          ctb[j] = ct_in;
-          if (j == C - 1) begin
-            avb = av_in; alb = al_in; xtb = xt_in;
-          end
-        end
-        if (av_in) begin
-          if (attn) begin
-            case (xop)
-              X_BQK: begin
-                accv = sat;
-                if (al_in) begin
-                  swe = 1'b1; swd = masked ? WMIN : fx_from_acc(sat);
-                end
-              end
-              X_LM: begin
-                mx = fx_max(psa[W-1:0], cur);
-                psv = {{(A-W){mx[W-1]}}, mx};
-              end
-              X_SLD:  psv = fx_acc_add(psa, cur);
-              X_SLNV: psv = sat;
-              X_SLN: begin
-                // the exp sequence (einsim_fxexp), element ecnt of T + 2; x, then k in the
-                // weight register, {f, y} in the accumulator
-                ecnt = xt_in[4 + BW +: 8];
-                ey = accv[W-1:0];
-                ef = W'(accv[W +: F]);
-                if (ecnt == 8'd0) begin
-                  wv = fx_sub(cur, b_in);
-                end else if (ecnt == 8'd1) begin
-                  ef = fx_exp_f(wv);
-                  wv = wv == WMIN ? WMIN : W'(fx_exp_k(wv));
-                  accv = A'({ef[F-1:0], COEF[T*32 +: W]});
-                end else begin
-                  accv = A'({ef[F-1:0], fx_exp_step(ey, ef, COEF[(8'(T + 1) - ecnt)*32 +: W])});
-                end
-                if (al_in) begin
-                  swe = 1'b1;
-                  swd = masked ? {W{1'b0}} : fx_exp_fin(ey, ef, fx_xw(w_q[p]), 1'b0, COEF[0 +: W]);
-                end
-              end
-              default: ;
-            endcase
-          end else if (ws_i) begin
-            psv = sat;
-            if (af_in) wv = wsr_q[i][j*W +: W];
+        hb[CHW'(j * D) + CHW'(ptr_q)]  = b_e[j];
+        hct[CHW'(j * D) + CHW'(ptr_q)] = ct_e[j];
+      end
+      cb = bq_q ? BPW'(N) : {BPW{1'b0}};
+      nb = bq_q ? {BPW{1'b0}} : BPW'(N);
+      for (j = 0; j < C; j = j + 1) fin_q[(bq_q ? 0 : C) + j] = {(RB+1){1'b0}};
+      for (i = 0; i < R; i = i + 1) begin
+        for (j = 0; j < C; j = j + 1) begin
+          pc = cb + BPW'(i * C + j);
+          pn = nb + BPW'(i * C + j);
+          psv = ps_q[pc]; accv = acc_q[pc]; wv = w_q[pc];
+          // the row inputs: the array's edge for column 0, else row i's input of j cycles
+          // ago (0 when that is before the last reset)
+          hs = ptr_q - HB'(j);
+          rh = RHW'(i * D) + RHW'(hs);
+          if (j == 0) begin
+            a_in = a_e[i]; {av_in, af_in, al_in} = fl_e[i]; xt_in = xt_e[i];
+          end else if (age_q >= (HB+1)'(j)) begin
+            a_in = ha[rh]; {av_in, af_in, al_in} = hfl[rh]; xt_in = hxt[rh];
           end else begin
-            accv = sat;
-            if (al_in) begin
-              // GEMM OS: the result leaves on the column bus, with the PE's row tag
-              res[j] = sat; resv[j] = 1'b1; res_ct[j] = ct_in;
-              res_rt[j] = j == 0 ? rt_e[i] : hrt[rh];
+            a_in = {W{1'b0}}; av_in = 1'b0; af_in = 1'b0; al_in = 1'b0; xt_in = {XTW{1'b0}};
+          end
+          // an idle PE keeps its state: nothing else to compute
+          if (av_in) begin
+            // the column inputs: the array's edge for row 0, else column j's input of i
+            // cycles ago and the partial sum of the PE above
+            hs = ptr_q - HB'(i);
+            ch = CHW'(j * D) + CHW'(hs);
+            clive = age_q >= (HB+1)'(i);
+            if (i == 0) begin
+              b_in = b_e[j]; ps_in = ps_e[j];
+            end else begin
+              b_in = clive ? hb[ch] : {W{1'b0}};
+              ps_in = ps_q[pc - BPW'(C)];
+            end
+            xop  = xt_in[2:0];
+            attn = xop != X_GEMM;
+            sa   = SQW'(i * C + j) * SQW'(SN) + SQW'(xt_in[3 +: BW + 1]);
+            cur  = attn ? s_q[sa] : {W{1'b0}};
+            // Causal mask: in a diagonal tile (the tag's mask bit; key chunk and query block
+            // start at the same index) the PE's key is after its query when its row is
+            // greater than its column. BQK then writes -inf (the identity of LM's max) and
+            // SLN writes 0 (nothing for SLD and SLNV to add), so the masked score is absent
+            // from every reduction as in the fixed-point interpreter's `where`.
+            masked = xt_in[XTW-2] && i > j && !(FAULT != 0 && i == R - 1 && j == 0);
+            psa = (attn && i == 0) ? (xop == X_LM ? {{(A-W){1'b1}}, WMIN} : {A{1'b0}}) : ps_in;
+            sat = {A{1'b0}};
+            // the MAC (GEMM OS / WS, BQK, SLNV)
+            if (!attn || xop == X_BQK || xop == X_SLNV) begin
+              if (attn)
+                mb = xop == X_SLNV ? cur : b_in;
+              else if (!ws_i)
+                mb = b_in;
+              else if (af_in)
+                mb = wsr_q[i * C + j];
+              else
+                mb = wv;
+              base = (attn ? xop == X_SLNV : ws_i) ? psa : (af_in ? {A{1'b0}} : accv);
+              sat  = pe_mac(base, a_in, mb, i, j);
+            end
+            if (attn) begin
+              case (xop)
+                X_BQK: begin
+                  accv = sat;
+                  if (al_in) s_q[sa] = masked ? WMIN : fx_from_acc(sat);
+                end
+                X_LM: begin
+                  mx = fx_max(psa[W-1:0], cur);
+                  psv = {{(A-W){mx[W-1]}}, mx};
+                end
+                X_SLD:  psv = fx_acc_add(psa, cur);
+                X_SLNV: psv = sat;
+                X_SLN: begin
+                  // the exp sequence (einsim_fx.vh), element ecnt of T + 2; x, then k in the
+                  // weight register, {f, y} in the accumulator
+                  ecnt = xt_in[4 + BW +: 8];
+                  ey = accv[W-1:0];
+                  ef = W'(accv[W +: F]);
+                  if (ecnt == 8'd0) begin
+                    wv = fx_sub(cur, b_in);
+                  end else if (ecnt == 8'd1) begin
+                    ef = fx_exp_f(wv);
+                    wv = wv == WMIN ? WMIN : W'(fx_exp_k(wv));
+                    accv = A'({ef[F-1:0], COEF[T*32 +: W]});
+                  end else begin
+                    accv = A'({ef[F-1:0], fx_exp_step(ey, ef, COEF[(8'(T + 1) - ecnt)*32 +: W])});
+                  end
+                  if (al_in)
+                    s_q[sa] = masked ? {W{1'b0}}
+                                     : fx_exp_fin(ey, ef, fx_xw(w_q[pc]), 1'b0, COEF[0 +: W]);
+                end
+                default: ;
+              endcase
+            end else if (ws_i) begin
+              psv = sat;
+              if (af_in) wv = wsr_q[i * C + j];
+            end else begin
+              accv = sat;
+              // GEMM OS: this row's last element reaches column j + 1 at the next cycle,
+              // where its result leaves on the column bus
+              if (al_in && j < C - 1) fin_q[(bq_q ? 0 : C) + j + 1] = {1'b1, RB'(i)};
             end
           end
+          ps_q[pn] = psv; acc_q[pn] = accv; w_q[pn] = wv;
         end
-        // the PE's next state and score-register write
-        ps_n[p] = psv; acc_n[p] = accv; w_n[p] = wv;
-        s_we[p] = swe; s_wa[p] = xt_in[3 +: BW + 1]; s_wd[p] = swd;
+      end
+    end
+  endtask
+
+  integer q;
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      bq_q <= 1'b0;
+      for (q = 0; q < N; q = q + 1) begin
+        ps_q[q] = {A{1'b0}}; acc_q[q] = {A{1'b0}}; w_q[q] = {W{1'b0}};
+      end
+      for (q = 0; q < C; q = q + 1) fin_q[q] = {(RB+1){1'b0}};
+    end else begin
+      bq_q <= !bq_q;
+      step_pes;
+    end
+  end
+  /* verilator lint_on BLKSEQ */
+
+  // ---- the array's outputs (combinational, from the current bank and the inputs): the
+  // GEMM OS result of each column (the PE whose row's last element is there: at most one
+  // per column), and the bottom row's next partial sums with its column tags
+  /* verilator tracing_off */
+  integer              oi, oj;
+  reg                  ofv;      // column oj has a result: the one of row ofi
+  reg [RB:0]           ofr;
+  reg [RB-1:0]         ofi;
+  reg [BPW-1:0]        opc;
+  reg [RHW-1:0]        orh;
+  reg [CHW-1:0]        och;
+  reg [HB-1:0]         ohs;
+  reg                  orl, ocl;
+  reg signed [W-1:0]   oa, ob, ocur, omb, omx;
+  reg                  oav, oaf, oal;
+  reg [XTW-1:0]        oxt;
+  reg [CTW-1:0]        oct;
+  reg [RTW-1:0]        ort;
+  reg [2:0]            oxop;
+  reg                  oattn;
+  reg signed [A-1:0]   ops, opsa, obase;
+  /* verilator tracing_on */
+  always @* begin
+    avb = 1'b0; alb = 1'b0; xtb = {XTW{1'b0}};
+    ofr = {(RB+1){1'b0}}; opc = {BPW{1'b0}}; orh = {RHW{1'b0}}; och = {CHW{1'b0}};
+    ohs = {HB{1'b0}}; orl = 1'b0; ocl = 1'b0; oa = {W{1'b0}}; ob = {W{1'b0}};
+    oav = 1'b0; oaf = 1'b0; oal = 1'b0; oxt = {XTW{1'b0}}; oct = {CTW{1'b0}};
+    ort = {RTW{1'b0}}; ops = {A{1'b0}};
+    for (oj = 0; oj < C; oj = oj + 1) begin
+      // -- the column's GEMM OS result
+      ofv = 1'b0; ofi = {RB{1'b0}};
+      if (oj == 0) begin
+        for (oi = 0; oi < R; oi = oi + 1)
+          if (fl_e[oi][2] && fl_e[oi][0] && xt_e[oi][2:0] == X_GEMM) begin
+            ofv = 1'b1; ofi = RB'(oi);
+          end
+      end else begin
+        ofr = fin_q[(bq_q ? C : 0) + oj];
+        ofv = ofr[RB]; ofi = ofr[RB-1:0];
+      end
+      res[oj] = {A{1'b0}}; resv[oj] = 1'b0; res_rt[oj] = {RTW{1'b0}}; res_ct[oj] = {CTW{1'b0}};
+      if (ofv && !ws_i) begin
+        ohs = ptr_q - HB'(oj);
+        orh = RHW'(ofi) * RHW'(D) + RHW'(ohs);
+        if (oj == 0) begin
+          oa = a_e[ofi]; oaf = fl_e[ofi][1]; ort = rt_e[ofi];
+        end else begin
+          oa = ha[orh]; oaf = hfl[orh][1]; ort = hrt[orh];
+        end
+        ohs = ptr_q - HB'(ofi);
+        och = CHW'(oj * D) + CHW'(ohs);
+        ocl = age_q >= (HB+1)'(ofi);
+        if (ofi == {RB{1'b0}}) begin
+          ob = b_e[oj]; oct = ct_e[oj];
+        end else begin
+          ob = ocl ? hb[och] : {W{1'b0}}; oct = ocl ? hct[och] : {CTW{1'b0}};
+        end
+        opc = (bq_q ? BPW'(N) : {BPW{1'b0}}) + BPW'(ofi) * BPW'(C) + BPW'(oj);
+        res[oj] = pe_mac(oaf ? {A{1'b0}} : acc_q[opc], oa, ob, 32'(ofi), oj);
+        resv[oj] = 1'b1; res_rt[oj] = ort; res_ct[oj] = oct;
+      end
+      // -- the bottom row's PE (R-1, oj): its next partial sum (no output register)
+      ohs = ptr_q - HB'(oj);
+      orh = RHW'((R - 1) * D) + RHW'(ohs);
+      orl = oj == 0 || age_q >= (HB+1)'(oj);
+      if (oj == 0) begin
+        oa = a_e[R-1]; {oav, oaf, oal} = fl_e[R-1]; oxt = xt_e[R-1];
+      end else if (orl) begin
+        oa = ha[orh]; {oav, oaf, oal} = hfl[orh]; oxt = hxt[orh];
+      end else begin
+        oa = {W{1'b0}}; oav = 1'b0; oaf = 1'b0; oal = 1'b0; oxt = {XTW{1'b0}};
+      end
+      ohs = ptr_q - HB'(R - 1);
+      och = CHW'(oj * D) + CHW'(ohs);
+      ocl = R == 1 || age_q >= (HB+1)'(R - 1);
+      opc = (bq_q ? BPW'(N) : {BPW{1'b0}}) + BPW'((R - 1) * C) + BPW'(oj);
+      if (R == 1) begin
+        ob = b_e[oj]; oct = ct_e[oj]; ops = ps_e[oj];
+      end else begin
+        ob = ocl ? hb[och] : {W{1'b0}}; oct = ocl ? hct[och] : {CTW{1'b0}};
+        ops = ps_q[opc - BPW'(C)];
+      end
+      oxop  = oxt[2:0];
+      oattn = oxop != X_GEMM;
+      ocur  = oattn ? s_q[SQW'((R - 1) * C + oj) * SQW'(SN) + SQW'(oxt[3 +: BW + 1])] : {W{1'b0}};
+      opsa  = (oattn && R == 1) ? (oxop == X_LM ? {{(A-W){1'b1}}, WMIN} : {A{1'b0}}) : ops;
+      if (oattn)
+        omb = oxop == X_SLNV ? ocur : ob;
+      else if (!ws_i)
+        omb = ob;
+      else if (oaf)
+        omb = wsr_q[(R - 1) * C + oj];
+      else
+        omb = w_q[opc];
+      obase = (oattn ? oxop == X_SLNV : ws_i) ? opsa : (oaf ? {A{1'b0}} : acc_q[opc]);
+      omx   = fx_max(opsa[W-1:0], ocur);
+      psb[oj] = oxop == X_LM ? {{(A-W){omx[W-1]}}, omx}
+              : oxop == X_SLD ? fx_acc_add(opsa, ocur) : pe_mac(obase, oa, omb, R - 1, oj);
+      ctb[oj] = oct;
+      if (oj == C - 1) begin
+        avb = oav; alb = oal; xtb = oxt;
       end
     end
   end

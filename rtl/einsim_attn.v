@@ -1,7 +1,7 @@
 // einsim_attn.v — the attention side of the accelerator (FuseMax 1-pass, rtl/README.md
 // "Attention"): the Q/K/V buffer, the output buffer, the two tile queues (einsim_aseq)
 // with their done flags and end stamps, the deskew of the 2D array's bottom row, the
-// staging registers (STG) and the C-PE 1D array (einsim_pe1d). The 2D work runs on the
+// staging registers (STG) and the C-PE 1D array. The 2D work runs on the
 // accelerator's one PE array (einsim_array in einsim_top): this module puts out one
 // stream element per cycle (row operands: K or V rows; column operands: Q, or RM for
 // SLN; the attention tag) into the top's operand register and skew lines, and takes
@@ -93,7 +93,7 @@ module einsim_attn #(
 
   // ---- the stream element to the 2D array: row operands (K or V rows), column operands
   // (Q, or the block's RM from the 1D PEs for SLN), the attention tag ----------------------
-  wire [C*W-1:0] rm2d, av;
+  wire [C*W-1:0] rm2d;
   integer i, j;
   always @* begin
     for (i = 0; i < R; i = i + 1) row_o[i*W +: W] = v2 ? abuf[(a2 + i) % GW] : {W{1'b0}};
@@ -153,19 +153,129 @@ module einsim_attn #(
     end
   end
 
-  // ---- 1D array ---------------------------------------------------------------------------
-  generate
-    for (gj = 0; gj < C; gj = gj + 1) begin : g_1d
-      einsim_pe1d #(.W(W), .F(F), .A(A), .T(T), .LOG2E(LOG2E), .COEF(COEF), .NB(NB), .BW(BW),
-                    .NF(NF), .FW(FW)) u_pe (
-        .clk_i(clk_i), .rst_ni(rst_ni), .iss_i(v1), .op_i(op1), .cnt_i(c1[7:0]), .last_i(l1),
-        .first_i(f1), .blk_i(bk1[BW-1:0]),
-        .st_v_i(so_v), .st_kind_i(so_kind), .st_blk_i(so_blk), .st_f_i(so_f),
-        .st_data_i(so[gj*W +: W]), .blk2d_i(bk2[BW-1:0]), .rm2d_o(rm2d[gj*W +: W]),
-        .av_o(av[gj*W +: W])
-      );
+  // ---- 1D array: C PEs that run the same operation on the same block (and f) in a cycle,
+  // each on its own words. Every register file holds one C-word vector per index (PE j's
+  // word at bits j*W, as the staging registers deliver them), so that an operation is one
+  // loop over the PEs and one write per register file:
+  //   RM   (1): rmo[b] = first ? -inf : rm[b]; rm[b] = max(rmo[b], lm[b])
+  //   PRM  (2): prm[b] = exp(sub(rmo[b], rm[b]))   (the exp sequence of einsim_fx.vh,
+  //             T + 2 cycles: x, then k / f / y = C[T], then the Horner steps; fx_exp_fin
+  //             at the last)
+  //   SPD  (3): spd[b] = mul(first ? 0 : rd[b], prm[b])
+  //   RD   (4): rd[b]  = add(sld[b], spd[b])
+  //   SPNV (5): spnv[b, f] = mul(first ? 0 : rnv[b, f], prm[b])     (f = cycle, F cycles)
+  //   RNV  (6): rnv[b, f]  = add(slnv[b, f], spnv[b, f])
+  //   AV   (7): the output buffer gets div(rnv[b, f], rd[b])
+  // lm, sld and slnv are written by the staging registers; rm of the 2D array's current
+  // block goes up the columns (rm2d).
+  localparam integer CW = C * W;
+  localparam signed [W-1:0] WMIN = {1'b1, {(W-1){1'b0}}};
+  localparam [7:0] O_RM = 8'(`EINSIM_OP_A1_RM), O_PRM = 8'(`EINSIM_OP_A1_PRM),
+                   O_SPD = 8'(`EINSIM_OP_A1_SPD), O_RD = 8'(`EINSIM_OP_A1_RD),
+                   O_SPNV = 8'(`EINSIM_OP_A1_SPNV), O_RNV = 8'(`EINSIM_OP_A1_RNV),
+                   O_AV = 8'(`EINSIM_OP_A1_AV);
+  reg  [CW-1:0]   rm_q [0:NB-1];
+  reg  [CW-1:0]   rmo_q [0:NB-1];
+  reg  [CW-1:0]   prm_q [0:NB-1];
+  reg  [CW-1:0]   spd_q [0:NB-1];
+  reg  [CW-1:0]   rd_q [0:NB-1];
+  reg  [CW-1:0]   lm_q [0:NB-1];
+  reg  [CW-1:0]   sld_q [0:NB-1];
+  reg  [CW-1:0]   rnv_q [0:NB*NF-1];
+  reg  [CW-1:0]   spnv_q [0:NB*NF-1];
+  reg  [CW-1:0]   slnv_q [0:NB*NF-1];
+  // the exp sequence's state per PE: x, y, f, k and the -inf flag
+  reg  [CW-1:0]   ex_x_q, ex_y_q, ex_f_q;
+  reg  [C*XW-1:0] ex_k_q;
+  reg  [C-1:0]    ex_z_q;
+  wire [BW-1:0]   b1k = bk1[BW-1:0];
+  wire [BW+FW-1:0] bf1 = {b1k, c1[FW-1:0]};
+  wire [7:0]      e1c = c1[7:0];
+  assign rm2d = rm_q[bk2[BW-1:0]];
+
+  // Each operation is a function over the PEs' words (its loop variables and temporaries
+  // are the function's own, which the simulator keeps in machine registers).
+  function automatic [CW-1:0] op_1d(input [7:0] op, input first, input [CW-1:0] v1w,
+                                    input [CW-1:0] v2w);
+    integer            kp;
+    reg signed [W-1:0] x1, x2;
+    begin
+      op_1d = {CW{1'b0}};
+      for (kp = 0; kp < C; kp = kp + 1) begin
+        x1 = v1w[kp*W +: W]; x2 = v2w[kp*W +: W];
+        case (op)
+          O_RM:          op_1d[kp*W +: W] = fx_max(x1, x2);
+          O_PRM:         op_1d[kp*W +: W] = fx_exp_fin(ex_y_q[kp*W +: W], ex_f_q[kp*W +: W],
+                                                      ex_k_q[kp*XW +: XW], ex_z_q[kp], COEF[0 +: W]);
+          O_SPD, O_SPNV: op_1d[kp*W +: W] = fx_mul(first ? {W{1'b0}} : x1, x2);
+          O_RD, O_RNV:   op_1d[kp*W +: W] = fx_add(x1, x2);
+          O_AV:          op_1d[kp*W +: W] = fx_div(x1, x2);
+          default: ;
+        endcase
+      end
     end
-  endgenerate
+  endfunction
+  wire [CW-1:0] rmo_n = f1 ? {C{WMIN}} : rm_q[b1k];   // RM: the block's previous running max
+  reg  [CW-1:0] av_v;                                 // AV: the PEs' outputs
+  integer       k1;
+  /* verilator lint_off BLKSEQ */
+  always @(posedge clk_i) begin
+    av_v = {CW{1'b0}};
+    if (v1) begin
+      case (op1)
+        O_RM:    begin rmo_q[b1k] <= rmo_n; rm_q[b1k] <= op_1d(O_RM, 1'b0, rmo_n, lm_q[b1k]); end
+        O_PRM:   if (l1) prm_q[b1k] <= op_1d(O_PRM, 1'b0, {CW{1'b0}}, {CW{1'b0}});
+        O_SPD:   spd_q[b1k] <= op_1d(O_SPD, f1, rd_q[b1k], prm_q[b1k]);
+        O_RD:    rd_q[b1k] <= op_1d(O_RD, 1'b0, sld_q[b1k], spd_q[b1k]);
+        O_SPNV:  spnv_q[bf1] <= op_1d(O_SPNV, f1, rnv_q[bf1], prm_q[b1k]);
+        O_RNV:   rnv_q[bf1] <= op_1d(O_RNV, 1'b0, slnv_q[bf1], spnv_q[bf1]);
+        O_AV: begin
+          av_v = op_1d(O_AV, 1'b0, rnv_q[bf1], rd_q[b1k]);
+          for (k1 = 0; k1 < C; k1 = k1 + 1) obuf[(b1 + k1) % GW] <= av_v[k1*W +: W];
+        end
+        default: ;
+      endcase
+    end
+    if (so_v) begin
+      if (so_kind == 8'(`EINSIM_OP_A2_LM)) lm_q[so_blk] <= so[CW-1:0];
+      if (so_kind == 8'(`EINSIM_OP_A2_SLD)) sld_q[so_blk] <= so[CW-1:0];
+      if (so_kind == 8'(`EINSIM_OP_A2_SLNV)) slnv_q[{so_blk, so_f}] <= so[CW-1:0];
+    end
+  end
+  /* verilator lint_on BLKSEQ */
+
+  // The exp sequence of PRM, one step per cycle in every PE (cnt 0: x = sub(rmo, rm);
+  // 1: kp, f, y = C[T], the -inf flag; 2 ..: the Horner step with C[T + 1 - cnt]); its
+  // last step and the scaling are fx_exp_fin in op_1d, where prm is written.
+  function automatic [C*XW+3*CW+C-1:0] exp_1d(input [7:0] cnt, input [CW-1:0] av,
+                                              input [CW-1:0] bv);
+    integer            kp;
+    reg [CW-1:0]       nx, ny, nf;
+    reg [C*XW-1:0]     nk;
+    reg [C-1:0]        nz;
+    reg signed [W-1:0] x;
+    begin
+      nx = ex_x_q; ny = ex_y_q; nf = ex_f_q; nk = ex_k_q; nz = ex_z_q;
+      for (kp = 0; kp < C; kp = kp + 1) begin
+        x = ex_x_q[kp*W +: W];
+        if (cnt == 8'd0) begin
+          nx[kp*W +: W] = fx_sub(av[kp*W +: W], bv[kp*W +: W]);
+        end else if (cnt == 8'd1) begin
+          nk[kp*XW +: XW] = fx_exp_k(x);
+          nf[kp*W +: W] = fx_exp_f(x);
+          ny[kp*W +: W] = COEF[T*32 +: W];
+          nz[kp] = x == WMIN;
+        end else begin
+          ny[kp*W +: W] = fx_exp_step(ex_y_q[kp*W +: W], ex_f_q[kp*W +: W],
+                                     COEF[(8'(T + 1) - cnt)*32 +: W]);
+        end
+      end
+      exp_1d = {nk, nx, ny, nf, nz};
+    end
+  endfunction
+  always @(posedge clk_i)
+    if (v1 && op1 == O_PRM)
+      {ex_k_q, ex_x_q, ex_y_q, ex_f_q, ex_z_q} <= exp_1d(e1c, rmo_q[b1k], rm_q[b1k]);
 
   // ---- tile ends, output writes, run state ------------------------------------------------
   // ea: a BQK / SLN element's last write (PE (R-1, C-1)); eb: a column result leaving the
@@ -186,8 +296,6 @@ module einsim_attn #(
     if (ea_done) end2[btid] <= cyc + 32'd1;
     if (eb_done) end2[so_tid] <= cyc + 32'd1;
     if (e1) end1[t1] <= cyc + 32'd1;
-    if (v1 && op1 == 8'(`EINSIM_OP_A1_AV))
-      for (j = 0; j < C; j = j + 1) obuf[(b1 + j) % GW] <= av[j*W +: W];
     if (ld_we_i && ld_sel_i == 4'd3 && ld_addr_i < GW) abuf[ld_addr_i] <= ld_data_i[W-1:0];
   end
   always @(posedge clk_i or negedge rst_ni) begin

@@ -71,7 +71,8 @@ function automatic signed [W-1:0] fx_div(input signed [W-1:0] a, input signed [W
 endfunction
 
 // The exp sequence (fx_exp of sim/func/fixed.c) after x = sub(a, b), one operation per
-// cycle as a PE's MAC datapath executes it (einsim_fxexp, and the 2D PEs in SLN):
+// cycle as a PE's MAC datapath executes it (the 1D PEs' PRM in einsim_attn, and the 2D
+// PEs in SLN):
 //   t = mac(0, x, LOG2E): k = floor(t / 2^2F) (fx_exp_k), f = the F bits below (fx_exp_f),
 //   y = C[T]; then T Horner steps y = from_acc(mac(C[s] * 2^F, y, f)) (fx_exp_step), s = T-1
 //   .. 0, the last with the scaling by 2^k (fx_exp_fin). The including module defines

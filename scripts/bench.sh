@@ -149,6 +149,7 @@ for n in $RTL_SIZES; do
     gemmcore-${n}x$n --rtl rtl/gemm/sources.f "${GEMM_CASE[@]}"
   rtl_speed "${n}x$n FuseMax attention seq 256 E=F=32" fusemax-${n}x$n "${ATTN_CASE[@]}" \
     --set mapping.partitions.M0=$n
-  [ "$n" = 8 ] && vp_speed "8x8 FuseMax attention seq 256 E=F=32" fusemax-8x8 "${ATTN_CASE[@]}" \
-    --set mapping.partitions.M0=8
+  if [ "$n" = 8 ]; then
+    vp_speed "8x8 FuseMax attention seq 256 E=F=32" fusemax-8x8 "${ATTN_CASE[@]}" --set mapping.partitions.M0=8
+  fi
 done

@@ -6,8 +6,8 @@
 #   build/cosim/ARCH/TOP/VARIANT/libeinsim_cosim.so   the same for a core whose top is not
 #                                   einsim_top (RTL_LIST=FILE, or RTL_TOP=TOP RTL_SRCS=...)
 # VARIANT is normal or fault (+define+EINSIM_FAULT_ACC +define+EINSIM_FAULT_STALL).
-# Builds are cached: nothing is rebuilt unless the core's sources, the bridge or the
-# model file changed.
+# Builds are cached: nothing is rebuilt unless the core's sources, the bridge, the model
+# file or this file (the Verilator flags) changed.
 LDLIBS += -ldl
 
 VERILATOR ?= verilator
@@ -41,9 +41,12 @@ else
 endif
 RTL_INCDIRS ?= rtl
 RTL_INCS := $(sort $(wildcard $(addsuffix /*.vh,$(RTL_INCDIRS))))
-# Verilator flags of every bridge (this file's and nm.mk's), then this top's.
+# Verilator flags of every bridge (this file's and nm.mk's), then this top's. The split
+# (50000 / 1000 instead of 5000 / 200) gives fewer, larger C++ files and functions: each
+# file costs about a second of headers, and fewer function calls per cycle run faster
+# (rtl/README.md, "Build times and speed").
 VL_FLAGS := --cc -Wall -O3 --x-assign fast --x-initial fast --trace-fst --timescale 1ns/1ns \
-  --output-split 5000 --output-split-cfuncs 200 -CFLAGS -fPIC
+  --output-split 50000 --output-split-cfuncs 1000 -CFLAGS -fPIC
 COSIM_VFLAGS = $(VL_FLAGS) --top-module $(RTL_TOP) $(addprefix -I,$(RTL_INCDIRS))
 COSIM_OPT := OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2
 COSIM_RT_OBJS := verilated.o verilated_threads.o verilated_fst_c.o
@@ -74,7 +77,7 @@ build/cosim/%/einsim_params.vh: models/%.cfg models/fusemax.cfg sim/lower/lower.
 # cosim_variant NAME DEFINES
 define cosim_variant
 build/cosim/%/$(RTL_DIR)$(1)/libeinsim_cosim.so: build/cosim/%/einsim_params.vh $(RTL_SRCS) $(RTL_INCS) \
-    $(RTL_LIST) sim/cosim/bridge.cpp sim/cosim/cosim.h $(COSIM_RT)
+    $(RTL_LIST) sim/cosim/bridge.cpp sim/cosim/cosim.h sim/cosim/cosim.mk $(COSIM_RT)
 	$(Q)rm -rf $$(@D)/obj && mkdir -p $$(@D)
 	@$$(if $(Q),echo "  VERILATE $$(@D)")
 	$(Q)$(VERILATOR) $(COSIM_VFLAGS) $(2) -Ibuild/cosim/$$* -Mdir $$(@D)/obj $(RTL_SRCS)

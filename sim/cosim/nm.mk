@@ -24,7 +24,8 @@ build/cosim/nm/%/einsim_nm_params.vh: models/%.cfg sim/cosim/nmcosim.c | $(BIN)
 # nm_variant NAME DEFINES
 define nm_variant
 build/cosim/nm/%/$(1)/libeinsim_cosim.so: build/cosim/nm/%/einsim_nm_params.vh $(NM_RTL) \
-    rtl/nm/lint.vlt sim/cosim/bridge.cpp sim/cosim/cosim.h $(COSIM_RT)
+    rtl/nm/lint.vlt sim/cosim/bridge.cpp sim/cosim/cosim.h sim/cosim/cosim.mk sim/cosim/nm.mk \
+    $(COSIM_RT)
 	$(Q)rm -rf $$(@D)/obj && mkdir -p $$(@D)
 	@$$(if $(Q),echo "  VERILATE $$(@D)")
 	$(Q)$(VERILATOR) $(NM_VFLAGS) $(2) -Ibuild/cosim/nm/$$* -Mdir $$(@D)/obj rtl/nm/lint.vlt $(NM_RTL)

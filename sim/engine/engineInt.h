@@ -191,6 +191,9 @@ const SpatialSpec *engine_spatial_of(const MappingSpec *m, const char *unit);
 uint64_t engine_cost_per_term(const Einsum *e, const ComputeUnitSpec *u, const BindingSpec *b);
 /* Bytes the DRAM channel (the architecture's first level) moves per clock cycle. */
 double engine_dram_bytes_per_cycle(const ArchSpec *a);
+/* The analytic level's DRAM time for `bytes`: bytes over bytes per cycle, rounded up; none
+ * in the scenario of an RTL run with the data on chip, whose loads and stores take no time. */
+double engine_dram_cycles(const EngineInput *in, double bytes);
 /* Words per cycle of each of storage level s's read and write ports (row width x banks,
  * at least 1). */
 uint64_t engine_port_words(const StorageSpec *s, uint32_t dtype_bits);

@@ -3,6 +3,7 @@
  * that share a key/value head, a term's cycles, the DRAM's and a buffer's rates. */
 #include "engine/engineInt.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "util/util.h"
@@ -96,6 +97,11 @@ uint64_t engine_cost_per_term(const Einsum *e, const ComputeUnitSpec *u, const B
 double engine_dram_bytes_per_cycle(const ArchSpec *a)
 {
     return arch_dram_bytes_per_cycle(a);
+}
+
+double engine_dram_cycles(const EngineInput *in, double bytes)
+{
+    return in->data_on_chip ? 0 : ceil(bytes / engine_dram_bytes_per_cycle(in->arch));
 }
 
 uint64_t engine_port_words(const StorageSpec *s, uint32_t dtype_bits)

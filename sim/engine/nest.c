@@ -428,7 +428,7 @@ void nest_costs(const EngineInput *in, const NestCounts *nc, uint64_t bh, NestCo
     for (int k = 0; k < nc->n_t; k++)
         dram += (double)(nc->reads[nc->n_lv - 1][k] + nc->updates[nc->n_lv - 1][k]);
     out->dram_bytes = dram * wbytes * (double)bh;
-    double mem = ceil(out->dram_bytes / engine_dram_bytes_per_cycle(in->arch));
+    double mem = engine_dram_cycles(in, out->dram_bytes);
     out->memory = mem < 1.8e19 ? (uint64_t)mem : (of = true, UINT64_MAX);
     for (int l = 1; l < nc->n_lv - 1; l++) {
         uint64_t pw = engine_port_words(nc->level[l], in->workload->dtype_bits);
@@ -480,7 +480,7 @@ static uint64_t transfer(Chan *c, uint64_t b, uint64_t i, bool store, uint64_t a
     if (!(bytes > 0))
         return 0;
     uint64_t s = c->free > avail ? c->free : avail;
-    c->free = s + xfer(bytes, c->bpc);
+    c->free = s + (c->in->data_on_chip ? 0 : xfer(bytes, c->bpc));
     uint64_t done = store ? c->free : c->free + lat;
     if (c->in->trace) {
         const Einsum *e = &c->in->cascade->einsums[c->nc->einsum];

@@ -6,6 +6,9 @@
  *     the GEMM ranks (multiples or not of the array and tile sizes);
  *   - more buffer, more DRAM bandwidth or more buffer bandwidth (banks) never takes more
  *     cycles, and never turns a feasible mapping infeasible;
+ *   - the scenario of an RTL run (data on chip, loads and stores take no time) holds the
+ *     first property too (its analytic level has no DRAM time), is never slower than the
+ *     run from DRAM, and its search equals the exhaustive one (at every fourth point);
  *   - the same inputs give the same numbers;
  *   - the cycle level's branch and bound (cutoff, block-level periods) gives exactly the
  *     cycles and stall split of the exhaustive search over the same options;
@@ -67,6 +70,31 @@ static Pt eval(const char *arch, const char *wl, const char *map, const char *co
                 printf(" (%" PRIu64 " vs %" PRIu64 ")\n", cy.cycles, ex.cycles);
             }
             CHECK(same);
+            /* The scenario of an RTL run (data on chip: loads and stores take no time):
+             * its own analytic level bounds it, it is never slower than the run with
+             * DRAM, and its search is exact too. */
+            ri.in.data_on_chip = true;
+            EngineResult ra;
+            engine_analytic(&ri.in, &ra);
+            CycleResult oc, oe;
+            engine_cycle(&ri.in, &ra, &oc);
+            oe = oc;
+            if (n_points % 4 == 0) {   /* every fourth point: the exhaustive search is slow */
+                ri.in.exhaustive = true;
+                engine_cycle(&ri.in, &ra, &oe);
+                ri.in.exhaustive = false;
+            }
+            ri.in.data_on_chip = false;
+            bool ok = ra.feasible && oc.ran && ra.cycles <= oc.cycles && oc.cycles <= cy.cycles &&
+                      oe.cycles == oc.cycles && ra.cycles <= r.cycles;
+            if (!ok) {
+                printf("  data on chip: %s %s %s:", arch, wl, map);
+                for (int i = 0; sets && sets[i]; i++)
+                    printf(" %s", sets[i]);
+                printf(" (analytic %" PRIu64 ", cycle %" PRIu64 ", exhaustive %" PRIu64
+                       ", with DRAM %" PRIu64 ")\n", ra.cycles, oc.cycles, oe.cycles, cy.cycles);
+            }
+            CHECK(ok);
         }
     } else {
         diag_print(&d, stdout);
