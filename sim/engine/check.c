@@ -12,19 +12,11 @@
 #include "engine/nest.h"
 #include "util/util.h"
 
-static int in_names(const char *const *v, int n, const char *name)
-{
-    for (int i = 0; i < n; i++)
-        if (strcmp(v[i], name) == 0)
-            return 1;
-    return 0;
-}
-
 
 static bool group_has(const GroupSpec *gs, const char *name)
 {
     for (int s = 0; s < gs->n_stages; s++)
-        if (in_names(gs->stages[s].einsums, gs->stages[s].n_einsums, name))
+        if (engine_in_names(gs->stages[s].einsums, gs->stages[s].n_einsums, name))
             return true;
     return false;
 }
@@ -82,7 +74,7 @@ static void check_reduced_loop(const EngineInput *in, int gi, int r, Diag *d)
             why = "the group also iterates over a recurrence, which einsim does not combine with partial sums";
         else if (read_here)
             why = "its partial result would be read in the same group";
-        else if (in_names(gs->resident, gs->n_resident, out) || in_names(gs->streamed, gs->n_streamed, out))
+        else if (engine_in_names(gs->resident, gs->n_resident, out) || engine_in_names(gs->streamed, gs->n_streamed, out))
             why = "its partial sums go through DRAM between tiles, so it cannot be resident or streamed";
         else if (!stored)
             why = "its result is neither an output nor read by another group";
@@ -162,7 +154,7 @@ int engine_check(const EngineInput *in, Diag *d)
         for (int s = 0; s < gs->n_stages; s++)
             for (int k = 0; k < gs->stages[s].n_einsums; k++) {
                 int ei = cascade_find_einsum(c, gs->stages[s].einsums[k]);
-                if (ei >= 0 && in_names(gs->reg_bypass, gs->n_reg_bypass,
+                if (ei >= 0 && engine_in_names(gs->reg_bypass, gs->n_reg_bypass,
                                         c->tensors[c->einsums[ei].out].name))
                     diag_error(d, gs->loc.file, gs->loc.line, "mapping.groups.%s.reg_bypass: %s is "
                                "the result of einsum %s; only its operands can bypass the PE "
@@ -170,7 +162,7 @@ int engine_check(const EngineInput *in, Diag *d)
                                c->einsums[ei].name);
             }
         for (int k = 0; k < gs->n_spill; k++)
-            if (!in_names(gs->resident, gs->n_resident, gs->spill[k]))
+            if (!engine_in_names(gs->resident, gs->n_resident, gs->spill[k]))
                 diag_error(d, gs->loc.file, gs->loc.line, "mapping.groups.%s.spill: %s must also "
                            "be resident", gs->name, gs->spill[k]);
     }

@@ -198,6 +198,8 @@ double engine_dram_cycles(const EngineInput *in, double bytes);
  * at least 1). */
 uint64_t engine_port_words(const StorageSpec *s, uint32_t dtype_bits);
 const BindingSpec *engine_binding_of(const MappingSpec *m, const char *einsum); /* or NULL */
+/* Whether name is one of the n names of v. */
+bool engine_in_names(const char *const *v, int n, const char *name);
 /* The spatial mapping Einsum `einsum` runs with on `unit`: its binding's own rows / cols
  * when it gives them, else the unit's (mapping.spatial); NULL when neither. */
 const SpatialSpec *engine_spatial_for(const MappingSpec *m, const char *einsum, const char *unit);

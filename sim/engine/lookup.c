@@ -16,6 +16,14 @@ const BindingSpec *engine_binding_of(const MappingSpec *m, const char *einsum)
     return NULL;
 }
 
+bool engine_in_names(const char *const *v, int n, const char *name)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(v[i], name) == 0)
+            return true;
+    return false;
+}
+
 const SpatialSpec *engine_spatial_of(const MappingSpec *m, const char *unit)
 {
     for (int i = 0; i < m->n_spatial; i++)

@@ -13,22 +13,6 @@
 
 /* ---- lookups ------------------------------------------------------------------------ */
 
-static const BindingSpec *binding_of(const MappingSpec *m, const char *einsum)
-{
-    for (int i = 0; i < m->n_bindings; i++)
-        if (strcmp(m->bindings[i].einsum, einsum) == 0)
-            return &m->bindings[i];
-    return NULL;
-}
-
-static bool in_names(const char *const *v, int n, const char *name)
-{
-    for (int i = 0; i < n; i++)
-        if (strcmp(v[i], name) == 0)
-            return true;
-    return false;
-}
-
 static int unit_index(const ArchSpec *a, const char *name)
 {
     for (int u = 0; u < a->n_units; u++)
@@ -197,7 +181,7 @@ static bool read_off_unit(const EngineInput *in, const PlanGroup *p, int t, int 
 /* Is tensor t read by Einsums on `unit` only, and held in the group's buffer lists? */
 static bool listed_on_chip(const GroupSpec *gs, const char *name)
 {
-    return in_names(gs->resident, gs->n_resident, name) || in_names(gs->streamed, gs->n_streamed, name);
+    return engine_in_names(gs->resident, gs->n_resident, name) || engine_in_names(gs->streamed, gs->n_streamed, name);
 }
 
 PassShape plan_shape(const EngineInput *in, const PlanGroup *p, int a, ItemExt x)
@@ -207,7 +191,7 @@ PassShape plan_shape(const EngineInput *in, const PlanGroup *p, int a, ItemExt x
     const PlanAct *pa = &p->act[a];
     const Einsum *e = &c->einsums[pa->einsum];
     const ComputeUnitSpec *u = &ar->units[pa->unit];
-    const BindingSpec *b = binding_of(in->mapping, e->name);
+    const BindingSpec *b = engine_binding_of(in->mapping, e->name);
     const SpatialSpec *sp = engine_spatial_for(in->mapping, e->name, u->name);
     int rr = sp && sp->rows ? cascade_find_rank(c, sp->rows) : -1;
     int rc = sp && sp->cols ? cascade_find_rank(c, sp->cols) : -1;
@@ -403,8 +387,8 @@ int plan_home(const EngineInput *in, const PlanGroup *p, int t)
 {
     const Cascade *c = in->cascade;
     int src = engine_view_source(c, t);
-    if (p->bypass && (in_names(p->gs->bypass, p->gs->n_bypass, c->tensors[t].name) ||
-                      in_names(p->gs->bypass, p->gs->n_bypass, c->tensors[src].name)))
+    if (p->bypass && (engine_in_names(p->gs->bypass, p->gs->n_bypass, c->tensors[t].name) ||
+                      engine_in_names(p->gs->bypass, p->gs->n_bypass, c->tensors[src].name)))
         return 3;
     for (int i = 0; i < p->n_act; i++) {
         const PlanAct *pa = &p->act[i];
@@ -412,8 +396,8 @@ int plan_home(const EngineInput *in, const PlanGroup *p, int t)
             return 0;
     }
     const char *name = c->tensors[src].name;
-    if (in_names(p->gs->resident, p->gs->n_resident, name) ||
-        in_names(p->gs->streamed, p->gs->n_streamed, name))
+    if (engine_in_names(p->gs->resident, p->gs->n_resident, name) ||
+        engine_in_names(p->gs->streamed, p->gs->n_streamed, name))
         return 0;
     int prod = -1;
     for (int i = 0; i < p->n_act; i++)
@@ -457,8 +441,8 @@ bool plan_forwarded(const EngineInput *in, const PlanGroup *p, int a, int t)
 bool plan_reg_bypass(const EngineInput *in, const PlanGroup *p, int t)
 {
     const Cascade *c = in->cascade;
-    return in_names(p->gs->reg_bypass, p->gs->n_reg_bypass, c->tensors[t].name) ||
-           in_names(p->gs->reg_bypass, p->gs->n_reg_bypass, c->tensors[engine_view_source(c, t)].name);
+    return engine_in_names(p->gs->reg_bypass, p->gs->n_reg_bypass, c->tensors[t].name) ||
+           engine_in_names(p->gs->reg_bypass, p->gs->n_reg_bypass, c->tensors[engine_view_source(c, t)].name);
 }
 
 /* Elements of tensor t touched by one item of Einsum actor `a`, times the passes that
@@ -636,7 +620,7 @@ int engine_group_of(const EngineInput *in, int e)
     const MappingSpec *m = in->mapping;
     for (int g = 0; g < m->n_groups; g++)
         for (int s = 0; s < m->groups[g].n_stages; s++)
-            if (in_names(m->groups[g].stages[s].einsums, m->groups[g].stages[s].n_einsums,
+            if (engine_in_names(m->groups[g].stages[s].einsums, m->groups[g].stages[s].n_einsums,
                          c->einsums[e].name))
                 return g;
     for (int k = 0; k < c->n_einsums; k++) {
@@ -1109,7 +1093,7 @@ int plan_build(const EngineInput *in, int g, PlanOpts o, PlanGroup *p, char *why
             const Einsum *es = &c->einsums[e];
             if (!einsum_computes(es))
                 continue;
-            const BindingSpec *b = binding_of(m, es->name);
+            const BindingSpec *b = engine_binding_of(m, es->name);
             PlanAct pa = { .kind = ACT_EINSUM, .einsum = e, .tensor = es->out,
                            .unit = unit_index(a, b->unit), .phase = PH_EVERY, .stage = s };
             pa.has_block = false;
@@ -1198,7 +1182,7 @@ int plan_build(const EngineInput *in, int g, PlanOpts o, PlanGroup *p, char *why
             int w = c->tensors[src].writer;
             int wa = w >= 0 ? find_act(p, ACT_EINSUM, w) : -1;
             PlanDep d = { 0 };
-            bool through_dram = p->spilled && in_names(gs->spill, gs->n_spill, c->tensors[src].name);
+            bool through_dram = p->spilled && engine_in_names(gs->spill, gs->n_spill, c->tensors[src].name);
             if (wa >= 0 && !through_dram) {
                 if (!access_step(c, e, j, &c->einsums[w], &d.dstep, &d.kind))
                     continue;
@@ -1209,11 +1193,11 @@ int plan_build(const EngineInput *in, int g, PlanOpts o, PlanGroup *p, char *why
             } else {
                 /* From DRAM: a load of the source tensor, once per residency. */
                 const char *name = c->tensors[t].name;
-                Residency res = in_names(gs->resident, gs->n_resident, name) ||
-                                in_names(gs->resident, gs->n_resident, c->tensors[src].name)
+                Residency res = engine_in_names(gs->resident, gs->n_resident, name) ||
+                                engine_in_names(gs->resident, gs->n_resident, c->tensors[src].name)
                               ? RES_TILE
-                              : in_names(gs->streamed, gs->n_streamed, name) ||
-                                in_names(gs->streamed, gs->n_streamed, c->tensors[src].name)
+                              : engine_in_names(gs->streamed, gs->n_streamed, name) ||
+                                engine_in_names(gs->streamed, gs->n_streamed, c->tensors[src].name)
                               ? RES_STEP : RES_ITEM;
                 if (p->steps == 1 && res == RES_STEP)
                     res = RES_ITEM;
@@ -1221,8 +1205,8 @@ int plan_build(const EngineInput *in, int g, PlanOpts o, PlanGroup *p, char *why
                 for (int k = 0; k < p->n_act; k++)
                     if (p->act[k].kind == ACT_LOAD && p->act[k].tensor == t)
                         la = k;
-                bool byp = p->bypass && (in_names(gs->bypass, gs->n_bypass, name) ||
-                                         in_names(gs->bypass, gs->n_bypass, c->tensors[src].name));
+                bool byp = p->bypass && (engine_in_names(gs->bypass, gs->n_bypass, name) ||
+                                         engine_in_names(gs->bypass, gs->n_bypass, c->tensors[src].name));
                 if (through_dram || byp)
                     res = RES_ITEM;
                 if (la < 0) {
@@ -1259,7 +1243,7 @@ int plan_build(const EngineInput *in, int g, PlanOpts o, PlanGroup *p, char *why
         int t = p->act[i].tensor;
         const CascadeTensor *ct = &c->tensors[t];
         bool elsewhere = ct->is_output ||
-                         (p->spilled && in_names(gs->spill, gs->n_spill, ct->name));
+                         (p->spilled && engine_in_names(gs->spill, gs->n_spill, ct->name));
         for (int k = 0; k < c->n_einsums && !elsewhere; k++) {
             const Einsum *ek = &c->einsums[k];
             int gk = engine_group_of(in, k);
@@ -1271,10 +1255,10 @@ int plan_build(const EngineInput *in, int g, PlanOpts o, PlanGroup *p, char *why
         if (!elsewhere)
             continue;
         PlanAct st = { .kind = ACT_STORE, .einsum = -1, .tensor = t, .unit = -1,
-                       .res = in_names(gs->resident, gs->n_resident, ct->name) ? RES_TILE : RES_ITEM,
+                       .res = engine_in_names(gs->resident, gs->n_resident, ct->name) ? RES_TILE : RES_ITEM,
                        .copies = 2, .phase = p->act[i].phase };
         st.has_block = p->act[i].has_block;
-        st.bypass = p->bypass && in_names(gs->bypass, gs->n_bypass, ct->name);
+        st.bypass = p->bypass && engine_in_names(gs->bypass, gs->n_bypass, ct->name);
         st.deps[0] = (PlanDep){ .prod = i, .kind = DEP_REL };
         st.n_deps = 1;
         int sa = add_act(p, st);
@@ -1437,7 +1421,7 @@ int plan_capacity(const EngineInput *in, PlanGroup *p, char *why, size_t n_why)
             continue;
         uint64_t copies = pa->kind == ACT_STORE ? (pa->res == RES_TILE ? 1 : 2) : pa->copies;
         uint64_t words = plan_words(in, p, i, x);
-        bool through_dram = p->spilled && in_names(gs->spill, gs->n_spill,
+        bool through_dram = p->spilled && engine_in_names(gs->spill, gs->n_spill,
                                                    c->tensors[engine_view_source(c, pa->tensor)].name);
         if (pa->stream_div > 1) {
             /* A pass's slice at a time, double-buffered. */
@@ -1464,8 +1448,8 @@ int plan_capacity(const EngineInput *in, PlanGroup *p, char *why, size_t n_why)
         if (pa->kind != ACT_EINSUM || pa->store >= 0)
             continue;
         const char *name = c->tensors[pa->tensor].name;
-        bool res = in_names(gs->resident, gs->n_resident, name);
-        bool str = in_names(gs->streamed, gs->n_streamed, name);
+        bool res = engine_in_names(gs->resident, gs->n_resident, name);
+        bool str = engine_in_names(gs->streamed, gs->n_streamed, name);
         if ((!res && !str) || in_place(in, p, i))
             continue;
         PlanAct tmp = *pa;
