@@ -424,12 +424,12 @@ static uint64_t dep_time(Sw *w, int a, const PlanDep *d, const Item *it, uint64_
     return r->end;
 }
 
-/* When the words of passes 0 .. q of a stationary operand streamed by load ld (transfer
- * r) are in the buffer. */
-static uint64_t stationary_arrival(Sw *w, int a, int ld, const Rec *r, const Item *it, uint64_t q,
+/* When the words of passes 0 .. q of n of a stationary operand g, streamed by transfer r,
+ * are in the buffer. */
+static uint64_t stationary_arrival(Sw *w, const PlanStationary *g, const Rec *r, uint64_t q,
                                    uint64_t n)
 {
-    uint64_t words = plan_stationary_words(w->in, w->p, a, ld, it->x, q, n);
+    uint64_t words = plan_stationary_words(g, q, n);
     double bytes = ceil((double)words * (double)w->in->workload->dtype_bits / 8.0);
     double cyc = ceil(bytes / w->p->bytes_per_cycle);
     uint64_t c = cyc >= 1.8e19 ? (w->overflow = true, UINT64_MAX / 4) : (uint64_t)cyc;
@@ -482,10 +482,12 @@ static uint64_t issue_einsum(Sw *w, int a, uint64_t item, const Item *it, uint64
      * transfer's first W bytes take ceil(W / bytes per cycle) cycles, then the latency);
      * later passes slip behind a slow transfer. */
     const Rec *st_rec = NULL;
+    PlanStationary st;
     if (st_ld >= 0) {
         st_rec = rec_find(w, st_ld, residency_of(it, p->act[st_ld].res, item));
         EINSIM_ASSERT(st_rec);
-        ready_dram = umax(ready_dram, stationary_arrival(w, a, st_ld, st_rec, it, 0, s.n));
+        plan_stationary(w->in, p, a, st_ld, it->x, &st);
+        ready_dram = umax(ready_dram, stationary_arrival(w, &st, st_rec, 0, s.n));
     }
     uint64_t *uf = &w->unit_free[pa->unit];
     uint64_t start = umax(*uf, umax(ready, ready_dram));
@@ -525,10 +527,15 @@ static uint64_t issue_einsum(Sw *w, int a, uint64_t item, const Item *it, uint64
      * load's last data has arrived. */
     uint64_t last = add(w, start, mul(w, s.n - 1, s.ivl));
     if (st_rec) {
-        uint64_t q_start = start;
-        for (uint64_t q = 1; q < s.n; q++)
-            q_start = umax(add(w, q_start, s.ivl), stationary_arrival(w, a, st_ld, st_rec, it, q, s.n));
-        last = umax(last, q_start);
+        /* Pass q starts at max(pass q-1 + ivl, arrival(q)); once a pass starts after the
+         * whole transfer has arrived, the rest follow every ivl. */
+        uint64_t all = add(w, add(w, st_rec->start, st_rec->cyc), w->p->dram_latency);
+        uint64_t q = 0, q_start = start;
+        while (q + 1 < s.n && q_start < all) {
+            q++;
+            q_start = umax(add(w, q_start, s.ivl), stationary_arrival(w, &st, st_rec, q, s.n));
+        }
+        last = umax(last, add(w, q_start, mul(w, s.n - 1 - q, s.ivl)));
     }
     if (tail > last + s.len)
         last = tail - s.len;
