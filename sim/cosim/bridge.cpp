@@ -57,16 +57,26 @@ struct Dram {
     std::deque<DramXfer> rd, wr;   // transfers whose data has not all moved / not answered
     uint64_t free = 0;             // the channel's next free cycle
 
+    // A request accepted in cycle c: the channel serves requests in order.
+    DramXfer accept(bool write, uint64_t addr, uint64_t words, uint64_t c)
+    {
+        DramXfer x{ write, addr, words, c > free ? c : free, cycles_of(words), 0 };
+        free = x.start + x.cyc;
+        return x;
+    }
     uint64_t cycles_of(uint64_t words) const
     {
         double bytes = std::ceil((double)words * (double)word_bits / 8.0);
         return (uint64_t)std::ceil(bytes / bpc);
     }
-    uint64_t &at(uint64_t a)
+    // The image is as large as the host wrote it (einsim_cosim_dram_write); the core's
+    // reads outside it return 0 and its writes there are dropped, so a core with a wrong
+    // address fails the comparison instead of growing the image without bound.
+    uint64_t read(uint64_t a) const { return a < mem.size() ? mem[a] : 0; }
+    void write(uint64_t a, uint64_t w)
     {
-        if (a >= mem.size())
-            mem.resize(a + 1, 0);
-        return mem[a];
+        if (a < mem.size())
+            mem[a] = w;
     }
 };
 
@@ -134,20 +144,10 @@ static void dram_cycle(CosimHandle *h, uint64_t c)
     t->m_wready_i = 0;
     t->m_bvalid_i = 0;
     clear_bits(t->m_rdata_i);
-    if (t->m_arvalid_o) {
-        DramXfer x{ false, t->m_araddr_o, t->m_arlen_o, 0, 0, 0 };
-        x.start = c > d.free ? c : d.free;
-        x.cyc = d.cycles_of(x.words);
-        d.free = x.start + x.cyc;
-        d.rd.push_back(x);
-    }
-    if (t->m_awvalid_o) {
-        DramXfer x{ true, t->m_awaddr_o, t->m_awlen_o, 0, 0, 0 };
-        x.start = c > d.free ? c : d.free;
-        x.cyc = d.cycles_of(x.words);
-        d.free = x.start + x.cyc;
-        d.wr.push_back(x);
-    }
+    if (t->m_arvalid_o)
+        d.rd.push_back(d.accept(false, t->m_araddr_o, t->m_arlen_o, c));
+    if (t->m_awvalid_o)
+        d.wr.push_back(d.accept(true, t->m_awaddr_o, t->m_awlen_o, c));
     if (!d.rd.empty()) {
         // the words whose bytes the channel has moved by the end of this cycle
         DramXfer &x = d.rd.front();
@@ -157,7 +157,7 @@ static void dram_cycle(CosimHandle *h, uint64_t c)
                 n++;
             if (n && t->m_rready_o) {
                 for (uint32_t p = 0; p < n; p++)
-                    put_bits(t->m_rdata_i, p * wb, wb, d.at(x.addr + x.sent + p));
+                    put_bits(t->m_rdata_i, p * wb, wb, d.read(x.addr + x.sent + p));
                 t->m_rvalid_i = 1;
                 t->m_rwords_i = (uint32_t)n;
                 x.sent += n;
@@ -174,7 +174,7 @@ static void dram_cycle(CosimHandle *h, uint64_t c)
             t->m_wready_i = 1;
             if (t->m_wvalid_o) {
                 for (uint32_t p = 0; p < bw && x.sent * bw + p < x.words; p++)
-                    d.at(x.addr + x.sent * bw + p) = get_bits(t->m_wdata_o, p * wb, wb);
+                    d.write(x.addr + x.sent * bw + p, get_bits(t->m_wdata_o, p * wb, wb));
                 x.sent++;
             }
         }
@@ -366,12 +366,14 @@ void einsim_cosim_dram_config(CosimHandle *h, double bytes_per_cycle, uint32_t l
 
 void einsim_cosim_dram_write(CosimHandle *h, uint64_t addr, uint64_t word)
 {
-    h->dram.at(addr) = word;
+    if (addr >= h->dram.mem.size())
+        h->dram.mem.resize(addr + 1, 0);
+    h->dram.mem[addr] = word;
 }
 
 uint64_t einsim_cosim_dram_read(CosimHandle *h, uint64_t addr)
 {
-    return addr < h->dram.mem.size() ? h->dram.mem[addr] : 0;
+    return h->dram.read(addr);
 }
 
 }  // extern "C"

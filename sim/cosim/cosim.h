@@ -69,7 +69,9 @@ typedef struct {
     uint64_t (*clocks)(CosimHandle *h);
     void (*status)(CosimHandle *h, CosimStatus *s);
     /* The DRAM model behind the memory port: bytes per cycle, latency (cycles from a
-     * transfer's end to its data in the core), bits per word; a word's read and write. */
+     * transfer's end to its data in the core), bits per word; a word's read and write.
+     * The image ends at the highest word the host wrote (the core's accesses beyond it
+     * read 0 and write nothing), so the host writes the outputs' region too. */
     void (*dram_config)(CosimHandle *h, double bytes_per_cycle, uint32_t latency,
                         uint32_t word_bits);
     void (*dram_write)(CosimHandle *h, uint64_t addr, uint64_t word);

@@ -233,6 +233,7 @@ Outcome cosim_dense(const CosimOptions *o, Diag *d)
             lib.dram_write(h, dma.dram_b + K * j * g.cols + kk * nb + (n - j * g.cols),
                            (uint64_t)B->q[kk * N + n] & wmask);
         }
+    lib.dram_write(h, dma.dram_z + M * N - 1, 0);   /* the image holds Z's region */
     for (int t = 0; t <= prog.n; t++) {
         uint64_t w[4];
         lower_encode(t < prog.n ? &prog.t[t] : NULL, w);

@@ -3,6 +3,7 @@
 #include "cosim/dram_lower.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,17 @@
 static uint64_t umin(uint64_t a, uint64_t b) { return a < b ? a : b; }
 static uint64_t umax(uint64_t a, uint64_t b) { return a > b ? a : b; }
 static uint64_t cdiv(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
+
+/* When the first `words` of a load that started at `start` and holds the DRAM channel
+ * `cyc` cycles are in the buffer: the channel moves ceil(bytes / bytes per cycle) cycles
+ * of them, then the level's latency (the engine's rule for a streamed stationary operand,
+ * and the bridge's DRAM model). */
+static uint64_t load_arrival(const RtlGeom *g, uint64_t start, uint64_t cyc, uint64_t words)
+{
+    double bytes = ceil((double)words * (double)g->word_bits / 8.0);
+    uint64_t c = (uint64_t)ceil(bytes / g->dram_bpc);
+    return start + umin(c, cyc) + g->dram_latency;
+}
 
 static void dma_push(DmaProg *dp, int *cap, DmaCmd c)
 {
@@ -57,6 +69,7 @@ int dram_lower_gemm(const RtlGeom *g, bool ws, uint64_t K, uint64_t M, uint64_t 
     int64_t *b_load = xcalloc(nbk, sizeof *b_load), *b_slot = xcalloc(nbk, sizeof *b_slot),
             *item_last = xcalloc(nbk, sizeof *item_last);
     uint64_t *item_start = xcalloc(nbk, sizeof *item_start), *item_end = xcalloc(nbk, sizeof *item_end);
+    uint64_t *b_start = xcalloc(nbk, sizeof *b_start), *b_cyc = xcalloc(nbk, sizeof *b_cyc);
     int64_t *slot_last = NULL;
     for (int e = 0; e < n_ev; e++) {
         const EngineEvent *x = &ev[e];
@@ -103,6 +116,8 @@ int dram_lower_gemm(const RtlGeom *g, bool ws, uint64_t K, uint64_t M, uint64_t 
                                          (uint32_t)(p->b_base + slot * K * C), dep, x->start, x->end });
             b_load[j] = (int64_t)n_loads++;
             b_slot[j] = (int64_t)slot;
+            b_start[j] = x->start;
+            b_cyc[j] = x->end - x->start - g->dram_latency;
             slot_last[slot] = -1;
             n_b++;
         } else if (x->kind == EV_PASSES && x->tensor == tZ) {
@@ -139,7 +154,9 @@ int dram_lower_gemm(const RtlGeom *g, bool ws, uint64_t K, uint64_t M, uint64_t 
                  * the block may still be arriving (the engine's rule for a streamed
                  * stationary operand) */
                 t.need_rows = ws && (uint64_t)b_load[j] + 1 == need_l ? (uint32_t)umin(K, (q + 1) * R) : 0;
-                t.ready_cyc = q == 0 ? x->start : 0;
+                t.ready_cyc = q == 0 ? x->start
+                            : t.need_rows ? load_arrival(g, b_start[j], b_cyc[j], (uint64_t)t.need_rows * nb)
+                                          : 0;
                 p->t[p->n++] = t;
             }
             item_last[j] = p->n - 1;
@@ -192,6 +209,8 @@ out:
     free(item_last);
     free(item_start);
     free(item_end);
+    free(b_start);
+    free(b_cyc);
     free(slot_last);
     if (rc) {
         lower_free(p);
