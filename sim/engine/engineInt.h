@@ -272,6 +272,9 @@ typedef struct {
     uint64_t words;            /* the load's words */
     uint64_t er, ec, ur, uc;   /* rows / cols extents of the plane and of a tile */
     uint64_t dr, tiles;        /* tiles down the rows, tiles in all */
+    uint64_t step_min;         /* fewest words one tile adds (0: not exact, words not a
+                                  multiple of the plane) */
+    uint64_t step_max;         /* most words one tile adds (bounds any pass's step) */
 } PlanStationary;
 void plan_stationary(const EngineInput *in, const PlanGroup *p, int a, int ld, ItemExt x,
                      PlanStationary *g);

@@ -813,7 +813,18 @@ void plan_stationary(const EngineInput *in, const PlanGroup *p, int a, int ld, I
             g->ec = item_rank_ext(in, p, rc, RES_ITEM, x), g->uc = u->cols;
     }
     g->dr = cdiv(g->er, g->ur);
-    g->tiles = smul(g->dr, cdiv(g->ec, g->uc));
+    uint64_t dc = cdiv(g->ec, g->uc);
+    g->tiles = smul(g->dr, dc);
+    /* One tile's words: its rows times its columns (the last block of each ragged) times
+     * the words per element of the plane. */
+    uint64_t plane = smul(g->er, g->ec);
+    if (!plane || !g->tiles)
+        return;
+    uint64_t rag_r = g->er - (g->dr - 1) * g->ur, rag_c = g->ec - (dc - 1) * g->uc;
+    uint64_t per = cdiv(g->words, plane);
+    g->step_max = sadd(smul(per, smul(umin(g->ur, g->er), umin(g->uc, g->ec))), 1);
+    if (g->words % plane == 0)
+        g->step_min = smul(per, smul(umin(g->ur, rag_r), umin(g->uc, rag_c)));
 }
 
 uint64_t plan_stationary_words(const PlanStationary *g, uint64_t pass, uint64_t n)

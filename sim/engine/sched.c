@@ -438,6 +438,36 @@ static uint64_t stationary_arrival(Sw *w, const PlanStationary *g, const Rec *r,
     return add(w, add(w, r->start, c), w->p->dram_latency);
 }
 
+/* When the last of the n passes starts: the first at `start` (after its words arrived),
+ * pass q at max(pass q-1 + ivl, arrival(q)). From one pass to the next the arrival grows
+ * by at least `lo` and at most `hi` cycles (a tile's fewest and most words; a step covers
+ * at most one tile when n >= the tiles). When hi <= ivl the passes follow every ivl; when
+ * lo >= ivl (a tile per pass, uncapped) each waits for its own words, so the last starts
+ * at max(start + (n-1) ivl, arrival(n-1)); otherwise pass by pass, until one starts after
+ * the whole transfer has arrived. O(1) per item except in that last case. */
+static uint64_t stationary_last(Sw *w, const PlanStationary *g, const Rec *r, uint64_t start,
+                                uint64_t n, uint64_t ivl)
+{
+    double bits = (double)w->in->workload->dtype_bits, bpc = w->p->bytes_per_cycle;
+    double lo = floor(floor((double)g->step_min * bits / 8.0) / bpc);
+    double hi = ceil(ceil((double)g->step_max * bits / 8.0) / bpc);
+    uint64_t follow = add(w, start, mul(w, n - 1, ivl));
+    uint64_t all = add(w, add(w, r->start, r->cyc), w->p->dram_latency);
+    if (n >= g->tiles && hi <= (double)ivl)
+        return follow;
+    if (g->step_min && n == g->tiles && lo >= (double)ivl) {
+        uint64_t a = stationary_arrival(w, g, r, n - 1, n);
+        if (a <= all)
+            return umax(follow, a);
+    }
+    uint64_t q = 0, q_start = start;
+    while (q + 1 < n && q_start < all) {
+        q++;
+        q_start = umax(add(w, q_start, ivl), stationary_arrival(w, g, r, q, n));
+    }
+    return add(w, q_start, mul(w, n - 1 - q, ivl));
+}
+
 static void note_use(Sw *w, const PlanAct *pa, const Item *it, uint64_t item, uint64_t end)
 {
     for (int k = 0; k < pa->n_deps; k++) {
@@ -526,17 +556,8 @@ static uint64_t issue_einsum(Sw *w, int a, uint64_t item, const Item *it, uint64
     /* The last pass reads its last element (its last issue cycle) after a streamed
      * load's last data has arrived. */
     uint64_t last = add(w, start, mul(w, s.n - 1, s.ivl));
-    if (st_rec) {
-        /* Pass q starts at max(pass q-1 + ivl, arrival(q)); once a pass starts after the
-         * whole transfer has arrived, the rest follow every ivl. */
-        uint64_t all = add(w, add(w, st_rec->start, st_rec->cyc), w->p->dram_latency);
-        uint64_t q = 0, q_start = start;
-        while (q + 1 < s.n && q_start < all) {
-            q++;
-            q_start = umax(add(w, q_start, s.ivl), stationary_arrival(w, &st, st_rec, q, s.n));
-        }
-        last = umax(last, add(w, q_start, mul(w, s.n - 1 - q, s.ivl)));
-    }
+    if (st_rec)
+        last = umax(last, stationary_last(w, &st, st_rec, start, s.n, s.ivl));
     if (tail > last + s.len)
         last = tail - s.len;
     *uf = add(w, last, s.ivl);

@@ -5,7 +5,8 @@
  *   - more work never takes fewer cycles: sequence length, batch, heads, E and F, and
  *     the GEMM ranks (multiples or not of the array and tile sizes);
  *   - more buffer, more DRAM bandwidth or more buffer bandwidth (banks) never takes more
- *     cycles, and never turns a feasible mapping infeasible;
+ *     cycles, and never turns a feasible mapping infeasible (GEMM's bandwidth series go
+ *     down to 0.5 GiB/s, where the weight-stationary passes wait for their weights);
  *   - the scenario of an RTL run (data on chip, loads and stores take no time) holds the
  *     first property too (its analytic level has no DRAM time), is never slower than the
  *     run from DRAM, and its search equals the exhaustive one (at every fourth point);
@@ -281,6 +282,18 @@ int main(void)
                 fixed[nf] = NULL;
                 series(garch[a], "workloads/gemm.cfg", gmaps[m], ranks[k], gsz, 10, fixed, +1);
             }
+    /* GEMM with DRAM bounding it (a weight-stationary pass waits for its weight rows): more
+     * bandwidth never slower, at square and ragged ranks. */
+    static const char *const gbws[] = { "0.5", "1.5", "2.8", "8", "32", "128", "512" };
+    static const char *const gsq[] = { "workload.ranks.K=100", "workload.ranks.M=100",
+                                       "workload.ranks.N=100", NULL };
+    static const char *const grag[] = { "workload.ranks.K=37", "workload.ranks.M=20",
+                                        "workload.ranks.N=40", NULL };
+    for (int a = 0; a < 2; a++)
+        for (int m = 0; m < 3; m++) {
+            series(garch[a], "workloads/gemm.cfg", gmaps[m], "arch.DRAM.bandwidth_gibps", gbws, 7, gsq, -1);
+            series(garch[a], "workloads/gemm.cfg", gmaps[m], "arch.DRAM.bandwidth_gibps", gbws, 7, grag, -1);
+        }
     /* Grouped-query and multi-query attention (causal; the query heads of a K/V head
      * share its tiles): length, heads and batch (more work), buffer and bandwidth (more
      * resources). */
