@@ -1,10 +1,13 @@
 /* cosim_attn.c — `einsim cosim` on attention: the FuseMax 1-pass cascade, dense
- * (attention-1pass) or causal (attention-causal), lowered to the two attention tile
- * queues (sim/lower/lower_attn.c), run on the Verilated RTL and compared with the C
- * model: every AV word bit for bit with the fixed-point interpreter, every tile's start
- * and end with lower_attn_predict, the fixed-point AV within the bound of sim/func/README.md (16 LSB)
- * of a direct double softmax(QK^T)V (causal: over the keys m <= p), and the RTL's whole
- * run within 1 % of the engine's cycle level (`einsim run --level cycle`). */
+ * (attention-1pass) or causal (attention-causal), with its data in DRAM: the engine's
+ * cycle-level schedule lowered to the two attention tile queues (sim/lower/lower_attn.c)
+ * and the DMA program (sim/cosim/dram_lower.c), run on the Verilated RTL and compared
+ * with the C model: every AV word (read back from DRAM) bit for bit with the fixed-point
+ * interpreter, every tile's start and end with lower_attn_predict, the traffic counters
+ * with the engine's traffic table, the fixed-point AV within the bound of
+ * sim/func/README.md (16 LSB) of a direct double softmax(QK^T)V (causal: over the keys
+ * m <= p), and the RTL's whole run within 1 % of the engine's cycle level (`einsim run
+ * --level cycle`, data in DRAM). */
 #include "cosim/cosim_common.h"
 
 #include <inttypes.h>
@@ -16,7 +19,9 @@
 #include "cosim/cosim.h"
 #include "engine/engine.h"
 #include "func/interp.h"
+#include "cosim/dram_lower.h"
 #include "lower/lower_attn.h"
+#include "run/run.h"
 
 /* The validated bound of 1-pass attention in fixed point vs the exact result
  * (sim/func/README.md, "Validated error bounds"). */
@@ -95,16 +100,10 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
         diag_error(d, ri->arch->path, 0, "arithmetic widths out of range");
         return OUTCOME_INPUT;
     }
-    AttnProg prog;
+    AttnProg prog = { 0 };
     AttnOrder ord;
-    double t0 = cosim_now_s();
-    if (run_attn_order(ri, &ord, d))
-        return OUTCOME_INPUT;
-    int lrc = lower_attn(&g, (uint64_t)fx.T, E, F, M, P, M0, causal, &ord, &prog, d);
-    lower_attn_order_free(&ord);
-    if (lrc)
-        return OUTCOME_INPUT;
-
+    EngineEvent *evs = NULL;
+    int n_ev = 0;
     EngineResult *res = xcalloc(1, sizeof *res);
     CycleResult cy = { 0 };
     CosimLib lib = { 0 };
@@ -112,13 +111,16 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
     FuncEval *fq = NULL;
     double **in = NULL;
     Lines mm = { 0 };
-
-    /* The RTL's data starts in its buffers: the engine's scenario without DRAM time. */
-    EngineInput ein = ri->in;
-    ein.data_on_chip = true;
-    engine_analytic(&ein, res);
-    if (res->feasible)
-        engine_cycle(&ein, res, &cy);
+    double t0 = cosim_now_s();
+    /* The engine's cycle level with the data in DRAM: its tile order and its loads and
+     * stores, lowered to the queues and the DMA program. */
+    int tBK = cascade_find_tensor(c, "BK"), tBV = cascade_find_tensor(c, "BV");
+    if (run_attn_schedule(ri, false, &ord, &evs, &n_ev, res, &cy, d))
+        goto done;
+    int lrc = lower_attn(&g, (uint64_t)fx.T, E, F, M, P, M0, causal, &ord, &prog, d);
+    lower_attn_order_free(&ord);
+    if (lrc || dram_lower_attn(&g, &prog, evs, n_ev, tQ, tBK, tBV, tAV, d))
+        goto done;
     double t_model = cosim_now_s() - t0;
     fq = func_new(c, &ri->sizes, FUNC_FIXED, &fx, NULL, d);
     if (!fq)
@@ -157,15 +159,25 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
     lib.load(h, COSIM_MODE, 0, 1);
     const FuncTensor *Q = func_tensor(fq, tQ), *K = func_tensor(fq, tK), *V = func_tensor(fq, tV),
                      *AV = func_tensor(fq, tAV);
-    /* Q (E x P), K (E x M), V (F x M) into rows of Pp and Mp words, the padding 0. */
-    const FuncTensor *ld[3] = { Q, K, V };
-    uint64_t base[3] = { prog.q_base, prog.k_base, prog.v_base }, rows[3] = { E, E, F },
-             len[3] = { P, M, M }, ld_w[3] = { prog.Pp, prog.Mp, prog.Mp };
-    for (int x = 0; x < 3; x++)
-        for (uint64_t r = 0; r < rows[x]; r++)
-            for (uint64_t i = 0; i < ld_w[x]; i++)
-                lib.load(h, COSIM_ABUF, (uint32_t)(base[x] + r * ld_w[x] + i),
-                         i < len[x] ? (uint64_t)ld[x]->q[r * len[x] + i] & wmask : 0);
+    /* DRAM (dram_lower_attn's layout): Q (E x P), K and V by chunks of R keys. */
+    lib.dram_config(h, g.dram_bpc, g.dram_latency, g.word_bits);
+    for (uint64_t i = 0; i < E * P; i++)
+        lib.dram_write(h, prog.dram_q + i, (uint64_t)Q->q[i] & wmask);
+    for (uint64_t m = 0; m < M; m++) {
+        uint64_t s = m / prog.R, w = M - s * prog.R < prog.R ? M - s * prog.R : prog.R;
+        for (uint64_t e = 0; e < E; e++)
+            lib.dram_write(h, prog.dram_k + E * s * prog.R + e * w + m % prog.R,
+                           (uint64_t)K->q[e * M + m] & wmask);
+        for (uint64_t f = 0; f < F; f++)
+            lib.dram_write(h, prog.dram_v + F * s * prog.R + f * w + m % prog.R,
+                           (uint64_t)V->q[f * M + m] & wmask);
+    }
+    for (int q = 0; q <= prog.n_dma; q++) {
+        uint64_t w[4];
+        lower_dma_encode(q < prog.n_dma ? &prog.dma[q] : NULL, w);
+        for (int k = 0; k < 4; k++)
+            lib.load(h, COSIM_DMA, (uint32_t)(4 * q + k), w[k]);
+    }
     for (int q = 0; q < 2; q++)
         for (int t = 0; t <= prog.n[q]; t++) {
             uint64_t w[4];
@@ -204,7 +216,9 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
                 num += s[m] * fx_to_double(&fx, V->q[f * M + m]);
             size_t i = (size_t)(f * P + p);
             int64_t want = AV->q[i];
-            int64_t got = (int64_t)lib.read(h, COSIM_OBUF, (uint32_t)(f * prog.Pp + p));
+            uint64_t raw = lib.dram_read(h, dram_attn_av(&prog, f, p)) & wmask;
+            int64_t got = (int64_t)(raw ^ ((uint64_t)1 << (g.word_bits - 1))) -
+                          ((int64_t)1 << (g.word_bits - 1));   /* sign-extended */
             compared++;
             double errv = fabs(fx_to_double(&fx, want) - num / den);
             worst = errv > worst ? errv : worst;
@@ -246,6 +260,45 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
                                         op_name(q, at->op), at->blk, st, st, en, at->start_cyc,
                                         at->end_cyc));
         }
+    /* Traffic: the RTL's counters against the engine's table (Q, K, V, AV; the buffer
+     * level and DRAM). A padded (ragged) run reads and writes its padded tiles whole,
+     * which the engine does not count: there only fills and DRAM traffic are compared. */
+    static const char *const tnames[4] = { "Q", "K", "V", "AV" };
+    static const char *const cnames[5] = { "reads", "writes", "fills", "reads", "writes" };
+    bool padded = prog.Mp != M || prog.Pp != P;
+    uint64_t rtl_tr[4][5], eng_tr[4][5];
+    const char *buf_level = NULL;
+    for (int i = 0; i < ri->mapping->n_groups && !buf_level; i++)
+        buf_level = ri->mapping->groups[i].buffer;
+    if (!buf_level)
+        buf_level = "GlobalBuffer";
+    const char *dram_level = ri->arch->levels[0].name;
+    int traffic_bad = 0;
+    for (int t = 0; t < 4; t++) {
+        const TrafficStat *gb = NULL, *dr = NULL;
+        for (int i = 0; i < res->n_traffic; i++)
+            if (strcmp(res->traffic[i].tensor, tnames[t]) == 0) {
+                if (strcmp(res->traffic[i].level, buf_level) == 0)
+                    gb = &res->traffic[i];
+                else if (strcmp(res->traffic[i].level, dram_level) == 0)
+                    dr = &res->traffic[i];
+            }
+        eng_tr[t][0] = gb ? gb->reads : 0;
+        eng_tr[t][1] = gb ? gb->writes : 0;
+        eng_tr[t][2] = gb ? gb->fills : 0;
+        eng_tr[t][3] = dr ? dr->reads : 0;
+        eng_tr[t][4] = dr ? dr->writes : 0;
+        for (int k = 0; k < 5; k++) {
+            rtl_tr[t][k] = lib.read(h, COSIM_COUNTERS, (uint32_t)(8 * t + k));
+            if (rtl_tr[t][k] != eng_tr[t][k] && (k >= 2 || !padded)) {
+                traffic_bad++;
+                add_line(&mm, xasprintf("run cycle %" PRIu64 ": %s %s %s: %" PRIu64 " words in the "
+                                        "RTL, %" PRIu64 " in the engine's traffic table",
+                                        rtl_cycles, k < 3 ? buf_level : dram_level, tnames[t],
+                                        cnames[k], rtl_tr[t][k], eng_tr[t][k]));
+            }
+        }
+    }
     if (rtl_cycles != prog.cycles)
         add_line(&mm, xasprintf("run cycle %" PRIu64 ": run length %" PRIu64 " in the RTL, %"
                                 PRIu64 " predicted", rtl_cycles, rtl_cycles, prog.cycles));
@@ -266,11 +319,21 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
     printf("  tiles          : %d (2D %d, 1D %d)\n", ntiles, prog.n[0], prog.n[1]);
     printf("  cycles         : RTL %" PRIu64 ", C tile model %" PRIu64 "\n", rtl_cycles, prog.cycles);
     printf("  max cycle error: %" PRIu64 " (per-tile start and end)\n", max_err);
-    printf("  values compared: %" PRIu64 " (bit-exact against the fixed-point model)\n", compared);
+    printf("  values compared: %" PRIu64 " (AV read back from DRAM, bit-exact against the "
+           "fixed-point model)\n", compared);
+    printf("  DMA commands   : %d (loads of Q, K and V chunks, stores of AV blocks; %u-word "
+           "beats, %.4g bytes/cycle, latency %u)\n", prog.n_dma, g.beat_words, g.dram_bpc,
+           g.dram_latency);
+    printf("  traffic (words): RTL counters = engine %s%s\n", traffic_bad ? "NO" : "yes",
+           padded ? " (fills and DRAM; the padded tiles' buffer reads and writes not compared)" : "");
+    for (int t = 0; t < 4; t++)
+        printf("    %-3s %s reads %" PRIu64 " writes %" PRIu64 " fills %" PRIu64 "; %s reads %"
+               PRIu64 " writes %" PRIu64 "\n", tnames[t], buf_level, rtl_tr[t][0], rtl_tr[t][1],
+               rtl_tr[t][2], dram_level, rtl_tr[t][3], rtl_tr[t][4]);
     cosim_print_busy(&run);
     printf("  softmax error  : %.6f max abs vs double softmax(QK^T)V (bound %.6f)\n", worst, bound);
     if (cy.ran)
-        printf("  C cycle level  : %" PRIu64 " cycles (engine, whole run; analytic %" PRIu64
+        printf("  C cycle level  : %" PRIu64 " cycles (engine, whole run, data in DRAM; analytic %" PRIu64
                "); RTL %+.3f %%\n", cy.cycles, res->cycles, pct);
     printf("  mismatches     : %zu\n", mm.n);
     for (size_t i = 0; i < mm.n; i++)
@@ -293,6 +356,7 @@ done:
         func_inputs_free(c, in);
     func_free(fq);
     lower_attn_free(&prog);
+    free(evs);
     free(res);
     return rc;
 }
