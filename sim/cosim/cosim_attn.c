@@ -324,6 +324,20 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
     printf("  DMA commands   : %d (loads of Q, K and V chunks, stores of AV blocks; %u-word "
            "beats, %.4g bytes/cycle, latency %u)\n", prog.n_dma, g.beat_words, g.dram_bpc,
            g.dram_latency);
+    int dma_same = 0, dma_first = -1;
+    for (int i = 0; i < prog.n_dma; i++) {
+        if (prog.dma_done[i] == prog.dma[i].end)
+            dma_same++;
+        else if (dma_first < 0)
+            dma_first = i;
+    }
+    printf("  DMA vs engine  : %d of %d transfers complete in the engine's cycle", dma_same,
+           prog.n_dma);
+    if (dma_first >= 0)
+        printf(" (first other: command %d, cycle %" PRIu64 " by the tile rules, %" PRIu64
+               " in the engine's schedule)", dma_first, prog.dma_done[dma_first],
+               prog.dma[dma_first].end);
+    printf("\n");
     printf("  traffic (words): RTL counters = engine %s%s\n", traffic_bad ? "NO" : "yes",
            padded ? " (fills and DRAM; the padded tiles' buffer reads and writes not compared)" : "");
     for (int t = 0; t < 4; t++)
