@@ -172,12 +172,7 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
             lib.dram_write(h, prog.dram_v + F * s * prog.R + f * w + m % prog.R,
                            (uint64_t)V->q[f * M + m] & wmask);
     }
-    for (int q = 0; q <= prog.n_dma; q++) {
-        uint64_t w[4];
-        lower_dma_encode(q < prog.n_dma ? &prog.dma[q] : NULL, w);
-        for (int k = 0; k < 4; k++)
-            lib.load(h, COSIM_DMA, (uint32_t)(4 * q + k), w[k]);
-    }
+    cosim_load_dma(&lib, h, prog.dma, prog.n_dma);
     for (int q = 0; q < 2; q++)
         for (int t = 0; t <= prog.n[q]; t++) {
             uint64_t w[4];

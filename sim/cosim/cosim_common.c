@@ -511,3 +511,13 @@ int cosim_waves_write(Diag *d, const char *dir, const RtlGeom *g, const TileProg
     trace_free(&tr);
     return rc;
 }
+
+void cosim_load_dma(const CosimLib *lib, CosimHandle *h, const DmaCmd *c, int n)
+{
+    for (int q = 0; q <= n; q++) {
+        uint64_t w[4];
+        lower_dma_encode(q < n ? &c[q] : NULL, w);
+        for (int k = 0; k < 4; k++)
+            lib->load(h, COSIM_DMA, (uint32_t)(4 * q + k), w[k]);
+    }
+}

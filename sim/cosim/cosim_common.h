@@ -37,6 +37,8 @@ typedef struct {
     uint64_t busy, steps;
 } CosimRun;
 CosimRun cosim_run(const CosimLib *lib, CosimHandle *h, uint64_t predicted);
+/* Loads the DMA program c[0 .. n - 1] and its END into h (ld_sel 7). */
+void cosim_load_dma(const CosimLib *lib, CosimHandle *h, const DmaCmd *c, int n);
 /* NULL when busy_o was low before start, high in every cycle from the run's cycle 0
  * until done_o rose, at most one cycle after the run's last result (the done
  * detection), and low again after; else what differs (to free). */

@@ -239,12 +239,7 @@ Outcome cosim_dense(const CosimOptions *o, Diag *d)
         for (int k = 0; k < 4; k++)
             lib.load(h, COSIM_IMEM, (uint32_t)(4 * t + k), w[k]);
     }
-    for (int q = 0; q <= dma.n; q++) {
-        uint64_t w[4];
-        lower_dma_encode(q < dma.n ? &dma.c[q] : NULL, w);
-        for (int k = 0; k < 4; k++)
-            lib.load(h, COSIM_DMA, (uint32_t)(4 * q + k), w[k]);
-    }
+    cosim_load_dma(&lib, h, dma.c, dma.n);
     CosimRun run = cosim_run(&lib, h, prog.cycles);
     uint64_t rtl_cycles = run.cycles;
     if (!run.finished)
