@@ -29,17 +29,24 @@
 /* Largest whole-run difference between the RTL and the engine's cycle level, percent. */
 #define ATTN_CYCLE_TOL_PCT 1.0
 
+/* The mismatches: each text, the cycle it concerns and whether it is an output value. */
 typedef struct {
     char **v;
+    uint64_t *cyc;
+    bool *value;
     size_t n, cap;
 } Lines;
 
-static void add_line(Lines *l, char *s)
+static void add_line(Lines *l, uint64_t cycle, bool value, char *s)
 {
     if (l->n == l->cap) {
         l->cap = l->cap ? 2 * l->cap : 64;
         l->v = xrealloc(l->v, l->cap * sizeof *l->v);
+        l->cyc = xrealloc(l->cyc, l->cap * sizeof *l->cyc);
+        l->value = xrealloc(l->value, l->cap * sizeof *l->value);
     }
+    l->cyc[l->n] = cycle;
+    l->value[l->n] = value;
     l->v[l->n++] = s;
 }
 
@@ -183,10 +190,10 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
     CosimRun run = cosim_run(&lib, h, prog.cycles);
     uint64_t rtl_cycles = run.cycles;
     if (!run.finished)
-        add_line(&mm, xasprintf("run cycle %" PRIu64 ": the RTL did not finish", run.limit));
+        add_line(&mm, run.limit, false, xasprintf("run cycle %" PRIu64 ": the RTL did not finish", run.limit));
     char *busy = cosim_busy_check(&run);
     if (busy)
-        add_line(&mm, xasprintf("run cycle %" PRIu64 ": %s", run.cycles, busy));
+        add_line(&mm, run.cycles, false, xasprintf("run cycle %" PRIu64 ": %s", run.cycles, busy));
     free(busy);
 
     /* Values: AV[f, p] bit for bit; the fixed point against the exact softmax(QK^T)V. */
@@ -222,7 +229,7 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
                 for (int t = 0; t < prog.n[ATTN_Q1D]; t++)
                     if (prog.t[ATTN_Q1D][t].op == A1_AV && prog.t[ATTN_Q1D][t].blk == p / prog.C)
                         tile = (uint32_t)t;
-                add_line(&mm, xasprintf("1D tile %u (AV) cycle %" PRIu64 ": AV[%" PRIu64 ", %"
+                add_line(&mm, prog.t[ATTN_Q1D][tile].end_cyc, true, xasprintf("1D tile %u (AV) cycle %" PRIu64 ": AV[%" PRIu64 ", %"
                                         PRIu64 "] = %" PRId64 " in the RTL, %" PRId64 " in the C "
                                         "model", tile, prog.t[ATTN_Q1D][tile].end_cyc, f, p, got,
                                         want));
@@ -232,7 +239,7 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
     free(s);
     double bound = ATTN_BOUND_LSB * ldexp(1.0, -fx.F);
     if (worst > bound)
-        add_line(&mm, xasprintf("run: fixed-point AV differs from double softmax(QK^T)V by %.6g, "
+        add_line(&mm, rtl_cycles, false, xasprintf("run: fixed-point AV differs from double softmax(QK^T)V by %.6g, "
                                 "beyond the bound %.6g (%g LSB) of sim/func/README.md", worst, bound,
                                 ATTN_BOUND_LSB));
     /* Tile stamps. */
@@ -249,7 +256,7 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
             max_err = ee > max_err ? ee : max_err;
             ntiles++;
             if (es || ee)
-                add_line(&mm, xasprintf("%s tile %d (%s block %u) cycle %" PRIu64 ": start %"
+                add_line(&mm, st, false, xasprintf("%s tile %d (%s block %u) cycle %" PRIu64 ": start %"
                                         PRIu64 " / end %" PRIu64 " in the RTL, %" PRIu64 " / %"
                                         PRIu64 " predicted", q == ATTN_Q2D ? "2D" : "1D", t,
                                         op_name(q, at->op), at->blk, st, st, en, at->start_cyc,
@@ -287,7 +294,7 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
             rtl_tr[t][k] = lib.read(h, COSIM_COUNTERS, (uint32_t)(8 * t + k));
             if (rtl_tr[t][k] != eng_tr[t][k] && (k >= 2 || !padded)) {
                 traffic_bad++;
-                add_line(&mm, xasprintf("run cycle %" PRIu64 ": %s %s %s: %" PRIu64 " words in the "
+                add_line(&mm, rtl_cycles, false, xasprintf("run cycle %" PRIu64 ": %s %s %s: %" PRIu64 " words in the "
                                         "RTL, %" PRIu64 " in the engine's traffic table",
                                         rtl_cycles, k < 3 ? buf_level : dram_level, tnames[t],
                                         cnames[k], rtl_tr[t][k], eng_tr[t][k]));
@@ -295,14 +302,14 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
         }
     }
     if (rtl_cycles != prog.cycles)
-        add_line(&mm, xasprintf("run cycle %" PRIu64 ": run length %" PRIu64 " in the RTL, %"
+        add_line(&mm, rtl_cycles, false, xasprintf("run cycle %" PRIu64 ": run length %" PRIu64 " in the RTL, %"
                                 PRIu64 " predicted", rtl_cycles, rtl_cycles, prog.cycles));
     double pct = cy.ran && cy.cycles ? 100.0 * ((double)rtl_cycles - (double)cy.cycles) /
                                            (double)cy.cycles : 0;
     if (!cy.ran)
-        add_line(&mm, xasprintf("run: the engine's cycle level did not run (mapping infeasible)"));
+        add_line(&mm, rtl_cycles, false, xasprintf("run: the engine's cycle level did not run (mapping infeasible)"));
     else if (fabs(pct) > ATTN_CYCLE_TOL_PCT)
-        add_line(&mm, xasprintf("run cycle %" PRIu64 ": %+.3f %% from the engine's cycle level (%"
+        add_line(&mm, rtl_cycles, false, xasprintf("run cycle %" PRIu64 ": %+.3f %% from the engine's cycle level (%"
                                 PRIu64 "), beyond %.0f %%", rtl_cycles, pct, cy.cycles,
                                 ATTN_CYCLE_TOL_PCT));
 
@@ -345,6 +352,18 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
         printf("  C cycle level  : %" PRIu64 " cycles (engine, whole run, data in DRAM; analytic %" PRIu64
                "); RTL %+.3f %%\n", cy.cycles, res->cycles, pct);
     printf("  mismatches     : %zu\n", mm.n);
+    /* The earliest (by cycle, then in list order) of all, and of the values. */
+    size_t first = mm.n, first_value = mm.n;
+    for (size_t i = 0; i < mm.n; i++) {
+        if (first == mm.n || mm.cyc[i] < mm.cyc[first])
+            first = i;
+        if (mm.value[i] && (first_value == mm.n || mm.cyc[i] < mm.cyc[first_value]))
+            first_value = i;
+    }
+    if (first < mm.n)
+        printf("  first mismatch : %s\n", mm.v[first]);
+    if (first_value < mm.n)
+        printf("  first value    : %s\n", mm.v[first_value]);
     for (size_t i = 0; i < mm.n; i++)
         printf("  MISMATCH %s\n", mm.v[i]);
     if (timing)
@@ -361,6 +380,8 @@ done:
     for (size_t i = 0; i < mm.n; i++)
         free(mm.v[i]);
     free(mm.v);
+    free(mm.cyc);
+    free(mm.value);
     if (in)
         func_inputs_free(c, in);
     func_free(fq);
