@@ -65,7 +65,7 @@ module einsim_attn #(
   input  wire [31:0]    dma_n_i,
   input  wire [BWD*W-1:0] dma_data_i,
   input  wire [31:0]    dma_raddr_i,
-  output reg  [BWD*A-1:0] dma_rdata_o,
+  output reg  [BWD*W-1:0] dma_rdata_o,
   input  wire [31:0]    dma_loads_i,  // loads completed
   input  wire           dma_quiet_i,  // nothing pending after this edge
   input  wire           dma_act_i,    // a transfer completes at this edge
@@ -97,7 +97,7 @@ module einsim_attn #(
   integer pq;
   always @* begin
     for (pq = 0; pq < BWD; pq = pq + 1)
-      dma_rdata_o[pq*A +: A] = (dma_raddr_i + pq < GW) ? {{(A-W){1'b0}}, obuf[dma_raddr_i + pq]} : {A{1'b0}};
+      dma_rdata_o[pq*W +: W] = (dma_raddr_i + pq < GW) ? obuf[dma_raddr_i + pq] : {W{1'b0}};
   end
 
   // ---- tile queues -----------------------------------------------------------------------

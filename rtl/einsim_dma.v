@@ -13,7 +13,8 @@
 //   in attention) have finished issuing (tiles_done_i >= w2), STORE waits until tile
 //   w2 - 1 (of the 1D queue, in attention) has ended (w2 = 0: no wait).
 // Loads write the R beats into the buffer (gw_*_o); stores read the buffer (zr_addr_o /
-// zr_data_i, BW words a cycle) and send the low W bits of each word.
+// zr_data_i, BW words a cycle, or zw_data_i when zsel_i) and send the low W bits of each
+// word.
 // loads_o / stores_o count the completed loads (last beat written) and stores (B
 // response), fill_o the words of the oldest load in flight written so far; quiet_o says
 // that after this clock edge nothing is pending; act_o that a transfer completes at this
@@ -63,7 +64,9 @@ module einsim_dma #(
   output wire [31:0]       gw_n_o,        // words of the beat to write
   output wire [BW*W-1:0]   gw_data_o,
   output wire [31:0]       zr_addr_o,
-  input  wire [BW*A-1:0]   zr_data_i,
+  input  wire [BW*A-1:0]   zr_data_i,     // the accumulator buffer's words at zr_addr_o ..
+  input  wire              zsel_i,        // 1: stores read zw_data_i instead (attention's
+  input  wire [BW*W-1:0]   zw_data_i,     // output buffer, W-bit words)
   // status and traffic
   output reg  [31:0]       loads_o,
   output reg  [31:0]       stores_o,
@@ -131,7 +134,7 @@ module einsim_dma #(
   integer p;
   always @* begin
     for (p = 0; p < BW; p = p + 1)
-      wdata_o[p*W +: W] = (p < s_left) ? zr_data_i[p*A +: W] : {W{1'b0}};
+      wdata_o[p*W +: W] = (p >= s_left) ? {W{1'b0}} : zsel_i ? zw_data_i[p*W +: W] : zr_data_i[p*A +: W];
   end
   assign bready_o = 1'b1;
 

@@ -148,7 +148,7 @@ module einsim_top (
   wire [DBW*A-1:0]  dz_data;
   wire [31:0]       dma_ld_n, dma_st_n, a_issued2;
   wire [1:0]        dma_ld_t, dma_st_t;
-  wire [DBW*A-1:0]  ao_data;
+  wire [DBW*W-1:0]  ao_data;
   wire              a_qended;
   wire [4*32-1:0]  a_rdinc, a_wrinc;
   wire [R*W-1:0]   x_row;
@@ -190,7 +190,7 @@ module einsim_top (
     .wvalid_o(m_wvalid_o), .wready_i(m_wready_i), .wdata_o(m_wdata_o), .wlast_o(m_wlast_o),
     .bvalid_i(m_bvalid_i), .bready_o(m_bready_o),
     .gw_en_o(gw_en), .gw_addr_o(gw_addr), .gw_n_o(gw_n), .gw_data_o(gw_data),
-    .zr_addr_o(dz_addr), .zr_data_i(mode_q ? ao_data : dz_data),
+    .zr_addr_o(dz_addr), .zr_data_i(dz_data), .zsel_i(mode_q), .zw_data_i(ao_data),
     .loads_o(dma_loads), .stores_o(dma_stores), .fill_o(dma_fill), .quiet_o(dma_quiet), .act_o(dma_act),
     .ld_n_o(dma_ld_n), .ld_t_o(dma_ld_t), .st_n_o(dma_st_n), .st_t_o(dma_st_t)
   );

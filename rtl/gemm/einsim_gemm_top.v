@@ -123,7 +123,7 @@ module einsim_gemm_top (
     .wvalid_o(m_wvalid_o), .wready_i(m_wready_i), .wdata_o(m_wdata_o), .wlast_o(m_wlast_o),
     .bvalid_i(m_bvalid_i), .bready_o(m_bready_o),
     .gw_en_o(gw_en), .gw_addr_o(gw_addr), .gw_n_o(gw_n), .gw_data_o(gw_data),
-    .zr_addr_o(dz_addr), .zr_data_i(dz_data),
+    .zr_addr_o(dz_addr), .zr_data_i(dz_data), .zsel_i(1'b0), .zw_data_i({DBW*W{1'b0}}),
     .loads_o(dma_loads), .stores_o(dma_stores), .fill_o(dma_fill), .quiet_o(dma_quiet), .act_o(dma_act),
     .ld_n_o(dma_ld_n), .ld_t_o(dma_ld_t), .st_n_o(dma_st_n), .st_t_o(dma_st_t)
   );
