@@ -190,7 +190,8 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
     CosimRun run = cosim_run(&lib, h, prog.cycles);
     uint64_t rtl_cycles = run.cycles;
     if (!run.finished)
-        add_line(&mm, run.limit, false, xasprintf("run cycle %" PRIu64 ": the RTL did not finish", run.limit));
+        add_line(&mm, run.limit, false,
+                 xasprintf("run cycle %" PRIu64 ": the RTL did not finish", run.limit));
     char *busy = cosim_busy_check(&run);
     if (busy)
         add_line(&mm, run.cycles, false, xasprintf("run cycle %" PRIu64 ": %s", run.cycles, busy));
@@ -229,19 +230,21 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
                 for (int t = 0; t < prog.n[ATTN_Q1D]; t++)
                     if (prog.t[ATTN_Q1D][t].op == A1_AV && prog.t[ATTN_Q1D][t].blk == p / prog.C)
                         tile = (uint32_t)t;
-                add_line(&mm, prog.t[ATTN_Q1D][tile].end_cyc, true, xasprintf("1D tile %u (AV) cycle %" PRIu64 ": AV[%" PRIu64 ", %"
-                                        PRIu64 "] = %" PRId64 " in the RTL, %" PRId64 " in the C "
-                                        "model", tile, prog.t[ATTN_Q1D][tile].end_cyc, f, p, got,
-                                        want));
+                add_line(&mm, prog.t[ATTN_Q1D][tile].end_cyc, true,
+                         xasprintf("1D tile %u (AV) cycle %" PRIu64 ": AV[%" PRIu64 ", %"
+                                   PRIu64 "] = %" PRId64 " in the RTL, %" PRId64 " in the C "
+                                   "model", tile, prog.t[ATTN_Q1D][tile].end_cyc, f, p, got,
+                                   want));
             }
         }
     }
     free(s);
     double bound = ATTN_BOUND_LSB * ldexp(1.0, -fx.F);
     if (worst > bound)
-        add_line(&mm, rtl_cycles, false, xasprintf("run: fixed-point AV differs from double softmax(QK^T)V by %.6g, "
-                                "beyond the bound %.6g (%g LSB) of sim/func/README.md", worst, bound,
-                                ATTN_BOUND_LSB));
+        add_line(&mm, rtl_cycles, false,
+                 xasprintf("run: fixed-point AV differs from double softmax(QK^T)V by %.6g, "
+                           "beyond the bound %.6g (%g LSB) of sim/func/README.md", worst, bound,
+                           ATTN_BOUND_LSB));
     /* Tile stamps. */
     uint64_t max_err = 0;
     int ntiles = 0;
@@ -256,11 +259,12 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
             max_err = ee > max_err ? ee : max_err;
             ntiles++;
             if (es || ee)
-                add_line(&mm, st, false, xasprintf("%s tile %d (%s block %u) cycle %" PRIu64 ": start %"
-                                        PRIu64 " / end %" PRIu64 " in the RTL, %" PRIu64 " / %"
-                                        PRIu64 " predicted", q == ATTN_Q2D ? "2D" : "1D", t,
-                                        op_name(q, at->op), at->blk, st, st, en, at->start_cyc,
-                                        at->end_cyc));
+                add_line(&mm, st, false,
+                         xasprintf("%s tile %d (%s block %u) cycle %" PRIu64 ": start %"
+                                   PRIu64 " / end %" PRIu64 " in the RTL, %" PRIu64 " / %"
+                                   PRIu64 " predicted", q == ATTN_Q2D ? "2D" : "1D", t,
+                                   op_name(q, at->op), at->blk, st, st, en, at->start_cyc,
+                                   at->end_cyc));
         }
     /* Traffic: the RTL's counters against the engine's table (Q, K, V, AV; the buffer
      * level and DRAM). A padded (ragged) run reads and writes its padded tiles whole,
@@ -269,49 +273,35 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
     static const char *const cnames[5] = { "reads", "writes", "fills", "reads", "writes" };
     bool padded = prog.Mp != M || prog.Pp != P;
     uint64_t rtl_tr[4][5], eng_tr[4][5];
-    const char *buf_level = NULL;
-    for (int i = 0; i < ri->mapping->n_groups && !buf_level; i++)
-        buf_level = ri->mapping->groups[i].buffer;
-    if (!buf_level)
-        buf_level = "GlobalBuffer";
-    const char *dram_level = ri->arch->levels[0].name;
+    const char *buf_level, *dram_level;
+    cosim_traffic(&lib, h, ri, res, 4, tnames, rtl_tr, eng_tr, &buf_level, &dram_level);
     int traffic_bad = 0;
     for (int t = 0; t < 4; t++) {
-        const TrafficStat *gb = NULL, *dr = NULL;
-        for (int i = 0; i < res->n_traffic; i++)
-            if (strcmp(res->traffic[i].tensor, tnames[t]) == 0) {
-                if (strcmp(res->traffic[i].level, buf_level) == 0)
-                    gb = &res->traffic[i];
-                else if (strcmp(res->traffic[i].level, dram_level) == 0)
-                    dr = &res->traffic[i];
-            }
-        eng_tr[t][0] = gb ? gb->reads : 0;
-        eng_tr[t][1] = gb ? gb->writes : 0;
-        eng_tr[t][2] = gb ? gb->fills : 0;
-        eng_tr[t][3] = dr ? dr->reads : 0;
-        eng_tr[t][4] = dr ? dr->writes : 0;
         for (int k = 0; k < 5; k++) {
-            rtl_tr[t][k] = lib.read(h, COSIM_COUNTERS, (uint32_t)(8 * t + k));
             if (rtl_tr[t][k] != eng_tr[t][k] && (k >= 2 || !padded)) {
                 traffic_bad++;
-                add_line(&mm, rtl_cycles, false, xasprintf("run cycle %" PRIu64 ": %s %s %s: %" PRIu64 " words in the "
-                                        "RTL, %" PRIu64 " in the engine's traffic table",
-                                        rtl_cycles, k < 3 ? buf_level : dram_level, tnames[t],
-                                        cnames[k], rtl_tr[t][k], eng_tr[t][k]));
+                add_line(&mm, rtl_cycles, false,
+                         xasprintf("run cycle %" PRIu64 ": %s %s %s: %" PRIu64 " words in the "
+                                   "RTL, %" PRIu64 " in the engine's traffic table",
+                                   rtl_cycles, k < 3 ? buf_level : dram_level, tnames[t],
+                                   cnames[k], rtl_tr[t][k], eng_tr[t][k]));
             }
         }
     }
     if (rtl_cycles != prog.cycles)
-        add_line(&mm, rtl_cycles, false, xasprintf("run cycle %" PRIu64 ": run length %" PRIu64 " in the RTL, %"
-                                PRIu64 " predicted", rtl_cycles, rtl_cycles, prog.cycles));
+        add_line(&mm, rtl_cycles, false,
+                 xasprintf("run cycle %" PRIu64 ": run length %" PRIu64 " in the RTL, %"
+                           PRIu64 " predicted", rtl_cycles, rtl_cycles, prog.cycles));
     double pct = cy.ran && cy.cycles ? 100.0 * ((double)rtl_cycles - (double)cy.cycles) /
                                            (double)cy.cycles : 0;
     if (!cy.ran)
-        add_line(&mm, rtl_cycles, false, xasprintf("run: the engine's cycle level did not run (mapping infeasible)"));
+        add_line(&mm, rtl_cycles, false,
+                 xasprintf("run: the engine's cycle level did not run (mapping infeasible)"));
     else if (fabs(pct) > ATTN_CYCLE_TOL_PCT)
-        add_line(&mm, rtl_cycles, false, xasprintf("run cycle %" PRIu64 ": %+.3f %% from the engine's cycle level (%"
-                                PRIu64 "), beyond %.0f %%", rtl_cycles, pct, cy.cycles,
-                                ATTN_CYCLE_TOL_PCT));
+        add_line(&mm, rtl_cycles, false,
+                 xasprintf("run cycle %" PRIu64 ": %+.3f %% from the engine's cycle level (%"
+                           PRIu64 "), beyond %.0f %%", rtl_cycles, pct, cy.cycles,
+                           ATTN_CYCLE_TOL_PCT));
 
     printf("cosim %s on %s (FuseMax 1-pass %sattention, %ux%u 2D array + %u-PE 1D array), %s: "
            "E=%" PRIu64 " F=%" PRIu64 " M=%" PRIu64 " P=%" PRIu64 " M0=%" PRIu64 ", seed %" PRIu64 "\n",
@@ -341,7 +331,8 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
                prog.dma[dma_first].end);
     printf("\n");
     printf("  traffic (words): RTL counters = engine %s%s\n", traffic_bad ? "NO" : "yes",
-           padded ? " (fills and DRAM; the padded tiles' buffer reads and writes not compared)" : "");
+           padded ? " (fills and DRAM; the padded tiles' buffer reads and writes not "
+                    "compared)" : "");
     for (int t = 0; t < 4; t++)
         printf("    %-3s %s reads %" PRIu64 " writes %" PRIu64 " fills %" PRIu64 "; %s reads %"
                PRIu64 " writes %" PRIu64 "\n", tnames[t], buf_level, rtl_tr[t][0], rtl_tr[t][1],
@@ -349,7 +340,8 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
     cosim_print_busy(&run);
     printf("  softmax error  : %.6f max abs vs double softmax(QK^T)V (bound %.6f)\n", worst, bound);
     if (cy.ran)
-        printf("  C cycle level  : %" PRIu64 " cycles (engine, whole run, data in DRAM; analytic %" PRIu64
+        printf("  C cycle level  : %" PRIu64 " cycles (engine, whole run, data in DRAM; "
+               "analytic %" PRIu64
                "); RTL %+.3f %%\n", cy.cycles, res->cycles, pct);
     printf("  mismatches     : %zu\n", mm.n);
     /* The earliest (by cycle, then in list order) of all, and of the values. */

@@ -322,7 +322,8 @@ int dram_lower_attn(const RtlGeom *g, AttnProg *p, const EngineEvent *ev, int n_
         if (dp.c[i].op == DMA_LOAD && dp.c[i].tensor != 0) {
             bool k = dp.c[i].tensor == 1;
             uint64_t s = (dp.c[i].dram - (k ? p->dram_k : p->dram_v)) / ((k ? E : F) * R);
-            dp.c[i].buf = (uint32_t)((k ? p->k_base + (s % ck) * E * R : p->v_base + (s % cv) * F * R));
+            dp.c[i].buf = (uint32_t)(k ? p->k_base + (s % ck) * E * R
+                                       : p->v_base + (s % cv) * F * R);
         }
     /* The tiles: addresses in the buffers' layout (a chunk's rows and a block's rows as
      * long as its keys or queries: a ragged last one is packed, and the padded keys or

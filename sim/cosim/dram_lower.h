@@ -1,5 +1,6 @@
-/* dram_lower.h — GEMM and attention with their data in DRAM: the engine's cycle-level schedule (its
- * trace events) lowered to the RTL's DMA and tile programs (sim/lower/lower.h's types).
+/* dram_lower.h — GEMM and attention with their data in DRAM: the engine's cycle-level
+ * schedule (its trace events) lowered to the RTL's DMA and tile programs
+ * (sim/lower/lower.h's and lower_attn.h's types).
  * It sits in cosim, above both the engine and lower, so that data flows one way: the
  * engine schedules, this file reads the schedule, lower owns the ISA and timing rules. */
 #ifndef EINSIM_COSIM_DRAM_LOWER_H
