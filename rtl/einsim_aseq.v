@@ -2,7 +2,8 @@
 // array"): an instruction memory of 4 x 64-bit words per tile, issued in order with
 // zero overhead. The head tile starts when the queue's unit is free (the previous tile
 // has issued its last stream cycle) and, if it names a dependency, once that tile of
-// the other queue is done (dep_done_i). A tile then issues len stream cycles, cnt = 0 ..
+// the other queue is done (dep_done_i) and the DMA has completed the loads it needs
+// (loads_i >= need_loads, w3[31:16]). A tile then issues len stream cycles, cnt = 0 ..
 // len - 1; len is fixed by its opcode: 1, the exp sequence T + 2, the k field (E or F),
 // or E + F for the 2D pair BQK|SLNV (6), whose stream alternates one BQK element (even
 // cycles) and one SLNV element (odd cycles) while both have elements left; the longer
@@ -25,6 +26,7 @@ module einsim_aseq #(
   input  wire [63:0]     ld_data_i,
   input  wire [31:0]     dbg_addr_i,
   output wire [31:0]     dbg_start_o,
+  input  wire [31:0]     loads_i,     // DMA loads completed (the head tile waits for w3[31:16])
   output wire            dep_o,       // the head tile waits for tile dep_tid_o of the other queue
   output wire [TIDW-1:0] dep_tid_o,
   input  wire            dep_done_i,
@@ -75,7 +77,8 @@ module einsim_aseq #(
   wire [31:0] len = len0;
 `endif
   wire        has_dep = w0[9];
-  wire        go = run_q && valid_op && (cnt_q != 32'd0 || !has_dep || dep_done_i);
+  wire        loads_ok = loads_i >= {16'd0, w3[31:16]};
+  wire        go = run_q && valid_op && (cnt_q != 32'd0 || ((!has_dep || dep_done_i) && loads_ok));
 
   assign dep_o       = has_dep;
   assign dep_tid_o   = w3[TIDW-1:0];

@@ -5,7 +5,9 @@
 // accelerator's one PE array (einsim_array in einsim_top): this module puts out one
 // stream element per cycle (row operands: K or V rows; column operands: Q, or RM for
 // SLN; the attention tag) into the top's operand register and skew lines, and takes
-// back the bottom row's partial sums with the tag that enters PE (R-1, C-1).
+// back the bottom row's partial sums with the tag that enters PE (R-1, C-1). The DMA
+// (einsim_dma, in einsim_top) loads Q, K and V into the Q/K/V buffer and stores AV from
+// the output buffer; a 2D tile waits for the loads its word 3 names (need_loads).
 // 2D ops: BQK 1, LM 2, SLN 3, SLD 4, SLNV 5, the pair BQK|SLNV 6; 1D ops: RM 1, PRM 2,
 // SPD 3, RD 4, SPNV 5, RNV 6, AV 7. A tile ends (its done flag rises and its end stamp is
 // taken) in the cycle after its last result is written: BQK / SLN when their last
@@ -27,7 +29,9 @@ module einsim_attn #(
   parameter integer NF = 32,        // F held (power of two)
   parameter integer QT = 1024,      // tiles per queue (power of two)
   parameter integer STG = 2,        // staging registers 2D -> 1D
-  parameter integer XTW = 32        // attention tag bits (einsim_pe): 14 + BW + log2(QT)
+  parameter integer XTW = 32,       // attention tag bits (einsim_pe): 14 + BW + log2(QT)
+  parameter integer BWD = 1,        // words of a DMA beat
+  parameter integer QTW = 10        // the DMA's tile numbers (>= log2(QT))
 ) (
   input  wire        clk_i,
   input  wire        rst_ni,
@@ -53,7 +57,24 @@ module einsim_attn #(
   input  wire [C*A-1:0] ps_bot_i,
   input  wire           av_bot_i,
   input  wire           alast_bot_i,
-  input  wire [XTW-1:0] xtag_bot_i
+  input  wire [XTW-1:0] xtag_bot_i,
+  // the DMA (einsim_dma): loads into the Q/K/V buffer, stores from the output buffer; its
+  // loads and stores gate the tiles (a 2D tile's need_loads, w3[31:16]) and the run's end
+  input  wire           dma_we_i,
+  input  wire [31:0]    dma_addr_i,
+  input  wire [31:0]    dma_n_i,
+  input  wire [BWD*W-1:0] dma_data_i,
+  input  wire [31:0]    dma_raddr_i,
+  output reg  [BWD*W-1:0] dma_rdata_o,
+  input  wire [31:0]    dma_loads_i,  // loads completed
+  input  wire           dma_quiet_i,  // nothing pending after this edge
+  input  wire           dma_act_i,    // a transfer completes at this edge
+  output wire [31:0]    issued2_o,    // 2D tiles that have finished issuing (a load's wait)
+  input  wire [QTW-1:0] qtile_i,      // the 1D tile a store waits for ...
+  output wire           qended_o,     // ... has ended
+  // traffic (einsim_traffic; tensors 0 Q, 1 K, 2 V, 3 AV): words read and written this cycle
+  output wire [4*32-1:0] rd_inc_o,
+  output wire [4*32-1:0] wr_inc_o
 );
 `include "einsim_fx.vh"
   localparam integer BW = $clog2(NB);
@@ -63,6 +84,21 @@ module einsim_attn #(
   // ---- buffers -------------------------------------------------------------------------
   reg [W-1:0] abuf [0:GW-1];
   reg [W-1:0] obuf [0:GW-1];
+  // DMA beat: word q into dma_addr_i + q (one block per word, as einsim_glb); stores read
+  // BWD words from dma_raddr_i
+  genvar gq;
+  generate
+    for (gq = 0; gq < BWD; gq = gq + 1) begin : g_dma
+      always @(posedge clk_i) begin
+        if (dma_we_i && gq < dma_n_i && dma_addr_i + gq < GW) abuf[dma_addr_i + gq] <= dma_data_i[gq*W +: W];
+      end
+    end
+  endgenerate
+  integer pq;
+  always @* begin
+    for (pq = 0; pq < BWD; pq = pq + 1)
+      dma_rdata_o[pq*W +: W] = (dma_raddr_i + pq < GW) ? obuf[dma_raddr_i + pq] : {W{1'b0}};
+  end
 
   // ---- tile queues -----------------------------------------------------------------------
   wire            d2, d1, v2, v1, f2, f1, l2, l1, idle2, idle1, bank2, bank1, pr2, pr1, m2, m1;
@@ -77,7 +113,7 @@ module einsim_attn #(
   einsim_aseq #(.ONED(0), .T(T), .TILES(QT), .TIDW(TIDW)) u_q2d (
     .clk_i(clk_i), .rst_ni(rst_ni), .start_i(start_i),
     .ld_we_i(ld_we_i && ld_sel_i == 4'd4), .ld_addr_i(ld_addr_i), .ld_data_i(ld_data_i),
-    .dbg_addr_i(rd_addr_i), .dbg_start_o(s2),
+    .dbg_addr_i(rd_addr_i), .dbg_start_o(s2), .loads_i(dma_loads_i),
     .dep_o(d2), .dep_tid_o(dt2), .dep_done_i(done1_q[dt2]),
     .iss_v_o(v2), .op_o(op2), .first_o(f2), .last_o(l2), .blk_o(bk2), .cnt_o(c2), .tid_o(t2),
     .bank_o(bank2), .pair_o(pr2), .mask_o(m2), .a_o(a2), .b_o(b2), .idle_o(idle2), .ntiles_o(n2), .cyc_o(cyc)
@@ -85,7 +121,7 @@ module einsim_attn #(
   einsim_aseq #(.ONED(1), .T(T), .TILES(QT), .TIDW(TIDW)) u_q1d (
     .clk_i(clk_i), .rst_ni(rst_ni), .start_i(start_i),
     .ld_we_i(ld_we_i && ld_sel_i == 4'd5), .ld_addr_i(ld_addr_i), .ld_data_i(ld_data_i),
-    .dbg_addr_i(rd_addr_i), .dbg_start_o(s1),
+    .dbg_addr_i(rd_addr_i), .dbg_start_o(s1), .loads_i(dma_loads_i),
     .dep_o(d1), .dep_tid_o(dt1), .dep_done_i(done2_q[dt1]),
     .iss_v_o(v1), .op_o(op1), .first_o(f1), .last_o(l1), .blk_o(bk1), .cnt_o(c1), .tid_o(t1),
     .bank_o(bank1), .pair_o(pr1), .mask_o(m1), .a_o(a1), .b_o(b1), .idle_o(idle1), .ntiles_o(n1), .cyc_o(cyc1)
@@ -101,6 +137,12 @@ module einsim_attn #(
       col_o[j*W +: W] = !v2 ? {W{1'b0}}
                       : op2 == 8'(`EINSIM_OP_A2_SLN) ? rm2d[j*W +: W] : abuf[(b2 + j) % GW];
   end
+  assign issued2_o = n2;
+  assign qended_o  = done1_q[qtile_i[TIDW-1:0]];
+  // traffic: BQK reads R words of K and C of Q per element, SLNV R words of V, AV writes C
+  wire bqk_el = v2 && op2 == 8'(`EINSIM_OP_A2_BQK), slnv_el = v2 && op2 == 8'(`EINSIM_OP_A2_SLNV);
+  assign rd_inc_o = {32'd0, slnv_el ? 32'(R) : 32'd0, bqk_el ? 32'(R) : 32'd0, bqk_el ? 32'(C) : 32'd0};
+  assign wr_inc_o = {(v1 && op1 == 8'(`EINSIM_OP_A1_AV)) ? 32'(C) : 32'd0, 96'd0};
   assign sv_o     = v2;
   assign sfirst_o = v2 && c2 == 32'd0;
   assign slast_o  = v2 && l2;
@@ -312,12 +354,13 @@ module einsim_attn #(
       if (eb && so_pair && !eb_done) half_q[so_tid] <= 1'b1;
       if (e1) done1_q[t1] <= 1'b1;
       nd2_q <= nd2_q + nend2;
-      if (any_end) last_end_q <= cyc + 32'd1;
-      // every 2D tile issued has ended (the array, deskew and staging are empty)
-      if (idle2 && idle1 && nd2_q == n2) begin
+      if (any_end || dma_act_i) last_end_q <= cyc + 32'd1;
+      // every 2D tile issued has ended (the array, deskew and staging are empty) and the
+      // DMA has nothing pending
+      if (idle2 && idle1 && nd2_q == n2 && dma_quiet_i) begin
         run_q <= 1'b0;
         done_o <= 1'b1;
-        cycles_o <= any_end ? cyc + 32'd1 : last_end_q;
+        cycles_o <= (any_end || dma_act_i) ? cyc + 32'd1 : last_end_q;
       end
     end
   end

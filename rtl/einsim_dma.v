@@ -5,16 +5,21 @@
 // words.
 //
 // Command (4 x 64-bit words, loaded through ld_sel 7):
-//   w0[7:0] op (0 END, 1 LOAD, 2 STORE), w0[15:8] tensor (0 A, 1 B, 2 Z: the counters'
-//   row), w0[63:32] words; w1[31:0] DRAM word address, w1[63:32] buffer word address
-//   (LOAD: global buffer, STORE: accumulator buffer); w2[31:0] dependency: LOAD waits
-//   until the first w2 tiles have finished issuing (tiles_done_i >= w2), STORE waits
-//   until tile w2 - 1 has ended (w2 = 0: no wait).
-// Loads write the R beats into the global buffer (wr_*_o); stores read the accumulator
-// buffer (zr_addr_o / zr_data_i, BW words a cycle) and send its low W bits of each word.
+//   w0[7:0] op (0 END, 1 LOAD, 2 STORE), w0[9:8] tensor (the traffic counters' row:
+//   GEMM 0 A, 1 B, 2 Z; attention 0 Q, 1 K, 2 V, 3 AV), w0[63:32] words; w1[31:0] DRAM
+//   word address, w1[63:32] buffer word address (LOAD: the global buffer, or the
+//   attention Q/K/V buffer; STORE: the accumulator buffer, or the attention output
+//   buffer); w2[31:0] dependency: LOAD waits until the first w2 tiles (of the 2D queue,
+//   in attention) have finished issuing (tiles_done_i >= w2), STORE waits until tile
+//   w2 - 1 (of the 1D queue, in attention) has ended (w2 = 0: no wait).
+// Loads write the R beats into the buffer (gw_*_o); stores read the buffer (zr_addr_o /
+// zr_data_i, BW words a cycle, or zw_data_i when zsel_i) and send the low W bits of each
+// word.
 // loads_o / stores_o count the completed loads (last beat written) and stores (B
-// response), fill_o the words of the oldest load in flight written so far; quiet_o says that after this clock edge nothing is pending; act_o that a
-// transfer completes at this edge.
+// response), fill_o the words of the oldest load in flight written so far; quiet_o says
+// that after this clock edge nothing is pending; act_o that a transfer completes at this
+// edge; ld_n_o / ld_t_o and st_n_o / st_t_o the words a load writes into the buffer and a
+// store sends to DRAM in this cycle, and their tensors (for einsim_traffic).
 module einsim_dma #(
   parameter integer W = 16,         // buffer / DRAM word bits
   parameter integer A = 32,         // accumulator buffer word bits
@@ -59,17 +64,19 @@ module einsim_dma #(
   output wire [31:0]       gw_n_o,        // words of the beat to write
   output wire [BW*W-1:0]   gw_data_o,
   output wire [31:0]       zr_addr_o,
-  input  wire [BW*A-1:0]   zr_data_i,
-  // status and counters (per tensor 0..2)
+  input  wire [BW*A-1:0]   zr_data_i,     // the accumulator buffer's words at zr_addr_o ..
+  input  wire              zsel_i,        // 1: stores read zw_data_i instead (attention's
+  input  wire [BW*W-1:0]   zw_data_i,     // output buffer, W-bit words)
+  // status and traffic
   output reg  [31:0]       loads_o,
   output reg  [31:0]       stores_o,
   output wire [31:0]       fill_o,        // words of the oldest load in flight written so far
   output wire              quiet_o,
   output wire              act_o,
-  output reg  [3*64-1:0]   fills_o,       // words written into the global buffer
-  output reg  [3*64-1:0]   dram_rd_o,
-  output reg  [3*64-1:0]   dram_wr_o,
-  output reg  [63:0]       zreads_o       // accumulator-buffer words read by stores
+  output wire [31:0]       ld_n_o,        // words written into the buffer this cycle ...
+  output wire [1:0]        ld_t_o,        // ... of this tensor
+  output wire [31:0]       st_n_o,        // words sent to DRAM this cycle ...
+  output wire [1:0]        st_t_o         // ... of this tensor
 );
   localparam [7:0] OP_LOAD = 8'd1, OP_STORE = 8'd2;
   localparam integer QW = $clog2(QD);
@@ -127,7 +134,7 @@ module einsim_dma #(
   integer p;
   always @* begin
     for (p = 0; p < BW; p = p + 1)
-      wdata_o[p*W +: W] = (p < s_left) ? zr_data_i[p*A +: W] : {W{1'b0}};
+      wdata_o[p*W +: W] = (p >= s_left) ? {W{1'b0}} : zsel_i ? zw_data_i[p*W +: W] : zr_data_i[p*A +: W];
   end
   assign bready_o = 1'b1;
 
@@ -148,25 +155,24 @@ module einsim_dma #(
 
   wire [31:0] l_nw = gw_n_o;
   wire [31:0] s_nw = (s_left < BW) ? s_left : BW;
-  wire [1:0]  lt = lh[65:64], st = sh[65:64];
+  assign ld_n_o = (run_q && r_hs) ? l_nw : 32'd0;
+  assign ld_t_o = lh[65:64];
+  assign st_n_o = (run_q && w_hs) ? s_nw : 32'd0;
+  assign st_t_o = sh[65:64];
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       run_q <= 1'b0; cp_q <= 32'd0; lq_n <= 0; sq_n <= 0; lq_h <= 0; lq_t <= 0; sq_h <= 0;
       sq_t <= 0; l_done_w <= 32'd0; s_sent_w <= 32'd0; s_issued <= 32'd0; s_acked <= 32'd0;
       loads_o <= 32'd0; stores_o <= 32'd0;
-      fills_o <= 0; dram_rd_o <= 0; dram_wr_o <= 0; zreads_o <= 0;
     end else if (start_i) begin
       run_q <= 1'b1; cp_q <= 32'd0; lq_n <= 0; sq_n <= 0; lq_h <= 0; lq_t <= 0; sq_h <= 0;
       sq_t <= 0; l_done_w <= 32'd0; s_sent_w <= 32'd0; s_issued <= 32'd0; s_acked <= 32'd0;
       loads_o <= 32'd0; stores_o <= 32'd0;
-      fills_o <= 0; dram_rd_o <= 0; dram_wr_o <= 0; zreads_o <= 0;
     end else if (run_q) begin
       if (ar_hs || aw_hs) cp_q <= cp_q + 32'd1;
       if (l_push) lq_t <= lq_t + 1'b1;
       lq_n <= lq_next;
       if (r_hs) begin
-        fills_o[lt*64 +: 64] <= fills_o[lt*64 +: 64] + {32'd0, l_nw};
-        dram_rd_o[lt*64 +: 64] <= dram_rd_o[lt*64 +: 64] + {32'd0, l_nw};
         if (rlast_i) begin
           if (lq_n != 0) lq_h <= lq_h + 1'b1;
           l_done_w <= 32'd0; loads_o <= loads_o + 32'd1;
@@ -180,8 +186,6 @@ module einsim_dma #(
       sq_n <= sq_n + ((aw_hs && !(sq_n == 0 && w_hs && wlast_o)) ? 1 : 0)
                    - ((sq_n != 0 && w_hs && wlast_o) ? 1 : 0);
       if (w_hs) begin
-        dram_wr_o[st*64 +: 64] <= dram_wr_o[st*64 +: 64] + {32'd0, s_nw};
-        zreads_o <= zreads_o + {32'd0, s_nw};
         if (wlast_o) begin
           s_sent_w <= 32'd0;
           if (sq_n != 0) sq_h <= sq_h + 1'b1;

@@ -15,7 +15,8 @@
 // and the bottom row's sums go back to einsim_attn (deskew, staging, 1D array).
 // ld_sel 3 / 4 / 5 load its Q/K/V buffer and its 2D / 1D tile queues, rd_sel 4 reads its
 // output buffer and 5 .. 8 its 2D / 1D start and end stamps; start_i, busy_o, done_o and
-// cycles_o then belong to it (attention data stays on chip: its DMA program is empty).
+// cycles_o then belong to it; its DMA program loads Q, K and V into its buffer and
+// stores AV from its output buffer.
 // DRAM: the memory port m_* and the DMA program (ld_sel 7, einsim_dma), traffic counters
 // read through rd_sel 9 (rtl/README.md, "DRAM and the DMA program").
 `include "einsim_params.vh"
@@ -93,6 +94,9 @@ module einsim_top (
   localparam integer NB    = `EINSIM_ATTN_BLOCKS;
   localparam integer BW    = $clog2(NB);
   localparam integer XTW   = 14 + BW + $clog2(`EINSIM_ATTN_TILES);
+  // the DMA's tile numbers: the sequencer's, or an attention queue's
+  localparam integer ATIDW = $clog2(`EINSIM_ATTN_TILES) > TIDW ? $clog2(`EINSIM_ATTN_TILES) : TIDW;
+  localparam integer DBW   = `EINSIM_DMA_BEAT_WORDS;
 // Fault-injection variant: PE (R/2, C/2) adds one output LSB to every MAC.
 `ifdef EINSIM_FAULT_ACC
   localparam integer FAULT = 1;
@@ -137,6 +141,16 @@ module einsim_top (
   assign cycles_o = mode_q ? a_cycles : g_cycles;
   always @* rd_data_o = (rd_sel_i >= 4'd4 && rd_sel_i <= 4'd8) ? a_rd : g_rd;
 
+  wire [31:0]       dma_loads, dma_stores, dma_fill, tiles_done, gw_addr, gw_n, dz_addr;
+  wire              dma_quiet, dma_act, dma_qended, gw_en;
+  wire [ATIDW-1:0]  dma_qtile;
+  wire [DBW*W-1:0]  gw_data;
+  wire [DBW*A-1:0]  dz_data;
+  wire [31:0]       dma_ld_n, dma_st_n, a_issued2;
+  wire [1:0]        dma_ld_t, dma_st_t;
+  wire [DBW*W-1:0]  ao_data;
+  wire              a_qended;
+  wire [4*32-1:0]  a_rdinc, a_wrinc;
   wire [R*W-1:0]   x_row;
   wire [C*W-1:0]   x_col;
   wire             x_v, x_first, x_last, x_vbot, x_lastbot;
@@ -145,7 +159,7 @@ module einsim_top (
   einsim_attn #(
     .R(R), .C(C), .W(W), .F(F), .A(A), .T(`EINSIM_EXP_TERMS), .LOG2E(`EINSIM_LOG2E),
     .COEF(`EINSIM_EXP_COEF), .GW(GW), .NB(NB), .NF(`EINSIM_ATTN_F),
-    .QT(`EINSIM_ATTN_TILES), .STG(`EINSIM_ATTN_STG), .XTW(XTW)
+    .QT(`EINSIM_ATTN_TILES), .STG(`EINSIM_ATTN_STG), .XTW(XTW), .BWD(DBW), .QTW(ATIDW)
   ) u_attn (
     .clk_i(clk_i), .rst_ni(rst_ni), .start_i(start_i && mode_q),
     .ld_we_i(ld_we_i), .ld_sel_i(ld_sel_i), .ld_addr_i(ld_addr_i), .ld_data_i(ld_data_i),
@@ -153,33 +167,32 @@ module einsim_top (
     .busy_o(a_busy), .done_o(a_done), .cycles_o(a_cycles),
     .row_o(x_row), .col_o(x_col), .sv_o(x_v), .sfirst_o(x_first), .slast_o(x_last),
     .xtag_o(x_tag), .ps_bot_i(ps_bot), .av_bot_i(x_vbot), .alast_bot_i(x_lastbot),
-    .xtag_bot_i(x_tagbot)
+    .xtag_bot_i(x_tagbot),
+    .dma_we_i(gw_en && mode_q), .dma_addr_i(gw_addr), .dma_n_i(gw_n), .dma_data_i(gw_data),
+    .dma_raddr_i(dz_addr), .dma_rdata_o(ao_data), .dma_loads_i(dma_loads),
+    .dma_quiet_i(dma_quiet), .dma_act_i(dma_act), .issued2_o(a_issued2),
+    .qtile_i(dma_qtile), .qended_o(a_qended), .rd_inc_o(a_rdinc), .wr_inc_o(a_wrinc)
   );
 
   assign p_beat_words_o = `EINSIM_DMA_BEAT_WORDS;
 
   // ---- DMA (rtl/einsim_dma.v): the DMA program (ld_sel 7) over the memory port --------
-  localparam integer DBW = `EINSIM_DMA_BEAT_WORDS;
-  wire [31:0]       dma_loads, dma_stores, dma_fill, tiles_done, gw_addr, gw_n, dz_addr;
-  wire              dma_quiet, dma_act, dma_qended, gw_en;
-  wire [TIDW-1:0]   dma_qtile;
-  wire [DBW*W-1:0]  gw_data;
-  wire [DBW*A-1:0]  dz_data;
-  wire [3*64-1:0]   c_fills, c_drd, c_dwr;
-  wire [63:0]       c_zrd;
-  einsim_dma #(.W(W), .A(A), .BW(DBW), .CMDS(`EINSIM_DMA_CMDS), .TIDW(TIDW)) u_dma (
-    .clk_i(clk_i), .rst_ni(rst_ni), .start_i(start_i && !mode_q),
+  // GEMM: the sequencer's tiles, the global and accumulator buffers; attention: the 2D
+  // queue's tiles (loads), the 1D queue's (stores), the Q/K/V and output buffers
+  einsim_dma #(.W(W), .A(A), .BW(DBW), .CMDS(`EINSIM_DMA_CMDS), .TIDW(ATIDW)) u_dma (
+    .clk_i(clk_i), .rst_ni(rst_ni), .start_i(start_i),
     .ld_we_i(ld_we_i && ld_sel_i == 4'd7), .ld_addr_i(ld_addr_i), .ld_data_i(ld_data_i),
-    .tiles_done_i(tiles_done), .qtile_o(dma_qtile), .qended_i(dma_qended),
+    .tiles_done_i(mode_q ? a_issued2 : tiles_done), .qtile_o(dma_qtile),
+    .qended_i(mode_q ? a_qended : dma_qended),
     .arvalid_o(m_arvalid_o), .arready_i(m_arready_i), .araddr_o(m_araddr_o), .arlen_o(m_arlen_o),
     .rvalid_i(m_rvalid_i), .rready_o(m_rready_o), .rdata_i(m_rdata_i), .rlast_i(m_rlast_i), .rwords_i(m_rwords_i),
     .awvalid_o(m_awvalid_o), .awready_i(m_awready_i), .awaddr_o(m_awaddr_o), .awlen_o(m_awlen_o),
     .wvalid_o(m_wvalid_o), .wready_i(m_wready_i), .wdata_o(m_wdata_o), .wlast_o(m_wlast_o),
     .bvalid_i(m_bvalid_i), .bready_o(m_bready_o),
     .gw_en_o(gw_en), .gw_addr_o(gw_addr), .gw_n_o(gw_n), .gw_data_o(gw_data),
-    .zr_addr_o(dz_addr), .zr_data_i(dz_data),
+    .zr_addr_o(dz_addr), .zr_data_i(dz_data), .zsel_i(mode_q), .zw_data_i(ao_data),
     .loads_o(dma_loads), .stores_o(dma_stores), .fill_o(dma_fill), .quiet_o(dma_quiet), .act_o(dma_act),
-    .fills_o(c_fills), .dram_rd_o(c_drd), .dram_wr_o(c_dwr), .zreads_o(c_zrd)
+    .ld_n_o(dma_ld_n), .ld_t_o(dma_ld_t), .st_n_o(dma_st_n), .st_t_o(dma_st_t)
   );
 
   // ---- sequencer --------------------------------------------------------------------
@@ -197,7 +210,7 @@ module einsim_top (
     .dbg_end_i(rd_sel_i == 4'd3), .dbg_addr_i(rd_addr_i), .dbg_data_o(stamp),
     .end_v_i(end_v), .end_tid_i(end_tid),
     .dma_loads_i(dma_loads), .dma_stores_i(dma_stores), .dma_fill_i(dma_fill), .dma_quiet_i(dma_quiet),
-    .dma_act_i(dma_act), .tiles_done_o(tiles_done), .qtile_i(dma_qtile), .qended_o(dma_qended),
+    .dma_act_i(dma_act), .tiles_done_o(tiles_done), .qtile_i(dma_qtile[TIDW-1:0]), .qended_o(dma_qended),
     .iss_v_o(iss_v), .wld_o(wld), .ws_o(ws), .cnt_o(cnt), .tid_o(tid),
     .m_o(m), .n_o(n), .k_o(k), .a_o(a_base), .b_o(b_base), .z_o(z_base),
     .lda_o(lda), .ldb_o(ldb), .ldz_o(ldz), .acc_init_o(acc_init), .final_o(fin),
@@ -210,7 +223,7 @@ module einsim_top (
   wire [W-1:0]        glb_dbg;
   einsim_glb #(.W(W), .DEPTH(GW), .NP(R + C), .BW(DBW)) u_glb (
     .clk_i(clk_i), .rd_addr_i(glb_addr), .rd_data_o(glb_data),
-    .dma_we_i(gw_en), .dma_addr_i(gw_addr), .dma_n_i(gw_n), .dma_data_i(gw_data),
+    .dma_we_i(gw_en && !mode_q), .dma_addr_i(gw_addr), .dma_n_i(gw_n), .dma_data_i(gw_data),
     .ld_we_i(ld_we_i && ld_sel_i == 4'd0), .ld_addr_i(ld_addr_i), .ld_data_i(ld_data_i[W-1:0]),
     .dbg_addr_i(rd_addr_i), .dbg_data_o(glb_dbg)
   );
@@ -376,50 +389,21 @@ module einsim_top (
 
   // ---- host read-back -----------------------------------------------------------------
 
-  // ---- traffic counters (rd_sel 9, address 8 * tensor + counter; tensor 0 A, 1 B, 2 Z;
-  // counter 0 buffer reads, 1 buffer writes, 2 fills, 3 DRAM reads, 4 DRAM writes) ------
-  reg [63:0] c_ard, c_brd, c_zrd_arr, c_zwr;
-  reg [31:0] n_zr, n_zw;
+  // ---- traffic counters (rd_sel 9, einsim_traffic): GEMM A, B, Z; attention Q, K, V, AV
+  reg [C-1:0] zr_col;
   always @* begin
-    n_zr = 32'd0;
-    n_zw = 32'd0;
-    for (j = 0; j < C; j = j + 1) begin
-      n_zr = n_zr + {31'd0, ctag_s[j*CTW + CT_V] && ctag_s[j*CTW + CT_COLOK] && ctag_s[j*CTW + CT_INIT]};
-      n_zw = n_zw + {31'd0, zw_en[j]};
-    end
+    for (j = 0; j < C; j = j + 1)
+      zr_col[j] = ctag_s[j*CTW + CT_V] && ctag_s[j*CTW + CT_COLOK] && ctag_s[j*CTW + CT_INIT];
   end
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      c_ard <= 64'd0; c_brd <= 64'd0; c_zrd_arr <= 64'd0; c_zwr <= 64'd0;
-    end else if (start_i && !mode_q) begin
-      c_ard <= 64'd0; c_brd <= 64'd0; c_zrd_arr <= 64'd0; c_zwr <= 64'd0;
-    end else begin
-      if (iss_v) c_ard <= c_ard + {48'd0, ws ? k : m};
-      if (!ws && iss_v) c_brd <= c_brd + {48'd0, n};
-      if (wld && cnt < {16'd0, k}) c_brd <= c_brd + {48'd0, n};
-      c_zrd_arr <= c_zrd_arr + {32'd0, n_zr};
-      c_zwr <= c_zwr + {32'd0, n_zw};
-    end
-  end
-  reg [63:0] ctr;
-  always @* begin
-    case (rd_addr_i[5:0])
-      6'd0:  ctr = c_ard;
-      6'd2:  ctr = c_fills[0 +: 64];
-      6'd3:  ctr = c_drd[0 +: 64];
-      6'd4:  ctr = c_dwr[0 +: 64];
-      6'd8:  ctr = c_brd;
-      6'd10: ctr = c_fills[64 +: 64];
-      6'd11: ctr = c_drd[64 +: 64];
-      6'd12: ctr = c_dwr[64 +: 64];
-      6'd16: ctr = c_zrd_arr + c_zrd;
-      6'd17: ctr = c_zwr;
-      6'd18: ctr = c_fills[128 +: 64];
-      6'd19: ctr = c_drd[128 +: 64];
-      6'd20: ctr = c_dwr[128 +: 64];
-      default: ctr = 64'd0;
-    endcase
-  end
+  wire [4*32-1:0] g_rdinc = {64'd0, (!ws && iss_v) || (wld && cnt < {16'd0, k}) ? {16'd0, n} : 32'd0,
+                             iss_v ? {16'd0, ws ? k : m} : 32'd0};
+  wire [63:0] ctr;
+  einsim_traffic #(.NT(4), .C(C)) u_traffic (
+    .clk_i(clk_i), .rst_ni(rst_ni), .clear_i(start_i),
+    .rd_inc_i(mode_q ? a_rdinc : g_rdinc), .wr_inc_i(mode_q ? a_wrinc : 128'd0), .colrd_i(mode_q ? {C{1'b0}} : zr_col), .colwr_i(mode_q ? {C{1'b0}} : zw_en),
+    .ld_n_i(dma_ld_n), .ld_t_i(dma_ld_t), .st_n_i(dma_st_n), .st_t_i(dma_st_t),
+    .addr_i(rd_addr_i[5:0]), .data_o(ctr)
+  );
 
   always @* begin
     case (rd_sel_i)

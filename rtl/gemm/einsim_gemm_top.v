@@ -111,8 +111,8 @@ module einsim_gemm_top (
   wire [TIDW-1:0]   dma_qtile;
   wire [DBW*W-1:0]  gw_data;
   wire [DBW*A-1:0]  dz_data;
-  wire [3*64-1:0]   c_fills, c_drd, c_dwr;
-  wire [63:0]       c_zrd;
+  wire [31:0]       dma_ld_n, dma_st_n;
+  wire [1:0]        dma_ld_t, dma_st_t;
   einsim_dma #(.W(W), .A(A), .BW(DBW), .CMDS(`EINSIM_DMA_CMDS), .TIDW(TIDW)) u_dma (
     .clk_i(clk_i), .rst_ni(rst_ni), .start_i(start_i),
     .ld_we_i(ld_we_i && ld_sel_i == 4'd7), .ld_addr_i(ld_addr_i), .ld_data_i(ld_data_i),
@@ -123,9 +123,9 @@ module einsim_gemm_top (
     .wvalid_o(m_wvalid_o), .wready_i(m_wready_i), .wdata_o(m_wdata_o), .wlast_o(m_wlast_o),
     .bvalid_i(m_bvalid_i), .bready_o(m_bready_o),
     .gw_en_o(gw_en), .gw_addr_o(gw_addr), .gw_n_o(gw_n), .gw_data_o(gw_data),
-    .zr_addr_o(dz_addr), .zr_data_i(dz_data),
+    .zr_addr_o(dz_addr), .zr_data_i(dz_data), .zsel_i(1'b0), .zw_data_i({DBW*W{1'b0}}),
     .loads_o(dma_loads), .stores_o(dma_stores), .fill_o(dma_fill), .quiet_o(dma_quiet), .act_o(dma_act),
-    .fills_o(c_fills), .dram_rd_o(c_drd), .dram_wr_o(c_dwr), .zreads_o(c_zrd)
+    .ld_n_o(dma_ld_n), .ld_t_o(dma_ld_t), .st_n_o(dma_st_n), .st_t_o(dma_st_t)
   );
 
   // ---- sequencer (rtl/einsim_seq.v) ----------------------------------------------------
@@ -320,50 +320,21 @@ module einsim_gemm_top (
 
   // ---- host read-back -----------------------------------------------------------------
 
-  // ---- traffic counters (rd_sel 9, address 8 * tensor + counter; tensor 0 A, 1 B, 2 Z;
-  // counter 0 buffer reads, 1 buffer writes, 2 fills, 3 DRAM reads, 4 DRAM writes) ------
-  reg [63:0] c_ard, c_brd, c_zrd_arr, c_zwr;
-  reg [31:0] n_zr, n_zw;
+  // ---- traffic counters (rd_sel 9, einsim_traffic): tensors 0 A, 1 B, 2 Z
+  reg [C-1:0] zr_col;
   always @* begin
-    n_zr = 32'd0;
-    n_zw = 32'd0;
-    for (j = 0; j < C; j = j + 1) begin
-      n_zr = n_zr + {31'd0, ctag_s[j*CTW + CT_V] && ctag_s[j*CTW + CT_COLOK] && ctag_s[j*CTW + CT_INIT]};
-      n_zw = n_zw + {31'd0, zw_en[j]};
-    end
+    for (j = 0; j < C; j = j + 1)
+      zr_col[j] = ctag_s[j*CTW + CT_V] && ctag_s[j*CTW + CT_COLOK] && ctag_s[j*CTW + CT_INIT];
   end
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      c_ard <= 64'd0; c_brd <= 64'd0; c_zrd_arr <= 64'd0; c_zwr <= 64'd0;
-    end else if (start_i) begin
-      c_ard <= 64'd0; c_brd <= 64'd0; c_zrd_arr <= 64'd0; c_zwr <= 64'd0;
-    end else begin
-      if (iss_v) c_ard <= c_ard + {48'd0, ws ? k : m};
-      if (!ws && iss_v) c_brd <= c_brd + {48'd0, n};
-      if (wld && cnt < {16'd0, k}) c_brd <= c_brd + {48'd0, n};
-      c_zrd_arr <= c_zrd_arr + {32'd0, n_zr};
-      c_zwr <= c_zwr + {32'd0, n_zw};
-    end
-  end
-  reg [63:0] ctr;
-  always @* begin
-    case (rd_addr_i[5:0])
-      6'd0:  ctr = c_ard;
-      6'd2:  ctr = c_fills[0 +: 64];
-      6'd3:  ctr = c_drd[0 +: 64];
-      6'd4:  ctr = c_dwr[0 +: 64];
-      6'd8:  ctr = c_brd;
-      6'd10: ctr = c_fills[64 +: 64];
-      6'd11: ctr = c_drd[64 +: 64];
-      6'd12: ctr = c_dwr[64 +: 64];
-      6'd16: ctr = c_zrd_arr + c_zrd;
-      6'd17: ctr = c_zwr;
-      6'd18: ctr = c_fills[128 +: 64];
-      6'd19: ctr = c_drd[128 +: 64];
-      6'd20: ctr = c_dwr[128 +: 64];
-      default: ctr = 64'd0;
-    endcase
-  end
+  wire [4*32-1:0] g_rdinc = {64'd0, (!ws && iss_v) || (wld && cnt < {16'd0, k}) ? {16'd0, n} : 32'd0,
+                             iss_v ? {16'd0, ws ? k : m} : 32'd0};
+  wire [63:0] ctr;
+  einsim_traffic #(.NT(4), .C(C)) u_traffic (
+    .clk_i(clk_i), .rst_ni(rst_ni), .clear_i(start_i),
+    .rd_inc_i(g_rdinc), .wr_inc_i(128'd0), .colrd_i(zr_col), .colwr_i(zw_en),
+    .ld_n_i(dma_ld_n), .ld_t_i(dma_ld_t), .st_n_i(dma_st_n), .st_t_i(dma_st_t),
+    .addr_i(rd_addr_i[5:0]), .data_o(ctr)
+  );
 
   always @* begin
     case (rd_sel_i)

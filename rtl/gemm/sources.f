@@ -6,6 +6,7 @@
 rtl/lint.vlt
 rtl/einsim_seq.v
 rtl/einsim_dma.v
+rtl/einsim_traffic.v
 rtl/einsim_glb.v
 rtl/einsim_zbuf.v
 rtl/einsim_delay.v

@@ -1,10 +1,13 @@
 /* cosim_attn.c — `einsim cosim` on attention: the FuseMax 1-pass cascade, dense
- * (attention-1pass) or causal (attention-causal), lowered to the two attention tile
- * queues (sim/lower/lower_attn.c), run on the Verilated RTL and compared with the C
- * model: every AV word bit for bit with the fixed-point interpreter, every tile's start
- * and end with lower_attn_predict, the fixed-point AV within the bound of sim/func/README.md (16 LSB)
- * of a direct double softmax(QK^T)V (causal: over the keys m <= p), and the RTL's whole
- * run within 1 % of the engine's cycle level (`einsim run --level cycle`). */
+ * (attention-1pass) or causal (attention-causal), with its data in DRAM: the engine's
+ * cycle-level schedule lowered to the two attention tile queues (sim/lower/lower_attn.c)
+ * and the DMA program (sim/cosim/dram_lower.c), run on the Verilated RTL and compared
+ * with the C model: every AV word (read back from DRAM) bit for bit with the fixed-point
+ * interpreter, every tile's start and end with lower_attn_predict, the traffic counters
+ * with the engine's traffic table, the fixed-point AV within the bound of
+ * sim/func/README.md (16 LSB) of a direct double softmax(QK^T)V (causal: over the keys
+ * m <= p), and the RTL's whole run within 1 % of the engine's cycle level (`einsim run
+ * --level cycle`, data in DRAM). */
 #include "cosim/cosim_common.h"
 
 #include <inttypes.h>
@@ -16,7 +19,9 @@
 #include "cosim/cosim.h"
 #include "engine/engine.h"
 #include "func/interp.h"
+#include "cosim/dram_lower.h"
 #include "lower/lower_attn.h"
+#include "run/run.h"
 
 /* The validated bound of 1-pass attention in fixed point vs the exact result
  * (sim/func/README.md, "Validated error bounds"). */
@@ -24,17 +29,24 @@
 /* Largest whole-run difference between the RTL and the engine's cycle level, percent. */
 #define ATTN_CYCLE_TOL_PCT 1.0
 
+/* The mismatches: each text, the cycle it concerns and whether it is an output value. */
 typedef struct {
     char **v;
+    uint64_t *cyc;
+    bool *value;
     size_t n, cap;
 } Lines;
 
-static void add_line(Lines *l, char *s)
+static void add_line(Lines *l, uint64_t cycle, bool value, char *s)
 {
     if (l->n == l->cap) {
         l->cap = l->cap ? 2 * l->cap : 64;
         l->v = xrealloc(l->v, l->cap * sizeof *l->v);
+        l->cyc = xrealloc(l->cyc, l->cap * sizeof *l->cyc);
+        l->value = xrealloc(l->value, l->cap * sizeof *l->value);
     }
+    l->cyc[l->n] = cycle;
+    l->value[l->n] = value;
     l->v[l->n++] = s;
 }
 
@@ -95,16 +107,10 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
         diag_error(d, ri->arch->path, 0, "arithmetic widths out of range");
         return OUTCOME_INPUT;
     }
-    AttnProg prog;
+    AttnProg prog = { 0 };
     AttnOrder ord;
-    double t0 = cosim_now_s();
-    if (run_attn_order(ri, &ord, d))
-        return OUTCOME_INPUT;
-    int lrc = lower_attn(&g, (uint64_t)fx.T, E, F, M, P, M0, causal, &ord, &prog, d);
-    lower_attn_order_free(&ord);
-    if (lrc)
-        return OUTCOME_INPUT;
-
+    EngineEvent *evs = NULL;
+    int n_ev = 0;
     EngineResult *res = xcalloc(1, sizeof *res);
     CycleResult cy = { 0 };
     CosimLib lib = { 0 };
@@ -112,13 +118,16 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
     FuncEval *fq = NULL;
     double **in = NULL;
     Lines mm = { 0 };
-
-    /* The RTL's data starts in its buffers: the engine's scenario without DRAM time. */
-    EngineInput ein = ri->in;
-    ein.data_on_chip = true;
-    engine_analytic(&ein, res);
-    if (res->feasible)
-        engine_cycle(&ein, res, &cy);
+    double t0 = cosim_now_s();
+    /* The engine's cycle level with the data in DRAM: its tile order and its loads and
+     * stores, lowered to the queues and the DMA program. */
+    int tBK = cascade_find_tensor(c, "BK"), tBV = cascade_find_tensor(c, "BV");
+    if (run_attn_schedule(ri, false, &ord, &evs, &n_ev, res, &cy, d))
+        goto done;
+    int lrc = lower_attn(&g, (uint64_t)fx.T, E, F, M, P, M0, causal, &ord, &prog, d);
+    lower_attn_order_free(&ord);
+    if (lrc || dram_lower_attn(&g, &prog, evs, n_ev, tQ, tBK, tBV, tAV, d))
+        goto done;
     double t_model = cosim_now_s() - t0;
     fq = func_new(c, &ri->sizes, FUNC_FIXED, &fx, NULL, d);
     if (!fq)
@@ -157,15 +166,22 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
     lib.load(h, COSIM_MODE, 0, 1);
     const FuncTensor *Q = func_tensor(fq, tQ), *K = func_tensor(fq, tK), *V = func_tensor(fq, tV),
                      *AV = func_tensor(fq, tAV);
-    /* Q (E x P), K (E x M), V (F x M) into rows of Pp and Mp words, the padding 0. */
-    const FuncTensor *ld[3] = { Q, K, V };
-    uint64_t base[3] = { prog.q_base, prog.k_base, prog.v_base }, rows[3] = { E, E, F },
-             len[3] = { P, M, M }, ld_w[3] = { prog.Pp, prog.Mp, prog.Mp };
-    for (int x = 0; x < 3; x++)
-        for (uint64_t r = 0; r < rows[x]; r++)
-            for (uint64_t i = 0; i < ld_w[x]; i++)
-                lib.load(h, COSIM_ABUF, (uint32_t)(base[x] + r * ld_w[x] + i),
-                         i < len[x] ? (uint64_t)ld[x]->q[r * len[x] + i] & wmask : 0);
+    /* DRAM (dram_lower_attn's layout): Q (E x P), K and V by chunks of R keys; AV after
+     * them by blocks (F x P in all). */
+    lib.dram_config(h, g.dram_bpc, g.dram_latency, g.word_bits);
+    for (uint64_t i = 0; i < E * P; i++)
+        lib.dram_write(h, prog.dram_q + i, (uint64_t)Q->q[i] & wmask);
+    for (uint64_t m = 0; m < M; m++) {
+        uint64_t s = m / prog.R, w = M - s * prog.R < prog.R ? M - s * prog.R : prog.R;
+        for (uint64_t e = 0; e < E; e++)
+            lib.dram_write(h, prog.dram_k + E * s * prog.R + e * w + m % prog.R,
+                           (uint64_t)K->q[e * M + m] & wmask);
+        for (uint64_t f = 0; f < F; f++)
+            lib.dram_write(h, prog.dram_v + F * s * prog.R + f * w + m % prog.R,
+                           (uint64_t)V->q[f * M + m] & wmask);
+    }
+    lib.dram_write(h, prog.dram_av + F * P - 1, 0);   /* the image holds AV's region */
+    cosim_load_dma(&lib, h, prog.dma, prog.n_dma);
     for (int q = 0; q < 2; q++)
         for (int t = 0; t <= prog.n[q]; t++) {
             uint64_t w[4];
@@ -176,10 +192,11 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
     CosimRun run = cosim_run(&lib, h, prog.cycles);
     uint64_t rtl_cycles = run.cycles;
     if (!run.finished)
-        add_line(&mm, xasprintf("run cycle %" PRIu64 ": the RTL did not finish", run.limit));
+        add_line(&mm, run.limit, false,
+                 xasprintf("run cycle %" PRIu64 ": the RTL did not finish", run.limit));
     char *busy = cosim_busy_check(&run);
     if (busy)
-        add_line(&mm, xasprintf("run cycle %" PRIu64 ": %s", run.cycles, busy));
+        add_line(&mm, run.cycles, false, xasprintf("run cycle %" PRIu64 ": %s", run.cycles, busy));
     free(busy);
 
     /* Values: AV[f, p] bit for bit; the fixed point against the exact softmax(QK^T)V. */
@@ -204,7 +221,9 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
                 num += s[m] * fx_to_double(&fx, V->q[f * M + m]);
             size_t i = (size_t)(f * P + p);
             int64_t want = AV->q[i];
-            int64_t got = (int64_t)lib.read(h, COSIM_OBUF, (uint32_t)(f * prog.Pp + p));
+            uint64_t raw = lib.dram_read(h, dram_attn_av(&prog, f, p)) & wmask;
+            int64_t got = (int64_t)(raw ^ ((uint64_t)1 << (g.word_bits - 1))) -
+                          ((int64_t)1 << (g.word_bits - 1));   /* sign-extended */
             compared++;
             double errv = fabs(fx_to_double(&fx, want) - num / den);
             worst = errv > worst ? errv : worst;
@@ -213,19 +232,21 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
                 for (int t = 0; t < prog.n[ATTN_Q1D]; t++)
                     if (prog.t[ATTN_Q1D][t].op == A1_AV && prog.t[ATTN_Q1D][t].blk == p / prog.C)
                         tile = (uint32_t)t;
-                add_line(&mm, xasprintf("1D tile %u (AV) cycle %" PRIu64 ": AV[%" PRIu64 ", %"
-                                        PRIu64 "] = %" PRId64 " in the RTL, %" PRId64 " in the C "
-                                        "model", tile, prog.t[ATTN_Q1D][tile].end_cyc, f, p, got,
-                                        want));
+                add_line(&mm, prog.t[ATTN_Q1D][tile].end_cyc, true,
+                         xasprintf("1D tile %u (AV) cycle %" PRIu64 ": AV[%" PRIu64 ", %"
+                                   PRIu64 "] = %" PRId64 " in the RTL, %" PRId64 " in the C "
+                                   "model", tile, prog.t[ATTN_Q1D][tile].end_cyc, f, p, got,
+                                   want));
             }
         }
     }
     free(s);
     double bound = ATTN_BOUND_LSB * ldexp(1.0, -fx.F);
     if (worst > bound)
-        add_line(&mm, xasprintf("run: fixed-point AV differs from double softmax(QK^T)V by %.6g, "
-                                "beyond the bound %.6g (%g LSB) of sim/func/README.md", worst, bound,
-                                ATTN_BOUND_LSB));
+        add_line(&mm, rtl_cycles, false,
+                 xasprintf("run: fixed-point AV differs from double softmax(QK^T)V by %.6g, "
+                           "beyond the bound %.6g (%g LSB) of sim/func/README.md", worst, bound,
+                           ATTN_BOUND_LSB));
     /* Tile stamps. */
     uint64_t max_err = 0;
     int ntiles = 0;
@@ -240,23 +261,49 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
             max_err = ee > max_err ? ee : max_err;
             ntiles++;
             if (es || ee)
-                add_line(&mm, xasprintf("%s tile %d (%s block %u) cycle %" PRIu64 ": start %"
-                                        PRIu64 " / end %" PRIu64 " in the RTL, %" PRIu64 " / %"
-                                        PRIu64 " predicted", q == ATTN_Q2D ? "2D" : "1D", t,
-                                        op_name(q, at->op), at->blk, st, st, en, at->start_cyc,
-                                        at->end_cyc));
+                add_line(&mm, st, false,
+                         xasprintf("%s tile %d (%s block %u) cycle %" PRIu64 ": start %"
+                                   PRIu64 " / end %" PRIu64 " in the RTL, %" PRIu64 " / %"
+                                   PRIu64 " predicted", q == ATTN_Q2D ? "2D" : "1D", t,
+                                   op_name(q, at->op), at->blk, st, st, en, at->start_cyc,
+                                   at->end_cyc));
         }
+    /* Traffic: the RTL's counters against the engine's table (Q, K, V, AV; the buffer
+     * level and DRAM). A padded (ragged) run reads and writes its padded tiles whole,
+     * which the engine does not count: there only fills and DRAM traffic are compared. */
+    static const char *const tnames[4] = { "Q", "K", "V", "AV" };
+    static const char *const cnames[5] = { "reads", "writes", "fills", "reads", "writes" };
+    bool padded = prog.Mp != M || prog.Pp != P;
+    uint64_t rtl_tr[4][5], eng_tr[4][5];
+    const char *buf_level, *dram_level;
+    cosim_traffic(&lib, h, ri, res, 4, tnames, rtl_tr, eng_tr, &buf_level, &dram_level);
+    int traffic_bad = 0;
+    for (int t = 0; t < 4; t++) {
+        for (int k = 0; k < 5; k++) {
+            if (rtl_tr[t][k] != eng_tr[t][k] && (k >= 2 || !padded)) {
+                traffic_bad++;
+                add_line(&mm, rtl_cycles, false,
+                         xasprintf("run cycle %" PRIu64 ": %s %s %s: %" PRIu64 " words in the "
+                                   "RTL, %" PRIu64 " in the engine's traffic table",
+                                   rtl_cycles, k < 3 ? buf_level : dram_level, tnames[t],
+                                   cnames[k], rtl_tr[t][k], eng_tr[t][k]));
+            }
+        }
+    }
     if (rtl_cycles != prog.cycles)
-        add_line(&mm, xasprintf("run cycle %" PRIu64 ": run length %" PRIu64 " in the RTL, %"
-                                PRIu64 " predicted", rtl_cycles, rtl_cycles, prog.cycles));
+        add_line(&mm, rtl_cycles, false,
+                 xasprintf("run cycle %" PRIu64 ": run length %" PRIu64 " in the RTL, %"
+                           PRIu64 " predicted", rtl_cycles, rtl_cycles, prog.cycles));
     double pct = cy.ran && cy.cycles ? 100.0 * ((double)rtl_cycles - (double)cy.cycles) /
                                            (double)cy.cycles : 0;
     if (!cy.ran)
-        add_line(&mm, xasprintf("run: the engine's cycle level did not run (mapping infeasible)"));
+        add_line(&mm, rtl_cycles, false,
+                 xasprintf("run: the engine's cycle level did not run (mapping infeasible)"));
     else if (fabs(pct) > ATTN_CYCLE_TOL_PCT)
-        add_line(&mm, xasprintf("run cycle %" PRIu64 ": %+.3f %% from the engine's cycle level (%"
-                                PRIu64 "), beyond %.0f %%", rtl_cycles, pct, cy.cycles,
-                                ATTN_CYCLE_TOL_PCT));
+        add_line(&mm, rtl_cycles, false,
+                 xasprintf("run cycle %" PRIu64 ": %+.3f %% from the engine's cycle level (%"
+                           PRIu64 "), beyond %.0f %%", rtl_cycles, pct, cy.cycles,
+                           ATTN_CYCLE_TOL_PCT));
 
     printf("cosim %s on %s (FuseMax 1-pass %sattention, %ux%u 2D array + %u-PE 1D array), %s: "
            "E=%" PRIu64 " F=%" PRIu64 " M=%" PRIu64 " P=%" PRIu64 " M0=%" PRIu64 ", seed %" PRIu64 "\n",
@@ -266,13 +313,51 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
     printf("  tiles          : %d (2D %d, 1D %d)\n", ntiles, prog.n[0], prog.n[1]);
     printf("  cycles         : RTL %" PRIu64 ", C tile model %" PRIu64 "\n", rtl_cycles, prog.cycles);
     printf("  max cycle error: %" PRIu64 " (per-tile start and end)\n", max_err);
-    printf("  values compared: %" PRIu64 " (bit-exact against the fixed-point model)\n", compared);
+    printf("  values compared: %" PRIu64 " (AV read back from DRAM, bit-exact against the "
+           "fixed-point model)\n", compared);
+    printf("  DMA commands   : %d (loads of Q, K and V chunks, stores of AV blocks; %u-word "
+           "beats, %.4g bytes/cycle, latency %u)\n", prog.n_dma, g.beat_words, g.dram_bpc,
+           g.dram_latency);
+    int dma_same = 0, dma_first = -1;
+    for (int i = 0; i < prog.n_dma; i++) {
+        if (prog.dma_done[i] == prog.dma[i].end)
+            dma_same++;
+        else if (dma_first < 0)
+            dma_first = i;
+    }
+    printf("  DMA vs engine  : %d of %d transfers complete in the engine's cycle", dma_same,
+           prog.n_dma);
+    if (dma_first >= 0)
+        printf(" (first other: command %d, cycle %" PRIu64 " by the tile rules, %" PRIu64
+               " in the engine's schedule)", dma_first, prog.dma_done[dma_first],
+               prog.dma[dma_first].end);
+    printf("\n");
+    printf("  traffic (words): RTL counters = engine %s%s\n", traffic_bad ? "NO" : "yes",
+           padded ? " (fills and DRAM; the padded tiles' buffer reads and writes not "
+                    "compared)" : "");
+    for (int t = 0; t < 4; t++)
+        printf("    %-3s %s reads %" PRIu64 " writes %" PRIu64 " fills %" PRIu64 "; %s reads %"
+               PRIu64 " writes %" PRIu64 "\n", tnames[t], buf_level, rtl_tr[t][0], rtl_tr[t][1],
+               rtl_tr[t][2], dram_level, rtl_tr[t][3], rtl_tr[t][4]);
     cosim_print_busy(&run);
     printf("  softmax error  : %.6f max abs vs double softmax(QK^T)V (bound %.6f)\n", worst, bound);
     if (cy.ran)
-        printf("  C cycle level  : %" PRIu64 " cycles (engine, whole run; analytic %" PRIu64
+        printf("  C cycle level  : %" PRIu64 " cycles (engine, whole run, data in DRAM; "
+               "analytic %" PRIu64
                "); RTL %+.3f %%\n", cy.cycles, res->cycles, pct);
     printf("  mismatches     : %zu\n", mm.n);
+    /* The earliest (by cycle, then in list order) of all, and of the values. */
+    size_t first = mm.n, first_value = mm.n;
+    for (size_t i = 0; i < mm.n; i++) {
+        if (first == mm.n || mm.cyc[i] < mm.cyc[first])
+            first = i;
+        if (mm.value[i] && (first_value == mm.n || mm.cyc[i] < mm.cyc[first_value]))
+            first_value = i;
+    }
+    if (first < mm.n)
+        printf("  first mismatch : %s\n", mm.v[first]);
+    if (first_value < mm.n)
+        printf("  first value    : %s\n", mm.v[first_value]);
     for (size_t i = 0; i < mm.n; i++)
         printf("  MISMATCH %s\n", mm.v[i]);
     if (timing)
@@ -289,10 +374,13 @@ done:
     for (size_t i = 0; i < mm.n; i++)
         free(mm.v[i]);
     free(mm.v);
+    free(mm.cyc);
+    free(mm.value);
     if (in)
         func_inputs_free(c, in);
     func_free(fq);
     lower_attn_free(&prog);
+    free(evs);
     free(res);
     return rc;
 }

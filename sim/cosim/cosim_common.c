@@ -511,3 +511,44 @@ int cosim_waves_write(Diag *d, const char *dir, const RtlGeom *g, const TileProg
     trace_free(&tr);
     return rc;
 }
+
+void cosim_load_dma(const CosimLib *lib, CosimHandle *h, const DmaCmd *c, int n)
+{
+    for (int q = 0; q <= n; q++) {
+        uint64_t w[4];
+        lower_dma_encode(q < n ? &c[q] : NULL, w);
+        for (int k = 0; k < 4; k++)
+            lib->load(h, COSIM_DMA, (uint32_t)(4 * q + k), w[k]);
+    }
+}
+
+static const TrafficStat *traffic_of(const EngineResult *r, const char *level, const char *tensor)
+{
+    for (int i = 0; i < r->n_traffic; i++)
+        if (strcmp(r->traffic[i].level, level) == 0 && strcmp(r->traffic[i].tensor, tensor) == 0)
+            return &r->traffic[i];
+    return NULL;
+}
+
+void cosim_traffic(const CosimLib *lib, CosimHandle *h, const RunInputs *ri,
+                   const EngineResult *res, int n, const char *const *names, uint64_t rtl[][5],
+                   uint64_t eng[][5], const char **buf_level, const char **dram_level)
+{
+    *buf_level = NULL;
+    for (int i = 0; i < ri->mapping->n_groups && !*buf_level; i++)
+        *buf_level = ri->mapping->groups[i].buffer;
+    if (!*buf_level)
+        *buf_level = "GlobalBuffer";
+    *dram_level = ri->arch->levels[0].name;
+    for (int t = 0; t < n; t++) {
+        const TrafficStat *gb = traffic_of(res, *buf_level, names[t]);
+        const TrafficStat *dr = traffic_of(res, *dram_level, names[t]);
+        eng[t][0] = gb ? gb->reads : 0;
+        eng[t][1] = gb ? gb->writes : 0;
+        eng[t][2] = gb ? gb->fills : 0;
+        eng[t][3] = dr ? dr->reads : 0;
+        eng[t][4] = dr ? dr->writes : 0;
+        for (int k = 0; k < 5; k++)
+            rtl[t][k] = lib->read(h, COSIM_COUNTERS, (uint32_t)(8 * t + k));
+    }
+}

@@ -37,6 +37,14 @@ typedef struct {
     uint64_t busy, steps;
 } CosimRun;
 CosimRun cosim_run(const CosimLib *lib, CosimHandle *h, uint64_t predicted);
+/* The traffic of tensors names[0 .. n - 1]: the RTL's counters (rd_sel 9: rtl[t][0 .. 4])
+ * and the engine's table (eng[t]: reads, writes and fills at the mapping's buffer level,
+ * *buf_level, then reads and writes at the DRAM level, *dram_level; 0 without a row). */
+void cosim_traffic(const CosimLib *lib, CosimHandle *h, const RunInputs *ri,
+                   const EngineResult *res, int n, const char *const *names, uint64_t rtl[][5],
+                   uint64_t eng[][5], const char **buf_level, const char **dram_level);
+/* Loads the DMA program c[0 .. n - 1] and its END into h (ld_sel 7). */
+void cosim_load_dma(const CosimLib *lib, CosimHandle *h, const DmaCmd *c, int n);
 /* NULL when busy_o was low before start, high in every cycle from the run's cycle 0
  * until done_o rose, at most one cycle after the run's last result (the done
  * detection), and low again after; else what differs (to free). */

@@ -85,15 +85,6 @@ static void collect_event(void *ctx, const EngineEvent *ev)
     l->v[l->n++] = *ev;
 }
 
-/* The engine's traffic of `tensor` at `level` (zeros when it has no row). */
-static const TrafficStat *traffic_of(const EngineResult *r, const char *level, const char *tensor)
-{
-    for (int i = 0; i < r->n_traffic; i++)
-        if (strcmp(r->traffic[i].level, level) == 0 && strcmp(r->traffic[i].tensor, tensor) == 0)
-            return &r->traffic[i];
-    return NULL;
-}
-
 static int64_t sign_extend(uint64_t v, uint32_t bits)
 {
     if (bits >= 64)
@@ -240,12 +231,7 @@ Outcome cosim_dense(const CosimOptions *o, Diag *d)
         for (int k = 0; k < 4; k++)
             lib.load(h, COSIM_IMEM, (uint32_t)(4 * t + k), w[k]);
     }
-    for (int q = 0; q <= dma.n; q++) {
-        uint64_t w[4];
-        lower_dma_encode(q < dma.n ? &dma.c[q] : NULL, w);
-        for (int k = 0; k < 4; k++)
-            lib.load(h, COSIM_DMA, (uint32_t)(4 * q + k), w[k]);
-    }
+    cosim_load_dma(&lib, h, dma.c, dma.n);
     CosimRun run = cosim_run(&lib, h, prog.cycles);
     uint64_t rtl_cycles = run.cycles;
     if (!run.finished)
@@ -302,23 +288,11 @@ Outcome cosim_dense(const CosimOptions *o, Diag *d)
     static const char *const tnames[3] = { "A", "B", "Z" };
     static const char *const cnames[5] = { "reads", "writes", "fills", "reads", "writes" };
     uint64_t rtl_tr[3][5], eng_tr[3][5];
-    const char *buf_level = NULL;
-    for (int i = 0; i < ri.mapping->n_groups && !buf_level; i++)
-        buf_level = ri.mapping->groups[i].buffer;
-    if (!buf_level)
-        buf_level = "GlobalBuffer";
-    const char *dram_level = ri.arch->levels[0].name;
+    const char *buf_level, *dram_level;
+    cosim_traffic(&lib, h, &ri, res, 3, tnames, rtl_tr, eng_tr, &buf_level, &dram_level);
     int traffic_bad = 0;
     for (int t = 0; t < 3; t++) {
-        const TrafficStat *gb = traffic_of(res, buf_level, tnames[t]);
-        const TrafficStat *dr = traffic_of(res, dram_level, tnames[t]);
-        eng_tr[t][0] = gb ? gb->reads : 0;
-        eng_tr[t][1] = gb ? gb->writes : 0;
-        eng_tr[t][2] = gb ? gb->fills : 0;
-        eng_tr[t][3] = dr ? dr->reads : 0;
-        eng_tr[t][4] = dr ? dr->writes : 0;
         for (int k = 0; k < 5; k++) {
-            rtl_tr[t][k] = lib.read(h, COSIM_COUNTERS, (uint32_t)(8 * t + k));
             if (rtl_tr[t][k] != eng_tr[t][k]) {
                 traffic_bad++;
                 add_mismatch(&mm, -1, rtl_cycles, xasprintf("%s %s %s: %" PRIu64 " words in the RTL, %"

@@ -218,3 +218,183 @@ out:
     }
     return rc;
 }
+
+/* Attention: the loads and stores of the engine's schedule as the DMA program
+ * (dram_lower.h). */
+int dram_lower_attn(const RtlGeom *g, AttnProg *p, const EngineEvent *ev, int n_ev, int tQ,
+                    int tBK, int tBV, int tAV, Diag *d)
+{
+    uint64_t E = p->E, F = p->F, M = p->M, P = p->P, R = p->R, C = p->C;
+    uint64_t steps = p->steps, nb = p->nb;
+    int cap = 0, rc = 1;
+    DmaProg dp = { 0 };
+    int64_t q_load = -1;
+    int64_t *k_load = xcalloc(steps, sizeof *k_load), *v_load = xcalloc(steps, sizeof *v_load);
+    int64_t *k_last = xcalloc(steps, sizeof *k_last), *v_last = xcalloc(steps, sizeof *v_last);
+    int64_t *av_tile = xcalloc(nb, sizeof *av_tile);
+    uint64_t n_loads = 0, n_k = 0, n_v = 0, n_st = 0, ck = 0, cv = 0;
+    for (uint64_t s = 0; s < steps; s++)
+        k_load[s] = v_load[s] = k_last[s] = v_last[s] = -1;
+    /* The last reader of each chunk in the 2D queue (a load into its copy waits until it
+     * has issued), each block's AV tile (its store waits until it has ended). */
+    for (int i = 0; i < p->n[ATTN_Q2D]; i++) {
+        const AttnTile *t = &p->t[ATTN_Q2D][i];
+        if (t->op == A2_BQK)
+            k_last[t->s] = i;
+        else if (t->op == A2_SLNV)
+            v_last[t->s] = i;
+    }
+    for (int i = 0; i < p->n[ATTN_Q1D]; i++)
+        if (p->t[ATTN_Q1D][i].op == A1_AV)
+            av_tile[p->t[ATTN_Q1D][i].blk] = i;
+    /* DRAM: Q (E x P), K by chunks of R keys (chunk s: E x its keys, row-major), V likewise
+     * (F x keys), AV by blocks of C queries (block b: F x its queries). */
+    p->dram_q = 0;
+    p->dram_k = E * P;
+    p->dram_v = p->dram_k + E * M;
+    p->dram_av = p->dram_v + F * M;
+    if (p->dram_av + F * P > UINT32_MAX) {
+        diag_error(d, NULL, 0, "cosim: Q, K, V and AV exceed the 32-bit DRAM addresses");
+        goto out;
+    }
+    for (int e = 0; e < n_ev; e++) {
+        const EngineEvent *x = &ev[e];
+        if (x->kind == EV_PASSES)
+            continue;
+        if (x->group != 0 || x->bh != 0 || x->tile != 0) {
+            diag_error(d, NULL, 0, "cosim: the engine's schedule has more than one group, "
+                       "(batch, head) or DRAM tile; the attention DMA lowering takes one");
+            goto out;
+        }
+        if (x->kind == EV_LOAD && (x->tensor == tBK || x->tensor == tBV)) {
+            bool k = x->tensor == tBK;
+            uint64_t s = k ? n_k : n_v, rows = k ? E : F;
+            uint64_t w = s < steps ? (M - s * R < R ? M - s * R : R) : 0;
+            if (s >= steps || x->step != s || x->words != rows * w) {
+                diag_error(d, NULL, 0, "cosim: the engine's load %" PRIu64 " of %s moves %" PRIu64
+                           " words; the attention DMA lowering loads one chunk of %" PRIu64
+                           " keys at a time, in order", s, k ? "K" : "V", x->words, R);
+                goto out;
+            }
+            uint64_t *copies = k ? &ck : &cv;
+            if (!*copies)
+                *copies = x->copies ? x->copies : 1;
+            int64_t prev = s >= *copies ? (k ? k_last : v_last)[s - *copies] : -1;
+            dma_push(&dp, &cap, (DmaCmd){ DMA_LOAD, k ? 1u : 2u, (uint32_t)(rows * w),
+                                          (uint32_t)((k ? p->dram_k : p->dram_v) + rows * s * R), 0,
+                                          (uint32_t)(prev + 1), x->start, x->end });
+            (k ? k_load : v_load)[s] = (int64_t)n_loads++;
+            if (k)
+                n_k++;
+            else
+                n_v++;
+        } else if (x->kind == EV_LOAD && x->tensor == tQ) {
+            if (q_load >= 0 || x->words != E * P) {
+                diag_error(d, NULL, 0, "cosim: the engine loads %" PRIu64 " words of Q; the "
+                           "attention DMA lowering loads Q whole (%" PRIu64 "), once", x->words,
+                           E * P);
+                goto out;
+            }
+            dma_push(&dp, &cap, (DmaCmd){ DMA_LOAD, 0, (uint32_t)(E * P), (uint32_t)p->dram_q,
+                                          p->q_base, 0, x->start, x->end });
+            q_load = (int64_t)n_loads++;
+        } else if (x->kind == EV_STORE && x->tensor == tAV) {
+            uint64_t b = x->block, w = b < nb ? (P - b * C < C ? P - b * C : C) : 0;
+            if (b >= nb || x->words != F * w || av_tile[b] < 0) {
+                diag_error(d, NULL, 0, "cosim: the engine's store %" PRIu64 " of AV (%" PRIu64
+                           " words) is not one block of %" PRIu64 " queries", n_st, x->words, C);
+                goto out;
+            }
+            dma_push(&dp, &cap, (DmaCmd){ DMA_STORE, 3, (uint32_t)(F * w),
+                                          (uint32_t)(p->dram_av + F * b * C), (uint32_t)(b * F * C),
+                                          (uint32_t)(av_tile[b] + 1), x->start, x->end });
+            n_st++;
+        } else {
+            diag_error(d, NULL, 0, "cosim: the engine's schedule moves a tensor the attention "
+                       "DMA lowering does not know (event %d)", e);
+            goto out;
+        }
+    }
+    if (q_load < 0 || n_k != steps || n_v != steps || n_st != nb) {
+        diag_error(d, NULL, 0, "cosim: the engine's schedule loads Q %s, %" PRIu64 " chunks of K "
+                   "and %" PRIu64 " of V and stores %" PRIu64 " blocks of AV; the attention has %"
+                   PRIu64 " chunks and %" PRIu64 " blocks", q_load < 0 ? "never" : "once", n_k,
+                   n_v, n_st, steps, nb);
+        goto out;
+    }
+    if ((uint64_t)dp.n + 1 > g->dma_cmds || n_loads > 65535) {
+        diag_error(d, NULL, 0, "cosim: %d DMA commands exceed the RTL's DMA program (%u)", dp.n,
+                   g->dma_cmds - 1);
+        goto out;
+    }
+    /* The buffer: Q at q_base (E x P), then ck copies of a K chunk (E x R) and cv of a V
+     * chunk (F x R); the output buffer AV by blocks (F x C). */
+    p->k_base = (uint32_t)(E * P);
+    p->v_base = (uint32_t)(E * P + ck * E * R);
+    if (E * P + ck * E * R + cv * F * R > g->glb_words || F * nb * C > g->glb_words) {
+        diag_error(d, NULL, 0, "cosim: Q, %" PRIu64 " copies of a K chunk and %" PRIu64 " of a V "
+                   "chunk (%" PRIu64 " words) do not fit the attention buffer (%u words)", ck, cv,
+                   E * P + ck * E * R + cv * F * R, g->glb_words);
+        goto out;
+    }
+    for (int i = 0; i < dp.n; i++)
+        if (dp.c[i].op == DMA_LOAD && dp.c[i].tensor != 0) {
+            bool k = dp.c[i].tensor == 1;
+            uint64_t s = (dp.c[i].dram - (k ? p->dram_k : p->dram_v)) / ((k ? E : F) * R);
+            dp.c[i].buf = (uint32_t)(k ? p->k_base + (s % ck) * E * R
+                                       : p->v_base + (s % cv) * F * R);
+        }
+    /* The tiles: addresses in the buffers' layout (a chunk's rows and a block's rows as
+     * long as its keys or queries: a ragged last one is packed, and the padded keys or
+     * queries read or write the next row's words, which the mask hides or a later row
+     * overwrites), and each 2D tile's loads. */
+    for (int i = 0; i < p->n[ATTN_Q2D]; i++) {
+        AttnTile *t = &p->t[ATTN_Q2D][i];
+        uint64_t s = t->s, w = M - s * R < R ? M - s * R : R;
+        if (t->op == A2_BQK) {
+            t->a = (uint32_t)(p->k_base + (s % ck) * E * R);
+            t->lda = (uint32_t)w;
+            t->b = (uint32_t)(p->q_base + t->blk * C);
+            t->ldb = (uint32_t)P;
+            t->need_loads = (uint32_t)(umax((uint64_t)q_load, (uint64_t)k_load[s]) + 1);
+        } else if (t->op == A2_SLNV) {
+            t->a = (uint32_t)(p->v_base + (s % cv) * F * R);
+            t->lda = (uint32_t)w;
+            t->need_loads = (uint32_t)(v_load[s] + 1);
+        }
+    }
+    for (int i = 0; i < p->n[ATTN_Q1D]; i++) {
+        AttnTile *t = &p->t[ATTN_Q1D][i];
+        if (t->op == A1_AV) {
+            uint64_t b = t->blk;
+            t->b = (uint32_t)(b * F * C);
+            t->ldb = (uint32_t)(P - b * C < C ? P - b * C : C);
+        }
+    }
+    p->dma = dp.c;
+    p->n_dma = dp.n;
+    dp.c = NULL;
+    p->dram_bpc = g->dram_bpc;
+    p->dram_latency = g->dram_latency;
+    p->word_bits = g->word_bits;
+    p->dma_done = xcalloc((size_t)p->n_dma + 1, sizeof *p->dma_done);
+    if (lower_attn_predict(p)) {
+        diag_error(d, NULL, 0, "cosim: internal: the attention tile and DMA programs deadlock");
+        goto out;
+    }
+    rc = 0;
+out:
+    free(dp.c);
+    free(k_load);
+    free(v_load);
+    free(k_last);
+    free(v_last);
+    free(av_tile);
+    return rc;
+}
+
+uint64_t dram_attn_av(const AttnProg *p, uint64_t f, uint64_t q)
+{
+    uint64_t b = q / p->C, w = p->P - b * p->C < p->C ? p->P - b * p->C : p->C;
+    return p->dram_av + p->F * b * p->C + f * w + q % p->C;
+}

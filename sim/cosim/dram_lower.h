@@ -1,5 +1,6 @@
-/* dram_lower.h — GEMM with its data in DRAM: the engine's cycle-level schedule (its
- * trace events) lowered to the RTL's DMA and tile programs (sim/lower/lower.h's types).
+/* dram_lower.h — GEMM and attention with their data in DRAM: the engine's cycle-level
+ * schedule (its trace events) lowered to the RTL's DMA and tile programs
+ * (sim/lower/lower.h's and lower_attn.h's types).
  * It sits in cosim, above both the engine and lower, so that data flows one way: the
  * engine schedules, this file reads the schedule, lower owns the ISA and timing rules. */
 #ifndef EINSIM_COSIM_DRAM_LOWER_H
@@ -10,6 +11,7 @@
 
 #include "engine/engine.h"
 #include "lower/lower.h"
+#include "lower/lower_attn.h"
 #include "util/diag.h"
 
 /* Lowers the GEMM with its data in DRAM from the engine's schedule (the events of
@@ -25,5 +27,20 @@
 int dram_lower_gemm(const RtlGeom *g, bool ws, uint64_t K, uint64_t M, uint64_t N,
                     const EngineEvent *ev, int n_ev, int tA, int tB, int tZ, TileProg *p,
                     DmaProg *dp, Diag *d);
+
+/* Attention with its data in DRAM: p is lowered (lower_attn) from the engine's schedule
+ * with the data in DRAM (ev: its events, the loads of Q whole and of K and V chunk by
+ * chunk into `copies` buffers each, the stores of AV block by block). Builds p's DMA
+ * program in the schedule's order (a load into a copy waits until the 2D tiles reading
+ * the chunk it replaces have issued, a store until its block's AV tile has ended), lays
+ * the buffers out for it (Q at 0, then the K and V copies; AV by blocks of F x C), sets
+ * each BQK's and SLNV's need_loads, and predicts tiles and commands
+ * (lower_attn_predict). DRAM holds Q (E x P), K and V by chunks of R keys (E or F rows x
+ * the chunk's keys), AV by blocks (F x the block's queries). Returns 0, or 1 with an
+ * error in d. */
+int dram_lower_attn(const RtlGeom *g, AttnProg *p, const EngineEvent *ev, int n_ev, int tQ,
+                    int tBK, int tBV, int tAV, Diag *d);
+/* DRAM word address of AV[f, q] in p's layout. */
+uint64_t dram_attn_av(const AttnProg *p, uint64_t f, uint64_t q);
 
 #endif

@@ -3,6 +3,7 @@
 #include "lower/lower_attn.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -105,7 +106,8 @@ static bool order_safe(const AttnProg *p, const AttnPos *x, Diag *d)
 
 static AttnTile t_bqk(const AttnProg *p, uint64_t s, uint64_t b)
 {
-    return (AttnTile){ .op = A2_BQK, .first = s == 0, .blk = (uint32_t)b, .bank = (uint32_t)(s & 1),
+    return (AttnTile){ .op = A2_BQK, .first = s == 0, .blk = (uint32_t)b, .s = (uint32_t)s,
+                       .bank = (uint32_t)(s & 1),
                        .len = (uint32_t)p->E, .k = (uint32_t)p->E,
                        .a = (uint32_t)(p->k_base + s * p->R), .lda = (uint32_t)p->Mp,
                        .b = (uint32_t)(p->q_base + b * p->C), .ldb = (uint32_t)p->Pp };
@@ -113,15 +115,16 @@ static AttnTile t_bqk(const AttnProg *p, uint64_t s, uint64_t b)
 
 static AttnTile t_slnv(const AttnProg *p, uint64_t s, uint64_t b)
 {
-    return (AttnTile){ .op = A2_SLNV, .first = s == 0, .blk = (uint32_t)b, .bank = (uint32_t)(s & 1),
+    return (AttnTile){ .op = A2_SLNV, .first = s == 0, .blk = (uint32_t)b, .s = (uint32_t)s,
+                       .bank = (uint32_t)(s & 1),
                        .len = (uint32_t)p->F, .k = (uint32_t)p->F,
                        .a = (uint32_t)(p->v_base + s * p->R), .lda = (uint32_t)p->Mp };
 }
 
 static AttnTile t_one(uint32_t op, uint64_t s, uint64_t b, uint32_t len)
 {
-    return (AttnTile){ .op = op, .first = s == 0, .blk = (uint32_t)b, .bank = (uint32_t)(s & 1),
-                       .len = len };
+    return (AttnTile){ .op = op, .first = s == 0, .blk = (uint32_t)b, .s = (uint32_t)s,
+                       .bank = (uint32_t)(s & 1), .len = len };
 }
 
 uint64_t lower_attn_live(const AttnProg *p, uint64_t b)
@@ -249,7 +252,8 @@ int lower_attn(const RtlGeom *g, uint64_t T, uint64_t E, uint64_t F, uint64_t M,
             } else {
                 uint32_t len = o->op == A1_PRM ? ex : o->op >= A1_SPNV ? (uint32_t)F : 1;
                 if (o->op == A1_AV)
-                    *t = (AttnTile){ .op = A1_AV, .blk = (uint32_t)b, .b = (uint32_t)(b * C),
+                    *t = (AttnTile){ .op = A1_AV, .blk = (uint32_t)b, .s = (uint32_t)s,
+                                     .b = (uint32_t)(b * C),
                                      .ldb = (uint32_t)Pp };
                 else
                     *t = t_one(o->op, s, b, len);
@@ -317,12 +321,21 @@ static uint64_t end2d(const AttnProg *p, const AttnTile *t)
     }
 }
 
+/* DRAM channel cycles of a transfer of `words` (the bridge's and the engine's rule). */
+static uint64_t dram_cycles(const AttnProg *p, uint64_t words)
+{
+    double bytes = ceil((double)words * (double)p->word_bits / 8.0);
+    return (uint64_t)ceil(bytes / p->dram_bpc);
+}
+
 int lower_attn_predict(AttnProg *p)
 {
-    int head[2] = { 0, 0 };
-    uint64_t free_at[2] = { 0, 0 };
+    int head[2] = { 0, 0 }, hd = 0, n_loads = 0;
+    uint64_t free_at[2] = { 0, 0 }, issue = 0, chan = 0;
+    uint64_t *load_end = p->n_dma ? xcalloc((size_t)p->n_dma, sizeof *load_end) : NULL;
     p->cycles = 0;
-    while (head[0] < p->n[0] || head[1] < p->n[1]) {
+    int rc = 0;
+    while (head[0] < p->n[0] || head[1] < p->n[1] || hd < p->n_dma) {
         bool moved = false;
         for (int q = 0; q < 2; q++)
             while (head[q] < p->n[q]) {
@@ -333,6 +346,11 @@ int lower_attn_predict(AttnProg *p)
                         break;                       /* not yet scheduled */
                     s = umax(s, p->t[1 - q][t->dep].end_cyc);
                 }
+                if (t->need_loads) {
+                    if ((int)t->need_loads > n_loads)
+                        break;                       /* the load is not yet scheduled */
+                    s = umax(s, load_end[t->need_loads - 1]);
+                }
                 t->start_cyc = s;
                 t->end_cyc = q == ATTN_Q2D ? end2d(p, t) : s + t->len;
                 free_at[q] = s + t->len;
@@ -340,10 +358,36 @@ int lower_attn_predict(AttnProg *p)
                 head[q]++;
                 moved = true;
             }
-        if (!moved)
-            return -1;
+        while (hd < p->n_dma) {
+            const DmaCmd *c = &p->dma[hd];
+            uint64_t at = hd ? issue + 1 : 0;
+            if (c->dep && c->op == DMA_LOAD) {
+                if ((int)c->dep > head[ATTN_Q2D])
+                    break;
+                const AttnTile *t = &p->t[ATTN_Q2D][c->dep - 1];
+                at = umax(at, t->start_cyc + t->len);
+            } else if (c->dep) {
+                if ((int)c->dep > head[ATTN_Q1D])
+                    break;
+                at = umax(at, p->t[ATTN_Q1D][c->dep - 1].end_cyc);
+            }
+            uint64_t st = umax(at, chan), cyc = dram_cycles(p, c->words);
+            chan = st + cyc;
+            issue = at;
+            p->dma_done[hd] = c->op == DMA_LOAD ? st + cyc + p->dram_latency : st + cyc;
+            if (c->op == DMA_LOAD)
+                load_end[n_loads++] = p->dma_done[hd];
+            p->cycles = umax(p->cycles, p->dma_done[hd]);
+            hd++;
+            moved = true;
+        }
+        if (!moved) {
+            rc = -1;
+            break;
+        }
     }
-    return 0;
+    free(load_end);
+    return rc;
 }
 
 void lower_attn_encode(const AttnTile *t, uint64_t w[4])
@@ -359,12 +403,15 @@ void lower_attn_encode(const AttnTile *t, uint64_t w[4])
            (uint64_t)(t->k2 & 0xffff) << 48;
     w[1] = (uint64_t)t->a | (uint64_t)t->b << 32;
     w[2] = (uint64_t)t->lda | (uint64_t)t->ldb << 32;
-    w[3] = (uint64_t)t->dep | (uint64_t)t->a2 << 32;
+    w[3] = (uint64_t)(t->dep & 0xffff) | (uint64_t)(t->need_loads & 0xffff) << 16 |
+           (uint64_t)t->a2 << 32;
 }
 
 void lower_attn_free(AttnProg *p)
 {
     free(p->t[0]);
     free(p->t[1]);
+    free(p->dma);
+    free(p->dma_done);
     memset(p, 0, sizeof *p);
 }

@@ -57,6 +57,9 @@ typedef struct {
     bool has_dep;
     bool mask;                    /* causal diagonal 2D tile: PE (i, j) masks i > j */
     uint32_t blk;                 /* query block */
+    uint32_t s;                   /* key chunk (AV: the last) */
+    uint32_t need_loads;          /* 2D, data in DRAM: the DMA loads completed before it
+                                     issues (the program's first need_loads loads) */
     uint32_t bank;                /* score bank (2D: chunk parity); a pair's BQK bank */
     uint32_t dep;                 /* tile index in the other queue */
     uint32_t a, b;                /* buffer word addresses (row operand, column operand) */
@@ -89,6 +92,17 @@ typedef struct {
     /* engine buffer: Q (E x Pp), K (E x Mp), V (F x Mp), row-major, padding zero; the
      * output buffer holds AV as F x Pp */
     uint32_t q_base, k_base, v_base;
+    /* Data in DRAM (dram_lower_attn): the DMA program, run beside the queues (its loads'
+     * dependencies in the 2D queue, its stores' in the 1D queue), the DRAM channel's
+     * bytes per cycle and latency, and each command's predicted completion (a load's last
+     * word in the buffer, a store's write response: the cycle after). n_dma = 0: the data
+     * starts in the buffers. */
+    DmaCmd *dma;
+    int n_dma;
+    double dram_bpc;
+    uint32_t dram_latency, word_bits;
+    uint64_t *dma_done;
+    uint64_t dram_q, dram_k, dram_v, dram_av;   /* DRAM word addresses */
 } AttnProg;
 
 /* Lowers attention with the given sizes onto geometry g (array rows R = M0, C columns
@@ -113,7 +127,13 @@ const char *lower_attn_op_name(int q, uint32_t op);
 uint32_t lower_attn_pair_op(uint32_t E, uint32_t F, uint32_t c);
 /* Stream positions of the last BQK and the last SLNV element in a BQK|SLNV pair. */
 void lower_attn_pair_last(uint32_t E, uint32_t F, uint32_t *last_bqk, uint32_t *last_slnv);
-/* Applies the timing rules to p's tiles. Returns 0, or -1 if the dependencies deadlock. */
+/* Applies the timing rules to p's tiles (and, with a DMA program, to its commands: a
+ * command issues one cycle after the previous one at the earliest, a load once the
+ * first `dep` 2D tiles have issued, a store once 1D tile dep - 1 has ended; the DRAM
+ * channel serves them in order, each ceil(ceil(words * W / 8) / bytes per cycle)
+ * cycles; a load completes latency cycles after its transfer, and a 2D tile naming
+ * need_loads issues no earlier than the completion of that load). Returns 0, or -1 if
+ * the dependencies deadlock. */
 int lower_attn_predict(AttnProg *p);
 void lower_attn_encode(const AttnTile *t, uint64_t w[4]);
 void lower_attn_free(AttnProg *p);

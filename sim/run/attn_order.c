@@ -15,6 +15,8 @@ typedef struct {
     AttnOrder *o;
     int cap[2];
     char err[256];
+    EngineEvent **ev;             /* run_attn_schedule: every event, in issue order */
+    int *n_ev, cap_ev;
 } OrderCtx;
 
 /* The opcode of Einsum `name` in queue space s (lower/opcodes.h), or 0. */
@@ -29,6 +31,13 @@ static uint32_t op_of(int s, const char *name)
 static void on_pass(void *ctx, const EngineEvent *ev)
 {
     OrderCtx *x = ctx;
+    if (x->ev) {
+        if (*x->n_ev == x->cap_ev) {
+            x->cap_ev = x->cap_ev ? 2 * x->cap_ev : 256;
+            *x->ev = xrealloc(*x->ev, (size_t)x->cap_ev * sizeof **x->ev);
+        }
+        (*x->ev)[(*x->n_ev)++] = *ev;
+    }
     if (ev->kind != EV_PASSES || x->err[0])
         return;
     int q = strcmp(ev->unit, "array2d") == 0 ? ATTN_Q2D : strcmp(ev->unit, "array1d") == 0 ? ATTN_Q1D : -1;
@@ -50,19 +59,30 @@ static void on_pass(void *ctx, const EngineEvent *ev)
 
 int run_attn_order(const RunInputs *ri, AttnOrder *o, Diag *d)
 {
-    memset(o, 0, sizeof *o);
-    OrderCtx x = { .c = ri->cascade, .o = o };
-    EngineInput in = ri->in;
-    in.data_on_chip = true;
-    in.trace = on_pass;
-    in.trace_ctx = &x;
     EngineResult *res = xcalloc(1, sizeof *res);
     CycleResult cy = { 0 };
+    int rc = run_attn_schedule(ri, true, o, NULL, NULL, res, &cy, d);
+    free(res);
+    return rc;
+}
+
+int run_attn_schedule(const RunInputs *ri, bool on_chip, AttnOrder *o, EngineEvent **ev,
+                      int *n_ev, EngineResult *res, CycleResult *cy, Diag *d)
+{
+    memset(o, 0, sizeof *o);
+    OrderCtx x = { .c = ri->cascade, .o = o, .ev = ev, .n_ev = n_ev };
+    if (ev)
+        *ev = NULL, *n_ev = 0;
+    EngineInput in = ri->in;
+    in.data_on_chip = on_chip;
+    in.trace = on_pass;
+    in.trace_ctx = &x;
+    memset(cy, 0, sizeof *cy);
     engine_analytic(&in, res);
     if (res->feasible)
-        engine_cycle(&in, res, &cy);
+        engine_cycle(&in, res, cy);
     int rc = 0;
-    if (!res->feasible || !cy.ran) {
+    if (!res->feasible || !cy->ran) {
         diag_error(d, ri->mapping->path, ri->mapping->loc.line, "attention: the engine has no "
                    "cycle-level schedule for this mapping (%s)",
                    res->feasible ? "the cycle level did not run" : res->reason);
@@ -73,8 +93,12 @@ int run_attn_order(const RunInputs *ri, AttnOrder *o, Diag *d)
                    "schedule has %s", x.err);
         rc = 1;
     }
-    free(res);
-    if (rc)
+    if (rc) {
         lower_attn_order_free(o);
+        if (ev) {
+            free(*ev);
+            *ev = NULL, *n_ev = 0;
+        }
+    }
     return rc;
 }

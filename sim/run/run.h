@@ -49,6 +49,12 @@ Overrides run_mapping_overrides(const WorkloadSpec *w, const Overrides *ov, Over
  * lower_attn_order_free. */
 struct AttnOrder;
 int run_attn_order(const RunInputs *ri, struct AttnOrder *o, Diag *d);
+/* The same with the data on chip or in DRAM (on_chip = false: the loads and stores of
+ * the engine's schedule are in it), the engine's results in *res and *cy (res is filled
+ * even when the schedule is refused), and, when ev is not NULL, every event of the
+ * schedule in issue order in *ev (n_ev of them; free it). */
+int run_attn_schedule(const RunInputs *ri, bool on_chip, struct AttnOrder *o, EngineEvent **ev,
+                      int *n_ev, EngineResult *res, CycleResult *cy, Diag *d);
 
 /* A layer-list workload (kind = "training"): the cascade (the workload's, else the
  * mapping's) runs once per layer on the engine with the layer's rank sizes; the workload's sparse operands

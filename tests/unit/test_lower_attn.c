@@ -185,6 +185,10 @@ static void test_encode(void)
     CHECK_EQ_INT(w[2] & 0xffffffff, 16);
     CHECK_EQ_INT(w[3] >> 32, 200);                       /* V rows of chunk s */
     CHECK_EQ_INT(w[3] & 0xffffffff, 7);
+    pt.need_loads = 5;                                   /* DMA loads, w3[31:16] */
+    lower_attn_encode(&pt, w);
+    CHECK_EQ_INT(w[3] & 0xffff, 7);
+    CHECK_EQ_INT((w[3] >> 16) & 0xffff, 5);
     lower_attn_encode(NULL, w);
     CHECK(w[0] == 0 && w[1] == 0 && w[2] == 0 && w[3] == 0);
 }
@@ -239,6 +243,37 @@ static void test_deadlock(void)
     AttnTile b = { .op = A1_RM, .has_dep = true, .dep = 0, .len = 1 };
     p.t[0] = &a, p.t[1] = &b, p.n[0] = p.n[1] = 1;
     p.R = p.C = 4;
+    CHECK(lower_attn_predict(&p) == -1);
+}
+
+/* The DMA beside the queues: a command issues a cycle after the previous one at the
+ * earliest, a load once its 2D tiles have issued, a store once its 1D tile has ended;
+ * the channel serves them in order (ceil(bytes / bytes per cycle) cycles each, a load
+ * usable the latency later); a 2D tile waits for its need_loads. */
+static void test_dma_predict(void)
+{
+    AttnProg p = { 0 };
+    AttnTile t2[2] = { { .op = A2_BQK, .len = 8, .need_loads = 1 },
+                       { .op = A2_BQK, .len = 8, .need_loads = 2 } };
+    AttnTile t1[1] = { { .op = A1_AV, .len = 4 } };
+    DmaCmd c[3] = { { .op = DMA_LOAD, .words = 10 },                /* 20 bytes: 5 cycles */
+                    { .op = DMA_LOAD, .words = 10, .dep = 1 },      /* after tile 0 issued */
+                    { .op = DMA_STORE, .words = 4, .dep = 1 } };    /* after 1D tile 0 */
+    uint64_t done[3];
+    p.t[0] = t2, p.t[1] = t1, p.n[0] = 2, p.n[1] = 1;
+    p.R = p.C = 4;
+    p.dma = c, p.n_dma = 3, p.dma_done = done;
+    p.dram_bpc = 4.0, p.dram_latency = 3, p.word_bits = 16;
+    CHECK(lower_attn_predict(&p) == 0);
+    CHECK_EQ_INT(done[0], 8);                 /* 0 + 5 + 3 */
+    CHECK_EQ_INT(t2[0].start_cyc, 8);
+    CHECK_EQ_INT(done[1], 16 + 5 + 3);        /* issues once tile 0 has issued (8 + 8) */
+    CHECK_EQ_INT(t2[1].start_cyc, 24);
+    CHECK_EQ_INT(t1[0].end_cyc, 4);
+    CHECK_EQ_INT(done[2], 21 + 2);            /* after load 1's transfer on the channel */
+    CHECK_EQ_INT(p.cycles, t2[1].end_cyc);
+    /* a tile waiting for a load that waits for the tile: deadlock */
+    t2[0].need_loads = 2;
     CHECK(lower_attn_predict(&p) == -1);
 }
 
@@ -348,6 +383,7 @@ int main(void)
     test_encode();
     test_bad_orders();
     test_deadlock();
+    test_dma_predict();
     test_errors();
     test_causal();
     return CHECK_DONE();
