@@ -35,14 +35,14 @@
 // * The PEs' state (partial sum, accumulator, weight) is one word each per PE, updated in
 //   place at each clock by one loop over the array (the task step_pes, which the
 //   simulator compiles once: a loop, not R x C copies of a PE, its temporaries the task's
-//   own and so kept in machine registers). The loop runs over the rows and columns from
-//   the last to the first, so the one neighbour whose state a PE reads (the partial sum
-//   of the PE above) is read before its update: the array's state changes at the clock
-//   edge as registers do. A PE computes only what its element needs (an idle PE touches
+//   own and so kept in machine registers). The loop runs over the rows from the last to
+//   the first, so the one neighbour whose state a PE reads (the partial sum of the PE
+//   above) is read before its update: the array's state changes at the clock edge as
+//   registers do. A PE computes only what its element needs (an idle PE touches
 //   nothing; GEMM writes only the word it changes, the exp step only in SLN, the score
 //   registers only in attention).
 // * The outputs (the column result buses and the bottom row's next partial sums) are a
-//   combinational block over the columns, from the current bank and the inputs: the
+//   combinational block over the columns, from the state and the inputs: the
 //   result of column j is the MAC of the one row whose last element is there, which the
 //   loop records (fin_q) a cycle ahead from column j - 1 (column 0 looks at the edge).
 // * The exp sequence keeps its state in the PE's accumulator and weight registers, which
@@ -126,11 +126,12 @@ module einsim_array #(
 
   // ---- the row and column histories (entry h of row i at i * D + h), cleared at reset
   reg  [HB-1:0]       ptr_q;       // the entry written at the next clock
-  reg  signed [W-1:0] ha [0:R*D-1];
+  // (the operands held sign-extended to A bits: the MAC then takes them as they are)
+  reg  signed [A-1:0] ha [0:R*D-1];
   reg  [2:0]          hfl [0:R*D-1];   // {valid, first, last}
   reg  [RTW-1:0]      hrt [0:R*D-1];
   reg  [XTW-1:0]      hxt [0:R*D-1];
-  reg  signed [W-1:0] hb [0:C*D-1];
+  reg  signed [A-1:0] hb [0:C*D-1];
   reg  [CTW-1:0]      hct [0:C*D-1];
   // ---- PE state (PE p's word at p = i * C + j), updated in place by the clocked loop:
   // partial sum, accumulator, active weight; the GEMM OS result that the row flow brings
@@ -140,7 +141,7 @@ module einsim_array #(
   reg  signed [A-1:0] ps_q [0:N-1];
   reg  signed [A-1:0] acc_q [0:N-1];
   reg  signed [W-1:0] w_q [0:N-1];
-  reg  [RB:0]         fin_q [0:C-1];
+  reg  [RB:0]         fin_q [0:C];     // (entry C: written by column C - 1, never read)
   reg  signed [W-1:0] wsr_q [0:N-1];   // PE p's shadow weight (row i's at i * C)
   reg  signed [W-1:0] s_q [0:N*SN-1];
   // ---- the column outputs (combinational)
@@ -206,19 +207,20 @@ module einsim_array #(
   // taken in A bits and saturated where it overflows (both addends of one sign, the sum
   // of the other): the value of the XW-bit sum, in machine words without the wide
   // compares. Otherwise, and in the fault's PE, the XW-bit sum.
-  function automatic signed [A-1:0] pe_mac(input signed [A-1:0] mbase, input signed [W-1:0] ma,
-                                           input signed [W-1:0] mw, input integer mrow,
+  // The operands are W-bit words, sign-extended to A bits.
+  function automatic signed [A-1:0] pe_mac(input signed [A-1:0] mbase, input signed [A-1:0] ma,
+                                           input signed [A-1:0] mw, input integer mrow,
                                            input integer mcol);
     reg signed [A-1:0] prod, sum, ovf;
     if (A >= 2 * W && !(FAULT != 0 && mrow == FAULT_ROW && mcol == FAULT_COL)) begin
-      prod = A'(ma) * A'(mw);
+      prod = ma * mw;
       sum  = mbase + prod;
       // overflow: the sum's sign differs from both addends' (one bit, one rarely taken
       // branch: a test of the addends' signs alone would branch on the data)
       ovf  = (mbase ^ sum) & (prod ^ sum);
       pe_mac = ovf[A-1] ? (mbase[A-1] ? AMIN : AMAX) : sum;
     end else begin
-      pe_mac = fx_sata(fx_xa(mbase) + fx_xw(ma) * fx_xw(mw)
+      pe_mac = fx_sata(fx_xa(mbase) + fx_xw(ma[W-1:0]) * fx_xw(mw[W-1:0])
                        + ((FAULT != 0 && mrow == FAULT_ROW && mcol == FAULT_COL)
                           ? (XW'(1) <<< FAULT_SHIFT) : XW'(0)));
     end
@@ -226,11 +228,11 @@ module einsim_array #(
 
   // ---- the PEs' next state: one clocked loop over the array, in place -------------------
   // The loop (the task step_pes, run at every clock) updates every PE's state words where
-  // they are, with blocking assignments. It runs over the rows and the columns from the
-  // last to the first, so a PE reads the partial sum of the PE above before that PE's
-  // update in this clock: every PE sees the state of before the clock, as registers do
-  // (the row and column flows come from the histories, not from neighbours' state). Only
-  // this loop and the outputs below (after the clock) read the state. An idle PE (no valid
+  // they are, with blocking assignments. It runs over the rows from the last to the
+  // first, so a PE reads the partial sum of the PE above before that PE's update in this
+  // clock: every PE sees the state of before the clock, as registers do (the row and
+  // column flows come from the histories, not from neighbours' state). Only this loop and
+  // the outputs below (after the clock) read the state. An idle PE (no valid
   // element) touches nothing. Its temporaries are the task's own variables, which the
   // simulator keeps in machine registers (module-level ones would be stores to memory).
   /* verilator lint_off BLKSEQ */
@@ -241,7 +243,7 @@ module einsim_array #(
     reg [CHW-1:0]        ch;
     reg [HB-1:0]         hi;       // the column histories' entry i cycles old
     // the PE's inputs: from the left, from above
-    reg signed [W-1:0]   a_in, b_in;
+    reg signed [A-1:0]   a_in, b_in;   // (sign-extended words)
     reg [2:0]            fl;       // {valid, first, last}
     reg [XTW-1:0]        xt_in;
     reg [2:0]            xop;
@@ -259,19 +261,19 @@ module einsim_array #(
       // this cycle's inputs into the row and column histories, at the entry ptr_q: the PEs
       // of column 0 (row 0) read them there, as the entry 0 cycles old
       for (i = 0; i < R; i = i + 1) begin
-        ha[RHW'(i * D) + RHW'(ptr_q)]  = a_e[i];
+        ha[RHW'(i * D) + RHW'(ptr_q)]  = A'(a_e[i]);
         hfl[RHW'(i * D) + RHW'(ptr_q)] = fl_e[i];
         hrt[RHW'(i * D) + RHW'(ptr_q)] = rt_e[i];
         hxt[RHW'(i * D) + RHW'(ptr_q)] = xt_e[i];
       end
       for (j = 0; j < C; j = j + 1) begin
-        hb[CHW'(j * D) + CHW'(ptr_q)]  = b_e[j];
+        hb[CHW'(j * D) + CHW'(ptr_q)]  = A'(b_e[j]);
         hct[CHW'(j * D) + CHW'(ptr_q)] = ct_e[j];
-        fin_q[j] = {(RB+1){1'b0}};
+        fin_q[j + 1] = {(RB+1){1'b0}};
       end
       for (i = R - 1; i >= 0; i = i - 1) begin
         hi = ptr_q - HB'(i);
-        for (j = C - 1; j >= 0; j = j - 1) begin
+        for (j = 0; j < C; j = j + 1) begin
           // the row flow entering PE (i, j): row i's input of j cycles ago
           rh = RHW'(i * D) + RHW'(HB'(ptr_q - HB'(j)));
           fl = hfl[rh];
@@ -289,11 +291,11 @@ module einsim_array #(
                 // GEMM OS: this row's last element reaches column j + 1 at the next cycle,
                 // where its result leaves on the column bus
                 acc_q[p] = pe_mac(fl[1] ? {A{1'b0}} : acc_q[p], a_in, b_in, i, j);
-                if (fl[0] && j < C - 1) fin_q[j + 1] = {1'b1, RB'(i)};
+                if (fl[0]) fin_q[j + 1] = {1'b1, RB'(i)};
               end else begin
                 // GEMM WS: the first element loads the shadow weight
                 wv = fl[1] ? wsr_q[p] : w_q[p];
-                ps_q[p] = pe_mac(i == 0 ? ps_e[j] : ps_q[p - PW'(C)], a_in, wv, i, j);
+                ps_q[p] = pe_mac(i == 0 ? ps_e[j] : ps_q[p - PW'(C)], a_in, A'(wv), i, j);
                 w_q[p] = wv;
               end
             end else begin
@@ -311,7 +313,7 @@ module einsim_array #(
               sat = {A{1'b0}};
               // the MAC (BQK, SLNV)
               if (xop == X_BQK || xop == X_SLNV)
-                sat = xop == X_SLNV ? pe_mac(psa, a_in, cur, i, j)
+                sat = xop == X_SLNV ? pe_mac(psa, a_in, A'(cur), i, j)
                                     : pe_mac(fl[1] ? {A{1'b0}} : accv, a_in, b_in, i, j);
               case (xop)
                 X_BQK: begin
@@ -331,7 +333,7 @@ module einsim_array #(
                   ey = accv[W-1:0];
                   ef = W'(accv[W +: F]);
                   if (ecnt == 8'd0) begin
-                    wv = fx_sub(cur, b_in);
+                    wv = fx_sub(cur, b_in[W-1:0]);
                   end else if (ecnt == 8'd1) begin
                     ef = fx_exp_f(wv);
                     wv = wv == WMIN ? WMIN : W'(fx_exp_k(wv));
@@ -360,13 +362,13 @@ module einsim_array #(
       for (q = 0; q < N; q = q + 1) begin
         ps_q[q] = {A{1'b0}}; acc_q[q] = {A{1'b0}}; w_q[q] = {W{1'b0}};
       end
-      for (q = 0; q < C; q = q + 1) fin_q[q] = {(RB+1){1'b0}};
+      for (q = 0; q <= C; q = q + 1) fin_q[q] = {(RB+1){1'b0}};
       // the histories read 0 until written after the reset, as flow registers would
       for (q = 0; q < R * D; q = q + 1) begin
-        ha[q] = {W{1'b0}}; hfl[q] = 3'b000; hrt[q] = {RTW{1'b0}}; hxt[q] = {XTW{1'b0}};
+        ha[q] = {A{1'b0}}; hfl[q] = 3'b000; hrt[q] = {RTW{1'b0}}; hxt[q] = {XTW{1'b0}};
       end
       for (q = 0; q < C * D; q = q + 1) begin
-        hb[q] = {W{1'b0}}; hct[q] = {CTW{1'b0}};
+        hb[q] = {A{1'b0}}; hct[q] = {CTW{1'b0}};
       end
     end else begin
       step_pes;
@@ -420,17 +422,17 @@ module einsim_array #(
         if (oj == 0) begin
           oa = a_e[ofi]; oaf = fl_e[ofi][1]; ort = rt_e[ofi];
         end else begin
-          oa = ha[orh]; oaf = hfl[orh][1]; ort = hrt[orh];
+          oa = ha[orh][W-1:0]; oaf = hfl[orh][1]; ort = hrt[orh];
         end
         ohs = ptr_q - HB'(ofi);
         och = CHW'(oj * D) + CHW'(ohs);
         if (ofi == {RB{1'b0}}) begin
           ob = b_e[oj]; oct = ct_e[oj];
         end else begin
-          ob = hb[och]; oct = hct[och];
+          ob = hb[och][W-1:0]; oct = hct[och];
         end
         opc = PW'(ofi) * PW'(C) + PW'(oj);
-        res[oj] = pe_mac(oaf ? {A{1'b0}} : acc_q[opc], oa, ob, 32'(ofi), oj);
+        res[oj] = pe_mac(oaf ? {A{1'b0}} : acc_q[opc], A'(oa), A'(ob), 32'(ofi), oj);
         resv[oj] = 1'b1; res_rt[oj] = ort; res_ct[oj] = oct;
       end
       // -- the bottom row's PE (R-1, oj): its next partial sum (no output register)
@@ -439,7 +441,7 @@ module einsim_array #(
       if (oj == 0) begin
         oa = a_e[R-1]; {oav, oaf, oal} = fl_e[R-1]; oxt = xt_e[R-1];
       end else begin
-        oa = ha[orh]; {oav, oaf, oal} = hfl[orh]; oxt = hxt[orh];
+        oa = ha[orh][W-1:0]; {oav, oaf, oal} = hfl[orh]; oxt = hxt[orh];
       end
       ohs = ptr_q - HB'(R - 1);
       och = CHW'(oj * D) + CHW'(ohs);
@@ -447,7 +449,7 @@ module einsim_array #(
       if (R == 1) begin
         ob = b_e[oj]; oct = ct_e[oj]; ops = ps_e[oj];
       end else begin
-        ob = hb[och]; oct = hct[och];
+        ob = hb[och][W-1:0]; oct = hct[och];
         ops = ps_q[opc - PW'(C)];
       end
       oxop  = oxt[2:0];
@@ -465,7 +467,7 @@ module einsim_array #(
       obase = (oattn ? oxop == X_SLNV : ws_i) ? opsa : (oaf ? {A{1'b0}} : acc_q[opc]);
       omx   = fx_max(opsa[W-1:0], ocur);
       psb[oj] = oxop == X_LM ? {{(A-W){omx[W-1]}}, omx}
-              : oxop == X_SLD ? fx_acc_add(opsa, ocur) : pe_mac(obase, oa, omb, R - 1, oj);
+              : oxop == X_SLD ? fx_acc_add(opsa, ocur) : pe_mac(obase, A'(oa), A'(omb), R - 1, oj);
       ctb[oj] = oct;
       if (oj == C - 1) begin
         avb = oav; alb = oal; xtb = oxt;
