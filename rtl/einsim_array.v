@@ -112,6 +112,7 @@ module einsim_array #(
   localparam integer N = R * C;
   localparam integer RB = (R > 1) ? $clog2(R) : 1;   // row index bits
   localparam integer PW = (N > 1) ? $clog2(N) : 1;   // PE index bits
+  localparam integer CW = $clog2(C + 1);              // bits of a count 0 .. C
   // history depth (a power of two >= R, C) and its index bits
   localparam integer HB = (((R > C) ? R : C) > 2) ? $clog2((R > C) ? R : C) : 1;
   localparam integer D = 1 << HB;
@@ -238,6 +239,7 @@ module einsim_array #(
   /* verilator lint_off BLKSEQ */
   task automatic step_pes;
     integer              i, j;
+    reg [CW-1:0]         jc;       // the column loop's count (unsigned: a cheaper compare)
     reg [PW-1:0]         p;        // the PE's state word
     reg [RHW-1:0]        rh;       // the PE's row and column history entries
     reg [CHW-1:0]        ch;
@@ -273,7 +275,8 @@ module einsim_array #(
       end
       for (i = R - 1; i >= 0; i = i - 1) begin
         hi = ptr_q - HB'(i);
-        for (j = 0; j < C; j = j + 1) begin
+        for (jc = {CW{1'b0}}; jc < CW'(C); jc = jc + 1'b1) begin
+          j = 32'(jc);
           // the row flow entering PE (i, j): row i's input of j cycles ago
           rh = RHW'(i * D) + RHW'(HB'(ptr_q - HB'(j)));
           fl = hfl[rh];
