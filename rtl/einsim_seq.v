@@ -9,7 +9,9 @@
 // cycles later: ivl = max(len, R) for OS (one result write per column per cycle) and
 // max(len, R, C) for WS (shadow weights free, accumulator reads after the previous
 // tile's writes). An END opcode stops issue; the run is done when every issued tile has
-// written its last result, and its length (cycles_o) is the latest end stamp. Mixed OS / WS programs are not supported (ws_o follows the
+// written its last result and the DMA (einsim_dma) has nothing pending, and its length
+// (cycles_o) is the latest end stamp or DMA completion. A tile's first stream cycle
+// waits until the DMA has completed the loads and stores its word 3 names. Mixed OS / WS programs are not supported (ws_o follows the
 // tile being issued).
 `include "einsim_params.vh"
 module einsim_seq #(
@@ -31,6 +33,16 @@ module einsim_seq #(
   // end-of-tile events from the write-back (one per column at most)
   input  wire [C-1:0]      end_v_i,
   input  wire [C*TIDW-1:0] end_tid_i,
+  // the DMA (einsim_dma): completed loads and stores, nothing pending after this edge, a
+  // completion at this edge; the tiles finished issuing, and whether tile qtile_i ended
+  input  wire [31:0]       dma_loads_i,
+  input  wire [31:0]       dma_stores_i,
+  input  wire [31:0]       dma_fill_i,    // words of the oldest load in flight written so far
+  input  wire              dma_quiet_i,
+  input  wire              dma_act_i,
+  output wire [31:0]       tiles_done_o,
+  input  wire [TIDW-1:0]   qtile_i,
+  output wire              qended_o,
   // the tile being issued
   output wire              iss_v_o,     // a stream cycle of the current tile
   output wire              wld_o,       // WS: a weight row load this cycle (row = cnt)
@@ -68,7 +80,18 @@ module einsim_seq #(
   wire [63:0] w2 = pc_ok ? imem[{pc_q[29:0], 2'd2}] : 64'd0;
   wire [63:0] w3 = pc_ok ? imem[{pc_q[29:0], 2'd3}] : 64'd0;
   wire [7:0]  op = w0[7:0];
-  wire        is_tile = run_q && (op == OP_OS || op == OP_WS);
+  // a tile's first stream cycle waits for the loads and stores it needs (word 3)
+  // (need_loads w3[31:16], need_stores w3[47:32]; need_rows w3[63:48] > 0: the last of
+  // the loads may still be arriving once its first need_rows x n words are in)
+  wire [31:0] need_l = {16'd0, w3[31:16]};
+  wire        loads_ok = dma_loads_i >= need_l ||
+                         (w3[63:48] != 16'd0 && dma_loads_i + 32'd1 == need_l &&
+                          dma_fill_i >= {16'd0, w3[63:48]} * {16'd0, w0[47:32]});
+  wire        deps_ok = loads_ok && dma_stores_i >= {16'd0, w3[47:32]};
+  wire        is_tile = run_q && (op == OP_OS || op == OP_WS) && (cnt_q != 32'd0 || deps_ok);
+  reg  [TILES-1:0] tile_ended_q;
+  assign tiles_done_o = pc_q;
+  assign qended_o = tile_ended_q[qtile_i];
 
   assign ws_o       = op == OP_WS;
   assign acc_init_o = w0[8];
@@ -118,6 +141,13 @@ module einsim_seq #(
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) tile_ended_q <= {TILES{1'b0}};
+    else if (start_i) tile_ended_q <= {TILES{1'b0}};
+    else for (e = 0; e < C; e = e + 1)
+      if (end_v_i[e]) tile_ended_q[end_tid_i[e*TIDW +: TIDW]] <= 1'b1;
+  end
+
+  always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       run_q <= 1'b0; pc_q <= 32'd0; cnt_q <= 32'd0; cyc_q <= 32'd0;
       issued_q <= 32'd0; ended_q <= 32'd0; last_end_q <= 32'd0; done_o <= 1'b0; cycles_o <= 32'd0;
@@ -127,7 +157,7 @@ module einsim_seq #(
     end else if (run_q) begin
       cyc_q <= cyc_q + 32'd1;
       ended_q <= ended_q + n_end;
-      if (n_end != 32'd0) last_end_q <= cyc_q + 32'd1;
+      if (n_end != 32'd0 || dma_act_i) last_end_q <= cyc_q + 32'd1;
       if (is_tile) begin
         if (cnt_q == 32'd0) issued_q <= issued_q + 32'd1;
         if (cnt_q + 32'd1 >= ivl) begin
@@ -136,10 +166,10 @@ module einsim_seq #(
         end else begin
           cnt_q <= cnt_q + 32'd1;
         end
-      end else if (ended_q + n_end == issued_q) begin
+      end else if (ended_q + n_end == issued_q && dma_quiet_i && !(run_q && (op == OP_OS || op == OP_WS))) begin
         run_q <= 1'b0;
         done_o <= 1'b1;
-        cycles_o <= (n_end != 32'd0) ? cyc_q + 32'd1 : last_end_q;
+        cycles_o <= (n_end != 32'd0 || dma_act_i) ? cyc_q + 32'd1 : last_end_q;
       end
     end
   end

@@ -15,7 +15,9 @@
 // and the bottom row's sums go back to einsim_attn (deskew, staging, 1D array).
 // ld_sel 3 / 4 / 5 load its Q/K/V buffer and its 2D / 1D tile queues, rd_sel 4 reads its
 // output buffer and 5 .. 8 its 2D / 1D start and end stamps; start_i, busy_o, done_o and
-// cycles_o then belong to it. Not modelled: DRAM.
+// cycles_o then belong to it (attention data stays on chip: its DMA program is empty).
+// DRAM: the memory port m_* and the DMA program (ld_sel 7, einsim_dma), traffic counters
+// read through rd_sel 9 (rtl/README.md, "DRAM and the DMA program").
 `include "einsim_params.vh"
 
 module einsim_top (
@@ -32,6 +34,27 @@ module einsim_top (
   output wire        busy_o,
   output wire        done_o,
   output wire [31:0] cycles_o,
+  // memory port (rtl/README.md, "DRAM and the DMA program"): AXI4-like, word addresses,
+  // beats of `EINSIM_DMA_BEAT_WORDS words of W bits
+  output wire        m_arvalid_o,
+  input  wire        m_arready_i,
+  output wire [31:0] m_araddr_o,
+  output wire [31:0] m_arlen_o,
+  input  wire        m_rvalid_i,
+  output wire        m_rready_o,
+  input  wire [`EINSIM_DMA_BEAT_WORDS*`EINSIM_WORD_BITS-1:0] m_rdata_i,
+  input  wire        m_rlast_i,
+  input  wire [31:0] m_rwords_i,
+  output wire        m_awvalid_o,
+  input  wire        m_awready_i,
+  output wire [31:0] m_awaddr_o,
+  output wire [31:0] m_awlen_o,
+  output wire        m_wvalid_o,
+  input  wire        m_wready_i,
+  output wire [`EINSIM_DMA_BEAT_WORDS*`EINSIM_WORD_BITS-1:0] m_wdata_o,
+  output wire        m_wlast_o,
+  input  wire        m_bvalid_i,
+  output wire        m_bready_o,
   output wire [31:0] p_exp_terms_o,
   output wire [31:0] p_attn_blocks_o,
   output wire [31:0] p_attn_f_o,
@@ -44,7 +67,8 @@ module einsim_top (
   output wire [31:0] p_acc_bits_o,
   output wire [31:0] p_glb_words_o,
   output wire [31:0] p_zbuf_words_o,
-  output wire [31:0] p_tiles_o
+  output wire [31:0] p_tiles_o,
+  output wire [31:0] p_beat_words_o
 );
   localparam integer R     = `EINSIM_ROWS;
   localparam integer C     = `EINSIM_COLS;
@@ -111,7 +135,7 @@ module einsim_top (
   assign busy_o = mode_q ? a_busy : g_busy;
   assign done_o = mode_q ? a_done : g_done;
   assign cycles_o = mode_q ? a_cycles : g_cycles;
-  always @* rd_data_o = (rd_sel_i >= 4'd4) ? a_rd : g_rd;
+  always @* rd_data_o = (rd_sel_i >= 4'd4 && rd_sel_i <= 4'd8) ? a_rd : g_rd;
 
   wire [R*W-1:0]   x_row;
   wire [C*W-1:0]   x_col;
@@ -132,6 +156,32 @@ module einsim_top (
     .xtag_bot_i(x_tagbot)
   );
 
+  assign p_beat_words_o = `EINSIM_DMA_BEAT_WORDS;
+
+  // ---- DMA (rtl/einsim_dma.v): the DMA program (ld_sel 7) over the memory port --------
+  localparam integer DBW = `EINSIM_DMA_BEAT_WORDS;
+  wire [31:0]       dma_loads, dma_stores, dma_fill, tiles_done, gw_addr, gw_n, dz_addr;
+  wire              dma_quiet, dma_act, dma_qended, gw_en;
+  wire [TIDW-1:0]   dma_qtile;
+  wire [DBW*W-1:0]  gw_data;
+  wire [DBW*A-1:0]  dz_data;
+  wire [3*64-1:0]   c_fills, c_drd, c_dwr;
+  wire [63:0]       c_zrd;
+  einsim_dma #(.W(W), .A(A), .BW(DBW), .CMDS(`EINSIM_DMA_CMDS), .TIDW(TIDW)) u_dma (
+    .clk_i(clk_i), .rst_ni(rst_ni), .start_i(start_i && !mode_q),
+    .ld_we_i(ld_we_i && ld_sel_i == 4'd7), .ld_addr_i(ld_addr_i), .ld_data_i(ld_data_i),
+    .tiles_done_i(tiles_done), .qtile_o(dma_qtile), .qended_i(dma_qended),
+    .arvalid_o(m_arvalid_o), .arready_i(m_arready_i), .araddr_o(m_araddr_o), .arlen_o(m_arlen_o),
+    .rvalid_i(m_rvalid_i), .rready_o(m_rready_o), .rdata_i(m_rdata_i), .rlast_i(m_rlast_i), .rwords_i(m_rwords_i),
+    .awvalid_o(m_awvalid_o), .awready_i(m_awready_i), .awaddr_o(m_awaddr_o), .awlen_o(m_awlen_o),
+    .wvalid_o(m_wvalid_o), .wready_i(m_wready_i), .wdata_o(m_wdata_o), .wlast_o(m_wlast_o),
+    .bvalid_i(m_bvalid_i), .bready_o(m_bready_o),
+    .gw_en_o(gw_en), .gw_addr_o(gw_addr), .gw_n_o(gw_n), .gw_data_o(gw_data),
+    .zr_addr_o(dz_addr), .zr_data_i(dz_data),
+    .loads_o(dma_loads), .stores_o(dma_stores), .fill_o(dma_fill), .quiet_o(dma_quiet), .act_o(dma_act),
+    .fills_o(c_fills), .dram_rd_o(c_drd), .dram_wr_o(c_dwr), .zreads_o(c_zrd)
+  );
+
   // ---- sequencer --------------------------------------------------------------------
   wire              iss_v, wld, ws, acc_init, fin;
   wire [31:0]       cnt, a_base, b_base, z_base;
@@ -146,6 +196,8 @@ module einsim_top (
     .ld_we_i(ld_we_i && ld_sel_i == 4'd2), .ld_addr_i(ld_addr_i), .ld_data_i(ld_data_i),
     .dbg_end_i(rd_sel_i == 4'd3), .dbg_addr_i(rd_addr_i), .dbg_data_o(stamp),
     .end_v_i(end_v), .end_tid_i(end_tid),
+    .dma_loads_i(dma_loads), .dma_stores_i(dma_stores), .dma_fill_i(dma_fill), .dma_quiet_i(dma_quiet),
+    .dma_act_i(dma_act), .tiles_done_o(tiles_done), .qtile_i(dma_qtile), .qended_o(dma_qended),
     .iss_v_o(iss_v), .wld_o(wld), .ws_o(ws), .cnt_o(cnt), .tid_o(tid),
     .m_o(m), .n_o(n), .k_o(k), .a_o(a_base), .b_o(b_base), .z_o(z_base),
     .lda_o(lda), .ldb_o(ldb), .ldz_o(ldz), .acc_init_o(acc_init), .final_o(fin),
@@ -156,8 +208,9 @@ module einsim_top (
   reg  [(R+C)*32-1:0] glb_addr;
   wire [(R+C)*W-1:0]  glb_data;
   wire [W-1:0]        glb_dbg;
-  einsim_glb #(.W(W), .DEPTH(GW), .NP(R + C)) u_glb (
+  einsim_glb #(.W(W), .DEPTH(GW), .NP(R + C), .BW(DBW)) u_glb (
     .clk_i(clk_i), .rd_addr_i(glb_addr), .rd_data_o(glb_data),
+    .dma_we_i(gw_en), .dma_addr_i(gw_addr), .dma_n_i(gw_n), .dma_data_i(gw_data),
     .ld_we_i(ld_we_i && ld_sel_i == 4'd0), .ld_addr_i(ld_addr_i), .ld_data_i(ld_data_i[W-1:0]),
     .dbg_addr_i(rd_addr_i), .dbg_data_o(glb_dbg)
   );
@@ -240,8 +293,9 @@ module einsim_top (
   reg  [C*A-1:0]  zw_data, ps_top;
   reg  [C-1:0]    zw_en;
   wire [A-1:0]    z_dbg;
-  einsim_zbuf #(.A(A), .DEPTH(ZW), .NP(C)) u_zbuf (
+  einsim_zbuf #(.A(A), .DEPTH(ZW), .NP(C), .BW(DBW)) u_zbuf (
     .clk_i(clk_i), .rd_addr_i(zr_addr), .rd_data_o(zr_data),
+    .dma_addr_i(dz_addr), .dma_data_o(dz_data),
     .wr_en_i(zw_en), .wr_addr_i(zw_addr), .wr_data_i(zw_data),
     .ld_we_i(ld_we_i && ld_sel_i == 4'd1), .ld_addr_i(ld_addr_i), .ld_data_i(ld_data_i[A-1:0]),
     .dbg_addr_i(rd_addr_i), .dbg_data_o(z_dbg)
@@ -321,12 +375,59 @@ module einsim_top (
   end
 
   // ---- host read-back -----------------------------------------------------------------
+
+  // ---- traffic counters (rd_sel 9, address 8 * tensor + counter; tensor 0 A, 1 B, 2 Z;
+  // counter 0 buffer reads, 1 buffer writes, 2 fills, 3 DRAM reads, 4 DRAM writes) ------
+  reg [63:0] c_ard, c_brd, c_zrd_arr, c_zwr;
+  reg [31:0] n_zr, n_zw;
+  always @* begin
+    n_zr = 32'd0;
+    n_zw = 32'd0;
+    for (j = 0; j < C; j = j + 1) begin
+      n_zr = n_zr + {31'd0, ctag_s[j*CTW + CT_V] && ctag_s[j*CTW + CT_COLOK] && ctag_s[j*CTW + CT_INIT]};
+      n_zw = n_zw + {31'd0, zw_en[j]};
+    end
+  end
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      c_ard <= 64'd0; c_brd <= 64'd0; c_zrd_arr <= 64'd0; c_zwr <= 64'd0;
+    end else if (start_i && !mode_q) begin
+      c_ard <= 64'd0; c_brd <= 64'd0; c_zrd_arr <= 64'd0; c_zwr <= 64'd0;
+    end else begin
+      if (iss_v) c_ard <= c_ard + {48'd0, ws ? k : m};
+      if (!ws && iss_v) c_brd <= c_brd + {48'd0, n};
+      if (wld && cnt < {16'd0, k}) c_brd <= c_brd + {48'd0, n};
+      c_zrd_arr <= c_zrd_arr + {32'd0, n_zr};
+      c_zwr <= c_zwr + {32'd0, n_zw};
+    end
+  end
+  reg [63:0] ctr;
+  always @* begin
+    case (rd_addr_i[5:0])
+      6'd0:  ctr = c_ard;
+      6'd2:  ctr = c_fills[0 +: 64];
+      6'd3:  ctr = c_drd[0 +: 64];
+      6'd4:  ctr = c_dwr[0 +: 64];
+      6'd8:  ctr = c_brd;
+      6'd10: ctr = c_fills[64 +: 64];
+      6'd11: ctr = c_drd[64 +: 64];
+      6'd12: ctr = c_dwr[64 +: 64];
+      6'd16: ctr = c_zrd_arr + c_zrd;
+      6'd17: ctr = c_zwr;
+      6'd18: ctr = c_fills[128 +: 64];
+      6'd19: ctr = c_drd[128 +: 64];
+      6'd20: ctr = c_dwr[128 +: 64];
+      default: ctr = 64'd0;
+    endcase
+  end
+
   always @* begin
     case (rd_sel_i)
       4'd0:    g_rd = {{(65-W){glb_dbg[W-1]}}, glb_dbg[W-2:0]};
       4'd1:    g_rd = {{(65-A){z_dbg[A-1]}}, z_dbg[A-2:0]};
       4'd2,
       4'd3:    g_rd = {32'd0, stamp};
+      4'd9:    g_rd = ctr;
       default: g_rd = 64'd0;
     endcase
   end

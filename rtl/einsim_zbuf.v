@@ -1,12 +1,13 @@
 // einsim_zbuf.v — the output (accumulator) buffer: DEPTH words of A bits with NP
-// combinational read ports and NP write ports (one of each per array column), a load
-// port and a debug read port. Holds partial sums (A bits) and final words (sign-extended).
+// combinational read ports and NP write ports (one of each per array column), a DMA
+// read port of BW words, a load port and a debug read port. Holds partial sums (A bits) and final words (sign-extended).
 // Two write ports never hit one address in the same cycle (one output per port per
 // cycle, distinct outputs per column); writes past DEPTH are dropped.
 module einsim_zbuf #(
   parameter integer A = 32,        // accumulator bits
   parameter integer DEPTH = 1024,  // words
-  parameter integer NP = 4         // read / write ports
+  parameter integer NP = 4,        // read / write ports
+  parameter integer BW = 1         // words of the DMA read port (one memory-port beat)
 ) (
   input  wire             clk_i,
   input  wire [NP*32-1:0] rd_addr_i,
@@ -17,6 +18,8 @@ module einsim_zbuf #(
   input  wire             ld_we_i,
   input  wire [31:0]      ld_addr_i,
   input  wire [A-1:0]     ld_data_i,
+  input  wire [31:0]      dma_addr_i,  // DMA: BW words from dma_addr_i
+  output reg  [BW*A-1:0]  dma_data_o,
   input  wire [31:0]      dbg_addr_i,
   output wire [A-1:0]     dbg_data_o
 );
@@ -25,6 +28,10 @@ module einsim_zbuf #(
   always @* begin
     for (p = 0; p < NP; p = p + 1)
       rd_data_o[p*A +: A] = (rd_addr_i[p*32 +: 32] < DEPTH) ? mem[rd_addr_i[p*32 +: 32]] : {A{1'b0}};
+  end
+  always @* begin
+    for (p = 0; p < BW; p = p + 1)
+      dma_data_o[p*A +: A] = (dma_addr_i + p < DEPTH) ? mem[dma_addr_i + p] : {A{1'b0}};
   end
   assign dbg_data_o = (dbg_addr_i < DEPTH) ? mem[dbg_addr_i] : {A{1'b0}};
   always @(posedge clk_i) begin

@@ -5,6 +5,7 @@
 -Irtl
 rtl/lint.vlt
 rtl/einsim_seq.v
+rtl/einsim_dma.v
 rtl/einsim_glb.v
 rtl/einsim_zbuf.v
 rtl/einsim_delay.v

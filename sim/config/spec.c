@@ -30,6 +30,11 @@ const StorageSpec *arch_find_level(const ArchSpec *a, const char *name)
     return NULL;
 }
 
+double arch_dram_bytes_per_cycle(const ArchSpec *a)
+{
+    return a->levels[0].bandwidth_gibps * 1073741824.0 / (a->clock_mhz * 1e6);
+}
+
 bool energy_lookup(const EnergySpec *e, const char *cls, const char *action, double *pj,
                    uint32_t *bits)
 {

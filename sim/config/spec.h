@@ -365,6 +365,8 @@ const RankSize *rank_size_find(const RankSize *r, int n, const char *name);
 /* Looks a unit / storage level up by name; NULL when absent. */
 const ComputeUnitSpec *arch_find_unit(const ArchSpec *a, const char *name);
 const StorageSpec *arch_find_level(const ArchSpec *a, const char *name);
+/* Bytes the DRAM level (levels[0]) moves per clock cycle: its bandwidth at the clock. */
+double arch_dram_bytes_per_cycle(const ArchSpec *a);
 /* Energy per action; returns false when the table has no entry. */
 bool energy_lookup(const EnergySpec *e, const char *cls, const char *action, double *pj,
                    uint32_t *bits);

@@ -7,7 +7,10 @@
 // defines as the model (the cosim make rules pass them).
 #include "cosim/cosim.h"
 
+#include <cmath>
+#include <deque>
 #include <memory>
+#include <vector>
 
 // The Verilated top is selectable: COSIM_TOP names its class and COSIM_TOP_H its
 // header (default: the dense array, Veinsim_top). A top without the fixed p_*_o
@@ -20,12 +23,62 @@
 #ifndef COSIM_PARAM_OUTPUTS
 #define COSIM_PARAM_OUTPUTS 1
 #endif
+// A core of the contract has the memory port (m_*); the N:M array has none.
+#ifndef COSIM_DRAM_PORT
+#define COSIM_DRAM_PORT COSIM_PARAM_OUTPUTS
+#endif
 
 #include COSIM_TOP_H
 #include "verilated.h"
 #if VM_TRACE
 #include "verilated_fst_c.h"
 #endif
+
+// The DRAM model: one channel serving the requests (reads and writes) in the order the
+// core issues them. A transfer of w words (b = ceil(w * word_bits / 8) bytes) accepted in
+// cycle c starts at s = max(c, the end of the previous transfer) and occupies the channel
+// for ceil(b / bytes_per_cycle) cycles (the engine's DRAM rule, sim/engine/sched.c). A
+// read's words arrive in address order at the channel's pace, shifted by the latency: in
+// cycle s + latency + i, a beat of the words (at most beat_words) whose first W words
+// take ceil(ceil(W * word_bits / 8) / bytes_per_cycle) <= i + 1 cycles, so the first W
+// words are in the core from cycle s + latency + that many cycles, the last from
+// s + cycles + latency (the engine's arrival of a prefix and of the whole); a write takes one beat
+// per cycle from cycle s on and answers on B in cycle s + cycles - 1 (or with its last
+// beat, if that comes later).
+struct DramXfer {
+    bool write;
+    uint64_t addr, words, start, cyc, sent;
+};
+
+struct Dram {
+    double bpc = 1.0;
+    uint32_t latency = 0, word_bits = 16;
+    std::vector<uint64_t> mem;
+    std::deque<DramXfer> rd, wr;   // transfers whose data has not all moved / not answered
+    uint64_t free = 0;             // the channel's next free cycle
+
+    // A request accepted in cycle c: the channel serves requests in order.
+    DramXfer accept(bool write, uint64_t addr, uint64_t words, uint64_t c)
+    {
+        DramXfer x{ write, addr, words, c > free ? c : free, cycles_of(words), 0 };
+        free = x.start + x.cyc;
+        return x;
+    }
+    uint64_t cycles_of(uint64_t words) const
+    {
+        double bytes = std::ceil((double)words * (double)word_bits / 8.0);
+        return (uint64_t)std::ceil(bytes / bpc);
+    }
+    // The image is as large as the host wrote it (einsim_cosim_dram_write); the core's
+    // reads outside it return 0 and its writes there are dropped, so a core with a wrong
+    // address fails the comparison instead of growing the image without bound.
+    uint64_t read(uint64_t a) const { return a < mem.size() ? mem[a] : 0; }
+    void write(uint64_t a, uint64_t w)
+    {
+        if (a < mem.size())
+            mem[a] = w;
+    }
+};
 
 struct CosimHandle {
     std::unique_ptr<VerilatedContext> ctx;
@@ -35,7 +88,104 @@ struct CosimHandle {
 #endif
     uint64_t clocks = 0;
     uint64_t busy_clocks = 0;
+    uint64_t run_base = UINT64_MAX;   // clocks at the run's cycle 0
+    Dram dram;
 };
+
+#if COSIM_DRAM_PORT
+// The memory port's wide data buses are Verilator words (32-bit chunks) or one integer.
+template <std::size_t N> static uint64_t get_bits(const VlWide<N> &v, uint32_t lo, uint32_t n)
+{
+    uint64_t r = 0;
+    for (uint32_t b = 0; b < n; b++)
+        r |= (uint64_t)((v[(lo + b) / 32] >> ((lo + b) % 32)) & 1u) << b;
+    return r;
+}
+template <std::size_t N> static void put_bits(VlWide<N> &v, uint32_t lo, uint32_t n, uint64_t x)
+{
+    for (uint32_t b = 0; b < n; b++) {
+        uint32_t m = 1u << ((lo + b) % 32);
+        v[(lo + b) / 32] = ((x >> b) & 1) ? (v[(lo + b) / 32] | m) : (v[(lo + b) / 32] & ~m);
+    }
+}
+template <std::size_t N> static void clear_bits(VlWide<N> &v)
+{
+    for (std::size_t i = 0; i < N; i++)
+        v[i] = 0;
+}
+template <typename T> static uint64_t get_bits(const T &v, uint32_t lo, uint32_t n)
+{
+    return ((uint64_t)v >> lo) & (n >= 64 ? ~0ull : ((1ull << n) - 1));
+}
+template <typename T> static void put_bits(T &v, uint32_t lo, uint32_t n, uint64_t x)
+{
+    uint64_t m = (n >= 64 ? ~0ull : ((1ull << n) - 1)) << lo;
+    v = (T)(((uint64_t)v & ~m) | ((x << lo) & m));
+}
+template <typename T> static void clear_bits(T &v) { v = 0; }
+
+static uint32_t beat_words(CosimHandle *h)
+{
+    return (uint32_t)(h->top->p_beat_words_o);
+}
+
+// Cycle c of the run, between the falling-edge evaluation and the rising edge: accept the
+// core's requests, drive this cycle's R beat, W ready and B response.
+static void dram_cycle(CosimHandle *h, uint64_t c)
+{
+    Dram &d = h->dram;
+    COSIM_TOP *t = h->top.get();
+    uint32_t bw = beat_words(h), wb = d.word_bits;
+    t->m_arready_i = 1;
+    t->m_awready_i = 1;
+    t->m_rvalid_i = 0;
+    t->m_rlast_i = 0;
+    t->m_rwords_i = 0;
+    t->m_wready_i = 0;
+    t->m_bvalid_i = 0;
+    clear_bits(t->m_rdata_i);
+    if (t->m_arvalid_o)
+        d.rd.push_back(d.accept(false, t->m_araddr_o, t->m_arlen_o, c));
+    if (t->m_awvalid_o)
+        d.wr.push_back(d.accept(true, t->m_awaddr_o, t->m_awlen_o, c));
+    if (!d.rd.empty()) {
+        // the words whose bytes the channel has moved by the end of this cycle
+        DramXfer &x = d.rd.front();
+        if (c >= x.start + d.latency) {
+            uint64_t i = c - x.start - d.latency, n = 0;
+            while (x.sent + n < x.words && n < bw && d.cycles_of(x.sent + n + 1) <= i + 1)
+                n++;
+            if (n && t->m_rready_o) {
+                for (uint32_t p = 0; p < n; p++)
+                    put_bits(t->m_rdata_i, p * wb, wb, d.read(x.addr + x.sent + p));
+                t->m_rvalid_i = 1;
+                t->m_rwords_i = (uint32_t)n;
+                x.sent += n;
+                t->m_rlast_i = x.sent == x.words;
+                if (x.sent == x.words)
+                    d.rd.pop_front();
+            }
+        }
+    }
+    if (!d.wr.empty()) {
+        DramXfer &x = d.wr.front();
+        uint64_t nb = (x.words + bw - 1) / bw;
+        if (x.sent < nb && c >= x.start) {
+            t->m_wready_i = 1;
+            if (t->m_wvalid_o) {
+                for (uint32_t p = 0; p < bw && x.sent * bw + p < x.words; p++)
+                    d.write(x.addr + x.sent * bw + p, get_bits(t->m_wdata_o, p * wb, wb));
+                x.sent++;
+            }
+        }
+        if (x.sent == nb && c + 1 >= x.start + x.cyc && t->m_bready_o) {
+            t->m_bvalid_i = 1;
+            d.wr.pop_front();
+        }
+    }
+    t->eval();
+}
+#endif
 
 static void half(CosimHandle *h, int clk)
 {
@@ -53,6 +203,10 @@ static void clock(CosimHandle *h)
     half(h, 0);
     if (h->top->busy_o)
         h->busy_clocks++;
+#if COSIM_DRAM_PORT
+    if (h->clocks >= h->run_base)
+        dram_cycle(h, h->clocks - h->run_base);
+#endif
     half(h, 1);
     h->clocks++;
 }
@@ -96,6 +250,16 @@ CosimHandle *einsim_cosim_create(const char *fst_path)
     h->top->ld_we_i = 0;
     h->top->rd_sel_i = 0;
     h->top->rd_addr_i = 0;
+#if COSIM_DRAM_PORT
+    h->top->m_arready_i = 0;
+    h->top->m_awready_i = 0;
+    h->top->m_rvalid_i = 0;
+    h->top->m_rlast_i = 0;
+    h->top->m_rwords_i = 0;
+    h->top->m_wready_i = 0;
+    h->top->m_bvalid_i = 0;
+    clear_bits(h->top->m_rdata_i);
+#endif
     einsim_cosim_reset(h);
     return h;
 }
@@ -118,6 +282,9 @@ void einsim_cosim_params(CosimHandle *h, CosimParams *p)
     p->attn_blocks = h->top->p_attn_blocks_o;
     p->attn_f = h->top->p_attn_f_o;
     p->attn_tiles = h->top->p_attn_tiles_o;
+#if COSIM_DRAM_PORT
+    p->beat_words = h->top->p_beat_words_o;
+#endif
 #endif
 }
 
@@ -149,6 +316,10 @@ uint64_t einsim_cosim_read(CosimHandle *h, int sel, uint32_t addr)
 
 void einsim_cosim_start(CosimHandle *h)
 {
+    h->run_base = h->clocks + 1;
+    h->dram.rd.clear();
+    h->dram.wr.clear();
+    h->dram.free = 0;
     h->top->start_i = 1;
     clock(h);
     h->top->start_i = 0;
@@ -183,6 +354,26 @@ void einsim_cosim_destroy(CosimHandle *h)
         h->fst->close();
 #endif
     delete h;
+}
+
+void einsim_cosim_dram_config(CosimHandle *h, double bytes_per_cycle, uint32_t latency,
+                              uint32_t word_bits)
+{
+    h->dram.bpc = bytes_per_cycle > 0 ? bytes_per_cycle : 1.0;
+    h->dram.latency = latency;
+    h->dram.word_bits = word_bits ? word_bits : 16;
+}
+
+void einsim_cosim_dram_write(CosimHandle *h, uint64_t addr, uint64_t word)
+{
+    if (addr >= h->dram.mem.size())
+        h->dram.mem.resize(addr + 1, 0);
+    h->dram.mem[addr] = word;
+}
+
+uint64_t einsim_cosim_dram_read(CosimHandle *h, uint64_t addr)
+{
+    return h->dram.read(addr);
 }
 
 }  // extern "C"

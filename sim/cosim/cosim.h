@@ -20,10 +20,12 @@
 extern "C" {
 #endif
 
-#define COSIM_ABI 3
+#define COSIM_ABI 4
 
 /* Buffer selectors of load/read (the RTL's ld_sel / rd_sel). */
 enum { COSIM_GLB = 0, COSIM_ZBUF = 1, COSIM_IMEM = 2, COSIM_START = 2, COSIM_END = 3 };
+/* The DMA program (load) and the traffic counters (read: 8 * tensor + counter). */
+enum { COSIM_DMA = 7, COSIM_COUNTERS = 9 };
 /* Attention engine (einsim_attn): load Q/K/V buffer, 2D / 1D tile queues, mode register
  * (1 = attention); read output buffer, 2D / 1D start and end stamps. */
 enum { COSIM_ABUF = 3, COSIM_Q2D = 4, COSIM_Q1D = 5, COSIM_MODE = 6 };
@@ -42,6 +44,7 @@ typedef struct {
 typedef struct {
     uint32_t rows, cols, word_bits, frac_bits, acc_bits, glb_words, zbuf_words, tiles;
     uint32_t exp_terms, attn_blocks, attn_f, attn_tiles;   /* attention */
+    uint32_t beat_words;                                   /* memory port (0: none) */
 } CosimParams;
 
 /* Function table of a loaded bridge. */
@@ -65,6 +68,14 @@ typedef struct {
     /* Clock cycles simulated since create (including loads). */
     uint64_t (*clocks)(CosimHandle *h);
     void (*status)(CosimHandle *h, CosimStatus *s);
+    /* The DRAM model behind the memory port: bytes per cycle, latency (cycles from a
+     * transfer's end to its data in the core), bits per word; a word's read and write.
+     * The image ends at the highest word the host wrote (the core's accesses beyond it
+     * read 0 and write nothing), so the host writes the outputs' region too. */
+    void (*dram_config)(CosimHandle *h, double bytes_per_cycle, uint32_t latency,
+                        uint32_t word_bits);
+    void (*dram_write)(CosimHandle *h, uint64_t addr, uint64_t word);
+    uint64_t (*dram_read)(CosimHandle *h, uint64_t addr);
     void (*destroy)(CosimHandle *h);
 } CosimLib;
 
@@ -81,6 +92,10 @@ uint64_t einsim_cosim_cycles(CosimHandle *h);
 uint64_t einsim_cosim_clocks(CosimHandle *h);
 void einsim_cosim_status(CosimHandle *h, CosimStatus *s);
 void einsim_cosim_destroy(CosimHandle *h);
+void einsim_cosim_dram_config(CosimHandle *h, double bytes_per_cycle, uint32_t latency,
+                              uint32_t word_bits);
+void einsim_cosim_dram_write(CosimHandle *h, uint64_t addr, uint64_t word);
+uint64_t einsim_cosim_dram_read(CosimHandle *h, uint64_t addr);
 
 /* Loads the bridge at `path`. Returns 0, or -1 with a message in err. */
 int cosim_open(const char *path, CosimLib *lib, char *err, size_t errlen);

@@ -492,6 +492,8 @@ int cosim_waves_write(Diag *d, const char *dir, const RtlGeom *g, const TileProg
         gemm_trace(&tr, g, p);
         first_end = p->n ? p->t[0].end_cyc : 0;
     }
+    /* The run itself, cycle 0 to its end: a GEMM's first tile may wait for its loads. */
+    set_range(&tr, sig(&tr, "run", "run", 1, NOOPS), 0, tr.cycles, 1);
     uint64_t span = first_end + 4 > 32 ? first_end + 4 : 32;
     span = span < tr.cycles + 4 ? span : tr.cycles + 4;
     int rc = 0;

@@ -11,6 +11,7 @@
 
 #include "cosim/cosim.h"
 #include "cosim/cosim_common.h"
+#include "cosim/dram_lower.h"
 #include "engine/engine.h"
 #include "func/interp.h"
 #include "lower/lower.h"
@@ -68,6 +69,40 @@ static void print_mismatch(const char *label, const Mismatch *m)
         printf("  %s run cycle %" PRIu64 ": %s\n", label, m->cycle, m->what);
 }
 
+/* The engine's schedule, collected by its trace callback. */
+typedef struct {
+    EngineEvent *v;
+    int n, cap;
+} EventList;
+
+static void collect_event(void *ctx, const EngineEvent *ev)
+{
+    EventList *l = ctx;
+    if (l->n == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 256;
+        l->v = xrealloc(l->v, (size_t)l->cap * sizeof *l->v);
+    }
+    l->v[l->n++] = *ev;
+}
+
+/* The engine's traffic of `tensor` at `level` (zeros when it has no row). */
+static const TrafficStat *traffic_of(const EngineResult *r, const char *level, const char *tensor)
+{
+    for (int i = 0; i < r->n_traffic; i++)
+        if (strcmp(r->traffic[i].level, level) == 0 && strcmp(r->traffic[i].tensor, tensor) == 0)
+            return &r->traffic[i];
+    return NULL;
+}
+
+static int64_t sign_extend(uint64_t v, uint32_t bits)
+{
+    if (bits >= 64)
+        return (int64_t)v;
+    uint64_t m = (uint64_t)1 << (bits - 1);
+    v &= ((uint64_t)1 << bits) - 1;
+    return (int64_t)((v ^ m) - m);
+}
+
 Outcome cosim_dense(const CosimOptions *o, Diag *d)
 {
     Outcome rc = OUTCOME_INPUT;
@@ -78,6 +113,8 @@ Outcome cosim_dense(const CosimOptions *o, Diag *d)
     EngineResult *res = xcalloc(1, sizeof *res);
     CycleResult cy = { 0 };
     TileProg prog = { 0 };
+    DmaProg dma = { 0 };
+    EventList evs = { 0 };
     CosimLib lib = { 0 };
     CosimHandle *h = NULL;
     FuncEval *fq = NULL;
@@ -128,15 +165,24 @@ Outcome cosim_dense(const CosimOptions *o, Diag *d)
     RtlGeom g;
     if (lower_geom(ri.arch, &g, d) || lower_gemm(&g, ws, K, M, N, &prog, d))
         goto done;
+    lower_free(&prog);
 
-    /* C model: whole-run cycle level, and the fixed-point values. */
+    /* C model: the engine's cycle level with the data in DRAM, its schedule lowered to the
+     * DMA and tile programs the RTL runs; the tile rules predict every tile. */
     double t_c0 = cosim_now_s();
-    lower_predict(&g, &prog);
-    /* The RTL's data starts in its buffers: the engine's scenario without DRAM time. */
-    ri.in.data_on_chip = true;
+    ri.in.data_on_chip = false;
+    ri.in.trace = collect_event;
+    ri.in.trace_ctx = &evs;
     engine_analytic(&ri.in, res);
     if (res->feasible)
         engine_cycle(&ri.in, res, &cy);
+    if (!res->feasible || !cy.ran) {
+        diag_error(d, ri.mapping->path, ri.mapping->loc.line, "cosim: the engine's cycle level "
+                   "did not run (%s)", res->feasible ? "overflow" : res->reason);
+        goto done;
+    }
+    if (dram_lower_gemm(&g, ws, K, M, N, evs.v, evs.n, tA, tB, tZ, &prog, &dma, d))
+        goto done;
     double t_timing = cosim_now_s() - t_c0;
     FxFormat fx;
     if (fx_format_init(&fx, &ri.arch->arith)) {
@@ -166,25 +212,39 @@ Outcome cosim_dense(const CosimOptions *o, Diag *d)
     lib.params(h, &rp);
     if (rp.rows != g.rows || rp.cols != g.cols || rp.word_bits != g.word_bits ||
         rp.frac_bits != g.frac_bits || rp.acc_bits != g.acc_bits || rp.glb_words != g.glb_words ||
-        rp.zbuf_words != g.zbuf_words || rp.tiles != g.tiles) {
+        rp.zbuf_words != g.zbuf_words || rp.tiles != g.tiles || rp.beat_words != g.beat_words) {
         diag_error(d, libfile, 0, "the RTL was built for a %ux%u array, %u/%u/%u-bit arithmetic, "
-                   "%u/%u buffer words, %u tiles; %s describes %ux%u, %u/%u/%u, %u/%u, %u: refusing "
-                   "to run (rebuild with make cosim-lib)", rp.rows, rp.cols, rp.word_bits,
-                   rp.frac_bits, rp.acc_bits, rp.glb_words, rp.zbuf_words, rp.tiles, arch, g.rows,
-                   g.cols, g.word_bits, g.frac_bits, g.acc_bits, g.glb_words, g.zbuf_words, g.tiles);
+                   "%u/%u buffer words, %u tiles, %u-word beats; %s describes %ux%u, %u/%u/%u, %u/%u, %u, "
+                   "%u: refusing to run (rebuild with make cosim-lib)", rp.rows, rp.cols,
+                   rp.word_bits, rp.frac_bits, rp.acc_bits, rp.glb_words, rp.zbuf_words, rp.tiles,
+                   rp.beat_words, arch, g.rows, g.cols, g.word_bits, g.frac_bits, g.acc_bits,
+                   g.glb_words, g.zbuf_words, g.tiles, g.beat_words);
         goto done;
     }
     const FuncTensor *A = func_tensor(fq, tA), *B = func_tensor(fq, tB), *Z = func_tensor(fq, tZ);
     uint64_t wmask = g.word_bits >= 64 ? UINT64_MAX : (((uint64_t)1 << g.word_bits) - 1);
+    /* DRAM: A row-major, B by blocks of C columns (dma's layout); the programs. */
+    lib.dram_config(h, g.dram_bpc, g.dram_latency, g.word_bits);
     for (size_t i = 0; i < A->n; i++)
-        lib.load(h, COSIM_GLB, (uint32_t)(prog.a_base + i), (uint64_t)A->q[i] & wmask);
-    for (size_t i = 0; i < B->n; i++)
-        lib.load(h, COSIM_GLB, (uint32_t)(prog.b_base + i), (uint64_t)B->q[i] & wmask);
+        lib.dram_write(h, dma.dram_a + i, (uint64_t)A->q[i] & wmask);
+    for (uint64_t kk = 0; kk < K; kk++)
+        for (uint64_t n = 0; n < N; n++) {
+            uint64_t j = n / g.cols, nb = N - j * g.cols < g.cols ? N - j * g.cols : g.cols;
+            lib.dram_write(h, dma.dram_b + K * j * g.cols + kk * nb + (n - j * g.cols),
+                           (uint64_t)B->q[kk * N + n] & wmask);
+        }
+    lib.dram_write(h, dma.dram_z + M * N - 1, 0);   /* the image holds Z's region */
     for (int t = 0; t <= prog.n; t++) {
         uint64_t w[4];
         lower_encode(t < prog.n ? &prog.t[t] : NULL, w);
         for (int k = 0; k < 4; k++)
             lib.load(h, COSIM_IMEM, (uint32_t)(4 * t + k), w[k]);
+    }
+    for (int q = 0; q <= dma.n; q++) {
+        uint64_t w[4];
+        lower_dma_encode(q < dma.n ? &dma.c[q] : NULL, w);
+        for (int k = 0; k < 4; k++)
+            lib.load(h, COSIM_DMA, (uint32_t)(4 * q + k), w[k]);
     }
     CosimRun run = cosim_run(&lib, h, prog.cycles);
     uint64_t rtl_cycles = run.cycles;
@@ -201,7 +261,8 @@ Outcome cosim_dense(const CosimOptions *o, Diag *d)
         for (uint64_t n = 0; n < N; n++) {
             size_t i = (size_t)(m * N + n);
             int64_t want = Z->q[i];
-            int64_t got = (int64_t)lib.read(h, COSIM_ZBUF, (uint32_t)i);
+            int64_t got = sign_extend(lib.dram_read(h, lower_dram_z(&g, &prog, &dma, m, n)),
+                                      g.word_bits);
             compared++;
             if (got != want) {
                 int t = lower_tile_of(&g, &prog, m, n);
@@ -234,17 +295,58 @@ Outcome cosim_dense(const CosimOptions *o, Diag *d)
         add_mismatch(&mm, -1, rtl_cycles, xasprintf("run length %" PRIu64 " cycles in the RTL, %"
                                                     PRIu64 " at the engine's cycle level",
                                                     rtl_cycles, cy.ran ? cy.cycles : 0));
+    if (dma.disagree)
+        add_mismatch(&mm, -1, 0, xasprintf("the tile rules and the engine's schedule differ: %s",
+                                           dma.disagree));
+    /* Traffic: the RTL's counters against the engine's table, per level and tensor. */
+    static const char *const tnames[3] = { "A", "B", "Z" };
+    static const char *const cnames[5] = { "reads", "writes", "fills", "reads", "writes" };
+    uint64_t rtl_tr[3][5], eng_tr[3][5];
+    const char *buf_level = NULL;
+    for (int i = 0; i < ri.mapping->n_groups && !buf_level; i++)
+        buf_level = ri.mapping->groups[i].buffer;
+    if (!buf_level)
+        buf_level = "GlobalBuffer";
+    const char *dram_level = ri.arch->levels[0].name;
+    int traffic_bad = 0;
+    for (int t = 0; t < 3; t++) {
+        const TrafficStat *gb = traffic_of(res, buf_level, tnames[t]);
+        const TrafficStat *dr = traffic_of(res, dram_level, tnames[t]);
+        eng_tr[t][0] = gb ? gb->reads : 0;
+        eng_tr[t][1] = gb ? gb->writes : 0;
+        eng_tr[t][2] = gb ? gb->fills : 0;
+        eng_tr[t][3] = dr ? dr->reads : 0;
+        eng_tr[t][4] = dr ? dr->writes : 0;
+        for (int k = 0; k < 5; k++) {
+            rtl_tr[t][k] = lib.read(h, COSIM_COUNTERS, (uint32_t)(8 * t + k));
+            if (rtl_tr[t][k] != eng_tr[t][k]) {
+                traffic_bad++;
+                add_mismatch(&mm, -1, rtl_cycles, xasprintf("%s %s %s: %" PRIu64 " words in the RTL, %"
+                                                            PRIu64 " in the engine's traffic table",
+                                                            k < 3 ? buf_level : dram_level, tnames[t],
+                                                            cnames[k], rtl_tr[t][k], eng_tr[t][k]));
+            }
+        }
+    }
 
     printf("cosim %s on %s (%s, %ux%u array), %s: K=%" PRIu64 " M=%" PRIu64 " N=%" PRIu64
            ", seed %" PRIu64 "\n", ri.mapping->name, ri.arch->name, ws ? "weight-stationary" :
            "output-stationary", g.rows, g.cols, ri.workload->name, K, M, N, seed);
-    printf("  tiles          : %d\n", prog.n);
+    printf("  tiles          : %d (DMA commands %d: loads and stores through DRAM, %u-word beats, "
+           "%.4g bytes/cycle, latency %u)\n", prog.n, dma.n, g.beat_words, g.dram_bpc,
+           g.dram_latency);
     printf("  cycles         : RTL %" PRIu64 ", C tile model %" PRIu64 "\n", rtl_cycles, prog.cycles);
     printf("  max cycle error: %" PRIu64 " (per-tile start and end)\n", max_err);
-    printf("  values compared: %" PRIu64 " (bit-exact against the fixed-point model)\n", compared);
+    printf("  values compared: %" PRIu64 " (Z read back from DRAM, bit-exact against the "
+           "fixed-point model)\n", compared);
+    printf("  traffic (words): RTL counters = engine %s\n", traffic_bad ? "NO" : "yes");
+    for (int t = 0; t < 3; t++)
+        printf("    %-3s %s reads %" PRIu64 " writes %" PRIu64 " fills %" PRIu64 "; %s reads %"
+               PRIu64 " writes %" PRIu64 "\n", tnames[t], buf_level, rtl_tr[t][0], rtl_tr[t][1],
+               rtl_tr[t][2], dram_level, rtl_tr[t][3], rtl_tr[t][4]);
     cosim_print_busy(&run);
     if (cy.ran)
-        printf("  C cycle level  : %" PRIu64 " cycles (engine, whole run, data on chip; analytic %"
+        printf("  C cycle level  : %" PRIu64 " cycles (engine, whole run, data in DRAM; analytic %"
                PRIu64 ")\n", cy.cycles, res->cycles);
     printf("  mismatches     : %zu\n", mm.n);
     /* The earliest (by cycle, then in list order) of all, and of the values: where a
@@ -281,6 +383,8 @@ done:
         func_inputs_free(ri.cascade, in);
     func_free(fq);
     lower_free(&prog);
+    lower_dma_free(&dma);
+    free(evs.v);
     free(res);
     free(libfile);
     free(build);

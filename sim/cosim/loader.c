@@ -26,6 +26,9 @@ int cosim_open(const char *path, CosimLib *lib, char *err, size_t errlen)
         { "einsim_cosim_clocks", (void **)&lib->clocks },
         { "einsim_cosim_status", (void **)&lib->status },
         { "einsim_cosim_destroy", (void **)&lib->destroy },
+        { "einsim_cosim_dram_config", (void **)&lib->dram_config },
+        { "einsim_cosim_dram_write", (void **)&lib->dram_write },
+        { "einsim_cosim_dram_read", (void **)&lib->dram_read },
     };
     for (size_t i = 0; i < sizeof syms / sizeof syms[0]; i++) {
         void *p = dlsym(dl, syms[i].name);

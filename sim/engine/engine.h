@@ -187,6 +187,8 @@ typedef struct {
     uint64_t passes, len;      /* EV_PASSES: passes and issue cycles of each */
     uint64_t words;            /* EV_LOAD / EV_STORE: words moved */
     uint64_t start, end;       /* issue cycle and the cycle its result is usable */
+    uint32_t copies;           /* EV_LOAD: buffer copies of the tensor's residency (the load
+                                  of residency q reuses the copy of q - copies) */
 } EngineEvent;
 
 /* Everything one evaluation needs; all borrowed. */

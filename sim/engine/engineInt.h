@@ -265,6 +265,19 @@ void plan_free(PlanGroup *p);
 PassShape plan_shape(const EngineInput *in, const PlanGroup *p, int a, ItemExt x);
 /* Words a load / store moves for one residency of extents x. */
 uint64_t plan_words(const EngineInput *in, const PlanGroup *p, int a, ItemExt x);
+/* The stationary tensor of Einsum actor a's passes at an item of extents x, streamed by
+ * load `ld` (RES_ITEM): the pass's tile of it is its rows rank's block of `ur` (and cols
+ * rank's block of `uc`), the last block ragged, rows blocks inner. */
+typedef struct {
+    uint64_t words;            /* the load's words */
+    uint64_t er, ec, ur, uc;   /* rows / cols extents of the plane and of a tile */
+    uint64_t dr, tiles;        /* tiles down the rows, tiles in all */
+} PlanStationary;
+void plan_stationary(const EngineInput *in, const PlanGroup *p, int a, int ld, ItemExt x,
+                     PlanStationary *g);
+/* The words of the load that passes 0 .. pass of n hold (passes beyond the tiles reuse
+ * the last; passes spread evenly when n differs from the tiles). */
+uint64_t plan_stationary_words(const PlanStationary *g, uint64_t pass, uint64_t n);
 /* Of those, the words of an N:M-sparse tensor's metadata (its in-group indices). */
 uint64_t plan_meta_words(const EngineInput *in, const PlanGroup *p, int a, ItemExt x);
 /* Metadata words that accompany `values` stored values of N:M tensor t (0 when dense). */

@@ -104,7 +104,7 @@ uint64_t engine_cost_per_term(const Einsum *e, const ComputeUnitSpec *u, const B
 
 double engine_dram_bytes_per_cycle(const ArchSpec *a)
 {
-    return a->levels[0].bandwidth_gibps * 1073741824.0 / (a->clock_mhz * 1e6);
+    return arch_dram_bytes_per_cycle(a);
 }
 
 double engine_dram_cycles(const EngineInput *in, double bytes)

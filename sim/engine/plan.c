@@ -23,6 +23,7 @@ static int unit_index(const ArchSpec *a, const char *name)
 
 static uint64_t cdiv(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
 static uint64_t umax(uint64_t a, uint64_t b) { return a > b ? a : b; }
+static uint64_t umin(uint64_t a, uint64_t b) { return a < b ? a : b; }
 
 /* Saturating arithmetic: plan quantities are bounded by the checked totals the engine
  * computes from them, which report overflow; saturation only keeps UB out. */
@@ -184,6 +185,17 @@ static bool listed_on_chip(const GroupSpec *gs, const char *name)
     return engine_in_names(gs->resident, gs->n_resident, name) || engine_in_names(gs->streamed, gs->n_streamed, name);
 }
 
+/* The ranks Einsum actor a maps to its unit's rows (-1 when the mapping names none or
+ * the unit has one row) and columns (-1 when none). */
+static void act_spatial_ranks(const EngineInput *in, const PlanGroup *p, int a, int *rr, int *rc)
+{
+    const Cascade *c = in->cascade;
+    const ComputeUnitSpec *u = &in->arch->units[p->act[a].unit];
+    const SpatialSpec *sp = engine_spatial_for(in->mapping, c->einsums[p->act[a].einsum].name, u->name);
+    *rr = sp && sp->rows && u->rows > 1 ? cascade_find_rank(c, sp->rows) : -1;
+    *rc = sp && sp->cols ? cascade_find_rank(c, sp->cols) : -1;
+}
+
 PassShape plan_shape(const EngineInput *in, const PlanGroup *p, int a, ItemExt x)
 {
     const Cascade *c = in->cascade;
@@ -193,8 +205,8 @@ PassShape plan_shape(const EngineInput *in, const PlanGroup *p, int a, ItemExt x
     const ComputeUnitSpec *u = &ar->units[pa->unit];
     const BindingSpec *b = engine_binding_of(in->mapping, e->name);
     const SpatialSpec *sp = engine_spatial_for(in->mapping, e->name, u->name);
-    int rr = sp && sp->rows ? cascade_find_rank(c, sp->rows) : -1;
-    int rc = sp && sp->cols ? cascade_find_rank(c, sp->cols) : -1;
+    int rr, rc;
+    act_spatial_ranks(in, p, a, &rr, &rc);
     int r[2 * CASCADE_MAX_DIMS];
     int nr = engine_einsum_ranks(e, r);
     PassShape s = { .n = 1, .terms = 1, .stationary = -1 };
@@ -209,7 +221,7 @@ PassShape plan_shape(const EngineInput *in, const PlanGroup *p, int a, ItemExt x
     for (int k = 0; k < nr; k++) {
         uint64_t ext = item_rank_ext(in, p, r[k], RES_ITEM, x);
         s.terms = smul(s.terms, ext);
-        if (sp && r[k] == rr && u->rows > 1) {
+        if (r[k] == rr) {
             if (su.spec && r[k] == su.rank && k >= e->n_free) {
                 /* The kept pairs packed down the rows (dense rows when gated). */
                 s.terms = smul(s.terms / ext, engine_nm_kept(ext, su.spec->n, su.spec->m));
@@ -219,7 +231,7 @@ PassShape plan_shape(const EngineInput *in, const PlanGroup *p, int a, ItemExt x
             ext_rows = ext;
             rows_reduced = k >= e->n_free;
             s.n = smul(s.n, cdiv(ext, u->rows));
-        } else if (sp && r[k] == rc) {
+        } else if (r[k] == rc) {
             ext_cols = ext;
             s.n = smul(s.n, cdiv(ext, u->cols));
         } else if (k >= e->n_free && su.spec && r[k] == su.rank) {
@@ -456,9 +468,8 @@ double plan_touches(const EngineInput *in, const PlanGroup *p, int a, int t, Ite
     const PlanAct *pa = &p->act[a];
     const Einsum *e = &c->einsums[pa->einsum];
     const ComputeUnitSpec *u = &in->arch->units[pa->unit];
-    const SpatialSpec *sp = engine_spatial_for(in->mapping, e->name, u->name);
-    int rr = sp && sp->rows && u->rows > 1 ? cascade_find_rank(c, sp->rows) : -1;
-    int rc = sp && sp->cols ? cascade_find_rank(c, sp->cols) : -1;
+    int rr, rc;
+    act_spatial_ranks(in, p, a, &rr, &rc);
     int r[2 * CASCADE_MAX_DIMS];
     int nr = engine_einsum_ranks(e, r);
     /* The ranks of t as the Einsum iterates them: an access index such as m1*M0 + m0 on
@@ -762,9 +773,8 @@ static uint64_t stream_slices(const EngineInput *in, const PlanGroup *p, int a, 
     const PlanAct *pa = &p->act[a];
     const Einsum *e = &c->einsums[pa->einsum];
     const ComputeUnitSpec *u = &in->arch->units[pa->unit];
-    const SpatialSpec *sp = engine_spatial_for(in->mapping, e->name, u->name);
-    int rr = sp && sp->rows && u->rows > 1 ? cascade_find_rank(c, sp->rows) : -1;
-    int rc = sp && sp->cols ? cascade_find_rank(c, sp->cols) : -1;
+    int rr, rc;
+    act_spatial_ranks(in, p, a, &rr, &rc);
     int src = engine_view_source(c, t);
     int r[2 * CASCADE_MAX_DIMS];
     int nr = engine_einsum_ranks(e, r);
@@ -784,6 +794,46 @@ static uint64_t stream_slices(const EngineInput *in, const PlanGroup *p, int a, 
             div = smul(div, cdiv(ext, u->cols));
     }
     return div ? div : 1;
+}
+
+void plan_stationary(const EngineInput *in, const PlanGroup *p, int a, int ld, ItemExt x,
+                     PlanStationary *g)
+{
+    const Cascade *c = in->cascade;
+    const ComputeUnitSpec *u = &in->arch->units[p->act[a].unit];
+    int rr, rc;
+    act_spatial_ranks(in, p, a, &rr, &rc);
+    int src = engine_view_source(c, p->act[ld].tensor);
+    *g = (PlanStationary){ .words = plan_words(in, p, ld, x), .er = 1, .ec = 1, .ur = 1, .uc = 1 };
+    for (int d = 0; d < c->tensors[src].ndim; d++) {
+        int dr = c->tensors[src].dim_rank[d];
+        if (rr >= 0 && (dr == rr || c->ranks[rr].parent == dr))
+            g->er = item_rank_ext(in, p, rr, RES_ITEM, x), g->ur = u->rows;
+        else if (rc >= 0 && (dr == rc || c->ranks[rc].parent == dr))
+            g->ec = item_rank_ext(in, p, rc, RES_ITEM, x), g->uc = u->cols;
+    }
+    g->dr = cdiv(g->er, g->ur);
+    g->tiles = smul(g->dr, cdiv(g->ec, g->uc));
+}
+
+uint64_t plan_stationary_words(const PlanStationary *g, uint64_t pass, uint64_t n)
+{
+    uint64_t plane = smul(g->er, g->ec);
+    if (!g->tiles || !n || !plane)
+        return g->words;
+    /* pass -> tile: one tile per pass, or the passes spread evenly over the tiles */
+    uint64_t t = n == g->tiles ? pass : (uint64_t)((double)pass * (double)g->tiles / (double)n);
+    if (t >= g->tiles)
+        t = g->tiles - 1;
+    uint64_t tc = t / g->dr, tr = t % g->dr;
+    uint64_t cols_before = umin(smul(tc, g->uc), g->ec);
+    uint64_t cols_cur = umin(g->ec - cols_before, g->uc);
+    uint64_t rows_thr = umin(smul(tr + 1, g->ur), g->er);
+    /* words per element of the stationary (rows x cols) plane, times the elements */
+    uint64_t elems = sadd(smul(cols_before, g->er), smul(cols_cur, rows_thr));
+    if (g->words % plane == 0)
+        return smul(g->words / plane, elems);
+    return (uint64_t)((double)g->words / (double)plane * (double)elems + 0.5);
 }
 
 /* The latency cover consumer a takes (items after a producer on another unit), at

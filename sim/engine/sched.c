@@ -369,7 +369,7 @@ static void issue_load(Sw *w, int a, uint64_t q, uint64_t dep_ready)
     if (w->in->trace)
         w->in->trace(w->in->trace_ctx, &(EngineEvent){
             EV_LOAD, p->group, -1, pa->tensor, NULL, it.bh, it.tile, it.step, it.block, 0, 0,
-            plan_words(w->in, p, a, it.x), start, r->end });
+            plan_words(w->in, p, a, it.x), start, r->end, pa->copies });
 }
 
 /* When the value dependency d of actor a at item `item` is usable. A load streamed pass
@@ -424,6 +424,20 @@ static uint64_t dep_time(Sw *w, int a, const PlanDep *d, const Item *it, uint64_
     return r->end;
 }
 
+/* When the words of passes 0 .. q of n of a stationary operand g, streamed by transfer r,
+ * are in the buffer. */
+static uint64_t stationary_arrival(Sw *w, const PlanStationary *g, const Rec *r, uint64_t q,
+                                   uint64_t n)
+{
+    uint64_t words = plan_stationary_words(g, q, n);
+    double bytes = ceil((double)words * (double)w->in->workload->dtype_bits / 8.0);
+    double cyc = ceil(bytes / w->p->bytes_per_cycle);
+    uint64_t c = cyc >= 1.8e19 ? (w->overflow = true, UINT64_MAX / 4) : (uint64_t)cyc;
+    if (c > r->cyc)
+        c = r->cyc;
+    return add(w, add(w, r->start, c), w->p->dram_latency);
+}
+
 static void note_use(Sw *w, const PlanAct *pa, const Item *it, uint64_t item, uint64_t end)
 {
     for (int k = 0; k < pa->n_deps; k++) {
@@ -442,10 +456,19 @@ static uint64_t issue_einsum(Sw *w, int a, uint64_t item, const Item *it, uint64
     const PlanAct *pa = &p->act[a];
     PassShape s = shape_of(w, a, it->x);
     uint64_t ready = barrier, ready_dram = 0, tail = 0;
+    int st_ld = -1;            /* a streamed load of the operand the passes hold stationary */
     for (int k = 0; k < pa->n_deps; k++) {
         bool dram = false;
         if (pa->deps[k].in_unit)
             continue;          /* the unit's own pipeline keeps them in order */
+        const PlanAct *pr = &p->act[pa->deps[k].prod];
+        if (pr->kind == ACT_LOAD && pr->res == RES_ITEM && pr->stream_div > 1 &&
+            s.dataflow == DF_STATIONARY && s.stationary >= 0 && !w->in->data_on_chip &&
+            engine_view_source(w->in->cascade, pr->tensor) ==
+                engine_view_source(w->in->cascade, s.stationary)) {
+            st_ld = pa->deps[k].prod;
+            continue;          /* per pass, below */
+        }
         uint64_t t = dep_time(w, a, &pa->deps[k], it, item, &dram, mul(w, s.n, s.len), &tail);
         if (dram)
             ready_dram = umax(ready_dram, t);
@@ -454,6 +477,18 @@ static uint64_t issue_einsum(Sw *w, int a, uint64_t item, const Item *it, uint64
     }
     if (pa->store >= 0 && w->store_nrun[pa->store] >= 2)
         ready = umax(ready, w->store_runs[pa->store][w->store_nrun[pa->store] % 2]);
+    /* A stationary operand streamed from DRAM: a pass loads its tile of it into the PEs
+     * at its start, so pass q starts once the words of passes 0 .. q have arrived (the
+     * transfer's first W bytes take ceil(W / bytes per cycle) cycles, then the latency);
+     * later passes slip behind a slow transfer. */
+    const Rec *st_rec = NULL;
+    PlanStationary st;
+    if (st_ld >= 0) {
+        st_rec = rec_find(w, st_ld, residency_of(it, p->act[st_ld].res, item));
+        EINSIM_ASSERT(st_rec);
+        plan_stationary(w->in, p, a, st_ld, it->x, &st);
+        ready_dram = umax(ready_dram, stationary_arrival(w, &st, st_rec, 0, s.n));
+    }
     uint64_t *uf = &w->unit_free[pa->unit];
     uint64_t start = umax(*uf, umax(ready, ready_dram));
     if (start > *uf) {
@@ -491,6 +526,17 @@ static uint64_t issue_einsum(Sw *w, int a, uint64_t item, const Item *it, uint64
     /* The last pass reads its last element (its last issue cycle) after a streamed
      * load's last data has arrived. */
     uint64_t last = add(w, start, mul(w, s.n - 1, s.ivl));
+    if (st_rec) {
+        /* Pass q starts at max(pass q-1 + ivl, arrival(q)); once a pass starts after the
+         * whole transfer has arrived, the rest follow every ivl. */
+        uint64_t all = add(w, add(w, st_rec->start, st_rec->cyc), w->p->dram_latency);
+        uint64_t q = 0, q_start = start;
+        while (q + 1 < s.n && q_start < all) {
+            q++;
+            q_start = umax(add(w, q_start, s.ivl), stationary_arrival(w, &st, st_rec, q, s.n));
+        }
+        last = umax(last, add(w, q_start, mul(w, s.n - 1 - q, s.ivl)));
+    }
     if (tail > last + s.len)
         last = tail - s.len;
     *uf = add(w, last, s.ivl);

@@ -5,6 +5,7 @@
 #include "lower/lower_attn.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,6 +42,19 @@ int lower_geom(const ArchSpec *a, RtlGeom *g, Diag *d)
     *g = (RtlGeom){ u->rows, u->cols, (uint32_t)a->arith.word_bits, (uint32_t)a->arith.frac_bits,
                     (uint32_t)a->arith.acc_bits, (uint32_t)words, (uint32_t)words,
                     LOWER_IMEM_TILES, 0, u->in_latency };
+    /* The memory port: the DRAM level's bytes per cycle as words (rounded up), so a
+     * transfer's words fit the cycles the engine gives it. */
+    g->dram_bpc = arch_dram_bytes_per_cycle(a);
+    g->dram_latency = (uint32_t)a->levels[0].latency_cycles;
+    double bw = ceil(g->dram_bpc * 8.0 / (double)a->arith.word_bits);
+    if (!(bw >= 1.0) || bw > LOWER_MAX_BEAT_WORDS) {
+        diag_error(d, a->levels[0].loc.file, a->levels[0].loc.line, "rtl: the DRAM level moves "
+                   "%.3g bytes per cycle; the RTL's memory port takes 1 .. %d words a beat",
+                   g->dram_bpc, LOWER_MAX_BEAT_WORDS);
+        return 1;
+    }
+    g->beat_words = (uint32_t)bw;
+    g->dma_cmds = LOWER_DMA_CMDS;
     /* The engine's hand-off between units: the first regfile level's latency. */
     for (int i = 0; i < a->n_levels; i++)
         if (a->levels[i].cls == STORE_REGFILE) {
@@ -79,6 +93,9 @@ char *lower_rtl_params(const RtlGeom *g, const ArchSpec *a)
     buf_printf(&b, "`define EINSIM_IMEM_TILES %u\n", g->tiles);
     buf_printf(&b, "// Register stages from a buffer read to the first PE (array2d in_latency)\n");
     buf_printf(&b, "`define EINSIM_IN_LATENCY %u\n", g->in_latency);
+    buf_printf(&b, "// Memory port: words per beat (DRAM bytes per cycle, rounded up); DMA commands\n");
+    buf_printf(&b, "`define EINSIM_DMA_BEAT_WORDS %u\n", g->beat_words);
+    buf_printf(&b, "`define EINSIM_DMA_CMDS %u\n", g->dma_cmds);
     /* Attention: the exp sequence's constants (fx_format_init) and capacities. */
     FxFormat fx;
     if (fx_format_init(&fx, &a->arith) == 0) {
@@ -165,6 +182,7 @@ void lower_predict(const RtlGeom *g, TileProg *p)
         uint64_t len = ws ? t->m : t->k;
         uint64_t fill = ws ? R + t->n - 2 : (uint64_t)t->m + t->n - 2;
         uint64_t ivl = ws ? umax(len, umax(R, C)) : umax(len, R);
+        s = umax(s, t->ready_cyc);
         t->start_cyc = s;
         t->end_cyc = s + g->in_latency + len + fill;
         p->cycles = umax(p->cycles, t->end_cyc);
@@ -183,12 +201,15 @@ void lower_encode(const TileInstr *t, uint64_t w[4])
            (uint64_t)(t->k & 0xffff) << 48;
     w[1] = (uint64_t)t->a | (uint64_t)t->b << 32;
     w[2] = (uint64_t)t->z | (uint64_t)(t->lda & 0xffff) << 32 | (uint64_t)(t->ldb & 0xffff) << 48;
-    w[3] = (uint64_t)(t->ldz & 0xffff);
+    w[3] = (uint64_t)(t->ldz & 0xffff) | (uint64_t)(t->need_loads & 0xffff) << 16 |
+           (uint64_t)(t->need_stores & 0xffff) << 32 | (uint64_t)(t->need_rows & 0xffff) << 48;
 }
 
 int lower_tile_of(const RtlGeom *g, const TileProg *p, uint64_t m, uint64_t n)
 {
     uint64_t nb = cdiv(p->N, g->cols), kb = cdiv(p->K, g->rows);
+    if (!p->ws && p->nmajor)
+        return (int)((n / g->cols) * cdiv(p->M, g->rows) + m / g->rows);
     if (!p->ws)
         return (int)((m / g->rows) * nb + n / g->cols);
     return (int)((n / g->cols) * kb + kb - 1);
@@ -198,4 +219,32 @@ void lower_free(TileProg *p)
 {
     free(p->t);
     memset(p, 0, sizeof *p);
+}
+
+/* ---- The DMA program (its commands come from sim/cosim/dram_lower.c) --------------- */
+
+void lower_dma_encode(const DmaCmd *c, uint64_t w[4])
+{
+    if (!c) {
+        w[0] = w[1] = w[2] = w[3] = 0;
+        return;
+    }
+    w[0] = (uint64_t)c->op | (uint64_t)(c->tensor & 0xff) << 8 | (uint64_t)c->words << 32;
+    w[1] = (uint64_t)c->dram | (uint64_t)c->buf << 32;
+    w[2] = (uint64_t)c->dep;
+    w[3] = 0;
+}
+
+uint64_t lower_dram_z(const RtlGeom *g, const TileProg *p, const DmaProg *dp, uint64_t m,
+                      uint64_t n)
+{
+    uint64_t j = n / g->cols, nb = umin(g->cols, p->N - j * g->cols);
+    return dp->dram_z + p->M * j * g->cols + m * nb + (n - j * g->cols);
+}
+
+void lower_dma_free(DmaProg *dp)
+{
+    free(dp->c);
+    free(dp->disagree);
+    memset(dp, 0, sizeof *dp);
 }

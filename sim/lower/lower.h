@@ -29,6 +29,9 @@
 #define LOWER_IMEM_TILES 4096
 /* Largest buffer the RTL simulation allocates, in words. */
 #define LOWER_MAX_BUFFER_WORDS ((uint64_t)1 << 24)
+/* Capacity of the DMA program, in commands; widest memory-port beat, in words. */
+#define LOWER_DMA_CMDS 8192
+#define LOWER_MAX_BEAT_WORDS 1024
 
 
 /* The RTL's dimensions, as the generated header states them. */
@@ -42,6 +45,10 @@ typedef struct {
                                      architecture's regfile level; 0 without one) */
     uint32_t in_latency;          /* array2d's in_latency: buffer read to the first PE, in
                                      register stages (1 on rtl/einsim_top.v) */
+    uint32_t beat_words;          /* memory-port beat: DRAM bytes per cycle in words, rounded up */
+    uint32_t dma_cmds;            /* DMA program capacity, commands */
+    double dram_bpc;              /* DRAM bytes per cycle (the engine's) */
+    uint32_t dram_latency;        /* DRAM level latency_cycles */
 } RtlGeom;
 
 typedef struct {
@@ -50,6 +57,10 @@ typedef struct {
     uint32_t m, n, k;             /* tile extents (16-bit fields) */
     uint32_t a, b, z;             /* buffer word addresses */
     uint32_t lda, ldb, ldz;       /* row strides in words (16-bit fields) */
+    uint32_t need_loads, need_stores; /* DMA loads / stores complete before it starts */
+    uint32_t need_rows;           /* > 0: of the last needed load, its first need_rows x n
+                                     words suffice (16-bit fields) */
+    uint64_t ready_cyc;           /* earliest start (the engine's schedule; 0 on chip) */
     uint64_t start_cyc, end_cyc;  /* predicted by lower_predict */
 } TileInstr;
 
@@ -60,7 +71,29 @@ typedef struct {
     uint32_t a_base, b_base;      /* global-buffer addresses of A (K x M) and B (K x N) */
     uint64_t K, M, N;
     bool ws;
+    bool nmajor;                  /* OS tiles in N-block-major order (dram_lower_gemm) */
 } TileProg;
+
+/* The DMA program (rtl/README.md, "DRAM and the DMA program"): commands executed in
+ * order, each once its dependency holds. */
+typedef enum { DMA_END = 0, DMA_LOAD = 1, DMA_STORE = 2 } DmaOp;
+typedef struct {
+    DmaOp op;
+    uint32_t tensor;              /* 0 A, 1 B, 2 Z (the counters' row) */
+    uint32_t words;
+    uint32_t dram, buf;           /* DRAM and buffer word addresses (contiguous runs) */
+    uint32_t dep;                 /* LOAD: tiles finished issuing; STORE: tile + 1 ended */
+    uint64_t start, end;          /* the engine's transfer: start, data usable / written */
+} DmaCmd;
+
+typedef struct {
+    DmaCmd *c;                    /* n commands (owned; free with lower_dma_free) */
+    int n;
+    uint64_t dram_a, dram_b, dram_z;   /* DRAM word addresses of A, B and Z */
+    uint64_t end;                 /* the engine's last transfer end */
+    char *disagree;               /* the first item whose engine start / end differs from
+                                     the tile rules' (NULL: none), to report */
+} DmaProg;
 
 /* Geometry of `a`'s unit named "array2d" and its GlobalBuffer. Returns 0, or 1 with an
  * error in d (no such unit / level, buffer too large for simulation). */
@@ -83,5 +116,12 @@ void lower_encode(const TileInstr *t, uint64_t w[4]);
 /* Index of the tile that writes Z[m, n] last (its final value). */
 int lower_tile_of(const RtlGeom *g, const TileProg *p, uint64_t m, uint64_t n);
 void lower_free(TileProg *p);
+
+/* The four words of DMA command c (an END command when c is NULL). */
+void lower_dma_encode(const DmaCmd *c, uint64_t w[4]);
+/* DRAM word address of Z[m, n] in dp's layout. */
+uint64_t lower_dram_z(const RtlGeom *g, const TileProg *p, const DmaProg *dp, uint64_t m,
+                      uint64_t n);
+void lower_dma_free(DmaProg *dp);
 
 #endif

@@ -79,6 +79,10 @@ int vp_rtl_load(VpRtl *r, const RunInputs *ri, int64_t *const in[], Diag *d)
             for (int k = 0; k < 4; k++)
                 r->lib.load(r->h, COSIM_IMEM, (uint32_t)(4 * i + k), w[k]);
         }
+        /* An empty DMA program (the data is on chip; the command memory has no reset). */
+        lower_dma_encode(NULL, w);
+        for (int k = 0; k < 4; k++)
+            r->lib.load(r->h, COSIM_DMA, (uint32_t)k, w[k]);
         return 0;
     }
     r->lib.load(r->h, COSIM_MODE, 0, 1);

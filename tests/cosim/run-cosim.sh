@@ -126,8 +126,9 @@ if [ "$waves" = 1 ]; then
   # GTKWave's command-line converters must read both files; every signal a save file shows
   # must exist in its trace, every translate filter it names must be in the directory;
   # both traces are in ns; both views open at the run's cycle 0 (marker), where the RTL's
-  # busy_o has just risen (its start clock's edge, 1 ns before) and the model's array
-  # becomes busy.
+  # busy_o has just risen (its start clock's edge, 1 ns before) and the model's run flag
+  # rises; the model's array is not busy before it (a GEMM's first tile may wait for its
+  # loads).
   if fst2vcd -f "$dir/rtl.fst" -o "$tmp/rtl.vcd" >/dev/null 2>&1 && grep -q 'clk_i' "$tmp/rtl.vcd" \
      && vcd2fst -v "$dir/model.vcd" -f "$tmp/model.fst" >/dev/null 2>&1 && [ -s "$tmp/model.fst" ] \
      && fst2vcd -f "$tmp/model.fst" -o "$tmp/model2.vcd" >/dev/null 2>&1 && grep -q 'array2d_busy' "$tmp/model2.vcd"
@@ -153,13 +154,15 @@ if [ "$waves" = 1 ]; then
     [ "$nops" -gt 0 ] || missing="$missing (no opcode in build/cosim/$arch/einsim_params.vh)"
     read -r ts_r busy_r fall_r < <(awk -v sig="einsim_top.$top.busy_o" -f tests/cosim/vcd-first.awk "$tmp/rtl.vcd")
     read -r ts_m busy_m _ < <(awk -v sig=model.array2d_busy -f tests/cosim/vcd-first.awk "$tmp/model2.vcd")
+    read -r _ run_m _ < <(awk -v sig=model.run -f tests/cosim/vcd-first.awk "$tmp/model2.vcd")
     view=""
     for g in rtl.gtkw model.gtkw; do
       mark=$(sed -nE 's/^\*[-0-9.]+ ([0-9]+).*/\1/p' "$dir/$g")
       from=$(sed -nE 's/^\[timestart\] ([0-9]+)/\1/p' "$dir/$g")
       if [ "$ts_r $ts_m" != "1ns 1ns" ] || [ -z "$mark" ] || [ -z "$from" ] || [ "$busy_r" = - ] || [ "$fall_r" = - ] \
-         || [ $((busy_r + 1)) != "$mark" ] || [ "$busy_m" != "$mark" ] || [ "$from" -ge "$busy_r" ]; then
-        view="$view $g (timescales $ts_r / $ts_m, busy_o from $busy_r to $fall_r, model busy at $busy_m, marker $mark, start $from)"
+         || [ $((busy_r + 1)) != "$mark" ] || [ "$run_m" != "$mark" ] || [ "$busy_m" = - ] || [ "$busy_m" -lt "$mark" ] \
+         || [ "$from" -ge "$busy_r" ]; then
+        view="$view $g (timescales $ts_r / $ts_m, busy_o from $busy_r to $fall_r, model run from $run_m, busy at $busy_m, marker $mark, start $from)"
       fi
     done
     if [ -n "$missing" ]; then bad "waves $dir: signals or filters in the save files but not in the traces:$missing"

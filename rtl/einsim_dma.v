@@ -1,0 +1,197 @@
+// einsim_dma.v — the DMA engine and DRAM port of a core (rtl/README.md, "DRAM and the
+// DMA program"): executes a list of load / store commands in order, one command per
+// cycle at most, each once its dependency holds, with any number of transfers in flight
+// (up to QD loads and QD stores), over an AXI4-like memory port whose beats carry BW
+// words.
+//
+// Command (4 x 64-bit words, loaded through ld_sel 7):
+//   w0[7:0] op (0 END, 1 LOAD, 2 STORE), w0[15:8] tensor (0 A, 1 B, 2 Z: the counters'
+//   row), w0[63:32] words; w1[31:0] DRAM word address, w1[63:32] buffer word address
+//   (LOAD: global buffer, STORE: accumulator buffer); w2[31:0] dependency: LOAD waits
+//   until the first w2 tiles have finished issuing (tiles_done_i >= w2), STORE waits
+//   until tile w2 - 1 has ended (w2 = 0: no wait).
+// Loads write the R beats into the global buffer (wr_*_o); stores read the accumulator
+// buffer (zr_addr_o / zr_data_i, BW words a cycle) and send its low W bits of each word.
+// loads_o / stores_o count the completed loads (last beat written) and stores (B
+// response), fill_o the words of the oldest load in flight written so far; quiet_o says that after this clock edge nothing is pending; act_o that a
+// transfer completes at this edge.
+module einsim_dma #(
+  parameter integer W = 16,         // buffer / DRAM word bits
+  parameter integer A = 32,         // accumulator buffer word bits
+  parameter integer BW = 4,         // words per beat
+  parameter integer CMDS = 64,      // command memory capacity
+  parameter integer TIDW = 6,
+  parameter integer QD = 64         // transfers in flight per direction
+) (
+  input  wire              clk_i,
+  input  wire              rst_ni,
+  input  wire              start_i,
+  input  wire              ld_we_i,
+  input  wire [31:0]       ld_addr_i,
+  input  wire [63:0]       ld_data_i,
+  // dependencies from the sequencer
+  input  wire [31:0]       tiles_done_i,  // tiles that have finished issuing
+  output wire [TIDW-1:0]   qtile_o,       // the tile a store waits for ...
+  input  wire              qended_i,      // ... has ended
+  // memory port (master)
+  output wire              arvalid_o,
+  input  wire              arready_i,
+  output wire [31:0]       araddr_o,
+  output wire [31:0]       arlen_o,       // words in the burst
+  input  wire              rvalid_i,
+  output wire              rready_o,
+  input  wire [BW*W-1:0]   rdata_i,
+  input  wire              rlast_i,
+  input  wire [31:0]       rwords_i,      // words in this beat (1 .. BW: the DRAM's pace)
+  output wire              awvalid_o,
+  input  wire              awready_i,
+  output wire [31:0]       awaddr_o,
+  output wire [31:0]       awlen_o,
+  output wire              wvalid_o,
+  input  wire              wready_i,
+  output reg  [BW*W-1:0]   wdata_o,
+  output wire              wlast_o,
+  input  wire              bvalid_i,
+  output wire              bready_o,
+  // buffers
+  output wire              gw_en_o,
+  output wire [31:0]       gw_addr_o,
+  output wire [31:0]       gw_n_o,        // words of the beat to write
+  output wire [BW*W-1:0]   gw_data_o,
+  output wire [31:0]       zr_addr_o,
+  input  wire [BW*A-1:0]   zr_data_i,
+  // status and counters (per tensor 0..2)
+  output reg  [31:0]       loads_o,
+  output reg  [31:0]       stores_o,
+  output wire [31:0]       fill_o,        // words of the oldest load in flight written so far
+  output wire              quiet_o,
+  output wire              act_o,
+  output reg  [3*64-1:0]   fills_o,       // words written into the global buffer
+  output reg  [3*64-1:0]   dram_rd_o,
+  output reg  [3*64-1:0]   dram_wr_o,
+  output reg  [63:0]       zreads_o       // accumulator-buffer words read by stores
+);
+  localparam [7:0] OP_LOAD = 8'd1, OP_STORE = 8'd2;
+  localparam integer QW = $clog2(QD);
+
+  reg [63:0] cmem [0:4*CMDS-1];
+  reg        run_q;
+  reg [31:0] cp_q;
+  wire       cp_ok = cp_q < CMDS;
+  wire [63:0] w0 = cp_ok ? cmem[{cp_q[29:0], 2'd0}] : 64'd0;
+  wire [63:0] w1 = cp_ok ? cmem[{cp_q[29:0], 2'd1}] : 64'd0;
+  wire [63:0] w2 = cp_ok ? cmem[{cp_q[29:0], 2'd2}] : 64'd0;
+  wire [7:0]  op = w0[7:0];
+  wire [31:0] dep = w2[31:0];
+
+  // queues of transfers in flight: {tensor[1:0], buffer address, words}
+  reg [65:0] lq [0:QD-1];
+  reg [65:0] sq [0:QD-1];
+  reg [QW:0] lq_n, sq_n;
+  reg [QW-1:0] lq_h, lq_t, sq_h, sq_t;
+  reg [31:0] l_done_w, s_sent_w;   // words of the head transfers moved so far
+  reg [31:0] s_issued, s_acked;
+
+  assign qtile_o = dep[TIDW-1:0] - 1'b1;
+  wire dep_ok = (op == OP_LOAD) ? tiles_done_i >= dep : (dep == 32'd0 || qended_i);
+  assign arvalid_o = run_q && op == OP_LOAD && dep_ok && {{(31-QW){1'b0}}, lq_n} < QD;
+  assign awvalid_o = run_q && op == OP_STORE && dep_ok && {{(31-QW){1'b0}}, sq_n} < QD;
+  assign araddr_o = w1[31:0];
+  assign arlen_o  = w0[63:32];
+  assign awaddr_o = w1[31:0];
+  assign awlen_o  = w0[63:32];
+  wire ar_hs = arvalid_o && arready_i;
+  wire aw_hs = awvalid_o && awready_i;
+
+  // read data: into the global buffer at the head load's address (the load issuing now,
+  // when none is queued: with no latency its first beat comes in the request's cycle)
+  wire [65:0] cur  = {w0[9:8], w1[63:32], w0[63:32]};
+  wire [65:0] lh   = (lq_n != 0) ? lq[lq_h] : cur;
+  assign rready_o  = 1'b1;
+  assign fill_o    = (lq_n != 0) ? l_done_w : 32'd0;
+  wire   r_hs      = rvalid_i && (lq_n != 0 || ar_hs);
+  wire [31:0] l_left = lh[31:0] - l_done_w;
+  assign gw_en_o   = r_hs;
+  assign gw_addr_o = lh[63:32] + l_done_w;
+  assign gw_n_o    = (rwords_i < l_left) ? rwords_i : l_left;
+  assign gw_data_o = rdata_i;
+
+  // write data: the head store (or the store issuing now, when none is queued)
+  wire [65:0] sh = (sq_n != 0) ? sq[sq_h] : cur;
+  wire        s_have = sq_n != 0 || aw_hs;
+  wire [31:0] s_left = sh[31:0] - s_sent_w;
+  assign zr_addr_o = sh[63:32] + s_sent_w;
+  assign wvalid_o  = s_have;
+  assign wlast_o   = s_left <= BW;
+  wire   w_hs      = wvalid_o && wready_i;
+  integer p;
+  always @* begin
+    for (p = 0; p < BW; p = p + 1)
+      wdata_o[p*W +: W] = (p < s_left) ? zr_data_i[p*A +: W] : {W{1'b0}};
+  end
+  assign bready_o = 1'b1;
+
+  wire l_fin = r_hs && rlast_i;
+  assign act_o = l_fin || bvalid_i;
+  // nothing pending after this edge: no command left, every load's last beat and every
+  // store's response in
+  wire        l_push  = ar_hs && !(lq_n == 0 && l_fin);
+  wire [QW:0] lq_next = lq_n + (l_push ? 1 : 0) - ((lq_n != 0 && l_fin) ? 1 : 0);
+  assign quiet_o = !(op == OP_LOAD || op == OP_STORE) && lq_next == 0 && sq_n == (w_hs && wlast_o ? 1 : 0)
+                   && s_issued == s_acked + (bvalid_i ? 32'd1 : 32'd0) && !aw_hs;
+
+  always @(posedge clk_i) begin
+    if (ld_we_i && ld_addr_i < 4 * CMDS) cmem[ld_addr_i] <= ld_data_i;
+    if (l_push) lq[lq_t] <= cur;
+    if (aw_hs && !(sq_n == 0 && w_hs && wlast_o)) sq[sq_t] <= cur;
+  end
+
+  wire [31:0] l_nw = gw_n_o;
+  wire [31:0] s_nw = (s_left < BW) ? s_left : BW;
+  wire [1:0]  lt = lh[65:64], st = sh[65:64];
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      run_q <= 1'b0; cp_q <= 32'd0; lq_n <= 0; sq_n <= 0; lq_h <= 0; lq_t <= 0; sq_h <= 0;
+      sq_t <= 0; l_done_w <= 32'd0; s_sent_w <= 32'd0; s_issued <= 32'd0; s_acked <= 32'd0;
+      loads_o <= 32'd0; stores_o <= 32'd0;
+      fills_o <= 0; dram_rd_o <= 0; dram_wr_o <= 0; zreads_o <= 0;
+    end else if (start_i) begin
+      run_q <= 1'b1; cp_q <= 32'd0; lq_n <= 0; sq_n <= 0; lq_h <= 0; lq_t <= 0; sq_h <= 0;
+      sq_t <= 0; l_done_w <= 32'd0; s_sent_w <= 32'd0; s_issued <= 32'd0; s_acked <= 32'd0;
+      loads_o <= 32'd0; stores_o <= 32'd0;
+      fills_o <= 0; dram_rd_o <= 0; dram_wr_o <= 0; zreads_o <= 0;
+    end else if (run_q) begin
+      if (ar_hs || aw_hs) cp_q <= cp_q + 32'd1;
+      if (l_push) lq_t <= lq_t + 1'b1;
+      lq_n <= lq_next;
+      if (r_hs) begin
+        fills_o[lt*64 +: 64] <= fills_o[lt*64 +: 64] + {32'd0, l_nw};
+        dram_rd_o[lt*64 +: 64] <= dram_rd_o[lt*64 +: 64] + {32'd0, l_nw};
+        if (rlast_i) begin
+          if (lq_n != 0) lq_h <= lq_h + 1'b1;
+          l_done_w <= 32'd0; loads_o <= loads_o + 32'd1;
+        end else begin
+          l_done_w <= l_done_w + l_nw;
+        end
+      end
+      // a store issuing now whose data all goes at once never enters the queue
+      if (aw_hs) s_issued <= s_issued + 32'd1;
+      if (aw_hs && !(sq_n == 0 && w_hs && wlast_o)) sq_t <= sq_t + 1'b1;
+      sq_n <= sq_n + ((aw_hs && !(sq_n == 0 && w_hs && wlast_o)) ? 1 : 0)
+                   - ((sq_n != 0 && w_hs && wlast_o) ? 1 : 0);
+      if (w_hs) begin
+        dram_wr_o[st*64 +: 64] <= dram_wr_o[st*64 +: 64] + {32'd0, s_nw};
+        zreads_o <= zreads_o + {32'd0, s_nw};
+        if (wlast_o) begin
+          s_sent_w <= 32'd0;
+          if (sq_n != 0) sq_h <= sq_h + 1'b1;
+        end else begin
+          s_sent_w <= s_sent_w + s_nw;
+        end
+      end
+      if (bvalid_i) begin
+        s_acked <= s_acked + 32'd1; stores_o <= stores_o + 32'd1;
+      end
+    end
+  end
+endmodule
