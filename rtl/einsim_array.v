@@ -30,17 +30,19 @@
 //   and each column keeps its inputs in a circular history of D >= max(R, C) entries,
 //   written once per cycle at a moving pointer, and PE (i, j) reads the entry j (i)
 //   cycles old: the same values as R x C registers passed along, without copying them
-//   every cycle. An entry older than the last reset reads as 0, as the registers would.
-// * The PEs' state (partial sum, accumulator, weight) is held in two banks: bank bq_q is
-//   the current one, and at each clock one loop over the array (the task step_pes, which
-//   the simulator compiles once: a loop, not R x C copies of a PE, its temporaries the
-//   task's own and so kept in machine registers) reads it and writes every PE's next
-//   state into the other bank, which only the loop reads; bq_q then flips, so the
-//   array's outputs and its state change at the clock edge as registers do. A PE computes
-//   only what its element needs (an idle PE keeps its state; the MAC only for a MAC, the
-//   exp step only in SLN, its score register only in attention).
+//   every cycle. The histories are cleared at reset, so an entry older than the last
+//   reset reads as 0, as the registers would.
+// * The PEs' state (partial sum, accumulator, weight) is one word each per PE, updated in
+//   place at each clock by one loop over the array (the task step_pes, which the
+//   simulator compiles once: a loop, not R x C copies of a PE, its temporaries the task's
+//   own and so kept in machine registers). The loop runs over the rows from the last to
+//   the first, so the one neighbour whose state a PE reads (the partial sum of the PE
+//   above) is read before its update: the array's state changes at the clock edge as
+//   registers do. A PE computes only what its element needs (an idle PE touches
+//   nothing; GEMM writes only the word it changes, the exp step only in SLN, the score
+//   registers only in attention).
 // * The outputs (the column result buses and the bottom row's next partial sums) are a
-//   combinational block over the columns, from the current bank and the inputs: the
+//   combinational block over the columns, from the state and the inputs: the
 //   result of column j is the MAC of the one row whose last element is there, which the
 //   loop records (fin_q) a cycle ahead from column j - 1 (column 0 looks at the edge).
 // * The exp sequence keeps its state in the PE's accumulator and weight registers, which
@@ -109,7 +111,8 @@ module einsim_array #(
 `include "einsim_fx.vh"
   localparam integer N = R * C;
   localparam integer RB = (R > 1) ? $clog2(R) : 1;   // row index bits
-  localparam integer BPW = $clog2(2 * N);             // banked PE index bits
+  localparam integer PW = (N > 1) ? $clog2(N) : 1;   // PE index bits
+  localparam integer CW = $clog2(C + 1);              // bits of a count 0 .. C
   // history depth (a power of two >= R, C) and its index bits
   localparam integer HB = (((R > C) ? R : C) > 2) ? $clog2((R > C) ? R : C) : 1;
   localparam integer D = 1 << HB;
@@ -119,27 +122,27 @@ module einsim_array #(
                    X_SLN = 3'(`EINSIM_OP_A2_SLN), X_SLD = 3'(`EINSIM_OP_A2_SLD),
                    X_SLNV = 3'(`EINSIM_OP_A2_SLNV);
   localparam signed [W-1:0]  WMIN = {1'b1, {(W-1){1'b0}}};
+  localparam signed [A-1:0]  AMIN = {1'b1, {(A-1){1'b0}}};
+  localparam signed [A-1:0]  AMAX = {1'b0, {(A-1){1'b1}}};
 
-  // ---- the row and column histories (entry h of row i at i * D + h) ---------------------
+  // ---- the row and column histories (entry h of row i at i * D + h), cleared at reset
   reg  [HB-1:0]       ptr_q;       // the entry written at the next clock
-  reg  [HB:0]         age_q;       // cycles since reset, up to D: older entries read as 0
-  reg  signed [W-1:0] ha [0:R*D-1];
+  // (the operands held sign-extended to A bits: the MAC then takes them as they are)
+  reg  signed [A-1:0] ha [0:R*D-1];
   reg  [2:0]          hfl [0:R*D-1];   // {valid, first, last}
   reg  [RTW-1:0]      hrt [0:R*D-1];
   reg  [XTW-1:0]      hxt [0:R*D-1];
-  reg  signed [W-1:0] hb [0:C*D-1];
+  reg  signed [A-1:0] hb [0:C*D-1];
   reg  [CTW-1:0]      hct [0:C*D-1];
-  // ---- PE state, two banks (PE p's word of bank b at b * N + p, p = i * C + j): bank bq_q
-  // holds the current state, the clocked loop writes the next into the other, and bq_q
-  // flips at the clock. Partial sum, accumulator, active weight; the GEMM OS result that
-  // the row flow brings to column j at the next cycle ({valid, row}, for j >= 1); the
-  // shadow weights; the score registers (PE p's at p * SN; one bank: the tag's
-  // bank bit already separates BQK's writes from SLN / SLD / SLNV's reads)
-  reg                 bq_q;
-  reg  signed [A-1:0] ps_q [0:2*N-1];
-  reg  signed [A-1:0] acc_q [0:2*N-1];
-  reg  signed [W-1:0] w_q [0:2*N-1];
-  reg  [RB:0]         fin_q [0:2*C-1];
+  // ---- PE state (PE p's word at p = i * C + j), updated in place by the clocked loop:
+  // partial sum, accumulator, active weight; the GEMM OS result that the row flow brings
+  // to column j at the next cycle ({valid, row}, for j >= 1); the shadow weights; the
+  // score registers (PE p's at p * SN; one bank: the tag's bank bit already separates
+  // BQK's writes from SLN / SLD / SLNV's reads)
+  reg  signed [A-1:0] ps_q [0:N-1];
+  reg  signed [A-1:0] acc_q [0:N-1];
+  reg  signed [W-1:0] w_q [0:N-1];
+  reg  [RB:0]         fin_q [0:C];     // (entry C: written by column C - 1, never read)
   reg  signed [W-1:0] wsr_q [0:N-1];   // PE p's shadow weight (row i's at i * C)
   reg  signed [W-1:0] s_q [0:N*SN-1];
   // ---- the column outputs (combinational)
@@ -151,9 +154,9 @@ module einsim_array #(
   reg  [CTW-1:0]      res_ct [0:C-1];
   reg                 avb, alb;
   reg  [XTW-1:0]      xtb;
-  // ---- the row inputs at the left edge, one entry per row (read by the loop with the row
-  // index as an array index, not as a variable part-select of the packed edge vectors,
-  // which the simulator evaluates slowly where it does not unroll the loop)
+  // ---- the row inputs at the left edge, one entry per row (read with the row index as an
+  // array index, not as a variable part-select of the packed edge vectors, which the
+  // simulator evaluates slowly where it does not unroll a loop)
   wire signed [W-1:0] a_e [0:R-1];
   wire [2:0]          fl_e [0:R-1];
   wire [RTW-1:0]      rt_e [0:R-1];
@@ -164,12 +167,8 @@ module einsim_array #(
   wire signed [A-1:0] ps_e [0:C-1];
 
   always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      ptr_q <= {HB{1'b0}}; age_q <= {(HB+1){1'b0}};
-    end else begin
-      ptr_q <= ptr_q + 1'b1;
-      if (age_q != (HB+1)'(D)) age_q <= age_q + 1'b1;
-    end
+    if (!rst_ni) ptr_q <= {HB{1'b0}};
+    else         ptr_q <= ptr_q + 1'b1;
   end
 
   genvar gi, gj;
@@ -204,123 +203,125 @@ module einsim_array #(
   assign alast_bot_o = alb;
   assign xtag_bot_o  = xtb;
 
-  // ---- the PEs' MAC: sat_A(base + a b), plus the fault's LSB in PE (FAULT_ROW, FAULT_COL)
-  function automatic signed [A-1:0] pe_mac(input signed [A-1:0] mbase, input signed [W-1:0] ma,
-                                           input signed [W-1:0] mw, input integer mrow,
+  // ---- the PEs' MAC: sat_A(base + a b), plus the fault's LSB in PE (FAULT_ROW, FAULT_COL).
+  // When an accumulator word holds every product (A >= 2W: |a b| <= 2^(2W-2)) the sum is
+  // taken in A bits and saturated where it overflows (both addends of one sign, the sum
+  // of the other): the value of the XW-bit sum, in machine words without the wide
+  // compares. Otherwise, and in the fault's PE, the XW-bit sum.
+  // The operands are W-bit words, sign-extended to A bits.
+  function automatic signed [A-1:0] pe_mac(input signed [A-1:0] mbase, input signed [A-1:0] ma,
+                                           input signed [A-1:0] mw, input integer mrow,
                                            input integer mcol);
-    pe_mac = fx_sata(fx_xa(mbase) + fx_xw(ma) * fx_xw(mw)
-                     + ((FAULT != 0 && mrow == FAULT_ROW && mcol == FAULT_COL)
-                        ? (XW'(1) <<< FAULT_SHIFT) : XW'(0)));
+    reg signed [A-1:0] prod, sum, ovf;
+    if (A >= 2 * W && !(FAULT != 0 && mrow == FAULT_ROW && mcol == FAULT_COL)) begin
+      prod = ma * mw;
+      sum  = mbase + prod;
+      // overflow: the sum's sign differs from both addends' (one bit, one rarely taken
+      // branch: a test of the addends' signs alone would branch on the data)
+      ovf  = (mbase ^ sum) & (prod ^ sum);
+      pe_mac = ovf[A-1] ? (mbase[A-1] ? AMIN : AMAX) : sum;
+    end else begin
+      pe_mac = fx_sata(fx_xa(mbase) + fx_xw(ma[W-1:0]) * fx_xw(mw[W-1:0])
+                       + ((FAULT != 0 && mrow == FAULT_ROW && mcol == FAULT_COL)
+                          ? (XW'(1) <<< FAULT_SHIFT) : XW'(0)));
+    end
   endfunction
 
-  // ---- the PEs' next state: one clocked loop over the array ------------------------------
-  // The loop (the task step_pes, run at every clock) reads the current bank and writes
-  // every PE's next state into the other one with blocking assignments (nothing outside
-  // this block reads that bank before bq_q flips), and a score register when the element
-  // writes one. Its temporaries are the task's own variables, which the simulator keeps in
-  // machine registers (module-level ones would be stores to memory).
+  // ---- the PEs' next state: one clocked loop over the array, in place -------------------
+  // The loop (the task step_pes, run at every clock) updates every PE's state words where
+  // they are, with blocking assignments. It runs over the rows from the last to the
+  // first, so a PE reads the partial sum of the PE above before that PE's update in this
+  // clock: every PE sees the state of before the clock, as registers do (the row and
+  // column flows come from the histories, not from neighbours' state). Only this loop and
+  // the outputs below (after the clock) read the state. An idle PE (no valid
+  // element) touches nothing. Its temporaries are the task's own variables, which the
+  // simulator keeps in machine registers (module-level ones would be stores to memory).
   /* verilator lint_off BLKSEQ */
   task automatic step_pes;
     integer              i, j;
-    reg [BPW-1:0]        pc, pn;   // the PE's word in the current and in the next bank
-    reg [BPW-1:0]        cb, nb;   // the banks' first words
+    reg [CW-1:0]         jc;       // the column loop's count (unsigned: a cheaper compare)
+    reg [PW-1:0]         p;        // the PE's state word
     reg [RHW-1:0]        rh;       // the PE's row and column history entries
     reg [CHW-1:0]        ch;
-    reg [HB-1:0]         hs;       // an entry of a history: the one written d cycles ago
-    reg                  clive;
+    reg [HB-1:0]         hi;       // the column histories' entry i cycles old
     // the PE's inputs: from the left, from above
-    reg signed [W-1:0]   a_in, b_in;
-    reg                  av_in, af_in, al_in;
+    reg signed [A-1:0]   a_in, b_in;   // (sign-extended words)
+    reg [2:0]            fl;       // {valid, first, last}
     reg [XTW-1:0]        xt_in;
-    reg signed [A-1:0]   ps_in;
     reg [2:0]            xop;
     reg [7:0]            ecnt;     // SLN: the element's step of the exp sequence
-    reg                  attn, masked;
+    reg                  masked;
     reg [SQW-1:0]        sa;       // the element's score register s[bank, blk]
     reg signed [W-1:0]   cur;      // and the score it holds
     reg signed [A-1:0]   psa;      // the partial sum a column reduction starts from
-    reg signed [W-1:0]   mb;       // the MAC's second operand
-    reg signed [A-1:0]   base;     // the MAC's accumulator input
     reg signed [A-1:0]   sat;      // the MAC's result
     reg signed [W-1:0]   mx;
     reg signed [W-1:0]   ey, ef;   // SLN: the exp state y, f held in the accumulator
     reg signed [A-1:0]   psv, accv;  // the PE's next partial sum, accumulator, weight
     reg signed [W-1:0]   wv;
     begin
-      // this cycle's inputs into the row and column histories, at the entry ptr_q: the loop
-      // and the outputs read the entries 1 .. D - 1 cycles old, never this one
+      // this cycle's inputs into the row and column histories, at the entry ptr_q: the PEs
+      // of column 0 (row 0) read them there, as the entry 0 cycles old
       for (i = 0; i < R; i = i + 1) begin
-        ha[RHW'(i * D) + RHW'(ptr_q)]  = a_e[i];
+        ha[RHW'(i * D) + RHW'(ptr_q)]  = A'(a_e[i]);
         hfl[RHW'(i * D) + RHW'(ptr_q)] = fl_e[i];
         hrt[RHW'(i * D) + RHW'(ptr_q)] = rt_e[i];
         hxt[RHW'(i * D) + RHW'(ptr_q)] = xt_e[i];
       end
       for (j = 0; j < C; j = j + 1) begin
-        hb[CHW'(j * D) + CHW'(ptr_q)]  = b_e[j];
+        hb[CHW'(j * D) + CHW'(ptr_q)]  = A'(b_e[j]);
         hct[CHW'(j * D) + CHW'(ptr_q)] = ct_e[j];
+        fin_q[j + 1] = {(RB+1){1'b0}};
       end
-      cb = bq_q ? BPW'(N) : {BPW{1'b0}};
-      nb = bq_q ? {BPW{1'b0}} : BPW'(N);
-      for (j = 0; j < C; j = j + 1) fin_q[(bq_q ? 0 : C) + j] = {(RB+1){1'b0}};
-      for (i = 0; i < R; i = i + 1) begin
-        for (j = 0; j < C; j = j + 1) begin
-          pc = cb + BPW'(i * C + j);
-          pn = nb + BPW'(i * C + j);
-          psv = ps_q[pc]; accv = acc_q[pc]; wv = w_q[pc];
-          // the row inputs: the array's edge for column 0, else row i's input of j cycles
-          // ago (0 when that is before the last reset)
-          hs = ptr_q - HB'(j);
-          rh = RHW'(i * D) + RHW'(hs);
-          if (j == 0) begin
-            a_in = a_e[i]; {av_in, af_in, al_in} = fl_e[i]; xt_in = xt_e[i];
-          end else if (age_q >= (HB+1)'(j)) begin
-            a_in = ha[rh]; {av_in, af_in, al_in} = hfl[rh]; xt_in = hxt[rh];
-          end else begin
-            a_in = {W{1'b0}}; av_in = 1'b0; af_in = 1'b0; al_in = 1'b0; xt_in = {XTW{1'b0}};
-          end
+      for (i = R - 1; i >= 0; i = i - 1) begin
+        hi = ptr_q - HB'(i);
+        for (jc = {CW{1'b0}}; jc < CW'(C); jc = jc + 1'b1) begin
+          j = 32'(jc);
+          // the row flow entering PE (i, j): row i's input of j cycles ago
+          rh = RHW'(i * D) + RHW'(HB'(ptr_q - HB'(j)));
+          fl = hfl[rh];
           // an idle PE keeps its state: nothing else to compute
-          if (av_in) begin
-            // the column inputs: the array's edge for row 0, else column j's input of i
-            // cycles ago and the partial sum of the PE above
-            hs = ptr_q - HB'(i);
-            ch = CHW'(j * D) + CHW'(hs);
-            clive = age_q >= (HB+1)'(i);
-            if (i == 0) begin
-              b_in = b_e[j]; ps_in = ps_e[j];
+          if (fl[2]) begin
+            p     = PW'(i * C + j);
+            a_in  = ha[rh];
+            xt_in = hxt[rh];
+            // the column flow: column j's input of i cycles ago
+            ch    = CHW'(j * D) + CHW'(hi);
+            b_in  = hb[ch];
+            xop   = xt_in[2:0];
+            if (xop == X_GEMM) begin
+              if (!ws_i) begin
+                // GEMM OS: this row's last element reaches column j + 1 at the next cycle,
+                // where its result leaves on the column bus
+                acc_q[p] = pe_mac(fl[1] ? {A{1'b0}} : acc_q[p], a_in, b_in, i, j);
+                if (fl[0]) fin_q[j + 1] = {1'b1, RB'(i)};
+              end else begin
+                // GEMM WS: the first element loads the shadow weight
+                wv = fl[1] ? wsr_q[p] : w_q[p];
+                ps_q[p] = pe_mac(i == 0 ? ps_e[j] : ps_q[p - PW'(C)], a_in, A'(wv), i, j);
+                w_q[p] = wv;
+              end
             end else begin
-              b_in = clive ? hb[ch] : {W{1'b0}};
-              ps_in = ps_q[pc - BPW'(C)];
-            end
-            xop  = xt_in[2:0];
-            attn = xop != X_GEMM;
-            sa   = SQW'(i * C + j) * SQW'(SN) + SQW'(xt_in[3 +: BW + 1]);
-            cur  = attn ? s_q[sa] : {W{1'b0}};
-            // Causal mask: in a diagonal tile (the tag's mask bit; key chunk and query block
-            // start at the same index) the PE's key is after its query when its row is
-            // greater than its column. BQK then writes -inf (the identity of LM's max) and
-            // SLN writes 0 (nothing for SLD and SLNV to add), so the masked score is absent
-            // from every reduction as in the fixed-point interpreter's `where`.
-            masked = xt_in[XTW-2] && i > j && !(FAULT != 0 && i == R - 1 && j == 0);
-            psa = (attn && i == 0) ? (xop == X_LM ? {{(A-W){1'b1}}, WMIN} : {A{1'b0}}) : ps_in;
-            sat = {A{1'b0}};
-            // the MAC (GEMM OS / WS, BQK, SLNV)
-            if (!attn || xop == X_BQK || xop == X_SLNV) begin
-              if (attn)
-                mb = xop == X_SLNV ? cur : b_in;
-              else if (!ws_i)
-                mb = b_in;
-              else if (af_in)
-                mb = wsr_q[i * C + j];
-              else
-                mb = wv;
-              base = (attn ? xop == X_SLNV : ws_i) ? psa : (af_in ? {A{1'b0}} : accv);
-              sat  = pe_mac(base, a_in, mb, i, j);
-            end
-            if (attn) begin
+              psv = ps_q[p]; accv = acc_q[p]; wv = w_q[p];
+              sa  = SQW'(i * C + j) * SQW'(SN) + SQW'(xt_in[3 +: BW + 1]);
+              cur = s_q[sa];
+              // Causal mask: in a diagonal tile (the tag's mask bit; key chunk and query
+              // block start at the same index) the PE's key is after its query when its row
+              // is greater than its column. BQK then writes -inf (the identity of LM's max)
+              // and SLN writes 0 (nothing for SLD and SLNV to add), so the masked score is
+              // absent from every reduction as in the fixed-point interpreter's `where`.
+              masked = xt_in[XTW-2] && i > j && !(FAULT != 0 && i == R - 1 && j == 0);
+              psa = (i == 0) ? (xop == X_LM ? {{(A-W){1'b1}}, WMIN} : {A{1'b0}})
+                             : ps_q[p - PW'(C)];
+              sat = {A{1'b0}};
+              // the MAC (BQK, SLNV)
+              if (xop == X_BQK || xop == X_SLNV)
+                sat = xop == X_SLNV ? pe_mac(psa, a_in, A'(cur), i, j)
+                                    : pe_mac(fl[1] ? {A{1'b0}} : accv, a_in, b_in, i, j);
               case (xop)
                 X_BQK: begin
                   accv = sat;
-                  if (al_in) s_q[sa] = masked ? WMIN : fx_from_acc(sat);
+                  if (fl[0]) s_q[sa] = masked ? WMIN : fx_from_acc(sat);
                 end
                 X_LM: begin
                   mx = fx_max(psa[W-1:0], cur);
@@ -335,7 +336,7 @@ module einsim_array #(
                   ey = accv[W-1:0];
                   ef = W'(accv[W +: F]);
                   if (ecnt == 8'd0) begin
-                    wv = fx_sub(cur, b_in);
+                    wv = fx_sub(cur, b_in[W-1:0]);
                   end else if (ecnt == 8'd1) begin
                     ef = fx_exp_f(wv);
                     wv = wv == WMIN ? WMIN : W'(fx_exp_k(wv));
@@ -343,23 +344,16 @@ module einsim_array #(
                   end else begin
                     accv = A'({ef[F-1:0], fx_exp_step(ey, ef, COEF[(8'(T + 1) - ecnt)*32 +: W])});
                   end
-                  if (al_in)
+                  // (w_q[p] still holds the weight of before this clock)
+                  if (fl[0])
                     s_q[sa] = masked ? {W{1'b0}}
-                                     : fx_exp_fin(ey, ef, fx_xw(w_q[pc]), 1'b0, COEF[0 +: W]);
+                                     : fx_exp_fin(ey, ef, fx_xw(w_q[p]), 1'b0, COEF[0 +: W]);
                 end
                 default: ;
               endcase
-            end else if (ws_i) begin
-              psv = sat;
-              if (af_in) wv = wsr_q[i * C + j];
-            end else begin
-              accv = sat;
-              // GEMM OS: this row's last element reaches column j + 1 at the next cycle,
-              // where its result leaves on the column bus
-              if (al_in && j < C - 1) fin_q[(bq_q ? 0 : C) + j + 1] = {1'b1, RB'(i)};
+              ps_q[p] = psv; acc_q[p] = accv; w_q[p] = wv;
             end
           end
-          ps_q[pn] = psv; acc_q[pn] = accv; w_q[pn] = wv;
         end
       end
     end
@@ -368,13 +362,18 @@ module einsim_array #(
   integer q;
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      bq_q <= 1'b0;
       for (q = 0; q < N; q = q + 1) begin
         ps_q[q] = {A{1'b0}}; acc_q[q] = {A{1'b0}}; w_q[q] = {W{1'b0}};
       end
-      for (q = 0; q < C; q = q + 1) fin_q[q] = {(RB+1){1'b0}};
+      for (q = 0; q <= C; q = q + 1) fin_q[q] = {(RB+1){1'b0}};
+      // the histories read 0 until written after the reset, as flow registers would
+      for (q = 0; q < R * D; q = q + 1) begin
+        ha[q] = {A{1'b0}}; hfl[q] = 3'b000; hrt[q] = {RTW{1'b0}}; hxt[q] = {XTW{1'b0}};
+      end
+      for (q = 0; q < C * D; q = q + 1) begin
+        hb[q] = {A{1'b0}}; hct[q] = {CTW{1'b0}};
+      end
     end else begin
-      bq_q <= !bq_q;
       step_pes;
     end
   end
@@ -388,11 +387,10 @@ module einsim_array #(
   reg                  ofv;      // column oj has a result: the one of row ofi
   reg [RB:0]           ofr;
   reg [RB-1:0]         ofi;
-  reg [BPW-1:0]        opc;
+  reg [PW-1:0]         opc;
   reg [RHW-1:0]        orh;
   reg [CHW-1:0]        och;
   reg [HB-1:0]         ohs;
-  reg                  orl, ocl;
   reg signed [W-1:0]   oa, ob, ocur, omb, omx;
   reg                  oav, oaf, oal;
   reg [XTW-1:0]        oxt;
@@ -404,8 +402,8 @@ module einsim_array #(
   /* verilator tracing_on */
   always @* begin
     avb = 1'b0; alb = 1'b0; xtb = {XTW{1'b0}};
-    ofr = {(RB+1){1'b0}}; opc = {BPW{1'b0}}; orh = {RHW{1'b0}}; och = {CHW{1'b0}};
-    ohs = {HB{1'b0}}; orl = 1'b0; ocl = 1'b0; oa = {W{1'b0}}; ob = {W{1'b0}};
+    ofr = {(RB+1){1'b0}}; opc = {PW{1'b0}}; orh = {RHW{1'b0}}; och = {CHW{1'b0}};
+    ohs = {HB{1'b0}}; oa = {W{1'b0}}; ob = {W{1'b0}};
     oav = 1'b0; oaf = 1'b0; oal = 1'b0; oxt = {XTW{1'b0}}; oct = {CTW{1'b0}};
     ort = {RTW{1'b0}}; ops = {A{1'b0}};
     for (oj = 0; oj < C; oj = oj + 1) begin
@@ -417,7 +415,7 @@ module einsim_array #(
             ofv = 1'b1; ofi = RB'(oi);
           end
       end else begin
-        ofr = fin_q[(bq_q ? C : 0) + oj];
+        ofr = fin_q[oj];
         ofv = ofr[RB]; ofi = ofr[RB-1:0];
       end
       res[oj] = {A{1'b0}}; resv[oj] = 1'b0; res_rt[oj] = {RTW{1'b0}}; res_ct[oj] = {CTW{1'b0}};
@@ -427,40 +425,35 @@ module einsim_array #(
         if (oj == 0) begin
           oa = a_e[ofi]; oaf = fl_e[ofi][1]; ort = rt_e[ofi];
         end else begin
-          oa = ha[orh]; oaf = hfl[orh][1]; ort = hrt[orh];
+          oa = ha[orh][W-1:0]; oaf = hfl[orh][1]; ort = hrt[orh];
         end
         ohs = ptr_q - HB'(ofi);
         och = CHW'(oj * D) + CHW'(ohs);
-        ocl = age_q >= (HB+1)'(ofi);
         if (ofi == {RB{1'b0}}) begin
           ob = b_e[oj]; oct = ct_e[oj];
         end else begin
-          ob = ocl ? hb[och] : {W{1'b0}}; oct = ocl ? hct[och] : {CTW{1'b0}};
+          ob = hb[och][W-1:0]; oct = hct[och];
         end
-        opc = (bq_q ? BPW'(N) : {BPW{1'b0}}) + BPW'(ofi) * BPW'(C) + BPW'(oj);
-        res[oj] = pe_mac(oaf ? {A{1'b0}} : acc_q[opc], oa, ob, 32'(ofi), oj);
+        opc = PW'(ofi) * PW'(C) + PW'(oj);
+        res[oj] = pe_mac(oaf ? {A{1'b0}} : acc_q[opc], A'(oa), A'(ob), 32'(ofi), oj);
         resv[oj] = 1'b1; res_rt[oj] = ort; res_ct[oj] = oct;
       end
       // -- the bottom row's PE (R-1, oj): its next partial sum (no output register)
       ohs = ptr_q - HB'(oj);
       orh = RHW'((R - 1) * D) + RHW'(ohs);
-      orl = oj == 0 || age_q >= (HB+1)'(oj);
       if (oj == 0) begin
         oa = a_e[R-1]; {oav, oaf, oal} = fl_e[R-1]; oxt = xt_e[R-1];
-      end else if (orl) begin
-        oa = ha[orh]; {oav, oaf, oal} = hfl[orh]; oxt = hxt[orh];
       end else begin
-        oa = {W{1'b0}}; oav = 1'b0; oaf = 1'b0; oal = 1'b0; oxt = {XTW{1'b0}};
+        oa = ha[orh][W-1:0]; {oav, oaf, oal} = hfl[orh]; oxt = hxt[orh];
       end
       ohs = ptr_q - HB'(R - 1);
       och = CHW'(oj * D) + CHW'(ohs);
-      ocl = R == 1 || age_q >= (HB+1)'(R - 1);
-      opc = (bq_q ? BPW'(N) : {BPW{1'b0}}) + BPW'((R - 1) * C) + BPW'(oj);
+      opc = PW'((R - 1) * C) + PW'(oj);
       if (R == 1) begin
         ob = b_e[oj]; oct = ct_e[oj]; ops = ps_e[oj];
       end else begin
-        ob = ocl ? hb[och] : {W{1'b0}}; oct = ocl ? hct[och] : {CTW{1'b0}};
-        ops = ps_q[opc - BPW'(C)];
+        ob = hb[och][W-1:0]; oct = hct[och];
+        ops = ps_q[opc - PW'(C)];
       end
       oxop  = oxt[2:0];
       oattn = oxop != X_GEMM;
@@ -477,7 +470,7 @@ module einsim_array #(
       obase = (oattn ? oxop == X_SLNV : ws_i) ? opsa : (oaf ? {A{1'b0}} : acc_q[opc]);
       omx   = fx_max(opsa[W-1:0], ocur);
       psb[oj] = oxop == X_LM ? {{(A-W){omx[W-1]}}, omx}
-              : oxop == X_SLD ? fx_acc_add(opsa, ocur) : pe_mac(obase, oa, omb, R - 1, oj);
+              : oxop == X_SLD ? fx_acc_add(opsa, ocur) : pe_mac(obase, A'(oa), A'(omb), R - 1, oj);
       ctb[oj] = oct;
       if (oj == C - 1) begin
         avb = oav; alb = oal; xtb = oxt;
