@@ -64,6 +64,7 @@ module einsim_attn #(
   input  wire [31:0]    dma_addr_i,
   input  wire [31:0]    dma_n_i,
   input  wire [BWD*W-1:0] dma_data_i,
+  input  wire           dma_ren_i,     // a store's data is read this cycle
   input  wire [31:0]    dma_raddr_i,
   output reg  [BWD*W-1:0] dma_rdata_o,
   input  wire [31:0]    dma_loads_i,  // loads completed
@@ -95,9 +96,11 @@ module einsim_attn #(
     end
   endgenerate
   integer pq;
-  always @* begin
-    for (pq = 0; pq < BWD; pq = pq + 1)
-      dma_rdata_o[pq*W +: W] = (dma_raddr_i + pq < GW) ? obuf[dma_raddr_i + pq] : {W{1'b0}};
+  always @* begin   // read only while a store sends data (as einsim_zbuf's DMA port)
+    dma_rdata_o = {BWD*W{1'b0}};
+    if (dma_ren_i)
+      for (pq = 0; pq < BWD; pq = pq + 1)
+        dma_rdata_o[pq*W +: W] = (dma_raddr_i + pq < GW) ? obuf[dma_raddr_i + pq] : {W{1'b0}};
   end
 
   // ---- tile queues -----------------------------------------------------------------------

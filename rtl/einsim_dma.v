@@ -63,6 +63,7 @@ module einsim_dma #(
   output wire [31:0]       gw_addr_o,
   output wire [31:0]       gw_n_o,        // words of the beat to write
   output wire [BW*W-1:0]   gw_data_o,
+  output wire              zr_en_o,       // a store's data is read this cycle
   output wire [31:0]       zr_addr_o,
   input  wire [BW*A-1:0]   zr_data_i,     // the accumulator buffer's words at zr_addr_o ..
   input  wire              zsel_i,        // 1: stores read zw_data_i instead (attention's
@@ -127,14 +128,17 @@ module einsim_dma #(
   wire [65:0] sh = (sq_n != 0) ? sq[sq_h] : cur;
   wire        s_have = sq_n != 0 || aw_hs;
   wire [31:0] s_left = sh[31:0] - s_sent_w;
+  assign zr_en_o   = s_have;
   assign zr_addr_o = sh[63:32] + s_sent_w;
   assign wvalid_o  = s_have;
   assign wlast_o   = s_left <= BW;
   wire   w_hs      = wvalid_o && wready_i;
   integer p;
-  always @* begin
-    for (p = 0; p < BW; p = p + 1)
-      wdata_o[p*W +: W] = (p >= s_left) ? {W{1'b0}} : zsel_i ? zw_data_i[p*W +: W] : zr_data_i[p*A +: W];
+  always @* begin   // only while a store sends data (the loop is BW words wide)
+    wdata_o = {BW*W{1'b0}};
+    if (s_have)
+      for (p = 0; p < BW; p = p + 1)
+        wdata_o[p*W +: W] = (p >= s_left) ? {W{1'b0}} : zsel_i ? zw_data_i[p*W +: W] : zr_data_i[p*A +: W];
   end
   assign bready_o = 1'b1;
 

@@ -142,6 +142,7 @@ module einsim_top (
   always @* rd_data_o = (rd_sel_i >= 4'd4 && rd_sel_i <= 4'd8) ? a_rd : g_rd;
 
   wire [31:0]       dma_loads, dma_stores, dma_fill, tiles_done, gw_addr, gw_n, dz_addr;
+  wire              dz_en;      // the DMA reads a store's data this cycle
   wire              dma_quiet, dma_act, dma_qended, gw_en;
   wire [ATIDW-1:0]  dma_qtile;
   wire [DBW*W-1:0]  gw_data;
@@ -169,7 +170,7 @@ module einsim_top (
     .xtag_o(x_tag), .ps_bot_i(ps_bot), .av_bot_i(x_vbot), .alast_bot_i(x_lastbot),
     .xtag_bot_i(x_tagbot),
     .dma_we_i(gw_en && mode_q), .dma_addr_i(gw_addr), .dma_n_i(gw_n), .dma_data_i(gw_data),
-    .dma_raddr_i(dz_addr), .dma_rdata_o(ao_data), .dma_loads_i(dma_loads),
+    .dma_ren_i(dz_en && mode_q), .dma_raddr_i(dz_addr), .dma_rdata_o(ao_data), .dma_loads_i(dma_loads),
     .dma_quiet_i(dma_quiet), .dma_act_i(dma_act), .issued2_o(a_issued2),
     .qtile_i(dma_qtile), .qended_o(a_qended), .rd_inc_o(a_rdinc), .wr_inc_o(a_wrinc)
   );
@@ -190,7 +191,7 @@ module einsim_top (
     .wvalid_o(m_wvalid_o), .wready_i(m_wready_i), .wdata_o(m_wdata_o), .wlast_o(m_wlast_o),
     .bvalid_i(m_bvalid_i), .bready_o(m_bready_o),
     .gw_en_o(gw_en), .gw_addr_o(gw_addr), .gw_n_o(gw_n), .gw_data_o(gw_data),
-    .zr_addr_o(dz_addr), .zr_data_i(dz_data), .zsel_i(mode_q), .zw_data_i(ao_data),
+    .zr_en_o(dz_en), .zr_addr_o(dz_addr), .zr_data_i(dz_data), .zsel_i(mode_q), .zw_data_i(ao_data),
     .loads_o(dma_loads), .stores_o(dma_stores), .fill_o(dma_fill), .quiet_o(dma_quiet), .act_o(dma_act),
     .ld_n_o(dma_ld_n), .ld_t_o(dma_ld_t), .st_n_o(dma_st_n), .st_t_o(dma_st_t)
   );
@@ -308,7 +309,7 @@ module einsim_top (
   wire [A-1:0]    z_dbg;
   einsim_zbuf #(.A(A), .DEPTH(ZW), .NP(C), .BW(DBW)) u_zbuf (
     .clk_i(clk_i), .rd_addr_i(zr_addr), .rd_data_o(zr_data),
-    .dma_addr_i(dz_addr), .dma_data_o(dz_data),
+    .dma_en_i(dz_en && !mode_q), .dma_addr_i(dz_addr), .dma_data_o(dz_data),
     .wr_en_i(zw_en), .wr_addr_i(zw_addr), .wr_data_i(zw_data),
     .ld_we_i(ld_we_i && ld_sel_i == 4'd1), .ld_addr_i(ld_addr_i), .ld_data_i(ld_data_i[A-1:0]),
     .dbg_addr_i(rd_addr_i), .dbg_data_o(z_dbg)

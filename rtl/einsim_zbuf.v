@@ -18,7 +18,8 @@ module einsim_zbuf #(
   input  wire             ld_we_i,
   input  wire [31:0]      ld_addr_i,
   input  wire [A-1:0]     ld_data_i,
-  input  wire [31:0]      dma_addr_i,  // DMA: BW words from dma_addr_i
+  input  wire             dma_en_i,    // DMA: a store's data is read this cycle
+  input  wire [31:0]      dma_addr_i,  // DMA: BW words from dma_addr_i (0 when not dma_en_i)
   output reg  [BW*A-1:0]  dma_data_o,
   input  wire [31:0]      dbg_addr_i,
   output wire [A-1:0]     dbg_data_o
@@ -29,9 +30,13 @@ module einsim_zbuf #(
     for (p = 0; p < NP; p = p + 1)
       rd_data_o[p*A +: A] = (rd_addr_i[p*32 +: 32] < DEPTH) ? mem[rd_addr_i[p*32 +: 32]] : {A{1'b0}};
   end
+  // The BW-word port is read only while a store sends data: evaluated every cycle, its
+  // loop was most of the simulation's time on a fast DRAM's wide beat.
   always @* begin
-    for (p = 0; p < BW; p = p + 1)
-      dma_data_o[p*A +: A] = (dma_addr_i + p < DEPTH) ? mem[dma_addr_i + p] : {A{1'b0}};
+    dma_data_o = {BW*A{1'b0}};
+    if (dma_en_i)
+      for (p = 0; p < BW; p = p + 1)
+        dma_data_o[p*A +: A] = (dma_addr_i + p < DEPTH) ? mem[dma_addr_i + p] : {A{1'b0}};
   end
   assign dbg_data_o = (dbg_addr_i < DEPTH) ? mem[dbg_addr_i] : {A{1'b0}};
   always @(posedge clk_i) begin
