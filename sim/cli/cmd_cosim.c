@@ -33,11 +33,11 @@ const CliSpec cosim_spec = {
     "cosim", NULL,
     "Runs the fixed-point functional model and the Verilated RTL on the same seeded data\n"
     "and tile program, compares every output word bit for bit and every tile's start and\n"
-    "end cycle with the C prediction, and prints a summary. A GEMM's data starts in DRAM:\n"
-    "the RTL moves it through its memory port (a DRAM model with the architecture's\n"
-    "bandwidth and latency) by a DMA program lowered from the engine's schedule, and the\n"
-    "run's length and its traffic per level and tensor are compared with the engine's\n"
-    "cycle level too; attention's data starts in its buffers. Exit code 3 on any mismatch.\n",
+    "end cycle with the C prediction, and prints a summary. The data starts in DRAM: the\n"
+    "RTL moves it through its memory port (a DRAM model with the architecture's bandwidth\n"
+    "and latency) by a DMA program lowered from the engine's schedule, and the run's\n"
+    "length (GEMM: exactly; attention: within 1 %) and its traffic per level and tensor\n"
+    "are compared with the engine's cycle level too. Exit code 3 on any mismatch.\n",
     cosim_opts, NULL,
 };
 
