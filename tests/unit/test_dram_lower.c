@@ -13,14 +13,21 @@
  *   - the DMA program moves each tensor's words once: A and B loaded, Z stored, whole;
  *   - every tile waits for the loads its item reads, and no load reuses a buffer copy
  *     before the tiles that read it have issued.
+ * And attention (dense and causal, ragged causal lengths) over a grid of array sizes,
+ * lengths, E = F and the same DRAM settings: its DRAM schedule lowers to the queues and
+ * the DMA program, the tile and DMA rules predict a run within 1 % of the engine's
+ * cycle level (the engine's buffer-port turns, which the RTL does not have, are the
+ * difference), and the DMA loads Q once and stores AV once.
  * Prints how many points it lowered. */
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
 #include "cosim/dram_lower.h"
+#include "func/fixed.h"
 #include "run/run.h"
 #include "sets.h"
 #include "util/util.h"
@@ -40,7 +47,8 @@ static void on_event(void *ctx, const EngineEvent *ev)
     l->v[l->n++] = *ev;
 }
 
-static int n_lowered, n_refused;
+static int n_lowered, n_refused, n_attn;
+static double attn_max_pct;   /* largest |tile and DMA rules - engine| over the attention grid */
 
 static void point(const char *arch, bool ws, const char *const *sets)
 {
@@ -131,6 +139,71 @@ out:
     diag_free(&d);
 }
 
+
+static void attn_point(const char *arch, bool causal, const char *const *sets)
+{
+    static TestSets ts;
+    static EngineResult r;
+    Overrides o = test_sets(&ts, sets);
+    Diag d;
+    diag_init(&d);
+    RunInputs ri = { 0 };
+    AttnProg p = { 0 };
+    AttnOrder ord;
+    EngineEvent *ev = NULL;
+    int n_ev = 0;
+    char where[768];
+    int off = snprintf(where, sizeof where, "%s%s", arch, causal ? " causal" : "");
+    for (int i = 0; sets[i] && off < (int)sizeof where; i++)
+        off += snprintf(where + off, sizeof where - (size_t)off, " %s", sets[i]);
+    CycleResult cy = { 0 };
+    RtlGeom g;
+    FxFormat fx;
+    if (run_inputs_load(&ri, arch, "workloads/bert.cfg", "mappings/fusemax-rtl.cfg", &o, &d) ||
+        lower_geom(ri.arch, &g, &d) || fx_format_init(&fx, &ri.arch->arith) ||
+        run_attn_schedule(&ri, false, &ord, &ev, &n_ev, &r, &cy, &d)) {
+        printf("  attention refused: %s: %s\n", where, d.n ? d.e[0].msg : "");
+        CHECK(0);
+        goto out;
+    }
+    const Cascade *c = ri.cascade;
+    uint64_t sz[5];
+    static const char *const rk[5] = { "E", "F", "M", "P", "M0" };
+    for (int i = 0; i < 5; i++)
+        sz[i] = (uint64_t)ri.sizes.size[cascade_find_rank(c, rk[i])];
+    int lrc = lower_attn(&g, (uint64_t)fx.T, sz[0], sz[1], sz[2], sz[3], sz[4], causal, &ord, &p, &d);
+    lower_attn_order_free(&ord);
+    if (lrc || dram_lower_attn(&g, &p, ev, n_ev, cascade_find_tensor(c, "Q"),
+                               cascade_find_tensor(c, "BK"), cascade_find_tensor(c, "BV"),
+                               cascade_find_tensor(c, "AV"), &d)) {
+        printf("  attention not lowered: %s: %s\n", where, d.n ? d.e[0].msg : "");
+        CHECK(0);
+        goto out;
+    }
+    n_attn++;
+    double pct = cy.cycles ? 100.0 * ((double)p.cycles - (double)cy.cycles) / (double)cy.cycles : 100;
+    if (!(pct >= -1.0 && pct <= 1.0))
+        printf("  attention run: %s: %" PRIu64 " by the tile and DMA rules, %" PRIu64
+               " engine (%+.3f %%)\n", where, p.cycles, cy.cycles, pct);
+    CHECK(pct >= -1.0 && pct <= 1.0);
+    attn_max_pct = fabs(pct) > attn_max_pct ? fabs(pct) : attn_max_pct;
+    uint64_t q = 0, av = 0;
+    for (int i = 0; i < p.n_dma; i++) {
+        if (p.dma[i].op == DMA_LOAD && p.dma[i].tensor == 0)
+            q += p.dma[i].words;
+        if (p.dma[i].op == DMA_STORE)
+            av += p.dma[i].words;
+    }
+    if (q != sz[0] * sz[3] || av != sz[1] * sz[3])
+        printf("  attention DMA: %s: Q %" PRIu64 " words loaded, AV %" PRIu64 " stored\n", where, q, av);
+    CHECK(q == sz[0] * sz[3] && av == sz[1] * sz[3]);
+out:
+    free(ev);
+    lower_attn_free(&p);
+    run_inputs_free(&ri);
+    diag_free(&d);
+}
+
 int main(void)
 {
     static const char *const archs[] = { "models/fusemax-4x4.cfg", "models/fusemax-8x8.cfg" };
@@ -158,7 +231,37 @@ int main(void)
                                 point(archs[a], ws, sets);
                             }
                 }
-    printf("dram lowering: %d points lowered, %d refused for capacity\n", n_lowered, n_refused);
+    static const char *const aarch[] = { "models/fusemax-4x4.cfg", "models/fusemax-8x8.cfg" };
+    for (int a = 0; a < 2; a++)
+        for (int causal = 0; causal < 2; causal++)
+            for (int b = 0; b < 4; b++)
+                for (int l = 0; l < 2; l++) {
+                    const unsigned r = R[a];
+                    /* dense: whole blocks; causal: also a ragged length */
+                    const unsigned seqs[] = { 2 * r, 8 * r, causal ? 5 * r - 2 : 4 * r };
+                    const unsigned efs[] = { 8, 16 };
+                    for (int i = 0; i < 3; i++)
+                        for (int j = 0; j < 2; j++) {
+                            char s[9][96];
+                            snprintf(s[0], sizeof s[0], "arch.DRAM.bandwidth_gibps=%s", bw[b]);
+                            snprintf(s[1], sizeof s[1], "arch.DRAM.latency_cycles=%s", lat[l]);
+                            snprintf(s[2], sizeof s[2], "workload.seq=%u", seqs[i]);
+                            snprintf(s[3], sizeof s[3], "workload.ranks.E=%u", efs[j]);
+                            snprintf(s[4], sizeof s[4], "workload.ranks.F=%u", efs[j]);
+                            snprintf(s[5], sizeof s[5], "mapping.partitions.M0=%u", r);
+                            snprintf(s[6], sizeof s[6], "workload.batch=1");
+                            snprintf(s[7], sizeof s[7], "workload.heads=1");
+                            snprintf(s[8], sizeof s[8], causal ? "mapping.cascade=workloads/cascades/attention-causal.cfg"
+                                                               : "mapping.ragged=false");
+                            const char *sets[12] = { s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8] };
+                            if (causal)
+                                sets[9] = "mapping.ragged=true";
+                            attn_point(aarch[a], causal, sets);
+                        }
+                }
+    printf("dram lowering: %d GEMM points lowered, %d refused for capacity; %d attention points, "
+           "run within %.3f %% of the engine\n", n_lowered, n_refused, n_attn, attn_max_pct);
+    CHECK(n_attn > 0);
     CHECK(n_lowered > 0);
     return CHECK_DONE();
 }
