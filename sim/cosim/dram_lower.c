@@ -3,7 +3,6 @@
 #include "cosim/dram_lower.h"
 
 #include <inttypes.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,9 +18,7 @@ static uint64_t cdiv(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
  * and the bridge's DRAM model). */
 static uint64_t load_arrival(const RtlGeom *g, uint64_t start, uint64_t cyc, uint64_t words)
 {
-    double bytes = ceil((double)words * (double)g->word_bits / 8.0);
-    uint64_t c = (uint64_t)ceil(bytes / g->dram_bpc);
-    return start + umin(c, cyc) + g->dram_latency;
+    return start + umin(lower_dram_cycles(g->dram_bpc, g->word_bits, words), cyc) + g->dram_latency;
 }
 
 static void dma_push(DmaProg *dp, int *cap, DmaCmd c)

@@ -223,6 +223,12 @@ void lower_free(TileProg *p)
 
 /* ---- The DMA program (its commands come from sim/cosim/dram_lower.c) --------------- */
 
+uint64_t lower_dram_cycles(double bpc, uint32_t word_bits, uint64_t words)
+{
+    double bytes = ceil((double)words * (double)word_bits / 8.0);
+    return (uint64_t)ceil(bytes / bpc);
+}
+
 void lower_dma_encode(const DmaCmd *c, uint64_t w[4])
 {
     if (!c) {

@@ -117,6 +117,9 @@ void lower_encode(const TileInstr *t, uint64_t w[4]);
 int lower_tile_of(const RtlGeom *g, const TileProg *p, uint64_t m, uint64_t n);
 void lower_free(TileProg *p);
 
+/* DRAM channel cycles of a transfer of `words` W-bit words at `bpc` bytes per cycle:
+ * ceil(ceil(words * W / 8) / bpc) (the engine's rule and the bridge's DRAM model). */
+uint64_t lower_dram_cycles(double bpc, uint32_t word_bits, uint64_t words);
 /* The four words of DMA command c (an END command when c is NULL). */
 void lower_dma_encode(const DmaCmd *c, uint64_t w[4]);
 /* DRAM word address of Z[m, n] in dp's layout. */

@@ -3,7 +3,6 @@
 #include "lower/lower_attn.h"
 
 #include <inttypes.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -321,13 +320,6 @@ static uint64_t end2d(const AttnProg *p, const AttnTile *t)
     }
 }
 
-/* DRAM channel cycles of a transfer of `words` (the bridge's and the engine's rule). */
-static uint64_t dram_cycles(const AttnProg *p, uint64_t words)
-{
-    double bytes = ceil((double)words * (double)p->word_bits / 8.0);
-    return (uint64_t)ceil(bytes / p->dram_bpc);
-}
-
 int lower_attn_predict(AttnProg *p)
 {
     int head[2] = { 0, 0 }, hd = 0, n_loads = 0;
@@ -371,7 +363,7 @@ int lower_attn_predict(AttnProg *p)
                     break;
                 at = umax(at, p->t[ATTN_Q1D][c->dep - 1].end_cyc);
             }
-            uint64_t st = umax(at, chan), cyc = dram_cycles(p, c->words);
+            uint64_t st = umax(at, chan), cyc = lower_dram_cycles(p->dram_bpc, p->word_bits, c->words);
             chan = st + cyc;
             issue = at;
             p->dma_done[hd] = c->op == DMA_LOAD ? st + cyc + p->dram_latency : st + cyc;

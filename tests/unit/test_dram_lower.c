@@ -47,6 +47,14 @@ static void on_event(void *ctx, const EngineEvent *ev)
     l->v[l->n++] = *ev;
 }
 
+/* "ARCH TAG SET SET ..." for the messages of a point. */
+static void describe(char *buf, size_t n, const char *arch, const char *tag, const char *const *sets)
+{
+    size_t off = (size_t)snprintf(buf, n, "%s%s", arch, tag);
+    for (int i = 0; sets[i] && off < n; i++)
+        off += (size_t)snprintf(buf + off, n - off, " %s", sets[i]);
+}
+
 static int n_lowered, n_refused, n_attn;
 static double attn_max_pct;   /* largest |tile and DMA rules - engine| over the attention grid */
 
@@ -61,10 +69,8 @@ static void point(const char *arch, bool ws, const char *const *sets)
     Events ev = { 0 };
     TileProg p = { 0 };
     DmaProg dp = { 0 };
-    char where[512];
-    int off = snprintf(where, sizeof where, "%s %s", arch, ws ? "ws" : "os");
-    for (int i = 0; sets[i] && off < (int)sizeof where; i++)
-        off += snprintf(where + off, sizeof where - (size_t)off, " %s", sets[i]);
+    char where[768];
+    describe(where, sizeof where, arch, ws ? " ws" : " os", sets);
     if (run_inputs_load(&ri, arch, "workloads/gemm.cfg",
                         ws ? "mappings/gemm-ws.cfg" : "mappings/gemm-os.cfg", &o, &d)) {
         diag_print(&d, stdout);
@@ -153,9 +159,7 @@ static void attn_point(const char *arch, bool causal, const char *const *sets)
     EngineEvent *ev = NULL;
     int n_ev = 0;
     char where[768];
-    int off = snprintf(where, sizeof where, "%s%s", arch, causal ? " causal" : "");
-    for (int i = 0; sets[i] && off < (int)sizeof where; i++)
-        off += snprintf(where + off, sizeof where - (size_t)off, " %s", sets[i]);
+    describe(where, sizeof where, arch, causal ? " causal" : "", sets);
     CycleResult cy = { 0 };
     RtlGeom g;
     FxFormat fx;
