@@ -413,12 +413,29 @@ double cosim_now_s(void)
 
 CosimRun cosim_run(const CosimLib *lib, CosimHandle *h, uint64_t predicted)
 {
+    return cosim_run_fed(lib, h, predicted, NULL, NULL);
+}
+
+CosimRun cosim_run_fed(const CosimLib *lib, CosimHandle *h, uint64_t predicted,
+                       CosimFeedFn feed, void *ctx)
+{
     CosimRun r = { .limit = 4 * predicted + 1000 };
     lib->status(h, &r.before);
     lib->start(h);
     r.offset = lib->clocks(h);
     double t0 = cosim_now_s();
-    r.finished = lib->step(h, r.limit) != 0;
+    if (!feed) {
+        r.finished = lib->step(h, r.limit) != 0;
+    } else {
+        uint64_t ran = 0;
+        while (!r.finished && ran < r.limit) {
+            uint64_t n = feed(ctx), left = r.limit - ran;
+            n = n < left ? n : left;
+            r.finished = lib->step(h, n) != 0;
+            ran = lib->clocks(h) - r.offset;
+        }
+        feed(ctx);
+    }
     r.seconds = cosim_now_s() - t0;
     r.cycles = lib->cycles(h);
     lib->status(h, &r.after);

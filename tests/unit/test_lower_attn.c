@@ -178,17 +178,22 @@ static void test_encode(void)
     CHECK_EQ_INT(w[0] & 0xff, A2_PAIR);
     CHECK_EQ_INT((w[0] >> 10) & 1, 1);                   /* BQK bank: chunk s + 1 */
     CHECK_EQ_INT((w[0] >> 11) & 1, 0);                   /* SLNV bank: chunk s */
-    CHECK_EQ_INT((w[0] >> 16) & 0xffff, 3);
-    CHECK_EQ_INT((w[0] >> 32) & 0xffff, 8);              /* E */
-    CHECK_EQ_INT((w[0] >> 48) & 0xffff, 6);              /* F */
-    CHECK_EQ_INT(w[1] & 0xffffffff, 100);                /* K rows of chunk s + 1 */
-    CHECK_EQ_INT(w[2] & 0xffffffff, 16);
-    CHECK_EQ_INT(w[3] >> 32, 200);                       /* V rows of chunk s */
-    CHECK_EQ_INT(w[3] & 0xffffffff, 7);
-    pt.need_loads = 5;                                   /* DMA loads, w3[31:16] */
+    CHECK_EQ_INT((w[2] >> 48) & 0xff, 3);                /* block */
+    CHECK_EQ_INT((w[0] >> 16) & 0xffff, 8);              /* E */
+    CHECK_EQ_INT(w[2] >> 56, 6);                         /* F */
+    CHECK_EQ_INT(w[2] & 0xffffff, 100);                  /* K rows of chunk s + 1 */
+    CHECK_EQ_INT(w[1] & 0xffffffff, 16);                 /* lda */
+    CHECK_EQ_INT((w[3] >> 32) & 0xffffff, 200);          /* V rows of chunk s */
+    CHECK_EQ_INT(w[0] >> 32, 7);                         /* dependency */
+    /* Absolute ids and load counts beyond 16 bits (the queues are rings). */
+    pt.need_loads = 0x123456;                            /* DMA loads, w3[31:0] */
+    pt.dep = 0x89abcdefu;
+    pt.b = 0xfedcba;
     lower_attn_encode(&pt, w);
-    CHECK_EQ_INT(w[3] & 0xffff, 7);
-    CHECK_EQ_INT((w[3] >> 16) & 0xffff, 5);
+    CHECK(w[0] >> 32 == 0x89abcdefu);
+    CHECK_EQ_INT(w[3] & 0xffffffff, 0x123456);
+    CHECK_EQ_INT((w[2] >> 24) & 0xffffff, 0xfedcba);
+    CHECK_EQ_INT(w[2] & 0xffffff, 100);
     lower_attn_encode(NULL, w);
     CHECK(w[0] == 0 && w[1] == 0 && w[2] == 0 && w[3] == 0);
 }
