@@ -426,6 +426,7 @@ CosimRun cosim_run_fed(const CosimLib *lib, CosimHandle *h, uint64_t predicted,
     double t0 = cosim_now_s();
     if (!feed) {
         r.finished = lib->step(h, r.limit) != 0;
+        r.seconds = cosim_now_s() - t0;
     } else {
         uint64_t ran = 0;
         while (!r.finished && ran < r.limit) {
@@ -434,9 +435,10 @@ CosimRun cosim_run_fed(const CosimLib *lib, CosimHandle *h, uint64_t predicted,
             r.finished = lib->step(h, n) != 0;
             ran = lib->clocks(h) - r.offset;
         }
+        /* the read-back after the run is not part of it (as a run without a feed) */
+        r.seconds = cosim_now_s() - t0;
         feed(ctx);
     }
-    r.seconds = cosim_now_s() - t0;
     r.cycles = lib->cycles(h);
     lib->status(h, &r.after);
     r.steps = lib->clocks(h) - r.offset;

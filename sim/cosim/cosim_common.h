@@ -40,8 +40,9 @@ CosimRun cosim_run(const CosimLib *lib, CosimHandle *h, uint64_t predicted);
 /* The same with a host that feeds the core during the run (the attention tile queues):
  * feed(ctx) is called after start and after each slice of the run, writes through the
  * host port (no core clock) and returns the most cycles the next slice may last
- * (UINT64_MAX: to the end); it is called once more after done. Its time counts in
- * seconds; the run still takes at most `limit` cycles. */
+ * (UINT64_MAX: to the end); it is called once more after done (or the limit). Its
+ * time during the run counts in seconds, that last call's does not; the run still takes
+ * at most `limit` cycles. */
 typedef uint64_t (*CosimFeedFn)(void *ctx);
 CosimRun cosim_run_fed(const CosimLib *lib, CosimHandle *h, uint64_t predicted,
                        CosimFeedFn feed, void *ctx);
