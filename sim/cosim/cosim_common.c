@@ -179,7 +179,7 @@ static const RtlSig rtl_gemm_array[] = {
 static const RtlSig rtl_gemm_wb[] = { { "end_v", COLS, NOOPS } };
 static const RtlSig rtl_attn_2d[] = {
     { "u_attn.cyc", 32, NOOPS }, { "u_attn.u_q2d.op", 8, OPS_A2 }, { "u_attn.v2", 1, NOOPS },
-    { "u_attn.op2", 8, OPS_A2 }, { "u_attn.t2", 14, NOOPS }, { "u_attn.bk2", 16, NOOPS },
+    { "u_attn.op2", 8, OPS_A2 }, { "u_attn.t2", 32, NOOPS }, { "u_attn.bk2", 16, NOOPS },
     { "u_attn.c2", 32, NOOPS },
 };
 static const RtlSig rtl_attn_array[] = {
@@ -190,7 +190,7 @@ static const RtlSig rtl_attn_stg[] = {
     { "u_attn.so_v", 1, NOOPS }, { "u_attn.so_kind", 8, OPS_A2 }, { "u_attn.so_tid", 14, NOOPS },
 };
 static const RtlSig rtl_attn_1d[] = {
-    { "u_attn.v1", 1, NOOPS }, { "u_attn.op1", 8, OPS_A1 }, { "u_attn.t1", 14, NOOPS },
+    { "u_attn.v1", 1, NOOPS }, { "u_attn.op1", 8, OPS_A1 }, { "u_attn.t1", 32, NOOPS },
     { "u_attn.bk1", 16, NOOPS }, { "u_attn.c1", 32, NOOPS },
 };
 static const RtlGroup gemm_groups[] = {
