@@ -8,6 +8,12 @@
 // back the bottom row's partial sums with the tag that enters PE (R-1, C-1). The DMA
 // (einsim_dma, in einsim_top) loads Q, K and V into the Q/K/V buffer and stores AV from
 // the output buffer; a 2D tile waits for the loads its word 3 names (need_loads).
+// The queues are rings of QT slots the host keeps fed (einsim_aseq); tile ids (pc,
+// dependencies, the DMA's waits) are absolute. Each slot records the absolute id of the
+// last tile that ended there (with its end stamp), so a wait for tile d is met when slot
+// d mod QT has recorded an id >= d; the 2D tiles in the array carry their slot in the tag,
+// and their absolute id is recovered from the queue's pc (a tile in flight is one of the
+// QT tiles before pc, since the host refills a slot only after its tile has ended).
 // 2D ops: BQK 1, LM 2, SLN 3, SLD 4, SLNV 5, the pair BQK|SLNV 6; 1D ops: RM 1, PRM 2,
 // SPD 3, RD 4, SPNV 5, RNV 6, AV 7. A tile ends (its done flag rises and its end stamp is
 // taken) in the cycle after its last result is written: BQK / SLN when their last
@@ -31,16 +37,20 @@ module einsim_attn #(
   parameter integer STG = 2,        // staging registers 2D -> 1D
   parameter integer XTW = 32,       // attention tag bits (einsim_pe): 14 + BW + log2(QT)
   parameter integer BWD = 1,        // words of a DMA beat
-  parameter integer QTW = 10        // the DMA's tile numbers (>= log2(QT))
+  parameter integer QTW = 32        // the DMA's tile numbers (absolute ids: 32)
 ) (
   input  wire        clk_i,
   input  wire        rst_ni,
   input  wire        start_i,
+  input  wire        hclk_i,        // host port clock of the tile queues (ld_sel 4, 5)
   input  wire        ld_we_i,
-  input  wire [3:0]  ld_sel_i,      // 3 Q/K/V buffer, 4 2D queue, 5 1D queue
+  input  wire [3:0]  ld_sel_i,      // 3 Q/K/V buffer; 4 2D queue, 5 1D queue (on hclk_i:
+                                    // ld_addr bit 31 the tail, else a tile word)
   input  wire [31:0] ld_addr_i,
   input  wire [63:0] ld_data_i,
   input  wire [3:0]  rd_sel_i,      // 4 output buffer, 5/6 2D start/end, 7/8 1D start/end
+                                    // (of a slot), 10/11 2D/1D queue: the slot's ended
+                                    // id + 1 (0: none), or at bit 31 the tiles issued
   input  wire [31:0] rd_addr_i,
   output reg  [63:0] rd_data_o,
   output wire        busy_o,        // from start until done_o rises
@@ -105,27 +115,36 @@ module einsim_attn #(
 
   // ---- tile queues -----------------------------------------------------------------------
   wire            d2, d1, v2, v1, f2, f1, l2, l1, idle2, idle1, bank2, bank1, pr2, pr1, m2, m1;
-  wire [TIDW-1:0] dt2, dt1, t2, t1;
+  wire [31:0]     dt2, dt1, t1;
+  /* verilator lint_off UNUSEDSIGNAL */
+  wire [31:0]     t2;                   // the 2D tile issuing (its slot goes in the tag)
+  /* verilator lint_on UNUSEDSIGNAL */
   wire [7:0]      op2, op1;
   wire [15:0]     bk2, bk1;
   wire [31:0]     c2, c1, a2, b2, a1, b1, s2, s1, cyc, cyc1, n2, n1;
-  reg  [QT-1:0]   done2_q, done1_q;
+  reg  [QT-1:0]   done2_q, done1_q;     // the slot has recorded an end since start
+  reg  [31:0]     eid2 [0:QT-1];        // ... of this absolute tile
+  reg  [31:0]     eid1 [0:QT-1];
   reg  [31:0]     end2 [0:QT-1];
   reg  [31:0]     end1 [0:QT-1];
+  wire [TIDW-1:0] ds2 = dt2[TIDW-1:0], ds1 = dt1[TIDW-1:0];
+  // tile d of a queue has ended: its slot recorded d or a later tile
+  wire            dep2_met = done1_q[ds2] && eid1[ds2] >= dt2;
+  wire            dep1_met = done2_q[ds1] && eid2[ds1] >= dt1;
 
   einsim_aseq #(.ONED(0), .T(T), .TILES(QT), .TIDW(TIDW)) u_q2d (
-    .clk_i(clk_i), .rst_ni(rst_ni), .start_i(start_i),
+    .clk_i(clk_i), .rst_ni(rst_ni), .start_i(start_i), .hclk_i(hclk_i),
     .ld_we_i(ld_we_i && ld_sel_i == 4'd4), .ld_addr_i(ld_addr_i), .ld_data_i(ld_data_i),
     .dbg_addr_i(rd_addr_i), .dbg_start_o(s2), .loads_i(dma_loads_i),
-    .dep_o(d2), .dep_tid_o(dt2), .dep_done_i(done1_q[dt2]),
+    .dep_o(d2), .dep_tid_o(dt2), .dep_done_i(dep2_met),
     .iss_v_o(v2), .op_o(op2), .first_o(f2), .last_o(l2), .blk_o(bk2), .cnt_o(c2), .tid_o(t2),
     .bank_o(bank2), .pair_o(pr2), .mask_o(m2), .a_o(a2), .b_o(b2), .idle_o(idle2), .ntiles_o(n2), .cyc_o(cyc)
   );
   einsim_aseq #(.ONED(1), .T(T), .TILES(QT), .TIDW(TIDW)) u_q1d (
-    .clk_i(clk_i), .rst_ni(rst_ni), .start_i(start_i),
+    .clk_i(clk_i), .rst_ni(rst_ni), .start_i(start_i), .hclk_i(hclk_i),
     .ld_we_i(ld_we_i && ld_sel_i == 4'd5), .ld_addr_i(ld_addr_i), .ld_data_i(ld_data_i),
     .dbg_addr_i(rd_addr_i), .dbg_start_o(s1), .loads_i(dma_loads_i),
-    .dep_o(d1), .dep_tid_o(dt1), .dep_done_i(done2_q[dt1]),
+    .dep_o(d1), .dep_tid_o(dt1), .dep_done_i(dep1_met),
     .iss_v_o(v1), .op_o(op1), .first_o(f1), .last_o(l1), .blk_o(bk1), .cnt_o(c1), .tid_o(t1),
     .bank_o(bank1), .pair_o(pr1), .mask_o(m1), .a_o(a1), .b_o(b1), .idle_o(idle1), .ntiles_o(n1), .cyc_o(cyc1)
   );
@@ -141,7 +160,8 @@ module einsim_attn #(
                       : op2 == 8'(`EINSIM_OP_A2_SLN) ? rm2d[j*W +: W] : abuf[(b2 + j) % GW];
   end
   assign issued2_o = n2;
-  assign qended_o  = done1_q[qtile_i[TIDW-1:0]];
+  wire [TIDW-1:0] qs = qtile_i[TIDW-1:0];
+  assign qended_o  = done1_q[qs] && eid1[qs] >= 32'(qtile_i);
   // traffic: BQK reads R words of K and C of Q per element, SLNV R words of V, AV writes C
   wire bqk_el = v2 && op2 == 8'(`EINSIM_OP_A2_BQK), slnv_el = v2 && op2 == 8'(`EINSIM_OP_A2_SLNV);
   assign rd_inc_o = {32'd0, slnv_el ? 32'(R) : 32'd0, bqk_el ? 32'(R) : 32'd0, bqk_el ? 32'(C) : 32'd0};
@@ -149,7 +169,7 @@ module einsim_attn #(
   assign sv_o     = v2;
   assign sfirst_o = v2 && c2 == 32'd0;
   assign slast_o  = v2 && l2;
-  assign xtag_o   = v2 ? {pr2, m2, t2, c2[7:0], bk2[BW-1:0], bank2, op2[2:0]} : {XTW{1'b0}};
+  assign xtag_o   = v2 ? {pr2, m2, t2[TIDW-1:0], c2[7:0], bk2[BW-1:0], bank2, op2[2:0]} : {XTW{1'b0}};
 
   // ---- bottom of the 2D array: deskew (column j delayed by C - 1 - j), then the column
   // results with the tag of PE (R-1, C-1) ----------------------------------------------------
@@ -332,15 +352,21 @@ module einsim_attn #(
   reg  [QT-1:0] half_q;
   wire ea_done = ea && (!bpair || half_q[btid] || same);
   wire eb_done = eb && (!so_pair || half_q[so_tid] || same);
+  // the absolute id of a 2D tile in flight in slot s: the latest tile before pc (n2) there
+  wire [TIDW-1:0] ba_off = n2[TIDW-1:0] - TIDW'(1) - btid;
+  wire [TIDW-1:0] bb_off = n2[TIDW-1:0] - TIDW'(1) - so_tid;
+  wire [31:0]     ba_id = n2 - 32'd1 - 32'(ba_off);
+  wire [31:0]     bb_id = n2 - 32'd1 - 32'(bb_off);
+  wire [TIDW-1:0] es1 = t1[TIDW-1:0];
   wire [31:0] nend2 = 32'(ea_done) + 32'(eb_done && !(ea_done && same));
   reg  run_q;
   reg  [31:0] last_end_q, nd2_q;
   wire any_end = ea_done || eb_done || e1;
   assign busy_o = run_q;
   always @(posedge clk_i) begin
-    if (ea_done) end2[btid] <= cyc + 32'd1;
-    if (eb_done) end2[so_tid] <= cyc + 32'd1;
-    if (e1) end1[t1] <= cyc + 32'd1;
+    if (ea_done) begin end2[btid] <= cyc + 32'd1; eid2[btid] <= ba_id; end
+    if (eb_done) begin end2[so_tid] <= cyc + 32'd1; eid2[so_tid] <= bb_id; end
+    if (e1) begin end1[es1] <= cyc + 32'd1; eid1[es1] <= t1; end
     if (ld_we_i && ld_sel_i == 4'd3 && ld_addr_i < GW) abuf[ld_addr_i] <= ld_data_i[W-1:0];
   end
   always @(posedge clk_i or negedge rst_ni) begin
@@ -353,9 +379,11 @@ module einsim_attn #(
     end else if (run_q) begin
       if (ea_done) done2_q[btid] <= 1'b1;
       if (eb_done) done2_q[so_tid] <= 1'b1;
-      if (ea && bpair && !ea_done) half_q[btid] <= 1'b1;
-      if (eb && so_pair && !eb_done) half_q[so_tid] <= 1'b1;
-      if (e1) done1_q[t1] <= 1'b1;
+      // a pair's first end sets its slot's half flag, its second clears it (the slot
+      // takes other tiles later)
+      if (ea && bpair) half_q[btid] <= !ea_done;
+      if (eb && so_pair) half_q[so_tid] <= !eb_done;
+      if (e1) done1_q[es1] <= 1'b1;
       nd2_q <= nd2_q + nend2;
       if (any_end || dma_act_i) last_end_q <= cyc + 32'd1;
       // every 2D tile issued has ended (the array, deskew and staging are empty) and the
@@ -372,9 +400,13 @@ module einsim_attn #(
     case (rd_sel_i)
       4'd4:    rd_data_o = {{(65-W){obuf[rd_addr_i % GW][W-1]}}, obuf[rd_addr_i % GW][W-2:0]};
       4'd5:    rd_data_o = {32'd0, s2};
-      4'd6:    rd_data_o = {32'd0, rd_addr_i < QT ? end2[rd_addr_i] : 32'd0};
+      4'd6:    rd_data_o = {32'd0, rd_addr_i < QT ? end2[rd_addr_i[TIDW-1:0]] : 32'd0};
       4'd7:    rd_data_o = {32'd0, s1};
-      4'd8:    rd_data_o = {32'd0, rd_addr_i < QT ? end1[rd_addr_i] : 32'd0};
+      4'd8:    rd_data_o = {32'd0, rd_addr_i < QT ? end1[rd_addr_i[TIDW-1:0]] : 32'd0};
+      4'd10:   rd_data_o = {32'd0, rd_addr_i[31] ? n2 : rd_addr_i < QT && done2_q[rd_addr_i[TIDW-1:0]]
+                                                     ? eid2[rd_addr_i[TIDW-1:0]] + 32'd1 : 32'd0};
+      4'd11:   rd_data_o = {32'd0, rd_addr_i[31] ? n1 : rd_addr_i < QT && done1_q[rd_addr_i[TIDW-1:0]]
+                                                     ? eid1[rd_addr_i[TIDW-1:0]] + 32'd1 : 32'd0};
       default: rd_data_o = 64'd0;
     endcase
   end

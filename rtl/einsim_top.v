@@ -13,8 +13,10 @@
 // 2D Einsums run on the same array (the stream elements of einsim_attn's 2D queue enter
 // the same operand register and skew lines, with the attention tag beside the row tag),
 // and the bottom row's sums go back to einsim_attn (deskew, staging, 1D array).
-// ld_sel 3 / 4 / 5 load its Q/K/V buffer and its 2D / 1D tile queues, rd_sel 4 reads its
-// output buffer and 5 .. 8 its 2D / 1D start and end stamps; start_i, busy_o, done_o and
+// ld_sel 3 loads its Q/K/V buffer; ld_sel 4 / 5 write its 2D / 1D tile queues (rings the
+// host keeps fed) on the host port clock hclk_i, which clocks nothing else; rd_sel 4 reads
+// its output buffer, 5 .. 8 its 2D / 1D start and end stamps, 10 / 11 its queues' ended
+// ids and issued tiles (rtl/README.md, "Attention"); start_i, busy_o, done_o and
 // cycles_o then belong to it; its DMA program loads Q, K and V into its buffer and
 // stores AV from its output buffer.
 // DRAM: the memory port m_* and the DMA program (ld_sel 7, einsim_dma), traffic counters
@@ -25,6 +27,7 @@ module einsim_top (
   input  wire        clk_i,
   input  wire        rst_ni,
   input  wire        start_i,
+  input  wire        hclk_i,        // host port clock: attention tile queue writes only
   input  wire        ld_we_i,
   input  wire [3:0]  ld_sel_i,
   input  wire [31:0] ld_addr_i,
@@ -94,8 +97,8 @@ module einsim_top (
   localparam integer NB    = `EINSIM_ATTN_BLOCKS;
   localparam integer BW    = $clog2(NB);
   localparam integer XTW   = 14 + BW + $clog2(`EINSIM_ATTN_TILES);
-  // the DMA's tile numbers: the sequencer's, or an attention queue's
-  localparam integer ATIDW = $clog2(`EINSIM_ATTN_TILES) > TIDW ? $clog2(`EINSIM_ATTN_TILES) : TIDW;
+  // the DMA's tile numbers: the sequencer's, or an attention queue's (absolute, 32 bits)
+  localparam integer ATIDW = 32;
   localparam integer DBW   = `EINSIM_DMA_BEAT_WORDS;
 // Fault-injection variant: PE (R/2, C/2) adds one output LSB to every MAC.
 `ifdef EINSIM_FAULT_ACC
@@ -139,7 +142,8 @@ module einsim_top (
   assign busy_o = mode_q ? a_busy : g_busy;
   assign done_o = mode_q ? a_done : g_done;
   assign cycles_o = mode_q ? a_cycles : g_cycles;
-  always @* rd_data_o = (rd_sel_i >= 4'd4 && rd_sel_i <= 4'd8) ? a_rd : g_rd;
+  always @* rd_data_o = ((rd_sel_i >= 4'd4 && rd_sel_i <= 4'd8) || rd_sel_i == 4'd10 ||
+                         rd_sel_i == 4'd11) ? a_rd : g_rd;
 
   wire [31:0]       dma_loads, dma_stores, dma_fill, tiles_done, gw_addr, gw_n, dz_addr;
   wire              dz_en;      // the DMA reads a store's data this cycle
@@ -162,7 +166,7 @@ module einsim_top (
     .COEF(`EINSIM_EXP_COEF), .GW(GW), .NB(NB), .NF(`EINSIM_ATTN_F),
     .QT(`EINSIM_ATTN_TILES), .STG(`EINSIM_ATTN_STG), .XTW(XTW), .BWD(DBW), .QTW(ATIDW)
   ) u_attn (
-    .clk_i(clk_i), .rst_ni(rst_ni), .start_i(start_i && mode_q),
+    .clk_i(clk_i), .rst_ni(rst_ni), .start_i(start_i && mode_q), .hclk_i(hclk_i),
     .ld_we_i(ld_we_i), .ld_sel_i(ld_sel_i), .ld_addr_i(ld_addr_i), .ld_data_i(ld_data_i),
     .rd_sel_i(rd_sel_i), .rd_addr_i(rd_addr_i), .rd_data_o(a_rd),
     .busy_o(a_busy), .done_o(a_done), .cycles_o(a_cycles),

@@ -18,6 +18,9 @@ static const CliOpt cosim_opts[] = {
     { "--variant", "NAME", "RTL build variant: normal (default) or fault", 0 },
     { "--timing", NULL, "also print wall-clock speeds of the RTL simulation and of the C\n"
                         "model (not deterministic; for make bench)", 0 },
+    { "--attn-ring", "N", "attention: keep at most N tiles of each tile queue loaded (at most\n"
+                           "the RTL's ring of slots; default the whole ring): the host refills\n"
+                           "the queues between shorter run slices, with the same results", 0 },
     { "--rtl", "LIST", "the RTL core's source list (one file per line, -IDIR, --top-module\n"
                        "TOP; make cosim-lib RTL_LIST=LIST builds it): runs the bridge built for\n"
                        "TOP (default: rtl/einsim_top.v)", 0 },
@@ -98,7 +101,7 @@ int cmd_cosim(int argc, char **argv)
     const char *arch = NULL, *wl = NULL, *map = NULL, *waves = NULL, *lib_path = NULL;
     const char *rtl_list = NULL, *rtl_top = NULL;
     const char *variant = "normal";
-    uint64_t seed = 1;
+    uint64_t seed = 1, ring = 0;
     int rc = EXIT_INPUT;
     bool timing = false;
     CliArgs p = { &cosim_spec, 1, 0 };
@@ -130,6 +133,12 @@ int cmd_cosim(int argc, char **argv)
             rtl_list = v;
         } else if (strcmp(a, "--rtl-top") == 0) {
             rtl_top = v;
+        } else if (strcmp(a, "--attn-ring") == 0) {
+            if (cli_parse_u64(v, &ring) || ring < 1 || ring > UINT32_MAX) {
+                fprintf(stderr, "einsim cosim: error: --attn-ring expects a positive number "
+                        "of tiles\n");
+                goto out;
+            }
         } else if (strcmp(a, "--seed") == 0) {
             if (cli_parse_u64(v, &seed)) {
                 fprintf(stderr, "einsim cosim: error: --seed expects a non-negative integer\n");
@@ -149,7 +158,7 @@ int cmd_cosim(int argc, char **argv)
     Diag d;
     diag_init(&d);
     CosimOptions o = { arch, wl, map, cli_overrides(&sets), seed, waves, variant, lib_path,
-                       rtl_list, rtl_top, timing };
+                       rtl_list, rtl_top, timing, (uint32_t)ring };
     rc = cli_finish(&d, cosim_dense(&o, &d));
 out:
     cli_free_sets(&sets);

@@ -10,6 +10,8 @@
 #include <cmath>
 #include <deque>
 #include <memory>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 // The Verilated top is selectable: COSIM_TOP names its class and COSIM_TOP_H its
@@ -187,6 +189,12 @@ static void dram_cycle(CosimHandle *h, uint64_t c)
 }
 #endif
 
+// A top with a host port clock (hclk_i: einsim_top's attention tile queues) takes
+// einsim_cosim_hload's writes on it, between core cycles; another top takes them as loads.
+template <typename T, typename = void> struct HasHclk : std::false_type {};
+template <typename T>
+struct HasHclk<T, std::void_t<decltype(std::declval<T &>().hclk_i)>> : std::true_type {};
+
 static void half(CosimHandle *h, int clk)
 {
     h->top->clk_i = clk;
@@ -209,6 +217,28 @@ static void clock(CosimHandle *h)
 #endif
     half(h, 1);
     h->clocks++;
+}
+
+template <typename T> static void host_clock_init(T *t)
+{
+    if constexpr (HasHclk<T>::value)
+        t->hclk_i = 0;
+    else
+        (void)t;
+}
+
+template <typename T> static void host_write(CosimHandle *h, T *t)
+{
+    if constexpr (HasHclk<T>::value) {
+        (void)h;
+        t->hclk_i = 1;
+        t->eval();
+        t->hclk_i = 0;
+        t->eval();
+    } else {
+        (void)t;
+        clock(h);
+    }
 }
 
 extern "C" {
@@ -247,6 +277,7 @@ CosimHandle *einsim_cosim_create(const char *fst_path)
     }
 #endif
     h->top->start_i = 0;
+    host_clock_init(h->top.get());
     h->top->ld_we_i = 0;
     h->top->rd_sel_i = 0;
     h->top->rd_addr_i = 0;
@@ -303,6 +334,16 @@ void einsim_cosim_load(CosimHandle *h, int sel, uint32_t addr, uint64_t data)
     h->top->ld_addr_i = addr;
     h->top->ld_data_i = data;
     clock(h);
+    h->top->ld_we_i = 0;
+}
+
+void einsim_cosim_hload(CosimHandle *h, int sel, uint32_t addr, uint64_t data)
+{
+    h->top->ld_we_i = 1;
+    h->top->ld_sel_i = (uint8_t)sel;
+    h->top->ld_addr_i = addr;
+    h->top->ld_data_i = data;
+    host_write(h, h->top.get());
     h->top->ld_we_i = 0;
 }
 

@@ -20,7 +20,7 @@
 extern "C" {
 #endif
 
-#define COSIM_ABI 4
+#define COSIM_ABI 5
 
 /* Buffer selectors of load/read (the RTL's ld_sel / rd_sel). */
 enum { COSIM_GLB = 0, COSIM_ZBUF = 1, COSIM_IMEM = 2, COSIM_START = 2, COSIM_END = 3 };
@@ -30,6 +30,13 @@ enum { COSIM_DMA = 7, COSIM_COUNTERS = 9 };
  * (1 = attention); read output buffer, 2D / 1D start and end stamps. */
 enum { COSIM_ABUF = 3, COSIM_Q2D = 4, COSIM_Q1D = 5, COSIM_MODE = 6 };
 enum { COSIM_OBUF = 4, COSIM_START2D = 5, COSIM_END2D = 6, COSIM_START1D = 7, COSIM_END1D = 8 };
+/* The tile queues are rings (rtl/README.md, "Attention"): hload writes a tile word at
+ * 4 * slot + k, or the queue's tail at COSIM_TAIL; read COSIM_ENDED2D / 1D gives a slot's
+ * ended tile id + 1 (0: none since start), or at COSIM_ISSUED the tiles issued. Stamps
+ * (COSIM_START2D ..) are read by slot. */
+enum { COSIM_ENDED2D = 10, COSIM_ENDED1D = 11 };
+#define COSIM_TAIL 0x80000000u
+#define COSIM_ISSUED 0x80000000u
 
 typedef struct CosimHandle CosimHandle;
 
@@ -57,6 +64,10 @@ typedef struct {
     void (*reset)(CosimHandle *h);
     /* Writes one word (one clock) into buffer `sel` (COSIM_GLB / ZBUF / IMEM). */
     void (*load)(CosimHandle *h, int sel, uint32_t addr, uint64_t data);
+    /* Writes one word through the host port clock, between core cycles (no core clock):
+     * the attention tile queues (COSIM_Q2D / Q1D). On a top without a host port clock, a
+     * load. */
+    void (*hload)(CosimHandle *h, int sel, uint32_t addr, uint64_t data);
     /* Reads one word back (COSIM_GLB / ZBUF sign-extended, COSIM_START / END stamps). */
     uint64_t (*read)(CosimHandle *h, int sel, uint32_t addr);
     /* Starts the tile program; cycle 0 is the next clock. */
@@ -85,6 +96,7 @@ CosimHandle *einsim_cosim_create(const char *fst_path);
 void einsim_cosim_params(CosimHandle *h, CosimParams *p);
 void einsim_cosim_reset(CosimHandle *h);
 void einsim_cosim_load(CosimHandle *h, int sel, uint32_t addr, uint64_t data);
+void einsim_cosim_hload(CosimHandle *h, int sel, uint32_t addr, uint64_t data);
 uint64_t einsim_cosim_read(CosimHandle *h, int sel, uint32_t addr);
 void einsim_cosim_start(CosimHandle *h);
 int einsim_cosim_step(CosimHandle *h, uint64_t n);

@@ -7,7 +7,10 @@
  * with the engine's traffic table, the fixed-point AV within the bound of
  * sim/func/README.md (16 LSB) of a direct double softmax(QK^T)V (causal: over the keys
  * m <= p), and the RTL's whole run within 1 % of the engine's cycle level (`einsim run
- * --level cycle`, data in DRAM). */
+ * --level cycle`, data in DRAM).
+ * The tile queues are rings of ATTN_QUEUE_TILES slots (rtl/README.md, "Attention"): the
+ * host loads the first tiles, then runs in slices and refills the slots of the tiles that
+ * have ended between them (AttnFeed), so a program may be much longer than the ring. */
 #include "cosim/cosim_common.h"
 
 #include <inttypes.h>
@@ -62,6 +65,84 @@ static int rank_size(const RunInputs *ri, const char *name, uint64_t *out, Diag 
     return 0;
 }
 
+/* The host side of the two tile queues: tile t of queue q lives in slot t mod slots of
+ * the RTL's ring; the host keeps tiles [seen, tail) loaded, at most `window` of them,
+ * where every tile before seen has ended and its stamps have been read (st, en). A run
+ * slice never lasts longer than the tiles loaded but not yet issued of a queue that has
+ * tiles left to load: each tile holds its unit at least one cycle, so the queue cannot
+ * reach its tail while the host is not looking. Writes go through the host port (hload,
+ * no core clock); each read is one evaluation of the model. */
+typedef struct {
+    const CosimLib *lib;
+    CosimHandle *h;
+    const AttnProg *prog;
+    uint32_t slots, window;           /* the RTL's ring; tiles the host keeps loaded */
+    uint64_t tail[2], seen[2];        /* absolute tile counts; tail includes the END */
+    uint64_t *st[2], *en[2];          /* the RTL's start and end stamp of each tile */
+    uint64_t slices, refills, reads;  /* slices run, tiles written, reads made */
+} AttnFeed;
+
+/* Loads queue q's tiles up to seen + window (and its END), then its tail. */
+static void feed_refill(AttnFeed *f, int q)
+{
+    uint64_t n = (uint64_t)f->prog->n[q] + 1, upto = f->seen[q] + f->window;
+    upto = upto < n ? upto : n;
+    if (upto <= f->tail[q])
+        return;
+    int sel = q == ATTN_Q2D ? COSIM_Q2D : COSIM_Q1D;
+    for (uint64_t t = f->tail[q]; t < upto; t++) {
+        uint64_t w[4];
+        lower_attn_encode(t < (uint64_t)f->prog->n[q] ? &f->prog->t[q][t] : NULL, w);
+        uint32_t base = (uint32_t)(4 * (t % f->slots));
+        for (int k = 0; k < 4; k++)
+            f->lib->hload(f->h, sel, base + (uint32_t)k, w[k]);
+    }
+    f->refills += upto - f->tail[q];
+    f->tail[q] = upto;
+    f->lib->hload(f->h, sel, COSIM_TAIL, upto);
+}
+
+/* Reads queue q's progress: the tiles issued, and the stamps of the oldest unread tiles
+ * that have ended (in order, up to the first that has not). Returns the tiles issued. */
+static uint64_t feed_collect(AttnFeed *f, int q)
+{
+    int ended = q == ATTN_Q2D ? COSIM_ENDED2D : COSIM_ENDED1D;
+    int ss = q == ATTN_Q2D ? COSIM_START2D : COSIM_START1D;
+    uint64_t issued = f->lib->read(f->h, ended, COSIM_ISSUED) & 0xffffffffu;
+    uint64_t n = (uint64_t)f->prog->n[q];
+    f->reads++;
+    while (f->seen[q] < n && f->seen[q] < issued) {
+        uint32_t slot = (uint32_t)(f->seen[q] % f->slots);
+        f->reads++;
+        if (f->lib->read(f->h, ended, slot) != f->seen[q] + 1)
+            break;
+        f->st[q][f->seen[q]] = f->lib->read(f->h, ss, slot);
+        f->en[q][f->seen[q]] = f->lib->read(f->h, ss + 1, slot);
+        f->reads += 2;
+        f->seen[q]++;
+    }
+    return issued;
+}
+
+/* cosim_run's feed: collects, refills and bounds the next slice (UINT64_MAX: none). */
+static uint64_t feed_slice(void *ctx)
+{
+    AttnFeed *f = ctx;
+    uint64_t bound = UINT64_MAX;
+    f->slices++;
+    for (int q = 0; q < 2; q++) {
+        uint64_t issued = feed_collect(f, q);
+        feed_refill(f, q);
+        if (f->tail[q] < (uint64_t)f->prog->n[q] + 1) {
+            /* a full ring whose oldest tile has not ended: the queue will wait (and the
+             * stamps say so); step one cycle at a time */
+            uint64_t ahead = f->tail[q] > issued ? f->tail[q] - issued : 1;
+            bound = ahead < bound ? ahead : bound;
+        }
+    }
+    return bound;
+}
+
 /* The opcode's name (lower/opcodes.h); the 2D pair is shown as its two Einsums. */
 static const char *op_name(int q, uint32_t op)
 {
@@ -70,7 +151,7 @@ static const char *op_name(int q, uint32_t op)
 
 Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *libfile,
                         const char *build, const char *top, uint64_t seed, bool timing,
-                        const char *waves, Diag *d)
+                        const char *waves, uint32_t window, Diag *d)
 {
     const Cascade *c = ri->cascade;
     Outcome rc = OUTCOME_INPUT;
@@ -88,6 +169,11 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
     if (rank_size(ri, "E", &E, d) || rank_size(ri, "F", &F, d) || rank_size(ri, "M", &M, d) ||
         rank_size(ri, "P", &P, d) || rank_size(ri, "M0", &M0, d))
         return OUTCOME_INPUT;
+    if (window > ATTN_QUEUE_TILES) {
+        diag_error(d, NULL, 0, "cosim: --attn-ring %u exceeds the RTL's tile queues (rings of "
+                   "%d slots)", window, ATTN_QUEUE_TILES);
+        return OUTCOME_INPUT;
+    }
     if (ri->workload->batch * ri->workload->heads != 1) {
         diag_error(d, ri->workload->path, ri->workload->loc.line, "cosim: attention runs one "
                    "(batch, head); set workload.batch=1 and workload.heads=1");
@@ -118,6 +204,7 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
     FuncEval *fq = NULL;
     double **in = NULL;
     Lines mm = { 0 };
+    AttnFeed feed = { 0 };
     double t0 = cosim_now_s();
     /* The engine's cycle level with the data in DRAM: its tile order and its loads and
      * stores, lowered to the queues and the DMA program. */
@@ -182,14 +269,16 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
     }
     lib.dram_write(h, prog.dram_av + F * P - 1, 0);   /* the image holds AV's region */
     cosim_load_dma(&lib, h, prog.dma, prog.n_dma);
-    for (int q = 0; q < 2; q++)
-        for (int t = 0; t <= prog.n[q]; t++) {
-            uint64_t w[4];
-            lower_attn_encode(t < prog.n[q] ? &prog.t[q][t] : NULL, w);
-            for (int k = 0; k < 4; k++)
-                lib.load(h, q == ATTN_Q2D ? COSIM_Q2D : COSIM_Q1D, (uint32_t)(4 * t + k), w[k]);
-        }
-    CosimRun run = cosim_run(&lib, h, prog.cycles);
+    /* The queues: the first tiles before start, the rest fed between slices. */
+    feed = (AttnFeed){ .lib = &lib, .h = h, .prog = &prog, .slots = ATTN_QUEUE_TILES,
+                       .window = window ? window : ATTN_QUEUE_TILES };
+    for (int q = 0; q < 2; q++) {
+        feed.st[q] = xcalloc((size_t)prog.n[q] + 1, sizeof *feed.st[q]);
+        feed.en[q] = xcalloc((size_t)prog.n[q] + 1, sizeof *feed.en[q]);
+        feed_refill(&feed, q);
+    }
+    feed.refills = 0;
+    CosimRun run = cosim_run_fed(&lib, h, prog.cycles, feed_slice, &feed);
     uint64_t rtl_cycles = run.cycles;
     if (!run.finished)
         add_line(&mm, run.limit, false,
@@ -253,8 +342,7 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
     for (int q = 0; q < 2; q++)
         for (int t = 0; t < prog.n[q]; t++) {
             const AttnTile *at = &prog.t[q][t];
-            int ss = q == ATTN_Q2D ? COSIM_START2D : COSIM_START1D;
-            uint64_t st = lib.read(h, ss, (uint32_t)t), en = lib.read(h, ss + 1, (uint32_t)t);
+            uint64_t st = feed.st[q][t], en = feed.en[q][t];
             uint64_t es = st > at->start_cyc ? st - at->start_cyc : at->start_cyc - st;
             uint64_t ee = en > at->end_cyc ? en - at->end_cyc : at->end_cyc - en;
             max_err = es > max_err ? es : max_err;
@@ -311,6 +399,9 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
            ri->workload->name, E, F, M,
            P, M0, seed);
     printf("  tiles          : %d (2D %d, 1D %d)\n", ntiles, prog.n[0], prog.n[1]);
+    printf("  tile queues    : rings of %u slots, the host keeps up to %u tiles of each "
+           "loaded: %" PRIu64 " tiles refilled over %" PRIu64 " run slices\n", feed.slots,
+           feed.window, feed.refills, feed.slices > 0 ? feed.slices - 1 : 0);
     printf("  cycles         : RTL %" PRIu64 ", C tile model %" PRIu64 "\n", rtl_cycles, prog.cycles);
     printf("  max cycle error: %" PRIu64 " (per-tile start and end)\n", max_err);
     printf("  values compared: %" PRIu64 " (AV read back from DRAM, bit-exact against the "
@@ -379,6 +470,10 @@ done:
     if (in)
         func_inputs_free(c, in);
     func_free(fq);
+    for (int q = 0; q < 2; q++) {
+        free(feed.st[q]);
+        free(feed.en[q]);
+    }
     lower_attn_free(&prog);
     free(evs);
     free(res);

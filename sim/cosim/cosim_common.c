@@ -179,7 +179,7 @@ static const RtlSig rtl_gemm_array[] = {
 static const RtlSig rtl_gemm_wb[] = { { "end_v", COLS, NOOPS } };
 static const RtlSig rtl_attn_2d[] = {
     { "u_attn.cyc", 32, NOOPS }, { "u_attn.u_q2d.op", 8, OPS_A2 }, { "u_attn.v2", 1, NOOPS },
-    { "u_attn.op2", 8, OPS_A2 }, { "u_attn.t2", 14, NOOPS }, { "u_attn.bk2", 16, NOOPS },
+    { "u_attn.op2", 8, OPS_A2 }, { "u_attn.t2", 32, NOOPS }, { "u_attn.bk2", 16, NOOPS },
     { "u_attn.c2", 32, NOOPS },
 };
 static const RtlSig rtl_attn_array[] = {
@@ -190,7 +190,7 @@ static const RtlSig rtl_attn_stg[] = {
     { "u_attn.so_v", 1, NOOPS }, { "u_attn.so_kind", 8, OPS_A2 }, { "u_attn.so_tid", 14, NOOPS },
 };
 static const RtlSig rtl_attn_1d[] = {
-    { "u_attn.v1", 1, NOOPS }, { "u_attn.op1", 8, OPS_A1 }, { "u_attn.t1", 14, NOOPS },
+    { "u_attn.v1", 1, NOOPS }, { "u_attn.op1", 8, OPS_A1 }, { "u_attn.t1", 32, NOOPS },
     { "u_attn.bk1", 16, NOOPS }, { "u_attn.c1", 32, NOOPS },
 };
 static const RtlGroup gemm_groups[] = {
@@ -413,13 +413,32 @@ double cosim_now_s(void)
 
 CosimRun cosim_run(const CosimLib *lib, CosimHandle *h, uint64_t predicted)
 {
+    return cosim_run_fed(lib, h, predicted, NULL, NULL);
+}
+
+CosimRun cosim_run_fed(const CosimLib *lib, CosimHandle *h, uint64_t predicted,
+                       CosimFeedFn feed, void *ctx)
+{
     CosimRun r = { .limit = 4 * predicted + 1000 };
     lib->status(h, &r.before);
     lib->start(h);
     r.offset = lib->clocks(h);
     double t0 = cosim_now_s();
-    r.finished = lib->step(h, r.limit) != 0;
-    r.seconds = cosim_now_s() - t0;
+    if (!feed) {
+        r.finished = lib->step(h, r.limit) != 0;
+        r.seconds = cosim_now_s() - t0;
+    } else {
+        uint64_t ran = 0;
+        while (!r.finished && ran < r.limit) {
+            uint64_t n = feed(ctx), left = r.limit - ran;
+            n = n < left ? n : left;
+            r.finished = lib->step(h, n) != 0;
+            ran = lib->clocks(h) - r.offset;
+        }
+        /* the read-back after the run is not part of it (as a run without a feed) */
+        r.seconds = cosim_now_s() - t0;
+        feed(ctx);
+    }
     r.cycles = lib->cycles(h);
     lib->status(h, &r.after);
     r.steps = lib->clocks(h) - r.offset;

@@ -37,6 +37,15 @@ typedef struct {
     uint64_t busy, steps;
 } CosimRun;
 CosimRun cosim_run(const CosimLib *lib, CosimHandle *h, uint64_t predicted);
+/* The same with a host that feeds the core during the run (the attention tile queues):
+ * feed(ctx) is called after start and after each slice of the run, writes through the
+ * host port (no core clock) and returns the most cycles the next slice may last
+ * (UINT64_MAX: to the end); it is called once more after done (or the limit). Its
+ * time during the run counts in seconds, that last call's does not; the run still takes
+ * at most `limit` cycles. */
+typedef uint64_t (*CosimFeedFn)(void *ctx);
+CosimRun cosim_run_fed(const CosimLib *lib, CosimHandle *h, uint64_t predicted,
+                       CosimFeedFn feed, void *ctx);
 /* The traffic of tensors names[0 .. n - 1]: the RTL's counters (rd_sel 9: rtl[t][0 .. 4])
  * and the engine's table (eng[t]: reads, writes and fills at the mapping's buffer level,
  * *buf_level, then reads and writes at the DRAM level, *dram_level; 0 without a row). */
@@ -76,9 +85,10 @@ int cosim_waves_write(Diag *d, const char *dir, const RtlGeom *g, const TileProg
 
 /* Runs the attention co-simulation of ri on the bridge at libfile (built by `build`, for
  * the core top, NULL for einsim_top) and prints the summary; waves non-NULL writes the RTL
- * and C model traces there (cosim_attn.c). */
+ * and C model traces there; window (0: the whole ring) bounds the tiles of each queue the
+ * host keeps loaded (cosim_attn.c). */
 Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *libfile,
                         const char *build, const char *top, uint64_t seed, bool timing,
-                        const char *waves, Diag *d);
+                        const char *waves, uint32_t window, Diag *d);
 
 #endif

@@ -124,7 +124,7 @@ Outcome cosim_dense(const CosimOptions *o, Diag *d)
     if (cosim_lib_path(o, &libfile, &build, &top, d))
         goto done;
     if (strncmp(c->problem, "attention", 9) == 0) {   /* cosim_attention names what it runs */
-        rc = cosim_attention(&ri, arch, libfile, build, top, seed, timing, waves, d);
+        rc = cosim_attention(&ri, arch, libfile, build, top, seed, timing, waves, o->ring, d);
         goto done;
     }
     int tA = cascade_find_tensor(c, "A"), tB = cascade_find_tensor(c, "B"),

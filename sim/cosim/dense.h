@@ -26,6 +26,8 @@ typedef struct {
                                 names TOP) */
     const char *rtl_top;     /* NULL, or TOP (default einsim_top) */
     bool timing;             /* also print wall-clock speeds (not deterministic) */
+    uint32_t ring;           /* attention: tiles of each queue the host keeps loaded (a
+                                power of two up to the RTL's ring); 0: the whole ring */
 } CosimOptions;
 
 /* Runs one co-simulation and prints its summary. OUTCOME_MISMATCH on any mismatch,

@@ -19,6 +19,7 @@ int cosim_open(const char *path, CosimLib *lib, char *err, size_t errlen)
         { "einsim_cosim_params", (void **)&lib->params },
         { "einsim_cosim_reset", (void **)&lib->reset },
         { "einsim_cosim_load", (void **)&lib->load },
+        { "einsim_cosim_hload", (void **)&lib->hload },
         { "einsim_cosim_read", (void **)&lib->read },
         { "einsim_cosim_start", (void **)&lib->start },
         { "einsim_cosim_step", (void **)&lib->step },

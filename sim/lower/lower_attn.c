@@ -197,9 +197,17 @@ int lower_attn(const RtlGeom *g, uint64_t T, uint64_t E, uint64_t F, uint64_t M,
     for (uint64_t b = 0; b < nb; b++)
         live += lower_attn_live(p, b);
     uint64_t n2 = live * 5, n1 = live * 6 + nb;
-    if (n2 + 1 > ATTN_QUEUE_TILES || n1 + 1 > ATTN_QUEUE_TILES) {
+    /* The queues are rings the host keeps fed: a queue's program (and its END) is bounded
+     * by the 32-bit absolute tile ids and the program's int count, not by the ring; the
+     * tile words hold 24-bit buffer addresses. */
+    if (n2 + 1 > ATTN_MAX_TILES || n1 + 1 > ATTN_MAX_TILES) {
         diag_error(d, NULL, 0, "cosim: %" PRIu64 " + %" PRIu64 " tiles exceed the RTL's attention queues "
-                   "(%d each); use a smaller seq", n2, n1, ATTN_QUEUE_TILES - 1);
+                   "(%d tiles each); use a smaller seq", n2, n1, ATTN_MAX_TILES - 1);
+        return 1;
+    }
+    if (g->glb_words > ATTN_MAX_ADDR + 1) {
+        diag_error(d, NULL, 0, "cosim: the attention tile words hold 24-bit buffer addresses; the "
+                   "buffer has %u words (at most %u)", g->glb_words, ATTN_MAX_ADDR + 1);
         return 1;
     }
     if ((uint64_t)ord->n[ATTN_Q2D] != n2 || (uint64_t)ord->n[ATTN_Q1D] != n1) {
@@ -388,15 +396,15 @@ void lower_attn_encode(const AttnTile *t, uint64_t w[4])
         w[0] = w[1] = w[2] = w[3] = 0;
         return;
     }
+    /* The layout of lower_attn.h (AttnTile); lower_attn checks the fields fit. */
     uint32_t bank2 = t->op == A2_PAIR ? t->bank ^ 1 : 0;
-    w[0] = (uint64_t)t->op | (uint64_t)t->first << 8 | (uint64_t)t->has_dep << 9 |
+    w[0] = (uint64_t)(t->op & 0xff) | (uint64_t)t->first << 8 | (uint64_t)t->has_dep << 9 |
            (uint64_t)(t->bank & 1) << 10 | (uint64_t)bank2 << 11 | (uint64_t)t->mask << 12 |
-           (uint64_t)(t->blk & 0xffff) << 16 | (uint64_t)(t->k & 0xffff) << 32 |
-           (uint64_t)(t->k2 & 0xffff) << 48;
-    w[1] = (uint64_t)t->a | (uint64_t)t->b << 32;
-    w[2] = (uint64_t)t->lda | (uint64_t)t->ldb << 32;
-    w[3] = (uint64_t)(t->dep & 0xffff) | (uint64_t)(t->need_loads & 0xffff) << 16 |
-           (uint64_t)t->a2 << 32;
+           (uint64_t)(t->k & 0xffff) << 16 | (uint64_t)t->dep << 32;
+    w[1] = (uint64_t)t->lda | (uint64_t)t->ldb << 32;
+    w[2] = (uint64_t)(t->a & ATTN_MAX_ADDR) | (uint64_t)(t->b & ATTN_MAX_ADDR) << 24 |
+           (uint64_t)(t->blk & 0xff) << 48 | (uint64_t)(t->k2 & 0xff) << 56;
+    w[3] = (uint64_t)t->need_loads | (uint64_t)(t->a2 & ATTN_MAX_ADDR) << 32;
 }
 
 void lower_attn_free(AttnProg *p)

@@ -43,10 +43,15 @@
 /* Staging registers between the bottom of the 2D array and the 1D array's register file
  * (the RTL's; the architecture's staging level must state this latency). */
 #define ATTN_STG 2
-/* Capacity of the engine: query blocks (P / C), value width F, tiles per queue. */
+/* Capacity of the engine: query blocks (P / C), value width F; each tile queue is a ring
+ * of ATTN_QUEUE_TILES slots (a power of two) that the host keeps fed, so a queue's
+ * program may hold up to ATTN_MAX_TILES tiles with its END (absolute 32-bit tile ids, an
+ * int count here); tile words hold buffer addresses up to ATTN_MAX_ADDR. */
 #define ATTN_MAX_BLOCKS 64
 #define ATTN_MAX_F 32
 #define ATTN_QUEUE_TILES 16384
+#define ATTN_MAX_TILES 0x7fffffff
+#define ATTN_MAX_ADDR 0xffffffu
 
 enum { ATTN_Q2D = 0, ATTN_Q1D = 1 };
 /* 2D and 1D opcodes: A2_*, A1_* of lower/opcodes.h */
@@ -69,6 +74,10 @@ typedef struct {
     uint32_t len;                 /* stream cycles */
     uint64_t start_cyc, end_cyc;  /* predicted */
 } AttnTile;
+/* Its four 64-bit words (lower_attn_encode, rtl/einsim_aseq.v): w0 [7:0] op, [8] first,
+ * [9] has_dep, [10] bank, [11] a pair's SLNV bank (the other), [12] mask, [31:16] k,
+ * [63:32] dep (absolute tile id); w1 [31:0] lda, [63:32] ldb; w2 [23:0] a, [47:24] b,
+ * [55:48] blk, [63:56] k2; w3 [31:0] need_loads, [55:32] a2. The END tile is all zero. */
 
 /* One tile of a queue in issue order: its Einsum's opcode (A2_* but not A2_PAIR, or
  * A1_*), chunk s and query block b (AV: the last chunk). */

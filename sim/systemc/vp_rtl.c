@@ -85,13 +85,27 @@ int vp_rtl_load(VpRtl *r, const RunInputs *ri, int64_t *const in[], Diag *d)
         }
         return 0;
     }
-    r->lib.load(r->h, COSIM_MODE, 0, 1);
+    /* The tile queues are rings the host keeps fed (rtl/README.md, "Attention"); the VP
+     * loads a job's whole program before start, so it runs programs that fit the ring
+     * (`einsim cosim` feeds longer ones during the run). */
     for (int q = 0; q < 2; q++)
+        if (t->attn.n[q] + 1 > ATTN_QUEUE_TILES) {
+            diag_error(d, r->path, 0, "the attention job has %d %s tiles; the VP loads a whole "
+                       "program into the RTL's tile queues (rings of %d slots, END included): "
+                       "use a shorter sequence", t->attn.n[q], q == ATTN_Q2D ? "2D" : "1D",
+                       ATTN_QUEUE_TILES);
+            return 1;
+        }
+    r->lib.load(r->h, COSIM_MODE, 0, 1);
+    for (int q = 0; q < 2; q++) {
+        int sel = q == ATTN_Q2D ? COSIM_Q2D : COSIM_Q1D;
         for (int i = 0; i <= t->attn.n[q]; i++) {
             lower_attn_encode(i < t->attn.n[q] ? &t->attn.t[q][i] : NULL, w);
             for (int k = 0; k < 4; k++)
-                r->lib.load(r->h, q == ATTN_Q2D ? COSIM_Q2D : COSIM_Q1D, (uint32_t)(4 * i + k), w[k]);
+                r->lib.hload(r->h, sel, (uint32_t)(4 * i + k), w[k]);
         }
+        r->lib.hload(r->h, sel, COSIM_TAIL, (uint64_t)t->attn.n[q] + 1);
+    }
     return 0;
 }
 

@@ -178,17 +178,22 @@ static void test_encode(void)
     CHECK_EQ_INT(w[0] & 0xff, A2_PAIR);
     CHECK_EQ_INT((w[0] >> 10) & 1, 1);                   /* BQK bank: chunk s + 1 */
     CHECK_EQ_INT((w[0] >> 11) & 1, 0);                   /* SLNV bank: chunk s */
-    CHECK_EQ_INT((w[0] >> 16) & 0xffff, 3);
-    CHECK_EQ_INT((w[0] >> 32) & 0xffff, 8);              /* E */
-    CHECK_EQ_INT((w[0] >> 48) & 0xffff, 6);              /* F */
-    CHECK_EQ_INT(w[1] & 0xffffffff, 100);                /* K rows of chunk s + 1 */
-    CHECK_EQ_INT(w[2] & 0xffffffff, 16);
-    CHECK_EQ_INT(w[3] >> 32, 200);                       /* V rows of chunk s */
-    CHECK_EQ_INT(w[3] & 0xffffffff, 7);
-    pt.need_loads = 5;                                   /* DMA loads, w3[31:16] */
+    CHECK_EQ_INT((w[2] >> 48) & 0xff, 3);                /* block */
+    CHECK_EQ_INT((w[0] >> 16) & 0xffff, 8);              /* E */
+    CHECK_EQ_INT(w[2] >> 56, 6);                         /* F */
+    CHECK_EQ_INT(w[2] & 0xffffff, 100);                  /* K rows of chunk s + 1 */
+    CHECK_EQ_INT(w[1] & 0xffffffff, 16);                 /* lda */
+    CHECK_EQ_INT((w[3] >> 32) & 0xffffff, 200);          /* V rows of chunk s */
+    CHECK_EQ_INT(w[0] >> 32, 7);                         /* dependency */
+    /* Absolute ids and load counts beyond 16 bits (the queues are rings). */
+    pt.need_loads = 0x123456;                            /* DMA loads, w3[31:0] */
+    pt.dep = 0x89abcdefu;
+    pt.b = 0xfedcba;
     lower_attn_encode(&pt, w);
-    CHECK_EQ_INT(w[3] & 0xffff, 7);
-    CHECK_EQ_INT((w[3] >> 16) & 0xffff, 5);
+    CHECK(w[0] >> 32 == 0x89abcdefu);
+    CHECK_EQ_INT(w[3] & 0xffffffff, 0x123456);
+    CHECK_EQ_INT((w[2] >> 24) & 0xffffff, 0xfedcba);
+    CHECK_EQ_INT(w[2] & 0xffffff, 100);
     lower_attn_encode(NULL, w);
     CHECK(w[0] == 0 && w[1] == 0 && w[2] == 0 && w[3] == 0);
 }
@@ -354,7 +359,6 @@ static void test_errors(void)
         { 8, 8, 64, 62, 4 },        /* P not a multiple of cols */
         { 8, 33, 64, 64, 4 },       /* F > 32 */
         { 8, 8, 64, 4 * 65, 4 },    /* 65 query blocks */
-        { 8, 8, 256, 256, 4 },      /* too many tiles for the queues */
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         Diag d;
@@ -370,6 +374,35 @@ static void test_errors(void)
     CHECK(lower_with(&g, 8, 8, 16, 8, 4, &p, &d) == 1);
     CHECK(diag_count(&d) == 1);
     diag_free(&d);
+    /* Tile words hold 24-bit buffer addresses. */
+    g.stg = ATTN_STG;
+    g.glb_words = ATTN_MAX_ADDR + 2;
+    diag_init(&d);
+    CHECK(lower_with(&g, 8, 8, 16, 8, 4, &p, &d) == 1);
+    CHECK(diag_count(&d) == 1);
+    diag_free(&d);
+    /* More tiles than the RTL's rings (the host feeds them during the run): seq 256 on
+     * 4x4 lowers, 24640 1D tiles, ids beyond the ring in the dependencies. */
+    g = geom(4, 4);
+    diag_init(&d);
+    CHECK(lower_with(&g, 8, 8, 256, 256, 4, &p, &d) == 0);
+    CHECK_EQ_INT(diag_count(&d), 0);
+    diag_free(&d);
+    CHECK_EQ_INT(p.n[ATTN_Q1D], 24640);
+    CHECK(p.n[ATTN_Q1D] > ATTN_QUEUE_TILES);
+    uint32_t maxdep = 0;
+    for (int i = 0; i < p.n[ATTN_Q1D]; i++)
+        if (p.t[ATTN_Q1D][i].has_dep && p.t[ATTN_Q1D][i].dep > maxdep)
+            maxdep = p.t[ATTN_Q1D][i].dep;
+    CHECK(maxdep >= ATTN_QUEUE_TILES);
+    uint64_t w[4];
+    for (int i = 0; i < p.n[ATTN_Q1D]; i++)
+        if (p.t[ATTN_Q1D][i].dep == maxdep) {
+            lower_attn_encode(&p.t[ATTN_Q1D][i], w);
+            CHECK(w[0] >> 32 == maxdep);
+            break;
+        }
+    lower_attn_free(&p);
 }
 
 int main(void)
