@@ -88,11 +88,6 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
     if (rank_size(ri, "E", &E, d) || rank_size(ri, "F", &F, d) || rank_size(ri, "M", &M, d) ||
         rank_size(ri, "P", &P, d) || rank_size(ri, "M0", &M0, d))
         return OUTCOME_INPUT;
-    if (ri->workload->batch * ri->workload->heads != 1) {
-        diag_error(d, ri->workload->path, ri->workload->loc.line, "cosim: attention runs one "
-                   "(batch, head); set workload.batch=1 and workload.heads=1");
-        return OUTCOME_INPUT;
-    }
     RtlGeom g;
     if (lower_geom(ri->arch, &g, d))
         return OUTCOME_INPUT;
@@ -115,8 +110,9 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
     CycleResult cy = { 0 };
     CosimLib lib = { 0 };
     CosimHandle *h = NULL;
-    FuncEval *fq = NULL;
-    double **in = NULL;
+    FuncEval **fq = NULL;
+    double ***in = NULL;
+    uint64_t nbh = 0;
     Lines mm = { 0 };
     double t0 = cosim_now_s();
     /* The engine's cycle level with the data in DRAM: its tile order and its loads and
@@ -129,14 +125,21 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
     if (lrc || dram_lower_attn(&g, &prog, evs, n_ev, tQ, tBK, tBV, tAV, d))
         goto done;
     double t_model = cosim_now_s() - t0;
-    fq = func_new(c, &ri->sizes, FUNC_FIXED, &fx, NULL, d);
-    if (!fq)
-        goto done;
-    in = func_random_inputs(c, &ri->sizes, seed, -1.0, 1.0, ldexp(1.0, -fx.F));
-    for (int t = 0; t < c->n_tensors; t++)
-        if (in[t])
-            func_set_input(fq, t, in[t]);
-    func_run(fq);
+    /* Each (batch, head) its own inputs (seed, then a seed per (batch, head)). */
+    nbh = prog.nbh;
+    fq = xcalloc(nbh, sizeof *fq);
+    in = xcalloc(nbh, sizeof *in);
+    for (uint64_t bh = 0; bh < nbh; bh++) {
+        fq[bh] = func_new(c, &ri->sizes, FUNC_FIXED, &fx, NULL, d);
+        if (!fq[bh])
+            goto done;
+        in[bh] = func_random_inputs(c, &ri->sizes, seed + bh * 0x9e3779b97f4a7c15ull, -1.0, 1.0,
+                                    ldexp(1.0, -fx.F));
+        for (int t = 0; t < c->n_tensors; t++)
+            if (in[bh][t])
+                func_set_input(fq[bh], t, in[bh][t]);
+        func_run(fq[bh]);
+    }
     double t_values = cosim_now_s() - t0 - t_model;
 
     char err[512];
@@ -164,23 +167,22 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
     }
     uint64_t wmask = (((uint64_t)1 << g.word_bits) - 1);
     lib.load(h, COSIM_MODE, 0, 1);
-    const FuncTensor *Q = func_tensor(fq, tQ), *K = func_tensor(fq, tK), *V = func_tensor(fq, tV),
-                     *AV = func_tensor(fq, tAV);
-    /* DRAM (dram_lower_attn's layout): Q (E x P), K and V by chunks of R keys; AV after
-     * them by blocks (F x P in all). */
+    /* DRAM (dram_lower_attn's layout, dram_attn_*): per (batch, head) Q, K, V, then AV. */
     lib.dram_config(h, g.dram_bpc, g.dram_latency, g.word_bits);
-    for (uint64_t i = 0; i < E * P; i++)
-        lib.dram_write(h, prog.dram_q + i, (uint64_t)Q->q[i] & wmask);
-    for (uint64_t m = 0; m < M; m++) {
-        uint64_t s = m / prog.R, w = M - s * prog.R < prog.R ? M - s * prog.R : prog.R;
+    for (uint64_t bh = 0; bh < nbh; bh++) {
+        const FuncTensor *Q = func_tensor(fq[bh], tQ), *K = func_tensor(fq[bh], tK),
+                         *V = func_tensor(fq[bh], tV);
         for (uint64_t e = 0; e < E; e++)
-            lib.dram_write(h, prog.dram_k + E * s * prog.R + e * w + m % prog.R,
-                           (uint64_t)K->q[e * M + m] & wmask);
-        for (uint64_t f = 0; f < F; f++)
-            lib.dram_write(h, prog.dram_v + F * s * prog.R + f * w + m % prog.R,
-                           (uint64_t)V->q[f * M + m] & wmask);
+            for (uint64_t p = 0; p < P; p++)
+                lib.dram_write(h, dram_attn_q(&prog, bh, e, p), (uint64_t)Q->q[e * P + p] & wmask);
+        for (uint64_t m = 0; m < M; m++) {
+            for (uint64_t e = 0; e < E; e++)
+                lib.dram_write(h, dram_attn_k(&prog, bh, e, m), (uint64_t)K->q[e * M + m] & wmask);
+            for (uint64_t f = 0; f < F; f++)
+                lib.dram_write(h, dram_attn_v(&prog, bh, f, m), (uint64_t)V->q[f * M + m] & wmask);
+        }
     }
-    lib.dram_write(h, prog.dram_av + F * P - 1, 0);   /* the image holds AV's region */
+    lib.dram_write(h, dram_attn_av(&prog, nbh - 1, F - 1, P - 1), 0);   /* the image holds AV */
     cosim_load_dma(&lib, h, prog.dma, prog.n_dma);
     for (int q = 0; q < 2; q++)
         for (int t = 0; t <= prog.n[q]; t++) {
@@ -203,40 +205,43 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
     uint64_t compared = 0;
     double worst = 0;
     double *s = xcalloc(M, sizeof *s);
-    for (uint64_t p = 0; p < P; p++) {
-        double mx = -INFINITY, den = 0;
-        uint64_t nk = causal ? p + 1 : M;      /* the keys query p sees */
-        for (uint64_t m = 0; m < nk; m++) {
-            double acc = 0;
-            for (uint64_t e = 0; e < E; e++)
-                acc += fx_to_double(&fx, Q->q[e * P + p]) * fx_to_double(&fx, K->q[e * M + m]);
-            s[m] = acc;
-            mx = acc > mx ? acc : mx;
-        }
-        for (uint64_t m = 0; m < nk; m++)
-            den += (s[m] = exp(s[m] - mx));
-        for (uint64_t f = 0; f < F; f++) {
-            double num = 0;
+    for (uint64_t bh = 0; bh < nbh; bh++) {
+        const FuncTensor *Q = func_tensor(fq[bh], tQ), *K = func_tensor(fq[bh], tK),
+                         *V = func_tensor(fq[bh], tV), *AV = func_tensor(fq[bh], tAV);
+        for (uint64_t p = 0; p < P; p++) {
+            double mx = -INFINITY, den = 0;
+            uint64_t nk = causal ? p + 1 : M;      /* the keys query p sees */
+            for (uint64_t m = 0; m < nk; m++) {
+                double acc = 0;
+                for (uint64_t e = 0; e < E; e++)
+                    acc += fx_to_double(&fx, Q->q[e * P + p]) * fx_to_double(&fx, K->q[e * M + m]);
+                s[m] = acc;
+                mx = acc > mx ? acc : mx;
+            }
             for (uint64_t m = 0; m < nk; m++)
-                num += s[m] * fx_to_double(&fx, V->q[f * M + m]);
-            size_t i = (size_t)(f * P + p);
-            int64_t want = AV->q[i];
-            uint64_t raw = lib.dram_read(h, dram_attn_av(&prog, f, p)) & wmask;
-            int64_t got = (int64_t)(raw ^ ((uint64_t)1 << (g.word_bits - 1))) -
-                          ((int64_t)1 << (g.word_bits - 1));   /* sign-extended */
-            compared++;
-            double errv = fabs(fx_to_double(&fx, want) - num / den);
-            worst = errv > worst ? errv : worst;
-            if (got != want) {
-                uint32_t tile = 0;                  /* the AV tile of this query's block */
-                for (int t = 0; t < prog.n[ATTN_Q1D]; t++)
-                    if (prog.t[ATTN_Q1D][t].op == A1_AV && prog.t[ATTN_Q1D][t].blk == p / prog.C)
-                        tile = (uint32_t)t;
-                add_line(&mm, prog.t[ATTN_Q1D][tile].end_cyc, true,
-                         xasprintf("1D tile %u (AV) cycle %" PRIu64 ": AV[%" PRIu64 ", %"
-                                   PRIu64 "] = %" PRId64 " in the RTL, %" PRId64 " in the C "
-                                   "model", tile, prog.t[ATTN_Q1D][tile].end_cyc, f, p, got,
-                                   want));
+                den += (s[m] = exp(s[m] - mx));
+            for (uint64_t f = 0; f < F; f++) {
+                double num = 0;
+                for (uint64_t m = 0; m < nk; m++)
+                    num += s[m] * fx_to_double(&fx, V->q[f * M + m]);
+                int64_t want = AV->q[f * P + p];
+                uint64_t raw = lib.dram_read(h, dram_attn_av(&prog, bh, f, p)) & wmask;
+                int64_t got = (int64_t)(raw ^ ((uint64_t)1 << (g.word_bits - 1))) -
+                              ((int64_t)1 << (g.word_bits - 1));   /* sign-extended */
+                compared++;
+                double errv = fabs(fx_to_double(&fx, want) - num / den);
+                worst = errv > worst ? errv : worst;
+                if (got != want) {
+                    uint32_t tile = 0, gb = (uint32_t)(bh * prog.nb + p / prog.C);
+                    for (int t = 0; t < prog.n[ATTN_Q1D]; t++)   /* the block's AV tile */
+                        if (prog.t[ATTN_Q1D][t].op == A1_AV && prog.t[ATTN_Q1D][t].blk == gb)
+                            tile = (uint32_t)t;
+                    add_line(&mm, prog.t[ATTN_Q1D][tile].end_cyc, true,
+                             xasprintf("1D tile %u (AV) cycle %" PRIu64 ": (batch, head) %" PRIu64
+                                       " AV[%" PRIu64 ", %" PRIu64 "] = %" PRId64 " in the RTL, %"
+                                       PRId64 " in the C model", tile,
+                                       prog.t[ATTN_Q1D][tile].end_cyc, bh, f, p, got, want));
+                }
             }
         }
     }
@@ -376,9 +381,13 @@ done:
     free(mm.v);
     free(mm.cyc);
     free(mm.value);
-    if (in)
-        func_inputs_free(c, in);
-    func_free(fq);
+    for (uint64_t bh = 0; bh < nbh; bh++) {
+        if (in[bh])
+            func_inputs_free(c, in[bh]);
+        func_free(fq[bh]);
+    }
+    free(in);
+    free(fq);
     lower_attn_free(&prog);
     free(evs);
     free(res);

@@ -56,7 +56,8 @@ typedef struct {
     bool first;                   /* first chunk: RM, RD, RNV start from -inf, 0, 0 */
     bool has_dep;
     bool mask;                    /* causal diagonal 2D tile: PE (i, j) masks i > j */
-    uint32_t blk;                 /* query block */
+    uint32_t blk;                 /* query block: (batch, head) bh's block pb is bh nb + pb */
+    uint32_t slot;                /* the RTL's register block (blk mod ATTN_MAX_BLOCKS) */
     uint32_t s;                   /* key chunk (AV: the last) */
     uint32_t need_loads;          /* 2D, data in DRAM: the DMA loads completed before it
                                      issues (the program's first need_loads loads) */
@@ -71,15 +72,21 @@ typedef struct {
 } AttnTile;
 
 /* One tile of a queue in issue order: its Einsum's opcode (A2_* but not A2_PAIR, or
- * A1_*), chunk s and query block b (AV: the last chunk). */
+ * A1_*), chunk s, (batch, head) bh, DRAM tile of P and query block b in it (AV: the last
+ * chunk). */
 typedef struct {
-    uint32_t op, s, b;
+    uint32_t op, s, b, bh, tile;
 } AttnSlot;
 
-/* The issue order of each queue (v[ATTN_Q2D], v[ATTN_Q1D]): the engine's schedule. */
+/* The issue order of each queue (v[ATTN_Q2D], v[ATTN_Q1D]): the engine's schedule, over
+ * nbh (batch, head)s (0 or 1: one) and DRAM tiles of ptile queries (0: P whole). dram:
+ * the data starts in DRAM (dram_lower_attn lays the buffers out); otherwise Q, K and V
+ * of the one (batch, head) must fit the buffer whole. */
 typedef struct AttnOrder {
     AttnSlot *v[2];
     int n[2];
+    uint64_t nbh, ptile;
+    bool dram;
 } AttnOrder;
 
 typedef struct {
@@ -88,6 +95,8 @@ typedef struct {
     uint64_t cycles;              /* predicted run length: the latest end */
     uint64_t E, F, M, P, R, C, T, nb, steps;
     uint64_t Mp, Pp;              /* M, P padded to whole chunks and blocks (steps R, nb C) */
+    uint64_t nbh;                 /* (batch, head)s, each its own Q, K, V and AV */
+    uint64_t ptile, nbt, ntp;     /* queries per DRAM tile of P, its blocks, tiles per P */
     bool causal;                  /* causal cascade: only live tiles, diagonal ones masked */
     /* engine buffer: Q (E x Pp), K (E x Mp), V (F x Mp), row-major, padding zero; the
      * output buffer holds AV as F x Pp */
@@ -102,7 +111,8 @@ typedef struct {
     double dram_bpc;
     uint32_t dram_latency, word_bits;
     uint64_t *dma_done;
-    uint64_t dram_q, dram_k, dram_v, dram_av;   /* DRAM word addresses */
+    uint64_t dram_q, dram_k, dram_v, dram_av;   /* DRAM word addresses (batch, head) 0 */
+    uint64_t dram_bh;             /* DRAM words per (batch, head) */
 } AttnProg;
 
 /* Lowers attention with the given sizes onto geometry g (array rows R = M0, C columns
