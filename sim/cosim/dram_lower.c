@@ -335,7 +335,7 @@ int dram_lower_attn(const RtlGeom *g, AttnProg *p, const EngineEvent *ev, int n_
             }
             if (!l->copies)
                 l->copies = x->copies ? x->copies : 1;
-            l->copy[i] = (int64_t)(l->n % l->copies);
+            l->copy[i] = (int64_t)(i % l->copies);   /* the engine's: dead pieces count */
             l->load[i] = (int64_t)n_loads++;
             l->piece[l->n++] = (int64_t)i;
         } else if (x->kind == EV_LOAD && x->tensor == tQ) {
@@ -347,7 +347,7 @@ int dram_lower_attn(const RtlGeom *g, AttnProg *p, const EngineEvent *ev, int n_
             }
             if (!lq.copies)
                 lq.copies = x->copies ? x->copies : 1;
-            lq.copy[qi] = (int64_t)(lq.n % lq.copies);
+            lq.copy[qi] = (int64_t)(qi % lq.copies);
             lq.load[qi] = (int64_t)n_loads++;
             lq.piece[lq.n++] = (int64_t)qi;
         } else if (x->kind == EV_STORE && x->tensor == tAV) {
@@ -435,7 +435,16 @@ int dram_lower_attn(const RtlGeom *g, AttnProg *p, const EngineEvent *ev, int n_
             bool isq = x->tensor == tQ, k = x->tensor == tBK;
             AttnLoads *l = isq ? &lq : k ? &lk : &lv;
             uint64_t *j = isq ? &jq : k ? &jk : &jv, i = (uint64_t)l->piece[*j];
-            int64_t prev = *j >= l->copies ? l->last[l->piece[*j - l->copies]] : -1;
+            /* The last reader of the live piece this copy held before (a dead piece, never
+             * loaded, leaves the copy as it was). */
+            int64_t prev = -1;
+            for (uint64_t o = i; o >= l->copies;) {
+                o -= l->copies;
+                if (l->load[o] >= 0) {
+                    prev = l->last[o];
+                    break;
+                }
+            }
             uint64_t dram, buf;
             if (isq) {
                 dram = dram_attn_q(p, x->bh, 0, x->tile * pt);

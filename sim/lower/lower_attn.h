@@ -47,6 +47,13 @@
 #define ATTN_MAX_BLOCKS 64
 #define ATTN_MAX_F 32
 #define ATTN_QUEUE_TILES 16384
+/* Largest whole-run difference between the tile rules (and the RTL) and the engine's cycle
+ * level, percent: the engine's buffer-port turns, which the RTL does not model, cost a few
+ * cycles. A padded run (ragged M or P) may differ more: the engine charges a ragged last
+ * block's systolic fill for its real columns (R + w - 1), the RTL runs the padded block
+ * whole (R + C - 1), once per (batch, head). */
+#define ATTN_ENGINE_TOL_PCT 1.0
+#define ATTN_ENGINE_TOL_PADDED_PCT 2.0
 
 enum { ATTN_Q2D = 0, ATTN_Q1D = 1 };
 /* 2D and 1D opcodes: A2_*, A1_* of lower/opcodes.h */
