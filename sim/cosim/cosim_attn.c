@@ -309,11 +309,15 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
                            PRIu64 "), beyond %.0f %%", rtl_cycles, pct, cy.cycles,
                            tol));
 
+    char split[96] = "";
+    if (nbh > 1 || prog.ntp > 1)
+        snprintf(split, sizeof split, ", %" PRIu64 " (batch, head)s, DRAM tiles of %" PRIu64
+                 " queries", nbh, prog.ptile);
     printf("cosim %s on %s (FuseMax 1-pass %sattention, %ux%u 2D array + %u-PE 1D array), %s: "
-           "E=%" PRIu64 " F=%" PRIu64 " M=%" PRIu64 " P=%" PRIu64 " M0=%" PRIu64 ", seed %" PRIu64 "\n",
+           "E=%" PRIu64 " F=%" PRIu64 " M=%" PRIu64 " P=%" PRIu64 " M0=%" PRIu64 "%s, seed %" PRIu64 "\n",
            ri->mapping->name, ri->arch->name, causal ? "causal " : "", g.rows, g.cols, g.cols,
            ri->workload->name, E, F, M,
-           P, M0, seed);
+           P, M0, split, seed);
     printf("  tiles          : %d (2D %d, 1D %d)\n", ntiles, prog.n[0], prog.n[1]);
     printf("  cycles         : RTL %" PRIu64 ", C tile model %" PRIu64 "\n", rtl_cycles, prog.cycles);
     printf("  max cycle error: %" PRIu64 " (per-tile start and end)\n", max_err);

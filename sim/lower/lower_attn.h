@@ -130,9 +130,14 @@ typedef struct {
  * a key before a query of the block: s R <= min(b C + C - 1, P - 1)), as the engine's
  * schedule does, and marks the partly masked ones (the diagonal) for the PEs' mask. A
  * ragged M = P pads the last chunk and block: the padded keys are after every real
- * query, so the diagonal's mask hides them. Returns 0, or 1 with an error in d (sizes
- * the RTL cannot hold; an order that misses or repeats a tile, or that would let a tile
- * overwrite a register before its reader has read it). */
+ * query, so the diagonal's mask hides them. The order may cover several (batch, head)s
+ * and DRAM tiles of P (ord->nbh, ord->ptile; with the data in DRAM only): block b of
+ * (batch, head) h is global block h nb + b, held by the RTL's register block
+ * (h nb + b) mod ATTN_MAX_BLOCKS; the register blocks serve their blocks in turn, the
+ * next one's chunks continuing the previous one's (the rules and the score banks run on
+ * across them). Returns 0, or 1 with an error in d (sizes the RTL cannot hold; an order
+ * that misses or repeats a tile, or that would let a tile overwrite a register before
+ * its reader has read it). */
 int lower_attn(const RtlGeom *g, uint64_t T, uint64_t E, uint64_t F, uint64_t M, uint64_t P,
                uint64_t M0, bool causal, const AttnOrder *ord, AttnProg *p, Diag *d);
 /* The number of live key chunks of query block b (all of them unless causal). */
