@@ -26,6 +26,9 @@
 /* The validated bound of 1-pass attention in fixed point vs the exact result
  * (sim/func/README.md, "Validated error bounds"). */
 #define ATTN_BOUND_LSB 16.0
+/* ... validated for rows of at most this many keys: beyond, a softmax weight falls below
+ * the words' resolution, so the error is reported, not checked. */
+#define ATTN_BOUND_MAX_M 256
 
 /* The mismatches: each text, the cycle it concerns and whether it is an output value. */
 typedef struct {
@@ -245,7 +248,8 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
     }
     free(s);
     double bound = ATTN_BOUND_LSB * ldexp(1.0, -fx.F);
-    if (worst > bound)
+    bool bounded = M <= ATTN_BOUND_MAX_M;
+    if (bounded && worst > bound)
         add_line(&mm, rtl_cycles, false,
                  xasprintf("run: fixed-point AV differs from double softmax(QK^T)V by %.6g, "
                            "beyond the bound %.6g (%g LSB) of sim/func/README.md", worst, bound,
@@ -348,7 +352,12 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
                PRIu64 " writes %" PRIu64 "\n", tnames[t], buf_level, rtl_tr[t][0], rtl_tr[t][1],
                rtl_tr[t][2], dram_level, rtl_tr[t][3], rtl_tr[t][4]);
     cosim_print_busy(&run);
-    printf("  softmax error  : %.6f max abs vs double softmax(QK^T)V (bound %.6f)\n", worst, bound);
+    if (bounded)
+        printf("  softmax error  : %.6f max abs vs double softmax(QK^T)V (bound %.6f)\n", worst,
+               bound);
+    else
+        printf("  softmax error  : %.6f max abs vs double softmax(QK^T)V (not checked: the "
+               "bound %.6f holds for M <= %d)\n", worst, bound, ATTN_BOUND_MAX_M);
     if (cy.ran)
         printf("  C cycle level  : %" PRIu64 " cycles (engine, whole run, data in DRAM; "
                "analytic %" PRIu64
