@@ -237,11 +237,14 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
                     for (int t = 0; t < prog.n[ATTN_Q1D]; t++)   /* the block's AV tile */
                         if (prog.t[ATTN_Q1D][t].op == A1_AV && prog.t[ATTN_Q1D][t].blk == gb)
                             tile = (uint32_t)t;
+                    char who[48] = "";        /* which (batch, head), when there are several */
+                    if (nbh > 1)
+                        snprintf(who, sizeof who, "(batch, head) %" PRIu64 " ", bh);
                     add_line(&mm, prog.t[ATTN_Q1D][tile].end_cyc, true,
-                             xasprintf("1D tile %u (AV) cycle %" PRIu64 ": (batch, head) %" PRIu64
-                                       " AV[%" PRIu64 ", %" PRIu64 "] = %" PRId64 " in the RTL, %"
-                                       PRId64 " in the C model", tile,
-                                       prog.t[ATTN_Q1D][tile].end_cyc, bh, f, p, got, want));
+                             xasprintf("1D tile %u (AV) cycle %" PRIu64 ": %sAV[%" PRIu64 ", %"
+                                       PRIu64 "] = %" PRId64 " in the RTL, %" PRId64 " in the C "
+                                       "model", tile, prog.t[ATTN_Q1D][tile].end_cyc, who, f, p,
+                                       got, want));
                 }
             }
         }
