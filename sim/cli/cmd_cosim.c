@@ -39,8 +39,11 @@ const CliSpec cosim_spec = {
     "end cycle with the C prediction, and prints a summary. The data starts in DRAM: the\n"
     "RTL moves it through its memory port (a DRAM model with the architecture's bandwidth\n"
     "and latency) by a DMA program lowered from the engine's schedule, and the run's\n"
-    "length (GEMM: exactly; attention: within 1 %) and its traffic per level and tensor\n"
-    "are compared with the engine's cycle level too. Exit code 3 on any mismatch.\n",
+    "length (GEMM: exactly; attention: within 1 %, 2 % with a padded last block) and its\n"
+    "traffic per level and tensor are compared with the engine's cycle level too.\n"
+    "Attention runs every (batch, head) of the workload, each with its own data, and the\n"
+    "engine's DRAM tiles of the queries (mapping.groups.attention.loop.tile): a tile's\n"
+    "query blocks must fit the RTL's 64 register blocks. Exit code 3 on any mismatch.\n",
     cosim_opts, NULL,
 };
 

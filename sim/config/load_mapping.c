@@ -364,7 +364,7 @@ static void load_groups(MappingLoad *L, const Node *n)
 {
     static const char *const keys[] = { "name", "stages", "loop", "buffer", "resident",
                                          "streamed", "spill", "bypass", "reg_bypass", "block",
-                                         "pipelined", "reuse", "nest", NULL };
+                                         "pipelined", "reuse", "nest", "store_copies", NULL };
     static const char *const reuse_keys[] = { "einsum", "copies", "after", NULL };
     static const char *const loop_keys[] = { "rank", "granule", "tile", NULL };
     MappingSpec *m = &L->box->m;
@@ -438,6 +438,9 @@ static void load_groups(MappingLoad *L, const Node *n)
         int64_t blk = 0;
         if (get_int(&g, "block", false, 1, CFG_MAX_RANK, &blk) == GET_OK)
             gs->block = (uint64_t)blk;
+        int64_t sc = 0;
+        if (get_int(&g, "store_copies", false, 1, 1024, &sc) == GET_OK)
+            gs->store_copies = (uint32_t)sc;
         get_names(L, &g, "resident", false, &gs->resident, &gs->n_resident);
         get_names(L, &g, "streamed", false, &gs->streamed, &gs->n_streamed);
         get_names(L, &g, "spill", false, &gs->spill, &gs->n_spill);

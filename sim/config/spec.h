@@ -286,6 +286,8 @@ typedef struct {
                                 as given (clamped to the rank size); 0 = the engine picks
                                 the largest granule multiple that fits */
     const char *buffer;      /* storage level holding the group's on-chip tensors */
+    uint32_t store_copies;   /* outputs stored per item: how many the buffer holds until
+                                their store has read them (0: 2, double-buffered) */
     const char **resident;   /* tensors kept for a whole DRAM tile */
     int n_resident;
     const char **streamed;   /* tensors held one step of the iterative rank at a time */

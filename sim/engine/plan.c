@@ -1276,7 +1276,8 @@ int plan_build(const EngineInput *in, int g, PlanOpts o, PlanGroup *p, char *why
             continue;
         PlanAct st = { .kind = ACT_STORE, .einsum = -1, .tensor = t, .unit = -1,
                        .res = engine_in_names(gs->resident, gs->n_resident, ct->name) ? RES_TILE : RES_ITEM,
-                       .copies = 2, .phase = p->act[i].phase };
+                       .copies = gs->store_copies ? gs->store_copies : 2,
+                       .phase = p->act[i].phase };
         st.has_block = p->act[i].has_block;
         st.bypass = p->bypass && engine_in_names(gs->bypass, gs->n_bypass, ct->name);
         st.deps[0] = (PlanDep){ .prod = i, .kind = DEP_REL };
@@ -1439,7 +1440,7 @@ int plan_capacity(const EngineInput *in, PlanGroup *p, char *why, size_t n_why)
             continue;
         if (pa->bypass)
             continue;
-        uint64_t copies = pa->kind == ACT_STORE ? (pa->res == RES_TILE ? 1 : 2) : pa->copies;
+        uint64_t copies = pa->kind == ACT_STORE && pa->res == RES_TILE ? 1 : pa->copies;
         uint64_t words = plan_words(in, p, i, x);
         bool through_dram = p->spilled && engine_in_names(gs->spill, gs->n_spill,
                                                    c->tensors[engine_view_source(c, pa->tensor)].name);

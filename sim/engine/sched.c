@@ -161,7 +161,7 @@ typedef struct {
     uint64_t slot_end;     /* unpipelined groups: the last result of the previous slot */
     Rec **ring;            /* per actor */
     uint64_t *ring_size;   /* powers of two */
-    uint64_t **store_runs; /* stores: completion of the last 2 runs, by run count */
+    uint64_t **store_runs; /* stores: completion of the last `copies` runs, by run count */
     uint64_t *store_nrun;
     ShapeCache (*cache)[8];
     uint64_t *dram_cyc_cache_words, *dram_cyc_cache;  /* per actor, one entry */
@@ -505,8 +505,11 @@ static uint64_t issue_einsum(Sw *w, int a, uint64_t item, const Item *it, uint64
         else
             ready = umax(ready, t);
     }
-    if (pa->store >= 0 && w->store_nrun[pa->store] >= 2)
-        ready = umax(ready, w->store_runs[pa->store][w->store_nrun[pa->store] % 2]);
+    if (pa->store >= 0) {
+        uint64_t sc = p->act[pa->store].copies, nr = w->store_nrun[pa->store];
+        if (nr >= sc)
+            ready = umax(ready, w->store_runs[pa->store][nr % sc]);
+    }
     /* A stationary operand streamed from DRAM: a pass loads its tile of it into the PEs
      * at its start, so pass q starts once the words of passes 0 .. q have arrived (the
      * transfer's first W bytes take ceil(W / bytes per cycle) cycles, then the latency);
@@ -609,7 +612,7 @@ static void issue_store(Sw *w, int a, uint64_t item, const Item *it)
     r->tag = item;
     r->end = w->dram_free;
     r->use_end = r->end;
-    w->store_runs[a][w->store_nrun[a] % 2] = w->dram_free;
+    w->store_runs[a][w->store_nrun[a] % pa->copies] = w->dram_free;
     w->store_nrun[a]++;
     w->end = umax(w->end, w->dram_free);
     if (w->in->trace)
@@ -750,7 +753,7 @@ static void snap_take(Sw *w, uint64_t k, Snap *s)
     /* units, DRAM, slot end; per port its length and PORT_SNAP intervals; the rings */
     size_t n = (size_t)w->n_units + 2 + 2 * (1 + 2 * (size_t)PORT_SNAP);
     for (int a = 0; a < p->n_act; a++)
-        n += (size_t)w->ring_size[a] * 4 + 2;
+        n += (size_t)w->ring_size[a] * 4 + (p->act[a].kind == ACT_STORE ? p->act[a].copies : 0);
     if (n > s->cap) {
         s->cap = n;
         s->v = xrealloc(s->v, s->cap * sizeof *s->v);
@@ -830,9 +833,10 @@ static void snap_take(Sw *w, uint64_t k, Snap *s)
             }
         }
         if (pa->kind == ACT_STORE) {
-            uint64_t nr = w->store_nrun[a];
-            s->v[i++] = nr >= 1 ? REL(w->store_runs[a][(nr - 1) % 2]) : ABSENT;
-            s->v[i++] = nr >= 2 ? REL(w->store_runs[a][nr % 2]) : ABSENT;
+            /* The last `copies` runs, newest first. */
+            uint64_t nr = w->store_nrun[a], sc = pa->copies;
+            for (uint64_t j = 1; j <= sc; j++)
+                s->v[i++] = nr >= j ? REL(w->store_runs[a][(nr - j) % sc]) : ABSENT;
         }
     }
 #undef REL
@@ -1035,15 +1039,13 @@ static void jump(Sw *w, uint64_t q, uint64_t per, uint64_t lambda, const Snap *p
         if (pa->kind == ACT_STORE) {
             uint64_t nr = w->store_nrun[a];
             uint64_t runs_per = q * (cur->nrun[a] - prev->nrun[a]);
-            uint64_t r0 = w->store_runs[a][0], r1 = w->store_runs[a][1];
+            uint64_t sc = pa->copies, *old_runs = xcalloc(sc, sizeof *old_runs);
+            memcpy(old_runs, w->store_runs[a], sc * sizeof *old_runs);
             w->store_nrun[a] = nr + runs_per;
-            if (runs_per % 2) {
-                w->store_runs[a][0] = add(w, r1, dt);
-                w->store_runs[a][1] = add(w, r0, dt);
-            } else {
-                w->store_runs[a][0] = add(w, r0, dt);
-                w->store_runs[a][1] = add(w, r1, dt);
-            }
+            /* Run nr - j (slot (nr - j) % sc) repeats as run nr + runs_per - j. */
+            for (uint64_t j = 1; j <= sc; j++)
+                w->store_runs[a][(nr + runs_per - j) % sc] = add(w, old_runs[(nr % sc + sc - j) % sc], dt);
+            free(old_runs);
         }
     }
 }
@@ -1201,7 +1203,8 @@ void sched_run(const EngineInput *in, const PlanGroup *p, const SchedLimit *lim,
         w.ring[a] = xcalloc(w.ring_size[a], sizeof **w.ring);
         for (uint64_t i = 0; i < w.ring_size[a]; i++)
             w.ring[a][i].tag = ABSENT;
-        w.store_runs[a] = xcalloc(2, sizeof **w.store_runs);
+        w.store_runs[a] = xcalloc(p->act[a].kind == ACT_STORE ? p->act[a].copies : 1,
+                                  sizeof **w.store_runs);
     }
 
     /* Snapshots at step starts: the last NFULL in full and the hashes of the last NSTEP for

@@ -30,7 +30,7 @@
 /* Largest buffer the RTL simulation allocates, in words. */
 #define LOWER_MAX_BUFFER_WORDS ((uint64_t)1 << 24)
 /* Capacity of the DMA program, in commands; widest memory-port beat, in words. */
-#define LOWER_DMA_CMDS 8192
+#define LOWER_DMA_CMDS 32768
 #define LOWER_MAX_BEAT_WORDS 1024
 
 

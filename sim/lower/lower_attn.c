@@ -67,37 +67,67 @@ const char *lower_attn_op_name(int q, uint32_t op)
     return "?";
 }
 
-static bool rule_broken(const AttnPos *x, int q, uint32_t op_a, uint64_t s_a, uint32_t op_b,
-                        uint64_t s_b, uint64_t b, Diag *d)
+static bool rule_broken(const AttnPos *x, int q, uint32_t op_a, uint64_t s_a, uint64_t b_a,
+                        uint32_t op_b, uint64_t s_b, uint64_t b_b, Diag *d)
 {
-    if (*pos_at(x, q, op_a, s_a, b) < *pos_at(x, q, op_b, s_b, b))
+    if (*pos_at(x, q, op_a, s_a, b_a) < *pos_at(x, q, op_b, s_b, b_b))
         return false;
-    diag_error(d, NULL, 0, "cosim: the engine's schedule issues %s (chunk %" PRIu64 ", block %"
-               PRIu64 ") before %s (chunk %" PRIu64 ")%s", lower_attn_op_name(q, op_b), s_b, b,
-               lower_attn_op_name(q, op_a), s_a, s_a == s_b ? ", which it reads (internal)"
-               : ": it overlaps two chunks of one query block, and the RTL holds one copy of a "
-                 "block's registers (the reuse rules of mappings/fusemax-rtl.cfg keep the "
-                 "schedule from doing so)");
+    if (b_a != b_b)
+        diag_error(d, NULL, 0, "cosim: the engine's schedule issues %s (chunk %" PRIu64 ", block %"
+                   PRIu64 ") before %s (chunk %" PRIu64 ", block %" PRIu64 "), and the RTL keeps "
+                   "both blocks in one register block (it has %d, used in turn): it runs more "
+                   "than %d query blocks at once (a smaller DRAM tile of P, "
+                   "mapping.groups.attention.loop.tile, keeps it from doing so)",
+                   lower_attn_op_name(q, op_b), s_b, b_b, lower_attn_op_name(q, op_a), s_a, b_a,
+                   ATTN_MAX_BLOCKS, ATTN_MAX_BLOCKS);
+    else
+        diag_error(d, NULL, 0, "cosim: the engine's schedule issues %s (chunk %" PRIu64 ", block %"
+                   PRIu64 ") before %s (chunk %" PRIu64 ")%s", lower_attn_op_name(q, op_b), s_b,
+                   b_b, lower_attn_op_name(q, op_a), s_a, s_a == s_b ? ", which it reads (internal)"
+                   : ": it overlaps two chunks of one query block, and the RTL holds one copy of a "
+                     "block's registers (the reuse rules of mappings/fusemax-rtl.cfg keep the "
+                     "schedule from doing so)");
     return true;
 }
 
 /* Whether the order keeps every register safe (the rules above), over each block's live
- * chunks (a prefix: a causal block's later chunks are dead and not in the order). */
+ * chunks (a prefix: a causal block's later chunks are dead and not in the order). The
+ * RTL's register block gb mod ATTN_MAX_BLOCKS serves blocks gb, gb + ATTN_MAX_BLOCKS, ...
+ * in turn: the next block's chunks continue the previous one's (its first chunk is the
+ * previous one's last + 1), so the rules hold across them too, and its first RD and RNV
+ * overwrite what the previous block's AV reads. */
 static bool order_safe(const AttnProg *p, const AttnPos *x, Diag *d)
 {
+    const size_t nr = sizeof attn_rules / sizeof *attn_rules;
     for (uint64_t b = 0; b < x->nb; b++) {
         uint64_t last = lower_attn_live(p, b) - 1;
         for (uint64_t s = 0; s <= last; s++)
-            for (size_t i = 0; i < sizeof attn_rules / sizeof *attn_rules; i++) {
+            for (size_t i = 0; i < nr; i++) {
                 const AttnRule *r = &attn_rules[i];
                 int64_t sa = (int64_t)s + r->ds_a, sb = (int64_t)s + r->ds_b;
                 if (sa < 0 || sb > (int64_t)last)
                     continue;
-                if (rule_broken(x, r->q, r->op_a, (uint64_t)sa, r->op_b, (uint64_t)sb, b, d))
+                if (rule_broken(x, r->q, r->op_a, (uint64_t)sa, b, r->op_b, (uint64_t)sb, b, d))
                     return false;
             }
-        if (rule_broken(x, ATTN_Q1D, A1_RD, last, A1_AV, x->steps - 1, b, d) ||
-            rule_broken(x, ATTN_Q1D, A1_RNV, last, A1_AV, x->steps - 1, b, d))
+        if (rule_broken(x, ATTN_Q1D, A1_RD, last, b, A1_AV, x->steps - 1, b, d) ||
+            rule_broken(x, ATTN_Q1D, A1_RNV, last, b, A1_AV, x->steps - 1, b, d))
+            return false;
+        if (b < ATTN_MAX_BLOCKS)
+            continue;
+        uint64_t a = b - ATTN_MAX_BLOCKS, la = lower_attn_live(p, a) - 1;
+        for (size_t i = 0; i < nr; i++) {
+            const AttnRule *r = &attn_rules[i];
+            uint64_t gap = (uint64_t)(r->ds_b - r->ds_a);   /* chunks from a's to b's */
+            for (uint64_t sa = la + 1 > gap ? la + 1 - gap : 0; gap && sa <= la; sa++) {
+                uint64_t sb = sa + gap - (la + 1);
+                if (sb <= last &&
+                    rule_broken(x, r->q, r->op_a, sa, a, r->op_b, sb, b, d))
+                    return false;
+            }
+        }
+        if (rule_broken(x, ATTN_Q1D, A1_AV, x->steps - 1, a, A1_RD, 0, b, d) ||
+            rule_broken(x, ATTN_Q1D, A1_AV, x->steps - 1, a, A1_RNV, 0, b, d))
             return false;
     }
     return true;
@@ -126,10 +156,11 @@ static AttnTile t_one(uint32_t op, uint64_t s, uint64_t b, uint32_t len)
                        .bank = (uint32_t)(s & 1), .len = len };
 }
 
-uint64_t lower_attn_live(const AttnProg *p, uint64_t b)
+uint64_t lower_attn_live(const AttnProg *p, uint64_t gb)
 {
     if (!p->causal)
         return p->steps;
+    uint64_t b = gb % p->nb;
     uint64_t q_last = b * p->C + p->C - 1 < p->P - 1 ? b * p->C + p->C - 1 : p->P - 1;
     uint64_t n = q_last / p->R + 1;
     return n < p->steps ? n : p->steps;
@@ -137,9 +168,9 @@ uint64_t lower_attn_live(const AttnProg *p, uint64_t b)
 
 /* Whether the live item (chunk s, block b) has a key after a query, padding included
  * (a padded key is after every query): the diagonal, masked by the PEs. */
-static bool item_partial(const AttnProg *p, uint64_t s, uint64_t b)
+static bool item_partial(const AttnProg *p, uint64_t s, uint64_t gb)
 {
-    return p->causal && s * p->R + p->R - 1 > b * p->C;
+    return p->causal && s * p->R + p->R - 1 > gb % p->nb * p->C;
 }
 
 int lower_attn(const RtlGeom *g, uint64_t T, uint64_t E, uint64_t F, uint64_t M, uint64_t P,
@@ -165,13 +196,25 @@ int lower_attn(const RtlGeom *g, uint64_t T, uint64_t E, uint64_t F, uint64_t M,
         return 1;
     }
     uint64_t Mp = (M + R - 1) / R * R, Pp = (P + C - 1) / C * C;
-    if (Pp / C > ATTN_MAX_BLOCKS || F > ATTN_MAX_F || E > 65535 || F < 1 || E < 1) {
-        diag_error(d, NULL, 0, "cosim: the RTL holds at most %d query blocks of %"
-                   PRIu64 " (P <= %" PRIu64 ") and F <= %d; got P = %" PRIu64 ", F = %" PRIu64,
-                   ATTN_MAX_BLOCKS, C, (uint64_t)ATTN_MAX_BLOCKS * C, ATTN_MAX_F, P, F);
+    uint64_t nbh = ord->nbh ? ord->nbh : 1, pt = ord->ptile && ord->ptile < P ? ord->ptile : Pp;
+    if (pt % C || pt / C > ATTN_MAX_BLOCKS) {
+        diag_error(d, NULL, 0, "cosim: the engine's DRAM tile of P has %" PRIu64 " queries; the "
+                   "RTL needs whole blocks of %" PRIu64 ", at most %d of them (P <= %" PRIu64
+                   " or mapping.groups.attention.loop.tile <= %" PRIu64 ")", pt, C,
+                   ATTN_MAX_BLOCKS, (uint64_t)ATTN_MAX_BLOCKS * C, (uint64_t)ATTN_MAX_BLOCKS * C);
         return 1;
     }
-    if (E * Pp + E * Mp + F * Mp > g->glb_words || F * Pp > g->glb_words) {
+    if (F > ATTN_MAX_F || E > 65535 || F < 1 || E < 1 || nbh * Pp / C > UINT32_MAX) {
+        diag_error(d, NULL, 0, "cosim: the RTL takes F <= %d and E <= 65535, got F = %" PRIu64
+                   ", E = %" PRIu64, ATTN_MAX_F, F, E);
+        return 1;
+    }
+    if (!ord->dram && (nbh != 1 || pt != Pp)) {
+        diag_error(d, NULL, 0, "cosim: with the data on chip the RTL runs one (batch, head) and "
+                   "P whole");
+        return 1;
+    }
+    if (!ord->dram && (E * Pp + E * Mp + F * Mp > g->glb_words || F * Pp > g->glb_words)) {
         diag_error(d, NULL, 0, "cosim: Q, K and V (%" PRIu64 " words) or AV (%" PRIu64 ") do not "
                    "fit the RTL buffers (%u words each)", E * Pp + E * Mp + F * Mp, F * Pp,
                    g->glb_words);
@@ -193,10 +236,11 @@ int lower_attn(const RtlGeom *g, uint64_t T, uint64_t E, uint64_t F, uint64_t M,
     p->Mp = Mp, p->Pp = Pp, p->causal = causal;
     p->nb = Pp / C;
     p->steps = Mp / R;
-    uint64_t nb = p->nb, steps = p->steps, live = 0;
-    for (uint64_t b = 0; b < nb; b++)
+    p->nbh = nbh, p->ptile = pt, p->nbt = pt / C, p->ntp = (Pp + pt - 1) / pt;
+    uint64_t nb = p->nb, NB = nbh * nb, steps = p->steps, live = 0;
+    for (uint64_t b = 0; b < NB; b++)
         live += lower_attn_live(p, b);
-    uint64_t n2 = live * 5, n1 = live * 6 + nb;
+    uint64_t n2 = live * 5, n1 = live * 6 + NB;
     /* The queues are rings the host keeps fed: a queue's program (and its END) is bounded
      * by the 32-bit absolute tile ids and the program's int count, not by the ring; the
      * tile words hold 24-bit buffer addresses. */
@@ -218,36 +262,43 @@ int lower_attn(const RtlGeom *g, uint64_t T, uint64_t E, uint64_t F, uint64_t M,
     p->q_base = 0;
     p->k_base = (uint32_t)(E * Pp);
     p->v_base = (uint32_t)(E * Pp + E * Mp);
-    AttnPos x = { { NULL, NULL }, steps, nb };
+    AttnPos x = { { NULL, NULL }, steps, NB };
+    uint64_t *vbase = NULL;
     int rc = 1;
     for (int q = 0; q < 2; q++) {
         p->t[q] = xcalloc((size_t)ord->n[q], sizeof *p->t[q]);
-        x.pos[q] = xcalloc(ATTN_OPS * steps * nb, sizeof *x.pos[q]);
-        for (uint64_t i = 0; i < ATTN_OPS * steps * nb; i++)
+        x.pos[q] = xcalloc(ATTN_OPS * steps * NB, sizeof *x.pos[q]);
+        for (uint64_t i = 0; i < ATTN_OPS * steps * NB; i++)
             x.pos[q][i] = -1;
         for (int i = 0; i < ord->n[q]; i++) {
             const AttnSlot *o = &ord->v[q][i];
+            uint64_t pb = (uint64_t)o->tile * p->nbt + o->b, gb = o->bh * nb + pb;
             bool known = q == ATTN_Q2D ? o->op >= A2_BQK && o->op <= A2_SLNV
                                        : o->op >= A1_RM && o->op <= A1_AV;
             bool av = o->op == A1_AV && q == ATTN_Q1D;
-            if (!known || o->b >= nb || (av ? o->s + 1 != steps : o->s >= lower_attn_live(p, o->b)) ||
-                *pos_at(&x, q, o->op, o->s, o->b) >= 0) {
+            if (!known || o->b >= p->nbt || pb >= nb || o->bh >= nbh ||
+                (av ? o->s + 1 != steps : o->s >= lower_attn_live(p, gb)) ||
+                *pos_at(&x, q, o->op, o->s, gb) >= 0) {
                 diag_error(d, NULL, 0, "cosim: internal: tile %d of queue %d (opcode %u, chunk %u, "
-                           "block %u) is not a tile of the cascade or repeats one", i, q, o->op,
-                           o->s, o->b);
+                           "block %u of tile %u, (batch, head) %u) is not a tile of the cascade "
+                           "or repeats one", i, q, o->op, o->s, o->b, o->tile, o->bh);
                 goto done;
             }
-            *pos_at(&x, q, o->op, o->s, o->b) = i;
+            *pos_at(&x, q, o->op, o->s, gb) = i;
         }
     }
     if (!order_safe(p, &x, d))
         goto done;
+    /* Score banks alternate over the chunks a register block runs, across its blocks. */
+    vbase = xcalloc(NB, sizeof *vbase);
+    for (uint64_t b = ATTN_MAX_BLOCKS; b < NB; b++)
+        vbase[b] = vbase[b - ATTN_MAX_BLOCKS] + lower_attn_live(p, b - ATTN_MAX_BLOCKS);
     uint32_t ex = (uint32_t)(T + 2);
     for (int q = 0; q < 2; q++)
         for (int i = 0; i < ord->n[q]; i++) {
             const AttnSlot *o = &ord->v[q][i];
             AttnTile *t = &p->t[q][i];
-            uint64_t s = o->s, b = o->b;
+            uint64_t s = o->s, b = o->bh * nb + (uint64_t)o->tile * p->nbt + o->b;
             if (q == ATTN_Q2D) {
                 switch (o->op) {
                 case A2_BQK:  *t = t_bqk(p, s, b); break;
@@ -274,6 +325,8 @@ int lower_attn(const RtlGeom *g, uint64_t T, uint64_t E, uint64_t F, uint64_t M,
                          : o->op == A1_RNV ? A2_SLNV : 0;
             if (dep)
                 t->has_dep = true, t->dep = (uint32_t)*pos_at(&x, 1 - q, dep, s, b);
+            t->slot = (uint32_t)(b % ATTN_MAX_BLOCKS);
+            t->bank = (uint32_t)((vbase[b] + s) & 1);
         }
     p->n[0] = ord->n[0], p->n[1] = ord->n[1];
     if (lower_attn_predict(p)) {
@@ -282,6 +335,7 @@ int lower_attn(const RtlGeom *g, uint64_t T, uint64_t E, uint64_t F, uint64_t M,
     }
     rc = 0;
 done:
+    free(vbase);
     free(x.pos[0]);
     free(x.pos[1]);
     if (rc)
@@ -403,7 +457,7 @@ void lower_attn_encode(const AttnTile *t, uint64_t w[4])
            (uint64_t)(t->k & 0xffff) << 16 | (uint64_t)t->dep << 32;
     w[1] = (uint64_t)t->lda | (uint64_t)t->ldb << 32;
     w[2] = (uint64_t)(t->a & ATTN_MAX_ADDR) | (uint64_t)(t->b & ATTN_MAX_ADDR) << 24 |
-           (uint64_t)(t->blk & 0xff) << 48 | (uint64_t)(t->k2 & 0xff) << 56;
+           (uint64_t)(t->slot & 0xff) << 48 | (uint64_t)(t->k2 & 0xff) << 56;
     w[3] = (uint64_t)t->need_loads | (uint64_t)(t->a2 & ATTN_MAX_ADDR) << 32;
 }
 

@@ -50,6 +50,13 @@
 #define ATTN_MAX_BLOCKS 64
 #define ATTN_MAX_F 32
 #define ATTN_QUEUE_TILES 16384
+/* Largest whole-run difference between the tile rules (and the RTL) and the engine's cycle
+ * level, percent: the engine's buffer-port turns, which the RTL does not model, cost a few
+ * cycles. A padded run (ragged M or P) may differ more: the engine charges a ragged last
+ * block's systolic fill for its real columns (R + w - 1), the RTL runs the padded block
+ * whole (R + C - 1), once per (batch, head). */
+#define ATTN_ENGINE_TOL_PCT 1.0
+#define ATTN_ENGINE_TOL_PADDED_PCT 2.0
 #define ATTN_MAX_TILES 0x7fffffff
 #define ATTN_MAX_ADDR 0xffffffu
 
@@ -61,7 +68,8 @@ typedef struct {
     bool first;                   /* first chunk: RM, RD, RNV start from -inf, 0, 0 */
     bool has_dep;
     bool mask;                    /* causal diagonal 2D tile: PE (i, j) masks i > j */
-    uint32_t blk;                 /* query block */
+    uint32_t blk;                 /* query block: (batch, head) bh's block pb is bh nb + pb */
+    uint32_t slot;                /* the RTL's register block (blk mod ATTN_MAX_BLOCKS) */
     uint32_t s;                   /* key chunk (AV: the last) */
     uint32_t need_loads;          /* 2D, data in DRAM: the DMA loads completed before it
                                      issues (the program's first need_loads loads) */
@@ -80,15 +88,21 @@ typedef struct {
  * [55:48] blk, [63:56] k2; w3 [31:0] need_loads, [55:32] a2. The END tile is all zero. */
 
 /* One tile of a queue in issue order: its Einsum's opcode (A2_* but not A2_PAIR, or
- * A1_*), chunk s and query block b (AV: the last chunk). */
+ * A1_*), chunk s, (batch, head) bh, DRAM tile of P and query block b in it (AV: the last
+ * chunk). */
 typedef struct {
-    uint32_t op, s, b;
+    uint32_t op, s, b, bh, tile;
 } AttnSlot;
 
-/* The issue order of each queue (v[ATTN_Q2D], v[ATTN_Q1D]): the engine's schedule. */
+/* The issue order of each queue (v[ATTN_Q2D], v[ATTN_Q1D]): the engine's schedule, over
+ * nbh (batch, head)s (0 or 1: one) and DRAM tiles of ptile queries (0: P whole). dram:
+ * the data starts in DRAM (dram_lower_attn lays the buffers out); otherwise Q, K and V
+ * of the one (batch, head) must fit the buffer whole. */
 typedef struct AttnOrder {
     AttnSlot *v[2];
     int n[2];
+    uint64_t nbh, ptile;
+    bool dram;
 } AttnOrder;
 
 typedef struct {
@@ -97,6 +111,8 @@ typedef struct {
     uint64_t cycles;              /* predicted run length: the latest end */
     uint64_t E, F, M, P, R, C, T, nb, steps;
     uint64_t Mp, Pp;              /* M, P padded to whole chunks and blocks (steps R, nb C) */
+    uint64_t nbh;                 /* (batch, head)s, each its own Q, K, V and AV */
+    uint64_t ptile, nbt, ntp;     /* queries per DRAM tile of P, its blocks, tiles per P */
     bool causal;                  /* causal cascade: only live tiles, diagonal ones masked */
     /* engine buffer: Q (E x Pp), K (E x Mp), V (F x Mp), row-major, padding zero; the
      * output buffer holds AV as F x Pp */
@@ -111,7 +127,8 @@ typedef struct {
     double dram_bpc;
     uint32_t dram_latency, word_bits;
     uint64_t *dma_done;
-    uint64_t dram_q, dram_k, dram_v, dram_av;   /* DRAM word addresses */
+    uint64_t dram_q, dram_k, dram_v, dram_av;   /* DRAM word addresses (batch, head) 0 */
+    uint64_t dram_bh;             /* DRAM words per (batch, head) */
 } AttnProg;
 
 /* Lowers attention with the given sizes onto geometry g (array rows R = M0, C columns
@@ -122,9 +139,14 @@ typedef struct {
  * a key before a query of the block: s R <= min(b C + C - 1, P - 1)), as the engine's
  * schedule does, and marks the partly masked ones (the diagonal) for the PEs' mask. A
  * ragged M = P pads the last chunk and block: the padded keys are after every real
- * query, so the diagonal's mask hides them. Returns 0, or 1 with an error in d (sizes
- * the RTL cannot hold; an order that misses or repeats a tile, or that would let a tile
- * overwrite a register before its reader has read it). */
+ * query, so the diagonal's mask hides them. The order may cover several (batch, head)s
+ * and DRAM tiles of P (ord->nbh, ord->ptile; with the data in DRAM only): block b of
+ * (batch, head) h is global block h nb + b, held by the RTL's register block
+ * (h nb + b) mod ATTN_MAX_BLOCKS; the register blocks serve their blocks in turn, the
+ * next one's chunks continuing the previous one's (the rules and the score banks run on
+ * across them). Returns 0, or 1 with an error in d (sizes the RTL cannot hold; an order
+ * that misses or repeats a tile, or that would let a tile overwrite a register before
+ * its reader has read it). */
 int lower_attn(const RtlGeom *g, uint64_t T, uint64_t E, uint64_t F, uint64_t M, uint64_t P,
                uint64_t M0, bool causal, const AttnOrder *ord, AttnProg *p, Diag *d);
 /* The number of live key chunks of query block b (all of them unless causal). */

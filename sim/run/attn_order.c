@@ -43,8 +43,8 @@ static void on_pass(void *ctx, const EngineEvent *ev)
     int q = strcmp(ev->unit, "array2d") == 0 ? ATTN_Q2D : strcmp(ev->unit, "array1d") == 0 ? ATTN_Q1D : -1;
     const char *name = x->c->einsums[ev->einsum].name;
     uint32_t op = q < 0 ? 0 : op_of(q == ATTN_Q2D ? OPS_A2 : OPS_A1, name);
-    if (!op || (q == ATTN_Q2D && op == A2_PAIR) || ev->passes != 1 || ev->bh || ev->tile || ev->step > UINT32_MAX ||
-        ev->block > UINT32_MAX) {
+    if (!op || (q == ATTN_Q2D && op == A2_PAIR) || ev->passes != 1 || ev->bh > UINT32_MAX ||
+        ev->tile > UINT32_MAX || ev->step > UINT32_MAX || ev->block > UINT32_MAX) {
         snprintf(x->err, sizeof x->err, "%s on %s (%" PRIu64 " passes, (batch, head) %" PRIu64
                  ", tile %" PRIu64 ")", name, ev->unit ? ev->unit : "DRAM", ev->passes, ev->bh,
                  ev->tile);
@@ -54,7 +54,8 @@ static void on_pass(void *ctx, const EngineEvent *ev)
         x->cap[q] = x->cap[q] ? 2 * x->cap[q] : 256;
         x->o->v[q] = xrealloc(x->o->v[q], (size_t)x->cap[q] * sizeof *x->o->v[q]);
     }
-    x->o->v[q][x->o->n[q]++] = (AttnSlot){ op, (uint32_t)ev->step, (uint32_t)ev->block };
+    x->o->v[q][x->o->n[q]++] = (AttnSlot){ op, (uint32_t)ev->step, (uint32_t)ev->block,
+                                           (uint32_t)ev->bh, (uint32_t)ev->tile };
 }
 
 int run_attn_order(const RunInputs *ri, AttnOrder *o, Diag *d)
@@ -81,6 +82,9 @@ int run_attn_schedule(const RunInputs *ri, bool on_chip, AttnOrder *o, EngineEve
     engine_analytic(&in, res);
     if (res->feasible)
         engine_cycle(&in, res, cy);
+    o->nbh = (uint64_t)ri->workload->batch * (uint64_t)ri->workload->heads;
+    o->ptile = res->n_groups ? res->groups[0].tile : 0;
+    o->dram = !on_chip;
     int rc = 0;
     if (!res->feasible || !cy->ran) {
         diag_error(d, ri->mapping->path, ri->mapping->loc.line, "attention: the engine has no "
@@ -89,8 +93,7 @@ int run_attn_schedule(const RunInputs *ri, bool on_chip, AttnOrder *o, EngineEve
         rc = 1;
     } else if (x.err[0]) {
         diag_error(d, ri->mapping->path, ri->mapping->loc.line, "attention: the RTL's queues "
-                   "take one pass per block of one (batch, head) and DRAM tile; the engine's "
-                   "schedule has %s", x.err);
+                   "take one pass per block; the engine's schedule has %s", x.err);
         rc = 1;
     }
     if (rc) {

@@ -171,14 +171,14 @@ static void test_program(uint32_t R, uint32_t C, uint64_t E, uint64_t F, uint64_
  * BQK of chunk s + 1 on its bank, SLNV of chunk s on the other, E, F and both rows. */
 static void test_encode(void)
 {
-    AttnTile pt = { .op = A2_PAIR, .blk = 3, .bank = 1, .k = 8, .k2 = 6, .len = 14, .a = 100,
+    AttnTile pt = { .op = A2_PAIR, .blk = 67, .slot = 3, .bank = 1, .k = 8, .k2 = 6, .len = 14, .a = 100,
                     .a2 = 200, .lda = 16, .dep = 7 };
     uint64_t w[4];
     lower_attn_encode(&pt, w);
     CHECK_EQ_INT(w[0] & 0xff, A2_PAIR);
     CHECK_EQ_INT((w[0] >> 10) & 1, 1);                   /* BQK bank: chunk s + 1 */
     CHECK_EQ_INT((w[0] >> 11) & 1, 0);                   /* SLNV bank: chunk s */
-    CHECK_EQ_INT((w[2] >> 48) & 0xff, 3);                /* block */
+    CHECK_EQ_INT((w[2] >> 48) & 0xff, 3);                /* the register block */
     CHECK_EQ_INT((w[0] >> 16) & 0xffff, 8);              /* E */
     CHECK_EQ_INT(w[2] >> 56, 6);                         /* F */
     CHECK_EQ_INT(w[2] & 0xffffff, 100);                  /* K rows of chunk s + 1 */
@@ -405,6 +405,57 @@ static void test_errors(void)
     lower_attn_free(&p);
 }
 
+/* Two (batch, head)s of 40 blocks each: 80 query blocks on the RTL's 64 register blocks,
+ * block gb in register block gb mod 64. One (batch, head) after the other is safe, and a
+ * register block's score banks keep alternating across the blocks it serves; both
+ * (batch, head)s in one sweep over the chunks would overwrite a shared register block's
+ * registers before they are read, and are refused. */
+static void test_shared_blocks(void)
+{
+    RtlGeom g = geom(4, 4);
+    const uint64_t steps = 3, nb = 40;
+    for (int mixed = 0; mixed < 2; mixed++) {
+        AttnOrder o;
+        if (mixed) {
+            o = order_of(steps, 2 * nb, false);
+            for (int q = 0; q < 2; q++)
+                for (int i = 0; i < o.n[q]; i++)
+                    o.v[q][i].bh = o.v[q][i].b / nb, o.v[q][i].b %= nb;
+        } else {
+            AttnOrder one = order_of(steps, nb, false);
+            o = (AttnOrder){ { xcalloc(2 * (size_t)one.n[0], sizeof(AttnSlot)),
+                               xcalloc(2 * (size_t)one.n[1], sizeof(AttnSlot)) }, { 0, 0 } };
+            for (uint32_t bh = 0; bh < 2; bh++)
+                for (int q = 0; q < 2; q++)
+                    for (int i = 0; i < one.n[q]; i++) {
+                        o.v[q][o.n[q]] = one.v[q][i];
+                        o.v[q][o.n[q]++].bh = bh;
+                    }
+            lower_attn_order_free(&one);
+        }
+        o.nbh = 2;
+        o.dram = true;
+        AttnProg p;
+        Diag d;
+        diag_init(&d);
+        int rc = lower_attn(&g, 5, 8, 8, steps * 4, nb * 4, 4, false, &o, &p, &d);
+        CHECK_EQ_INT(rc, mixed);
+        if (mixed)
+            CHECK(d.n && strstr(d.e[0].msg, "one register block") != NULL);
+        for (int i = 0; !rc && i < p.n[ATTN_Q2D]; i++) {
+            const AttnTile *t = &p.t[ATTN_Q2D][i];
+            CHECK_EQ_INT(t->slot, t->blk % ATTN_MAX_BLOCKS);
+            /* register block 0..15 serve a second block: its chunks continue at 3 */
+            uint64_t chunks_before = t->blk >= ATTN_MAX_BLOCKS ? steps : 0;
+            CHECK_EQ_INT(t->bank, (chunks_before + t->s) & 1);
+        }
+        if (!rc)
+            lower_attn_free(&p);
+        lower_attn_order_free(&o);
+        diag_free(&d);
+    }
+}
+
 int main(void)
 {
     test_pair_last();
@@ -419,5 +470,6 @@ int main(void)
     test_dma_predict();
     test_errors();
     test_causal();
+    test_shared_blocks();
     return CHECK_DONE();
 }
