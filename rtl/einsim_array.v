@@ -405,7 +405,8 @@ module einsim_array #(
     ofr = {(RB+1){1'b0}}; opc = {PW{1'b0}}; orh = {RHW{1'b0}}; och = {CHW{1'b0}};
     ohs = {HB{1'b0}}; oa = {W{1'b0}}; ob = {W{1'b0}};
     oav = 1'b0; oaf = 1'b0; oal = 1'b0; oxt = {XTW{1'b0}}; oct = {CTW{1'b0}};
-    ort = {RTW{1'b0}}; ops = {A{1'b0}};
+    ort = {RTW{1'b0}}; ops = {A{1'b0}}; ocur = {W{1'b0}}; opsa = {A{1'b0}};
+    omb = {W{1'b0}}; omx = {W{1'b0}}; obase = {A{1'b0}}; oxop = 3'd0; oattn = 1'b0;
     for (oj = 0; oj < C; oj = oj + 1) begin
       // -- the column's GEMM OS result
       ofv = 1'b0; ofi = {RB{1'b0}};
@@ -438,7 +439,10 @@ module einsim_array #(
         res[oj] = pe_mac(oaf ? {A{1'b0}} : acc_q[opc], A'(oa), A'(ob), 32'(ofi), oj);
         resv[oj] = 1'b1; res_rt[oj] = ort; res_ct[oj] = oct;
       end
-      // -- the bottom row's PE (R-1, oj): its next partial sum (no output register)
+      // -- the bottom row's PE (R-1, oj): its next partial sum (no output register), where
+      // the array's reading of it needs one: GEMM WS (the write-back) and attention (the
+      // column reductions). In GEMM OS the results leave on the column buses and ps_o is
+      // 0. Only the one function the element's op needs is evaluated.
       ohs = ptr_q - HB'(oj);
       orh = RHW'((R - 1) * D) + RHW'(ohs);
       if (oj == 0) begin
@@ -449,28 +453,35 @@ module einsim_array #(
       ohs = ptr_q - HB'(R - 1);
       och = CHW'(oj * D) + CHW'(ohs);
       opc = PW'((R - 1) * C) + PW'(oj);
-      if (R == 1) begin
-        ob = b_e[oj]; oct = ct_e[oj]; ops = ps_e[oj];
-      end else begin
-        ob = hb[och][W-1:0]; oct = hct[och];
-        ops = ps_q[opc - PW'(C)];
-      end
+      oct = (R == 1) ? ct_e[oj] : hct[och];
       oxop  = oxt[2:0];
       oattn = oxop != X_GEMM;
-      ocur  = oattn ? s_q[SQW'((R - 1) * C + oj) * SQW'(SN) + SQW'(oxt[3 +: BW + 1])] : {W{1'b0}};
-      opsa  = (oattn && R == 1) ? (oxop == X_LM ? {{(A-W){1'b1}}, WMIN} : {A{1'b0}}) : ops;
-      if (oattn)
-        omb = oxop == X_SLNV ? ocur : ob;
-      else if (!ws_i)
-        omb = ob;
-      else if (oaf)
-        omb = wsr_q[(R - 1) * C + oj];
-      else
-        omb = w_q[opc];
-      obase = (oattn ? oxop == X_SLNV : ws_i) ? opsa : (oaf ? {A{1'b0}} : acc_q[opc]);
-      omx   = fx_max(opsa[W-1:0], ocur);
-      psb[oj] = oxop == X_LM ? {{(A-W){omx[W-1]}}, omx}
-              : oxop == X_SLD ? fx_acc_add(opsa, ocur) : pe_mac(obase, A'(oa), A'(omb), R - 1, oj);
+      psb[oj] = {A{1'b0}};
+      if (oattn || ws_i) begin
+        if (R == 1) begin
+          ob = b_e[oj]; ops = ps_e[oj];
+        end else begin
+          ob = hb[och][W-1:0]; ops = ps_q[opc - PW'(C)];
+        end
+        ocur = oattn ? s_q[SQW'((R - 1) * C + oj) * SQW'(SN) + SQW'(oxt[3 +: BW + 1])]
+                     : {W{1'b0}};
+        opsa = (oattn && R == 1) ? (oxop == X_LM ? {{(A-W){1'b1}}, WMIN} : {A{1'b0}}) : ops;
+        if (oxop == X_LM) begin
+          omx = fx_max(opsa[W-1:0], ocur);
+          psb[oj] = {{(A-W){omx[W-1]}}, omx};
+        end else if (oxop == X_SLD) begin
+          psb[oj] = fx_acc_add(opsa, ocur);
+        end else begin
+          if (oattn)
+            omb = oxop == X_SLNV ? ocur : ob;
+          else if (oaf)
+            omb = wsr_q[(R - 1) * C + oj];
+          else
+            omb = w_q[opc];
+          obase = (oattn ? oxop == X_SLNV : 1'b1) ? opsa : (oaf ? {A{1'b0}} : acc_q[opc]);
+          psb[oj] = pe_mac(obase, A'(oa), A'(omb), R - 1, oj);
+        end
+      end
       ctb[oj] = oct;
       if (oj == C - 1) begin
         avb = oav; alb = oal; xtb = oxt;

@@ -58,6 +58,7 @@ struct Dram {
     std::vector<uint64_t> mem;
     std::deque<DramXfer> rd, wr;   // transfers whose data has not all moved / not answered
     uint64_t free = 0;             // the channel's next free cycle
+    bool rdata_set = false;        // the core's R data bus holds a beat's words
 
     // A request accepted in cycle c: the channel serves requests in order.
     DramXfer accept(bool write, uint64_t addr, uint64_t words, uint64_t c)
@@ -96,18 +97,28 @@ struct CosimHandle {
 
 #if COSIM_DRAM_PORT
 // The memory port's wide data buses are Verilator words (32-bit chunks) or one integer.
+// A field of n <= 64 bits from bit lo, moved a 32-bit chunk at a time (a beat holds up to
+// 1024 words: bit by bit, a full beat cost tens of thousands of instructions).
 template <std::size_t N> static uint64_t get_bits(const VlWide<N> &v, uint32_t lo, uint32_t n)
 {
     uint64_t r = 0;
-    for (uint32_t b = 0; b < n; b++)
-        r |= (uint64_t)((v[(lo + b) / 32] >> ((lo + b) % 32)) & 1u) << b;
+    for (uint32_t got = 0; got < n;) {
+        uint32_t off = lo % 32, take = 32 - off < n - got ? 32 - off : n - got;
+        uint32_t m = take == 32 ? ~0u : ((1u << take) - 1);
+        r |= (uint64_t)((v[lo / 32] >> off) & m) << got;
+        got += take;
+        lo += take;
+    }
     return r;
 }
 template <std::size_t N> static void put_bits(VlWide<N> &v, uint32_t lo, uint32_t n, uint64_t x)
 {
-    for (uint32_t b = 0; b < n; b++) {
-        uint32_t m = 1u << ((lo + b) % 32);
-        v[(lo + b) / 32] = ((x >> b) & 1) ? (v[(lo + b) / 32] | m) : (v[(lo + b) / 32] & ~m);
+    for (uint32_t put = 0; put < n;) {
+        uint32_t off = lo % 32, take = 32 - off < n - put ? 32 - off : n - put;
+        uint32_t m = (take == 32 ? ~0u : ((1u << take) - 1)) << off;
+        v[lo / 32] = (v[lo / 32] & ~m) | (((uint32_t)(x >> put) << off) & m);
+        put += take;
+        lo += take;
     }
 }
 template <std::size_t N> static void clear_bits(VlWide<N> &v)
@@ -145,7 +156,11 @@ static void dram_cycle(CosimHandle *h, uint64_t c)
     t->m_rwords_i = 0;
     t->m_wready_i = 0;
     t->m_bvalid_i = 0;
-    clear_bits(t->m_rdata_i);
+    // (the R data bus is cleared only after a beat: it is up to 1024 words wide)
+    if (d.rdata_set) {
+        clear_bits(t->m_rdata_i);
+        d.rdata_set = false;
+    }
     if (t->m_arvalid_o)
         d.rd.push_back(d.accept(false, t->m_araddr_o, t->m_arlen_o, c));
     if (t->m_awvalid_o)
@@ -160,6 +175,7 @@ static void dram_cycle(CosimHandle *h, uint64_t c)
             if (n && t->m_rready_o) {
                 for (uint32_t p = 0; p < n; p++)
                     put_bits(t->m_rdata_i, p * wb, wb, d.read(x.addr + x.sent + p));
+                d.rdata_set = true;
                 t->m_rvalid_i = 1;
                 t->m_rwords_i = (uint32_t)n;
                 x.sent += n;
@@ -185,7 +201,6 @@ static void dram_cycle(CosimHandle *h, uint64_t c)
             d.wr.pop_front();
         }
     }
-    t->eval();
 }
 #endif
 
@@ -206,18 +221,37 @@ static void half(CosimHandle *h, int clk)
     h->ctx->timeInc(1);
 }
 
-static void clock(CosimHandle *h)
+// One clock cycle: the falling edge, the memory port's inputs of the cycle (in a run),
+// the rising edge. settled: no input has changed since the last evaluation (the previous
+// clock's rising edge). The core has no logic on the falling edge or the clock's level,
+// so then, without waves, the falling edge is evaluated together with the memory port's
+// inputs (two evaluations a cycle instead of three): busy_o and the port's outputs read
+// before are those of the rising edge's evaluation, which the falling edge's would repeat.
+static void clock(CosimHandle *h, bool settled)
 {
-    half(h, 0);
+#if VM_TRACE
+    if (h->fst)
+        settled = false;
+#endif
+    bool run = COSIM_DRAM_PORT && h->clocks >= h->run_base;
+    if (settled && run)
+        h->top->clk_i = 0;
+    else
+        half(h, 0);
     if (h->top->busy_o)
         h->busy_clocks++;
 #if COSIM_DRAM_PORT
-    if (h->clocks >= h->run_base)
+    if (run) {
         dram_cycle(h, h->clocks - h->run_base);
+        h->top->eval();
+        if (settled)
+            h->ctx->timeInc(1);
+    }
 #endif
     half(h, 1);
     h->clocks++;
 }
+static void clock(CosimHandle *h) { clock(h, false); }
 
 template <typename T> static void host_clock_init(T *t)
 {
@@ -368,8 +402,9 @@ void einsim_cosim_start(CosimHandle *h)
 
 int einsim_cosim_step(CosimHandle *h, uint64_t n)
 {
+    // After the first clock, the inputs change only in the clocks' own evaluations.
     for (uint64_t i = 0; i < n && !h->top->done_o; i++)
-        clock(h);
+        clock(h, i > 0);
     return h->top->done_o ? 1 : 0;
 }
 
