@@ -95,16 +95,18 @@ module einsim_attn #(
   // ---- buffers -------------------------------------------------------------------------
   reg [W-1:0] abuf [0:GW-1];
   reg [W-1:0] obuf [0:GW-1];
-  // DMA beat: word q into dma_addr_i + q (one block per word, as einsim_glb); stores read
-  // BWD words from dma_raddr_i
-  genvar gq;
-  generate
-    for (gq = 0; gq < BWD; gq = gq + 1) begin : g_dma
-      always @(posedge clk_i) begin
-        if (dma_we_i && gq < dma_n_i && dma_addr_i + gq < GW) abuf[dma_addr_i + gq] <= dma_data_i[gq*W +: W];
-      end
-    end
-  endgenerate
+  // Writes (as einsim_glb): the host's word, and the DMA beat (word q into dma_addr_i + q),
+  // by one loop that runs only in a cycle the DMA writes. Blocking writes are safe here:
+  // only combinational logic reads abuf. Stores read BWD words from dma_raddr_i.
+  integer gq;
+  /* verilator lint_off BLKSEQ */
+  always @(posedge clk_i) begin
+    if (ld_we_i && ld_sel_i == 4'd3 && ld_addr_i < GW) abuf[ld_addr_i] = ld_data_i[W-1:0];
+    if (dma_we_i)
+      for (gq = 0; gq < BWD && gq < dma_n_i; gq = gq + 1)
+        if (dma_addr_i + gq < GW) abuf[dma_addr_i + gq] = dma_data_i[gq*W +: W];
+  end
+  /* verilator lint_on BLKSEQ */
   integer pq;
   always @* begin   // read only while a store sends data (as einsim_zbuf's DMA port)
     dma_rdata_o = {BWD*W{1'b0}};
@@ -367,7 +369,6 @@ module einsim_attn #(
     if (ea_done) begin end2[btid] <= cyc + 32'd1; eid2[btid] <= ba_id; end
     if (eb_done) begin end2[so_tid] <= cyc + 32'd1; eid2[so_tid] <= bb_id; end
     if (e1) begin end1[es1] <= cyc + 32'd1; eid1[es1] <= t1; end
-    if (ld_we_i && ld_sel_i == 4'd3 && ld_addr_i < GW) abuf[ld_addr_i] <= ld_data_i[W-1:0];
   end
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
