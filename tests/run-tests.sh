@@ -539,6 +539,16 @@ else
   grep -E '^(RTL core|skipped|narrow)' "$tmp/vp.out" | sed 's/^/systemc   /'
   echo "systemc test_vp_sc: $p passed, $f failed"
 fi
+# The VP loads a whole attention program into the RTL's tile queues: a job longer than
+# their rings (4x4 seq 256: 20480 2D tiles) is refused with a device error, exit 3.
+if [ "${#vpargs[@]}" -gt 0 ]; then
+  SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1 "$B/bin/einsim-vp" -a models/fusemax-4x4.cfg -w workloads/bert.cfg \
+    -m mappings/fusemax-rtl.cfg --set workload.seq=256 --set workload.ranks.E=8 --set workload.ranks.F=8 \
+    --set workload.batch=1 --set workload.heads=1 --set mapping.partitions.M0=4 --core rtl \
+    --lib build/cosim/fusemax-4x4/normal/libeinsim_cosim.so >"$tmp/vpring.out" 2>&1; rc=$?
+  if [ "$rc" = 3 ] && grep -q 'rings of 16384 slots' "$tmp/vpring.out" && sanitizer_clean "$tmp/vpring.out"; then ok
+  else bad "systemc einsim-vp: a job longer than the tile rings (exit $rc)"; tail -8 "$tmp/vpring.out"; fi
+fi
 # The example platform (two devices, one memory): each job slower together, values exact.
 for m in lt at; do
   if SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1 "$B/bin/einsim-vp-two" --dram-gibps 4 --mode $m >"$tmp/two.out" 2>&1 \
