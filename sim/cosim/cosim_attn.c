@@ -295,6 +295,10 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
     uint64_t compared = 0;
     double worst = 0;
     double *s = xcalloc(M, sizeof *s);
+    uint32_t *av_tile = xcalloc(nbh * prog.nb, sizeof *av_tile);   /* each block's AV tile */
+    for (int t = 0; t < prog.n[ATTN_Q1D]; t++)
+        if (prog.t[ATTN_Q1D][t].op == A1_AV)
+            av_tile[prog.t[ATTN_Q1D][t].blk] = (uint32_t)t;
     for (uint64_t bh = 0; bh < nbh; bh++) {
         const FuncTensor *Q = func_tensor(fq[bh], tQ), *K = func_tensor(fq[bh], tK),
                          *V = func_tensor(fq[bh], tV), *AV = func_tensor(fq[bh], tAV);
@@ -322,10 +326,7 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
                 double errv = fabs(fx_to_double(&fx, want) - num / den);
                 worst = errv > worst ? errv : worst;
                 if (got != want) {
-                    uint32_t tile = 0, gb = (uint32_t)(bh * prog.nb + p / prog.C);
-                    for (int t = 0; t < prog.n[ATTN_Q1D]; t++)   /* the block's AV tile */
-                        if (prog.t[ATTN_Q1D][t].op == A1_AV && prog.t[ATTN_Q1D][t].blk == gb)
-                            tile = (uint32_t)t;
+                    uint32_t tile = av_tile[bh * prog.nb + p / prog.C];
                     char who[48] = "";        /* which (batch, head), when there are several */
                     if (nbh > 1)
                         snprintf(who, sizeof who, "(batch, head) %" PRIu64 " ", bh);
@@ -339,6 +340,7 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
         }
     }
     free(s);
+    free(av_tile);
     double bound = ATTN_BOUND_LSB * ldexp(1.0, -fx.F);
     bool bounded = M <= ATTN_BOUND_MAX_M;
     if (bounded && worst > bound)

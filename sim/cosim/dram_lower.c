@@ -257,8 +257,9 @@ uint64_t dram_attn_av(const AttnProg *p, uint64_t bh, uint64_t f, uint64_t q)
  * head) and DRAM tile; K, V: also per chunk), its buffer copy, and the last 2D tile
  * that reads it (a load into the copy waits until that tile has issued). */
 typedef struct {
-    int64_t *load, *copy, *last;  /* per piece: its load's index among all loads, its copy,
-                                     its last reader */
+    int64_t *load, *last;         /* per piece: its load's index among all loads, its last
+                                     reader; piece i sits in copy i % copies (the engine's
+                                     numbering: dead pieces count) */
     int64_t *piece;               /* per load of this tensor, in order: its piece */
     uint64_t n, copies;
 } AttnLoads;
@@ -266,18 +267,16 @@ typedef struct {
 static void loads_init(AttnLoads *l, uint64_t pieces)
 {
     l->load = xcalloc(pieces, sizeof *l->load);
-    l->copy = xcalloc(pieces, sizeof *l->copy);
     l->piece = xcalloc(pieces, sizeof *l->piece);
     l->last = xcalloc(pieces, sizeof *l->last);
     for (uint64_t i = 0; i < pieces; i++)
-        l->load[i] = l->copy[i] = l->last[i] = -1;
+        l->load[i] = l->last[i] = -1;
     l->n = l->copies = 0;
 }
 
 static void loads_free(AttnLoads *l)
 {
     free(l->load);
-    free(l->copy);
     free(l->piece);
     free(l->last);
 }
@@ -335,7 +334,6 @@ int dram_lower_attn(const RtlGeom *g, AttnProg *p, const EngineEvent *ev, int n_
             }
             if (!l->copies)
                 l->copies = x->copies ? x->copies : 1;
-            l->copy[i] = (int64_t)(i % l->copies);   /* the engine's: dead pieces count */
             l->load[i] = (int64_t)n_loads++;
             l->piece[l->n++] = (int64_t)i;
         } else if (x->kind == EV_LOAD && x->tensor == tQ) {
@@ -347,7 +345,6 @@ int dram_lower_attn(const RtlGeom *g, AttnProg *p, const EngineEvent *ev, int n_
             }
             if (!lq.copies)
                 lq.copies = x->copies ? x->copies : 1;
-            lq.copy[qi] = (int64_t)(qi % lq.copies);
             lq.load[qi] = (int64_t)n_loads++;
             lq.piece[lq.n++] = (int64_t)qi;
         } else if (x->kind == EV_STORE && x->tensor == tAV) {
@@ -398,9 +395,9 @@ int dram_lower_attn(const RtlGeom *g, AttnProg *p, const EngineEvent *ev, int n_
                            "BQK reads (chunk %" PRIu64 ", block %" PRIu64 ")", s, gb);
                 goto out;
             }
-            t->a = (uint32_t)(p->k_base + (uint64_t)lk.copy[ki] * E * R);
+            t->a = (uint32_t)(p->k_base + ki % lk.copies * E * R);
             t->lda = (uint32_t)width(M, s, R);
-            t->b = (uint32_t)(p->q_base + (uint64_t)lq.copy[qi] * E * pt + pb % p->nbt * C);
+            t->b = (uint32_t)(p->q_base + qi % lq.copies * E * pt + pb % p->nbt * C);
             t->ldb = (uint32_t)width(P, pb / p->nbt, pt);
             t->need_loads = (uint32_t)(umax((uint64_t)lq.load[qi], (uint64_t)lk.load[ki]) + 1);
             lq.last[qi] = lk.last[ki] = i;
@@ -410,7 +407,7 @@ int dram_lower_attn(const RtlGeom *g, AttnProg *p, const EngineEvent *ev, int n_
                            "reads (chunk %" PRIu64 ", block %" PRIu64 ")", s, gb);
                 goto out;
             }
-            t->a = (uint32_t)(p->v_base + (uint64_t)lv.copy[ki] * F * R);
+            t->a = (uint32_t)(p->v_base + ki % lv.copies * F * R);
             t->lda = (uint32_t)width(M, s, R);
             t->need_loads = (uint32_t)(lv.load[ki] + 1);
             lv.last[ki] = i;
@@ -448,11 +445,11 @@ int dram_lower_attn(const RtlGeom *g, AttnProg *p, const EngineEvent *ev, int n_
             uint64_t dram, buf;
             if (isq) {
                 dram = dram_attn_q(p, x->bh, 0, x->tile * pt);
-                buf = p->q_base + (uint64_t)l->copy[i] * E * pt;
+                buf = p->q_base + i % l->copies * E * pt;
             } else {
                 dram = (k ? dram_attn_k : dram_attn_v)(p, x->bh, 0, x->step * R);
-                buf = (k ? p->k_base + (uint64_t)l->copy[i] * E * R
-                         : p->v_base + (uint64_t)l->copy[i] * F * R);
+                buf = (k ? p->k_base + i % l->copies * E * R
+                         : p->v_base + i % l->copies * F * R);
             }
             dma_push(&dp, &cap, (DmaCmd){ DMA_LOAD, isq ? 0u : k ? 1u : 2u, (uint32_t)x->words,
                                           (uint32_t)dram, (uint32_t)buf, (uint32_t)(prev + 1),
@@ -460,14 +457,14 @@ int dram_lower_attn(const RtlGeom *g, AttnProg *p, const EngineEvent *ev, int n_
             (*j)++;
         } else {
             uint64_t pb = x->tile * p->nbt + x->block, gb = x->bh * nb + pb;
+            const AttnTile *av = &p->t[ATTN_Q1D][av_tile[gb]];   /* its output words */
             st_cmd[gb] = dp.n;
             dma_push(&dp, &cap, (DmaCmd){ DMA_STORE, 3, (uint32_t)x->words,
-                                          (uint32_t)dram_attn_av(p, x->bh, 0, pb * C),
-                                          (uint32_t)(gb % ATTN_MAX_BLOCKS * F * C),
+                                          (uint32_t)dram_attn_av(p, x->bh, 0, pb * C), av->b,
                                           (uint32_t)(av_tile[gb] + 1), x->start, x->end });
         }
     }
-    if ((uint64_t)dp.n + 1 > g->dma_cmds || n_loads > 65535) {
+    if ((uint64_t)dp.n + 1 > g->dma_cmds) {
         diag_error(d, NULL, 0, "cosim: %d DMA commands exceed the RTL's DMA program (%u)", dp.n,
                    g->dma_cmds - 1);
         goto out;

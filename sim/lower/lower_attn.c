@@ -136,7 +136,6 @@ static bool order_safe(const AttnProg *p, const AttnPos *x, Diag *d)
 static AttnTile t_bqk(const AttnProg *p, uint64_t s, uint64_t b)
 {
     return (AttnTile){ .op = A2_BQK, .first = s == 0, .blk = (uint32_t)b, .s = (uint32_t)s,
-                       .bank = (uint32_t)(s & 1),
                        .len = (uint32_t)p->E, .k = (uint32_t)p->E,
                        .a = (uint32_t)(p->k_base + s * p->R), .lda = (uint32_t)p->Mp,
                        .b = (uint32_t)(p->q_base + b * p->C), .ldb = (uint32_t)p->Pp };
@@ -145,7 +144,6 @@ static AttnTile t_bqk(const AttnProg *p, uint64_t s, uint64_t b)
 static AttnTile t_slnv(const AttnProg *p, uint64_t s, uint64_t b)
 {
     return (AttnTile){ .op = A2_SLNV, .first = s == 0, .blk = (uint32_t)b, .s = (uint32_t)s,
-                       .bank = (uint32_t)(s & 1),
                        .len = (uint32_t)p->F, .k = (uint32_t)p->F,
                        .a = (uint32_t)(p->v_base + s * p->R), .lda = (uint32_t)p->Mp };
 }
@@ -153,7 +151,7 @@ static AttnTile t_slnv(const AttnProg *p, uint64_t s, uint64_t b)
 static AttnTile t_one(uint32_t op, uint64_t s, uint64_t b, uint32_t len)
 {
     return (AttnTile){ .op = op, .first = s == 0, .blk = (uint32_t)b, .s = (uint32_t)s,
-                       .bank = (uint32_t)(s & 1), .len = len };
+                       .len = len };
 }
 
 uint64_t lower_attn_live(const AttnProg *p, uint64_t gb)
@@ -204,9 +202,14 @@ int lower_attn(const RtlGeom *g, uint64_t T, uint64_t E, uint64_t F, uint64_t M,
                    ATTN_MAX_BLOCKS, (uint64_t)ATTN_MAX_BLOCKS * C, (uint64_t)ATTN_MAX_BLOCKS * C);
         return 1;
     }
-    if (F > ATTN_MAX_F || E > 65535 || F < 1 || E < 1 || nbh * Pp / C > UINT32_MAX) {
+    if (F > ATTN_MAX_F || E > 65535 || F < 1 || E < 1) {
         diag_error(d, NULL, 0, "cosim: the RTL takes F <= %d and E <= 65535, got F = %" PRIu64
                    ", E = %" PRIu64, ATTN_MAX_F, F, E);
+        return 1;
+    }
+    if (nbh * Pp / C > UINT32_MAX) {
+        diag_error(d, NULL, 0, "cosim: %" PRIu64 " (batch, head)s of %" PRIu64 " query blocks "
+                   "exceed the 32-bit block numbers", nbh, Pp / C);
         return 1;
     }
     if (!ord->dram && (nbh != 1 || pt != Pp)) {
