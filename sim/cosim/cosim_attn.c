@@ -33,6 +33,10 @@
  * the words' resolution, so the error is reported, not checked. */
 #define ATTN_BOUND_MAX_M 256
 
+/* The fixed-point model runs on windows of queries of at most this many tensor elements
+ * (about 9 bytes each): a long sequence's P x M intermediates need not fit at once. */
+#define ATTN_FUNC_ELEMENTS ((size_t)1 << 25)
+
 /* The mismatches: each text, the cycle it concerns and whether it is an output value. */
 typedef struct {
     char **v;
@@ -64,6 +68,21 @@ static int rank_size(const RunInputs *ri, const char *name, uint64_t *out, Diag 
     }
     *out = (uint64_t)ri->sizes.size[r];
     return 0;
+}
+
+/* The queries of one window: P halved until the evaluation holds at most
+ * ATTN_FUNC_ELEMENTS elements (or one query). */
+static uint64_t window_queries(const Cascade *c, const RankBinding *all, int rP)
+{
+    RankBinding b = *all;
+    for (;;) {
+        size_t n = 0;
+        for (int t = 0; t < c->n_tensors; t++)
+            n += func_tensor_elems(c, &b, t);
+        if (n <= ATTN_FUNC_ELEMENTS || b.size[rP] == 1)
+            return (uint64_t)b.size[rP];
+        b.size[rP] = (b.size[rP] + 1) / 2;
+    }
 }
 
 /* The host side of the two tile queues: tile t of queue q lives in slot t mod slots of
@@ -170,6 +189,7 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
     if (rank_size(ri, "E", &E, d) || rank_size(ri, "F", &F, d) || rank_size(ri, "M", &M, d) ||
         rank_size(ri, "P", &P, d) || rank_size(ri, "M0", &M0, d))
         return OUTCOME_INPUT;
+    int rP = cascade_find_rank(c, "P");
     if (window > ATTN_QUEUE_TILES) {
         diag_error(d, NULL, 0, "cosim: --attn-ring %u exceeds the RTL's tile queues (rings of "
                    "%d slots)", window, ATTN_QUEUE_TILES);
@@ -197,7 +217,6 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
     CycleResult cy = { 0 };
     CosimLib lib = { 0 };
     CosimHandle *h = NULL;
-    FuncEval **fq = NULL;
     double ***in = NULL;
     uint64_t nbh = 0;
     Lines mm = { 0 };
@@ -215,20 +234,11 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
     double t_model = cosim_now_s() - t0;
     /* Each (batch, head) its own inputs (seed, then a seed per (batch, head)). */
     nbh = prog.nbh;
-    fq = xcalloc(nbh, sizeof *fq);
     in = xcalloc(nbh, sizeof *in);
-    for (uint64_t bh = 0; bh < nbh; bh++) {
-        fq[bh] = func_new(c, &ri->sizes, FUNC_FIXED, &fx, NULL, d);
-        if (!fq[bh])
-            goto done;
+    for (uint64_t bh = 0; bh < nbh; bh++)
         in[bh] = func_random_inputs(c, &ri->sizes, seed + bh * 0x9e3779b97f4a7c15ull, -1.0, 1.0,
                                     ldexp(1.0, -fx.F));
-        for (int t = 0; t < c->n_tensors; t++)
-            if (in[bh][t])
-                func_set_input(fq[bh], t, in[bh][t]);
-        func_run(fq[bh]);
-    }
-    double t_values = cosim_now_s() - t0 - t_model;
+    uint64_t S = window_queries(c, &ri->sizes, rP);
 
     char err[512];
     if (cosim_open(libfile, &lib, err, sizeof err)) {
@@ -258,16 +268,18 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
     /* DRAM (dram_lower_attn's layout, dram_attn_*): per (batch, head) Q, K, V, then AV. */
     lib.dram_config(h, g.dram_bpc, g.dram_latency, g.word_bits);
     for (uint64_t bh = 0; bh < nbh; bh++) {
-        const FuncTensor *Q = func_tensor(fq[bh], tQ), *K = func_tensor(fq[bh], tK),
-                         *V = func_tensor(fq[bh], tV);
+        const double *Q = in[bh][tQ], *K = in[bh][tK], *V = in[bh][tV];
         for (uint64_t e = 0; e < E; e++)
             for (uint64_t p = 0; p < P; p++)
-                lib.dram_write(h, dram_attn_q(&prog, bh, e, p), (uint64_t)Q->q[e * P + p] & wmask);
+                lib.dram_write(h, dram_attn_q(&prog, bh, e, p),
+                               (uint64_t)fx_from_double(&fx, Q[e * P + p]) & wmask);
         for (uint64_t m = 0; m < M; m++) {
             for (uint64_t e = 0; e < E; e++)
-                lib.dram_write(h, dram_attn_k(&prog, bh, e, m), (uint64_t)K->q[e * M + m] & wmask);
+                lib.dram_write(h, dram_attn_k(&prog, bh, e, m),
+                               (uint64_t)fx_from_double(&fx, K[e * M + m]) & wmask);
             for (uint64_t f = 0; f < F; f++)
-                lib.dram_write(h, dram_attn_v(&prog, bh, f, m), (uint64_t)V->q[f * M + m] & wmask);
+                lib.dram_write(h, dram_attn_v(&prog, bh, f, m),
+                               (uint64_t)fx_from_double(&fx, V[f * M + m]) & wmask);
         }
     }
     lib.dram_write(h, dram_attn_av(&prog, nbh - 1, F - 1, P - 1), 0);   /* the image holds AV */
@@ -291,55 +303,81 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
         add_line(&mm, run.cycles, false, xasprintf("run cycle %" PRIu64 ": %s", run.cycles, busy));
     free(busy);
 
-    /* Values: AV[f, p] bit for bit; the fixed point against the exact softmax(QK^T)V. */
+    /* Values: AV[f, p] bit for bit with the fixed-point model, run on windows of S
+     * queries (their rows are independent: func_set_origin); the fixed point against the
+     * exact softmax(QK^T)V. */
     uint64_t compared = 0;
-    double worst = 0;
-    double *s = xcalloc(M, sizeof *s);
+    double worst = 0, t_values = 0;
+    double *s = xcalloc(M, sizeof *s), *qw = xcalloc(E * S, sizeof *qw);
     uint32_t *av_tile = xcalloc(nbh * prog.nb, sizeof *av_tile);   /* each block's AV tile */
     for (int t = 0; t < prog.n[ATTN_Q1D]; t++)
         if (prog.t[ATTN_Q1D][t].op == A1_AV)
             av_tile[prog.t[ATTN_Q1D][t].blk] = (uint32_t)t;
     for (uint64_t bh = 0; bh < nbh; bh++) {
-        const FuncTensor *Q = func_tensor(fq[bh], tQ), *K = func_tensor(fq[bh], tK),
-                         *V = func_tensor(fq[bh], tV), *AV = func_tensor(fq[bh], tAV);
-        for (uint64_t p = 0; p < P; p++) {
-            double mx = -INFINITY, den = 0;
-            uint64_t nk = causal ? p + 1 : M;      /* the keys query p sees */
-            for (uint64_t m = 0; m < nk; m++) {
-                double acc = 0;
-                for (uint64_t e = 0; e < E; e++)
-                    acc += fx_to_double(&fx, Q->q[e * P + p]) * fx_to_double(&fx, K->q[e * M + m]);
-                s[m] = acc;
-                mx = acc > mx ? acc : mx;
+        const double *Q = in[bh][tQ], *K = in[bh][tK], *V = in[bh][tV];
+        for (uint64_t p0 = 0; p0 < P; p0 += S) {
+            uint64_t w = P - p0 < S ? P - p0 : S;
+            double tw = cosim_now_s();
+            RankBinding b = ri->sizes;
+            b.size[rP] = (int64_t)w;
+            FuncEval *fw = func_new(c, &b, FUNC_FIXED, &fx, NULL, d);
+            if (!fw) {
+                free(s);
+                free(qw);
+                free(av_tile);
+                goto done;
             }
-            for (uint64_t m = 0; m < nk; m++)
-                den += (s[m] = exp(s[m] - mx));
-            for (uint64_t f = 0; f < F; f++) {
-                double num = 0;
+            for (uint64_t e = 0; e < E; e++)
+                memcpy(qw + e * w, Q + e * P + p0, w * sizeof *qw);
+            func_set_input(fw, tQ, qw);
+            func_set_input(fw, tK, K);
+            func_set_input(fw, tV, V);
+            func_set_origin(fw, rP, (int64_t)p0);
+            func_run(fw);
+            t_values += cosim_now_s() - tw;
+            const FuncTensor *AV = func_tensor(fw, tAV);
+            for (uint64_t p = p0; p < p0 + w; p++) {
+                double mx = -INFINITY, den = 0;
+                uint64_t nk = causal ? p + 1 : M;      /* the keys query p sees */
+                for (uint64_t m = 0; m < nk; m++) {
+                    double acc = 0;
+                    for (uint64_t e = 0; e < E; e++)
+                        acc += Q[e * P + p] * K[e * M + m];
+                    s[m] = acc;
+                    mx = acc > mx ? acc : mx;
+                }
                 for (uint64_t m = 0; m < nk; m++)
-                    num += s[m] * fx_to_double(&fx, V->q[f * M + m]);
-                int64_t want = AV->q[f * P + p];
-                uint64_t raw = lib.dram_read(h, dram_attn_av(&prog, bh, f, p)) & wmask;
-                int64_t got = (int64_t)(raw ^ ((uint64_t)1 << (g.word_bits - 1))) -
-                              ((int64_t)1 << (g.word_bits - 1));   /* sign-extended */
-                compared++;
-                double errv = fabs(fx_to_double(&fx, want) - num / den);
-                worst = errv > worst ? errv : worst;
-                if (got != want) {
-                    uint32_t tile = av_tile[bh * prog.nb + p / prog.C];
-                    char who[48] = "";        /* which (batch, head), when there are several */
-                    if (nbh > 1)
-                        snprintf(who, sizeof who, "(batch, head) %" PRIu64 " ", bh);
-                    add_line(&mm, prog.t[ATTN_Q1D][tile].end_cyc, true,
-                             xasprintf("1D tile %u (AV) cycle %" PRIu64 ": %sAV[%" PRIu64 ", %"
-                                       PRIu64 "] = %" PRId64 " in the RTL, %" PRId64 " in the C "
-                                       "model", tile, prog.t[ATTN_Q1D][tile].end_cyc, who, f, p,
-                                       got, want));
+                    den += (s[m] = exp(s[m] - mx));
+                for (uint64_t f = 0; f < F; f++) {
+                    double num = 0;
+                    for (uint64_t m = 0; m < nk; m++)
+                        num += s[m] * V[f * M + m];
+                    int64_t want = AV->q[f * w + (p - p0)];
+                    uint64_t raw = lib.dram_read(h, dram_attn_av(&prog, bh, f, p)) & wmask;
+                    int64_t got = (int64_t)(raw ^ ((uint64_t)1 << (g.word_bits - 1))) -
+                                  ((int64_t)1 << (g.word_bits - 1));   /* sign-extended */
+                    compared++;
+                    double errv = fabs(fx_to_double(&fx, want) - num / den);
+                    worst = errv > worst ? errv : worst;
+                    if (got != want) {
+                        uint32_t tile = av_tile[bh * prog.nb + p / prog.C];
+                        char who[48] = "";    /* which (batch, head), when there are several */
+                        if (nbh > 1)
+                            snprintf(who, sizeof who, "(batch, head) %" PRIu64 " ", bh);
+                        add_line(&mm, prog.t[ATTN_Q1D][tile].end_cyc, true,
+                                 xasprintf("1D tile %u (AV) cycle %" PRIu64 ": %sAV[%" PRIu64
+                                           ", %" PRIu64 "] = %" PRId64 " in the RTL, %" PRId64
+                                           " in the C model", tile,
+                                           prog.t[ATTN_Q1D][tile].end_cyc, who, f, p, got,
+                                           want));
+                    }
                 }
             }
+            func_free(fw);
         }
     }
     free(s);
+    free(qw);
     free(av_tile);
     double bound = ATTN_BOUND_LSB * ldexp(1.0, -fx.F);
     bool bounded = M <= ATTN_BOUND_MAX_M;
@@ -492,10 +530,8 @@ done:
     for (uint64_t bh = 0; bh < nbh; bh++) {
         if (in[bh])
             func_inputs_free(c, in[bh]);
-        func_free(fq[bh]);
     }
     free(in);
-    free(fq);
     for (int q = 0; q < 2; q++) {
         free(feed.st[q]);
         free(feed.en[q]);
