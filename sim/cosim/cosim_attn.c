@@ -211,8 +211,8 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
     }
     AttnProg prog = { 0 };
     AttnOrder ord;
-    EngineEvent *evs = NULL;
-    int n_ev = 0;
+    AttnEvent *evs = NULL;
+    size_t n_ev = 0;
     EngineResult *res = xcalloc(1, sizeof *res);
     CycleResult cy = { 0 };
     CosimLib lib = { 0 };
@@ -224,12 +224,12 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
     double t0 = cosim_now_s();
     /* The engine's cycle level with the data in DRAM: its tile order and its loads and
      * stores, lowered to the queues and the DMA program. */
-    int tBK = cascade_find_tensor(c, "BK"), tBV = cascade_find_tensor(c, "BV");
     if (run_attn_schedule(ri, false, &ord, &evs, &n_ev, res, &cy, d))
         goto done;
-    int lrc = lower_attn(&g, (uint64_t)fx.T, E, F, M, P, M0, causal, &ord, &prog, d);
+    int lrc = lower_attn_events(&g, (uint64_t)fx.T, E, F, M, P, M0, causal, ord.nbh, ord.ptile,
+                                evs, n_ev, &prog, d);
     lower_attn_order_free(&ord);
-    if (lrc || dram_lower_attn(&g, &prog, evs, n_ev, tQ, tBK, tBV, tAV, d))
+    if (lrc)
         goto done;
     double t_model = cosim_now_s() - t0;
     /* Each (batch, head) its own inputs (seed, then a seed per (batch, head)). */

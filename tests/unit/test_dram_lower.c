@@ -157,8 +157,8 @@ static void attn_point(const char *arch, bool causal, const char *const *sets)
     RunInputs ri = { 0 };
     AttnProg p = { 0 };
     AttnOrder ord;
-    EngineEvent *ev = NULL;
-    int n_ev = 0;
+    AttnEvent *ev = NULL;
+    size_t n_ev = 0;
     char where[768];
     describe(where, sizeof where, arch, causal ? " causal" : "", sets);
     CycleResult cy = { 0 };
@@ -176,11 +176,10 @@ static void attn_point(const char *arch, bool causal, const char *const *sets)
     static const char *const rk[5] = { "E", "F", "M", "P", "M0" };
     for (int i = 0; i < 5; i++)
         sz[i] = (uint64_t)ri.sizes.size[cascade_find_rank(c, rk[i])];
-    int lrc = lower_attn(&g, (uint64_t)fx.T, sz[0], sz[1], sz[2], sz[3], sz[4], causal, &ord, &p, &d);
+    int lrc = lower_attn_events(&g, (uint64_t)fx.T, sz[0], sz[1], sz[2], sz[3], sz[4], causal,
+                                ord.nbh, ord.ptile, ev, n_ev, &p, &d);
     lower_attn_order_free(&ord);
-    if (lrc || dram_lower_attn(&g, &p, ev, n_ev, cascade_find_tensor(c, "Q"),
-                               cascade_find_tensor(c, "BK"), cascade_find_tensor(c, "BV"),
-                               cascade_find_tensor(c, "AV"), &d)) {
+    if (lrc) {
         printf("  attention not lowered: %s: %s\n", where, d.n ? d.e[0].msg : "");
         CHECK(0);
         goto out;
