@@ -10,7 +10,9 @@
  * --level cycle`, data in DRAM).
  * The tile queues are rings of ATTN_QUEUE_TILES slots (rtl/README.md, "Attention"): the
  * host loads the first tiles, then runs in slices and refills the slots of the tiles that
- * have ended between them (AttnFeed), so a program may be much longer than the ring. */
+ * have ended between them (AttnFeed), so a program may be much longer than the ring. The
+ * DMA program is a ring too (rtl/README.md, "DRAM and the DMA program"), fed the same way
+ * (DmaFeed, cosim_common.h): its slots free as its commands issue. */
 #include "cosim/cosim_common.h"
 
 #include <inttypes.h>
@@ -100,6 +102,7 @@ typedef struct {
     uint64_t tail[2], seen[2];        /* absolute tile counts; tail includes the END */
     uint64_t *st[2], *en[2];          /* the RTL's start and end stamp of each tile */
     uint64_t slices, refills, reads;  /* slices run, tiles written, reads made */
+    DmaFeed dma;                      /* the DMA ring, fed between the same slices */
 } AttnFeed;
 
 /* Loads queue q's tiles up to seen + window (and its END), then its tail. */
@@ -160,7 +163,8 @@ static uint64_t feed_slice(void *ctx)
             bound = ahead < bound ? ahead : bound;
         }
     }
-    return bound;
+    uint64_t dma = cosim_dma_feed(&f->dma);
+    return dma < bound ? dma : bound;
 }
 
 /* The opcode's name (lower/opcodes.h); the 2D pair is shown as its two Einsums. */
@@ -171,7 +175,7 @@ static const char *op_name(int q, uint32_t op)
 
 Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *libfile,
                         const char *build, const char *top, uint64_t seed, bool timing,
-                        const char *waves, uint32_t window, Diag *d)
+                        const char *waves, uint32_t window, uint32_t dma_window, Diag *d)
 {
     const Cascade *c = ri->cascade;
     Outcome rc = OUTCOME_INPUT;
@@ -198,6 +202,11 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
     RtlGeom g;
     if (lower_geom(ri->arch, &g, d))
         return OUTCOME_INPUT;
+    if (dma_window > g.dma_cmds) {
+        diag_error(d, NULL, 0, "cosim: --dma-ring %u exceeds the RTL's DMA ring (%u slots)",
+                   dma_window, g.dma_cmds);
+        return OUTCOME_INPUT;
+    }
     const ComputeUnitSpec *u1 = arch_find_unit(ri->arch, "array1d");
     if (!u1 || u1->cols != g.cols) {
         diag_error(d, ri->arch->path, ri->arch->loc.line, "cosim: attention needs a "
@@ -263,6 +272,8 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
                    fx.T, g.glb_words, ATTN_MAX_BLOCKS, ATTN_MAX_F, ATTN_QUEUE_TILES);
         goto done;
     }
+    if (cosim_dma_check(&lib, h, g.dma_cmds, libfile, build, d))
+        goto done;
     uint64_t wmask = (((uint64_t)1 << g.word_bits) - 1);
     lib.load(h, COSIM_MODE, 0, 1);
     /* DRAM (dram_lower_attn's layout, dram_attn_*): per (batch, head) Q, K, V, then AV. */
@@ -283,10 +294,11 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
         }
     }
     lib.dram_write(h, dram_attn_av(&prog, nbh - 1, F - 1, P - 1), 0);   /* the image holds AV */
-    cosim_load_dma(&lib, h, prog.dma, prog.n_dma);
-    /* The queues: the first tiles before start, the rest fed between slices. */
+    /* The queues and the DMA ring: the first tiles and commands before start, the rest
+     * fed between slices. */
     feed = (AttnFeed){ .lib = &lib, .h = h, .prog = &prog, .slots = ATTN_QUEUE_TILES,
                        .window = window ? window : ATTN_QUEUE_TILES };
+    cosim_dma_feed_init(&feed.dma, &lib, h, prog.dma, prog.n_dma, g.dma_cmds, dma_window);
     for (int q = 0; q < 2; q++) {
         feed.st[q] = xcalloc((size_t)prog.n[q] + 1, sizeof *feed.st[q]);
         feed.en[q] = xcalloc((size_t)prog.n[q] + 1, sizeof *feed.en[q]);
@@ -464,6 +476,8 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
     printf("  DMA commands   : %d (loads of Q, K and V chunks, stores of AV blocks; %u-word "
            "beats, %.4g bytes/cycle, latency %u)\n", prog.n_dma, g.beat_words, g.dram_bpc,
            g.dram_latency);
+    printf("  DMA ring       : %u slots, the host keeps up to %u commands loaded ahead: %"
+           PRIu64 " commands refilled\n", feed.dma.slots, feed.dma.window, feed.dma.refills);
     int dma_same = 0, dma_first = -1;
     for (int i = 0; i < prog.n_dma; i++) {
         if (prog.dma_done[i] == prog.dma[i].end)

@@ -531,14 +531,66 @@ int cosim_waves_write(Diag *d, const char *dir, const RtlGeom *g, const TileProg
     return rc;
 }
 
-void cosim_load_dma(const CosimLib *lib, CosimHandle *h, const DmaCmd *c, int n)
+/* Loads commands [f->tail, upto) (index n is the END) into their slots, then the tail. */
+static void dma_load_upto(DmaFeed *f, uint64_t upto)
 {
-    for (int q = 0; q <= n; q++) {
+    if (upto <= f->tail)
+        return;
+    for (uint64_t i = f->tail; i < upto; i++) {
         uint64_t w[4];
-        lower_dma_encode(q < n ? &c[q] : NULL, w);
+        lower_dma_encode(i < f->n ? &f->c[i] : NULL, w);
+        uint32_t base = (uint32_t)(4 * (i % f->slots));
         for (int k = 0; k < 4; k++)
-            lib->load(h, COSIM_DMA, (uint32_t)(4 * q + k), w[k]);
+            f->lib->hload(f->h, COSIM_DMA, base + (uint32_t)k, w[k]);
     }
+    f->refills += upto - f->tail;
+    f->tail = upto;
+    f->lib->hload(f->h, COSIM_DMA, COSIM_TAIL, upto);
+}
+
+void cosim_dma_feed_init(DmaFeed *f, const CosimLib *lib, CosimHandle *h, const DmaCmd *c,
+                         int n, uint32_t slots, uint32_t window)
+{
+    *f = (DmaFeed){ .lib = lib, .h = h, .c = c, .n = (uint64_t)n, .slots = slots,
+                    .window = window ? window : slots };
+    uint64_t upto = (uint64_t)n + 1 < f->window ? (uint64_t)n + 1 : f->window;
+    dma_load_upto(f, upto);
+    f->refills = 0;
+}
+
+uint64_t cosim_dma_feed(DmaFeed *f)
+{
+    if (f->tail >= f->n + 1)
+        return UINT64_MAX;      /* all loaded: nothing to bound */
+    f->issued = f->lib->read(f->h, COSIM_DMA_ISSUED, 0) & 0xffffffffu;
+    f->reads++;
+    /* an issued command's slot is free (its transfer keeps a copy of what it needs) */
+    uint64_t upto = f->issued + f->window;
+    dma_load_upto(f, upto < f->n + 1 ? upto : f->n + 1);
+    if (f->tail >= f->n + 1)
+        return UINT64_MAX;
+    /* at most one command issues a cycle: the DMA cannot pass its tail within the
+     * commands loaded but not yet issued */
+    return f->tail > f->issued ? f->tail - f->issued : 1;
+}
+
+int cosim_dma_check(const CosimLib *lib, CosimHandle *h, uint32_t slots, const char *libfile,
+                    const char *build, Diag *d)
+{
+    uint64_t rtl = lib->read(h, COSIM_DMA_ISSUED, COSIM_DMA_SLOTS);
+    if (rtl == slots)
+        return 0;
+    diag_error(d, libfile, 0, "the RTL's DMA ring has %" PRIu64 " slots, einsim places "
+               "commands in a ring of %u: refusing to run (rebuild it with `%s)", rtl, slots,
+               build);
+    return 1;
+}
+
+void cosim_load_dma(const CosimLib *lib, CosimHandle *h, const DmaCmd *c, int n,
+                    uint32_t slots)
+{
+    DmaFeed f;
+    cosim_dma_feed_init(&f, lib, h, c, n, slots, slots);
 }
 
 static const TrafficStat *traffic_of(const EngineResult *r, const char *level, const char *tensor)

@@ -3,6 +3,7 @@
 #include "cosim/dram_lower.h"
 
 #include <inttypes.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,7 +25,7 @@ static uint64_t load_arrival(const RtlGeom *g, uint64_t start, uint64_t cyc, uin
 static void dma_push(DmaProg *dp, int *cap, DmaCmd c)
 {
     if (dp->n == *cap) {
-        *cap = *cap ? 2 * *cap : 64;
+        *cap = !*cap ? 64 : *cap > INT_MAX / 2 ? INT_MAX : 2 * *cap;   /* n < n_ev <= INT_MAX */
         dp->c = xrealloc(dp->c, (size_t)*cap * sizeof *dp->c);
     }
     dp->c[dp->n++] = c;
@@ -184,9 +185,15 @@ int dram_lower_gemm(const RtlGeom *g, bool ws, uint64_t K, uint64_t M, uint64_t 
                    " stores; the GEMM has %" PRIu64 " blocks", n_items, n_stores, nbk);
         goto out;
     }
-    if ((uint64_t)dp->n + 1 > g->dma_cmds || n_loads > 65535 || n_stores > 65535) {
-        diag_error(d, NULL, 0, "cosim: %d DMA commands exceed the RTL's DMA program (%u)", dp->n,
-                   g->dma_cmds - 1);
+    if ((uint64_t)dp->n + 1 > g->dma_cmds) {
+        diag_error(d, NULL, 0, "cosim: the GEMM's %d DMA commands exceed the RTL's DMA ring "
+                   "(%u slots with the END; a GEMM program is loaded whole)", dp->n,
+                   g->dma_cmds);
+        goto out;
+    }
+    if (n_loads > 65535 || n_stores > 65535) {
+        diag_error(d, NULL, 0, "cosim: the GEMM's %" PRIu64 " loads and %" PRIu64 " stores "
+                   "exceed the tiles' 16-bit load and store counts", n_loads, n_stores);
         goto out;
     }
     lower_predict(g, p);
@@ -215,7 +222,3 @@ out:
     }
     return rc;
 }
-
-/* Attention's DRAM layout (dram_lower.h): (batch, head) bh's region, then within it Q by
- * DRAM tiles of P, K and V by chunks, AV by blocks; each piece row-major over its own
- * queries or keys. */
