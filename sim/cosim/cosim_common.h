@@ -37,6 +37,13 @@ typedef struct {
     uint64_t busy, steps;
 } CosimRun;
 CosimRun cosim_run(const CosimLib *lib, CosimHandle *h, uint64_t predicted);
+/* The same in parts, for a host that decides between slices when to go on (the attention
+ * run streamed from the engine's schedule): open starts the run (up to `limit` cycles),
+ * each slice steps at most n cycles (its time counts in seconds) and returns whether the
+ * run has ended (done, or the limit reached), close reads the results. */
+void cosim_run_open(const CosimLib *lib, CosimHandle *h, uint64_t limit, CosimRun *r);
+bool cosim_run_slice(const CosimLib *lib, CosimHandle *h, CosimRun *r, uint64_t n);
+void cosim_run_close(const CosimLib *lib, CosimHandle *h, CosimRun *r);
 /* The same with a host that feeds the core during the run (the attention tile queues):
  * feed(ctx) is called after start and after each slice of the run, writes through the
  * host port (no core clock) and returns the most cycles the next slice may last
@@ -60,8 +67,11 @@ void cosim_traffic(const CosimLib *lib, CosimHandle *h, const RunInputs *ri,
 typedef struct {
     const CosimLib *lib;
     CosimHandle *h;
-    const DmaCmd *c;
-    uint64_t n;                       /* commands, the END after them */
+    const DmaCmd *c;                  /* the program (cosim_dma_feed_init), or NULL and: */
+    const DmaCmd *(*get)(void *src, uint64_t i);   /* command i of a streamed program */
+    void *src;
+    uint64_t n;                       /* commands known, the END after them ... */
+    bool more;                        /* ... unless more will come (the caller sets n, more) */
     uint32_t slots, window;           /* the RTL's ring; commands kept loaded ahead */
     uint64_t tail, issued;            /* absolute: loaded (END included), issued */
     uint64_t refills, reads;          /* commands written after the first load, reads */
@@ -73,9 +83,14 @@ int cosim_dma_check(const CosimLib *lib, CosimHandle *h, uint32_t slots, const c
 /* Loads the first min(n + 1, window) commands and the tail (window 0: the whole ring). */
 void cosim_dma_feed_init(DmaFeed *f, const CosimLib *lib, CosimHandle *h, const DmaCmd *c,
                          int n, uint32_t slots, uint32_t window);
+/* A streamed program: nothing loaded yet; the caller keeps f->n and f->more up to date. */
+void cosim_dma_feed_stream(DmaFeed *f, const CosimLib *lib, CosimHandle *h,
+                           const DmaCmd *(*get)(void *src, uint64_t i), void *src,
+                           uint32_t slots, uint32_t window);
 /* Between run slices: reads the commands issued, refills the freed slots up to the
  * window and moves the tail; returns the most cycles the next slice may last so that the
- * DMA cannot reach its tail before the next call (UINT64_MAX: the program is loaded). */
+ * DMA cannot reach its tail before the next call (UINT64_MAX: the program is loaded; 0:
+ * a streamed program has no command loaded ahead, and more must come first). */
 uint64_t cosim_dma_feed(DmaFeed *f);
 /* Loads the whole DMA program c[0 .. n - 1], its END and the tail into h before start
  * (GEMM: dram_lower_gemm refuses a program that does not fit, n + 1 > slots). */
