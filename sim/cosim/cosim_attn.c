@@ -1,17 +1,19 @@
 /* cosim_attn.c — `einsim cosim` on attention: the FuseMax 1-pass cascade, dense
  * (attention-1pass) or causal (attention-causal), with its data in DRAM: the engine's
- * cycle-level schedule lowered to the two attention tile queues (sim/lower/lower_attn.c)
- * and the DMA program (sim/cosim/dram_lower.c), run on the Verilated RTL and compared
- * with the C model: every AV word (read back from DRAM) bit for bit with the fixed-point
- * interpreter, every tile's start and end with lower_attn_predict, the traffic counters
- * with the engine's traffic table, the fixed-point AV within the bound of
+ * cycle-level schedule lowered, event by event as the engine runs, to the two attention
+ * tile queues and the DMA program (sim/lower/lower_attn.c), run on the Verilated RTL
+ * behind the lowering and compared with the C model: every tile's start and end with the
+ * tile and DMA rules as its stamps come back, every AV word (read back from DRAM) bit for
+ * bit with the fixed-point interpreter (run on its own thread meanwhile), the traffic
+ * counters with the engine's traffic table, the fixed-point AV within the bound of
  * sim/func/README.md (16 LSB) of a direct double softmax(QK^T)V (causal: over the keys
  * m <= p), and the RTL's whole run within 1 % of the engine's cycle level (`einsim run
- * --level cycle`, data in DRAM).
+ * --level cycle`, data in DRAM). Memory does not grow with the run's length: lowered
+ * items are dropped once the RTL is past them.
  * The tile queues are rings of ATTN_QUEUE_TILES slots (rtl/README.md, "Attention"): the
  * host loads the first tiles, then runs in slices and refills the slots of the tiles that
- * have ended between them (AttnFeed), so a program may be much longer than the ring. The
- * DMA program is a ring too (rtl/README.md, "DRAM and the DMA program"), fed the same way
+ * have ended between them, so a program may be much longer than the ring. The DMA
+ * program is a ring too (rtl/README.md, "DRAM and the DMA program"), fed the same way
  * (DmaFeed, cosim_common.h): its slots free as its commands issue. */
 #include "cosim/cosim_common.h"
 
