@@ -755,6 +755,11 @@ static int push_move(AttnLower *L, const AttnEvent *e)
     }
     uint64_t qi = (uint64_t)o->bh * p->ntp + o->tile, tw = width(p->P, o->tile, p->ptile);
     AttnPend *c = NULL;
+    if (L->n_loads + L->n_stores + 1 >= ATTN_MAX_TILES) {
+        diag_error(d, NULL, 0, "cosim: the DMA program exceeds the RTL's 32-bit command and "
+                   "load counts (%d commands)", ATTN_MAX_TILES - 1);
+        return fail(L);
+    }
     if (e->kind == AE_LOAD && (e->tensor == 1 || e->tensor == 2)) {
         bool k = e->tensor == 1;
         AttnLoads *l = &L->l[e->tensor];
