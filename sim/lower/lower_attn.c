@@ -760,15 +760,22 @@ static int push_move(AttnLower *L, const AttnEvent *e)
                    "load counts (%d commands)", ATTN_MAX_TILES - 1);
         return fail(L);
     }
-    if (e->kind == AE_LOAD && (e->tensor == 1 || e->tensor == 2)) {
-        bool k = e->tensor == 1;
+    if (e->kind == AE_LOAD && e->tensor <= 2) {
+        /* piece i: Q's DRAM tile qi, or K's or V's chunk s of it */
+        bool isq = e->tensor == 0;
         AttnLoads *l = &L->l[e->tensor];
-        uint64_t s = o->s, i = qi * p->steps + s, rows = k ? p->E : p->F;
-        if (s >= p->steps || i < l->next || e->words != rows * width(p->M, s, p->R)) {
-            diag_error(d, NULL, 0, "cosim: the engine's load of %s (chunk %" PRIu64 ") moves %"
-                       PRIu64 " words; the attention DMA lowering loads one chunk of %" PRIu64
-                       " keys at a time, once per DRAM tile, in order", k ? "K" : "V", s,
-                       e->words, p->R);
+        uint64_t s = o->s, i = isq ? qi : qi * p->steps + s;
+        uint64_t words = isq ? p->E * tw : (e->tensor == 1 ? p->E : p->F) * width(p->M, s, p->R);
+        if ((!isq && s >= p->steps) || i < l->next || e->words != words) {
+            if (isq)
+                diag_error(d, NULL, 0, "cosim: the engine loads %" PRIu64 " words of Q; the "
+                           "attention DMA lowering loads one DRAM tile of Q (%" PRIu64 ") at a "
+                           "time, once, in order", e->words, words);
+            else
+                diag_error(d, NULL, 0, "cosim: the engine's load of %s (chunk %" PRIu64 ") "
+                           "moves %" PRIu64 " words; the attention DMA lowering loads one chunk "
+                           "of %" PRIu64 " keys at a time, once per DRAM tile, in order",
+                           e->tensor == 1 ? "K" : "V", s, e->words, p->R);
             return fail(L);
         }
         if (!l->copies)
@@ -777,20 +784,6 @@ static int push_move(AttnLower *L, const AttnEvent *e)
         l->next = i + 1;
         c = dq_push(&L->cmd_pend);
         c->piece = i;
-    } else if (e->kind == AE_LOAD && e->tensor == 0) {
-        AttnLoads *l = &L->l[0];
-        if (qi < l->next || e->words != p->E * tw) {
-            diag_error(d, NULL, 0, "cosim: the engine loads %" PRIu64 " words of Q; the "
-                       "attention DMA lowering loads one DRAM tile of Q (%" PRIu64 ") at a "
-                       "time, once, in order", e->words, p->E * tw);
-            return fail(L);
-        }
-        if (!l->copies)
-            l->copies = e->copies ? e->copies : 1;
-        l->load[qi] = (int64_t)L->n_loads++;
-        l->next = qi + 1;
-        c = dq_push(&L->cmd_pend);
-        c->piece = qi;
     } else if (e->kind == AE_STORE && e->tensor == 3) {
         uint64_t pb = (uint64_t)o->tile * p->nbt + o->b, gb = o->bh * p->nb + pb;
         if (o->b >= p->nbt || pb >= p->nb || L->blk[gb].stored ||
