@@ -20,6 +20,7 @@
 #include <inttypes.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,6 +113,7 @@ typedef struct {
     double worst, seconds;        /* seconds: the fixed-point model's */
     Diag d;
     int rc;
+    atomic_bool stop;             /* the run failed: give up */
 } Values;
 
 static void *values_run(void *arg)
@@ -121,7 +123,7 @@ static void *values_run(void *arg)
     double *s = xcalloc(M, sizeof *s), *qw = xcalloc(E * S, sizeof *qw);
     for (uint64_t bh = 0; bh < v->nbh && !v->rc; bh++) {
         const double *Q = v->in[bh][v->tQ], *K = v->in[bh][v->tK], *V = v->in[bh][v->tV];
-        for (uint64_t p0 = 0; p0 < P && !v->rc; p0 += S) {
+        for (uint64_t p0 = 0; p0 < P && !v->rc && !atomic_load(&v->stop); p0 += S) {
             uint64_t w = P - p0 < S ? P - p0 : S;
             double t0 = cosim_now_s();
             RankBinding b = *v->sizes;
@@ -190,8 +192,12 @@ typedef struct {
     const FxFormat *fx;
     uint64_t E, F, M, P, M0;
     bool causal, keep;
+    uint64_t seed;
     double ***in;                     /* each (batch, head)'s inputs */
-    int tQ, tK, tV;
+    int tQ, tK, tV, tAV, rP;
+    Values vals;                      /* the C model's values, on thread vt */
+    pthread_t vt;
+    bool vt_started;
     EngineResult *res;
     Diag *d;
     AttnLower *L;
@@ -249,10 +255,28 @@ static int on_start(void *ctx, const AttnOrder *o)
     if (!r->L)
         return 1;
     const AttnProg *p = lower_attn_prog(r->L);
+    const Cascade *c = r->ri->cascade;
     r->dma.src = r->L;
     r->av_tile = xcalloc(p->nbh * p->nb, sizeof *r->av_tile);
     r->av_end = xcalloc(p->nbh * p->nb, sizeof *r->av_end);
+    /* Each (batch, head) its own inputs (seed, then a seed per (batch, head)). */
+    r->in = xcalloc(p->nbh, sizeof *r->in);
+    for (uint64_t bh = 0; bh < p->nbh; bh++)
+        r->in[bh] = func_random_inputs(c, &r->ri->sizes, r->seed + bh * 0x9e3779b97f4a7c15ull,
+                                       -1.0, 1.0, ldexp(1.0, -r->fx->F));
     write_dram(r);
+    /* The C model's values on a thread of their own while the RTL runs. */
+    Values *v = &r->vals;
+    *v = (Values){ .c = c, .sizes = &r->ri->sizes, .fx = r->fx, .in = r->in, .nbh = p->nbh,
+                   .E = r->E, .F = r->F, .M = r->M, .P = r->P,
+                   .S = window_queries(c, &r->ri->sizes, r->rP), .rP = r->rP, .tQ = r->tQ,
+                   .tK = r->tK, .tV = r->tV, .tAV = r->tAV, .causal = r->causal,
+                   .want = xcalloc(p->nbh * r->F * r->P, sizeof *v->want) };
+    diag_init(&v->d);
+    atomic_init(&v->stop, false);
+    r->vt_started = pthread_create(&r->vt, NULL, values_run, v) == 0;
+    if (!r->vt_started)
+        values_run(v);
     return 0;
 }
 
@@ -449,24 +473,9 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
     uint64_t nbh = (uint64_t)ri->workload->batch * (uint64_t)ri->workload->heads;
     AttnRun r = { .ri = ri, .g = &g, .fx = &fx, .E = E, .F = F, .M = M, .P = P, .M0 = M0,
                   .causal = causal, .keep = waves != NULL, .tQ = tQ, .tK = tK, .tV = tV,
-                  .res = res, .d = d, .slots = ATTN_QUEUE_TILES,
+                  .tAV = tAV, .rP = rP, .seed = seed, .res = res, .d = d,
+                  .slots = ATTN_QUEUE_TILES,
                   .window = window ? window : ATTN_QUEUE_TILES, .dma_first = UINT64_MAX };
-    /* Each (batch, head) its own inputs (seed, then a seed per (batch, head)). */
-    double ***in = r.in = xcalloc(nbh, sizeof *in);
-    for (uint64_t bh = 0; bh < nbh; bh++)
-        in[bh] = func_random_inputs(c, &ri->sizes, seed + bh * 0x9e3779b97f4a7c15ull, -1.0, 1.0,
-                                    ldexp(1.0, -fx.F));
-    /* The C model's values on a thread of their own while the RTL runs. */
-    Values vals = { .c = c, .sizes = &ri->sizes, .fx = &fx, .in = in, .nbh = nbh, .E = E,
-                    .F = F, .M = M, .P = P, .S = window_queries(c, &ri->sizes, rP), .rP = rP,
-                    .tQ = tQ, .tK = tK, .tV = tV, .tAV = tAV, .causal = causal,
-                    .want = xcalloc(nbh * F * P, sizeof *vals.want) };
-    diag_init(&vals.d);
-    pthread_t vt;
-    bool vt_started = pthread_create(&vt, NULL, values_run, &vals) == 0;
-    if (!vt_started)
-        values_run(&vals);
-
     char err[512];
     if (cosim_open(libfile, &lib, err, sizeof err)) {
         cosim_open_error(d, libfile, err, build);
@@ -523,18 +532,19 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
     free(busy);
 
     /* Values: AV[f, p] bit for bit with the fixed-point model (computed meanwhile). */
-    if (vt_started && pthread_join(vt, NULL) == 0)
-        vt_started = false;
-    if (vals.rc) {                        /* the thread's error, into d */
-        for (int i = 0; i < vals.d.n; i++)
-            diag_error(d, vals.d.e[i].file, vals.d.e[i].line, "%s", vals.d.e[i].msg);
+    if (r.vt_started && pthread_join(r.vt, NULL) == 0)
+        r.vt_started = false;
+    const Values *vals = &r.vals;
+    if (vals->rc) {                       /* the thread's error, into d */
+        for (int i = 0; i < vals->d.n; i++)
+            diag_error(d, vals->d.e[i].file, vals->d.e[i].line, "%s", vals->d.e[i].msg);
         goto done;
     }
     uint64_t compared = 0;
     for (uint64_t bh = 0; bh < nbh; bh++)
         for (uint64_t f = 0; f < F; f++)
             for (uint64_t p = 0; p < P; p++) {
-                int64_t want = vals.want[(bh * F + f) * P + p];
+                int64_t want = vals->want[(bh * F + f) * P + p];
                 uint64_t raw = lib.dram_read(h, dram_attn_av(pp, bh, f, p)) & wmask;
                 int64_t got = (int64_t)(raw ^ ((uint64_t)1 << (g.word_bits - 1))) -
                               ((int64_t)1 << (g.word_bits - 1));   /* sign-extended */
@@ -550,7 +560,7 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
                                    PRIu64 "] = %" PRId64 " in the RTL, %" PRId64 " in the C "
                                    "model", r.av_tile[gb], r.av_end[gb], who, f, p, got, want));
             }
-    double worst = vals.worst, t_values = vals.seconds;
+    double worst = vals->worst, t_values = vals->seconds;
     double bound = ATTN_BOUND_LSB * ldexp(1.0, -fx.F);
     bool bounded = M <= ATTN_BOUND_MAX_M;
     if (bounded && worst > bound)
@@ -669,10 +679,12 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
         rc = OUTCOME_INPUT;
 
 done:
-    if (vt_started)
-        pthread_join(vt, NULL);
-    free(vals.want);
-    diag_free(&vals.d);
+    if (r.vt_started) {
+        atomic_store(&r.vals.stop, true);
+        pthread_join(r.vt, NULL);
+    }
+    free(r.vals.want);
+    diag_free(&r.vals.d);
     if (h)
         lib.destroy(h);
     cosim_close(&lib);
@@ -681,11 +693,10 @@ done:
     free(r.mm.v);
     free(r.mm.cyc);
     free(r.mm.value);
-    for (uint64_t bh = 0; bh < nbh; bh++) {
-        if (in[bh])
-            func_inputs_free(c, in[bh]);
-    }
-    free(in);
+    for (uint64_t bh = 0; r.in && bh < nbh; bh++)
+        if (r.in[bh])
+            func_inputs_free(c, r.in[bh]);
+    free(r.in);
     lower_attn_free(&prog);
     lower_attn_close(r.L);
     free(r.av_tile);
