@@ -43,25 +43,56 @@
  * (about 9 bytes each): a long sequence's P x M intermediates need not fit at once. */
 #define ATTN_FUNC_ELEMENTS ((size_t)1 << 25)
 
-/* The mismatches: each text, the cycle it concerns and whether it is an output value. */
+/* The mismatches: the first ATTN_LINES of each kind (an output value, or anything else)
+ * listed with the cycle each concerns, the rest counted; and the earliest by cycle of all
+ * and of the values, kept whether listed or not (a long run that fails everywhere stays
+ * bounded). */
+#define ATTN_LINES 1000
 typedef struct {
     char **v;
     uint64_t *cyc;
-    bool *value;
     size_t n, cap;
+    uint64_t total, kind[2];      /* all; per kind (0 other, 1 value) */
+    char *first[2];               /* the earliest of all, of the values */
+    uint64_t first_cyc[2];
 } Lines;
+
+static void keep_first(Lines *l, int k, uint64_t cycle, const char *s)
+{
+    if (l->first[k] && cycle >= l->first_cyc[k])
+        return;
+    free(l->first[k]);
+    l->first[k] = xstrdup(s);
+    l->first_cyc[k] = cycle;
+}
 
 static void add_line(Lines *l, uint64_t cycle, bool value, char *s)
 {
+    keep_first(l, 0, cycle, s);
+    if (value)
+        keep_first(l, 1, cycle, s);
+    l->total++;
+    if (l->kind[value]++ >= ATTN_LINES) {
+        free(s);
+        return;
+    }
     if (l->n == l->cap) {
         l->cap = l->cap ? 2 * l->cap : 64;
         l->v = xrealloc(l->v, l->cap * sizeof *l->v);
         l->cyc = xrealloc(l->cyc, l->cap * sizeof *l->cyc);
-        l->value = xrealloc(l->value, l->cap * sizeof *l->value);
     }
     l->cyc[l->n] = cycle;
-    l->value[l->n] = value;
     l->v[l->n++] = s;
+}
+
+static void lines_free(Lines *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i]);
+    free(l->v);
+    free(l->cyc);
+    free(l->first[0]);
+    free(l->first[1]);
 }
 
 static int rank_size(const RunInputs *ri, const char *name, uint64_t *out, Diag *d)
@@ -655,25 +686,20 @@ Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *
         printf("  C cycle level  : %" PRIu64 " cycles (engine, whole run, data in DRAM; "
                "analytic %" PRIu64
                "); RTL %+.3f %%\n", cy.cycles, res->cycles, pct);
-    printf("  mismatches     : %zu\n", r.mm.n);
-    /* The earliest (by cycle, then in list order) of all, and of the values. */
-    size_t first = r.mm.n, first_value = r.mm.n;
-    for (size_t i = 0; i < r.mm.n; i++) {
-        if (first == r.mm.n || r.mm.cyc[i] < r.mm.cyc[first])
-            first = i;
-        if (r.mm.value[i] && (first_value == r.mm.n || r.mm.cyc[i] < r.mm.cyc[first_value]))
-            first_value = i;
-    }
-    if (first < r.mm.n)
-        printf("  first mismatch : %s\n", r.mm.v[first]);
-    if (first_value < r.mm.n)
-        printf("  first value    : %s\n", r.mm.v[first_value]);
+    printf("  mismatches     : %" PRIu64 "\n", r.mm.total);
+    if (r.mm.first[0])
+        printf("  first mismatch : %s\n", r.mm.first[0]);
+    if (r.mm.first[1])
+        printf("  first value    : %s\n", r.mm.first[1]);
     for (size_t i = 0; i < r.mm.n; i++)
         printf("  MISMATCH %s\n", r.mm.v[i]);
+    if (r.mm.total > r.mm.n)
+        printf("  (%" PRIu64 " more mismatches not listed: the first %d of each kind are)\n",
+               r.mm.total - r.mm.n, ATTN_LINES);
     if (timing)
         cosim_print_timing(rtl_cycles, run.seconds, pp->cycles, t_model, t_values);
-    printf("%s\n", r.mm.n ? "FAIL" : "PASS");
-    rc = r.mm.n ? OUTCOME_MISMATCH : OUTCOME_OK;
+    printf("%s\n", r.mm.total ? "FAIL" : "PASS");
+    rc = r.mm.total ? OUTCOME_MISMATCH : OUTCOME_OK;
     if (waves && (lower_attn_take(r.L, &prog) ||
                   cosim_waves_write(d, waves, &g, NULL, &prog, top, run.offset)))
         rc = OUTCOME_INPUT;
@@ -688,11 +714,7 @@ done:
     if (h)
         lib.destroy(h);
     cosim_close(&lib);
-    for (size_t i = 0; i < r.mm.n; i++)
-        free(r.mm.v[i]);
-    free(r.mm.v);
-    free(r.mm.cyc);
-    free(r.mm.value);
+    lines_free(&r.mm);
     for (uint64_t bh = 0; r.in && bh < nbh; bh++)
         if (r.in[bh])
             func_inputs_free(c, r.in[bh]);
