@@ -3,6 +3,12 @@
 // cycle at most, each once its dependency holds, with any number of transfers in flight
 // (up to QD loads and QD stores), over an AXI4-like memory port whose beats carry BW
 // words.
+// The program is a ring of CMDS slots (a power of two) that the host keeps fed: command
+// i (absolute, 32-bit) lives in slot i mod CMDS; the host writes commands and the tail
+// (commands loaded so far, absolute) on its port clock hclk_i (ld_addr_i bit 31 selects
+// the tail, else word ld_addr_i of the ring). The head command (pc) may issue only while
+// pc < tail, else the DMA waits (it is not quiet). An issued command's fields are copied
+// into its transfer queue, so its slot may be rewritten once issued_o has passed it.
 //
 // Command (4 x 64-bit words, loaded through ld_sel 7):
 //   w0[7:0] op (0 END, 1 LOAD, 2 STORE), w0[9:8] tensor (the traffic counters' row:
@@ -15,6 +21,8 @@
 // Loads write the R beats into the buffer (gw_*_o); stores read the buffer (zr_addr_o /
 // zr_data_i, BW words a cycle, or zw_data_i when zsel_i) and send the low W bits of each
 // word.
+// issued_o counts the commands issued (the head command's absolute number), slots_o is
+// CMDS (read back by the host, which must place commands by the same ring);
 // loads_o / stores_o count the completed loads (last beat written) and stores (B
 // response), fill_o the words of the oldest load in flight written so far; quiet_o says
 // that after this clock edge nothing is pending; act_o that a transfer completes at this
@@ -24,13 +32,14 @@ module einsim_dma #(
   parameter integer W = 16,         // buffer / DRAM word bits
   parameter integer A = 32,         // accumulator buffer word bits
   parameter integer BW = 4,         // words per beat
-  parameter integer CMDS = 64,      // command memory capacity
+  parameter integer CMDS = 64,      // command ring slots (a power of two)
   parameter integer TIDW = 6,
   parameter integer QD = 64         // transfers in flight per direction
 ) (
   input  wire              clk_i,
   input  wire              rst_ni,
   input  wire              start_i,
+  input  wire              hclk_i,        // host port clock (command and tail writes)
   input  wire              ld_we_i,
   input  wire [31:0]       ld_addr_i,
   input  wire [63:0]       ld_data_i,
@@ -69,6 +78,8 @@ module einsim_dma #(
   input  wire              zsel_i,        // 1: stores read zw_data_i instead (attention's
   input  wire [BW*W-1:0]   zw_data_i,     // output buffer, W-bit words)
   // status and traffic
+  output wire [31:0]       issued_o,      // commands issued so far (absolute)
+  output wire [31:0]       slots_o,       // CMDS
   output reg  [31:0]       loads_o,
   output reg  [31:0]       stores_o,
   output wire [31:0]       fill_o,        // words of the oldest load in flight written so far
@@ -82,15 +93,31 @@ module einsim_dma #(
   localparam [7:0] OP_LOAD = 8'd1, OP_STORE = 8'd2;
   localparam integer QW = $clog2(QD);
 
+  localparam integer CW = $clog2(CMDS);
+
   reg [63:0] cmem [0:4*CMDS-1];
   reg        run_q;
-  reg [31:0] cp_q;
-  wire       cp_ok = cp_q < CMDS;
-  wire [63:0] w0 = cp_ok ? cmem[{cp_q[29:0], 2'd0}] : 64'd0;
-  wire [63:0] w1 = cp_ok ? cmem[{cp_q[29:0], 2'd1}] : 64'd0;
-  wire [63:0] w2 = cp_ok ? cmem[{cp_q[29:0], 2'd2}] : 64'd0;
-  wire [7:0]  op = w0[7:0];
+  reg [31:0] cp_q, tail_q;
+
+  // the host port: a command word, or the tail
+  always @(posedge hclk_i) begin
+    if (ld_we_i && !ld_addr_i[31] && ld_addr_i < 4 * CMDS) cmem[ld_addr_i] <= ld_data_i;
+  end
+  always @(posedge hclk_i or negedge rst_ni) begin
+    if (!rst_ni) tail_q <= 32'd0;
+    else if (ld_we_i && ld_addr_i[31]) tail_q <= ld_data_i[31:0];
+  end
+
+  wire [CW-1:0] slot = cp_q[CW-1:0];
+  wire        avail = cp_q < tail_q;   // the head command is loaded
+  wire [63:0] w0 = cmem[{slot, 2'd0}];
+  wire [63:0] w1 = cmem[{slot, 2'd1}];
+  wire [63:0] w2 = cmem[{slot, 2'd2}];
+  // the head's opcode; 8'hff (no command) while it is not loaded
+  wire [7:0]  op = avail ? w0[7:0] : 8'hff;
   wire [31:0] dep = w2[31:0];
+  assign issued_o = cp_q;
+  assign slots_o = CMDS;
 
   // queues of transfers in flight: {tensor[1:0], buffer address, words}
   reg [65:0] lq [0:QD-1];
@@ -148,11 +175,10 @@ module einsim_dma #(
   // store's response in
   wire        l_push  = ar_hs && !(lq_n == 0 && l_fin);
   wire [QW:0] lq_next = lq_n + (l_push ? 1 : 0) - ((lq_n != 0 && l_fin) ? 1 : 0);
-  assign quiet_o = !(op == OP_LOAD || op == OP_STORE) && lq_next == 0 && sq_n == (w_hs && wlast_o ? 1 : 0)
+  assign quiet_o = avail && !(op == OP_LOAD || op == OP_STORE) && lq_next == 0 && sq_n == (w_hs && wlast_o ? 1 : 0)
                    && s_issued == s_acked + (bvalid_i ? 32'd1 : 32'd0) && !aw_hs;
 
   always @(posedge clk_i) begin
-    if (ld_we_i && ld_addr_i < 4 * CMDS) cmem[ld_addr_i] <= ld_data_i;
     if (l_push) lq[lq_t] <= cur;
     if (aw_hs && !(sq_n == 0 && w_hs && wlast_o)) sq[sq_t] <= cur;
   end

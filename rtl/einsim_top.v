@@ -14,20 +14,23 @@
 // the same operand register and skew lines, with the attention tag beside the row tag),
 // and the bottom row's sums go back to einsim_attn (deskew, staging, 1D array).
 // ld_sel 3 loads its Q/K/V buffer; ld_sel 4 / 5 write its 2D / 1D tile queues (rings the
-// host keeps fed) on the host port clock hclk_i, which clocks nothing else; rd_sel 4 reads
+// host keeps fed) on the host port clock hclk_i, which clocks nothing else but the DMA
+// ring; rd_sel 4 reads
 // its output buffer, 5 .. 8 its 2D / 1D start and end stamps, 10 / 11 its queues' ended
 // ids and issued tiles (rtl/README.md, "Attention"); start_i, busy_o, done_o and
 // cycles_o then belong to it; its DMA program loads Q, K and V into its buffer and
 // stores AV from its output buffer.
-// DRAM: the memory port m_* and the DMA program (ld_sel 7, einsim_dma), traffic counters
-// read through rd_sel 9 (rtl/README.md, "DRAM and the DMA program").
+// DRAM: the memory port m_* and the DMA program (ld_sel 7, einsim_dma: a ring the host
+// keeps fed on hclk_i, as the tile queues), its commands issued (and at address 1 its
+// slots) read through rd_sel 12, traffic counters through rd_sel 9 (rtl/README.md, "DRAM
+// and the DMA program").
 `include "einsim_params.vh"
 
 module einsim_top (
   input  wire        clk_i,
   input  wire        rst_ni,
   input  wire        start_i,
-  input  wire        hclk_i,        // host port clock: attention tile queue writes only
+  input  wire        hclk_i,        // host port clock: tile queue and DMA ring writes only
   input  wire        ld_we_i,
   input  wire [3:0]  ld_sel_i,
   input  wire [31:0] ld_addr_i,
@@ -146,6 +149,7 @@ module einsim_top (
                          rd_sel_i == 4'd11) ? a_rd : g_rd;
 
   wire [31:0]       dma_loads, dma_stores, dma_fill, tiles_done, gw_addr, gw_n, dz_addr;
+  wire [31:0]       dma_issued, dma_slots;
   wire              dz_en;      // the DMA reads a store's data this cycle
   wire              dma_quiet, dma_act, dma_qended, gw_en;
   wire [ATIDW-1:0]  dma_qtile;
@@ -185,7 +189,7 @@ module einsim_top (
   // GEMM: the sequencer's tiles, the global and accumulator buffers; attention: the 2D
   // queue's tiles (loads), the 1D queue's (stores), the Q/K/V and output buffers
   einsim_dma #(.W(W), .A(A), .BW(DBW), .CMDS(`EINSIM_DMA_CMDS), .TIDW(ATIDW)) u_dma (
-    .clk_i(clk_i), .rst_ni(rst_ni), .start_i(start_i),
+    .clk_i(clk_i), .rst_ni(rst_ni), .start_i(start_i), .hclk_i(hclk_i),
     .ld_we_i(ld_we_i && ld_sel_i == 4'd7), .ld_addr_i(ld_addr_i), .ld_data_i(ld_data_i),
     .tiles_done_i(mode_q ? a_issued2 : tiles_done), .qtile_o(dma_qtile),
     .qended_i(mode_q ? a_qended : dma_qended),
@@ -196,6 +200,7 @@ module einsim_top (
     .bvalid_i(m_bvalid_i), .bready_o(m_bready_o),
     .gw_en_o(gw_en), .gw_addr_o(gw_addr), .gw_n_o(gw_n), .gw_data_o(gw_data),
     .zr_en_o(dz_en), .zr_addr_o(dz_addr), .zr_data_i(dz_data), .zsel_i(mode_q), .zw_data_i(ao_data),
+    .issued_o(dma_issued), .slots_o(dma_slots),
     .loads_o(dma_loads), .stores_o(dma_stores), .fill_o(dma_fill), .quiet_o(dma_quiet), .act_o(dma_act),
     .ld_n_o(dma_ld_n), .ld_t_o(dma_ld_t), .st_n_o(dma_st_n), .st_t_o(dma_st_t)
   );
@@ -417,6 +422,7 @@ module einsim_top (
       4'd2,
       4'd3:    g_rd = {32'd0, stamp};
       4'd9:    g_rd = ctr;
+      4'd12:   g_rd = {32'd0, rd_addr_i[0] ? dma_slots : dma_issued};
       default: g_rd = 64'd0;
     endcase
   end

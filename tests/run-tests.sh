@@ -578,6 +578,14 @@ if [ "$rc" = 1 ] && grep -q 'overlaps two chunks of one query block' "$tmp/err";
   --set arch.Staging.latency_cycles=1 >"$tmp/out" 2>"$tmp/err"
 rc=$?
 if [ "$rc" = 1 ] && grep -q 'latency_cycles = 1' "$tmp/err"; then ok; else bad "cosim attention staging latency: exit $rc"; fi
+# --dma-ring: a positive count, at most the RTL's DMA ring (refused before any bridge).
+"$EINSIM" cosim -a models/fusemax-4x4.cfg $attn_small --set workload.seq=16 --dma-ring 0 >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ "$rc" = 1 ] && grep -q 'dma-ring expects a positive number' "$tmp/err"; then ok; else bad "cosim --dma-ring 0: exit $rc"; fi
+"$EINSIM" cosim -a models/fusemax-4x4.cfg $attn_small --set workload.seq=16 --dma-ring 8193 >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ "$rc" = 1 ] && grep -qF -- "--dma-ring 8193 exceeds the RTL's DMA ring (8192 slots)" "$tmp/err"; then ok
+else bad "cosim --dma-ring beyond the ring: exit $rc"; sed 's/^/    /' "$tmp/err"; fi
 # A core's source list must name its top; --rtl-top a module name; a missing bridge names
 # the make command that builds it from the list; attention refuses in_latency other than
 # the default core's 1.

@@ -9,9 +9,11 @@
 // model's tile rules and the engine's cycle level both read: nothing in the C code
 // knows this file.
 // Ports, host selectors and status outputs are those of the contract: ld_sel 0 global
-// buffer, 1 accumulator buffer, 2 instruction memory; rd_sel 0 / 1 the buffers, 2 / 3
-// tile start / end stamps; the attention selectors (ld_sel 3..6, rd_sel 4..8) are
-// ignored / read 0 and p_attn_tiles_o = 0 says attention is not implemented.
+// buffer, 1 accumulator buffer, 2 instruction memory, 7 the DMA ring (written on clk_i:
+// this top has no host port clock, so the bridge's host writes are loads); rd_sel 0 / 1
+// the buffers, 2 / 3 tile start / end stamps, 9 traffic counters, 12 DMA commands
+// issued (address 1: the ring's slots); the attention selectors (ld_sel 3..6, rd_sel
+// 4..8) are ignored / read 0 and p_attn_tiles_o = 0 says attention is not implemented.
 `include "einsim_params.vh"
 
 module einsim_gemm_top (
@@ -107,6 +109,7 @@ module einsim_gemm_top (
   // ---- DMA (rtl/einsim_dma.v): the DMA program (ld_sel 7) over the memory port --------
   localparam integer DBW = `EINSIM_DMA_BEAT_WORDS;
   wire [31:0]       dma_loads, dma_stores, dma_fill, tiles_done, gw_addr, gw_n, dz_addr;
+  wire [31:0]       dma_issued, dma_slots;
   wire              dz_en;      // the DMA reads a store's data this cycle
   wire              dma_quiet, dma_act, dma_qended, gw_en;
   wire [TIDW-1:0]   dma_qtile;
@@ -115,7 +118,7 @@ module einsim_gemm_top (
   wire [31:0]       dma_ld_n, dma_st_n;
   wire [1:0]        dma_ld_t, dma_st_t;
   einsim_dma #(.W(W), .A(A), .BW(DBW), .CMDS(`EINSIM_DMA_CMDS), .TIDW(TIDW)) u_dma (
-    .clk_i(clk_i), .rst_ni(rst_ni), .start_i(start_i),
+    .clk_i(clk_i), .rst_ni(rst_ni), .start_i(start_i), .hclk_i(clk_i),
     .ld_we_i(ld_we_i && ld_sel_i == 4'd7), .ld_addr_i(ld_addr_i), .ld_data_i(ld_data_i),
     .tiles_done_i(tiles_done), .qtile_o(dma_qtile), .qended_i(dma_qended),
     .arvalid_o(m_arvalid_o), .arready_i(m_arready_i), .araddr_o(m_araddr_o), .arlen_o(m_arlen_o),
@@ -125,6 +128,7 @@ module einsim_gemm_top (
     .bvalid_i(m_bvalid_i), .bready_o(m_bready_o),
     .gw_en_o(gw_en), .gw_addr_o(gw_addr), .gw_n_o(gw_n), .gw_data_o(gw_data),
     .zr_en_o(dz_en), .zr_addr_o(dz_addr), .zr_data_i(dz_data), .zsel_i(1'b0), .zw_data_i({DBW*W{1'b0}}),
+    .issued_o(dma_issued), .slots_o(dma_slots),
     .loads_o(dma_loads), .stores_o(dma_stores), .fill_o(dma_fill), .quiet_o(dma_quiet), .act_o(dma_act),
     .ld_n_o(dma_ld_n), .ld_t_o(dma_ld_t), .st_n_o(dma_st_n), .st_t_o(dma_st_t)
   );
@@ -344,6 +348,7 @@ module einsim_gemm_top (
       4'd2,
       4'd3:    rd_data_o = {32'd0, stamp};
       4'd9:    rd_data_o = ctr;
+      4'd12:   rd_data_o = {32'd0, rd_addr_i[0] ? dma_slots : dma_issued};
       default: rd_data_o = 64'd0;
     endcase
   end

@@ -21,6 +21,9 @@ static const CliOpt cosim_opts[] = {
     { "--attn-ring", "N", "attention: keep at most N tiles of each tile queue loaded (at most\n"
                            "the RTL's ring of slots; default the whole ring): the host refills\n"
                            "the queues between shorter run slices, with the same results", 0 },
+    { "--dma-ring", "N", "attention: keep at most N DMA commands loaded ahead of the RTL (at\n"
+                          "most its DMA ring of slots; default the whole ring): the host\n"
+                          "refills the ring between run slices, with the same results", 0 },
     { "--rtl", "LIST", "the RTL core's source list (one file per line, -IDIR, --top-module\n"
                        "TOP; make cosim-lib RTL_LIST=LIST builds it): runs the bridge built for\n"
                        "TOP (default: rtl/einsim_top.v)", 0 },
@@ -104,7 +107,7 @@ int cmd_cosim(int argc, char **argv)
     const char *arch = NULL, *wl = NULL, *map = NULL, *waves = NULL, *lib_path = NULL;
     const char *rtl_list = NULL, *rtl_top = NULL;
     const char *variant = "normal";
-    uint64_t seed = 1, ring = 0;
+    uint64_t seed = 1, ring = 0, dma_ring = 0;
     int rc = EXIT_INPUT;
     bool timing = false;
     CliArgs p = { &cosim_spec, 1, 0 };
@@ -142,6 +145,12 @@ int cmd_cosim(int argc, char **argv)
                         "of tiles\n");
                 goto out;
             }
+        } else if (strcmp(a, "--dma-ring") == 0) {
+            if (cli_parse_u64(v, &dma_ring) || dma_ring < 1 || dma_ring > UINT32_MAX) {
+                fprintf(stderr, "einsim cosim: error: --dma-ring expects a positive number "
+                        "of commands\n");
+                goto out;
+            }
         } else if (strcmp(a, "--seed") == 0) {
             if (cli_parse_u64(v, &seed)) {
                 fprintf(stderr, "einsim cosim: error: --seed expects a non-negative integer\n");
@@ -161,7 +170,7 @@ int cmd_cosim(int argc, char **argv)
     Diag d;
     diag_init(&d);
     CosimOptions o = { arch, wl, map, cli_overrides(&sets), seed, waves, variant, lib_path,
-                       rtl_list, rtl_top, timing, (uint32_t)ring };
+                       rtl_list, rtl_top, timing, (uint32_t)ring, (uint32_t)dma_ring };
     rc = cli_finish(&d, cosim_dense(&o, &d));
 out:
     cli_free_sets(&sets);

@@ -20,12 +20,17 @@
 extern "C" {
 #endif
 
-#define COSIM_ABI 5
+#define COSIM_ABI 6
 
 /* Buffer selectors of load/read (the RTL's ld_sel / rd_sel). */
 enum { COSIM_GLB = 0, COSIM_ZBUF = 1, COSIM_IMEM = 2, COSIM_START = 2, COSIM_END = 3 };
-/* The DMA program (load) and the traffic counters (read: 8 * tensor + counter). */
-enum { COSIM_DMA = 7, COSIM_COUNTERS = 9 };
+/* The DMA program (load) and the traffic counters (read: 8 * tensor + counter). The DMA
+ * program is a ring (rtl/README.md, "DRAM and the DMA program"): hload writes a command
+ * word at 4 * slot + k, or the tail (commands loaded, absolute) at COSIM_TAIL; read
+ * COSIM_DMA_ISSUED gives at address 0 the commands issued (absolute), at address
+ * COSIM_DMA_SLOTS the ring's slots. */
+enum { COSIM_DMA = 7, COSIM_COUNTERS = 9, COSIM_DMA_ISSUED = 12 };
+#define COSIM_DMA_SLOTS 1u
 /* Attention engine (einsim_attn): load Q/K/V buffer, 2D / 1D tile queues, mode register
  * (1 = attention); read output buffer, 2D / 1D start and end stamps. */
 enum { COSIM_ABUF = 3, COSIM_Q2D = 4, COSIM_Q1D = 5, COSIM_MODE = 6 };
@@ -65,8 +70,8 @@ typedef struct {
     /* Writes one word (one clock) into buffer `sel` (COSIM_GLB / ZBUF / IMEM). */
     void (*load)(CosimHandle *h, int sel, uint32_t addr, uint64_t data);
     /* Writes one word through the host port clock, between core cycles (no core clock):
-     * the attention tile queues (COSIM_Q2D / Q1D). On a top without a host port clock, a
-     * load. */
+     * the attention tile queues (COSIM_Q2D / Q1D) and the DMA ring (COSIM_DMA). On a top
+     * without a host port clock, a load. */
     void (*hload)(CosimHandle *h, int sel, uint32_t addr, uint64_t data);
     /* Reads one word back (COSIM_GLB / ZBUF sign-extended, COSIM_START / END stamps). */
     uint64_t (*read)(CosimHandle *h, int sel, uint32_t addr);

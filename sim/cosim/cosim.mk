@@ -69,7 +69,8 @@ $(COSIM_RT) &: | $(DEPS_STAMP)
 	$(Q)cp $(addprefix build/cosim/runtime/obj/,$(COSIM_RT_OBJS)) build/cosim/runtime/
 
 # The parameter header: rewritten only when its text changes.
-build/cosim/%/einsim_params.vh: models/%.cfg models/fusemax.cfg sim/lower/lower.c | $(BIN)
+build/cosim/%/einsim_params.vh: models/%.cfg models/fusemax.cfg sim/lower/lower.c sim/lower/lower.h \
+    sim/lower/lower_attn.h | $(BIN)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(BIN) rtl-params $< -o $@.new
 	$(Q)if cmp -s $@.new $@; then rm -f $@.new; else mv $@.new $@; fi

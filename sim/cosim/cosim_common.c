@@ -416,34 +416,51 @@ CosimRun cosim_run(const CosimLib *lib, CosimHandle *h, uint64_t predicted)
     return cosim_run_fed(lib, h, predicted, NULL, NULL);
 }
 
+void cosim_run_open(const CosimLib *lib, CosimHandle *h, uint64_t limit, CosimRun *r)
+{
+    *r = (CosimRun){ .limit = limit };
+    lib->status(h, &r->before);
+    lib->start(h);
+    r->offset = lib->clocks(h);
+}
+
+bool cosim_run_slice(const CosimLib *lib, CosimHandle *h, CosimRun *r, uint64_t n)
+{
+    uint64_t ran = lib->clocks(h) - r->offset, left = r->limit > ran ? r->limit - ran : 0;
+    double t0 = cosim_now_s();
+    r->finished = lib->step(h, n < left ? n : left) != 0;
+    r->seconds += cosim_now_s() - t0;
+    return r->finished || lib->clocks(h) - r->offset >= r->limit;
+}
+
+void cosim_run_close(const CosimLib *lib, CosimHandle *h, CosimRun *r)
+{
+    r->cycles = lib->cycles(h);
+    lib->status(h, &r->after);
+    r->steps = lib->clocks(h) - r->offset;
+    /* the start clock samples busy_o before start_i takes effect */
+    r->busy = r->after.busy_clocks - r->before.busy_clocks;
+}
+
 CosimRun cosim_run_fed(const CosimLib *lib, CosimHandle *h, uint64_t predicted,
                        CosimFeedFn feed, void *ctx)
 {
-    CosimRun r = { .limit = 4 * predicted + 1000 };
-    lib->status(h, &r.before);
-    lib->start(h);
-    r.offset = lib->clocks(h);
-    double t0 = cosim_now_s();
+    CosimRun r;
+    cosim_run_open(lib, h, 4 * predicted + 1000, &r);
     if (!feed) {
-        r.finished = lib->step(h, r.limit) != 0;
-        r.seconds = cosim_now_s() - t0;
+        cosim_run_slice(lib, h, &r, r.limit);
     } else {
-        uint64_t ran = 0;
-        while (!r.finished && ran < r.limit) {
-            uint64_t n = feed(ctx), left = r.limit - ran;
-            n = n < left ? n : left;
-            r.finished = lib->step(h, n) != 0;
-            ran = lib->clocks(h) - r.offset;
+        bool end = false;
+        while (!end) {
+            double t0 = cosim_now_s();
+            uint64_t n = feed(ctx);
+            r.seconds += cosim_now_s() - t0;
+            end = cosim_run_slice(lib, h, &r, n);
         }
         /* the read-back after the run is not part of it (as a run without a feed) */
-        r.seconds = cosim_now_s() - t0;
         feed(ctx);
     }
-    r.cycles = lib->cycles(h);
-    lib->status(h, &r.after);
-    r.steps = lib->clocks(h) - r.offset;
-    /* the start clock samples busy_o before start_i takes effect */
-    r.busy = r.after.busy_clocks - r.before.busy_clocks;
+    cosim_run_close(lib, h, &r);
     return r;
 }
 
@@ -531,14 +548,75 @@ int cosim_waves_write(Diag *d, const char *dir, const RtlGeom *g, const TileProg
     return rc;
 }
 
-void cosim_load_dma(const CosimLib *lib, CosimHandle *h, const DmaCmd *c, int n)
+/* Loads commands [f->tail, upto) (index n is the END) into their slots, then the tail. */
+static void dma_load_upto(DmaFeed *f, uint64_t upto)
 {
-    for (int q = 0; q <= n; q++) {
+    if (upto <= f->tail)
+        return;
+    for (uint64_t i = f->tail; i < upto; i++) {
         uint64_t w[4];
-        lower_dma_encode(q < n ? &c[q] : NULL, w);
+        lower_dma_encode(i < f->n ? f->c ? &f->c[i] : f->get(f->src, i) : NULL, w);
+        uint32_t base = (uint32_t)(4 * (i % f->slots));
         for (int k = 0; k < 4; k++)
-            lib->load(h, COSIM_DMA, (uint32_t)(4 * q + k), w[k]);
+            f->lib->hload(f->h, COSIM_DMA, base + (uint32_t)k, w[k]);
     }
+    f->refills += upto - f->tail;
+    f->tail = upto;
+    f->lib->hload(f->h, COSIM_DMA, COSIM_TAIL, upto);
+}
+
+void cosim_dma_feed_init(DmaFeed *f, const CosimLib *lib, CosimHandle *h, const DmaCmd *c,
+                         int n, uint32_t slots, uint32_t window)
+{
+    *f = (DmaFeed){ .lib = lib, .h = h, .c = c, .n = (uint64_t)n, .slots = slots,
+                    .window = window ? window : slots };
+    uint64_t upto = (uint64_t)n + 1 < f->window ? (uint64_t)n + 1 : f->window;
+    dma_load_upto(f, upto);
+    f->refills = 0;
+}
+
+void cosim_dma_feed_stream(DmaFeed *f, const CosimLib *lib, CosimHandle *h,
+                           const DmaCmd *(*get)(void *src, uint64_t i), void *src,
+                           uint32_t slots, uint32_t window)
+{
+    *f = (DmaFeed){ .lib = lib, .h = h, .get = get, .src = src, .more = true, .slots = slots,
+                    .window = window ? window : slots };
+}
+
+uint64_t cosim_dma_feed(DmaFeed *f)
+{
+    uint64_t end = f->n + !f->more;   /* what may be loaded: the END once nothing more comes */
+    if (!f->more && f->tail >= end)
+        return UINT64_MAX;      /* all loaded: nothing to bound */
+    f->issued = f->lib->read(f->h, COSIM_DMA_ISSUED, 0) & 0xffffffffu;
+    f->reads++;
+    /* an issued command's slot is free (its transfer keeps a copy of what it needs) */
+    uint64_t upto = f->issued + f->window;
+    dma_load_upto(f, upto < end ? upto : end);
+    if (!f->more && f->tail >= end)
+        return UINT64_MAX;
+    /* at most one command issues a cycle: the DMA cannot pass its tail within the
+     * commands loaded but not yet issued */
+    return f->tail > f->issued ? f->tail - f->issued : f->more && f->tail == end ? 0 : 1;
+}
+
+int cosim_dma_check(const CosimLib *lib, CosimHandle *h, uint32_t slots, const char *libfile,
+                    const char *build, Diag *d)
+{
+    uint64_t rtl = lib->read(h, COSIM_DMA_ISSUED, COSIM_DMA_SLOTS);
+    if (rtl == slots)
+        return 0;
+    diag_error(d, libfile, 0, "the RTL's DMA ring has %" PRIu64 " slots, einsim places "
+               "commands in a ring of %u: refusing to run (rebuild it with `%s)", rtl, slots,
+               build);
+    return 1;
+}
+
+void cosim_load_dma(const CosimLib *lib, CosimHandle *h, const DmaCmd *c, int n,
+                    uint32_t slots)
+{
+    DmaFeed f;
+    cosim_dma_feed_init(&f, lib, h, c, n, slots, slots);
 }
 
 static const TrafficStat *traffic_of(const EngineResult *r, const char *level, const char *tensor)

@@ -37,6 +37,13 @@ typedef struct {
     uint64_t busy, steps;
 } CosimRun;
 CosimRun cosim_run(const CosimLib *lib, CosimHandle *h, uint64_t predicted);
+/* The same in parts, for a host that decides between slices when to go on (the attention
+ * run streamed from the engine's schedule): open starts the run (up to `limit` cycles),
+ * each slice steps at most n cycles (its time counts in seconds) and returns whether the
+ * run has ended (done, or the limit reached), close reads the results. */
+void cosim_run_open(const CosimLib *lib, CosimHandle *h, uint64_t limit, CosimRun *r);
+bool cosim_run_slice(const CosimLib *lib, CosimHandle *h, CosimRun *r, uint64_t n);
+void cosim_run_close(const CosimLib *lib, CosimHandle *h, CosimRun *r);
 /* The same with a host that feeds the core during the run (the attention tile queues):
  * feed(ctx) is called after start and after each slice of the run, writes through the
  * host port (no core clock) and returns the most cycles the next slice may last
@@ -52,8 +59,43 @@ CosimRun cosim_run_fed(const CosimLib *lib, CosimHandle *h, uint64_t predicted,
 void cosim_traffic(const CosimLib *lib, CosimHandle *h, const RunInputs *ri,
                    const EngineResult *res, int n, const char *const *names, uint64_t rtl[][5],
                    uint64_t eng[][5], const char **buf_level, const char **dram_level);
-/* Loads the DMA program c[0 .. n - 1] and its END into h (ld_sel 7). */
-void cosim_load_dma(const CosimLib *lib, CosimHandle *h, const DmaCmd *c, int n);
+/* The host side of the DMA ring (rtl/README.md, "DRAM and the DMA program"): command i
+ * of c[0 .. n - 1] (and the END, command n) lives in slot i mod slots of the RTL's ring;
+ * the host keeps at most `window` commands loaded but not issued (an issued command's
+ * slot is free: its transfer has copied what it needs). Writes go through the host port
+ * (hload, no core clock on einsim_top). */
+typedef struct {
+    const CosimLib *lib;
+    CosimHandle *h;
+    const DmaCmd *c;                  /* the program (cosim_dma_feed_init), or NULL and: */
+    const DmaCmd *(*get)(void *src, uint64_t i);   /* command i of a streamed program */
+    void *src;
+    uint64_t n;                       /* commands known, the END after them ... */
+    bool more;                        /* ... unless more will come (the caller sets n, more) */
+    uint32_t slots, window;           /* the RTL's ring; commands kept loaded ahead */
+    uint64_t tail, issued;            /* absolute: loaded (END included), issued */
+    uint64_t refills, reads;          /* commands written after the first load, reads */
+} DmaFeed;
+/* 0 when the RTL's DMA ring has `slots` slots (read back), else 1 with an error in d
+ * naming libfile and the make command `build` that rebuilds it. */
+int cosim_dma_check(const CosimLib *lib, CosimHandle *h, uint32_t slots, const char *libfile,
+                    const char *build, Diag *d);
+/* Loads the first min(n + 1, window) commands and the tail (window 0: the whole ring). */
+void cosim_dma_feed_init(DmaFeed *f, const CosimLib *lib, CosimHandle *h, const DmaCmd *c,
+                         int n, uint32_t slots, uint32_t window);
+/* A streamed program: nothing loaded yet; the caller keeps f->n and f->more up to date. */
+void cosim_dma_feed_stream(DmaFeed *f, const CosimLib *lib, CosimHandle *h,
+                           const DmaCmd *(*get)(void *src, uint64_t i), void *src,
+                           uint32_t slots, uint32_t window);
+/* Between run slices: reads the commands issued, refills the freed slots up to the
+ * window and moves the tail; returns the most cycles the next slice may last so that the
+ * DMA cannot reach its tail before the next call (UINT64_MAX: the program is loaded; 0:
+ * a streamed program has no command loaded ahead, and more must come first). */
+uint64_t cosim_dma_feed(DmaFeed *f);
+/* Loads the whole DMA program c[0 .. n - 1], its END and the tail into h before start
+ * (GEMM: dram_lower_gemm refuses a program that does not fit, n + 1 > slots). */
+void cosim_load_dma(const CosimLib *lib, CosimHandle *h, const DmaCmd *c, int n,
+                    uint32_t slots);
 /* NULL when busy_o was low before start, high in every cycle from the run's cycle 0
  * until done_o rose, at most one cycle after the run's last result (the done
  * detection), and low again after; else what differs (to free). */
@@ -86,9 +128,9 @@ int cosim_waves_write(Diag *d, const char *dir, const RtlGeom *g, const TileProg
 /* Runs the attention co-simulation of ri on the bridge at libfile (built by `build`, for
  * the core top, NULL for einsim_top) and prints the summary; waves non-NULL writes the RTL
  * and C model traces there; window (0: the whole ring) bounds the tiles of each queue the
- * host keeps loaded (cosim_attn.c). */
+ * host keeps loaded, dma_window (0: the whole ring) the DMA commands (cosim_attn.c). */
 Outcome cosim_attention(const RunInputs *ri, const char *arch_path, const char *libfile,
                         const char *build, const char *top, uint64_t seed, bool timing,
-                        const char *waves, uint32_t window, Diag *d);
+                        const char *waves, uint32_t window, uint32_t dma_window, Diag *d);
 
 #endif

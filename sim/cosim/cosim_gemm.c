@@ -124,7 +124,8 @@ Outcome cosim_dense(const CosimOptions *o, Diag *d)
     if (cosim_lib_path(o, &libfile, &build, &top, d))
         goto done;
     if (strncmp(c->problem, "attention", 9) == 0) {   /* cosim_attention names what it runs */
-        rc = cosim_attention(&ri, arch, libfile, build, top, seed, timing, waves, o->ring, d);
+        rc = cosim_attention(&ri, arch, libfile, build, top, seed, timing, waves, o->ring,
+                             o->dma_ring, d);
         goto done;
     }
     int tA = cascade_find_tensor(c, "A"), tB = cascade_find_tensor(c, "B"),
@@ -212,6 +213,8 @@ Outcome cosim_dense(const CosimOptions *o, Diag *d)
                    g.glb_words, g.zbuf_words, g.tiles, g.beat_words);
         goto done;
     }
+    if (cosim_dma_check(&lib, h, g.dma_cmds, libfile, build, d))
+        goto done;
     const FuncTensor *A = func_tensor(fq, tA), *B = func_tensor(fq, tB), *Z = func_tensor(fq, tZ);
     uint64_t wmask = g.word_bits >= 64 ? UINT64_MAX : (((uint64_t)1 << g.word_bits) - 1);
     /* DRAM: A row-major, B by blocks of C columns (dma's layout); the programs. */
@@ -231,7 +234,7 @@ Outcome cosim_dense(const CosimOptions *o, Diag *d)
         for (int k = 0; k < 4; k++)
             lib.load(h, COSIM_IMEM, (uint32_t)(4 * t + k), w[k]);
     }
-    cosim_load_dma(&lib, h, dma.c, dma.n);
+    cosim_load_dma(&lib, h, dma.c, dma.n, g.dma_cmds);
     CosimRun run = cosim_run(&lib, h, prog.cycles);
     uint64_t rtl_cycles = run.cycles;
     if (!run.finished)

@@ -28,6 +28,8 @@ typedef struct {
     bool timing;             /* also print wall-clock speeds (not deterministic) */
     uint32_t ring;           /* attention: tiles of each queue the host keeps loaded (a
                                 power of two up to the RTL's ring); 0: the whole ring */
+    uint32_t dma_ring;       /* attention: DMA commands the host keeps loaded ahead of the
+                                RTL (up to its DMA ring); 0: the whole ring */
 } CosimOptions;
 
 /* Runs one co-simulation and prints its summary. OUTCOME_MISMATCH on any mismatch,

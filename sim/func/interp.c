@@ -45,6 +45,8 @@ struct FuncEval {
     FuncDensity *density;        /* one per Einsum */
     LinAccess **lin;             /* per Einsum, per node: its access compiled (EX_ACCESS) */
     LinAccess *lin_out;          /* per Einsum: its left-hand side compiled */
+    int64_t origin[CASCADE_MAX_RANKS];  /* func_set_origin: each rank's first index */
+    int has_origin;
 };
 
 static void lin_index(LinIndex *li, const IndexExpr *ix, const RankBinding *b)
@@ -226,6 +228,13 @@ void func_set_input(FuncEval *f, int t, const double *vals)
     }
 }
 
+void func_set_origin(FuncEval *f, int rank, int64_t origin)
+{
+    EINSIM_ASSERT(rank >= 0 && rank < f->c->n_ranks);
+    f->origin[rank] = origin;
+    f->has_origin = 1;
+}
+
 const FuncTensor *func_tensor(const FuncEval *f, int t) { return &f->t[t]; }
 
 FuncDensity func_density(const FuncEval *f, int einsum) { return f->density[einsum]; }
@@ -347,6 +356,12 @@ static int pred_eval(const FuncEval *f, const Einsum *e, int n, const int64_t *v
     const ExprNode *nd = &e->nodes[n];
     switch (nd->kind) {
     case EX_CMP: {
+        int64_t g[CASCADE_MAX_RANKS];      /* the indices in the whole (func_set_origin) */
+        if (f->has_origin) {
+            for (int r = 0; r < f->c->n_ranks; r++)
+                g[r] = var[r] + f->origin[r];
+            var = g;
+        }
         int64_t a = index_eval(&nd->idx[0], &f->b, var), b = index_eval(&nd->idx[1], &f->b, var);
         switch (nd->cmp) {
         case CMP_LT: return a < b;

@@ -67,6 +67,12 @@ void func_free(FuncEval *f);
 
 /* Sets input tensor `t` from row-major doubles (quantised in fixed mode). */
 void func_set_input(FuncEval *f, int t, const double *vals);
+/* Makes this evaluation a window of a larger problem along rank `rank`: its index i there
+ * is index origin + i of the whole, which `where` predicates compare (tensor accesses
+ * stay within the window's tensors). A window of the queries of a causal cascade, say:
+ * the rows of attention are independent, so each window gives the whole's rows. Call
+ * before func_run. */
+void func_set_origin(FuncEval *f, int rank, int64_t origin);
 /* Runs every Einsum. */
 void func_run(FuncEval *f);
 const FuncTensor *func_tensor(const FuncEval *f, int t);

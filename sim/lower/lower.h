@@ -29,8 +29,9 @@
 #define LOWER_IMEM_TILES 4096
 /* Largest buffer the RTL simulation allocates, in words. */
 #define LOWER_MAX_BUFFER_WORDS ((uint64_t)1 << 24)
-/* Capacity of the DMA program, in commands; widest memory-port beat, in words. */
-#define LOWER_DMA_CMDS 32768
+/* Slots of the DMA ring, in commands (a power of two: the host keeps a longer attention
+ * program fed; a GEMM program is loaded whole); widest memory-port beat, in words. */
+#define LOWER_DMA_CMDS 8192
 #define LOWER_MAX_BEAT_WORDS 1024
 
 

@@ -60,7 +60,7 @@
 #define ATTN_MAX_TILES 0x7fffffff
 #define ATTN_MAX_ADDR 0xffffffu
 
-enum { ATTN_Q2D = 0, ATTN_Q1D = 1 };
+enum { ATTN_Q2D = 0, ATTN_Q1D = 1, ATTN_QDMA = 2 };   /* the tile queues; the DMA program */
 /* 2D and 1D opcodes: A2_*, A1_* of lower/opcodes.h */
 
 typedef struct {
@@ -96,8 +96,22 @@ typedef struct {
 
 /* The issue order of each queue (v[ATTN_Q2D], v[ATTN_Q1D]): the engine's schedule, over
  * nbh (batch, head)s (0 or 1: one) and DRAM tiles of ptile queries (0: P whole). dram:
- * the data starts in DRAM (dram_lower_attn lays the buffers out); otherwise Q, K and V
+ * the data starts in DRAM (lower_attn_events lays the buffers out); otherwise Q, K and V
  * of the one (batch, head) must fit the buffer whole. */
+/* One request of the engine's schedule, in issue order, as the lowering takes it: a pass
+ * (tile `at` of queue q), or, with the data in DRAM, a load of Q (tensor 0: the DRAM tile
+ * at.tile of (batch, head) at.bh) or of K or V (1, 2: also chunk at.s) into one of
+ * `copies` buffer copies, or a store of AV (3: block at.b of the DRAM tile); words moved,
+ * and the engine's start and end of the transfer. */
+typedef enum { AE_PASS, AE_LOAD, AE_STORE } AttnEventKind;
+typedef struct AttnEvent {
+    AttnEventKind kind;
+    int q;
+    AttnSlot at;
+    uint32_t tensor;
+    uint64_t words, copies, start, end;
+} AttnEvent;
+
 typedef struct AttnOrder {
     AttnSlot *v[2];
     int n[2];
@@ -117,7 +131,7 @@ typedef struct {
     /* engine buffer: Q (E x Pp), K (E x Mp), V (F x Mp), row-major, padding zero; the
      * output buffer holds AV as F x Pp */
     uint32_t q_base, k_base, v_base;
-    /* Data in DRAM (dram_lower_attn): the DMA program, run beside the queues (its loads'
+    /* Data in DRAM (lower_attn_events): the DMA program, run beside the queues (its loads'
      * dependencies in the 2D queue, its stores' in the 1D queue), the DRAM channel's
      * bytes per cycle and latency, and each command's predicted completion (a load's last
      * word in the buffer, a store's write response: the cycle after). n_dma = 0: the data
@@ -146,9 +160,57 @@ typedef struct {
  * next one's chunks continuing the previous one's (the rules and the score banks run on
  * across them). Returns 0, or 1 with an error in d (sizes the RTL cannot hold; an order
  * that misses or repeats a tile, or that would let a tile overwrite a register before
- * its reader has read it). */
+ * its reader has read it). The queues' orders are taken in turn (lower_attn_begin, one
+ * queue until a tile waits for the other's). */
 int lower_attn(const RtlGeom *g, uint64_t T, uint64_t E, uint64_t F, uint64_t M, uint64_t P,
                uint64_t M0, bool causal, const AttnOrder *ord, AttnProg *p, Diag *d);
+/* The same from the engine's schedule with the data in DRAM (its events in issue order):
+ * also the DMA program of its loads and stores (lower_attn_begin). */
+int lower_attn_events(const RtlGeom *g, uint64_t T, uint64_t E, uint64_t F, uint64_t M,
+                      uint64_t P, uint64_t M0, bool causal, uint64_t nbh, uint64_t ptile,
+                      const AttnEvent *ev, size_t n, AttnProg *p, Diag *d);
+
+/* The lowering event by event, in bounded memory: lower_attn_begin takes the sizes (as
+ * lower_attn; nbh (batch, head)s, DRAM tiles of ptile queries, dram: the data starts in
+ * DRAM), lower_attn_push each event of the schedule in issue order, lower_attn_finish
+ * after the last. Each tile is lowered when it arrives (the order checked against the
+ * register-safety rules, which every tile put before it must have arrived for), resolved
+ * once what it names has arrived (the tile of the other queue it waits for; with dma, the
+ * loads it reads and the buffer's layout), and predicted by the timing rules once what
+ * it waits for is. With dma the events' loads and stores become the DMA program: a load
+ * into a copy waits until every 2D tile reading the live piece it replaces has issued
+ * (resolved once all of them have arrived), a store until its block's AV tile has ended;
+ * DRAM holds, per (batch, head), Q by DRAM tiles (E x the tile's queries), K and V by
+ * chunks of R keys (E or F rows x the chunk's keys), AV by blocks (F x the block's
+ * queries): dram_attn_*; the buffer the copies of a Q tile, then of a K and of a V chunk
+ * (the engine's numbering: piece i in copy i mod copies, dead pieces counted), the output
+ * buffer AV by register blocks of F x C. The predicted items of queue q (ATTN_Q2D,
+ * ATTN_Q1D or ATTN_QDMA) are ids below lower_attn_ready(q); each stays readable until
+ * lower_attn_release drops the ids below a bound (with keep, nothing is dropped and
+ * lower_attn_take moves the whole program into an AttnProg). Begin returns NULL and push
+ * and finish 1 with an error in d (as lower_attn, and a schedule the DMA lowering does not
+ * support: several groups, Q loaded in parts, a K or V load that is not one chunk, pieces
+ * loaded out of order, a block's AV that would overwrite its register block's outputs
+ * before their store has read them); after an error every call returns 1. */
+typedef struct AttnLower AttnLower;
+AttnLower *lower_attn_begin(const RtlGeom *g, uint64_t T, uint64_t E, uint64_t F, uint64_t M,
+                            uint64_t P, uint64_t M0, bool causal, uint64_t nbh, uint64_t ptile,
+                            bool dram, bool dma, bool keep, Diag *d);
+int lower_attn_push(AttnLower *L, const AttnEvent *e);
+int lower_attn_finish(AttnLower *L);
+const AttnProg *lower_attn_prog(const AttnLower *L);   /* sizes and layouts */
+uint64_t lower_attn_ready(const AttnLower *L, int q);
+const AttnTile *lower_attn_tile(const AttnLower *L, int q, uint64_t id);
+const DmaCmd *lower_attn_cmd(const AttnLower *L, uint64_t id, uint64_t *done);
+void lower_attn_release(AttnLower *L, int q, uint64_t below);
+int lower_attn_take(AttnLower *L, AttnProg *p);        /* finishes; keep only */
+void lower_attn_close(AttnLower *L);
+/* DRAM word addresses of Q[e, q], K[e, m], V[f, m] and AV[f, q] of (batch, head) bh in
+ * p's layout (data in DRAM). */
+uint64_t dram_attn_q(const AttnProg *p, uint64_t bh, uint64_t e, uint64_t q);
+uint64_t dram_attn_k(const AttnProg *p, uint64_t bh, uint64_t e, uint64_t m);
+uint64_t dram_attn_v(const AttnProg *p, uint64_t bh, uint64_t f, uint64_t m);
+uint64_t dram_attn_av(const AttnProg *p, uint64_t bh, uint64_t f, uint64_t q);
 /* The number of live key chunks of query block b (all of them unless causal). */
 uint64_t lower_attn_live(const AttnProg *p, uint64_t b);
 void lower_attn_order_free(AttnOrder *o);

@@ -52,9 +52,21 @@ int run_attn_order(const RunInputs *ri, struct AttnOrder *o, Diag *d);
 /* The same with the data on chip or in DRAM (on_chip = false: the loads and stores of
  * the engine's schedule are in it), the engine's results in *res and *cy (res is filled
  * even when the schedule is refused), and, when ev is not NULL, every event of the
- * schedule in issue order in *ev (n_ev of them; free it). */
-int run_attn_schedule(const RunInputs *ri, bool on_chip, struct AttnOrder *o, EngineEvent **ev,
-                      int *n_ev, EngineResult *res, CycleResult *cy, Diag *d);
+ * schedule in issue order in *ev (n_ev of them, as the attention lowering takes them;
+ * free it). */
+struct AttnEvent;
+int run_attn_schedule(const RunInputs *ri, bool on_chip, struct AttnOrder *o,
+                      struct AttnEvent **ev, size_t *n_ev, EngineResult *res, CycleResult *cy,
+                      Diag *d);
+/* The schedule streamed (data in DRAM): start(ctx, o) once the analytic level has chosen
+ * the tiling (o: nbh, ptile, dram; no passes), then event(ctx, e) for each event in issue
+ * order while the cycle level runs; either returns nonzero to stop taking events (the
+ * engine runs on; its results still come). Returns 0, or 1 with an error in d (as
+ * run_attn_schedule's). */
+typedef int (*AttnStartFn)(void *ctx, const struct AttnOrder *o);
+typedef int (*AttnEventFn)(void *ctx, const struct AttnEvent *e);
+int run_attn_stream(const RunInputs *ri, AttnStartFn start, AttnEventFn event, void *ctx,
+                    EngineResult *res, CycleResult *cy, Diag *d);
 
 /* A layer-list workload (kind = "training"): the cascade (the workload's, else the
  * mapping's) runs once per layer on the engine with the layer's rank sizes; the workload's sparse operands

@@ -73,10 +73,12 @@ int vp_rtl_load(VpRtl *r, const RunInputs *ri, int64_t *const in[], Diag *d)
                         (uint64_t)in[i][e] & wmask);
     }
     uint64_t w[4];
-    /* An empty DMA program (the data is on chip; the command memory has no reset). */
+    /* An empty DMA program, its END and the ring's tail (the data is on chip; the command
+     * ring has no reset): the VP never runs a DMA program longer than the ring. */
     lower_dma_encode(NULL, w);
     for (int k = 0; k < 4; k++)
-        r->lib.load(r->h, COSIM_DMA, (uint32_t)k, w[k]);
+        r->lib.hload(r->h, COSIM_DMA, (uint32_t)k, w[k]);
+    r->lib.hload(r->h, COSIM_DMA, COSIM_TAIL, 1);
     if (!t->attention) {
         for (int i = 0; i <= t->gemm.n; i++) {
             lower_encode(i < t->gemm.n ? &t->gemm.t[i] : NULL, w);

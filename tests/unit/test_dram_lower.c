@@ -17,7 +17,8 @@
  * lengths, E = F and the same DRAM settings: its DRAM schedule lowers to the queues and
  * the DMA program, the tile and DMA rules predict a run within 1 % of the engine's
  * cycle level (the engine's buffer-port turns, which the RTL does not have, are the
- * difference), and the DMA loads Q once and stores AV once.
+ * difference), and the DMA loads Q once and stores AV once; streamed event by event with
+ * every item released as soon as it is predicted, the lowering gives the same program.
  * Prints how many points it lowered. */
 #include <inttypes.h>
 #include <math.h>
@@ -56,6 +57,7 @@ static void describe(char *buf, size_t n, const char *arch, const char *tag, con
 }
 
 static int n_lowered, n_refused, n_attn, n_attn_shared;
+static uint64_t stream_most;   /* most items one event made ready, streamed */
 /* largest |tile and DMA rules - engine| over the attention grid, whole and padded runs */
 static double attn_max_pct, attn_max_padded;
 
@@ -147,6 +149,55 @@ out:
 }
 
 
+/* The lowering streamed (nothing kept: each item read as soon as it is predicted and
+ * released at once) gives the same tiles, times and DMA program as the whole program, and
+ * holds few items at a time. */
+static bool streamed_same(const RtlGeom *g, uint64_t T, const uint64_t *sz, bool causal,
+                          const AttnEvent *ev, size_t n_ev, const AttnProg *p, const char *where)
+{
+    Diag d;
+    diag_init(&d);
+    AttnLower *L = lower_attn_begin(g, T, sz[0], sz[1], sz[2], sz[3], sz[4], causal, p->nbh,
+                                    p->ptile, true, true, false, &d);
+    uint64_t got[3] = { 0, 0, 0 }, most = 0;
+    bool same = L != NULL;
+    for (size_t i = 0; same && i <= n_ev; i++) {
+        same = i < n_ev ? lower_attn_push(L, &ev[i]) == 0 : lower_attn_finish(L) == 0;
+        for (int q = 0; same && q < 3; q++) {
+            uint64_t r = lower_attn_ready(L, q);
+            most = r - got[q] > most ? r - got[q] : most;
+            for (; same && got[q] < r; got[q]++) {
+                uint64_t k = got[q], done, w[4], x[4];
+                if (q == ATTN_QDMA) {
+                    const DmaCmd *c = lower_attn_cmd(L, k, &done);
+                    same = k < (uint64_t)p->n_dma && memcmp(c, &p->dma[k], sizeof *c) == 0 &&
+                           done == p->dma_done[k];
+                } else {
+                    const AttnTile *t = lower_attn_tile(L, q, k);
+                    same = k < (uint64_t)p->n[q];
+                    if (same) {
+                        lower_attn_encode(t, w);
+                        lower_attn_encode(&p->t[q][k], x);
+                        same = memcmp(w, x, sizeof w) == 0 && t->start_cyc == p->t[q][k].start_cyc &&
+                               t->end_cyc == p->t[q][k].end_cyc;
+                    }
+                }
+            }
+            lower_attn_release(L, q, got[q]);
+        }
+    }
+    same = same && got[0] == (uint64_t)p->n[0] && got[1] == (uint64_t)p->n[1] &&
+           got[2] == (uint64_t)p->n_dma;
+    if (!same)
+        printf("  attention streamed: %s: differs from the whole program at %" PRIu64 " / %"
+               PRIu64 " / %" PRIu64 "%s%s\n", where, got[0], got[1], got[2], d.n ? ": " : "",
+               d.n ? d.e[0].msg : "");
+    stream_most = most > stream_most ? most : stream_most;
+    lower_attn_close(L);
+    diag_free(&d);
+    return same;
+}
+
 static void attn_point(const char *arch, bool causal, const char *const *sets)
 {
     static TestSets ts;
@@ -157,8 +208,8 @@ static void attn_point(const char *arch, bool causal, const char *const *sets)
     RunInputs ri = { 0 };
     AttnProg p = { 0 };
     AttnOrder ord;
-    EngineEvent *ev = NULL;
-    int n_ev = 0;
+    AttnEvent *ev = NULL;
+    size_t n_ev = 0;
     char where[768];
     describe(where, sizeof where, arch, causal ? " causal" : "", sets);
     CycleResult cy = { 0 };
@@ -176,11 +227,10 @@ static void attn_point(const char *arch, bool causal, const char *const *sets)
     static const char *const rk[5] = { "E", "F", "M", "P", "M0" };
     for (int i = 0; i < 5; i++)
         sz[i] = (uint64_t)ri.sizes.size[cascade_find_rank(c, rk[i])];
-    int lrc = lower_attn(&g, (uint64_t)fx.T, sz[0], sz[1], sz[2], sz[3], sz[4], causal, &ord, &p, &d);
+    int lrc = lower_attn_events(&g, (uint64_t)fx.T, sz[0], sz[1], sz[2], sz[3], sz[4], causal,
+                                ord.nbh, ord.ptile, ev, n_ev, &p, &d);
     lower_attn_order_free(&ord);
-    if (lrc || dram_lower_attn(&g, &p, ev, n_ev, cascade_find_tensor(c, "Q"),
-                               cascade_find_tensor(c, "BK"), cascade_find_tensor(c, "BV"),
-                               cascade_find_tensor(c, "AV"), &d)) {
+    if (lrc) {
         printf("  attention not lowered: %s: %s\n", where, d.n ? d.e[0].msg : "");
         CHECK(0);
         goto out;
@@ -212,6 +262,7 @@ static void attn_point(const char *arch, bool causal, const char *const *sets)
     CHECK(slots_ok);
     if (p.nbh * p.nb > ATTN_MAX_BLOCKS)
         n_attn_shared++;
+    CHECK(streamed_same(&g, (uint64_t)fx.T, sz, causal, ev, n_ev, &p, where));
 out:
     free(ev);
     lower_attn_free(&p);
@@ -284,8 +335,9 @@ int main(void)
                 }
     printf("dram lowering: %d GEMM points lowered, %d refused for capacity; %d attention points "
            "(%d with more query blocks than the RTL's register blocks), run within %.3f %% of "
-           "the engine (padded: %.3f %%)\n", n_lowered, n_refused, n_attn, n_attn_shared,
-           attn_max_pct, attn_max_padded);
+           "the engine (padded: %.3f %%); streamed, the same program, at most %" PRIu64 " items "
+           "made ready by one event\n", n_lowered, n_refused, n_attn, n_attn_shared,
+           attn_max_pct, attn_max_padded, stream_most);
     CHECK(n_attn > 0);
     CHECK(n_attn_shared > 0);
     CHECK(n_lowered > 0);

@@ -114,6 +114,19 @@ static void on_event(void *ctx, const EngineEvent *ev)
     }
 }
 
+/* Whether an attention case's Q, K and V fit the RTL's buffer whole (the data on chip). */
+static bool attn_fits(const RunInputs *ri)
+{
+    RtlGeom g;
+    Diag d;
+    diag_init(&d);
+    bool ok = lower_geom(ri->arch, &g, &d) == 0 &&
+              (uint64_t)(rank_of(ri, "E") * (rank_of(ri, "P") + rank_of(ri, "M")) +
+                         rank_of(ri, "F") * rank_of(ri, "M")) <= g.glb_words;
+    diag_free(&d);
+    return ok;
+}
+
 int main(void)
 {
     static EngineResult r;
@@ -147,10 +160,11 @@ int main(void)
         ri.in.data_on_chip = true;
         engine_analytic(&ri.in, &r);
         if (!strstr(k.map, "gemm") && (ri.workload->batch * ri.workload->heads != 1 ||
-                                       (r.n_groups && r.groups[0].n_tiles > 1))) {
-            /* The data-on-chip lowering takes one (batch, head) and P whole; such a case
-             * is checked from DRAM (make cosim, test_dram_lower). */
-            printf("%-24s (batch, head)s or DRAM tiles: from DRAM only\n", names[i]);
+                                       (r.n_groups && r.groups[0].n_tiles > 1) ||
+                                       !attn_fits(&ri))) {
+            /* The data-on-chip lowering takes one (batch, head), P whole and Q, K and V in
+             * the buffer; such a case is checked from DRAM (make cosim, test_dram_lower). */
+            printf("%-24s (batch, head)s, DRAM tiles or K and V beyond the buffer: from DRAM only\n", names[i]);
             run_inputs_free(&ri);
             free(names[i]);
             continue;
