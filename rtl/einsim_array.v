@@ -260,19 +260,6 @@ module einsim_array #(
     reg signed [A-1:0]   psv, accv;  // the PE's next partial sum, accumulator, weight
     reg signed [W-1:0]   wv;
     begin
-      // this cycle's inputs into the row and column histories, at the entry ptr_q: the PEs
-      // of column 0 (row 0) read them there, as the entry 0 cycles old
-      for (i = 0; i < R; i = i + 1) begin
-        ha[RHW'(i * D) + RHW'(ptr_q)]  = A'(a_e[i]);
-        hfl[RHW'(i * D) + RHW'(ptr_q)] = fl_e[i];
-        hrt[RHW'(i * D) + RHW'(ptr_q)] = rt_e[i];
-        hxt[RHW'(i * D) + RHW'(ptr_q)] = xt_e[i];
-      end
-      for (j = 0; j < C; j = j + 1) begin
-        hb[CHW'(j * D) + CHW'(ptr_q)]  = A'(b_e[j]);
-        hct[CHW'(j * D) + CHW'(ptr_q)] = ct_e[j];
-        fin_q[j + 1] = {(RB+1){1'b0}};
-      end
       for (i = R - 1; i >= 0; i = i - 1) begin
         hi = ptr_q - HB'(i);
         for (jc = {CW{1'b0}}; jc < CW'(C); jc = jc + 1'b1) begin
@@ -359,6 +346,66 @@ module einsim_array #(
     end
   endtask
 
+  // ---- GEMM OS alone in the array: every PE's element is a GEMM OS MAC or nothing --------
+  // While ws_i is low and no attention element is in the row flow (xf_q: bit k set when
+  // some row's input of k cycles before the next clock was a valid attention element; an
+  // element leaves the row flow C cycles after it entered), step_os does what step_pes
+  // would: the same MAC on the same words, without the tag and the dataflow tests, its
+  // column loop small enough for the simulator to unroll.
+  task automatic step_os;
+    integer              i, j;
+    reg [RHW-1:0]        rb;       // row i's history entries start here
+    reg [HB-1:0]         hi;       // the column histories' entry i cycles old
+    reg [RHW-1:0]        rh;
+    reg [2:0]            fl;
+    reg [PW-1:0]         p;
+    begin
+      for (i = R - 1; i >= 0; i = i - 1) begin
+        rb = RHW'(i * D);
+        hi = ptr_q - HB'(i);
+        for (j = 0; j < C; j = j + 1) begin
+          rh = rb + RHW'(HB'(ptr_q - HB'(j)));
+          fl = hfl[rh];
+          if (fl[2]) begin
+            p = PW'(i * C + j);
+            acc_q[p] = pe_mac(fl[1] ? {A{1'b0}} : acc_q[p], ha[rh],
+                              hb[CHW'(j * D) + CHW'(hi)], i, j);
+            if (fl[0]) fin_q[j + 1] = {1'b1, RB'(i)};
+          end
+        end
+      end
+    end
+  endtask
+
+  // ---- at each clock: this cycle's inputs into the row and column histories (at the entry
+  // ptr_q: the PEs of column 0 (row 0) read them there, as the entry 0 cycles old), then
+  // the PEs' step
+  reg  [C-1:0]        xf_q;        // attention elements in the row flow (step_os above)
+  task automatic step;
+    integer              i, j;
+    reg                  xin;      // a valid attention element enters a row this cycle
+    reg [C-1:0]          xf;
+    begin
+      xin = 1'b0;
+      for (i = 0; i < R; i = i + 1) begin
+        ha[RHW'(i * D) + RHW'(ptr_q)]  = A'(a_e[i]);
+        hfl[RHW'(i * D) + RHW'(ptr_q)] = fl_e[i];
+        hrt[RHW'(i * D) + RHW'(ptr_q)] = rt_e[i];
+        hxt[RHW'(i * D) + RHW'(ptr_q)] = xt_e[i];
+        xin = xin | (fl_e[i][2] && xt_e[i][2:0] != X_GEMM);
+      end
+      for (j = 0; j < C; j = j + 1) begin
+        hb[CHW'(j * D) + CHW'(ptr_q)]  = A'(b_e[j]);
+        hct[CHW'(j * D) + CHW'(ptr_q)] = ct_e[j];
+        fin_q[j + 1] = {(RB+1){1'b0}};
+      end
+      xf = (xf_q << 1) | C'(xin);
+      xf_q = xf;
+      if (!ws_i && xf == {C{1'b0}}) step_os;
+      else                          step_pes;
+    end
+  endtask
+
   integer q;
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -366,6 +413,7 @@ module einsim_array #(
         ps_q[q] = {A{1'b0}}; acc_q[q] = {A{1'b0}}; w_q[q] = {W{1'b0}};
       end
       for (q = 0; q <= C; q = q + 1) fin_q[q] = {(RB+1){1'b0}};
+      xf_q = {C{1'b0}};
       // the histories read 0 until written after the reset, as flow registers would
       for (q = 0; q < R * D; q = q + 1) begin
         ha[q] = {A{1'b0}}; hfl[q] = 3'b000; hrt[q] = {RTW{1'b0}}; hxt[q] = {XTW{1'b0}};
@@ -374,7 +422,7 @@ module einsim_array #(
         hb[q] = {A{1'b0}}; hct[q] = {CTW{1'b0}};
       end
     end else begin
-      step_pes;
+      step;
     end
   end
   /* verilator lint_on BLKSEQ */
