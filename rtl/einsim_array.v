@@ -128,8 +128,9 @@ module einsim_array #(
   localparam signed [A-1:0]  AMAX = {1'b0, {(A-1){1'b1}}};
 
   // ---- the row and column histories, cleared at reset: entry h of column j at [j][h]; entry
-  // h of row i at i * RD + h and again at i * RD + D + h, so that the entries 0 .. C - 1
-  // cycles old are the consecutive i * RD + D + ptr_q - j, j = 0 .. C - 1, without a wrap
+  // h of row i at i * RD + h, and the operand and flags again at i * RD + D + h, so that
+  // step_os reads the entries 0 .. C - 1 cycles old at the consecutive i * RD + D + ptr_q
+  // - j, j = 0 .. C - 1, without a wrap (the other readers read the first copy)
   reg  [HB-1:0]       ptr_q;       // the entry written at the next clock
   // (the operands held sign-extended to A bits: the MAC then takes them as they are)
   reg  signed [A-1:0] ha [0:R*RD-1];
@@ -416,8 +417,6 @@ module einsim_array #(
         hxt[RHW'(i * RD) + RHW'(ptr_q)]     = xt_e[i];
         ha[RHW'(i * RD + D) + RHW'(ptr_q)]  = A'(a_e[i]);
         hfl[RHW'(i * RD + D) + RHW'(ptr_q)] = fl_e[i];
-        hrt[RHW'(i * RD + D) + RHW'(ptr_q)] = rt_e[i];
-        hxt[RHW'(i * RD + D) + RHW'(ptr_q)] = xt_e[i];
         xin = xin | (xt_e[i][2:0] != X_GEMM);
         rv_q[i] = (rv_q[i] << 1) | C'(fl_e[i][2]);
         rf_q[i] = (rf_q[i] << 1) | C'(fl_e[i][1]);
