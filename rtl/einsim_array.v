@@ -51,6 +51,12 @@
 //   register), the accumulator holds {f, y} and the weight register k, or the most
 //   negative word when x was -inf (fx_exp_fin then gives 0).
 // * The shadow weights of GEMM WS are one word per PE, a row of C loaded at once.
+// * From 17 columns on, while no attention element is in the row flow and ws_i is low,
+//   every element in the array is a GEMM OS MAC, and the clock runs step_os instead of
+//   step_pes: no tag or dataflow tests, and a row whose C PEs all have an element (kept
+//   per row as bit vectors of valid / first / last, shifted at each clock) is C plain
+//   MACs, its first elements' accumulators cleared and its last elements recorded
+//   beforehand. The same words change to the same values as in step_pes.
 // Per column, the GEMM OS results of the PEs that finish a tile this cycle are gathered on
 // a column result bus (at most one PE per column finishes per cycle: the sequencer's issue
 // interval guarantees it). The bottom row's next partial sums leave on ps_o (GEMM WS
@@ -119,8 +125,8 @@ module einsim_array #(
   localparam integer D = 1 << HB;
   localparam integer RD = 2 * D;                      // a row history's entries (below)
   // step_os (below) only from 17 columns on: up to 16 the simulator unrolls step_pes's
-  // column loop already, and step_os's code then costs more in instruction-cache misses
-  // than its fewer instructions save (8x8 GEMM: 16 % fewer instructions, 12 % slower)
+  // column loop already, and step_os's code adds instruction-cache misses (8x8 GEMM:
+  // 16 % fewer instructions, 712 misses a cycle against 633; rtl/README.md, change 25)
   localparam integer OSF = (C > 16) ? 1 : 0;
   localparam integer SN = 2 * NB;                     // score registers per PE
   localparam integer RHW = $clog2(R * RD), SQW = $clog2(N * SN);
@@ -358,11 +364,12 @@ module einsim_array #(
   endtask
 
   // ---- GEMM OS alone in the array: every PE's element is a GEMM OS MAC or nothing --------
-  // While ws_i is low and no attention element is in the row flow (xf_q: bit k set when
-  // some row's input of k cycles before the next clock was a valid attention element; an
-  // element leaves the row flow C cycles after it entered), step_os does what step_pes
-  // would: the same MAC on the same words, without the tag and the dataflow tests, its
-  // column loop small enough for the simulator to unroll.
+  // While ws_i is low and no attention tag is in the row flow (xf_q: bit k set when some
+  // row's input of k cycles before the next clock had a tag whose op is not GEMM, valid or
+  // not; an element leaves the row flow C cycles after it entered), step_os does what
+  // step_pes would: the same MAC on the same words, without the tag and the dataflow
+  // tests, its column loop small enough for the simulator to unroll. A row whose PEs all
+  // have an element (rv_q) takes the MAC alone; otherwise each PE tests its flags.
   task automatic step_os;
     integer              i, j;
     reg [RHW-1:0]        r0;       // row i's entry of this cycle (its second copy)
@@ -410,7 +417,7 @@ module einsim_array #(
   reg  [C-1:0]        rl_q [0:R-1];
   task automatic step;
     integer              i, j;
-    reg                  xin;      // a valid attention element enters a row this cycle
+    reg                  xin;      // a tag with an attention op enters a row this cycle
     reg [C-1:0]          xf;
     begin
       xin = 1'b0;
