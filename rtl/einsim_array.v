@@ -51,6 +51,12 @@
 //   register), the accumulator holds {f, y} and the weight register k, or the most
 //   negative word when x was -inf (fx_exp_fin then gives 0).
 // * The shadow weights of GEMM WS are one word per PE, a row of C loaded at once.
+// * From 17 columns on, while no attention element is in the row flow and ws_i is low,
+//   every element in the array is a GEMM OS MAC, and the clock runs step_os instead of
+//   step_pes: no tag or dataflow tests, and a row whose C PEs all have an element (kept
+//   per row as bit vectors of valid / first / last, shifted at each clock) is C plain
+//   MACs, its first elements' accumulators cleared and its last elements recorded
+//   beforehand. The same words change to the same values as in step_pes.
 // Per column, the GEMM OS results of the PEs that finish a tile this cycle are gathered on
 // a column result bus (at most one PE per column finishes per cycle: the sequencer's issue
 // interval guarantees it). The bottom row's next partial sums leave on ps_o (GEMM WS
@@ -111,13 +117,19 @@ module einsim_array #(
 `include "einsim_fx.vh"
   localparam integer N = R * C;
   localparam integer RB = (R > 1) ? $clog2(R) : 1;   // row index bits
+  localparam integer CB = (C > 1) ? $clog2(C) : 1;   // column index bits
   localparam integer PW = (N > 1) ? $clog2(N) : 1;   // PE index bits
   localparam integer CW = $clog2(C + 1);              // bits of a count 0 .. C
   // history depth (a power of two >= R, C) and its index bits
   localparam integer HB = (((R > C) ? R : C) > 2) ? $clog2((R > C) ? R : C) : 1;
   localparam integer D = 1 << HB;
+  localparam integer RD = 2 * D;                      // a row history's entries (below)
+  // step_os (below) only from 17 columns on: up to 16 the simulator unrolls step_pes's
+  // column loop already, and step_os's code adds instruction-cache misses (8x8 GEMM:
+  // 16 % fewer instructions, 712 misses a cycle against 633; rtl/README.md, change 25)
+  localparam integer OSF = (C > 16) ? 1 : 0;
   localparam integer SN = 2 * NB;                     // score registers per PE
-  localparam integer RHW = $clog2(R * D), CHW = $clog2(C * D), SQW = $clog2(N * SN);
+  localparam integer RHW = $clog2(R * RD), SQW = $clog2(N * SN);
   localparam [2:0] X_GEMM = 3'd0, X_BQK = 3'(`EINSIM_OP_A2_BQK), X_LM = 3'(`EINSIM_OP_A2_LM),
                    X_SLN = 3'(`EINSIM_OP_A2_SLN), X_SLD = 3'(`EINSIM_OP_A2_SLD),
                    X_SLNV = 3'(`EINSIM_OP_A2_SLNV);
@@ -125,22 +137,25 @@ module einsim_array #(
   localparam signed [A-1:0]  AMIN = {1'b1, {(A-1){1'b0}}};
   localparam signed [A-1:0]  AMAX = {1'b0, {(A-1){1'b1}}};
 
-  // ---- the row and column histories (entry h of row i at i * D + h), cleared at reset
+  // ---- the row and column histories, cleared at reset: entry h of column j at [j][h]; entry
+  // h of row i at i * RD + h, and the operand and flags again at i * RD + D + h, so that
+  // step_os reads the entries 0 .. C - 1 cycles old at the consecutive i * RD + D + ptr_q
+  // - j, j = 0 .. C - 1, without a wrap (the other readers read the first copy)
   reg  [HB-1:0]       ptr_q;       // the entry written at the next clock
   // (the operands held sign-extended to A bits: the MAC then takes them as they are)
-  reg  signed [A-1:0] ha [0:R*D-1];
-  reg  [2:0]          hfl [0:R*D-1];   // {valid, first, last}
-  reg  [RTW-1:0]      hrt [0:R*D-1];
-  reg  [XTW-1:0]      hxt [0:R*D-1];
-  reg  signed [A-1:0] hb [0:C*D-1];
-  reg  [CTW-1:0]      hct [0:C*D-1];
+  reg  signed [A-1:0] ha [0:R*RD-1];
+  reg  [2:0]          hfl [0:R*RD-1];  // {valid, first, last}
+  reg  [RTW-1:0]      hrt [0:R*RD-1];
+  reg  [XTW-1:0]      hxt [0:R*RD-1];
+  reg  signed [A-1:0] hb [0:C-1][0:D-1];
+  reg  [CTW-1:0]      hct [0:C-1][0:D-1];
   // ---- PE state (PE p's word at p = i * C + j), updated in place by the clocked loop:
   // partial sum, accumulator, active weight; the GEMM OS result that the row flow brings
   // to column j at the next cycle ({valid, row}, for j >= 1); the shadow weights; the
   // score registers (PE p's at p * SN; one bank: the tag's bank bit already separates
   // BQK's writes from SLN / SLD / SLNV's reads)
   reg  signed [A-1:0] ps_q [0:N-1];
-  reg  signed [A-1:0] acc_q [0:N-1];
+  reg  signed [A-1:0] acc_q [0:R-1][0:C-1];
   reg  signed [W-1:0] w_q [0:N-1];
   reg  [RB:0]         fin_q [0:C];     // (entry C: written by column C - 1, never read)
   reg  signed [W-1:0] wsr_q [0:N-1];   // PE p's shadow weight (row i's at i * C)
@@ -241,8 +256,9 @@ module einsim_array #(
     integer              i, j;
     reg [CW-1:0]         jc;       // the column loop's count (unsigned: a cheaper compare)
     reg [PW-1:0]         p;        // the PE's state word
-    reg [RHW-1:0]        rh;       // the PE's row and column history entries
-    reg [CHW-1:0]        ch;
+    reg [RHW-1:0]        rh;       // the PE's row history entry
+    reg [RB-1:0]         ri;       // its row and column
+    reg [CB-1:0]         ci;
     reg [HB-1:0]         hi;       // the column histories' entry i cycles old
     // the PE's inputs: from the left, from above
     reg signed [A-1:0]   a_in, b_in;   // (sign-extended words)
@@ -260,40 +276,28 @@ module einsim_array #(
     reg signed [A-1:0]   psv, accv;  // the PE's next partial sum, accumulator, weight
     reg signed [W-1:0]   wv;
     begin
-      // this cycle's inputs into the row and column histories, at the entry ptr_q: the PEs
-      // of column 0 (row 0) read them there, as the entry 0 cycles old
-      for (i = 0; i < R; i = i + 1) begin
-        ha[RHW'(i * D) + RHW'(ptr_q)]  = A'(a_e[i]);
-        hfl[RHW'(i * D) + RHW'(ptr_q)] = fl_e[i];
-        hrt[RHW'(i * D) + RHW'(ptr_q)] = rt_e[i];
-        hxt[RHW'(i * D) + RHW'(ptr_q)] = xt_e[i];
-      end
-      for (j = 0; j < C; j = j + 1) begin
-        hb[CHW'(j * D) + CHW'(ptr_q)]  = A'(b_e[j]);
-        hct[CHW'(j * D) + CHW'(ptr_q)] = ct_e[j];
-        fin_q[j + 1] = {(RB+1){1'b0}};
-      end
       for (i = R - 1; i >= 0; i = i - 1) begin
         hi = ptr_q - HB'(i);
         for (jc = {CW{1'b0}}; jc < CW'(C); jc = jc + 1'b1) begin
           j = 32'(jc);
           // the row flow entering PE (i, j): row i's input of j cycles ago
-          rh = RHW'(i * D) + RHW'(HB'(ptr_q - HB'(j)));
+          rh = RHW'(i * RD) + RHW'(HB'(ptr_q - HB'(j)));
           fl = hfl[rh];
           // an idle PE keeps its state: nothing else to compute
           if (fl[2]) begin
             p     = PW'(i * C + j);
+            ri    = RB'(i);
+            ci    = CB'(jc);
             a_in  = ha[rh];
             xt_in = hxt[rh];
             // the column flow: column j's input of i cycles ago
-            ch    = CHW'(j * D) + CHW'(hi);
-            b_in  = hb[ch];
+            b_in  = hb[ci][hi];
             xop   = xt_in[2:0];
             if (xop == X_GEMM) begin
               if (!ws_i) begin
                 // GEMM OS: this row's last element reaches column j + 1 at the next cycle,
                 // where its result leaves on the column bus
-                acc_q[p] = pe_mac(fl[1] ? {A{1'b0}} : acc_q[p], a_in, b_in, i, j);
+                acc_q[ri][ci] = pe_mac(fl[1] ? {A{1'b0}} : acc_q[ri][ci], a_in, b_in, i, j);
                 if (fl[0]) fin_q[j + 1] = {1'b1, RB'(i)};
               end else begin
                 // GEMM WS: the first element loads the shadow weight
@@ -302,7 +306,7 @@ module einsim_array #(
                 w_q[p] = wv;
               end
             end else begin
-              psv = ps_q[p]; accv = acc_q[p]; wv = w_q[p];
+              psv = ps_q[p]; accv = acc_q[ri][ci]; wv = w_q[p];
               sa  = SQW'(i * C + j) * SQW'(SN) + SQW'(xt_in[3 +: BW + 1]);
               cur = s_q[sa];
               // Causal mask: in a diagonal tile (the tag's mask bit; key chunk and query
@@ -351,7 +355,7 @@ module einsim_array #(
                 end
                 default: ;
               endcase
-              ps_q[p] = psv; acc_q[p] = accv; w_q[p] = wv;
+              ps_q[p] = psv; acc_q[ri][ci] = accv; w_q[p] = wv;
             end
           end
         end
@@ -359,22 +363,110 @@ module einsim_array #(
     end
   endtask
 
+  // ---- GEMM OS alone in the array: every PE's element is a GEMM OS MAC or nothing --------
+  // While ws_i is low and no attention tag is in the row flow (xf_q: bit k set when some
+  // row's input of k cycles before the next clock had a tag whose op is not GEMM, valid or
+  // not; an element leaves the row flow C cycles after it entered), step_os does what
+  // step_pes would: the same MAC on the same words, without the tag and the dataflow
+  // tests, its column loop small enough for the simulator to unroll. A row whose PEs all
+  // have an element (rv_q) takes the MAC alone; otherwise each PE tests its flags.
+  task automatic step_os;
+    integer              i, j;
+    reg [RHW-1:0]        r0;       // row i's entry of this cycle (its second copy)
+    reg [HB-1:0]         hi;       // the column histories' entry i cycles old
+    reg [RB-1:0]         ri;
+    reg [RHW-1:0]        rh;
+    reg [2:0]            fl;
+    reg [C-1:0]          m;        // the row's PEs with a first (last) element still to do
+    begin
+      for (i = R - 1; i >= 0; i = i - 1) begin
+        r0 = RHW'(i * RD + D) + RHW'(ptr_q);
+        hi = ptr_q - HB'(i);
+        ri = RB'(i);
+        if (rv_q[ri] == {C{1'b1}}) begin
+          // every PE of the row has an element: the few that are their tile's first start
+          // from 0 (their accumulators cleared first), the few that are its last record
+          // their result for the column bus
+          for (m = rf_q[ri]; m != {C{1'b0}}; m = m & (m - 1'b1))
+            acc_q[ri][CB'($countones(m ^ (m - 1'b1)) - 1)] = {A{1'b0}};
+          for (m = rl_q[ri]; m != {C{1'b0}}; m = m & (m - 1'b1))
+            fin_q[$countones(m ^ (m - 1'b1))] = {1'b1, ri};
+          for (j = 0; j < C; j = j + 1)
+            acc_q[ri][j] = pe_mac(acc_q[ri][j], ha[r0 - RHW'(j)], hb[j][hi], i, j);
+        end else if (rv_q[ri] != {C{1'b0}}) begin
+          for (j = 0; j < C; j = j + 1) begin
+            rh = r0 - RHW'(j);
+            fl = hfl[rh];
+            if (fl[2]) begin
+              acc_q[ri][j] = pe_mac(fl[1] ? {A{1'b0}} : acc_q[ri][j], ha[rh], hb[j][hi], i, j);
+              if (fl[0]) fin_q[j + 1] = {1'b1, ri};
+            end
+          end
+        end
+      end
+    end
+  endtask
+
+  // ---- at each clock: this cycle's inputs into the row and column histories (at the entry
+  // ptr_q: the PEs of column 0 (row 0) read them there, as the entry 0 cycles old), then
+  // the PEs' step
+  reg  [C-1:0]        xf_q;        // attention elements in the row flow (step_os above)
+  // per row, bit j for the element entering PE (i, j): valid, first, last
+  reg  [C-1:0]        rv_q [0:R-1];
+  reg  [C-1:0]        rf_q [0:R-1];
+  reg  [C-1:0]        rl_q [0:R-1];
+  task automatic step;
+    integer              i, j;
+    reg                  xin;      // a tag with an attention op enters a row this cycle
+    reg [C-1:0]          xf;
+    begin
+      xin = 1'b0;
+      for (i = 0; i < R; i = i + 1) begin
+        ha[RHW'(i * RD) + RHW'(ptr_q)]      = A'(a_e[i]);
+        hfl[RHW'(i * RD) + RHW'(ptr_q)]     = fl_e[i];
+        hrt[RHW'(i * RD) + RHW'(ptr_q)]     = rt_e[i];
+        hxt[RHW'(i * RD) + RHW'(ptr_q)]     = xt_e[i];
+        if (OSF != 0) begin
+          ha[RHW'(i * RD + D) + RHW'(ptr_q)]  = A'(a_e[i]);
+          hfl[RHW'(i * RD + D) + RHW'(ptr_q)] = fl_e[i];
+          xin = xin | (xt_e[i][2:0] != X_GEMM);
+          rv_q[i] = (rv_q[i] << 1) | C'(fl_e[i][2]);
+          rf_q[i] = (rf_q[i] << 1) | C'(fl_e[i][1]);
+          rl_q[i] = (rl_q[i] << 1) | C'(fl_e[i][0]);
+        end
+      end
+      for (j = 0; j < C; j = j + 1) begin
+        hb[j][ptr_q]  = A'(b_e[j]);
+        hct[j][ptr_q] = ct_e[j];
+        fin_q[j + 1] = {(RB+1){1'b0}};
+      end
+      xf = (xf_q << 1) | C'(xin);
+      xf_q = xf;
+      if (OSF != 0 && !ws_i && xf == {C{1'b0}}) step_os;
+      else                          step_pes;
+    end
+  endtask
+
   integer q;
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       for (q = 0; q < N; q = q + 1) begin
-        ps_q[q] = {A{1'b0}}; acc_q[q] = {A{1'b0}}; w_q[q] = {W{1'b0}};
+        ps_q[q] = {A{1'b0}}; acc_q[q / C][q % C] = {A{1'b0}}; w_q[q] = {W{1'b0}};
       end
       for (q = 0; q <= C; q = q + 1) fin_q[q] = {(RB+1){1'b0}};
+      xf_q = {C{1'b0}};
+      for (q = 0; q < R; q = q + 1) begin
+        rv_q[q] = {C{1'b0}}; rf_q[q] = {C{1'b0}}; rl_q[q] = {C{1'b0}};
+      end
       // the histories read 0 until written after the reset, as flow registers would
-      for (q = 0; q < R * D; q = q + 1) begin
+      for (q = 0; q < R * RD; q = q + 1) begin
         ha[q] = {A{1'b0}}; hfl[q] = 3'b000; hrt[q] = {RTW{1'b0}}; hxt[q] = {XTW{1'b0}};
       end
       for (q = 0; q < C * D; q = q + 1) begin
-        hb[q] = {A{1'b0}}; hct[q] = {CTW{1'b0}};
+        hb[q / D][q % D] = {A{1'b0}}; hct[q / D][q % D] = {CTW{1'b0}};
       end
     end else begin
-      step_pes;
+      step;
     end
   end
   /* verilator lint_on BLKSEQ */
@@ -389,7 +481,6 @@ module einsim_array #(
   reg [RB-1:0]         ofi;
   reg [PW-1:0]         opc;
   reg [RHW-1:0]        orh;
-  reg [CHW-1:0]        och;
   reg [HB-1:0]         ohs;
   reg signed [W-1:0]   oa, ob, ocur, omb, omx;
   reg                  oav, oaf, oal;
@@ -398,23 +489,28 @@ module einsim_array #(
   reg [RTW-1:0]        ort;
   reg [2:0]            oxop;
   reg                  oattn;
+  reg                  ofast;
   reg signed [A-1:0]   ops, opsa, obase;
   /* verilator tracing_on */
   always @* begin
     avb = 1'b0; alb = 1'b0; xtb = {XTW{1'b0}};
-    ofr = {(RB+1){1'b0}}; opc = {PW{1'b0}}; orh = {RHW{1'b0}}; och = {CHW{1'b0}};
+    ofr = {(RB+1){1'b0}}; opc = {PW{1'b0}}; orh = {RHW{1'b0}};
     ohs = {HB{1'b0}}; oa = {W{1'b0}}; ob = {W{1'b0}};
     oav = 1'b0; oaf = 1'b0; oal = 1'b0; oxt = {XTW{1'b0}}; oct = {CTW{1'b0}};
     ort = {RTW{1'b0}}; ops = {A{1'b0}}; ocur = {W{1'b0}}; opsa = {A{1'b0}};
     omb = {W{1'b0}}; omx = {W{1'b0}}; obase = {A{1'b0}}; oxop = 3'd0; oattn = 1'b0;
+    // no attention tag in row R - 1's flow (the entries 1 .. C - 1 cycles old, xf_q, and
+    // the edge), GEMM OS: ps_o is 0
+    ofast = OSF != 0 && !ws_i && C'(xf_q << 1) == {C{1'b0}} && xt_e[R-1][2:0] == X_GEMM;
     for (oj = 0; oj < C; oj = oj + 1) begin
       // -- the column's GEMM OS result
       ofv = 1'b0; ofi = {RB{1'b0}};
       if (oj == 0) begin
-        for (oi = 0; oi < R; oi = oi + 1)
-          if (fl_e[oi][2] && fl_e[oi][0] && xt_e[oi][2:0] == X_GEMM) begin
-            ofv = 1'b1; ofi = RB'(oi);
-          end
+        if (alast_i != {R{1'b0}})
+          for (oi = 0; oi < R; oi = oi + 1)
+            if (fl_e[oi][2] && fl_e[oi][0] && xt_e[oi][2:0] == X_GEMM) begin
+              ofv = 1'b1; ofi = RB'(oi);
+            end
       end else begin
         ofr = fin_q[oj];
         ofv = ofr[RB]; ofi = ofr[RB-1:0];
@@ -422,38 +518,41 @@ module einsim_array #(
       res[oj] = {A{1'b0}}; resv[oj] = 1'b0; res_rt[oj] = {RTW{1'b0}}; res_ct[oj] = {CTW{1'b0}};
       if (ofv && !ws_i) begin
         ohs = ptr_q - HB'(oj);
-        orh = RHW'(ofi) * RHW'(D) + RHW'(ohs);
+        orh = RHW'(ofi) * RHW'(RD) + RHW'(ohs);
         if (oj == 0) begin
           oa = a_e[ofi]; oaf = fl_e[ofi][1]; ort = rt_e[ofi];
         end else begin
           oa = ha[orh][W-1:0]; oaf = hfl[orh][1]; ort = hrt[orh];
         end
         ohs = ptr_q - HB'(ofi);
-        och = CHW'(oj * D) + CHW'(ohs);
         if (ofi == {RB{1'b0}}) begin
           ob = b_e[oj]; oct = ct_e[oj];
         end else begin
-          ob = hb[och][W-1:0]; oct = hct[och];
+          ob = hb[oj][ohs][W-1:0]; oct = hct[oj][ohs];
         end
-        opc = PW'(ofi) * PW'(C) + PW'(oj);
-        res[oj] = pe_mac(oaf ? {A{1'b0}} : acc_q[opc], A'(oa), A'(ob), 32'(ofi), oj);
+        res[oj] = pe_mac(oaf ? {A{1'b0}} : acc_q[ofi][oj], A'(oa), A'(ob), 32'(ofi), oj);
         resv[oj] = 1'b1; res_rt[oj] = ort; res_ct[oj] = oct;
       end
       // -- the bottom row's PE (R-1, oj): its next partial sum (no output register), where
       // the array's reading of it needs one: GEMM WS (the write-back) and attention (the
       // column reductions). In GEMM OS the results leave on the column buses and ps_o is
-      // 0. Only the one function the element's op needs is evaluated.
+      // 0. Only the one function the element's op needs is evaluated. While GEMM OS is
+      // alone in the bottom row (ofast), only the column tags and the last column's row
+      // flow are read.
+      if (ofast && oj != C - 1) begin
+        psb[oj] = {A{1'b0}};
+        ctb[oj] = (R == 1) ? ct_e[oj] : hct[oj][HB'(ptr_q - HB'(R - 1))];
+      end else begin
       ohs = ptr_q - HB'(oj);
-      orh = RHW'((R - 1) * D) + RHW'(ohs);
+      orh = RHW'((R - 1) * RD) + RHW'(ohs);
       if (oj == 0) begin
         oa = a_e[R-1]; {oav, oaf, oal} = fl_e[R-1]; oxt = xt_e[R-1];
       end else begin
         oa = ha[orh][W-1:0]; {oav, oaf, oal} = hfl[orh]; oxt = hxt[orh];
       end
       ohs = ptr_q - HB'(R - 1);
-      och = CHW'(oj * D) + CHW'(ohs);
       opc = PW'((R - 1) * C) + PW'(oj);
-      oct = (R == 1) ? ct_e[oj] : hct[och];
+      oct = (R == 1) ? ct_e[oj] : hct[oj][ohs];
       oxop  = oxt[2:0];
       oattn = oxop != X_GEMM;
       psb[oj] = {A{1'b0}};
@@ -461,7 +560,7 @@ module einsim_array #(
         if (R == 1) begin
           ob = b_e[oj]; ops = ps_e[oj];
         end else begin
-          ob = hb[och][W-1:0]; ops = ps_q[opc - PW'(C)];
+          ob = hb[oj][ohs][W-1:0]; ops = ps_q[opc - PW'(C)];
         end
         ocur = oattn ? s_q[SQW'((R - 1) * C + oj) * SQW'(SN) + SQW'(oxt[3 +: BW + 1])]
                      : {W{1'b0}};
@@ -478,13 +577,14 @@ module einsim_array #(
             omb = wsr_q[(R - 1) * C + oj];
           else
             omb = w_q[opc];
-          obase = (oattn ? oxop == X_SLNV : 1'b1) ? opsa : (oaf ? {A{1'b0}} : acc_q[opc]);
+          obase = (oattn ? oxop == X_SLNV : 1'b1) ? opsa : (oaf ? {A{1'b0}} : acc_q[R-1][oj]);
           psb[oj] = pe_mac(obase, A'(oa), A'(omb), R - 1, oj);
         end
       end
       ctb[oj] = oct;
       if (oj == C - 1) begin
         avb = oav; alb = oal; xtb = oxt;
+      end
       end
     end
   end

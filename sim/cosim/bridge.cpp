@@ -101,6 +101,8 @@ struct CosimHandle {
 // 1024 words: bit by bit, a full beat cost tens of thousands of instructions).
 template <std::size_t N> static uint64_t get_bits(const VlWide<N> &v, uint32_t lo, uint32_t n)
 {
+    if (lo % 32 + n <= 32)   // within one chunk (a word of 16 or 32 bits, say)
+        return (v[lo / 32] >> (lo % 32)) & (n == 32 ? ~0u : ((1u << n) - 1));
     uint64_t r = 0;
     for (uint32_t got = 0; got < n;) {
         uint32_t off = lo % 32, take = 32 - off < n - got ? 32 - off : n - got;
@@ -113,6 +115,11 @@ template <std::size_t N> static uint64_t get_bits(const VlWide<N> &v, uint32_t l
 }
 template <std::size_t N> static void put_bits(VlWide<N> &v, uint32_t lo, uint32_t n, uint64_t x)
 {
+    if (lo % 32 + n <= 32) {   // within one chunk
+        uint32_t m = (n == 32 ? ~0u : ((1u << n) - 1)) << (lo % 32);
+        v[lo / 32] = (v[lo / 32] & ~m) | (((uint32_t)x << (lo % 32)) & m);
+        return;
+    }
     for (uint32_t put = 0; put < n;) {
         uint32_t off = lo % 32, take = 32 - off < n - put ? 32 - off : n - put;
         uint32_t m = (take == 32 ? ~0u : ((1u << take) - 1)) << off;
@@ -169,9 +176,26 @@ static void dram_cycle(CosimHandle *h, uint64_t c)
         // the words whose bytes the channel has moved by the end of this cycle
         DramXfer &x = d.rd.front();
         if (c >= x.start + d.latency) {
+            // n: the most words (at most a beat) after the sent ones whose channel time
+            // ends by this cycle (cycles_of grows with the words: none, the whole beat, or
+            // a binary search between one word, which qualifies, and the beat, which does not)
             uint64_t i = c - x.start - d.latency, n = 0;
-            while (x.sent + n < x.words && n < bw && d.cycles_of(x.sent + n + 1) <= i + 1)
-                n++;
+            uint64_t lim = x.words - x.sent < bw ? x.words - x.sent : bw;
+            if (lim == 0 || d.cycles_of(x.sent + 1) > i + 1) {
+                n = 0;
+            } else if (d.cycles_of(x.sent + lim) <= i + 1) {
+                n = lim;
+            } else {
+                n = 1;
+                uint64_t hi = lim;
+                while (hi - n > 1) {
+                    uint64_t mid = n + (hi - n) / 2;
+                    if (d.cycles_of(x.sent + mid) <= i + 1)
+                        n = mid;
+                    else
+                        hi = mid;
+                }
+            }
             if (n && t->m_rready_o) {
                 for (uint32_t p = 0; p < n; p++)
                     put_bits(t->m_rdata_i, p * wb, wb, d.read(x.addr + x.sent + p));
