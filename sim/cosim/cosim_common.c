@@ -565,16 +565,6 @@ static void dma_load_upto(DmaFeed *f, uint64_t upto)
     f->lib->hload(f->h, COSIM_DMA, COSIM_TAIL, upto);
 }
 
-void cosim_dma_feed_init(DmaFeed *f, const CosimLib *lib, CosimHandle *h, const DmaCmd *c,
-                         int n, uint32_t slots, uint32_t window)
-{
-    *f = (DmaFeed){ .lib = lib, .h = h, .c = c, .n = (uint64_t)n, .slots = slots,
-                    .window = window ? window : slots };
-    uint64_t upto = (uint64_t)n + 1 < f->window ? (uint64_t)n + 1 : f->window;
-    dma_load_upto(f, upto);
-    f->refills = 0;
-}
-
 void cosim_dma_feed_stream(DmaFeed *f, const CosimLib *lib, CosimHandle *h,
                            const DmaCmd *(*get)(void *src, uint64_t i), void *src,
                            uint32_t slots, uint32_t window)
@@ -615,8 +605,8 @@ int cosim_dma_check(const CosimLib *lib, CosimHandle *h, uint32_t slots, const c
 void cosim_load_dma(const CosimLib *lib, CosimHandle *h, const DmaCmd *c, int n,
                     uint32_t slots)
 {
-    DmaFeed f;
-    cosim_dma_feed_init(&f, lib, h, c, n, slots, slots);
+    DmaFeed f = { .lib = lib, .h = h, .c = c, .n = (uint64_t)n, .slots = slots, .window = slots };
+    dma_load_upto(&f, (uint64_t)n + 1 < slots ? (uint64_t)n + 1 : slots);
 }
 
 static const TrafficStat *traffic_of(const EngineResult *r, const char *level, const char *tensor)

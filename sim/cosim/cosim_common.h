@@ -67,7 +67,7 @@ void cosim_traffic(const CosimLib *lib, CosimHandle *h, const RunInputs *ri,
 typedef struct {
     const CosimLib *lib;
     CosimHandle *h;
-    const DmaCmd *c;                  /* the program (cosim_dma_feed_init), or NULL and: */
+    const DmaCmd *c;                  /* the program (cosim_load_dma), or NULL and: */
     const DmaCmd *(*get)(void *src, uint64_t i);   /* command i of a streamed program */
     void *src;
     uint64_t n;                       /* commands known, the END after them ... */
@@ -80,9 +80,6 @@ typedef struct {
  * naming libfile and the make command `build` that rebuilds it. */
 int cosim_dma_check(const CosimLib *lib, CosimHandle *h, uint32_t slots, const char *libfile,
                     const char *build, Diag *d);
-/* Loads the first min(n + 1, window) commands and the tail (window 0: the whole ring). */
-void cosim_dma_feed_init(DmaFeed *f, const CosimLib *lib, CosimHandle *h, const DmaCmd *c,
-                         int n, uint32_t slots, uint32_t window);
 /* A streamed program: nothing loaded yet; the caller keeps f->n and f->more up to date. */
 void cosim_dma_feed_stream(DmaFeed *f, const CosimLib *lib, CosimHandle *h,
                            const DmaCmd *(*get)(void *src, uint64_t i), void *src,

@@ -345,10 +345,14 @@ typedef struct {
     bool av_known, st_known;
 } AttnBlk;
 
-/* A DMA command not yet resolved: its event, and for a load its piece. */
+/* A DMA command not yet resolved: its event; for a load its piece, and the live piece
+ * its copy held before (-1: none; a dead piece, never loaded, leaves the copy as it was)
+ * with the number of 2D tiles that read it. */
 typedef struct {
     AttnEvent e;
     uint64_t piece;
+    int64_t replaced;
+    uint64_t readers;
 } AttnPend;
 
 struct AttnLower {
@@ -573,20 +577,10 @@ static bool resolve_cmds(AttnLower *L)
             const AttnLoads *l = &L->l[x];
             if (!L->copies_fit)
                 break;
-            /* the last reader of the live piece this copy held before (a dead piece, never
-             * loaded, leaves the copy as it was) */
-            int64_t prev = -1;
-            bool ready = true;
-            for (uint64_t o = c->piece; o >= l->copies;) {
-                o -= l->copies;
-                if (l->load[o] >= 0) {
-                    ready = l->readers[o] == readers_of(L, x, o);
-                    prev = l->last[o];
-                    break;
-                }
-            }
-            if (!ready)
+            /* it waits until the last reader of the piece it replaces has issued */
+            if (c->replaced >= 0 && l->readers[c->replaced] != c->readers)
                 break;
+            int64_t prev = c->replaced >= 0 ? l->last[c->replaced] : -1;
             uint64_t i = c->piece, dram, buf;
             if (x == 0) {
                 dram = dram_attn_q(p, e->at.bh, 0, (uint64_t)e->at.tile * p->ptile);
@@ -780,10 +774,21 @@ static int push_move(AttnLower *L, const AttnEvent *e)
         }
         if (!l->copies)
             l->copies = e->copies ? e->copies : 1;
-        l->load[i] = (int64_t)L->n_loads++;
-        l->next = i + 1;
         c = dq_push(&L->cmd_pend);
         c->piece = i;
+        c->replaced = -1;
+        /* the pieces below i have had their loads (they come in order): the latest loaded
+         * one in i's copy is the one it replaces */
+        for (uint64_t j = i; j >= l->copies;) {
+            j -= l->copies;
+            if (l->load[j] >= 0) {
+                c->replaced = (int64_t)j;
+                c->readers = readers_of(L, (int)e->tensor, j);
+                break;
+            }
+        }
+        l->load[i] = (int64_t)L->n_loads++;
+        l->next = i + 1;
     } else if (e->kind == AE_STORE && e->tensor == 3) {
         uint64_t pb = (uint64_t)o->tile * p->nbt + o->b, gb = o->bh * p->nb + pb;
         if (o->b >= p->nbt || pb >= p->nb || L->blk[gb].stored ||
