@@ -158,7 +158,7 @@ help:
 	@echo "make fuzz [FUZZ_S=N] [FUZZ=NAME...]  run the libFuzzer harnesses of tests/fuzz"
 	@echo "                (config cascade mapping nmweights engine) N seconds each (default 60)"
 	@echo "make cosim      RTL vs C model co-simulation cases (tests/cosim; part of make test)"
-	@echo "make cosim-large  the same plus the 32x32 cases and attention at seq 64K (long)"
+	@echo "make cosim-large  the same plus attention at seq 64K (hours)"
 	@echo "make cosim-lib [ARCH=fusemax-8x8] [RTL_VARIANT=fault] [RTL_LIST=FILE | RTL_TOP=TOP"
 	@echo "                RTL_SRCS=\"FILES\"]  build one Verilated bridge (ARCH: NAME of"
 	@echo "                models/NAME.cfg, or that path; the core: a source list such as"

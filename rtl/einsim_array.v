@@ -51,12 +51,13 @@
 //   register), the accumulator holds {f, y} and the weight register k, or the most
 //   negative word when x was -inf (fx_exp_fin then gives 0).
 // * The shadow weights of GEMM WS are one word per PE, a row of C loaded at once.
-// * From 17 columns on, while no attention element is in the row flow and ws_i is low,
-//   every element in the array is a GEMM OS MAC, and the clock runs step_os instead of
-//   step_pes: no tag or dataflow tests, and a row whose C PEs all have an element (kept
-//   per row as bit vectors of valid / first / last, shifted at each clock) is C plain
-//   MACs, its first elements' accumulators cleared and its last elements recorded
-//   beforehand. The same words change to the same values as in step_pes.
+// * From 17 columns on, while no attention element is in the row flow, every element in
+//   the array is a GEMM MAC of the one dataflow ws_i selects, and the clock runs step_os
+//   (ws_i low) or step_ws (ws_i high) instead of step_pes: no tag or dataflow tests, and a
+//   row whose C PEs all have an element (kept per row as bit vectors of valid / first /
+//   last, shifted at each clock) is C plain MACs, beforehand its first elements'
+//   accumulators cleared and its last elements recorded (OS) or its first elements'
+//   shadow weights loaded (WS). The same words change to the same values as in step_pes.
 // Per column, the GEMM OS results of the PEs that finish a tile this cycle are gathered on
 // a column result bus (at most one PE per column finishes per cycle: the sequencer's issue
 // interval guarantees it). The bottom row's next partial sums leave on ps_o (GEMM WS
@@ -124,9 +125,9 @@ module einsim_array #(
   localparam integer HB = (((R > C) ? R : C) > 2) ? $clog2((R > C) ? R : C) : 1;
   localparam integer D = 1 << HB;
   localparam integer RD = 2 * D;                      // a row history's entries (below)
-  // step_os (below) only from 17 columns on: up to 16 the simulator unrolls step_pes's
-  // column loop already, and step_os's code adds instruction-cache misses (8x8 GEMM:
-  // 16 % fewer instructions, 712 misses a cycle against 633; rtl/README.md, change 25)
+  // step_os and step_ws (below) only from 17 columns on: up to 16 the simulator unrolls
+  // step_pes's column loop already, and step_os's code adds instruction-cache misses (8x8
+  // GEMM: 16 % fewer instructions, 712 misses a cycle against 633; rtl/README.md, change 25)
   localparam integer OSF = (C > 16) ? 1 : 0;
   localparam integer SN = 2 * NB;                     // score registers per PE
   localparam integer RHW = $clog2(R * RD), SQW = $clog2(N * SN);
@@ -139,8 +140,9 @@ module einsim_array #(
 
   // ---- the row and column histories, cleared at reset: entry h of column j at [j][h]; entry
   // h of row i at i * RD + h, and the operand and flags again at i * RD + D + h, so that
-  // step_os reads the entries 0 .. C - 1 cycles old at the consecutive i * RD + D + ptr_q
-  // - j, j = 0 .. C - 1, without a wrap (the other readers read the first copy)
+  // step_os and step_ws read the entries 0 .. C - 1 cycles old at the consecutive
+  // i * RD + D + ptr_q - j, j = 0 .. C - 1, without a wrap (the other readers read the
+  // first copy)
   reg  [HB-1:0]       ptr_q;       // the entry written at the next clock
   // (the operands held sign-extended to A bits: the MAC then takes them as they are)
   reg  signed [A-1:0] ha [0:R*RD-1];
@@ -407,10 +409,51 @@ module einsim_array #(
     end
   endtask
 
+  // ---- GEMM WS alone in the array: the same for weight-stationary (ws_i high), every PE's
+  // element a GEMM WS MAC or nothing. A row whose PEs all have an element loads the shadow
+  // weights of its first elements, then takes C plain MACs on the partial sums from above
+  // (from ps_i in row 0); otherwise each PE tests its flags.
+  task automatic step_ws;
+    integer              i, j;
+    reg [RHW-1:0]        r0;       // row i's entry of this cycle (its second copy)
+    reg [RB-1:0]         ri;
+    reg [PW-1:0]         p0;       // the row's first PE
+    reg [RHW-1:0]        rh;
+    reg [1:0]            fl;       // {valid, first}
+    reg signed [W-1:0]   wv;
+    reg [C-1:0]          m;        // the row's PEs with a first element still to load
+    begin
+      for (i = R - 1; i >= 0; i = i - 1) begin
+        r0 = RHW'(i * RD + D) + RHW'(ptr_q);
+        ri = RB'(i);
+        p0 = PW'(i * C);
+        if (rv_q[ri] == {C{1'b1}}) begin
+          for (m = rf_q[ri]; m != {C{1'b0}}; m = m & (m - 1'b1))
+            w_q[p0 + PW'($countones(m ^ (m - 1'b1)) - 1)]
+              = wsr_q[p0 + PW'($countones(m ^ (m - 1'b1)) - 1)];
+          for (j = 0; j < C; j = j + 1)
+            ps_q[p0 + PW'(j)] = pe_mac(i == 0 ? ps_e[j] : ps_q[p0 + PW'(j) - PW'(C)],
+                                      ha[r0 - RHW'(j)], A'(w_q[p0 + PW'(j)]), i, j);
+        end else if (rv_q[ri] != {C{1'b0}}) begin
+          for (j = 0; j < C; j = j + 1) begin
+            rh = r0 - RHW'(j);
+            fl = hfl[rh][2:1];
+            if (fl[1]) begin
+              wv = fl[0] ? wsr_q[p0 + PW'(j)] : w_q[p0 + PW'(j)];
+              ps_q[p0 + PW'(j)] = pe_mac(i == 0 ? ps_e[j] : ps_q[p0 + PW'(j) - PW'(C)],
+                                        ha[rh], A'(wv), i, j);
+              w_q[p0 + PW'(j)] = wv;
+            end
+          end
+        end
+      end
+    end
+  endtask
+
   // ---- at each clock: this cycle's inputs into the row and column histories (at the entry
   // ptr_q: the PEs of column 0 (row 0) read them there, as the entry 0 cycles old), then
   // the PEs' step
-  reg  [C-1:0]        xf_q;        // attention elements in the row flow (step_os above)
+  reg  [C-1:0]        xf_q;        // attention elements in the row flow (step_os, step_ws)
   // per row, bit j for the element entering PE (i, j): valid, first, last
   reg  [C-1:0]        rv_q [0:R-1];
   reg  [C-1:0]        rf_q [0:R-1];
@@ -442,8 +485,12 @@ module einsim_array #(
       end
       xf = (xf_q << 1) | C'(xin);
       xf_q = xf;
-      if (OSF != 0 && !ws_i && xf == {C{1'b0}}) step_os;
-      else                          step_pes;
+      if (OSF != 0 && xf == {C{1'b0}}) begin
+        if (ws_i) step_ws;
+        else      step_os;
+      end else begin
+        step_pes;
+      end
     end
   endtask
 

@@ -1,21 +1,21 @@
-// einsim_aseq.v — one attention tile queue (rtl/README.md, "Attention: the same
-// array"): a ring of TILES slots of 4 x 64-bit words that the host keeps fed, issued in
-// order with zero overhead. Tile t (absolute, 32-bit) lives in slot t mod TILES; the host
-// writes tiles and the queue's tail (tiles loaded so far, absolute) through the host
+// einsim_aseq.v — one attention tile queue (rtl/README.md, "Attention: the same array"):
+// a ring of TILES slots of 4 x 64-bit words that the host keeps fed (einsim_ring), issued
+// in order with zero overhead. Tile t (absolute, 32-bit) lives in slot t mod TILES; the
+// host writes tiles and the queue's tail (tiles loaded so far, absolute) through the host
 // port, clocked by hclk_i (so that a host can write between two core cycles; ld_addr_i
-// bit 31 selects the tail, else word ld_addr_i of the ring). The head tile (pc) may
-// issue only while pc < tail, else the queue waits (it is not idle). It starts when the
-// queue's unit is free (the previous tile has issued its last stream cycle) and, if it
-// names a dependency (an absolute tile of the other queue, w0[63:32]), once that tile
-// has ended (dep_done_i), and once the DMA has completed the loads it needs (loads_i >=
-// need_loads, w3[31:0]). A tile then issues len stream cycles, cnt = 0 .. len - 1; len is
-// fixed by its opcode: 1, the exp sequence T + 2, the k field (E or F), or E + F for the
-// 2D pair BQK|SLNV (6), whose stream alternates one BQK element (even cycles) and one
-// SLNV element (odd cycles) while both have elements left; the longer one then finishes
-// alone. Each stream cycle is put out as one element of one Einsum: its op, its element
-// count and last flag, its addresses and score bank. Start stamps are recorded here per
-// slot; end stamps and done flags in einsim_attn. The host must not overwrite a slot
-// before its tile has ended (einsim_attn's ended ids tell it when).
+// bit 31 selects the tail, else word ld_addr_i of the ring). The head tile (pc) may issue
+// only while pc < tail, else the queue waits (it is not idle). It starts when the queue's
+// unit is free (the previous tile has issued its last stream cycle) and, if it names a
+// dependency (an absolute tile of the other queue, w0[63:32]), once that tile has ended
+// (dep_done_i), and once the DMA has completed the loads it needs (loads_i >= need_loads,
+// w3[31:0]). A tile then issues len stream cycles, cnt = 0 .. len - 1; len is fixed by
+// its opcode: 1, the exp sequence T + 2, the k field (E or F), or E + F for the 2D pair
+// BQK|SLNV (6), whose stream alternates one BQK element (even cycles) and one SLNV
+// element (odd cycles) while both have elements left; the longer one then finishes alone.
+// Each stream cycle is put out as one element of one Einsum: its op, its element count
+// and last flag, its addresses and score bank. Start stamps are recorded here per slot;
+// end stamps and done flags in einsim_attn. The host must not overwrite a slot before its
+// tile has ended (einsim_attn's ended ids tell it when).
 // Tile words: w0 [7:0] op, [8] first, [9] has_dep, [10] bank, [11] a pair's SLNV bank,
 // [12] mask, [31:16] k, [63:32] dep; w1 [31:0] lda, [63:32] ldb; w2 [23:0] a, [47:24] b,
 // [55:48] blk, [63:56] k2 (a pair's F); w3 [31:0] need_loads, [55:32] a2 (a pair's SLNV
@@ -57,26 +57,19 @@ module einsim_aseq #(
   output wire [31:0]     ntiles_o,    // tiles issued so far (all of them once idle)
   output wire [31:0]     cyc_o
 );
-  reg [63:0] imem [0:4*TILES-1];
   reg [31:0] start_mem [0:TILES-1];
   reg        run_q;
-  reg [31:0] pc_q, cnt_q, cyc_q, tail_q;
+  reg [31:0] pc_q, cnt_q, cyc_q;
 
-  // the host port: a tile word, or the tail
-  always @(posedge hclk_i) begin
-    if (ld_we_i && !ld_addr_i[31] && ld_addr_i < 4 * TILES) imem[ld_addr_i] <= ld_data_i;
-  end
-  always @(posedge hclk_i or negedge rst_ni) begin
-    if (!rst_ni) tail_q <= 32'd0;
-    else if (ld_we_i && ld_addr_i[31]) tail_q <= ld_data_i[31:0];
-  end
-
-  wire [TIDW-1:0] slot = pc_q[TIDW-1:0];
-  wire        avail = pc_q < tail_q;    // the head tile is loaded
-  wire [63:0] w0 = imem[{slot, 2'd0}];
-  wire [63:0] w1 = imem[{slot, 2'd1}];
-  wire [63:0] w2 = imem[{slot, 2'd2}];
-  wire [63:0] w3 = imem[{slot, 2'd3}];
+  // the ring and its host port; the head tile's words, and whether it is loaded
+  wire        avail;
+  wire [63:0] w0, w1, w2, w3;
+  einsim_ring #(.SLOTS(TILES)) u_ring (
+    .hclk_i(hclk_i), .rst_ni(rst_ni), .ld_we_i(ld_we_i), .ld_addr_i(ld_addr_i),
+    .ld_data_i(ld_data_i), .head_i(pc_q), .avail_o(avail),
+    .w0_o(w0), .w1_o(w1), .w2_o(w2), .w3_o(w3)
+  );
+  wire [TIDW-1:0] slot = pc_q[TIDW-1:0];   // the head tile's slot (its start stamp's)
   wire [7:0]  op = w0[7:0];
   // opcodes (`EINSIM_OP_* of einsim_params.vh): END is 0, the highest one is the last valid
   localparam [7:0] OP_MAX = ONED != 0 ? 8'(`EINSIM_OP_A1_AV) : 8'(`EINSIM_OP_A2_PAIR);

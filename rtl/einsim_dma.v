@@ -3,12 +3,13 @@
 // cycle at most, each once its dependency holds, with any number of transfers in flight
 // (up to QD loads and QD stores), over an AXI4-like memory port whose beats carry BW
 // words.
-// The program is a ring of CMDS slots (a power of two) that the host keeps fed: command
-// i (absolute, 32-bit) lives in slot i mod CMDS; the host writes commands and the tail
-// (commands loaded so far, absolute) on its port clock hclk_i (ld_addr_i bit 31 selects
-// the tail, else word ld_addr_i of the ring). The head command (pc) may issue only while
-// pc < tail, else the DMA waits (it is not quiet). An issued command's fields are copied
-// into its transfer queue, so its slot may be rewritten once issued_o has passed it.
+// The program is a ring of CMDS slots (a power of two, einsim_ring) that the host keeps
+// fed: command i (absolute, 32-bit) lives in slot i mod CMDS; the host writes commands
+// and the tail (commands loaded so far, absolute) on its port clock hclk_i (ld_addr_i bit
+// 31 selects the tail, else word ld_addr_i of the ring). The head command (pc) may issue
+// only while pc < tail, else the DMA waits (it is not quiet). An issued command's fields
+// are copied into its transfer queue, so its slot may be rewritten once issued_o has
+// passed it.
 //
 // Command (4 x 64-bit words, loaded through ld_sel 7):
 //   w0[7:0] op (0 END, 1 LOAD, 2 STORE), w0[9:8] tensor (the traffic counters' row:
@@ -93,26 +94,17 @@ module einsim_dma #(
   localparam [7:0] OP_LOAD = 8'd1, OP_STORE = 8'd2;
   localparam integer QW = $clog2(QD);
 
-  localparam integer CW = $clog2(CMDS);
-
-  reg [63:0] cmem [0:4*CMDS-1];
   reg        run_q;
-  reg [31:0] cp_q, tail_q;
+  reg [31:0] cp_q;
 
-  // the host port: a command word, or the tail
-  always @(posedge hclk_i) begin
-    if (ld_we_i && !ld_addr_i[31] && ld_addr_i < 4 * CMDS) cmem[ld_addr_i] <= ld_data_i;
-  end
-  always @(posedge hclk_i or negedge rst_ni) begin
-    if (!rst_ni) tail_q <= 32'd0;
-    else if (ld_we_i && ld_addr_i[31]) tail_q <= ld_data_i[31:0];
-  end
-
-  wire [CW-1:0] slot = cp_q[CW-1:0];
-  wire        avail = cp_q < tail_q;   // the head command is loaded
-  wire [63:0] w0 = cmem[{slot, 2'd0}];
-  wire [63:0] w1 = cmem[{slot, 2'd1}];
-  wire [63:0] w2 = cmem[{slot, 2'd2}];
+  // the ring and its host port; the head command's words, and whether it is loaded
+  wire        avail;
+  wire [63:0] w0, w1, w2, w3;
+  einsim_ring #(.SLOTS(CMDS)) u_ring (
+    .hclk_i(hclk_i), .rst_ni(rst_ni), .ld_we_i(ld_we_i), .ld_addr_i(ld_addr_i),
+    .ld_data_i(ld_data_i), .head_i(cp_q), .avail_o(avail),
+    .w0_o(w0), .w1_o(w1), .w2_o(w2), .w3_o(w3)
+  );
   // the head's opcode; 8'hff (no command) while it is not loaded
   wire [7:0]  op = avail ? w0[7:0] : 8'hff;
   wire [31:0] dep = w2[31:0];

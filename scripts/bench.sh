@@ -67,8 +67,8 @@ done
 # (e) RTL simulation speed against the C model on the same case, medians of 5 runs, at
 #     8x8 and 16x16, and 32x32 with BENCH_RTL_LARGE=1 (models/fusemax-NxN.cfg, and
 #     models/gemmcore-NxN.cfg for the GEMM-only core rtl/gemm/, which has no 32x32 model):
-#     - GEMM: output-stationary K=160 M=N=96 (144 tiles, 23k cycles at 8x8; the largest
-#       that fits the models' 32K-word buffer);
+#     - GEMM: output-stationary K=160 M=N=96 (144 tiles, 23k cycles at 8x8; about the
+#       largest that fits the models' 32K-word buffer), and the same weight-stationary;
 #     - attention: FuseMax 1-pass on the NxN array + N-PE 1D array, seq 256, E = F = 32,
 #       M0 = N.
 #     "C timing model" is the tile-level timing rules plus the engine's cycle level,
@@ -145,6 +145,7 @@ for n in $RTL_SIZES; do
   [ -f models/gemmcore-${n}x$n.cfg ] && rtl_build gemmcore-${n}x$n rtl/gemm/sources.f
   rtl_speed "${n}x$n OS GEMM K=160 M=N=96" fusemax-${n}x$n "${GEMM_CASE[@]}"
   [ "$n" = 8 ] && vp_speed "8x8 OS GEMM K=160 M=N=96" fusemax-8x8 "${GEMM_CASE[@]}"
+  rtl_speed "${n}x$n WS GEMM K=160 M=N=96" fusemax-${n}x$n "${GEMM_CASE[@]}" -m mappings/gemm-ws.cfg
   [ -f models/gemmcore-${n}x$n.cfg ] && rtl_speed "${n}x$n OS GEMM K=160 M=N=96, GEMM-only core rtl/gemm/" \
     gemmcore-${n}x$n --rtl rtl/gemm/sources.f "${GEMM_CASE[@]}"
   rtl_speed "${n}x$n FuseMax attention seq 256 E=F=32" fusemax-${n}x$n "${ATTN_CASE[@]}" \

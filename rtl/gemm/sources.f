@@ -5,6 +5,7 @@
 -Irtl
 rtl/lint.vlt
 rtl/einsim_seq.v
+rtl/einsim_ring.v
 rtl/einsim_dma.v
 rtl/einsim_traffic.v
 rtl/einsim_glb.v

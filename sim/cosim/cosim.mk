@@ -101,7 +101,8 @@ override ARCH := $(patsubst models/%.cfg,%,$(ARCH))
 RTL_VARIANT ?= normal
 cosim-lib: build/cosim/$(ARCH)/$(RTL_DIR)$(RTL_VARIANT)/libeinsim_cosim.so
 
-# The CI cases (tests/cosim/*.case, 4x4 .. 16x16 and the fault test); cosim-large adds 32x32.
+# The CI cases (tests/cosim/*.case, 4x4 .. 32x32 and the fault tests); cosim-large adds the
+# long ones (marked "# large: 1": attention at seq 64K).
 cosim: $(BIN)
 	$(Q)bash tests/cosim/run-cosim.sh $(BIN)
 cosim-large: $(BIN)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # run-cosim.sh — the co-simulation cases. Usage:
-#   tests/cosim/run-cosim.sh EINSIM            every tests/cosim/*.case (32x32 ones only
-#                                              with COSIM_LARGE=1)
+#   tests/cosim/run-cosim.sh EINSIM            every tests/cosim/*.case (those marked
+#                                              "# large: 1" only with COSIM_LARGE=1)
 #   tests/cosim/run-cosim.sh --waves EINSIM [CASE...]  each case (a file or the NAME of
 #                                              tests/cosim/NAME.case; default: the GEMM and
 #                                              attention cases of make test) with waves into
