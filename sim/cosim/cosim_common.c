@@ -411,11 +411,6 @@ double cosim_now_s(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-CosimRun cosim_run(const CosimLib *lib, CosimHandle *h, uint64_t predicted)
-{
-    return cosim_run_fed(lib, h, predicted, NULL, NULL);
-}
-
 void cosim_run_open(const CosimLib *lib, CosimHandle *h, uint64_t limit, CosimRun *r)
 {
     *r = (CosimRun){ .limit = limit };
@@ -442,24 +437,11 @@ void cosim_run_close(const CosimLib *lib, CosimHandle *h, CosimRun *r)
     r->busy = r->after.busy_clocks - r->before.busy_clocks;
 }
 
-CosimRun cosim_run_fed(const CosimLib *lib, CosimHandle *h, uint64_t predicted,
-                       CosimFeedFn feed, void *ctx)
+CosimRun cosim_run(const CosimLib *lib, CosimHandle *h, uint64_t predicted)
 {
     CosimRun r;
     cosim_run_open(lib, h, 4 * predicted + 1000, &r);
-    if (!feed) {
-        cosim_run_slice(lib, h, &r, r.limit);
-    } else {
-        bool end = false;
-        while (!end) {
-            double t0 = cosim_now_s();
-            uint64_t n = feed(ctx);
-            r.seconds += cosim_now_s() - t0;
-            end = cosim_run_slice(lib, h, &r, n);
-        }
-        /* the read-back after the run is not part of it (as a run without a feed) */
-        feed(ctx);
-    }
+    cosim_run_slice(lib, h, &r, r.limit);
     cosim_run_close(lib, h, &r);
     return r;
 }

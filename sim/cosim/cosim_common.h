@@ -25,7 +25,7 @@
 CosimHandle *cosim_create_model(const CosimLib *lib, const char *libfile, const char *waves,
                                 Diag *d);
 /* One run of the tile program loaded into h: clocks start at `offset` (clocks spent
- * loading), the RTL may take up to `limit` = 4 x predicted + 1000 cycles. */
+ * loading), the RTL may take up to `limit` cycles (cosim_run: 4 x predicted + 1000). */
 typedef struct {
     uint64_t offset, limit;
     bool finished;
@@ -44,15 +44,6 @@ CosimRun cosim_run(const CosimLib *lib, CosimHandle *h, uint64_t predicted);
 void cosim_run_open(const CosimLib *lib, CosimHandle *h, uint64_t limit, CosimRun *r);
 bool cosim_run_slice(const CosimLib *lib, CosimHandle *h, CosimRun *r, uint64_t n);
 void cosim_run_close(const CosimLib *lib, CosimHandle *h, CosimRun *r);
-/* The same with a host that feeds the core during the run (the attention tile queues):
- * feed(ctx) is called after start and after each slice of the run, writes through the
- * host port (no core clock) and returns the most cycles the next slice may last
- * (UINT64_MAX: to the end); it is called once more after done (or the limit). Its
- * time during the run counts in seconds, that last call's does not; the run still takes
- * at most `limit` cycles. */
-typedef uint64_t (*CosimFeedFn)(void *ctx);
-CosimRun cosim_run_fed(const CosimLib *lib, CosimHandle *h, uint64_t predicted,
-                       CosimFeedFn feed, void *ctx);
 /* The traffic of tensors names[0 .. n - 1]: the RTL's counters (rd_sel 9: rtl[t][0 .. 4])
  * and the engine's table (eng[t]: reads, writes and fills at the mapping's buffer level,
  * *buf_level, then reads and writes at the DRAM level, *dram_level; 0 without a row). */
